@@ -1,0 +1,119 @@
+/** `kind: Platform`: projects, environments, promotion pipeline, prices and policy settings. */
+import { z } from "zod";
+import { ApiVersion, DnsLabel, Duration, NamedMetadata, RelativePath, RepoName } from "./common.js";
+
+export const Project = z.strictObject({
+  name: DnsLabel,
+  /** Repositories (`owner/name`) allowed to declare this project's components. */
+  repos: z.array(RepoName).default([]),
+});
+export type Project = z.infer<typeof Project>;
+
+export const Permission = z.enum(["read", "triage", "write", "maintain", "admin"]);
+export type Permission = z.infer<typeof Permission>;
+
+export const Weekday = z.enum(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]);
+export type Weekday = z.infer<typeof Weekday>;
+
+const HHMM = "([01]\\d|2[0-3]):[0-5]\\d";
+export const ChangeWindow = z.strictObject({
+  days: z.array(Weekday).min(1).default(["mon", "tue", "wed", "thu", "fri"]),
+  hours: z
+    .string()
+    .regex(new RegExp(`^${HHMM}-(${HHMM}|24:00)$`), { error: (iss) => `${JSON.stringify(iss.input)} is not a range like 09:00-16:00` })
+    .default("00:00-24:00"),
+  timezone: z
+    .string()
+    .default("UTC")
+    .refine(
+      (tz) => {
+        try {
+          new Intl.DateTimeFormat("en-US", { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: (iss) => `${JSON.stringify(iss.input)} is not an IANA time zone` },
+    ),
+});
+export type ChangeWindow = z.infer<typeof ChangeWindow>;
+
+export const Environment = z.strictObject({
+  name: DnsLabel,
+  /** Production environments get the stricter built-in policies (no latest tag, replicas >= 2). */
+  production: z.boolean().default(false),
+  cluster: z.strictObject({ context: z.string().min(1) }).optional(),
+  gitops: z.strictObject({
+    repo: RepoName,
+    branch: z.string().regex(/^[A-Za-z0-9._/-]+$/).refine((b) => !b.includes("..") && !b.startsWith("/") && !b.endsWith("/"), {
+      error: "not a valid branch name",
+    }).default("main"),
+    path: RelativePath.optional(),
+  }),
+  /** Namespace template; `${metadata.project}` and `${metadata.environment}` are replaced. */
+  namespace: z.string().default("${metadata.project}-${metadata.environment}"),
+  autoMerge: z.boolean().default(false),
+  approvals: z.strictObject({ required: z.number().int().min(0).default(0), teams: z.array(z.string().min(1)).default([]) }).default({ required: 0, teams: [] }),
+  commandPermission: Permission.default("write"),
+  window: ChangeWindow.optional(),
+  /** How the `route` trait exposes endpoints: Gateway API HTTPRoute (default) or Ingress. */
+  routes: z.enum(["gateway", "ingress"]).default("gateway"),
+  /** The Gateway HTTPRoutes attach to, and the namespace public traffic arrives from. */
+  gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel }).default({ name: "ferry", namespace: "gateway-system" }),
+  /** IngressClass used when `routes: ingress`. */
+  ingressClassName: DnsLabel.optional(),
+  /** Whether the source environment must be observed healthy before promoting out of it. */
+  requireHealth: z.boolean().default(false),
+});
+export type Environment = z.infer<typeof Environment>;
+
+export const PipelineStep = z.strictObject({
+  from: DnsLabel,
+  to: z.array(DnsLabel).min(1),
+  /** How long the release must be healthy in `from` before promotion gates open. */
+  soak: Duration.optional(),
+});
+export type PipelineStep = z.infer<typeof PipelineStep>;
+
+export const Pricing = z.strictObject({
+  cpu: z.number().min(0).default(0),
+  memory: z.number().min(0).default(0),
+  storage: z.number().min(0).default(0),
+  currency: z.string().default("USD"),
+});
+export type Pricing = z.infer<typeof Pricing>;
+
+export const PolicySettings = z.strictObject({
+  /** Built-in policies switched off by name. */
+  disable: z.array(DnsLabel).default([]),
+  /** Built-in policies re-scoped: other severity or environments. */
+  configure: z
+    .record(DnsLabel, z.strictObject({ severity: z.enum(["error", "warning"]).optional(), environments: z.array(DnsLabel).optional() }))
+    .default({}),
+  /** Registries images may come from (prefix match, e.g. `ghcr.io/acme/`); empty allows all. */
+  allowedRegistries: z.array(z.string().min(1)).default([]),
+});
+export type PolicySettings = z.infer<typeof PolicySettings>;
+
+export const PlatformSpec = z.strictObject({
+  projects: z.array(Project).min(1),
+  environments: z.array(Environment).min(1),
+  pipeline: z.array(PipelineStep).default([]),
+  pricing: Pricing.default({ cpu: 0, memory: 0, storage: 0, currency: "USD" }),
+  policies: PolicySettings.default({ disable: [], configure: {}, allowedRegistries: [] }),
+});
+export type PlatformSpec = z.infer<typeof PlatformSpec>;
+
+export const Platform = z.strictObject({
+  apiVersion: ApiVersion,
+  kind: z.literal("Platform"),
+  metadata: NamedMetadata,
+  spec: PlatformSpec,
+});
+export type Platform = z.infer<typeof Platform>;
+
+/** Where an environment's manifests go in its GitOps repository. */
+export function environmentPath(env: Environment): string {
+  return env.gitops.path ?? `environments/${env.name}`;
+}
