@@ -1,0 +1,65 @@
+/** Loading the platform and app checkouts named on the command line. */
+import { CelEngine } from "../renderers/cel.js";
+import type { Diagnostic } from "../renderers/diagnostics.js";
+import { formatDiagnostic, hasErrors, sortDiagnostics } from "../renderers/diagnostics.js";
+import { catalogKey, loadApps } from "../renderers/apps.js";
+import type { AppComponent, Catalog } from "../renderers/apps.js";
+import { loadPlatformSources } from "../renderers/load.js";
+import type { Environment } from "../renderers/model/index.js";
+import { buildPlatformBundle } from "../renderers/platform.js";
+import type { PlatformBundle } from "../renderers/platform.js";
+import { loadBuiltins } from "../templates/index.js";
+import { findAppDirs, readFerryFiles, repoOf } from "./files.js";
+import type { CliIo } from "./io.js";
+import { UsageError } from "./io.js";
+
+export interface Workspace {
+  readonly bundle: PlatformBundle;
+  readonly components: readonly AppComponent[];
+  readonly catalog: Catalog;
+  readonly environments: readonly Environment[];
+  readonly cel: CelEngine;
+  readonly diagnostics: Diagnostic[];
+}
+
+export interface WorkspaceOptions {
+  readonly apps: readonly string[];
+  readonly platform: string;
+  readonly repo?: string;
+  readonly envs?: readonly string[];
+}
+
+/** Loads everything; returns the diagnostics in place of a workspace when inputs have errors. */
+export function loadWorkspace(opts: WorkspaceOptions): Workspace | { diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const sources = loadPlatformSources(opts.platform, readFerryFiles(opts.platform), diagnostics);
+  const bundle = buildPlatformBundle(sources, loadBuiltins(), diagnostics);
+  const dirs = findAppDirs(opts.apps.length > 0 ? opts.apps : ["."]);
+  if (opts.repo && dirs.length > 1) throw new UsageError("--repo can only be used with a single app directory");
+  if (!bundle) {
+    return { diagnostics };
+  }
+  const apps = dirs.map((dir) => ({ repo: repoOf(dir, opts.repo), root: dir, files: readFerryFiles(dir) }));
+  const components = loadApps(bundle, apps, diagnostics);
+  const all = bundle.platform.spec.environments;
+  const envs = opts.envs && opts.envs.length > 0 ? opts.envs : all.map((e) => e.name);
+  const unknown = envs.filter((e) => !all.some((x) => x.name === e));
+  if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(", ")}; the platform has ${all.map((e) => e.name).join(", ")}`);
+  const catalog = new Map(components.map((c) => [catalogKey(c.release.metadata.project, c.release.metadata.component), c.component]));
+  if (hasErrors(diagnostics)) return { diagnostics };
+  return {
+    bundle,
+    components,
+    catalog,
+    environments: all.filter((e) => envs.includes(e.name)),
+    cel: new CelEngine(),
+    diagnostics,
+  };
+}
+
+/** Prints diagnostics, errors last so they stay on screen. */
+export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
+  const sorted = sortDiagnostics(diagnostics);
+  for (const d of sorted.filter((x) => x.severity === "warning")) io.stderr(`${formatDiagnostic(d)}\n`);
+  for (const d of sorted.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
+}
