@@ -1,0 +1,127 @@
+/**
+ * The API resources the fake Kubernetes API server knows, with the discovery documents and
+ * server-side print columns (Table) the real kube-apiserver serves for them.
+ */
+
+/** One API resource (a collection such as `apps/v1 deployments`). */
+export interface ResourceType {
+  /** API group; "" for the core group. */
+  group: string;
+  version: string;
+  /** Plural lowercase name used in paths. */
+  resource: string;
+  singular: string;
+  kind: string;
+  namespaced: boolean;
+  shortNames: string[];
+  categories: string[];
+}
+
+/** Every resource the fake serves. */
+export const RESOURCES: readonly ResourceType[] = [
+  { group: "", version: "v1", resource: "pods", singular: "pod", kind: "Pod", namespaced: true, shortNames: ["po"], categories: ["all"] },
+  { group: "", version: "v1", resource: "events", singular: "event", kind: "Event", namespaced: true, shortNames: ["ev"], categories: [] },
+  { group: "apps", version: "v1", resource: "deployments", singular: "deployment", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"] },
+  { group: "apps", version: "v1", resource: "replicasets", singular: "replicaset", kind: "ReplicaSet", namespaced: true, shortNames: ["rs"], categories: ["all"] },
+  { group: "apps", version: "v1", resource: "statefulsets", singular: "statefulset", kind: "StatefulSet", namespaced: true, shortNames: ["sts"], categories: ["all"] },
+  { group: "batch", version: "v1", resource: "jobs", singular: "job", kind: "Job", namespaced: true, shortNames: [], categories: ["all"] },
+  { group: "batch", version: "v1", resource: "cronjobs", singular: "cronjob", kind: "CronJob", namespaced: true, shortNames: ["cj"], categories: ["all"] },
+  {
+    group: "autoscaling", version: "v2", resource: "horizontalpodautoscalers", singular: "horizontalpodautoscaler",
+    kind: "HorizontalPodAutoscaler", namespaced: true, shortNames: ["hpa"], categories: ["all"],
+  },
+];
+
+const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+
+/** `apps/v1`, or `v1` for the core group. */
+export function groupVersion(r: { group: string; version: string }): string {
+  return r.group === "" ? r.version : `${r.group}/${r.version}`;
+}
+
+/** The resource type of an object, from its apiVersion and kind. */
+export function resourceForObject(apiVersion: string, kind: string): ResourceType | undefined {
+  return RESOURCES.find((r) => groupVersion(r) === apiVersion && r.kind === kind);
+}
+
+/** The resource type at `group/version/resource`. */
+export function resourceAt(group: string, version: string, resource: string): ResourceType | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+}
+
+/** `GET /api`. */
+export function coreVersions(serverAddress: string): object {
+  return {
+    kind: "APIVersions",
+    versions: ["v1"],
+    serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }],
+  };
+}
+
+function groups(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of RESOURCES) {
+    if (r.group === "") continue;
+    const versions = out.get(r.group) ?? [];
+    if (!versions.includes(r.version)) versions.push(r.version);
+    out.set(r.group, versions);
+  }
+  return out;
+}
+
+function apiGroup(name: string, versions: string[]): object {
+  const list = versions.map((version) => ({ groupVersion: `${name}/${version}`, version }));
+  return { name, versions: list, preferredVersion: list[0] };
+}
+
+/** `GET /apis`. */
+export function groupList(): object {
+  return {
+    kind: "APIGroupList",
+    apiVersion: "v1",
+    groups: [...groups()].map(([name, versions]) => apiGroup(name, versions)),
+  };
+}
+
+/** `GET /apis/<group>`, or undefined for an unknown group. */
+export function groupDocument(name: string): object | undefined {
+  const versions = groups().get(name);
+  return versions ? { kind: "APIGroup", apiVersion: "v1", ...apiGroup(name, versions) } : undefined;
+}
+
+/** `GET /api/v1` or `GET /apis/<group>/<version>`, or undefined for an unknown group version. */
+export function resourceList(group: string, version: string): object | undefined {
+  const rs = RESOURCES.filter((r) => r.group === group && r.version === version);
+  if (rs.length === 0) return undefined;
+  const resources: object[] = [];
+  for (const r of rs) {
+    resources.push({
+      name: r.resource,
+      singularName: r.singular,
+      namespaced: r.namespaced,
+      kind: r.kind,
+      verbs: VERBS,
+      ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
+      ...(r.categories.length > 0 ? { categories: r.categories } : {}),
+    });
+    if (r.resource === "pods") {
+      resources.push({ name: "pods/log", singularName: "", namespaced: true, kind: "Pod", verbs: ["get"] });
+    }
+  }
+  return { kind: "APIResourceList", apiVersion: "v1", groupVersion: groupVersion({ group, version }), resources };
+}
+
+/** `GET /version`. */
+export function versionInfo(): object {
+  return {
+    major: "1",
+    minor: "32",
+    gitVersion: "v1.32.0-fake",
+    gitCommit: "0000000000000000000000000000000000000000",
+    gitTreeState: "clean",
+    buildDate: "2025-01-01T00:00:00Z",
+    goVersion: "go1.23.4",
+    compiler: "gc",
+    platform: "linux/amd64",
+  };
+}
