@@ -6,6 +6,7 @@
  * resource (`Kind/name`) and what was found; a custom rule that fails to evaluate is an error
  * naming the policy, never a crash.
  */
+import { sortKeys } from "../renderers/canonical.js";
 import type { CelEngine } from "../renderers/cel.js";
 import type { Diagnostic, Severity } from "../renderers/diagnostics.js";
 import { formatPath } from "../renderers/diagnostics.js";
@@ -163,7 +164,8 @@ function ruleContext(object: K8sObject, input: PolicyInput, subject: Subject): R
       release: subject.release?.metadata.name ?? "",
       labels: subject.component.metadata.labels ?? {},
     },
-    target: { name: input.environment.name, production: input.environment.production },
+    // The Platform environment, as `target` is in templates (name, production, gitops, ...).
+    target: sortKeys(input.environment),
     component: subject.component.spec,
   };
 }

@@ -80,7 +80,7 @@ describe("custom Policy documents", () => {
   rule: >-
     metadata.project == 'storefront' && metadata.name == 'checkout-api' && metadata.environment == 'prod'
     && metadata.namespace == 'storefront-prod' && size(metadata.release) == 12 && metadata.labels.team == 'checkout'
-    && target.name == 'prod' && target.production && component.container.image.startsWith('ghcr.io/acme/')
+    && target.name == 'prod' && target.production && target.gitops.repo == 'acme/gitops-prod' && component.container.image.startsWith('ghcr.io/acme/')
   message: context is wrong
 `,
       ),
