@@ -2,6 +2,7 @@
 import type { Diagnostic } from "./diagnostics.js";
 import type { EndpointType, Environment, Platform } from "./model/index.js";
 import type { CelEngine } from "./cel.js";
+import type { CompileCache } from "./compile/cache.js";
 import type { Release } from "./release.js";
 import type { z } from "zod";
 
@@ -49,6 +50,12 @@ export interface CompileInput {
   readonly cel: CelEngine;
   /** Where the component came from; absent for releases read back from a GitOps repository. */
   readonly locate?: Locator;
+  /**
+   * Compiled schemas and parsed templates shared by the components of one run; pass one
+   * `new CompileCache()` to every compileComponent call of a run.
+   * @default a fresh cache for this call (correct, but compiles every schema again)
+   */
+  readonly cache?: CompileCache;
 }
 
 export interface CompileResult {

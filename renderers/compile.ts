@@ -1,0 +1,103 @@
+/**
+ * The compiler: one component release, one environment, into Kubernetes objects with cdk8s.
+ *
+ * Pure: no file system, git or network; the same input gives deep-equal output in the same
+ * order. Each call builds its own cdk8s App with one Chart (never a shared App: synthesis of
+ * an App grows with every chart in it).
+ *
+ * 1. Checks (all collected): trait types allowed by the component type, unique trait instance
+ *    names, parameters and per-environment overrides against their JSON Schemas (defaults
+ *    applied; only fields the environmentConfigs declare may be overridden), the type's and
+ *    traits' CEL validations, and the container against its endpoints and dependencies.
+ * 2. Standard objects as cdk8s L1 constructs: the workload (Deployment, StatefulSet, CronJob
+ *    or Job), Service, ServiceAccount, files ConfigMap and NetworkPolicies.
+ * 3. The type's `resources` and each trait's `creates`, from `${...}` templates, into the same
+ *    chart; then synthesis.
+ * 4. Each trait's RFC 6902 `patches` on the synthesized objects, in `spec.traits` order.
+ *
+ * Objects come out sorted by kind, then name. Any error leaves `objects` empty.
+ */
+import { App, Chart } from "cdk8s";
+import { CompileCache } from "./compile/cache.js";
+import { checkComponent } from "./compile/checks.js";
+import { baseContext, objectLabels, selectorLabels } from "./compile/context.js";
+import { addNetworkPolicies } from "./compile/network.js";
+import { Report } from "./compile/report.js";
+import { addTemplateObject, applyTraitPatches, objectKey } from "./compile/resources.js";
+import type { Origins, TemplateRun } from "./compile/resources.js";
+import { addCompanions, addWorkload } from "./compile/workload.js";
+import type { Build } from "./compile/workload.js";
+import type { CompileInput, CompileResult, K8sObject } from "./types.js";
+
+export { CompileCache } from "./compile/cache.js";
+
+/** Orders objects by kind, then name, then apiVersion (code-unit order, independent of locale). */
+export function compareObjects(a: K8sObject, b: K8sObject): number {
+  const ka = [a.kind, a.metadata.name, a.apiVersion];
+  const kb = [b.kind, b.metadata.name, b.apiVersion];
+  for (let i = 0; i < ka.length; i++) {
+    const x = ka[i]!;
+    const y = kb[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function failed(report: Report): CompileResult {
+  return { objects: [], diagnostics: report.diagnostics };
+}
+
+/** Compiles one component release for one environment. */
+export function compileComponent(input: CompileInput): CompileResult {
+  const cache = input.cache ?? new CompileCache();
+  const report = new Report(input);
+  const { component, componentType } = input.release.spec;
+  const labels = objectLabels(input);
+  const base = baseContext(input, labels);
+  const checked = checkComponent(input, cache, report, base);
+  if (report.errorCount > 0) return failed(report);
+
+  const app = new App();
+  const chart = new Chart(app, "ferry");
+  const build: Build = {
+    input,
+    chart,
+    report,
+    type: checked.type,
+    name: component.metadata.name,
+    labels,
+    selector: selectorLabels(component.metadata.project, component.metadata.name),
+  };
+  addWorkload(build);
+  addCompanions(build);
+  addNetworkPolicies(build, checked.traits);
+
+  const origins: Origins = new Map();
+  for (const obj of chart.apiObjects) origins.set(objectKey(obj.apiVersion, obj.kind, obj.name), "Ferry's standard objects");
+  const run: TemplateRun = { input, cache, chart, report, labels, origins };
+  componentType.spec.resources.forEach((resource, i) => {
+    addTemplateObject(run, checked.type, `resource ${JSON.stringify(resource.id)}`, `type-${i}`, resource);
+  });
+  for (const scope of checked.traits) {
+    scope.trait.spec.creates.forEach((create, j) => addTemplateObject(run, scope, `creates[${j}]`, `trait-${scope.index}-${j}`, create));
+  }
+  if (report.errorCount > 0) return failed(report);
+
+  let objects: K8sObject[];
+  try {
+    objects = chart.toJson() as K8sObject[];
+  } catch (e) {
+    report.add(["spec", "type"], `the rendered objects could not be synthesized: ${e instanceof Error ? e.message : String(e)}`, "compile/synth");
+    return failed(report);
+  }
+  for (const scope of checked.traits) applyTraitPatches(run, scope, objects);
+  for (const obj of objects) {
+    const m = obj.metadata as { name?: unknown } | undefined;
+    if (typeof obj.apiVersion !== "string" || typeof obj.kind !== "string" || typeof m?.name !== "string") {
+      report.add(["spec", "traits"], `a patch left an object without apiVersion, kind or metadata.name: ${JSON.stringify(obj).slice(0, 80)}`, "compile/patch");
+    }
+  }
+  if (report.errorCount > 0) return failed(report);
+  objects.sort(compareObjects);
+  return { objects, diagnostics: report.diagnostics };
+}
