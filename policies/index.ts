@@ -12,7 +12,7 @@ import type { Diagnostic, Severity } from "../renderers/diagnostics.js";
 import { formatPath } from "../renderers/diagnostics.js";
 import type { Loaded } from "../renderers/load.js";
 import type { Component, Environment, Platform, Policy } from "../renderers/model/index.js";
-import { namespaceFor } from "../renderers/platform.js";
+import { namespaceFor } from "../renderers/model/index.js";
 import { releasePath } from "../renderers/release.js";
 import type { Release } from "../renderers/release.js";
 import type { K8sObject, Locator } from "../renderers/types.js";

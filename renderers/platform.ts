@@ -3,11 +3,14 @@
  * force (built-ins merged with the platform repository's own, which win by name), checked for
  * consistency as a whole.
  */
+import { checkPolicySettings } from "../policies/index.js";
+import { CelEngine } from "./cel.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { diagnosticAt } from "./yaml.js";
 import type { Loaded, PlatformSources } from "./load.js";
 import type { ComponentType, Environment, Platform, Policy, Trait } from "./model/index.js";
-import { DnsLabel } from "./model/index.js";
+import { DnsLabel, NAMESPACE_TOKEN } from "./model/index.js";
+export { namespaceFor } from "./model/index.js";
 
 /** Built-in component types and traits that ship with Ferry. */
 export interface Builtins {
@@ -24,7 +27,12 @@ export interface PlatformBundle {
 }
 
 /** Merges built-ins and checks the platform as a whole; undefined when it has errors. */
-export function buildPlatformBundle(sources: PlatformSources, builtins: Builtins, diagnostics: Diagnostic[]): PlatformBundle | undefined {
+export function buildPlatformBundle(
+  sources: PlatformSources,
+  builtins: Builtins,
+  diagnostics: Diagnostic[],
+  cel: CelEngine = new CelEngine(),
+): PlatformBundle | undefined {
   const loaded = sources.platform;
   if (!loaded) return undefined;
   const before = diagnostics.filter((d) => d.severity === "error").length;
@@ -77,11 +85,11 @@ export function buildPlatformBundle(sources: PlatformSources, builtins: Builtins
     });
   }
 
+  diagnostics.push(...checkPolicySettings(loaded.value, sources.policies, cel, doc));
   if (diagnostics.filter((d) => d.severity === "error").length > before) return undefined;
   return { platform: loaded.value, platformSource: doc, componentTypes, traits, policies: sources.policies };
 }
 
-const NAMESPACE_TOKEN = /\$\{\s*metadata\.(project|environment)\s*\}/g;
 
 function checkNamespaceTemplate(template: string): string | undefined {
   const rest = template.replace(NAMESPACE_TOKEN, "x");
@@ -90,10 +98,6 @@ function checkNamespaceTemplate(template: string): string | undefined {
   return undefined;
 }
 
-/** The namespace a project's components use in an environment. */
-export function namespaceFor(env: Environment, project: string): string {
-  return env.namespace.replace(NAMESPACE_TOKEN, (_m, what: string) => (what === "project" ? project : env.name));
-}
 
 function findCycle(pipeline: Platform["spec"]["pipeline"]): string[] | undefined {
   const edges = new Map<string, string[]>();

@@ -86,10 +86,13 @@ export function renderRelease(
         release,
         environment: env,
         platform: bundle.platform,
+        platformSource: bundle.platformSource,
         policies: bundle.policies,
         cel,
+        namespace,
         locate,
         outputPath,
+        checkSettings: false,
       }),
     );
   }

@@ -117,3 +117,11 @@ export type Platform = z.infer<typeof Platform>;
 export function environmentPath(env: Environment): string {
   return env.gitops.path ?? `environments/${env.name}`;
 }
+
+/** `${metadata.project}` and `${metadata.environment}` in an environment's namespace template. */
+export const NAMESPACE_TOKEN = /\$\{\s*metadata\.(project|environment)\s*\}/g;
+
+/** The namespace a project's components use in an environment. */
+export function namespaceFor(env: Environment, project: string): string {
+  return env.namespace.replace(NAMESPACE_TOKEN, (_m, what: string) => (what === "project" ? project : env.name));
+}
