@@ -119,10 +119,13 @@ export function checkPolicies(input: PolicyInput): Diagnostic[] {
     const violations = BUILTIN_POLICIES[name].check({ objects: input.objects, component, environment: input.environment, settings });
     for (const v of violations) out.push(report(name, eff.severity, v));
   }
-  for (const policy of policies) {
-    if (Object.prototype.hasOwnProperty.call(BUILTIN_POLICIES, policy.value.metadata.name)) continue; // reported by the settings check
-    if (!customAppliesIn(policy.value, input.environment)) continue;
-    out.push(...checkCustom(policy, input, subject, report));
+  const applicable = policies.filter(
+    // A Policy named like a built-in is reported by the settings check and never run.
+    (p) => !Object.prototype.hasOwnProperty.call(BUILTIN_POLICIES, p.value.metadata.name) && customAppliesIn(p.value, input.environment),
+  );
+  if (applicable.length > 0) {
+    const base = ruleContext(input, subject);
+    for (const policy of applicable) out.push(...checkCustom(policy, input, subject, base, report));
   }
   return out;
 }
@@ -152,10 +155,9 @@ function makeReporter(input: PolicyInput, subject: Subject): Reporter {
   };
 }
 
-/** The CEL context of a platform policy rule for one rendered object. */
-function ruleContext(object: K8sObject, input: PolicyInput, subject: Subject): Record<string, unknown> {
+/** The CEL context of platform policy rules, without `object` (added per rendered object). */
+function ruleContext(input: PolicyInput, subject: Subject): Record<string, unknown> {
   return {
-    object,
     metadata: {
       name: subject.name,
       project: subject.project,
@@ -172,7 +174,7 @@ function ruleContext(object: K8sObject, input: PolicyInput, subject: Subject): R
 
 const COMPONENT_SOURCE = ["metadata", "name"] as const;
 
-function checkCustom(policy: Sourced<Policy>, input: PolicyInput, subject: Subject, report: Reporter): Diagnostic[] {
+function checkCustom(policy: Sourced<Policy>, input: PolicyInput, subject: Subject, base: Record<string, unknown>, report: Reporter): Diagnostic[] {
   const { metadata, spec } = policy.value;
   try {
     input.cel.compile(spec.rule);
@@ -185,7 +187,7 @@ function checkCustom(policy: Sourced<Policy>, input: PolicyInput, subject: Subje
     if (kinds.length > 0 && !kinds.includes(object.kind)) continue;
     let holds: boolean;
     try {
-      holds = input.cel.test(spec.rule, ruleContext(object, input, subject));
+      holds = input.cel.test(spec.rule, { ...base, object });
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       out.push({
