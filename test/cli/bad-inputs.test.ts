@@ -48,7 +48,7 @@ describe("ferry render refuses bad input with file:line:column and field, and wr
 
   it("wrong type", async () => {
     const run = await renderApp({ ".ferry/api.yaml": API_YAML.replace("port: 8080", "port: eighty") });
-    expectRefused(run, /\.ferry\/api\.yaml:17:\d+: error: spec\.endpoints\.http\.port:/, /expected number, got string "eighty"/);
+    expectRefused(run, /\.ferry\/api\.yaml:14:\d+: error: spec\.endpoints\.http\.port:/, /expected number, got string "eighty"/);
   });
 
   it("a name that is not a DNS-1123 label", async () => {
@@ -94,13 +94,13 @@ describe("ferry render refuses bad input with file:line:column and field, and wr
   it("a dependency on a missing component", async () => {
     const yaml = API_YAML.replace("  environments:", "  dependencies:\n    - {component: ghost, endpoint: http, env: {url: GHOST_URL}}\n  environments:");
     const run = await renderApp({ ".ferry/api.yaml": yaml });
-    expectRefused(run, /\.ferry\/api\.yaml:21:\d+: error: spec\.dependencies\[0\]\.component:/, /shop\/ghost, which no repository declares/);
+    expectRefused(run, /\.ferry\/api\.yaml:16:\d+: error: spec\.dependencies\[0\]\.component:/, /shop\/ghost, which no repository declares/);
   });
 
   it("a dependency on a missing endpoint", async () => {
     const web = API_YAML.replace("name: api", "name: web").replace("  environments:", "  dependencies:\n    - {component: api, endpoint: grpc, env: {url: API_URL}}\n  environments:");
     const run = await renderApp({ ".ferry/api.yaml": API_YAML, ".ferry/web.yaml": web });
-    expectRefused(run, /\.ferry\/web\.yaml:21:\d+: error: spec\.dependencies\[0\]\.endpoint:/, /has no endpoint "grpc" \(it has http\)/);
+    expectRefused(run, /\.ferry\/web\.yaml:16:\d+: error: spec\.dependencies\[0\]\.endpoint:/, /has no endpoint "grpc" \(it has http\)/);
   });
 
   it("a repository not listed for the project", async () => {
@@ -113,7 +113,7 @@ describe("ferry render refuses bad input with file:line:column and field, and wr
     const b = API_YAML.replace("name: api", "name: Bad_Name");
     const run = await renderApp({ ".ferry/a.yaml": a, ".ferry/b.yaml": b });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/a\.yaml:17:\d+: error: spec\.endpoints\.http\.port/);
+    expect(run.stderr).toMatch(/a\.yaml:14:\d+: error: spec\.endpoints\.http\.port/);
     expect(run.stderr).toMatch(/b\.yaml:4:9: error: metadata\.name/);
   });
 
