@@ -76,3 +76,18 @@ export class FerryInputError extends Error {
     this.diagnostics = diagnostics;
   }
 }
+
+/**
+ * Folds findings that differ only in environment (an environment-independent problem found once
+ * per environment) into one whose `environment` lists them all, comma-separated.
+ */
+export function mergeAcrossEnvironments(list: readonly Diagnostic[]): Diagnostic[] {
+  const byKey = new Map<string, { d: Diagnostic; envs: string[] }>();
+  for (const d of list) {
+    const key = JSON.stringify([d.severity, d.file, d.line, d.column, d.field, d.message, d.code, d.component, d.resource]);
+    const hit = byKey.get(key);
+    if (!hit) byKey.set(key, { d, envs: d.environment ? [d.environment] : [] });
+    else if (d.environment && !hit.envs.includes(d.environment)) hit.envs.push(d.environment);
+  }
+  return [...byKey.values()].map(({ d, envs }) => (envs.length > 1 ? { ...d, environment: envs.join(",") } : d));
+}

@@ -6,7 +6,7 @@ import { toYaml } from "./canonical.js";
 import type { CelEngine } from "./cel.js";
 import { compileComponent } from "./compile.js";
 import type { Diagnostic } from "./diagnostics.js";
-import { hasErrors } from "./diagnostics.js";
+import { hasErrors, mergeAcrossEnvironments } from "./diagnostics.js";
 import type { AppComponent, Catalog } from "./apps.js";
 import { resolveDependencies } from "./apps.js";
 import type { Environment } from "./model/index.js";
@@ -157,6 +157,6 @@ export function renderApps(
     releases: components.map((c) => c.release),
     rendered,
     files: ok ? new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : new Map(),
-    diagnostics,
+    diagnostics: mergeAcrossEnvironments(diagnostics),
   };
 }
