@@ -11,6 +11,8 @@ import { Ajv } from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { canonicalJson } from "../canonical.js";
+import { CelError } from "../cel.js";
+import type { CelEngine } from "../cel.js";
 import { parseTemplate } from "./template.js";
 import type { TemplateNode } from "./template.js";
 
@@ -61,6 +63,8 @@ export class CompileCache {
   /** Equal schemas in different objects (e.g. releases read back from git) share one validator. */
   private readonly validatorsByContent = new Map<string, ValidateFunction | Error>();
   private readonly templates = new WeakMap<object, TemplateNode>();
+  /** Top-level context names each expression mentions. */
+  private readonly mentions = new Map<string, (ctx: Record<string, unknown>) => Record<string, unknown>>();
 
   private instance(): Ajv {
     if (!this.ajv) {
@@ -102,6 +106,32 @@ export class CompileCache {
     const value = structuredClone(data);
     if (validate(value)) return { value, issues: [] };
     return { value, issues: describeErrors(validate.errors ?? [], value) };
+  }
+
+  /**
+   * Evaluates a CEL expression through `cel` (which compiles it once). Only the top-level
+   * variables the expression mentions are handed over, so the engine converts less of the
+   * context per call; the result is the same as with the whole context.
+   */
+  evaluate(cel: CelEngine, expr: string, context: Record<string, unknown>): unknown {
+    let narrow = this.mentions.get(expr);
+    if (!narrow) {
+      const words = new Set(expr.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+      narrow = (ctx) => {
+        const out: Record<string, unknown> = {};
+        for (const key of Object.keys(ctx)) if (words.has(key)) out[key] = ctx[key];
+        return out;
+      };
+      this.mentions.set(expr, narrow);
+    }
+    return cel.compile(expr)(narrow(context));
+  }
+
+  /** Evaluates a rule that must produce a bool; anything else is a CelError naming the type. */
+  test(cel: CelEngine, expr: string, context: Record<string, unknown>): boolean {
+    const v = this.evaluate(cel, expr, context);
+    if (typeof v !== "boolean") throw new CelError(expr, `must evaluate to a bool, got ${v === null ? "null" : typeof v}`);
+    return v;
   }
 
   /** The parsed template tree of a template value (parsed once per object). */

@@ -103,10 +103,10 @@ function checkOverride(
   return checkAgainst(cache, report, schema, allowed, base, "environmentConfigs", owner);
 }
 
-function runValidations(cel: CelEngine, report: Report, validations: readonly Validation[], scope: Scope): void {
+function runValidations(cel: CelEngine, cache: CompileCache, report: Report, validations: readonly Validation[], scope: Scope): void {
   for (const v of validations) {
     try {
-      if (!cel.test(v.rule, scope.context)) report.add(scope.where, `${v.message} (${scope.label})`, "compile/validation");
+      if (!cache.test(cel, v.rule, scope.context)) report.add(scope.where, `${v.message} (${scope.label})`, "compile/validation");
     } catch (e) {
       const reason = e instanceof CelError ? e.message : String(e);
       report.add(scope.where, `validation of ${scope.label} could not be evaluated: ${reason}`, "compile/validation");
@@ -145,7 +145,7 @@ export function checkComponent(input: CompileInput, cache: CompileCache, report:
   // Trait instances.
   const traits = checkTraits(input, cache, report, base, componentType, (traitOverrides ?? {}) as Record<string, unknown>, envBase);
 
-  if (typeOk) runValidations(input.cel, report, componentType.spec.validations, type);
+  if (typeOk) runValidations(input.cel, cache, report, componentType.spec.validations, type);
   return { type, traits };
 }
 
@@ -201,7 +201,7 @@ function checkTraits(
       instance,
       index,
     };
-    if (report.errorCount === before) runValidations(input.cel, report, trait.spec.validations, scope);
+    if (report.errorCount === before) runValidations(input.cel, cache, report, trait.spec.validations, scope);
     scopes.push(scope);
   });
 

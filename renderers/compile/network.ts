@@ -12,19 +12,21 @@
  *   (namespace by `kubernetes.io/metadata.name`, pods by `ferry.dev/project` and
  *   `ferry.dev/component`) on its port.
  */
-import { IntOrString, KubeNetworkPolicy } from "cdk8s-plus-28/lib/imports/k8s.js";
-import type { NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer } from "cdk8s-plus-28/lib/imports/k8s.js";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { INetworkPolicyEgressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule";
+import type { INetworkPolicyIngressRule } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule";
+import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
 import { LABEL } from "./context.js";
 import type { TraitScope } from "./checks.js";
 import type { Build } from "./workload.js";
-import { meta, protocolOf } from "./workload.js";
+import { emit, meta, protocolOf } from "./workload.js";
 
 /** Trait type whose instances make an endpoint public (matched by `parameters.endpoint`). */
 export const ROUTE_TRAIT = "route";
 export const MANAGED_NAMESPACE_LABEL = "ferry.dev/managed";
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
-function namespaceNamed(name: string): NetworkPolicyPeer {
+function namespaceNamed(name: string): INetworkPolicyPeer {
   return { namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: name } } };
 }
 
@@ -42,40 +44,46 @@ export function addNetworkPolicies(b: Build, traits: readonly TraitScope[]): voi
   const podSelector = { matchLabels: { ...b.selector } };
   const spec = b.input.release.spec.component.spec;
 
-  new KubeNetworkPolicy(b.chart, "deny-all", {
+  emit<INetworkPolicy>(b, "deny-all", {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
     metadata: meta(b, `${b.name}-deny-all`),
     spec: { podSelector, policyTypes: ["Ingress", "Egress"] },
   });
 
   const routed = routedEndpoints(traits);
   const gateway = b.input.environment.gateway.namespace;
-  const ingress: NetworkPolicyIngressRule[] = Object.entries(spec.endpoints).map(([name, e]) => {
-    const from: NetworkPolicyPeer[] = [{ podSelector: {} }];
+  const ingress: INetworkPolicyIngressRule[] = Object.entries(spec.endpoints).map(([name, e]) => {
+    const from: INetworkPolicyPeer[] = [{ podSelector: {} }];
     if (e.visibility.includes("organization")) from.push({ namespaceSelector: { matchLabels: { [MANAGED_NAMESPACE_LABEL]: "true" } } });
     if (e.visibility.includes("public") && routed.has(name)) from.push(namespaceNamed(gateway));
-    return { from, ports: [{ port: IntOrString.fromNumber(e.port), protocol: protocolOf(e.type) }] };
+    return { from, ports: [{ port: e.port, protocol: protocolOf(e.type) }] };
   });
   if (ingress.length > 0) {
-    new KubeNetworkPolicy(b.chart, "ingress", {
+    emit<INetworkPolicy>(b, "ingress", {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
       metadata: meta(b, `${b.name}-ingress`),
       spec: { podSelector, policyTypes: ["Ingress"], ingress },
     });
   }
 
-  const egress: NetworkPolicyEgressRule[] = [
+  const egress: INetworkPolicyEgressRule[] = [
     {
       to: [namespaceNamed("kube-system")],
       ports: [
-        { port: IntOrString.fromNumber(53), protocol: "UDP" },
-        { port: IntOrString.fromNumber(53), protocol: "TCP" },
+        { port: 53, protocol: "UDP" },
+        { port: 53, protocol: "TCP" },
       ],
     },
     ...b.input.dependencies.map((d) => ({
       to: [{ ...namespaceNamed(d.namespace), podSelector: { matchLabels: { [LABEL.project]: d.project, [LABEL.ferryComponent]: d.component } } }],
-      ports: [{ port: IntOrString.fromNumber(d.port), protocol: protocolOf(d.endpointType) }],
+      ports: [{ port: d.port, protocol: protocolOf(d.endpointType) }],
     })),
   ];
-  new KubeNetworkPolicy(b.chart, "egress", {
+  emit<INetworkPolicy>(b, "egress", {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
     metadata: meta(b, `${b.name}-egress`),
     spec: { podSelector, policyTypes: ["Egress"], egress },
   });

@@ -23,7 +23,7 @@ import type { Scope, TraitScope } from "./checks.js";
 import { formatPath } from "../diagnostics.js";
 import type { Report } from "./report.js";
 import { conditionExpression, evaluateTemplate } from "./template.js";
-import type { TemplateIssue } from "./template.js";
+import type { Evaluate, TemplateIssue } from "./template.js";
 
 /** Kinds that live outside namespaces: templates of these get no namespace. */
 const CLUSTER_SCOPED = new Set([
@@ -68,6 +68,10 @@ export interface TemplateRun extends EvalRun {
   readonly origins: Origins;
 }
 
+function evaluator(run: EvalRun): Evaluate {
+  return (expr, context) => run.cache.evaluate(run.input.cel, expr, context);
+}
+
 function reportIssues(run: EvalRun, scope: Scope, what: string, issues: readonly TemplateIssue[]): void {
   for (const issue of issues) {
     const at = issue.path.length > 0 ? ` at ${formatPath(issue.path)}` : "";
@@ -81,7 +85,7 @@ function included(run: EvalRun, scope: Scope, what: string, includeWhen: string 
   const issues: TemplateIssue[] = [];
   const expr = conditionExpression(includeWhen, issues);
   if (expr !== undefined) {
-    const value = evaluateTemplate({ kind: "expr", expr }, run.input.cel, scope.context, issues);
+    const value = evaluateTemplate({ kind: "expr", expr }, evaluator(run), scope.context, issues);
     if (typeof value === "boolean") return value;
     if (issues.length === 0) issues.push({ path: [], expression: expr, message: `includeWhen must evaluate to a bool, got ${preview(value)}` });
   }
@@ -96,7 +100,7 @@ function included(run: EvalRun, scope: Scope, what: string, includeWhen: string 
 export function addTemplateObject(run: TemplateRun, scope: Scope, what: string, id: string, entry: { includeWhen?: string; template: Record<string, unknown> }): void {
   if (!included(run, scope, what, entry.includeWhen)) return;
   const issues: TemplateIssue[] = [];
-  const value = evaluateTemplate(run.cache.template(entry.template), run.input.cel, scope.context, issues);
+  const value = evaluateTemplate(run.cache.template(entry.template), evaluator(run), scope.context, issues);
   if (issues.length > 0) {
     reportIssues(run, scope, what, issues);
     return;
@@ -177,8 +181,8 @@ export function applyTraitPatches(run: EvalRun, scope: TraitScope, objects: K8sO
     const what = `patches[${j}]`;
     if (!included(run, scope, what, patch.includeWhen)) return;
     const issues: TemplateIssue[] = [];
-    const target = evaluateTemplate(run.cache.template(patch.target), run.input.cel, scope.context, issues, ["target"]) as Record<string, unknown>;
-    const operations = evaluateTemplate(run.cache.template(patch.operations), run.input.cel, scope.context, issues, ["operations"]) as Record<string, unknown>[];
+    const target = evaluateTemplate(run.cache.template(patch.target), evaluator(run), scope.context, issues, ["target"]) as Record<string, unknown>;
+    const operations = evaluateTemplate(run.cache.template(patch.operations), evaluator(run), scope.context, issues, ["operations"]) as Record<string, unknown>[];
     if (issues.length > 0) {
       reportIssues(run, scope, what, issues);
       return;

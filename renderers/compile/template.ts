@@ -16,8 +16,10 @@
  * always builds fresh maps and lists, so rendered objects never share structure with the
  * template or with each other.
  */
-import type { CelEngine } from "../cel.js";
 import { CelError } from "../cel.js";
+
+/** Evaluates one CEL expression against a context (CompileCache implements it). */
+export type Evaluate = (expr: string, context: Record<string, unknown>) => unknown;
 
 /** One piece of a parsed template. */
 export type TemplateNode =
@@ -126,9 +128,9 @@ export function toText(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function run(cel: CelEngine, expr: string, context: Record<string, unknown>, path: readonly (string | number)[], issues: TemplateIssue[]): unknown {
+function run(evaluate: Evaluate, expr: string, context: Record<string, unknown>, path: readonly (string | number)[], issues: TemplateIssue[]): unknown {
   try {
-    return cel.compile(expr)(context);
+    return evaluate(expr, context);
   } catch (e) {
     const reason = e instanceof CelError ? e.message.replace(/^CEL ".*?": /s, "") : e instanceof Error ? e.message : String(e);
     issues.push({ path, expression: expr, message: reason });
@@ -142,7 +144,7 @@ function run(cel: CelEngine, expr: string, context: Record<string, unknown>, pat
  */
 export function evaluateTemplate(
   node: TemplateNode,
-  cel: CelEngine,
+  evaluate: Evaluate,
   context: Record<string, unknown>,
   issues: TemplateIssue[],
   path: readonly (string | number)[] = [],
@@ -151,21 +153,21 @@ export function evaluateTemplate(
     case "literal":
       return node.value;
     case "expr":
-      return run(cel, node.expr, context, path, issues);
+      return run(evaluate, node.expr, context, path, issues);
     case "text": {
       let out = "";
-      for (const part of node.parts) out += typeof part === "string" ? part : toText(run(cel, part.expr, context, path, issues));
+      for (const part of node.parts) out += typeof part === "string" ? part : toText(run(evaluate, part.expr, context, path, issues));
       return out;
     }
     case "invalid":
       issues.push({ path, expression: node.source, message: node.message });
       return undefined;
     case "list":
-      return node.items.map((item, i) => evaluateTemplate(item, cel, context, issues, [...path, i]));
+      return node.items.map((item, i) => evaluateTemplate(item, evaluate, context, issues, [...path, i]));
     case "map": {
       const out: Record<string, unknown> = {};
       for (const [key, child] of node.entries) {
-        const v = evaluateTemplate(child, cel, context, issues, [...path, key]);
+        const v = evaluateTemplate(child, evaluate, context, issues, [...path, key]);
         if (v !== null && v !== undefined) out[key] = v;
       }
       return out;

@@ -1,33 +1,32 @@
 /**
  * The objects Ferry renders for every component, whatever its type: the workload, its Service,
- * ServiceAccount and files ConfigMap. Built as cdk8s L1 (`Kube*`) constructs in the caller's
- * chart: typed, and much cheaper to synthesize than the L2 constructs.
+ * ServiceAccount and files ConfigMap.
+ *
+ * They are plain objects typed with kubernetes-models' interfaces (type-only imports), added to
+ * the caller's cdk8s chart as `ApiObject`s. Measured on 1,000 components, this synthesizes in
+ * about half the time of the cdk8s-plus-28 L1 `Kube*` classes, whose generated `toJson_*`
+ * converters dominated the compile profile, and an order of magnitude faster than L2.
  */
-import type { Chart } from "cdk8s";
-import {
-  IntOrString,
-  KubeConfigMap,
-  KubeCronJob,
-  KubeDeployment,
-  KubeJob,
-  KubeService,
-  KubeServiceAccount,
-  KubeStatefulSet,
-  Quantity,
-} from "cdk8s-plus-28/lib/imports/k8s.js";
-import type {
-  Container,
-  EnvVar,
-  ObjectMeta,
-  PodSpec,
-  PodTemplateSpec,
-  Probe as K8sProbe,
-  ResourceRequirements,
-  Volume,
-  VolumeMount,
-} from "cdk8s-plus-28/lib/imports/k8s.js";
+import { ApiObject } from "cdk8s";
+import type { ApiObjectProps, Chart } from "cdk8s";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import type { ICronJob } from "kubernetes-models/batch/v1/CronJob";
+import type { IJob } from "kubernetes-models/batch/v1/Job";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IEnvVar } from "kubernetes-models/v1/EnvVar";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
+import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
+import type { IProbe } from "kubernetes-models/v1/Probe";
+import type { IResourceRequirements } from "kubernetes-models/v1/ResourceRequirements";
+import type { IService } from "kubernetes-models/v1/Service";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import type { IVolume } from "kubernetes-models/v1/Volume";
+import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 import type { ComponentSpec, Endpoint, Probe } from "../model/index.js";
 import type { CompileInput, ResolvedDependency } from "../types.js";
+import { preview } from "./cache.js";
 import type { Scope } from "./checks.js";
 import type { Report } from "./report.js";
 
@@ -47,8 +46,22 @@ export interface Build {
   readonly selector: Record<string, string>;
 }
 
+type ObjectMeta = NonNullable<IDeployment["metadata"]>;
+
 export function meta(b: Build, name: string = b.name): ObjectMeta {
   return { name, namespace: b.input.namespace, labels: { ...b.labels } };
+}
+
+/** A typed Kubernetes object, as it goes into the chart. */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata?: ObjectMeta;
+}
+
+/** Adds a typed object to the chart under a construct id unique within it. */
+export function emit<T extends Manifest>(b: Build, id: string, obj: T): void {
+  new ApiObject(b.chart, id, obj as unknown as ApiObjectProps);
 }
 
 /** `UDP` endpoints use UDP; everything else is TCP. */
@@ -68,14 +81,10 @@ export function fileKeys(files: readonly { mountPath: string }[]): string[] {
   });
 }
 
-function portOf(port: number | string): IntOrString {
-  return typeof port === "number" ? IntOrString.fromNumber(port) : IntOrString.fromString(port);
-}
-
-function probe(p: Probe): K8sProbe {
+function probe(p: Probe): IProbe {
   return {
-    ...(p.httpGet ? { httpGet: { path: p.httpGet.path, port: portOf(p.httpGet.port) } } : {}),
-    ...(p.tcpSocket ? { tcpSocket: { port: portOf(p.tcpSocket.port) } } : {}),
+    ...(p.httpGet ? { httpGet: { path: p.httpGet.path, port: p.httpGet.port } } : {}),
+    ...(p.tcpSocket ? { tcpSocket: { port: p.tcpSocket.port } } : {}),
     ...(p.exec ? { exec: { command: [...p.exec.command] } } : {}),
     ...(p.grpc ? { grpc: { port: p.grpc.port } } : {}),
     initialDelaySeconds: p.initialDelaySeconds,
@@ -85,8 +94,8 @@ function probe(p: Probe): K8sProbe {
   };
 }
 
-function envVars(spec: ComponentSpec, dependencies: readonly ResolvedDependency[]): EnvVar[] {
-  const out: EnvVar[] = spec.container.env.map((e) => {
+function envVars(spec: ComponentSpec, dependencies: readonly ResolvedDependency[]): IEnvVar[] {
+  const out: IEnvVar[] = spec.container.env.map((e) => {
     if (e.secretRef) return { name: e.name, valueFrom: { secretKeyRef: { name: e.secretRef.name, key: e.secretRef.key } } };
     if (e.configMapRef) return { name: e.name, valueFrom: { configMapKeyRef: { name: e.configMapRef.name, key: e.configMapRef.key } } };
     return { name: e.name, value: e.value ?? "" };
@@ -100,13 +109,13 @@ function envVars(spec: ComponentSpec, dependencies: readonly ResolvedDependency[
 }
 
 /** Requests cpu and memory, limit memory only; an environment's `resources` replaces the container's. */
-function resources(b: Build): ResourceRequirements | undefined {
+function resources(b: Build): IResourceRequirements | undefined {
   const override = b.type.environment.resources;
   const source = (override !== null && typeof override === "object" ? override : b.input.release.spec.component.spec.container.resources ?? {}) as {
     cpu?: unknown;
     memory?: unknown;
   };
-  const q = (v: unknown) => (v === undefined || v === null ? undefined : Quantity.fromString(String(v)));
+  const q = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
   const cpu = q(source.cpu);
   const memory = q(source.memory);
   if (!cpu && !memory) return undefined;
@@ -116,7 +125,7 @@ function resources(b: Build): ResourceRequirements | undefined {
   };
 }
 
-function container(b: Build, mounts: VolumeMount[]): Container {
+function container(b: Build, mounts: IVolumeMount[]): IContainer {
   const spec = b.input.release.spec.component.spec;
   const c = spec.container;
   const probes = c.probes ?? {};
@@ -143,12 +152,12 @@ function container(b: Build, mounts: VolumeMount[]): Container {
   };
 }
 
-function podTemplate(b: Build, restartPolicy?: "OnFailure"): PodTemplateSpec {
+function podTemplate(b: Build, restartPolicy?: "OnFailure"): IPodTemplateSpec {
   const files = b.input.release.spec.component.spec.container.files;
   const keys = fileKeys(files);
-  const volumes: Volume[] = files.length > 0 ? [{ name: FILES_VOLUME, configMap: { name: `${b.name}-files` } }] : [];
-  const mounts: VolumeMount[] = files.map((f, i) => ({ name: FILES_VOLUME, mountPath: f.mountPath, subPath: keys[i], readOnly: true }));
-  const spec: PodSpec = {
+  const volumes: IVolume[] = files.length > 0 ? [{ name: FILES_VOLUME, configMap: { name: `${b.name}-files` } }] : [];
+  const mounts: IVolumeMount[] = files.map((f, i) => ({ name: FILES_VOLUME, mountPath: f.mountPath, subPath: keys[i], readOnly: true }));
+  const spec: IPodSpec = {
     serviceAccountName: b.name,
     securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
     containers: [container(b, mounts)],
@@ -173,12 +182,19 @@ function cronJob(b: Build): void {
     b.report.add(["spec", "parameters", "schedule"], `a cronjob workload needs a schedule: ${b.type.label} must declare parameters.schedule and the component set it`, "compile/workload");
     return;
   }
+  const policy = params.concurrencyPolicy ?? "Forbid";
+  if (policy !== "Allow" && policy !== "Forbid" && policy !== "Replace") {
+    b.report.add(["spec", "parameters", "concurrencyPolicy"], `${preview(policy)} is not one of "Allow", "Forbid", "Replace"`, "compile/workload");
+    return;
+  }
   const suspend = b.type.environment.suspend;
-  new KubeCronJob(b.chart, "workload", {
+  emit<ICronJob>(b, "workload", {
+    apiVersion: "batch/v1",
+    kind: "CronJob",
     metadata: meta(b),
     spec: {
       schedule,
-      concurrencyPolicy: typeof params.concurrencyPolicy === "string" ? params.concurrencyPolicy : "Forbid",
+      concurrencyPolicy: policy,
       timeZone: typeof params.timeZone === "string" ? params.timeZone : undefined,
       suspend: typeof suspend === "boolean" ? suspend : false,
       jobTemplate: { metadata: { labels: { ...b.labels } }, spec: { template: podTemplate(b, "OnFailure") } },
@@ -191,13 +207,17 @@ export function addWorkload(b: Build): void {
   const selector = { matchLabels: { ...b.selector } };
   switch (b.input.release.spec.componentType.spec.workloadType) {
     case "deployment":
-      new KubeDeployment(b.chart, "workload", {
+      emit<IDeployment>(b, "workload", {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
         metadata: meta(b),
         spec: { replicas: integerSetting(b, "replicas", 1), selector, template: podTemplate(b) },
       });
       return;
     case "statefulset":
-      new KubeStatefulSet(b.chart, "workload", {
+      emit<IStatefulSet>(b, "workload", {
+        apiVersion: "apps/v1",
+        kind: "StatefulSet",
         metadata: meta(b),
         spec: { replicas: integerSetting(b, "replicas", 1), serviceName: b.name, selector, template: podTemplate(b) },
       });
@@ -206,7 +226,7 @@ export function addWorkload(b: Build): void {
       cronJob(b);
       return;
     case "job":
-      new KubeJob(b.chart, "workload", { metadata: meta(b), spec: { template: podTemplate(b, "OnFailure") } });
+      emit<IJob>(b, "workload", { apiVersion: "batch/v1", kind: "Job", metadata: meta(b), spec: { template: podTemplate(b, "OnFailure") } });
       return;
   }
 }
@@ -216,15 +236,17 @@ export function addCompanions(b: Build): void {
   const spec = b.input.release.spec.component.spec;
   const endpoints = Object.entries(spec.endpoints);
   if (endpoints.length > 0) {
-    new KubeService(b.chart, "service", {
+    emit<IService>(b, "service", {
+      apiVersion: "v1",
+      kind: "Service",
       metadata: meta(b),
       spec: {
         selector: { ...b.selector },
-        ports: endpoints.map(([name, e]) => ({ name, port: e.port, targetPort: IntOrString.fromString(name), protocol: protocolOf(e.type) })),
+        ports: endpoints.map(([name, e]) => ({ name, port: e.port, targetPort: name, protocol: protocolOf(e.type) })),
       },
     });
   }
-  new KubeServiceAccount(b.chart, "service-account", { metadata: meta(b), automountServiceAccountToken: false });
+  emit<IServiceAccount>(b, "service-account", { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(b), automountServiceAccountToken: false });
   const files = spec.container.files;
   if (files.length > 0) {
     const keys = fileKeys(files);
@@ -232,6 +254,6 @@ export function addCompanions(b: Build): void {
     files.forEach((f, i) => {
       data[keys[i]!] = f.value;
     });
-    new KubeConfigMap(b.chart, "files", { metadata: meta(b, `${b.name}-files`), data });
+    emit<IConfigMap>(b, "files", { apiVersion: "v1", kind: "ConfigMap", metadata: meta(b, `${b.name}-files`), data });
   }
 }
