@@ -1,0 +1,128 @@
+/**
+ * The app's configuration, read from environment variables (and Probot's `.env`).
+ *
+ * Every problem is collected and reported together, each naming the variable, so a newcomer
+ * fixes a broken deployment in one pass. Probot reads `APP_ID`, `PRIVATE_KEY`/`PRIVATE_KEY_PATH`,
+ * `WEBHOOK_SECRET`, `GHE_HOST` and `LOG_LEVEL` itself; Ferry checks them again because Probot
+ * silently falls back to the secret `development`, which would accept forged deliveries.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { RepoName } from "../renderers/model/common.js";
+
+const LogLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
+
+/** The raw environment variables the app understands; see `.env.example`. */
+export const FerryEnv = z.object({
+  /** Numeric id of the registered GitHub App. */
+  APP_ID: z.string({ error: "is required (the GitHub App's numeric id)" }).regex(/^\d+$/, { error: (iss) => `must be the app's numeric id, got ${JSON.stringify(iss.input)}` }),
+  /** PEM private key of the app (literal, `\n`-escaped, or base64). */
+  PRIVATE_KEY: z.string().min(1).optional(),
+  /** Path of the `.pem` file holding the private key. */
+  PRIVATE_KEY_PATH: z.string().min(1).optional(),
+  /** Secret GitHub signs webhook deliveries with (HMAC SHA-256). */
+  WEBHOOK_SECRET: z.string({ error: "is required: deliveries are only accepted when signed with it" }).min(8, { error: "must be at least 8 characters" }),
+  /** Host name of a GitHub Enterprise Server, e.g. `github.example.com`. */
+  GHE_HOST: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, { error: (iss) => `must be a host name like github.example.com, got ${JSON.stringify(iss.input)}` }).optional(),
+  /** `https` unless your GitHub Enterprise Server says otherwise. */
+  GHE_PROTOCOL: z.enum(["https", "http"]).default("https"),
+  /** `owner/name` of the platform repository: the only source of platform definitions. */
+  FERRY_PLATFORM_REPO: z.string({ error: "is required (owner/name of the platform repository)" }).pipe(RepoName),
+  /** Where clones of GitOps repositories are cached. */
+  FERRY_CACHE_DIR: z.string().min(1).default(".cache/ferry"),
+  /** Log verbosity. */
+  LOG_LEVEL: LogLevel.default("info"),
+});
+export type FerryEnv = z.infer<typeof FerryEnv>;
+
+/** `owner/name` split. */
+export interface RepoRef {
+  readonly owner: string;
+  readonly repo: string;
+}
+
+/** The checked configuration the app runs with. */
+export interface AppConfig {
+  readonly appId: number;
+  readonly privateKey: string;
+  readonly webhookSecret: string;
+  /** REST API base URL: `https://api.github.com` or `<protocol>://<GHE_HOST>/api/v3`. */
+  readonly baseUrl: string;
+  readonly platformRepo: RepoRef;
+  /** Absolute path of the clone cache. */
+  readonly cacheDir: string;
+  readonly logLevel: z.infer<typeof LogLevel>;
+}
+
+/** Thrown when the configuration is unusable; the message lists every problem by variable. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`Ferry cannot start, its configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every variable.`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/** Splits `owner/name`. */
+export function parseRepoRef(full: string): RepoRef {
+  const [owner = "", repo = ""] = full.split("/");
+  return { owner, repo };
+}
+
+/** A private key given literally, with escaped newlines, or base64-encoded. */
+function decodePrivateKey(value: string): string {
+  const unescaped = value.includes("\\n") ? value.replace(/\\n/g, "\n") : value;
+  if (unescaped.includes("-----BEGIN")) return unescaped;
+  const decoded = Buffer.from(value, "base64").toString("utf8");
+  return decoded.includes("-----BEGIN") ? decoded : unescaped;
+}
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /** Reads the private key file. @default fs.readFileSync (utf8) */
+  readonly readFile?: (file: string) => string;
+  /** Resolves relative paths. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+/** Reads and checks the configuration; throws {@link ConfigError} naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfigOptions = {}): AppConfig {
+  const readFile = opts.readFile ?? ((file: string) => readFileSync(file, "utf8"));
+  const cwd = opts.cwd ?? process.cwd();
+  const blank = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v);
+  const input = Object.fromEntries(Object.keys(FerryEnv.shape).map((k) => [k, blank(env[k])]));
+  const parsed = FerryEnv.safeParse(input);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${String(issue.path[0] ?? "?")}: ${issue.message}`);
+  }
+  let privateKey: string | undefined;
+  const keyValue = blank(env.PRIVATE_KEY);
+  const keyPath = blank(env.PRIVATE_KEY_PATH);
+  if (keyValue) {
+    privateKey = decodePrivateKey(keyValue);
+    if (!privateKey.includes("-----BEGIN")) problems.push("PRIVATE_KEY: is not a PEM private key (literal, \\n-escaped or base64)");
+  } else if (keyPath) {
+    try {
+      privateKey = readFile(path.resolve(cwd, keyPath));
+      if (!privateKey.includes("-----BEGIN")) problems.push(`PRIVATE_KEY_PATH: ${keyPath} does not hold a PEM private key`);
+    } catch (e) {
+      problems.push(`PRIVATE_KEY_PATH: cannot read ${keyPath}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  } else {
+    problems.push("PRIVATE_KEY or PRIVATE_KEY_PATH: one is required (the app's private key)");
+  }
+  if (problems.length > 0 || !parsed.success || privateKey === undefined) throw new ConfigError(problems);
+  const e = parsed.data;
+  return {
+    appId: Number(e.APP_ID),
+    privateKey,
+    webhookSecret: e.WEBHOOK_SECRET,
+    baseUrl: e.GHE_HOST ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3` : "https://api.github.com",
+    platformRepo: parseRepoRef(e.FERRY_PLATFORM_REPO),
+    cacheDir: path.resolve(cwd, e.FERRY_CACHE_DIR),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * What the app's handlers depend on, passed in (tests give their own) with defaults built from
+ * the environment configuration.
+ */
+import type { Logger } from "probot";
+import type { Builtins } from "../renderers/platform.js";
+import type { AppConfig, RepoRef } from "./config.js";
+import { DeliveryCache } from "./deliveries.js";
+import type { GitopsPort } from "./release/gitops.js";
+
+/** Everything the handlers and the core need from the outside world. */
+export interface Deps {
+  /** The current time (check run timestamps). @default () => new Date() */
+  readonly clock: () => Date;
+  /** Reads and publishes GitOps repositories. @default the isomorphic-git publisher of app/gitops */
+  readonly gitops: GitopsPort;
+  /** Where GitOps clones are cached. @default FERRY_CACHE_DIR */
+  readonly cacheDir: string;
+  /** The app's logger. @default Probot's logger */
+  readonly logger: Logger;
+  /** The platform repository: the only source of platform definitions. @default FERRY_PLATFORM_REPO */
+  readonly platformRepo: RepoRef;
+  /** Built-in component types and traits. @default loaded once from templates/ */
+  readonly builtins: Builtins;
+  /** Recently seen delivery ids. @default a cache of 1000 ids held by the app instance */
+  readonly deliveries: DeliveryCache;
+}
+
+/** The part of the configuration the dependencies are built from. */
+export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir">;
+
+/** Fills in every dependency not given, building defaults lazily (config only read when needed). */
+export async function resolveDeps(
+  given: Partial<Deps>,
+  fallback: { logger: Logger; config: () => DepsConfig },
+): Promise<Deps> {
+  let config: DepsConfig | undefined;
+  const cfg = () => (config ??= fallback.config());
+  const builtins = given.builtins ?? (await import("../templates/index.js")).loadBuiltins();
+  const gitops = given.gitops ?? (await import("./release/gitops-default.js")).defaultGitopsPort();
+  return {
+    clock: given.clock ?? (() => new Date()),
+    gitops,
+    cacheDir: given.cacheDir ?? cfg().cacheDir,
+    logger: given.logger ?? fallback.logger,
+    platformRepo: given.platformRepo ?? cfg().platformRepo,
+    builtins,
+    deliveries: given.deliveries ?? new DeliveryCache(),
+  };
+}

@@ -1,0 +1,70 @@
+/** GitHub deployments recording where a release went, one per app commit, component and environment. */
+import type { GitHub, RepoRef } from "./types.js";
+
+/** What a deployment records. */
+export interface DeploymentSpec {
+  readonly ref: string;
+  readonly environment: string;
+  readonly production: boolean;
+  readonly description: string;
+  /** Stored with the deployment for later flows (status, promotion). */
+  readonly payload: Readonly<Record<string, string>>;
+}
+
+/** A deployment status Ferry posts. */
+export type DeploymentState = "queued" | "in_progress" | "success" | "failure" | "error";
+
+/**
+ * The deployment of the same ref, environment and payload made earlier (a run repeated after a
+ * lost delivery), so that repeating a run records no second deployment.
+ */
+export async function findDeployment(octokit: GitHub, repo: RepoRef, spec: DeploymentSpec): Promise<number | undefined> {
+  const { data } = await octokit.rest.repos.listDeployments({ ...repo, sha: spec.ref, environment: spec.environment, task: "deploy", per_page: 100 });
+  const same = data.filter((d) => {
+    const payload = (typeof d.payload === "object" && d.payload !== null ? d.payload : {}) as Record<string, unknown>;
+    return Object.entries(spec.payload).every(([k, v]) => payload[k] === v);
+  });
+  return same.sort((a, b) => b.id - a.id)[0]?.id;
+}
+
+/**
+ * Creates a deployment. `required_contexts: []` because Ferry reports its own checks (GitHub would
+ * otherwise refuse while commit statuses are pending) and `auto_merge: false` because a
+ * deployment must never merge branches in the app repository.
+ */
+export async function createDeployment(octokit: GitHub, repo: RepoRef, spec: DeploymentSpec): Promise<number> {
+  const { data } = await octokit.rest.repos.createDeployment({
+    ...repo,
+    ref: spec.ref,
+    environment: spec.environment,
+    task: "deploy",
+    auto_merge: false,
+    required_contexts: [],
+    payload: { ...spec.payload },
+    description: spec.description.slice(0, 140),
+    production_environment: spec.production,
+    transient_environment: false,
+  });
+  if (!("id" in data)) throw new Error(`GitHub did not create a deployment for ${spec.environment}: ${data.message ?? "no reason given"}`);
+  return data.id;
+}
+
+/** Posts a deployment status with a link to the GitOps commit or pull request. */
+export async function setDeploymentState(
+  octokit: GitHub,
+  repo: RepoRef,
+  deployment_id: number,
+  state: DeploymentState,
+  description: string,
+  log_url?: string,
+): Promise<void> {
+  await octokit.rest.repos.createDeploymentStatus({
+    ...repo,
+    deployment_id,
+    state,
+    description: description.slice(0, 140),
+    ...(log_url ? { log_url } : {}),
+    // Several components deploy to one environment: one's success must not retire the others.
+    auto_inactive: false,
+  });
+}

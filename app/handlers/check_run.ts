@@ -1,0 +1,21 @@
+/** `check_run` completed: a successful build check may release components waiting for it. */
+import type { Context } from "probot";
+import { parseRepoRef } from "../config.js";
+import type { Deps } from "../deps.js";
+import { sameRepo } from "../github/types.js";
+import { releaseOnCheck } from "../release/on-check.js";
+import { isFerryCheck } from "../release/triggers.js";
+
+export async function onCheckRun(context: Context<"check_run">, deps: Deps): Promise<void> {
+  const p = context.payload;
+  const run = p.check_run;
+  const log = deps.logger.child({ delivery: context.id, event: `check_run.${p.action}`, repo: p.repository.full_name, check: run.name });
+  if (p.action !== "completed") return log.debug("check not completed");
+  if (run.conclusion !== "success") return log.debug({ conclusion: run.conclusion }, "check did not succeed");
+  if (isFerryCheck(run.name)) return log.debug("Ferry's own check");
+  const repo = parseRepoRef(p.repository.full_name);
+  if (sameRepo(repo, deps.platformRepo)) return log.debug("the platform repository is not an app repository");
+  if (run.check_suite?.head_branch !== p.repository.default_branch) return log.debug({ branch: run.check_suite?.head_branch }, "not on the default branch");
+  const result = await releaseOnCheck({ octokit: context.octokit, repo, sha: run.head_sha, name: run.name, defaultBranch: p.repository.default_branch }, deps);
+  if ("skipped" in result) log.debug(result.skipped);
+}

@@ -1,0 +1,20 @@
+/** `push`: a push to an app repository's default branch that touches `.ferry/` cuts a release. */
+import type { Context } from "probot";
+import { parseRepoRef } from "../config.js";
+import type { Deps } from "../deps.js";
+import { sameRepo } from "../github/types.js";
+import { runRelease } from "../release/run.js";
+import { commitsTouchFerry, compareTouchesFerry } from "../release/triggers.js";
+
+export async function onPush(context: Context<"push">, deps: Deps): Promise<void> {
+  const p = context.payload;
+  const repo = parseRepoRef(p.repository.full_name);
+  const log = deps.logger.child({ delivery: context.id, event: "push", repo: p.repository.full_name });
+  if (p.deleted) return log.debug("branch deleted: nothing to release");
+  if (p.ref !== `refs/heads/${p.repository.default_branch}`) return log.debug({ ref: p.ref }, "not the default branch");
+  if (sameRepo(repo, deps.platformRepo)) return log.debug("the platform repository is not an app repository");
+  let touched = commitsTouchFerry(p.commits, p.head_commit);
+  if (touched === "unknown") touched = await compareTouchesFerry(context.octokit, repo, p.before, p.after);
+  if (!touched) return log.debug("push does not touch .ferry/");
+  await runRelease({ octokit: context.octokit, repo, sha: p.after, before: p.before, trigger: { kind: "push" } }, deps);
+}

@@ -1,0 +1,44 @@
+/**
+ * The Ferry GitHub App: wires webhook events to their handlers in `app/handlers/`, each delivery
+ * handled at most once per app instance. Nothing else lives here.
+ */
+import type { ApplicationFunction } from "probot";
+import { loadConfig } from "./config.js";
+import type { Deps } from "./deps.js";
+import { resolveDeps } from "./deps.js";
+import { onCheckRun } from "./handlers/check_run.js";
+import { onPullRequest } from "./handlers/pull_request.js";
+import { onPush } from "./handlers/push.js";
+import { onWorkflowRun } from "./handlers/workflow_run.js";
+
+export type { Deps } from "./deps.js";
+
+/** Runs `handler` for a delivery unless this app instance has handled that delivery id already. */
+function once<C extends { readonly id: string }>(deps: Deps, handler: (context: C, deps: Deps) => Promise<void>): (context: C) => Promise<void> {
+  return async (context) => {
+    const ran = await deps.deliveries.once(context.id, () => handler(context, deps));
+    if (!ran) deps.logger.info({ delivery: context.id }, "delivery seen before: skipped");
+  };
+}
+
+/**
+ * The Probot application function. Dependencies not given are built from the environment
+ * (`loadConfig`), which also refuses to start on a missing or weak `WEBHOOK_SECRET`.
+ */
+export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
+  return async (app) => {
+    const complete = ["gitops", "cacheDir", "platformRepo"].every((k) => k in given);
+    const config = complete ? undefined : loadConfig();
+    const deps = await resolveDeps(given, { logger: app.log, config: () => config ?? loadConfig() });
+
+    app.on("push", once(deps, onPush));
+    app.on("pull_request", once(deps, onPullRequest));
+    app.on("check_run", once(deps, onCheckRun));
+    app.on("workflow_run", once(deps, onWorkflowRun));
+    // Part 2 (promotion, gates, commands) adds its handlers here:
+    //   app.on("issue_comment", once(deps, onIssueComment));
+    //   app.on("pull_request_review", once(deps, onPullRequestReview));
+  };
+}
+
+export default createFerryApp();

@@ -1,0 +1,61 @@
+/**
+ * The Octokit class the app runs with.
+ *
+ * Probot 14's `ProbotOctokit` already includes `@octokit/plugin-throttling` and
+ * `@octokit/plugin-retry` (see node_modules/probot/lib/octokit/probot-octokit.js); adding them
+ * again would install the hooks twice. Ferry configures them instead: rate-limit waits are
+ * retried a bounded number of times (Probot's default retries forever), and server errors are
+ * retried by the retry plugin; client errors (4xx) are never retried.
+ */
+import { ProbotOctokit } from "probot";
+
+/** Options of {@link createFerryOctokit}. */
+export interface FerryOctokitOptions {
+  /**
+   * Queue requests the way GitHub asks (one write per second, back off on rate limits). Tests
+   * against a local fake turn it off.
+   * @default true
+   */
+  readonly throttle?: boolean;
+  /** How often a rate-limited request is retried before it fails. @default 3 */
+  readonly rateLimitRetries?: number;
+  /** How often a request failing with a 5xx (or a network error) is retried. @default 3 */
+  readonly retries?: number;
+}
+
+interface RetryableRequest {
+  readonly method: string;
+  readonly url: string;
+}
+
+interface LogTarget {
+  readonly log: { warn(message: string): void };
+}
+
+/** The options Ferry gives Octokit's throttling and retry plugins. */
+export function ferryOctokitOptions(opts: FerryOctokitOptions = {}) {
+  const limit = opts.rateLimitRetries ?? 3;
+  const onLimit = (what: string) => (retryAfter: number, options: RetryableRequest, octokit: LogTarget, retryCount: number) => {
+    const again = retryCount < limit;
+    octokit.log.warn(`${what} hit on ${options.method} ${options.url}; ${again ? `retrying in ${retryAfter}s (attempt ${retryCount + 1} of ${limit})` : "giving up"}`);
+    return again;
+  };
+  return {
+    throttle: opts.throttle === false
+      ? { enabled: false }
+      : { enabled: true, onRateLimit: onLimit("rate limit"), onSecondaryRateLimit: onLimit("secondary rate limit") },
+    retry: { retries: opts.retries ?? 3, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
+  };
+}
+
+/** `ProbotOctokit` with Ferry's throttling and retry settings. */
+export function createFerryOctokit(opts: FerryOctokitOptions = {}): typeof ProbotOctokit {
+  const ours = ferryOctokitOptions(opts);
+  return ProbotOctokit.defaults((instance: Record<string, unknown>) => {
+    const theirs = (instance.throttle ?? {}) as Record<string, unknown>;
+    // Probot hands installation clients the app client's throttle options plus an `id`; a
+    // disabled throttle stays disabled.
+    const throttle = ours.throttle.enabled ? { ...ours.throttle, ...theirs } : { ...theirs, enabled: false };
+    return { ...instance, throttle, retry: { ...ours.retry, ...(instance.retry as object | undefined) } };
+  }) as typeof ProbotOctokit;
+}

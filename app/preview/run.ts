@@ -1,0 +1,138 @@
+/**
+ * Preview on an app pull request: the `Ferry / validate` check on its head and one upserted
+ * comment showing, per environment, what would change. Nothing is ever published from here, so
+ * pull requests from forks are previewed like any other.
+ */
+import { CelEngine } from "../../renderers/cel.js";
+import type { Diagnostic } from "../../renderers/diagnostics.js";
+import { hasErrors } from "../../renderers/diagnostics.js";
+import type { FileMap } from "../../renderers/load.js";
+import { commentMarker } from "../comments/markers.js";
+import { splitMarkdown } from "../comments/split.js";
+import { upsertComment } from "../comments/upsert.js";
+import type { UpsertResult } from "../comments/upsert.js";
+import type { Deps } from "../deps.js";
+import { planAnnotations } from "../github/annotations.js";
+import { completeCheckRun, startCheckRun, VALIDATE_CHECK } from "../github/checks.js";
+import { readFolder } from "../github/files.js";
+import type { GitHub, RepoRef } from "../github/types.js";
+import { fullName } from "../github/types.js";
+import { readEnvironment, TargetResolver } from "../release/gitops.js";
+import { declaredComponents, loadAppInputs, loadPlatform, readAppFiles } from "../release/inputs.js";
+import { failureReport } from "../release/report.js";
+import { catalogFromReleases } from "../release/state.js";
+import { previewMarkdown } from "./markdown.js";
+import type { Detail } from "./markdown.js";
+import { buildPreview } from "./model.js";
+import type { Preview } from "./model.js";
+
+/** The comment key: `<!-- ferry:preview -->`, `<!-- ferry:preview:2 -->`, ... */
+export const PREVIEW_KEY = "preview";
+
+/** More parts than this and the comment shows changed files instead of diffs. */
+export const MAX_PREVIEW_PARTS = 5;
+
+/** One preview run. */
+export interface PreviewRequest {
+  readonly octokit: GitHub;
+  /** The base repository (where the comment and check go). */
+  readonly repo: RepoRef;
+  /** The repository the head commit comes from (a fork, or the base repository). */
+  readonly headRepo: RepoRef;
+  readonly number: number;
+  readonly headSha: string;
+  readonly baseSha: string;
+}
+
+/** What a preview run did. */
+export interface PreviewOutcome {
+  readonly conclusion: "success" | "failure";
+  readonly diagnostics: readonly Diagnostic[];
+  readonly preview: Preview | undefined;
+  readonly parts: readonly string[];
+  readonly comment: UpsertResult;
+}
+
+type PreviewDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins">;
+
+/** The comment's parts: full diffs when they fit in a few comments, else the summary. */
+export function previewParts(build: (detail: Detail) => string, maxParts = MAX_PREVIEW_PARTS, limit?: number): string[] {
+  const split = (text: string) => splitMarkdown(text, { header: (n) => commentMarker(PREVIEW_KEY, n), ...(limit ? { limit } : {}) });
+  const full = split(build("full"));
+  return full.length <= maxParts ? full : split(build("summary"));
+}
+
+/**
+ * The head commit's `.ferry/`: read through the base repository (GitHub serves a fork's pull
+ * request commits there), falling back to the head repository.
+ */
+async function readHeadFiles(req: PreviewRequest, diagnostics: Diagnostic[]): Promise<FileMap> {
+  if (fullName(req.headRepo).toLowerCase() === fullName(req.repo).toLowerCase()) return readAppFiles(req.octokit, req.repo, req.headSha, diagnostics);
+  try {
+    return (await readFolder(req.octokit, req.repo, req.headSha, ".ferry", diagnostics)).files;
+  } catch {
+    return readAppFiles(req.octokit, req.headRepo, req.headSha, diagnostics);
+  }
+}
+
+/** Runs a preview; see the module comment. */
+export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promise<PreviewOutcome> {
+  const { octokit, repo } = req;
+  const source = `${fullName(req.headRepo)}@${req.headSha}`;
+  const checkRunId = await startCheckRun(octokit, { ...repo, head_sha: req.headSha, name: VALIDATE_CHECK }, deps.clock(), {
+    title: "Validating",
+    summary: `Checking \`.ferry/\` of \`${source}\` against the platform.`,
+  });
+  const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
+  const diagnostics: Diagnostic[] = [...platform.diagnostics];
+  const headFiles = await readHeadFiles(req, diagnostics);
+  let preview: Preview | undefined;
+  let files: ReadonlySet<string> = new Set(headFiles.keys());
+  if (platform.bundle) {
+    const bundle = platform.bundle;
+    const resolver = new TargetResolver(octokit);
+    const snapshots = await Promise.all(
+      bundle.platform.spec.environments.map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
+    );
+    const known = catalogFromReleases(snapshots.map((s) => s.releaseFiles));
+    const app = loadAppInputs(bundle, repo, req.headSha, headFiles, known, diagnostics);
+    files = app.files;
+    const baseFiles = await readAppFiles(octokit, repo, req.baseSha, []);
+    const now = new Set(app.components.map((c) => `${c.release.metadata.project}/${c.release.metadata.component}`));
+    const declaredNow = declaredComponents(bundle, repo, headFiles);
+    // A component that is still declared but invalid is not "removed".
+    const removed = [...declaredComponents(bundle, repo, baseFiles)].filter((k) => !now.has(k) && !declaredNow.has(k));
+    preview = buildPreview({
+      bundle,
+      components: app.components,
+      removed,
+      environments: snapshots.map((s) => ({ env: s.target.env, state: s.state })),
+      catalog: app.catalog,
+      cel: new CelEngine(),
+    });
+    for (const env of preview.environments) for (const c of env.components) diagnostics.push(...c.diagnostics);
+  }
+  const header = { source, platform: platform.source, fork: fullName(req.headRepo).toLowerCase() !== fullName(repo).toLowerCase(), diagnostics };
+  const parts = previewParts((detail) => previewMarkdown(preview ?? { environments: [] }, header, detail));
+  const comment = await upsertComment(octokit, { ...repo, issue_number: req.number }, PREVIEW_KEY, parts);
+
+  const annotations = planAnnotations(diagnostics, files);
+  const failed = hasErrors(diagnostics);
+  if (failed) {
+    const report = failureReport(diagnostics, annotations.unlocated, source, "Validation");
+    await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
+      conclusion: "failure", title: report.title, summary: `${report.summary}${comment.url ? `\n\nPreview: ${comment.url}` : ""}`, text: report.text, annotations: annotations.annotations,
+    });
+  } else {
+    const warnings = diagnostics.length;
+    await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
+      conclusion: "success",
+      title: warnings ? `Valid, ${warnings} warning(s)` : "Valid",
+      summary: `\`.ferry/\` of \`${source}\` is valid for every environment.${comment.url ? ` The preview comment shows what changes: ${comment.url}` : ""}`,
+      ...(annotations.unlocated.length ? { text: ["```", ...annotations.unlocated, "```"].join("\n") } : {}),
+      annotations: annotations.annotations,
+    });
+  }
+  deps.logger.child({ repo: fullName(repo), pull: req.number }).info({ failed, parts: parts.length }, "preview posted");
+  return { conclusion: failed ? "failure" : "success", diagnostics, preview, parts, comment };
+}

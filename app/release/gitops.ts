@@ -1,0 +1,117 @@
+/**
+ * The GitOps repositories as the app sees them: where an environment's target is (clone URL
+ * from the GitHub API, so GitHub Enterprise and test servers work alike), the installation token
+ * to push with, and the port through which files are read and commits published.
+ */
+import type { Environment } from "../../renderers/model/index.js";
+import { environmentPath } from "../../renderers/model/platform.js";
+import { parseRepoRef } from "../config.js";
+import type { GitHub, RepoRef } from "../github/types.js";
+import type { DirectoryChange } from "./plan.js";
+import { parseEnvironmentState } from "./state.js";
+import type { EnvironmentState } from "./state.js";
+
+/** A branch of a GitOps repository with the credentials to use it. */
+export interface GitTarget {
+  readonly url: string;
+  readonly branch: string;
+  readonly token: string;
+}
+
+/** What {@link GitopsPort.publish} is asked to do. */
+export interface PublishRequest {
+  readonly target: GitTarget;
+  readonly changes: readonly DirectoryChange[];
+  readonly message: string;
+  readonly trailers: Readonly<Record<string, string>>;
+  /** Commit to this branch (created from `from`, default the target branch) instead of the target branch. */
+  readonly branch?: { readonly name: string; readonly from?: string };
+  readonly cacheDir: string;
+}
+
+/** What a publish did. */
+export interface PublishOutcome {
+  /** The commit the branch points at afterwards. */
+  readonly commit: string;
+  /** False when the content was already there (no commit made). */
+  readonly changed: boolean;
+  /** The branch written. */
+  readonly branch: string;
+}
+
+/** The GitOps side of the app (implemented over isomorphic-git by app/gitops). */
+export interface GitopsPort {
+  /** Commits the changes (compare-and-swap on the ref, retried), or nothing when unchanged. */
+  publish(request: PublishRequest): Promise<PublishOutcome>;
+  /**
+   * The files at or under `paths` (repository-relative files or directories) at the tip of the
+   * target branch, keyed by repository-relative path; an empty repository or branch gives none.
+   */
+  readFiles(request: { readonly target: GitTarget; readonly paths: readonly string[]; readonly cacheDir: string }): Promise<ReadonlyMap<string, string>>;
+}
+
+/** An environment's GitOps target, resolved. */
+export interface ResolvedTarget {
+  readonly env: Environment;
+  readonly repo: RepoRef;
+  readonly git: GitTarget;
+  /** `<env path>` inside the repository. */
+  readonly path: string;
+  /** Web URL of the repository (links in checks and comments). */
+  readonly htmlUrl: string;
+}
+
+/** Resolves environments' GitOps targets; one `GET /repos` per repository and one token per run. */
+export class TargetResolver {
+  readonly #octokit: GitHub;
+  readonly #repos = new Map<string, Promise<{ clone_url: string; html_url: string }>>();
+  #token: Promise<string> | undefined;
+
+  constructor(octokit: GitHub) {
+    this.#octokit = octokit;
+  }
+
+  /** The installation token (git over HTTPS as `x-access-token`). */
+  token(): Promise<string> {
+    this.#token ??= (async () => {
+      const auth = (await this.#octokit.auth({ type: "installation" })) as { token?: string };
+      if (!auth.token) throw new Error("could not get an installation token for git");
+      return auth.token;
+    })();
+    return this.#token;
+  }
+
+  async resolve(env: Environment): Promise<ResolvedTarget> {
+    const repo = parseRepoRef(env.gitops.repo);
+    const key = env.gitops.repo.toLowerCase();
+    let info = this.#repos.get(key);
+    if (!info) {
+      info = this.#octokit.rest.repos.get({ ...repo }).then(({ data }) => ({ clone_url: data.clone_url, html_url: data.html_url }));
+      this.#repos.set(key, info);
+    }
+    const { clone_url, html_url } = await info;
+    return { env, repo, git: { url: clone_url, branch: env.gitops.branch, token: await this.token() }, path: environmentPath(env), htmlUrl: html_url };
+  }
+}
+
+/** An environment's files (relative to its path) and the releases it runs, parsed. */
+export interface EnvironmentSnapshot {
+  readonly target: ResolvedTarget;
+  readonly state: EnvironmentState;
+  /** `releases/<project>/<component>/<id>.yaml` of the releases it runs → text. */
+  readonly releaseFiles: ReadonlyMap<string, string>;
+}
+
+/** Reads what an environment holds now: its manifests, and the release files of what it runs. */
+export async function readEnvironment(port: GitopsPort, target: ResolvedTarget, cacheDir: string): Promise<EnvironmentSnapshot> {
+  const all = await port.readFiles({ target: target.git, paths: [target.path], cacheDir });
+  const prefix = `${target.path}/`;
+  const files = new Map<string, string>();
+  for (const [path, text] of all) if (path.startsWith(prefix)) files.set(path.slice(prefix.length), text);
+  const state = parseEnvironmentState(files);
+  const wanted = [...state.components.values()]
+    .filter((c) => c.release !== undefined)
+    .map((c) => `releases/${c.project}/${c.component}/${c.release}.yaml`);
+  const releaseFiles = wanted.length > 0 ? await port.readFiles({ target: target.git, paths: wanted, cacheDir }) : new Map<string, string>();
+  return { target, state, releaseFiles };
+}

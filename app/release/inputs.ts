@@ -1,0 +1,95 @@
+/**
+ * Loading a run's inputs through the GitHub API: the platform from the platform repository's
+ * default branch (never from anywhere else: an app repository cannot supply or weaken platform
+ * definitions), and an app repository's `.ferry/` at a commit.
+ */
+import type { AppComponent, Catalog } from "../../renderers/apps.js";
+import { catalogKey, loadApps } from "../../renderers/apps.js";
+import type { Diagnostic } from "../../renderers/diagnostics.js";
+import type { FileMap } from "../../renderers/load.js";
+import { loadAppComponents, loadPlatformSources } from "../../renderers/load.js";
+import type { Builtins, PlatformBundle } from "../../renderers/platform.js";
+import { buildPlatformBundle } from "../../renderers/platform.js";
+import { defaultBranch, readFolder } from "../github/files.js";
+import type { GitHub, RepoRef } from "../github/types.js";
+import { fullName } from "../github/types.js";
+
+/** The platform as loaded for one run. */
+export interface PlatformInputs {
+  /** Undefined when the platform has errors (they are in `diagnostics`). */
+  readonly bundle: PlatformBundle | undefined;
+  /** `owner/name@sha` the platform was read at, when it could be read. */
+  readonly source: string | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+function unreachable(what: string, repo: RepoRef, e: unknown): Diagnostic {
+  const code = (e as { status?: unknown } | null)?.status;
+  const status = typeof code === "number" ? ` (HTTP ${code})` : "";
+  const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
+  return {
+    severity: "error", file: fullName(repo), line: 0, column: 0, field: "", code: "github/unreachable",
+    message: `cannot read ${what} ${fullName(repo)}${status}: ${reason}. Is the app installed on it?`,
+  };
+}
+
+/** Reads `.ferry/` of the platform repository's default branch and builds the bundle. */
+export async function loadPlatform(octokit: GitHub, platformRepo: RepoRef, builtins: Builtins): Promise<PlatformInputs> {
+  const diagnostics: Diagnostic[] = [];
+  let files: FileMap;
+  let commit: string;
+  try {
+    const branch = await defaultBranch(octokit, platformRepo);
+    const snapshot = await readFolder(octokit, platformRepo, branch, ".ferry", diagnostics, { recursive: true });
+    files = snapshot.files;
+    commit = snapshot.commit;
+  } catch (e) {
+    diagnostics.push(unreachable("the platform repository", platformRepo, e));
+    return { bundle: undefined, source: undefined, diagnostics };
+  }
+  const sources = loadPlatformSources(fullName(platformRepo), files, diagnostics);
+  const bundle = buildPlatformBundle(sources, builtins, diagnostics);
+  return { bundle, source: `${fullName(platformRepo)}@${commit}`, diagnostics };
+}
+
+/** An app repository's `.ferry/` files at a commit. */
+export async function readAppFiles(octokit: GitHub, repo: RepoRef, sha: string, diagnostics: Diagnostic[]): Promise<FileMap> {
+  try {
+    return (await readFolder(octokit, repo, sha, ".ferry", diagnostics)).files;
+  } catch (e) {
+    diagnostics.push(unreachable(`.ferry/ at ${sha.slice(0, 12)} of`, repo, e));
+    return new Map();
+  }
+}
+
+/** Loaded components with the catalog to render them against. */
+export interface AppInputs {
+  readonly components: readonly AppComponent[];
+  /** Known components: the environment's (from its release files) overlaid with the app's own. */
+  readonly catalog: Catalog;
+  /** Repository-relative paths of the app files read (the ones annotations may point at). */
+  readonly files: ReadonlySet<string>;
+}
+
+/** Checks an app repository's components against the platform (projects must list the repo). */
+export function loadAppInputs(bundle: PlatformBundle, repo: RepoRef, sha: string, files: FileMap, known: Catalog, diagnostics: Diagnostic[]): AppInputs {
+  const components = loadApps(bundle, [{ repo: fullName(repo), root: "", files, sha }], diagnostics, known);
+  const catalog = new Map(known);
+  for (const c of components) catalog.set(catalogKey(c.release.metadata.project, c.release.metadata.component), c.component);
+  return { components, catalog, files: new Set(files.keys()) };
+}
+
+/**
+ * The `project/component` keys an app repository declared in `files` for projects that list it
+ * (used to tell which components a change removed). Problems are ignored: only names matter.
+ */
+export function declaredComponents(bundle: PlatformBundle, repo: RepoRef, files: FileMap): Set<string> {
+  const mine = new Set(
+    bundle.platform.spec.projects.filter((p) => p.repos.some((r) => r.toLowerCase() === fullName(repo).toLowerCase())).map((p) => p.name),
+  );
+  return new Set(
+    loadAppComponents("", files, [])
+      .filter((c) => mine.has(c.value.metadata.project))
+      .map((c) => catalogKey(c.value.metadata.project, c.value.metadata.name)),
+  );
+}

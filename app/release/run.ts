@@ -1,0 +1,202 @@
+/**
+ * Release on push: cut releases of an app repository's components at a commit and publish them
+ * to the pipeline's first environments, reporting on the commit with the `Ferry / release` check
+ * and GitHub deployments. I/O happens here; the decisions are in plan.ts and report.ts.
+ */
+import { CelEngine } from "../../renderers/cel.js";
+import type { AppComponent } from "../../renderers/apps.js";
+import { diffTrees } from "../../renderers/diff.js";
+import type { Diagnostic } from "../../renderers/diagnostics.js";
+import { formatDiagnostic, hasErrors, sortDiagnostics } from "../../renderers/diagnostics.js";
+import { firstEnvironments } from "../../renderers/platform.js";
+import type { Deps } from "../deps.js";
+import { planAnnotations } from "../github/annotations.js";
+import { completeCheckRun, RELEASE_CHECK, startCheckRun, updateCheckRun } from "../github/checks.js";
+import { createDeployment, findDeployment, setDeploymentState } from "../github/deployments.js";
+import { ensurePullRequest } from "../github/pulls.js";
+import type { GitHub, RepoRef } from "../github/types.js";
+import { fullName } from "../github/types.js";
+import { readEnvironment, TargetResolver } from "./gitops.js";
+import type { EnvironmentSnapshot, ResolvedTarget } from "./gitops.js";
+import { declaredComponents, loadAppInputs, loadPlatform, readAppFiles } from "./inputs.js";
+import { commitContent, planRelease } from "./plan.js";
+import type { PlanItem, Selection } from "./plan.js";
+import { failureReport, releaseReport } from "./report.js";
+import type { ItemResult, ReleaseReport } from "./report.js";
+import { catalogFromReleases } from "./state.js";
+
+/** What started a release run. */
+export type ReleaseTrigger =
+  /** A push to the default branch: components waiting for a build check only get validated. */
+  | { readonly kind: "push" }
+  /** A build check (or workflow) `name` succeeded on the commit: components waiting for it go. */
+  | { readonly kind: "check"; readonly name: string };
+
+/** One release run. */
+export interface ReleaseRequest {
+  readonly octokit: GitHub;
+  /** The app repository. */
+  readonly repo: RepoRef;
+  /** The commit to release. */
+  readonly sha: string;
+  /** The previous tip of the branch (a push's `before`), to find removed components. */
+  readonly before?: string;
+  readonly trigger: ReleaseTrigger;
+}
+
+/** What a release run did. */
+export interface ReleaseOutcome {
+  readonly state: ReleaseReport["state"];
+  readonly results: readonly ItemResult[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly checkRunId: number;
+}
+
+type RunDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins">;
+
+const ZERO_SHA = /^0+$/;
+
+/** Which components go now and which wait for their build check. */
+export function selectFor(trigger: ReleaseTrigger): (c: AppComponent) => Selection {
+  return (c) => {
+    const wait = c.component.spec.build?.waitForCheck;
+    if (wait === undefined) return "release";
+    if (trigger.kind === "check" && trigger.name === wait) return "release";
+    return { wait };
+  };
+}
+
+/** Runs a release; see the module comment. Throws (after reporting) when a publish failed. */
+export async function runRelease(req: ReleaseRequest, deps: RunDeps): Promise<ReleaseOutcome> {
+  const { octokit, repo, sha } = req;
+  const source = `${fullName(repo)}@${sha}`;
+  const log = deps.logger.child({ repo: fullName(repo), sha, trigger: req.trigger.kind });
+  const checkRunId = await startCheckRun(octokit, { ...repo, head_sha: sha, name: RELEASE_CHECK }, deps.clock(), {
+    title: "Releasing",
+    summary: `Cutting releases of \`${source}\`.`,
+  }, { reuse: true });
+
+  const finishFailed = async (diagnostics: readonly Diagnostic[], files: ReadonlySet<string>): Promise<ReleaseOutcome> => {
+    const plan = planAnnotations(diagnostics, files);
+    const report = failureReport(diagnostics, plan.unlocated, source, "The release");
+    await completeCheckRun(octokit, repo, checkRunId, deps.clock(), { conclusion: "failure", title: report.title, summary: report.summary, text: report.text, annotations: plan.annotations });
+    log.info({ errors: diagnostics.filter((d) => d.severity === "error").length }, "release refused: inputs have errors");
+    return { state: "failure", results: [], diagnostics, checkRunId };
+  };
+
+  const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
+  const diagnostics: Diagnostic[] = [...platform.diagnostics];
+  const appFiles = await readAppFiles(octokit, repo, sha, diagnostics);
+  if (!platform.bundle) return finishFailed(diagnostics, new Set(appFiles.keys()));
+  const bundle = platform.bundle;
+
+  const resolver = new TargetResolver(octokit);
+  const snapshots: EnvironmentSnapshot[] = await Promise.all(
+    firstEnvironments(bundle.platform).map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
+  );
+  const known = catalogFromReleases(snapshots.map((s) => s.releaseFiles));
+  const app = loadAppInputs(bundle, repo, sha, appFiles, known, diagnostics);
+
+  let removed: string[] = [];
+  if (req.before && !ZERO_SHA.test(req.before) && !hasErrors(diagnostics)) {
+    const beforeFiles = await readAppFiles(octokit, repo, req.before, []);
+    const now = new Set(app.components.map((c) => `${c.release.metadata.project}/${c.release.metadata.component}`));
+    removed = [...declaredComponents(bundle, repo, beforeFiles)].filter((k) => !now.has(k));
+  }
+
+  const plan = planRelease({
+    bundle,
+    components: app.components,
+    environments: snapshots.map((s) => ({ env: s.target.env, state: s.state })),
+    catalog: app.catalog,
+    cel: new CelEngine(),
+    select: selectFor(req.trigger),
+    removed,
+  });
+  diagnostics.push(...plan.diagnostics);
+  if (hasErrors(diagnostics)) return finishFailed(diagnostics, app.files);
+
+  const targets = new Map(snapshots.map((s) => [s.target.env.name, s]));
+  const results: ItemResult[] = [];
+  for (const item of plan.items) {
+    const snapshot = targets.get(item.env.name)!;
+    results.push(await execute(item, snapshot, req, deps));
+  }
+  const warnings = sortDiagnostics(diagnostics.filter((d) => d.severity === "warning")).map(formatDiagnostic);
+  const report = releaseReport(results, source, platform.source, warnings);
+  if (report.state === "in_progress") {
+    await updateCheckRun(octokit, repo, checkRunId, report);
+  } else {
+    const annotations = planAnnotations(diagnostics, app.files).annotations;
+    await completeCheckRun(octokit, repo, checkRunId, deps.clock(), { conclusion: report.state, title: report.title, summary: report.summary, text: report.text, annotations });
+  }
+  log.info({ results: results.map((r) => `${r.item.kind}:${r.item.env.name}:${r.status}`) }, "release run finished");
+  const failures = results.filter((r) => r.status === "failed");
+  if (failures.length > 0) {
+    throw new Error(`${failures.length} publish(es) failed for ${source}: ${failures.map((f) => (f.status === "failed" ? f.error : "")).join("; ")}`);
+  }
+  return { state: report.state, results, diagnostics, checkRunId };
+}
+
+function pullRequestBody(item: Extract<PlanItem, { kind: "publish" | "remove" }>, snapshot: EnvironmentSnapshot, source: string): string {
+  const lines = [`Ferry ${item.kind === "remove" ? "removes" : "releases"} a component in **${item.env.name}**. Merge to apply.`, ""];
+  if (item.kind === "publish") {
+    const { project, component, name } = item.app.release.metadata;
+    const before = snapshot.state.components.get(`${project}/${component}`)?.files ?? new Map<string, string>();
+    const diff = diffTrees(before, item.rendered.files);
+    lines.push(
+      `| | |`, `| --- | --- |`,
+      `| component | \`${project}/${component}\` |`,
+      `| release | \`${name}\`${item.current ? ` (replaces \`${item.current}\`)` : ""} |`,
+      `| source | \`${source}\` |`,
+      `| manifests | ${diff.added} added, ${diff.changed} changed, ${diff.removed} removed |`,
+    );
+  } else {
+    lines.push(`\`${item.project}/${item.component}\` is no longer declared by \`${source}\`; its manifests are deleted.`);
+  }
+  return lines.join("\n");
+}
+
+async function execute(item: PlanItem, snapshot: EnvironmentSnapshot, req: ReleaseRequest, deps: RunDeps): Promise<ItemResult> {
+  if (item.kind === "unchanged") return { item, status: "unchanged" };
+  if (item.kind === "waiting") return { item, status: "waiting", check: item.check };
+  const { octokit, repo, sha } = req;
+  const target: ResolvedTarget = snapshot.target;
+  const source = { repo: fullName(repo), sha };
+  const content = commitContent(item, source);
+  let deployment: number | undefined;
+  try {
+    if (item.kind === "publish") {
+      const { project, component, name } = item.app.release.metadata;
+      const spec = {
+        ref: sha,
+        environment: item.env.name,
+        production: item.env.production,
+        description: `${project}/${component} ${name}`,
+        payload: { project, component, release: name, gitops: fullName(target.repo) },
+      };
+      deployment = (await findDeployment(octokit, repo, spec)) ?? (await createDeployment(octokit, repo, spec));
+      await setDeploymentState(octokit, repo, deployment, "in_progress", `publishing ${name} to ${item.env.name}`);
+    }
+    if (item.mode === "commit") {
+      const out = await deps.gitops.publish({ target: target.git, changes: content.changes, message: content.message, trailers: content.trailers, cacheDir: deps.cacheDir });
+      const url = `${target.htmlUrl}/commit/${out.commit}`;
+      if (deployment !== undefined) await setDeploymentState(octokit, repo, deployment, "success", `committed to ${target.git.branch}`, url);
+      return { item, status: "committed", commit: out.commit, url, changed: out.changed };
+    }
+    await deps.gitops.publish({
+      target: target.git, changes: content.changes, message: content.message, trailers: content.trailers, cacheDir: deps.cacheDir,
+      branch: { name: content.branch, from: target.git.branch },
+    });
+    const pr = await ensurePullRequest(octokit, target.repo, { head: content.branch, base: target.git.branch, title: content.title, body: pullRequestBody(item, snapshot, `${source.repo}@${sha}`) });
+    if (deployment !== undefined) await setDeploymentState(octokit, repo, deployment, "in_progress", `waiting for pull request #${pr.number}`, pr.url);
+    return { item, status: "pull-request", number: pr.number, url: pr.url, opened: pr.opened };
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    deps.logger.error({ err: e, env: item.env.name }, "publishing failed");
+    if (deployment !== undefined) {
+      await setDeploymentState(octokit, repo, deployment, "error", error.slice(0, 140)).catch(() => undefined);
+    }
+    return { item, status: "failed", error };
+  }
+}
