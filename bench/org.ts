@@ -35,7 +35,8 @@ ${pipeline || "    []"}
     const type = TYPES[i % TYPES.length]!;
     const name = `c${i}`;
     const prev = i % perProject > 0 && TYPES[(i - 1) % TYPES.length] !== "worker" && TYPES[(i - 1) % TYPES.length] !== "scheduled-task";
-    const endpoints = type === "service" || type === "web-application" ? `  endpoints:\n    http: {type: HTTP, port: 8080, visibility: [project, organization]}\n` : "";
+    const visibility = type === "web-application" ? "[project, organization, public]" : "[project, organization]";
+    const endpoints = type === "service" || type === "web-application" ? `  endpoints:\n    http: {type: HTTP, port: 8080, visibility: ${visibility}}\n` : "";
     const deps = prev ? `  dependencies:\n    - {component: c${i - 1}, endpoint: http, env: {url: UPSTREAM_URL}}\n` : "";
     const params = type === "scheduled-task" ? `  parameters: {schedule: "*/5 * * * *"}\n` : "";
     const traits =

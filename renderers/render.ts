@@ -4,7 +4,7 @@
  */
 import { toYaml } from "./canonical.js";
 import type { CelEngine } from "./cel.js";
-import { compileComponent } from "./compile.js";
+import { CompileCache, compileComponent } from "./compile.js";
 import type { Diagnostic } from "./diagnostics.js";
 import { hasErrors, mergeAcrossEnvironments } from "./diagnostics.js";
 import type { AppComponent, Catalog } from "./apps.js";
@@ -71,11 +71,12 @@ export function renderRelease(
   catalog: Catalog,
   cel: CelEngine,
   locate?: Locator,
+  cache: CompileCache = new CompileCache(),
 ): RenderedComponent {
   const { project, component } = release.metadata;
   const namespace = namespaceFor(env, project);
   const dependencies = resolveDependencies(release.spec.component, env, catalog);
-  const compiled = compileComponent({ release, platform: bundle.platform, environment: env, namespace, dependencies, cel, locate });
+  const compiled = compileComponent({ release, platform: bundle.platform, environment: env, namespace, dependencies, cel, locate, cache });
   const diagnostics: Diagnostic[] = [...compiled.diagnostics];
   const dir = componentDir(project, component);
   const outputPath = (obj: K8sObject) => `${dir}/${objectFileName(obj)}`;
@@ -136,13 +137,14 @@ export function renderApps(
   const diagnostics: Diagnostic[] = [];
   const rendered: RenderedComponent[] = [];
   const files = new Map<string, string>();
+  const cache = new CompileCache(); // schemas and templates compiled once for the whole run
   for (const c of components) {
     files.set(releasePath(c.release), toYaml(c.release));
   }
   for (const env of environments) {
     const projects = new Set<string>();
     for (const c of components) {
-      const r = renderRelease(c.release, env, bundle, catalog, cel, c.locate);
+      const r = renderRelease(c.release, env, bundle, catalog, cel, c.locate, cache);
       rendered.push(r);
       diagnostics.push(...r.diagnostics);
       projects.add(c.release.metadata.project);
