@@ -1,0 +1,156 @@
+/**
+ * `/ferry ...` commands in pull request comments, and who may give them. Pure.
+ *
+ * A comment addresses Ferry when one of its lines (outside fenced code blocks and block quotes)
+ * starts with the word `/ferry`; the first such line is the command and the rest of the comment
+ * is free text. A comment without such a line is not for Ferry (`{ kind: "none" }`) and must be
+ * ignored; a `/ferry` line Ferry cannot read is an error whose message lists the commands.
+ */
+import { z } from "zod";
+import { DnsLabel, Permission } from "../../renderers/model/index.js";
+import type { Environment } from "../../renderers/model/index.js";
+import { ReleaseId } from "../../renderers/release.js";
+
+/** The verbs Ferry understands, with their usage and what they do (the help text). */
+export const COMMANDS = [
+  { verb: "promote", usage: "/ferry promote <env> [release]", help: "open or update the promotion pull request to <env> (default: the release its source environment runs)" },
+  { verb: "rollback", usage: "/ferry rollback <env> [release]", help: "put an earlier release back in <env> (default: the release <env> ran before the current one)" },
+  { verb: "status", usage: "/ferry status", help: "show what every environment runs and the state of this pull request's gates" },
+  { verb: "retry", usage: "/ferry retry", help: "run the last failed step of this pull request again" },
+] as const;
+
+export type CommandVerb = (typeof COMMANDS)[number]["verb"];
+
+/** `promote` and `rollback`: a target environment and an optional release id. */
+const Targeted = { env: DnsLabel, release: ReleaseId.optional() };
+
+/** A command Ferry read from a comment. */
+export const Command = z.discriminatedUnion("verb", [
+  z.strictObject({ verb: z.literal("promote"), ...Targeted }),
+  z.strictObject({ verb: z.literal("rollback"), ...Targeted }),
+  z.strictObject({ verb: z.literal("status") }),
+  z.strictObject({ verb: z.literal("retry") }),
+]);
+export type Command = z.infer<typeof Command>;
+
+/** What a comment says to Ferry. */
+export type ParsedComment =
+  /** Not addressed to Ferry: no line starts with `/ferry`. Ignore the comment. */
+  | { readonly kind: "none" }
+  /** A valid command; `line` is the comment line it was read from. */
+  | { readonly kind: "command"; readonly command: Command; readonly line: string }
+  /** A `/ferry` line Ferry cannot read: every problem, and a reply that lists the commands. */
+  | { readonly kind: "error"; readonly line: string; readonly errors: readonly string[]; readonly message: string };
+
+/** Markdown list of the commands, for help and error replies. */
+export function commandHelp(): string {
+  return COMMANDS.map((c) => `- \`${c.usage}\`: ${c.help}`).join("\n");
+}
+
+const FENCE = /^(```|~~~)/;
+
+/** The first line of `body` that starts with the word `/ferry`, outside code fences and quotes. */
+export function findCommandLine(body: string): string | undefined {
+  let fence: string | undefined;
+  for (const raw of body.split(/\r?\n/)) {
+    const line = raw.trim();
+    const f = FENCE.exec(line);
+    if (f) {
+      if (fence === undefined) fence = f[1];
+      else if (line.startsWith(fence)) fence = undefined;
+      continue;
+    }
+    if (fence !== undefined || /^ {4}|^\t/.test(raw)) continue;
+    const first = line.split(/\s+/)[0] ?? "";
+    if (first.toLowerCase() === "/ferry") return line;
+  }
+  return undefined;
+}
+
+function failed(line: string, errors: string[]): ParsedComment {
+  const list = errors.map((e) => `- ${e}`).join("\n");
+  return {
+    kind: "error",
+    line,
+    errors,
+    message: `Ferry could not read \`${line}\`:\n${list}\n\nCommands:\n${commandHelp()}`,
+  };
+}
+
+/** `env: "Prod" is not a DNS-1123 label ...` for each issue. */
+function issueMessages(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message));
+}
+
+/** Reads the command of a comment body. */
+export function parseCommand(body: string): ParsedComment {
+  const line = findCommandLine(body);
+  if (line === undefined) return { kind: "none" };
+  const [, verbRaw, ...args] = line.split(/\s+/).filter((t) => t !== "");
+  if (verbRaw === undefined) return failed(line, ["a command is missing after /ferry"]);
+  const verb = verbRaw.toLowerCase();
+  const spec = COMMANDS.find((c) => c.verb === verb);
+  if (!spec) return failed(line, [`unknown command ${JSON.stringify(verbRaw)}`]);
+  const errors: string[] = [];
+  let raw: Record<string, unknown>;
+  if (spec.verb === "promote" || spec.verb === "rollback") {
+    if (args.length === 0) return failed(line, [`${spec.verb} needs an environment: \`${spec.usage}\``]);
+    if (args.length > 2) errors.push(`${spec.verb} takes at most an environment and a release: \`${spec.usage}\` (extra: ${args.slice(2).join(" ")})`);
+    raw = { verb: spec.verb, env: args[0], ...(args[1] !== undefined ? { release: args[1] } : {}) };
+  } else {
+    if (args.length > 0) errors.push(`${spec.verb} takes no arguments: \`${spec.usage}\` (extra: ${args.join(" ")})`);
+    raw = { verb: spec.verb };
+  }
+  const parsed = Command.safeParse(raw);
+  if (!parsed.success) errors.push(...issueMessages(parsed.error.issues));
+  if (errors.length > 0 || !parsed.success) return failed(line, errors);
+  return { kind: "command", command: parsed.data, line };
+}
+
+/** What a user may do in a repository; `none` when they have no access. */
+export const UserPermission = z.union([Permission, z.literal("none")]);
+export type UserPermission = z.infer<typeof UserPermission>;
+
+/** Ranks of GitHub repository roles, lowest first. */
+export const PERMISSION_RANK: Readonly<Record<UserPermission, number>> = { none: 0, read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+
+/** Whether `have` is at least `need`. */
+export function permits(have: UserPermission, need: Permission): boolean {
+  return PERMISSION_RANK[have] >= PERMISSION_RANK[need];
+}
+
+/**
+ * The commenter: their login and their role on the repository the comment is in. Pass GitHub's
+ * `role_name` from "get repository permissions for a user" (`permission` there folds maintain
+ * into write and triage into read); a custom role should be mapped to its base role.
+ */
+export const Actor = z.strictObject({ login: z.string().min(1), permission: UserPermission });
+export type Actor = z.infer<typeof Actor>;
+
+/** The outcome of a permission check; `required` is the role the command needed. */
+export type Authorization =
+  | { readonly allowed: true; readonly required: Permission }
+  | { readonly allowed: false; readonly required: Permission; readonly reason: string };
+
+/** The role a command needs. */
+export function requiredPermission(command: Command, env: Environment | undefined): Permission {
+  if (command.verb === "status") return "read";
+  return env?.commandPermission ?? "write";
+}
+
+/**
+ * Whether `actor` may give `command`. For `promote` and `rollback`, `env` is the environment the
+ * command names (undefined when the platform has none by that name, which refuses the command);
+ * for `retry` it is the environment of the pull request the comment is on, if any. `status`
+ * needs read; everything else the environment's `commandPermission` (default write).
+ */
+export function authorize(command: Command, env: Environment | undefined, actor: Actor): Authorization {
+  const required = requiredPermission(command, env);
+  if ((command.verb === "promote" || command.verb === "rollback") && env?.name !== command.env) {
+    return { allowed: false, required, reason: `there is no environment ${JSON.stringify(command.env)} in the platform` };
+  }
+  if (permits(actor.permission, required)) return { allowed: true, required };
+  const what = command.verb === "promote" || command.verb === "rollback" ? `${command.verb} to ${command.env}` : env ? `${command.verb} in ${env.name}` : command.verb;
+  const has = actor.permission === "none" ? "has no access to this repository" : `has ${actor.permission} permission`;
+  return { allowed: false, required, reason: `@${actor.login} ${has}; ${what} needs ${required}` };
+}

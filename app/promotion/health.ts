@@ -1,0 +1,40 @@
+/**
+ * How promotion gates learn whether a release is healthy in its source environment: a
+ * `HealthSource` the app passes in. Until cluster status is wired, `notObservedHealth` answers
+ * for every environment, and the gates report "not observed" without blocking (unless the
+ * platform demands health).
+ */
+import { z } from "zod";
+
+/** Argo CD's health vocabulary, plus `NotObserved` when nobody looked. */
+export const HealthStatus = z.enum(["Healthy", "Progressing", "Degraded", "Suspended", "Unknown", "NotObserved"]);
+export type HealthStatus = z.infer<typeof HealthStatus>;
+
+/** What a health source saw of one component in one environment. */
+export const HealthReport = z.strictObject({
+  status: HealthStatus,
+  /** The release the environment's pods run (their `ferry.dev/release` label); undefined when unknown. */
+  release: z.string().optional(),
+  /** Since when it has been continuously Healthy on that release. */
+  healthySince: z.date().optional(),
+  /** A short explanation (e.g. "2/3 replicas ready"), shown in the gate. @default none */
+  detail: z.string().optional(),
+});
+export type HealthReport = z.infer<typeof HealthReport>;
+
+/** Which component in which environment. */
+export interface HealthQuery {
+  readonly environment: string;
+  readonly project: string;
+  readonly component: string;
+}
+
+/** Reads health from somewhere (a cluster, Argo CD, a cache). */
+export interface HealthSource {
+  health(query: HealthQuery): Promise<HealthReport>;
+}
+
+/** The health source used until cluster status exists: nothing is ever observed. */
+export const notObservedHealth: HealthSource = {
+  health: () => Promise.resolve({ status: "NotObserved" }),
+};
