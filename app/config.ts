@@ -88,7 +88,7 @@ export interface LoadConfigOptions {
 }
 
 /** Reads and checks the configuration; throws {@link ConfigError} naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, opts: LoadConfigOptions = {}): AppConfig {
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env, opts: LoadConfigOptions = {}): AppConfig {
   const readFile = opts.readFile ?? ((file: string) => readFileSync(file, "utf8"));
   const cwd = opts.cwd ?? process.cwd();
   const blank = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v);

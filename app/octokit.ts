@@ -32,10 +32,18 @@ interface LogTarget {
   readonly log: { warn(message: string): void };
 }
 
+type LimitHandler = (retryAfter: number, options: RetryableRequest, octokit: LogTarget, retryCount: number) => boolean;
+
+/** What Ferry gives Octokit's throttling and retry plugins. */
+export interface FerryOctokitSettings {
+  readonly throttle: { readonly enabled: false } | { readonly enabled: true; readonly onRateLimit: LimitHandler; readonly onSecondaryRateLimit: LimitHandler };
+  readonly retry: { readonly retries: number; readonly doNotRetry: readonly number[] };
+}
+
 /** The options Ferry gives Octokit's throttling and retry plugins. */
-export function ferryOctokitOptions(opts: FerryOctokitOptions = {}) {
+export function ferryOctokitOptions(opts: FerryOctokitOptions = {}): FerryOctokitSettings {
   const limit = opts.rateLimitRetries ?? 3;
-  const onLimit = (what: string) => (retryAfter: number, options: RetryableRequest, octokit: LogTarget, retryCount: number) => {
+  const onLimit = (what: string): LimitHandler => (retryAfter, options, octokit, retryCount) => {
     const again = retryCount < limit;
     octokit.log.warn(`${what} hit on ${options.method} ${options.url}; ${again ? `retrying in ${retryAfter}s (attempt ${retryCount + 1} of ${limit})` : "giving up"}`);
     return again;
