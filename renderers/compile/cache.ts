@@ -25,6 +25,8 @@ export interface SchemaIssue {
   readonly message: string;
   /** The problem is the key itself (an unknown field), not its value. */
   readonly key: boolean;
+  /** The field is missing: findings point at the key of the mapping that lacks it. */
+  readonly missing?: boolean;
 }
 
 /** Outcome of validating a value: the value with schema defaults applied, and the violations. */
@@ -195,7 +197,7 @@ function describeErrors(errors: readonly ErrorObject[], root: unknown): SchemaIs
     const params = e.params as Record<string, unknown>;
     if (e.keyword === "required") {
       const field = String(params.missingProperty);
-      issue = { path: [...path, field], message: `missing required field ${JSON.stringify(field)}`, key: false };
+      issue = { path: [...path, field], message: `missing required field ${JSON.stringify(field)}`, key: false, missing: true };
     } else if (e.keyword === "additionalProperties") {
       const field = String(params.additionalProperty);
       issue = { path: [...path, field], message: `unknown field ${JSON.stringify(field)}`, key: true };

@@ -64,7 +64,9 @@ function checkAgainst(
   try {
     const result = cache.validate(schema.openAPIV3Schema, data);
     for (const issue of result.issues) {
-      report.add([...base, ...issue.path], `${issue.message} (${what} of ${owner})`, "compile/parameters", { key: issue.key });
+      const path = [...base, ...issue.path];
+      const at = issue.missing ? { locateAt: path.slice(0, -1), key: true } : { key: issue.key };
+      report.add(path, `${issue.message} (${what} of ${owner})`, "compile/parameters", at);
     }
     return result.value;
   } catch (e) {
@@ -181,6 +183,7 @@ function checkTraits(
         `trait ${JSON.stringify(instance.type)} is not allowed for component type ${JSON.stringify(componentType.metadata.name)}; allowed: ${list(allowed)}`,
         "compile/trait-not-allowed",
       );
+      return; // its parameters would only add noise
     }
     const trait = definitions.get(instance.type);
     if (!trait) {

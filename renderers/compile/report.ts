@@ -19,10 +19,16 @@ export class Report {
 
   /**
    * Adds a finding about the field at `path` of the component document (e.g.
-   * `["spec", "traits", 1, "type"]`). `key` points at the field's key rather than its value.
+   * `["spec", "traits", 1, "type"]`). `key` points at the field's key rather than its value;
+   * `locateAt` points somewhere else than `path` (e.g. the mapping lacking a missing field).
    */
-  add(path: FieldPath, message: string, code: string, opts: { severity?: Severity; key?: boolean; resource?: string } = {}): void {
-    const where = this.input.locate?.(path, { key: opts.key ?? false }) ?? { file: this.fallbackFile, line: 0, column: 0 };
+  add(
+    path: FieldPath,
+    message: string,
+    code: string,
+    opts: { severity?: Severity; key?: boolean; resource?: string; locateAt?: FieldPath } = {},
+  ): void {
+    const where = this.input.locate?.(opts.locateAt ?? path, { key: opts.key ?? false }) ?? { file: this.fallbackFile, line: 0, column: 0 };
     this.diagnostics.push({
       severity: opts.severity ?? "error",
       file: where.file,

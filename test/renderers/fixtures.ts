@@ -135,7 +135,8 @@ export function compileOk(yaml: string, opts: CompileOptions = {}): K8sObject[] 
   return r.objects;
 }
 
-/** The one object of a kind and name; throws when missing. */
+/** The one object of a kind and name; throws when missing. Typed loosely: tests read deep into manifests. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions check the shape at run time
 export function find<T = Record<string, any>>(objects: readonly K8sObject[], kind: string, name: string): T {
   const hit = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!hit) throw new Error(`no ${kind}/${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
