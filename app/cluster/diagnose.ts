@@ -145,9 +145,12 @@ function oomKilled(reasons: HealthReason[]): Finding {
   return withLogs({ kind: "OOMKilled", cause, suggestion, pods: uniqueSorted(reasons.map((r) => r.pod)) }, reasons);
 }
 
-function imagePull(kind: "ImagePullBackOff" | "ErrImagePull", reasons: HealthReason[]): Finding {
+function imagePull(kind: "ImagePullBackOff" | "ErrImagePull", reasons: HealthReason[], health: ComponentHealth): Finding {
   const images = uniqueSorted(reasons.map((r) => r.image));
-  const messages = reasons.map((r) => r.message).join("\n");
+  // ImagePullBackOff only says "Back-off pulling image"; the kubelet's Failed events about the same pods carry the registry's answer.
+  const pods = new Set(reasons.map((r) => `Pod/${r.pod ?? ""}`));
+  const events = health.warnings.filter((w) => pods.has(w.object) && (w.reason === "Failed" || w.reason === "ErrImagePull")).map((w) => w.message);
+  const messages = [...reasons.map((r) => r.message), ...events].join("\n");
   let why = "the image could not be pulled";
   let suggestion =
     "Check that the image name and tag are right and that the tag was pushed (did the build succeed?); for a private registry, give the namespace an imagePullSecret with read access.";
@@ -277,7 +280,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
         break;
       case "ImagePullBackOff":
       case "ErrImagePull":
-        findings.push(imagePull(kind, reasons));
+        findings.push(imagePull(kind, reasons, health));
         break;
       case "Unschedulable":
         findings.push(unschedulable(reasons));

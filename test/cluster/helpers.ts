@@ -6,7 +6,7 @@ import type { FakeKube } from "../support/fake-kube/index.js";
  * Polls `check` until it returns a value other than undefined/false, or fails after `attempts`
  * polls with `what` and the last value seen. A bound, not a timing assertion.
  */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, attempts = 500, intervalMs = 10): Promise<T> {
+export async function waitFor<T>(what: string, check: () => T | undefined | false, attempts = 1500, intervalMs = 10): Promise<T> {
   let last: T | undefined | false = undefined;
   for (let i = 0; i < attempts; i++) {
     last = check();

@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { generateCerts, type FakeKubeCerts } from "./certs.js";
 import { kubeconfigYaml, type KubeconfigContext } from "./kubeconfig.js";
 import type { KubeObject, ObjectRef } from "./objects.js";
@@ -162,6 +162,8 @@ export class FakeKube {
   private compactedRv = 0;
   private created = 0;
   private paused = false;
+  private closing = false;
+  private readonly sockets = new Set<Socket>();
 
   private constructor(
     private readonly server: Server,
@@ -186,6 +188,7 @@ export class FakeKube {
     });
     const fake = new FakeKube(server, options.now ?? Date.now, token, certs.caPem);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => fake.handle(req, res));
+    server.on("connection", (socket: Socket) => fake.track(socket));
     return fake;
   }
 
@@ -303,14 +306,24 @@ export class FakeKube {
     }
   }
 
-  /** Stops the server and closes every connection (watches included). */
+  /** Stops the server and closes every connection (watches, held requests and handshakes included). */
   async close(): Promise<void> {
+    this.closing = true;
     for (const w of [...this.watches]) this.endWatch(w, true);
     for (const p of this.parked.splice(0)) p.res.destroy();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
-      this.server.closeAllConnections();
+      for (const s of this.sockets) s.destroy();
     });
+  }
+
+  private track(socket: Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
   }
 
   private resourceOf(ref: { apiVersion: string; kind: string }): ResourceType {
@@ -359,6 +372,10 @@ export class FakeKube {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (this.closing) {
+      req.socket.destroy();
+      return;
+    }
     const url = new URL(req.url ?? "/", this.url);
     const rec: RequestRecord = { method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), verb: "other", status: 200 };
     this.requests.push(rec);
