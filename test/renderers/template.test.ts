@@ -1,4 +1,5 @@
 /** `${...}` templates: typing rules, text conversion, null dropping, escapes, includeWhen. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CelEngine } from "../../renderers/cel.js";
 import { CompileCache } from "../../renderers/compile.js";
@@ -39,6 +40,23 @@ describe("template parsing", () => {
   it("marks unterminated and empty expressions as invalid", () => {
     expect(parseTemplateString("a ${b").kind).toBe("invalid");
     expect(parseTemplateString("${ }").kind).toBe("invalid");
+  });
+
+  it("parses any string without throwing, leaving strings without ${ untouched", () => {
+    const kinds = new Set(["literal", "expr", "text", "invalid"]);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("$", "{", "}", "'", '"', "\\", "a", " ", "x.y") }), (s) => {
+        expect(kinds.has(parseTemplateString(s).kind)).toBe(true);
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.string().filter((s) => !s.includes("${")),
+        (s) => {
+          expect(parseTemplateString(s)).toEqual({ kind: "literal", value: s });
+        },
+      ),
+    );
   });
 
   it("converts values to text for interpolation", () => {
