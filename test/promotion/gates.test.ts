@@ -1,0 +1,260 @@
+import { describe, expect, it } from "vitest";
+import { autoMergeAllowed, evaluateGates, formatDuration, GatesInput, gatesCheckOutput } from "../../app/promotion/gates.js";
+import type { GatesResult, Review } from "../../app/promotion/gates.js";
+import type { HealthReport } from "../../app/promotion/health.js";
+import { notObservedHealth } from "../../app/promotion/health.js";
+import type { Diagnostic } from "../../renderers/diagnostics.js";
+import type { Environment } from "../../renderers/model/index.js";
+import { acme, envOf, R2 } from "./fixtures.js";
+import type { z } from "zod";
+
+const HEAD = "a".repeat(40);
+const OLD = "b".repeat(40);
+/** Tuesday 2025-03-11 11:00 in Berlin (CET, UTC+1): inside prod's window. */
+const TUESDAY = new Date("2025-03-11T10:00:00Z");
+
+function review(login: string, state: string, minute: number, commit = HEAD): Review {
+  return { id: minute, user: { login }, state, commit_id: commit, submitted_at: `2025-03-11T09:${String(minute).padStart(2, "0")}:00Z` };
+}
+
+const healthy = (minutesAgo: number, now = TUESDAY, release = R2): HealthReport => ({
+  status: "Healthy",
+  release,
+  healthySince: new Date(now.getTime() - minutesAgo * 60_000),
+});
+
+type Input = z.input<typeof GatesInput>;
+
+function input(to: "staging" | "prod", over: Partial<Input> = {}, platform = acme()): Input {
+  const target = envOf(platform, to);
+  const source = envOf(platform, to === "prod" ? "staging" : "dev");
+  const step = platform.spec.pipeline.find((s) => s.from === source.name)!;
+  return {
+    release: R2,
+    target,
+    source,
+    step,
+    diagnostics: [],
+    reviews: [],
+    headSha: HEAD,
+    author: "ferry-bot[bot]",
+    teams: { sam: ["sre"], sasha: ["acme/SRE"], alice: ["checkout"] },
+    health: { status: "NotObserved" },
+    now: TUESDAY,
+    ...over,
+  };
+}
+
+const state = (r: GatesResult, name: string) => r.gates.find((g) => g.name === name)!;
+
+describe("approvals", () => {
+  it("staging: pending with none, passes with one approval on the head commit", () => {
+    const none = evaluateGates(input("staging"));
+    expect(state(none, "approvals")).toEqual({ name: "approvals", state: "pending", summary: "0 of 1 approval" });
+    expect(none.conclusion).toBe("action_required");
+    const one = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1)] }));
+    expect(state(one, "approvals")).toEqual({ name: "approvals", state: "pass", summary: "1 of 1 approval (@alice)" });
+  });
+
+  it("prod: needs two approvals from sre; others do not count", () => {
+    const reviews = [review("alice", "APPROVED", 1), review("sam", "APPROVED", 2)];
+    const partial = evaluateGates(input("prod", { reviews, health: healthy(60) }));
+    expect(state(partial, "approvals")).toEqual({ name: "approvals", state: "pending", summary: "1 of 2 approvals from sre (@sam); @alice is not in sre" });
+    expect(partial.conclusion).toBe("action_required");
+    const full = evaluateGates(input("prod", { reviews: [...reviews, review("Sasha", "APPROVED", 3)], health: healthy(60) }));
+    expect(state(full, "approvals")).toMatchObject({ state: "pass", summary: "2 of 2 approvals from sre (@sam, @Sasha); @alice is not in sre" });
+    expect(full.conclusion).toBe("success");
+  });
+
+  it("changes requested block until that reviewer approves; dismissed reviews count for nothing", () => {
+    const blocked = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1), review("carol", "CHANGES_REQUESTED", 2, OLD)] }));
+    expect(state(blocked, "approvals")).toEqual({ name: "approvals", state: "fail", summary: "@carol requested changes" });
+    expect(blocked.conclusion).toBe("failure");
+    const resolved = evaluateGates(input("staging", { reviews: [review("carol", "CHANGES_REQUESTED", 2), review("carol", "APPROVED", 5)] }));
+    expect(state(resolved, "approvals").state).toBe("pass");
+    const dismissed = evaluateGates(input("staging", { reviews: [review("carol", "CHANGES_REQUESTED", 2), review("dan", "DISMISSED", 4)] }));
+    expect(state(dismissed, "approvals")).toMatchObject({ state: "fail", summary: "@carol requested changes" });
+    const dismissedBlock = evaluateGates(input("staging", { reviews: [{ ...review("carol", "DISMISSED", 2) }, review("alice", "APPROVED", 3)] }));
+    expect(state(dismissedBlock, "approvals").state).toBe("pass");
+  });
+
+  it("ignores the author's own approval, stale approvals and comments after an approval keep it", () => {
+    const self = evaluateGates(input("staging", { author: "alice", reviews: [review("alice", "APPROVED", 1)] }));
+    expect(state(self, "approvals")).toEqual({ name: "approvals", state: "pending", summary: "0 of 1 approval; @alice cannot approve (author)" });
+    const initiator = evaluateGates(input("staging", { nonApprovers: ["bob"], reviews: [review("bob", "APPROVED", 1)] }));
+    expect(state(initiator, "approvals").summary).toBe("0 of 1 approval; @bob cannot approve (asked for the promotion)");
+    const stale = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1, OLD)] }));
+    expect(state(stale, "approvals")).toEqual({ name: "approvals", state: "pending", summary: "0 of 1 approval; @alice approved an older commit" });
+    const commented = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1), review("alice", "COMMENTED", 2, OLD)] }));
+    expect(state(commented, "approvals").state).toBe("pass");
+  });
+
+  it("passes with no approvals required", () => {
+    const p = acme({ staging: { approvals: { required: 0 } } });
+    expect(state(evaluateGates(input("staging", {}, p)), "approvals")).toEqual({ name: "approvals", state: "pass", summary: "staging needs no approvals" });
+  });
+});
+
+describe("policies", () => {
+  const d = (severity: "error" | "warning", code: string, message: string): Diagnostic => ({
+    severity, code, message, file: "storefront/checkout-api/deployment-checkout-api.yaml", line: 0, column: 0, field: "", resource: "Deployment/checkout-api",
+  });
+
+  it("fails on errors and passes with warnings, saying which", () => {
+    const bad = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1)], diagnostics: [d("error", "policy/no-latest-tag", "image uses latest"), d("warning", "policy/x", "hm")] }));
+    expect(state(bad, "policies")).toEqual({ name: "policies", state: "fail", summary: "1 error for staging: [policy/no-latest-tag] Deployment/checkout-api: image uses latest" });
+    expect(bad.conclusion).toBe("failure");
+    const warn = evaluateGates(input("staging", { diagnostics: [d("warning", "policy/x", "hm")] }));
+    expect(state(warn, "policies")).toEqual({ name: "policies", state: "pass", summary: "no errors for staging; 1 warning: [policy/x] Deployment/checkout-api: hm" });
+  });
+});
+
+describe("source health and soak", () => {
+  const approved = [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)];
+
+  it("not observed is reported but does not block unless the platform requires health", async () => {
+    const health = await notObservedHealth.health({ environment: "staging", project: "storefront", component: "checkout-api" });
+    const r = evaluateGates(input("prod", { reviews: approved, health }));
+    expect(state(r, "source-health")).toEqual({ name: "source-health", state: "not-observed", summary: "staging health is not observed; not required, does not block" });
+    expect(state(r, "soak").state).toBe("not-observed");
+    expect(r.conclusion).toBe("neutral");
+    expect(autoMergeAllowed({ autoMerge: true }, r)).toBe(false);
+
+    const strict = evaluateGates(input("prod", { reviews: approved, health }, acme({ staging: { requireHealth: true } })));
+    expect(state(strict, "source-health")).toEqual({
+      name: "source-health",
+      state: "pending",
+      summary: "staging health is not observed; promoting staging → prod requires it",
+    });
+    expect(strict.conclusion).toBe("action_required");
+    const byTarget = evaluateGates(input("prod", { reviews: approved, health }, acme({ prod: { requireHealth: true } })));
+    expect(state(byTarget, "source-health").state).toBe("pending");
+  });
+
+  it("soak is pending until the release has been healthy long enough", () => {
+    const early = evaluateGates(input("prod", { reviews: approved, health: healthy(10) }));
+    expect(state(early, "source-health")).toEqual({ name: "source-health", state: "pass", summary: `staging runs ${R2}, Healthy since 2025-03-11 09:50 UTC` });
+    expect(state(early, "soak")).toEqual({ name: "soak", state: "pending", summary: "Healthy in staging for 10m of 30m; holds from 2025-03-11 10:20 UTC" });
+    expect(early.conclusion).toBe("action_required");
+    const later = evaluateGates(input("prod", { reviews: approved, health: healthy(30) }));
+    expect(state(later, "soak")).toEqual({ name: "soak", state: "pass", summary: "Healthy in staging for 30m (soak 30m)" });
+    expect(later.conclusion).toBe("success");
+    expect(state(evaluateGates(input("staging", { health: healthy(0) })), "soak")).toEqual({ name: "soak", state: "pass", summary: "no soak time for dev → staging" });
+  });
+
+  it("fails when the source runs another release or is degraded; waits while it progresses", () => {
+    const other = evaluateGates(input("prod", { reviews: approved, health: healthy(60, TUESDAY, "999999999999") }));
+    expect(state(other, "source-health")).toMatchObject({ state: "fail", summary: `staging runs release 999999999999, not ${R2}` });
+    expect(state(other, "soak").state).toBe("pending");
+    const degraded = evaluateGates(input("prod", { health: { status: "Degraded", release: R2, detail: "1/3 replicas ready" } }));
+    expect(state(degraded, "source-health")).toMatchObject({ state: "fail", summary: `staging runs ${R2} but is Degraded (1/3 replicas ready)` });
+    const progressing = evaluateGates(input("prod", { reviews: approved, health: { status: "Progressing", release: R2 } }));
+    expect(state(progressing, "source-health").state).toBe("pending");
+    expect(state(progressing, "soak")).toMatchObject({ state: "pending", summary: "soak 30m starts when staging is Healthy; it is Progressing" });
+  });
+});
+
+describe("change window", () => {
+  const at = (iso: string, window?: Record<string, unknown>) =>
+    state(evaluateGates(input("prod", { now: new Date(iso) }, window ? acme({ prod: { window } }) : acme())), "window");
+
+  it("passes inside the window in Berlin time", () => {
+    expect(at("2025-03-11T10:00:00Z")).toEqual({
+      name: "window",
+      state: "pass",
+      summary: "inside the change window (mon, tue, wed, thu 09:00-16:00 Europe/Berlin); closes Tue 2025-03-11 16:00 Europe/Berlin (2025-03-11 15:00 UTC)",
+    });
+  });
+
+  it("blocks on a closed day and says when it opens", () => {
+    const friday = at("2025-03-14T10:00:00Z");
+    expect(friday).toEqual({
+      name: "window",
+      state: "pending",
+      summary:
+        "outside the change window (mon, tue, wed, thu 09:00-16:00 Europe/Berlin): it is Fri 2025-03-14 11:00 Europe/Berlin (2025-03-14 10:00 UTC); opens Mon 2025-03-17 09:00 Europe/Berlin (2025-03-17 08:00 UTC)",
+    });
+    const r = evaluateGates(input("prod", { now: new Date("2025-03-14T10:00:00Z"), reviews: [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)], health: healthy(60, new Date("2025-03-14T10:00:00Z")) }));
+    expect(r.conclusion).toBe("action_required");
+    expect(autoMergeAllowed({ autoMerge: true }, r)).toBe(false);
+  });
+
+  it("uses the window's time zone, not UTC, including summer time", () => {
+    // 15:30 UTC on a Thursday is 16:30 in Berlin (CET): closed, though 15:30 is inside 09-16.
+    expect(at("2025-03-13T15:30:00Z")).toMatchObject({ state: "pending", summary: expect.stringContaining("opens Mon 2025-03-17 09:00 Europe/Berlin") });
+    // In July Berlin is UTC+2: 13:30 UTC is 15:30 there (open), 14:30 UTC is 16:30 (closed).
+    expect(at("2025-07-10T13:30:00Z").state).toBe("pass");
+    expect(at("2025-07-10T14:30:00Z")).toMatchObject({ state: "pending", summary: expect.stringContaining("opens Mon 2025-07-14 09:00 Europe/Berlin (2025-07-14 07:00 UTC)") });
+    // Monday 23:30 UTC is already Tuesday 08:30 in Tokyo: the Monday window is over there.
+    expect(at("2025-03-10T23:30:00Z", { days: ["mon"], hours: "09:00-16:00", timezone: "Asia/Tokyo" })).toMatchObject({
+      state: "pending",
+      summary: expect.stringContaining("it is Tue 2025-03-11 08:30 Asia/Tokyo (2025-03-10 23:30 UTC); opens Mon 2025-03-17 09:00 Asia/Tokyo (2025-03-17 00:00 UTC)"),
+    });
+  });
+
+  it("handles 00:00-24:00, windows past midnight and opening times that fall in a DST gap", () => {
+    expect(at("2025-03-10T10:00:00Z", { days: ["mon", "tue"], hours: "00:00-24:00", timezone: "UTC" })).toEqual({
+      name: "window",
+      state: "pass",
+      summary: "inside the change window (mon, tue 00:00-24:00 UTC); closes Wed 2025-03-12 00:00 UTC",
+    });
+    expect(at("2025-03-15T02:00:00Z", { days: ["fri"], hours: "22:00-06:00", timezone: "UTC" })).toMatchObject({ state: "pass", summary: expect.stringContaining("closes Sat 2025-03-15 06:00 UTC") });
+    expect(at("2025-03-15T07:00:00Z", { days: ["fri"], hours: "22:00-06:00", timezone: "UTC" })).toMatchObject({ state: "pending", summary: expect.stringContaining("opens Fri 2025-03-21 22:00 UTC") });
+    // 02:30 does not exist in Berlin on 2025-03-30: the window opens when the clock jumps to 03:00.
+    expect(at("2025-03-29T12:00:00Z", { days: ["sun"], hours: "02:30-04:00", timezone: "Europe/Berlin" })).toMatchObject({
+      state: "pending",
+      summary: expect.stringContaining("opens Sun 2025-03-30 03:00 Europe/Berlin (2025-03-30 01:00 UTC)"),
+    });
+  });
+
+  it("passes when the environment has no window", () => {
+    expect(state(evaluateGates(input("staging")), "window")).toEqual({ name: "window", state: "pass", summary: "staging has no change window" });
+  });
+});
+
+describe("outcome", () => {
+  it("auto-merges only when every gate passes and the environment allows it", () => {
+    const staging: Environment = envOf(acme(), "staging");
+    const all = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1)], health: healthy(5) }));
+    expect(all.conclusion).toBe("success");
+    expect(autoMergeAllowed(staging, all)).toBe(true);
+    expect(autoMergeAllowed({ ...staging, autoMerge: false }, all)).toBe(false);
+    expect(autoMergeAllowed(staging, evaluateGates(input("staging", { health: healthy(5) })))).toBe(false);
+  });
+
+  it("renders the check output as a table of gate, state and why", () => {
+    const friday = new Date("2025-03-14T10:00:00Z");
+    const r = evaluateGates(input("prod", { reviews: [review("alice", "APPROVED", 1)], health: healthy(10, friday), now: friday }));
+    const out = gatesCheckOutput(r);
+    expect(out.title).toBe("Waiting: approvals, soak, window");
+    const lines = out.summary.split("\n");
+    expect(lines[0]).toBe(`Promotion of release \`${R2}\` from **staging** to **prod**.`);
+    expect(lines[2]).toBe("| Gate | State | Why |");
+    expect(lines.slice(4, 9).map((l) => l.split(" | ").slice(0, 2).join(" | "))).toEqual([
+      "| policies | ✅ pass",
+      "| approvals | ⏳ pending",
+      "| source-health | ✅ pass",
+      "| soak | ⏳ pending",
+      "| window | ⏳ pending",
+    ]);
+    expect(gatesCheckOutput(r)).toEqual(out);
+  });
+
+  it("titles the check by what blocks, what is not observed, or that every gate holds", () => {
+    const approved = [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)];
+    const blocked = evaluateGates(input("prod", { reviews: [...approved, review("carol", "CHANGES_REQUESTED", 3)], health: { status: "Degraded", release: R2 } }));
+    expect(gatesCheckOutput(blocked).title).toBe("Blocked: approvals, source-health");
+    const neutral = gatesCheckOutput(evaluateGates(input("prod", { reviews: approved })));
+    expect(neutral.title).toBe("Nothing blocks; not observed: source-health, soak");
+    expect(neutral.summary).toContain("Ferry does not merge by itself without having seen the source environment healthy");
+    expect(gatesCheckOutput(evaluateGates(input("prod", { reviews: approved, health: healthy(31) }))).title).toBe("Every gate holds");
+  });
+
+  it("refuses malformed input naming the field", () => {
+    expect(() => evaluateGates({ ...input("staging"), release: "latest" } as Input)).toThrow(/release/);
+  });
+
+  it("formats durations", () => {
+    expect([formatDuration(0), formatDuration(45), formatDuration(1800), formatDuration(5400), formatDuration(3661)]).toEqual(["0s", "45s", "30m", "1h30m", "1h1m1s"]);
+  });
+});
