@@ -929,8 +929,10 @@ export class GitHubModel {
     const repo = this.mustRepo(fullName);
     const sha = await repo.git.resolveCommit(ref ?? repo.defaultBranch);
     if (!sha) return undefined;
-    const blob = await repo.git.revParse(`${sha}:${path}`, "blob");
-    return blob ? (await repo.git.readBlob(blob)).toString("utf8") : undefined;
+    // `<rev>:<path>` takes everything after the colon as the path, so no `^{blob}` peeling here.
+    const object = await repo.git.revParse(`${sha}:${path}`);
+    if (!object || (await repo.git.objectType(object)) !== "blob") return undefined;
+    return (await repo.git.readBlob(object)).toString("utf8");
   }
 
   /** Splits `owner/name`. */

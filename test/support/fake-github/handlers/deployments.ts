@@ -72,7 +72,12 @@ function findDeployment(ctx: HandlerContext): DeploymentRecord {
 
 const listDeployments: Handler = async (ctx) => {
   const repo = repoOf(ctx);
-  const filters = { sha: str(ctx, "sha"), ref: str(ctx, "ref"), task: str(ctx, "task"), environment: str(ctx, "environment") };
+  // The contract's default for each filter is the literal "none": no filtering.
+  const filter = (name: string): string | undefined => {
+    const v = str(ctx, name);
+    return v === "none" ? undefined : v;
+  };
+  const filters = { sha: filter("sha"), ref: filter("ref"), task: filter("task"), environment: filter("environment") };
   const list = ctx.model
     .deploymentsIn(repo.fullName)
     .filter(
