@@ -84,8 +84,10 @@ function uniqueSorted(values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => v !== undefined && v !== ""))].sort();
 }
 
+/** The reason with log lines from the first pod by name (so the pick does not depend on input order). */
 function firstWithLogs(reasons: HealthReason[]): HealthReason | undefined {
-  return reasons.find((r) => (r.logTail ?? []).length > 0);
+  const id = (r: HealthReason): string => `${r.pod ?? ""}/${r.container ?? ""}`;
+  return [...reasons].filter((r) => (r.logTail ?? []).length > 0).sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0))[0];
 }
 
 function withLogs(f: Omit<Finding, "logTail" | "logSource">, reasons: HealthReason[]): Finding {
@@ -97,9 +99,9 @@ function withLogs(f: Omit<Finding, "logTail" | "logSource">, reasons: HealthReas
 const CONNECTION_FAILURE = /connection refused|ECONNREFUSED|no such host|ENOTFOUND|getaddrinfo|i\/o timeout|ETIMEDOUT|connect: network is unreachable/i;
 
 function dependencyNote(deps: DependencyHealth[]): string {
-  const bad = deps.filter((d) => d.health?.status !== "Healthy");
+  const bad = uniqueSorted(deps.filter((d) => d.health?.status !== "Healthy").map((d) => `${d.key.project}/${d.key.component}`));
   if (bad.length === 0) return "";
-  return ` It depends on ${bad.map((d) => `${d.key.project}/${d.key.component}`).join(", ")}, which ${bad.length === 1 ? "is" : "are"} not ready: that may be why.`;
+  return ` It depends on ${bad.join(", ")}, which ${bad.length === 1 ? "is" : "are"} not ready: that may be why.`;
 }
 
 function exitMeaning(code: number | undefined): string {
@@ -154,12 +156,20 @@ function imagePull(kind: "ImagePullBackOff" | "ErrImagePull", reasons: HealthRea
   let why = "the image could not be pulled";
   let suggestion =
     "Check that the image name and tag are right and that the tag was pushed (did the build succeed?); for a private registry, give the namespace an imagePullSecret with read access.";
-  if (/not found|manifest unknown|does not exist|NotFound/i.test(messages)) {
+  const missing = /not found|manifest unknown|does not exist|NotFound/i.test(messages);
+  const refused = /unauthorized|denied|authentication required|forbidden|\b401\b|\b403\b/i.test(messages);
+  const secret = "give the namespace (or its service account) an imagePullSecret with read access to the registry, or make the image public";
+  const tag = "check that the tag was pushed (did the build succeed, with this tag?) and that the image name is spelled right";
+  if (missing && refused) {
+    // Docker Hub answers both a missing repository and a private one with "pull access denied, repository does not exist or may require authorization".
+    why = "the registry refused access or the repository does not exist";
+    suggestion = `Either ${tag}, or ${secret}.`;
+  } else if (missing) {
     why = "the image or tag does not exist in the registry";
-    suggestion = "Check that the tag was pushed (did the build succeed, with this tag?) and that the image name is spelled right, then publish a release with an existing tag.";
-  } else if (/unauthorized|denied|authentication required|forbidden|401|403/i.test(messages)) {
+    suggestion = `${tag[0]?.toUpperCase() ?? ""}${tag.slice(1)}, then publish a release with an existing tag.`;
+  } else if (refused) {
     why = "the registry refused access";
-    suggestion = "Give the namespace (or the service account) an imagePullSecret with read access to the registry, or make the image public.";
+    suggestion = `${secret[0]?.toUpperCase() ?? ""}${secret.slice(1)}.`;
   }
   const detail = kind === "ImagePullBackOff" ? " Kubernetes is backing off between attempts." : "";
   const cause = `Image ${images.length > 0 ? images.map(q).join(", ") : "of the container"} cannot be pulled: ${why}.${detail}`;

@@ -300,8 +300,9 @@ function podRequests(p: Pod): { cpu?: string; memory?: string } | undefined {
   return { ...(cpu.length > 0 ? { cpu: cpu.join("+") } : {}), ...(memory.length > 0 ? { memory: memory.join("+") } : {}) };
 }
 
+/** Argo CD's rule for waiting reasons that mean failure (Err*, *Error, *BackOff), plus InvalidImageName. */
 function isContainerErrorReason(reason: string): boolean {
-  return reason.startsWith("Err") || reason.endsWith("Error") || reason.endsWith("BackOff");
+  return reason.startsWith("Err") || reason.endsWith("Error") || reason.endsWith("BackOff") || reason === "InvalidImageName";
 }
 
 /** Readiness-probe failure messages from Unhealthy events, by pod name. */
