@@ -90,6 +90,8 @@ export class TargetResolver {
       this.#repos.set(key, info);
     }
     const { clone_url, html_url } = await info;
+    // Only ever a remote: a local path here would make Ferry write to its own disk.
+    if (!/^https?:\/\//i.test(clone_url)) throw new Error(`GitHub gave ${env.gitops.repo} the clone URL ${JSON.stringify(clone_url)}, which is not http(s)`);
     return { env, repo, git: { url: clone_url, branch: env.gitops.branch, token: await this.token() }, path: environmentPath(env), htmlUrl: html_url };
   }
 }

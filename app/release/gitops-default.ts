@@ -1,0 +1,33 @@
+/** The GitOps port over app/gitops (isomorphic-git with a clone cache): the app's default. */
+import type { GitopsDeps } from "../gitops/deps.js";
+import { publish } from "../gitops/publish.js";
+import { readFiles } from "../gitops/read.js";
+import type { GitopsPort } from "./gitops.js";
+
+/**
+ * A port that publishes and reads through app/gitops. One instance per app: it holds the parsed
+ * pack cache that app/gitops asks long-running processes to share between calls.
+ */
+export function defaultGitopsPort(deps: Partial<GitopsDeps> = {}): GitopsPort {
+  const shared: Partial<GitopsDeps> = { cache: {}, ...deps };
+  return {
+    async publish(req) {
+      const result = await publish(
+        {
+          target: req.target,
+          changes: req.changes.map((c) => ({ dir: c.dir, files: new Map(c.files), prune: c.prune })),
+          message: req.message,
+          trailers: { ...req.trailers },
+          ...(req.branch ? { branch: { name: req.branch.name, ...(req.branch.from ? { from: req.branch.from } : {}) } } : {}),
+          cacheDir: req.cacheDir,
+        },
+        shared,
+      );
+      if (result.head === null) throw new Error(`publishing to ${result.branch} left no commit`);
+      return { commit: result.head, changed: result.changed, branch: result.branch };
+    },
+    async readFiles(req) {
+      return (await readFiles({ target: req.target, paths: [...req.paths], cacheDir: req.cacheDir }, shared)).files;
+    },
+  };
+}
