@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { autoMergeAllowed, evaluateGates, formatDuration, GatesInput, gatesCheckOutput } from "../../app/promotion/gates.js";
-import type { GatesResult, Review } from "../../app/promotion/gates.js";
+import { autoMergeAllowed, evaluateGates, formatDuration, gatesCheckOutput } from "../../app/promotion/gates.js";
+import type { GatesInput, GatesResult, Review } from "../../app/promotion/gates.js";
 import type { HealthReport } from "../../app/promotion/health.js";
 import { notObservedHealth } from "../../app/promotion/health.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
@@ -64,6 +64,27 @@ describe("approvals", () => {
     const full = evaluateGates(input("prod", { reviews: [...reviews, review("Sasha", "APPROVED", 3)], health: healthy(60) }));
     expect(state(full, "approvals")).toMatchObject({ state: "pass", summary: "2 of 2 approvals from sre (@sam, @Sasha); @alice is not in sre" });
     expect(full.conclusion).toBe("success");
+  });
+
+  it("prod: the check goes from failing to passing as reviews arrive", () => {
+    const arrivals = [
+      review("alice", "APPROVED", 1),
+      review("sam", "APPROVED", 2),
+      review("carol", "CHANGES_REQUESTED", 3),
+      review("sasha", "APPROVED", 4),
+      review("carol", "APPROVED", 5),
+    ];
+    const steps = arrivals.map((_, i) => {
+      const r = evaluateGates(input("prod", { reviews: arrivals.slice(0, i + 1), health: healthy(45) }));
+      return [state(r, "approvals").state, r.conclusion];
+    });
+    expect(steps).toEqual([
+      ["pending", "action_required"],
+      ["pending", "action_required"],
+      ["fail", "failure"],
+      ["fail", "failure"],
+      ["pass", "success"],
+    ]);
   });
 
   it("changes requested block until that reviewer approves; dismissed reviews count for nothing", () => {
