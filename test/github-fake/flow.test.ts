@@ -118,6 +118,39 @@ describe("contents at a ref", () => {
   });
 });
 
+describe("git references", () => {
+  it("creates, fast-forwards, refuses a non-fast-forward unless forced, and deletes a branch", async () => {
+    const base = (await fake.branchSha("acme/app")) ?? "";
+    const ahead = await fake.commit("acme/app", { branch: "scratch-ahead", files: { "s.txt": "1\n" } });
+    const created = await gh.git.createRef({ owner: "acme", repo: "app", ref: "refs/heads/ferry/tmp", sha: base });
+    expect(created.data).toMatchObject({ ref: "refs/heads/ferry/tmp", object: { type: "commit", sha: base } });
+    await expect(gh.git.createRef({ owner: "acme", repo: "app", ref: "refs/heads/ferry/tmp", sha: base })).rejects.toMatchObject({ status: 422 });
+    await gh.git.updateRef({ owner: "acme", repo: "app", ref: "heads/ferry/tmp", sha: ahead });
+    await expect(gh.git.updateRef({ owner: "acme", repo: "app", ref: "heads/ferry/tmp", sha: base })).rejects.toMatchObject({ status: 422 });
+    await gh.git.updateRef({ owner: "acme", repo: "app", ref: "heads/ferry/tmp", sha: base, force: true });
+    expect(await fake.branchSha("acme/app", "ferry/tmp")).toBe(base);
+    const matching = await gh.git.listMatchingRefs({ owner: "acme", repo: "app", ref: "heads/ferry/" });
+    expect(matching.data.map((r) => r.ref)).toEqual(["refs/heads/ferry/tmp"]);
+    await gh.git.deleteRef({ owner: "acme", repo: "app", ref: "heads/ferry/tmp" });
+    await expect(gh.git.getRef({ owner: "acme", repo: "app", ref: "heads/ferry/tmp" })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe("pagination", () => {
+  it("pages lists with GitHub's link header", async () => {
+    const issue = fake.addIssue("acme/app", { title: "many comments" });
+    for (let i = 0; i < 25; i++) fake.addComment("acme/app", issue.number, { user: "dev", body: `comment ${i}` });
+    const res = await gh.issues.listComments({ owner: "acme", repo: "app", issue_number: issue.number, per_page: 10, page: 2 });
+    expect(res.data.map((c) => c.body)).toEqual(Array.from({ length: 10 }, (_, i) => `comment ${i + 10}`));
+    const link = res.headers.link ?? "";
+    expect(link).toContain(`${fake.url}/repos/acme/app/issues/${issue.number}/comments?per_page=10&page=3>; rel="next"`);
+    expect(link).toContain('page=3>; rel="last"');
+    expect(link).toContain('page=1>; rel="prev"');
+    const all = await gh.paginate(gh.issues.listComments, { owner: "acme", repo: "app", issue_number: issue.number, per_page: 10 });
+    expect(all).toHaveLength(25);
+  });
+});
+
 describe("comments", () => {
   it("upserts one comment by its hidden marker and paginates long threads", async () => {
     await fake.commit("acme/app", { branch: "comments", files: { "c.txt": "c\n" } });

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ContractIndex, FakeGitHub, type Violation } from "../support/fake-github/index.js";
 
 const contract = ContractIndex.load();
+const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 let fake: FakeGitHub;
 let token: string;
 let head: string;
@@ -130,13 +131,24 @@ describe("requests that break the contract", () => {
 
   it("enforces GitHub's comment length limit", async () => {
     await fake.commit("acme/app", { branch: "long", files: { "a.txt": "a\n" } });
-    const gh = new Octokit({ baseUrl: fake.url, auth: token });
+    const gh = new Octokit({ baseUrl: fake.url, auth: token, log: quiet });
     const pr = await gh.pulls.create({ owner: "acme", repo: "app", head: "long", base: "main", title: "long" });
     const res = await raw("POST", `/repos/acme/app/issues/${pr.data.number}/comments`, { body: "x".repeat(65537) });
     expect(res.status).toBe(422);
     expect(res.json.errors).toEqual([expect.objectContaining({ field: "body", message: "body is too long (maximum is 65536 characters)" })]);
     expect(fake.commentsOn("acme/app", pr.data.number)).toEqual([]);
     expect((await raw("POST", `/repos/acme/app/issues/${pr.data.number}/comments`, { body: "x".repeat(65536) })).status).toBe(201);
+  });
+
+  it("flags editing or deleting a comment someone else wrote (GitHub allows it; Ferry must not)", async () => {
+    const issue = fake.addIssue("acme/app", { title: "notes" });
+    const theirs = fake.addComment("acme/app", issue.number, { user: "dev", body: "<!-- ferry:preview --> quoted" });
+    expect((await raw("PATCH", `/repos/acme/app/issues/comments/${theirs.id}`, { body: "overwritten" })).status).toBe(200);
+    expect((await raw("DELETE", `/repos/acme/app/issues/comments/${theirs.id}`)).status).toBe(204);
+    expect(takeViolations().map((v) => [v.kind, v.message])).toEqual([
+      ["misuse", `edited comment ${theirs.id} by dev, not by the app (GitHub allows it, Ferry should not)`],
+      ["misuse", `deleted comment ${theirs.id} by dev, not by the app (GitHub allows it, Ferry should not)`],
+    ]);
   });
 
   it("flags a pull request head filter without owner, which GitHub silently ignores", async () => {
@@ -179,7 +191,7 @@ describe("authentication and authorisation", () => {
 
   it("enforces explicit installation permissions", async () => {
     const narrow = fake.addInstallation({ account: "acme", permissions: { contents: "read", checks: "read" } });
-    const gh = new Octokit({ baseUrl: fake.url, auth: fake.issueToken(narrow.id).token });
+    const gh = new Octokit({ baseUrl: fake.url, auth: fake.issueToken(narrow.id).token, log: quiet });
     await expect(gh.checks.create({ owner: "acme", repo: "app", name: "x", head_sha: head })).rejects.toMatchObject({ status: 403 });
     await expect(gh.repos.getContent({ owner: "acme", repo: "app", path: "README.md" })).resolves.toMatchObject({ status: 200 });
     expect(takeViolations()).toEqual([

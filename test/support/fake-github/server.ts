@@ -242,7 +242,8 @@ export class FakeGitHub extends GitHubModel {
       "x-github-media-type": "github.v3; format=json",
       "x-github-request-id": `FAKE:${String(this.#requestCount).padStart(6, "0")}`,
       "x-ratelimit-limit": "5000",
-      "x-ratelimit-remaining": String(Math.max(0, 5000 - this.#requestCount)),
+      // Never near zero: a throttling client would otherwise wait for the reset, an hour away.
+      "x-ratelimit-remaining": String(5000 - Math.min(this.#requestCount, 4000)),
       "x-ratelimit-used": String(this.#requestCount),
       "x-ratelimit-reset": String(Math.floor(this.nowDate().getTime() / 1000) + 3600),
       "x-ratelimit-resource": "core",
