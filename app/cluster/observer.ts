@@ -465,6 +465,7 @@ export class ClusterObserver {
       try {
         if (r.rv === "") {
           await this.list(ctx, r, signal);
+          if (signal.aborted) break;
           if (relist) ctx.stats.relists++;
           relist = false;
         }
@@ -529,6 +530,7 @@ export class ClusterObserver {
   }
 
   private watchOnce(ctx: ContextState, r: Reflector, signal: AbortSignal): Promise<{ expired: boolean; error?: unknown; events: number }> {
+    if (signal.aborted) return Promise.resolve({ expired: false, events: 0 });
     ctx.stats.watches++;
     return new Promise((resolve) => {
       let finished = false;

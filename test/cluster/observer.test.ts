@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { diagnose } from "../../app/cluster/diagnose.js";
 import type { ComponentHealth } from "../../app/cluster/health.js";
@@ -18,6 +21,7 @@ import {
   progressDeadlineRollout,
   succeedingRollout,
   unschedulableRollout,
+  writeKubeconfig,
   type FakeKubeCerts,
   type Scenario,
   type WorkloadSpec,
@@ -290,6 +294,29 @@ describe("ClusterObserver: contexts and one-shot snapshots", () => {
       await observer?.stop();
       observer = undefined;
       await prod.close();
+    }
+  });
+
+  it("merges the kubeconfig files named by KUBECONFIG", async () => {
+    const prod = await FakeKube.start({ certs, now: () => NOW.getTime() });
+    const dir = mkdtempSync(join(tmpdir(), "observer-kubeconfig-"));
+    try {
+      const a = writeKubeconfig(join(dir, "a"), [{ context: "dev", server: fake.url, caPem: fake.caPem, token: fake.token }]);
+      const b = writeKubeconfig(join(dir, "b"), [{ context: "prod", server: prod.url, caPem: prod.caPem, token: prod.token }]);
+      for (const step of succeedingRollout({ ...W, environment: "prod" }).steps) prod.applyStep(step);
+      observer = new ClusterObserver({ contexts: ["dev", "prod"], env: { KUBECONFIG: [a, b].join(delimiter) } });
+      observer.start();
+      await observer.waitForSync();
+      expect(observer.components("dev")).toEqual([]);
+      expect(observer.components("prod")).toEqual([{ ...KEY, environment: "prod" }]);
+      const single = new ClusterObserver({ contexts: ["prod"], kubeConfig: { kind: "file", path: b } });
+      expect(single.contexts()).toEqual(["prod"]);
+      await single.stop();
+    } finally {
+      await observer?.stop();
+      observer = undefined;
+      await prod.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
