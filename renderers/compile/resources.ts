@@ -26,7 +26,7 @@ import { conditionExpression, evaluateTemplate } from "./template.js";
 import type { Evaluate, TemplateIssue } from "./template.js";
 
 /** Kinds that live outside namespaces: templates of these get no namespace. */
-const CLUSTER_SCOPED = new Set([
+const CLUSTER_SCOPED: ReadonlySet<string> = new Set([
   "Namespace",
   "Node",
   "PersistentVolume",
@@ -79,7 +79,7 @@ function reportIssues(run: EvalRun, scope: Scope, what: string, issues: readonly
   }
 }
 
-/** Evaluates an includeWhen; undefined means "skip" (false, or an error already reported). */
+/** Evaluates an includeWhen: false skips the entry (also when it could not be evaluated; that is reported). */
 function included(run: EvalRun, scope: Scope, what: string, includeWhen: string | undefined): boolean {
   if (includeWhen === undefined) return true;
   const issues: TemplateIssue[] = [];
