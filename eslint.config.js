@@ -25,7 +25,7 @@ export default tseslint.config(
     rules: {
       ...vitest.configs.recommended.rules,
       "vitest/expect-expect": ["error", { assertFunctionNames: ["expect", "expect*", "assert*"] }],
-      "vitest/valid-expect": ["error", { alwaysAwait: true }],
+      "vitest/valid-expect": ["error", { alwaysAwait: true, maxArgs: 2 }],
       "vitest/no-standalone-expect": "error",
       "vitest/no-conditional-expect": "error",
       "vitest/no-focused-tests": "error",

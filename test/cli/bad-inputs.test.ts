@@ -81,7 +81,7 @@ describe("ferry render refuses bad input with file:line:column and field, and wr
   });
 
   it("a trait the component type does not allow", async () => {
-    const yaml = API_YAML.replace("  environments:", "  traits:\n    - {type: route, name: web, parameters: {endpoint: http, host: a.example.com}}\n  environments:").replace("type: service", "type: worker").replace(/  endpoints:\n.*\n/, "");
+    const yaml = API_YAML.replace("  environments:", "  traits:\n    - {type: route, name: web, parameters: {endpoint: http, host: a.example.com}}\n  environments:").replace("type: service", "type: worker").replace(/ {2}endpoints:\n.*\n/, "");
     const run = await renderApp({ ".ferry/api.yaml": yaml });
     expectRefused(run, /\.ferry\/api\.yaml:\d+:\d+: error: .*spec\.traits\[0\]\.type:/, /route/);
   });
