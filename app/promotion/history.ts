@@ -40,7 +40,7 @@ export const NO_RELEASE = "none";
 export const GitOpsCommit = z.strictObject({
   sha: z.string().regex(/^[0-9a-f]{7,64}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a commit sha` }),
   date: z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), { error: "not a valid date" }),
-  trailers: z.record(z.string(), z.array(z.string())),
+  trailers: z.record(z.string(), z.array(z.string()).readonly()),
   message: z.string(),
   /** `owner/name` of the repository the commit is in, for links. @default unknown */
   repo: z.string().optional(),
