@@ -112,21 +112,27 @@ export function splitMarkdown(markdown: string, opts: SplitOptions = {}): string
   const parts: string[] = [];
   let stack: Block[] = [];
   let lines: string[] = [...headerLines(1)];
+  let used = size(lines); // characters of `lines`, each with its newline (kept incrementally: parts hold many lines)
   let content = 0; // lines of real content in the current part
+  const startPart = (open: readonly Block[]) => {
+    lines = [...headerLines(parts.length + 1), ...open.flatMap(reopener)];
+    used = size(lines);
+    content = 0;
+  };
   for (const line of input) {
     const after = step(stack, line);
-    const projected = size(lines) + line.length + 1 + size(closers(after)) + continued.length + 2;
-    if (projected > limit && content > 0) {
+    const tail = size(closers(after)) + continued.length + 2;
+    if (used + line.length + 1 + tail > limit && content > 0) {
       parts.push([...lines, ...closers(stack), "", continued].join("\n"));
-      lines = [...headerLines(parts.length + 1), ...stack.flatMap(reopener)];
-      content = 0;
+      startPart(stack);
       // Deep nesting could in theory leave no room; drop reopened blocks from the outside in.
-      while (size(lines) + line.length + 1 + size(closers(after)) + continued.length + 2 > limit && stack.length > 0) {
+      while (used + line.length + 1 + tail > limit && stack.length > 0) {
         stack = stack.slice(1);
-        lines = [...headerLines(parts.length + 1), ...stack.flatMap(reopener)];
+        startPart(stack);
       }
     }
     lines.push(line);
+    used += line.length + 1;
     content++;
     stack = step(stack, line);
   }
