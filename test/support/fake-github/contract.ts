@@ -306,12 +306,6 @@ export class ContractIndex {
     const validate = this.#compile(`response ${route.key} ${status}`, this.#strict, () => this.#convert(schema));
     return validate(body) ? [] : formatAjvErrors("response", validate.errors);
   }
-
-  /** Validates any value against a contract schema (used by the fake to check its own fixtures). */
-  checkAgainst(cacheKey: string, schema: JsonSchema, value: unknown): readonly string[] {
-    const validate = this.#compile(`adhoc ${cacheKey}`, this.#strict, () => this.#convert(schema));
-    return validate(value) ? [] : formatAjvErrors("value", validate.errors);
-  }
 }
 
 function paramsSchema(parameters: readonly ContractParameter[]): unknown {

@@ -78,12 +78,11 @@ export interface FakeGitHubOptions extends ModelOptions {
 const DOCS = "https://docs.github.com/rest";
 
 function errorBody(message: string, errors?: readonly unknown[]): Record<string, unknown> {
-  return { message, documentation_url: DOCS, ...(errors && errors.length > 0 ? { errors } : {}), status: undefined };
+  return { message, documentation_url: DOCS, ...(errors && errors.length > 0 ? { errors } : {}) };
 }
 
 function json(status: number, body: Record<string, unknown>): HandlerResult {
-  const clean = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
-  return { status, body: clean };
+  return { status, body };
 }
 
 function readQuery(url: URL): Record<string, string | string[]> {
