@@ -8,7 +8,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest, type RequestOptions } from "node:https";
 import { delimiter } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
-import type { z } from "zod";
+import { z } from "zod";
 import {
   CronJob,
   Deployment,
@@ -25,15 +25,18 @@ import {
  * Where kubeconfig comes from: `default` (the `KUBECONFIG` variable, else `~/.kube/config`, else
  * in-cluster), a file path, YAML text, in-cluster service account credentials, or a loaded KubeConfig.
  */
-export type KubeConfigSource =
-  | { kind: "default" }
-  | { kind: "file"; path: string }
-  | { kind: "yaml"; yaml: string }
-  | { kind: "in-cluster" }
-  | { kind: "config"; config: KubeConfig };
+export const KubeConfigSource = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("default") }),
+  z.object({ kind: z.literal("file"), path: z.string().min(1, { error: "kubeconfig path is empty" }) }),
+  z.object({ kind: z.literal("yaml"), yaml: z.string().min(1, { error: "kubeconfig YAML is empty" }) }),
+  z.object({ kind: z.literal("in-cluster") }),
+  z.object({ kind: z.literal("config"), config: z.instanceof(KubeConfig) }),
+]);
+export type KubeConfigSource = z.infer<typeof KubeConfigSource>;
 
 /** Loads a kubeconfig. `env` supplies `KUBECONFIG` for the default source. @default source `{kind: "default"}` */
-export function loadKubeConfig(source: KubeConfigSource = { kind: "default" }, env: NodeJS.ProcessEnv = process.env): KubeConfig {
+export function loadKubeConfig(input: KubeConfigSource = { kind: "default" }, env: NodeJS.ProcessEnv = process.env): KubeConfig {
+  const source = KubeConfigSource.parse(input);
   if (source.kind === "config") return source.config;
   const kc = new KubeConfig();
   switch (source.kind) {
