@@ -1,5 +1,6 @@
 /** The `ferry` command line: one explicit map of sub-commands. */
 import { diff } from "./commands/diff.js";
+import { mcp } from "./commands/mcp.js";
 import { render } from "./commands/render.js";
 import { schema } from "./commands/schema.js";
 import { validate } from "./commands/validate.js";
@@ -11,6 +12,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   validate,
   diff,
   schema,
+  mcp,
 };
 
 function usage(): string {
