@@ -7,7 +7,8 @@
  * - `token`: every request must carry Basic auth `x-access-token:<token>` (as GitHub expects),
  *   otherwise 401 with a `WWW-Authenticate` challenge;
  * - `createRepo(name, { files })`: a bare repository (`http.receivepack true`, server-side fsck of
- *   pushed objects, non-fast-forward updates refused so a force push can never land silently),
+ *   pushed objects, non-fast-forward updates refused so a force push can never land silently,
+ *   no automatic gc),
  *   optionally with a first commit;
  * - `commit(name, { files, deletes })`: commits straight into a bare repository with
  *   `git fast-import` (fast even for tens of thousands of files), e.g. to play another writer;
@@ -153,6 +154,7 @@ async function runGit(cwd: string, args: string[], input?: string | Buffer): Pro
     child.stdout.on("data", (c: Buffer) => out.push(c));
     child.stderr.on("data", (c: Buffer) => err.push(c));
     child.on("error", reject);
+    child.stdin.on("error", () => undefined);
     child.on("close", (code) => {
       if (code === 0) resolve(Buffer.concat(out).toString("utf8"));
       else reject(new Error(`git ${args.join(" ")} (in ${cwd}) exited ${code}: ${Buffer.concat(err).toString("utf8").trim()}`));
@@ -392,6 +394,8 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
         ["receive.denyNonFastForwards", "true"],
         ["receive.denyDeletes", "true"],
         ["receive.fsckObjects", "true"],
+        // No `git gc --auto` after pushes: the repository stays as the test left it.
+        ["receive.autogc", "false"],
       ] as const) {
         await runGit(p, ["config", k, v]);
       }
