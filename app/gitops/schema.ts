@@ -68,7 +68,9 @@ export const PublishRequest = z.object({
   /** Subject line, blank line, body: what changed and why. */
   message: z.string().refine((m) => m.trim().length > 0, { error: "must not be empty" }),
   /** Git trailers (Ferry-Release, Ferry-Source, Ferry-Environment, Ferry-Approved-By...), written sorted by key. */
-  trailers: z.record(z.string().superRefine(problemsOf(trailerKeyProblems)), z.union([TrailerValue, z.array(TrailerValue).min(1)])),
+  trailers: z.record(z.string(), z.union([TrailerValue, z.array(TrailerValue).min(1)])).superRefine((trailers, ctx) => {
+    for (const key of Object.keys(trailers)) for (const message of trailerKeyProblems(key)) ctx.addIssue({ code: "custom", message, path: [key] });
+  }),
   /** @default Ferry <ferry@users.noreply.github.com> */
   author: Author.optional(),
   /**

@@ -146,7 +146,11 @@ function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   };
 }
 
-async function runGit(cwd: string, args: string[], input?: string | Buffer): Promise<string> {
+/**
+ * Runs `git <args>` in `cwd` with a clean configuration (no user or system config, fixed test
+ * identity, TZ=UTC) and returns stdout; rejects with stderr on a non-zero exit.
+ */
+export async function runGit(cwd: string, args: string[], input?: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn("git", args, { cwd, env: gitEnv(), stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
