@@ -92,3 +92,32 @@ export async function completeCheckRun(octokit: GitHub, repo: RepoRef, id: numbe
     output: { ...output, ...(last ? { annotations: last } : {}) },
   });
 }
+
+/** A failure already reported on its check run (so it is not reported twice). */
+export class ReportedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ReportedError";
+  }
+}
+
+/**
+ * Runs `work` for a check run in progress. An unexpected error (GitHub or git unreachable, a bug)
+ * completes the check as failed with the reason, so no check is left spinning, and is rethrown so
+ * the delivery counts as failed and can be redelivered.
+ */
+export async function failCheckOnError<T>(octokit: GitHub, repo: RepoRef, id: number, clock: () => Date, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (!(e instanceof ReportedError)) {
+      const reason = e instanceof Error ? e.message : String(e);
+      await completeCheckRun(octokit, repo, id, clock(), {
+        conclusion: "failure",
+        title: "Ferry could not finish",
+        summary: `Ferry stopped before it could finish: ${reason.split("\n")[0]}\n\nNothing more was changed; redeliver the event (or push again) once the cause is fixed.`,
+      }).catch(() => undefined);
+    }
+    throw e;
+  }
+}

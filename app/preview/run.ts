@@ -13,7 +13,7 @@ import { upsertComment } from "../comments/upsert.js";
 import type { UpsertResult } from "../comments/upsert.js";
 import type { Deps } from "../deps.js";
 import { planAnnotations } from "../github/annotations.js";
-import { completeCheckRun, startCheckRun, VALIDATE_CHECK } from "../github/checks.js";
+import { completeCheckRun, failCheckOnError, startCheckRun, VALIDATE_CHECK } from "../github/checks.js";
 import { readFolder } from "../github/files.js";
 import type { GitHub, RepoRef } from "../github/types.js";
 import { fullName } from "../github/types.js";
@@ -83,56 +83,58 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
     title: "Validating",
     summary: `Checking \`.ferry/\` of \`${source}\` against the platform.`,
   });
-  const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
-  const diagnostics: Diagnostic[] = [...platform.diagnostics];
-  const headFiles = await readHeadFiles(req, diagnostics);
-  let preview: Preview | undefined;
-  let files: ReadonlySet<string> = new Set(headFiles.keys());
-  if (platform.bundle) {
-    const bundle = platform.bundle;
-    const resolver = new TargetResolver(octokit);
-    const snapshots = await Promise.all(
-      bundle.platform.spec.environments.map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
-    );
-    const known = catalogFromReleases(snapshots.map((s) => s.releaseFiles));
-    const app = loadAppInputs(bundle, repo, req.headSha, headFiles, known, diagnostics);
-    files = app.files;
-    const baseFiles = await readAppFiles(octokit, repo, req.baseSha, []);
-    const now = new Set(app.components.map((c) => `${c.release.metadata.project}/${c.release.metadata.component}`));
-    const declaredNow = declaredComponents(bundle, repo, headFiles);
-    // A component that is still declared but invalid is not "removed".
-    const removed = [...declaredComponents(bundle, repo, baseFiles)].filter((k) => !now.has(k) && !declaredNow.has(k));
-    preview = buildPreview({
-      bundle,
-      components: app.components,
-      removed,
-      environments: snapshots.map((s) => ({ env: s.target.env, state: s.state })),
-      catalog: app.catalog,
-      cel: new CelEngine(),
-    });
-    for (const env of preview.environments) for (const c of env.components) diagnostics.push(...c.diagnostics);
-  }
-  const header = { source, platform: platform.source, fork: fullName(req.headRepo).toLowerCase() !== fullName(repo).toLowerCase(), diagnostics };
-  const parts = previewParts((detail) => previewMarkdown(preview ?? { environments: [] }, header, detail));
-  const comment = await upsertComment(octokit, { ...repo, issue_number: req.number }, PREVIEW_KEY, parts);
+  return failCheckOnError(octokit, repo, checkRunId, deps.clock, async (): Promise<PreviewOutcome> => {
+    const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
+    const diagnostics: Diagnostic[] = [...platform.diagnostics];
+    const headFiles = await readHeadFiles(req, diagnostics);
+    let preview: Preview | undefined;
+    let files: ReadonlySet<string> = new Set(headFiles.keys());
+    if (platform.bundle) {
+      const bundle = platform.bundle;
+      const resolver = new TargetResolver(octokit);
+      const snapshots = await Promise.all(
+        bundle.platform.spec.environments.map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
+      );
+      const known = catalogFromReleases(snapshots.map((s) => s.releaseFiles));
+      const app = loadAppInputs(bundle, repo, req.headSha, headFiles, known, diagnostics);
+      files = app.files;
+      const baseFiles = await readAppFiles(octokit, repo, req.baseSha, []);
+      const now = new Set(app.components.map((c) => `${c.release.metadata.project}/${c.release.metadata.component}`));
+      const declaredNow = declaredComponents(bundle, repo, headFiles);
+      // A component that is still declared but invalid is not "removed".
+      const removed = [...declaredComponents(bundle, repo, baseFiles)].filter((k) => !now.has(k) && !declaredNow.has(k));
+      preview = buildPreview({
+        bundle,
+        components: app.components,
+        removed,
+        environments: snapshots.map((s) => ({ env: s.target.env, state: s.state })),
+        catalog: app.catalog,
+        cel: new CelEngine(),
+      });
+      for (const env of preview.environments) for (const c of env.components) diagnostics.push(...c.diagnostics);
+    }
+    const header = { source, platform: platform.source, fork: fullName(req.headRepo).toLowerCase() !== fullName(repo).toLowerCase(), diagnostics };
+    const parts = previewParts((detail) => previewMarkdown(preview ?? { environments: [] }, header, detail));
+    const comment = await upsertComment(octokit, { ...repo, issue_number: req.number }, PREVIEW_KEY, parts);
 
-  const annotations = planAnnotations(diagnostics, files);
-  const failed = hasErrors(diagnostics);
-  if (failed) {
-    const report = failureReport(diagnostics, annotations.unlocated, source, "Validation");
-    await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
-      conclusion: "failure", title: report.title, summary: `${report.summary}${comment.url ? `\n\nPreview: ${comment.url}` : ""}`, text: report.text, annotations: annotations.annotations,
-    });
-  } else {
-    const warnings = diagnostics.length;
-    await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
-      conclusion: "success",
-      title: warnings ? `Valid, ${warnings} warning(s)` : "Valid",
-      summary: `\`.ferry/\` of \`${source}\` is valid for every environment.${comment.url ? ` The preview comment shows what changes: ${comment.url}` : ""}`,
-      ...(annotations.unlocated.length ? { text: ["```", ...annotations.unlocated, "```"].join("\n") } : {}),
-      annotations: annotations.annotations,
-    });
-  }
-  deps.logger.child({ repo: fullName(repo), pull: req.number }).info({ failed, parts: parts.length }, "preview posted");
-  return { conclusion: failed ? "failure" : "success", diagnostics, preview, parts, comment };
+    const annotations = planAnnotations(diagnostics, files);
+    const failed = hasErrors(diagnostics);
+    if (failed) {
+      const report = failureReport(diagnostics, annotations.unlocated, source, "Validation");
+      await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
+        conclusion: "failure", title: report.title, summary: `${report.summary}${comment.url ? `\n\nPreview: ${comment.url}` : ""}`, text: report.text, annotations: annotations.annotations,
+      });
+    } else {
+      const warnings = diagnostics.length;
+      await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
+        conclusion: "success",
+        title: warnings ? `Valid, ${warnings} warning(s)` : "Valid",
+        summary: `\`.ferry/\` of \`${source}\` is valid for every environment.${comment.url ? ` The preview comment shows what changes: ${comment.url}` : ""}`,
+        ...(annotations.unlocated.length ? { text: ["```", ...annotations.unlocated, "```"].join("\n") } : {}),
+        annotations: annotations.annotations,
+      });
+    }
+    deps.logger.child({ repo: fullName(repo), pull: req.number }).info({ failed, parts: parts.length }, "preview posted");
+    return { conclusion: failed ? "failure" : "success", diagnostics, preview, parts, comment };
+  });
 }

@@ -11,7 +11,7 @@ import { formatDiagnostic, hasErrors, sortDiagnostics } from "../../renderers/di
 import { firstEnvironments } from "../../renderers/platform.js";
 import type { Deps } from "../deps.js";
 import { planAnnotations } from "../github/annotations.js";
-import { completeCheckRun, RELEASE_CHECK, startCheckRun, updateCheckRun } from "../github/checks.js";
+import { completeCheckRun, failCheckOnError, RELEASE_CHECK, ReportedError, startCheckRun, updateCheckRun } from "../github/checks.js";
 import { createDeployment, findDeployment, setDeploymentState } from "../github/deployments.js";
 import { ensurePullRequest } from "../github/pulls.js";
 import type { GitHub, RepoRef } from "../github/types.js";
@@ -76,66 +76,68 @@ export async function runRelease(req: ReleaseRequest, deps: RunDeps): Promise<Re
     summary: `Cutting releases of \`${source}\`.`,
   }, { reuse: true });
 
-  const finishFailed = async (diagnostics: readonly Diagnostic[], files: ReadonlySet<string>): Promise<ReleaseOutcome> => {
-    const plan = planAnnotations(diagnostics, files);
-    const report = failureReport(diagnostics, plan.unlocated, source, "The release");
-    await completeCheckRun(octokit, repo, checkRunId, deps.clock(), { conclusion: "failure", title: report.title, summary: report.summary, text: report.text, annotations: plan.annotations });
-    log.info({ errors: diagnostics.filter((d) => d.severity === "error").length }, "release refused: inputs have errors");
-    return { state: "failure", results: [], diagnostics, checkRunId };
-  };
+  return failCheckOnError(octokit, repo, checkRunId, deps.clock, async (): Promise<ReleaseOutcome> => {
+    const finishFailed = async (diagnostics: readonly Diagnostic[], files: ReadonlySet<string>): Promise<ReleaseOutcome> => {
+      const plan = planAnnotations(diagnostics, files);
+      const report = failureReport(diagnostics, plan.unlocated, source, "The release");
+      await completeCheckRun(octokit, repo, checkRunId, deps.clock(), { conclusion: "failure", title: report.title, summary: report.summary, text: report.text, annotations: plan.annotations });
+      log.info({ errors: diagnostics.filter((d) => d.severity === "error").length }, "release refused: inputs have errors");
+      return { state: "failure", results: [], diagnostics, checkRunId };
+    };
 
-  const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
-  const diagnostics: Diagnostic[] = [...platform.diagnostics];
-  const appFiles = await readAppFiles(octokit, repo, sha, diagnostics);
-  if (!platform.bundle) return finishFailed(diagnostics, new Set(appFiles.keys()));
-  const bundle = platform.bundle;
+    const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
+    const diagnostics: Diagnostic[] = [...platform.diagnostics];
+    const appFiles = await readAppFiles(octokit, repo, sha, diagnostics);
+    if (!platform.bundle) return finishFailed(diagnostics, new Set(appFiles.keys()));
+    const bundle = platform.bundle;
 
-  const resolver = new TargetResolver(octokit);
-  const snapshots: EnvironmentSnapshot[] = await Promise.all(
-    firstEnvironments(bundle.platform).map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
-  );
-  const known = catalogFromReleases(snapshots.map((s) => s.releaseFiles));
-  const app = loadAppInputs(bundle, repo, sha, appFiles, known, diagnostics);
+    const resolver = new TargetResolver(octokit);
+    const snapshots: EnvironmentSnapshot[] = await Promise.all(
+      firstEnvironments(bundle.platform).map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
+    );
+    const known = catalogFromReleases(snapshots.map((s) => s.releaseFiles));
+    const app = loadAppInputs(bundle, repo, sha, appFiles, known, diagnostics);
 
-  let removed: string[] = [];
-  if (req.before && !ZERO_SHA.test(req.before) && !hasErrors(diagnostics)) {
-    const beforeFiles = await readAppFiles(octokit, repo, req.before, []);
-    const now = new Set(app.components.map((c) => `${c.release.metadata.project}/${c.release.metadata.component}`));
-    removed = [...declaredComponents(bundle, repo, beforeFiles)].filter((k) => !now.has(k));
-  }
+    let removed: string[] = [];
+    if (req.before && !ZERO_SHA.test(req.before) && !hasErrors(diagnostics)) {
+      const beforeFiles = await readAppFiles(octokit, repo, req.before, []);
+      const now = new Set(app.components.map((c) => `${c.release.metadata.project}/${c.release.metadata.component}`));
+      removed = [...declaredComponents(bundle, repo, beforeFiles)].filter((k) => !now.has(k));
+    }
 
-  const plan = planRelease({
-    bundle,
-    components: app.components,
-    environments: snapshots.map((s) => ({ env: s.target.env, state: s.state })),
-    catalog: app.catalog,
-    cel: new CelEngine(),
-    select: selectFor(req.trigger),
-    removed,
+    const plan = planRelease({
+      bundle,
+      components: app.components,
+      environments: snapshots.map((s) => ({ env: s.target.env, state: s.state })),
+      catalog: app.catalog,
+      cel: new CelEngine(),
+      select: selectFor(req.trigger),
+      removed,
+    });
+    diagnostics.push(...plan.diagnostics);
+    if (hasErrors(diagnostics)) return finishFailed(diagnostics, app.files);
+
+    const targets = new Map(snapshots.map((s) => [s.target.env.name, s]));
+    const results: ItemResult[] = [];
+    for (const item of plan.items) {
+      const snapshot = targets.get(item.env.name)!;
+      results.push(await execute(item, snapshot, req, deps));
+    }
+    const warnings = sortDiagnostics(diagnostics.filter((d) => d.severity === "warning")).map(formatDiagnostic);
+    const report = releaseReport(results, source, platform.source, warnings);
+    if (report.state === "in_progress") {
+      await updateCheckRun(octokit, repo, checkRunId, report);
+    } else {
+      const annotations = planAnnotations(diagnostics, app.files).annotations;
+      await completeCheckRun(octokit, repo, checkRunId, deps.clock(), { conclusion: report.state, title: report.title, summary: report.summary, text: report.text, annotations });
+    }
+    log.info({ results: results.map((r) => `${r.item.kind}:${r.item.env.name}:${r.status}`) }, "release run finished");
+    const failures = results.filter((r) => r.status === "failed");
+    if (failures.length > 0) {
+      throw new ReportedError(`${failures.length} publish(es) failed for ${source}: ${failures.map((f) => (f.status === "failed" ? f.error : "")).join("; ")}`);
+    }
+    return { state: report.state, results, diagnostics, checkRunId };
   });
-  diagnostics.push(...plan.diagnostics);
-  if (hasErrors(diagnostics)) return finishFailed(diagnostics, app.files);
-
-  const targets = new Map(snapshots.map((s) => [s.target.env.name, s]));
-  const results: ItemResult[] = [];
-  for (const item of plan.items) {
-    const snapshot = targets.get(item.env.name)!;
-    results.push(await execute(item, snapshot, req, deps));
-  }
-  const warnings = sortDiagnostics(diagnostics.filter((d) => d.severity === "warning")).map(formatDiagnostic);
-  const report = releaseReport(results, source, platform.source, warnings);
-  if (report.state === "in_progress") {
-    await updateCheckRun(octokit, repo, checkRunId, report);
-  } else {
-    const annotations = planAnnotations(diagnostics, app.files).annotations;
-    await completeCheckRun(octokit, repo, checkRunId, deps.clock(), { conclusion: report.state, title: report.title, summary: report.summary, text: report.text, annotations });
-  }
-  log.info({ results: results.map((r) => `${r.item.kind}:${r.item.env.name}:${r.status}`) }, "release run finished");
-  const failures = results.filter((r) => r.status === "failed");
-  if (failures.length > 0) {
-    throw new Error(`${failures.length} publish(es) failed for ${source}: ${failures.map((f) => (f.status === "failed" ? f.error : "")).join("; ")}`);
-  }
-  return { state: report.state, results, diagnostics, checkRunId };
 }
 
 function pullRequestBody(item: Extract<PlanItem, { kind: "publish" | "remove" }>, snapshot: EnvironmentSnapshot, source: string): string {

@@ -3,6 +3,7 @@
  * and app repositories, a real git server holding the GitOps repository (the fake reports its
  * clone URL), and Probot running the Ferry app against both, with a signed webhook endpoint.
  */
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -126,7 +127,12 @@ export async function startScene(opts: SceneOptions = {}): Promise<Scene> {
     installationId: installation.id,
     deliveries,
     cacheDir,
-    post: (event, body, id) => deliver(server.url, event, body, { secret: SECRET, ...(id ? { id } : {}) }),
+    async post(event, body, id = randomUUID()) {
+      const res = await deliver(server.url, event, body, { secret: SECRET, id });
+      // Past 9 s Probot answers 202 and keeps working (a loaded machine); wait for the work itself.
+      for (let i = 0; i < 1200 && deliveries.state(id) === "running"; i++) await new Promise((r) => setTimeout(r, 50));
+      return res;
+    },
     gitopsLog: () => log("%s"),
     gitopsFiles: async () => (await git.git(GITOPS_REPO, ["ls-tree", "-r", "--name-only", "main"])).split("\n").filter(Boolean),
     async close() {

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { RELEASE_CHECK } from "../../app/github/checks.js";
+import { unreachableUrl } from "../support/git-server.js";
 import { payload } from "../support/webhooks.js";
 import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, platformYaml, pushPayload, startScene } from "./harness.js";
 import type { Scene } from "./harness.js";
@@ -198,6 +199,41 @@ describe("release on push", () => {
     const deployments = s.fake.deploymentsIn(APP_REPO, "dev");
     expect(deployments).toHaveLength(1);
     expect(deployments[0]!.statuses.at(-1)).toMatchObject({ state: "in_progress" });
+  });
+});
+
+describe("failures", () => {
+  it("reports a refused push on the check and the deployment, and succeeds when the delivery is retried", async () => {
+    scene = await startScene();
+    const s = scene;
+    const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:4.0.0" }) });
+    await s.git.rejectPushes(GITOPS_REPO, { message: "frozen by the release manager" });
+    const id = randomUUID();
+    const body = pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] });
+    expect((await s.post("push", body, id)).status).toBe(500);
+    expect(await s.gitopsLog()).toEqual(["initial"]);
+    const check = s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, sha)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toMatch(/\*\*failed\*\*: .*frozen by the release manager/);
+    expect(s.fake.deploymentsIn(APP_REPO, "dev")[0]!.statuses.map((st) => st.state)).toEqual(["in_progress", "error"]);
+    expect(s.deliveries.state(id)).toBeUndefined(); // failed: forgotten, so GitHub's redelivery runs again
+
+    expect((await s.post("push", body, id)).status).toBe(200);
+    expect(await s.gitopsLog()).toHaveLength(2);
+    expect(s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, sha)!.conclusion).toBe("success");
+    expect(s.fake.deploymentsIn(APP_REPO, "dev")).toHaveLength(1);
+  });
+
+  it("never leaves the check spinning when the GitOps repository cannot be reached", async () => {
+    scene = await startScene();
+    const s = scene;
+    s.fake.setCloneUrl(GITOPS_REPO, await unreachableUrl("acme/gitops"));
+    const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:4.1.0" }) });
+    expect((await s.post("push", pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] }))).status).toBe(500);
+    const check = s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, sha)!;
+    expect(check).toMatchObject({ status: "completed", conclusion: "failure" });
+    expect(check.output.title).toBe("Ferry could not finish");
+    expect(s.fake.deploymentsIn(APP_REPO)).toEqual([]);
   });
 });
 
