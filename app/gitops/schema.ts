@@ -34,7 +34,7 @@ export const GitTarget = z.object({
 });
 export type GitTarget = z.infer<typeof GitTarget>;
 
-const FileContent = z.union([z.string(), z.instanceof(Uint8Array)]);
+const FileContent = z.union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array, { error: "must be text or bytes (Uint8Array)" })]);
 const FileMap = z
   .union([z.record(z.string(), FileContent), z.map(z.string(), FileContent)])
   .superRefine((files, ctx) => {
