@@ -4,9 +4,11 @@
  */
 import type { Logger } from "probot";
 import type { Builtins } from "../renderers/platform.js";
+import { loadBuiltins } from "../templates/index.js";
 import type { AppConfig, RepoRef } from "./config.js";
 import { DeliveryCache } from "./deliveries.js";
 import type { GitopsPort } from "./release/gitops.js";
+import { defaultGitopsPort } from "./release/gitops-default.js";
 
 /** Everything the handlers and the core need from the outside world. */
 export interface Deps {
@@ -29,22 +31,24 @@ export interface Deps {
 /** The part of the configuration the dependencies are built from. */
 export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir">;
 
-/** Fills in every dependency not given, building defaults lazily (config only read when needed). */
-export async function resolveDeps(
-  given: Partial<Deps>,
-  fallback: { logger: Logger; config: () => DepsConfig },
-): Promise<Deps> {
-  let config: DepsConfig | undefined;
-  const cfg = () => (config ??= fallback.config());
-  const builtins = given.builtins ?? (await import("../templates/index.js")).loadBuiltins();
-  const gitops = given.gitops ?? (await import("./release/gitops-default.js")).defaultGitopsPort();
+/** Whether `given` leaves out a dependency whose default comes from the configuration. */
+export function needsConfig(given: Partial<Deps>): boolean {
+  return given.cacheDir === undefined || given.platformRepo === undefined;
+}
+
+/** Fills in every dependency not given; `config` must be there when {@link needsConfig}. */
+export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; config?: DepsConfig }): Deps {
+  const config = (): DepsConfig => {
+    if (!fallback.config) throw new Error("resolveDeps: the configuration is needed for cacheDir/platformRepo but was not given");
+    return fallback.config;
+  };
   return {
     clock: given.clock ?? (() => new Date()),
-    gitops,
-    cacheDir: given.cacheDir ?? cfg().cacheDir,
+    gitops: given.gitops ?? defaultGitopsPort(),
+    cacheDir: given.cacheDir ?? config().cacheDir,
     logger: given.logger ?? fallback.logger,
-    platformRepo: given.platformRepo ?? cfg().platformRepo,
-    builtins,
+    platformRepo: given.platformRepo ?? config().platformRepo,
+    builtins: given.builtins ?? loadBuiltins(),
     deliveries: given.deliveries ?? new DeliveryCache(),
   };
 }

@@ -5,7 +5,7 @@
 import type { ApplicationFunction } from "probot";
 import { loadConfig } from "./config.js";
 import type { Deps } from "./deps.js";
-import { resolveDeps } from "./deps.js";
+import { needsConfig, resolveDeps } from "./deps.js";
 import { onCheckRun } from "./handlers/check_run.js";
 import { onPullRequest } from "./handlers/pull_request.js";
 import { onPush } from "./handlers/push.js";
@@ -26,10 +26,10 @@ function once<C extends { readonly id: string }>(deps: Deps, handler: (context: 
  * (`loadConfig`), which also refuses to start on a missing or weak `WEBHOOK_SECRET`.
  */
 export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
-  return async (app) => {
-    const complete = ["gitops", "cacheDir", "platformRepo"].every((k) => k in given);
-    const config = complete ? undefined : loadConfig();
-    const deps = await resolveDeps(given, { logger: app.log, config: () => config ?? loadConfig() });
+  return (app) => {
+    // Reading the configuration checks all of it (WEBHOOK_SECRET included) before any event.
+    const config = needsConfig(given) ? loadConfig() : undefined;
+    const deps = resolveDeps(given, { logger: app.log, ...(config ? { config } : {}) });
 
     app.on("push", once(deps, onPush));
     app.on("pull_request", once(deps, onPullRequest));

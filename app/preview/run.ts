@@ -82,7 +82,7 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
   const checkRunId = await startCheckRun(octokit, { ...repo, head_sha: req.headSha, name: VALIDATE_CHECK }, deps.clock(), {
     title: "Validating",
     summary: `Checking \`.ferry/\` of \`${source}\` against the platform.`,
-  });
+  }, { reuse: true });
   return failCheckOnError(octokit, repo, checkRunId, deps.clock, async (): Promise<PreviewOutcome> => {
     const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
     const diagnostics: Diagnostic[] = [...platform.diagnostics];

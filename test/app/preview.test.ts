@@ -82,6 +82,7 @@ describe("preview on app pull requests", () => {
     // The same head delivered again leaves the comment alone.
     await s.post("pull_request", body("synchronize"));
     expect(previewComments(s, pr.number)[0]!.edits).toHaveLength(1);
+    expect(s.fake.checkRunsFor(APP_REPO, { sha: pr.head.sha, name: VALIDATE_CHECK })).toHaveLength(1);
     // Nothing was ever published from the pull request.
     expect(await s.gitopsLog()).toHaveLength(2);
   });
