@@ -1,0 +1,182 @@
+/**
+ * Bootstrap objects for the appliers: what to apply once to a cluster so that Argo CD or Flux
+ * deploys what Ferry publishes to each environment's GitOps path. Pure: environments in, plain
+ * Kubernetes objects out (serialize them with renderers/canonical `toYaml`).
+ *
+ * - Argo CD: one ApplicationSet whose list generator has one element per environment (repo,
+ *   branch, path), giving one Application per environment: directory recursion, automated sync
+ *   with prune and self-heal, namespaces created and labelled `ferry.dev/managed: "true"`.
+ * - Flux: for one environment, a GitRepository (source.toolkit.fluxcd.io/v1) and a Kustomization
+ *   (kustomize.toolkit.fluxcd.io/v1) with prune on.
+ */
+import { z } from "zod";
+import { formatPath } from "../../renderers/diagnostics.js";
+import { DnsLabel } from "../../renderers/model/common.js";
+import { BranchName, RepoPath } from "./schema.js";
+
+/** The part of a Platform environment bootstrap needs (a renderers Environment fits). */
+export const BootstrapEnvironment = z.object({
+  name: DnsLabel,
+  gitops: z.object({
+    /** `owner/name` (or a clone URL), turned into a URL by the resolver. */
+    repo: z.string().min(1),
+    branch: BranchName,
+    /** @default environments/<name> */
+    path: RepoPath.optional(),
+  }),
+});
+export type BootstrapEnvironment = z.infer<typeof BootstrapEnvironment>;
+
+/** Turns an environment's `gitops.repo` into the URL the applier clones. */
+export type RepoUrlResolver = (repo: string) => string;
+
+/** `owner/name` → `https://github.com/owner/name.git`; URLs are kept as they are. */
+export function githubRepoUrl(repo: string, base = "https://github.com"): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) ? repo : `${base.replace(/\/+$/, "")}/${repo}.git`;
+}
+
+/** The label Ferry puts on what it manages. */
+export const MANAGED_LABEL = "ferry.dev/managed";
+
+/** Where an environment's Application deploys to. */
+export interface ArgoDestination {
+  /** Cluster API URL. @default https://kubernetes.default.svc (when `name` is not given) */
+  readonly server?: string;
+  /** Cluster name registered in Argo CD (instead of `server`). */
+  readonly name?: string;
+  /** Namespace for objects without one; created with the managed label. @default `ferry-<env>` */
+  readonly namespace?: string;
+}
+
+/** Options of {@link argoApplicationSet}. */
+export interface ArgoOptions {
+  /** @default githubRepoUrl */
+  readonly resolveRepo?: RepoUrlResolver;
+  /** ApplicationSet name. @default "ferry" */
+  readonly name?: string;
+  /** Namespace Argo CD runs in. @default "argocd" */
+  readonly namespace?: string;
+  /** Argo CD AppProject of the Applications. @default "default" */
+  readonly project?: string;
+  /** @default in-cluster, namespace `ferry-<env>` */
+  readonly destination?: (env: BootstrapEnvironment) => ArgoDestination;
+}
+
+/** Options of {@link fluxObjects}. */
+export interface FluxOptions {
+  /** @default githubRepoUrl */
+  readonly resolveRepo?: RepoUrlResolver;
+  /** Namespace Flux runs in. @default "flux-system" */
+  readonly namespace?: string;
+  /** How often Flux polls the repository. @default "1m" */
+  readonly interval?: string;
+  /** How often Flux re-applies the path. @default "10m" */
+  readonly reconcileInterval?: string;
+  /** Secret with the credentials for a private repository. @default none */
+  readonly secretName?: string;
+}
+
+/** Checks environments, reporting every problem in one error. */
+function parseEnvironments(envs: readonly unknown[]): BootstrapEnvironment[] {
+  const problems: string[] = [];
+  const out: BootstrapEnvironment[] = [];
+  envs.forEach((env, i) => {
+    const res = BootstrapEnvironment.safeParse(env);
+    if (res.success) out.push(res.data);
+    else for (const issue of res.error.issues) problems.push(`environments[${i}].${formatPath(issue.path.filter((p) => typeof p !== "symbol"))}: ${issue.message}`);
+  });
+  const names = out.map((e) => e.name);
+  for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`environment ${dup} is listed twice`);
+  if (envs.length === 0) problems.push("no environments given");
+  if (problems.length > 0) throw new Error(`cannot bootstrap: ${problems.join("; ")}`);
+  return out;
+}
+
+function envPath(env: BootstrapEnvironment): string {
+  return env.gitops.path ?? `environments/${env.name}`;
+}
+
+/** An Argo CD ApplicationSet (argoproj.io/v1alpha1) with one Application per environment. */
+export function argoApplicationSet(environments: readonly BootstrapEnvironment[], opts: ArgoOptions = {}) {
+  const envs = parseEnvironments(environments);
+  const resolve = opts.resolveRepo ?? ((r: string) => githubRepoUrl(r));
+  const destination: (env: BootstrapEnvironment) => ArgoDestination = opts.destination ?? (() => ({}));
+  const elements = [...envs]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((env) => {
+      const d = destination(env);
+      return {
+        environment: env.name,
+        namespace: d.namespace ?? `ferry-${env.name}`,
+        path: envPath(env),
+        repoURL: resolve(env.gitops.repo),
+        revision: env.gitops.branch,
+        ...(d.name ? { clusterName: d.name } : { server: d.server ?? "https://kubernetes.default.svc" }),
+      };
+    });
+  const clusterByName = elements.some((e) => "clusterName" in e);
+  if (clusterByName && !elements.every((e) => "clusterName" in e)) {
+    throw new Error("cannot bootstrap: give every environment's destination a cluster name, or none (one ApplicationSet template serves all)");
+  }
+  return {
+    apiVersion: "argoproj.io/v1alpha1" as const,
+    kind: "ApplicationSet" as const,
+    metadata: { name: opts.name ?? "ferry", namespace: opts.namespace ?? "argocd", labels: { [MANAGED_LABEL]: "true" } },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ["missingkey=error"],
+      generators: [{ list: { elements } }],
+      template: {
+        metadata: {
+          name: "ferry-{{.environment}}",
+          labels: { [MANAGED_LABEL]: "true", "ferry.dev/environment": "{{.environment}}" },
+        },
+        spec: {
+          project: opts.project ?? "default",
+          source: { repoURL: "{{.repoURL}}", targetRevision: "{{.revision}}", path: "{{.path}}", directory: { recurse: true } },
+          destination: clusterByName ? { name: "{{.clusterName}}", namespace: "{{.namespace}}" } : { server: "{{.server}}", namespace: "{{.namespace}}" },
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ["CreateNamespace=true"],
+            managedNamespaceMetadata: { labels: { [MANAGED_LABEL]: "true" } },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** A Flux GitRepository and Kustomization (prune on) applying one environment's path. */
+export function fluxObjects(environment: BootstrapEnvironment, opts: FluxOptions = {}) {
+  const [env] = parseEnvironments([environment]);
+  if (!env) throw new Error("cannot bootstrap: no environment");
+  const resolve = opts.resolveRepo ?? ((r: string) => githubRepoUrl(r));
+  const name = `ferry-${env.name}`;
+  const namespace = opts.namespace ?? "flux-system";
+  const labels = { [MANAGED_LABEL]: "true", "ferry.dev/environment": env.name };
+  const gitRepository = {
+    apiVersion: "source.toolkit.fluxcd.io/v1" as const,
+    kind: "GitRepository" as const,
+    metadata: { name, namespace, labels },
+    spec: {
+      interval: opts.interval ?? "1m",
+      url: resolve(env.gitops.repo),
+      ref: { branch: env.gitops.branch },
+      ...(opts.secretName ? { secretRef: { name: opts.secretName } } : {}),
+    },
+  };
+  const kustomization = {
+    apiVersion: "kustomize.toolkit.fluxcd.io/v1" as const,
+    kind: "Kustomization" as const,
+    metadata: { name, namespace, labels },
+    spec: {
+      interval: opts.reconcileInterval ?? "10m",
+      path: `./${envPath(env)}`,
+      prune: true,
+      sourceRef: { kind: "GitRepository" as const, name },
+      timeout: "5m",
+      wait: true,
+    },
+  };
+  return [gitRepository, kustomization] as const;
+}
