@@ -26,6 +26,21 @@ export interface Deps {
   readonly builtins: Builtins;
   /** Recently seen delivery ids. @default a cache of 1000 ids held by the app instance */
   readonly deliveries: DeliveryCache;
+  /**
+   * The login of the app's bot (`<slug>[bot]`): only its comments are ever edited. Undefined when
+   * it cannot be found out (then any bot's comment with Ferry's marker counts as Ferry's).
+   * @default asked once from `GET /app` with the app's JWT, then remembered
+   */
+  readonly botLogin: () => Promise<string | undefined>;
+}
+
+/** Remembers the first successful answer of `ask` (failures are retried next time). */
+export function memoizeLogin(ask: () => Promise<string | undefined>): () => Promise<string | undefined> {
+  let known: string | undefined;
+  return async () => {
+    if (known === undefined) known = await ask().catch(() => undefined);
+    return known;
+  };
 }
 
 /** The part of the configuration the dependencies are built from. */
@@ -37,7 +52,10 @@ export function needsConfig(given: Partial<Deps>): boolean {
 }
 
 /** Fills in every dependency not given; `config` must be there when {@link needsConfig}. */
-export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; config?: DepsConfig }): Deps {
+export function resolveDeps(
+  given: Partial<Deps>,
+  fallback: { logger: Logger; config?: DepsConfig; botLogin?: () => Promise<string | undefined> },
+): Deps {
   const config = (): DepsConfig => {
     if (!fallback.config) throw new Error("resolveDeps: the configuration is needed for cacheDir/platformRepo but was not given");
     return fallback.config;
@@ -50,5 +68,6 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     platformRepo: given.platformRepo ?? config().platformRepo,
     builtins: given.builtins ?? loadBuiltins(),
     deliveries: given.deliveries ?? new DeliveryCache(),
+    botLogin: given.botLogin ?? fallback.botLogin ?? (async () => undefined),
   };
 }

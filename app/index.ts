@@ -5,7 +5,7 @@
 import type { ApplicationFunction } from "probot";
 import { loadConfig } from "./config.js";
 import type { Deps } from "./deps.js";
-import { needsConfig, resolveDeps } from "./deps.js";
+import { memoizeLogin, needsConfig, resolveDeps } from "./deps.js";
 import { onCheckRun } from "./handlers/check_run.js";
 import { onPullRequest } from "./handlers/pull_request.js";
 import { onPush } from "./handlers/push.js";
@@ -29,7 +29,11 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
   return (app) => {
     // Reading the configuration checks all of it (WEBHOOK_SECRET included) before any event.
     const config = needsConfig(given) ? loadConfig() : undefined;
-    const deps = resolveDeps(given, { logger: app.log, ...(config ? { config } : {}) });
+    const botLogin = memoizeLogin(async () => {
+      const { data } = await (await app.auth()).rest.apps.getAuthenticated();
+      return data?.slug ? `${data.slug}[bot]` : undefined;
+    });
+    const deps = resolveDeps(given, { logger: app.log, botLogin, ...(config ? { config } : {}) });
 
     app.on("push", once(deps, onPush));
     app.on("pull_request", once(deps, onPullRequest));

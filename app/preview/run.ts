@@ -9,8 +9,8 @@ import { hasErrors } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
 import { commentMarker } from "../comments/markers.js";
 import { splitMarkdown } from "../comments/split.js";
-import { upsertComment } from "../comments/upsert.js";
-import type { UpsertResult } from "../comments/upsert.js";
+import { upsertComment, writtenByBot } from "../comments/upsert.js";
+import type { ListedComment, UpsertResult } from "../comments/upsert.js";
 import type { Deps } from "../deps.js";
 import { planAnnotations } from "../github/annotations.js";
 import { completeCheckRun, failCheckOnError, startCheckRun, VALIDATE_CHECK } from "../github/checks.js";
@@ -53,7 +53,7 @@ export interface PreviewOutcome {
   readonly comment: UpsertResult;
 }
 
-type PreviewDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins">;
+type PreviewDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "botLogin">;
 
 /** The comment's parts: full diffs when they fit in a few comments, else the summary. */
 export function previewParts(build: (detail: Detail) => string, maxParts = MAX_PREVIEW_PARTS, limit?: number): string[] {
@@ -115,7 +115,9 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
     }
     const header = { source, platform: platform.source, fork: fullName(req.headRepo).toLowerCase() !== fullName(repo).toLowerCase(), diagnostics };
     const parts = previewParts((detail) => previewMarkdown(preview ?? { environments: [] }, header, detail));
-    const comment = await upsertComment(octokit, { ...repo, issue_number: req.number }, PREVIEW_KEY, parts);
+    const login = await deps.botLogin();
+    const isOurs = login ? (c: ListedComment) => c.user?.login === login : writtenByBot;
+    const comment = await upsertComment(octokit, { ...repo, issue_number: req.number }, PREVIEW_KEY, parts, { isOurs });
 
     const annotations = planAnnotations(diagnostics, files);
     const failed = hasErrors(diagnostics);

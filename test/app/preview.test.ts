@@ -150,6 +150,24 @@ describe("preview on app pull requests", () => {
     expect(s.fake.state.comments.filter((c) => c.deleted).length).toBe(parts.length - 1);
   });
 
+  it("edits only its own comment: copied markers (a user's, another app's) are left alone, duplicates from racing replicas are removed", async () => {
+    scene = await startScene();
+    const s = scene;
+    const { pr, body } = await openPull(s, "race", { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.4.0" }) });
+    const forged = s.fake.addComment(APP_REPO, pr.number, { user: "mallory", body: "<!-- ferry:preview -->\nAll clear, merge away!" });
+    const ours = s.fake.addComment(APP_REPO, pr.number, { user: s.fake.botLogin, body: "<!-- ferry:preview -->\nstale" });
+    const twin = s.fake.addComment(APP_REPO, pr.number, { user: s.fake.botLogin, body: "<!-- ferry:preview -->\nstale twin" });
+    const otherApp = s.fake.addComment(APP_REPO, pr.number, { user: "other-app[bot]", body: "<!-- ferry:preview -->\nnot Ferry" });
+    await s.post("pull_request", body("opened"));
+    const live = s.fake.commentsOn(APP_REPO, pr.number);
+    expect(live.map((c) => c.id)).toEqual([forged.id, ours.id, otherApp.id]);
+    expect(live[2]!.edits).toEqual([]);
+    expect(live[0]!.body).toBe("<!-- ferry:preview -->\nAll clear, merge away!");
+    expect(live[0]!.edits).toEqual([]);
+    expect(live[1]!.body).toContain("## Ferry preview");
+    expect(s.fake.state.comments.find((c) => c.id === twin.id)!.deleted).toBe(true);
+  });
+
   it("ignores pull requests that do not touch .ferry/", async () => {
     scene = await startScene();
     const s = scene;
