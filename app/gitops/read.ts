@@ -46,10 +46,8 @@ export async function readFiles(input: ReadFilesRequest, deps: Partial<GitopsDep
         out.push([prefix, decoder.decode(await store.readBlob(oid))]);
         return;
       }
-      for (const item of await store.readTree(oid)) {
-        if (item.mode === "160000") continue;
-        await collect(`${prefix}/${item.name}`, item.oid, isTreeMode(item.mode));
-      }
+      const items = (await store.readTree(oid)).filter((item) => item.mode !== "160000");
+      await Promise.all(items.map((item) => collect(`${prefix}/${item.name}`, item.oid, isTreeMode(item.mode))));
     };
     for (const p of new Set(req.paths)) {
       const entry = await entryAt(store, root, p);
