@@ -37,11 +37,12 @@ export interface CheckTarget extends RepoRef {
   readonly name: string;
 }
 
-/** The most recent check run called `name` on `head_sha` that Ferry created, if any. */
-export async function findCheckRun(octokit: GitHub, target: CheckTarget): Promise<number | undefined> {
+/** The most recent check run called `name` on `head_sha`, if any. */
+export async function findCheckRun(octokit: GitHub, target: CheckTarget): Promise<{ id: number; status: string } | undefined> {
   const { data } = await octokit.rest.checks.listForRef({ owner: target.owner, repo: target.repo, ref: target.head_sha, check_name: target.name, filter: "latest", per_page: 100 });
   const runs = data.check_runs.filter((r) => r.name === target.name && r.head_sha === target.head_sha);
-  return runs.sort((a, b) => b.id - a.id)[0]?.id;
+  const latest = runs.sort((a, b) => b.id - a.id)[0];
+  return latest ? { id: latest.id, status: latest.status } : undefined;
 }
 
 /** Creates a check run in progress (or takes over the latest one of that name on the commit). */
@@ -52,7 +53,7 @@ export async function startCheckRun(
   output: { title: string; summary: string },
   opts: { reuse?: boolean } = {},
 ): Promise<number> {
-  const existing = opts.reuse ? await findCheckRun(octokit, target) : undefined;
+  const existing = opts.reuse ? (await findCheckRun(octokit, target))?.id : undefined;
   if (existing !== undefined) {
     await octokit.rest.checks.update({ owner: target.owner, repo: target.repo, check_run_id: existing, status: "in_progress", output });
     return existing;

@@ -3,6 +3,7 @@
  * repository's default branch, components whose `build.waitForCheck` names it are released.
  */
 import type { Deps } from "../deps.js";
+import { completeCheckRun, findCheckRun, RELEASE_CHECK } from "../github/checks.js";
 import { readFolder, resolveCommit } from "../github/files.js";
 import type { GitHub, RepoRef } from "../github/types.js";
 import { runRelease } from "./run.js";
@@ -25,7 +26,19 @@ export type CheckReleaseResult = { readonly skipped: string } | { readonly outco
 export async function releaseOnCheck(ev: CheckSuccess, deps: Deps): Promise<CheckReleaseResult> {
   // Only the branch tip is released: a late success on an older commit must not roll back.
   const tip = await resolveCommit(ev.octokit, ev.repo, ev.defaultBranch);
-  if (tip !== ev.sha) return { skipped: `${ev.sha.slice(0, 12)} is no longer the tip of ${ev.defaultBranch} (${tip.slice(0, 12)})` };
+  if (tip !== ev.sha) {
+    const skipped = `${ev.sha.slice(0, 12)} is no longer the tip of ${ev.defaultBranch} (${tip.slice(0, 12)})`;
+    // A release that waited for this build on an older commit will never happen: say so.
+    const waiting = await findCheckRun(ev.octokit, { ...ev.repo, head_sha: ev.sha, name: RELEASE_CHECK });
+    if (waiting && waiting.status !== "completed") {
+      await completeCheckRun(ev.octokit, ev.repo, waiting.id, deps.clock(), {
+        conclusion: "neutral",
+        title: "Superseded by a newer commit",
+        summary: `\`${ev.name}\` succeeded on this commit after ${ev.defaultBranch} had moved on to \`${tip}\`; that commit is released instead.`,
+      });
+    }
+    return { skipped };
+  }
   const { files } = await readFolder(ev.octokit, ev.repo, ev.sha, ".ferry", []);
   if (componentsWaitingFor(files, ev.name).length === 0) return { skipped: `no component waits for ${JSON.stringify(ev.name)}` };
   const outcome = await runRelease({ octokit: ev.octokit, repo: ev.repo, sha: ev.sha, trigger: { kind: "check", name: ev.name } }, deps);

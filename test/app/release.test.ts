@@ -266,6 +266,26 @@ describe("build.waitForCheck", () => {
     expect(done[0]).toMatchObject({ status: "completed", conclusion: "success" });
   });
 
+  it("closes the waiting check of a commit superseded before its build finished", async () => {
+    scene = await startScene();
+    const s = scene;
+    const first = await commitApp(s, { ".ferry/api.yaml": waiting });
+    await s.post("push", pushPayload(s, first.sha, first.before, { modified: [".ferry/api.yaml"] }));
+    const second = await commitApp(s, { ".ferry/api.yaml": waiting.replace("api:1.0.0", "api:1.0.1") });
+    await s.post("push", pushPayload(s, second.sha, second.before, { modified: [".ferry/api.yaml"] }));
+    const built = (sha: string) =>
+      payload("check_run", "completed", {
+        repo: APP_REPO, sha, branch: "main", installationId: s.installationId,
+        overrides: { check_run: { name: "build-image", conclusion: "success", status: "completed" } },
+      });
+    await s.post("check_run", built(first.sha));
+    expect(await s.gitopsLog()).toEqual(["initial"]);
+    expect(s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, first.sha)).toMatchObject({ status: "completed", conclusion: "neutral", output: { title: "Superseded by a newer commit" } });
+    await s.post("check_run", built(second.sha));
+    expect(await s.gitopsLog()).toHaveLength(2);
+    expect(await s.git.git(GITOPS_REPO, ["show", "main:environments/dev/shop/api/deployment-api.yaml"])).toContain("ghcr.io/acme/api:1.0.1");
+  });
+
   it("releases on a successful workflow run of that name, but never from a fork or an old commit", async () => {
     scene = await startScene();
     const s = scene;
