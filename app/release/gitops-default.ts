@@ -1,7 +1,6 @@
 /** The GitOps port over app/gitops (isomorphic-git with a clone cache): the app's default. */
-import type { GitopsDeps } from "../gitops/deps.js";
-import { publish } from "../gitops/publish.js";
-import { readFiles } from "../gitops/read.js";
+import { publish, readFiles } from "../gitops/index.js";
+import type { GitopsDeps } from "../gitops/index.js";
 import type { GitopsPort } from "./gitops.js";
 
 /**
