@@ -178,5 +178,6 @@ export function fluxObjects(environment: BootstrapEnvironment, opts: FluxOptions
       wait: true,
     },
   };
-  return [gitRepository, kustomization] as const;
+  const objects: [typeof gitRepository, typeof kustomization] = [gitRepository, kustomization];
+  return objects;
 }

@@ -29,8 +29,9 @@ export interface GitopsDeps {
   /** Home directory for the default cache. @default os.homedir() */
   readonly home: string;
   /**
-   * isomorphic-git's object cache (parsed pack indexes). Pass one object to every call of a
-   * long-running process so packs are not re-read per call. @default a new object per call
+   * isomorphic-git's object cache, used when fetching and when updating a local work tree (Ferry
+   * reads objects through its own pack reader). A long-running process may pass one object to
+   * every call. @default a new object per call
    */
   readonly cache: object;
   /** Per HTTP request. @default 60000 */

@@ -7,7 +7,6 @@
  *   branch, never a force push.
  * - {@link readFiles}, {@link readHistory}: what an environment holds, and the commits that
  *   changed it with their trailers.
- * - {@link gitopsPort}: the same as the app's GitopsPort.
  * - bootstrap.ts (imported separately): Argo CD and Flux objects pointing at environment paths.
  */
 export { GitopsError } from "./errors.js";
@@ -22,5 +21,4 @@ export type { PublishResult } from "./publish.js";
 export { readFiles, readHistory } from "./read.js";
 export type { HistoryEntry, HistoryPerson, ReadFilesResult } from "./read.js";
 export { Author, BranchName, GitTarget, PublishRequest, ReadFilesRequest, ReadHistoryRequest, RepoPath, TreeChange } from "./schema.js";
-export { gitopsPort } from "./port.js";
 export { FERRY_AUTHOR } from "./target.js";

@@ -6,7 +6,6 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitopsError } from "../../app/gitops/errors.js";
-import { gitopsPort } from "../../app/gitops/port.js";
 import { publish } from "../../app/gitops/publish.js";
 import { readFiles, readHistory } from "../../app/gitops/read.js";
 import { runGit, startGitServer, unreachableUrl } from "../support/git-server.js";
@@ -236,22 +235,6 @@ describe("reading an HTTP remote", () => {
 
     expect(await readFiles({ target: { url: repo.url, branch: "main" }, cacheDir, paths: ["environments"] }, deps)).toEqual({ commit: null, files: new Map() });
     expect(await readHistory({ target: { url: repo.url, branch: "nope" }, cacheDir }, deps)).toEqual([]);
-  });
-});
-
-describe("the app's GitopsPort on app/gitops", () => {
-  it("publishes DirectoryChange maps and reads files back as a map", async () => {
-    const { name, repo, cacheDir } = await fresh();
-    const port = gitopsPort(deps);
-    const target = { url: repo.url, branch: "main", token: "unused-by-this-server" };
-    const change = { dir: "environments/dev/shop/api", files: new Map([["deployment.yaml", "kind: Deployment\n"]]), prune: true };
-    const first = await port.publish({ target, changes: [change], message: "dev: shop/api", trailers: { "Ferry-Release": "r1" }, cacheDir });
-    const again = await port.publish({ target, changes: [change], message: "dev: shop/api", trailers: { "Ferry-Release": "r1" }, cacheDir });
-    const files = await port.readFiles({ target, paths: ["environments/dev"], cacheDir });
-
-    expect(first).toEqual({ commit: await server.head(name), changed: true, branch: "main" });
-    expect(again).toEqual({ commit: first.commit, changed: false, branch: "main" });
-    expect([...files]).toEqual([["environments/dev/shop/api/deployment.yaml", "kind: Deployment\n"]]);
   });
 });
 
