@@ -1,0 +1,567 @@
+/**
+ * Status back (flow 4): after a release lands in an environment, Ferry watches the environment's
+ * cluster and reports the rollout where people look.
+ *
+ * For each watch request (one component, one environment, one release) the reporter
+ * - subscribes to the observer's changes of that component, coalesced (`debounceMs`): the
+ *   observer fires many notifications per rollout step, the reporter evaluates at most once per
+ *   window, one evaluation at a time;
+ * - keeps ONE comment per pull request and environment/component up to date, found by its hidden
+ *   marker (`<!-- ferry:status:<env>:<project>/<component> -->`), edited only when its content
+ *   changes: status, expected vs running release, ready/desired, reasons, log lines, warning
+ *   events, the diagnosis, and the time of the last change;
+ * - records GitHub deployment statuses on the app repository: `in_progress` when it starts,
+ *   `success` when Healthy, `failure` when Degraded for `degradedSettleMs` (or not Healthy
+ *   within `maxWatchMs`);
+ * - settles when Healthy, Degraded for `degradedSettleMs`, or after `maxWatchMs`, and tells
+ *   `onSettled` listeners (every settle) and `onHealthy` listeners (healthy settles only: the
+ *   hook that triggers the next promotion, whose gates then wait for the soak time).
+ *
+ * A newer watch of the same component and environment supersedes the older one. Everything with
+ * a side effect (clock, timers, GitHub client, observer) is passed in; watches live in memory.
+ */
+import { z } from "zod";
+import { commentMarker } from "../comments/markers.js";
+import { splitMarkdown } from "../comments/split.js";
+import { upsertComment } from "../comments/upsert.js";
+import { diagnose, type Diagnosis } from "../cluster/diagnose.js";
+import type { ComponentHealth, HealthStatus } from "../cluster/health.js";
+import { keyString, type ComponentKey } from "../cluster/types.js";
+import type { GitHub, RepoRef } from "../github/types.js";
+import { RepoName } from "../../renderers/model/common.js";
+import { effectiveHealth, renderStatusComment, statusCommentKey, type StatusCommentInput, type WatchOutcome } from "./comment.js";
+import { ensureDeployment, postSignal, type HealthSignal } from "./deployments.js";
+import { environmentNamed, type EnvironmentsSource } from "./environments.js";
+import type { ObservedCluster } from "./health-source.js";
+import { systemTimers, type Timers } from "./timers.js";
+import { HealthyTracker } from "./tracker.js";
+
+/** What to watch: one release of one component rolling out in one environment. */
+export const WatchRequest = z.object({
+  environment: z.string().min(1),
+  project: z.string().min(1),
+  component: z.string().min(1),
+  /** The release expected to run (its `ferry.dev/release` label). */
+  release: z.string().min(1),
+  /** The pull request that gets the status comment (`owner/name` and number). @default no comment */
+  pr: z.object({ repo: RepoName, number: z.number().int().positive() }).optional(),
+  /** The app repository commit whose deployment gets the statuses. @default no deployment statuses */
+  appRepo: z
+    .object({
+      repo: RepoName,
+      sha: z.string().min(1),
+      /** The deployment the release flow created. @default found by ref, environment and payload, or created */
+      deploymentId: z.number().int().positive().optional(),
+    })
+    .optional(),
+  /** When the release landed (merge or commit time); `maxWatchMs` counts from here. */
+  startedAt: z.date(),
+});
+export type WatchRequest = z.infer<typeof WatchRequest>;
+
+/** How a settled watch ended (superseded and cancelled watches do not settle). */
+export type SettledOutcome = Extract<WatchOutcome, "healthy" | "degraded" | "timed-out">;
+
+/** Told when a watch settles. */
+export interface SettledEvent {
+  readonly key: ComponentKey;
+  readonly environment: string;
+  readonly release: string;
+  /** The component's health when it settled. */
+  readonly status: HealthStatus;
+  readonly outcome: SettledOutcome;
+  /** Healthy: since when Healthy on the release (the soak counts from here). Degraded: since when Degraded. Timed out: when the watch started. */
+  readonly since: Date;
+  readonly request: WatchRequest;
+  /** The status comment, when there is one. */
+  readonly commentUrl?: string;
+}
+
+/** The end of a watch. */
+export interface WatchResult {
+  readonly outcome: WatchOutcome;
+  /** Set for settled watches. */
+  readonly event?: SettledEvent;
+}
+
+/** A running watch. */
+export interface WatchHandle {
+  /** `project/component/environment`. */
+  readonly id: string;
+  readonly request: WatchRequest;
+  /** Resolves when the watch ends (settled, superseded or cancelled). */
+  readonly done: Promise<WatchResult>;
+  /** Stops watching without writing anything more. */
+  cancel(): Promise<void>;
+}
+
+/** A failure the reporter recovered from (it retries GitHub writes on its own). */
+export interface ReporterError {
+  readonly watch: string;
+  readonly step: "comment" | "deployment" | "listener";
+  readonly error: unknown;
+}
+
+/** Listener of settled watches. */
+export type SettledListener = (event: SettledEvent) => void | Promise<void>;
+
+/** Options of {@link StatusReporter}. */
+export interface StatusReporterOptions {
+  readonly observer: ObservedCluster;
+  /** The platform's environments (`name`, `production`, `cluster.context`). */
+  readonly environments: EnvironmentsSource;
+  /** Shared with the health source so gates and reports agree. @default a new tracker on `clock` */
+  readonly tracker?: HealthyTracker;
+  /** @default () => new Date() */
+  readonly clock?: () => Date;
+  /** @default Node's timers (unreferenced) */
+  readonly timers?: Timers;
+  /** Coalescing window of observer notifications, in ms. @default 3000 */
+  readonly debounceMs?: number;
+  /** How long Degraded must last before the watch settles as failed, in ms. @default 300000 (5 min) */
+  readonly degradedSettleMs?: number;
+  /** A watch not settled this long after `startedAt` ends as `timed-out`, in ms. @default 3600000 (1 h) */
+  readonly maxWatchMs?: number;
+  /** Delay before retrying failed GitHub writes, in ms. @default 30000 */
+  readonly retryMs?: number;
+  /** Final writes are tried this many times before the watch ends regardless. @default 3 */
+  readonly finalAttempts?: number;
+  /** `environment_url` of the deployment statuses. @default none */
+  readonly environmentUrl?: (request: WatchRequest) => string | undefined;
+  /** The components a component depends on (for "dependency not ready" diagnoses). @default none */
+  readonly dependencies?: (key: ComponentKey) => readonly { key: ComponentKey; endpoint?: string }[];
+  /** @default ignore */
+  readonly onError?: (error: ReporterError) => void;
+}
+
+interface Watch {
+  readonly id: string;
+  readonly request: WatchRequest;
+  readonly github: GitHub;
+  readonly key: ComponentKey;
+  readonly context: string;
+  readonly production: boolean;
+  readonly handle: WatchHandle;
+  readonly resolve: (r: WatchResult) => void;
+  unsubscribe: () => void;
+  debounce?: unknown;
+  timer?: unknown;
+  giveUp?: unknown;
+  running?: Promise<void>;
+  again: boolean;
+  after?: Promise<void>;
+  degradedSince?: Date;
+  outcome?: WatchOutcome;
+  /** Comment and health frozen when the outcome was decided. */
+  final?: { health: ComponentHealth; diagnosis: Diagnosis; settledAt: Date; since: Date };
+  supersededBy?: string;
+  writeFinalComment: boolean;
+  notified: boolean;
+  finalAttempts: number;
+  finished: boolean;
+  lastCore?: string;
+  commentUrl?: string;
+  deploymentId?: number;
+  lastSignal?: HealthSignal;
+}
+
+function notRead(context: string): ComponentHealth {
+  return { status: "Unknown", message: `cluster context ${context} is not read yet`, releases: [], readyReplicas: 0, desiredReplicas: 0, workloads: [], reasons: [], warnings: [] };
+}
+
+function repoRef(name: string): RepoRef {
+  const [owner = "", repo = ""] = name.split("/");
+  return { owner, repo };
+}
+
+function samePr(a: WatchRequest["pr"], b: WatchRequest["pr"]): boolean {
+  return a?.repo.toLowerCase() === b?.repo.toLowerCase() && a?.number === b?.number;
+}
+
+/** Watches rollouts and reports them on GitHub. See the module comment. */
+export class StatusReporter {
+  /** Healthy periods, shared with a {@link ClusterHealthSource} when given the same tracker. */
+  readonly tracker: HealthyTracker;
+  private readonly observer: ObservedCluster;
+  private readonly environments: EnvironmentsSource;
+  private readonly clock: () => Date;
+  private readonly timers: Timers;
+  private readonly debounceMs: number;
+  private readonly degradedSettleMs: number;
+  private readonly maxWatchMs: number;
+  private readonly retryMs: number;
+  private readonly maxFinalAttempts: number;
+  private readonly environmentUrl: (request: WatchRequest) => string | undefined;
+  private readonly dependencies: (key: ComponentKey) => readonly { key: ComponentKey; endpoint?: string }[];
+  private readonly onErrorCb: (error: ReporterError) => void;
+  private readonly watches = new Map<string, Watch>();
+  private readonly settledListeners = new Set<SettledListener>();
+  private readonly healthyListeners = new Set<SettledListener>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(options: StatusReporterOptions) {
+    this.observer = options.observer;
+    this.environments = options.environments;
+    this.clock = options.clock ?? (() => new Date());
+    this.tracker = options.tracker ?? new HealthyTracker(this.clock);
+    this.timers = options.timers ?? systemTimers;
+    this.debounceMs = options.debounceMs ?? 3000;
+    this.degradedSettleMs = options.degradedSettleMs ?? 300_000;
+    this.maxWatchMs = options.maxWatchMs ?? 3_600_000;
+    this.retryMs = options.retryMs ?? 30_000;
+    this.maxFinalAttempts = Math.max(1, options.finalAttempts ?? 3);
+    this.environmentUrl = options.environmentUrl ?? (() => undefined);
+    this.dependencies = options.dependencies ?? (() => []);
+    this.onErrorCb = options.onError ?? (() => undefined);
+  }
+
+  /** Calls `listener` whenever a watch settles (healthy, degraded or timed out). Returns an unsubscribe function. */
+  onSettled(listener: SettledListener): () => void {
+    this.settledListeners.add(listener);
+    return () => this.settledListeners.delete(listener);
+  }
+
+  /** Calls `listener` only when a watch settles Healthy: where the next promotion is triggered. Returns an unsubscribe function. */
+  onHealthy(listener: SettledListener): () => void {
+    this.healthyListeners.add(listener);
+    return () => this.healthyListeners.delete(listener);
+  }
+
+  /**
+   * Starts watching (and reports at once). A repeated identical request returns the running
+   * watch; a different one for the same component and environment supersedes it. Throws one
+   * error naming every problem of the request (bad fields, unknown environment, no cluster
+   * context, context not observed).
+   */
+  watch(input: z.input<typeof WatchRequest>, github: GitHub): WatchHandle {
+    const parsed = WatchRequest.safeParse(input);
+    const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "request"}: ${i.message}`);
+    const request = parsed.success ? parsed.data : undefined;
+    const env = request ? environmentNamed(this.environments, request.environment) : undefined;
+    if (request && !env) problems.push(`environment: unknown environment ${JSON.stringify(request.environment)}`);
+    const context = env?.cluster?.context;
+    if (env && context === undefined) problems.push(`environment: ${env.name} has no cluster context (environments[].cluster.context)`);
+    if (context !== undefined && !this.observer.contexts().includes(context)) problems.push(`environment: cluster context ${JSON.stringify(context)} of ${env?.name ?? ""} is not observed`);
+    if (!request || !env || context === undefined || problems.length > 0) throw new Error(`cannot watch: ${problems.join("; ")}`);
+
+    const key: ComponentKey = { project: request.project, component: request.component, environment: request.environment };
+    const id = keyString(key);
+    const existing = this.watches.get(id);
+    if (
+      existing &&
+      existing.request.release === request.release &&
+      samePr(existing.request.pr, request.pr) &&
+      existing.request.appRepo?.sha === request.appRepo?.sha &&
+      existing.request.appRepo?.repo === request.appRepo?.repo
+    ) {
+      return existing.handle;
+    }
+
+    let resolve: (r: WatchResult) => void = () => undefined;
+    const done = new Promise<WatchResult>((r) => (resolve = r));
+    const w: Watch = {
+      id,
+      request,
+      github,
+      key,
+      context,
+      production: env.production ?? false,
+      handle: { id, request, done, cancel: () => this.cancel(w) },
+      resolve,
+      unsubscribe: () => undefined,
+      again: false,
+      writeFinalComment: false,
+      notified: false,
+      finalAttempts: 0,
+      finished: false,
+    };
+    if (existing) {
+      w.after = this.supersede(existing, request);
+    }
+    this.watches.set(id, w);
+    w.unsubscribe = this.observer.onChange((change) => {
+      if (change.context !== w.context || keyString(change.key) !== id || w.outcome) return;
+      w.debounce ??= this.timers.setTimeout(() => {
+        w.debounce = undefined;
+        this.trigger(w);
+      }, this.debounceMs);
+    });
+    const untilGiveUp = request.startedAt.getTime() + this.maxWatchMs - this.clock().getTime();
+    w.giveUp = this.timers.setTimeout(() => this.trigger(w), Math.max(0, untilGiveUp));
+    this.trigger(w);
+    return w.handle;
+  }
+
+  /** Re-evaluates every running watch now (e.g. on `/ferry status`). */
+  refresh(): void {
+    for (const w of this.watches.values()) this.trigger(w);
+  }
+
+  /** The running watches' requests. */
+  active(): WatchRequest[] {
+    return [...this.watches.values()].map((w) => w.request);
+  }
+
+  /** Resolves when no evaluation, GitHub write or listener is in flight. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Stops every watch (nothing more is written) and waits for work in flight. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.watches.values()].map((w) => this.cancel(w)));
+    await this.idle();
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /**
+   * Ends `old` in favour of `next`: its comment says so when it is on another pull request (on the
+   * same one the new watch takes the comment over). Resolves when `old` has no evaluation in
+   * flight any more, so the two never write the same comment at once.
+   */
+  private async supersede(old: Watch, next: WatchRequest): Promise<void> {
+    old.outcome = "superseded";
+    old.supersededBy = next.release;
+    old.writeFinalComment = old.request.pr !== undefined && !samePr(old.request.pr, next.pr);
+    old.unsubscribe();
+    if (old.debounce !== undefined) this.timers.clearTimeout(old.debounce);
+    old.debounce = undefined;
+    this.trigger(old);
+    while (old.running) await old.running;
+  }
+
+  private async cancel(w: Watch): Promise<void> {
+    if (!w.finished) {
+      w.outcome ??= "cancelled";
+      this.finish(w);
+    }
+    await w.running;
+  }
+
+  private finish(w: Watch): void {
+    if (w.finished) return;
+    w.finished = true;
+    w.unsubscribe();
+    for (const t of [w.debounce, w.timer, w.giveUp]) if (t !== undefined) this.timers.clearTimeout(t);
+    if (this.watches.get(w.id) === w) this.watches.delete(w.id);
+    const outcome = w.outcome ?? "cancelled";
+    w.resolve({ outcome, ...(w.final && isSettled(outcome) ? { event: this.event(w, outcome) } : {}) });
+  }
+
+  private trigger(w: Watch): void {
+    if (w.finished) return;
+    if (w.running) {
+      w.again = true;
+      return;
+    }
+    w.running = this.track(this.loop(w)).finally(() => {
+      w.running = undefined;
+    });
+  }
+
+  private async loop(w: Watch): Promise<void> {
+    if (w.after) await w.after;
+    do {
+      w.again = false;
+      await this.evaluate(w);
+    } while (w.again && !w.finished);
+  }
+
+  private schedule(w: Watch, ms: number): void {
+    if (w.finished) return;
+    if (w.timer !== undefined) this.timers.clearTimeout(w.timer);
+    w.timer = this.timers.setTimeout(() => {
+      w.timer = undefined;
+      this.trigger(w);
+    }, Math.max(0, ms));
+  }
+
+  private health(w: Watch): { raw: ComponentHealth | undefined; health: ComponentHealth; diagnosis: Diagnosis } {
+    const synced = this.observer.isSynced(w.context);
+    const raw = synced ? this.observer.health(w.context, w.key) : undefined;
+    const health = effectiveHealth(raw ?? notRead(w.context), w.request.release);
+    const dependencies = synced
+      ? this.dependencies(w.key).map((d) => {
+          const h = this.observer.health(w.context, d.key);
+          return { key: d.key, health: h.status === "Unknown" && h.workloads.length === 0 ? undefined : h, ...(d.endpoint !== undefined ? { endpoint: d.endpoint } : {}) };
+        })
+      : [];
+    return { raw, health, diagnosis: diagnose({ key: w.key, health, dependencies }) };
+  }
+
+  private decide(w: Watch, health: ComponentHealth, now: Date): WatchOutcome | undefined {
+    if (health.status === "Healthy") return "healthy";
+    if (health.status === "Degraded" && w.degradedSince && now.getTime() - w.degradedSince.getTime() >= this.degradedSettleMs) return "degraded";
+    if (now.getTime() - w.request.startedAt.getTime() >= this.maxWatchMs) return "timed-out";
+    return undefined;
+  }
+
+  private async evaluate(w: Watch): Promise<void> {
+    if (w.finished) return;
+    const now = this.clock();
+    if (!w.outcome) {
+      const { raw, health, diagnosis } = this.health(w);
+      if (raw) this.tracker.observe(w.key, raw.status, raw.release);
+      if (health.status === "Degraded") w.degradedSince ??= now;
+      else w.degradedSince = undefined;
+      const outcome = this.decide(w, health, now);
+      if (outcome) {
+        w.outcome = outcome;
+        w.writeFinalComment = true;
+        const since = outcome === "healthy" ? (this.tracker.current(w.key)?.since ?? now) : outcome === "degraded" ? (w.degradedSince ?? now) : w.request.startedAt;
+        w.final = { health, diagnosis, settledAt: now, since };
+        w.unsubscribe();
+      } else {
+        const ok = await this.write(w, health, diagnosis, now);
+        if (!ok) this.schedule(w, this.retryMs);
+        else if (w.degradedSince) this.schedule(w, w.degradedSince.getTime() + this.degradedSettleMs - now.getTime());
+        return;
+      }
+    }
+    await this.conclude(w, now);
+  }
+
+  /** Final writes of a decided watch, its listeners, and its end (retrying failed writes a few times). */
+  private async conclude(w: Watch, now: Date): Promise<void> {
+    const outcome = w.outcome ?? "cancelled";
+    let ok = true;
+    if (w.final && w.writeFinalComment) ok = await this.write(w, w.final.health, w.final.diagnosis, now);
+    else if (outcome === "superseded" && w.writeFinalComment) {
+      const { health, diagnosis } = this.health(w);
+      ok = await this.write(w, health, diagnosis, now);
+    }
+    w.finalAttempts++;
+    if (isSettled(outcome) && !w.notified) {
+      w.notified = true;
+      await this.notify(this.event(w, outcome));
+    }
+    if (!ok && w.finalAttempts < this.maxFinalAttempts) {
+      this.schedule(w, this.retryMs);
+      return;
+    }
+    this.finish(w);
+  }
+
+  private event(w: Watch, outcome: SettledOutcome): SettledEvent {
+    const final = w.final;
+    return {
+      key: w.key,
+      environment: w.key.environment,
+      release: w.request.release,
+      status: final?.health.status ?? "Unknown",
+      outcome,
+      since: final?.since ?? w.request.startedAt,
+      request: w.request,
+      ...(w.commentUrl ? { commentUrl: w.commentUrl } : {}),
+    };
+  }
+
+  private async notify(event: SettledEvent): Promise<void> {
+    const listeners = [...this.settledListeners, ...(event.outcome === "healthy" ? this.healthyListeners : [])];
+    for (const l of listeners) {
+      try {
+        await this.track(Promise.resolve(l(event)));
+      } catch (error) {
+        this.onErrorCb({ watch: keyString(event.key), step: "listener", error });
+      }
+    }
+  }
+
+  private commentInput(w: Watch, health: ComponentHealth, diagnosis: Diagnosis): Omit<StatusCommentInput, "updatedAt"> {
+    const settled = w.final && isSettled(w.outcome ?? "cancelled");
+    return {
+      key: w.key,
+      context: w.context,
+      release: w.request.release,
+      health,
+      diagnosis,
+      startedAt: w.request.startedAt,
+      degradedSettleMs: this.degradedSettleMs,
+      maxWatchMs: this.maxWatchMs,
+      ...(w.degradedSince ? { degradedSince: w.degradedSince } : {}),
+      ...(w.outcome && w.outcome !== "cancelled" ? { outcome: w.outcome } : {}),
+      ...(settled && w.final ? { settledAt: w.final.settledAt } : {}),
+      ...(w.outcome === "healthy" && w.final ? { healthySince: w.final.since } : {}),
+      ...(w.supersededBy ? { supersededBy: w.supersededBy } : {}),
+    };
+  }
+
+  /** Writes the comment (when its content changed) and the deployment status (when its signal changed). False when a write failed. */
+  private async write(w: Watch, health: ComponentHealth, diagnosis: Diagnosis, now: Date): Promise<boolean> {
+    let ok = true;
+    const { pr, appRepo } = w.request;
+    if (pr) {
+      const input = this.commentInput(w, health, diagnosis);
+      const core = renderStatusComment(input);
+      if (core !== w.lastCore) {
+        try {
+          const key = statusCommentKey(w.key);
+          const parts = splitMarkdown(renderStatusComment({ ...input, updatedAt: now }), { header: (n) => commentMarker(key, n) });
+          const repo = repoRef(pr.repo);
+          const result = await upsertComment(w.github, { ...repo, issue_number: pr.number }, key, parts);
+          w.lastCore = core;
+          if (result.url) w.commentUrl = result.url;
+        } catch (error) {
+          ok = false;
+          this.onErrorCb({ watch: w.id, step: "comment", error });
+        }
+      }
+    }
+    const signal = this.signal(w);
+    if (appRepo && signal && signal !== w.lastSignal) {
+      try {
+        const repo = repoRef(appRepo.repo);
+        w.deploymentId ??=
+          appRepo.deploymentId ??
+          (await ensureDeployment(w.github, repo, { ...w.key, release: w.request.release, sha: appRepo.sha, production: w.production }));
+        await postSignal(w.github, repo, w.deploymentId, signal, this.signalText(w, signal, health), {
+          logUrl: w.commentUrl,
+          environmentUrl: this.environmentUrl(w.request),
+        });
+        w.lastSignal = signal;
+      } catch (error) {
+        ok = false;
+        this.onErrorCb({ watch: w.id, step: "deployment", error });
+      }
+    }
+    return ok;
+  }
+
+  private signal(w: Watch): HealthSignal | undefined {
+    switch (w.outcome) {
+      case undefined:
+        return "rolling-out";
+      case "healthy":
+        return "healthy";
+      case "degraded":
+        return "degraded";
+      case "timed-out":
+        return "not-healthy";
+      default:
+        return undefined;
+    }
+  }
+
+  private signalText(w: Watch, signal: HealthSignal, health: ComponentHealth): string {
+    const where = `${w.request.release} in ${w.key.environment}`;
+    const ready = `${health.readyReplicas}/${health.desiredReplicas} ready`;
+    switch (signal) {
+      case "rolling-out":
+        return where;
+      case "healthy":
+        return `${where}, ${ready}`;
+      case "degraded":
+      case "not-healthy":
+        return `${where}: ${health.message || health.status}`;
+    }
+  }
+}
+
+function isSettled(outcome: WatchOutcome): outcome is SettledOutcome {
+  return outcome === "healthy" || outcome === "degraded" || outcome === "timed-out";
+}
