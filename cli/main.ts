@@ -1,5 +1,8 @@
 /** The `ferry` command line: one explicit map of sub-commands. */
+import { bootstrap } from "./commands/bootstrap.js";
 import { diff } from "./commands/diff.js";
+import { history } from "./commands/history.js";
+import { publish } from "./commands/publish.js";
 import { mcp } from "./commands/mcp.js";
 import { render } from "./commands/render.js";
 import { schema } from "./commands/schema.js";
@@ -11,6 +14,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   render,
   validate,
   diff,
+  publish,
+  bootstrap,
+  history,
   schema,
   mcp,
 };

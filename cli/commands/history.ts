@@ -1,0 +1,79 @@
+import { readHistory } from "../../app/gitops/read.js";
+import { GitopsError } from "../../app/gitops/errors.js";
+import { componentHistory, formatHistoryText } from "../../app/promotion/history.js";
+import type { Diagnostic } from "../../renderers/diagnostics.js";
+import { loadPlatformSources } from "../../renderers/load.js";
+import { buildPlatformBundle } from "../../renderers/platform.js";
+import { loadBuiltins } from "../../templates/index.js";
+import { list, parse, required } from "../args.js";
+import { readFerryFiles } from "../files.js";
+import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget } from "../gitops-target.js";
+import type { Command } from "../io.js";
+import { EXIT, UsageError } from "../io.js";
+import { printDiagnostics } from "../workspace.js";
+
+export const history: Command = {
+  summary: "show which release each environment ran, and when, from the GitOps commits",
+  help: `ferry history PROJECT/COMPONENT --platform DIR [--env ENV] [--gitops URL|PATH] [--json]
+
+Reads the commits of each environment's GitOps target that touched the component and lists,
+newest first, the releases it ran, since when, from which source commit and who approved.
+
+Options:
+  --platform, -p DIR   platform repository checkout
+  --env, -e ENV        only these environments (default: all)
+${TARGET_OPTIONS_HELP}
+  --limit N            commits to read per environment (default 50)
+  --json               machine-readable output
+
+Examples:
+  ferry history storefront/checkout-api --platform examples/platform
+  ferry history payments/payments-api --platform ../platform --env prod --gitops ../gitops-prod`,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      platform: { type: "string", short: "p" },
+      env: { type: "string", multiple: true, short: "e" },
+      json: { type: "boolean" },
+      limit: { type: "string" },
+      ...TARGET_OPTIONS,
+    });
+    if (values.help) {
+      io.stdout(`${history.help}\n`);
+      return EXIT.ok;
+    }
+    const component = positionals[0];
+    if (!component || !/^[a-z0-9-]+\/[a-z0-9-]+$/.test(component)) throw new UsageError("ferry history needs PROJECT/COMPONENT");
+    const limit = values.limit === undefined ? 50 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError("--limit must be a positive whole number");
+    const dir = required(values.platform, "--platform");
+    const diagnostics: Diagnostic[] = [];
+    const bundle = buildPlatformBundle(loadPlatformSources(dir, readFerryFiles(dir), diagnostics), loadBuiltins(), diagnostics);
+    printDiagnostics(io, diagnostics);
+    if (!bundle) return EXIT.failed;
+    const wanted = list(values.env);
+    const envs = bundle.platform.spec.environments.filter((e) => wanted.length === 0 || wanted.includes(e.name));
+    if (envs.length === 0) throw new UsageError(`unknown environment ${wanted.join(", ")}`);
+    const commits = [];
+    try {
+      for (const env of envs) {
+        const target = cliTarget(env, values, io);
+        const entries = await readHistory({ target: { url: target.url, branch: target.branch, token: target.token }, path: `${target.path}/${component}`, limit, cacheDir: values["cache-dir"] });
+        commits.push(...entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo })));
+      }
+    } catch (e) {
+      if (e instanceof GitopsError) {
+        io.stderr(`ferry history: ${e.message}\n`);
+        return EXIT.failed;
+      }
+      throw e;
+    }
+    const result = componentHistory(commits, component);
+    for (const i of result.ignored) io.stderr(`ferry history: skipped commit ${i.commit.slice(0, 12)}: ${i.reason}\n`);
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ component, environments: Object.fromEntries(result.environments) }, null, 2)}\n`);
+    } else {
+      io.stdout(formatHistoryText(result, { order: envs.map((e) => e.name), limit: 20 }));
+    }
+    return EXIT.ok;
+  },
+};
