@@ -5,7 +5,7 @@
  */
 import type { Diagnosis } from "../cluster/diagnose.js";
 import type { ComponentHealth } from "../cluster/health.js";
-import { STATUS_ICON, renderStatusSection } from "../cluster/markdown.js";
+import { renderStatusSection } from "../cluster/markdown.js";
 import type { ComponentKey } from "../cluster/types.js";
 import { formatDuration } from "../promotion/gates.js";
 import { formatUtc } from "../promotion/history.js";
@@ -89,17 +89,14 @@ function stateLine(input: StatusCommentInput): string {
 /** The comment body (without its marker line). Deterministic for the same input. */
 export function renderStatusComment(input: StatusCommentInput): string {
   const { key, health } = input;
-  const running = health.releases.length > 0 ? health.releases.map((r) => `${code(r.release)} (${r.ready} ready)`).join(", ") : health.release ? code(health.release) : "none ready";
   const lines = [
-    `## ${STATUS_ICON[health.status]} ${code(`${key.project}/${key.component}`)} in ${key.environment}: ${health.status}`,
+    `## Ferry status: ${code(`${key.project}/${key.component}`)} in ${key.environment}`,
     "",
     stateLine(input),
     "",
     "| | |",
     "| --- | --- |",
     `| Expected release | ${code(input.release)} |`,
-    `| Running release | ${running} |`,
-    `| Ready / desired | ${health.readyReplicas} / ${health.desiredReplicas} |`,
     `| Watching since | ${formatUtc(input.startedAt)} |`,
     ...(input.settledAt ? [`| Settled | ${formatUtc(input.settledAt)} |`] : []),
     ...(input.updatedAt ? [`| Last update | ${formatUtc(input.updatedAt)} |`] : []),

@@ -237,8 +237,9 @@ export class StatusReporter {
     const parsed = WatchRequest.safeParse(input);
     const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join(".") || "request"}: ${i.message}`);
     const request = parsed.success ? parsed.data : undefined;
-    const env = request ? environmentNamed(this.environments, request.environment) : undefined;
-    if (request && !env) problems.push(`environment: unknown environment ${JSON.stringify(request.environment)}`);
+    const envName: unknown = (input as { environment?: unknown }).environment;
+    const env = typeof envName === "string" && envName !== "" ? environmentNamed(this.environments, envName) : undefined;
+    if (typeof envName === "string" && envName !== "" && !env) problems.push(`environment: unknown environment ${JSON.stringify(envName)}`);
     const context = env?.cluster?.context;
     if (env && context === undefined) problems.push(`environment: ${env.name} has no cluster context (environments[].cluster.context)`);
     if (context !== undefined && !this.observer.contexts().includes(context)) problems.push(`environment: cluster context ${JSON.stringify(context)} of ${env?.name ?? ""} is not observed`);
