@@ -6,8 +6,10 @@
  * (`git add -A && git commit && git push`). Prints medians, the large/small ratio (target <= 1.5)
  * and the publish/git-CLI ratio.
  *
- * Each publish runs as a fresh invocation would (new isomorphic-git object cache), so the figures
- * hold for the `ferry publish` CLI as well as for the app.
+ * Each publish runs as a fresh invocation would (nothing kept in memory between publishes), so
+ * the figures hold for the `ferry publish` CLI as well as for the app. The time Ferry itself
+ * spends (everything but waiting for the server's answers) is printed too: the server's share
+ * (git receive-pack checking connectivity in a bigger repository) is not Ferry's to save.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -115,12 +117,21 @@ async function prepare(server: GitServer, name: string, count: number, tmp: stri
   return { ...p, cloneMs };
 }
 
-async function timePublish(p: Prepared, i: number): Promise<number> {
+/** Times one publish; `serverMs` is the time spent waiting for the git server's answers. */
+async function timePublish(p: Prepared, i: number): Promise<{ ms: number; serverMs: number }> {
+  let serverMs = 0;
+  const timedFetch: typeof fetch = async (input, init) => {
+    const s0 = performance.now();
+    const res = await fetch(input, init);
+    const body = await res.arrayBuffer();
+    serverMs += performance.now() - s0;
+    return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
   const s = performance.now();
-  const res = await publish(changeRequest(p, i + 1, `2.0.${i}`));
+  const res = await publish(changeRequest(p, i + 1, `2.0.${i}`), { fetch: timedFetch });
   const ms = performance.now() - s;
   if (!res.changed || res.attempts !== 1) throw new Error(`bench: publish ${i} in ${p.name} did not make exactly one commit`);
-  return ms;
+  return { ms, serverMs };
 }
 
 async function timeGitCli(p: Prepared, i: number): Promise<number> {
@@ -141,9 +152,13 @@ export async function runGitBench(log: (line: string) => void = console.log): Pr
     const small = await prepare(server, "small", 30, tmp, log);
     const large = await prepare(server, "large", 3000, tmp, log);
     const publishTimes = { small: [] as number[], large: [] as number[] };
+    const clientTimes = { small: [] as number[], large: [] as number[] };
     for (let i = 0; i < ITERATIONS; i++) {
-      publishTimes.small.push(await timePublish(small, i));
-      publishTimes.large.push(await timePublish(large, i));
+      for (const [p, key] of [[small, "small"], [large, "large"]] as const) {
+        const t = await timePublish(p, i);
+        publishTimes[key].push(t.ms);
+        clientTimes[key].push(t.ms - t.serverMs);
+      }
     }
     // The CLI work trees were cloned before the publishes: bring them up to date first (untimed).
     for (const p of [small, large]) await run("git", ["pull", "--quiet", "--ff-only"], { cwd: p.work, env: gitEnv });
@@ -165,8 +180,11 @@ export async function runGitBench(log: (line: string) => void = console.log): Pr
     log(row("30 component-environments", smallR));
     log(row("3,000 component-environments", largeR));
     log(`  publish 3,000 vs 30: ratio ${ratioLargeVsSmall.toFixed(2)} (target <= 1.5)`);
+    const clientSmall = median(clientTimes.small);
+    const clientLarge = median(clientTimes.large);
+    log(`  of which Ferry's side (not waiting for the server): 30: ${clientSmall.toFixed(1)} ms, 3,000: ${clientLarge.toFixed(1)} ms, ratio ${(clientLarge / clientSmall).toFixed(2)}`);
     log(`  publish vs git CLI (3,000): ratio ${ratioVsGitCli.toFixed(2)} (git CLI 30: ${smallR.gitCliMs.toFixed(1)} ms, 3,000: ${largeR.gitCliMs.toFixed(1)} ms)`);
-    if (process.env.BENCH_DEBUG) log(JSON.stringify({ publishTimes, cliTimes }));
+    if (process.env.BENCH_DEBUG) log(JSON.stringify({ publishTimes, clientTimes, cliTimes }));
     return { ratioLargeVsSmall, ratioVsGitCli };
   } finally {
     await server.close();
