@@ -75,6 +75,12 @@ function releaseText(h: ComponentHealth): string {
   return h.desiredRelease !== undefined && h.desiredRelease !== h.release ? `${running} -> ${h.desiredRelease}` : running;
 }
 
+function releaseMarkdown(h: ComponentHealth): string {
+  const tick = (r: string): string => `\`${r.replace(/`/g, "'")}\``;
+  const running = h.release === undefined ? "–" : tick(h.release);
+  return h.desiredRelease !== undefined && h.desiredRelease !== h.release ? `${running} → ${tick(h.desiredRelease)}` : running;
+}
+
 function reasonText(h: ComponentHealth): string {
   if (h.status === "Healthy") return "";
   return h.message.replace(/\s+/g, " ").trim();
@@ -157,7 +163,7 @@ export function formatStatusMarkdown(envs: readonly EnvironmentStatus[]): string
     else if (e.components.length === 0) out.push(`| ${e.environment} | – | – | – | – | no components found |`);
     for (const c of e.components) {
       out.push(
-        `| ${e.environment} | \`${c.key.project}/${c.key.component}\` | ${STATUS_ICON[c.health.status]} ${c.health.status} | \`${cell(releaseText(c.health))}\` | ${c.health.readyReplicas}/${c.health.desiredReplicas} | ${cell(reasonText(c.health))} |`,
+        `| ${e.environment} | \`${c.key.project}/${c.key.component}\` | ${STATUS_ICON[c.health.status]} ${c.health.status} | ${releaseMarkdown(c.health)} | ${c.health.readyReplicas}/${c.health.desiredReplicas} | ${cell(reasonText(c.health))} |`,
       );
     }
   }
