@@ -14,9 +14,10 @@
  *
  * Conclusion of the check run: `failure` when a gate fails, else `action_required` when one is
  * pending, else `neutral` when one is not observed, else `success`. Branch protection treats
- * `success` and `neutral` as passing, so a person may merge when nothing blocks; Ferry only
- * auto-merges on `success` (`autoMergeAllowed`): it never merges by itself without having
- * seen the source healthy.
+ * `success` and `neutral` as passing, so a person may merge when nothing blocks. Ferry
+ * auto-merges (`autoMergeAllowed`) on the same terms: every gate passes or is not observed, and
+ * a gate is only ever `not-observed` when the platform does not require health (with
+ * `requireHealth` an unobserved source is `pending` and blocks).
  *
  * Reviews (decided here; GitHub's REST review objects are accepted as they come):
  * - Per reviewer (logins compared case-insensitively) the latest of their APPROVED,
@@ -382,9 +383,12 @@ export function evaluateGates(raw: z.input<typeof GatesInput>): GatesResult {
   return { conclusion: conclude(gates), gates, release: input.release, from: input.source.name, to: input.target.name };
 }
 
-/** Whether Ferry may merge the pull request by itself: every gate passes and the target allows it. */
+/**
+ * Whether Ferry may merge the pull request by itself: the target allows it and every gate passes
+ * or is not observed (health the environment does not demand does not block; see the module comment).
+ */
 export function autoMergeAllowed(env: Pick<Environment, "autoMerge">, result: Pick<GatesResult, "gates">): boolean {
-  return env.autoMerge && result.gates.length > 0 && result.gates.every((g) => g.state === "pass");
+  return env.autoMerge && result.gates.length > 0 && result.gates.every((g) => g.state === "pass" || g.state === "not-observed");
 }
 
 const STATE_TEXT: Readonly<Record<GateState, string>> = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending", "not-observed": "➖ not observed" };
@@ -409,6 +413,6 @@ export function gatesCheckOutput(result: GatesResult): { title: string; summary:
     "| --- | --- | --- |",
     ...result.gates.map((g) => `| ${g.name} | ${STATE_TEXT[g.state]} | ${cell(g.summary)} |`),
   ];
-  if (result.conclusion === "neutral") lines.push("", "Nothing blocks a merge, but Ferry does not merge by itself without having seen the source environment healthy.");
+  if (result.conclusion === "neutral") lines.push("", "Nothing blocks a merge: the source environment's health is not observed, and the platform does not require it.");
   return { title, summary: `${lines.join("\n")}\n` };
 }

@@ -139,7 +139,9 @@ describe("source health and soak", () => {
     expect(state(r, "source-health")).toEqual({ name: "source-health", state: "not-observed", summary: "staging health is not observed; not required, does not block" });
     expect(state(r, "soak").state).toBe("not-observed");
     expect(r.conclusion).toBe("neutral");
-    expect(autoMergeAllowed({ autoMerge: true }, r)).toBe(false);
+    // Health the platform does not demand does not block, auto-merge included.
+    expect(autoMergeAllowed({ autoMerge: true }, r)).toBe(true);
+    expect(autoMergeAllowed({ autoMerge: false }, r)).toBe(false);
 
     const strict = evaluateGates(input("prod", { reviews: approved, health }, acme({ staging: { requireHealth: true } })));
     expect(state(strict, "source-health")).toEqual({
@@ -148,6 +150,7 @@ describe("source health and soak", () => {
       summary: "staging health is not observed; promoting staging → prod requires it",
     });
     expect(strict.conclusion).toBe("action_required");
+    expect(autoMergeAllowed({ autoMerge: true }, strict)).toBe(false);
     const byTarget = evaluateGates(input("prod", { reviews: approved, health }, acme({ prod: { requireHealth: true } })));
     expect(state(byTarget, "source-health").state).toBe("pending");
   });
@@ -234,7 +237,7 @@ describe("change window", () => {
 });
 
 describe("outcome", () => {
-  it("auto-merges only when every gate passes and the environment allows it", () => {
+  it("auto-merges only when every gate passes (or is not observed and not required) and the environment allows it", () => {
     const staging: Environment = envOf(acme(), "staging");
     const all = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1)], health: healthy(5) }));
     expect(all.conclusion).toBe("success");
@@ -267,7 +270,7 @@ describe("outcome", () => {
     expect(gatesCheckOutput(blocked).title).toBe("Blocked: approvals, source-health");
     const neutral = gatesCheckOutput(evaluateGates(input("prod", { reviews: approved })));
     expect(neutral.title).toBe("Nothing blocks; not observed: source-health, soak");
-    expect(neutral.summary).toContain("Ferry does not merge by itself without having seen the source environment healthy");
+    expect(neutral.summary).toContain("the source environment's health is not observed, and the platform does not require it");
     expect(gatesCheckOutput(evaluateGates(input("prod", { reviews: approved, health: healthy(31) }))).title).toBe("Every gate holds");
   });
 
