@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { GitopsError } from "../../app/gitops/errors.js";
 import type { PublishRequest } from "../../app/gitops/schema.js";
 
 /** Temporary directories created by a test file; `cleanup()` in afterAll. */
@@ -47,4 +48,15 @@ export function componentPublish(
     message: `${env}: ${project}/${component} ${tag}\n\nRelease ${tag} of ${project}/${component}.`,
     trailers: { "Ferry-Release": `r-${tag}`, "Ferry-Source": `acme/${component}@${"a".repeat(40)}`, "Ferry-Environment": env },
   };
+}
+
+/** The GitopsError a promise rejects with; fails when it resolves or rejects with anything else. */
+export async function failure(p: Promise<unknown>): Promise<GitopsError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof GitopsError) return err;
+    throw err;
+  }
+  throw new Error("expected a GitopsError, the call succeeded");
 }

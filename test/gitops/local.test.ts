@@ -6,11 +6,10 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { GitopsError } from "../../app/gitops/errors.js";
 import { publish } from "../../app/gitops/publish.js";
 import { readFiles, readHistory } from "../../app/gitops/read.js";
 import { runGit } from "../support/git-server.js";
-import { componentPublish, rendered, tempDirs } from "./helpers.js";
+import { componentPublish, failure, rendered, tempDirs } from "./helpers.js";
 
 const deps = { now: () => new Date("2025-03-04T05:06:07Z"), sleep: () => Promise.resolve() };
 const dirs = tempDirs();
@@ -26,16 +25,6 @@ async function workTree(): Promise<string> {
   await runGit(dir, ["add", "-A"]);
   await runGit(dir, ["commit", "--quiet", "-m", "initial"]);
   return dir;
-}
-
-async function failure(p: Promise<unknown>): Promise<GitopsError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof GitopsError) return err;
-    throw err;
-  }
-  throw new Error("expected a GitopsError, the call succeeded");
 }
 
 describe("publish to a local repository", () => {

@@ -5,12 +5,11 @@
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GitopsError } from "../../app/gitops/errors.js";
 import { publish } from "../../app/gitops/publish.js";
 import { readFiles, readHistory } from "../../app/gitops/read.js";
 import { runGit, startGitServer, unreachableUrl } from "../support/git-server.js";
 import type { GitServer } from "../support/git-server.js";
-import { componentPublish, rendered, tempDirs } from "./helpers.js";
+import { componentPublish, failure, rendered, tempDirs } from "./helpers.js";
 
 const NOW = new Date("2025-03-04T05:06:07Z");
 const deps = { now: () => NOW, sleep: () => Promise.resolve() };
@@ -40,17 +39,6 @@ const lsTree = async (name: string, treeish: string, dir: string) =>
   (await server.git(name, ["ls-tree", "-r", "--name-only", treeish, "--", dir])).split("\n").filter(Boolean);
 const fsck = (name: string) => server.git(name, ["fsck", "--strict", "--no-dangling"]);
 const pushes = (name: string) => server.requests.filter((r) => r.repo === name && r.method === "POST" && r.service === "git-receive-pack").length;
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function failure(p: Promise<unknown>): Promise<GitopsError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof GitopsError) return err;
-    throw err;
-  }
-  throw new Error("expected a GitopsError, the call succeeded");
-}
 
 describe("publish to an HTTP remote", () => {
   it("commits the rendered files as one commit with the trailers, on top of the branch tip", async () => {

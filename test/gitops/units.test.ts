@@ -4,7 +4,8 @@
  * reading (git cat-file after an aggressive gc), trailers (git interpret-trailers), path and branch
  * rules (git check-ref-format), and the clone cache's lock.
  */
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -130,7 +131,6 @@ describe("git objects", () => {
 });
 
 async function packIdx(gitdir: string): Promise<string[]> {
-  const { readdir } = await import("node:fs/promises");
   return (await readdir(path.join(gitdir, "objects", "pack"))).filter((f) => f.endsWith(".idx")).map((f) => path.join(gitdir, "objects", "pack", f));
 }
 
@@ -308,11 +308,11 @@ describe("the clone cache lock", () => {
   it("takes over a lock left by a process that is gone, and times out on a live one", async () => {
     const dir = await dirs.make();
     const stale = path.join(dir, "stale.lock");
-    await writeFile(stale, `999999999 ${(await import("node:os")).hostname()} 2020-01-01T00:00:00Z\n`);
+    await writeFile(stale, `999999999 ${hostname()} 2020-01-01T00:00:00Z\n`);
     await expect(withLock(stale, { ...clock, timeoutMs: 1000 }, async () => "ran")).resolves.toBe("ran");
 
     const live = path.join(dir, "live.lock");
-    await writeFile(live, `${process.pid} ${(await import("node:os")).hostname()} now\n`);
+    await writeFile(live, `${process.pid} ${hostname()} now\n`);
     await expect(withLock(live, { ...clock, timeoutMs: 50 }, async () => "ran")).rejects.toThrow(/the clone cache is locked by another Ferry process/);
   });
 });
