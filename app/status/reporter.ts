@@ -98,7 +98,7 @@ export interface WatchHandle {
 /** A failure the reporter recovered from (it retries GitHub writes on its own). */
 export interface ReporterError {
   readonly watch: string;
-  readonly step: "comment" | "deployment" | "listener";
+  readonly step: "evaluate" | "comment" | "deployment" | "listener";
   readonly error: unknown;
 }
 
@@ -369,7 +369,13 @@ export class StatusReporter {
     if (w.after) await w.after;
     do {
       w.again = false;
-      await this.evaluate(w);
+      try {
+        await this.evaluate(w);
+      } catch (error) {
+        // Not a GitHub write (those are caught where they happen): report it and try again later.
+        this.onErrorCb({ watch: w.id, step: "evaluate", error });
+        this.schedule(w, this.retryMs);
+      }
     } while (w.again && !w.finished);
   }
 

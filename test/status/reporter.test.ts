@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDeployment } from "../../app/github/deployments.js";
-import { StatusReporter, type SettledEvent, type WatchResult } from "../../app/status/reporter.js";
+import { StatusReporter, type ReporterError, type SettledEvent, type WatchResult } from "../../app/status/reporter.js";
 import { crashLoopRollout, generateCerts, podName, succeedingRollout, type FakeKubeCerts, type ScenarioStep } from "../support/fake-kube/index.js";
 import { APP_REPO, CONTEXT, ENVIRONMENTS, KEY, RELEASE_1, RELEASE_2, startStatusScene, waitFor, workload, type StatusScene } from "./helpers.js";
 
@@ -233,5 +233,39 @@ describe("StatusReporter", () => {
     expect(statuses().map((s) => s.state)).toEqual(["in_progress", "failure"]);
     expect(statuses()[1]!.description).toMatch(/^Not healthy: /);
     expect(comments()[0]!.body).toContain("⚠️ Not healthy after 1h: still Progressing.");
+  });
+
+  it("retries a status comment GitHub failed to update, without holding back the settle", async () => {
+    const errors: ReporterError[] = [];
+    const retrying = new StatusReporter({ observer: scene.observer, environments: ENVIRONMENTS, clock: scene.clock.date, timers: scene.clock, debounceMs: DEBOUNCE, retryMs: 30_000, onError: (e) => errors.push(e) });
+    retrying.onHealthy((e) => {
+      promoted.push(e);
+    });
+    try {
+      const handle = retrying.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, startedAt: START }, scene.gh);
+      await retrying.idle();
+      let failures = 0;
+      const remove = scene.github.override("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", () => {
+        failures++;
+        return { status: 502, body: { message: "Server Error" } };
+      });
+      for (const s of succeedingRollout(workload(RELEASE_2, START)).steps) scene.kube.applyStep(s);
+      await waitFor("healthy", () => health().status === "Healthy");
+      scene.clock.advance(DEBOUNCE);
+      await retrying.idle();
+      expect(failures).toBe(1);
+      expect(errors.map((e) => e.step)).toEqual(["comment"]);
+      expect(promoted.map((e) => e.outcome)).toEqual(["healthy"]);
+      expect(comments()[0]!.body).toContain("Progressing");
+      remove();
+      scene.clock.advance(30_000);
+      await retrying.idle();
+      expect(comments()).toHaveLength(1);
+      expect(comments()[0]!.body).toContain("✅ Settled: Healthy");
+      await expect(handle.done).resolves.toMatchObject({ outcome: "healthy" });
+      expect(promoted).toHaveLength(1);
+    } finally {
+      await retrying.stop();
+    }
   });
 });
