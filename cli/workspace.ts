@@ -29,11 +29,22 @@ export interface WorkspaceOptions {
   readonly envs?: readonly string[];
 }
 
+/** Loads a platform checkout with the built-ins; undefined (and errors in `diagnostics`) when it has errors. */
+export function loadPlatformDir(dir: string, diagnostics: Diagnostic[]): PlatformBundle | undefined {
+  return buildPlatformBundle(loadPlatformSources(dir, readFerryFiles(dir), diagnostics), loadBuiltins(), diagnostics);
+}
+
+/** The environments `--env` names, in the platform's order (all when none); unknown names are a usage error. */
+export function selectEnvironments(all: readonly Environment[], wanted: readonly string[]): Environment[] {
+  const unknown = wanted.filter((e) => !all.some((x) => x.name === e));
+  if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(", ")}; the platform has ${all.map((e) => e.name).join(", ")}`);
+  return wanted.length === 0 ? [...all] : all.filter((e) => wanted.includes(e.name));
+}
+
 /** Loads everything; returns the diagnostics in place of a workspace when inputs have errors. */
 export function loadWorkspace(opts: WorkspaceOptions): Workspace | { diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const sources = loadPlatformSources(opts.platform, readFerryFiles(opts.platform), diagnostics);
-  const bundle = buildPlatformBundle(sources, loadBuiltins(), diagnostics);
+  const bundle = loadPlatformDir(opts.platform, diagnostics);
   const dirs = findAppDirs(opts.apps.length > 0 ? opts.apps : ["."]);
   if (opts.repo && dirs.length > 1) throw new UsageError("--repo can only be used with a single app directory");
   if (!bundle) {
@@ -41,17 +52,14 @@ export function loadWorkspace(opts: WorkspaceOptions): Workspace | { diagnostics
   }
   const apps = dirs.map((dir) => ({ repo: repoOf(dir, opts.repo), root: dir, files: readFerryFiles(dir) }));
   const components = loadApps(bundle, apps, diagnostics);
-  const all = bundle.platform.spec.environments;
-  const envs = opts.envs && opts.envs.length > 0 ? opts.envs : all.map((e) => e.name);
-  const unknown = envs.filter((e) => !all.some((x) => x.name === e));
-  if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(", ")}; the platform has ${all.map((e) => e.name).join(", ")}`);
+  const environments = selectEnvironments(bundle.platform.spec.environments, opts.envs ?? []);
   const catalog = new Map(components.map((c) => [catalogKey(c.release.metadata.project, c.release.metadata.component), c.component]));
   if (hasErrors(diagnostics)) return { diagnostics };
   return {
     bundle,
     components,
     catalog,
-    environments: all.filter((e) => envs.includes(e.name)),
+    environments,
     cel: new CelEngine(),
     diagnostics,
   };

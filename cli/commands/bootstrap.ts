@@ -1,14 +1,10 @@
 import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../../app/gitops/bootstrap.js";
 import { toYaml } from "../../renderers/canonical.js";
 import { list, parse, required } from "../args.js";
-import { readFerryFiles } from "../files.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { loadPlatformSources } from "../../renderers/load.js";
-import { buildPlatformBundle } from "../../renderers/platform.js";
-import { loadBuiltins } from "../../templates/index.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
-import { printDiagnostics } from "../workspace.js";
+import { loadPlatformDir, printDiagnostics, selectEnvironments } from "../workspace.js";
 
 export const bootstrap: Command = {
   summary: "print the Argo CD ApplicationSet or Flux objects that apply each environment's path",
@@ -36,14 +32,10 @@ Examples:
     if (applier !== "argocd" && applier !== "flux") throw new UsageError("ferry bootstrap needs argocd or flux");
     const dir = required(values.platform, "--platform");
     const diagnostics: Diagnostic[] = [];
-    const bundle = buildPlatformBundle(loadPlatformSources(dir, readFerryFiles(dir), diagnostics), loadBuiltins(), diagnostics);
+    const bundle = loadPlatformDir(dir, diagnostics);
     printDiagnostics(io, diagnostics);
     if (!bundle) return EXIT.failed;
-    const wanted = list(values.env);
-    const all = bundle.platform.spec.environments;
-    const unknown = wanted.filter((w) => !all.some((e) => e.name === w));
-    if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(", ")}`);
-    const envs = wanted.length > 0 ? all.filter((e) => wanted.includes(e.name)) : all;
+    const envs = selectEnvironments(bundle.platform.spec.environments, list(values.env));
     const server = io.env.GITHUB_SERVER_URL ?? "https://github.com";
     const resolveRepo = (repo: string) => githubRepoUrl(repo, server);
     const objects: unknown[] = applier === "argocd" ? [argoApplicationSet(envs, { resolveRepo })] : envs.flatMap((e): unknown[] => [...fluxObjects(e, { resolveRepo })]);

@@ -2,15 +2,11 @@ import { readHistory } from "../../app/gitops/read.js";
 import { GitopsError } from "../../app/gitops/errors.js";
 import { componentHistory, formatHistoryText } from "../../app/promotion/history.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
-import { loadPlatformSources } from "../../renderers/load.js";
-import { buildPlatformBundle } from "../../renderers/platform.js";
-import { loadBuiltins } from "../../templates/index.js";
 import { list, parse, required } from "../args.js";
-import { readFerryFiles } from "../files.js";
 import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget } from "../gitops-target.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { printDiagnostics } from "../workspace.js";
+import { loadPlatformDir, printDiagnostics, selectEnvironments } from "../workspace.js";
 
 export const history: Command = {
   summary: "show which release each environment ran, and when, from the GitOps commits",
@@ -47,12 +43,10 @@ Examples:
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError("--limit must be a positive whole number");
     const dir = required(values.platform, "--platform");
     const diagnostics: Diagnostic[] = [];
-    const bundle = buildPlatformBundle(loadPlatformSources(dir, readFerryFiles(dir), diagnostics), loadBuiltins(), diagnostics);
+    const bundle = loadPlatformDir(dir, diagnostics);
     printDiagnostics(io, diagnostics);
     if (!bundle) return EXIT.failed;
-    const wanted = list(values.env);
-    const envs = bundle.platform.spec.environments.filter((e) => wanted.length === 0 || wanted.includes(e.name));
-    if (envs.length === 0) throw new UsageError(`unknown environment ${wanted.join(", ")}`);
+    const envs = selectEnvironments(bundle.platform.spec.environments, list(values.env));
     const commits = [];
     try {
       for (const env of envs) {
