@@ -7,15 +7,11 @@ import { loadKubeConfig, type KubeConfigSource } from "../../app/cluster/kube.js
 import { snapshotCluster, type ComponentSelector } from "../../app/cluster/observer.js";
 import { componentStatuses, formatStatusText, problems, statusJson, type ComponentFilter, type EnvironmentStatus } from "../../app/status/overview.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
-import { loadPlatformSources } from "../../renderers/load.js";
 import type { Environment } from "../../renderers/model/index.js";
-import { buildPlatformBundle } from "../../renderers/platform.js";
-import { loadBuiltins } from "../../templates/index.js";
 import { list, parse, required } from "../args.js";
-import { readFerryFiles } from "../files.js";
 import type { CliIo, Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { printDiagnostics } from "../workspace.js";
+import { loadPlatformDir, printDiagnostics, selectEnvironments } from "../workspace.js";
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -94,20 +90,15 @@ Examples:
     if (values.kubeconfig === "") throw new UsageError("--kubeconfig is empty");
 
     const diagnostics: Diagnostic[] = [];
-    const sources = loadPlatformSources(platformDir, readFerryFiles(platformDir), diagnostics);
-    const bundle = buildPlatformBundle(sources, loadBuiltins(), diagnostics);
+    const bundle = loadPlatformDir(platformDir, diagnostics);
     if (!bundle) {
       printDiagnostics(io, diagnostics);
       io.stderr("ferry status: the platform has errors\n");
       return EXIT.failed;
     }
-    const all = bundle.platform.spec.environments;
-    const envNames = list(values.env);
-    const unknown = envNames.filter((e) => !all.some((x) => x.name === e));
-    if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(", ")}; the platform has ${all.map((e) => e.name).join(", ")}`);
+    const envs = selectEnvironments(bundle.platform.spec.environments, list(values.env));
     const components = list(values.component);
     checkComponents(components, bundle.platform.spec.projects.map((p) => p.name));
-    const envs = envNames.length > 0 ? all.filter((e) => envNames.includes(e.name)) : all;
     if (!envs.some((e) => e.cluster?.context !== undefined)) {
       throw new UsageError(`no selected environment has a cluster context (environments[].cluster.context): ${envs.map((e) => e.name).join(", ")}`);
     }
