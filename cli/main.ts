@@ -6,6 +6,7 @@ import { publish } from "./commands/publish.js";
 import { mcp } from "./commands/mcp.js";
 import { render } from "./commands/render.js";
 import { schema } from "./commands/schema.js";
+import { status } from "./commands/status.js";
 import { validate } from "./commands/validate.js";
 import type { CliIo, Command } from "./io.js";
 import { EXIT, UsageError, processIo } from "./io.js";
@@ -17,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   publish,
   bootstrap,
   history,
+  status,
   schema,
   mcp,
 };
