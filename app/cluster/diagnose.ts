@@ -4,6 +4,7 @@
  * same input gives the same findings in the same order.
  */
 import { z } from "zod";
+import { REASON_ORDER } from "./health.js";
 import type { ComponentHealth, HealthReason, ReasonKind } from "./health.js";
 import { ComponentKey, keyString } from "./types.js";
 
@@ -58,19 +59,7 @@ export interface Diagnosis {
   findings: Finding[];
 }
 
-const ORDER: FindingKind[] = [
-  "ProgressDeadlineExceeded",
-  "JobFailed",
-  "OOMKilled",
-  "CrashLoopBackOff",
-  "ImagePullBackOff",
-  "ErrImagePull",
-  "CreateContainerConfigError",
-  "ContainerError",
-  "Unschedulable",
-  "ReadinessProbeFailed",
-  "DependencyNotReady",
-];
+const ORDER: readonly FindingKind[] = [...REASON_ORDER, "DependencyNotReady"];
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;

@@ -440,7 +440,8 @@ function warnings(events: KubeEvent[], o: z.infer<typeof HealthOptions>): Warnin
   return list.slice(0, o.maxWarnings);
 }
 
-const KIND_ORDER: ReasonKind[] = [
+/** Reason kinds, most telling first: the order reasons are listed and diagnosed in. */
+export const REASON_ORDER: readonly ReasonKind[] = [
   "ProgressDeadlineExceeded",
   "JobFailed",
   "OOMKilled",
@@ -454,7 +455,7 @@ const KIND_ORDER: ReasonKind[] = [
 ];
 
 function sortReasons(reasons: HealthReason[]): HealthReason[] {
-  const k = (r: HealthReason): string => `${String(KIND_ORDER.indexOf(r.kind)).padStart(2, "0")}/${r.object ?? ""}/${r.pod ?? ""}/${r.container ?? ""}`;
+  const k = (r: HealthReason): string => `${String(REASON_ORDER.indexOf(r.kind)).padStart(2, "0")}/${r.object ?? ""}/${r.pod ?? ""}/${r.container ?? ""}`;
   return [...reasons].sort((a, b) => (k(a) < k(b) ? -1 : k(a) > k(b) ? 1 : 0));
 }
 
