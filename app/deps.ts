@@ -7,8 +7,12 @@ import type { Builtins } from "../renderers/platform.js";
 import { loadBuiltins } from "../templates/index.js";
 import type { AppConfig, RepoRef } from "./config.js";
 import { DeliveryCache } from "./deliveries.js";
+import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
+import type { HealthSource } from "./promotion/health.js";
+import { notObservedHealth } from "./promotion/health.js";
 import type { GitopsPort } from "./release/gitops.js";
 import { defaultGitopsPort } from "./release/gitops-default.js";
+import type { Scheduler } from "./scheduler.js";
 
 /** Everything the handlers and the core need from the outside world. */
 export interface Deps {
@@ -32,6 +36,20 @@ export interface Deps {
    * @default asked once from `GET /app` with the app's JWT, then remembered
    */
   readonly botLogin: () => Promise<string | undefined>;
+  /**
+   * Health of a component in an environment, for the source-health and soak gates.
+   * @default notObservedHealth (every gate reports "not observed"; blocks only where `requireHealth`)
+   */
+  readonly health: HealthSource;
+  /**
+   * Starts the periodic re-evaluation of open promotion pull requests' gates (soak times and
+   * change windows open without an event). @default none: no timer runs
+   */
+  readonly scheduler?: Scheduler;
+  /** Told after a release landed in an environment and its next promotions were opened. @default nobody */
+  readonly onReleaseLanded?: LandedListener;
+  /** Adds what the clusters run to `/ferry status`. @default nothing is added */
+  readonly runtimeStatus?: RuntimeStatus;
 }
 
 /** Remembers the first successful answer of `ask` (failures are retried next time). */
@@ -69,5 +87,9 @@ export function resolveDeps(
     builtins: given.builtins ?? loadBuiltins(),
     deliveries: given.deliveries ?? new DeliveryCache(),
     botLogin: given.botLogin ?? fallback.botLogin ?? (async () => undefined),
+    health: given.health ?? notObservedHealth,
+    ...(given.scheduler ? { scheduler: given.scheduler } : {}),
+    ...(given.onReleaseLanded ? { onReleaseLanded: given.onReleaseLanded } : {}),
+    ...(given.runtimeStatus ? { runtimeStatus: given.runtimeStatus } : {}),
   };
 }

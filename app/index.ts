@@ -7,9 +7,12 @@ import { loadConfig } from "./config.js";
 import type { Deps } from "./deps.js";
 import { memoizeLogin, needsConfig, resolveDeps } from "./deps.js";
 import { onCheckRun } from "./handlers/check_run.js";
+import { onIssueComment } from "./handlers/issue_comment.js";
 import { onPullRequest } from "./handlers/pull_request.js";
+import { onPullRequestReview } from "./handlers/pull_request_review.js";
 import { onPush } from "./handlers/push.js";
 import { onWorkflowRun } from "./handlers/workflow_run.js";
+import { scheduledGates } from "./promotion/entry.js";
 
 export type { Deps } from "./deps.js";
 
@@ -23,7 +26,8 @@ function once<C extends { readonly id: string }>(deps: Deps, handler: (context: 
 
 /**
  * The Probot application function. Dependencies not given are built from the environment
- * (`loadConfig`), which also refuses to start on a missing or weak `WEBHOOK_SECRET`.
+ * (`loadConfig`), which also refuses to start on a missing or weak `WEBHOOK_SECRET`. With
+ * `deps.scheduler`, the gates of open promotion pull requests are re-evaluated periodically.
  */
 export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
   return (app) => {
@@ -39,9 +43,9 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     app.on("pull_request", once(deps, onPullRequest));
     app.on("check_run", once(deps, onCheckRun));
     app.on("workflow_run", once(deps, onWorkflowRun));
-    // Part 2 (promotion, gates, commands) adds its handlers here:
-    //   app.on("issue_comment", once(deps, onIssueComment));
-    //   app.on("pull_request_review", once(deps, onPullRequestReview));
+    app.on("issue_comment", once(deps, onIssueComment));
+    app.on("pull_request_review", once(deps, onPullRequestReview));
+    deps.scheduler?.start(scheduledGates((id) => app.auth(id), deps));
   };
 }
 

@@ -1,15 +1,20 @@
 /**
  * `npm start`: runs the app with Probot's server. Without `APP_ID` and a private key Probot
  * starts its setup flow, which registers a new GitHub App from `app.yml` and writes the
- * credentials to `.env`; restart afterwards.
+ * credentials to `.env`; restart afterwards. The gates of open promotion pull requests are
+ * re-evaluated every five minutes (soak times and change windows open without an event).
  */
 import { run } from "probot";
 import { ConfigError } from "./config.js";
 import { createFerryApp } from "./index.js";
 import { createFerryOctokit } from "./octokit.js";
+import { intervalScheduler } from "./scheduler.js";
+
+/** How often the gates of open promotion pull requests are evaluated without an event. */
+const GATES_INTERVAL_MS = 5 * 60_000;
 
 try {
-  await run(createFerryApp(), { Octokit: createFerryOctokit() });
+  await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS) }), { Octokit: createFerryOctokit() });
 } catch (e) {
   console.error(e instanceof ConfigError ? e.message : e);
   process.exit(1);

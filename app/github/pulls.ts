@@ -18,10 +18,25 @@ export interface OpenPullRequest {
   readonly opened: boolean;
 }
 
+/** The fields of an open pull request Ferry looks at. */
+export interface ListedPullRequest {
+  readonly number: number;
+  readonly html_url: string;
+  readonly title: string;
+  readonly body: string | null;
+  readonly head: { readonly ref: string; readonly sha: string };
+  readonly base: { readonly ref: string };
+}
+
+/** The open pull request from `head` (a branch of `repo` itself) into `base`, if any. */
+export async function findOpenPullRequest(octokit: GitHub, repo: RepoRef, head: string, base: string): Promise<ListedPullRequest | undefined> {
+  const { data: open } = await octokit.rest.pulls.list({ ...repo, state: "open", head: `${repo.owner}:${head}`, base, per_page: 100 });
+  return open.find((p) => p.head.ref === head && p.base.ref === base);
+}
+
 /** Opens the pull request, or updates the open one from the same branch (title and body). */
 export async function ensurePullRequest(octokit: GitHub, repo: RepoRef, spec: PullRequestSpec): Promise<OpenPullRequest> {
-  const { data: open } = await octokit.rest.pulls.list({ ...repo, state: "open", head: `${repo.owner}:${spec.head}`, base: spec.base, per_page: 100 });
-  const existing = open.find((p) => p.head.ref === spec.head && p.base.ref === spec.base);
+  const existing = await findOpenPullRequest(octokit, repo, spec.head, spec.base);
   if (existing) {
     if (existing.title !== spec.title || (existing.body ?? "") !== spec.body) {
       await octokit.rest.pulls.update({ ...repo, pull_number: existing.number, title: spec.title, body: spec.body });

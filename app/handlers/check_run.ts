@@ -3,6 +3,7 @@ import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { sameRepo } from "../github/types.js";
+import { promoteReleased } from "../promotion/entry.js";
 import { releaseOnCheck } from "../release/on-check.js";
 import { isFerryCheck } from "../release/triggers.js";
 
@@ -17,5 +18,6 @@ export async function onCheckRun(context: Context<"check_run">, deps: Deps): Pro
   if (sameRepo(repo, deps.platformRepo)) return log.debug("the platform repository is not an app repository");
   if (run.check_suite?.head_branch !== p.repository.default_branch) return log.debug({ branch: run.check_suite?.head_branch }, "not on the default branch");
   const result = await releaseOnCheck({ octokit: context.octokit, repo, sha: run.head_sha, name: run.name, defaultBranch: p.repository.default_branch }, deps);
-  if ("skipped" in result) log.debug(result.skipped);
+  if ("skipped" in result) return log.debug(result.skipped);
+  await promoteReleased(context.octokit, { repo, sha: run.head_sha }, result.outcome.results, deps);
 }

@@ -1,18 +1,37 @@
-/** `pull_request` opened, synchronize, reopened: a pull request touching `.ferry/` gets a preview. */
+/**
+ * `pull_request`: a pull request touching an app repository's `.ferry/` gets a preview (opened,
+ * synchronize, reopened); Ferry's promotion pull requests get their gates evaluated (same
+ * actions); a merged Ferry pull request lands its release and promotes it onwards.
+ */
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { isFerryPath, pullRequestFiles } from "../github/files.js";
 import { sameRepo } from "../github/types.js";
 import { runPreview } from "../preview/run.js";
+import { gatesForPull, landedFromMergedPull } from "../promotion/entry.js";
+import { parseFerryBranch } from "../promotion/pr.js";
 
 const ACTIONS = new Set(["opened", "synchronize", "reopened"]);
 
 export async function onPullRequest(context: Context<"pull_request">, deps: Deps): Promise<void> {
   const p = context.payload;
   const log = deps.logger.child({ delivery: context.id, event: `pull_request.${p.action}`, repo: p.repository.full_name, pull: p.number });
-  if (!ACTIONS.has(p.action)) return log.debug("action not previewed");
   const repo = parseRepoRef(p.repository.full_name);
+  const ferry = parseFerryBranch(p.pull_request.head.ref);
+  if (ferry) {
+    if (p.action === "closed") {
+      if (!p.pull_request.merged) return log.debug("Ferry pull request closed without merging");
+      const merged = await landedFromMergedPull(context.octokit, repo, p.number, deps);
+      if ("skipped" in merged) log.debug(merged.skipped);
+      return;
+    }
+    if (ferry.kind !== "promotion" || !ACTIONS.has(p.action)) return log.debug("nothing to evaluate");
+    const gates = await gatesForPull(context.octokit, repo, p.number, deps);
+    if (gates.kind === "skipped") log.debug(gates.reason);
+    return;
+  }
+  if (!ACTIONS.has(p.action)) return log.debug("action not previewed");
   if (sameRepo(repo, deps.platformRepo)) return log.debug("the platform repository is not an app repository");
   const files = await pullRequestFiles(context.octokit, repo, p.number);
   if (!files.some(isFerryPath)) return log.debug("pull request does not touch .ferry/");

@@ -3,6 +3,7 @@ import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { sameRepo } from "../github/types.js";
+import { promoteReleased } from "../promotion/entry.js";
 import { runRelease } from "../release/run.js";
 import { commitsTouchFerry, compareTouchesFerry } from "../release/triggers.js";
 
@@ -16,5 +17,6 @@ export async function onPush(context: Context<"push">, deps: Deps): Promise<void
   let touched = commitsTouchFerry(p.commits, p.head_commit);
   if (touched === "unknown") touched = await compareTouchesFerry(context.octokit, repo, p.before, p.after);
   if (!touched) return log.debug("push does not touch .ferry/");
-  await runRelease({ octokit: context.octokit, repo, sha: p.after, before: p.before, trigger: { kind: "push" } }, deps);
+  const outcome = await runRelease({ octokit: context.octokit, repo, sha: p.after, before: p.before, trigger: { kind: "push" } }, deps);
+  await promoteReleased(context.octokit, { repo, sha: p.after }, outcome.results, deps);
 }

@@ -1,5 +1,5 @@
 /** The GitOps port over app/gitops (isomorphic-git with a clone cache): the app's default. */
-import { publish, readFiles } from "../gitops/index.js";
+import { publish, readFiles, readHistory } from "../gitops/index.js";
 import type { GitopsDeps } from "../gitops/index.js";
 import type { GitopsPort } from "./gitops.js";
 
@@ -16,7 +16,7 @@ export function defaultGitopsPort(deps: Partial<GitopsDeps> = {}): GitopsPort {
           target: req.target,
           changes: req.changes.map((c) => ({ dir: c.dir, files: new Map(c.files), prune: c.prune })),
           message: req.message,
-          trailers: { ...req.trailers },
+          trailers: Object.fromEntries(Object.entries(req.trailers).map(([k, v]) => [k, typeof v === "string" ? v : [...v]])),
           ...(req.branch ? { branch: { name: req.branch.name, ...(req.branch.from ? { from: req.branch.from } : {}) } } : {}),
           cacheDir: req.cacheDir,
         },
@@ -27,6 +27,10 @@ export function defaultGitopsPort(deps: Partial<GitopsDeps> = {}): GitopsPort {
     },
     async readFiles(req) {
       return (await readFiles({ target: req.target, paths: [...req.paths], cacheDir: req.cacheDir }, shared)).files;
+    },
+    async readHistory(req) {
+      const entries = await readHistory({ target: req.target, path: req.path, limit: req.limit ?? 50, cacheDir: req.cacheDir }, shared);
+      return entries.map((e) => ({ commit: e.commit, subject: e.subject, trailers: e.trailers, date: e.committer.date }));
     },
   };
 }

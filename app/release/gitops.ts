@@ -23,7 +23,8 @@ export interface PublishRequest {
   readonly target: GitTarget;
   readonly changes: readonly DirectoryChange[];
   readonly message: string;
-  readonly trailers: Readonly<Record<string, string>>;
+  /** Trailer values by key; several values (e.g. approvers) give one line each. */
+  readonly trailers: Readonly<Record<string, string | readonly string[]>>;
   /** Commit to this branch (created from `from`, default the target branch) instead of the target branch. */
   readonly branch?: { readonly name: string; readonly from?: string };
   readonly cacheDir: string;
@@ -39,6 +40,16 @@ export interface PublishOutcome {
   readonly branch: string;
 }
 
+/** One commit of a path's history, as {@link GitopsPort.readHistory} gives it. */
+export interface HistoryCommit {
+  readonly commit: string;
+  readonly subject: string;
+  /** Trailer values by key, as written (`Ferry-Release`, `Ferry-Approved-By`...). */
+  readonly trailers: Readonly<Record<string, readonly string[]>>;
+  /** Committer date, ISO 8601 UTC: when the change reached the branch. */
+  readonly date: string;
+}
+
 /** The GitOps side of the app (implemented over isomorphic-git by app/gitops). */
 export interface GitopsPort {
   /** Commits the changes (compare-and-swap on the ref, retried), or nothing when unchanged. */
@@ -48,6 +59,8 @@ export interface GitopsPort {
    * target branch, keyed by repository-relative path; an empty repository or branch gives none.
    */
   readFiles(request: { readonly target: GitTarget; readonly paths: readonly string[]; readonly cacheDir: string }): Promise<ReadonlyMap<string, string>>;
+  /** The commits of the target branch that changed `path`, newest first (at most `limit`, default 50). */
+  readHistory(request: { readonly target: GitTarget; readonly path: string; readonly limit?: number; readonly cacheDir: string }): Promise<readonly HistoryCommit[]>;
 }
 
 /** An environment's GitOps target, resolved. */

@@ -125,6 +125,24 @@ function stripDir(files: ReadonlyMap<string, string>, dir: string): Map<string, 
   return new Map([...files].filter(([p]) => p.startsWith(prefix)).map(([p, t]) => [p.slice(prefix.length), t]));
 }
 
+/**
+ * The directories a release rendered for `env` replaces or adds to in the GitOps repository: the
+ * component's directory (pruned), the project's Namespace file, and the frozen release file.
+ * Release and promotion commits write exactly these.
+ */
+export function releaseChanges(env: Environment, release: Release, rendered: ReadonlyMap<string, string>): DirectoryChange[] {
+  const envDir = environmentPath(env);
+  const { project, component } = release.metadata;
+  const dir = componentDir(project, component);
+  const releaseFile = releasePath(release);
+  const releaseDir = releaseFile.slice(0, releaseFile.lastIndexOf("/"));
+  return [
+    { dir: `${envDir}/${dir}`, files: stripDir(rendered, dir), prune: true },
+    { dir: `${envDir}/${project}`, files: new Map([[namespaceFile(project).slice(project.length + 1), toYaml(namespaceObject(env, project))]]), prune: false },
+    { dir: releaseDir, files: new Map([[releaseFile.slice(releaseDir.length + 1), toYaml(release)]]), prune: false },
+  ];
+}
+
 /** What publishing a `publish` or `remove` item commits. */
 export function commitContent(item: Extract<PlanItem, { kind: "publish" | "remove" }>, source: SourceRef): CommitContent {
   const envDir = environmentPath(item.env);
@@ -147,17 +165,10 @@ export function commitContent(item: Extract<PlanItem, { kind: "publish" | "remov
   }
   const release: Release = item.app.release;
   const { project, component, name } = release.metadata;
-  const dir = componentDir(project, component);
-  const releaseFile = releasePath(release);
-  const releaseDir = releaseFile.slice(0, releaseFile.lastIndexOf("/"));
   const title = `ferry: release ${project}/${component} ${name} to ${item.env.name}`;
   const from = item.current ? `replaces ${item.current}` : "first release in this environment";
   return {
-    changes: [
-      { dir: `${envDir}/${dir}`, files: stripDir(item.rendered.files, dir), prune: true },
-      { dir: `${envDir}/${project}`, files: new Map([[namespaceFile(project).slice(project.length + 1), toYaml(namespaceObject(item.env, project))]]), prune: false },
-      { dir: releaseDir, files: new Map([[releaseFile.slice(releaseDir.length + 1), toYaml(release)]]), prune: false },
-    ],
+    changes: releaseChanges(item.env, release, item.rendered.files),
     title,
     message: `${title}\n\nRendered from ${source.repo}@${source.sha.slice(0, 12)} (${from}); ${item.rendered.files.size} manifest(s).`,
     trailers: {

@@ -62,7 +62,7 @@ describe("app/main.ts", () => {
       name?: string; default_events?: string[]; default_permissions?: Record<string, string>; redirect_url?: string;
     };
     expect(manifest.name).toBe("Ferry");
-    expect(manifest.default_events).toEqual(["push", "pull_request", "check_run", "workflow_run"]);
+    expect(manifest.default_events).toEqual(["push", "pull_request", "check_run", "workflow_run", "issue_comment", "pull_request_review"]);
     expect(manifest.default_permissions).toEqual({
       contents: "write", checks: "write", pull_requests: "write", issues: "write", deployments: "write",
       metadata: "read", statuses: "read", actions: "read", members: "read",

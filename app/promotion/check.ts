@@ -1,0 +1,41 @@
+/**
+ * The `Ferry / gates` check run on a promotion pull request's head commit. One run per commit,
+ * updated in place on every evaluation (its history keeps the sequence) and left alone when the
+ * result did not change, so a periodic re-evaluation does not churn.
+ */
+import { clipCheckText } from "../github/checks.js";
+import type { GitHub, RepoRef } from "../github/types.js";
+import type { GateConclusion } from "./gates.js";
+
+/** The check on promotion pull requests; branch protection requires it. */
+export const GATES_CHECK = "Ferry / gates";
+
+/** What an evaluation reports. */
+export interface GatesReport {
+  readonly conclusion: GateConclusion;
+  readonly title: string;
+  readonly summary: string;
+}
+
+/** What writing the check did. */
+export interface GatesCheckWrite {
+  readonly id: number;
+  /** False when the latest run on the commit already said exactly this. */
+  readonly changed: boolean;
+}
+
+/** Creates or updates the `Ferry / gates` run on `headSha`. */
+export async function writeGatesCheck(octokit: GitHub, repo: RepoRef, headSha: string, report: GatesReport, detailsUrl: string, now: Date): Promise<GatesCheckWrite> {
+  const output = { title: report.title.slice(0, 255), summary: clipCheckText(report.summary) };
+  const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: headSha, check_name: GATES_CHECK, filter: "latest", per_page: 100 });
+  const latest = data.check_runs.filter((r) => r.name === GATES_CHECK && r.head_sha === headSha).sort((a, b) => b.id - a.id)[0];
+  const fields = { status: "completed" as const, conclusion: report.conclusion, completed_at: now.toISOString(), details_url: detailsUrl, output };
+  if (latest) {
+    const same = latest.status === "completed" && latest.conclusion === report.conclusion && latest.output.title === output.title && latest.output.summary === output.summary;
+    if (same) return { id: latest.id, changed: false };
+    await octokit.rest.checks.update({ ...repo, check_run_id: latest.id, ...fields });
+    return { id: latest.id, changed: true };
+  }
+  const created = await octokit.rest.checks.create({ ...repo, name: GATES_CHECK, head_sha: headSha, started_at: now.toISOString(), ...fields });
+  return { id: created.data.id, changed: true };
+}

@@ -1,0 +1,367 @@
+/**
+ * Promotion, the I/O side: open or update a promotion pull request, evaluate its `Ferry / gates`
+ * check (and merge it when every gate holds and the environment auto-merges), and, when a
+ * release lands in an environment, promote it to the next ones. These three call each other
+ * (a merge is a landing, a landing opens promotions, opening one evaluates its gates), so they
+ * live together; every decision is made by the pure modules beside this one.
+ *
+ * A release is never re-read from the app repository: the frozen inputs in
+ * `releases/<project>/<component>/<id>.yaml` of the source environment's GitOps repository are
+ * rendered for the target environment. The pull request's branch is
+ * `ferry/promote/<project>/<component>/<target>`: at most one open per component and target; a
+ * newer release (or a rollback) updates it and says so.
+ */
+import type { Diagnostic } from "../../renderers/diagnostics.js";
+import { formatDiagnostic, hasErrors } from "../../renderers/diagnostics.js";
+import { catalogKey } from "../../renderers/apps.js";
+import type { Environment, PipelineStep } from "../../renderers/model/index.js";
+import { renderRelease } from "../../renderers/render.js";
+import type { RenderedComponent } from "../../renderers/render.js";
+import type { Release } from "../../renderers/release.js";
+import { pullRequestFiles } from "../github/files.js";
+import { findOpenPullRequest } from "../github/pulls.js";
+import type { RepoRef } from "../github/types.js";
+import { fullName } from "../github/types.js";
+import { readEnvironment } from "../release/gitops.js";
+import type { EnvironmentSnapshot, ResolvedTarget } from "../release/gitops.js";
+import { releaseChanges } from "../release/plan.js";
+import { catalogFromReleases, deployedFiles } from "../release/state.js";
+import { approversToCheck, countedApprovers } from "./approvers.js";
+import { parsePromotionBody, PR_BODY_LIMIT, promotionPullRequest } from "./body.js";
+import { writeGatesCheck } from "./check.js";
+import type { LandedRelease } from "./events.js";
+import type { GateConclusion, GatesInput, GatesResult } from "./gates.js";
+import { autoMergeAllowed, evaluateGates, gatesCheckOutput } from "./gates.js";
+import { HealthReport } from "./health.js";
+import type { HealthQuery } from "./health.js";
+import type { ComponentHistory, SourceCommit } from "./history.js";
+import { parseSource, TRAILERS } from "./history.js";
+import type { PromotionContext, PromotionDeps } from "./io.js";
+import { deleteBranch, environmentNamed, errorText, readComponentHistory, readRelease, releaseFilePath, reviewsOf, serverUrlOf, sourceOf, teamsOf } from "./io.js";
+import { nextEnvironments, pipelineOrder, planPromotion } from "./pipeline.js";
+import type { PullFacts } from "./pr.js";
+import {
+  asRollback,
+  differingPaths,
+  foreignChanges,
+  identifyPromotion,
+  mergeCommitFields,
+  parseRequestedBy,
+  promotionBranch,
+  promotionCommits,
+  promotionPaths,
+  rollbackGatesSummary,
+  updatedFrom,
+  withRequester,
+} from "./pr.js";
+import type { z } from "zod";
+
+/** One promotion (or rollback) to open or update. */
+export interface PromotionRequest {
+  readonly project: string;
+  readonly component: string;
+  /** The release id to carry. */
+  readonly release: string;
+  /** The source environment; the target itself for a rollback. */
+  readonly from: string;
+  readonly to: string;
+  /** Who asked with a `/ferry` command (they cannot approve it). @default nobody: Ferry promotes on its own */
+  readonly requestedBy?: { readonly login: string; readonly url?: string };
+  /** The component's history, when the caller read it already. @default read from the GitOps repositories */
+  readonly history?: ComponentHistory;
+}
+
+/** What {@link evaluatePromotion} did. */
+export type GatesOutcome =
+  | { readonly kind: "skipped"; readonly reason: string }
+  | {
+      readonly kind: "evaluated";
+      readonly conclusion: GateConclusion;
+      readonly gates: GatesResult;
+      /** Set when Ferry merged the pull request: the merge commit and the promotions that followed. */
+      readonly merged?: { readonly commit: string; readonly next: readonly NextPromotion[] };
+      /** Set when every gate held but GitHub refused the merge. */
+      readonly mergeError?: string;
+    };
+
+/** What {@link ensurePromotion} did. */
+export type PromotionResult =
+  | {
+      /** `opened` a new pull request; `updated` it to another release; `refreshed` its branch or body for the same release; `unchanged`. */
+      readonly status: "opened" | "updated" | "refreshed" | "unchanged";
+      readonly number: number;
+      readonly url: string;
+      readonly release: string;
+      /** The release the pull request carried before, when it was open already. */
+      readonly previous: string | undefined;
+      readonly gates: GatesOutcome;
+    }
+  /** `in-place`: the target runs the release already; `refused`: it cannot be promoted (why). */
+  | { readonly status: "in-place" | "refused"; readonly reason: string };
+
+/** A promotion opened because a release landed. */
+export interface NextPromotion {
+  readonly to: string;
+  readonly result: PromotionResult;
+}
+
+const refused = (reason: string): PromotionResult => ({ status: "refused", reason });
+
+function listed(items: readonly string[], max = 3): string {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+/** Renders a release for an environment against the components that environment runs. */
+function renderFor(ctx: PromotionContext, release: Release, env: Environment, snapshot: EnvironmentSnapshot): RenderedComponent {
+  const catalog = new Map(catalogFromReleases([snapshot.releaseFiles]));
+  catalog.set(catalogKey(release.metadata.project, release.metadata.component), release.spec.component);
+  return renderRelease(release, env, ctx.bundle, catalog, ctx.cel);
+}
+
+/** The app commit a promotion branch's head says its release was cut from (`Ferry-Source`). */
+async function branchSource(ctx: PromotionContext, target: ResolvedTarget, branch: string, path: string): Promise<SourceCommit | undefined> {
+  const [head] = await ctx.deps.gitops.readHistory({ target: { ...target.git, branch }, path, limit: 1, cacheDir: ctx.deps.cacheDir });
+  const values = Object.entries(head?.trailers ?? {}).find(([k]) => k.toLowerCase() === TRAILERS.source.toLowerCase())?.[1] ?? [];
+  return values[0] === undefined ? undefined : parseSource(values[0]);
+}
+
+/** The source environment's health, never failing: a broken health source reads as Unknown. */
+async function sourceHealth(deps: PromotionDeps, query: HealthQuery): Promise<HealthReport> {
+  try {
+    const report = HealthReport.safeParse(await deps.health.health(query));
+    return report.success ? report.data : { status: "Unknown", detail: "the health source gave an unreadable report" };
+  } catch (e) {
+    return { status: "Unknown", detail: `the health source failed: ${errorText(e)}` };
+  }
+}
+
+/** A rollback puts back what the environment ran before: source health and soak do not apply. */
+function rollbackHealth(env: string): HealthReport {
+  return { status: "NotObserved", detail: `a rollback of ${env} to a release it ran before` };
+}
+
+function factsOf(repo: RepoRef, pr: { head: { ref: string; repo: { full_name: string } | null }; base: { ref: string }; user: { login: string; type?: string } | null; body: string | null }): PullFacts {
+  return { repo: fullName(repo), headRef: pr.head.ref, headRepo: pr.head.repo?.full_name, baseRef: pr.base.ref, author: pr.user, body: pr.body };
+}
+
+/**
+ * Opens the promotion pull request of `req.release` into `req.to`, or updates the open one (to
+ * another release, or its branch and body for the same), then evaluates its gates. Refuses (and
+ * changes nothing) a promotion the pipeline does not allow, a release whose frozen inputs are
+ * missing, and one that does not render for the target without errors.
+ */
+export async function ensurePromotion(ctx: PromotionContext, req: PromotionRequest): Promise<PromotionResult> {
+  const { octokit, deps } = ctx;
+  const { project, component, release: id, to: toName } = req;
+  const name = `${project}/${component}`;
+  const rollback = req.from === toName;
+  const to = environmentNamed(ctx, toName);
+  const from = environmentNamed(ctx, req.from);
+  if (!to || !from) return refused(`the platform has no environment ${JSON.stringify(to ? req.from : toName)}`);
+  if (!rollback) {
+    const plan = planPromotion(ctx.bundle.platform, { from: from.name, to: to.name });
+    if (!plan.ok) return refused(plan.reason);
+  }
+  const target = await ctx.resolver.resolve(to);
+  const snapshot = await readEnvironment(deps.gitops, target, deps.cacheDir);
+  const current = snapshot.state.components.get(catalogKey(project, component))?.release;
+  if (current === id) return { status: "in-place", reason: `${to.name} already runs release ${id} of ${name}` };
+  const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
+  const release = await readRelease(ctx, sourceTarget, project, component, id);
+  if (!release) return refused(`release ${id} of ${name} is not in ${fullName(sourceTarget.repo)} (${releaseFilePath(project, component, id)} is missing or unreadable)`);
+  const history = req.history ?? (await readComponentHistory(ctx, project, component));
+  const source = sourceOf(history, id);
+  if (!source) return refused(`no environment's history says which app commit release ${id} of ${name} was cut from`);
+  const rendered = renderFor(ctx, release, to, snapshot);
+  if (hasErrors(rendered.diagnostics)) {
+    const errors = rendered.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
+    return refused(`release ${id} of ${name} does not render for ${to.name} without errors: ${listed(errors)}`);
+  }
+
+  const branch = promotionBranch(project, component, to.name);
+  const existing = await findOpenPullRequest(octokit, target.repo, branch, target.git.branch);
+  // A branch left from a closed pull request would carry its old commits into the new one.
+  if (!existing) await deleteBranch(octokit, target.repo, branch);
+  const previousRelease = existing ? parsePromotionBody(existing.body)?.release : undefined;
+  const was = updatedFrom(existing ? { release: previousRelease, body: existing.body } : undefined, id);
+  const subject = { project, component, release: id, source, from: from.name, to: to.name, ...(current ? { current } : {}), ...(was ? { updatedFrom: was } : {}) };
+  let pr = promotionPullRequest({
+    subject,
+    before: deployedFiles(snapshot.state, project, component),
+    after: rendered.files,
+    pricing: ctx.bundle.platform.spec.pricing,
+    diagnostics: rendered.diagnostics,
+    history,
+    historyOrder: pipelineOrder(ctx.bundle.platform),
+    serverUrl: serverUrlOf(target),
+    maxLength: PR_BODY_LIMIT - 1024,
+  });
+  if (rollback) pr = asRollback(pr, { project, component, env: to.name, release: id });
+  // Who asked stays on the pull request while it carries the release they asked for.
+  const keep = existing && previousRelease === id ? parseRequestedBy(existing.body) : undefined;
+  const requester = req.requestedBy ?? (keep ? { login: keep } : undefined);
+  const body = requester ? withRequester(pr.body, requester.login, requester.url) : pr.body;
+
+  const commit = promotionCommits(subject);
+  const published = await deps.gitops.publish({
+    target: target.git,
+    changes: releaseChanges(to, release, rendered.files),
+    message: commit.message,
+    trailers: commit.trailers,
+    branch: { name: branch, from: target.git.branch },
+    cacheDir: deps.cacheDir,
+  });
+  let number: number;
+  let url: string;
+  let status: "opened" | "updated" | "refreshed" | "unchanged";
+  if (existing) {
+    number = existing.number;
+    url = existing.html_url;
+    const edited = existing.title !== pr.title || (existing.body ?? "") !== body;
+    if (edited) await octokit.rest.pulls.update({ ...target.repo, pull_number: number, title: pr.title, body });
+    status = previousRelease !== id ? "updated" : published.changed || edited ? "refreshed" : "unchanged";
+    if (status === "updated") {
+      await octokit.rest.issues.createComment({
+        ...target.repo,
+        issue_number: number,
+        body: `Ferry updated this pull request from release \`${previousRelease ?? "(unknown)"}\` to \`${id}\` (${rollback ? `a rollback of ${to.name}` : `now in ${from.name}`}, cut from ${source.repo}@${source.sha.slice(0, 7)}). Approvals given before this update no longer count.`,
+      });
+    }
+  } else {
+    const { data } = await octokit.rest.pulls.create({ ...target.repo, head: branch, base: target.git.branch, title: pr.title, body });
+    number = data.number;
+    url = data.html_url;
+    status = "opened";
+  }
+  deps.logger.info({ component: name, release: id, from: from.name, to: to.name, pull: number, status }, "promotion pull request");
+  const gates = await evaluatePromotion(ctx, target.repo, number);
+  return { status, number, url, release: id, previous: previousRelease, gates };
+}
+
+/**
+ * Evaluates the gates of a promotion pull request on its head commit and reports them as the
+ * `Ferry / gates` check. Inputs: the release rendered for the target again (policies as they are
+ * now, and the branch must hold exactly that rendering and nothing else), reviews and team
+ * membership, the source environment's health (the injected health source), the pipeline step's
+ * soak and the target's change window. When every gate holds and the target has `autoMerge`,
+ * Ferry squash-merges with a commit whose trailers carry the approvers, then promotes onwards.
+ */
+export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, number: number): Promise<GatesOutcome> {
+  const { octokit, deps } = ctx;
+  const log = deps.logger.child({ repo: fullName(repo), pull: number });
+  const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+  if (pr.state !== "open") return { kind: "skipped", reason: `#${number} is ${pr.merged_at ? "merged" : "closed"}` };
+  const who = identifyPromotion(factsOf(repo, pr), ctx.bundle.platform, await deps.botLogin());
+  if ("reason" in who) return { kind: "skipped", reason: who.reason };
+  const { project, component, release, to, from, rollback } = who;
+  const headSha = pr.head.sha;
+  const target = await ctx.resolver.resolve(to);
+  const paths = promotionPaths(to, project, component);
+  const diagnostics: Diagnostic[] = [];
+  const problem = (code: string, file: string, message: string) => diagnostics.push({ severity: "error", file, line: 0, column: 0, field: "", code, message });
+
+  const snapshot = await readEnvironment(deps.gitops, target, deps.cacheDir);
+  const frozen = await readRelease(ctx, target, project, component, release, pr.head.ref);
+  if (!frozen) {
+    problem("promotion/release", `${pr.head.ref}:${releaseFilePath(project, component, release)}`, `the branch does not hold release ${release} of ${project}/${component}`);
+  } else {
+    const rendered = renderFor(ctx, frozen, to, snapshot);
+    diagnostics.push(...rendered.diagnostics);
+    if (!hasErrors(rendered.diagnostics)) {
+      const onBranch = await deps.gitops.readFiles({ target: { ...target.git, branch: pr.head.ref }, paths: [paths.componentDir], cacheDir: deps.cacheDir });
+      const expected = new Map([...rendered.files].map(([p, text]) => [`${target.path}/${p}`, text]));
+      const differ = differingPaths(expected, onBranch);
+      if (differ.length > 0) {
+        problem("promotion/branch-content", pr.head.ref, `the branch does not hold release ${release} as Ferry renders it for ${to.name} (${listed(differ)}); \`/ferry retry\` puts Ferry's rendering back`);
+      }
+    }
+  }
+  const foreign = foreignChanges(await pullRequestFiles(octokit, repo, number), paths);
+  if (foreign.length > 0) problem("promotion/foreign-change", pr.head.ref, `the pull request also changes ${listed(foreign)}, which a promotion of ${project}/${component} never writes`);
+  let step: PipelineStep | undefined;
+  if (!rollback) {
+    const plan = planPromotion(ctx.bundle.platform, { from: from.name, to: to.name });
+    if (plan.ok) step = plan.step;
+    else problem("promotion/pipeline", ctx.platformSource ?? fullName(deps.platformRepo), plan.reason);
+  }
+
+  const reviews = await reviewsOf(octokit, repo, number);
+  const teams = to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, to.approvals.teams, approversToCheck(reviews, headSha)) : {};
+  const health = rollback ? rollbackHealth(to.name) : await sourceHealth(deps, { environment: from.name, project, component });
+  // A rollback has no source to be healthy: health is reported as not observed and never demanded.
+  const relaxed = (e: Environment): Environment => (rollback ? { ...e, requireHealth: false } : e);
+  const input: z.input<typeof GatesInput> = {
+    release, target: relaxed(to), source: relaxed(from), ...(step ? { step } : {}),
+    diagnostics, reviews, headSha, author: pr.user?.login ?? "ghost",
+    nonApprovers: who.requestedBy ? [who.requestedBy] : [], teams, health, now: deps.clock(),
+  };
+  const result = evaluateGates(input);
+  const output = gatesCheckOutput(result);
+  const summary = rollback ? rollbackGatesSummary(output.summary, to.name, release) : output.summary;
+  await writeGatesCheck(octokit, repo, headSha, { conclusion: result.conclusion, title: output.title, summary }, pr.html_url, deps.clock());
+  log.info({ conclusion: result.conclusion, gates: result.gates.map((g) => `${g.name}:${g.state}`) }, "gates evaluated");
+  const evaluated = { kind: "evaluated" as const, conclusion: result.conclusion, gates: result };
+  if (!autoMergeAllowed(to, result)) return evaluated;
+
+  const source = (await branchSource(ctx, target, pr.head.ref, paths.componentDir)) ?? sourceOf(await readComponentHistory(ctx, project, component), release);
+  if (!source) return { ...evaluated, mergeError: `cannot tell which app commit release ${release} was cut from` };
+  const current = snapshot.state.components.get(catalogKey(project, component))?.release;
+  const subject = { project, component, release, source, from: from.name, to: to.name, ...(current ? { current } : {}) };
+  let commit: string;
+  try {
+    const { data } = await octokit.rest.pulls.merge({ ...repo, pull_number: number, sha: headSha, merge_method: "squash", ...mergeCommitFields(subject, countedApprovers(input)) });
+    commit = data.sha;
+  } catch (e) {
+    log.warn({ err: e }, "auto-merge refused");
+    return { ...evaluated, mergeError: errorText(e) };
+  }
+  log.info({ commit }, "promotion merged");
+  await deleteBranch(octokit, repo, pr.head.ref).catch((e: unknown) => log.warn({ err: e }, "could not delete the merged branch"));
+  const next = await releaseLanded(ctx, { environment: to.name, project, component, release, gitops: repo, commit, pull: { repo, number, url: pr.html_url }, source });
+  return { ...evaluated, merged: { commit, next } };
+}
+
+/** Tells people where a landed release could not be promoted: on its pull request, or its app commit. */
+async function reportRefusal(ctx: PromotionContext, landed: LandedRelease, to: string, reason: string): Promise<void> {
+  const body = `Ferry could not promote \`${landed.project}/${landed.component}\` release \`${landed.release}\` from ${landed.environment} to ${to}: ${reason}`;
+  if (landed.pull) {
+    await ctx.octokit.rest.issues.createComment({ ...landed.pull.repo, issue_number: landed.pull.number, body });
+  } else if (landed.source) {
+    const [owner = "", repo = ""] = landed.source.repo.split("/");
+    await ctx.octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: landed.source.sha, body });
+  }
+}
+
+/**
+ * A release landed in an environment: open (or update) its promotion into each next environment
+ * of the pipeline, then tell `onReleaseLanded`. Every next environment is tried; failures are
+ * thrown together at the end.
+ */
+export async function releaseLanded(ctx: PromotionContext, landed: LandedRelease): Promise<NextPromotion[]> {
+  const { deps } = ctx;
+  const log = deps.logger.child({ component: `${landed.project}/${landed.component}`, release: landed.release, env: landed.environment });
+  const out: NextPromotion[] = [];
+  const failures: string[] = [];
+  for (const to of nextEnvironments(ctx.bundle.platform, landed.environment)) {
+    try {
+      const result = await ensurePromotion(ctx, { project: landed.project, component: landed.component, release: landed.release, from: landed.environment, to });
+      out.push({ to, result });
+      if (result.status === "refused") {
+        log.warn({ to, reason: result.reason }, "promotion refused");
+        await reportRefusal(ctx, landed, to, result.reason);
+      }
+    } catch (e) {
+      log.error({ err: e, to }, "promotion failed");
+      failures.push(`${to}: ${errorText(e)}`);
+    }
+  }
+  if (deps.onReleaseLanded) {
+    await deps.onReleaseLanded(landed, ctx.octokit).catch((e: unknown) => {
+      log.error({ err: e }, "onReleaseLanded failed");
+      failures.push(`onReleaseLanded: ${errorText(e)}`);
+    });
+  }
+  if (failures.length > 0) throw new Error(`promoting ${landed.project}/${landed.component} ${landed.release} from ${landed.environment} failed: ${failures.join("; ")}`);
+  return out;
+}
