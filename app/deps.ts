@@ -12,6 +12,8 @@ import type { HealthSource } from "./promotion/health.js";
 import { notObservedHealth } from "./promotion/health.js";
 import type { GitopsPort } from "./release/gitops.js";
 import { defaultGitopsPort } from "./release/gitops-default.js";
+import type { PlatformChanged, RolloutWatch } from "./runtime/hooks.js";
+import type { ClusterRuntime } from "./runtime/runtime.js";
 import type { Scheduler } from "./scheduler.js";
 
 /** Everything the handlers and the core need from the outside world. */
@@ -50,6 +52,17 @@ export interface Deps {
   readonly onReleaseLanded?: LandedListener;
   /** Adds what the clusters run to `/ferry status`. @default nothing is added */
   readonly runtimeStatus?: RuntimeStatus;
+  /**
+   * Watches the clusters (status comments, deployment statuses, health for the gates, next
+   * promotion once Healthy); `createFerryApp` wires it into `health`, `watchRollout`,
+   * `runtimeStatus` and `platformChanged`. @default built from FERRY_CLUSTER_STATUS / KUBECONFIG
+   * when the configuration comes from the environment, else none
+   */
+  readonly clusterRuntime?: ClusterRuntime;
+  /** Watches a landed release's rollout; true: the next promotions wait until it is Healthy. @default none: promote at once */
+  readonly watchRollout?: RolloutWatch;
+  /** Told after a push to the platform repository's default branch. @default nobody */
+  readonly platformChanged?: PlatformChanged;
 }
 
 /** Remembers the first successful answer of `ask` (failures are retried next time). */
@@ -91,5 +104,8 @@ export function resolveDeps(
     ...(given.scheduler ? { scheduler: given.scheduler } : {}),
     ...(given.onReleaseLanded ? { onReleaseLanded: given.onReleaseLanded } : {}),
     ...(given.runtimeStatus ? { runtimeStatus: given.runtimeStatus } : {}),
+    ...(given.clusterRuntime ? { clusterRuntime: given.clusterRuntime } : {}),
+    ...(given.watchRollout ? { watchRollout: given.watchRollout } : {}),
+    ...(given.platformChanged ? { platformChanged: given.platformChanged } : {}),
   };
 }

@@ -13,6 +13,7 @@ import { onPullRequestReview } from "./handlers/pull_request_review.js";
 import { onPush } from "./handlers/push.js";
 import { onWorkflowRun } from "./handlers/workflow_run.js";
 import { scheduledGates } from "./promotion/entry.js";
+import { withClusterStatus } from "./runtime/app.js";
 
 export type { Deps } from "./deps.js";
 
@@ -28,6 +29,7 @@ function once<C extends { readonly id: string }>(deps: Deps, handler: (context: 
  * The Probot application function. Dependencies not given are built from the environment
  * (`loadConfig`), which also refuses to start on a missing or weak `WEBHOOK_SECRET`. With
  * `deps.scheduler`, the gates of open promotion pull requests are re-evaluated periodically.
+ * With a cluster runtime, rollouts are watched and reported (see app/runtime/app.ts).
  */
 export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
   return (app) => {
@@ -37,7 +39,8 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
       const { data } = await (await app.auth()).rest.apps.getAuthenticated();
       return data?.slug ? `${data.slug}[bot]` : undefined;
     });
-    const deps = resolveDeps(given, { logger: app.log, botLogin, ...(config ? { config } : {}) });
+    // Cluster status (app/runtime): `deps.clusterRuntime`, or FERRY_CLUSTER_STATUS / KUBECONFIG.
+    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, ...(config ? { config } : {}) }), app, { given, fromEnv: config !== undefined });
 
     app.on("push", once(deps, onPush));
     app.on("pull_request", once(deps, onPullRequest));

@@ -13,7 +13,11 @@ export async function onPush(context: Context<"push">, deps: Deps): Promise<void
   const log = deps.logger.child({ delivery: context.id, event: "push", repo: p.repository.full_name });
   if (p.deleted) return log.debug("branch deleted: nothing to release");
   if (p.ref !== `refs/heads/${p.repository.default_branch}`) return log.debug({ ref: p.ref }, "not the default branch");
-  if (sameRepo(repo, deps.platformRepo)) return log.debug("the platform repository is not an app repository");
+  if (sameRepo(repo, deps.platformRepo)) {
+    // Its environments may name other clusters now (cluster status follows them).
+    await deps.platformChanged?.(context.octokit);
+    return log.debug("the platform repository is not an app repository");
+  }
   let touched = commitsTouchFerry(p.commits, p.head_commit);
   if (touched === "unknown") touched = await compareTouchesFerry(context.octokit, repo, p.before, p.after);
   if (!touched) return log.debug("push does not touch .ferry/");

@@ -23,7 +23,7 @@ import type { ComponentHistory, GitOpsCommitInput, SourceCommit } from "./histor
 import { componentHistory } from "./history.js";
 
 /** What the promotion flow needs of the app's dependencies. */
-export type PromotionDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "health" | "botLogin" | "onReleaseLanded">;
+export type PromotionDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "watchRollout">;
 
 /** One promotion run's shared state: the client, the platform as read now, resolved targets. */
 export interface PromotionContext {

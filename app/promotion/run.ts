@@ -336,14 +336,22 @@ async function reportRefusal(ctx: PromotionContext, landed: LandedRelease, to: s
 /**
  * A release landed in an environment: open (or update) its promotion into each next environment
  * of the pipeline, then tell `onReleaseLanded`. Every next environment is tried; failures are
- * thrown together at the end.
+ * thrown together at the end. When `watchRollout` watches the environment's cluster, the
+ * promotions wait: it calls back with `{ healthy: true }` once the release is Healthy there
+ * (which then only opens the promotions).
  */
-export async function releaseLanded(ctx: PromotionContext, landed: LandedRelease): Promise<NextPromotion[]> {
+export async function releaseLanded(ctx: PromotionContext, landed: LandedRelease, opts: { readonly healthy?: boolean } = {}): Promise<NextPromotion[]> {
   const { deps } = ctx;
   const log = deps.logger.child({ component: `${landed.project}/${landed.component}`, release: landed.release, env: landed.environment });
   const out: NextPromotion[] = [];
   const failures: string[] = [];
-  for (const to of nextEnvironments(ctx.bundle.platform, landed.environment)) {
+  const watched = !opts.healthy && deps.watchRollout
+    ? await deps.watchRollout(landed, ctx.octokit, ctx.bundle.platform).catch((e: unknown) => {
+        log.error({ err: e }, "watching the rollout failed: promoting at once");
+        return false;
+      })
+    : false;
+  for (const to of watched ? [] : nextEnvironments(ctx.bundle.platform, landed.environment)) {
     try {
       const result = await ensurePromotion(ctx, { project: landed.project, component: landed.component, release: landed.release, from: landed.environment, to });
       out.push({ to, result });
@@ -356,7 +364,7 @@ export async function releaseLanded(ctx: PromotionContext, landed: LandedRelease
       failures.push(`${to}: ${errorText(e)}`);
     }
   }
-  if (deps.onReleaseLanded) {
+  if (deps.onReleaseLanded && !opts.healthy) {
     await deps.onReleaseLanded(landed, ctx.octokit).catch((e: unknown) => {
       log.error({ err: e }, "onReleaseLanded failed");
       failures.push(`onReleaseLanded: ${errorText(e)}`);
