@@ -1,0 +1,243 @@
+/**
+ * Flow 4 through the app: signed deliveries of real webhook payloads, a contract-checked fake
+ * GitHub, the GitOps repository on a real git server, and a fake Kubernetes API over HTTPS
+ * watched through a kubeconfig file. Time moves only when the test says so.
+ *
+ * - a release committed to dev is watched; its promotion to staging opens only once it is
+ *   Healthy, and the `Ferry / gates` soak holds until the clock passes it;
+ * - a merged promotion pull request gets one status comment that moves from Progressing to
+ *   Healthy, deployment statuses on the app repository, and the next promotion;
+ * - a crash-looping release gets Degraded with the reason, log lines and a diagnosis, a failure
+ *   deployment status, and no next promotion; `/ferry status` shows the same.
+ */
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { ComponentKey } from "../../app/cluster/types.js";
+import { GATES_CHECK } from "../../app/promotion/check.js";
+import { crashLoopRollout, generateCerts, podName, succeedingRollout, type FakeKubeCerts, type ScenarioStep, type WorkloadSpec } from "../support/fake-kube/index.js";
+import { payload } from "../support/webhooks.js";
+import { waitFor } from "../status/helpers.js";
+import { APP_REPO, DEBOUNCE, DEGRADED_SETTLE, GITOPS_REPO, startAppScene, type AppScene } from "../runtime/app-scene.js";
+
+const START = new Date("2026-03-02T10:00:00Z");
+const CONTEXT: Record<string, string> = { dev: "kind-dev", staging: "kind-staging" };
+
+let certs: FakeKubeCerts;
+let scene: AppScene | undefined;
+
+beforeAll(() => {
+  certs = generateCerts();
+});
+
+afterEach(async () => {
+  const s = scene;
+  scene = undefined;
+  if (!s) return;
+  try {
+    await s.runtime.reporter.idle();
+    await s.fake.settled();
+    s.fake.assertNoViolations();
+  } finally {
+    await s.close();
+  }
+});
+
+const key = (environment: string): ComponentKey => ({ project: "shop", component: "api", environment });
+const workload = (s: AppScene, environment: string, release: string): WorkloadSpec => ({ ...key(environment), release, now: s.clock.date(), generation: 2 });
+const health = (s: AppScene, environment: string) => s.runtime.observer.health(CONTEXT[environment]!, key(environment));
+
+/** Applies a cluster step, waits until the observer shows `until`, then lets the reporter's debounce pass. */
+async function step(s: AppScene, st: ScenarioStep | undefined, what: string, until: () => boolean): Promise<void> {
+  if (!st) throw new Error(`no step for ${what}`);
+  s.kube.applyStep(st);
+  await waitFor(what, until);
+  await s.advance(DEBOUNCE);
+}
+
+/** Deployment statuses Ferry posted for an environment on the app repository: `state: description`. */
+function statuses(s: AppScene, environment: string): string[] {
+  return s.fake.deploymentsIn(APP_REPO, environment).flatMap((d) => d.statuses.map((st) => `${st.state}: ${st.description}`));
+}
+
+function openPull(s: AppScene, branch: string) {
+  return s.fake.pullsIn(GITOPS_REPO, "open").find((pr) => pr.head.ref === branch);
+}
+
+function gates(s: AppScene, sha: string) {
+  const run = s.fake.latestCheckRun(GITOPS_REPO, GATES_CHECK, sha);
+  if (!run) throw new Error(`no ${GATES_CHECK} run on ${sha}`);
+  return run;
+}
+
+/** Someone merges a pull request on GitHub, which then delivers `pull_request` closed (merged). */
+async function merge(s: AppScene, number: number): Promise<void> {
+  s.clock.advance(60_000);
+  const [owner = "", repo = ""] = GITOPS_REPO.split("/");
+  const { data: pr } = await s.gh.rest.pulls.get({ owner, repo, pull_number: number });
+  await s.gh.rest.pulls.merge({ owner, repo, pull_number: number, merge_method: "squash" });
+  const body = payload("pull_request", "closed", {
+    repo: GITOPS_REPO, number, branch: pr.head.ref, baseBranch: "main", sha: pr.head.sha, sender: "rita", installationId: s.installationId,
+    overrides: { pull_request: { merged: true } },
+  });
+  const res = await s.post("pull_request", body);
+  if (res.status !== 200) throw new Error(`pull_request delivery answered ${res.status}: ${res.body}`);
+}
+
+/** The one status comment Ferry keeps on a pull request for an environment. */
+function statusComment(s: AppScene, number: number, environment: string) {
+  const mine = s.fake.commentsOn(GITOPS_REPO, number).filter((c) => c.body.startsWith(`<!-- ferry:status:${environment}:shop/api -->`));
+  expect(mine).toHaveLength(1);
+  return mine[0]!;
+}
+
+describe("cluster status through the app", () => {
+  it("watches a release committed to dev, opens the staging promotion once it is Healthy, and the gates hold until the soak has passed", async () => {
+    scene = await startAppScene(certs, START, { devDirect: true });
+    const s = scene;
+    const sha = await s.pushComponent("ghcr.io/acme/api:1.1.0");
+    const release = await s.releaseId();
+
+    // Landed in dev by a direct commit: watched (deployment statuses only, there is no pull request), not promoted yet.
+    expect(s.runtime.reporter.active()).toEqual([expect.objectContaining({ environment: "dev", release, appRepo: { repo: APP_REPO, sha } })]);
+    expect(s.runtime.reporter.active()[0]!.pr).toBeUndefined();
+    expect(s.fake.pullsIn(GITOPS_REPO)).toEqual([]);
+    expect(statuses(s, "dev")).toEqual([`in_progress: publishing ${release} to dev`, "success: committed to main", `in_progress: Rolling out: ${release} in dev`]);
+
+    const [creating, available] = succeedingRollout(workload(s, "dev", release)).steps;
+    await step(s, creating, "dev progressing on the release", () => health(s, "dev").status === "Progressing" && health(s, "dev").desiredRelease === release);
+    expect(s.fake.pullsIn(GITOPS_REPO)).toEqual([]);
+    expect(statuses(s, "dev")).toHaveLength(3);
+
+    await step(s, available, "dev healthy", () => health(s, "dev").status === "Healthy");
+    expect(statuses(s, "dev").at(-1)).toBe(`success: Healthy: ${release} in dev, 2/2 ready`);
+    expect(s.runtime.reporter.active()).toEqual([]);
+
+    // Healthy: the promotion to staging opens; the gates read dev's real health and wait for the soak.
+    const pr = openPull(s, "ferry/promote/shop/api/staging");
+    expect(pr).toBeDefined();
+    const pending = gates(s, pr!.head.sha);
+    expect(pending.conclusion).toBe("action_required");
+    expect(pending.output.title).toBe("Waiting: soak");
+    expect(pending.output.summary).toContain(`| source-health | ✅ pass | dev runs ${release}, Healthy since 2026-03-02 10:00 UTC`);
+    expect(pending.output.summary).toMatch(/\| soak \| ⏳ pending \| Healthy in dev for \d+s of 10m; holds from 2026-03-02 10:10 UTC \|/);
+    expect(openPull(s, "ferry/promote/shop/api/prod")).toBeUndefined();
+
+    // The periodic pass half-way: still waiting.
+    await s.advance(5 * 60_000);
+    await s.sweep();
+    expect(gates(s, pr!.head.sha).conclusion).toBe("action_required");
+    expect(gates(s, pr!.head.sha).output.summary).toMatch(/Healthy in dev for 5m\d*s? of 10m/);
+
+    // Past the soak: every gate holds (staging needs no approval and does not auto-merge).
+    await s.advance(5 * 60_000);
+    await s.sweep();
+    const passed = gates(s, pr!.head.sha);
+    expect(passed.conclusion).toBe("success");
+    expect(passed.output.title).toBe("Every gate holds");
+    expect(passed.output.summary).toMatch(/\| soak \| ✅ pass \| Healthy in dev for 10m\d*s? \(soak 10m\) \|/);
+    expect(s.fake.pullsIn(GITOPS_REPO, "open").map((p) => p.head.ref)).toEqual(["ferry/promote/shop/api/staging"]);
+  });
+
+  it("keeps one status comment on a merged promotion pull request from Progressing to Healthy, with deployment statuses, then promotes onwards", async () => {
+    scene = await startAppScene(certs, START, { devDirect: true });
+    const s = scene;
+    const sha = await s.pushComponent("ghcr.io/acme/api:1.2.0");
+    const release = await s.releaseId();
+    const dev = succeedingRollout(workload(s, "dev", release)).steps;
+    await step(s, dev[0], "dev progressing", () => health(s, "dev").desiredRelease === release);
+    await step(s, dev[1], "dev healthy", () => health(s, "dev").status === "Healthy");
+    const pr = openPull(s, "ferry/promote/shop/api/staging");
+    expect(pr).toBeDefined();
+
+    // A person merges the promotion: staging is watched, the comment says Progressing (not applied yet).
+    await merge(s, pr!.number);
+    expect(s.runtime.reporter.active()).toEqual([expect.objectContaining({ environment: "staging", release, pr: { repo: GITOPS_REPO, number: pr!.number }, appRepo: { repo: APP_REPO, sha } })]);
+    let comment = statusComment(s, pr!.number, "staging");
+    expect(comment.user).toBe("ferry[bot]");
+    expect(comment.body).toContain("### 🔄 shop/api in staging (`kind-staging`): Progressing");
+    expect(comment.body).toContain(`waiting for the cluster to run release ${release}`);
+    expect(comment.body).toContain(`| Expected release | \`${release}\` |`);
+    expect(statuses(s, "staging")).toEqual([`in_progress: Rolling out: ${release} in staging`]);
+    expect(s.fake.deploymentsIn(APP_REPO, "staging")[0]).toMatchObject({ sha, payload: { project: "shop", component: "api", release } });
+    expect(openPull(s, "ferry/promote/shop/api/prod")).toBeUndefined();
+
+    const [creating, available] = succeedingRollout(workload(s, "staging", release)).steps;
+    await step(s, creating, "staging pods created", () => health(s, "staging").desiredRelease === release && health(s, "staging").status === "Progressing");
+    comment = statusComment(s, pr!.number, "staging");
+    expect(comment.body).toContain("Progressing");
+    expect(comment.body).toContain(`| 0 | 2 | – | \`${release}\` |`);
+    expect(comment.edits).toHaveLength(1);
+
+    await step(s, available, "staging healthy", () => health(s, "staging").status === "Healthy");
+    comment = statusComment(s, pr!.number, "staging");
+    expect(comment.edits).toHaveLength(2);
+    expect(comment.body).toContain("### ✅ shop/api in staging (`kind-staging`): Healthy");
+    expect(comment.body).toMatch(new RegExp(`✅ Settled: Healthy on \`${release}\` since 2026-03-02 10:\\d\\d UTC\\. Ferry stopped watching\\.`));
+    expect(comment.body).toContain(`| 2 | 2 | \`${release}\` | \`${release}\` |`);
+    expect(statuses(s, "staging")).toEqual([`in_progress: Rolling out: ${release} in staging`, `success: Healthy: ${release} in staging, 2/2 ready`]);
+    expect(s.fake.deploymentsIn(APP_REPO, "staging")[0]!.statuses.at(-1)!.logUrl).toMatch(new RegExp(`/${GITOPS_REPO}/pull/${pr!.number}#issuecomment-${comment.id}$`));
+
+    // Healthy in staging: prod (which has no cluster) gets its promotion.
+    expect(openPull(s, "ferry/promote/shop/api/prod")).toBeDefined();
+    // Later changes in the cluster no longer touch the settled comment.
+    await step(s, creating, "staging progressing again", () => health(s, "staging").status === "Progressing");
+    expect(statusComment(s, pr!.number, "staging").edits).toHaveLength(2);
+  });
+
+  it("reports a crash-looping release as Degraded with the reason, log lines and diagnosis, fails its deployment and promotes nothing; /ferry status shows it", async () => {
+    scene = await startAppScene(certs, START, { devDirect: false });
+    const s = scene;
+    const sha = await s.pushComponent("ghcr.io/acme/api:2.0.0");
+    // dev takes releases through a pull request: nothing is watched until it is merged.
+    const releasePr = s.fake.pullsIn(GITOPS_REPO, "open")[0];
+    expect(releasePr?.head.ref).toMatch(/^ferry\/release\//);
+    expect(s.runtime.reporter.active()).toEqual([]);
+    await merge(s, releasePr!.number);
+    const release = await s.releaseId();
+    expect(s.runtime.reporter.active()).toEqual([expect.objectContaining({ environment: "dev", release, pr: { repo: GITOPS_REPO, number: releasePr!.number }, appRepo: { repo: APP_REPO, sha } })]);
+    expect(statusComment(s, releasePr!.number, "dev").body).toContain("Progressing");
+
+    const lines = ["listening on :8080", 'FATAL: password authentication failed for user "shop"'];
+    const [progressing, crashing] = crashLoopRollout(workload(s, "dev", release), { logLines: lines }).steps;
+    await step(s, progressing, "dev progressing", () => health(s, "dev").desiredRelease === release);
+    await step(s, crashing, "dev crash-looping with its log", () => health(s, "dev").status === "Degraded" && health(s, "dev").reasons.every((r) => (r.logTail ?? []).length > 0));
+    let body = statusComment(s, releasePr!.number, "dev").body;
+    expect(body).toContain("### ❌ shop/api in dev (`kind-dev`): Degraded");
+    expect(body).toMatch(/⏳ Degraded since 2026-03-02 10:\d\d UTC: Ferry keeps watching and reports a failure if it is still Degraded at 2026-03-02 10:\d\d UTC\./);
+    expect(body).toMatch(new RegExp(`\\| CrashLoopBackOff \\| \`${podName(workload(s, "dev", release), 0)}\` / \`main\` \\|`));
+    expect(body).toContain("**Diagnosis**");
+    expect(body).toContain("keeps crashing (exit code 1)");
+    expect(body).toContain(["```text", ...lines, "```"].join("\n"));
+    expect(statuses(s, "dev").at(-1)).toBe(`in_progress: Rolling out: ${release} in dev`);
+
+    // Still Degraded after the settle time: a failure, and no promotion to staging.
+    await s.advance(DEGRADED_SETTLE);
+    body = statusComment(s, releasePr!.number, "dev").body;
+    expect(body).toContain("❌ Settled: Degraded since 2026-03-02");
+    expect(body).toContain("The release is not promoted further");
+    expect(statuses(s, "dev").at(-1)).toMatch(new RegExp(`^failure: Degraded: ${release} in dev: `));
+    expect(s.runtime.reporter.active()).toEqual([]);
+    expect(s.fake.pullsIn(GITOPS_REPO, "open")).toEqual([]);
+    await s.sweep();
+    expect(s.fake.pullsIn(GITOPS_REPO, "open")).toEqual([]);
+
+    // `/ferry status` on the release pull request answers with what the cluster runs.
+    s.fake.setPermission(GITOPS_REPO, "dana", "read");
+    const text = "/ferry status";
+    const c = s.fake.addComment(GITOPS_REPO, releasePr!.number, { user: "dana", body: text });
+    const url = `http://github.localhost/${GITOPS_REPO}/pull/${releasePr!.number}`;
+    const res = await s.post("issue_comment", payload("issue_comment", "created", {
+      repo: GITOPS_REPO, number: releasePr!.number, body: text, sender: "dana", installationId: s.installationId,
+      overrides: {
+        comment: { id: c.id, html_url: `${url}#issuecomment-${c.id}`, user: { login: "dana", type: "User" } },
+        issue: { pull_request: { url: `http://api.github.localhost/repos/${GITOPS_REPO}/pulls/${releasePr!.number}`, html_url: url, diff_url: `${url}.diff`, patch_url: `${url}.patch`, merged_at: null } },
+      },
+    }));
+    expect(res.status).toBe(200);
+    const reply = s.fake.commentsOn(GITOPS_REPO, releasePr!.number).filter((x) => x.user === "ferry[bot]" && !x.body.startsWith("<!-- ferry:status:")).at(-1)?.body ?? "";
+    expect(reply).toContain("**Clusters**");
+    expect(reply).toContain(`| dev | \`shop/api\` | ❌ Degraded | – → \`${release}\` | 0/2 |`);
+    expect(reply).toContain("| staging | – | – | – | – | no components found |");
+    expect(reply).toContain("| prod | – | ➖ not observed | – | – | no cluster context |");
+    expect(reply).toContain(lines[1]);
+  });
+});
