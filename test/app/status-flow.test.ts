@@ -240,4 +240,20 @@ describe("cluster status through the app", () => {
     expect(reply).toContain("| prod | – | ➖ not observed | – | – | no cluster context |");
     expect(reply).toContain(lines[1]);
   });
+
+  it("follows the platform: after a push that takes staging's cluster away, staging is no longer observed and its gates see no health", async () => {
+    scene = await startAppScene(certs, START, { devDirect: true });
+    const s = scene;
+    const before = s.runtime.observer.observer;
+    const platform = (await s.fake.readFile("acme/platform", ".ferry/platform.yaml"))!.replace("      cluster: {context: kind-staging}\n", "");
+    const head = (await s.fake.branchSha("acme/platform"))!;
+    const sha = await s.fake.commit("acme/platform", { files: { ".ferry/platform.yaml": platform }, message: "staging leaves its cluster" });
+    const res = await s.post("push", payload("push", undefined, { repo: "acme/platform", sha, before: head, branch: "main", installationId: s.installationId, files: { modified: [".ferry/platform.yaml"] } }));
+    expect(res.status).toBe(200);
+    expect(s.runtime.observes("dev")).toBe(true);
+    expect(s.runtime.observes("staging")).toBe(false);
+    expect(s.runtime.observer.contexts()).toEqual(["kind-dev"]);
+    expect(s.runtime.observer.observer).not.toBe(before);
+    expect(await s.runtime.health.health({ environment: "staging", project: "shop", component: "api" })).toEqual({ status: "NotObserved", detail: "environment staging has no cluster context" });
+  });
 });
