@@ -94,26 +94,36 @@ export interface SceneOptions {
   /** `.ferry/` files of the app repository's first commit. */
   readonly appFiles?: Record<string, string>;
   readonly deps?: Partial<Deps>;
+  /**
+   * One clock for the fake GitHub (its timestamps and merge commits), the app and Ferry's git
+   * commits. @default the fake's and git's real time, the app at 2026-03-02T10:00:00Z
+   */
+  readonly clock?: () => Date;
+  /** More GitOps repositories (`owner/name`) on the git server, besides acme/gitops. @default none */
+  readonly gitopsRepos?: readonly string[];
 }
 
 /** Builds the scene; always `close()` it. */
 export async function startScene(opts: SceneOptions = {}): Promise<Scene> {
   const cacheDir = await mkdtemp(join(tmpdir(), "ferry-app-cache-"));
   const git = await startGitServer();
-  const fake = await FakeGitHub.start();
+  const fake = await FakeGitHub.start(opts.clock ? { now: opts.clock } : {});
   const installation = fake.addInstallation({ account: "acme" });
   await fake.addRepo({ owner: "acme", name: "platform", files: { ".ferry/platform.yaml": opts.platform ?? platformYaml() } });
-  const gitops = await git.createRepo(GITOPS_REPO, { files: { "README.md": "GitOps repository\n" } });
-  await fake.addRepo({ owner: "acme", name: "gitops", gitDir: gitops.path, cloneUrl: gitops.url });
+  for (const full of [GITOPS_REPO, ...(opts.gitopsRepos ?? [])]) {
+    const [owner = "", name = ""] = full.split("/");
+    const repo = await git.createRepo(full, { files: { "README.md": "GitOps repository\n" } });
+    await fake.addRepo({ owner, name, gitDir: repo.path, cloneUrl: repo.url });
+  }
   await fake.addRepo({ owner: "acme", name: "shop-api", files: opts.appFiles ?? { ".ferry/api.yaml": componentYaml(), "README.md": "shop api\n" } });
   const probot = createTestProbot(fake, { secret: SECRET, Octokit: createFerryOctokit({ throttle: false, retries: 0 }) });
   const deliveries = new DeliveryCache(100);
   const app = createFerryApp({
-    gitops: defaultGitopsPort(),
+    gitops: defaultGitopsPort(opts.clock ? { now: opts.clock } : {}),
     cacheDir,
     platformRepo: { owner: "acme", repo: "platform" },
     logger: probot.log,
-    clock: () => new Date("2026-03-02T10:00:00Z"),
+    clock: opts.clock ?? (() => new Date("2026-03-02T10:00:00Z")),
     deliveries,
     ...opts.deps,
   });
