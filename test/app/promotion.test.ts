@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseCommitMessage } from "../../app/gitops/message.js";
 import { GATES_CHECK } from "../../app/promotion/check.js";
-import { APP_REPO, GITOPS_REPO } from "./harness.js";
+import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, pushPayload } from "./harness.js";
 import type { Scene } from "./harness.js";
 import type { HealthReport, HealthSource } from "../../app/promotion/health.js";
 import { payload } from "../support/webhooks.js";
@@ -257,6 +257,25 @@ describe("platform variants", () => {
     // The same delivery again (another id, e.g. GitHub's retry): still one promotion.
     await s.post("pull_request", closed);
     expect(s.fake.pullsIn(GITOPS_REPO, "open")).toHaveLength(1);
+  });
+
+  it("does not promote a release that breaks the target's policies, and says why on the merged pull request", async () => {
+    const p = await startPromotionScene();
+    scene = p.s;
+    const s = p.s;
+    p.clock.tick();
+    // No prod override: one replica, which prod's built-in policy refuses.
+    const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.3.0" }) });
+    await s.post("push", pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] }));
+    const staging = mustPromotion(s, "staging");
+    await review(p, staging, "alice");
+    expect(s.fake.mustPull(GITOPS_REPO, staging.number).mergedAt).not.toBeNull();
+
+    expect(s.fake.pullsIn(PROD_REPO)).toEqual([]);
+    expect(await git(s, PROD_REPO, ["for-each-ref", "--format=%(refname)", "refs/heads"])).toBe("refs/heads/main\n");
+    const [why] = replies(s, GITOPS_REPO, staging.number);
+    expect(why).toMatch(/^Ferry could not promote `shop\/api` release `[0-9a-f]{12}` from staging to prod: release [0-9a-f]{12} of shop\/api does not render for prod without errors: /);
+    expect(why).toContain("replicas");
   });
 });
 
