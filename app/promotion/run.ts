@@ -299,7 +299,7 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
   const result = evaluateGates(input);
   const output = gatesCheckOutput(result);
   const summary = rollback ? rollbackGatesSummary(output.summary, to.name, release) : output.summary;
-  await writeGatesCheck(octokit, repo, headSha, { conclusion: result.conclusion, title: output.title, summary }, pr.html_url, deps.clock());
+  const written = await writeGatesCheck(octokit, repo, headSha, { conclusion: result.conclusion, title: output.title, summary }, pr.html_url, deps.clock());
   log.info({ conclusion: result.conclusion, gates: result.gates.map((g) => `${g.name}:${g.state}`) }, "gates evaluated");
   const evaluated = { kind: "evaluated" as const, conclusion: result.conclusion, gates: result };
   if (!autoMergeAllowed(to, result)) return evaluated;
@@ -314,6 +314,14 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
     commit = data.sha;
   } catch (e) {
     log.warn({ err: e }, "auto-merge refused");
+    // Said once per change of the check, not on every periodic pass.
+    if (written.changed) {
+      await octokit.rest.issues.createComment({
+        ...repo,
+        issue_number: number,
+        body: `Every gate holds, but GitHub refused Ferry's merge: ${errorText(e)}\n\nResolve it (a conflict: close this pull request, and \`/ferry promote ${to.name}\` opens a fresh one), or merge it yourself.`,
+      });
+    }
     return { ...evaluated, mergeError: errorText(e) };
   }
   log.info({ commit }, "promotion merged");

@@ -277,5 +277,25 @@ describe("platform variants", () => {
     expect(why).toMatch(/^Ferry could not promote `shop\/api` release `[0-9a-f]{12}` from staging to prod: release [0-9a-f]{12} of shop\/api does not render for prod without errors: /);
     expect(why).toContain("replicas");
   });
+
+  it("says once on the pull request when every gate holds but GitHub refuses the merge (a conflict)", async () => {
+    const scheduler = new ManualScheduler();
+    const p = await startPromotionScene({ deps: { scheduler } });
+    scene = p.s;
+    const s = p.s;
+    await releaseImage(p, "ghcr.io/acme/api:1.1.0");
+    const staging = mustPromotion(s, "staging");
+    // Someone commits to staging by hand, the same file differently: the branch no longer merges.
+    await s.git.commit(GITOPS_REPO, { files: { "environments/staging/shop/api/deployment-api.yaml": "# hand-made\n" }, message: "hand edit" });
+    await review(p, staging, "alice");
+
+    expect(s.fake.mustPull(GITOPS_REPO, staging.number).state).toBe("open");
+    expect(gatesRun(s, GITOPS_REPO, staging.head.sha).conclusion).toBe("neutral");
+    const said = () => replies(s, GITOPS_REPO, staging.number).filter((b) => b.startsWith("Every gate holds, but GitHub refused Ferry's merge"));
+    expect(said()).toEqual([expect.stringContaining("Pull Request is not mergeable")]);
+    await scheduler.runAll(); // tries again, says nothing new
+    expect(said()).toHaveLength(1);
+    expect(await releaseIn(s, GITOPS_REPO, "staging")).toBeUndefined();
+  });
 });
 
