@@ -17,6 +17,7 @@
  * Everything with a side effect is injectable (kubeconfig, clock, sleep, randomness), and
  * {@link ClusterObserver.stop} aborts every request so nothing is left running.
  */
+import { setMaxListeners } from "node:events";
 import { CoreV1Api, Watch, type KubeConfig } from "@kubernetes/client-node";
 import { z } from "zod";
 import { computeHealth, type ComponentHealth, type HealthOptions } from "./health.js";
@@ -338,6 +339,9 @@ export class ClusterObserver {
   start(): this {
     if (this.started || this.abort.signal.aborted) return this;
     this.started = true;
+    // Every list, watch, backoff wait and log fetch of every loop listens on this one signal.
+    const reflectors = this.contextStates.reduce((n, ctx) => n + ctx.reflectors.length, 0);
+    setMaxListeners(Math.max(10, 4 * reflectors + 10), this.abort.signal);
     for (const ctx of this.contextStates) {
       for (const r of ctx.reflectors) this.loops.push(this.run(ctx, r));
     }
