@@ -2,32 +2,19 @@
  * `/ferry` commands end to end (issue 6): comments delivered as `issue_comment` webhooks, the
  * commenter's permission from the fake GitHub, real GitOps repositories on a git server.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { payload } from "../support/webhooks.js";
-import { APP_REPO, GITOPS_REPO } from "./harness.js";
-import type { Scene } from "./harness.js";
+import { APP_REPO, GITOPS_REPO, sceneTeardown } from "./harness.js";
 import {
   appPullRequest, comment, footprint, gatesRun, git, githubApi, mustPromotion, openPromotion, PROD_REPO, releaseImage, releaseIn, replies, review, startPromotionScene,
 } from "./promotion-scene.js";
 
-let scene: Scene | undefined;
-
-afterEach(async () => {
-  const s = scene;
-  scene = undefined;
-  if (!s) return;
-  await s.fake.settled();
-  try {
-    s.fake.assertNoViolations();
-  } finally {
-    await s.close();
-  }
-});
+const scenes = sceneTeardown();
 
 describe("/ferry commands", () => {
   it("refuses /ferry promote prod from a user with read permission, and changes nothing", async () => {
     const p = await startPromotionScene();
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     await releaseImage(p, "ghcr.io/acme/api:1.1.0");
     const pr = await appPullRequest(p);
@@ -47,7 +34,7 @@ describe("/ferry commands", () => {
 
   it("refuses a promotion that skips a pipeline step (dev straight to prod), with the reason", async () => {
     const p = await startPromotionScene();
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     const { release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
     const staging = mustPromotion(s, "staging");
@@ -67,7 +54,7 @@ describe("/ferry commands", () => {
 
   it("/ferry rollback dev puts the previous release back, manifests byte for byte", async () => {
     const p = await startPromotionScene();
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     const r1 = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
     const landedR1 = (await git(s, GITOPS_REPO, ["rev-parse", "main"])).trim();
@@ -109,7 +96,7 @@ describe("/ferry commands", () => {
 
   it("/ferry promote opens the promotion asked for; whoever asked cannot approve it", async () => {
     const p = await startPromotionScene();
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     const { release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
     const auto = mustPromotion(s, "staging");
@@ -136,7 +123,7 @@ describe("/ferry commands", () => {
 
   it("/ferry status and /ferry retry; help for what it cannot read; ignores bots and ordinary comments", async () => {
     const p = await startPromotionScene({ deps: { runtimeStatus: async (q) => `_cluster view of ${q.project}/${q.component} across ${q.environments.join(", ")}_` } });
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     const { release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
     const staging = mustPromotion(s, "staging");

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import type { Probot } from "probot";
 import { createFerryApp } from "../../app/index.js";
 import type { Deps } from "../../app/index.js";
@@ -164,4 +165,29 @@ export async function commitApp(scene: Scene, files: Record<string, string | nul
   const before = (await scene.fake.branchSha(repo, branch)) ?? (await scene.fake.branchSha(repo))!;
   const sha = await scene.fake.commit(repo, { files, ...(branch ? { branch } : {}), message: "change .ferry" });
   return { sha, before };
+}
+
+/**
+ * Registers an `afterEach` that waits for the app's pending work, fails the test on any GitHub
+ * contract violation and closes the scene; `track(scene)` names the scene of the running test.
+ */
+export function sceneTeardown(): { track<S extends Scene>(scene: S): S } {
+  let current: Scene | undefined;
+  afterEach(async () => {
+    const s = current;
+    current = undefined;
+    if (!s) return;
+    await s.fake.settled();
+    try {
+      s.fake.assertNoViolations();
+    } finally {
+      await s.close();
+    }
+  });
+  return {
+    track(scene) {
+      current = scene;
+      return scene;
+    },
+  };
 }

@@ -1,26 +1,14 @@
 /** Preview on app pull requests, end to end, and the webhook safety rules. */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RELEASE_CHECK, VALIDATE_CHECK } from "../../app/github/checks.js";
 import { GITHUB_COMMENT_LIMIT } from "../../app/comments/split.js";
 import { markerPart } from "../../app/comments/markers.js";
 import { deliver, payload } from "../support/webhooks.js";
 import type { WebhookPayload } from "../support/webhooks.js";
-import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, pushPayload, startScene } from "./harness.js";
+import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, pushPayload, startScene, sceneTeardown } from "./harness.js";
 import type { Scene } from "./harness.js";
 
-let scene: Scene | undefined;
-
-afterEach(async () => {
-  const s = scene;
-  scene = undefined;
-  if (!s) return;
-  await s.fake.settled();
-  try {
-    s.fake.assertNoViolations();
-  } finally {
-    await s.close();
-  }
-});
+const scenes = sceneTeardown();
 
 /** Opens a pull request from `branch` with `files` and returns its payload for `action`. */
 async function openPull(s: Scene, branch: string, files: Record<string, string | null>, opts: { repo?: string; head?: string } = {}) {
@@ -46,7 +34,7 @@ async function releaseToDev(s: Scene): Promise<void> {
 
 describe("preview on app pull requests", () => {
   it("posts the check and one comment, edited (not duplicated) on the next push", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     await releaseToDev(s);
     const { pr, body } = await openPull(s, "bump", { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.2.0" }) });
@@ -88,7 +76,7 @@ describe("preview on app pull requests", () => {
   });
 
   it("fails the validate check with annotations at file and line, and says so in the comment", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const bad = componentYaml().replace("    image: ghcr.io/acme/api:1.0.0\n", "    image: ghcr.io/acme/api:1.0.0\n    imagePullPolicy: Always\n");
     const { pr, body } = await openPull(s, "bad", { ".ferry/api.yaml": bad, ".ferry/ledger.yaml": componentYaml({ name: "ledger", project: "pay" }) });
@@ -107,7 +95,7 @@ describe("preview on app pull requests", () => {
   });
 
   it("sends more than 50 annotations in batches", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const files: Record<string, string> = {};
     for (let i = 0; i < 60; i++) files[`.ferry/c${String(i).padStart(2, "0")}.yaml`] = componentYaml({ name: `c${i}`, project: "pay" });
@@ -121,7 +109,7 @@ describe("preview on app pull requests", () => {
   });
 
   it("splits a huge diff over several comments under the limit, and removes surplus parts later", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const big = Array.from({ length: 1200 }, (_, i) => `          key-${i}: ${"v".repeat(40)}`).join("\n");
     const component = componentYaml({ extra: "" }).replace("    resources:", `    files:\n      - mountPath: /etc/api/big.yaml\n        value: |\n${big}\n    resources:`);
@@ -151,7 +139,7 @@ describe("preview on app pull requests", () => {
   });
 
   it("edits only its own comment: copied markers (a user's, another app's) are left alone, duplicates from racing replicas are removed", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const { pr, body } = await openPull(s, "race", { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.4.0" }) });
     const forged = s.fake.addComment(APP_REPO, pr.number, { user: "mallory", body: "<!-- ferry:preview -->\nAll clear, merge away!" });
@@ -169,7 +157,7 @@ describe("preview on app pull requests", () => {
   });
 
   it("ignores pull requests that do not touch .ferry/", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const { pr, body } = await openPull(s, "docs", { "README.md": "more docs\n" });
     await s.post("pull_request", body("opened"));
@@ -178,7 +166,7 @@ describe("preview on app pull requests", () => {
   });
 
   it("previews a pull request from a fork and never publishes from it", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     await s.fake.addRepo({ owner: "mallory", name: "shop-api", forkOf: APP_REPO });
     const { pr, body } = await openPull(s, "evil", { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/mallory/api:1.0.0" }) }, { repo: "mallory/shop-api", head: "mallory:evil" });
@@ -209,7 +197,7 @@ describe("preview on app pull requests", () => {
 
 describe("webhook safety", () => {
   it("rejects unsigned and wrongly signed deliveries without doing anything", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:3.0.0" }) });
     const body = pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] });

@@ -4,10 +4,10 @@
  * repository, needs two approvals from team sre and a change window; Ferry merges every
  * promotion itself once its gates hold.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseCommitMessage } from "../../app/gitops/message.js";
 import { GATES_CHECK } from "../../app/promotion/check.js";
-import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, pushPayload } from "./harness.js";
+import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, pushPayload, sceneTeardown } from "./harness.js";
 import type { Scene } from "./harness.js";
 import type { HealthReport, HealthSource } from "../../app/promotion/health.js";
 import { payload } from "../support/webhooks.js";
@@ -15,19 +15,7 @@ import {
   dismiss, gateConclusions, gatesRun, git, githubApi, ManualScheduler, mustPromotion, openPromotion, pipelinePlatform, PROD_REPO, releaseImage, releaseIn, replies, review, startPromotionScene,
 } from "./promotion-scene.js";
 
-let scene: Scene | undefined;
-
-afterEach(async () => {
-  const s = scene;
-  scene = undefined;
-  if (!s) return;
-  await s.fake.settled();
-  try {
-    s.fake.assertNoViolations();
-  } finally {
-    await s.close();
-  }
-});
+const scenes = sceneTeardown();
 
 /** Trailers of a commit of a GitOps repository. */
 async function trailersOf(s: Scene, repo: string, ref: string): Promise<Readonly<Record<string, readonly string[]>>> {
@@ -37,7 +25,7 @@ async function trailersOf(s: Scene, repo: string, ref: string): Promise<Readonly
 describe("promotion pull requests", () => {
   it("carries one release dev → staging → prod: one approval for staging, two from sre for prod, merged by Ferry", async () => {
     const p = await startPromotionScene();
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     const { sha, release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
 
@@ -113,7 +101,7 @@ describe("promotion pull requests", () => {
 
   it("updates the open promotion when a newer release lands: one pull request, which says so", async () => {
     const p = await startPromotionScene();
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     const r1 = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
     const first = mustPromotion(s, "staging");
@@ -161,7 +149,7 @@ describe("promotion pull requests", () => {
           : { status: "NotObserved" },
     };
     const p = await startPromotionScene({ deps: { health } });
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     const { release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
     healthy.release = release;
@@ -192,7 +180,7 @@ describe("promotion pull requests", () => {
     const scheduler = new ManualScheduler();
     // Friday 2026-03-06 11:00 in Berlin: prod's window is Monday to Thursday.
     const p = await startPromotionScene({ at: "2026-03-06T10:00:00Z", deps: { scheduler } });
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     expect(scheduler.tasks).toHaveLength(1);
     const { release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
@@ -233,7 +221,7 @@ describe("promotion pull requests", () => {
 describe("platform variants", () => {
   it("a release pull request merged by a person lands its release and opens the next promotion", async () => {
     const p = await startPromotionScene({ platform: pipelinePlatform({ devApprovals: 1 }) });
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     p.clock.tick();
     const before = (await s.fake.branchSha(APP_REPO))!;
@@ -261,7 +249,7 @@ describe("platform variants", () => {
 
   it("does not promote a release that breaks the target's policies, and says why on the merged pull request", async () => {
     const p = await startPromotionScene();
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     p.clock.tick();
     // No prod override: one replica, which prod's built-in policy refuses.
@@ -281,7 +269,7 @@ describe("platform variants", () => {
   it("says once on the pull request when every gate holds but GitHub refuses the merge (a conflict)", async () => {
     const scheduler = new ManualScheduler();
     const p = await startPromotionScene({ deps: { scheduler } });
-    scene = p.s;
+    scenes.track(p.s);
     const s = p.s;
     await releaseImage(p, "ghcr.io/acme/api:1.1.0");
     const staging = mustPromotion(s, "staging");

@@ -1,25 +1,13 @@
 /** Release on push, end to end: signed deliveries → fake GitHub + real GitOps repository. */
 import { randomUUID } from "node:crypto";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RELEASE_CHECK } from "../../app/github/checks.js";
 import { unreachableUrl } from "../support/git-server.js";
 import { payload } from "../support/webhooks.js";
-import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, platformYaml, pushPayload, startScene } from "./harness.js";
+import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, platformYaml, pushPayload, startScene, sceneTeardown } from "./harness.js";
 import type { Scene } from "./harness.js";
 
-let scene: Scene | undefined;
-
-afterEach(async () => {
-  const s = scene;
-  scene = undefined;
-  if (!s) return;
-  await s.fake.settled();
-  try {
-    s.fake.assertNoViolations();
-  } finally {
-    await s.close();
-  }
-});
+const scenes = sceneTeardown();
 
 async function releaseIdIn(s: Scene): Promise<string> {
   const files = await s.gitopsFiles();
@@ -30,7 +18,7 @@ async function releaseIdIn(s: Scene): Promise<string> {
 
 describe("release on push", () => {
   it("renders and commits to dev once, however often the push is delivered", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.1.0" }) });
     const body = pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] });
@@ -78,7 +66,7 @@ describe("release on push", () => {
   });
 
   it("fails the release check at the file and line of a bad component and commits nothing", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const bad = componentYaml({ type: "servce" }).replace("  container:\n", "  container:\n    replicas: 3\n");
     const { sha, before } = await commitApp(s, { ".ferry/api.yaml": bad });
@@ -108,7 +96,7 @@ describe("release on push", () => {
   });
 
   it("refuses a component of a project that does not list the repository", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const foreign = componentYaml({ name: "ledger", project: "pay" });
     const { sha, before } = await commitApp(s, { ".ferry/ledger.yaml": foreign });
@@ -127,7 +115,7 @@ describe("release on push", () => {
   });
 
   it("reads platform definitions only from the platform repository", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     // The app repository tries to declare its own platform letting it own project "pay".
     const own = platformYaml().replace("repos: [acme/pay]", "repos: [acme/pay, acme/shop-api]");
@@ -151,7 +139,7 @@ describe("release on push", () => {
   });
 
   it("ignores pushes that do not touch .ferry/ or are not on the default branch", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const { sha, before } = await commitApp(s, { "src/main.go": "package main\n" });
     await s.post("push", pushPayload(s, sha, before, { modified: ["src/main.go"] }));
@@ -162,7 +150,7 @@ describe("release on push", () => {
   });
 
   it("removes a component the repository stops declaring", async () => {
-    scene = await startScene({ appFiles: { ".ferry/api.yaml": componentYaml(), ".ferry/worker.yaml": componentYaml({ name: "worker" }) } });
+    const scene = scenes.track(await startScene({ appFiles: { ".ferry/api.yaml": componentYaml(), ".ferry/worker.yaml": componentYaml({ name: "worker" }) } }));
     const s = scene;
     const first = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.0.1" }) });
     await s.post("push", pushPayload(s, first.sha, first.before, { modified: [".ferry/api.yaml"] }));
@@ -180,7 +168,7 @@ describe("release on push", () => {
   });
 
   it("opens one pull request where the first environment needs an approval", async () => {
-    scene = await startScene({ platform: platformYaml({ devApprovals: 1 }) });
+    const scene = scenes.track(await startScene({ platform: platformYaml({ devApprovals: 1 }) }));
     const s = scene;
     const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:2.0.0" }) });
     const body = pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] });
@@ -204,7 +192,7 @@ describe("release on push", () => {
 
 describe("failures", () => {
   it("reports a refused push on the check and the deployment, and succeeds when the delivery is retried", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:4.0.0" }) });
     await s.git.rejectPushes(GITOPS_REPO, { message: "frozen by the release manager" });
@@ -225,7 +213,7 @@ describe("failures", () => {
   });
 
   it("never leaves the check spinning when the GitOps repository cannot be reached", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     s.fake.setCloneUrl(GITOPS_REPO, await unreachableUrl("acme/gitops"));
     const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:4.1.0" }) });
@@ -241,7 +229,7 @@ describe("build.waitForCheck", () => {
   const waiting = componentYaml({ extra: "  build: {waitForCheck: build-image}\n" });
 
   it("defers the release until the named check succeeds on the commit", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const { sha, before } = await commitApp(s, { ".ferry/api.yaml": waiting });
     await s.post("push", pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] }));
@@ -267,7 +255,7 @@ describe("build.waitForCheck", () => {
   });
 
   it("closes the waiting check of a commit superseded before its build finished", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const first = await commitApp(s, { ".ferry/api.yaml": waiting });
     await s.post("push", pushPayload(s, first.sha, first.before, { modified: [".ferry/api.yaml"] }));
@@ -287,7 +275,7 @@ describe("build.waitForCheck", () => {
   });
 
   it("releases on a successful workflow run of that name, but never from a fork or an old commit", async () => {
-    scene = await startScene();
+    const scene = scenes.track(await startScene());
     const s = scene;
     const { sha, before } = await commitApp(s, { ".ferry/api.yaml": waiting });
     await s.post("push", pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] }));
