@@ -26,13 +26,17 @@ export const TARGET_OPTIONS_HELP = `  --gitops URL|PATH    GitOps repository ins
   --path DIR           directory instead of the environment's gitops.path
   --cache-dir DIR      clone cache (default FERRY_CACHE_DIR, else ~/.cache/ferry)`;
 
+/** The GitHub web host repositories live on: `$GITHUB_SERVER_URL` on GitHub Enterprise, else github.com. */
+export function githubServer(io: CliIo): string {
+  return io.env.GITHUB_SERVER_URL ?? "https://github.com";
+}
+
 /**
  * The environment's target with command-line overrides. `owner/name` repositories become
  * `https://github.com/owner/name.git`, or `$GITHUB_SERVER_URL/owner/name.git` on GitHub Enterprise.
  */
 export function cliTarget(env: Environment, values: { gitops?: string; branch?: string; path?: string }, io: CliIo): CliTarget {
-  const server = io.env.GITHUB_SERVER_URL ?? "https://github.com";
-  const url = values.gitops ?? githubRepoUrl(env.gitops.repo, server);
+  const url = values.gitops ?? githubRepoUrl(env.gitops.repo, githubServer(io));
   const token = io.env.GITHUB_TOKEN || undefined;
   return { url, branch: values.branch ?? env.gitops.branch, path: values.path ?? environmentPath(env), token };
 }

@@ -34,6 +34,18 @@ export function loadPlatformDir(dir: string, diagnostics: Diagnostic[]): Platfor
   return buildPlatformBundle(loadPlatformSources(dir, readFerryFiles(dir), diagnostics), loadBuiltins(), diagnostics);
 }
 
+/**
+ * Loads the platform checkout for a command that needs only the platform: prints its
+ * diagnostics, and says which command stopped when it has errors (undefined then).
+ */
+export function loadPlatformForCommand(io: CliIo, command: string, dir: string): PlatformBundle | undefined {
+  const diagnostics: Diagnostic[] = [];
+  const bundle = loadPlatformDir(dir, diagnostics);
+  printDiagnostics(io, diagnostics);
+  if (!bundle) io.stderr(`ferry ${command}: the platform has errors\n`);
+  return bundle;
+}
+
 /** The environments `--env` names, in the platform's order (all when none); unknown names are a usage error. */
 export function selectEnvironments(all: readonly Environment[], wanted: readonly string[]): Environment[] {
   const unknown = wanted.filter((e) => !all.some((x) => x.name === e));

@@ -3,8 +3,8 @@ import { toYaml } from "../../renderers/canonical.js";
 import { list, parse, required } from "../args.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import type { Diagnostic } from "../../renderers/diagnostics.js";
-import { loadPlatformDir, printDiagnostics, selectEnvironments } from "../workspace.js";
+import { loadPlatformForCommand, selectEnvironments } from "../workspace.js";
+import { githubServer } from "../gitops-target.js";
 
 export const bootstrap: Command = {
   summary: "print the Argo CD ApplicationSet or Flux objects that apply each environment's path",
@@ -31,12 +31,10 @@ Examples:
     const applier = positionals[0];
     if (applier !== "argocd" && applier !== "flux") throw new UsageError("ferry bootstrap needs argocd or flux");
     const dir = required(values.platform, "--platform");
-    const diagnostics: Diagnostic[] = [];
-    const bundle = loadPlatformDir(dir, diagnostics);
-    printDiagnostics(io, diagnostics);
+    const bundle = loadPlatformForCommand(io, "bootstrap", dir);
     if (!bundle) return EXIT.failed;
     const envs = selectEnvironments(bundle.platform.spec.environments, list(values.env));
-    const server = io.env.GITHUB_SERVER_URL ?? "https://github.com";
+    const server = githubServer(io);
     const resolveRepo = (repo: string) => githubRepoUrl(repo, server);
     const objects: unknown[] = applier === "argocd" ? [argoApplicationSet(envs, { resolveRepo })] : envs.flatMap((e): unknown[] => [...fluxObjects(e, { resolveRepo })]);
     io.stdout(objects.map((o) => toYaml(o)).join("---\n"));

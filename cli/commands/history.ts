@@ -1,12 +1,11 @@
 import { readHistory } from "../../app/gitops/read.js";
 import { GitopsError } from "../../app/gitops/errors.js";
 import { componentHistory, formatHistoryText } from "../../app/promotion/history.js";
-import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { list, parse, required } from "../args.js";
 import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget } from "../gitops-target.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { loadPlatformDir, printDiagnostics, selectEnvironments } from "../workspace.js";
+import { loadPlatformForCommand, selectEnvironments } from "../workspace.js";
 
 export const history: Command = {
   summary: "show which release each environment ran, and when, from the GitOps commits",
@@ -42,9 +41,7 @@ Examples:
     const limit = values.limit === undefined ? 50 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError("--limit must be a positive whole number");
     const dir = required(values.platform, "--platform");
-    const diagnostics: Diagnostic[] = [];
-    const bundle = loadPlatformDir(dir, diagnostics);
-    printDiagnostics(io, diagnostics);
+    const bundle = loadPlatformForCommand(io, "history", dir);
     if (!bundle) return EXIT.failed;
     const envs = selectEnvironments(bundle.platform.spec.environments, list(values.env));
     const commits = [];

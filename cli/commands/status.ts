@@ -6,12 +6,11 @@
 import { loadKubeConfig, type KubeConfigSource } from "../../app/cluster/kube.js";
 import { snapshotCluster, type ComponentSelector } from "../../app/cluster/observer.js";
 import { componentStatuses, formatStatusText, problems, statusJson, type ComponentFilter, type EnvironmentStatus } from "../../app/status/overview.js";
-import type { Diagnostic } from "../../renderers/diagnostics.js";
 import type { Environment } from "../../renderers/model/index.js";
 import { list, parse, required } from "../args.js";
 import type { CliIo, Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { loadPlatformDir, printDiagnostics, selectEnvironments } from "../workspace.js";
+import { loadPlatformForCommand, selectEnvironments } from "../workspace.js";
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -89,13 +88,8 @@ Examples:
     const platformDir = required(values.platform, "--platform");
     if (values.kubeconfig === "") throw new UsageError("--kubeconfig is empty");
 
-    const diagnostics: Diagnostic[] = [];
-    const bundle = loadPlatformDir(platformDir, diagnostics);
-    if (!bundle) {
-      printDiagnostics(io, diagnostics);
-      io.stderr("ferry status: the platform has errors\n");
-      return EXIT.failed;
-    }
+    const bundle = loadPlatformForCommand(io, "status", platformDir);
+    if (!bundle) return EXIT.failed;
     const envs = selectEnvironments(bundle.platform.spec.environments, list(values.env));
     const components = list(values.component);
     checkComponents(components, bundle.platform.spec.projects.map((p) => p.name));
