@@ -19,7 +19,7 @@ import { parseRepoRef } from "../config.js";
 import { componentStatuses, type EnvironmentStatus } from "../status/overview.js";
 import { ClusterHealthSource, deploymentHealthySince } from "../status/health-source.js";
 import type { EnvironmentInfo } from "../status/environments.js";
-import { StatusReporter, type WatchHandle, type WatchRequest } from "../status/reporter.js";
+import { StatusReporter, type StatusReporterOptions, type WatchHandle, type WatchRequest } from "../status/reporter.js";
 import { systemTimers, type Timers } from "../status/timers.js";
 import { HealthyTracker } from "../status/tracker.js";
 import { ObserverSwitch, type RuntimeObserver } from "./switch.js";
@@ -33,8 +33,11 @@ export interface RuntimeLogger {
   error(obj: object, msg: string): void;
 }
 
-/** Options of {@link ClusterRuntime}. */
-export interface ClusterRuntimeOptions {
+/**
+ * Options of {@link ClusterRuntime}. The reporter's timing options (`debounceMs`,
+ * `degradedSettleMs`, `maxWatchMs`, `retryMs`) are passed through as documented there.
+ */
+export interface ClusterRuntimeOptions extends Pick<StatusReporterOptions, "debounceMs" | "degradedSettleMs" | "maxWatchMs" | "retryMs"> {
   /** Where the kubeconfig comes from. @default `{kind: "default"}`: KUBECONFIG, ~/.kube/config, else in-cluster */
   readonly kubeConfig?: KubeConfigSource;
   /** Environment for the default kubeconfig source. @default process.env */
@@ -45,14 +48,6 @@ export interface ClusterRuntimeOptions {
   readonly clock?: () => Date;
   /** Timers of the reporter and the health tracking. @default Node's timers (unreferenced) */
   readonly timers?: Timers;
-  /** Coalescing window of the reporter, in ms. @default 3000 */
-  readonly debounceMs?: number;
-  /** Degraded this long settles a rollout as failed, in ms. @default 300000 */
-  readonly degradedSettleMs?: number;
-  /** A rollout not settled this long is reported not healthy, in ms. @default 3600000 */
-  readonly maxWatchMs?: number;
-  /** Delay before retrying failed GitHub writes, in ms. @default 30000 */
-  readonly retryMs?: number;
   /** Coalescing window of the health tracking, in ms. @default 1000 */
   readonly trackDebounceMs?: number;
   /** @default silent */
