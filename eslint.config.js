@@ -4,6 +4,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import vitest from "@vitest/eslint-plugin";
+import { layers } from "./eslint.layers.js";
 
 export default tseslint.config(
   { ignores: ["node_modules/**", "rendered/**", "dist/**", "coverage/**", ".cache/**"] },
@@ -23,6 +24,7 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  ...layers,
   {
     files: ["test/**/*.ts", "**/*.test.ts"],
     plugins: { vitest },

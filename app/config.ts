@@ -6,6 +6,7 @@
  * `WEBHOOK_SECRET`, `GHE_HOST` and `LOG_LEVEL` itself; Ferry checks them again because Probot
  * silently falls back to the secret `development`, which would accept forged deliveries.
  */
+import type { RepoRef } from "../adapters/github/types.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -36,11 +37,7 @@ export const FerryEnv = z.object({
 });
 export type FerryEnv = z.infer<typeof FerryEnv>;
 
-/** `owner/name` split. */
-export interface RepoRef {
-  readonly owner: string;
-  readonly repo: string;
-}
+export type { RepoRef };
 
 /** The checked configuration the app runs with. */
 export interface AppConfig {

@@ -8,8 +8,8 @@ import { loadBuiltins } from "../templates/index.js";
 import type { AppConfig, RepoRef } from "./config.js";
 import { DeliveryCache } from "./deliveries.js";
 import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
-import type { HealthSource } from "./promotion/health.js";
-import { notObservedHealth } from "./promotion/health.js";
+import type { HealthSource } from "../core/promotion/health.js";
+import { notObservedHealth } from "../core/promotion/health.js";
 import type { GitopsPort } from "./release/gitops.js";
 import { defaultGitopsPort } from "./release/gitops-default.js";
 import type { PlatformChanged, RolloutWatch } from "./runtime/hooks.js";
@@ -20,7 +20,7 @@ import type { Scheduler } from "./scheduler.js";
 export interface Deps {
   /** The current time (check run timestamps). @default () => new Date() */
   readonly clock: () => Date;
-  /** Reads and publishes GitOps repositories. @default the isomorphic-git publisher of app/gitops */
+  /** Reads and publishes GitOps repositories. @default the isomorphic-git publisher of adapters/git */
   readonly gitops: GitopsPort;
   /** Where GitOps clones are cached. @default FERRY_CACHE_DIR */
   readonly cacheDir: string;

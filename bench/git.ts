@@ -1,5 +1,5 @@
 /**
- * Git benchmark: committing and pushing a one-component change with app/gitops `publish`, in a
+ * Git benchmark: committing and pushing a one-component change with adapters/git `publish`, in a
  * GitOps repository holding 3,000 rendered component-environments and in one holding 30, both
  * served over smart HTTP by `git http-backend` (test/support/git-server.ts), warm clone cache.
  * The same change is also timed with the native git CLI in a work tree
@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { publish } from "../app/gitops/publish.js";
+import { publish } from "../adapters/git/publish.js";
 import { startGitServer } from "../test/support/git-server.js";
 import type { GitServer } from "../test/support/git-server.js";
 

@@ -11,9 +11,9 @@ import { hasErrors, formatDiagnostic } from "../renderers/diagnostics.js";
 import { catalogKey, loadApps } from "../renderers/apps.js";
 import { loadPlatformSources } from "../renderers/load.js";
 import type { Diagnostic } from "../renderers/diagnostics.js";
-import { buildPlatformBundle } from "../renderers/platform.js";
-import { renderApps } from "../renderers/render.js";
-import type { RenderResult } from "../renderers/render.js";
+import { buildPlatformBundle } from "../core/platform.js";
+import { renderApps } from "../core/render.js";
+import type { RenderResult } from "../core/render.js";
 import { loadBuiltins } from "../templates/index.js";
 import { generateOrg } from "./org.js";
 

@@ -11,7 +11,7 @@ import { sortDiagnostics } from "../renderers/diagnostics.js";
 import { KINDS } from "../renderers/model/index.js";
 import { loadAndRender, summarize } from "../cli/commands/render.js";
 import { jsonSchema } from "../cli/commands/schema.js";
-import { readTree } from "../cli/files.js";
+import { readTree } from "../adapters/fs/files.js";
 
 const Workspace = {
   apps: z.array(z.string()).min(1).describe("app checkouts holding .ferry/, or directories with apps up to two levels below"),

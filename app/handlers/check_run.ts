@@ -2,7 +2,7 @@
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
-import { sameRepo } from "../github/types.js";
+import { sameRepo } from "../../adapters/github/types.js";
 import { promoteReleased } from "../promotion/entry.js";
 import { releaseOnCheck } from "../release/on-check.js";
 import { isFerryCheck } from "../release/triggers.js";

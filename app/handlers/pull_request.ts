@@ -6,11 +6,11 @@
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
-import { isFerryPath, pullRequestFiles } from "../github/files.js";
-import { sameRepo } from "../github/types.js";
+import { isFerryPath, pullRequestFiles } from "../../adapters/github/files.js";
+import { sameRepo } from "../../adapters/github/types.js";
 import { runPreview } from "../preview/run.js";
 import { gatesForPull, landedFromMergedPull } from "../promotion/entry.js";
-import { parseFerryBranch } from "../promotion/pr.js";
+import { parseFerryBranch } from "../../core/promotion/pr.js";
 
 const ACTIONS = new Set(["opened", "synchronize", "reopened"]);
 

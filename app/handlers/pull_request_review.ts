@@ -3,7 +3,7 @@ import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { gatesForPull } from "../promotion/entry.js";
-import { parseFerryBranch } from "../promotion/pr.js";
+import { parseFerryBranch } from "../../core/promotion/pr.js";
 
 const ACTIONS = new Set(["submitted", "dismissed"]);
 

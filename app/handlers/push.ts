@@ -2,7 +2,7 @@
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
-import { sameRepo } from "../github/types.js";
+import { sameRepo } from "../../adapters/github/types.js";
 import { promoteReleased } from "../promotion/entry.js";
 import { runRelease } from "../release/run.js";
 import { commitsTouchFerry, compareTouchesFerry } from "../release/triggers.js";

@@ -3,9 +3,9 @@
  * updated in place on every evaluation (its history keeps the sequence) and left alone when the
  * result did not change, so a periodic re-evaluation does not churn.
  */
-import { clipCheckText } from "../github/checks.js";
-import type { GitHub, RepoRef } from "../github/types.js";
-import type { GateConclusion } from "./gates.js";
+import { clipCheckText } from "../../adapters/github/checks.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import type { GateConclusion } from "../../core/promotion/gates.js";
 
 /** The check on promotion pull requests; branch protection requires it. */
 export const GATES_CHECK = "Ferry / gates";

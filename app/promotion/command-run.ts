@@ -14,23 +14,23 @@
  */
 import type { Environment } from "../../renderers/model/index.js";
 import type { Deps } from "../deps.js";
-import type { GitHub, RepoRef } from "../github/types.js";
-import { fullName, sameRepo } from "../github/types.js";
-import { findOpenPullRequest } from "../github/pulls.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import { fullName, sameRepo } from "../../adapters/github/types.js";
+import { findOpenPullRequest } from "../../adapters/github/pulls.js";
 import { runPreview } from "../preview/run.js";
 import { declaredComponents, readAppFiles } from "../release/inputs.js";
 import { runRelease } from "../release/run.js";
 import { parseRepoRef } from "../config.js";
-import type { Command } from "./commands.js";
-import { authorize, parseCommand } from "./commands.js";
+import type { Command } from "../../core/promotion/commands.js";
+import { authorize, parseCommand } from "../../core/promotion/commands.js";
 import { promoteReleased } from "./entry.js";
-import type { ComponentHistory } from "./history.js";
-import { currentRelease, formatUtc } from "./history.js";
+import type { ComponentHistory } from "../../core/history.js";
+import { currentRelease, formatUtc } from "../../core/history.js";
 import type { PromotionContext } from "./io.js";
 import { environmentNamed, errorText, PlatformUnavailable, permissionOf, promotionContext, readComponentHistory } from "./io.js";
-import { pipelineOrder, planPromote, planRollback, previousEnvironments } from "./pipeline.js";
-import type { FerryPull, IdentifiedPromotion } from "./pr.js";
-import { ferryPullOf, identifyPromotion, parseFerryBranch, promotionBranch } from "./pr.js";
+import { pipelineOrder, planPromote, planRollback, previousEnvironments } from "../../core/promotion/pipeline.js";
+import type { FerryPull, IdentifiedPromotion } from "../../core/promotion/pr.js";
+import { ferryPullOf, identifyPromotion, parseFerryBranch, promotionBranch } from "../../core/promotion/pr.js";
 import type { PromotionResult } from "./run.js";
 import { ensurePromotion } from "./run.js";
 

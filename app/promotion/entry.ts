@@ -4,15 +4,15 @@
  * promotion pull request to (re-)evaluate, and the periodic pass over every open one.
  */
 import { catalogKey } from "../../renderers/apps.js";
-import type { GitHub, RepoRef } from "../github/types.js";
-import { fullName } from "../github/types.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../release/gitops.js";
-import type { ItemResult } from "../release/report.js";
+import type { ItemResult } from "../../core/release/report.js";
 import { parseRepoRef } from "../config.js";
 import { GATES_CHECK, writeGatesCheck } from "./check.js";
 import type { PromotionDeps } from "./io.js";
 import { deleteBranch, errorText, PlatformUnavailable, promotionContext } from "./io.js";
-import { ferryPullOf, PROMOTE_PREFIX } from "./pr.js";
+import { ferryPullOf, PROMOTE_PREFIX } from "../../core/promotion/pr.js";
 import type { GatesOutcome, NextPromotion } from "./run.js";
 import { evaluatePromotion, releaseLanded } from "./run.js";
 

@@ -2,7 +2,7 @@
  * What the promotion flow tells the rest of the app, and what it asks of it: the hooks in
  * `Deps` that status reporting (issue 7) plugs into. Types only.
  */
-import type { GitHub, RepoRef } from "../github/types.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 
 /** A release that reached an environment: a Ferry commit, or a merged Ferry pull request. */
 export interface LandedRelease {

@@ -10,17 +10,17 @@ import type { Environment } from "../../renderers/model/index.js";
 import type { PlatformBundle } from "../../renderers/platform.js";
 import type { Release } from "../../renderers/release.js";
 import type { Deps } from "../deps.js";
-import type { GitHub, RepoRef } from "../github/types.js";
-import { fullName } from "../github/types.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
 import { TargetResolver } from "../release/gitops.js";
 import type { ResolvedTarget } from "../release/gitops.js";
 import { loadPlatform } from "../release/inputs.js";
-import { parseReleaseFile } from "../release/state.js";
-import type { UserPermission } from "./commands.js";
-import { UserPermission as UserPermissionSchema } from "./commands.js";
-import { Review } from "./gates.js";
-import type { ComponentHistory, GitOpsCommitInput, SourceCommit } from "./history.js";
-import { componentHistory } from "./history.js";
+import { parseReleaseFile } from "../../core/release/state.js";
+import type { UserPermission } from "../../core/promotion/commands.js";
+import { UserPermission as UserPermissionSchema } from "../../core/promotion/commands.js";
+import { Review } from "../../core/promotion/gates.js";
+import type { ComponentHistory, GitOpsCommitInput, SourceCommit } from "../../core/history.js";
+import { componentHistory } from "../../core/history.js";
 
 /** What the promotion flow needs of the app's dependencies. */
 export type PromotionDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "watchRollout">;

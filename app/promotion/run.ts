@@ -15,31 +15,31 @@ import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { formatDiagnostic, hasErrors } from "../../renderers/diagnostics.js";
 import { catalogKey } from "../../renderers/apps.js";
 import type { Environment, PipelineStep } from "../../renderers/model/index.js";
-import { renderRelease } from "../../renderers/render.js";
-import type { RenderedComponent } from "../../renderers/render.js";
+import { renderRelease } from "../../core/render.js";
+import type { RenderedComponent } from "../../core/render.js";
 import type { Release } from "../../renderers/release.js";
-import { pullRequestFiles } from "../github/files.js";
-import { findOpenPullRequest } from "../github/pulls.js";
-import type { RepoRef } from "../github/types.js";
-import { fullName } from "../github/types.js";
+import { pullRequestFiles } from "../../adapters/github/files.js";
+import { findOpenPullRequest } from "../../adapters/github/pulls.js";
+import type { RepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../release/gitops.js";
 import type { EnvironmentSnapshot, ResolvedTarget } from "../release/gitops.js";
-import { releaseChanges } from "../release/plan.js";
-import { catalogFromReleases, deployedFiles } from "../release/state.js";
-import { approversToCheck, countedApprovers } from "./approvers.js";
-import { parsePromotionBody, PR_BODY_LIMIT, promotionPullRequest } from "./body.js";
+import { releaseChanges } from "../../core/release/plan.js";
+import { catalogFromReleases, deployedFiles } from "../../core/release/state.js";
+import { approversToCheck, countedApprovers } from "../../core/promotion/approvers.js";
+import { parsePromotionBody, PR_BODY_LIMIT, promotionPullRequest } from "../../core/promotion/body.js";
 import { writeGatesCheck } from "./check.js";
 import type { LandedRelease } from "./events.js";
-import type { GateConclusion, GatesInput, GatesResult } from "./gates.js";
-import { autoMergeAllowed, evaluateGates, gatesCheckOutput } from "./gates.js";
-import { HealthReport } from "./health.js";
-import type { HealthQuery } from "./health.js";
-import type { ComponentHistory, SourceCommit } from "./history.js";
-import { parseSource, TRAILERS } from "./history.js";
+import type { GateConclusion, GatesInput, GatesResult } from "../../core/promotion/gates.js";
+import { autoMergeAllowed, evaluateGates, gatesCheckOutput } from "../../core/promotion/gates.js";
+import { HealthReport } from "../../core/promotion/health.js";
+import type { HealthQuery } from "../../core/promotion/health.js";
+import type { ComponentHistory, SourceCommit } from "../../core/history.js";
+import { parseSource, TRAILERS } from "../../core/history.js";
 import type { PromotionContext, PromotionDeps } from "./io.js";
 import { deleteBranch, environmentNamed, errorText, readComponentHistory, readRelease, releaseFilePath, reviewsOf, serverUrlOf, sourceOf, teamsOf } from "./io.js";
-import { nextEnvironments, pipelineOrder, planPromotion } from "./pipeline.js";
-import type { PullFacts } from "./pr.js";
+import { nextEnvironments, pipelineOrder, planPromotion } from "../../core/promotion/pipeline.js";
+import type { PullFacts } from "../../core/promotion/pr.js";
 import {
   asRollback,
   differingPaths,
@@ -53,7 +53,7 @@ import {
   rollbackGatesSummary,
   updatedFrom,
   withRequester,
-} from "./pr.js";
+} from "../../core/promotion/pr.js";
 import type { z } from "zod";
 
 /** One promotion (or rollback) to open or update. */

@@ -1,11 +1,11 @@
-/** The GitOps port over app/gitops (isomorphic-git with a clone cache): the app's default. */
-import { publish, readFiles, readHistory } from "../gitops/index.js";
-import type { GitopsDeps } from "../gitops/index.js";
+/** The GitOps port over adapters/git (isomorphic-git with a clone cache): the app's default. */
+import { publish, readFiles, readHistory } from "../../adapters/git/index.js";
+import type { GitopsDeps } from "../../adapters/git/index.js";
 import type { GitopsPort } from "./gitops.js";
 
 /**
- * A port that publishes and reads through app/gitops. One instance per app: it holds the parsed
- * pack cache that app/gitops asks long-running processes to share between calls.
+ * A port that publishes and reads through adapters/git. One instance per app: it holds the parsed
+ * pack cache that adapters/git asks long-running processes to share between calls.
  */
 export function defaultGitopsPort(deps: Partial<GitopsDeps> = {}): GitopsPort {
   const shared: Partial<GitopsDeps> = { cache: {}, ...deps };

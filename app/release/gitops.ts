@@ -6,10 +6,10 @@
 import type { Environment } from "../../renderers/model/index.js";
 import { environmentPath } from "../../renderers/model/platform.js";
 import { parseRepoRef } from "../config.js";
-import type { GitHub, RepoRef } from "../github/types.js";
-import type { DirectoryChange } from "./plan.js";
-import { parseEnvironmentState } from "./state.js";
-import type { EnvironmentState } from "./state.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import type { DirectoryChange } from "../../core/release/plan.js";
+import { parseEnvironmentState } from "../../core/release/state.js";
+import type { EnvironmentState } from "../../core/release/state.js";
 
 /** A branch of a GitOps repository with the credentials to use it. */
 export interface GitTarget {
@@ -50,7 +50,7 @@ export interface HistoryCommit {
   readonly date: string;
 }
 
-/** The GitOps side of the app (implemented over isomorphic-git by app/gitops). */
+/** The GitOps side of the app (implemented over isomorphic-git by adapters/git). */
 export interface GitopsPort {
   /** Commits the changes (compare-and-swap on the ref, retried), or nothing when unchanged. */
   publish(request: PublishRequest): Promise<PublishOutcome>;

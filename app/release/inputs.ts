@@ -9,10 +9,10 @@ import type { Diagnostic } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
 import { loadAppComponents, loadPlatformSources } from "../../renderers/load.js";
 import type { Builtins, PlatformBundle } from "../../renderers/platform.js";
-import { buildPlatformBundle } from "../../renderers/platform.js";
-import { defaultBranch, readFolder } from "../github/files.js";
-import type { GitHub, RepoRef } from "../github/types.js";
-import { fullName } from "../github/types.js";
+import { buildPlatformBundle } from "../../core/platform.js";
+import { defaultBranch, readFolder } from "../../adapters/github/files.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
 
 /** The platform as loaded for one run. */
 export interface PlatformInputs {

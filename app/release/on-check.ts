@@ -3,9 +3,9 @@
  * repository's default branch, components whose `build.waitForCheck` names it are released.
  */
 import type { Deps } from "../deps.js";
-import { completeCheckRun, findCheckRun, RELEASE_CHECK } from "../github/checks.js";
-import { readFolder, resolveCommit } from "../github/files.js";
-import type { GitHub, RepoRef } from "../github/types.js";
+import { completeCheckRun, findCheckRun, RELEASE_CHECK } from "../../adapters/github/checks.js";
+import { readFolder, resolveCommit } from "../../adapters/github/files.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { runRelease } from "./run.js";
 import type { ReleaseOutcome } from "./run.js";
 import { componentsWaitingFor } from "./triggers.js";

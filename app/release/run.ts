@@ -10,20 +10,20 @@ import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics } from "../../renderers/diagnostics.js";
 import { firstEnvironments } from "../../renderers/platform.js";
 import type { Deps } from "../deps.js";
-import { planAnnotations } from "../github/annotations.js";
-import { completeCheckRun, failCheckOnError, RELEASE_CHECK, ReportedError, startCheckRun, updateCheckRun } from "../github/checks.js";
-import { createDeployment, findDeployment, setDeploymentState } from "../github/deployments.js";
-import { ensurePullRequest } from "../github/pulls.js";
-import type { GitHub, RepoRef } from "../github/types.js";
-import { fullName } from "../github/types.js";
+import { planAnnotations } from "../../core/checks/annotations.js";
+import { completeCheckRun, failCheckOnError, RELEASE_CHECK, ReportedError, startCheckRun, updateCheckRun } from "../../adapters/github/checks.js";
+import { createDeployment, findDeployment, setDeploymentState } from "../../adapters/github/deployments.js";
+import { ensurePullRequest } from "../../adapters/github/pulls.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment, TargetResolver } from "./gitops.js";
 import type { EnvironmentSnapshot, ResolvedTarget } from "./gitops.js";
 import { declaredComponents, loadAppInputs, loadPlatform, readAppFiles } from "./inputs.js";
-import { commitContent, planRelease } from "./plan.js";
-import type { PlanItem, Selection } from "./plan.js";
-import { failureReport, releaseReport } from "./report.js";
-import type { ItemResult, ReleaseReport } from "./report.js";
-import { catalogFromReleases } from "./state.js";
+import { commitContent, planRelease } from "../../core/release/plan.js";
+import type { PlanItem, Selection } from "../../core/release/plan.js";
+import { failureReport, releaseReport } from "../../core/release/report.js";
+import type { ItemResult, ReleaseReport } from "../../core/release/report.js";
+import { catalogFromReleases } from "../../core/release/state.js";
 
 /** What started a release run. */
 export type ReleaseTrigger =

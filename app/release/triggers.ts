@@ -5,8 +5,8 @@
 import type { Component } from "../../renderers/model/index.js";
 import { loadAppComponents } from "../../renderers/load.js";
 import type { FileMap } from "../../renderers/load.js";
-import { isFerryPath } from "../github/files.js";
-import type { GitHub, RepoRef } from "../github/types.js";
+import { isFerryPath } from "../../adapters/github/files.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 
 /** The fields of a push payload's commit that matter here. */
 export interface PushedCommit {

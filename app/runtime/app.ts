@@ -4,7 +4,7 @@
  * the dependencies (`health`, `watchRollout`, `runtimeStatus`, `platformChanged`) and started.
  */
 import type { Deps } from "../deps.js";
-import type { GitHub } from "../github/types.js";
+import type { GitHub } from "../../adapters/github/types.js";
 import { promotionContext } from "../promotion/io.js";
 import { releaseLanded } from "../promotion/run.js";
 import { ClusterRuntime } from "./runtime.js";

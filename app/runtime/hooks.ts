@@ -3,7 +3,7 @@
  * `app/deps.ts` can name them without importing the runtime).
  */
 import type { Platform } from "../../renderers/model/index.js";
-import type { GitHub } from "../github/types.js";
+import type { GitHub } from "../../adapters/github/types.js";
 import type { LandedRelease } from "../promotion/events.js";
 
 /**

@@ -11,12 +11,12 @@
  * Everything with a side effect (kubeconfig, observer, clock, timers) can be passed in.
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import { ClusterObserver } from "../cluster/observer.js";
-import { loadKubeConfig, type KubeConfigSource } from "../cluster/kube.js";
+import { ClusterObserver } from "../../adapters/kube/observer.js";
+import { loadKubeConfig, type KubeConfigSource } from "../../adapters/kube/client.js";
 import type { Platform } from "../../renderers/model/index.js";
-import type { GitHub, RepoRef } from "../github/types.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../config.js";
-import { componentStatuses, type EnvironmentStatus } from "../status/overview.js";
+import { componentStatuses, type EnvironmentStatus } from "../../core/status/overview.js";
 import { ClusterHealthSource, deploymentHealthySince } from "../status/health-source.js";
 import type { EnvironmentInfo } from "../status/environments.js";
 import { StatusReporter, type StatusReporterOptions, type WatchHandle, type WatchRequest } from "../status/reporter.js";

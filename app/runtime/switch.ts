@@ -3,9 +3,9 @@
  * change underneath (the platform gained or lost an environment's cluster): it forwards to the
  * current {@link ClusterObserver} and keeps its listeners across swaps.
  */
-import type { ClusterObserver } from "../cluster/observer.js";
-import type { ComponentHealth } from "../cluster/health.js";
-import type { ClusterSnapshot, ComponentKey } from "../cluster/types.js";
+import type { ClusterObserver } from "../../adapters/kube/observer.js";
+import type { ComponentHealth } from "../../core/status/health.js";
+import type { ClusterSnapshot, ComponentKey } from "../../core/status/cluster-objects.js";
 import type { ObservedCluster } from "../status/health-source.js";
 
 /** What the runtime needs of an observer (the real {@link ClusterObserver} has it). */

@@ -13,15 +13,15 @@
  * landing and after every push to the platform repository.
  */
 import type { Platform } from "../../renderers/model/index.js";
-import { keyString, type ComponentKey } from "../cluster/types.js";
+import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
 import type { Deps } from "../deps.js";
-import type { GitHub, RepoRef } from "../github/types.js";
-import { fullName } from "../github/types.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
 import type { LandedRelease, RuntimeStatus } from "../promotion/events.js";
 import { errorText, promotionContext, readComponentHistory, sourceOf } from "../promotion/io.js";
 import type { PromotionDeps } from "../promotion/io.js";
 import { loadPlatform } from "../release/inputs.js";
-import { formatStatusMarkdown } from "../status/overview.js";
+import { formatStatusMarkdown } from "../../core/status/overview.js";
 import type { SettledEvent } from "../status/reporter.js";
 import type { PlatformChanged, RolloutWatch } from "./hooks.js";
 import type { ClusterRuntime } from "./runtime.js";

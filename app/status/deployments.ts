@@ -7,9 +7,9 @@
  * `Degraded`, `Not healthy`); other statuses on the same deployments (the release flow's
  * "committed to main" success, publishing errors) are not health signals and are ignored.
  */
-import { createDeployment, findDeployment, type DeploymentSpec } from "../github/deployments.js";
-import type { GitHub, RepoRef } from "../github/types.js";
-import type { HealthQuery } from "../promotion/health.js";
+import { createDeployment, findDeployment, type DeploymentSpec } from "../../adapters/github/deployments.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import type { HealthQuery } from "../../core/promotion/health.js";
 
 /** What a health status says. */
 export type HealthSignal = "rolling-out" | "healthy" | "degraded" | "not-healthy";

@@ -1,15 +1,15 @@
 /**
- * A `HealthSource` (app/promotion/health.ts) backed by the cluster observer: what the gates of a
+ * A `HealthSource` (core/promotion/health.ts) backed by the cluster observer: what the gates of a
  * promotion see of the source environment. Status from `computeHealth`, the release from the
  * ready pods' `ferry.dev/release` label, and `healthySince` from a {@link HealthyTracker} fed on
  * every query and (with {@link ClusterHealthSource.track}) on every observer change, optionally
  * backdated once per component from a durable record (see {@link deploymentHealthySince}).
  */
-import type { ClusterObserver } from "../cluster/observer.js";
-import type { ComponentHealth } from "../cluster/health.js";
-import { keyString, type ComponentKey } from "../cluster/types.js";
-import type { GitHub, RepoRef } from "../github/types.js";
-import type { HealthQuery, HealthReport, HealthSource } from "../promotion/health.js";
+import type { ClusterObserver } from "../../adapters/kube/observer.js";
+import type { ComponentHealth } from "../../core/status/health.js";
+import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import type { HealthQuery, HealthReport, HealthSource } from "../../core/promotion/health.js";
 import { healthySinceFromSignals, readSignals, type ReadSignalsOptions } from "./deployments.js";
 import { contextOf, type EnvironmentsSource } from "./environments.js";
 import { systemTimers, type Timers } from "./timers.js";

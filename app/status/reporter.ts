@@ -21,15 +21,15 @@
  * a side effect (clock, timers, GitHub client, observer) is passed in; watches live in memory.
  */
 import { z } from "zod";
-import { commentMarker } from "../comments/markers.js";
-import { splitMarkdown } from "../comments/split.js";
-import { upsertComment } from "../comments/upsert.js";
-import { diagnose, type Diagnosis } from "../cluster/diagnose.js";
-import type { ComponentHealth, HealthStatus } from "../cluster/health.js";
-import { keyString, type ComponentKey } from "../cluster/types.js";
-import type { GitHub, RepoRef } from "../github/types.js";
+import { commentMarker } from "../../core/comments/markers.js";
+import { splitMarkdown } from "../../core/comments/split.js";
+import { upsertComment } from "../../adapters/github/comments.js";
+import { diagnose, type Diagnosis } from "../../core/status/diagnose.js";
+import type { ComponentHealth, HealthStatus } from "../../core/status/health.js";
+import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { RepoName } from "../../renderers/model/common.js";
-import { effectiveHealth, renderStatusComment, statusCommentKey, type StatusCommentInput, type WatchOutcome } from "./comment.js";
+import { effectiveHealth, renderStatusComment, statusCommentKey, type StatusCommentInput, type WatchOutcome } from "../../core/status/comment.js";
 import { ensureDeployment, postSignal, type HealthSignal } from "./deployments.js";
 import { environmentNamed, type EnvironmentsSource } from "./environments.js";
 import type { ObservedCluster } from "./health-source.js";

@@ -4,8 +4,8 @@
  * look at a component may be backdated from a durable record (the GitHub deployment statuses
  * Ferry posted, see `deploymentHealthySince`), so a restart does not reset the soak.
  */
-import type { HealthStatus } from "../cluster/health.js";
-import { keyString, type ComponentKey } from "../cluster/types.js";
+import type { HealthStatus } from "../../core/status/health.js";
+import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
 
 /** A continuous Healthy period of one component on one release. */
 export interface HealthyPeriod {

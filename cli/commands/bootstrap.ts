@@ -1,10 +1,10 @@
-import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../../app/gitops/bootstrap.js";
+import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../../adapters/git/bootstrap.js";
 import { toYaml } from "../../renderers/canonical.js";
 import { list, parse, required } from "../args.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { loadPlatformForCommand, selectEnvironments } from "../workspace.js";
-import { githubServer } from "../gitops-target.js";
+import { loadPlatformForCommand, selectEnvironments } from "../../operations/workspace.js";
+import { githubServer } from "../../operations/gitops-target.js";
 
 export const bootstrap: Command = {
   summary: "print the Argo CD ApplicationSet or Flux objects that apply each environment's path",

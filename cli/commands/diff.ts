@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
 import { changeDiff, diffTrees } from "../../renderers/diff.js";
 import { parse } from "../args.js";
-import { readTree } from "../files.js";
+import { readTree } from "../../adapters/fs/files.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { printDiagnostics } from "../workspace.js";
+import { printDiagnostics } from "../../operations/workspace.js";
 import { APP_OPTIONS, APP_OPTIONS_HELP, loadAndRender } from "./render.js";
 
 export const diff: Command = {

@@ -1,11 +1,11 @@
-import { readHistory } from "../../app/gitops/read.js";
-import { GitopsError } from "../../app/gitops/errors.js";
-import { componentHistory, formatHistoryText } from "../../app/promotion/history.js";
+import { readHistory } from "../../adapters/git/read.js";
+import { GitopsError } from "../../adapters/git/errors.js";
+import { componentHistory, formatHistoryText } from "../../core/history.js";
 import { list, parse, required } from "../args.js";
-import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget } from "../gitops-target.js";
+import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget } from "../../operations/gitops-target.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { loadPlatformForCommand, selectEnvironments } from "../workspace.js";
+import { loadPlatformForCommand, selectEnvironments } from "../../operations/workspace.js";
 
 export const history: Command = {
   summary: "show which release each environment ran, and when, from the GitOps commits",

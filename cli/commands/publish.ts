@@ -1,17 +1,17 @@
-import { publish as publishToGit } from "../../app/gitops/publish.js";
-import { readFiles } from "../../app/gitops/read.js";
-import { GitopsError } from "../../app/gitops/errors.js";
+import { publish as publishToGit } from "../../adapters/git/publish.js";
+import { readFiles } from "../../adapters/git/read.js";
+import { GitopsError } from "../../adapters/git/errors.js";
 import { toYaml } from "../../renderers/canonical.js";
 import { hasErrors } from "../../renderers/diagnostics.js";
-import { componentDir, namespaceFile, namespaceObject, renderRelease } from "../../renderers/render.js";
+import { componentDir, namespaceFile, namespaceObject, renderRelease } from "../../core/render.js";
 import { CompileCache } from "../../renderers/compile.js";
 import { releasePath } from "../../renderers/release.js";
 import { list, parse, required } from "../args.js";
-import { findAppDirs, repoOf } from "../files.js";
-import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget, headCommit } from "../gitops-target.js";
+import { findAppDirs, repoOf } from "../../adapters/fs/files.js";
+import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget, headCommit } from "../../operations/gitops-target.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { loadWorkspace, printDiagnostics } from "../workspace.js";
+import { loadWorkspace, printDiagnostics } from "../../operations/workspace.js";
 import { APP_OPTIONS } from "./render.js";
 
 interface DirChange {

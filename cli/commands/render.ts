@@ -1,13 +1,13 @@
 import { hasErrors } from "../../renderers/diagnostics.js";
-import { renderApps } from "../../renderers/render.js";
-import type { RenderResult } from "../../renderers/render.js";
+import { renderApps } from "../../core/render.js";
+import type { RenderResult } from "../../core/render.js";
 import { list, parse, required } from "../args.js";
-import { writeOutputTree } from "../files.js";
+import { writeOutputTree } from "../../adapters/fs/files.js";
 import type { Command } from "../io.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
-import type { Workspace } from "../workspace.js";
+import type { Workspace } from "../../operations/workspace.js";
 import { EXIT } from "../io.js";
-import { loadWorkspace, printDiagnostics } from "../workspace.js";
+import { loadWorkspace, printDiagnostics } from "../../operations/workspace.js";
 
 export const APP_OPTIONS = {
   platform: { type: "string", short: "p" },

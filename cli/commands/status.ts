@@ -3,14 +3,14 @@
  * from each environment's kubeconfig context, with health, release, ready/desired, the reason and
  * a diagnosis for anything not healthy.
  */
-import { loadKubeConfig, type KubeConfigSource } from "../../app/cluster/kube.js";
-import { snapshotCluster, type ComponentSelector } from "../../app/cluster/observer.js";
-import { componentStatuses, formatStatusText, problems, statusJson, type ComponentFilter, type EnvironmentStatus } from "../../app/status/overview.js";
+import { loadKubeConfig, type KubeConfigSource } from "../../adapters/kube/client.js";
+import { snapshotCluster, type ComponentSelector } from "../../adapters/kube/observer.js";
+import { componentStatuses, formatStatusText, problems, statusJson, type ComponentFilter, type EnvironmentStatus } from "../../core/status/overview.js";
 import type { Environment } from "../../renderers/model/index.js";
 import { list, parse, required } from "../args.js";
 import type { CliIo, Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { loadPlatformForCommand, selectEnvironments } from "../workspace.js";
+import { loadPlatformForCommand, selectEnvironments } from "../../operations/workspace.js";
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

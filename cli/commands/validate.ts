@@ -1,7 +1,7 @@
 import { sortDiagnostics } from "../../renderers/diagnostics.js";
 import type { CliIo, Command } from "../io.js";
 import { EXIT } from "../io.js";
-import { printDiagnostics } from "../workspace.js";
+import { printDiagnostics } from "../../operations/workspace.js";
 import { parse } from "../args.js";
 import { APP_OPTIONS, APP_OPTIONS_HELP, loadAndRender, summarize } from "./render.js";
 

@@ -1,19 +1,20 @@
 /** The release plan, preview model and comment text on in-memory inputs (no GitHub, no git). */
 import { describe, expect, it } from "vitest";
-import { commentMarker, markerPart } from "../../app/comments/markers.js";
-import { previewMarkdown, fenceFor } from "../../app/preview/markdown.js";
-import { buildPreview } from "../../app/preview/model.js";
+import { commentMarker, markerPart } from "../../core/comments/markers.js";
+import { previewMarkdown, fenceFor } from "../../core/preview/markdown.js";
+import { buildPreview } from "../../core/preview/model.js";
 import { previewParts } from "../../app/preview/run.js";
-import { commitContent, planRelease, publishMode } from "../../app/release/plan.js";
-import { releaseReport, resultsTable } from "../../app/release/report.js";
+import { commitContent, planRelease, publishMode } from "../../core/release/plan.js";
+import { releaseReport, resultsTable } from "../../core/release/report.js";
 import { selectFor } from "../../app/release/run.js";
-import { parseEnvironmentState } from "../../app/release/state.js";
-import type { EnvironmentState } from "../../app/release/state.js";
+import { parseEnvironmentState } from "../../core/release/state.js";
+import type { EnvironmentState } from "../../core/release/state.js";
 import { catalogKey, loadApps } from "../../renderers/apps.js";
 import { CelEngine } from "../../renderers/cel.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { loadPlatformSources } from "../../renderers/load.js";
-import { buildPlatformBundle, firstEnvironments } from "../../renderers/platform.js";
+import { buildPlatformBundle } from "../../core/platform.js";
+import { firstEnvironments } from "../../renderers/platform.js";
 import { loadBuiltins } from "../../templates/index.js";
 import { componentYaml, platformYaml } from "./harness.js";
 

@@ -1,8 +1,8 @@
 /** Preview on app pull requests, end to end, and the webhook safety rules. */
 import { describe, expect, it } from "vitest";
-import { RELEASE_CHECK, VALIDATE_CHECK } from "../../app/github/checks.js";
-import { GITHUB_COMMENT_LIMIT } from "../../app/comments/split.js";
-import { markerPart } from "../../app/comments/markers.js";
+import { RELEASE_CHECK, VALIDATE_CHECK } from "../../adapters/github/checks.js";
+import { GITHUB_COMMENT_LIMIT } from "../../core/comments/split.js";
+import { markerPart } from "../../core/comments/markers.js";
 import { deliver, payload } from "../support/webhooks.js";
 import type { WebhookPayload } from "../support/webhooks.js";
 import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, pushPayload, startScene, sceneTeardown } from "./harness.js";

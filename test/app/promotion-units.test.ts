@@ -1,17 +1,17 @@
 /** The pure pieces of the app's promotion flow: Ferry's pull requests, approvers, merge commits, the scheduler. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCommitMessage } from "../../app/gitops/message.js";
-import { approversToCheck, countedApprovers } from "../../app/promotion/approvers.js";
-import { promotionMarker, releaseMarker } from "../../app/promotion/body.js";
-import { evaluateGates } from "../../app/promotion/gates.js";
-import type { Review } from "../../app/promotion/gates.js";
+import { parseCommitMessage } from "../../core/gitops/trailers.js";
+import { approversToCheck, countedApprovers } from "../../core/promotion/approvers.js";
+import { promotionMarker, releaseMarker } from "../../core/promotion/body.js";
+import { evaluateGates } from "../../core/promotion/gates.js";
+import type { Review } from "../../core/promotion/gates.js";
 import { serverUrlOf } from "../../app/promotion/io.js";
 import {
   asRollback, differingPaths, ferryPullOf, foreignChanges, identifyPromotion, mergeCommitFields, parseFerryBranch, parseRequestedBy, parseUpdateNote,
   promotionPaths, requestedByMarker, rollbackGatesSummary, updatedFrom, withRequester,
-} from "../../app/promotion/pr.js";
-import type { PullFacts } from "../../app/promotion/pr.js";
+} from "../../core/promotion/pr.js";
+import type { PullFacts } from "../../core/promotion/pr.js";
 import { intervalScheduler } from "../../app/scheduler.js";
 import type { IntervalTimers } from "../../app/scheduler.js";
 import { acme, envOf, R1, R2 } from "../promotion/fixtures.js";

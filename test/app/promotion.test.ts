@@ -5,11 +5,11 @@
  * promotion itself once its gates hold.
  */
 import { describe, expect, it } from "vitest";
-import { parseCommitMessage } from "../../app/gitops/message.js";
+import { parseCommitMessage } from "../../core/gitops/trailers.js";
 import { GATES_CHECK } from "../../app/promotion/check.js";
 import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, pushPayload, sceneTeardown } from "./harness.js";
 import type { Scene } from "./harness.js";
-import type { HealthReport, HealthSource } from "../../app/promotion/health.js";
+import type { HealthReport, HealthSource } from "../../core/promotion/health.js";
 import { payload } from "../support/webhooks.js";
 import {
   dismiss, gateConclusions, gatesRun, git, githubApi, ManualScheduler, mustPromotion, openPromotion, pipelinePlatform, PROD_REPO, releaseImage, releaseIn, replies, review, startPromotionScene,

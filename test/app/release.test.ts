@@ -1,7 +1,7 @@
 /** Release on push, end to end: signed deliveries → fake GitHub + real GitOps repository. */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { RELEASE_CHECK } from "../../app/github/checks.js";
+import { RELEASE_CHECK } from "../../adapters/github/checks.js";
 import { unreachableUrl } from "../support/git-server.js";
 import { payload } from "../support/webhooks.js";
 import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, platformYaml, pushPayload, startScene, sceneTeardown } from "./harness.js";

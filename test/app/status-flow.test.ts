@@ -11,7 +11,7 @@
  *   deployment status, and no next promotion; `/ferry status` shows the same.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ComponentKey } from "../../app/cluster/types.js";
+import type { ComponentKey } from "../../core/status/cluster-objects.js";
 import { GATES_CHECK } from "../../app/promotion/check.js";
 import { crashLoopRollout, generateCerts, podName, succeedingRollout, type FakeKubeCerts, type ScenarioStep, type WorkloadSpec } from "../support/fake-kube/index.js";
 import { payload } from "../support/webhooks.js";

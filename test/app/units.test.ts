@@ -3,11 +3,11 @@ import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../app/config.js";
 import { DeliveryCache } from "../../app/deliveries.js";
-import { batches, planAnnotations, toAnnotation } from "../../app/github/annotations.js";
-import { clipCheckText } from "../../app/github/checks.js";
+import { batches, planAnnotations, toAnnotation } from "../../core/checks/annotations.js";
+import { clipCheckText } from "../../adapters/github/checks.js";
 import { ferryOctokitOptions } from "../../app/octokit.js";
 import { commitsTouchFerry, componentsWaitingFor, isFerryCheck } from "../../app/release/triggers.js";
-import { catalogFromReleases, parseEnvironmentState, releaseLabels } from "../../app/release/state.js";
+import { catalogFromReleases, parseEnvironmentState, releaseLabels } from "../../core/release/state.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 
 const PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();

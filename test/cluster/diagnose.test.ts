@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { diagnose } from "../../app/cluster/diagnose.js";
-import type { ComponentHealth, HealthReason } from "../../app/cluster/health.js";
-import { cell, codeBlock, renderStatusSection } from "../../app/cluster/markdown.js";
-import type { ComponentKey } from "../../app/cluster/types.js";
+import { diagnose } from "../../core/status/diagnose.js";
+import type { ComponentHealth, HealthReason } from "../../core/status/health.js";
+import { cell, codeBlock, renderStatusSection } from "../../core/status/markdown.js";
+import type { ComponentKey } from "../../core/status/cluster-objects.js";
 
 const KEY: ComponentKey = { project: "storefront", component: "checkout-api", environment: "dev" };
 const PAYMENTS: ComponentKey = { project: "payments", component: "payments-api", environment: "dev" };

@@ -7,8 +7,8 @@ import {
   jobHealth,
   statefulSetHealth,
   worse,
-} from "../../app/cluster/health.js";
-import { CronJob, Deployment, HorizontalPodAutoscaler, Job, StatefulSet, emptyObjects, selectComponent } from "../../app/cluster/types.js";
+} from "../../core/status/health.js";
+import { CronJob, Deployment, HorizontalPodAutoscaler, Job, StatefulSet, emptyObjects, selectComponent } from "../../core/status/cluster-objects.js";
 import {
   crashLoopRollout,
   cronJob,

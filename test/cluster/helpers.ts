@@ -1,5 +1,5 @@
 /** Shared helpers of the cluster tests: a bounded condition poll and observer wiring to a fake. */
-import { ClusterObserver, type ClusterObserverOptions, type ObserverError } from "../../app/cluster/observer.js";
+import { ClusterObserver, type ClusterObserverOptions, type ObserverError } from "../../adapters/kube/observer.js";
 import type { FakeKube } from "../support/fake-kube/index.js";
 
 /**

@@ -10,7 +10,7 @@ import {
   StatefulSet,
   emptyObjects,
   type ClusterObjects,
-} from "../../app/cluster/types.js";
+} from "../../core/status/cluster-objects.js";
 import type { KubeObject } from "../support/fake-kube/index.js";
 
 /** Parses each object with its kind's schema and files it under the right list. Throws on unknown kinds. */

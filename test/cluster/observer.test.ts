@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { diagnose } from "../../app/cluster/diagnose.js";
-import type { ComponentHealth } from "../../app/cluster/health.js";
-import { renderStatusSection } from "../../app/cluster/markdown.js";
-import { ClusterObserver, backoffDelay, labelSelectorFor, snapshotCluster, type ObserverChange } from "../../app/cluster/observer.js";
-import { keyString, type ComponentKey } from "../../app/cluster/types.js";
+import { diagnose } from "../../core/status/diagnose.js";
+import type { ComponentHealth } from "../../core/status/health.js";
+import { renderStatusSection } from "../../core/status/markdown.js";
+import { ClusterObserver, backoffDelay, labelSelectorFor, snapshotCluster, type ObserverChange } from "../../adapters/kube/observer.js";
+import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
 import {
   FakeKube,
   INSUFFICIENT_MEMORY,

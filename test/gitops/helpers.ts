@@ -1,12 +1,12 @@
 /**
- * Shared set-up of the app/gitops tests: temporary directories that are removed afterwards, and
+ * Shared set-up of the adapters/git tests: temporary directories that are removed afterwards, and
  * publish requests with the usual Ferry shape.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { GitopsError } from "../../app/gitops/errors.js";
-import type { PublishRequest } from "../../app/gitops/schema.js";
+import { GitopsError } from "../../adapters/git/errors.js";
+import type { PublishRequest } from "../../adapters/git/schema.js";
 
 /** Temporary directories created by a test file; `cleanup()` in afterAll. */
 export function tempDirs(): { make(prefix?: string): Promise<string>; cleanup(): Promise<void> } {

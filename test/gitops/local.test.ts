@@ -6,8 +6,8 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { publish } from "../../app/gitops/publish.js";
-import { readFiles, readHistory } from "../../app/gitops/read.js";
+import { publish } from "../../adapters/git/publish.js";
+import { readFiles, readHistory } from "../../adapters/git/read.js";
 import { runGit } from "../support/git-server.js";
 import { componentPublish, failure, rendered, tempDirs } from "./helpers.js";
 

@@ -5,8 +5,8 @@
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publish } from "../../app/gitops/publish.js";
-import { readFiles, readHistory } from "../../app/gitops/read.js";
+import { publish } from "../../adapters/git/publish.js";
+import { readFiles, readHistory } from "../../adapters/git/read.js";
 import { runGit, startGitServer, unreachableUrl } from "../support/git-server.js";
 import type { GitServer } from "../support/git-server.js";
 import { componentPublish, failure, rendered, tempDirs } from "./helpers.js";

@@ -1,5 +1,5 @@
 /**
- * The pure parts of app/gitops, checked against git itself where git has an opinion: object
+ * The pure parts of adapters/git, checked against git itself where git has an opinion: object
  * hashing and tree order (git hash-object, git mktree), pack files (git index-pack), packed object
  * reading (git cat-file after an aggressive gc), trailers (git interpret-trailers), path and branch
  * rules (git check-ref-format), and the clone cache's lock.
@@ -9,15 +9,15 @@ import { hostname } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { cacheKey, branchProblems, parseTargetUrl, repoPathProblems } from "../../app/gitops/paths.js";
-import { cachePaths, defaultCacheDir, withLock } from "../../app/gitops/cache.js";
-import { formatCommitMessage, parseCommitMessage } from "../../app/gitops/message.js";
-import { EMPTY_TREE, hashObject, rawObject, serializeCommit, serializeTree, writePack } from "../../app/gitops/objects.js";
-import { ObjectDatabase, applyDelta } from "../../app/gitops/odb.js";
-import { parseAdvertisement, parsePushReport, pktLine } from "../../app/gitops/protocol.js";
-import { retryDelay } from "../../app/gitops/publish.js";
-import { parseCommit, parseTree } from "../../app/gitops/store.js";
-import { planEdits } from "../../app/gitops/tree-edit.js";
+import { cacheKey, branchProblems, parseTargetUrl, repoPathProblems } from "../../adapters/git/paths.js";
+import { cachePaths, defaultCacheDir, withLock } from "../../adapters/git/cache.js";
+import { formatCommitMessage, parseCommitMessage } from "../../core/gitops/trailers.js";
+import { EMPTY_TREE, hashObject, rawObject, serializeCommit, serializeTree, writePack } from "../../adapters/git/objects.js";
+import { ObjectDatabase, applyDelta } from "../../adapters/git/odb.js";
+import { parseAdvertisement, parsePushReport, pktLine } from "../../adapters/git/protocol.js";
+import { retryDelay } from "../../adapters/git/publish.js";
+import { parseCommit, parseTree } from "../../adapters/git/store.js";
+import { planEdits } from "../../adapters/git/tree-edit.js";
 import { runGit } from "../support/git-server.js";
 import { tempDirs } from "./helpers.js";
 

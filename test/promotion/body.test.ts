@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { fileDetails, parsePromotionBody, promotionBranch, promotionCommit, promotionPullRequest } from "../../app/promotion/body.js";
-import type { PromotionBodyInput } from "../../app/promotion/body.js";
-import { componentHistory } from "../../app/promotion/history.js";
-import { loadWorkspace } from "../../cli/workspace.js";
-import { renderApps } from "../../renderers/render.js";
-import type { RenderedComponent } from "../../renderers/render.js";
+import { fileDetails, parsePromotionBody, promotionBranch, promotionCommit, promotionPullRequest } from "../../core/promotion/body.js";
+import type { PromotionBodyInput } from "../../core/promotion/body.js";
+import { componentHistory } from "../../core/history.js";
+import { loadWorkspace } from "../../operations/workspace.js";
+import { renderApps } from "../../core/render.js";
+import type { RenderedComponent } from "../../core/render.js";
 import type { Pricing } from "../../renderers/model/index.js";
 import { COMPONENT, pathCommits, R1 } from "./fixtures.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { authorize, COMMANDS, findCommandLine, parseCommand, permits } from "../../app/promotion/commands.js";
-import type { Command } from "../../app/promotion/commands.js";
+import { authorize, COMMANDS, findCommandLine, parseCommand, permits } from "../../core/promotion/commands.js";
+import type { Command } from "../../core/promotion/commands.js";
 import { acme, envOf } from "./fixtures.js";
 
 function command(body: string): Command {

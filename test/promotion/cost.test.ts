@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareCost, estimateCost, formatMoney, formatMoneyDelta, formatNumber, objectsFromFiles, parseQuantity } from "../../app/promotion/cost.js";
+import { compareCost, estimateCost, formatMoney, formatMoneyDelta, formatNumber, objectsFromFiles, parseQuantity } from "../../core/cost.js";
 import { Pricing } from "../../renderers/model/index.js";
 import type { K8sObject } from "../../renderers/types.js";
 import { toYaml } from "../../renderers/canonical.js";

@@ -1,8 +1,8 @@
 /** Shared inputs of the promotion tests: a dev → staging → prod platform and GitOps commits. */
 import { Platform } from "../../renderers/model/index.js";
 import type { Environment } from "../../renderers/model/index.js";
-import type { GitOpsCommitInput } from "../../app/promotion/history.js";
-import { historyTrailers } from "../../app/promotion/history.js";
+import type { GitOpsCommitInput } from "../../core/history.js";
+import { historyTrailers } from "../../core/history.js";
 
 /** Acme's platform: staging needs one approval, prod two from sre, a window and a 30m soak. */
 export function acme(overrides: { prod?: Record<string, unknown>; staging?: Record<string, unknown> } = {}): Platform {

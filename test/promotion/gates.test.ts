@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { autoMergeAllowed, evaluateGates, formatDuration, gatesCheckOutput } from "../../app/promotion/gates.js";
-import type { GatesInput, GatesResult, Review } from "../../app/promotion/gates.js";
-import type { HealthReport } from "../../app/promotion/health.js";
-import { notObservedHealth } from "../../app/promotion/health.js";
+import { autoMergeAllowed, evaluateGates, formatDuration, gatesCheckOutput } from "../../core/promotion/gates.js";
+import type { GatesInput, GatesResult, Review } from "../../core/promotion/gates.js";
+import type { HealthReport } from "../../core/promotion/health.js";
+import { notObservedHealth } from "../../core/promotion/health.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import type { Environment } from "../../renderers/model/index.js";
 import { acme, envOf, R2 } from "./fixtures.js";

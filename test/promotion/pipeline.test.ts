@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { componentHistory } from "../../app/promotion/history.js";
-import { nextEnvironments, pipelineOrder, planPromote, planPromotion, planRollback, previousEnvironments } from "../../app/promotion/pipeline.js";
+import { componentHistory } from "../../core/history.js";
+import { nextEnvironments, pipelineOrder, planPromote, planPromotion, planRollback, previousEnvironments } from "../../core/promotion/pipeline.js";
 import { Platform } from "../../renderers/model/index.js";
 import { acme, COMPONENT, ferryCommit, pathCommits, R1, R2, R3, sha } from "./fixtures.js";
 

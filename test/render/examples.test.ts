@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { readTree } from "../../cli/files.js";
+import { readTree } from "../../adapters/fs/files.js";
 import { schemaErrors } from "../support/k8s-schemas.js";
 import { Scratch, runCli } from "../support/workspace.js";
 

@@ -11,7 +11,7 @@ import type { Logger } from "probot";
 import { ConfigError } from "../../app/config.js";
 import type { Deps } from "../../app/deps.js";
 import { resolveDeps } from "../../app/deps.js";
-import { notObservedHealth } from "../../app/promotion/health.js";
+import { notObservedHealth } from "../../core/promotion/health.js";
 import { clusterRuntimeFromEnv, withClusterStatus } from "../../app/runtime/app.js";
 import { ClusterRuntime } from "../../app/runtime/runtime.js";
 import { kubeconfigYaml } from "../support/fake-kube/index.js";

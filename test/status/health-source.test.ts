@@ -5,8 +5,8 @@
  * the component dips out of Healthy between two gate evaluations.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { evaluateGates, type GatesResult } from "../../app/promotion/gates.js";
-import type { HealthReport } from "../../app/promotion/health.js";
+import { evaluateGates, type GatesResult } from "../../core/promotion/gates.js";
+import type { HealthReport } from "../../core/promotion/health.js";
 import { ClusterHealthSource, deploymentHealthySince } from "../../app/status/health-source.js";
 import { StatusReporter } from "../../app/status/reporter.js";
 import { PipelineStep } from "../../renderers/model/index.js";

@@ -5,8 +5,8 @@
  * also the timers of the code under test.
  */
 import type { ProbotOctokit } from "probot";
-import type { ClusterObserver } from "../../app/cluster/observer.js";
-import type { ComponentKey } from "../../app/cluster/types.js";
+import type { ClusterObserver } from "../../adapters/kube/observer.js";
+import type { ComponentKey } from "../../core/status/cluster-objects.js";
 import type { Timers } from "../../app/status/timers.js";
 import { Environment } from "../../renderers/model/index.js";
 import { observe, waitFor } from "../cluster/helpers.js";

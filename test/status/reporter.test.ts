@@ -4,7 +4,7 @@
  * moves; deployment statuses; settling Healthy (next promotion) or Degraded (none).
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDeployment } from "../../app/github/deployments.js";
+import { createDeployment } from "../../adapters/github/deployments.js";
 import { StatusReporter, type ReporterError, type SettledEvent, type WatchResult } from "../../app/status/reporter.js";
 import { crashLoopRollout, generateCerts, podName, succeedingRollout, type FakeKubeCerts, type ScenarioStep } from "../support/fake-kube/index.js";
 import { APP_REPO, CONTEXT, ENVIRONMENTS, KEY, RELEASE_1, RELEASE_2, startStatusScene, waitFor, workload, type StatusScene } from "./helpers.js";

@@ -1,14 +1,14 @@
 /** Pure parts of status reporting: the healthy-period tracker, health signals on deployments, effective health, the comment and overview. */
 import { describe, expect, it } from "vitest";
-import { computeHealth, type ComponentHealth } from "../../app/cluster/health.js";
-import { diagnose } from "../../app/cluster/diagnose.js";
-import { effectiveHealth, renderStatusComment, statusCommentKey } from "../../app/status/comment.js";
-import { commentMarker } from "../../app/comments/markers.js";
+import { computeHealth, type ComponentHealth } from "../../core/status/health.js";
+import { diagnose } from "../../core/status/diagnose.js";
+import { effectiveHealth, renderStatusComment, statusCommentKey } from "../../core/status/comment.js";
+import { commentMarker } from "../../core/comments/markers.js";
 import { healthySinceFromSignals, signalDescription, signalOf, type SignalRecord } from "../../app/status/deployments.js";
 import { contextOf } from "../../app/status/environments.js";
-import { problems, selects } from "../../app/status/overview.js";
+import { problems, selects } from "../../core/status/overview.js";
 import { HealthyTracker } from "../../app/status/tracker.js";
-import { emptyObjects } from "../../app/cluster/types.js";
+import { emptyObjects } from "../../core/status/cluster-objects.js";
 import { ENVIRONMENTS, KEY, RELEASE_1, RELEASE_2 } from "./helpers.js";
 
 const T0 = new Date("2026-03-02T10:00:00Z");

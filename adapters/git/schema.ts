@@ -1,0 +1,120 @@
+/**
+ * The inputs of adapters/git, as zod schemas with their types beside them. Every path, branch,
+ * URL and trailer is checked before anything touches a repository, and every problem is reported
+ * in one GitopsError.
+ */
+import { z } from "zod";
+import { formatPath } from "../../renderers/diagnostics.js";
+import { GitopsError } from "./errors.js";
+import { trailerKeyProblems, trailerValueProblems } from "../../core/gitops/trailers.js";
+import { branchProblems, displayTarget, parseTargetUrl, repoPathProblems } from "./paths.js";
+
+/** Turns a problem-listing check into zod issues on the value. */
+function problemsOf(check: (value: string) => string[]) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    for (const message of check(value)) ctx.addIssue({ code: "custom", message });
+  };
+}
+
+/** A repository-relative POSIX path; see {@link repoPathProblems}. */
+export const RepoPath = z.string().superRefine(problemsOf(repoPathProblems));
+export type RepoPath = z.infer<typeof RepoPath>;
+
+/** A branch name (`main`, `ferry/release/dev/shop/api`). */
+export const BranchName = z.string().superRefine(problemsOf(branchProblems));
+export type BranchName = z.infer<typeof BranchName>;
+
+/** Where to publish or read: a repository URL (or local path), a branch, and a token for HTTPS. */
+export const GitTarget = z.object({
+  /** `https://host/org/repo.git`, `file:///path`, or a local path (relative to the working directory). */
+  url: z.string().superRefine(problemsOf((u) => parseTargetUrl(u, "/").problems)),
+  branch: BranchName,
+  /** Sent as Basic auth `x-access-token:<token>`; ignored for local paths. @default none */
+  token: z.string().min(1).optional(),
+});
+export type GitTarget = z.infer<typeof GitTarget>;
+
+const FileContent = z.union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array, { error: "must be text or bytes (Uint8Array)" })]);
+const FileMap = z
+  .union([z.record(z.string(), FileContent), z.map(z.string(), FileContent)])
+  .superRefine((files, ctx) => {
+    const names = files instanceof Map ? [...files.keys()] : Object.keys(files);
+    for (const name of names) for (const message of repoPathProblems(name)) ctx.addIssue({ code: "custom", message, path: [name] });
+  });
+
+/**
+ * One directory Ferry writes. `files` are paths relative to `dir` (plain names or sub paths).
+ * `prune: true`: afterwards `dir` holds exactly `files` (and `files: {}` removes the directory,
+ * e.g. a removed component); `prune: false`: add or replace `files`, keep the rest.
+ */
+export const TreeChange = z.object({
+  dir: RepoPath,
+  files: FileMap,
+  prune: z.boolean(),
+});
+export type TreeChange = z.infer<typeof TreeChange>;
+
+const TrailerValue = z.string().superRefine(problemsOf(trailerValueProblems));
+
+/** A commit author. */
+export const Author = z.object({ name: z.string().trim().min(1), email: z.string().trim().min(3) });
+export type Author = z.infer<typeof Author>;
+
+/** What {@link publish} is asked to do. */
+export const PublishRequest = z.object({
+  target: GitTarget,
+  /** Applied in order; a later change to the same place wins. */
+  changes: z.array(TreeChange).min(1, { error: "must list at least one change" }),
+  /** Subject line, blank line, body: what changed and why. */
+  message: z.string().refine((m) => m.trim().length > 0, { error: "must not be empty" }),
+  /** Git trailers (Ferry-Release, Ferry-Source, Ferry-Environment, Ferry-Approved-By...), written sorted by key. */
+  trailers: z.record(z.string(), z.union([TrailerValue, z.array(TrailerValue).min(1)])).superRefine((trailers, ctx) => {
+    for (const key of Object.keys(trailers)) for (const message of trailerKeyProblems(key)) ctx.addIssue({ code: "custom", message, path: [key] });
+  }),
+  /** @default Ferry <ferry@users.noreply.github.com> */
+  author: Author.optional(),
+  /**
+   * Commit to branch `name` instead of the target branch, which is left alone. A new branch starts
+   * at `from` (default: the target branch); an existing one gets a commit on top of its tip.
+   * @default the target branch
+   */
+  branch: z.object({ name: BranchName, from: BranchName.optional() }).optional(),
+  /** Clone cache directory. @default FERRY_CACHE_DIR, else $XDG_CACHE_HOME/ferry, else ~/.cache/ferry */
+  cacheDir: z.string().min(1).optional(),
+  /** Retries after losing a race for the branch (non-fast-forward). @default 5 */
+  retries: z.number().int().min(0).max(20).optional(),
+});
+export type PublishRequest = z.infer<typeof PublishRequest>;
+
+/** What {@link readFiles} is asked for. */
+export const ReadFilesRequest = z.object({
+  target: GitTarget,
+  /** Files or directories (everything under them) to read. */
+  paths: z.array(RepoPath).min(1, { error: "must list at least one path" }),
+  /** @default as for publish */
+  cacheDir: z.string().min(1).optional(),
+});
+export type ReadFilesRequest = z.infer<typeof ReadFilesRequest>;
+
+/** What {@link readHistory} is asked for. */
+export const ReadHistoryRequest = z.object({
+  target: GitTarget,
+  /** Only commits that changed this file or directory. @default every commit */
+  path: RepoPath.optional(),
+  /** At most this many commits, newest first. @default 50 */
+  limit: z.number().int().min(1).max(10_000).optional(),
+  /** @default as for publish */
+  cacheDir: z.string().min(1).optional(),
+});
+export type ReadHistoryRequest = z.infer<typeof ReadHistoryRequest>;
+
+/** Parses `input` with `schema`, or throws one GitopsError (code `invalid`) listing every problem. */
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const res = schema.safeParse(input);
+  if (res.success) return res.data as z.infer<S>;
+  const target = (input as { target?: { url?: unknown; branch?: unknown } } | null)?.target;
+  const repo = typeof target?.url === "string" ? displayTarget(target.url) : "(no target)";
+  const branch = typeof target?.branch === "string" ? target.branch : undefined;
+  const problems = res.error.issues.map((i) => `${formatPath(i.path.filter((p) => typeof p !== "symbol")) || "(request)"}: ${i.message}`);
+  throw new GitopsError("invalid", repo, branch, `invalid ${what}: ${problems.join("; ")}`);
+}

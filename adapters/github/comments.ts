@@ -1,0 +1,83 @@
+/**
+ * Upserting a (possibly multi-part) comment on an issue or pull request, found by its hidden
+ * marker: existing parts are edited (only when their text changed), missing ones created, parts
+ * no longer needed deleted. Running it twice with the same text changes nothing.
+ */
+import type { GitHub, RepoRef } from "./types.js";
+import { markerPart } from "../../core/comments/markers.js";
+
+/** The issue or pull request a comment belongs to. */
+export interface IssueRef extends RepoRef {
+  readonly issue_number: number;
+}
+
+/** The fields of a listed comment Ferry looks at. */
+export interface ListedComment {
+  readonly id: number;
+  readonly body?: string | null;
+  readonly html_url?: string;
+  readonly user?: { readonly login: string; readonly type?: string } | null;
+  readonly performed_via_github_app?: { readonly id: number } | null;
+}
+
+/** Options of {@link upsertComment}. */
+export interface UpsertOptions {
+  /** Whether a comment was written by Ferry (others are never edited). @default the author is a bot */
+  readonly isOurs?: (comment: ListedComment) => boolean;
+}
+
+/** What an upsert did. */
+export interface UpsertResult {
+  readonly created: number;
+  readonly updated: number;
+  readonly unchanged: number;
+  readonly deleted: number;
+  /** URL of the first part. */
+  readonly url: string | undefined;
+}
+
+/** Ferry's own comments: written by a bot account (the app's installation). */
+export function writtenByBot(comment: ListedComment): boolean {
+  return comment.user?.type === "Bot";
+}
+
+/**
+ * Makes the comment `key` on `issue` read `parts` (each already starting with its marker line,
+ * see {@link commentMarker}). Duplicated parts (two replicas racing) are reduced to the oldest.
+ */
+export async function upsertComment(octokit: GitHub, issue: IssueRef, key: string, parts: readonly string[], opts: UpsertOptions = {}): Promise<UpsertResult> {
+  if (parts.length === 0) throw new Error("upsertComment needs at least one part");
+  const isOurs = opts.isOurs ?? writtenByBot;
+  const listed = (await octokit.paginate(octokit.rest.issues.listComments, { ...issue, per_page: 100 })) as ListedComment[];
+  const existing = new Map<number, ListedComment>();
+  const surplus: ListedComment[] = [];
+  for (const c of [...listed].sort((a, b) => a.id - b.id)) {
+    const part = markerPart(c.body, key);
+    if (part === undefined || !isOurs(c)) continue;
+    if (existing.has(part) || part > parts.length) surplus.push(c);
+    else existing.set(part, c);
+  }
+  let created = 0;
+  let updated = 0;
+  let unchanged = 0;
+  let url: string | undefined;
+  for (const [i, body] of parts.entries()) {
+    const current = existing.get(i + 1);
+    if (current && current.body === body) {
+      unchanged++;
+      url ??= current.html_url;
+    } else if (current) {
+      const { data } = await octokit.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: current.id, body });
+      updated++;
+      url ??= data.html_url;
+    } else {
+      const { data } = await octokit.rest.issues.createComment({ ...issue, body });
+      created++;
+      url ??= data.html_url;
+    }
+  }
+  for (const c of surplus) {
+    await octokit.rest.issues.deleteComment({ owner: issue.owner, repo: issue.repo, comment_id: c.id });
+  }
+  return { created, updated, unchanged, deleted: surplus.length, url };
+}

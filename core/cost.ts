@@ -1,0 +1,259 @@
+/**
+ * Monthly cost estimates of rendered manifests from the Platform's `pricing`. Pure.
+ *
+ * What is counted: the CPU and memory requests of each workload's pod (Kubernetes' effective
+ * request: the sum over containers and sidecar init containers, or the largest plain init
+ * container when that is more) times its replicas, and the storage requested by
+ * PersistentVolumeClaims and StatefulSet volume claim templates (times replicas). A workload
+ * scaled by a HorizontalPodAutoscaler counts the autoscaler's `minReplicas` (Kubernetes' default
+ * 1) instead of `spec.replicas`. A container with only a limit is counted at its limit (as
+ * Kubernetes defaults the request to it). Jobs, CronJobs and DaemonSets run an unknown number of
+ * pods: they are listed in `notes`, not costed. Prices are per month: `cpu` per vCPU requested,
+ * `memory` per GiB (2^30 bytes) requested, `storage` per GiB of volume.
+ */
+import { parseAllDocuments } from "yaml";
+import type { Pricing } from "../renderers/model/index.js";
+import type { K8sObject } from "../renderers/types.js";
+
+const SUFFIX: Readonly<Record<string, number>> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+const QUANTITY = /^([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]([+-]?[0-9]+)|(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E))?$/;
+
+/**
+ * The value of a Kubernetes quantity (`250m` → 0.25, `1Gi` → 1073741824, `1k` → 1000, `1e3` →
+ * 1000, `1E` → 10^18); undefined when `q` is not one.
+ */
+export function parseQuantity(q: string | number): number | undefined {
+  if (typeof q === "number") return Number.isFinite(q) ? q : undefined;
+  const m = QUANTITY.exec(q.trim());
+  if (!m) return undefined;
+  const sign = m[1] === "-" ? -1 : 1;
+  const base = Number(m[2]);
+  const scale = m[3] !== undefined ? 10 ** Number(m[3]) : SUFFIX[m[4] ?? ""]!;
+  return sign * base * scale;
+}
+
+const GIB = 2 ** 30;
+
+/** One costed object. */
+export interface CostLine {
+  /** `Kind/name` */
+  readonly resource: string;
+  readonly replicas: number;
+  /** vCPU requested in total (all replicas). */
+  readonly cpu: number;
+  readonly memoryGiB: number;
+  readonly storageGiB: number;
+  readonly monthly: number;
+}
+
+/** A monthly estimate of a set of objects. */
+export interface CostEstimate {
+  readonly currency: string;
+  readonly cpu: number;
+  readonly memoryGiB: number;
+  readonly storageGiB: number;
+  readonly monthly: number;
+  /** Costed objects, sorted by resource. */
+  readonly lines: readonly CostLine[];
+  /** What was not costed and why (sorted). */
+  readonly notes: readonly string[];
+}
+
+/** Before, after and the difference. */
+export interface CostComparison {
+  readonly before: CostEstimate;
+  readonly after: CostEstimate;
+  readonly delta: { readonly cpu: number; readonly memoryGiB: number; readonly storageGiB: number; readonly monthly: number };
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const at = (v: unknown, ...path: string[]): unknown => path.reduce<unknown>((o, k) => obj(o)?.[k], v);
+
+interface Requests {
+  cpu: number;
+  memory: number;
+}
+
+function containerRequests(c: unknown, where: string, notes: string[]): Requests {
+  const read = (what: "cpu" | "memory"): number => {
+    const raw = at(c, "resources", "requests", what) ?? at(c, "resources", "limits", what);
+    if (raw === undefined || raw === null) return 0;
+    const v = typeof raw === "string" || typeof raw === "number" ? parseQuantity(raw) : undefined;
+    if (v === undefined) {
+      notes.push(`${where}: ${what} ${JSON.stringify(raw)} is not a Kubernetes quantity; counted as 0`);
+      return 0;
+    }
+    return v;
+  };
+  return { cpu: read("cpu"), memory: read("memory") };
+}
+
+/** Kubernetes' effective pod request: max(sum of containers and sidecars, each plain init container). */
+function podRequests(spec: unknown, where: string, notes: string[]): Requests {
+  const sum: Requests = { cpu: 0, memory: 0 };
+  const add = (r: Requests) => {
+    sum.cpu += r.cpu;
+    sum.memory += r.memory;
+  };
+  for (const c of arr(at(spec, "containers"))) add(containerRequests(c, where, notes));
+  const init: Requests[] = [];
+  for (const c of arr(at(spec, "initContainers"))) {
+    const r = containerRequests(c, where, notes);
+    if (at(c, "restartPolicy") === "Always") add(r);
+    else init.push(r);
+  }
+  return {
+    cpu: Math.max(sum.cpu, ...init.map((r) => r.cpu)),
+    memory: Math.max(sum.memory, ...init.map((r) => r.memory)),
+  };
+}
+
+function storageOf(claimSpec: unknown, where: string, notes: string[]): number {
+  const raw = at(claimSpec, "resources", "requests", "storage");
+  if (raw === undefined || raw === null) return 0;
+  const v = typeof raw === "string" || typeof raw === "number" ? parseQuantity(raw) : undefined;
+  if (v === undefined) {
+    notes.push(`${where}: storage ${JSON.stringify(raw)} is not a Kubernetes quantity; counted as 0`);
+    return 0;
+  }
+  return v;
+}
+
+const WORKLOADS = new Set(["Deployment", "StatefulSet", "ReplicaSet"]);
+const UNCOUNTED: Readonly<Record<string, string>> = {
+  Job: "a Job runs for an unknown time",
+  CronJob: "a CronJob runs on a schedule",
+  DaemonSet: "a DaemonSet runs one pod per node",
+};
+
+const key = (kind: string, ns: unknown, name: string) => `${kind}/${typeof ns === "string" ? ns : ""}/${name}`;
+
+/** Estimates the monthly cost of `objects` at `pricing`. */
+export function estimateCost(objects: readonly K8sObject[], pricing: Pricing): CostEstimate {
+  const notes: string[] = [];
+  const lines: CostLine[] = [];
+  const hpaMin = new Map<string, number>();
+  for (const o of objects) {
+    if (o.kind !== "HorizontalPodAutoscaler") continue;
+    const ref = at(o, "spec", "scaleTargetRef");
+    const kind = at(ref, "kind");
+    const name = at(ref, "name");
+    const min = at(o, "spec", "minReplicas");
+    if (typeof kind === "string" && typeof name === "string") {
+      hpaMin.set(key(kind, o.metadata.namespace, name), typeof min === "number" ? min : 1);
+    }
+  }
+  const price = (cpu: number, memoryGiB: number, storageGiB: number) => cpu * pricing.cpu + memoryGiB * pricing.memory + storageGiB * pricing.storage;
+  for (const o of objects) {
+    const resource = `${o.kind}/${o.metadata.name}`;
+    if (WORKLOADS.has(o.kind) || o.kind === "Pod") {
+      const scaled = hpaMin.get(key(o.kind, o.metadata.namespace, o.metadata.name));
+      const specReplicas = at(o, "spec", "replicas");
+      const replicas = o.kind === "Pod" ? 1 : (scaled ?? (typeof specReplicas === "number" ? specReplicas : 1));
+      const pod = podRequests(o.kind === "Pod" ? at(o, "spec") : at(o, "spec", "template", "spec"), resource, notes);
+      const claims = o.kind === "StatefulSet" ? arr(at(o, "spec", "volumeClaimTemplates")).reduce<number>((s, t) => s + storageOf(at(t, "spec"), resource, notes), 0) : 0;
+      const cpu = pod.cpu * replicas;
+      const memoryGiB = (pod.memory * replicas) / GIB;
+      const storageGiB = (claims * replicas) / GIB;
+      lines.push({ resource, replicas, cpu, memoryGiB, storageGiB, monthly: price(cpu, memoryGiB, storageGiB) });
+    } else if (o.kind === "PersistentVolumeClaim") {
+      const storageGiB = storageOf(at(o, "spec"), resource, notes) / GIB;
+      lines.push({ resource, replicas: 0, cpu: 0, memoryGiB: 0, storageGiB, monthly: price(0, 0, storageGiB) });
+    } else if (UNCOUNTED[o.kind]) {
+      notes.push(`${resource} is not costed: ${UNCOUNTED[o.kind]}`);
+    }
+  }
+  lines.sort((a, b) => (a.resource < b.resource ? -1 : a.resource > b.resource ? 1 : 0));
+  const total = (f: (l: CostLine) => number) => lines.reduce((s, l) => s + f(l), 0);
+  return {
+    currency: pricing.currency,
+    cpu: total((l) => l.cpu),
+    memoryGiB: total((l) => l.memoryGiB),
+    storageGiB: total((l) => l.storageGiB),
+    monthly: total((l) => l.monthly),
+    lines,
+    notes: [...new Set(notes)].sort(),
+  };
+}
+
+/** Compares two estimates (after − before). */
+export function compareCost(before: CostEstimate, after: CostEstimate): CostComparison {
+  return {
+    before,
+    after,
+    delta: {
+      cpu: after.cpu - before.cpu,
+      memoryGiB: after.memoryGiB - before.memoryGiB,
+      storageGiB: after.storageGiB - before.storageGiB,
+      monthly: after.monthly - before.monthly,
+    },
+  };
+}
+
+/** The Kubernetes objects of rendered YAML files (path → text); unreadable documents are noted. */
+export function objectsFromFiles(files: ReadonlyMap<string, string>): { objects: K8sObject[]; notes: string[] } {
+  const objects: K8sObject[] = [];
+  const notes: string[] = [];
+  for (const [path, text] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) {
+        notes.push(`${path}: not valid YAML (${doc.errors[0]!.message.split("\n")[0]})`);
+        continue;
+      }
+      const value: unknown = doc.toJS();
+      if (value === null || value === undefined) continue;
+      const o = obj(value);
+      if (!o || typeof o.kind !== "string" || typeof at(o, "metadata", "name") !== "string") {
+        notes.push(`${path}: not a Kubernetes object`);
+        continue;
+      }
+      objects.push(o as K8sObject);
+    }
+  }
+  return { objects, notes };
+}
+
+/** Rounds for display without `-0`. */
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  const r = Math.round(n * f) / f;
+  return Object.is(r, -0) ? 0 : r;
+}
+
+/** `EUR 12.30` */
+export function formatMoney(amount: number, currency: string): string {
+  return `${currency} ${round(amount, 2).toFixed(2)}`;
+}
+
+/** `+EUR 1.20`, `-EUR 0.50`, `EUR 0.00` */
+export function formatMoneyDelta(amount: number, currency: string): string {
+  const r = round(amount, 2);
+  return r > 0 ? `+${formatMoney(r, currency)}` : r < 0 ? `-${formatMoney(-r, currency)}` : formatMoney(0, currency);
+}
+
+/** A quantity for display: at most 3 decimals, trailing zeros dropped; `signed` adds `+`. */
+export function formatNumber(n: number, signed = false): string {
+  const r = round(n, 3);
+  const text = String(r);
+  return signed && r > 0 ? `+${text}` : text;
+}

@@ -1,0 +1,260 @@
+/**
+ * Promotion history: which release each environment ran, since when, and by which commit, read
+ * from the trailers of the GitOps repositories' commits. Pure: the caller reads the commits.
+ *
+ * Every commit Ferry makes to an environment carries these trailers (one value each unless said):
+ *
+ * | trailer | value |
+ * | --- | --- |
+ * | `Ferry-Component` | `<project>/<component>` the commit is about |
+ * | `Ferry-Environment` | the environment name |
+ * | `Ferry-Release` | the release id now in the environment, or `none` when the component was removed |
+ * | `Ferry-Source` | `<owner>/<repo>@<sha>`: the app commit the release was cut from |
+ * | `Ferry-Promoted-From` | optional: the environment the release was promoted from |
+ * | `Ferry-Approved-By` | optional, repeatable (or comma-separated): logins whose approvals let it in |
+ *
+ * A commit about several components repeats `Ferry-Component`, and pairs it by position with
+ * repeated `Ferry-Release` (and `Ferry-Environment`, `Ferry-Source`) values; a trailer given once
+ * applies to every component of the commit. Commits without `Ferry-Component` or
+ * `Ferry-Environment` are not Ferry's (a person edited the repository) and are skipped; commits
+ * whose trailers cannot be read are listed in `ignored` with the reason.
+ */
+import { z } from "zod";
+import { DnsLabel } from "../renderers/model/index.js";
+import { ReleaseId } from "../renderers/release.js";
+
+/** Trailer names Ferry writes on GitOps commits and reads back. */
+export const TRAILERS = {
+  component: "Ferry-Component",
+  environment: "Ferry-Environment",
+  release: "Ferry-Release",
+  source: "Ferry-Source",
+  promotedFrom: "Ferry-Promoted-From",
+  approvedBy: "Ferry-Approved-By",
+} as const;
+
+/** `Ferry-Release: none`: the component was removed from the environment. */
+export const NO_RELEASE = "none";
+
+/** One commit of a GitOps repository with its parsed trailers (keys as written; matched case-insensitively). */
+export const GitOpsCommit = z.strictObject({
+  sha: z.string().regex(/^[0-9a-f]{7,64}$/, { error: (iss) => `${JSON.stringify(iss.input)} is not a commit sha` }),
+  date: z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), { error: "not a valid date" }),
+  trailers: z.record(z.string(), z.array(z.string()).readonly()),
+  message: z.string(),
+  /** `owner/name` of the repository the commit is in, for links. @default unknown */
+  repo: z.string().optional(),
+});
+export type GitOpsCommit = z.infer<typeof GitOpsCommit>;
+export type GitOpsCommitInput = z.input<typeof GitOpsCommit>;
+
+/** `<owner>/<repo>@<sha>` split. */
+export interface SourceCommit {
+  readonly repo: string;
+  readonly sha: string;
+}
+
+/** One change of one environment: a release landing there (or the component leaving). */
+export interface HistoryEntry {
+  readonly environment: string;
+  /** The release the environment ran from this commit on; undefined when the component was removed. */
+  readonly release: string | undefined;
+  readonly date: Date;
+  readonly commit: string;
+  /** GitOps repository of the commit, when the caller said. */
+  readonly repo: string | undefined;
+  /** The app commit the release was cut from, when the trailer says. */
+  readonly source: SourceCommit | undefined;
+  readonly promotedFrom: string | undefined;
+  readonly approvedBy: readonly string[];
+}
+
+/** Per environment, newest first. */
+export interface ComponentHistory {
+  /** `<project>/<component>` */
+  readonly component: string;
+  readonly environments: ReadonlyMap<string, readonly HistoryEntry[]>;
+  /** Commits that could not be read (bad sha or date), or name this component with unreadable trailers. */
+  readonly ignored: readonly { readonly commit: string; readonly reason: string }[];
+}
+
+/** The trailers a commit putting `release` (or a removal) into `environment` carries. */
+export function historyTrailers(entry: {
+  readonly component: string;
+  readonly environment: string;
+  readonly release: string | undefined;
+  readonly source?: SourceCommit;
+  readonly promotedFrom?: string;
+  readonly approvedBy?: readonly string[];
+}): Record<string, string[]> {
+  const out: Record<string, string[]> = {
+    [TRAILERS.component]: [entry.component],
+    [TRAILERS.environment]: [entry.environment],
+    [TRAILERS.release]: [entry.release ?? NO_RELEASE],
+  };
+  if (entry.source) out[TRAILERS.source] = [`${entry.source.repo}@${entry.source.sha}`];
+  if (entry.promotedFrom) out[TRAILERS.promotedFrom] = [entry.promotedFrom];
+  if (entry.approvedBy && entry.approvedBy.length > 0) out[TRAILERS.approvedBy] = [...entry.approvedBy].sort();
+  return out;
+}
+
+function trailer(commit: GitOpsCommit, name: string): string[] {
+  const want = name.toLowerCase();
+  return Object.entries(commit.trailers)
+    .filter(([k]) => k.toLowerCase() === want)
+    .flatMap(([, v]) => v.map((x) => x.trim()));
+}
+
+/** Reads `owner/repo@sha`; undefined when it is not of that form. */
+export function parseSource(value: string): SourceCommit | undefined {
+  const m = /^([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)@([0-9a-f]{7,64})$/.exec(value.trim());
+  return m ? { repo: m[1]!, sha: m[2]! } : undefined;
+}
+
+/** The value of a trailer for the component at `index` of a commit: paired by position, or one for all. */
+function paired(values: readonly string[], index: number, count: number): string | undefined | Error {
+  if (values.length === 0) return undefined;
+  if (values.length === 1) return values[0];
+  if (values.length === count) return values[index];
+  return new Error(`${values.length} values for ${count} components`);
+}
+
+/** The history of one component (`<project>/<component>`) from commits of any order and repositories. */
+export function componentHistory(commits: readonly GitOpsCommitInput[], component: string): ComponentHistory {
+  const ignored: { commit: string; reason: string }[] = [];
+  const parsed: GitOpsCommit[] = [];
+  for (const input of commits) {
+    const r = GitOpsCommit.safeParse(input);
+    if (r.success) parsed.push(r.data);
+    else ignored.push({ commit: String((input as { sha?: unknown }).sha), reason: r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") });
+  }
+  const order = parsed.map((c, i) => ({ c, i })).sort((a, b) => b.c.date.getTime() - a.c.date.getTime() || a.i - b.i);
+  const envs = new Map<string, HistoryEntry[]>();
+  for (const { c } of order) {
+    const components = trailer(c, TRAILERS.component);
+    const index = components.indexOf(component);
+    if (index < 0) continue;
+    const problems: string[] = [];
+    const pick = (name: string): string | undefined => {
+      const v = paired(trailer(c, name), index, components.length);
+      if (v instanceof Error) {
+        problems.push(`${name}: ${v.message}`);
+        return undefined;
+      }
+      return v;
+    };
+    const environment = pick(TRAILERS.environment);
+    const release = pick(TRAILERS.release);
+    const source = pick(TRAILERS.source);
+    const promotedFrom = pick(TRAILERS.promotedFrom);
+    if (environment === undefined) problems.push(`${TRAILERS.environment} is missing`);
+    else if (!DnsLabel.safeParse(environment).success) problems.push(`${TRAILERS.environment} ${JSON.stringify(environment)} is not an environment name`);
+    if (release === undefined) problems.push(`${TRAILERS.release} is missing`);
+    else if (release !== NO_RELEASE && !ReleaseId.safeParse(release).success) problems.push(`${TRAILERS.release} ${JSON.stringify(release)} is not a release id`);
+    const sourceCommit = source === undefined ? undefined : parseSource(source);
+    if (source !== undefined && !sourceCommit) problems.push(`${TRAILERS.source} ${JSON.stringify(source)} is not owner/repo@sha`);
+    if (problems.length > 0 || environment === undefined) {
+      ignored.push({ commit: c.sha, reason: problems.join("; ") });
+      continue;
+    }
+    const approvedBy = [...new Set(trailer(c, TRAILERS.approvedBy).flatMap((v) => v.split(",")).map((v) => v.trim().replace(/^@/, "")).filter((v) => v !== ""))].sort();
+    const list = envs.get(environment) ?? [];
+    list.push({
+      environment,
+      release: release === NO_RELEASE ? undefined : release,
+      date: c.date,
+      commit: c.sha,
+      repo: c.repo,
+      source: sourceCommit,
+      promotedFrom,
+      approvedBy,
+    });
+    envs.set(environment, list);
+  }
+  return { component, environments: new Map([...envs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), ignored };
+}
+
+/** What an environment runs now (undefined when never deployed or removed). */
+export function currentRelease(history: ComponentHistory, env: string): HistoryEntry | undefined {
+  const latest = history.environments.get(env)?.[0];
+  return latest?.release === undefined ? undefined : latest;
+}
+
+/** Every release id that ever ran in any environment. */
+export function releasesSeen(history: ComponentHistory): Set<string> {
+  const out = new Set<string>();
+  for (const list of history.environments.values()) for (const e of list) if (e.release) out.add(e.release);
+  return out;
+}
+
+/** Options of the history tables. */
+export interface HistoryTableOptions {
+  /** Environments in this order first (e.g. the pipeline's), the others after, by name. @default by name */
+  readonly order?: readonly string[];
+  /** Rows per environment. @default 5 */
+  readonly limit?: number;
+  /** For commit links in markdown. @default "https://github.com" */
+  readonly serverUrl?: string;
+}
+
+/** `2025-03-10 09:30 UTC`: stable, independent of the machine's zone and locale. */
+export function formatUtc(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+interface Row {
+  env: string;
+  entry: HistoryEntry;
+}
+
+function rows(history: ComponentHistory, opts: HistoryTableOptions): Row[] {
+  const order = opts.order ?? [];
+  const names = [...history.environments.keys()].sort((a, b) => {
+    const ia = order.indexOf(a);
+    const ib = order.indexOf(b);
+    if (ia >= 0 || ib >= 0) return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib);
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  const limit = opts.limit ?? 5;
+  return names.flatMap((env) => (history.environments.get(env) ?? []).slice(0, limit).map((entry) => ({ env, entry })));
+}
+
+const short = (sha: string) => sha.slice(0, 7);
+const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+
+/** Markdown table for pull request bodies: env, release, when, commit, source, approved by. */
+export function formatHistoryMarkdown(history: ComponentHistory, opts: HistoryTableOptions = {}): string {
+  const all = rows(history, opts);
+  if (all.length === 0) return `_No environment has run ${history.component} yet._`;
+  const server = (opts.serverUrl ?? "https://github.com").replace(/\/+$/, "");
+  const link = (repo: string | undefined, sha: string) =>
+    repo ? `[${cell(repo)}@${short(sha)}](${server}/${repo}/commit/${sha})` : `\`${short(sha)}\``;
+  const lines = ["| environment | release | since | commit | source | approved by |", "| --- | --- | --- | --- | --- | --- |"];
+  for (const { env, entry } of all) {
+    lines.push(
+      `| ${env} | ${entry.release ? `\`${entry.release}\`` : "_removed_"} | ${formatUtc(entry.date)} | ${link(entry.repo, entry.commit)} | ${
+        entry.source ? link(entry.source.repo, entry.source.sha) : ""
+      } | ${entry.approvedBy.map((a) => `@${cell(a)}`).join(", ")} |`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** Plain aligned table for `ferry history`. */
+export function formatHistoryText(history: ComponentHistory, opts: HistoryTableOptions = {}): string {
+  const all = rows(history, opts);
+  if (all.length === 0) return `No environment has run ${history.component} yet.\n`;
+  const table = [
+    ["ENVIRONMENT", "RELEASE", "SINCE", "COMMIT", "SOURCE", "APPROVED BY"],
+    ...all.map(({ env, entry }) => [
+      env,
+      entry.release ?? "(removed)",
+      formatUtc(entry.date),
+      entry.repo ? `${entry.repo}@${short(entry.commit)}` : short(entry.commit),
+      entry.source ? `${entry.source.repo}@${short(entry.source.sha)}` : "-",
+      entry.approvedBy.length > 0 ? entry.approvedBy.join(",") : "-",
+    ]),
+  ];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  return table.map((r) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
+}

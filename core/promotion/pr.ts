@@ -1,0 +1,236 @@
+/**
+ * Ferry's pull requests in GitOps repositories as data: which branch names are Ferry's, the
+ * extra markers a promotion body may carry, what a promotion may change, rollback wording, and
+ * the squash-merge commit. Pure.
+ *
+ * Branches:
+ * - `ferry/promote/<project>/<component>/<env>`: a promotion (or rollback) into `<env>`; the
+ *   body's markers (body.ts) say which release from which environment. A rollback is written as a
+ *   promotion from the environment into itself (`<!-- ferry:release <id> from <env> -->` with the
+ *   target's own name).
+ * - `ferry/release/<env>/<project>/<component>`: a release into one of the pipeline's first
+ *   environments when it needs approval (app/release).
+ */
+import { formatCommitMessage } from "../gitops/trailers.js";
+import { DnsLabel } from "../../renderers/model/index.js";
+import type { Environment } from "../../renderers/model/index.js";
+import { environmentPath } from "../../renderers/model/platform.js";
+import type { z } from "zod";
+import type { PromotionPullRequest, PromotionSubject } from "./body.js";
+import { parsePromotionBody, promotionBranch, promotionCommit, promotionTitle } from "./body.js";
+import { TRAILERS } from "../history.js";
+
+export const PROMOTE_PREFIX = "ferry/promote/";
+export const RELEASE_PREFIX = "ferry/release/";
+
+/** A Ferry branch, read from its name. */
+export type FerryBranch =
+  | { readonly kind: "promotion"; readonly project: string; readonly component: string; readonly env: string }
+  | { readonly kind: "release"; readonly project: string; readonly component: string; readonly env: string };
+
+const label = (s: string | undefined): s is string => s !== undefined && DnsLabel.safeParse(s).success;
+
+/** Reads a Ferry branch name; undefined for any other branch (or a malformed Ferry one). */
+export function parseFerryBranch(ref: string): FerryBranch | undefined {
+  const kind = ref.startsWith(PROMOTE_PREFIX) ? "promotion" : ref.startsWith(RELEASE_PREFIX) ? "release" : undefined;
+  if (!kind) return undefined;
+  const parts = ref.slice(kind === "promotion" ? PROMOTE_PREFIX.length : RELEASE_PREFIX.length).split("/");
+  if (parts.length !== 3 || !parts.every(label)) return undefined;
+  const [a, b, c] = parts as [string, string, string];
+  return kind === "promotion" ? { kind, project: a, component: b, env: c } : { kind, env: a, project: b, component: c };
+}
+
+// ---- markers Ferry adds to the body of body.ts ----------------------------------------------
+
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
+const REQUESTED_RE = /^<!-- ferry:requested-by (\S+) -->$/m;
+const UPDATED_RE = /^> Updated from release `([0-9a-f]{12})` to `([0-9a-f]{12})`\.$/m;
+const FOOTER = "\n\n---\n<sub>";
+
+/** `<!-- ferry:requested-by <login> -->` */
+export function requestedByMarker(login: string): string {
+  if (!LOGIN.test(login)) throw new Error(`${JSON.stringify(login)} is not a GitHub login`);
+  return `<!-- ferry:requested-by ${login} -->`;
+}
+
+/** Who asked for the promotion with a `/ferry` command, from the body; undefined when nobody did. */
+export function parseRequestedBy(body: string | null | undefined): string | undefined {
+  const m = body ? REQUESTED_RE.exec(body) : null;
+  return m && LOGIN.test(m[1]!) ? m[1] : undefined;
+}
+
+/** The "updated from release X to Y" note of a body, if it has one. */
+export function parseUpdateNote(body: string | null | undefined): { readonly from: string; readonly to: string } | undefined {
+  const m = body ? UPDATED_RE.exec(body) : null;
+  return m ? { from: m[1]!, to: m[2]! } : undefined;
+}
+
+/**
+ * The release a re-rendered body should say it was updated from: the release the open pull
+ * request carried when it was another one, else the note the body already has for this release
+ * (so re-syncing an updated pull request keeps saying so), else none.
+ */
+export function updatedFrom(previous: { readonly release: string | undefined; readonly body: string | null | undefined } | undefined, release: string): string | undefined {
+  if (!previous) return undefined;
+  if (previous.release !== undefined && previous.release !== release) return previous.release;
+  const note = parseUpdateNote(previous.body);
+  return note && note.to === release ? note.from : undefined;
+}
+
+/** Adds who asked (hidden marker and a visible line) before the body's footer. */
+export function withRequester(body: string, login: string, commentUrl?: string): string {
+  const line = `${requestedByMarker(login)}\nRequested by @${login}${commentUrl ? ` ([comment](${commentUrl}))` : ""}; they cannot approve it.`;
+  const at = body.lastIndexOf(FOOTER);
+  return at < 0 ? `${body.replace(/\n*$/, "")}\n\n${line}\n` : `${body.slice(0, at)}\n\n${line}${body.slice(at)}`;
+}
+
+// ---- rollbacks ------------------------------------------------------------------------------
+
+/** Title of a rollback pull request. */
+export function rollbackTitle(project: string, component: string, env: string, release: string): string {
+  return `ferry: roll back ${project}/${component} in ${env} to ${release}`;
+}
+
+/** Rewrites a promotion pull request (from `env` into itself) as the rollback it is. */
+export function asRollback(pr: PromotionPullRequest, s: { readonly project: string; readonly component: string; readonly env: string; readonly release: string }): PromotionPullRequest {
+  const name = `${s.project}/${s.component}`;
+  const body = pr.body
+    .replace(`## Promote \`${name}\` to ${s.env}`, `## Roll back \`${name}\` in ${s.env} to \`${s.release}\``)
+    .replace(`| Promotion | ${s.env} → ${s.env} |`, `| Rollback | ${s.env} goes back to a release it ran before |`);
+  return { branch: pr.branch, title: rollbackTitle(s.project, s.component, s.env, s.release), body };
+}
+
+/** The first line of the gates summary, reworded for a rollback. */
+export function rollbackGatesSummary(summary: string, env: string, release: string): string {
+  return summary.replace(`Promotion of release \`${release}\` from **${env}** to **${env}**.`, `Rollback of **${env}** to release \`${release}\`.`);
+}
+
+// ---- what a promotion may change ------------------------------------------------------------
+
+/** The repository paths a promotion of one component into `env` writes. */
+export interface PromotionPaths {
+  /** `<env path>/<project>/<component>`: replaced as a whole. */
+  readonly componentDir: string;
+  /** `<env path>/<project>/namespace.yaml` */
+  readonly namespaceFile: string;
+  /** `releases/<project>/<component>`: frozen releases, only added to. */
+  readonly releaseDir: string;
+}
+
+/** Where a promotion of `project/component` into `env` writes. */
+export function promotionPaths(env: Environment, project: string, component: string): PromotionPaths {
+  const root = environmentPath(env);
+  return { componentDir: `${root}/${project}/${component}`, namespaceFile: `${root}/${project}/namespace.yaml`, releaseDir: `releases/${project}/${component}` };
+}
+
+/** Changed files (a pull request's file list) a promotion never writes, sorted. */
+export function foreignChanges(changed: readonly string[], paths: PromotionPaths): string[] {
+  const inside = (p: string, dir: string) => p.startsWith(`${dir}/`);
+  return [...new Set(changed.filter((p) => !(inside(p, paths.componentDir) || inside(p, paths.releaseDir) || p === paths.namespaceFile)))].sort();
+}
+
+/** Paths whose content differs between two file maps (missing on either side included), sorted. */
+export function differingPaths(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<string, string>): string[] {
+  const out = new Set<string>();
+  for (const [p, text] of expected) if (actual.get(p) !== text) out.add(p);
+  for (const p of actual.keys()) if (!expected.has(p)) out.add(p);
+  return [...out].sort();
+}
+
+// ---- commits --------------------------------------------------------------------------------
+
+/** Subject of {@link promotionCommits}: body.ts's, with `from === to` for a rollback. */
+export type CommitSubject = z.input<typeof PromotionSubject>;
+
+/** Message and trailers of a promotion's commit; a rollback gets its own title and no Promoted-From. */
+export function promotionCommits(s: CommitSubject, approvedBy: readonly string[] = []): { title: string; message: string; trailers: Record<string, string[]> } {
+  const rollback = s.from === s.to;
+  const made = promotionCommit(s, approvedBy);
+  const title = rollback ? rollbackTitle(s.project, s.component, s.to, s.release) : promotionTitle(s);
+  const message = rollback ? made.message.replace(promotionTitle(s), title) : made.message;
+  const trailers = { ...made.trailers };
+  if (rollback) delete trailers[TRAILERS.promotedFrom];
+  return { title, message, trailers };
+}
+
+/** `commit_title` and `commit_message` of the squash merge Ferry makes: its trailers carry the approvers. */
+export function mergeCommitFields(s: CommitSubject, approvedBy: readonly string[]): { commit_title: string; commit_message: string } {
+  const { title, message, trailers } = promotionCommits(s, approvedBy);
+  const full = formatCommitMessage(message, trailers);
+  return { commit_title: title, commit_message: full.slice(full.indexOf("\n") + 1).replace(/^\n+/, "").replace(/\n$/, "") };
+}
+
+/** The promotion branch of a component and target (re-exported for the I/O side). */
+export { promotionBranch };
+
+// ---- recognising Ferry's pull requests -------------------------------------------------------
+
+/** What Ferry needs to know about a pull request to trust it as its own. */
+export interface PullFacts {
+  /** `owner/name` of the base repository. */
+  readonly repo: string;
+  readonly headRef: string;
+  /** `owner/name` of the head repository (undefined when the fork is gone). */
+  readonly headRepo: string | undefined;
+  readonly baseRef: string;
+  readonly author: { readonly login: string; readonly type?: string } | null | undefined;
+  readonly body: string | null | undefined;
+}
+
+/** A Ferry pull request with the environment it targets. */
+export interface FerryPull {
+  readonly branch: FerryBranch;
+  readonly env: Environment;
+}
+
+/** A promotion pull request, read and checked. */
+export interface IdentifiedPromotion {
+  readonly project: string;
+  readonly component: string;
+  readonly release: string;
+  readonly to: Environment;
+  /** The source environment; the target itself for a rollback. */
+  readonly from: Environment;
+  readonly rollback: boolean;
+  /** Who asked for it with a `/ferry` command. */
+  readonly requestedBy: string | undefined;
+}
+
+const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Whether a pull request is one of Ferry's: a Ferry branch of the repository itself (never a
+ * fork), opened by Ferry's bot (`botLogin`; any bot when it is unknown), into the branch of the
+ * GitOps target of the environment the branch names. The reason when it is not.
+ */
+export function ferryPullOf(pr: PullFacts, platform: { readonly spec: { readonly environments: readonly Environment[] } }, botLogin: string | undefined): FerryPull | { readonly reason: string } {
+  const branch = parseFerryBranch(pr.headRef);
+  if (!branch) return { reason: `${pr.headRef} is not a Ferry branch` };
+  if (!same(pr.headRepo, pr.repo)) return { reason: `the branch is in ${pr.headRepo ?? "a deleted fork"}, not in ${pr.repo}` };
+  const login = pr.author?.login ?? "";
+  const ours = botLogin !== undefined ? same(login, botLogin) : pr.author?.type === "Bot";
+  if (!ours) return { reason: `opened by ${login || "an unknown user"}, not by Ferry` };
+  const env = platform.spec.environments.find((e) => e.name === branch.env);
+  if (!env) return { reason: `the platform has no environment ${JSON.stringify(branch.env)}` };
+  if (!same(env.gitops.repo, pr.repo) || env.gitops.branch !== pr.baseRef) {
+    return { reason: `${env.name} lives in ${env.gitops.repo} on ${env.gitops.branch}, not ${pr.repo} on ${pr.baseRef}` };
+  }
+  return { branch, env };
+}
+
+/** Reads a promotion pull request: {@link ferryPullOf} plus body markers that agree with the branch. */
+export function identifyPromotion(pr: PullFacts, platform: { readonly spec: { readonly environments: readonly Environment[] } }, botLogin: string | undefined): IdentifiedPromotion | { readonly reason: string } {
+  const ferry = ferryPullOf(pr, platform, botLogin);
+  if ("reason" in ferry) return ferry;
+  const { branch, env } = ferry;
+  if (branch.kind !== "promotion") return { reason: `${pr.headRef} is a release branch, not a promotion` };
+  const markers = parsePromotionBody(pr.body);
+  if (!markers) return { reason: "the body has no promotion marker" };
+  if (markers.project !== branch.project || markers.component !== branch.component || markers.to !== branch.env) {
+    return { reason: `the body's marker (${markers.project}/${markers.component} -> ${markers.to}) does not match the branch ${pr.headRef}` };
+  }
+  if (markers.release === undefined || markers.from === undefined) return { reason: "the body has no readable release marker" };
+  const from = platform.spec.environments.find((e) => e.name === markers.from);
+  if (!from) return { reason: `the platform has no environment ${JSON.stringify(markers.from)} to promote from` };
+  return { project: branch.project, component: branch.component, release: markers.release, to: env, from, rollback: from.name === env.name, requestedBy: parseRequestedBy(pr.body) };
+}

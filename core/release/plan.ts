@@ -1,0 +1,182 @@
+/**
+ * Planning a release: which component goes where, how, and with which files. Pure.
+ *
+ * For each component and each of the pipeline's first environments: unchanged when the
+ * environment already runs the release, waiting when the component's build check has not
+ * succeeded yet, otherwise rendered and published (a direct commit where the environment
+ * auto-merges without approvals, a pull request otherwise). Every component is rendered, the
+ * waiting ones too, so bad input fails at once and never half a release lands.
+ */
+import { toYaml } from "../../renderers/canonical.js";
+import type { CelEngine } from "../../renderers/cel.js";
+import type { AppComponent, Catalog } from "../../renderers/apps.js";
+import { catalogKey } from "../../renderers/apps.js";
+import type { Diagnostic } from "../../renderers/diagnostics.js";
+import { hasErrors } from "../../renderers/diagnostics.js";
+import type { Environment } from "../../renderers/model/index.js";
+import { environmentPath } from "../../renderers/model/platform.js";
+import type { PlatformBundle } from "../../renderers/platform.js";
+import { componentDir, namespaceFile, namespaceObject, renderRelease } from "../render.js";
+import type { RenderedComponent } from "../render.js";
+import { releasePath } from "../../renderers/release.js";
+import type { Release } from "../../renderers/release.js";
+import type { EnvironmentState } from "./state.js";
+
+/** How a release reaches an environment. */
+export type PublishMode = "commit" | "pull-request";
+
+/** Direct commit where the environment auto-merges and needs no approval; a pull request otherwise. */
+export function publishMode(env: Environment): PublishMode {
+  return env.autoMerge && env.approvals.required === 0 ? "commit" : "pull-request";
+}
+
+/** One step of a release plan. */
+export type PlanItem =
+  | { readonly kind: "publish"; readonly app: AppComponent; readonly env: Environment; readonly rendered: RenderedComponent; readonly current: string | undefined; readonly mode: PublishMode }
+  | { readonly kind: "unchanged"; readonly app: AppComponent; readonly env: Environment }
+  | { readonly kind: "waiting"; readonly app: AppComponent; readonly env: Environment; readonly check: string }
+  | { readonly kind: "remove"; readonly project: string; readonly component: string; readonly env: Environment; readonly current: string | undefined; readonly mode: PublishMode };
+
+/** A release plan with every diagnostic of every render. */
+export interface ReleasePlan {
+  readonly items: readonly PlanItem[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Whether a component is released now or waits for a check. */
+export type Selection = "release" | { readonly wait: string };
+
+/** Input of {@link planRelease}. */
+export interface PlanInput {
+  readonly bundle: PlatformBundle;
+  readonly components: readonly AppComponent[];
+  /** The pipeline's first environments with what they hold now. */
+  readonly environments: readonly { readonly env: Environment; readonly state: EnvironmentState }[];
+  readonly catalog: Catalog;
+  readonly cel: CelEngine;
+  /** @default every component is released now */
+  readonly select?: (c: AppComponent) => Selection;
+  /** Components the app repository stopped declaring (`project/component` keys). @default none */
+  readonly removed?: readonly string[];
+}
+
+/** Plans a release of an app repository's components; see the module comment. */
+export function planRelease(input: PlanInput): ReleasePlan {
+  const items: PlanItem[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const select = input.select ?? (() => "release" as const);
+  for (const { env, state } of input.environments) {
+    for (const app of input.components) {
+      const { project, component, name } = app.release.metadata;
+      const current = state.components.get(catalogKey(project, component))?.release;
+      if (current === name) {
+        items.push({ kind: "unchanged", app, env });
+        continue;
+      }
+      const rendered = renderRelease(app.release, env, input.bundle, input.catalog, input.cel, app.locate);
+      diagnostics.push(...rendered.diagnostics);
+      if (hasErrors(rendered.diagnostics)) continue;
+      const selection = select(app);
+      if (selection === "release") items.push({ kind: "publish", app, env, rendered, current, mode: publishMode(env) });
+      else items.push({ kind: "waiting", app, env, check: selection.wait });
+    }
+    for (const key of input.removed ?? []) {
+      const held = state.components.get(key);
+      if (!held) continue;
+      items.push({ kind: "remove", project: held.project, component: held.component, env, current: held.release, mode: publishMode(env) });
+    }
+  }
+  return { items, diagnostics };
+}
+
+/** A directory Ferry replaces (prune) or adds files to, as the GitOps publisher takes it. */
+export interface DirectoryChange {
+  /** Repository-relative directory. */
+  readonly dir: string;
+  /** Files relative to `dir`. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Delete files in `dir` that `files` does not list. */
+  readonly prune: boolean;
+}
+
+/** The commit a plan item makes in its environment's GitOps repository. */
+export interface CommitContent {
+  readonly changes: readonly DirectoryChange[];
+  readonly message: string;
+  readonly trailers: Readonly<Record<string, string>>;
+  /** Branch for a pull request: `ferry/release/<env>/<project>/<component>`. */
+  readonly branch: string;
+  readonly title: string;
+}
+
+/** Where a plan item's source is: `owner/repo@sha`. */
+export interface SourceRef {
+  readonly repo: string;
+  readonly sha: string;
+}
+
+/** The branch of a release pull request. */
+export function releaseBranch(env: string, project: string, component: string): string {
+  return `ferry/release/${env}/${project}/${component}`;
+}
+
+function stripDir(files: ReadonlyMap<string, string>, dir: string): Map<string, string> {
+  const prefix = `${dir}/`;
+  return new Map([...files].filter(([p]) => p.startsWith(prefix)).map(([p, t]) => [p.slice(prefix.length), t]));
+}
+
+/**
+ * The directories a release rendered for `env` replaces or adds to in the GitOps repository: the
+ * component's directory (pruned), the project's Namespace file, and the frozen release file.
+ * Release and promotion commits write exactly these.
+ */
+export function releaseChanges(env: Environment, release: Release, rendered: ReadonlyMap<string, string>): DirectoryChange[] {
+  const envDir = environmentPath(env);
+  const { project, component } = release.metadata;
+  const dir = componentDir(project, component);
+  const releaseFile = releasePath(release);
+  const releaseDir = releaseFile.slice(0, releaseFile.lastIndexOf("/"));
+  return [
+    { dir: `${envDir}/${dir}`, files: stripDir(rendered, dir), prune: true },
+    { dir: `${envDir}/${project}`, files: new Map([[namespaceFile(project).slice(project.length + 1), toYaml(namespaceObject(env, project))]]), prune: false },
+    { dir: releaseDir, files: new Map([[releaseFile.slice(releaseDir.length + 1), toYaml(release)]]), prune: false },
+  ];
+}
+
+/** What publishing a `publish` or `remove` item commits. */
+export function commitContent(item: Extract<PlanItem, { kind: "publish" | "remove" }>, source: SourceRef): CommitContent {
+  const envDir = environmentPath(item.env);
+  const sourceTrailer = `${source.repo}@${source.sha}`;
+  if (item.kind === "remove") {
+    const dir = componentDir(item.project, item.component);
+    const title = `ferry: remove ${item.project}/${item.component} from ${item.env.name}`;
+    return {
+      changes: [{ dir: `${envDir}/${dir}`, files: new Map(), prune: true }],
+      title,
+      message: `${title}\n\n${source.repo} no longer declares this component (as of ${source.sha.slice(0, 12)}).`,
+      trailers: {
+        "Ferry-Component": `${item.project}/${item.component}`,
+        "Ferry-Environment": item.env.name,
+        "Ferry-Release": "none",
+        "Ferry-Source": sourceTrailer,
+      },
+      branch: releaseBranch(item.env.name, item.project, item.component),
+    };
+  }
+  const release: Release = item.app.release;
+  const { project, component, name } = release.metadata;
+  const title = `ferry: release ${project}/${component} ${name} to ${item.env.name}`;
+  const from = item.current ? `replaces ${item.current}` : "first release in this environment";
+  return {
+    changes: releaseChanges(item.env, release, item.rendered.files),
+    title,
+    message: `${title}\n\nRendered from ${source.repo}@${source.sha.slice(0, 12)} (${from}); ${item.rendered.files.size} manifest(s).`,
+    trailers: {
+      "Ferry-Component": `${project}/${component}`,
+      "Ferry-Environment": item.env.name,
+      "Ferry-Release": name,
+      "Ferry-Source": sourceTrailer,
+    },
+    branch: releaseBranch(item.env.name, project, component),
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Rendering releases into manifests: compile, check policies, serialize. Pure: the same inputs
+ * always give byte-identical files.
+ */
+import { toYaml } from "../renderers/canonical.js";
+import type { CelEngine } from "../renderers/cel.js";
+import { CompileCache, compileComponent } from "../renderers/compile.js";
+import type { Diagnostic } from "../renderers/diagnostics.js";
+import { hasErrors, mergeAcrossEnvironments } from "../renderers/diagnostics.js";
+import type { AppComponent, Catalog } from "../renderers/apps.js";
+import { resolveDependencies } from "../renderers/apps.js";
+import type { Environment } from "../renderers/model/index.js";
+import type { PlatformBundle } from "../renderers/platform.js";
+import { namespaceFor } from "../renderers/platform.js";
+import { releasePath } from "../renderers/release.js";
+import type { Release } from "../renderers/release.js";
+import type { K8sObject, Locator } from "../renderers/types.js";
+import { checkPolicies } from "../policies/index.js";
+
+/** One release rendered for one environment. */
+export interface RenderedComponent {
+  readonly release: Release;
+  readonly environment: string;
+  readonly namespace: string;
+  readonly objects: readonly K8sObject[];
+  /** Files relative to the environment's directory: `<project>/<component>/<kind>-<name>.yaml`. */
+  readonly files: ReadonlyMap<string, string>;
+  /** Compile errors and policy findings (errors and warnings). */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** `<kind>-<name>.yaml`, lowercase. */
+export function objectFileName(obj: K8sObject): string {
+  return `${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
+}
+
+/** Directory of a component inside an environment's directory. */
+export function componentDir(project: string, component: string): string {
+  return `${project}/${component}`;
+}
+
+/** The Namespace a project's components share in an environment (a Ferry-managed "cell"). */
+export function namespaceObject(env: Environment, project: string): K8sObject {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name: namespaceFor(env, project),
+      labels: {
+        "app.kubernetes.io/managed-by": "ferry",
+        "ferry.dev/managed": "true",
+        "ferry.dev/project": project,
+        "ferry.dev/environment": env.name,
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/warn": "restricted",
+      },
+    },
+  };
+}
+
+/** Path of the project's Namespace file inside an environment's directory. */
+export function namespaceFile(project: string): string {
+  return `${project}/namespace.yaml`;
+}
+
+/** Renders one release for one environment and checks the platform's policies on the result. */
+export function renderRelease(
+  release: Release,
+  env: Environment,
+  bundle: PlatformBundle,
+  catalog: Catalog,
+  cel: CelEngine,
+  locate?: Locator,
+  cache: CompileCache = new CompileCache(),
+): RenderedComponent {
+  const { project, component } = release.metadata;
+  const namespace = namespaceFor(env, project);
+  const dependencies = resolveDependencies(release.spec.component, env, catalog);
+  const compiled = compileComponent({ release, platform: bundle.platform, environment: env, namespace, dependencies, cel, locate, cache });
+  const diagnostics: Diagnostic[] = [...compiled.diagnostics];
+  const dir = componentDir(project, component);
+  const outputPath = (obj: K8sObject) => `${dir}/${objectFileName(obj)}`;
+  if (!hasErrors(compiled.diagnostics)) {
+    diagnostics.push(
+      ...checkPolicies({
+        objects: compiled.objects,
+        release,
+        environment: env,
+        platform: bundle.platform,
+        platformSource: bundle.platformSource,
+        policies: bundle.policies,
+        cel,
+        namespace,
+        locate,
+        outputPath,
+        checkSettings: false,
+      }),
+    );
+  }
+  const files = new Map<string, string>();
+  if (!hasErrors(diagnostics)) {
+    for (const obj of compiled.objects) {
+      const path = outputPath(obj);
+      if (files.has(path)) {
+        diagnostics.push({
+          severity: "error", file: path, line: 0, column: 0, field: "", code: "render/duplicate",
+          message: `two rendered objects share the file name ${path} (${obj.kind}/${obj.metadata.name})`,
+          component: `${project}/${component}`, environment: env.name,
+        });
+      }
+      files.set(path, toYaml(obj));
+    }
+  }
+  return { release, environment: env.name, namespace, objects: compiled.objects, files: hasErrors(diagnostics) ? new Map() : files, diagnostics };
+}
+
+/** Everything a render of several apps over several environments produced. */
+export interface RenderResult {
+  readonly releases: readonly Release[];
+  readonly rendered: readonly RenderedComponent[];
+  /** Output tree: `releases/...` and `environments/<env>/...` paths → file content. */
+  readonly files: ReadonlyMap<string, string>;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Renders every component for every selected environment into one tree (the CLI's `--out`
+ * layout). Files are only produced when nothing has errors, so callers never write half a tree.
+ */
+export function renderApps(
+  bundle: PlatformBundle,
+  components: readonly AppComponent[],
+  catalog: Catalog,
+  environments: readonly Environment[],
+  cel: CelEngine,
+): RenderResult {
+  const diagnostics: Diagnostic[] = [];
+  const rendered: RenderedComponent[] = [];
+  const files = new Map<string, string>();
+  const cache = new CompileCache(); // schemas and templates compiled once for the whole run
+  for (const c of components) {
+    files.set(releasePath(c.release), toYaml(c.release));
+  }
+  for (const env of environments) {
+    const projects = new Set<string>();
+    for (const c of components) {
+      const r = renderRelease(c.release, env, bundle, catalog, cel, c.locate, cache);
+      rendered.push(r);
+      diagnostics.push(...r.diagnostics);
+      projects.add(c.release.metadata.project);
+      for (const [path, content] of r.files) files.set(`environments/${env.name}/${path}`, content);
+    }
+    for (const project of [...projects].sort()) {
+      files.set(`environments/${env.name}/${namespaceFile(project)}`, toYaml(namespaceObject(env, project)));
+    }
+  }
+  const ok = !hasErrors(diagnostics);
+  return {
+    releases: components.map((c) => c.release),
+    rendered,
+    files: ok ? new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : new Map(),
+    diagnostics: mergeAcrossEnvironments(diagnostics),
+  };
+}

@@ -1,0 +1,108 @@
+/**
+ * The status comment Ferry keeps on a pull request for one component in one environment while
+ * its release rolls out (pure). Its hidden marker is `<!-- ferry:status:<env>:<project>/<component> -->`
+ * (the marker syntax of core/comments/markers.ts, which allows no spaces).
+ */
+import type { Diagnosis } from "./diagnose.js";
+import type { ComponentHealth } from "./health.js";
+import { renderStatusSection } from "./markdown.js";
+import type { ComponentKey } from "./cluster-objects.js";
+import { formatDuration } from "../promotion/gates.js";
+import { formatUtc } from "../history.js";
+
+/** Key of the status comment (see core/comments/markers.ts): `status:<env>:<project>/<component>`. */
+export function statusCommentKey(key: ComponentKey): string {
+  return `status:${key.environment}:${key.project}/${key.component}`;
+}
+
+/** How a watch ended. */
+export type WatchOutcome = "healthy" | "degraded" | "timed-out" | "superseded" | "cancelled";
+
+/** Input of {@link renderStatusComment}. */
+export interface StatusCommentInput {
+  readonly key: ComponentKey;
+  /** Kubeconfig context of the environment. */
+  readonly context: string;
+  /** The release being rolled out. */
+  readonly release: string;
+  /** Health as reported (see `effectiveHealth`). */
+  readonly health: ComponentHealth;
+  readonly diagnosis: Diagnosis;
+  readonly startedAt: Date;
+  /** When the comment's content last changed. @default not shown */
+  readonly updatedAt?: Date;
+  /** Since when it has been Degraded. @default not degraded */
+  readonly degradedSince?: Date;
+  /** How long Degraded must last to settle, in ms. */
+  readonly degradedSettleMs: number;
+  /** Set once the watch ended. @default still watching */
+  readonly outcome?: WatchOutcome;
+  /** When the outcome was decided. @default not shown */
+  readonly settledAt?: Date;
+  /** Since when Healthy (for a healthy outcome). @default not shown */
+  readonly healthySince?: Date;
+  /** The release that replaced this one (superseded). @default none */
+  readonly supersededBy?: string;
+  /** How long the watch lasts at most, in ms (shown for timed-out). */
+  readonly maxWatchMs: number;
+}
+
+const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
+
+/**
+ * The health to report for `release`: while the cluster's workloads do not carry it yet (the
+ * GitOps controller has not applied the change) the component is Progressing, whatever the
+ * previous release's state, and says so.
+ */
+export function effectiveHealth(h: ComponentHealth, release: string): ComponentHealth {
+  if (h.desiredRelease === release) return h;
+  const message =
+    h.desiredRelease === undefined
+      ? `waiting for the cluster to run release ${release}: ${h.status === "Unknown" ? "no workload found yet" : "its workloads carry no release"}`
+      : `waiting for the cluster to apply release ${release}; its workloads are still on ${h.desiredRelease}`;
+  return { ...h, status: "Progressing", message };
+}
+
+function stateLine(input: StatusCommentInput): string {
+  const s = input.health.status;
+  switch (input.outcome) {
+    case "healthy":
+      return `✅ Settled: Healthy on ${code(input.release)}${input.healthySince ? ` since ${formatUtc(input.healthySince)}` : ""}. Ferry stopped watching.`;
+    case "degraded":
+      return `❌ Settled: Degraded${input.degradedSince ? ` since ${formatUtc(input.degradedSince)}` : ""} (for ${formatDuration(input.degradedSettleMs / 1000)} or more). The release is not promoted further; fix it and release again, or roll back.`;
+    case "timed-out":
+      return `⚠️ Not healthy after ${formatDuration(input.maxWatchMs / 1000)}: still ${s}. Ferry stopped watching; \`/ferry status\` shows the current state.`;
+    case "superseded":
+      return `⏭️ Superseded${input.supersededBy ? ` by release ${code(input.supersededBy)}` : ""}. Ferry stopped watching this rollout.`;
+    case "cancelled":
+      return "⏹️ Ferry stopped watching this rollout.";
+    case undefined:
+      break;
+  }
+  if (s === "Degraded" && input.degradedSince) {
+    const at = new Date(input.degradedSince.getTime() + input.degradedSettleMs);
+    return `⏳ Degraded since ${formatUtc(input.degradedSince)}: Ferry keeps watching and reports a failure if it is still Degraded at ${formatUtc(at)}.`;
+  }
+  return `⏳ Ferry keeps this comment up to date until the rollout settles: Healthy, or Degraded for ${formatDuration(input.degradedSettleMs / 1000)}.`;
+}
+
+/** The comment body (without its marker line). Deterministic for the same input. */
+export function renderStatusComment(input: StatusCommentInput): string {
+  const { key, health } = input;
+  const lines = [
+    `## Ferry status: ${code(`${key.project}/${key.component}`)} in ${key.environment}`,
+    "",
+    stateLine(input),
+    "",
+    "| | |",
+    "| --- | --- |",
+    `| Expected release | ${code(input.release)} |`,
+    `| Watching since | ${formatUtc(input.startedAt)} |`,
+    ...(input.settledAt ? [`| Settled | ${formatUtc(input.settledAt)} |`] : []),
+    ...(input.updatedAt ? [`| Last update | ${formatUtc(input.updatedAt)} |`] : []),
+    "",
+    renderStatusSection({ key, health, diagnosis: input.diagnosis, context: input.context, headingLevel: 3 }).trimEnd(),
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,176 @@
+/**
+ * The status overview of `ferry status` (and `/ferry status` replies): per environment, every
+ * component's health, release, ready/desired and reason, with a diagnosis for those not healthy.
+ * Pure: built from cluster snapshots, rendered as a text table, JSON or Markdown.
+ */
+import { diagnose, type Diagnosis } from "./diagnose.js";
+import { computeHealth, type ComponentHealth, type HealthStatus } from "./health.js";
+import { cell, renderStatusSection, STATUS_ICON } from "./markdown.js";
+import { componentKeys, selectComponent, type ClusterObjects, type ComponentKey } from "./cluster-objects.js";
+
+/** Which components to show. */
+export interface ComponentFilter {
+  /** `name` or `project/name` entries. @default every component */
+  readonly components?: readonly string[];
+}
+
+/** One component in one environment. */
+export interface ComponentStatus {
+  readonly key: ComponentKey;
+  readonly health: ComponentHealth;
+  readonly diagnosis: Diagnosis;
+}
+
+/** One environment: its components, or why they could not be read. */
+export interface EnvironmentStatus {
+  readonly environment: string;
+  /** Kubeconfig context, when the environment has one. */
+  readonly context?: string;
+  /** Why the cluster could not be read. */
+  readonly unreachable?: string;
+  /** Why the environment was not looked at (no cluster context). */
+  readonly skipped?: string;
+  readonly components: readonly ComponentStatus[];
+}
+
+/** Whether `key` is selected by `filter`. */
+export function selects(filter: ComponentFilter, key: ComponentKey): boolean {
+  const wanted = filter.components ?? [];
+  if (wanted.length === 0) return true;
+  return wanted.some((w) => (w.includes("/") ? w === `${key.project}/${key.component}` : w === key.component));
+}
+
+/** The components of `environment` found in a snapshot, with health and diagnosis, sorted. */
+export function componentStatuses(snapshot: ClusterObjects, environment: string, filter: ComponentFilter = {}, now?: number): ComponentStatus[] {
+  return componentKeys(snapshot)
+    .filter((k) => k.environment === environment && selects(filter, k))
+    .map((key) => {
+      const health = computeHealth(selectComponent(snapshot, key), now === undefined ? {} : { now });
+      return { key, health, diagnosis: diagnose({ key, health }) };
+    });
+}
+
+/** Statuses that count as fine for the exit code (Suspended is a choice, not a failure). */
+const FINE: readonly HealthStatus[] = ["Healthy", "Suspended"];
+
+/** What is wrong overall: one line per problem (empty when everything is fine). */
+export function problems(envs: readonly EnvironmentStatus[], filter: ComponentFilter = {}): string[] {
+  const out: string[] = [];
+  for (const e of envs) {
+    if (e.unreachable !== undefined) out.push(`${e.environment}: unreachable (${e.unreachable})`);
+    for (const c of e.components) {
+      if (!FINE.includes(c.health.status)) out.push(`${e.environment} ${c.key.project}/${c.key.component}: ${c.health.status}${c.health.message ? ` (${c.health.message})` : ""}`);
+    }
+  }
+  const looked = envs.filter((e) => e.unreachable === undefined && e.skipped === undefined);
+  for (const wanted of filter.components ?? []) {
+    const found = looked.some((e) => e.components.some((c) => selects({ components: [wanted] }, c.key)));
+    if (!found && looked.length > 0) out.push(`${wanted}: not found in ${looked.map((e) => e.environment).join(", ")}`);
+  }
+  return out;
+}
+
+function releaseText(h: ComponentHealth): string {
+  const running = h.release ?? "-";
+  return h.desiredRelease !== undefined && h.desiredRelease !== h.release ? `${running} -> ${h.desiredRelease}` : running;
+}
+
+function releaseMarkdown(h: ComponentHealth): string {
+  const tick = (r: string): string => `\`${r.replace(/`/g, "'")}\``;
+  const running = h.release === undefined ? "–" : tick(h.release);
+  return h.desiredRelease !== undefined && h.desiredRelease !== h.release ? `${running} → ${tick(h.desiredRelease)}` : running;
+}
+
+function reasonText(h: ComponentHealth): string {
+  if (h.status === "Healthy") return "";
+  return h.message.replace(/\s+/g, " ").trim();
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd());
+}
+
+/** The readable overview: a table of every component, then notes and a diagnosis per component that is not fine. */
+export function formatStatusText(envs: readonly EnvironmentStatus[]): string {
+  const rows: string[][] = [["ENVIRONMENT", "COMPONENT", "STATUS", "RELEASE", "READY", "REASON"]];
+  const notes: string[] = [];
+  for (const e of envs) {
+    if (e.skipped !== undefined) {
+      notes.push(`${e.environment}: skipped (${e.skipped})`);
+      continue;
+    }
+    if (e.unreachable !== undefined) {
+      rows.push([e.environment, "-", "Unreachable", "-", "-", e.unreachable.replace(/\s+/g, " ")]);
+      continue;
+    }
+    if (e.components.length === 0) notes.push(`${e.environment}: no components found${e.context ? ` in context ${e.context}` : ""}`);
+    for (const c of e.components) {
+      rows.push([e.environment, `${c.key.project}/${c.key.component}`, c.health.status, releaseText(c.health), `${c.health.readyReplicas}/${c.health.desiredReplicas}`, reasonText(c.health)]);
+    }
+  }
+  const out = table(rows);
+  if (notes.length > 0) out.push("", ...notes);
+  for (const e of envs) {
+    for (const c of e.components) {
+      if (FINE.includes(c.health.status) || c.diagnosis.findings.length === 0) continue;
+      out.push("", `${e.environment} ${c.key.project}/${c.key.component}: ${c.health.status}`);
+      for (const f of c.diagnosis.findings) {
+        out.push(`  ${f.kind}: ${f.cause}`, `    suggestion: ${f.suggestion}`);
+        if (f.logTail && f.logTail.length > 0) {
+          out.push(`    last log lines of ${f.logSource ?? "the container"}:`, ...f.logTail.map((l) => `      | ${l}`));
+        }
+      }
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
+
+/** The overview as JSON-ready data (stable key order, sorted lists). */
+export function statusJson(envs: readonly EnvironmentStatus[], filter: ComponentFilter = {}): object {
+  const issues = problems(envs, filter);
+  return {
+    ok: issues.length === 0,
+    problems: issues,
+    environments: envs.map((e) => ({
+      environment: e.environment,
+      ...(e.context !== undefined ? { context: e.context } : {}),
+      ...(e.unreachable !== undefined ? { unreachable: e.unreachable } : {}),
+      ...(e.skipped !== undefined ? { skipped: e.skipped } : {}),
+      components: e.components.map((c) => ({
+        project: c.key.project,
+        component: c.key.component,
+        status: c.health.status,
+        message: c.health.message,
+        release: c.health.release ?? null,
+        desiredRelease: c.health.desiredRelease ?? null,
+        readyReplicas: c.health.readyReplicas,
+        desiredReplicas: c.health.desiredReplicas,
+        reasons: c.health.reasons,
+        warnings: c.health.warnings,
+        diagnosis: { summary: c.diagnosis.summary, findings: c.diagnosis.findings },
+      })),
+    })),
+  };
+}
+
+/** The overview as Markdown (for `/ferry status` replies): a summary table, then a section per component that is not fine. */
+export function formatStatusMarkdown(envs: readonly EnvironmentStatus[]): string {
+  const out = ["| Environment | Component | Status | Release | Ready | Reason |", "| --- | --- | --- | --- | ---: | --- |"];
+  for (const e of envs) {
+    if (e.skipped !== undefined) out.push(`| ${e.environment} | – | ➖ not observed | – | – | ${cell(e.skipped)} |`);
+    else if (e.unreachable !== undefined) out.push(`| ${e.environment} | – | ❔ unreachable | – | – | ${cell(e.unreachable)} |`);
+    else if (e.components.length === 0) out.push(`| ${e.environment} | – | – | – | – | no components found |`);
+    for (const c of e.components) {
+      out.push(
+        `| ${e.environment} | \`${c.key.project}/${c.key.component}\` | ${STATUS_ICON[c.health.status]} ${c.health.status} | ${releaseMarkdown(c.health)} | ${c.health.readyReplicas}/${c.health.desiredReplicas} | ${cell(reasonText(c.health))} |`,
+      );
+    }
+  }
+  for (const e of envs) {
+    for (const c of e.components) {
+      if (!FINE.includes(c.health.status)) out.push("", renderStatusSection({ key: c.key, health: c.health, diagnosis: c.diagnosis, ...(e.context ? { context: e.context } : {}) }).trimEnd());
+    }
+  }
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,74 @@
+// Ferry's layers, enforced by ESLint's own `no-restricted-imports` (see ARCHITECTURE.md).
+// Each top-level source folder is one layer; a layer may import only the layers listed for it.
+// The pure layers (renderers, policies, core) may import no I/O at all: no filesystem, process,
+// network or HTTP module, and none of the GitHub, git or Kubernetes client libraries.
+
+/** Node modules and packages that do I/O: forbidden in the pure layers. */
+export const IO_MODULES = [
+  "fs",
+  "fs/promises",
+  "child_process",
+  "net",
+  "http",
+  "https",
+  "http2",
+  "dgram",
+  "tls",
+  "worker_threads",
+];
+
+const IO_PACKAGES = ["probot", "octokit", "@octokit/*", "isomorphic-git", "isomorphic-git/*", "@kubernetes/client-node", "ioredis", "prom-client"];
+
+const TOP_LEVEL = ["app", "core", "adapters", "operations", "renderers", "policies", "templates", "cli", "mcp", "test", "bench", "scripts"];
+
+/** A pattern matching a relative import that reaches into top-level folder `name` (from any depth). */
+function into(name, message) {
+  return { regex: `^(\\.\\./)+${name}(/|$)`, message };
+}
+
+/** What each layer may not import, as no-restricted-imports options. */
+function restrict(layer, forbiddenLayers, { pure = false, extra = [] } = {}) {
+  const patterns = forbiddenLayers.map((name) => into(name, `${layer}/ may not import ${name}/ (see ARCHITECTURE.md, "Layers").`));
+  if (pure) {
+    patterns.push({
+      group: IO_PACKAGES,
+      message: `${layer}/ is pure: I/O clients belong in adapters/ (see ARCHITECTURE.md).`,
+    });
+  }
+  patterns.push(...extra);
+  const paths = pure
+    ? IO_MODULES.flatMap((m) => [m, `node:${m}`]).map((name) => ({
+        name,
+        message: `${layer}/ is pure: no filesystem, process or network I/O (adapters/ does I/O; see ARCHITECTURE.md).`,
+      }))
+    : [];
+  return { files: [`${layer}/**/*.ts`], rules: { "no-restricted-imports": ["error", { paths, patterns }] } };
+}
+
+const others = (...allowed) => TOP_LEVEL.filter((name) => !allowed.includes(name));
+
+export const layers = [
+  // Pure: the rendering core and the policy engine. Policies read rendered objects, so they may
+  // import renderers; nothing in renderers calls policies (core/render.ts does both).
+  restrict("renderers", others("renderers"), { pure: true }),
+  restrict("policies", others("policies", "renderers"), { pure: true }),
+  // Pure decisions above renderers and policies: gates, pipeline, release planning, history,
+  // cost, the GitOps repository layout, status health and every comment or check body.
+  restrict("core", others("core", "renderers", "policies"), { pure: true }),
+  // Built-in component types and traits: YAML files read from their own folder.
+  restrict("templates", others("templates", "renderers")),
+  // I/O: GitHub, git and GitOps repositories, Kubernetes, the local filesystem.
+  restrict("adapters", others("adapters", "core", "renderers", "policies")),
+  // The operations shared by the CLI and the MCP server.
+  restrict("operations", others("operations", "adapters", "core", "renderers", "policies", "templates")),
+  // The GitHub App: handlers and flows.
+  restrict("app", others("app", "adapters", "core", "renderers", "policies", "templates")),
+  // The CLI may start the MCP server (mcp/server.ts) but uses none of its tool modules.
+  restrict("cli", others("cli", "operations", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
+    extra: [{ regex: "^(\\.\\./)+mcp/(?!server\\.js$)", message: "cli/ may start the MCP server (mcp/server.ts) only; share code through operations/." }],
+  }),
+  // The MCP server calls operations/, never the CLI's command modules.
+  restrict("mcp", others("mcp", "operations", "adapters", "core", "renderers", "policies", "templates")),
+  restrict("bench", ["test", "cli", "mcp"]),
+  restrict("scripts", ["test"]),
+];
