@@ -4,18 +4,7 @@
 // network or HTTP module, and none of the GitHub, git or Kubernetes client libraries.
 
 /** Node modules and packages that do I/O: forbidden in the pure layers. */
-export const IO_MODULES = [
-  "fs",
-  "fs/promises",
-  "child_process",
-  "net",
-  "http",
-  "https",
-  "http2",
-  "dgram",
-  "tls",
-  "worker_threads",
-];
+export const IO_MODULES = ["fs", "fs/promises", "child_process", "net", "http", "https", "http2", "dgram", "tls", "worker_threads"];
 
 const IO_PACKAGES = ["probot", "octokit", "@octokit/*", "isomorphic-git", "isomorphic-git/*", "@kubernetes/client-node", "ioredis", "prom-client"];
 

@@ -17,7 +17,9 @@ const LogLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "si
 /** The raw environment variables the app understands; see `.env.example`. */
 export const FerryEnv = z.object({
   /** Numeric id of the registered GitHub App. */
-  APP_ID: z.string({ error: "is required (the GitHub App's numeric id)" }).regex(/^\d+$/, { error: (iss) => `must be the app's numeric id, got ${JSON.stringify(iss.input)}` }),
+  APP_ID: z
+    .string({ error: "is required (the GitHub App's numeric id)" })
+    .regex(/^\d+$/, { error: (iss) => `must be the app's numeric id, got ${JSON.stringify(iss.input)}` }),
   /** PEM private key of the app (literal, `\n`-escaped, or base64). */
   PRIVATE_KEY: z.string().min(1).optional(),
   /** Path of the `.pem` file holding the private key. */
@@ -25,7 +27,10 @@ export const FerryEnv = z.object({
   /** Secret GitHub signs webhook deliveries with (HMAC SHA-256). */
   WEBHOOK_SECRET: z.string({ error: "is required: deliveries are only accepted when signed with it" }).min(8, { error: "must be at least 8 characters" }),
   /** Host name of a GitHub Enterprise Server, e.g. `github.example.com`. */
-  GHE_HOST: z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$/, { error: (iss) => `must be a host name like github.example.com, got ${JSON.stringify(iss.input)}` }).optional(),
+  GHE_HOST: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+(:\d+)?$/, { error: (iss) => `must be a host name like github.example.com, got ${JSON.stringify(iss.input)}` })
+    .optional(),
   /** `https` unless your GitHub Enterprise Server says otherwise. */
   GHE_PROTOCOL: z.enum(["https", "http"]).default("https"),
   /** `owner/name` of the platform repository: the only source of platform definitions. */
@@ -56,7 +61,9 @@ export interface AppConfig {
 export class ConfigError extends Error {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
-    super(`Ferry cannot start, its configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every variable.`);
+    super(
+      `Ferry cannot start, its configuration has ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join("\n")}\nSee .env.example for every variable.`,
+    );
     this.name = "ConfigError";
     this.problems = problems;
   }

@@ -83,10 +83,7 @@ export function needsConfig(given: Partial<Deps>): boolean {
 }
 
 /** Fills in every dependency not given; `config` must be there when {@link needsConfig}. */
-export function resolveDeps(
-  given: Partial<Deps>,
-  fallback: { logger: Logger; config?: DepsConfig; botLogin?: () => Promise<string | undefined> },
-): Deps {
+export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; config?: DepsConfig; botLogin?: () => Promise<string | undefined> }): Deps {
   const config = (): DepsConfig => {
     if (!fallback.config) throw new Error("resolveDeps: the configuration is needed for cacheDir/platformRepo but was not given");
     return fallback.config;

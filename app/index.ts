@@ -40,7 +40,10 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
       return data?.slug ? `${data.slug}[bot]` : undefined;
     });
     // Cluster status (app/runtime): `deps.clusterRuntime`, or FERRY_CLUSTER_STATUS / KUBECONFIG.
-    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, ...(config ? { config } : {}) }), app, { given, fromEnv: config !== undefined });
+    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, ...(config ? { config } : {}) }), app, {
+      given,
+      fromEnv: config !== undefined,
+    });
 
     app.on("push", once(deps, onPush));
     app.on("pull_request", once(deps, onPullRequest));

@@ -43,15 +43,20 @@ export interface FerryOctokitSettings {
 /** The options Ferry gives Octokit's throttling and retry plugins. */
 export function ferryOctokitOptions(opts: FerryOctokitOptions = {}): FerryOctokitSettings {
   const limit = opts.rateLimitRetries ?? 3;
-  const onLimit = (what: string): LimitHandler => (retryAfter, options, octokit, retryCount) => {
-    const again = retryCount < limit;
-    octokit.log.warn(`${what} hit on ${options.method} ${options.url}; ${again ? `retrying in ${retryAfter}s (attempt ${retryCount + 1} of ${limit})` : "giving up"}`);
-    return again;
-  };
+  const onLimit =
+    (what: string): LimitHandler =>
+    (retryAfter, options, octokit, retryCount) => {
+      const again = retryCount < limit;
+      octokit.log.warn(
+        `${what} hit on ${options.method} ${options.url}; ${again ? `retrying in ${retryAfter}s (attempt ${retryCount + 1} of ${limit})` : "giving up"}`,
+      );
+      return again;
+    };
   return {
-    throttle: opts.throttle === false
-      ? { enabled: false }
-      : { enabled: true, onRateLimit: onLimit("rate limit"), onSecondaryRateLimit: onLimit("secondary rate limit") },
+    throttle:
+      opts.throttle === false
+        ? { enabled: false }
+        : { enabled: true, onRateLimit: onLimit("rate limit"), onSecondaryRateLimit: onLimit("secondary rate limit") },
     retry: { retries: opts.retries ?? 3, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
   };
 }

@@ -28,7 +28,8 @@ const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 /** The rendered files of one component in one environment (~5 small YAML documents). */
 function componentFiles(env: string, project: string, component: string, tag: string): Record<string, string> {
   const ns = `${project}-${env}`;
-  const meta = (kind: string, apiVersion: string) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  labels:\n    app.kubernetes.io/name: ${component}\n    ferry.dev/project: ${project}\n  name: ${component}\n  namespace: ${ns}\n`;
+  const meta = (kind: string, apiVersion: string) =>
+    `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  labels:\n    app.kubernetes.io/name: ${component}\n    ferry.dev/project: ${project}\n  name: ${component}\n  namespace: ${ns}\n`;
   return {
     "deployment.yaml": `${meta("Deployment", "apps/v1")}spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: ${component}\n  template:\n    spec:\n      containers:\n        - image: ghcr.io/acme/${component}:${tag}\n          name: main\n          resources:\n            requests: {cpu: 250m, memory: 256Mi}\n`,
     "service.yaml": `${meta("Service", "v1")}spec:\n  ports:\n    - name: http\n      port: 8080\n  selector:\n    app.kubernetes.io/name: ${component}\n`,
@@ -101,7 +102,13 @@ function changeRequest(p: Omit<Prepared, "cloneMs">, i: number, tag: string) {
   };
 }
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: "Bench", GIT_AUTHOR_EMAIL: "bench@example.com", GIT_COMMITTER_NAME: "Bench", GIT_COMMITTER_EMAIL: "bench@example.com" };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "Bench",
+  GIT_AUTHOR_EMAIL: "bench@example.com",
+  GIT_COMMITTER_NAME: "Bench",
+  GIT_COMMITTER_EMAIL: "bench@example.com",
+};
 
 /** Creates the repository, warms the clone cache with a first publish, clones a work tree for the CLI. */
 async function prepare(server: GitServer, name: string, count: number, tmp: string, log: (line: string) => void): Promise<Prepared> {
@@ -154,7 +161,10 @@ export async function runGitBench(log: (line: string) => void = console.log): Pr
     const publishTimes = { small: [] as number[], large: [] as number[] };
     const clientTimes = { small: [] as number[], large: [] as number[] };
     for (let i = 0; i < ITERATIONS; i++) {
-      for (const [p, key] of [[small, "small"], [large, "large"]] as const) {
+      for (const [p, key] of [
+        [small, "small"],
+        [large, "large"],
+      ] as const) {
         const t = await timePublish(p, i);
         publishTimes[key].push(t.ms);
         clientTimes[key].push(t.ms - t.serverMs);
@@ -168,7 +178,10 @@ export async function runGitBench(log: (line: string) => void = console.log): Pr
       cliTimes.large.push(await timeGitCli(large, i));
     }
     for (const p of [small, large]) {
-      const fsck = await server.git(p.name, ["fsck", "--strict"]).then(() => "ok", (e: unknown) => String(e));
+      const fsck = await server.git(p.name, ["fsck", "--strict"]).then(
+        () => "ok",
+        (e: unknown) => String(e),
+      );
       if (fsck !== "ok") throw new Error(`bench: git fsck failed on ${p.name}: ${fsck}`);
     }
     const smallR: SizeResult = { cloneMs: small.cloneMs, publishMs: median(publishTimes.small), gitCliMs: median(cliTimes.small) };
@@ -182,8 +195,12 @@ export async function runGitBench(log: (line: string) => void = console.log): Pr
     log(`  publish 3,000 vs 30: ratio ${ratioLargeVsSmall.toFixed(2)} (target <= 1.5)`);
     const clientSmall = median(clientTimes.small);
     const clientLarge = median(clientTimes.large);
-    log(`  of which Ferry's side (not waiting for the server): 30: ${clientSmall.toFixed(1)} ms, 3,000: ${clientLarge.toFixed(1)} ms, ratio ${(clientLarge / clientSmall).toFixed(2)}`);
-    log(`  publish vs git CLI (3,000): ratio ${ratioVsGitCli.toFixed(2)} (git CLI 30: ${smallR.gitCliMs.toFixed(1)} ms, 3,000: ${largeR.gitCliMs.toFixed(1)} ms)`);
+    log(
+      `  of which Ferry's side (not waiting for the server): 30: ${clientSmall.toFixed(1)} ms, 3,000: ${clientLarge.toFixed(1)} ms, ratio ${(clientLarge / clientSmall).toFixed(2)}`,
+    );
+    log(
+      `  publish vs git CLI (3,000): ratio ${ratioVsGitCli.toFixed(2)} (git CLI 30: ${smallR.gitCliMs.toFixed(1)} ms, 3,000: ${largeR.gitCliMs.toFixed(1)} ms)`,
+    );
     if (process.env.BENCH_DEBUG) log(JSON.stringify({ publishTimes, clientTimes, cliTimes }));
     return { ratioLargeVsSmall, ratioVsGitCli };
   } finally {

@@ -12,11 +12,19 @@ const TYPES = ["service", "web-application", "worker", "scheduled-task"] as cons
 export function generateOrg(components: number, environments: readonly string[] = ["dev", "staging", "prod"]): GeneratedOrg {
   const perProject = 50;
   const projects = Math.ceil(components / perProject);
-  const projectList = Array.from({ length: projects }, (_, p) => `    - name: proj-${p}\n      repos: [${Array.from({ length: perProject / 10 }, (_, r) => `org/p${p}-repo${r}`).join(", ")}]`).join("\n");
+  const projectList = Array.from(
+    { length: projects },
+    (_, p) => `    - name: proj-${p}\n      repos: [${Array.from({ length: perProject / 10 }, (_, r) => `org/p${p}-repo${r}`).join(", ")}]`,
+  ).join("\n");
   const envList = environments
-    .map((e, i) => `    - name: ${e}\n      production: ${i === environments.length - 1}\n      gitops: {repo: org/gitops, branch: main, path: environments/${e}}`)
+    .map(
+      (e, i) => `    - name: ${e}\n      production: ${i === environments.length - 1}\n      gitops: {repo: org/gitops, branch: main, path: environments/${e}}`,
+    )
     .join("\n");
-  const pipeline = environments.slice(1).map((e, i) => `    - from: ${environments[i]}\n      to: [${e}]`).join("\n");
+  const pipeline = environments
+    .slice(1)
+    .map((e, i) => `    - from: ${environments[i]}\n      to: [${e}]`)
+    .join("\n");
   const platform = `apiVersion: ferry.dev/v1alpha1
 kind: Platform
 metadata: {name: bench}

@@ -29,7 +29,14 @@ function renderOrg(components: number, envNames: readonly string[]): { result: R
   const result = renderApps(bundle, comps, catalog, envs, new CelEngine());
   const ms = performance.now() - start;
   const all = [...diagnostics, ...result.diagnostics];
-  if (hasErrors(all)) throw new Error(`bench org has errors:\n${all.filter((d) => d.severity === "error").slice(0, 10).map(formatDiagnostic).join("\n")}`);
+  if (hasErrors(all))
+    throw new Error(
+      `bench org has errors:\n${all
+        .filter((d) => d.severity === "error")
+        .slice(0, 10)
+        .map(formatDiagnostic)
+        .join("\n")}`,
+    );
   return { result, ms };
 }
 

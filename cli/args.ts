@@ -14,7 +14,10 @@ export function parse<O extends NonNullable<ParseArgsConfig["options"]>>(argv: r
 /** Comma-separated and repeated values: `--env dev,staging --env prod`. */
 export function list(value: string | string[] | undefined): string[] {
   const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return items.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
+  return items
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 export function required(value: string | undefined, flag: string): string {

@@ -171,7 +171,8 @@ export function estimateCost(objects: readonly K8sObject[], pricing: Pricing): C
       const specReplicas = at(o, "spec", "replicas");
       const replicas = o.kind === "Pod" ? 1 : (scaled ?? (typeof specReplicas === "number" ? specReplicas : 1));
       const pod = podRequests(o.kind === "Pod" ? at(o, "spec") : at(o, "spec", "template", "spec"), resource, notes);
-      const claims = o.kind === "StatefulSet" ? arr(at(o, "spec", "volumeClaimTemplates")).reduce<number>((s, t) => s + storageOf(at(t, "spec"), resource, notes), 0) : 0;
+      const claims =
+        o.kind === "StatefulSet" ? arr(at(o, "spec", "volumeClaimTemplates")).reduce<number>((s, t) => s + storageOf(at(t, "spec"), resource, notes), 0) : 0;
       const cpu = pod.cpu * replicas;
       const memoryGiB = (pod.memory * replicas) / GIB;
       const storageGiB = (claims * replicas) / GIB;

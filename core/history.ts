@@ -150,14 +150,22 @@ export function componentHistory(commits: readonly GitOpsCommitInput[], componen
     if (environment === undefined) problems.push(`${TRAILERS.environment} is missing`);
     else if (!DnsLabel.safeParse(environment).success) problems.push(`${TRAILERS.environment} ${JSON.stringify(environment)} is not an environment name`);
     if (release === undefined) problems.push(`${TRAILERS.release} is missing`);
-    else if (release !== NO_RELEASE && !ReleaseId.safeParse(release).success) problems.push(`${TRAILERS.release} ${JSON.stringify(release)} is not a release id`);
+    else if (release !== NO_RELEASE && !ReleaseId.safeParse(release).success)
+      problems.push(`${TRAILERS.release} ${JSON.stringify(release)} is not a release id`);
     const sourceCommit = source === undefined ? undefined : parseSource(source);
     if (source !== undefined && !sourceCommit) problems.push(`${TRAILERS.source} ${JSON.stringify(source)} is not owner/repo@sha`);
     if (problems.length > 0 || environment === undefined) {
       ignored.push({ commit: c.sha, reason: problems.join("; ") });
       continue;
     }
-    const approvedBy = [...new Set(trailer(c, TRAILERS.approvedBy).flatMap((v) => v.split(",")).map((v) => v.trim().replace(/^@/, "")).filter((v) => v !== ""))].sort();
+    const approvedBy = [
+      ...new Set(
+        trailer(c, TRAILERS.approvedBy)
+          .flatMap((v) => v.split(","))
+          .map((v) => v.trim().replace(/^@/, ""))
+          .filter((v) => v !== ""),
+      ),
+    ].sort();
     const list = envs.get(environment) ?? [];
     list.push({
       environment,
@@ -227,8 +235,7 @@ export function formatHistoryMarkdown(history: ComponentHistory, opts: HistoryTa
   const all = rows(history, opts);
   if (all.length === 0) return `_No environment has run ${history.component} yet._`;
   const server = (opts.serverUrl ?? "https://github.com").replace(/\/+$/, "");
-  const link = (repo: string | undefined, sha: string) =>
-    repo ? `[${cell(repo)}@${short(sha)}](${server}/${repo}/commit/${sha})` : `\`${short(sha)}\``;
+  const link = (repo: string | undefined, sha: string) => (repo ? `[${cell(repo)}@${short(sha)}](${server}/${repo}/commit/${sha})` : `\`${short(sha)}\``);
   const lines = ["| environment | release | since | commit | source | approved by |", "| --- | --- | --- | --- | --- | --- |"];
   for (const { env, entry } of all) {
     lines.push(
@@ -256,5 +263,14 @@ export function formatHistoryText(history: ComponentHistory, opts: HistoryTableO
     ]),
   ];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  return table.map((r) => r.map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
+  return (
+    table
+      .map((r) =>
+        r
+          .map((v, i) => (i === r.length - 1 ? v : v.padEnd(widths[i]!)))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n") + "\n"
+  );
 }

@@ -32,8 +32,16 @@ export function buildPlatformBundle(
       seen.add(n);
     });
   };
-  unique(spec.projects.map((p) => p.name), (i) => ["spec", "projects", i, "name"], "project");
-  unique(spec.environments.map((e) => e.name), (i) => ["spec", "environments", i, "name"], "environment");
+  unique(
+    spec.projects.map((p) => p.name),
+    (i) => ["spec", "projects", i, "name"],
+    "project",
+  );
+  unique(
+    spec.environments.map((e) => e.name),
+    (i) => ["spec", "environments", i, "name"],
+    "environment",
+  );
 
   const envNames = new Set(spec.environments.map((e) => e.name));
   spec.pipeline.forEach((step, i) => {
@@ -51,13 +59,21 @@ export function buildPlatformBundle(
     const key = `${env.gitops.repo}@${env.gitops.branch}:${env.gitops.path ?? `environments/${env.name}`}`;
     const other = targets.get(key);
     if (other !== undefined) {
-      diagnostics.push(diagnosticAt(doc, ["spec", "environments", i, "gitops"], `environment ${JSON.stringify(env.name)} writes to the same GitOps target as ${JSON.stringify(spec.environments[other]?.name)} (${key})`));
+      diagnostics.push(
+        diagnosticAt(
+          doc,
+          ["spec", "environments", i, "gitops"],
+          `environment ${JSON.stringify(env.name)} writes to the same GitOps target as ${JSON.stringify(spec.environments[other]?.name)} (${key})`,
+        ),
+      );
     }
     targets.set(key, i);
     const problem = checkNamespaceTemplate(env.namespace);
     if (problem) diagnostics.push(diagnosticAt(doc, ["spec", "environments", i, "namespace"], problem));
     if (env.approvals.teams.length > 0 && env.approvals.required === 0) {
-      diagnostics.push(diagnosticAt(doc, ["spec", "environments", i, "approvals", "required"], "approvals.teams is set but approvals.required is 0", { severity: "warning" }));
+      diagnostics.push(
+        diagnosticAt(doc, ["spec", "environments", i, "approvals", "required"], "approvals.teams is set but approvals.required is 0", { severity: "warning" }),
+      );
     }
   });
 
@@ -67,7 +83,10 @@ export function buildPlatformBundle(
   for (const t of sources.traits) traits.set(t.value.metadata.name, t.value);
   for (const t of sources.componentTypes) {
     t.value.spec.allowedTraits.forEach((name, i) => {
-      if (!traits.has(name)) diagnostics.push(diagnosticAt(t.source, ["spec", "allowedTraits", i], `unknown trait ${JSON.stringify(name)}; known: ${[...traits.keys()].sort().join(", ")}`));
+      if (!traits.has(name))
+        diagnostics.push(
+          diagnosticAt(t.source, ["spec", "allowedTraits", i], `unknown trait ${JSON.stringify(name)}; known: ${[...traits.keys()].sort().join(", ")}`),
+        );
     });
   }
 
@@ -76,14 +95,12 @@ export function buildPlatformBundle(
   return { platform: loaded.value, platformSource: doc, componentTypes, traits, policies: sources.policies };
 }
 
-
 function checkNamespaceTemplate(template: string): string | undefined {
   const rest = template.replace(NAMESPACE_TOKEN, "x");
   if (rest.includes("${")) return `namespace ${JSON.stringify(template)} may only use \${metadata.project} and \${metadata.environment}`;
   if (!DnsLabel.safeParse(rest).success) return `namespace ${JSON.stringify(template)} does not make a DNS-1123 label`;
   return undefined;
 }
-
 
 function findCycle(pipeline: Platform["spec"]["pipeline"]): string[] | undefined {
   const edges = new Map<string, string[]>();
@@ -109,4 +126,3 @@ function findCycle(pipeline: Platform["spec"]["pipeline"]): string[] | undefined
   }
   return undefined;
 }
-

@@ -103,9 +103,15 @@ export function renderRelease(
       const path = outputPath(obj);
       if (files.has(path)) {
         diagnostics.push({
-          severity: "error", file: path, line: 0, column: 0, field: "", code: "render/duplicate",
+          severity: "error",
+          file: path,
+          line: 0,
+          column: 0,
+          field: "",
+          code: "render/duplicate",
           message: `two rendered objects share the file name ${path} (${obj.kind}/${obj.metadata.name})`,
-          component: `${project}/${component}`, environment: env.name,
+          component: `${project}/${component}`,
+          environment: env.name,
         });
       }
       files.set(path, toYaml(obj));

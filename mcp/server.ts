@@ -39,7 +39,11 @@ export function createFerryMcpServer(): McpServer {
 
   server.registerTool(
     "ferry_validate",
-    { description: "Check components against the platform: schemas, types, traits, dependencies and policies. Returns every diagnostic with file, line, column and field.", inputSchema: Workspace },
+    {
+      description:
+        "Check components against the platform: schemas, types, traits, dependencies and policies. Returns every diagnostic with file, line, column and field.",
+      inputSchema: Workspace,
+    },
     guarded(({ apps, platform, env }) => {
       const r = loadAndRender({ platform, env }, apps);
       return json({ ok: r.ok, diagnostics: sortDiagnostics(r.diagnostics), environments: "result" in r ? summarize(r.result) : [] }, !r.ok);
@@ -50,7 +54,10 @@ export function createFerryMcpServer(): McpServer {
     "ferry_render",
     {
       description: "Render components in memory. Returns the per-environment summary and the list of files; pass `path` to get one file's content.",
-      inputSchema: { ...Workspace, path: z.string().optional().describe("a rendered file path, e.g. environments/dev/<project>/<component>/deployment-<name>.yaml") },
+      inputSchema: {
+        ...Workspace,
+        path: z.string().optional().describe("a rendered file path, e.g. environments/dev/<project>/<component>/deployment-<name>.yaml"),
+      },
     },
     guarded(({ apps, platform, env, path }) => {
       const r = loadAndRender({ platform, env }, apps);
@@ -65,14 +72,22 @@ export function createFerryMcpServer(): McpServer {
 
   server.registerTool(
     "ferry_diff",
-    { description: "Render in memory and compare with a directory (a previous render or a GitOps checkout): added, changed, removed files with unified diffs.", inputSchema: { ...Workspace, against: z.string() } },
+    {
+      description: "Render in memory and compare with a directory (a previous render or a GitOps checkout): added, changed, removed files with unified diffs.",
+      inputSchema: { ...Workspace, against: z.string() },
+    },
     guarded(({ apps, platform, env, against }) => {
       const r = loadAndRender({ platform, env }, apps);
       if (!("result" in r) || !r.ok) return json({ ok: false, diagnostics: sortDiagnostics(r.diagnostics) }, true);
       const envs = new Set(r.ws.environments.map((e) => e.name));
       const before = new Map([...readTree(against)].filter(([p]) => p.startsWith("releases/") || envs.has(p.split("/")[1] ?? "")));
       const d = diffTrees(before, r.result.files);
-      return json({ added: d.added, changed: d.changed, removed: d.removed, changes: d.changes.map((c) => ({ path: c.path, status: c.status, diff: changeDiff(c) })) });
+      return json({
+        added: d.added,
+        changed: d.changed,
+        removed: d.removed,
+        changes: d.changes.map((c) => ({ path: c.path, status: c.status, diff: changeDiff(c) })),
+      });
     }),
   );
 

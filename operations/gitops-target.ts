@@ -54,6 +54,8 @@ export function headCommit(dir: string): string | undefined {
   if (existsSync(loose)) return readFileSync(loose, "utf8").trim();
   const packed = join(gitdir, "packed-refs");
   if (!existsSync(packed)) return undefined;
-  const line = readFileSync(packed, "utf8").split("\n").find((l) => l.endsWith(` ${ref}`));
+  const line = readFileSync(packed, "utf8")
+    .split("\n")
+    .find((l) => l.endsWith(` ${ref}`));
   return line?.split(" ")[0];
 }

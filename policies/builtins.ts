@@ -37,9 +37,7 @@ function images(objects: readonly K8sObject[]): { ref: ContainerRef; image: stri
 /** Where the component declares its resources for this environment (override first). */
 function resourcesSource(ctx: PolicyContext): (string | number)[] {
   const env = ctx.environment.name;
-  return ctx.component.spec.environments[env]?.resources !== undefined
-    ? ["spec", "environments", env, "resources"]
-    : ["spec", "container", "resources"];
+  return ctx.component.spec.environments[env]?.resources !== undefined ? ["spec", "environments", env, "resources"] : ["spec", "container", "resources"];
 }
 
 const REQUIRED_RESOURCES = [
@@ -109,7 +107,12 @@ function noPrivileged(ctx: PolicyContext): Violation[] {
   for (const pod of podSpecs(ctx.objects)) {
     for (const [field, what] of HOST_NAMESPACES) {
       if (pod.spec[field] !== true) continue;
-      out.push({ object: pod.object, path: [...pod.path, field], source: TYPE_SOURCE, message: `the pod shares the host's ${what} namespace (${field}: true)` });
+      out.push({
+        object: pod.object,
+        path: [...pod.path, field],
+        source: TYPE_SOURCE,
+        message: `the pod shares the host's ${what} namespace (${field}: true)`,
+      });
     }
     asArray(pod.spec.volumes).forEach((raw, i) => {
       const volume = asRecord(raw);
@@ -319,7 +322,8 @@ export const BUILTIN_POLICIES = {
     check: readinessProbe,
   },
   "production-replicas": {
-    description: "In production, Deployments and StatefulSets run at least 2 replicas: replicas >= 2, or minReplicas >= 2 on the HorizontalPodAutoscaler that scales them.",
+    description:
+      "In production, Deployments and StatefulSets run at least 2 replicas: replicas >= 2, or minReplicas >= 2 on the HorizontalPodAutoscaler that scales them.",
     severity: "error",
     scope: "production",
     appliesTo: ["Deployment", "StatefulSet", "HorizontalPodAutoscaler"],

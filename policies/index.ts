@@ -66,7 +66,8 @@ interface PolicyInputBase {
 }
 
 /** One component in one environment: given as a release (preferred) or as the component itself. */
-export type PolicyInput = PolicyInputBase & ({ readonly release: Release; readonly component?: undefined } | { readonly component: Component; readonly release?: undefined });
+export type PolicyInput = PolicyInputBase &
+  ({ readonly release: Release; readonly component?: undefined } | { readonly component: Component; readonly release?: undefined });
 
 /** The component identity findings and rules see. */
 interface Subject {
@@ -191,7 +192,12 @@ function checkCustom(policy: Sourced<Policy>, input: PolicyInput, subject: Subje
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       out.push({
-        ...diagnosticIn(policy, ["spec", "rule"], `Policy ${JSON.stringify(metadata.name)} could not be checked on ${object.kind}/${object.metadata.name}: ${reason}`, `policy/${metadata.name}`),
+        ...diagnosticIn(
+          policy,
+          ["spec", "rule"],
+          `Policy ${JSON.stringify(metadata.name)} could not be checked on ${object.kind}/${object.metadata.name}: ${reason}`,
+          `policy/${metadata.name}`,
+        ),
         component: `${subject.project}/${subject.name}`,
         environment: input.environment.name,
         resource: `${object.kind}/${object.metadata.name}`,

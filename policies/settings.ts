@@ -79,7 +79,16 @@ export function settingsDiagnostics(platform: Sourced<Platform>, policies: reado
       continue;
     }
     if (settings.disable.includes(name)) {
-      out.push(diagnosticIn(platform, path, `built-in policy ${JSON.stringify(name)} is disabled, so its configure entry has no effect`, SETTINGS_CODE, "warning", true));
+      out.push(
+        diagnosticIn(
+          platform,
+          path,
+          `built-in policy ${JSON.stringify(name)} is disabled, so its configure entry has no effect`,
+          SETTINGS_CODE,
+          "warning",
+          true,
+        ),
+      );
     }
     if (conf.environments) checkEnvironments(platform, conf.environments, [...path, "environments"]);
   }
@@ -88,14 +97,26 @@ export function settingsDiagnostics(platform: Sourced<Platform>, policies: reado
     const name = p.value.metadata.name;
     if (isBuiltinPolicy(name)) {
       out.push(
-        diagnosticIn(p, ["metadata", "name"], `Policy ${JSON.stringify(name)} has the name of a built-in policy; rename it (built-ins are re-scoped with policies.configure)`, SETTINGS_CODE),
+        diagnosticIn(
+          p,
+          ["metadata", "name"],
+          `Policy ${JSON.stringify(name)} has the name of a built-in policy; rename it (built-ins are re-scoped with policies.configure)`,
+          SETTINGS_CODE,
+        ),
       );
     }
     checkEnvironments(p, p.value.spec.environments, ["spec", "environments"]);
     try {
       cel.compile(p.value.spec.rule);
     } catch (e) {
-      out.push(diagnosticIn(p, ["spec", "rule"], `Policy ${JSON.stringify(name)}: the rule does not parse: ${e instanceof Error ? e.message : String(e)}`, `policy/${name}`));
+      out.push(
+        diagnosticIn(
+          p,
+          ["spec", "rule"],
+          `Policy ${JSON.stringify(name)}: the rule does not parse: ${e instanceof Error ? e.message : String(e)}`,
+          `policy/${name}`,
+        ),
+      );
     }
   }
   return out;

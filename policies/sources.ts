@@ -28,9 +28,7 @@ export function sourcedPlatform(platform: Platform | Loaded<Platform>, source?: 
 export function sourcedPolicies(policies: readonly (Policy | Loaded<Policy>)[]): Sourced<Policy>[] {
   return policies
     .map((p): Sourced<Policy> =>
-      isLoaded(p)
-        ? { value: p.value, source: p.source, file: p.source.file }
-        : { value: p, file: `.ferry/policies/${p.metadata.name}.yaml` },
+      isLoaded(p) ? { value: p.value, source: p.source, file: p.source.file } : { value: p, file: `.ferry/policies/${p.metadata.name}.yaml` },
     )
     .sort((a, b) => (a.value.metadata.name < b.value.metadata.name ? -1 : a.value.metadata.name > b.value.metadata.name ? 1 : 0));
 }

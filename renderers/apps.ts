@@ -50,12 +50,7 @@ export function locatorFor(source: SourceDocument): Locator {
  * their errors pushed; `extraCatalog` holds components known from elsewhere (the GitOps repo)
  * that dependencies may point at.
  */
-export function loadApps(
-  bundle: PlatformBundle,
-  apps: readonly AppSource[],
-  diagnostics: Diagnostic[],
-  extraCatalog: Catalog = new Map(),
-): AppComponent[] {
+export function loadApps(bundle: PlatformBundle, apps: readonly AppSource[], diagnostics: Diagnostic[], extraCatalog: Catalog = new Map()): AppComponent[] {
   const loaded: { repo: string; sha?: string; item: Loaded<Component> }[] = [];
   for (const app of apps) {
     for (const item of loadAppComponents(app.root, app.files, diagnostics)) loaded.push({ repo: app.repo, sha: app.sha, item });
@@ -84,7 +79,9 @@ export function loadApps(
     const traits = component.spec.traits.map((t) => bundle.traits.get(t.type)).filter((t) => t !== undefined);
     out.push({ repo, component, source: item.source, release: cutRelease(component, type, traits), locate: locatorFor(item.source) });
   }
-  return out.sort((a, b) => a.release.metadata.project.localeCompare(b.release.metadata.project) || a.release.metadata.component.localeCompare(b.release.metadata.component));
+  return out.sort(
+    (a, b) => a.release.metadata.project.localeCompare(b.release.metadata.project) || a.release.metadata.component.localeCompare(b.release.metadata.component),
+  );
 }
 
 function checkComponent(bundle: PlatformBundle, repo: string, item: Loaded<Component>, catalog: Catalog): Diagnostic[] {
@@ -93,22 +90,46 @@ function checkComponent(bundle: PlatformBundle, repo: string, item: Loaded<Compo
   const platform = bundle.platform;
   const project = platform.spec.projects.find((p) => p.name === c.metadata.project);
   if (!project) {
-    out.push(diagnosticAt(doc, ["metadata", "project"], `unknown project ${JSON.stringify(c.metadata.project)}; the platform declares ${platform.spec.projects.map((p) => p.name).join(", ")}`));
+    out.push(
+      diagnosticAt(
+        doc,
+        ["metadata", "project"],
+        `unknown project ${JSON.stringify(c.metadata.project)}; the platform declares ${platform.spec.projects.map((p) => p.name).join(", ")}`,
+      ),
+    );
   } else if (!project.repos.some((r) => r.toLowerCase() === repo.toLowerCase())) {
-    out.push(diagnosticAt(doc, ["metadata", "project"], `repository ${repo} may not declare components of project ${JSON.stringify(project.name)} (its repos: ${project.repos.join(", ") || "none"})`));
+    out.push(
+      diagnosticAt(
+        doc,
+        ["metadata", "project"],
+        `repository ${repo} may not declare components of project ${JSON.stringify(project.name)} (its repos: ${project.repos.join(", ") || "none"})`,
+      ),
+    );
   }
   if (!bundle.componentTypes.has(c.spec.type)) {
-    out.push(diagnosticAt(doc, ["spec", "type"], `unknown component type ${JSON.stringify(c.spec.type)}; known: ${[...bundle.componentTypes.keys()].sort().join(", ")}`));
+    out.push(
+      diagnosticAt(
+        doc,
+        ["spec", "type"],
+        `unknown component type ${JSON.stringify(c.spec.type)}; known: ${[...bundle.componentTypes.keys()].sort().join(", ")}`,
+      ),
+    );
   }
   c.spec.traits.forEach((t, i) => {
     if (!bundle.traits.has(t.type)) {
-      out.push(diagnosticAt(doc, ["spec", "traits", i, "type"], `unknown trait ${JSON.stringify(t.type)}; known: ${[...bundle.traits.keys()].sort().join(", ")}`));
+      out.push(
+        diagnosticAt(doc, ["spec", "traits", i, "type"], `unknown trait ${JSON.stringify(t.type)}; known: ${[...bundle.traits.keys()].sort().join(", ")}`),
+      );
     }
   });
   const envNames = new Set(platform.spec.environments.map((e) => e.name));
   for (const env of Object.keys(c.spec.environments)) {
     if (!envNames.has(env)) {
-      out.push(diagnosticAt(doc, ["spec", "environments", env], `unknown environment ${JSON.stringify(env)}; the platform has ${[...envNames].join(", ")}`, { key: true }));
+      out.push(
+        diagnosticAt(doc, ["spec", "environments", env], `unknown environment ${JSON.stringify(env)}; the platform has ${[...envNames].join(", ")}`, {
+          key: true,
+        }),
+      );
     }
   }
   c.spec.dependencies.forEach((dep, i) => {
@@ -122,13 +143,25 @@ function checkComponent(bundle: PlatformBundle, repo: string, item: Loaded<Compo
     const endpoint = target.spec.endpoints[dep.endpoint];
     if (!endpoint) {
       const names = Object.keys(target.spec.endpoints);
-      out.push(diagnosticAt(doc, [...at, "endpoint"], `component ${targetProject}/${dep.component} has no endpoint ${JSON.stringify(dep.endpoint)} (it has ${names.length ? names.join(", ") : "none"})`));
+      out.push(
+        diagnosticAt(
+          doc,
+          [...at, "endpoint"],
+          `component ${targetProject}/${dep.component} has no endpoint ${JSON.stringify(dep.endpoint)} (it has ${names.length ? names.join(", ") : "none"})`,
+        ),
+      );
       return;
     }
     const crossProject = targetProject !== c.metadata.project;
     const visible = crossProject ? endpoint.visibility.includes("organization") : endpoint.visibility.some((v) => v === "project" || v === "organization");
     if (!visible) {
-      out.push(diagnosticAt(doc, [...at, "endpoint"], `endpoint ${dep.endpoint} of ${targetProject}/${dep.component} is not visible to ${crossProject ? "other projects (needs visibility organization)" : "its project (needs visibility project)"}`));
+      out.push(
+        diagnosticAt(
+          doc,
+          [...at, "endpoint"],
+          `endpoint ${dep.endpoint} of ${targetProject}/${dep.component} is not visible to ${crossProject ? "other projects (needs visibility organization)" : "its project (needs visibility project)"}`,
+        ),
+      );
     }
     if (targetProject === c.metadata.project && dep.component === c.metadata.name) {
       out.push(diagnosticAt(doc, [...at, "component"], "a component cannot depend on itself"));

@@ -50,12 +50,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 /** Orders diagnostics by file, position, then message, so reports are stable across runs. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) ||
-      a.line - b.line ||
-      a.column - b.column ||
-      a.field.localeCompare(b.field) ||
-      a.message.localeCompare(b.message),
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.field.localeCompare(b.field) || a.message.localeCompare(b.message),
   );
 }
 
@@ -68,10 +63,7 @@ export class FerryInputError extends Error {
   readonly diagnostics: readonly Diagnostic[];
   constructor(diagnostics: readonly Diagnostic[]) {
     const errors = diagnostics.filter((d) => d.severity === "error");
-    super(
-      `${errors.length} error(s) in Ferry inputs:\n` +
-        sortDiagnostics(errors).map(formatDiagnostic).join("\n"),
-    );
+    super(`${errors.length} error(s) in Ferry inputs:\n` + sortDiagnostics(errors).map(formatDiagnostic).join("\n"));
     this.name = "FerryInputError";
     this.diagnostics = diagnostics;
   }

@@ -33,7 +33,7 @@ export function checkDocument<K extends KindName>(
   doc: SourceDocument,
   expected: readonly K[],
   diagnostics: Diagnostic[],
-): Loaded<z.infer<(typeof KINDS)[K]>> & { kind: K } | undefined {
+): (Loaded<z.infer<(typeof KINDS)[K]>> & { kind: K }) | undefined {
   const value = doc.value;
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     diagnostics.push(diagnosticAt(doc, [], `document ${doc.index + 1} must be a mapping with apiVersion, kind, metadata and spec`));
@@ -41,9 +41,7 @@ export function checkDocument<K extends KindName>(
   }
   const kind = (value as { kind?: unknown }).kind;
   if (!isKindName(kind) || !(expected as readonly string[]).includes(kind)) {
-    diagnostics.push(
-      diagnosticAt(doc, ["kind"], `kind ${JSON.stringify(kind ?? null)} is not allowed here; expected ${expected.join(" or ")}`),
-    );
+    diagnostics.push(diagnosticAt(doc, ["kind"], `kind ${JSON.stringify(kind ?? null)} is not allowed here; expected ${expected.join(" or ")}`));
     return undefined;
   }
   const schema = KINDS[kind as K];
@@ -131,9 +129,7 @@ const YAML_FILE = /\.ya?ml$/;
 /** Files directly inside `dir` (not below), sorted. */
 function filesIn(files: FileMap, dir: string): string[] {
   const prefix = `${dir}/`;
-  return [...files.keys()]
-    .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes("/") && YAML_FILE.test(p))
-    .sort();
+  return [...files.keys()].filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes("/") && YAML_FILE.test(p)).sort();
 }
 
 /** The platform repository's definitions (without built-ins merged in). */
@@ -150,8 +146,13 @@ export function loadPlatformSources(root: string, files: FileMap, diagnostics: D
   let platform: Loaded<Platform> | undefined;
   if (!platformFile) {
     diagnostics.push({
-      severity: "error", file: displayPath(root, ".ferry/platform.yaml"), line: 0, column: 0, field: "",
-      message: "the platform repository has no .ferry/platform.yaml", code: "platform/missing",
+      severity: "error",
+      file: displayPath(root, ".ferry/platform.yaml"),
+      line: 0,
+      column: 0,
+      field: "",
+      message: "the platform repository has no .ferry/platform.yaml",
+      code: "platform/missing",
     });
   } else {
     const docs = parseAll(root, files, [platformFile], diagnostics, limits);
@@ -174,9 +175,7 @@ export function loadPlatformSources(root: string, files: FileMap, diagnostics: D
 /** Reads the `Component` documents of an app repository's `.ferry/*.yaml`. */
 export function loadAppComponents(root: string, files: FileMap, diagnostics: Diagnostic[], limits?: YamlLimits): Loaded<Component>[] {
   const docs = parseAll(root, files, filesIn(files, ".ferry"), diagnostics, limits);
-  const out = docs
-    .map((d) => checkDocument(d, ["Component"], diagnostics))
-    .filter((x): x is NonNullable<typeof x> => x !== undefined) as Loaded<Component>[];
+  const out = docs.map((d) => checkDocument(d, ["Component"], diagnostics)).filter((x): x is NonNullable<typeof x> => x !== undefined) as Loaded<Component>[];
   return out;
 }
 
@@ -187,7 +186,11 @@ function rejectDuplicateNames(list: readonly Loaded<{ metadata: { name: string }
     if (first) {
       const at = first.source.locate(["metadata", "name"]);
       diagnostics.push(
-        diagnosticAt(item.source, ["metadata", "name"], `${item.value.kind} ${JSON.stringify(item.value.metadata.name)} is already defined at ${first.source.file}:${at.line}:${at.column}`),
+        diagnosticAt(
+          item.source,
+          ["metadata", "name"],
+          `${item.value.kind} ${JSON.stringify(item.value.metadata.name)} is already defined at ${first.source.file}:${at.line}:${at.column}`,
+        ),
       );
     } else {
       seen.set(item.value.metadata.name, item);

@@ -71,17 +71,10 @@ function fileDiagnostic(file: string, message: string, code: string, line = 0, c
  * Parses every document of a YAML file. Problems are appended to `diagnostics`; a file with any
  * problem yields no documents, so nothing downstream ever sees half a file.
  */
-export function parseYamlDocuments(
-  file: string,
-  text: string,
-  diagnostics: Diagnostic[],
-  limits: YamlLimits = DEFAULT_YAML_LIMITS,
-): SourceDocument[] {
+export function parseYamlDocuments(file: string, text: string, diagnostics: Diagnostic[], limits: YamlLimits = DEFAULT_YAML_LIMITS): SourceDocument[] {
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > limits.maxBytes) {
-    diagnostics.push(
-      fileDiagnostic(file, `file is ${bytes} bytes, larger than the ${limits.maxBytes}-byte limit`, "yaml/too-large"),
-    );
+    diagnostics.push(fileDiagnostic(file, `file is ${bytes} bytes, larger than the ${limits.maxBytes}-byte limit`, "yaml/too-large"));
     return [];
   }
   const lineCounter = new LineCounter();
@@ -143,12 +136,7 @@ function firstLine(s: string): string {
 }
 
 /** Ferry's files use plain YAML only: any explicit tag (`!foo`, `!!binary`, `!!python/...`) is refused. */
-function rejectTags(
-  doc: Document.Parsed,
-  file: string,
-  pos: (offset: number) => { line: number; column: number },
-  diagnostics: Diagnostic[],
-): void {
+function rejectTags(doc: Document.Parsed, file: string, pos: (offset: number) => { line: number; column: number }, diagnostics: Diagnostic[]): void {
   visit(doc, (_key, node) => {
     if (isNode(node) && node.tag && hasExplicitTag(node)) {
       const p = pos(node.range?.[0] ?? 0);

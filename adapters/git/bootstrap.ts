@@ -83,7 +83,9 @@ function parseEnvironments(envs: readonly unknown[]): BootstrapEnvironment[] {
   envs.forEach((env, i) => {
     const res = BootstrapEnvironment.safeParse(env);
     if (res.success) out.push(res.data);
-    else for (const issue of res.error.issues) problems.push(`environments[${i}].${formatPath(issue.path.filter((p) => typeof p !== "symbol"))}: ${issue.message}`);
+    else
+      for (const issue of res.error.issues)
+        problems.push(`environments[${i}].${formatPath(issue.path.filter((p) => typeof p !== "symbol"))}: ${issue.message}`);
   });
   const names = out.map((e) => e.name);
   for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`environment ${dup} is listed twice`);

@@ -81,13 +81,18 @@ export async function withLock<T>(lockPath: string, opts: LockOptions, fn: () =>
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
     const content = await readFile(lockPath, "utf8").catch(() => "");
-    const age = await stat(lockPath).then((s) => opts.now().getTime() - s.mtimeMs, () => 0);
+    const age = await stat(lockPath).then(
+      (s) => opts.now().getTime() - s.mtimeMs,
+      () => 0,
+    );
     if (content && (holderIsGone(content) || age > staleMs)) {
       await rm(lockPath, { force: true });
       continue;
     }
     if (opts.now().getTime() - started > opts.timeoutMs) {
-      throw new Error(`the clone cache is locked by another Ferry process (${lockPath}, held by ${content.trim() || "unknown"}); remove the file if no Ferry is running`);
+      throw new Error(
+        `the clone cache is locked by another Ferry process (${lockPath}, held by ${content.trim() || "unknown"}); remove the file if no Ferry is running`,
+      );
     }
     await opts.sleep(wait);
   }

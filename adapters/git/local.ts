@@ -25,7 +25,11 @@ export interface LocalRepo {
   readonly workdir: string | null;
 }
 
-const exists = (p: string) => stat(p).then(() => true, () => false);
+const exists = (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
 
 /** Finds the git directory of `repoPath` (work tree with `.git` dir or file, or bare repository). */
 export async function findLocalRepo(repoPath: string, branch: string | undefined): Promise<LocalRepo> {
@@ -85,7 +89,12 @@ export function localBackend(o: LocalOptions): Backend {
     const dirty = rows.filter(([, h, w, s]) => !(h === 1 && w === 1 && s === 1)).map(([f]) => f);
     if (dirty.length > 0) {
       const list = dirty.slice(0, 5).join(", ") + (dirty.length > 5 ? `, and ${dirty.length - 5} more` : "");
-      throw new GitopsError("invalid", o.path, branch, `the branch is checked out and the work tree has uncommitted changes where Ferry writes: ${list}; commit or discard them first`);
+      throw new GitopsError(
+        "invalid",
+        o.path,
+        branch,
+        `the branch is checked out and the work tree has uncommitted changes where Ferry writes: ${list}; commit or discard them first`,
+      );
     }
   };
 

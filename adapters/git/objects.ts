@@ -72,13 +72,7 @@ function formatSignature(s: Signature): string {
 }
 
 /** Serializes a commit; `message` should end with a newline (formatCommitMessage does). */
-export function serializeCommit(c: {
-  tree: string;
-  parents: readonly string[];
-  author: Signature;
-  committer: Signature;
-  message: string;
-}): Uint8Array {
+export function serializeCommit(c: { tree: string; parents: readonly string[]; author: Signature; committer: Signature; message: string }): Uint8Array {
   const lines = [`tree ${c.tree}`, ...c.parents.map((p) => `parent ${p}`), `author ${formatSignature(c.author)}`, `committer ${formatSignature(c.committer)}`];
   return encoder.encode(`${lines.join("\n")}\n\n${c.message}`);
 }

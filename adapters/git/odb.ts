@@ -104,7 +104,13 @@ export class ObjectDatabase {
 
   /** Whether the directory has the object (without inflating packed ones). */
   async has(oid: string): Promise<boolean> {
-    if (await stat(this.#loosePath(oid)).then(() => true, () => false)) return true;
+    if (
+      await stat(this.#loosePath(oid)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return true;
     return ((await this.#find(oid, false)) ?? (await this.#find(oid, true))) !== null;
   }
 

@@ -86,7 +86,12 @@ export function networkCode(err: unknown): string | undefined {
   return undefined;
 }
 
-async function request(ep: RemoteEndpoint, path: string, init: { method: string; headers: Record<string, string>; body?: Buffer }, action: "read" | "push to"): Promise<{ status: number; type: string; body: Buffer }> {
+async function request(
+  ep: RemoteEndpoint,
+  path: string,
+  init: { method: string; headers: Record<string, string>; body?: Buffer },
+  action: "read" | "push to",
+): Promise<{ status: number; type: string; body: Buffer }> {
   let res: Response;
   try {
     res = await ep.fetch(`${ep.url}${path}`, {
@@ -148,7 +153,12 @@ export function parseAdvertisement(body: Buffer, service: string): Advertisement
     if (first) {
       const nul = text.indexOf("\0");
       if (nul >= 0) {
-        capabilities = new Set(text.slice(nul + 1).split(" ").filter(Boolean));
+        capabilities = new Set(
+          text
+            .slice(nul + 1)
+            .split(" ")
+            .filter(Boolean),
+        );
         text = text.slice(0, nul);
       }
       first = false;

@@ -137,7 +137,15 @@ export async function readHistory(input: ReadHistoryRequest, deps: Partial<Gitop
       }
       if (include) {
         const parsed = parseCommitMessage(c.message);
-        out.push({ commit: c.oid, parents: c.parents, subject: parsed.subject, body: parsed.body, trailers: parsed.trailers, author: person(c.author), committer: person(c.committer) });
+        out.push({
+          commit: c.oid,
+          parents: c.parents,
+          subject: parsed.subject,
+          body: parsed.body,
+          trailers: parsed.trailers,
+          author: person(c.author),
+          committer: person(c.committer),
+        });
       }
       await enqueue(follow);
     }

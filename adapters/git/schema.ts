@@ -35,12 +35,10 @@ export const GitTarget = z.object({
 export type GitTarget = z.infer<typeof GitTarget>;
 
 const FileContent = z.union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array, { error: "must be text or bytes (Uint8Array)" })]);
-const FileMap = z
-  .union([z.record(z.string(), FileContent), z.map(z.string(), FileContent)])
-  .superRefine((files, ctx) => {
-    const names = files instanceof Map ? [...files.keys()] : Object.keys(files);
-    for (const name of names) for (const message of repoPathProblems(name)) ctx.addIssue({ code: "custom", message, path: [name] });
-  });
+const FileMap = z.union([z.record(z.string(), FileContent), z.map(z.string(), FileContent)]).superRefine((files, ctx) => {
+  const names = files instanceof Map ? [...files.keys()] : Object.keys(files);
+  for (const name of names) for (const message of repoPathProblems(name)) ctx.addIssue({ code: "custom", message, path: [name] });
+});
 
 /**
  * One directory Ferry writes. `files` are paths relative to `dir` (plain names or sub paths).

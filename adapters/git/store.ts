@@ -47,7 +47,11 @@ export function parseTree(content: Buffer): TreeItem[] {
     const space = content.indexOf(0x20, at);
     const nul = content.indexOf(0, space);
     if (space < 0 || nul < 0 || nul + 21 > content.length) throw new Error("malformed tree object");
-    items.push({ mode: content.toString("latin1", at, space), name: content.toString("utf8", space + 1, nul), oid: content.toString("hex", nul + 1, nul + 21) });
+    items.push({
+      mode: content.toString("latin1", at, space),
+      name: content.toString("utf8", space + 1, nul),
+      oid: content.toString("hex", nul + 1, nul + 21),
+    });
     at = nul + 21;
   }
   return items;
@@ -84,7 +88,13 @@ export function parseCommit(oid: string, content: Buffer): CommitInfo {
 async function writeLoose(gitdir: string, o: RawObject): Promise<void> {
   const dir = path.join(gitdir, "objects", o.oid.slice(0, 2));
   const file = path.join(dir, o.oid.slice(2));
-  if (await stat(file).then(() => true, () => false)) return;
+  if (
+    await stat(file).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
   await mkdir(dir, { recursive: true });
   const tmp = path.join(dir, `tmp_obj_${randomBytes(6).toString("hex")}`);
   try {

@@ -39,7 +39,14 @@ export interface CheckTarget extends RepoRef {
 
 /** The most recent check run called `name` on `head_sha`, if any. */
 export async function findCheckRun(octokit: GitHub, target: CheckTarget): Promise<{ id: number; status: string } | undefined> {
-  const { data } = await octokit.rest.checks.listForRef({ owner: target.owner, repo: target.repo, ref: target.head_sha, check_name: target.name, filter: "latest", per_page: 100 });
+  const { data } = await octokit.rest.checks.listForRef({
+    owner: target.owner,
+    repo: target.repo,
+    ref: target.head_sha,
+    check_name: target.name,
+    filter: "latest",
+    per_page: 100,
+  });
   const runs = data.check_runs.filter((r) => r.name === target.name && r.head_sha === target.head_sha);
   const latest = runs.sort((a, b) => b.id - a.id)[0];
   return latest ? { id: latest.id, status: latest.status } : undefined;
@@ -59,8 +66,13 @@ export async function startCheckRun(
     return existing;
   }
   const { data } = await octokit.rest.checks.create({
-    owner: target.owner, repo: target.repo, name: target.name, head_sha: target.head_sha,
-    status: "in_progress", started_at: now.toISOString(), output,
+    owner: target.owner,
+    repo: target.repo,
+    name: target.name,
+    head_sha: target.head_sha,
+    status: "in_progress",
+    started_at: now.toISOString(),
+    output,
   });
   return data.id;
 }
@@ -68,7 +80,9 @@ export async function startCheckRun(
 /** Updates a check run that stays in progress (e.g. waiting for a build check). */
 export async function updateCheckRun(octokit: GitHub, repo: RepoRef, id: number, output: { title: string; summary: string; text?: string }): Promise<void> {
   await octokit.rest.checks.update({
-    ...repo, check_run_id: id, status: "in_progress",
+    ...repo,
+    check_run_id: id,
+    status: "in_progress",
     output: { title: output.title, summary: clipCheckText(output.summary), ...(output.text ? { text: clipCheckText(output.text) } : {}) },
   });
 }
@@ -89,7 +103,11 @@ export async function completeCheckRun(octokit: GitHub, repo: RepoRef, id: numbe
   }
   const last = parts[parts.length - 1];
   await octokit.rest.checks.update({
-    ...repo, check_run_id: id, status: "completed", conclusion: report.conclusion, completed_at: now.toISOString(),
+    ...repo,
+    check_run_id: id,
+    status: "completed",
+    conclusion: report.conclusion,
+    completed_at: now.toISOString(),
     output: { ...output, ...(last ? { annotations: last } : {}) },
   });
 }

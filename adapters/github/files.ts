@@ -83,7 +83,12 @@ export async function readFolder(
   const { data: tree } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha, ...(opts.recursive ? { recursive: "true" } : {}) });
   if (tree.truncated) {
     diagnostics.push({
-      severity: "error", file: folder, line: 0, column: 0, field: "", code: "github/truncated",
+      severity: "error",
+      file: folder,
+      line: 0,
+      column: 0,
+      field: "",
+      code: "github/truncated",
       message: `${folder}/ holds more entries than the GitHub API lists in one tree; split it up`,
     });
   }
@@ -93,7 +98,12 @@ export async function readFolder(
     const path = `${folder}/${e.path}`;
     if (e.size !== undefined && e.size > maxBytes) {
       diagnostics.push({
-        severity: "error", file: path, line: 0, column: 0, field: "", code: "yaml/too-large",
+        severity: "error",
+        file: path,
+        line: 0,
+        column: 0,
+        field: "",
+        code: "yaml/too-large",
         message: `file is ${e.size} bytes, larger than the ${maxBytes}-byte limit`,
       });
       return false;

@@ -1,7 +1,6 @@
 /** Shapes shared by the GitHub I/O modules. */
 import type { ProbotOctokit } from "probot";
 
-
 /** An authenticated GitHub REST client (Probot's Octokit with Ferry's plugins configured). */
 export type GitHub = ProbotOctokit;
 

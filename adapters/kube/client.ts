@@ -169,8 +169,13 @@ export const OBSERVED: readonly ObservedResource[] = [
   { field: "jobs", apiVersion: "batch/v1", kind: "Job", base: "/apis/batch/v1", resource: "jobs", schema: Job, labelled: true },
   { field: "cronJobs", apiVersion: "batch/v1", kind: "CronJob", base: "/apis/batch/v1", resource: "cronjobs", schema: CronJob, labelled: true },
   {
-    field: "hpas", apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", base: "/apis/autoscaling/v2",
-    resource: "horizontalpodautoscalers", schema: HorizontalPodAutoscaler, labelled: true,
+    field: "hpas",
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    base: "/apis/autoscaling/v2",
+    resource: "horizontalpodautoscalers",
+    schema: HorizontalPodAutoscaler,
+    labelled: true,
   },
   { field: "events", apiVersion: "v1", kind: "Event", base: "/api/v1", resource: "events", schema: KubeEvent, labelled: false },
 ];

@@ -224,7 +224,9 @@ function parseItems(resource: ObservedResource, raw: unknown[]): { items: Item[]
     }
     const meta = (r as { metadata?: { namespace?: unknown; name?: unknown } } | null)?.metadata;
     const issue = parsed.error.issues[0];
-    problems.push(`${resource.kind} ${String(meta?.namespace ?? "")}/${String(meta?.name ?? "?")}: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}`);
+    problems.push(
+      `${resource.kind} ${String(meta?.namespace ?? "")}/${String(meta?.name ?? "?")}: ${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"}`,
+    );
   }
   return { items, problems };
 }
@@ -327,7 +329,13 @@ export class ClusterObserver {
         watch: new Watch(ckc),
         core: ckc.makeApiClient(CoreV1Api),
         reflectors: OBSERVED.flatMap((resource) =>
-          namespaces.map((namespace) => ({ resource, items: new Map<string, Item>(), rv: "", synced: false, ...(namespace !== undefined ? { namespace } : {}) })),
+          namespaces.map((namespace) => ({
+            resource,
+            items: new Map<string, Item>(),
+            rv: "",
+            synced: false,
+            ...(namespace !== undefined ? { namespace } : {}),
+          })),
         ),
         logs: new Map<string, LogEntry>(),
         stats: { lists: 0, relists: 0, watches: 0, events: 0, errors: 0, logs: 0 },
@@ -419,7 +427,12 @@ export class ClusterObserver {
 
   private state(context: string): ContextState {
     const ctx = this.contextStates.find((c) => c.name === context);
-    if (!ctx) throw new Error(`context ${JSON.stringify(context)} is not observed (observed: ${this.contexts().map((c) => JSON.stringify(c)).join(", ")})`);
+    if (!ctx)
+      throw new Error(
+        `context ${JSON.stringify(context)} is not observed (observed: ${this.contexts()
+          .map((c) => JSON.stringify(c))
+          .join(", ")})`,
+      );
     return ctx;
   }
 

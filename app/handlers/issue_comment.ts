@@ -14,9 +14,14 @@ export async function onIssueComment(context: Context<"issue_comment">, deps: De
   // Bots (Ferry's own replies included) never give commands.
   if (!user || user.type === "Bot" || user.login.toLowerCase() === (await deps.botLogin())?.toLowerCase()) return log.debug("comment by a bot");
   if (findCommandLine(p.comment.body) === undefined) return log.debug("no /ferry command");
-  const outcome = await runCommand({
-    octokit: context.octokit, repo: parseRepoRef(p.repository.full_name), number: p.issue.number,
-    comment: { id: p.comment.id, body: p.comment.body, login: user.login, url: p.comment.html_url },
-  }, deps);
+  const outcome = await runCommand(
+    {
+      octokit: context.octokit,
+      repo: parseRepoRef(p.repository.full_name),
+      number: p.issue.number,
+      comment: { id: p.comment.id, body: p.comment.body, login: user.login, url: p.comment.html_url },
+    },
+    deps,
+  );
   if (outcome.kind === "ignored") log.debug(outcome.reason);
 }

@@ -38,8 +38,15 @@ export async function onPullRequest(context: Context<"pull_request">, deps: Deps
   // A fork's head repository may be gone (deleted fork): then it is read through the base.
   const head = p.pull_request.head.repo;
   const headRepo = head ? parseRepoRef(head.full_name) : repo;
-  await runPreview({
-    octokit: context.octokit, repo, headRepo, number: p.number,
-    headSha: p.pull_request.head.sha, baseSha: p.pull_request.base.sha,
-  }, deps);
+  await runPreview(
+    {
+      octokit: context.octokit,
+      repo,
+      headRepo,
+      number: p.number,
+      headSha: p.pull_request.head.sha,
+      baseSha: p.pull_request.base.sha,
+    },
+    deps,
+  );
 }

@@ -17,7 +17,10 @@ export async function onWorkflowRun(context: Context<"workflow_run">, deps: Deps
   // A fork's workflow runs on its own code: it can never release.
   if (run.head_repository?.full_name?.toLowerCase() !== p.repository.full_name.toLowerCase()) return log.debug("workflow ran on a fork");
   if (run.head_branch !== p.repository.default_branch) return log.debug({ branch: run.head_branch }, "not on the default branch");
-  const result = await releaseOnCheck({ octokit: context.octokit, repo, sha: run.head_sha, name: run.name ?? "", defaultBranch: p.repository.default_branch }, deps);
+  const result = await releaseOnCheck(
+    { octokit: context.octokit, repo, sha: run.head_sha, name: run.name ?? "", defaultBranch: p.repository.default_branch },
+    deps,
+  );
   if ("skipped" in result) return log.debug(result.skipped);
   await promoteReleased(context.octokit, { repo, sha: run.head_sha }, result.outcome.results, deps);
 }

@@ -79,10 +79,16 @@ async function readHeadFiles(req: PreviewRequest, diagnostics: Diagnostic[]): Pr
 export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promise<PreviewOutcome> {
   const { octokit, repo } = req;
   const source = `${fullName(req.headRepo)}@${req.headSha}`;
-  const checkRunId = await startCheckRun(octokit, { ...repo, head_sha: req.headSha, name: VALIDATE_CHECK }, deps.clock(), {
-    title: "Validating",
-    summary: `Checking \`.ferry/\` of \`${source}\` against the platform.`,
-  }, { reuse: true });
+  const checkRunId = await startCheckRun(
+    octokit,
+    { ...repo, head_sha: req.headSha, name: VALIDATE_CHECK },
+    deps.clock(),
+    {
+      title: "Validating",
+      summary: `Checking \`.ferry/\` of \`${source}\` against the platform.`,
+    },
+    { reuse: true },
+  );
   return failCheckOnError(octokit, repo, checkRunId, deps.clock, async (): Promise<PreviewOutcome> => {
     const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
     const diagnostics: Diagnostic[] = [...platform.diagnostics];
@@ -124,7 +130,11 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
     if (failed) {
       const report = failureReport(diagnostics, annotations.unlocated, source, "Validation");
       await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
-        conclusion: "failure", title: report.title, summary: `${report.summary}${comment.url ? `\n\nPreview: ${comment.url}` : ""}`, text: report.text, annotations: annotations.annotations,
+        conclusion: "failure",
+        title: report.title,
+        summary: `${report.summary}${comment.url ? `\n\nPreview: ${comment.url}` : ""}`,
+        text: report.text,
+        annotations: annotations.annotations,
       });
     } else {
       const warnings = diagnostics.length;

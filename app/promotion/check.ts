@@ -25,13 +25,24 @@ export interface GatesCheckWrite {
 }
 
 /** Creates or updates the `Ferry / gates` run on `headSha`. */
-export async function writeGatesCheck(octokit: GitHub, repo: RepoRef, headSha: string, report: GatesReport, detailsUrl: string, now: Date): Promise<GatesCheckWrite> {
+export async function writeGatesCheck(
+  octokit: GitHub,
+  repo: RepoRef,
+  headSha: string,
+  report: GatesReport,
+  detailsUrl: string,
+  now: Date,
+): Promise<GatesCheckWrite> {
   const output = { title: report.title.slice(0, 255), summary: clipCheckText(report.summary) };
   const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: headSha, check_name: GATES_CHECK, filter: "latest", per_page: 100 });
   const latest = data.check_runs.filter((r) => r.name === GATES_CHECK && r.head_sha === headSha).sort((a, b) => b.id - a.id)[0];
   const fields = { status: "completed" as const, conclusion: report.conclusion, completed_at: now.toISOString(), details_url: detailsUrl, output };
   if (latest) {
-    const same = latest.status === "completed" && latest.conclusion === report.conclusion && latest.output.title === output.title && latest.output.summary === output.summary;
+    const same =
+      latest.status === "completed" &&
+      latest.conclusion === report.conclusion &&
+      latest.output.title === output.title &&
+      latest.output.summary === output.summary;
     if (same) return { id: latest.id, changed: false };
     await octokit.rest.checks.update({ ...repo, check_run_id: latest.id, ...fields });
     return { id: latest.id, changed: true };

@@ -59,7 +59,10 @@ export type CommandOutcome =
   | { readonly kind: "accepted"; readonly reply: string; readonly reaction: "+1" | "rocket" };
 
 /** What commands need of the app's dependencies. */
-export type CommandDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "runtimeStatus">;
+export type CommandDeps = Pick<
+  Deps,
+  "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "runtimeStatus"
+>;
 
 type PullData = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];
 
@@ -97,34 +100,52 @@ export function resultLine(component: string, result: PromotionResult): string {
   if ("reason" in result) return `\`${component}\`: ${result.status === "refused" ? "refused: " : ""}${result.reason}`;
   const link = `[#${result.number}](${result.url})`;
   const what =
-    result.status === "opened" ? `opened ${link} with release \`${result.release}\``
-    : result.status === "updated" ? `updated ${link} from release \`${result.previous ?? "(unknown)"}\` to \`${result.release}\``
-    : `${link} already carries release \`${result.release}\`${result.status === "refreshed" ? " (brought up to date)" : ""}`;
+    result.status === "opened"
+      ? `opened ${link} with release \`${result.release}\``
+      : result.status === "updated"
+        ? `updated ${link} from release \`${result.previous ?? "(unknown)"}\` to \`${result.release}\``
+        : `${link} already carries release \`${result.release}\`${result.status === "refreshed" ? " (brought up to date)" : ""}`;
   const g = result.gates;
   const gates =
-    g.kind === "skipped" ? `gates not evaluated: ${g.reason}`
-    : g.merged ? `every gate holds; merged as [${g.merged.commit.slice(0, 7)}](${repoUrlOf(result.url)}/commit/${g.merged.commit})`
-    : `\`Ferry / gates\`: ${g.conclusion}${g.mergeError ? ` (merge refused: ${g.mergeError})` : ""}`;
+    g.kind === "skipped"
+      ? `gates not evaluated: ${g.reason}`
+      : g.merged
+        ? `every gate holds; merged as [${g.merged.commit.slice(0, 7)}](${repoUrlOf(result.url)}/commit/${g.merged.commit})`
+        : `\`Ferry / gates\`: ${g.conclusion}${g.mergeError ? ` (merge refused: ${g.mergeError})` : ""}`;
   return `\`${component}\`: ${what}; ${gates}`;
 }
 
 const opened = (r: PromotionResult) => !("reason" in r);
 
-async function promoteOrRollback(ctx: PromotionContext, command: Extract<Command, { verb: "promote" | "rollback" }>, subjects: Subjects, comment: CommandComment): Promise<{ lines: string[]; ok: boolean }> {
+async function promoteOrRollback(
+  ctx: PromotionContext,
+  command: Extract<Command, { verb: "promote" | "rollback" }>,
+  subjects: Subjects,
+  comment: CommandComment,
+): Promise<{ lines: string[]; ok: boolean }> {
   const lines: string[] = [];
   let ok = false;
   for (const { project, component } of subjects.components) {
     const name = `${project}/${component}`;
     const history = await readComponentHistory(ctx, project, component);
-    const plan = command.verb === "promote"
-      ? planPromote(ctx.bundle.platform, history, { to: command.env, ...(command.release ? { release: command.release } : {}) })
-      : planRollback(history, command.env, command.release);
+    const plan =
+      command.verb === "promote"
+        ? planPromote(ctx.bundle.platform, history, { to: command.env, ...(command.release ? { release: command.release } : {}) })
+        : planRollback(history, command.env, command.release);
     if (!plan.ok) {
       lines.push(`\`${name}\`: refused: ${plan.reason}`);
       continue;
     }
     const from = "from" in plan ? plan.from.name : command.env;
-    const result = await ensurePromotion(ctx, { project, component, release: plan.release, from, to: command.env, requestedBy: { login: comment.login, url: comment.url }, history });
+    const result = await ensurePromotion(ctx, {
+      project,
+      component,
+      release: plan.release,
+      from,
+      to: command.env,
+      requestedBy: { login: comment.login, url: comment.url },
+      history,
+    });
     ok ||= opened(result);
     lines.push(resultLine(name, result));
   }
@@ -154,13 +175,21 @@ async function status(ctx: PromotionContext, subjects: Subjects, runtime: Comman
       if (pr) open.set(env.name, `[#${pr.number}](${pr.html_url})`);
     }
     const order = pipelineOrder(ctx.bundle.platform);
-    const extra = runtime ? await runtime({ project, component, environments: order }).catch((e: unknown) => `_Cluster status unavailable: ${errorText(e)}_`) : undefined;
+    const extra = runtime
+      ? await runtime({ project, component, environments: order }).catch((e: unknown) => `_Cluster status unavailable: ${errorText(e)}_`)
+      : undefined;
     sections.push([`**\`${project}/${component}\`**`, "", historyTable(ctx, history, open), ...(extra ? ["", extra] : [])].join("\n"));
   }
   return sections;
 }
 
-async function retry(ctx: PromotionContext, req: CommandRequest, pr: PullData, subjects: Subjects, deps: CommandDeps): Promise<{ lines: string[]; ok: boolean }> {
+async function retry(
+  ctx: PromotionContext,
+  req: CommandRequest,
+  pr: PullData,
+  subjects: Subjects,
+  deps: CommandDeps,
+): Promise<{ lines: string[]; ok: boolean }> {
   const { octokit, repo } = req;
   if (subjects.promotion) {
     const p = subjects.promotion;

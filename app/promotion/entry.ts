@@ -21,7 +21,12 @@ import { evaluatePromotion, releaseLanded } from "./run.js";
  * its promotions to the next environments open. Releases that went to a pull request land when it
  * is merged ({@link landedFromMergedPull}).
  */
-export async function promoteReleased(octokit: GitHub, app: { readonly repo: RepoRef; readonly sha: string }, results: readonly ItemResult[], deps: PromotionDeps): Promise<NextPromotion[]> {
+export async function promoteReleased(
+  octokit: GitHub,
+  app: { readonly repo: RepoRef; readonly sha: string },
+  results: readonly ItemResult[],
+  deps: PromotionDeps,
+): Promise<NextPromotion[]> {
   const committed = results.flatMap((r) => (r.status === "committed" && r.item.kind === "publish" ? [{ commit: r.commit, item: r.item }] : []));
   if (committed.length === 0) return [];
   const ctx = await promotionContext(octokit, deps);
@@ -30,7 +35,17 @@ export async function promoteReleased(octokit: GitHub, app: { readonly repo: Rep
   for (const { commit, item } of committed) {
     const { project, component, name } = item.app.release.metadata;
     try {
-      out.push(...(await releaseLanded(ctx, { environment: item.env.name, project, component, release: name, gitops: parseRepoRef(item.env.gitops.repo), commit, source: { repo: fullName(app.repo), sha: app.sha } })));
+      out.push(
+        ...(await releaseLanded(ctx, {
+          environment: item.env.name,
+          project,
+          component,
+          release: name,
+          gitops: parseRepoRef(item.env.gitops.repo),
+          commit,
+          source: { repo: fullName(app.repo), sha: app.sha },
+        })),
+      );
     } catch (e) {
       failures.push(errorText(e));
     }
@@ -51,7 +66,11 @@ export async function landedFromMergedPull(octokit: GitHub, repo: RepoRef, numbe
   const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
   if (!pr.merged) return { skipped: `#${number} was closed without merging` };
   const ctx = await promotionContext(octokit, deps);
-  const ours = ferryPullOf({ repo: fullName(repo), headRef: pr.head.ref, headRepo: pr.head.repo?.full_name, baseRef: pr.base.ref, author: pr.user, body: pr.body }, ctx.bundle.platform, await deps.botLogin());
+  const ours = ferryPullOf(
+    { repo: fullName(repo), headRef: pr.head.ref, headRepo: pr.head.repo?.full_name, baseRef: pr.base.ref, author: pr.user, body: pr.body },
+    ctx.bundle.platform,
+    await deps.botLogin(),
+  );
   if ("reason" in ours) return { skipped: ours.reason };
   const { project, component } = ours.branch;
   const snapshot = await readEnvironment(deps.gitops, await ctx.resolver.resolve(ours.env), deps.cacheDir);
@@ -59,7 +78,11 @@ export async function landedFromMergedPull(octokit: GitHub, repo: RepoRef, numbe
   if (!release) return { skipped: `${ours.env.name} runs no release of ${project}/${component} now` };
   await deleteBranch(octokit, repo, pr.head.ref);
   const next = await releaseLanded(ctx, {
-    environment: ours.env.name, project, component, release, gitops: repo,
+    environment: ours.env.name,
+    project,
+    component,
+    release,
+    gitops: repo,
     ...(pr.merge_commit_sha ? { commit: pr.merge_commit_sha } : {}),
     pull: { repo, number, url: pr.html_url },
   });
@@ -77,11 +100,18 @@ export async function gatesForPull(octokit: GitHub, repo: RepoRef, number: numbe
     if (!(e instanceof PlatformUnavailable)) throw e;
     const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
     if (pr.state === "open") {
-      await writeGatesCheck(octokit, repo, pr.head.sha, {
-        conclusion: "failure",
-        title: "The platform has errors",
-        summary: `Ferry cannot evaluate the gates: ${e.message}\n\nFix the platform repository \`${fullName(deps.platformRepo)}\`; the gates are evaluated again on the next review, push or \`/ferry retry\`.`,
-      }, pr.html_url, deps.clock());
+      await writeGatesCheck(
+        octokit,
+        repo,
+        pr.head.sha,
+        {
+          conclusion: "failure",
+          title: "The platform has errors",
+          summary: `Ferry cannot evaluate the gates: ${e.message}\n\nFix the platform repository \`${fullName(deps.platformRepo)}\`; the gates are evaluated again on the next review, push or \`/ferry retry\`.`,
+        },
+        pr.html_url,
+        deps.clock(),
+      );
     }
     return { kind: "skipped", reason: e.message };
   }

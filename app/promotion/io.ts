@@ -23,7 +23,10 @@ import type { ComponentHistory, GitOpsCommitInput, SourceCommit } from "../../co
 import { componentHistory } from "../../core/history.js";
 
 /** What the promotion flow needs of the app's dependencies. */
-export type PromotionDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "watchRollout">;
+export type PromotionDeps = Pick<
+  Deps,
+  "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "watchRollout"
+>;
 
 /** One promotion run's shared state: the client, the platform as read now, resolved targets. */
 export interface PromotionContext {
@@ -72,7 +75,14 @@ export function releaseFilePath(project: string, component: string, id: string):
 }
 
 /** The frozen release `id` from a GitOps branch (undefined when missing or not a valid release of that component). */
-export async function readRelease(ctx: PromotionContext, target: ResolvedTarget, project: string, component: string, id: string, branch?: string): Promise<Release | undefined> {
+export async function readRelease(
+  ctx: PromotionContext,
+  target: ResolvedTarget,
+  project: string,
+  component: string,
+  id: string,
+  branch?: string,
+): Promise<Release | undefined> {
   const path = releaseFilePath(project, component, id);
   const git = branch ? { ...target.git, branch } : target.git;
   const text = (await ctx.deps.gitops.readFiles({ target: git, paths: [path], cacheDir: ctx.deps.cacheDir })).get(path);
@@ -93,7 +103,12 @@ export async function readComponentHistory(ctx: PromotionContext, project: strin
   // One at a time: environments often share a repository, and so its cached clone.
   for (const env of ctx.bundle.platform.spec.environments) {
     const target = await ctx.resolver.resolve(env);
-    const entries = await ctx.deps.gitops.readHistory({ target: target.git, path: `${target.path}/${project}/${component}`, limit: HISTORY_LIMIT, cacheDir: ctx.deps.cacheDir });
+    const entries = await ctx.deps.gitops.readHistory({
+      target: target.git,
+      path: `${target.path}/${project}/${component}`,
+      limit: HISTORY_LIMIT,
+      cacheDir: ctx.deps.cacheDir,
+    });
     for (const e of entries) commits.push({ sha: e.commit, date: e.date, trailers: e.trailers, message: e.subject, repo: fullName(target.repo) });
   }
   return componentHistory(commits, `${project}/${component}`);

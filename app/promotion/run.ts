@@ -37,7 +37,18 @@ import type { HealthQuery } from "../../core/promotion/health.js";
 import type { ComponentHistory, SourceCommit } from "../../core/history.js";
 import { parseSource, TRAILERS } from "../../core/history.js";
 import type { PromotionContext, PromotionDeps } from "./io.js";
-import { deleteBranch, environmentNamed, errorText, readComponentHistory, readRelease, releaseFilePath, reviewsOf, serverUrlOf, sourceOf, teamsOf } from "./io.js";
+import {
+  deleteBranch,
+  environmentNamed,
+  errorText,
+  readComponentHistory,
+  readRelease,
+  releaseFilePath,
+  reviewsOf,
+  serverUrlOf,
+  sourceOf,
+  teamsOf,
+} from "./io.js";
 import { nextEnvironments, pipelineOrder, planPromotion } from "../../core/promotion/pipeline.js";
 import type { PullFacts } from "../../core/promotion/pr.js";
 import {
@@ -141,7 +152,10 @@ function rollbackHealth(env: string): HealthReport {
   return { status: "NotObserved", detail: `a rollback of ${env} to a release it ran before` };
 }
 
-function factsOf(repo: RepoRef, pr: { head: { ref: string; repo: { full_name: string } | null }; base: { ref: string }; user: { login: string; type?: string } | null; body: string | null }): PullFacts {
+function factsOf(
+  repo: RepoRef,
+  pr: { head: { ref: string; repo: { full_name: string } | null }; base: { ref: string }; user: { login: string; type?: string } | null; body: string | null },
+): PullFacts {
   return { repo: fullName(repo), headRef: pr.head.ref, headRepo: pr.head.repo?.full_name, baseRef: pr.base.ref, author: pr.user, body: pr.body };
 }
 
@@ -169,7 +183,8 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
   if (current === id) return { status: "in-place", reason: `${to.name} already runs release ${id} of ${name}` };
   const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
   const release = await readRelease(ctx, sourceTarget, project, component, id);
-  if (!release) return refused(`release ${id} of ${name} is not in ${fullName(sourceTarget.repo)} (${releaseFilePath(project, component, id)} is missing or unreadable)`);
+  if (!release)
+    return refused(`release ${id} of ${name} is not in ${fullName(sourceTarget.repo)} (${releaseFilePath(project, component, id)} is missing or unreadable)`);
   const history = req.history ?? (await readComponentHistory(ctx, project, component));
   const source = sourceOf(history, id);
   if (!source) return refused(`no environment's history says which app commit release ${id} of ${name} was cut from`);
@@ -185,7 +200,16 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
   if (!existing) await deleteBranch(octokit, target.repo, branch);
   const previousRelease = existing ? parsePromotionBody(existing.body)?.release : undefined;
   const was = updatedFrom(existing ? { release: previousRelease, body: existing.body } : undefined, id);
-  const subject = { project, component, release: id, source, from: from.name, to: to.name, ...(current ? { current } : {}), ...(was ? { updatedFrom: was } : {}) };
+  const subject = {
+    project,
+    component,
+    release: id,
+    source,
+    from: from.name,
+    to: to.name,
+    ...(current ? { current } : {}),
+    ...(was ? { updatedFrom: was } : {}),
+  };
   let pr = promotionPullRequest({
     subject,
     before: deployedFiles(snapshot.state, project, component),
@@ -264,7 +288,11 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
   const snapshot = await readEnvironment(deps.gitops, target, deps.cacheDir);
   const frozen = await readRelease(ctx, target, project, component, release, pr.head.ref);
   if (!frozen) {
-    problem("promotion/release", `${pr.head.ref}:${releaseFilePath(project, component, release)}`, `the branch does not hold release ${release} of ${project}/${component}`);
+    problem(
+      "promotion/release",
+      `${pr.head.ref}:${releaseFilePath(project, component, release)}`,
+      `the branch does not hold release ${release} of ${project}/${component}`,
+    );
   } else {
     const rendered = renderFor(ctx, frozen, to, snapshot);
     diagnostics.push(...rendered.diagnostics);
@@ -273,12 +301,21 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
       const expected = new Map([...rendered.files].map(([p, text]) => [`${target.path}/${p}`, text]));
       const differ = differingPaths(expected, onBranch);
       if (differ.length > 0) {
-        problem("promotion/branch-content", pr.head.ref, `the branch does not hold release ${release} as Ferry renders it for ${to.name} (${listed(differ)}); \`/ferry retry\` puts Ferry's rendering back`);
+        problem(
+          "promotion/branch-content",
+          pr.head.ref,
+          `the branch does not hold release ${release} as Ferry renders it for ${to.name} (${listed(differ)}); \`/ferry retry\` puts Ferry's rendering back`,
+        );
       }
     }
   }
   const foreign = foreignChanges(await pullRequestFiles(octokit, repo, number), paths);
-  if (foreign.length > 0) problem("promotion/foreign-change", pr.head.ref, `the pull request also changes ${listed(foreign)}, which a promotion of ${project}/${component} never writes`);
+  if (foreign.length > 0)
+    problem(
+      "promotion/foreign-change",
+      pr.head.ref,
+      `the pull request also changes ${listed(foreign)}, which a promotion of ${project}/${component} never writes`,
+    );
   let step: PipelineStep | undefined;
   if (!rollback) {
     const plan = planPromotion(ctx.bundle.platform, { from: from.name, to: to.name });
@@ -292,9 +329,18 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
   // A rollback has no source to be healthy: health is reported as not observed and never demanded.
   const relaxed = (e: Environment): Environment => (rollback ? { ...e, requireHealth: false } : e);
   const input: z.input<typeof GatesInput> = {
-    release, target: relaxed(to), source: relaxed(from), ...(step ? { step } : {}),
-    diagnostics, reviews, headSha, author: pr.user?.login ?? "ghost",
-    nonApprovers: who.requestedBy ? [who.requestedBy] : [], teams, health, now: deps.clock(),
+    release,
+    target: relaxed(to),
+    source: relaxed(from),
+    ...(step ? { step } : {}),
+    diagnostics,
+    reviews,
+    headSha,
+    author: pr.user?.login ?? "ghost",
+    nonApprovers: who.requestedBy ? [who.requestedBy] : [],
+    teams,
+    health,
+    now: deps.clock(),
   };
   const result = evaluateGates(input);
   const output = gatesCheckOutput(result);
@@ -310,7 +356,13 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
   const subject = { project, component, release, source, from: from.name, to: to.name, ...(current ? { current } : {}) };
   let commit: string;
   try {
-    const { data } = await octokit.rest.pulls.merge({ ...repo, pull_number: number, sha: headSha, merge_method: "squash", ...mergeCommitFields(subject, countedApprovers(input)) });
+    const { data } = await octokit.rest.pulls.merge({
+      ...repo,
+      pull_number: number,
+      sha: headSha,
+      merge_method: "squash",
+      ...mergeCommitFields(subject, countedApprovers(input)),
+    });
     commit = data.sha;
   } catch (e) {
     log.warn({ err: e }, "auto-merge refused");
@@ -326,7 +378,16 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
   }
   log.info({ commit }, "promotion merged");
   await deleteBranch(octokit, repo, pr.head.ref).catch((e: unknown) => log.warn({ err: e }, "could not delete the merged branch"));
-  const next = await releaseLanded(ctx, { environment: to.name, project, component, release, gitops: repo, commit, pull: { repo, number, url: pr.html_url }, source });
+  const next = await releaseLanded(ctx, {
+    environment: to.name,
+    project,
+    component,
+    release,
+    gitops: repo,
+    commit,
+    pull: { repo, number, url: pr.html_url },
+    source,
+  });
   return { ...evaluated, merged: { commit, next } };
 }
 
@@ -353,15 +414,22 @@ export async function releaseLanded(ctx: PromotionContext, landed: LandedRelease
   const log = deps.logger.child({ component: `${landed.project}/${landed.component}`, release: landed.release, env: landed.environment });
   const out: NextPromotion[] = [];
   const failures: string[] = [];
-  const watched = !opts.healthy && deps.watchRollout
-    ? await deps.watchRollout(landed, ctx.octokit, ctx.bundle.platform).catch((e: unknown) => {
-        log.error({ err: e }, "watching the rollout failed: promoting at once");
-        return false;
-      })
-    : false;
+  const watched =
+    !opts.healthy && deps.watchRollout
+      ? await deps.watchRollout(landed, ctx.octokit, ctx.bundle.platform).catch((e: unknown) => {
+          log.error({ err: e }, "watching the rollout failed: promoting at once");
+          return false;
+        })
+      : false;
   for (const to of watched ? [] : nextEnvironments(ctx.bundle.platform, landed.environment)) {
     try {
-      const result = await ensurePromotion(ctx, { project: landed.project, component: landed.component, release: landed.release, from: landed.environment, to });
+      const result = await ensurePromotion(ctx, {
+        project: landed.project,
+        component: landed.component,
+        release: landed.release,
+        from: landed.environment,
+        to,
+      });
       out.push({ to, result });
       if (result.status === "refused") {
         log.warn({ to, reason: result.reason }, "promotion refused");
@@ -378,6 +446,7 @@ export async function releaseLanded(ctx: PromotionContext, landed: LandedRelease
       failures.push(`onReleaseLanded: ${errorText(e)}`);
     });
   }
-  if (failures.length > 0) throw new Error(`promoting ${landed.project}/${landed.component} ${landed.release} from ${landed.environment} failed: ${failures.join("; ")}`);
+  if (failures.length > 0)
+    throw new Error(`promoting ${landed.project}/${landed.component} ${landed.release} from ${landed.environment} failed: ${failures.join("; ")}`);
   return out;
 }

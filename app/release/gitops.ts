@@ -60,7 +60,12 @@ export interface GitopsPort {
    */
   readFiles(request: { readonly target: GitTarget; readonly paths: readonly string[]; readonly cacheDir: string }): Promise<ReadonlyMap<string, string>>;
   /** The commits of the target branch that changed `path`, newest first (at most `limit`, default 50). */
-  readHistory(request: { readonly target: GitTarget; readonly path: string; readonly limit?: number; readonly cacheDir: string }): Promise<readonly HistoryCommit[]>;
+  readHistory(request: {
+    readonly target: GitTarget;
+    readonly path: string;
+    readonly limit?: number;
+    readonly cacheDir: string;
+  }): Promise<readonly HistoryCommit[]>;
 }
 
 /** An environment's GitOps target, resolved. */
@@ -124,9 +129,7 @@ export async function readEnvironment(port: GitopsPort, target: ResolvedTarget, 
   const files = new Map<string, string>();
   for (const [path, text] of all) if (path.startsWith(prefix)) files.set(path.slice(prefix.length), text);
   const state = parseEnvironmentState(files);
-  const wanted = [...state.components.values()]
-    .filter((c) => c.release !== undefined)
-    .map((c) => `releases/${c.project}/${c.component}/${c.release}.yaml`);
+  const wanted = [...state.components.values()].filter((c) => c.release !== undefined).map((c) => `releases/${c.project}/${c.component}/${c.release}.yaml`);
   const releaseFiles = wanted.length > 0 ? await port.readFiles({ target: target.git, paths: wanted, cacheDir }) : new Map<string, string>();
   return { target, state, releaseFiles };
 }

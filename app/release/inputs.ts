@@ -28,7 +28,12 @@ function unreachable(what: string, repo: RepoRef, e: unknown): Diagnostic {
   const status = typeof code === "number" ? ` (HTTP ${code})` : "";
   const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
   return {
-    severity: "error", file: fullName(repo), line: 0, column: 0, field: "", code: "github/unreachable",
+    severity: "error",
+    file: fullName(repo),
+    line: 0,
+    column: 0,
+    field: "",
+    code: "github/unreachable",
     message: `cannot read ${what} ${fullName(repo)}${status}: ${reason}. Is the app installed on it?`,
   };
 }
@@ -84,9 +89,7 @@ export function loadAppInputs(bundle: PlatformBundle, repo: RepoRef, sha: string
  * (used to tell which components a change removed). Problems are ignored: only names matter.
  */
 export function declaredComponents(bundle: PlatformBundle, repo: RepoRef, files: FileMap): Set<string> {
-  const mine = new Set(
-    bundle.platform.spec.projects.filter((p) => p.repos.some((r) => r.toLowerCase() === fullName(repo).toLowerCase())).map((p) => p.name),
-  );
+  const mine = new Set(bundle.platform.spec.projects.filter((p) => p.repos.some((r) => r.toLowerCase() === fullName(repo).toLowerCase())).map((p) => p.name));
   return new Set(
     loadAppComponents("", files, [])
       .filter((c) => mine.has(c.value.metadata.project))

@@ -71,16 +71,28 @@ export async function runRelease(req: ReleaseRequest, deps: RunDeps): Promise<Re
   const { octokit, repo, sha } = req;
   const source = `${fullName(repo)}@${sha}`;
   const log = deps.logger.child({ repo: fullName(repo), sha, trigger: req.trigger.kind });
-  const checkRunId = await startCheckRun(octokit, { ...repo, head_sha: sha, name: RELEASE_CHECK }, deps.clock(), {
-    title: "Releasing",
-    summary: `Cutting releases of \`${source}\`.`,
-  }, { reuse: true });
+  const checkRunId = await startCheckRun(
+    octokit,
+    { ...repo, head_sha: sha, name: RELEASE_CHECK },
+    deps.clock(),
+    {
+      title: "Releasing",
+      summary: `Cutting releases of \`${source}\`.`,
+    },
+    { reuse: true },
+  );
 
   return failCheckOnError(octokit, repo, checkRunId, deps.clock, async (): Promise<ReleaseOutcome> => {
     const finishFailed = async (diagnostics: readonly Diagnostic[], files: ReadonlySet<string>): Promise<ReleaseOutcome> => {
       const plan = planAnnotations(diagnostics, files);
       const report = failureReport(diagnostics, plan.unlocated, source, "The release");
-      await completeCheckRun(octokit, repo, checkRunId, deps.clock(), { conclusion: "failure", title: report.title, summary: report.summary, text: report.text, annotations: plan.annotations });
+      await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
+        conclusion: "failure",
+        title: report.title,
+        summary: report.summary,
+        text: report.text,
+        annotations: plan.annotations,
+      });
       log.info({ errors: diagnostics.filter((d) => d.severity === "error").length }, "release refused: inputs have errors");
       return { state: "failure", results: [], diagnostics, checkRunId };
     };
@@ -129,7 +141,13 @@ export async function runRelease(req: ReleaseRequest, deps: RunDeps): Promise<Re
       await updateCheckRun(octokit, repo, checkRunId, report);
     } else {
       const annotations = planAnnotations(diagnostics, app.files).annotations;
-      await completeCheckRun(octokit, repo, checkRunId, deps.clock(), { conclusion: report.state, title: report.title, summary: report.summary, text: report.text, annotations });
+      await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
+        conclusion: report.state,
+        title: report.title,
+        summary: report.summary,
+        text: report.text,
+        annotations,
+      });
     }
     log.info({ results: results.map((r) => `${r.item.kind}:${r.item.env.name}:${r.status}`) }, "release run finished");
     const failures = results.filter((r) => r.status === "failed");
@@ -147,7 +165,8 @@ function pullRequestBody(item: Extract<PlanItem, { kind: "publish" | "remove" }>
     const before = snapshot.state.components.get(`${project}/${component}`)?.files ?? new Map<string, string>();
     const diff = diffTrees(before, item.rendered.files);
     lines.push(
-      `| | |`, `| --- | --- |`,
+      `| | |`,
+      `| --- | --- |`,
       `| component | \`${project}/${component}\` |`,
       `| release | \`${name}\`${item.current ? ` (replaces \`${item.current}\`)` : ""} |`,
       `| source | \`${source}\` |`,
@@ -181,16 +200,31 @@ async function execute(item: PlanItem, snapshot: EnvironmentSnapshot, req: Relea
       await setDeploymentState(octokit, repo, deployment, "in_progress", `publishing ${name} to ${item.env.name}`);
     }
     if (item.mode === "commit") {
-      const out = await deps.gitops.publish({ target: target.git, changes: content.changes, message: content.message, trailers: content.trailers, cacheDir: deps.cacheDir });
+      const out = await deps.gitops.publish({
+        target: target.git,
+        changes: content.changes,
+        message: content.message,
+        trailers: content.trailers,
+        cacheDir: deps.cacheDir,
+      });
       const url = `${target.htmlUrl}/commit/${out.commit}`;
       if (deployment !== undefined) await setDeploymentState(octokit, repo, deployment, "success", `committed to ${target.git.branch}`, url);
       return { item, status: "committed", commit: out.commit, url, changed: out.changed };
     }
     await deps.gitops.publish({
-      target: target.git, changes: content.changes, message: content.message, trailers: content.trailers, cacheDir: deps.cacheDir,
+      target: target.git,
+      changes: content.changes,
+      message: content.message,
+      trailers: content.trailers,
+      cacheDir: deps.cacheDir,
       branch: { name: content.branch, from: target.git.branch },
     });
-    const pr = await ensurePullRequest(octokit, target.repo, { head: content.branch, base: target.git.branch, title: content.title, body: pullRequestBody(item, snapshot, `${source.repo}@${sha}`) });
+    const pr = await ensurePullRequest(octokit, target.repo, {
+      head: content.branch,
+      base: target.git.branch,
+      title: content.title,
+      body: pullRequestBody(item, snapshot, `${source.repo}@${sha}`),
+    });
     if (deployment !== undefined) await setDeploymentState(octokit, repo, deployment, "in_progress", `waiting for pull request #${pr.number}`, pr.url);
     return { item, status: "pull-request", number: pr.number, url: pr.url, opened: pr.opened };
   } catch (e) {

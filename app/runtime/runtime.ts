@@ -114,7 +114,8 @@ export class ClusterRuntime {
           contexts: [...contexts],
           kubeConfig: { kind: "config", config: kubeConfig },
           now: () => this.clock().getTime(),
-          onError: (e) => this.log.warn({ context: e.context, resource: e.resource, attempt: e.attempt, delayMs: e.delayMs, err: e.error }, "cluster observer: retrying"),
+          onError: (e) =>
+            this.log.warn({ context: e.context, resource: e.resource, attempt: e.attempt, delayMs: e.delayMs, err: e.error }, "cluster observer: retrying"),
         }));
     const timers = options.timers ?? systemTimers;
     this.tracker = new HealthyTracker(this.clock);
@@ -193,7 +194,15 @@ export class ClusterRuntime {
     }
     const have = new Set(kubeConfig.getContexts().map((c) => c.name));
     const observed = wanted.filter((c) => have.has(c));
-    const missing = wanted.filter((c) => !have.has(c)).map((c) => `kubeconfig has no context ${JSON.stringify(c)} (named by ${platform.spec.environments.filter((e) => e.cluster?.context === c).map((e) => e.name).join(", ")})`);
+    const missing = wanted
+      .filter((c) => !have.has(c))
+      .map(
+        (c) =>
+          `kubeconfig has no context ${JSON.stringify(c)} (named by ${platform.spec.environments
+            .filter((e) => e.cluster?.context === c)
+            .map((e) => e.name)
+            .join(", ")})`,
+      );
     if (missing.length > 0) this.log.warn({ missing }, "cluster status: environments whose cluster is not observed");
     if (observed.join("\n") === this.observed.join("\n")) return { observed, missing, changed: false };
     this.observed = observed;
@@ -217,7 +226,8 @@ export class ClusterRuntime {
       const context = this.environments().find((e) => e.name === name)?.cluster?.context;
       if (context === undefined) return { environment: name, skipped: "no cluster context", components: [] };
       const snapshot = this.observer.isSynced(context) ? this.observer.snapshot(context) : undefined;
-      if (!this.observer.contexts().includes(context)) return { environment: name, context, unreachable: `context ${context} is not observed (not in the kubeconfig)`, components: [] };
+      if (!this.observer.contexts().includes(context))
+        return { environment: name, context, unreachable: `context ${context} is not observed (not in the kubeconfig)`, components: [] };
       if (!snapshot) return { environment: name, context, unreachable: `context ${context} is not read yet`, components: [] };
       return { environment: name, context, components: componentStatuses(snapshot, name, filter, this.clock().getTime()) };
     });

@@ -15,7 +15,16 @@ export type RuntimeObserver = ObservedCluster & Pick<ClusterObserver, "start" | 
 type Change = Parameters<Parameters<ClusterObserver["onChange"]>[0]>[0];
 
 function unread(context: string): ComponentHealth {
-  return { status: "Unknown", message: `cluster context ${context} is not observed`, releases: [], readyReplicas: 0, desiredReplicas: 0, workloads: [], reasons: [], warnings: [] };
+  return {
+    status: "Unknown",
+    message: `cluster context ${context} is not observed`,
+    releases: [],
+    readyReplicas: 0,
+    desiredReplicas: 0,
+    workloads: [],
+    reasons: [],
+    warnings: [],
+  };
 }
 
 /** Forwards to the current observer (none at first: nothing is observed). */

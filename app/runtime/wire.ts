@@ -133,7 +133,10 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
       octokit,
     );
     pending.set(keyString(key), { landed, octokit });
-    log().info({ component: `${landed.project}/${landed.component}`, env: landed.environment, release: landed.release }, "watching the rollout; the next promotions open once it is Healthy");
+    log().info(
+      { component: `${landed.project}/${landed.component}`, env: landed.environment, release: landed.release },
+      "watching the rollout; the next promotions open once it is Healthy",
+    );
     return true;
   };
 

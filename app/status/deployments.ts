@@ -86,7 +86,14 @@ export interface StatusLinks {
  * Posts a health status. `auto_inactive: false` because several components deploy to one
  * environment: one component's success must not retire the others' deployments.
  */
-export async function postSignal(octokit: GitHub, repo: RepoRef, deploymentId: number, signal: HealthSignal, text: string, links: StatusLinks = {}): Promise<void> {
+export async function postSignal(
+  octokit: GitHub,
+  repo: RepoRef,
+  deploymentId: number,
+  signal: HealthSignal,
+  text: string,
+  links: StatusLinks = {},
+): Promise<void> {
   await octokit.rest.repos.createDeploymentStatus({
     ...repo,
     deployment_id: deploymentId,

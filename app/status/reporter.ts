@@ -166,7 +166,16 @@ interface Watch {
 }
 
 function notRead(context: string): ComponentHealth {
-  return { status: "Unknown", message: `cluster context ${context} is not read yet`, releases: [], readyReplicas: 0, desiredReplicas: 0, workloads: [], reasons: [], warnings: [] };
+  return {
+    status: "Unknown",
+    message: `cluster context ${context} is not read yet`,
+    releases: [],
+    readyReplicas: 0,
+    desiredReplicas: 0,
+    workloads: [],
+    reasons: [],
+    warnings: [],
+  };
 }
 
 function repoRef(name: string): RepoRef {
@@ -242,7 +251,8 @@ export class StatusReporter {
     if (typeof envName === "string" && envName !== "" && !env) problems.push(`environment: unknown environment ${JSON.stringify(envName)}`);
     const context = env?.cluster?.context;
     if (env && context === undefined) problems.push(`environment: ${env.name} has no cluster context (environments[].cluster.context)`);
-    if (context !== undefined && !this.observer.contexts().includes(context)) problems.push(`environment: cluster context ${JSON.stringify(context)} of ${env?.name ?? ""} is not observed`);
+    if (context !== undefined && !this.observer.contexts().includes(context))
+      problems.push(`environment: cluster context ${JSON.stringify(context)} of ${env?.name ?? ""} is not observed`);
     if (!request || !env || context === undefined || problems.length > 0) throw new Error(`cannot watch: ${problems.join("; ")}`);
 
     const key: ComponentKey = { project: request.project, component: request.component, environment: request.environment };
@@ -382,10 +392,13 @@ export class StatusReporter {
   private schedule(w: Watch, ms: number): void {
     if (w.finished) return;
     if (w.timer !== undefined) this.timers.clearTimeout(w.timer);
-    w.timer = this.timers.setTimeout(() => {
-      w.timer = undefined;
-      this.trigger(w);
-    }, Math.max(0, ms));
+    w.timer = this.timers.setTimeout(
+      () => {
+        w.timer = undefined;
+        this.trigger(w);
+      },
+      Math.max(0, ms),
+    );
   }
 
   private health(w: Watch): { raw: ComponentHealth | undefined; health: ComponentHealth; diagnosis: Diagnosis } {
@@ -395,7 +408,11 @@ export class StatusReporter {
     const dependencies = synced
       ? this.dependencies(w.key).map((d) => {
           const h = this.observer.health(w.context, d.key);
-          return { key: d.key, health: h.status === "Unknown" && h.workloads.length === 0 ? undefined : h, ...(d.endpoint !== undefined ? { endpoint: d.endpoint } : {}) };
+          return {
+            key: d.key,
+            health: h.status === "Unknown" && h.workloads.length === 0 ? undefined : h,
+            ...(d.endpoint !== undefined ? { endpoint: d.endpoint } : {}),
+          };
         })
       : [];
     return { raw, health, diagnosis: diagnose({ key: w.key, health, dependencies }) };
@@ -420,7 +437,8 @@ export class StatusReporter {
       if (outcome) {
         w.outcome = outcome;
         w.writeFinalComment = true;
-        const since = outcome === "healthy" ? (this.tracker.current(w.key)?.since ?? now) : outcome === "degraded" ? (w.degradedSince ?? now) : w.request.startedAt;
+        const since =
+          outcome === "healthy" ? (this.tracker.current(w.key)?.since ?? now) : outcome === "degraded" ? (w.degradedSince ?? now) : w.request.startedAt;
         w.final = { health, diagnosis, settledAt: now, since };
         w.unsubscribe();
       } else {

@@ -36,7 +36,8 @@ Examples:
     const envs = selectEnvironments(bundle.platform.spec.environments, list(values.env));
     const server = githubServer(io);
     const resolveRepo = (repo: string) => githubRepoUrl(repo, server);
-    const objects: unknown[] = applier === "argocd" ? [argoApplicationSet(envs, { resolveRepo })] : envs.flatMap((e): unknown[] => [...fluxObjects(e, { resolveRepo })]);
+    const objects: unknown[] =
+      applier === "argocd" ? [argoApplicationSet(envs, { resolveRepo })] : envs.flatMap((e): unknown[] => [...fluxObjects(e, { resolveRepo })]);
     io.stdout(objects.map((o) => toYaml(o)).join("---\n"));
     return EXIT.ok;
   },

@@ -53,7 +53,9 @@ Examples:
     }
     const result = diffTrees(before, after);
     if (values.json) {
-      io.stdout(`${JSON.stringify({ added: result.added, changed: result.changed, removed: result.removed, unchanged: result.unchanged, changes: result.changes.map((c) => ({ path: c.path, status: c.status, diff: values.stat ? undefined : changeDiff(c) })) }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ added: result.added, changed: result.changed, removed: result.removed, unchanged: result.unchanged, changes: result.changes.map((c) => ({ path: c.path, status: c.status, diff: values.stat ? undefined : changeDiff(c) })) }, null, 2)}\n`,
+      );
     } else {
       for (const c of result.changes) {
         io.stdout(`${c.status === "added" ? "+" : c.status === "removed" ? "-" : "~"} ${c.path}\n`);

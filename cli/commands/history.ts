@@ -48,7 +48,12 @@ Examples:
     try {
       for (const env of envs) {
         const target = cliTarget(env, values, io);
-        const entries = await readHistory({ target: { url: target.url, branch: target.branch, token: target.token }, path: `${target.path}/${component}`, limit, cacheDir: values["cache-dir"] });
+        const entries = await readHistory({
+          target: { url: target.url, branch: target.branch, token: target.token },
+          path: `${target.path}/${component}`,
+          limit,
+          cacheDir: values["cache-dir"],
+        });
         commits.push(...entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo })));
       }
     } catch (e) {

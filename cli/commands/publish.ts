@@ -89,7 +89,11 @@ Examples:
       projects.add(project);
     }
     for (const project of [...projects].sort()) {
-      changes.push({ dir: `${target.path}/${project}`, files: new Map([[namespaceFile(project).slice(project.length + 1), toYaml(namespaceObject(env, project))]]), prune: false });
+      changes.push({
+        dir: `${target.path}/${project}`,
+        files: new Map([[namespaceFile(project).slice(project.length + 1), toYaml(namespaceObject(env, project))]]),
+        prune: false,
+      });
     }
     const cacheDir = values["cache-dir"];
     const removed: string[] = [];
@@ -97,7 +101,12 @@ Examples:
       if (values["prune-components"]) {
         const held = await readFiles({ target: { url: target.url, branch: target.branch, token: target.token }, paths: [target.path], cacheDir });
         const keep = new Set(rendered.map((r) => componentDir(r.release.metadata.project, r.release.metadata.component)));
-        const present = new Set([...held.files.keys()].map((p) => p.slice(target.path.length + 1).split("/")).filter((s) => s.length === 3 && projects.has(s[0]!)).map((s) => `${s[0]}/${s[1]}`));
+        const present = new Set(
+          [...held.files.keys()]
+            .map((p) => p.slice(target.path.length + 1).split("/"))
+            .filter((s) => s.length === 3 && projects.has(s[0]!))
+            .map((s) => `${s[0]}/${s[1]}`),
+        );
         for (const dir of [...present].sort()) {
           if (keep.has(dir)) continue;
           removed.push(dir);
@@ -112,15 +121,26 @@ Examples:
       const components = [...rendered.map((r) => `${r.release.metadata.project}/${r.release.metadata.component}`), ...removed];
       const releases = [...rendered.map((r) => r.release.metadata.name), ...removed.map(() => "none")];
       const subject = values.message ?? `ferry: publish ${components.length} component(s) to ${env.name}`;
-      const body = [...rendered.map((r) => `- ${r.release.metadata.project}/${r.release.metadata.component} ${r.release.metadata.name}`), ...removed.map((d) => `- ${d} removed`)].join("\n");
+      const body = [
+        ...rendered.map((r) => `- ${r.release.metadata.project}/${r.release.metadata.component} ${r.release.metadata.name}`),
+        ...removed.map((d) => `- ${d} removed`),
+      ].join("\n");
       const result = await publishToGit({
         target: { url: target.url, branch: target.branch, token: target.token },
         changes: changes.map((c) => ({ dir: c.dir, files: c.files, prune: c.prune })),
         message: `${subject}\n\n${body}`,
-        trailers: { "Ferry-Component": components, "Ferry-Environment": env.name, "Ferry-Release": releases, ...(sources.length > 0 ? { "Ferry-Source": sources } : {}) },
+        trailers: {
+          "Ferry-Component": components,
+          "Ferry-Environment": env.name,
+          "Ferry-Release": releases,
+          ...(sources.length > 0 ? { "Ferry-Source": sources } : {}),
+        },
         cacheDir,
       });
-      if (values.json) io.stdout(`${JSON.stringify({ environment: env.name, target, changed: result.changed, commit: result.commit, components }, (k, v: unknown) => (k === "token" ? undefined : v), 2)}\n`);
+      if (values.json)
+        io.stdout(
+          `${JSON.stringify({ environment: env.name, target, changed: result.changed, commit: result.commit, components }, (k, v: unknown) => (k === "token" ? undefined : v), 2)}\n`,
+        );
       else if (result.changed) io.stdout(`${env.name}: committed ${result.commit} to ${target.url} ${target.branch} (${components.length} component(s))\n`);
       else io.stdout(`${env.name}: nothing changed in ${target.url} ${target.branch}\n`);
       return EXIT.ok;

@@ -92,7 +92,9 @@ Examples:
       io.stdout(`${JSON.stringify({ out, releases: r.result.releases.map((x) => x.metadata), environments: summary }, null, 2)}\n`);
     } else {
       for (const s of summary) {
-        io.stdout(`${s.environment.padEnd(12)} ${String(s.components).padStart(3)} components ${String(s.objects).padStart(4)} objects ${s.warnings ? `${s.warnings} warning(s)` : "no warnings"}  -> ${out}/environments/${s.environment}\n`);
+        io.stdout(
+          `${s.environment.padEnd(12)} ${String(s.components).padStart(3)} components ${String(s.objects).padStart(4)} objects ${s.warnings ? `${s.warnings} warning(s)` : "no warnings"}  -> ${out}/environments/${s.environment}\n`,
+        );
       }
       io.stdout(`${r.result.releases.length} releases -> ${out}/releases\n`);
     }

@@ -20,7 +20,8 @@ function checkComponents(values: readonly string[], projects: readonly string[])
   for (const v of values) {
     const parts = v.split("/");
     if (parts.length > 2 || parts.some((p) => !NAME.test(p))) bad.push(`--component ${JSON.stringify(v)} is not a component name or project/name`);
-    else if (parts.length === 2 && !projects.includes(parts[0] ?? "")) bad.push(`--component ${JSON.stringify(v)}: unknown project ${JSON.stringify(parts[0])}; the platform has ${projects.join(", ")}`);
+    else if (parts.length === 2 && !projects.includes(parts[0] ?? ""))
+      bad.push(`--component ${JSON.stringify(v)}: unknown project ${JSON.stringify(parts[0])}; the platform has ${projects.join(", ")}`);
   }
   if (bad.length > 0) throw new UsageError(bad.join("\n"));
 }
@@ -92,7 +93,10 @@ Examples:
     if (!bundle) return EXIT.failed;
     const envs = selectEnvironments(bundle.platform.spec.environments, list(values.env));
     const components = list(values.component);
-    checkComponents(components, bundle.platform.spec.projects.map((p) => p.name));
+    checkComponents(
+      components,
+      bundle.platform.spec.projects.map((p) => p.name),
+    );
     if (!envs.some((e) => e.cluster?.context !== undefined)) {
       throw new UsageError(`no selected environment has a cluster context (environments[].cluster.context): ${envs.map((e) => e.name).join(", ")}`);
     }

@@ -28,13 +28,19 @@ Examples:
     const r = loadAndRender(values, positionals);
     const code = r.ok ? EXIT.ok : EXIT.failed;
     if (values.json) {
-      io.stdout(`${JSON.stringify({ ok: r.ok, diagnostics: sortDiagnostics(r.diagnostics), environments: "result" in r ? summarize(r.result) : [] }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ ok: r.ok, diagnostics: sortDiagnostics(r.diagnostics), environments: "result" in r ? summarize(r.result) : [] }, null, 2)}\n`,
+      );
       return code;
     }
     printDiagnostics(io, r.diagnostics);
     const errors = r.diagnostics.filter((d) => d.severity === "error").length;
     const warnings = r.diagnostics.length - errors;
-    io.stdout(errors ? `${errors} error(s), ${warnings} warning(s)\n` : `ok: ${"result" in r ? r.result.releases.length : 0} components valid, ${warnings} warning(s)\n`);
+    io.stdout(
+      errors
+        ? `${errors} error(s), ${warnings} warning(s)\n`
+        : `ok: ${"result" in r ? r.result.releases.length : 0} components valid, ${warnings} warning(s)\n`,
+    );
     return code;
   },
 };

@@ -105,7 +105,10 @@ export function splitMarkdown(markdown: string, opts: SplitOptions = {}): string
   if (limit < reserve + 64) throw new Error(`comment limit ${limit} is too small for the header and continuation note`);
   const maxLine = Math.floor((limit - reserve) / 2);
 
-  const input = markdown.replace(/\r\n/g, "\n").split("\n").map((l) => shortenLine(l, maxLine));
+  const input = markdown
+    .replace(/\r\n/g, "\n")
+    .split("\n")
+    .map((l) => shortenLine(l, maxLine));
   const whole = [...headerLines(1), ...input];
   if (size(whole) - 1 <= limit) return [whole.join("\n")];
 

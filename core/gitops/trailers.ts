@@ -59,7 +59,10 @@ export function parseCommitMessage(message: string): ParsedMessage {
   const last = paragraphs.length > 1 ? paragraphs[paragraphs.length - 1] : undefined;
   const trailers = last === undefined ? null : parseTrailerBlock(last);
   const bodyParts = trailers ? paragraphs.slice(0, -1) : paragraphs;
-  const body = [newline < 0 ? "" : first.slice(newline + 1), ...bodyParts.slice(1)].filter((p) => p.trim()).join("\n\n").trim();
+  const body = [newline < 0 ? "" : first.slice(newline + 1), ...bodyParts.slice(1)]
+    .filter((p) => p.trim())
+    .join("\n\n")
+    .trim();
   return { subject, body, trailers: trailers ?? {} };
 }
 

@@ -101,7 +101,10 @@ export function previewMarkdown(preview: Preview, header: PreviewHeader, detail:
   out.push(`Head \`${short(header.source)}\`${header.platform ? ` · platform \`${short(header.platform)}\`` : ""}`, "");
   if (header.fork) out.push("> This pull request comes from a fork: Ferry previews it, and releases only what is merged.", "");
   if (errors.length > 0) {
-    out.push(`❌ **${errors.length} error(s)**: nothing from this pull request could be released as it is. Details are annotated in the \`Ferry / validate\` check.`, "");
+    out.push(
+      `❌ **${errors.length} error(s)**: nothing from this pull request could be released as it is. Details are annotated in the \`Ferry / validate\` check.`,
+      "",
+    );
   } else {
     out.push(`✅ Valid${warnings.length ? `, with ${warnings.length} warning(s)` : ""}. Merging releases it to the pipeline's first environment(s).`, "");
   }
@@ -119,5 +122,10 @@ export function previewMarkdown(preview: Preview, header: PreviewHeader, detail:
     const envFindings = env.components.flatMap((c) => c.diagnostics);
     if (envFindings.length > 0) out.push(`#### Policy results in ${env.name}`, "", ...findings(envFindings), "");
   }
-  return out.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  return (
+    out
+      .join("\n")
+      .replace(/\n{3,}/g, "\n\n")
+      .trimEnd() + "\n"
+  );
 }

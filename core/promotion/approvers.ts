@@ -41,5 +41,8 @@ export function countedApprovers(raw: z.input<typeof GatesInput>): string[] {
 
 /** Reviewers whose latest verdict is an approval of `headSha`: the ones whose team membership matters. */
 export function approversToCheck(reviews: readonly Review[], headSha: string): string[] {
-  return [...latestVerdicts(reviews).values()].filter((r) => r.state === "APPROVED" && r.commit_id === headSha).map((r) => r.user!.login).sort();
+  return [...latestVerdicts(reviews).values()]
+    .filter((r) => r.state === "APPROVED" && r.commit_id === headSha)
+    .map((r) => r.user!.login)
+    .sort();
 }

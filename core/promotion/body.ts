@@ -116,7 +116,10 @@ export function promotionTitle(s: Pick<PromotionSubject, "project" | "component"
 }
 
 /** Commit message and trailers of the commit on the promotion branch (see history.ts for the trailers). */
-export function promotionCommit(s: z.input<typeof PromotionSubject>, approvedBy: readonly string[] = []): { message: string; trailers: Record<string, string[]> } {
+export function promotionCommit(
+  s: z.input<typeof PromotionSubject>,
+  approvedBy: readonly string[] = [],
+): { message: string; trailers: Record<string, string[]> } {
   const subject = PromotionSubject.parse(s);
   const replaces = subject.current ? `replaces ${subject.current}` : `first release in ${subject.to}`;
   return {
@@ -223,7 +226,10 @@ export function policySection(to: string, diagnostics: readonly Diagnostic[]): s
       a.message.localeCompare(b.message),
   );
   const errors = diagnostics.filter((d) => d.severity === "error").length;
-  const head = errors > 0 ? `❌ ${errors} error${errors === 1 ? "" : "s"} block this promotion.` : `⚠️ No errors; ${diagnostics.length} warning${diagnostics.length === 1 ? "" : "s"}.`;
+  const head =
+    errors > 0
+      ? `❌ ${errors} error${errors === 1 ? "" : "s"} block this promotion.`
+      : `⚠️ No errors; ${diagnostics.length} warning${diagnostics.length === 1 ? "" : "s"}.`;
   const rows = sorted.slice(0, MAX_FINDINGS).map((d) => `| ${d.severity} | \`${cell(d.code)}\` | ${cell(d.resource ?? d.file)} | ${cell(d.message)} |`);
   const more = sorted.length > MAX_FINDINGS ? `\n\n${sorted.length - MAX_FINDINGS} more findings are not shown; \`ferry validate\` lists them all.` : "";
   return `### Policies\n\n${head}\n\n| severity | rule | resource | message |\n| --- | --- | --- | --- |\n${rows.join("\n")}${more}`;

@@ -13,8 +13,16 @@ import { ReleaseId } from "../../renderers/release.js";
 
 /** The verbs Ferry understands, with their usage and what they do (the help text). */
 export const COMMANDS = [
-  { verb: "promote", usage: "/ferry promote <env> [release]", help: "open or update the promotion pull request to <env> (default: the release its source environment runs)" },
-  { verb: "rollback", usage: "/ferry rollback <env> [release]", help: "put an earlier release back in <env> (default: the release <env> ran before the current one)" },
+  {
+    verb: "promote",
+    usage: "/ferry promote <env> [release]",
+    help: "open or update the promotion pull request to <env> (default: the release its source environment runs)",
+  },
+  {
+    verb: "rollback",
+    usage: "/ferry rollback <env> [release]",
+    help: "put an earlier release back in <env> (default: the release <env> ran before the current one)",
+  },
   { verb: "status", usage: "/ferry status", help: "show what every environment runs and the state of this pull request's gates" },
   { verb: "retry", usage: "/ferry retry", help: "run the last failed step of this pull request again" },
 ] as const;
@@ -129,8 +137,7 @@ export type Actor = z.infer<typeof Actor>;
 
 /** The outcome of a permission check; `required` is the role the command needed. */
 export type Authorization =
-  | { readonly allowed: true; readonly required: Permission }
-  | { readonly allowed: false; readonly required: Permission; readonly reason: string };
+  { readonly allowed: true; readonly required: Permission } | { readonly allowed: false; readonly required: Permission; readonly reason: string };
 
 /** The role a command needs. */
 export function requiredPermission(command: Command, env: Environment | undefined): Permission {
@@ -150,7 +157,8 @@ export function authorize(command: Command, env: Environment | undefined, actor:
     return { allowed: false, required, reason: `there is no environment ${JSON.stringify(command.env)} in the platform` };
   }
   if (permits(actor.permission, required)) return { allowed: true, required };
-  const what = command.verb === "promote" || command.verb === "rollback" ? `${command.verb} to ${command.env}` : env ? `${command.verb} in ${env.name}` : command.verb;
+  const what =
+    command.verb === "promote" || command.verb === "rollback" ? `${command.verb} to ${command.env}` : env ? `${command.verb} in ${env.name}` : command.verb;
   const has = actor.permission === "none" ? "has no access to this repository" : `has ${actor.permission} permission`;
   return { allowed: false, required, reason: `@${actor.login} ${has}; ${what} needs ${required}` };
 }

@@ -127,8 +127,14 @@ function finding(d: Diagnostic): string {
 }
 
 function policiesGate(input: GatesInput): Gate {
-  const errors = input.diagnostics.filter((d) => d.severity === "error").map(finding).sort();
-  const warnings = input.diagnostics.filter((d) => d.severity === "warning").map(finding).sort();
+  const errors = input.diagnostics
+    .filter((d) => d.severity === "error")
+    .map(finding)
+    .sort();
+  const warnings = input.diagnostics
+    .filter((d) => d.severity === "warning")
+    .map(finding)
+    .sort();
   const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
   if (errors.length > 0) return gate("policies", "fail", `${plural(errors.length, "error")} for ${input.target.name}: ${listed(errors)}`);
   if (warnings.length > 0) return gate("policies", "pass", `no errors for ${input.target.name}; ${plural(warnings.length, "warning")}: ${listed(warnings)}`);
@@ -212,7 +218,8 @@ function healthGate(input: GatesInput, seen: Seen): Gate {
   if (seen.kind === "other") return gate("source-health", "fail", `${env} runs release ${seen.release}, not ${input.release}`);
   const { status, healthySince, detail } = seen.report;
   const more = detail ? ` (${detail})` : "";
-  if (status === "Healthy") return gate("source-health", "pass", `${env} runs ${input.release}, Healthy${healthySince ? ` since ${formatUtc(healthySince)}` : ""}${more}`);
+  if (status === "Healthy")
+    return gate("source-health", "pass", `${env} runs ${input.release}, Healthy${healthySince ? ` since ${formatUtc(healthySince)}` : ""}${more}`);
   if (status === "Degraded") return gate("source-health", "fail", `${env} runs ${input.release} but is Degraded${more}`);
   return gate("source-health", "pending", `${env} runs ${input.release} and is ${status}${more}`);
 }
@@ -229,7 +236,11 @@ function soakGate(input: GatesInput, seen: Seen): Gate {
   if (!healthySince) return unseen(input, "soak", `soak ${soak} cannot be measured: since when ${env} is Healthy is not known`);
   const have = Math.floor((input.now.getTime() - healthySince.getTime()) / 1000);
   if (have >= need) return gate("soak", "pass", `Healthy in ${env} for ${formatDuration(have)} (soak ${soak})`);
-  return gate("soak", "pending", `Healthy in ${env} for ${formatDuration(have)} of ${soak}; holds from ${formatUtc(new Date(healthySince.getTime() + need * 1000))}`);
+  return gate(
+    "soak",
+    "pending",
+    `Healthy in ${env} for ${formatDuration(have)} of ${soak}; holds from ${formatUtc(new Date(healthySince.getTime() + need * 1000))}`,
+  );
 }
 
 // ---- change windows -------------------------------------------------------------------------
@@ -397,7 +408,11 @@ const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").repla
 
 /** Title and markdown summary of the `Ferry / gates` check run. */
 export function gatesCheckOutput(result: GatesResult): { title: string; summary: string } {
-  const names = (state: GateState) => result.gates.filter((g) => g.state === state).map((g) => g.name).join(", ");
+  const names = (state: GateState) =>
+    result.gates
+      .filter((g) => g.state === state)
+      .map((g) => g.name)
+      .join(", ");
   const title =
     result.conclusion === "failure"
       ? `Blocked: ${names("fail")}`
@@ -413,6 +428,7 @@ export function gatesCheckOutput(result: GatesResult): { title: string; summary:
     "| --- | --- | --- |",
     ...result.gates.map((g) => `| ${g.name} | ${STATE_TEXT[g.state]} | ${cell(g.summary)} |`),
   ];
-  if (result.conclusion === "neutral") lines.push("", "Nothing blocks a merge: the source environment's health is not observed, and the platform does not require it.");
+  if (result.conclusion === "neutral")
+    lines.push("", "Nothing blocks a merge: the source environment's health is not observed, and the platform does not require it.");
   return { title, summary: `${lines.join("\n")}\n` };
 }

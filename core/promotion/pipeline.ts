@@ -109,9 +109,7 @@ export function planPromotion(platform: Platform, route: { readonly from: string
   const path = pipelinePath(platform, from, to);
   if (path) {
     const skipped = path.slice(1, -1);
-    return refuse(
-      `a promotion from ${from} to ${to} skips ${skipped.join(" and ")}: the pipeline goes ${path.join(" → ")}; promote to ${skipped[0]} first`,
-    );
+    return refuse(`a promotion from ${from} to ${to} skips ${skipped.join(" and ")}: the pipeline goes ${path.join(" → ")}; promote to ${skipped[0]} first`);
   }
   const back = pipelinePath(platform, to, from);
   if (back) return refuse(`${to} comes before ${from} in the pipeline (${back.join(" → ")}); to put an earlier release back, use /ferry rollback ${to}`);
@@ -153,9 +151,12 @@ export function planPromote(
   if (release === undefined) {
     const candidates = running.filter((r): r is { env: string; entry: HistoryEntry } => r.entry !== undefined);
     const distinct = new Set(candidates.map((c) => c.entry.release));
-    if (candidates.length === 0) return refuse(`${sources.join(" and ")} ${sources.length > 1 ? "run" : "runs"} no release of ${history.component} yet; nothing to promote to ${to}`);
+    if (candidates.length === 0)
+      return refuse(`${sources.join(" and ")} ${sources.length > 1 ? "run" : "runs"} no release of ${history.component} yet; nothing to promote to ${to}`);
     if (distinct.size > 1) {
-      return refuse(`${to} follows ${candidates.map((c) => `${c.env} (${describe(c.entry)})`).join(" and ")}; say which release: /ferry promote ${to} <release>`);
+      return refuse(
+        `${to} follows ${candidates.map((c) => `${c.env} (${describe(c.entry)})`).join(" and ")}; say which release: /ferry promote ${to} <release>`,
+      );
     }
     chosen = candidates[0];
   } else {
@@ -218,7 +219,8 @@ export function planRollback(history: ComponentHistory, env: string, release?: s
   const current = entries[0]!.release;
   if (release === undefined) {
     const previous = entries.find((e) => e.release !== undefined && e.release !== current);
-    if (!previous) return refuse(`${env} has only ever run release ${current ?? "(none)"} of ${history.component}; there is no earlier release to roll back to`);
+    if (!previous)
+      return refuse(`${env} has only ever run release ${current ?? "(none)"} of ${history.component}; there is no earlier release to roll back to`);
     return { ok: true, environment: env, release: previous.release!, current, entry: previous };
   }
   if (release === current) return refuse(`${env} already runs release ${release}`);

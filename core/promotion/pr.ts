@@ -70,7 +70,10 @@ export function parseUpdateNote(body: string | null | undefined): { readonly fro
  * request carried when it was another one, else the note the body already has for this release
  * (so re-syncing an updated pull request keeps saying so), else none.
  */
-export function updatedFrom(previous: { readonly release: string | undefined; readonly body: string | null | undefined } | undefined, release: string): string | undefined {
+export function updatedFrom(
+  previous: { readonly release: string | undefined; readonly body: string | null | undefined } | undefined,
+  release: string,
+): string | undefined {
   if (!previous) return undefined;
   if (previous.release !== undefined && previous.release !== release) return previous.release;
   const note = parseUpdateNote(previous.body);
@@ -92,7 +95,10 @@ export function rollbackTitle(project: string, component: string, env: string, r
 }
 
 /** Rewrites a promotion pull request (from `env` into itself) as the rollback it is. */
-export function asRollback(pr: PromotionPullRequest, s: { readonly project: string; readonly component: string; readonly env: string; readonly release: string }): PromotionPullRequest {
+export function asRollback(
+  pr: PromotionPullRequest,
+  s: { readonly project: string; readonly component: string; readonly env: string; readonly release: string },
+): PromotionPullRequest {
   const name = `${s.project}/${s.component}`;
   const body = pr.body
     .replace(`## Promote \`${name}\` to ${s.env}`, `## Roll back \`${name}\` in ${s.env} to \`${s.release}\``)
@@ -120,7 +126,11 @@ export interface PromotionPaths {
 /** Where a promotion of `project/component` into `env` writes. */
 export function promotionPaths(env: Environment, project: string, component: string): PromotionPaths {
   const root = environmentPath(env);
-  return { componentDir: `${root}/${project}/${component}`, namespaceFile: `${root}/${project}/namespace.yaml`, releaseDir: `releases/${project}/${component}` };
+  return {
+    componentDir: `${root}/${project}/${component}`,
+    namespaceFile: `${root}/${project}/namespace.yaml`,
+    releaseDir: `releases/${project}/${component}`,
+  };
 }
 
 /** Changed files (a pull request's file list) a promotion never writes, sorted. */
@@ -157,7 +167,13 @@ export function promotionCommits(s: CommitSubject, approvedBy: readonly string[]
 export function mergeCommitFields(s: CommitSubject, approvedBy: readonly string[]): { commit_title: string; commit_message: string } {
   const { title, message, trailers } = promotionCommits(s, approvedBy);
   const full = formatCommitMessage(message, trailers);
-  return { commit_title: title, commit_message: full.slice(full.indexOf("\n") + 1).replace(/^\n+/, "").replace(/\n$/, "") };
+  return {
+    commit_title: title,
+    commit_message: full
+      .slice(full.indexOf("\n") + 1)
+      .replace(/^\n+/, "")
+      .replace(/\n$/, ""),
+  };
 }
 
 /** The promotion branch of a component and target (re-exported for the I/O side). */
@@ -203,7 +219,11 @@ const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerC
  * fork), opened by Ferry's bot (`botLogin`; any bot when it is unknown), into the branch of the
  * GitOps target of the environment the branch names. The reason when it is not.
  */
-export function ferryPullOf(pr: PullFacts, platform: { readonly spec: { readonly environments: readonly Environment[] } }, botLogin: string | undefined): FerryPull | { readonly reason: string } {
+export function ferryPullOf(
+  pr: PullFacts,
+  platform: { readonly spec: { readonly environments: readonly Environment[] } },
+  botLogin: string | undefined,
+): FerryPull | { readonly reason: string } {
   const branch = parseFerryBranch(pr.headRef);
   if (!branch) return { reason: `${pr.headRef} is not a Ferry branch` };
   if (!same(pr.headRepo, pr.repo)) return { reason: `the branch is in ${pr.headRepo ?? "a deleted fork"}, not in ${pr.repo}` };
@@ -219,7 +239,11 @@ export function ferryPullOf(pr: PullFacts, platform: { readonly spec: { readonly
 }
 
 /** Reads a promotion pull request: {@link ferryPullOf} plus body markers that agree with the branch. */
-export function identifyPromotion(pr: PullFacts, platform: { readonly spec: { readonly environments: readonly Environment[] } }, botLogin: string | undefined): IdentifiedPromotion | { readonly reason: string } {
+export function identifyPromotion(
+  pr: PullFacts,
+  platform: { readonly spec: { readonly environments: readonly Environment[] } },
+  botLogin: string | undefined,
+): IdentifiedPromotion | { readonly reason: string } {
   const ferry = ferryPullOf(pr, platform, botLogin);
   if ("reason" in ferry) return ferry;
   const { branch, env } = ferry;
@@ -232,5 +256,13 @@ export function identifyPromotion(pr: PullFacts, platform: { readonly spec: { re
   if (markers.release === undefined || markers.from === undefined) return { reason: "the body has no readable release marker" };
   const from = platform.spec.environments.find((e) => e.name === markers.from);
   if (!from) return { reason: `the platform has no environment ${JSON.stringify(markers.from)} to promote from` };
-  return { project: branch.project, component: branch.component, release: markers.release, to: env, from, rollback: from.name === env.name, requestedBy: parseRequestedBy(pr.body) };
+  return {
+    project: branch.project,
+    component: branch.component,
+    release: markers.release,
+    to: env,
+    from,
+    rollback: from.name === env.name,
+    requestedBy: parseRequestedBy(pr.body),
+  };
 }

@@ -32,10 +32,24 @@ export function publishMode(env: Environment): PublishMode {
 
 /** One step of a release plan. */
 export type PlanItem =
-  | { readonly kind: "publish"; readonly app: AppComponent; readonly env: Environment; readonly rendered: RenderedComponent; readonly current: string | undefined; readonly mode: PublishMode }
+  | {
+      readonly kind: "publish";
+      readonly app: AppComponent;
+      readonly env: Environment;
+      readonly rendered: RenderedComponent;
+      readonly current: string | undefined;
+      readonly mode: PublishMode;
+    }
   | { readonly kind: "unchanged"; readonly app: AppComponent; readonly env: Environment }
   | { readonly kind: "waiting"; readonly app: AppComponent; readonly env: Environment; readonly check: string }
-  | { readonly kind: "remove"; readonly project: string; readonly component: string; readonly env: Environment; readonly current: string | undefined; readonly mode: PublishMode };
+  | {
+      readonly kind: "remove";
+      readonly project: string;
+      readonly component: string;
+      readonly env: Environment;
+      readonly current: string | undefined;
+      readonly mode: PublishMode;
+    };
 
 /** A release plan with every diagnostic of every render. */
 export interface ReleasePlan {

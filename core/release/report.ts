@@ -67,11 +67,7 @@ export function releaseReport(results: readonly ItemResult[], source: string, pl
         : published.length > 0
           ? `Released ${published.length} component environment(s)`
           : "Nothing to release: every environment is up to date";
-  const summary = [
-    `Source \`${source}\`${platform ? `, platform \`${platform}\`` : ""}.`,
-    "",
-    resultsTable(results),
-  ].join("\n");
+  const summary = [`Source \`${source}\`${platform ? `, platform \`${platform}\`` : ""}.`, "", resultsTable(results)].join("\n");
   const text = warnings.length > 0 ? ["Warnings:", "", ...warnings.map((w) => `- ${w}`)].join("\n") : undefined;
   return { state, title, summary, ...(text ? { text } : {}) };
 }
@@ -83,7 +79,8 @@ export function failureReport(diagnostics: readonly Diagnostic[], unlocated: rea
   const summary = [
     `${what} of \`${source}\` stopped: ${errors} error(s)${warnings ? ` and ${warnings} warning(s)` : ""}. Nothing was published.`,
     "",
-    "Each finding is annotated on its file and line" + (unlocated.length > 0 ? "; findings in other repositories or in rendered manifests are listed below." : "."),
+    "Each finding is annotated on its file and line" +
+      (unlocated.length > 0 ? "; findings in other repositories or in rendered manifests are listed below." : "."),
   ].join("\n");
   const text = unlocated.length > 0 ? ["```", ...unlocated, "```"].join("\n") : undefined;
   return { state: "failure", title: `${errors} error(s) in Ferry inputs`, summary, ...(text ? { text } : {}) };

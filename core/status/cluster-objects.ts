@@ -163,9 +163,7 @@ export const StatefulSet = z.looseObject({
     .looseObject({
       replicas: z.number().nullish(),
       template: PodTemplate.nullish(),
-      updateStrategy: z
-        .looseObject({ type: z.string().nullish(), rollingUpdate: z.looseObject({ partition: z.number().nullish() }).nullish() })
-        .nullish(),
+      updateStrategy: z.looseObject({ type: z.string().nullish(), rollingUpdate: z.looseObject({ partition: z.number().nullish() }).nullish() }).nullish(),
     })
     .nullish(),
   status: z

@@ -98,7 +98,8 @@ function exitMeaning(code: number | undefined): string {
   if (code === 0) return " The process exits with code 0: a Deployment needs a process that keeps running (check command and args).";
   if (code === 137) return " Exit code 137 means it was killed (SIGKILL), often by a failing liveness probe.";
   if (code === 143) return " Exit code 143 means it stopped on SIGTERM.";
-  if (code === 126 || code === 127) return ` Exit code ${code} means the command could not be run or was not found in the image (check command and the image's entrypoint).`;
+  if (code === 126 || code === 127)
+    return ` Exit code ${code} means the command could not be run or was not found in the image (check command and the image's entrypoint).`;
   return "";
 }
 
@@ -168,11 +169,14 @@ function imagePull(kind: "ImagePullBackOff" | "ErrImagePull", reasons: HealthRea
 function unschedulable(reasons: HealthReason[]): Finding {
   const messages = uniqueSorted(reasons.map((r) => r.message));
   const requests = reasons.find((r) => r.requests)?.requests;
-  const asked = requests ? ` The pod requests ${[requests.cpu ? `cpu ${requests.cpu}` : "", requests.memory ? `memory ${requests.memory}` : ""].filter((s) => s !== "").join(" and ")}.` : "";
+  const asked = requests
+    ? ` The pod requests ${[requests.cpu ? `cpu ${requests.cpu}` : "", requests.memory ? `memory ${requests.memory}` : ""].filter((s) => s !== "").join(" and ")}.`
+    : "";
   const all = messages.join(" ");
   let suggestion = "Check what the scheduler reports: requests, node selectors, affinity, tolerations and volumes must fit at least one node.";
   if (/Insufficient (memory|cpu)/i.test(all)) {
-    suggestion = "The requests are larger than what any node has free: lower the resources (container.resources, or the environment's override) or add capacity (more or larger nodes).";
+    suggestion =
+      "The requests are larger than what any node has free: lower the resources (container.resources, or the environment's override) or add capacity (more or larger nodes).";
   } else if (/node affinity|node selector|didn't match|untolerated taint|had taint/i.test(all)) {
     suggestion = "No node matches the pod's node selector, affinity or tolerations: fix them or label / taint nodes accordingly.";
   } else if (/PersistentVolumeClaim|volume node affinity/i.test(all)) {
@@ -187,7 +191,8 @@ function readiness(reasons: HealthReason[], deps: DependencyHealth[]): Finding {
   return {
     kind: "ReadinessProbeFailed",
     cause: `Pods run but fail their readiness probe: ${messages.map(q).join("; ")}.${dependencyNote(deps)}`,
-    suggestion: "Check that the app listens on the probe's port and path and answers with 2xx once started; if it waits for a dependency, make that dependency ready first.",
+    suggestion:
+      "Check that the app listens on the probe's port and path and answers with 2xx once started; if it waits for a dependency, make that dependency ready first.",
     pods: uniqueSorted(reasons.map((r) => r.pod)),
   };
 }
@@ -197,7 +202,9 @@ function deadline(reasons: HealthReason[], others: HealthReason[]): Finding {
   const podKinds = uniqueSorted(others.filter((r) => r.kind !== "ProgressDeadlineExceeded" && r.kind !== "JobFailed").map((r) => r.kind));
   return {
     kind: "ProgressDeadlineExceeded",
-    cause: `The rollout of ${objects.join(", ")} did not finish within its progress deadline: ${uniqueSorted(reasons.map((r) => r.message)).map(q).join("; ")}.`,
+    cause: `The rollout of ${objects.join(", ")} did not finish within its progress deadline: ${uniqueSorted(reasons.map((r) => r.message))
+      .map(q)
+      .join("; ")}.`,
     suggestion:
       podKinds.length > 0
         ? `Fix what keeps the new pods from becoming available (${podKinds.join(", ")}, below), then publish a fixed release or roll back.`
@@ -223,7 +230,9 @@ function jobFailed(reasons: HealthReason[]): Finding {
 function configError(reasons: HealthReason[], key: ComponentKey): Finding {
   return {
     kind: "CreateContainerConfigError",
-    cause: `The container cannot be created: ${uniqueSorted(reasons.map((r) => r.message)).map(q).join("; ")}.`,
+    cause: `The container cannot be created: ${uniqueSorted(reasons.map((r) => r.message))
+      .map(q)
+      .join("; ")}.`,
     suggestion: `Create the missing Secret or ConfigMap (or key) in the component's namespace for ${key.environment}, or fix the reference in the component's env.`,
     pods: uniqueSorted(reasons.map((r) => r.pod)),
   };
@@ -232,7 +241,9 @@ function configError(reasons: HealthReason[], key: ComponentKey): Finding {
 function containerError(reasons: HealthReason[]): Finding {
   return {
     kind: "ContainerError",
-    cause: `The container fails to start: ${uniqueSorted(reasons.map((r) => r.message)).map(q).join("; ")}.`,
+    cause: `The container fails to start: ${uniqueSorted(reasons.map((r) => r.message))
+      .map(q)
+      .join("; ")}.`,
     suggestion: "Check the container's command, image and security settings against what the error reports.",
     pods: uniqueSorted(reasons.map((r) => r.pod)),
   };

@@ -200,9 +200,19 @@ export function statefulSetHealth(s: StatefulSet): WorkloadHealth {
   }
   if (strategy.type === "OnDelete") return h("StatefulSet", name, "Healthy", `statefulset has ${ready} ready pods`);
   if ((st.updateRevision ?? "") !== (st.currentRevision ?? "")) {
-    return h("StatefulSet", name, "Progressing", `waiting for statefulset rolling update to complete ${st.updatedReplicas ?? 0} pods at revision ${st.updateRevision ?? ""}...`);
+    return h(
+      "StatefulSet",
+      name,
+      "Progressing",
+      `waiting for statefulset rolling update to complete ${st.updatedReplicas ?? 0} pods at revision ${st.updateRevision ?? ""}...`,
+    );
   }
-  return h("StatefulSet", name, "Healthy", `statefulset rolling update complete ${st.currentReplicas ?? ready} pods at revision ${st.currentRevision ?? ""}...`);
+  return h(
+    "StatefulSet",
+    name,
+    "Healthy",
+    `statefulset rolling update complete ${st.currentReplicas ?? ready} pods at revision ${st.currentRevision ?? ""}...`,
+  );
 }
 
 /** Argo CD's Job health. */
@@ -229,7 +239,9 @@ function jobStart(j: Job): number {
 /** The Jobs a CronJob owns (by owner reference uid, else name). */
 function ownedJobs(cj: CronJob, jobs: Job[]): Job[] {
   return jobs.filter((j) =>
-    (j.metadata.ownerReferences ?? []).some((o) => o.kind === "CronJob" && (cj.metadata.uid && o.uid ? o.uid === cj.metadata.uid : o.name === cj.metadata.name)),
+    (j.metadata.ownerReferences ?? []).some(
+      (o) => o.kind === "CronJob" && (cj.metadata.uid && o.uid ? o.uid === cj.metadata.uid : o.name === cj.metadata.name),
+    ),
   );
 }
 
@@ -260,8 +272,18 @@ export function cronJobHealth(cj: CronJob, jobs: Job[]): WorkloadHealth {
   return h("CronJob", name, "Healthy", "CronJob has not been scheduled yet");
 }
 
-const HPA_DEGRADED = new Set(["AbleToScale/FailedGetScale", "AbleToScale/FailedUpdateScale", "ScalingActive/FailedGetResourceMetric", "ScalingActive/InvalidSelector"]);
-const HPA_HEALTHY = new Set(["AbleToScale/SucceededRescale", "ScalingLimited/DesiredWithinRange", "ScalingLimited/TooFewReplicas", "ScalingLimited/TooManyReplicas"]);
+const HPA_DEGRADED = new Set([
+  "AbleToScale/FailedGetScale",
+  "AbleToScale/FailedUpdateScale",
+  "ScalingActive/FailedGetResourceMetric",
+  "ScalingActive/InvalidSelector",
+]);
+const HPA_HEALTHY = new Set([
+  "AbleToScale/SucceededRescale",
+  "ScalingLimited/DesiredWithinRange",
+  "ScalingLimited/TooFewReplicas",
+  "ScalingLimited/TooManyReplicas",
+]);
 
 /** Argo CD's HorizontalPodAutoscaler health. */
 export function hpaHealth(a: HorizontalPodAutoscaler): WorkloadHealth {
@@ -497,12 +519,21 @@ export function computeHealth(objects: ClusterObjects, options: HealthOptions = 
   const longRunning = objects.pods.filter((p) => !jobPodNames.has(p.metadata.name));
   reasons.push(...podReasons(longRunning, objects.logs, objects.events, { readinessStalled: deadline.length > 0 }));
   // Job pods: only OOM kills add information beyond the JobFailed reason.
-  reasons.push(...podReasons(objects.pods.filter((p) => jobPodNames.has(p.metadata.name)), objects.logs, objects.events).filter((r) => r.kind === "OOMKilled"));
+  reasons.push(
+    ...podReasons(
+      objects.pods.filter((p) => jobPodNames.has(p.metadata.name)),
+      objects.logs,
+      objects.events,
+    ).filter((r) => r.kind === "OOMKilled"),
+  );
 
-  const desiredRelease =
-    [...objects.deployments, ...objects.statefulSets, ...objects.cronJobs, ...standaloneJobs]
-      .map((w) => releaseOf(w.metadata.labels) ?? releaseOf((w.spec as { template?: { metadata?: { labels?: Record<string, string> | null } | null } | null } | null)?.template?.metadata?.labels))
-      .find((r) => r !== undefined);
+  const desiredRelease = [...objects.deployments, ...objects.statefulSets, ...objects.cronJobs, ...standaloneJobs]
+    .map(
+      (w) =>
+        releaseOf(w.metadata.labels) ??
+        releaseOf((w.spec as { template?: { metadata?: { labels?: Record<string, string> | null } | null } | null } | null)?.template?.metadata?.labels),
+    )
+    .find((r) => r !== undefined);
   const counts = new Map<string, number>();
   for (const p of longRunning) {
     const r = releaseOf(p.metadata.labels);

@@ -92,7 +92,8 @@ export function renderStatusSection(input: StatusSectionInput): string {
   }
   out.push("| Ready | Desired | Running release | Deployed release |");
   out.push("| ---: | ---: | --- | --- |");
-  const running = health.releases.length > 1 ? health.releases.map((r) => `${code(r.release)} (${r.ready})`).join(", ") : health.release ? code(health.release) : "–";
+  const running =
+    health.releases.length > 1 ? health.releases.map((r) => `${code(r.release)} (${r.ready})`).join(", ") : health.release ? code(health.release) : "–";
   out.push(`| ${health.readyReplicas} | ${health.desiredReplicas} | ${running} | ${health.desiredRelease ? code(health.desiredRelease) : "–"} |`);
 
   if (health.reasons.length > 0) {

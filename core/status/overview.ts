@@ -59,7 +59,8 @@ export function problems(envs: readonly EnvironmentStatus[], filter: ComponentFi
   for (const e of envs) {
     if (e.unreachable !== undefined) out.push(`${e.environment}: unreachable (${e.unreachable})`);
     for (const c of e.components) {
-      if (!FINE.includes(c.health.status)) out.push(`${e.environment} ${c.key.project}/${c.key.component}: ${c.health.status}${c.health.message ? ` (${c.health.message})` : ""}`);
+      if (!FINE.includes(c.health.status))
+        out.push(`${e.environment} ${c.key.project}/${c.key.component}: ${c.health.status}${c.health.message ? ` (${c.health.message})` : ""}`);
     }
   }
   const looked = envs.filter((e) => e.unreachable === undefined && e.skipped === undefined);
@@ -88,7 +89,12 @@ function reasonText(h: ComponentHealth): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ").trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /** The readable overview: a table of every component, then notes and a diagnosis per component that is not fine. */
@@ -106,7 +112,14 @@ export function formatStatusText(envs: readonly EnvironmentStatus[]): string {
     }
     if (e.components.length === 0) notes.push(`${e.environment}: no components found${e.context ? ` in context ${e.context}` : ""}`);
     for (const c of e.components) {
-      rows.push([e.environment, `${c.key.project}/${c.key.component}`, c.health.status, releaseText(c.health), `${c.health.readyReplicas}/${c.health.desiredReplicas}`, reasonText(c.health)]);
+      rows.push([
+        e.environment,
+        `${c.key.project}/${c.key.component}`,
+        c.health.status,
+        releaseText(c.health),
+        `${c.health.readyReplicas}/${c.health.desiredReplicas}`,
+        reasonText(c.health),
+      ]);
     }
   }
   const out = table(rows);
@@ -169,7 +182,8 @@ export function formatStatusMarkdown(envs: readonly EnvironmentStatus[]): string
   }
   for (const e of envs) {
     for (const c of e.components) {
-      if (!FINE.includes(c.health.status)) out.push("", renderStatusSection({ key: c.key, health: c.health, diagnosis: c.diagnosis, ...(e.context ? { context: e.context } : {}) }).trimEnd());
+      if (!FINE.includes(c.health.status))
+        out.push("", renderStatusSection({ key: c.key, health: c.health, diagnosis: c.diagnosis, ...(e.context ? { context: e.context } : {}) }).trimEnd());
     }
   }
   return `${out.join("\n")}\n`;

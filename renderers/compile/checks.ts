@@ -173,7 +173,11 @@ function checkTraits(
 
     const first = firstByName.get(instance.name);
     if (first !== undefined) {
-      report.add(at("name"), `trait instance name ${JSON.stringify(instance.name)} is already used by spec.traits[${first}]; instance names must be unique`, "compile/trait-name");
+      report.add(
+        at("name"),
+        `trait instance name ${JSON.stringify(instance.name)} is already used by spec.traits[${first}]; instance names must be unique`,
+        "compile/trait-name",
+      );
     } else {
       firstByName.set(instance.name, index);
     }
@@ -211,7 +215,9 @@ function checkTraits(
   const instances = new Set(spec.traits.map((t) => t.name));
   for (const name of Object.keys(overrides)) {
     if (!instances.has(name)) {
-      report.add([...envBase, TRAITS_KEY, name], `no trait instance is named ${JSON.stringify(name)}; instances: ${list(instances)}`, "compile/override", { key: true });
+      report.add([...envBase, TRAITS_KEY, name], `no trait instance is named ${JSON.stringify(name)}; instances: ${list(instances)}`, "compile/override", {
+        key: true,
+      });
     }
   }
   return scopes;
@@ -231,7 +237,11 @@ function checkContainer(input: CompileInput, report: Report): void {
   spec.container.files.forEach((f, i) => {
     const first = mounts.get(f.mountPath);
     if (first !== undefined) {
-      report.add(["spec", "container", "files", i, "mountPath"], `${JSON.stringify(f.mountPath)} is already mounted by spec.container.files[${first}]`, "compile/files");
+      report.add(
+        ["spec", "container", "files", i, "mountPath"],
+        `${JSON.stringify(f.mountPath)} is already mounted by spec.container.files[${first}]`,
+        "compile/files",
+      );
     } else mounts.set(f.mountPath, i);
   });
 
@@ -253,7 +263,11 @@ function checkContainer(input: CompileInput, report: Report): void {
   const envNames = new Map<string, string>();
   spec.container.env.forEach((e, i) => {
     if (envNames.has(e.name)) {
-      report.add(["spec", "container", "env", i, "name"], `environment variable ${JSON.stringify(e.name)} is already set by ${envNames.get(e.name)}`, "compile/env");
+      report.add(
+        ["spec", "container", "env", i, "name"],
+        `environment variable ${JSON.stringify(e.name)} is already set by ${envNames.get(e.name)}`,
+        "compile/env",
+      );
     } else envNames.set(e.name, `spec.container.env[${i}]`);
   });
   spec.dependencies.forEach((d, i) => {
@@ -261,7 +275,11 @@ function checkContainer(input: CompileInput, report: Report): void {
       const name = d.env[key];
       if (name === undefined) continue;
       if (envNames.has(name)) {
-        report.add(["spec", "dependencies", i, "env", key], `environment variable ${JSON.stringify(name)} is already set by ${envNames.get(name)}`, "compile/env");
+        report.add(
+          ["spec", "dependencies", i, "env", key],
+          `environment variable ${JSON.stringify(name)} is already set by ${envNames.get(name)}`,
+          "compile/env",
+        );
       } else envNames.set(name, `spec.dependencies[${i}].env.${key}`);
     }
   });

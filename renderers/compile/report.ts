@@ -22,12 +22,7 @@ export class Report {
    * `["spec", "traits", 1, "type"]`). `key` points at the field's key rather than its value;
    * `locateAt` points somewhere else than `path` (e.g. the mapping lacking a missing field).
    */
-  add(
-    path: FieldPath,
-    message: string,
-    code: string,
-    opts: { severity?: Severity; key?: boolean; resource?: string; locateAt?: FieldPath } = {},
-  ): void {
+  add(path: FieldPath, message: string, code: string, opts: { severity?: Severity; key?: boolean; resource?: string; locateAt?: FieldPath } = {}): void {
     const where = this.input.locate?.(opts.locateAt ?? path, { key: opts.key ?? false }) ?? { file: this.fallbackFile, line: 0, column: 0 };
     this.diagnostics.push({
       severity: opts.severity ?? "error",

@@ -97,7 +97,13 @@ function included(run: EvalRun, scope: Scope, what: string, includeWhen: string 
  * Renders one template (a type resource or a trait create) into the chart. `what` names it in
  * messages, e.g. `resource "config"` or `creates[0]`.
  */
-export function addTemplateObject(run: TemplateRun, scope: Scope, what: string, id: string, entry: { includeWhen?: string; template: Record<string, unknown> }): void {
+export function addTemplateObject(
+  run: TemplateRun,
+  scope: Scope,
+  what: string,
+  id: string,
+  entry: { includeWhen?: string; template: Record<string, unknown> },
+): void {
   if (!included(run, scope, what, entry.includeWhen)) return;
   const issues: TemplateIssue[] = [];
   const value = evaluateTemplate(run.cache.template(entry.template), evaluator(run), scope.context, issues);
@@ -109,7 +115,8 @@ export function addTemplateObject(run: TemplateRun, scope: Scope, what: string, 
   const metadata = (obj.metadata !== null && typeof obj.metadata === "object" && !Array.isArray(obj.metadata) ? obj.metadata : {}) as Record<string, unknown>;
   const problems: string[] = [];
   const { apiVersion, kind } = obj;
-  if (typeof apiVersion !== "string" || !/^([a-z0-9.-]+\/)?[a-z0-9]+$/.test(apiVersion)) problems.push(`apiVersion must be like v1 or apps/v1, got ${preview(apiVersion)}`);
+  if (typeof apiVersion !== "string" || !/^([a-z0-9.-]+\/)?[a-z0-9]+$/.test(apiVersion))
+    problems.push(`apiVersion must be like v1 or apps/v1, got ${preview(apiVersion)}`);
   if (typeof kind !== "string" || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) problems.push(`kind must be a Kubernetes kind such as ConfigMap, got ${preview(kind)}`);
   if (typeof metadata.name !== "string" || !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(metadata.name)) {
     problems.push(`metadata.name must be a DNS-1123 name, got ${preview(metadata.name)}`);
@@ -182,7 +189,10 @@ export function applyTraitPatches(run: EvalRun, scope: TraitScope, objects: K8sO
     if (!included(run, scope, what, patch.includeWhen)) return;
     const issues: TemplateIssue[] = [];
     const target = evaluateTemplate(run.cache.template(patch.target), evaluator(run), scope.context, issues, ["target"]) as Record<string, unknown>;
-    const operations = evaluateTemplate(run.cache.template(patch.operations), evaluator(run), scope.context, issues, ["operations"]) as Record<string, unknown>[];
+    const operations = evaluateTemplate(run.cache.template(patch.operations), evaluator(run), scope.context, issues, ["operations"]) as Record<
+      string,
+      unknown
+    >[];
     if (issues.length > 0) {
       reportIssues(run, scope, what, issues);
       return;

@@ -183,6 +183,10 @@ export function conditionExpression(source: string, issues: TemplateIssue[]): st
   const node = parseTemplateString(source.trim());
   if (node.kind === "expr") return node.expr;
   if (node.kind === "literal" && typeof node.value === "string" && node.value.trim() !== "") return node.value.trim();
-  issues.push({ path: [], expression: source, message: node.kind === "invalid" ? node.message : "includeWhen must be one CEL expression, e.g. ${size(component.endpoints) > 0}" });
+  issues.push({
+    path: [],
+    expression: source,
+    message: node.kind === "invalid" ? node.message : "includeWhen must be one CEL expression, e.g. ${size(component.endpoints) > 0}",
+  });
   return undefined;
 }

@@ -73,7 +73,11 @@ export function protocolOf(type: Endpoint["type"] | ResolvedDependency["endpoint
 export function fileKeys(files: readonly { mountPath: string }[]): string[] {
   const used = new Set<string>();
   return files.map((f) => {
-    const base = f.mountPath.replace(/^\/+/, "").replace(/\//g, "_").replace(/[^-._a-zA-Z0-9]/g, "-") || "file";
+    const base =
+      f.mountPath
+        .replace(/^\/+/, "")
+        .replace(/\//g, "_")
+        .replace(/[^-._a-zA-Z0-9]/g, "-") || "file";
     let key = base;
     for (let n = 2; used.has(key); n++) key = `${base}-${n}`;
     used.add(key);
@@ -111,7 +115,7 @@ function envVars(spec: ComponentSpec, dependencies: readonly ResolvedDependency[
 /** Requests cpu and memory, limit memory only; an environment's `resources` replaces the container's. */
 function resources(b: Build): IResourceRequirements | undefined {
   const override = b.type.environment.resources;
-  const source = (override !== null && typeof override === "object" ? override : b.input.release.spec.component.spec.container.resources ?? {}) as {
+  const source = (override !== null && typeof override === "object" ? override : (b.input.release.spec.component.spec.container.resources ?? {})) as {
     cpu?: unknown;
     memory?: unknown;
   };
@@ -171,7 +175,11 @@ function integerSetting(b: Build, field: string, fallback: number): number {
   const v = b.type.environment[field];
   if (v === undefined) return fallback;
   if (typeof v === "number" && Number.isInteger(v) && v >= 0) return v;
-  b.report.add(["spec", "environments", b.input.environment.name, field], `${field} must be a non-negative integer for a ${b.input.release.spec.componentType.spec.workloadType} workload`, "compile/workload");
+  b.report.add(
+    ["spec", "environments", b.input.environment.name, field],
+    `${field} must be a non-negative integer for a ${b.input.release.spec.componentType.spec.workloadType} workload`,
+    "compile/workload",
+  );
   return fallback;
 }
 
@@ -179,7 +187,11 @@ function cronJob(b: Build): void {
   const params = b.type.parameters;
   const schedule = params.schedule;
   if (typeof schedule !== "string" || schedule.trim() === "") {
-    b.report.add(["spec", "parameters", "schedule"], `a cronjob workload needs a schedule: ${b.type.label} must declare parameters.schedule and the component set it`, "compile/workload");
+    b.report.add(
+      ["spec", "parameters", "schedule"],
+      `a cronjob workload needs a schedule: ${b.type.label} must declare parameters.schedule and the component set it`,
+      "compile/workload",
+    );
     return;
   }
   const policy = params.concurrencyPolicy ?? "Forbid";

@@ -17,8 +17,7 @@ export const DnsLabel = z
   .string()
   .max(63, { error: (iss) => `${JSON.stringify(iss.input)} is longer than 63 characters (DNS-1123 label)` })
   .regex(DNS_LABEL, {
-    error: (iss) =>
-      `${JSON.stringify(iss.input)} is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)`,
+    error: (iss) => `${JSON.stringify(iss.input)} is not a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit)`,
   });
 export type DnsLabel = z.infer<typeof DnsLabel>;
 
@@ -53,9 +52,12 @@ export const Quantity = z
   });
 
 /** A duration such as `30m`, `1h30m` or `45s`. */
-export const Duration = z.string().regex(/^(\d+h)?(\d+m)?(\d+s)?$/, {
-  error: (iss) => `${JSON.stringify(iss.input)} is not a duration like 30m, 1h or 1h30m`,
-}).refine((s) => s.length > 0, { error: "duration is empty" });
+export const Duration = z
+  .string()
+  .regex(/^(\d+h)?(\d+m)?(\d+s)?$/, {
+    error: (iss) => `${JSON.stringify(iss.input)} is not a duration like 30m, 1h or 1h30m`,
+  })
+  .refine((s) => s.length > 0, { error: "duration is empty" });
 
 /** Seconds in a Duration string. */
 export function durationSeconds(d: string): number {
@@ -80,7 +82,10 @@ export type Validation = z.infer<typeof Validation>;
 /** Free-form map of string labels (Kubernetes label values). */
 export const Labels = z.record(
   z.string().regex(/^([a-z0-9.-]+\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, { error: "not a valid label key" }),
-  z.string().max(63).regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, { error: "not a valid label value" }),
+  z
+    .string()
+    .max(63)
+    .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, { error: "not a valid label value" }),
 );
 
 /** Metadata of platform-owned kinds: just a name. */

@@ -6,7 +6,13 @@ export const EnvVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
   error: (iss) => `${JSON.stringify(iss.input)} is not an environment variable name`,
 });
 
-const KeyRef = z.strictObject({ name: DnsLabel, key: z.string().regex(/^[-._a-zA-Z0-9]+$/).max(253) });
+const KeyRef = z.strictObject({
+  name: DnsLabel,
+  key: z
+    .string()
+    .regex(/^[-._a-zA-Z0-9]+$/)
+    .max(253),
+});
 
 /** A container environment variable: a literal, or a key of a Secret or ConfigMap. */
 export const EnvVar = z
@@ -35,22 +41,28 @@ export const Resources = z.strictObject({ cpu: Quantity.optional(), memory: Quan
 export type Resources = z.infer<typeof Resources>;
 
 const ProbePort = z.union([z.number().int().min(1).max(65535), PortName]);
-export const Probe = z.strictObject({
-  httpGet: z.strictObject({ path: z.string().startsWith("/"), port: ProbePort }).optional(),
-  tcpSocket: z.strictObject({ port: ProbePort }).optional(),
-  exec: z.strictObject({ command: z.array(z.string()).min(1) }).optional(),
-  grpc: z.strictObject({ port: z.number().int().min(1).max(65535) }).optional(),
-  initialDelaySeconds: z.number().int().min(0).optional(),
-  periodSeconds: z.number().int().min(1).optional(),
-  timeoutSeconds: z.number().int().min(1).optional(),
-  failureThreshold: z.number().int().min(1).optional(),
-}).refine((p) => [p.httpGet, p.tcpSocket, p.exec, p.grpc].filter((x) => x !== undefined).length === 1, {
-  error: "a probe needs exactly one of httpGet, tcpSocket, exec or grpc",
-});
+export const Probe = z
+  .strictObject({
+    httpGet: z.strictObject({ path: z.string().startsWith("/"), port: ProbePort }).optional(),
+    tcpSocket: z.strictObject({ port: ProbePort }).optional(),
+    exec: z.strictObject({ command: z.array(z.string()).min(1) }).optional(),
+    grpc: z.strictObject({ port: z.number().int().min(1).max(65535) }).optional(),
+    initialDelaySeconds: z.number().int().min(0).optional(),
+    periodSeconds: z.number().int().min(1).optional(),
+    timeoutSeconds: z.number().int().min(1).optional(),
+    failureThreshold: z.number().int().min(1).optional(),
+  })
+  .refine((p) => [p.httpGet, p.tcpSocket, p.exec, p.grpc].filter((x) => x !== undefined).length === 1, {
+    error: "a probe needs exactly one of httpGet, tcpSocket, exec or grpc",
+  });
 export type Probe = z.infer<typeof Probe>;
 
 export const Container = z.strictObject({
-  image: z.string().min(1).max(512).regex(/^[^\s]+$/, { error: "image may not contain white space" }),
+  image: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[^\s]+$/, { error: "image may not contain white space" }),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
   env: z.array(EnvVar).default([]),
@@ -76,9 +88,7 @@ export const Dependency = z.strictObject({
   component: DnsLabel,
   project: DnsLabel.optional(),
   endpoint: PortName,
-  env: z
-    .strictObject({ url: EnvVarName.optional(), host: EnvVarName.optional(), port: EnvVarName.optional() })
-    .default({}),
+  env: z.strictObject({ url: EnvVarName.optional(), host: EnvVarName.optional(), port: EnvVarName.optional() }).default({}),
 });
 export type Dependency = z.infer<typeof Dependency>;
 
@@ -93,9 +103,7 @@ export type TraitInstance = z.infer<typeof TraitInstance>;
  * Per-environment overrides: only fields the type's environmentConfigs declare (checked against
  * that schema when the component is compiled), plus `traits` keyed by trait instance name.
  */
-export const EnvironmentOverride = z
-  .object({ traits: z.record(DnsLabel, z.record(z.string(), z.unknown())).optional() })
-  .catchall(z.unknown());
+export const EnvironmentOverride = z.object({ traits: z.record(DnsLabel, z.record(z.string(), z.unknown())).optional() }).catchall(z.unknown());
 export type EnvironmentOverride = z.infer<typeof EnvironmentOverride>;
 
 export const ComponentSpec = z.strictObject({

@@ -46,15 +46,21 @@ export const Environment = z.strictObject({
   cluster: z.strictObject({ context: z.string().min(1) }).optional(),
   gitops: z.strictObject({
     repo: RepoName,
-    branch: z.string().regex(/^[A-Za-z0-9._/-]+$/).refine((b) => !b.includes("..") && !b.startsWith("/") && !b.endsWith("/"), {
-      error: "not a valid branch name",
-    }).default("main"),
+    branch: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]+$/)
+      .refine((b) => !b.includes("..") && !b.startsWith("/") && !b.endsWith("/"), {
+        error: "not a valid branch name",
+      })
+      .default("main"),
     path: RelativePath.optional(),
   }),
   /** Namespace template; `${metadata.project}` and `${metadata.environment}` are replaced. */
   namespace: z.string().default("${metadata.project}-${metadata.environment}"),
   autoMerge: z.boolean().default(false),
-  approvals: z.strictObject({ required: z.number().int().min(0).default(0), teams: z.array(z.string().min(1)).default([]) }).default({ required: 0, teams: [] }),
+  approvals: z
+    .strictObject({ required: z.number().int().min(0).default(0), teams: z.array(z.string().min(1)).default([]) })
+    .default({ required: 0, teams: [] }),
   commandPermission: Permission.default("write"),
   window: ChangeWindow.optional(),
   /** How the `route` trait exposes endpoints: Gateway API HTTPRoute (default) or Ingress. */
@@ -88,9 +94,7 @@ export const PolicySettings = z.strictObject({
   /** Built-in policies switched off by name. */
   disable: z.array(DnsLabel).default([]),
   /** Built-in policies re-scoped: other severity or environments. */
-  configure: z
-    .record(DnsLabel, z.strictObject({ severity: z.enum(["error", "warning"]).optional(), environments: z.array(DnsLabel).optional() }))
-    .default({}),
+  configure: z.record(DnsLabel, z.strictObject({ severity: z.enum(["error", "warning"]).optional(), environments: z.array(DnsLabel).optional() })).default({}),
   /** Registries images may come from (prefix match, e.g. `ghcr.io/acme/`); empty allows all. */
   allowedRegistries: z.array(z.string().min(1)).default([]),
 });

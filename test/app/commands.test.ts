@@ -6,7 +6,20 @@ import { describe, expect, it } from "vitest";
 import { payload } from "../support/webhooks.js";
 import { APP_REPO, GITOPS_REPO, sceneTeardown } from "./harness.js";
 import {
-  appPullRequest, comment, footprint, gatesRun, git, githubApi, mustPromotion, openPromotion, PROD_REPO, releaseImage, releaseIn, replies, review, startPromotionScene,
+  appPullRequest,
+  comment,
+  footprint,
+  gatesRun,
+  git,
+  githubApi,
+  mustPromotion,
+  openPromotion,
+  PROD_REPO,
+  releaseImage,
+  releaseIn,
+  replies,
+  review,
+  startPromotionScene,
 } from "./promotion-scene.js";
 
 const scenes = sceneTeardown();
@@ -74,7 +87,9 @@ describe("/ferry commands", () => {
     expect(rollback.mergedAt).not.toBeNull(); // dev needs no approval and auto-merges
     expect(gatesRun(s, GITOPS_REPO, rollback.head.sha).output.summary).toContain(`Rollback of **dev** to release \`${r1.release}\`.`);
     const [reply] = replies(s, APP_REPO, pr.number);
-    expect(reply).toContain(`opened [#${rollback.number}](http://github.localhost/${GITOPS_REPO}/pull/${rollback.number}) with release \`${r1.release}\`; every gate holds; merged as`);
+    expect(reply).toContain(
+      `opened [#${rollback.number}](http://github.localhost/${GITOPS_REPO}/pull/${rollback.number}) with release \`${r1.release}\`; every gate holds; merged as`,
+    );
 
     const restored = (await git(s, GITOPS_REPO, ["rev-parse", "main"])).trim();
     expect(restored).not.toBe(landedR1);
@@ -122,7 +137,9 @@ describe("/ferry commands", () => {
   });
 
   it("/ferry status and /ferry retry; help for what it cannot read; ignores bots and ordinary comments", async () => {
-    const p = await startPromotionScene({ deps: { runtimeStatus: async (q) => `_cluster view of ${q.project}/${q.component} across ${q.environments.join(", ")}_` } });
+    const p = await startPromotionScene({
+      deps: { runtimeStatus: async (q) => `_cluster view of ${q.project}/${q.component} across ${q.environments.join(", ")}_` },
+    });
     scenes.track(p.s);
     const s = p.s;
     const { release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
@@ -150,13 +167,30 @@ describe("/ferry commands", () => {
     expect(s.fake.state.comments.find((x) => x.id === asked.id)!.reactions.map((r) => r.content)).toEqual(["+1"]);
 
     // Someone pushes to the promotion branch: the gates fail on it; /ferry retry puts Ferry's rendering back.
-    await s.git.commit(GITOPS_REPO, { branch: staging.head.ref, files: { "environments/staging/shop/api/deployment-api.yaml": "kind: Deployment\n", "environments/dev/extra.yaml": "x: 1\n" }, message: "hand edit" });
+    await s.git.commit(GITOPS_REPO, {
+      branch: staging.head.ref,
+      files: { "environments/staging/shop/api/deployment-api.yaml": "kind: Deployment\n", "environments/dev/extra.yaml": "x: 1\n" },
+      message: "hand edit",
+    });
     const tampered = (await s.fake.branchSha(GITOPS_REPO, staging.head.ref))!;
-    await s.post("pull_request", payload("pull_request", "synchronize", { repo: GITOPS_REPO, number: staging.number, branch: staging.head.ref, sha: tampered, installationId: s.installationId }));
+    await s.post(
+      "pull_request",
+      payload("pull_request", "synchronize", {
+        repo: GITOPS_REPO,
+        number: staging.number,
+        branch: staging.head.ref,
+        sha: tampered,
+        installationId: s.installationId,
+      }),
+    );
     const failed = gatesRun(s, GITOPS_REPO, tampered);
     expect(failed.conclusion).toBe("failure");
-    expect(failed.output.summary).toContain(`[promotion/branch-content] ${staging.head.ref}: the branch does not hold release ${release} as Ferry renders it for staging (environments/staging/shop/api/deployment-api.yaml)`);
-    expect(failed.output.summary).toContain("[promotion/foreign-change] ferry/promote/shop/api/staging: the pull request also changes environments/dev/extra.yaml");
+    expect(failed.output.summary).toContain(
+      `[promotion/branch-content] ${staging.head.ref}: the branch does not hold release ${release} as Ferry renders it for staging (environments/staging/shop/api/deployment-api.yaml)`,
+    );
+    expect(failed.output.summary).toContain(
+      "[promotion/foreign-change] ferry/promote/shop/api/staging: the pull request also changes environments/dev/extra.yaml",
+    );
 
     await comment(p, GITOPS_REPO, staging.number, "wendy", "/ferry retry");
     const head = (await s.fake.branchSha(GITOPS_REPO, staging.head.ref))!;
@@ -166,7 +200,9 @@ describe("/ferry commands", () => {
     const retried = gatesRun(s, GITOPS_REPO, head);
     expect(retried.output.summary).not.toContain("promotion/branch-content");
     expect(retried.output.summary).toContain("promotion/foreign-change");
-    expect(replies(s, GITOPS_REPO, staging.number).at(-1)).toContain(`[#${staging.number}](http://github.localhost/${GITOPS_REPO}/pull/${staging.number}) already carries release \`${release}\` (brought up to date); \`Ferry / gates\`: failure`);
+    expect(replies(s, GITOPS_REPO, staging.number).at(-1)).toContain(
+      `[#${staging.number}](http://github.localhost/${GITOPS_REPO}/pull/${staging.number}) already carries release \`${release}\` (brought up to date); \`Ferry / gates\`: failure`,
+    );
     expect(openPromotion(s, "staging")?.number).toBe(staging.number);
   });
 });

@@ -20,7 +20,11 @@ import { componentYaml, platformYaml } from "./harness.js";
 
 function setup(components: Record<string, string>, platform = platformYaml()) {
   const diagnostics: Diagnostic[] = [];
-  const bundle = buildPlatformBundle(loadPlatformSources("acme/platform", new Map([[".ferry/platform.yaml", platform]]), diagnostics), loadBuiltins(), diagnostics);
+  const bundle = buildPlatformBundle(
+    loadPlatformSources("acme/platform", new Map([[".ferry/platform.yaml", platform]]), diagnostics),
+    loadBuiltins(),
+    diagnostics,
+  );
   if (!bundle) throw new Error(JSON.stringify(diagnostics));
   const apps = loadApps(bundle, [{ repo: "acme/shop-api", root: "", files: new Map(Object.entries(components)), sha: "a".repeat(40) }], diagnostics);
   const catalog = new Map(apps.map((c) => [catalogKey(c.release.metadata.project, c.release.metadata.component), c.component]));
@@ -42,7 +46,10 @@ describe("planRelease", () => {
     if (api?.kind !== "publish") throw new Error("api not planned");
     const held = parseEnvironmentState(new Map([...api.rendered.files]));
     const second = planRelease({ bundle, components: apps, environments: [{ env: envs[0]!, state: held }], catalog, cel });
-    expect(second.items.map((i) => `${i.kind}:${i.kind === "remove" ? i.component : i.app.release.metadata.component}`)).toEqual(["unchanged:api", "publish:web"]);
+    expect(second.items.map((i) => `${i.kind}:${i.kind === "remove" ? i.component : i.app.release.metadata.component}`)).toEqual([
+      "unchanged:api",
+      "publish:web",
+    ]);
   });
 
   it("renders waiting components (so errors show at once) but does not publish them", () => {
@@ -50,9 +57,23 @@ describe("planRelease", () => {
     const env = bundle.platform.spec.environments[0]!;
     const onPush = planRelease({ bundle, components: apps, environments: [{ env, state: EMPTY }], catalog, cel, select: selectFor({ kind: "push" }) });
     expect(onPush.items).toEqual([expect.objectContaining({ kind: "waiting", check: "build" })]);
-    const onCheck = planRelease({ bundle, components: apps, environments: [{ env, state: EMPTY }], catalog, cel, select: selectFor({ kind: "check", name: "build" }) });
+    const onCheck = planRelease({
+      bundle,
+      components: apps,
+      environments: [{ env, state: EMPTY }],
+      catalog,
+      cel,
+      select: selectFor({ kind: "check", name: "build" }),
+    });
     expect(onCheck.items).toEqual([expect.objectContaining({ kind: "publish", mode: "commit" })]);
-    const otherCheck = planRelease({ bundle, components: apps, environments: [{ env, state: EMPTY }], catalog, cel, select: selectFor({ kind: "check", name: "lint" }) });
+    const otherCheck = planRelease({
+      bundle,
+      components: apps,
+      environments: [{ env, state: EMPTY }],
+      catalog,
+      cel,
+      select: selectFor({ kind: "check", name: "lint" }),
+    });
     expect(otherCheck.items).toEqual([expect.objectContaining({ kind: "waiting" })]);
   });
 
@@ -87,7 +108,12 @@ describe("commitContent", () => {
       ["environments/dev/shop", ["namespace.yaml"], false],
       ["releases/shop/api", [`${id}.yaml`], false],
     ]);
-    expect(content.trailers).toEqual({ "Ferry-Component": "shop/api", "Ferry-Environment": "dev", "Ferry-Release": id, "Ferry-Source": `acme/shop-api@${"b".repeat(40)}` });
+    expect(content.trailers).toEqual({
+      "Ferry-Component": "shop/api",
+      "Ferry-Environment": "dev",
+      "Ferry-Release": id,
+      "Ferry-Source": `acme/shop-api@${"b".repeat(40)}`,
+    });
     expect(content.branch).toBe("ferry/release/dev/shop/api");
     expect(content.message.split("\n")[0]).toBe(`ferry: release shop/api ${id} to dev`);
   });
@@ -107,11 +133,22 @@ describe("release report", () => {
 });
 
 describe("preview comment", () => {
-  const headerOf = (diagnostics: Diagnostic[] = []) => ({ source: `acme/shop-api@${"c".repeat(40)}`, platform: `acme/platform@${"d".repeat(40)}`, fork: false, diagnostics });
+  const headerOf = (diagnostics: Diagnostic[] = []) => ({
+    source: `acme/shop-api@${"c".repeat(40)}`,
+    platform: `acme/platform@${"d".repeat(40)}`,
+    fork: false,
+    diagnostics,
+  });
 
   it("shows every environment with its status, release and diff", () => {
     const { bundle, apps, catalog, cel } = setup({ ".ferry/api.yaml": componentYaml() });
-    const preview = buildPreview({ bundle, components: apps, environments: bundle.platform.spec.environments.map((env) => ({ env, state: EMPTY })), catalog, cel });
+    const preview = buildPreview({
+      bundle,
+      components: apps,
+      environments: bundle.platform.spec.environments.map((env) => ({ env, state: EMPTY })),
+      catalog,
+      cel,
+    });
     const text = previewMarkdown(preview, headerOf());
     expect(text).toMatch(/^## Ferry preview\n\nHead `acme\/shop-api@ccccccc` · platform `acme\/platform@ddddddd`/);
     expect(text).toContain("### dev\n\nReleases land here committed directly.");
@@ -127,7 +164,14 @@ describe("preview comment", () => {
     const rendered = buildPreview({ bundle, components: apps, environments: [{ env, state: EMPTY }], catalog, cel });
     const files = new Map(rendered.environments[0]!.components[0]!.diff.changes.map((c) => [c.path, c.status === "added" ? c.after : ""]));
     files.set("shop/old/deployment-old.yaml", "kind: Deployment\n");
-    const preview = buildPreview({ bundle, components: apps, removed: ["shop/old"], environments: [{ env, state: parseEnvironmentState(files) }], catalog, cel });
+    const preview = buildPreview({
+      bundle,
+      components: apps,
+      removed: ["shop/old"],
+      environments: [{ env, state: parseEnvironmentState(files) }],
+      catalog,
+      cel,
+    });
     expect(preview.environments[0]!.components.map((c) => `${c.key}:${c.status}`)).toEqual(["shop/api:unchanged", "shop/old:removed"]);
     expect(previewMarkdown(preview, headerOf())).toContain("| `shop/old` | removed | — | 0 | 0 | 1 |");
   });

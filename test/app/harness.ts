@@ -156,12 +156,23 @@ export async function startScene(opts: SceneOptions = {}): Promise<Scene> {
 }
 
 /** A push payload for a commit of the app repository's default branch. */
-export function pushPayload(scene: Scene, sha: string, before: string, files: { added?: string[]; modified?: string[]; removed?: string[] }, repo = APP_REPO): WebhookPayload<"push"> {
+export function pushPayload(
+  scene: Scene,
+  sha: string,
+  before: string,
+  files: { added?: string[]; modified?: string[]; removed?: string[] },
+  repo = APP_REPO,
+): WebhookPayload<"push"> {
   return payload("push", undefined, { repo, sha, before, branch: "main", installationId: scene.installationId, files });
 }
 
 /** Commits to the app repository and returns `{ sha, before }`. */
-export async function commitApp(scene: Scene, files: Record<string, string | null>, branch?: string, repo = APP_REPO): Promise<{ sha: string; before: string }> {
+export async function commitApp(
+  scene: Scene,
+  files: Record<string, string | null>,
+  branch?: string,
+  repo = APP_REPO,
+): Promise<{ sha: string; before: string }> {
   const before = (await scene.fake.branchSha(repo, branch)) ?? (await scene.fake.branchSha(repo))!;
   const sha = await scene.fake.commit(repo, { files, ...(branch ? { branch } : {}), message: "change .ferry" });
   return { sha, before };

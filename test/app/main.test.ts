@@ -59,13 +59,23 @@ describe("app/main.ts", () => {
       return res.ok ? res.text() : undefined;
     }, `the setup page (output: ${proc.output()})`);
     const manifest = JSON.parse(/name="manifest" id="manifest" value='([^']*)'/.exec(page)?.[1] ?? "{}") as {
-      name?: string; default_events?: string[]; default_permissions?: Record<string, string>; redirect_url?: string;
+      name?: string;
+      default_events?: string[];
+      default_permissions?: Record<string, string>;
+      redirect_url?: string;
     };
     expect(manifest.name).toBe("Ferry");
     expect(manifest.default_events).toEqual(["push", "pull_request", "check_run", "workflow_run", "issue_comment", "pull_request_review"]);
     expect(manifest.default_permissions).toEqual({
-      contents: "write", checks: "write", pull_requests: "write", issues: "write", deployments: "write",
-      metadata: "read", statuses: "read", actions: "read", members: "read",
+      contents: "write",
+      checks: "write",
+      pull_requests: "write",
+      issues: "write",
+      deployments: "write",
+      metadata: "read",
+      statuses: "read",
+      actions: "read",
+      members: "read",
     });
     expect(manifest.redirect_url).toBe(`http://127.0.0.1:${port}/probot/setup`);
   });

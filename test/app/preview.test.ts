@@ -18,13 +18,18 @@ async function openPull(s: Scene, branch: string, files: Record<string, string |
   const pr = await s.fake.openPullRequest(APP_REPO, { head: opts.head ?? branch, title: "change .ferry" });
   const body = (action: "opened" | "synchronize" | "reopened") =>
     payload("pull_request", action, {
-      repo: APP_REPO, sha: pr.head.sha, before: pr.base.sha, branch, baseBranch: "main", number: pr.number, installationId: s.installationId,
+      repo: APP_REPO,
+      sha: pr.head.sha,
+      before: pr.base.sha,
+      branch,
+      baseBranch: "main",
+      number: pr.number,
+      installationId: s.installationId,
     });
   return { pr, body };
 }
 
-const previewComments = (s: Scene, number: number) =>
-  s.fake.commentsOn(APP_REPO, number).filter((c) => markerPart(c.body, "preview") !== undefined);
+const previewComments = (s: Scene, number: number) => s.fake.commentsOn(APP_REPO, number).filter((c) => markerPart(c.body, "preview") !== undefined);
 
 async function releaseToDev(s: Scene): Promise<void> {
   const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.0.1" }) });
@@ -84,10 +89,17 @@ describe("preview on app pull requests", () => {
     const check = s.fake.latestCheckRun(APP_REPO, VALIDATE_CHECK, pr.head.sha)!;
     expect(check.conclusion).toBe("failure");
     const line = bad.split("\n").findIndex((l) => l.includes("imagePullPolicy")) + 1;
-    expect(check.annotations).toEqual(expect.arrayContaining([
-      expect.objectContaining({ path: ".ferry/api.yaml", start_line: line, annotation_level: "failure", message: expect.stringContaining('unknown field "imagePullPolicy"') }),
-      expect.objectContaining({ path: ".ferry/ledger.yaml", start_line: 5, message: expect.stringContaining("may not declare components of project \"pay\"") }),
-    ]));
+    expect(check.annotations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: ".ferry/api.yaml",
+          start_line: line,
+          annotation_level: "failure",
+          message: expect.stringContaining('unknown field "imagePullPolicy"'),
+        }),
+        expect.objectContaining({ path: ".ferry/ledger.yaml", start_line: 5, message: expect.stringContaining('may not declare components of project "pay"') }),
+      ]),
+    );
     const comments = previewComments(s, pr.number);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain("❌ **2 error(s)**");
@@ -104,7 +116,9 @@ describe("preview on app pull requests", () => {
     const check = s.fake.latestCheckRun(APP_REPO, VALIDATE_CHECK, pr.head.sha)!;
     expect(check.conclusion).toBe("failure");
     expect(check.annotations).toHaveLength(60);
-    const updates = check.history.filter((h) => h.method === "update" && Array.isArray((h.request.output as { annotations?: unknown[] } | undefined)?.annotations));
+    const updates = check.history.filter(
+      (h) => h.method === "update" && Array.isArray((h.request.output as { annotations?: unknown[] } | undefined)?.annotations),
+    );
     expect(updates.map((u) => (u.request.output as { annotations: unknown[] }).annotations.length)).toEqual([50, 10]);
   });
 
@@ -112,7 +126,10 @@ describe("preview on app pull requests", () => {
     const scene = scenes.track(await startScene());
     const s = scene;
     const big = Array.from({ length: 1200 }, (_, i) => `          key-${i}: ${"v".repeat(40)}`).join("\n");
-    const component = componentYaml({ extra: "" }).replace("    resources:", `    files:\n      - mountPath: /etc/api/big.yaml\n        value: |\n${big}\n    resources:`);
+    const component = componentYaml({ extra: "" }).replace(
+      "    resources:",
+      `    files:\n      - mountPath: /etc/api/big.yaml\n        value: |\n${big}\n    resources:`,
+    );
     const { pr, body } = await openPull(s, "huge", { ".ferry/api.yaml": component });
     await s.post("pull_request", body("opened"));
     const parts = previewComments(s, pr.number);
@@ -169,11 +186,23 @@ describe("preview on app pull requests", () => {
     const scene = scenes.track(await startScene());
     const s = scene;
     await s.fake.addRepo({ owner: "mallory", name: "shop-api", forkOf: APP_REPO });
-    const { pr, body } = await openPull(s, "evil", { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/mallory/api:1.0.0" }) }, { repo: "mallory/shop-api", head: "mallory:evil" });
+    const { pr, body } = await openPull(
+      s,
+      "evil",
+      { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/mallory/api:1.0.0" }) },
+      { repo: "mallory/shop-api", head: "mallory:evil" },
+    );
     const fork = (action: "opened" | "synchronize") =>
       ({
         ...body(action),
-        pull_request: { ...body(action).pull_request, head: { ...body(action).pull_request.head, label: "mallory:evil", repo: { ...body(action).pull_request.head.repo!, full_name: "mallory/shop-api", name: "shop-api", fork: true } } },
+        pull_request: {
+          ...body(action).pull_request,
+          head: {
+            ...body(action).pull_request.head,
+            label: "mallory:evil",
+            repo: { ...body(action).pull_request.head.repo!, full_name: "mallory/shop-api", name: "shop-api", fork: true },
+          },
+        },
       }) as WebhookPayload<"pull_request">;
     await s.post("pull_request", fork("opened"));
     const comments = previewComments(s, pr.number);
@@ -184,7 +213,10 @@ describe("preview on app pull requests", () => {
 
     // A build check "succeeding" on the fork's commit, even named like the default branch, releases nothing.
     const checkRun = payload("check_run", "completed", {
-      repo: APP_REPO, sha: pr.head.sha, branch: "main", installationId: s.installationId,
+      repo: APP_REPO,
+      sha: pr.head.sha,
+      branch: "main",
+      installationId: s.installationId,
       overrides: { check_run: { name: "build-image", conclusion: "success", status: "completed" } },
     });
     await s.post("check_run", checkRun);

@@ -138,7 +138,12 @@ export function mustPromotion(s: Scene, env: string): PullRequestRecord {
 
 async function deliverReview(p: PromotionScene, pr: PullRequestRecord, r: ReviewRecord, action: "submitted" | "dismissed"): Promise<void> {
   const body = payload("pull_request_review", action, {
-    repo: pr.repo, number: pr.number, branch: pr.head.ref, sha: pr.head.sha, sender: r.user, installationId: p.s.installationId,
+    repo: pr.repo,
+    number: pr.number,
+    branch: pr.head.ref,
+    sha: pr.head.sha,
+    sender: r.user,
+    installationId: p.s.installationId,
     overrides: { review: { id: r.id, state: r.state.toLowerCase() as "approved", user: { login: r.user } } },
   });
   const res = await p.s.post("pull_request_review", body);
@@ -146,7 +151,12 @@ async function deliverReview(p: PromotionScene, pr: PullRequestRecord, r: Review
 }
 
 /** A review by `user` (GitHub records it, then delivers `pull_request_review` submitted). */
-export async function review(p: PromotionScene, pr: PullRequestRecord, user: string, state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" = "APPROVED"): Promise<ReviewRecord> {
+export async function review(
+  p: PromotionScene,
+  pr: PullRequestRecord,
+  user: string,
+  state: "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED" = "APPROVED",
+): Promise<ReviewRecord> {
   p.clock.tick();
   const r = await p.s.fake.addReview(pr.repo, pr.number, { user, state });
   await deliverReview(p, pr, r, "submitted");
@@ -161,15 +171,34 @@ export async function dismiss(p: PromotionScene, pr: PullRequestRecord, r: Revie
 }
 
 /** A comment by `user` on a pull request (GitHub records it, then delivers `issue_comment`). */
-export async function comment(p: PromotionScene, repo: string, number: number, user: string, text: string, type: "User" | "Bot" = "User"): Promise<IssueCommentRecord> {
+export async function comment(
+  p: PromotionScene,
+  repo: string,
+  number: number,
+  user: string,
+  text: string,
+  type: "User" | "Bot" = "User",
+): Promise<IssueCommentRecord> {
   p.clock.tick();
   const c = p.s.fake.addComment(repo, number, { user, body: text });
   const url = `http://github.localhost/${repo}/pull/${number}`;
   const body = payload("issue_comment", "created", {
-    repo, number, body: text, sender: user, installationId: p.s.installationId,
+    repo,
+    number,
+    body: text,
+    sender: user,
+    installationId: p.s.installationId,
     overrides: {
       comment: { id: c.id, html_url: `${url}#issuecomment-${c.id}`, user: { login: user, type } },
-      issue: { pull_request: { url: `http://api.github.localhost/repos/${repo}/pulls/${number}`, html_url: url, diff_url: `${url}.diff`, patch_url: `${url}.patch`, merged_at: null } },
+      issue: {
+        pull_request: {
+          url: `http://api.github.localhost/repos/${repo}/pulls/${number}`,
+          html_url: url,
+          diff_url: `${url}.diff`,
+          patch_url: `${url}.patch`,
+          merged_at: null,
+        },
+      },
     },
   });
   const res = await p.s.post("issue_comment", body);
@@ -179,7 +208,10 @@ export async function comment(p: PromotionScene, repo: string, number: number, u
 
 /** Ferry's replies on a pull request, oldest first. */
 export function replies(s: Scene, repo: string, number: number): string[] {
-  return s.fake.commentsOn(repo, number).filter((c) => c.user === "ferry[bot]").map((c) => c.body);
+  return s.fake
+    .commentsOn(repo, number)
+    .filter((c) => c.user === "ferry[bot]")
+    .map((c) => c.body);
 }
 
 /** Every conclusion the `Ferry / gates` run(s) on a commit reported, in order. */
@@ -213,7 +245,11 @@ export async function appPullRequest(p: PromotionScene, branch = "feature"): Pro
 export async function githubApi(s: Scene, method: string, path: string, body?: object): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${s.fake.url}${path}`, {
     method,
-    headers: { authorization: `token ${s.fake.issueToken(s.installationId).token}`, accept: "application/vnd.github+json", ...(body ? { "content-type": "application/json" } : {}) },
+    headers: {
+      authorization: `token ${s.fake.issueToken(s.installationId).token}`,
+      accept: "application/vnd.github+json",
+      ...(body ? { "content-type": "application/json" } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.status, json: res.status === 204 ? undefined : await res.json() };

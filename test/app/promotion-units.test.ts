@@ -8,8 +8,20 @@ import { evaluateGates } from "../../core/promotion/gates.js";
 import type { Review } from "../../core/promotion/gates.js";
 import { serverUrlOf } from "../../app/promotion/io.js";
 import {
-  asRollback, differingPaths, ferryPullOf, foreignChanges, identifyPromotion, mergeCommitFields, parseFerryBranch, parseRequestedBy, parseUpdateNote,
-  promotionPaths, requestedByMarker, rollbackGatesSummary, updatedFrom, withRequester,
+  asRollback,
+  differingPaths,
+  ferryPullOf,
+  foreignChanges,
+  identifyPromotion,
+  mergeCommitFields,
+  parseFerryBranch,
+  parseRequestedBy,
+  parseUpdateNote,
+  promotionPaths,
+  requestedByMarker,
+  rollbackGatesSummary,
+  updatedFrom,
+  withRequester,
 } from "../../core/promotion/pr.js";
 import type { PullFacts } from "../../core/promotion/pr.js";
 import { intervalScheduler } from "../../app/scheduler.js";
@@ -21,8 +33,18 @@ const SOURCE = { repo: "acme/checkout-api", sha: "b".repeat(40) };
 
 describe("Ferry's branches and markers", () => {
   it("reads promotion and release branch names, and nothing else", () => {
-    expect(parseFerryBranch("ferry/promote/storefront/checkout-api/prod")).toEqual({ kind: "promotion", project: "storefront", component: "checkout-api", env: "prod" });
-    expect(parseFerryBranch("ferry/release/dev/storefront/checkout-api")).toEqual({ kind: "release", env: "dev", project: "storefront", component: "checkout-api" });
+    expect(parseFerryBranch("ferry/promote/storefront/checkout-api/prod")).toEqual({
+      kind: "promotion",
+      project: "storefront",
+      component: "checkout-api",
+      env: "prod",
+    });
+    expect(parseFerryBranch("ferry/release/dev/storefront/checkout-api")).toEqual({
+      kind: "release",
+      env: "dev",
+      project: "storefront",
+      component: "checkout-api",
+    });
     for (const other of ["main", "ferry/promote/a/b", "ferry/promote/a/b/c/d", "ferry/promote/A/b/c", "ferry/promote/a/../c", "feature/ferry/promote/a/b/c"]) {
       expect(parseFerryBranch(other)).toBeUndefined();
     }
@@ -31,7 +53,9 @@ describe("Ferry's branches and markers", () => {
   it("keeps who asked and what the pull request was updated from", () => {
     const body = `head\n\n---\n<sub>footer</sub>\n`;
     const asked = withRequester(body, "wendy", "https://github.com/acme/app/pull/1#issuecomment-9");
-    expect(asked).toBe(`head\n\n${requestedByMarker("wendy")}\nRequested by @wendy ([comment](https://github.com/acme/app/pull/1#issuecomment-9)); they cannot approve it.\n\n---\n<sub>footer</sub>\n`);
+    expect(asked).toBe(
+      `head\n\n${requestedByMarker("wendy")}\nRequested by @wendy ([comment](https://github.com/acme/app/pull/1#issuecomment-9)); they cannot approve it.\n\n---\n<sub>footer</sub>\n`,
+    );
     expect(parseRequestedBy(asked)).toBe("wendy");
     expect(parseRequestedBy(withRequester("no footer", "dependabot[bot]"))).toBe("dependabot[bot]");
     expect(parseRequestedBy("<!-- ferry:requested-by not/a/login -->")).toBeUndefined();
@@ -52,22 +76,46 @@ describe("Ferry's branches and markers", () => {
       title: `ferry: roll back s/c in dev to ${R1}`,
       body: `## Roll back \`s/c\` in dev to \`${R1}\`\n| Rollback | dev goes back to a release it ran before |\n`,
     });
-    expect(rollbackGatesSummary(`Promotion of release \`${R1}\` from **dev** to **dev**.\n\n|`, "dev", R1)).toBe(`Rollback of **dev** to release \`${R1}\`.\n\n|`);
+    expect(rollbackGatesSummary(`Promotion of release \`${R1}\` from **dev** to **dev**.\n\n|`, "dev", R1)).toBe(
+      `Rollback of **dev** to release \`${R1}\`.\n\n|`,
+    );
   });
 
   it("knows what a promotion writes, and finds anything else", () => {
     const paths = promotionPaths(envOf(acme(), "staging"), "storefront", "checkout-api");
-    expect(paths).toEqual({ componentDir: "environments/staging/storefront/checkout-api", namespaceFile: "environments/staging/storefront/namespace.yaml", releaseDir: "releases/storefront/checkout-api" });
-    expect(foreignChanges([
-      "environments/staging/storefront/checkout-api/deployment.yaml",
-      "environments/staging/storefront/namespace.yaml",
-      `releases/storefront/checkout-api/${R1}.yaml`,
-      "environments/staging/storefront/checkout-api-v2/x.yaml",
-      "environments/prod/storefront/checkout-api/deployment.yaml",
-      "README.md",
-      "README.md",
-    ], paths)).toEqual(["README.md", "environments/prod/storefront/checkout-api/deployment.yaml", "environments/staging/storefront/checkout-api-v2/x.yaml"]);
-    expect(differingPaths(new Map([["a", "1"], ["b", "2"], ["c", "3"]]), new Map([["a", "1"], ["b", "two"], ["d", "4"]]))).toEqual(["b", "c", "d"]);
+    expect(paths).toEqual({
+      componentDir: "environments/staging/storefront/checkout-api",
+      namespaceFile: "environments/staging/storefront/namespace.yaml",
+      releaseDir: "releases/storefront/checkout-api",
+    });
+    expect(
+      foreignChanges(
+        [
+          "environments/staging/storefront/checkout-api/deployment.yaml",
+          "environments/staging/storefront/namespace.yaml",
+          `releases/storefront/checkout-api/${R1}.yaml`,
+          "environments/staging/storefront/checkout-api-v2/x.yaml",
+          "environments/prod/storefront/checkout-api/deployment.yaml",
+          "README.md",
+          "README.md",
+        ],
+        paths,
+      ),
+    ).toEqual(["README.md", "environments/prod/storefront/checkout-api/deployment.yaml", "environments/staging/storefront/checkout-api-v2/x.yaml"]);
+    expect(
+      differingPaths(
+        new Map([
+          ["a", "1"],
+          ["b", "2"],
+          ["c", "3"],
+        ]),
+        new Map([
+          ["a", "1"],
+          ["b", "two"],
+          ["d", "4"],
+        ]),
+      ),
+    ).toEqual(["b", "c", "d"]);
   });
 
   it("finds the server of a repository's web URL", () => {
@@ -79,17 +127,36 @@ describe("Ferry's branches and markers", () => {
 describe("recognising Ferry's pull requests", () => {
   const platform = acme();
   const body = `${promotionMarker("storefront", "checkout-api", "prod")}\n${releaseMarker(R1, "staging")}\n`;
-  const pr: PullFacts = { repo: "acme/gitops-prod", headRef: "ferry/promote/storefront/checkout-api/prod", headRepo: "acme/gitops-prod", baseRef: "main", author: { login: "ferry[bot]", type: "Bot" }, body };
+  const pr: PullFacts = {
+    repo: "acme/gitops-prod",
+    headRef: "ferry/promote/storefront/checkout-api/prod",
+    headRepo: "acme/gitops-prod",
+    baseRef: "main",
+    author: { login: "ferry[bot]", type: "Bot" },
+    body,
+  };
 
   it("reads a promotion from branch and body", () => {
     expect(identifyPromotion(pr, platform, "ferry[bot]")).toEqual({
-      project: "storefront", component: "checkout-api", release: R1, to: envOf(platform, "prod"), from: envOf(platform, "staging"), rollback: false, requestedBy: undefined,
+      project: "storefront",
+      component: "checkout-api",
+      release: R1,
+      to: envOf(platform, "prod"),
+      from: envOf(platform, "staging"),
+      rollback: false,
+      requestedBy: undefined,
     });
-    const rollback = identifyPromotion({ ...pr, body: `${promotionMarker("storefront", "checkout-api", "prod")}\n${releaseMarker(R1, "prod")}\n${requestedByMarker("maya")}` }, platform, "ferry[bot]");
+    const rollback = identifyPromotion(
+      { ...pr, body: `${promotionMarker("storefront", "checkout-api", "prod")}\n${releaseMarker(R1, "prod")}\n${requestedByMarker("maya")}` },
+      platform,
+      "ferry[bot]",
+    );
     expect(rollback).toMatchObject({ rollback: true, requestedBy: "maya" });
     // Without a known bot login any bot counts, people never do.
     expect(identifyPromotion(pr, platform, undefined)).toMatchObject({ release: R1 });
-    expect(identifyPromotion({ ...pr, author: { login: "mallory", type: "User" } }, platform, undefined)).toEqual({ reason: "opened by mallory, not by Ferry" });
+    expect(identifyPromotion({ ...pr, author: { login: "mallory", type: "User" } }, platform, undefined)).toEqual({
+      reason: "opened by mallory, not by Ferry",
+    });
   });
 
   it("refuses look-alikes, each with the reason", () => {
@@ -108,9 +175,15 @@ describe("recognising Ferry's pull requests", () => {
       "the body's marker (storefront/other -> prod) does not match the branch ferry/promote/storefront/checkout-api/prod",
     );
     expect(reason({ body: promotionMarker("storefront", "checkout-api", "prod") })).toBe("the body has no readable release marker");
-    expect(reason({ body: `${promotionMarker("storefront", "checkout-api", "prod")}\n${releaseMarker(R1, "qa")}` })).toBe('the platform has no environment "qa" to promote from');
-    expect(reason({ headRef: "ferry/release/prod/storefront/checkout-api" })).toBe("ferry/release/prod/storefront/checkout-api is a release branch, not a promotion");
-    expect(ferryPullOf({ ...pr, headRef: "ferry/release/prod/storefront/checkout-api" }, platform, "ferry[bot]")).toMatchObject({ branch: { kind: "release", env: "prod" } });
+    expect(reason({ body: `${promotionMarker("storefront", "checkout-api", "prod")}\n${releaseMarker(R1, "qa")}` })).toBe(
+      'the platform has no environment "qa" to promote from',
+    );
+    expect(reason({ headRef: "ferry/release/prod/storefront/checkout-api" })).toBe(
+      "ferry/release/prod/storefront/checkout-api is a release branch, not a promotion",
+    );
+    expect(ferryPullOf({ ...pr, headRef: "ferry/release/prod/storefront/checkout-api" }, platform, "ferry[bot]")).toMatchObject({
+      branch: { kind: "release", env: "prod" },
+    });
   });
 });
 
@@ -132,7 +205,10 @@ describe("merge commits", () => {
   });
 
   it("of a rollback say so and name no source environment", () => {
-    const fields = mergeCommitFields({ project: "storefront", component: "checkout-api", release: R1, source: SOURCE, from: "dev", to: "dev", current: R2 }, []);
+    const fields = mergeCommitFields(
+      { project: "storefront", component: "checkout-api", release: R1, source: SOURCE, from: "dev", to: "dev", current: R2 },
+      [],
+    );
     expect(fields.commit_title).toBe(`ferry: roll back storefront/checkout-api in dev to ${R1}`);
     const parsed = parseCommitMessage(`${fields.commit_title}\n\n${fields.commit_message}`);
     expect(parsed.trailers["Ferry-Promoted-From"]).toBeUndefined();
@@ -145,28 +221,70 @@ describe("approvers", () => {
   const platform = acme();
   const prod = envOf(platform, "prod");
   const staging = envOf(platform, "staging");
-  const review = (login: string, state: string, minute: number, commit = HEAD): Review => ({ id: minute, user: { login }, state, commit_id: commit, submitted_at: `2026-03-02T09:${String(minute).padStart(2, "0")}:00Z` });
-  const base = { release: R1, source: staging, diagnostics: [], headSha: HEAD, author: "ferry[bot]", health: { status: "NotObserved" as const }, now: new Date("2026-03-02T09:00:00Z") };
+  const review = (login: string, state: string, minute: number, commit = HEAD): Review => ({
+    id: minute,
+    user: { login },
+    state,
+    commit_id: commit,
+    submitted_at: `2026-03-02T09:${String(minute).padStart(2, "0")}:00Z`,
+  });
+  const base = {
+    release: R1,
+    source: staging,
+    diagnostics: [],
+    headSha: HEAD,
+    author: "ferry[bot]",
+    health: { status: "NotObserved" as const },
+    now: new Date("2026-03-02T09:00:00Z"),
+  };
 
   it("are the reviewers the approvals gate counts", () => {
-    const reviews = [review("sam", "APPROVED", 1), review("Sasha", "APPROVED", 2), review("mallory", "APPROVED", 3), review("old", "APPROVED", 4, "c".repeat(40)), review("wendy", "APPROVED", 5), review("bob", "APPROVED", 6), review("bob", "DISMISSED", 7)];
-    const input = { ...base, target: prod, reviews, nonApprovers: ["wendy"], teams: { sam: ["sre"], Sasha: ["acme/sre"], mallory: [], wendy: ["sre"], old: ["sre"], bob: ["sre"] } };
+    const reviews = [
+      review("sam", "APPROVED", 1),
+      review("Sasha", "APPROVED", 2),
+      review("mallory", "APPROVED", 3),
+      review("old", "APPROVED", 4, "c".repeat(40)),
+      review("wendy", "APPROVED", 5),
+      review("bob", "APPROVED", 6),
+      review("bob", "DISMISSED", 7),
+    ];
+    const input = {
+      ...base,
+      target: prod,
+      reviews,
+      nonApprovers: ["wendy"],
+      teams: { sam: ["sre"], Sasha: ["acme/sre"], mallory: [], wendy: ["sre"], old: ["sre"], bob: ["sre"] },
+    };
     expect(countedApprovers(input)).toEqual(["sam", "Sasha"]);
     expect(approversToCheck(reviews, HEAD)).toEqual(["Sasha", "mallory", "sam", "wendy"]);
   });
 
   it("agree with the approvals gate for any reviews (property)", () => {
     const login = fc.constantFrom("sam", "sasha", "mallory", "bob", "ferry[bot]");
-    const arbReview = fc.record({ login, state: fc.constantFrom("APPROVED", "CHANGES_REQUESTED", "DISMISSED", "COMMENTED", "PENDING"), minute: fc.integer({ min: 0, max: 59 }), old: fc.boolean() });
+    const arbReview = fc.record({
+      login,
+      state: fc.constantFrom("APPROVED", "CHANGES_REQUESTED", "DISMISSED", "COMMENTED", "PENDING"),
+      minute: fc.integer({ min: 0, max: 59 }),
+      old: fc.boolean(),
+    });
     fc.assert(
       fc.property(fc.array(arbReview, { maxLength: 8 }), fc.boolean(), fc.subarray(["sam", "sasha", "bob"]), (raw, teamsRequired, sre) => {
         const reviews = raw.map((r, i) => ({ ...review(r.login, r.state, r.minute, r.old ? "c".repeat(40) : HEAD), id: i }));
         const target = teamsRequired ? prod : { ...prod, approvals: { required: 2, teams: [] } };
-        const input = { ...base, target, reviews, teams: Object.fromEntries(["sam", "sasha", "mallory", "bob"].map((l) => [l, sre.includes(l) ? ["sre"] : []])) };
+        const input = {
+          ...base,
+          target,
+          reviews,
+          teams: Object.fromEntries(["sam", "sasha", "mallory", "bob"].map((l) => [l, sre.includes(l) ? ["sre"] : []])),
+        };
         const gate = evaluateGates(input).gates.find((g) => g.name === "approvals")!;
         const counted = countedApprovers(input);
         if (gate.state === "fail") return; // changes requested: nobody's approval matters
-        const listedInGate = /\(([^)]*)\)/.exec(gate.summary.split(";")[0]!)?.[1]?.split(", ").map((a) => a.slice(1)) ?? [];
+        const listedInGate =
+          /\(([^)]*)\)/
+            .exec(gate.summary.split(";")[0]!)?.[1]
+            ?.split(", ")
+            .map((a) => a.slice(1)) ?? [];
         expect([...listedInGate].sort()).toEqual([...counted].sort());
         expect(gate.state === "pass").toBe(counted.length >= 2);
       }),

@@ -12,7 +12,21 @@ import type { Scene } from "./harness.js";
 import type { HealthReport, HealthSource } from "../../core/promotion/health.js";
 import { payload } from "../support/webhooks.js";
 import {
-  dismiss, gateConclusions, gatesRun, git, githubApi, ManualScheduler, mustPromotion, openPromotion, pipelinePlatform, PROD_REPO, releaseImage, releaseIn, replies, review, startPromotionScene,
+  dismiss,
+  gateConclusions,
+  gatesRun,
+  git,
+  githubApi,
+  ManualScheduler,
+  mustPromotion,
+  openPromotion,
+  pipelinePlatform,
+  PROD_REPO,
+  releaseImage,
+  releaseIn,
+  replies,
+  review,
+  startPromotionScene,
 } from "./promotion-scene.js";
 
 const scenes = sceneTeardown();
@@ -128,7 +142,13 @@ describe("promotion pull requests", () => {
     expect(gatesRun(s, GITOPS_REPO, updated.head.sha).conclusion).toBe("action_required");
 
     // GitHub then reports the push to the branch: re-evaluated, still one pull request, still says updated.
-    const sync = payload("pull_request", "synchronize", { repo: GITOPS_REPO, number: first.number, branch: updated.head.ref, sha: updated.head.sha, installationId: s.installationId });
+    const sync = payload("pull_request", "synchronize", {
+      repo: GITOPS_REPO,
+      number: first.number,
+      branch: updated.head.ref,
+      sha: updated.head.sha,
+      installationId: s.installationId,
+    });
     expect((await s.post("pull_request", sync)).status).toBe(200);
     expect(s.fake.pullsIn(GITOPS_REPO, "open")).toHaveLength(1);
     expect(s.fake.mustPull(GITOPS_REPO, first.number).body).toContain(`> Updated from release \`${r1.release}\` to \`${r2.release}\`.`);
@@ -170,7 +190,14 @@ describe("promotion pull requests", () => {
     expect(s.fake.mustPull(PROD_REPO, prod.number).state).toBe("open");
     await review(p, prod, "sasha");
 
-    expect(gateConclusions(s, PROD_REPO, prod.head.sha)).toEqual(["action_required", "action_required", "action_required", "failure", "action_required", "success"]);
+    expect(gateConclusions(s, PROD_REPO, prod.head.sha)).toEqual([
+      "action_required",
+      "action_required",
+      "action_required",
+      "failure",
+      "action_required",
+      "success",
+    ]);
     expect(gatesRun(s, PROD_REPO, prod.head.sha).output.title).toBe("Every gate holds");
     expect(s.fake.mustPull(PROD_REPO, prod.number).mergedAt).not.toBeNull();
     expect(await trailersOf(s, PROD_REPO, "main")).toMatchObject({ "Ferry-Approved-By": ["sam", "sasha"] });
@@ -225,8 +252,16 @@ describe("platform variants", () => {
     const s = p.s;
     p.clock.tick();
     const before = (await s.fake.branchSha(APP_REPO))!;
-    const sha = await s.fake.commit(APP_REPO, { files: { ".ferry/api.yaml": "apiVersion: ferry.dev/v1alpha1\nkind: Component\nmetadata: {name: api, project: shop}\nspec:\n  type: worker\n  container: {image: ghcr.io/acme/api:2.0.0, resources: {cpu: 100m, memory: 128Mi}}\n" } });
-    await s.post("push", payload("push", undefined, { repo: APP_REPO, sha, before, branch: "main", installationId: s.installationId, files: { modified: [".ferry/api.yaml"] } }));
+    const sha = await s.fake.commit(APP_REPO, {
+      files: {
+        ".ferry/api.yaml":
+          "apiVersion: ferry.dev/v1alpha1\nkind: Component\nmetadata: {name: api, project: shop}\nspec:\n  type: worker\n  container: {image: ghcr.io/acme/api:2.0.0, resources: {cpu: 100m, memory: 128Mi}}\n",
+      },
+    });
+    await s.post(
+      "push",
+      payload("push", undefined, { repo: APP_REPO, sha, before, branch: "main", installationId: s.installationId, files: { modified: [".ferry/api.yaml"] } }),
+    );
     const releasePr = s.fake.pullsIn(GITOPS_REPO, "open").find((pr) => pr.head.ref === "ferry/release/dev/shop/api")!;
     expect(releasePr).toBeDefined();
     expect(openPromotion(s, "staging")).toBeUndefined(); // not landed yet
@@ -234,7 +269,14 @@ describe("platform variants", () => {
     // A person merges it on GitHub; GitHub then delivers pull_request closed (merged).
     p.clock.tick();
     expect((await githubApi(s, "PUT", `/repos/${GITOPS_REPO}/pulls/${releasePr.number}/merge`, { merge_method: "merge" })).status).toBe(200);
-    const closed = payload("pull_request", "closed", { repo: GITOPS_REPO, number: releasePr.number, branch: releasePr.head.ref, installationId: s.installationId, sender: "dana", overrides: { pull_request: { merged: true } } });
+    const closed = payload("pull_request", "closed", {
+      repo: GITOPS_REPO,
+      number: releasePr.number,
+      branch: releasePr.head.ref,
+      installationId: s.installationId,
+      sender: "dana",
+      overrides: { pull_request: { merged: true } },
+    });
     expect((await s.post("pull_request", closed)).status).toBe(200);
 
     const release = await releaseIn(s, GITOPS_REPO, "dev");
@@ -262,7 +304,9 @@ describe("platform variants", () => {
     expect(s.fake.pullsIn(PROD_REPO)).toEqual([]);
     expect(await git(s, PROD_REPO, ["for-each-ref", "--format=%(refname)", "refs/heads"])).toBe("refs/heads/main\n");
     const [why] = replies(s, GITOPS_REPO, staging.number);
-    expect(why).toMatch(/^Ferry could not promote `shop\/api` release `[0-9a-f]{12}` from staging to prod: release [0-9a-f]{12} of shop\/api does not render for prod without errors: /);
+    expect(why).toMatch(
+      /^Ferry could not promote `shop\/api` release `[0-9a-f]{12}` from staging to prod: release [0-9a-f]{12} of shop\/api does not render for prod without errors: /,
+    );
     expect(why).toContain("replicas");
   });
 
@@ -286,4 +330,3 @@ describe("platform variants", () => {
     expect(await releaseIn(s, GITOPS_REPO, "staging")).toBeUndefined();
   });
 });
-

@@ -29,12 +29,14 @@ describe("release on push", () => {
 
     const files = await s.gitopsFiles();
     const releaseId = await releaseIdIn(s);
-    expect(files).toEqual(expect.arrayContaining([
-      "environments/dev/shop/namespace.yaml",
-      "environments/dev/shop/api/deployment-api.yaml",
-      "environments/dev/shop/api/service-api.yaml",
-      `releases/shop/api/${releaseId}.yaml`,
-    ]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "environments/dev/shop/namespace.yaml",
+        "environments/dev/shop/api/deployment-api.yaml",
+        "environments/dev/shop/api/service-api.yaml",
+        `releases/shop/api/${releaseId}.yaml`,
+      ]),
+    );
     expect(files.some((f) => f.startsWith("environments/staging/"))).toBe(false);
     const message = await s.git.git(GITOPS_REPO, ["log", "-1", "--format=%B", "main"]);
     expect(message).toContain(`Ferry-Release: ${releaseId}`);
@@ -80,9 +82,16 @@ describe("release on push", () => {
     const lines = bad.split("\n");
     const typeLine = lines.findIndex((l) => l.includes("type: servce")) + 1;
     const replicasLine = lines.findIndex((l) => l.includes("replicas: 3")) + 1;
-    expect(check.annotations).toEqual(expect.arrayContaining([
-      expect.objectContaining({ path: ".ferry/api.yaml", start_line: replicasLine, annotation_level: "failure", message: expect.stringContaining('unknown field "replicas"') }),
-    ]));
+    expect(check.annotations).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          path: ".ferry/api.yaml",
+          start_line: replicasLine,
+          annotation_level: "failure",
+          message: expect.stringContaining('unknown field "replicas"'),
+        }),
+      ]),
+    );
     expect(check.annotations.every((a) => a.path === ".ferry/api.yaml")).toBe(true);
     // The schema error stops the file; once fixed, the unknown type is reported at its line.
     const { sha: sha2, before: before2 } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ type: "servce" }) });
@@ -121,20 +130,25 @@ describe("release on push", () => {
     const own = platformYaml().replace("repos: [acme/pay]", "repos: [acme/pay, acme/shop-api]");
     const { sha, before } = await commitApp(s, {
       ".ferry/platform.yaml": own,
-      ".ferry/policies/allow-all.yaml": "apiVersion: ferry.dev/v1alpha1\nkind: Policy\nmetadata: {name: x}\nspec: {severity: warning, rule: 'true', message: x}\n",
+      ".ferry/policies/allow-all.yaml":
+        "apiVersion: ferry.dev/v1alpha1\nkind: Policy\nmetadata: {name: x}\nspec: {severity: warning, rule: 'true', message: x}\n",
       ".ferry/ledger.yaml": componentYaml({ name: "ledger", project: "pay" }),
     });
     await s.post("push", pushPayload(s, sha, before, { added: [".ferry/platform.yaml", ".ferry/ledger.yaml"] }));
     const check = s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, sha)!;
     expect(check.conclusion).toBe("failure");
     const messages = check.annotations.map((a) => `${a.path}: ${a.message}`);
-    expect(messages).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^\.ferry\/platform\.yaml: kind "Platform" is not allowed here; expected Component/),
-      expect.stringMatching(/^\.ferry\/ledger\.yaml: repository acme\/shop-api may not declare components of project "pay"/),
-    ]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\.ferry\/platform\.yaml: kind "Platform" is not allowed here; expected Component/),
+        expect.stringMatching(/^\.ferry\/ledger\.yaml: repository acme\/shop-api may not declare components of project "pay"/),
+      ]),
+    );
     expect(await s.gitopsLog()).toEqual(["initial"]);
     // Nothing but the platform repository's .ferry/ was ever read as platform input.
-    const platformReads = s.fake.requests.filter((r) => r.operation === "GET /repos/{owner}/{repo}/git/blobs/{file_sha}" && r.path.startsWith("/repos/acme/platform/"));
+    const platformReads = s.fake.requests.filter(
+      (r) => r.operation === "GET /repos/{owner}/{repo}/git/blobs/{file_sha}" && r.path.startsWith("/repos/acme/platform/"),
+    );
     expect(platformReads.length).toBeGreaterThan(0);
   });
 
@@ -144,7 +158,17 @@ describe("release on push", () => {
     const { sha, before } = await commitApp(s, { "src/main.go": "package main\n" });
     await s.post("push", pushPayload(s, sha, before, { modified: ["src/main.go"] }));
     const other = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:9.9.9" }) }, "feature");
-    await s.post("push", payload("push", undefined, { repo: APP_REPO, sha: other.sha, before: other.before, branch: "feature", installationId: s.installationId, files: { modified: [".ferry/api.yaml"] } }));
+    await s.post(
+      "push",
+      payload("push", undefined, {
+        repo: APP_REPO,
+        sha: other.sha,
+        before: other.before,
+        branch: "feature",
+        installationId: s.installationId,
+        files: { modified: [".ferry/api.yaml"] },
+      }),
+    );
     expect(s.fake.checkRunsFor(APP_REPO)).toEqual([]);
     expect(await s.gitopsLog()).toEqual(["initial"]);
   });
@@ -240,7 +264,10 @@ describe("build.waitForCheck", () => {
 
     const check = (name: string, conclusion: string) =>
       payload("check_run", "completed", {
-        repo: APP_REPO, sha, branch: "main", installationId: s.installationId,
+        repo: APP_REPO,
+        sha,
+        branch: "main",
+        installationId: s.installationId,
         overrides: { check_run: { name, conclusion: conclusion as "success", status: "completed" } },
       });
     await s.post("check_run", check("build-image", "failure"));
@@ -263,12 +290,19 @@ describe("build.waitForCheck", () => {
     await s.post("push", pushPayload(s, second.sha, second.before, { modified: [".ferry/api.yaml"] }));
     const built = (sha: string) =>
       payload("check_run", "completed", {
-        repo: APP_REPO, sha, branch: "main", installationId: s.installationId,
+        repo: APP_REPO,
+        sha,
+        branch: "main",
+        installationId: s.installationId,
         overrides: { check_run: { name: "build-image", conclusion: "success", status: "completed" } },
       });
     await s.post("check_run", built(first.sha));
     expect(await s.gitopsLog()).toEqual(["initial"]);
-    expect(s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, first.sha)).toMatchObject({ status: "completed", conclusion: "neutral", output: { title: "Superseded by a newer commit" } });
+    expect(s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, first.sha)).toMatchObject({
+      status: "completed",
+      conclusion: "neutral",
+      output: { title: "Superseded by a newer commit" },
+    });
     await s.post("check_run", built(second.sha));
     expect(await s.gitopsLog()).toHaveLength(2);
     expect(await s.git.git(GITOPS_REPO, ["show", "main:environments/dev/shop/api/deployment-api.yaml"])).toContain("ghcr.io/acme/api:1.0.1");
@@ -281,7 +315,10 @@ describe("build.waitForCheck", () => {
     await s.post("push", pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] }));
     const run = (over: Record<string, unknown>, commit = sha) =>
       payload("workflow_run", "completed", {
-        repo: APP_REPO, sha: commit, branch: "main", installationId: s.installationId,
+        repo: APP_REPO,
+        sha: commit,
+        branch: "main",
+        installationId: s.installationId,
         overrides: { workflow_run: { name: "build-image", conclusion: "success", status: "completed", ...over } } as never,
       });
     await s.post("workflow_run", run({ head_repository: { full_name: "mallory/shop-api" } }));

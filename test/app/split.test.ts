@@ -25,7 +25,20 @@ const header = (n: number) => commentMarker("preview", n);
 
 function bigDiff(lines: number, width = 80): string {
   const body = Array.from({ length: lines }, (_, i) => `+  line-${String(i).padStart(6, "0")}: ${"x".repeat(width)}`);
-  return ["## Ferry preview", "", "<details>", "<summary><code>shop/api</code> in dev</summary>", "", "```diff", ...body, "```", "", "</details>", "", "after"].join("\n");
+  return [
+    "## Ferry preview",
+    "",
+    "<details>",
+    "<summary><code>shop/api</code> in dev</summary>",
+    "",
+    "```diff",
+    ...body,
+    "```",
+    "",
+    "</details>",
+    "",
+    "after",
+  ].join("\n");
 }
 
 describe("splitMarkdown", () => {
@@ -58,7 +71,19 @@ describe("splitMarkdown", () => {
 
   it("closes and reopens nested details with a fence inside", () => {
     const inner = Array.from({ length: 400 }, (_, i) => `  value ${i} ${"y".repeat(40)}`);
-    const text = ["<details>", "<summary>outer</summary>", "", "<details><summary>inner</summary>", "", "~~~~yaml", ...inner, "~~~~", "</details>", "</details>", "tail"].join("\n");
+    const text = [
+      "<details>",
+      "<summary>outer</summary>",
+      "",
+      "<details><summary>inner</summary>",
+      "",
+      "~~~~yaml",
+      ...inner,
+      "~~~~",
+      "</details>",
+      "</details>",
+      "tail",
+    ].join("\n");
     const parts = splitMarkdown(text, { header, limit: 6000 });
     expect(parts.length).toBeGreaterThan(2);
     for (const p of parts) {
@@ -96,18 +121,20 @@ describe("splitMarkdown", () => {
       fc.string({ maxLength: 120 }).map((s) => s.replace(/\n/g, " ")),
       fc.constantFrom("```", "```diff", "~~~", "<details>", "<summary>s</summary>", "</details>", ""),
     );
-    expect(() => fc.assert(
-      fc.property(fc.array(line, { maxLength: 400 }), fc.integer({ min: 1200, max: 5000 }), (lines, limit) => {
-        const parts = splitMarkdown(lines.join("\n"), { header, limit });
-        for (const [i, p] of parts.entries()) {
-          if (p.length > limit) return false;
-          if (markerPart(p, "preview") !== i + 1) return false;
-          if (parts.length > 1 && i < parts.length - 1 && openBlocks(p).length > 0) return false;
-        }
-        return true;
-      }),
-      { numRuns: 200 },
-    )).not.toThrow();
+    expect(() =>
+      fc.assert(
+        fc.property(fc.array(line, { maxLength: 400 }), fc.integer({ min: 1200, max: 5000 }), (lines, limit) => {
+          const parts = splitMarkdown(lines.join("\n"), { header, limit });
+          for (const [i, p] of parts.entries()) {
+            if (p.length > limit) return false;
+            if (markerPart(p, "preview") !== i + 1) return false;
+            if (parts.length > 1 && i < parts.length - 1 && openBlocks(p).length > 0) return false;
+          }
+          return true;
+        }),
+        { numRuns: 200 },
+      ),
+    ).not.toThrow();
   });
 
   it("refuses a limit too small for header and note", () => {

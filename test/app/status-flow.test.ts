@@ -13,7 +13,15 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ComponentKey } from "../../core/status/cluster-objects.js";
 import { GATES_CHECK } from "../../app/promotion/check.js";
-import { crashLoopRollout, generateCerts, podName, succeedingRollout, type FakeKubeCerts, type ScenarioStep, type WorkloadSpec } from "../support/fake-kube/index.js";
+import {
+  crashLoopRollout,
+  generateCerts,
+  podName,
+  succeedingRollout,
+  type FakeKubeCerts,
+  type ScenarioStep,
+  type WorkloadSpec,
+} from "../support/fake-kube/index.js";
 import { payload } from "../support/webhooks.js";
 import { waitFor } from "../status/helpers.js";
 import { APP_REPO, DEBOUNCE, DEGRADED_SETTLE, GITOPS_REPO, startAppScene, type AppScene } from "../runtime/app-scene.js";
@@ -75,7 +83,13 @@ async function merge(s: AppScene, number: number): Promise<void> {
   const { data: pr } = await s.gh.rest.pulls.get({ owner, repo, pull_number: number });
   await s.gh.rest.pulls.merge({ owner, repo, pull_number: number, merge_method: "squash" });
   const body = payload("pull_request", "closed", {
-    repo: GITOPS_REPO, number, branch: pr.head.ref, baseBranch: "main", sha: pr.head.sha, sender: "rita", installationId: s.installationId,
+    repo: GITOPS_REPO,
+    number,
+    branch: pr.head.ref,
+    baseBranch: "main",
+    sha: pr.head.sha,
+    sender: "rita",
+    installationId: s.installationId,
     overrides: { pull_request: { merged: true } },
   });
   const res = await s.post("pull_request", body);
@@ -100,7 +114,11 @@ describe("cluster status through the app", () => {
     expect(s.runtime.reporter.active()).toEqual([expect.objectContaining({ environment: "dev", release, appRepo: { repo: APP_REPO, sha } })]);
     expect(s.runtime.reporter.active()[0]!.pr).toBeUndefined();
     expect(s.fake.pullsIn(GITOPS_REPO)).toEqual([]);
-    expect(statuses(s, "dev")).toEqual([`in_progress: publishing ${release} to dev`, "success: committed to main", `in_progress: Rolling out: ${release} in dev`]);
+    expect(statuses(s, "dev")).toEqual([
+      `in_progress: publishing ${release} to dev`,
+      "success: committed to main",
+      `in_progress: Rolling out: ${release} in dev`,
+    ]);
 
     const [creating, available] = succeedingRollout(workload(s, "dev", release)).steps;
     await step(s, creating, "dev progressing on the release", () => health(s, "dev").status === "Progressing" && health(s, "dev").desiredRelease === release);
@@ -150,7 +168,9 @@ describe("cluster status through the app", () => {
 
     // A person merges the promotion: staging is watched, the comment says Progressing (not applied yet).
     await merge(s, pr!.number);
-    expect(s.runtime.reporter.active()).toEqual([expect.objectContaining({ environment: "staging", release, pr: { repo: GITOPS_REPO, number: pr!.number }, appRepo: { repo: APP_REPO, sha } })]);
+    expect(s.runtime.reporter.active()).toEqual([
+      expect.objectContaining({ environment: "staging", release, pr: { repo: GITOPS_REPO, number: pr!.number }, appRepo: { repo: APP_REPO, sha } }),
+    ]);
     let comment = statusComment(s, pr!.number, "staging");
     expect(comment.user).toBe("ferry[bot]");
     expect(comment.body).toContain("### 🔄 shop/api in staging (`kind-staging`): Progressing");
@@ -174,7 +194,9 @@ describe("cluster status through the app", () => {
     expect(comment.body).toMatch(new RegExp(`✅ Settled: Healthy on \`${release}\` since 2026-03-02 10:\\d\\d UTC\\. Ferry stopped watching\\.`));
     expect(comment.body).toContain(`| 2 | 2 | \`${release}\` | \`${release}\` |`);
     expect(statuses(s, "staging")).toEqual([`in_progress: Rolling out: ${release} in staging`, `success: Healthy: ${release} in staging, 2/2 ready`]);
-    expect(s.fake.deploymentsIn(APP_REPO, "staging")[0]!.statuses.at(-1)!.logUrl).toMatch(new RegExp(`/${GITOPS_REPO}/pull/${pr!.number}#issuecomment-${comment.id}$`));
+    expect(s.fake.deploymentsIn(APP_REPO, "staging")[0]!.statuses.at(-1)!.logUrl).toMatch(
+      new RegExp(`/${GITOPS_REPO}/pull/${pr!.number}#issuecomment-${comment.id}$`),
+    );
 
     // Healthy in staging: prod (which has no cluster) gets its promotion.
     expect(openPull(s, "ferry/promote/shop/api/prod")).toBeDefined();
@@ -193,16 +215,25 @@ describe("cluster status through the app", () => {
     expect(s.runtime.reporter.active()).toEqual([]);
     await merge(s, releasePr!.number);
     const release = await s.releaseId();
-    expect(s.runtime.reporter.active()).toEqual([expect.objectContaining({ environment: "dev", release, pr: { repo: GITOPS_REPO, number: releasePr!.number }, appRepo: { repo: APP_REPO, sha } })]);
+    expect(s.runtime.reporter.active()).toEqual([
+      expect.objectContaining({ environment: "dev", release, pr: { repo: GITOPS_REPO, number: releasePr!.number }, appRepo: { repo: APP_REPO, sha } }),
+    ]);
     expect(statusComment(s, releasePr!.number, "dev").body).toContain("Progressing");
 
     const lines = ["listening on :8080", 'FATAL: password authentication failed for user "shop"'];
     const [progressing, crashing] = crashLoopRollout(workload(s, "dev", release), { logLines: lines }).steps;
     await step(s, progressing, "dev progressing", () => health(s, "dev").desiredRelease === release);
-    await step(s, crashing, "dev crash-looping with its log", () => health(s, "dev").status === "Degraded" && health(s, "dev").reasons.every((r) => (r.logTail ?? []).length > 0));
+    await step(
+      s,
+      crashing,
+      "dev crash-looping with its log",
+      () => health(s, "dev").status === "Degraded" && health(s, "dev").reasons.every((r) => (r.logTail ?? []).length > 0),
+    );
     let body = statusComment(s, releasePr!.number, "dev").body;
     expect(body).toContain("### ❌ shop/api in dev (`kind-dev`): Degraded");
-    expect(body).toMatch(/⏳ Degraded since 2026-03-02 10:\d\d UTC: Ferry keeps watching and reports a failure if it is still Degraded at 2026-03-02 10:\d\d UTC\./);
+    expect(body).toMatch(
+      /⏳ Degraded since 2026-03-02 10:\d\d UTC: Ferry keeps watching and reports a failure if it is still Degraded at 2026-03-02 10:\d\d UTC\./,
+    );
     expect(body).toMatch(new RegExp(`\\| CrashLoopBackOff \\| \`${podName(workload(s, "dev", release), 0)}\` / \`main\` \\|`));
     expect(body).toContain("**Diagnosis**");
     expect(body).toContain("keeps crashing (exit code 1)");
@@ -225,15 +256,34 @@ describe("cluster status through the app", () => {
     const text = "/ferry status";
     const c = s.fake.addComment(GITOPS_REPO, releasePr!.number, { user: "dana", body: text });
     const url = `http://github.localhost/${GITOPS_REPO}/pull/${releasePr!.number}`;
-    const res = await s.post("issue_comment", payload("issue_comment", "created", {
-      repo: GITOPS_REPO, number: releasePr!.number, body: text, sender: "dana", installationId: s.installationId,
-      overrides: {
-        comment: { id: c.id, html_url: `${url}#issuecomment-${c.id}`, user: { login: "dana", type: "User" } },
-        issue: { pull_request: { url: `http://api.github.localhost/repos/${GITOPS_REPO}/pulls/${releasePr!.number}`, html_url: url, diff_url: `${url}.diff`, patch_url: `${url}.patch`, merged_at: null } },
-      },
-    }));
+    const res = await s.post(
+      "issue_comment",
+      payload("issue_comment", "created", {
+        repo: GITOPS_REPO,
+        number: releasePr!.number,
+        body: text,
+        sender: "dana",
+        installationId: s.installationId,
+        overrides: {
+          comment: { id: c.id, html_url: `${url}#issuecomment-${c.id}`, user: { login: "dana", type: "User" } },
+          issue: {
+            pull_request: {
+              url: `http://api.github.localhost/repos/${GITOPS_REPO}/pulls/${releasePr!.number}`,
+              html_url: url,
+              diff_url: `${url}.diff`,
+              patch_url: `${url}.patch`,
+              merged_at: null,
+            },
+          },
+        },
+      }),
+    );
     expect(res.status).toBe(200);
-    const reply = s.fake.commentsOn(GITOPS_REPO, releasePr!.number).filter((x) => x.user === "ferry[bot]" && !x.body.startsWith("<!-- ferry:status:")).at(-1)?.body ?? "";
+    const reply =
+      s.fake
+        .commentsOn(GITOPS_REPO, releasePr!.number)
+        .filter((x) => x.user === "ferry[bot]" && !x.body.startsWith("<!-- ferry:status:"))
+        .at(-1)?.body ?? "";
     expect(reply).toContain("**Clusters**");
     expect(reply).toContain(`| dev | \`shop/api\` | ❌ Degraded | – → \`${release}\` | 0/2 |`);
     expect(reply).toContain("| staging | – | – | – | – | no components found |");
@@ -248,12 +298,25 @@ describe("cluster status through the app", () => {
     const platform = (await s.fake.readFile("acme/platform", ".ferry/platform.yaml"))!.replace("      cluster: {context: kind-staging}\n", "");
     const head = (await s.fake.branchSha("acme/platform"))!;
     const sha = await s.fake.commit("acme/platform", { files: { ".ferry/platform.yaml": platform }, message: "staging leaves its cluster" });
-    const res = await s.post("push", payload("push", undefined, { repo: "acme/platform", sha, before: head, branch: "main", installationId: s.installationId, files: { modified: [".ferry/platform.yaml"] } }));
+    const res = await s.post(
+      "push",
+      payload("push", undefined, {
+        repo: "acme/platform",
+        sha,
+        before: head,
+        branch: "main",
+        installationId: s.installationId,
+        files: { modified: [".ferry/platform.yaml"] },
+      }),
+    );
     expect(res.status).toBe(200);
     expect(s.runtime.observes("dev")).toBe(true);
     expect(s.runtime.observes("staging")).toBe(false);
     expect(s.runtime.observer.contexts()).toEqual(["kind-dev"]);
     expect(s.runtime.observer.observer).not.toBe(before);
-    expect(await s.runtime.health.health({ environment: "staging", project: "shop", component: "api" })).toEqual({ status: "NotObserved", detail: "environment staging has no cluster context" });
+    expect(await s.runtime.health.health({ environment: "staging", project: "shop", component: "api" })).toEqual({
+      status: "NotObserved",
+      detail: "environment staging has no cluster context",
+    });
   });
 });

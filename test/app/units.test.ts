@@ -22,14 +22,24 @@ const ENV = {
 describe("loadConfig", () => {
   it("reads a complete environment", () => {
     const c = loadConfig(ENV, { cwd: "/srv/ferry" });
-    expect(c).toMatchObject({ appId: 123, webhookSecret: "a-long-secret", baseUrl: "https://api.github.com", platformRepo: { owner: "acme", repo: "platform" }, cacheDir: "/srv/ferry/.cache/ferry", logLevel: "info" });
+    expect(c).toMatchObject({
+      appId: 123,
+      webhookSecret: "a-long-secret",
+      baseUrl: "https://api.github.com",
+      platformRepo: { owner: "acme", repo: "platform" },
+      cacheDir: "/srv/ferry/.cache/ferry",
+      logLevel: "info",
+    });
     expect(c.privateKey).toBe(PEM);
   });
 
   it("accepts an escaped or base64 key, a key file, and GitHub Enterprise", () => {
     expect(loadConfig({ ...ENV, PRIVATE_KEY: PEM.replace(/\n/g, "\\n") }).privateKey).toBe(PEM);
     expect(loadConfig({ ...ENV, PRIVATE_KEY: Buffer.from(PEM).toString("base64") }).privateKey).toBe(PEM);
-    const fromFile = loadConfig({ ...ENV, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: "key.pem" }, { cwd: "/keys", readFile: (f) => (f === "/keys/key.pem" ? PEM : "") });
+    const fromFile = loadConfig(
+      { ...ENV, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: "key.pem" },
+      { cwd: "/keys", readFile: (f) => (f === "/keys/key.pem" ? PEM : "") },
+    );
     expect(fromFile.privateKey).toBe(PEM);
     expect(loadConfig({ ...ENV, GHE_HOST: "github.example.com" }).baseUrl).toBe("https://github.example.com/api/v3");
   });
@@ -53,7 +63,16 @@ describe("loadConfig", () => {
 
   it("refuses a short webhook secret, an unreadable key file and a key that is not PEM", () => {
     expect(() => loadConfig({ ...ENV, WEBHOOK_SECRET: "dev" })).toThrow(/WEBHOOK_SECRET: must be at least 8 characters/);
-    expect(() => loadConfig({ ...ENV, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: "nope.pem" }, { readFile: () => { throw new Error("ENOENT"); } })).toThrow(/PRIVATE_KEY_PATH: cannot read nope.pem: ENOENT/);
+    expect(() =>
+      loadConfig(
+        { ...ENV, PRIVATE_KEY: undefined, PRIVATE_KEY_PATH: "nope.pem" },
+        {
+          readFile: () => {
+            throw new Error("ENOENT");
+          },
+        },
+      ),
+    ).toThrow(/PRIVATE_KEY_PATH: cannot read nope.pem: ENOENT/);
     expect(() => loadConfig({ ...ENV, PRIVATE_KEY: "hello" })).toThrow(/PRIVATE_KEY: is not a PEM private key/);
   });
 });
@@ -98,7 +117,11 @@ describe("DeliveryCache", () => {
 
   it("forgets a failed delivery so a redelivery retries it", async () => {
     const cache = new DeliveryCache(10);
-    await expect(cache.once("d1", async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    await expect(
+      cache.once("d1", async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect(cache.state("d1")).toBeUndefined();
     expect(await cache.once("d1", async () => undefined)).toBe(true);
   });
@@ -113,17 +136,42 @@ describe("DeliveryCache", () => {
   });
 });
 
-const diag = (over: Partial<Diagnostic>): Diagnostic => ({ severity: "error", file: ".ferry/api.yaml", line: 3, column: 5, field: "spec.type", message: "bad", code: "schema", ...over });
+const diag = (over: Partial<Diagnostic>): Diagnostic => ({
+  severity: "error",
+  file: ".ferry/api.yaml",
+  line: 3,
+  column: 5,
+  field: "spec.type",
+  message: "bad",
+  code: "schema",
+  ...over,
+});
 
 describe("annotations", () => {
   it("puts a diagnostic at its file, line and column", () => {
-    expect(toAnnotation(diag({}))).toEqual({ path: ".ferry/api.yaml", start_line: 3, end_line: 3, start_column: 5, end_column: 5, annotation_level: "failure", message: "bad", title: "Error (schema) at spec.type" });
-    expect(toAnnotation(diag({ line: 0, column: 0, severity: "warning", environment: "dev" }))).toMatchObject({ start_line: 1, annotation_level: "warning", message: "[dev] bad" });
+    expect(toAnnotation(diag({}))).toEqual({
+      path: ".ferry/api.yaml",
+      start_line: 3,
+      end_line: 3,
+      start_column: 5,
+      end_column: 5,
+      annotation_level: "failure",
+      message: "bad",
+      title: "Error (schema) at spec.type",
+    });
+    expect(toAnnotation(diag({ line: 0, column: 0, severity: "warning", environment: "dev" }))).toMatchObject({
+      start_line: 1,
+      annotation_level: "warning",
+      message: "[dev] bad",
+    });
     expect(toAnnotation(diag({ line: 0, column: 0 }))).not.toHaveProperty("start_column");
   });
 
   it("annotates files of the repository and lists the rest", () => {
-    const plan = planAnnotations([diag({}), diag({}), diag({ file: "acme/platform/.ferry/platform.yaml", message: "platform broken" })], new Set([".ferry/api.yaml"]));
+    const plan = planAnnotations(
+      [diag({}), diag({}), diag({ file: "acme/platform/.ferry/platform.yaml", message: "platform broken" })],
+      new Set([".ferry/api.yaml"]),
+    );
     expect(plan.annotations).toHaveLength(1);
     expect(plan.unlocated).toEqual(["acme/platform/.ferry/platform.yaml:3:5: error: spec.type: platform broken"]);
   });
@@ -153,11 +201,21 @@ describe("triggers", () => {
   it("asks GitHub when the payload may be incomplete", () => {
     expect(commitsTouchFerry([], { id: "x" })).toBe("unknown");
     expect(commitsTouchFerry([], null)).toBe(false);
-    expect(commitsTouchFerry(Array.from({ length: 2048 }, () => ({ added: ["a"] })), {})).toBe("unknown");
+    expect(
+      commitsTouchFerry(
+        Array.from({ length: 2048 }, () => ({ added: ["a"] })),
+        {},
+      ),
+    ).toBe("unknown");
   });
 
   it("finds components waiting for a check, and knows Ferry's own checks", () => {
-    const files = new Map([[".ferry/a.yaml", "apiVersion: ferry.dev/v1alpha1\nkind: Component\nmetadata: {name: a, project: p}\nspec:\n  type: service\n  build: {waitForCheck: build}\n  container: {image: x:1}\n"]]);
+    const files = new Map([
+      [
+        ".ferry/a.yaml",
+        "apiVersion: ferry.dev/v1alpha1\nkind: Component\nmetadata: {name: a, project: p}\nspec:\n  type: service\n  build: {waitForCheck: build}\n  container: {image: x:1}\n",
+      ],
+    ]);
     expect(componentsWaitingFor(files, "build").map((c) => c.metadata.name)).toEqual(["a"]);
     expect(componentsWaitingFor(files, "test")).toEqual([]);
     expect(isFerryCheck("Ferry / release")).toBe(true);
@@ -169,14 +227,16 @@ const deployment = (release: string) => `apiVersion: apps/v1\nkind: Deployment\n
 
 describe("environment state", () => {
   it("groups files by component and reads the release label", () => {
-    const state = parseEnvironmentState(new Map([
-      ["shop/namespace.yaml", "kind: Namespace\n"],
-      ["shop/api/deployment-api.yaml", deployment("0123456789ab")],
-      ["shop/api/service-api.yaml", deployment("0123456789ab")],
-      ["shop/web/deployment-web.yaml", deployment("0123456789ab")],
-      ["shop/web/service-web.yaml", deployment("ba9876543210")],
-      ["shop/evil/deployment-x.yaml", deployment("../../etc/passwd")],
-    ]));
+    const state = parseEnvironmentState(
+      new Map([
+        ["shop/namespace.yaml", "kind: Namespace\n"],
+        ["shop/api/deployment-api.yaml", deployment("0123456789ab")],
+        ["shop/api/service-api.yaml", deployment("0123456789ab")],
+        ["shop/web/deployment-web.yaml", deployment("0123456789ab")],
+        ["shop/web/service-web.yaml", deployment("ba9876543210")],
+        ["shop/evil/deployment-x.yaml", deployment("../../etc/passwd")],
+      ]),
+    );
     expect([...state.components.keys()]).toEqual(["shop/api", "shop/evil", "shop/web"]);
     expect(state.components.get("shop/api")).toMatchObject({ release: "0123456789ab" });
     expect(state.components.get("shop/api")!.files.size).toBe(2);

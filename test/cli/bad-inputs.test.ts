@@ -81,7 +81,12 @@ describe("ferry render refuses bad input with file:line:column and field, and wr
   });
 
   it("a trait the component type does not allow", async () => {
-    const yaml = API_YAML.replace("  environments:", "  traits:\n    - {type: route, name: web, parameters: {endpoint: http, host: a.example.com}}\n  environments:").replace("type: service", "type: worker").replace(/ {2}endpoints:\n.*\n/, "");
+    const yaml = API_YAML.replace(
+      "  environments:",
+      "  traits:\n    - {type: route, name: web, parameters: {endpoint: http, host: a.example.com}}\n  environments:",
+    )
+      .replace("type: service", "type: worker")
+      .replace(/ {2}endpoints:\n.*\n/, "");
     const run = await renderApp({ ".ferry/api.yaml": yaml });
     expectRefused(run, /\.ferry\/api\.yaml:\d+:\d+: error: .*spec\.traits\[0\]\.type:/, /route/);
   });
@@ -98,7 +103,10 @@ describe("ferry render refuses bad input with file:line:column and field, and wr
   });
 
   it("a dependency on a missing endpoint", async () => {
-    const web = API_YAML.replace("name: api", "name: web").replace("  environments:", "  dependencies:\n    - {component: api, endpoint: grpc, env: {url: API_URL}}\n  environments:");
+    const web = API_YAML.replace("name: api", "name: web").replace(
+      "  environments:",
+      "  dependencies:\n    - {component: api, endpoint: grpc, env: {url: API_URL}}\n  environments:",
+    );
     const run = await renderApp({ ".ferry/api.yaml": API_YAML, ".ferry/web.yaml": web });
     expectRefused(run, /\.ferry\/web\.yaml:16:\d+: error: spec\.dependencies\[0\]\.endpoint:/, /has no endpoint "grpc" \(it has http\)/);
   });

@@ -48,7 +48,10 @@ describe("ferry validate", () => {
     const app = s.write("apps/acme/shop-api", { ".ferry/api.yaml": API_YAML.replace("ghcr.io/acme/api:1.0.0", "ghcr.io/acme/api:latest") });
     const run = await runCli(["validate", app, "--platform", s.path("platform"), "--json"]);
     expect(run.code).toBe(1);
-    const out = JSON.parse(run.stdout) as { ok: boolean; diagnostics: { code: string; environment: string; component: string; resource: string; line: number }[] };
+    const out = JSON.parse(run.stdout) as {
+      ok: boolean;
+      diagnostics: { code: string; environment: string; component: string; resource: string; line: number }[];
+    };
     expect(out.ok).toBe(false);
     const latest = out.diagnostics.filter((d) => d.code === "policy/no-latest-tag");
     expect(latest.map((d) => d.environment)).toEqual(["prod"]);
@@ -76,7 +79,12 @@ describe("ferry diff", () => {
     expect(deployment?.diff).toMatch(/^- {2}replicas: 2$/m);
     expect(deployment?.diff).toMatch(/^\+ {2}replicas: 4$/m);
     // A new release: its snapshot is added and every manifest's release label changes.
-    expect(out.changes.filter((c) => c.path.startsWith("releases/")).map((c) => c.status).sort()).toEqual(["added", "removed"]);
+    expect(
+      out.changes
+        .filter((c) => c.path.startsWith("releases/"))
+        .map((c) => c.status)
+        .sort(),
+    ).toEqual(["added", "removed"]);
   });
 });
 

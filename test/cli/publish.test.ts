@@ -16,7 +16,11 @@ beforeAll(async () => {
   await server.createRepo("acme/gitops", { files: { "README.md": "GitOps\n" } });
   s.write("platform", { ".ferry/platform.yaml": PLATFORM_YAML });
   const app = s.write("apps/acme/shop-api", { ".ferry/api.yaml": API_YAML, ".ferry/web.yaml": API_YAML.replace("name: api", "name: web") });
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: app, env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@x" } });
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: app,
+      env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@x" },
+    });
   git("init", "-q", "-b", "main");
   git("remote", "add", "origin", "https://github.com/acme/shop-api.git");
   git("add", "-A");
@@ -29,7 +33,22 @@ afterAll(async () => {
 
 const env = { GITHUB_TOKEN: TOKEN, FERRY_CACHE_DIR: "" };
 const publish = (extra: string[] = [], e: Record<string, string> = env) =>
-  runCli(["publish", s.path("apps/acme/shop-api"), "--platform", s.path("platform"), "--env", "dev", "--gitops", server.repoUrl("acme/gitops"), "--cache-dir", s.path("cache"), ...extra], e);
+  runCli(
+    [
+      "publish",
+      s.path("apps/acme/shop-api"),
+      "--platform",
+      s.path("platform"),
+      "--env",
+      "dev",
+      "--gitops",
+      server.repoUrl("acme/gitops"),
+      "--cache-dir",
+      s.path("cache"),
+      ...extra,
+    ],
+    e,
+  );
 
 describe("ferry publish", () => {
   it("commits the rendered environment once, with trailers, and nothing on a re-run", async () => {
@@ -45,7 +64,9 @@ describe("ferry publish", () => {
     expect(files).toContain("environments/dev/shop/namespace.yaml");
     expect(files.filter((f) => f.startsWith("releases/shop/"))).toHaveLength(2);
     const trailers = await server.git("acme/gitops", ["log", "-1", "--format=%(trailers:unfold)", sha!]);
-    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: s.path("apps/acme/shop-api") }).toString().trim();
+    const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: s.path("apps/acme/shop-api") })
+      .toString()
+      .trim();
     expect(trailers).toContain("Ferry-Environment: dev");
     expect(trailers).toContain("Ferry-Component: shop/api");
     expect(trailers).toContain(`Ferry-Source: acme/shop-api@${head}`);
@@ -82,7 +103,10 @@ describe("ferry publish", () => {
   });
 
   it("shows the component's history from the commits' trailers", async () => {
-    const run = await runCli(["history", "shop/web", "--platform", s.path("platform"), "--env", "dev", "--gitops", server.repoUrl("acme/gitops"), "--cache-dir", s.path("cache")], env);
+    const run = await runCli(
+      ["history", "shop/web", "--platform", s.path("platform"), "--env", "dev", "--gitops", server.repoUrl("acme/gitops"), "--cache-dir", s.path("cache")],
+      env,
+    );
     expect(run.code).toBe(0);
     const rows = run.stdout.trim().split("\n");
     expect(rows[0]).toMatch(/^ENVIRONMENT\s+RELEASE\s+SINCE/);

@@ -70,11 +70,16 @@ describe("diagnose", () => {
     const zero = diagnose({ key: KEY, health: health("Degraded", [crash("a", { exitCode: 0 })]) }).findings[0];
     expect(zero?.cause).toContain("exits with code 0");
     expect(zero?.suggestion).toContain("kubectl logs --previous");
-    expect(diagnose({ key: KEY, health: health("Degraded", [crash("a", { exitCode: 127 })]) }).findings[0]?.cause).toContain("could not be run or was not found");
+    expect(diagnose({ key: KEY, health: health("Degraded", [crash("a", { exitCode: 127 })]) }).findings[0]?.cause).toContain(
+      "could not be run or was not found",
+    );
   });
 
   it("suggests setting a memory limit when an OOM-killed container has none", () => {
-    const f = diagnose({ key: KEY, health: health("Degraded", [{ kind: "OOMKilled", pod: "a", container: "main", message: "oom", exitCode: 137, restartCount: 0 }]) }).findings[0];
+    const f = diagnose({
+      key: KEY,
+      health: health("Degraded", [{ kind: "OOMKilled", pod: "a", container: "main", message: "oom", exitCode: 137, restartCount: 0 }]),
+    }).findings[0];
     expect(f?.cause).toBe('Container "main" ran out of memory and was OOMKilled (exit code 137) (no memory limit found in the pod spec).');
     expect(f?.suggestion).toMatch(/^Set container\.resources\.memory/);
   });
@@ -82,16 +87,34 @@ describe("diagnose", () => {
   it("tells registry authentication failures apart from missing tags", () => {
     const denied = diagnose({
       key: KEY,
-      health: health("Degraded", [{ kind: "ErrImagePull", pod: "a", container: "main", image: "registry.acme.io/x:1", message: "pull access denied, repository does not exist or may require authorization: authorization failed: 401 Unauthorized" }]),
+      health: health("Degraded", [
+        {
+          kind: "ErrImagePull",
+          pod: "a",
+          container: "main",
+          image: "registry.acme.io/x:1",
+          message: "pull access denied, repository does not exist or may require authorization: authorization failed: 401 Unauthorized",
+        },
+      ]),
     }).findings[0];
     expect(denied?.cause).toBe('Image "registry.acme.io/x:1" cannot be pulled: the registry refused access or the repository does not exist.');
     expect(denied?.suggestion).toMatch(/^Either check that the tag was pushed .* or give the namespace .* an imagePullSecret/);
     const refused = diagnose({
       key: KEY,
-      health: health("Degraded", [{ kind: "ErrImagePull", pod: "a", container: "main", image: "ghcr.io/acme/x:1", message: 'failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized' }]),
+      health: health("Degraded", [
+        {
+          kind: "ErrImagePull",
+          pod: "a",
+          container: "main",
+          image: "ghcr.io/acme/x:1",
+          message: "failed to authorize: failed to fetch anonymous token: unexpected status: 401 Unauthorized",
+        },
+      ]),
     }).findings[0];
     expect(refused?.cause).toBe('Image "ghcr.io/acme/x:1" cannot be pulled: the registry refused access.');
-    expect(refused?.suggestion).toBe("Give the namespace (or its service account) an imagePullSecret with read access to the registry, or make the image public.");
+    expect(refused?.suggestion).toBe(
+      "Give the namespace (or its service account) an imagePullSecret with read access to the registry, or make the image public.",
+    );
   });
 
   it("adapts the Unschedulable suggestion to the scheduler's message", () => {
@@ -106,11 +129,16 @@ describe("diagnose", () => {
   it("asks to deploy a dependency that is missing from the environment, and diagnoses Progressing components too", () => {
     const d = diagnose({
       key: KEY,
-      health: health("Progressing", [{ kind: "ReadinessProbeFailed", pod: "a", container: "main", message: "Readiness probe failed: HTTP probe failed with statuscode: 503" }]),
+      health: health("Progressing", [
+        { kind: "ReadinessProbeFailed", pod: "a", container: "main", message: "Readiness probe failed: HTTP probe failed with statuscode: 503" },
+      ]),
       dependencies: [{ key: PAYMENTS, health: undefined }],
     });
     expect(d.findings.map((f) => [f.kind, f.cause])).toEqual([
-      ["ReadinessProbeFailed", 'Pods run but fail their readiness probe: "Readiness probe failed: HTTP probe failed with statuscode: 503". It depends on payments/payments-api, which is not ready: that may be why.'],
+      [
+        "ReadinessProbeFailed",
+        'Pods run but fail their readiness probe: "Readiness probe failed: HTTP probe failed with statuscode: 503". It depends on payments/payments-api, which is not ready: that may be why.',
+      ],
       ["DependencyNotReady", "Dependency payments/payments-api is not running in dev."],
     ]);
     expect(d.findings[1]?.suggestion).toBe("Deploy payments/payments-api to dev (or promote it there) before this component, or remove the dependency.");
@@ -131,7 +159,11 @@ describe("diagnose", () => {
   });
 
   it("is deterministic whatever the order of reasons and dependencies", () => {
-    const reasons = [crash("b"), crash("a", { logTail: ["x"] }), { kind: "OOMKilled" as const, pod: "c", container: "main", message: "oom", memoryLimit: "1Gi" }];
+    const reasons = [
+      crash("b"),
+      crash("a", { logTail: ["x"] }),
+      { kind: "OOMKilled" as const, pod: "c", container: "main", message: "oom", memoryLimit: "1Gi" },
+    ];
     const deps = [
       { key: PAYMENTS, health: undefined },
       { key: { ...PAYMENTS, component: "fraud" }, health: health("Degraded", []) },
@@ -147,7 +179,15 @@ describe("status markdown", () => {
   it("renders a degraded component with reasons, diagnosis, log lines and warnings", () => {
     const h = health("Degraded", [crash("checkout-api-5d9-x1", { logTail: ["boot", "panic: nil map"] })], {
       message: "CrashLoopBackOff in 1 pod",
-      warnings: [{ reason: "BackOff", message: "Back-off restarting failed container main", object: "Pod/checkout-api-5d9-x1", count: 7, lastSeen: "2026-03-01T12:00:00Z" }],
+      warnings: [
+        {
+          reason: "BackOff",
+          message: "Back-off restarting failed container main",
+          object: "Pod/checkout-api-5d9-x1",
+          count: 7,
+          lastSeen: "2026-03-01T12:00:00Z",
+        },
+      ],
     });
     const md = renderStatusSection({ key: KEY, health: h, diagnosis: diagnose({ key: KEY, health: h }), context: "nonprod" });
     expect(md).toBe(
@@ -189,7 +229,16 @@ describe("status markdown", () => {
   });
 
   it("renders a healthy component without problem sections and shows mixed releases with counts", () => {
-    const md = renderStatusSection({ key: KEY, health: health("Healthy", [], { releases: [{ release: "r2", ready: 3 }, { release: "r1", ready: 1 }] }), headingLevel: 4 });
+    const md = renderStatusSection({
+      key: KEY,
+      health: health("Healthy", [], {
+        releases: [
+          { release: "r2", ready: 3 },
+          { release: "r1", ready: 1 },
+        ],
+      }),
+      headingLevel: 4,
+    });
     expect(md.split("\n")[0]).toBe("#### ✅ storefront/checkout-api in dev: Healthy");
     expect(md).toContain("| 2 | 2 | `r2` (3), `r1` (1) | `r2` |");
     expect(md).not.toContain("**Problems**");

@@ -41,7 +41,6 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-
 interface Res {
   status: number;
   body: string;
@@ -150,9 +149,14 @@ describe("fake API protocol", () => {
     kc.loadFromString(fake.kubeconfig(["dev"]));
     const seen: string[] = [];
     const ended: unknown[] = [];
-    const ctrl = await new Watch(kc).watch("/apis/apps/v1/deployments", { resourceVersion: String(from) }, (type, obj: { metadata: { name: string; labels: Record<string, string> } }) => {
-      seen.push(`${type} ${obj.metadata.name} ${obj.metadata.labels["ferry.dev/release"] ?? ""}`);
-    }, (err) => ended.push(err ?? "closed"));
+    const ctrl = await new Watch(kc).watch(
+      "/apis/apps/v1/deployments",
+      { resourceVersion: String(from) },
+      (type, obj: { metadata: { name: string; labels: Record<string, string> } }) => {
+        seen.push(`${type} ${obj.metadata.name} ${obj.metadata.labels["ferry.dev/release"] ?? ""}`);
+      },
+      (err) => ended.push(err ?? "closed"),
+    );
     await waitFor("replayed events", () => seen.length >= 2);
     fake.apply(deployment({ ...checkout, release: "r3", generation: 3 }, { phase: "available" }));
     await waitFor("live event", () => seen.length >= 3);

@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  computeHealth,
-  cronJobHealth,
-  deploymentHealth,
-  hpaHealth,
-  jobHealth,
-  statefulSetHealth,
-  worse,
-} from "../../core/status/health.js";
+import { computeHealth, cronJobHealth, deploymentHealth, hpaHealth, jobHealth, statefulSetHealth, worse } from "../../core/status/health.js";
 import { CronJob, Deployment, HorizontalPodAutoscaler, Job, StatefulSet, emptyObjects, selectComponent } from "../../core/status/cluster-objects.js";
 import {
   crashLoopRollout,
@@ -31,13 +23,21 @@ const NOW = new Date("2026-03-01T12:00:00Z");
 const W: WorkloadSpec = { project: "storefront", component: "checkout-api", environment: "dev", release: "r2", generation: 2, now: NOW };
 const NS = "storefront-dev";
 
-function dep(state: Parameters<typeof deployment>[1], patch: (d: KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }) => void = () => undefined): Deployment {
+function dep(
+  state: Parameters<typeof deployment>[1],
+  patch: (d: KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }) => void = () => undefined,
+): Deployment {
   return Deployment.parse(tweak(deployment(W, state) as KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }, patch));
 }
 
 describe("Deployment health (Argo CD rules)", () => {
   it("is Healthy when every replica is updated and available", () => {
-    expect(deploymentHealth(dep({ phase: "available" }))).toEqual({ kind: "Deployment", name: "checkout-api", status: "Healthy", message: "2 of 2 replicas available" });
+    expect(deploymentHealth(dep({ phase: "available" }))).toEqual({
+      kind: "Deployment",
+      name: "checkout-api",
+      status: "Healthy",
+      message: "2 of 2 replicas available",
+    });
   });
 
   it("is Suspended when paused, whatever the replicas say", () => {
@@ -60,26 +60,33 @@ describe("Deployment health (Argo CD rules)", () => {
     expect(deploymentHealth(dep({ phase: "progressing", updated: 1, ready: 0, oldReady: 2 })).message).toBe(
       "Waiting for rollout to finish: 1 out of 2 new replicas have been updated...",
     );
-    expect(
-      deploymentHealth(dep({ phase: "available" }, (d) => Object.assign(d.status, { replicas: 3 }))).message,
-    ).toBe("Waiting for rollout to finish: 1 old replicas are pending termination...");
+    expect(deploymentHealth(dep({ phase: "available" }, (d) => Object.assign(d.status, { replicas: 3 }))).message).toBe(
+      "Waiting for rollout to finish: 1 old replicas are pending termination...",
+    );
     expect(deploymentHealth(dep({ phase: "available" }, (d) => Object.assign(d.status, { availableReplicas: 1 }))).message).toBe(
       "Waiting for rollout to finish: 1 of 2 updated replicas are available...",
     );
   });
 
   it("defaults spec.replicas to 1", () => {
-    const h = deploymentHealth(dep({ phase: "available" }, (d) => {
-      delete d.spec.replicas;
-      Object.assign(d.status, { replicas: 1, updatedReplicas: 1, availableReplicas: 1 });
-    }));
+    const h = deploymentHealth(
+      dep({ phase: "available" }, (d) => {
+        delete d.spec.replicas;
+        Object.assign(d.status, { replicas: 1, updatedReplicas: 1, availableReplicas: 1 });
+      }),
+    );
     expect(h).toMatchObject({ status: "Healthy", message: "1 of 1 replicas available" });
   });
 });
 
 describe("StatefulSet health (Argo CD rules)", () => {
-  const sts = (state: Parameters<typeof statefulSet>[1], patch: (s: KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }) => void = () => undefined): StatefulSet =>
-    StatefulSet.parse(tweak(statefulSet({ ...W, replicas: 3 }, state) as KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }, patch));
+  const sts = (
+    state: Parameters<typeof statefulSet>[1],
+    patch: (s: KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }) => void = () => undefined,
+  ): StatefulSet =>
+    StatefulSet.parse(
+      tweak(statefulSet({ ...W, replicas: 3 }, state) as KubeObject & { spec: Record<string, unknown>; status: Record<string, unknown> }, patch),
+    );
 
   it("needs the generation observed and every pod ready", () => {
     expect(statefulSetHealth(sts({ ready: 3 }, (s) => (s.status.observedGeneration = 0))).status).toBe("Progressing");
@@ -94,7 +101,10 @@ describe("StatefulSet health (Argo CD rules)", () => {
   it("counts only the pods above the partition", () => {
     const partitioned = (updated: number): StatefulSet =>
       sts({ ready: 3, updated, currentRevisionIsUpdate: false }, (s) => (s.spec.updateStrategy = { type: "RollingUpdate", rollingUpdate: { partition: 1 } }));
-    expect(statefulSetHealth(partitioned(1))).toMatchObject({ status: "Progressing", message: "Waiting for partitioned roll out to finish: 1 out of 2 new pods have been updated..." });
+    expect(statefulSetHealth(partitioned(1))).toMatchObject({
+      status: "Progressing",
+      message: "Waiting for partitioned roll out to finish: 1 out of 2 new pods have been updated...",
+    });
     expect(statefulSetHealth(partitioned(2)).status).toBe("Healthy");
   });
 
@@ -111,7 +121,9 @@ describe("Job, CronJob and HPA health", () => {
     expect(jobHealth(Job.parse(job(W, { phase: "failed" })))).toMatchObject({ status: "Degraded", message: "Job has reached the specified backoff limit" });
     expect(jobHealth(Job.parse(job(W, { phase: "complete" }))).status).toBe("Healthy");
     expect(jobHealth(Job.parse(job(W, { phase: "running", active: 1 }))).status).toBe("Progressing");
-    expect(jobHealth(Job.parse(tweak(job(W, { phase: "running", active: 0 }), (j) => ((j.spec as Record<string, unknown>).suspend = true)))).status).toBe("Suspended");
+    expect(jobHealth(Job.parse(tweak(job(W, { phase: "running", active: 0 }), (j) => ((j.spec as Record<string, unknown>).suspend = true)))).status).toBe(
+      "Suspended",
+    );
   });
 
   it("judges a CronJob by its latest Job", () => {
@@ -156,7 +168,14 @@ describe("computeHealth", () => {
 
   it("is Healthy with the running release from ready pods", () => {
     const h = computeHealth(objectsOf([...healthy(), hpa(W)]));
-    expect(h).toMatchObject({ status: "Healthy", release: "r2", desiredRelease: "r2", releases: [{ release: "r2", ready: 2 }], readyReplicas: 2, desiredReplicas: 2 });
+    expect(h).toMatchObject({
+      status: "Healthy",
+      release: "r2",
+      desiredRelease: "r2",
+      releases: [{ release: "r2", ready: 2 }],
+      readyReplicas: 2,
+      desiredReplicas: 2,
+    });
     expect(h.workloads.map((w) => w.kind)).toEqual(["Deployment", "HorizontalPodAutoscaler"]);
   });
 
@@ -166,7 +185,9 @@ describe("computeHealth", () => {
   });
 
   it("breaks a tie between releases in favour of the deployed one", () => {
-    const objs = healthy().map((o) => (o.kind === "Pod" && o.metadata.name === podName(W, 1) ? tweak(o, (p) => (p.metadata.labels = { ...p.metadata.labels, "ferry.dev/release": "a0" })) : o));
+    const objs = healthy().map((o) =>
+      o.kind === "Pod" && o.metadata.name === podName(W, 1) ? tweak(o, (p) => (p.metadata.labels = { ...p.metadata.labels, "ferry.dev/release": "a0" })) : o,
+    );
     expect(computeHealth(objectsOf(objs)).releases).toEqual([
       { release: "r2", ready: 1 },
       { release: "a0", ready: 1 },
@@ -199,9 +220,7 @@ describe("computeHealth", () => {
       if (cs) Object.assign(cs.lastState.terminated, { reason: "OOMKilled", exitCode: 137 });
     });
     const h = computeHealth(objectsOf([deployment(W, { phase: "progressing", updated: 2, ready: 0 }), oom]));
-    expect(h.reasons).toEqual([
-      expect.objectContaining({ kind: "OOMKilled", exitCode: 137, memoryLimit: "256Mi", restartCount: 2 }),
-    ]);
+    expect(h.reasons).toEqual([expect.objectContaining({ kind: "OOMKilled", exitCode: 137, memoryLimit: "256Mi", restartCount: 2 })]);
   });
 
   it("reports CreateContainerConfigError and other container errors as Degraded", () => {
@@ -214,7 +233,9 @@ describe("computeHealth", () => {
     const config = computeHealth(objectsOf([d, waiting("CreateContainerConfigError", 'secret "checkout-db" not found')]));
     expect(config).toMatchObject({ status: "Degraded", reasons: [{ kind: "CreateContainerConfigError", message: 'secret "checkout-db" not found' }] });
     const invalid = computeHealth(objectsOf([d, waiting("InvalidImageName", 'couldn\'t parse image name "x::y"')]));
-    expect(invalid.reasons).toEqual([{ kind: "ContainerError", pod: podName(W, 0), container: "main", message: 'InvalidImageName: couldn\'t parse image name "x::y"' }]);
+    expect(invalid.reasons).toEqual([
+      { kind: "ContainerError", pod: podName(W, 0), container: "main", message: 'InvalidImageName: couldn\'t parse image name "x::y"' },
+    ]);
     expect(computeHealth(objectsOf([d, waiting("ContainerCreating", "")])).status).toBe("Progressing");
   });
 
@@ -228,7 +249,9 @@ describe("computeHealth", () => {
     const unhealthy = warningEvent(notReady, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", { now: NOW });
     const progressing = computeHealth(objectsOf([deployment(W, { phase: "progressing", updated: 1, ready: 0 }), notReady, unhealthy]));
     expect(progressing.status).toBe("Progressing");
-    expect(progressing.reasons).toEqual([{ kind: "ReadinessProbeFailed", pod: podName(W, 0), container: "main", message: "Readiness probe failed: HTTP probe failed with statuscode: 503" }]);
+    expect(progressing.reasons).toEqual([
+      { kind: "ReadinessProbeFailed", pod: podName(W, 0), container: "main", message: "Readiness probe failed: HTTP probe failed with statuscode: 503" },
+    ]);
     const silent = computeHealth(objectsOf([deployment(W, { phase: "deadline-exceeded", updated: 1, ready: 0 }), notReady]));
     expect(silent.reasons.map((r) => [r.kind, r.message])).toEqual([
       ["ProgressDeadlineExceeded", `ReplicaSet "checkout-api-${templateHash(W)}" has timed out progressing.`],
@@ -244,7 +267,10 @@ describe("computeHealth", () => {
   it("reports a failed standalone Job with its last failed pod and counts completions", () => {
     const step = failedJobScenario(W, { logLines: ["relation exists"] }).steps[1];
     const objs = (step?.apply ?? []).filter((o) => o.kind !== "Event");
-    const failedPods = objs.filter((o) => o.kind === "Pod").map((o) => o.metadata.name).sort();
+    const failedPods = objs
+      .filter((o) => o.kind === "Pod")
+      .map((o) => o.metadata.name)
+      .sort();
     const last = failedPods[failedPods.length - 1] ?? "";
     const h = computeHealth(objectsOf(objs, { [`${NS}/${last}/main`]: ["relation exists"] }));
     expect(h).toMatchObject({ status: "Degraded", readyReplicas: 0, desiredReplicas: 1 });

@@ -101,8 +101,12 @@ describe("ClusterObserver: rollouts", () => {
 
   it("reports a crash loop with restarts, exit code, the previous container's log and a diagnosis", async () => {
     const { observer: o } = await started();
-    const lines = ["listening on :8080", "FATAL: password authentication failed for user \"checkout\""];
-    const h = await play(crashLoopRollout(W, { previousRelease: "r1", logLines: lines }), (x) => x.status === "Degraded" && x.reasons.every((r) => r.logTail) && x.warnings.length === 1 && x.release === "r1", "crash loop with logs and events");
+    const lines = ["listening on :8080", 'FATAL: password authentication failed for user "checkout"'];
+    const h = await play(
+      crashLoopRollout(W, { previousRelease: "r1", logLines: lines }),
+      (x) => x.status === "Degraded" && x.reasons.every((r) => r.logTail) && x.warnings.length === 1 && x.release === "r1",
+      "crash loop with logs and events",
+    );
     expect(h.release).toBe("r1");
     expect(h.desiredRelease).toBe("r2");
     expect(h.message).toBe("CrashLoopBackOff in 1 pod");
@@ -148,7 +152,11 @@ describe("ClusterObserver: rollouts", () => {
 
   it("classifies ErrImagePull with a not-found message as a missing tag", async () => {
     await started();
-    const h = await play(imagePullRollout(W, { reason: "ErrImagePull" }), (x) => x.status === "Degraded" && x.warnings.length === 2, "ErrImagePull and its events");
+    const h = await play(
+      imagePullRollout(W, { reason: "ErrImagePull" }),
+      (x) => x.status === "Degraded" && x.warnings.length === 2,
+      "ErrImagePull and its events",
+    );
     expect(new Set(h.reasons.map((r) => r.kind))).toEqual(new Set(["ErrImagePull"]));
     expect(diagnose({ key: KEY, health: h }).findings[0]?.cause).toContain("the image or tag does not exist in the registry");
   });
@@ -191,7 +199,12 @@ describe("ClusterObserver: rollouts", () => {
       return x?.status === "Degraded" && x.reasons[0]?.logTail ? x : undefined;
     });
     expect(h.reasons).toEqual([
-      expect.objectContaining({ kind: "JobFailed", message: "BackoffLimitExceeded: Job has reached the specified backoff limit (3 failed pods)", exitCode: 1, logTail: ["boom"] }),
+      expect.objectContaining({
+        kind: "JobFailed",
+        message: "BackoffLimitExceeded: Job has reached the specified backoff limit (3 failed pods)",
+        exitCode: 1,
+        logTail: ["boom"],
+      }),
     ]);
     expect(h.workloads.map((w) => [w.kind, w.status])).toEqual([["CronJob", "Degraded"]]);
   });
@@ -332,7 +345,11 @@ describe("ClusterObserver: contexts and one-shot snapshots", () => {
     for (const step of succeedingRollout({ ...W, component: "web", release: "w1" }).steps) fake.applyStep(step);
     for (const step of crashLoopRollout({ ...W, environment: "staging" }).steps) fake.applyStep(step);
     const requestsBefore = fake.requests.length;
-    const snap = await snapshotCluster("dev", { environment: "dev", component: "checkout-api" }, { kubeConfig: { kind: "yaml", yaml: fake.kubeconfig(["dev"]) } });
+    const snap = await snapshotCluster(
+      "dev",
+      { environment: "dev", component: "checkout-api" },
+      { kubeConfig: { kind: "yaml", yaml: fake.kubeconfig(["dev"]) } },
+    );
     expect(snap.deployments.map((d) => d.metadata.name)).toEqual(["checkout-api"]);
     expect(snap.pods.map((p) => p.metadata.namespace)).toEqual([NS, NS]);
     expect(snap.events.map((e) => e.involvedObject.name)).toEqual([podName(W, 0), podName(W, 1)].sort());

@@ -103,8 +103,14 @@ describe("contract index", () => {
       params: { owner: "acme", repo: "app", path: ".ferry/api.yaml" },
     });
     expect(match("GET", "/repos/acme/app/contents/a/b/c.yaml")).toMatchObject({ params: { path: "a/b/c.yaml" } });
-    expect(match("GET", "/repos/acme/app/git/ref/heads%2Ffeature%2Fx")).toMatchObject({ key: "GET /repos/{owner}/{repo}/git/ref/{ref}", params: { ref: "heads/feature/x" } });
-    expect(match("GET", "/repos/acme/app/commits/abc/check-runs")).toMatchObject({ key: "GET /repos/{owner}/{repo}/commits/{ref}/check-runs", params: { ref: "abc" } });
+    expect(match("GET", "/repos/acme/app/git/ref/heads%2Ffeature%2Fx")).toMatchObject({
+      key: "GET /repos/{owner}/{repo}/git/ref/{ref}",
+      params: { ref: "heads/feature/x" },
+    });
+    expect(match("GET", "/repos/acme/app/commits/abc/check-runs")).toMatchObject({
+      key: "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+      params: { ref: "abc" },
+    });
     expect(match("GET", "/repos/acme/app/commits/heads/main")).toMatchObject({ key: "GET /repos/{owner}/{repo}/commits/{ref}", params: { ref: "heads/main" } });
     expect(match("GET", "/repos/acme/app/issues/7/comments")).toMatchObject({ params: { issue_number: "7" } });
     expect(match("PUT", "/repos/acme/app/pulls/1")).toEqual({ kind: "no-method", allowed: ["GET", "PATCH"] });
@@ -112,7 +118,10 @@ describe("contract index", () => {
   });
 
   it("turns OpenAPI nullable into JSON Schema and closes declared objects", () => {
-    expect(toJsonSchema({ type: "string", nullable: true, enum: ["a"], description: "x", example: "a" })).toEqual({ type: ["string", "null"], enum: ["a", null] });
+    expect(toJsonSchema({ type: "string", nullable: true, enum: ["a"], description: "x", example: "a" })).toEqual({
+      type: ["string", "null"],
+      enum: ["a", null],
+    });
     expect(toJsonSchema({ nullable: true, allOf: [{ type: "object", properties: { a: {} } }] })).toEqual({
       anyOf: [{ allOf: [{ type: "object", properties: { a: {} } }] }, { type: "null" }],
     });
@@ -122,7 +131,9 @@ describe("contract index", () => {
       required: ["a", "b"],
       additionalProperties: false,
     });
-    expect(toJsonSchema({ type: "object", properties: { a: {} }, "x-github-breaking-changes": [{ patch: {} }] })).not.toHaveProperty("x-github-breaking-changes");
+    expect(toJsonSchema({ type: "object", properties: { a: {} }, "x-github-breaking-changes": [{ patch: {} }] })).not.toHaveProperty(
+      "x-github-breaking-changes",
+    );
   });
 
   it("coerces and checks parameters, rejecting unknown query parameters", () => {

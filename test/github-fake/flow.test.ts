@@ -44,7 +44,14 @@ afterAll(async () => {
 describe("check runs", () => {
   it("creates, updates with annotations, and keeps the history and the final state", async () => {
     const sha = (await fake.branchSha("acme/app")) ?? "";
-    const created = await gh.checks.create({ owner: "acme", repo: "app", name: "Ferry / validate", head_sha: sha, status: "in_progress", external_id: "delivery-1" });
+    const created = await gh.checks.create({
+      owner: "acme",
+      repo: "app",
+      name: "Ferry / validate",
+      head_sha: sha,
+      status: "in_progress",
+      external_id: "delivery-1",
+    });
     expect(created.status).toBe(201);
     expect(created.data).toMatchObject({ name: "Ferry / validate", head_sha: sha, status: "in_progress", conclusion: null, app: { slug: "ferry" } });
     const updated = await gh.checks.update({
@@ -55,7 +62,9 @@ describe("check runs", () => {
       output: {
         title: "1 error",
         summary: "`.ferry/api.yaml` is invalid",
-        annotations: [{ path: ".ferry/api.yaml", start_line: 2, end_line: 2, start_column: 7, end_column: 10, annotation_level: "failure", message: "unknown field" }],
+        annotations: [
+          { path: ".ferry/api.yaml", start_line: 2, end_line: 2, start_column: 7, end_column: 10, annotation_level: "failure", message: "unknown field" },
+        ],
       },
     });
     expect(updated.data).toMatchObject({ status: "completed", conclusion: "failure", completed_at: "2030-01-02T03:04:05Z", output: { annotations_count: 1 } });
@@ -185,15 +194,34 @@ describe("comments", () => {
 describe("pull requests", () => {
   it("opens, finds by head, lists files, merges with a real merge commit and tells listeners", async () => {
     const base = (await fake.branchSha("acme/app")) ?? "";
-    const head = await fake.commit("acme/app", { branch: "ferry/promote-api-staging", files: { ".ferry/api.yaml": "kind: Component\nname: api\nreplicas: 3\n" }, message: "Promote api to staging" });
+    const head = await fake.commit("acme/app", {
+      branch: "ferry/promote-api-staging",
+      files: { ".ferry/api.yaml": "kind: Component\nname: api\nreplicas: 3\n" },
+      message: "Promote api to staging",
+    });
     const merged: PullRequestRecord[] = [];
     const stop = fake.onMerge((pr) => {
       merged.push(pr);
     });
     try {
-      const opened = await gh.pulls.create({ owner: "acme", repo: "app", head: "ferry/promote-api-staging", base: "main", title: "Promote api to staging", body: "release r1" });
-      expect(opened.data).toMatchObject({ state: "open", merged: false, mergeable: true, head: { sha: head, ref: "ferry/promote-api-staging" }, base: { sha: base } });
-      await expect(gh.pulls.create({ owner: "acme", repo: "app", head: "ferry/promote-api-staging", base: "main", title: "dup" })).rejects.toMatchObject({ status: 422 });
+      const opened = await gh.pulls.create({
+        owner: "acme",
+        repo: "app",
+        head: "ferry/promote-api-staging",
+        base: "main",
+        title: "Promote api to staging",
+        body: "release r1",
+      });
+      expect(opened.data).toMatchObject({
+        state: "open",
+        merged: false,
+        mergeable: true,
+        head: { sha: head, ref: "ferry/promote-api-staging" },
+        base: { sha: base },
+      });
+      await expect(gh.pulls.create({ owner: "acme", repo: "app", head: "ferry/promote-api-staging", base: "main", title: "dup" })).rejects.toMatchObject({
+        status: 422,
+      });
 
       const found = await gh.pulls.list({ owner: "acme", repo: "app", head: "acme:ferry/promote-api-staging", state: "open" });
       expect(found.data.map((p) => p.number)).toEqual([opened.data.number]);
@@ -207,7 +235,13 @@ describe("pull requests", () => {
       await fake.settled();
 
       const after = await gh.pulls.get({ owner: "acme", repo: "app", pull_number: opened.data.number });
-      expect(after.data).toMatchObject({ state: "closed", merged: true, merged_by: { login: "ferry[bot]" }, merge_commit_sha: result.data.sha, body: "release r1 (updated)" });
+      expect(after.data).toMatchObject({
+        state: "closed",
+        merged: true,
+        merged_by: { login: "ferry[bot]" },
+        merge_commit_sha: result.data.sha,
+        body: "release r1 (updated)",
+      });
       const mergeCommit = await fake.mustRepo("acme/app").git.commit(result.data.sha);
       expect(mergeCommit?.parents).toEqual([base, head]);
       expect(mergeCommit?.message).toBe("Merge pull request #" + opened.data.number + " from acme/ferry/promote-api-staging\n\nPromote api to staging");
@@ -230,7 +264,9 @@ describe("pull requests", () => {
     await expect(gh.pulls.merge({ owner: "acme", repo: "app", pull_number: pr.data.number })).rejects.toMatchObject({ status: 405 });
 
     await gh.pulls.requestReviewers({ owner: "acme", repo: "app", pull_number: pr.data.number, reviewers: ["alice"] });
-    await expect(gh.pulls.requestReviewers({ owner: "acme", repo: "app", pull_number: pr.data.number, reviewers: ["stranger"] })).rejects.toMatchObject({ status: 422 });
+    await expect(gh.pulls.requestReviewers({ owner: "acme", repo: "app", pull_number: pr.data.number, reviewers: ["stranger"] })).rejects.toMatchObject({
+      status: 422,
+    });
     await fake.addReview("acme/app", pr.data.number, { user: "alice", state: "APPROVED" });
     const reviews = await gh.pulls.listReviews({ owner: "acme", repo: "app", pull_number: pr.data.number });
     expect(reviews.data.map((r) => [r.user?.login, r.state, r.commit_id])).toEqual([["alice", "APPROVED", pr.data.head.sha]]);
@@ -254,7 +290,11 @@ describe("permissions, teams, deployments", () => {
     fake.setPermission("acme/app", "maya", "maintain");
     fake.setPermission("acme/app", "tom", "triage");
     const perm = async (username: string) => (await gh.repos.getCollaboratorPermissionLevel({ owner: "acme", repo: "app", username })).data;
-    expect(await perm("maya")).toMatchObject({ permission: "write", role_name: "maintain", user: { login: "maya", permissions: { maintain: true, admin: false } } });
+    expect(await perm("maya")).toMatchObject({
+      permission: "write",
+      role_name: "maintain",
+      user: { login: "maya", permissions: { maintain: true, admin: false } },
+    });
     expect(await perm("tom")).toMatchObject({ permission: "read", role_name: "triage" });
     expect(await perm("nobody")).toMatchObject({ permission: "read", role_name: "read" });
 
@@ -277,9 +317,18 @@ describe("permissions, teams, deployments", () => {
     const id = (d: typeof first.data) => ("id" in d ? d.id : 0);
     await gh.repos.createDeploymentStatus({ owner: "acme", repo: "app", deployment_id: id(first.data), state: "success" });
     await gh.repos.createDeploymentStatus({ owner: "acme", repo: "app", deployment_id: id(second.data), state: "in_progress" });
-    await gh.repos.createDeploymentStatus({ owner: "acme", repo: "app", deployment_id: id(second.data), state: "success", environment_url: "http://dev.localhost" });
+    await gh.repos.createDeploymentStatus({
+      owner: "acme",
+      repo: "app",
+      deployment_id: id(second.data),
+      state: "success",
+      environment_url: "http://dev.localhost",
+    });
     const states = fake.deploymentsIn("acme/app", "dev").map((d) => d.statuses.map((s) => s.state));
-    expect(states).toEqual([["success", "inactive"], ["in_progress", "success"]]);
+    expect(states).toEqual([
+      ["success", "inactive"],
+      ["in_progress", "success"],
+    ]);
     const listed = await gh.repos.listDeployments({ owner: "acme", repo: "app", environment: "dev" });
     expect(listed.data.map((d) => d.id)).toEqual([id(second.data), id(first.data)]);
     const envs = await gh.repos.getAllEnvironments({ owner: "acme", repo: "app" });
@@ -319,7 +368,15 @@ describe("a GitOps repository served by a real git server", () => {
     const repo = await gh.repos.get({ owner: "acme", repo: "gitops" });
     expect(repo.data.clone_url).toBe(created.url);
 
-    const env = { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_AUTHOR_NAME: "Ferry", GIT_AUTHOR_EMAIL: "ferry@example.com", GIT_COMMITTER_NAME: "Ferry", GIT_COMMITTER_EMAIL: "ferry@example.com" };
+    const env = {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      GIT_AUTHOR_NAME: "Ferry",
+      GIT_AUTHOR_EMAIL: "ferry@example.com",
+      GIT_COMMITTER_NAME: "Ferry",
+      GIT_COMMITTER_EMAIL: "ferry@example.com",
+    };
     const g = (...args: string[]) => exec("git", args, { cwd: join(work, "gitops"), env });
     await exec("git", ["clone", "-q", repo.data.clone_url, "gitops"], { cwd: work, env });
     await g("checkout", "-q", "-b", "ferry/api-staging");

@@ -14,10 +14,20 @@ let token: string;
 let head: string;
 
 /** Raw request with an installation token, bypassing Octokit's own parameter handling. */
-async function raw(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function raw(
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${fake.url}${path}`, {
     method,
-    headers: { authorization: `token ${token}`, accept: "application/vnd.github+json", ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
+    headers: {
+      authorization: `token ${token}`,
+      accept: "application/vnd.github+json",
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
   });
   const text = await res.text();
@@ -154,7 +164,9 @@ describe("requests that break the contract", () => {
   it("flags a pull request head filter without owner, which GitHub silently ignores", async () => {
     const res = await raw("GET", "/repos/acme/app/pulls?head=feature");
     expect(res.status).toBe(200);
-    expect(takeViolations()).toEqual([expect.objectContaining({ kind: "misuse", message: expect.stringMatching(/head filter "feature" is not "owner:branch"/) })]);
+    expect(takeViolations()).toEqual([
+      expect.objectContaining({ kind: "misuse", message: expect.stringMatching(/head filter "feature" is not "owner:branch"/) }),
+    ]);
   });
 });
 
@@ -243,7 +255,9 @@ describe("assertNoViolations", () => {
   it("throws with every violation listed, then is quiet once cleared", async () => {
     await raw("GET", "/nowhere");
     await raw("PATCH", "/repos/acme/app/pulls/1", { state: "gone" });
-    expect(() => fake.assertNoViolations()).toThrowError(/2 violation\(s\):\n1\. \[unmatched\] GET \/nowhere[\s\S]*2\. \[request\] PATCH \/repos\/acme\/app\/pulls\/1 \(PATCH \/repos\/\{owner\}\/\{repo\}\/pulls\/\{pull_number\}\)/);
+    expect(() => fake.assertNoViolations()).toThrowError(
+      /2 violation\(s\):\n1\. \[unmatched\] GET \/nowhere[\s\S]*2\. \[request\] PATCH \/repos\/acme\/app\/pulls\/1 \(PATCH \/repos\/\{owner\}\/\{repo\}\/pulls\/\{pull_number\}\)/,
+    );
     fake.clearViolations();
     expect(() => fake.assertNoViolations()).not.toThrow();
   });

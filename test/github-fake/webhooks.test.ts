@@ -56,7 +56,9 @@ describe("payload", () => {
   });
 
   it("names the available actions when an example is missing", () => {
-    expect(() => payload("pull_request_review", "exploded")).toThrowError(/no "pull_request_review" example with action "exploded" \(examples have: submitted, dismissed\)/);
+    expect(() => payload("pull_request_review", "exploded")).toThrowError(
+      /no "pull_request_review" example with action "exploded" \(examples have: submitted, dismissed\)/,
+    );
     expect(() => examples("no_such_event")).toThrowError(/has no "no_such_event" event/);
   });
 
@@ -124,7 +126,12 @@ describe("Probot against the fake", () => {
     const body = payload("push", undefined, { repo: "acme/app", installationId: 4242 });
     const wrong = await deliver(server.url, "push", body, { signature: sign(JSON.stringify(body), "not the secret"), id: "delivery-forged" });
     const unsigned = await deliver(server.url, "push", body, { id: "delivery-unsigned" });
-    const tampered = await deliver(server.url, "push", { ...body, after: "f".repeat(40) }, { signature: sign(JSON.stringify(body), SECRET), id: "delivery-tampered" });
+    const tampered = await deliver(
+      server.url,
+      "push",
+      { ...body, after: "f".repeat(40) },
+      { signature: sign(JSON.stringify(body), SECRET), id: "delivery-tampered" },
+    );
     expect([wrong.status, unsigned.status, tampered.status]).toEqual([400, 400, 400]);
     expect(handled).not.toContain("delivery-forged");
     expect(handled).not.toContain("delivery-unsigned");

@@ -21,9 +21,30 @@ describe("Argo CD ApplicationSet", () => {
     expect(() => new ApplicationSet(appSet).validate()).not.toThrow();
 
     expect(appSet.spec.generators[0]?.list.elements).toEqual([
-      { environment: "dev", namespace: "ferry-dev", path: "environments/dev", repoURL: "https://github.com/acme/gitops.git", revision: "main", server: "https://kubernetes.default.svc" },
-      { environment: "prod", namespace: "ferry-prod", path: "clusters/prod", repoURL: "https://git.example.com/acme/gitops-prod.git", revision: "release", server: "https://kubernetes.default.svc" },
-      { environment: "staging", namespace: "ferry-staging", path: "environments/staging", repoURL: "https://github.com/acme/gitops.git", revision: "main", server: "https://kubernetes.default.svc" },
+      {
+        environment: "dev",
+        namespace: "ferry-dev",
+        path: "environments/dev",
+        repoURL: "https://github.com/acme/gitops.git",
+        revision: "main",
+        server: "https://kubernetes.default.svc",
+      },
+      {
+        environment: "prod",
+        namespace: "ferry-prod",
+        path: "clusters/prod",
+        repoURL: "https://git.example.com/acme/gitops-prod.git",
+        revision: "release",
+        server: "https://kubernetes.default.svc",
+      },
+      {
+        environment: "staging",
+        namespace: "ferry-staging",
+        path: "environments/staging",
+        repoURL: "https://github.com/acme/gitops.git",
+        revision: "main",
+        server: "https://kubernetes.default.svc",
+      },
     ]);
     expect(appSet.spec.template.spec).toEqual({
       project: "default",
@@ -56,9 +77,15 @@ describe("Argo CD ApplicationSet", () => {
     expect(() => new ApplicationSet(appSet).validate()).not.toThrow();
 
     expect(appSet.spec.template.spec.destination).toEqual({ name: "{{.clusterName}}", namespace: "{{.namespace}}" });
-    expect(appSet.spec.generators[0]?.list.elements[0]).toMatchObject({ clusterName: "nonprod", namespace: "apps-dev", repoURL: "https://ghe.example.com/acme/gitops.git" });
+    expect(appSet.spec.generators[0]?.list.elements[0]).toMatchObject({
+      clusterName: "nonprod",
+      namespace: "apps-dev",
+      repoURL: "https://ghe.example.com/acme/gitops.git",
+    });
     expect(appSet.spec.template.spec.project).toBe("ferry");
-    expect(() => argoApplicationSet(environments, { destination: (env) => (env.name === "prod" ? { name: "prod" } : {}) })).toThrow(/give every environment's destination a cluster name, or none/);
+    expect(() => argoApplicationSet(environments, { destination: (env) => (env.name === "prod" ? { name: "prod" } : {}) })).toThrow(
+      /give every environment's destination a cluster name, or none/,
+    );
   });
 
   it("is deterministic whatever the order of the environments", () => {
@@ -72,7 +99,9 @@ describe("Argo CD ApplicationSet", () => {
         { name: "qa", gitops: { repo: "", branch: "a..b", path: "../x" } },
         { name: "qa", gitops: { repo: "acme/gitops", branch: "main" } },
       ]),
-    ).toThrow(/environments\[0\]\.name: .*; environments\[1\]\.gitops\.repo: .*; environments\[1\]\.gitops\.branch: must not contain '\.\.'; environments\[1\]\.gitops\.path: must not contain a '\.\.' segment/);
+    ).toThrow(
+      /environments\[0\]\.name: .*; environments\[1\]\.gitops\.repo: .*; environments\[1\]\.gitops\.branch: must not contain '\.\.'; environments\[1\]\.gitops\.path: must not contain a '\.\.' segment/,
+    );
     expect(() => argoApplicationSet([])).toThrow("cannot bootstrap: no environments given");
     expect(() => argoApplicationSet([environments[1], environments[1]].filter((e) => e !== undefined))).toThrow("environment dev is listed twice");
   });
@@ -80,7 +109,10 @@ describe("Argo CD ApplicationSet", () => {
 
 describe("Flux GitRepository and Kustomization", () => {
   it("points a GitRepository at the environment's branch and a pruning Kustomization at its path, both valid", () => {
-    const [repo, kustomization] = fluxObjects({ name: "prod", gitops: { repo: "acme/gitops-prod", branch: "release", path: "clusters/prod" } }, { secretName: "gitops-token" });
+    const [repo, kustomization] = fluxObjects(
+      { name: "prod", gitops: { repo: "acme/gitops-prod", branch: "release", path: "clusters/prod" } },
+      { secretName: "gitops-token" },
+    );
     expect(() => new GitRepository(repo).validate()).not.toThrow();
     expect(() => new Kustomization(kustomization).validate()).not.toThrow();
 
@@ -90,7 +122,14 @@ describe("Flux GitRepository and Kustomization", () => {
       metadata: { name: "ferry-prod", namespace: "flux-system", labels: { "ferry.dev/managed": "true", "ferry.dev/environment": "prod" } },
       spec: { interval: "1m", url: "https://github.com/acme/gitops-prod.git", ref: { branch: "release" }, secretRef: { name: "gitops-token" } },
     });
-    expect(kustomization.spec).toEqual({ interval: "10m", path: "./clusters/prod", prune: true, sourceRef: { kind: "GitRepository", name: "ferry-prod" }, timeout: "5m", wait: true });
+    expect(kustomization.spec).toEqual({
+      interval: "10m",
+      path: "./clusters/prod",
+      prune: true,
+      sourceRef: { kind: "GitRepository", name: "ferry-prod" },
+      timeout: "5m",
+      wait: true,
+    });
   });
 
   it("defaults the path to environments/<env> and leaves the secret out for public repositories", () => {

@@ -83,7 +83,9 @@ describe("publish to a local repository", () => {
     const bare = await dirs.make("ferry-bare-");
     await runGit(bare, ["init", "--quiet", "--bare", "--initial-branch=main"]);
     const real = { ...deps, sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
-    const results = await Promise.all(["a", "b", "c", "d"].map((component) => publish({ ...componentPublish({ url: bare, branch: "main" }, "/unused", { component }), retries: 20 }, real)));
+    const results = await Promise.all(
+      ["a", "b", "c", "d"].map((component) => publish({ ...componentPublish({ url: bare, branch: "main" }, "/unused", { component }), retries: 20 }, real)),
+    );
 
     expect(results.every((r) => r.changed)).toBe(true);
     expect(await runGit(bare, ["rev-list", "--count", "main"])).toBe("4\n");
@@ -108,7 +110,10 @@ describe("reading a local repository", () => {
     const r1 = await publish(componentPublish(target, "/unused", { tag: "1.0.0" }), deps);
     await writeFile(path.join(dir, "README.md"), "unrelated change\n");
     await runGit(dir, ["commit", "--quiet", "-am", "docs"]);
-    const r2 = await publish({ ...componentPublish(target, "/unused", { tag: "2.0.0" }), trailers: { "Ferry-Release": "r-2.0.0", "Ferry-Approved-By": ["alice", "bob"] } }, deps);
+    const r2 = await publish(
+      { ...componentPublish(target, "/unused", { tag: "2.0.0" }), trailers: { "Ferry-Release": "r-2.0.0", "Ferry-Approved-By": ["alice", "bob"] } },
+      deps,
+    );
     await publish(componentPublish(target, "/unused", { env: "staging" }), deps);
 
     const files = await readFiles({ target, paths: ["environments/dev", "README.md", "does/not/exist"] });

@@ -103,7 +103,10 @@ describe("publish to an HTTP remote", () => {
       "environments/dev/shop/web/service.yaml",
     ]);
 
-    const removed = await publish({ ...componentPublish(target, cacheDir, { component: "web" }), changes: [{ dir: "environments/dev/shop/web", files: {}, prune: true }] }, deps);
+    const removed = await publish(
+      { ...componentPublish(target, cacheDir, { component: "web" }), changes: [{ dir: "environments/dev/shop/web", files: {}, prune: true }] },
+      deps,
+    );
     expect(removed.changed).toBe(true);
     expect(await lsTree(name, "main", "environments")).toEqual(["environments/dev/shop/api/deployment.yaml"]);
     expect(await lsTree(name, "main", ".")).toContain("README.md");
@@ -123,7 +126,10 @@ describe("publish to an HTTP remote", () => {
   it("adds files without pruning (the release snapshot) and writes several directories in one commit", async () => {
     const { name, cacheDir, target } = await fresh({ "releases/shop/api/r-0.yaml": "old: release\n" });
     const req = componentPublish(target, cacheDir);
-    const res = await publish({ ...req, changes: [...req.changes, { dir: "releases/shop/api", files: { "r-1.0.0.yaml": "new: release\n" }, prune: false }] }, deps);
+    const res = await publish(
+      { ...req, changes: [...req.changes, { dir: "releases/shop/api", files: { "r-1.0.0.yaml": "new: release\n" }, prune: false }] },
+      deps,
+    );
 
     expect(res.changed).toBe(true);
     expect(await server.git(name, ["rev-list", "--count", "main"])).toBe("2\n");
@@ -189,7 +195,9 @@ describe("publish to an HTTP remote", () => {
     const cache = path.join(cacheDir, "git", (await readdir(path.join(cacheDir, "git"))).find((f) => f.endsWith(".git")) ?? "");
     const packs = (await readdir(path.join(cache, "objects", "pack"))).filter((f) => f.endsWith(".idx"));
     expect(packs).toHaveLength(2);
-    const sizes = await Promise.all(packs.map(async (p) => (await runGit(cache, ["show-index"], await readFile(path.join(cache, "objects", "pack", p)))).split("\n").filter(Boolean).length));
+    const sizes = await Promise.all(
+      packs.map(async (p) => (await runGit(cache, ["show-index"], await readFile(path.join(cache, "objects", "pack", p)))).split("\n").filter(Boolean).length),
+    );
     // The first pack is the clone (README commit); the second holds only the other writer's commit.
     expect(Math.min(...sizes)).toBeLessThanOrEqual(6);
   });
@@ -208,11 +216,22 @@ describe("reading an HTTP remote", () => {
     expect(history.map((h) => h.commit)).toEqual([r2.commit, r1.commit]);
     expect(history[0]).toMatchObject({
       subject: "dev: shop/api 2.0.0",
-      trailers: { "Ferry-Approved-By": ["alice", "bob"], "Ferry-Environment": ["dev"], "Ferry-Release": ["r-2.0.0"], "Ferry-Source": [`acme/api@${"a".repeat(40)}`] },
+      trailers: {
+        "Ferry-Approved-By": ["alice", "bob"],
+        "Ferry-Environment": ["dev"],
+        "Ferry-Release": ["r-2.0.0"],
+        "Ferry-Source": [`acme/api@${"a".repeat(40)}`],
+      },
       committer: { name: "Ferry", date: "2025-03-04T05:06:07.000Z" },
     });
     expect(history.map((h) => h.commit)).toEqual((await server.git(name, ["log", "--format=%H", "--", "environments/dev"])).trim().split("\n"));
-    expect((await readHistory({ target, cacheDir }, deps)).map((h) => h.subject)).toEqual(["dev: shop/api 2.0.0", "staging: shop/api 1.0.0", "docs", "dev: shop/api 1.0.0", "initial"]);
+    expect((await readHistory({ target, cacheDir }, deps)).map((h) => h.subject)).toEqual([
+      "dev: shop/api 2.0.0",
+      "staging: shop/api 1.0.0",
+      "docs",
+      "dev: shop/api 1.0.0",
+      "initial",
+    ]);
     expect(repo.head).toBe(history.at(-1)?.parents[0]);
   });
 
@@ -247,7 +266,12 @@ describe("publish when the branch moves (optimistic concurrency)", () => {
     const components = ["a", "b", "c", "d", "e", "f"];
     const caches = await Promise.all(components.map(() => dirs.make("ferry-cache-")));
     const results = await Promise.all(
-      components.map((component, i) => publish({ ...componentPublish(target, caches[i] ?? "", { component }), retries: 20 }, { ...deps, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) })),
+      components.map((component, i) =>
+        publish(
+          { ...componentPublish(target, caches[i] ?? "", { component }), retries: 20 },
+          { ...deps, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
+        ),
+      ),
     );
 
     expect(results.every((r) => r.changed)).toBe(true);
@@ -302,7 +326,9 @@ describe("publish failures leave nothing behind and say why", () => {
     const err = await failure(publish(componentPublish(target, cacheDir), deps));
 
     expect(err.code).toBe("rejected");
-    expect(err.message).toBe(`gitops ${repo.url} (branch main): push rejected: pre-receive hook declined; policy: environments/dev is frozen; nothing was changed`);
+    expect(err.message).toBe(
+      `gitops ${repo.url} (branch main): push rejected: pre-receive hook declined; policy: environments/dev is frozen; nothing was changed`,
+    );
     expect(await server.head(name)).toBe(repo.head);
     expect(await cachedTip(cacheDir)).toBe(`${repo.head}\n`);
     expect(await server.git(name, ["count-objects"])).toBe(objectsBefore);
@@ -461,7 +487,10 @@ describe("publish with token authentication", () => {
   it("pushes with the token as x-access-token", async () => {
     const cacheDir = await dirs.make();
     const res = await publish(componentPublish({ url: secured.repoUrl("gitops"), branch: "main", token: "s3cret-token" }, cacheDir), deps);
-    const files = await readFiles({ target: { url: secured.repoUrl("gitops"), branch: "main", token: "s3cret-token" }, cacheDir, paths: ["environments"] }, deps);
+    const files = await readFiles(
+      { target: { url: secured.repoUrl("gitops"), branch: "main", token: "s3cret-token" }, cacheDir, paths: ["environments"] },
+      deps,
+    );
 
     expect(res.changed).toBe(true);
     expect(await secured.head("gitops")).toBe(res.commit);
@@ -472,12 +501,16 @@ describe("publish with token authentication", () => {
     const err = await failure(publish(componentPublish({ url: secured.repoUrl("gitops"), branch: "main", token: "wrong-token" }, await dirs.make()), deps));
 
     expect(err.code).toBe("auth");
-    expect(err.message).toBe(`gitops ${secured.repoUrl("gitops")} (branch main): authentication failed: the server refused the token; check that it is valid and not expired`);
+    expect(err.message).toBe(
+      `gitops ${secured.repoUrl("gitops")} (branch main): authentication failed: the server refused the token; check that it is valid and not expired`,
+    );
     expect(err.message).not.toContain("wrong-token");
   });
 
   it("says a token is needed when none was given", async () => {
-    const err = await failure(readFiles({ target: { url: secured.repoUrl("gitops"), branch: "main" }, paths: ["environments"], cacheDir: await dirs.make() }, deps));
+    const err = await failure(
+      readFiles({ target: { url: secured.repoUrl("gitops"), branch: "main" }, paths: ["environments"], cacheDir: await dirs.make() }, deps),
+    );
 
     expect(err.code).toBe("auth");
     expect(err.message).toContain("authentication required: the server wants a token (set GITHUB_TOKEN or target.token)");

@@ -63,8 +63,20 @@ describe("git objects", () => {
     const tree = rawObject("tree", serializeTree([{ name: "f.yaml", mode: "100644", oid: blob.oid }]));
     const date = new Date("2025-01-02T03:04:05Z");
     const message = formatCommitMessage("subject\n\nbody", { "Ferry-Release": "r1" });
-    const commit = rawObject("commit", serializeCommit({ tree: tree.oid, parents: [], author: { name: "A <x>", email: "a@example.com", date }, committer: { name: "C", email: "c@example.com", date }, message }));
-    const big = rawObject("blob", new Uint8Array(70_000).map((_, i) => (i * 7) % 251));
+    const commit = rawObject(
+      "commit",
+      serializeCommit({
+        tree: tree.oid,
+        parents: [],
+        author: { name: "A <x>", email: "a@example.com", date },
+        committer: { name: "C", email: "c@example.com", date },
+        message,
+      }),
+    );
+    const big = rawObject(
+      "blob",
+      new Uint8Array(70_000).map((_, i) => (i * 7) % 251),
+    );
     const pack = writePack([blob, tree, commit, blob, big]);
     await writeFile(path.join(dir, "in.pack"), pack);
     const verify = await runGit(dir, ["index-pack", "--strict", "-o", path.join(dir, "in.idx"), path.join(dir, "in.pack")]);
@@ -102,8 +114,13 @@ describe("git objects", () => {
       parent = (await runGit(dir, ["rev-parse", "main"])).trim();
     }
     await runGit(dir, ["gc", "--quiet", "--aggressive", "--prune=now"]);
-    const oids = (await runGit(dir, ["rev-list", "--objects", "--all"])).split("\n").filter(Boolean).map((l) => l.slice(0, 40));
-    const deltas = (await runGit(dir, ["verify-pack", "-v", ...(await packIdx(dir))])).split("\n").filter((l) => /^[0-9a-f]{40}\s+\w+\s+\d+\s+\d+\s+\d+\s+\d+\s+[0-9a-f]{40}$/.test(l));
+    const oids = (await runGit(dir, ["rev-list", "--objects", "--all"]))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.slice(0, 40));
+    const deltas = (await runGit(dir, ["verify-pack", "-v", ...(await packIdx(dir))]))
+      .split("\n")
+      .filter((l) => /^[0-9a-f]{40}\s+\w+\s+\d+\s+\d+\s+\d+\s+\d+\s+[0-9a-f]{40}$/.test(l));
 
     const odb = new ObjectDatabase(dir);
     const mismatches: string[] = [];
@@ -180,9 +197,34 @@ describe("paths, branches and targets", () => {
 
   it("agrees with git check-ref-format on branch names", async () => {
     const dir = await dirs.make();
-    const names = ["main", "ferry/release/dev/shop/api", "feature.x", "a..b", "a b", "a~1", "a:b", "-x", "x/", "/x", "x//y", "x.", ".x", "x/.y", "x.lock", "x@{1}", "a*b", "a[b", "a\\b", "refs/heads/x", "ü"];
+    const names = [
+      "main",
+      "ferry/release/dev/shop/api",
+      "feature.x",
+      "a..b",
+      "a b",
+      "a~1",
+      "a:b",
+      "-x",
+      "x/",
+      "/x",
+      "x//y",
+      "x.",
+      ".x",
+      "x/.y",
+      "x.lock",
+      "x@{1}",
+      "a*b",
+      "a[b",
+      "a\\b",
+      "refs/heads/x",
+      "ü",
+    ];
     for (const name of names) {
-      const gitSays = await runGit(dir, ["check-ref-format", "--branch", name]).then(() => true, () => false);
+      const gitSays = await runGit(dir, ["check-ref-format", "--branch", name]).then(
+        () => true,
+        () => false,
+      );
       expect({ name, ok: branchProblems(name).length === 0 }).toEqual({ name, ok: name === "refs/heads/x" ? false : gitSays });
     }
     // git expands "@" to the current branch; as a name it is refused.
@@ -190,10 +232,15 @@ describe("paths, branches and targets", () => {
   });
 
   it("classifies targets: http(s) URLs, file URLs and paths; refuses credentials, SSH and other schemes", () => {
-    expect(parseTargetUrl("https://github.com/acme/gitops.git/", "/w")).toEqual({ location: { kind: "http", url: "https://github.com/acme/gitops.git" }, problems: [] });
+    expect(parseTargetUrl("https://github.com/acme/gitops.git/", "/w")).toEqual({
+      location: { kind: "http", url: "https://github.com/acme/gitops.git" },
+      problems: [],
+    });
     expect(parseTargetUrl("file:///srv/gitops", "/w")).toEqual({ location: { kind: "local", path: "/srv/gitops" }, problems: [] });
     expect(parseTargetUrl("../gitops", "/w/app")).toEqual({ location: { kind: "local", path: "/w/gitops" }, problems: [] });
-    expect(parseTargetUrl("https://x:y@github.com/a/b", "/").problems).toEqual(["must not contain credentials: pass the token separately (target.token, GITHUB_TOKEN)"]);
+    expect(parseTargetUrl("https://x:y@github.com/a/b", "/").problems).toEqual([
+      "must not contain credentials: pass the token separately (target.token, GITHUB_TOKEN)",
+    ]);
     expect(parseTargetUrl("https://github.com/a/b?x=1", "/").problems).toEqual(["must not have a query or fragment"]);
     expect(parseTargetUrl("git@github.com:a/b.git", "/").problems[0]).toContain("SSH address");
     expect(parseTargetUrl("git://host/a", "/").problems[0]).toContain("unsupported scheme (git)");
@@ -243,7 +290,15 @@ describe("smart HTTP messages", () => {
     ]);
     expect(adv.capabilities.has("side-band-64k")).toBe(true);
 
-    const empty = parseAdvertisement(Buffer.concat([pktLine("# service=git-receive-pack\n"), Buffer.from("0000"), pktLine(`${"0".repeat(40)} capabilities^{}\0report-status\n`), Buffer.from("0000")]), "git-receive-pack");
+    const empty = parseAdvertisement(
+      Buffer.concat([
+        pktLine("# service=git-receive-pack\n"),
+        Buffer.from("0000"),
+        pktLine(`${"0".repeat(40)} capabilities^{}\0report-status\n`),
+        Buffer.from("0000"),
+      ]),
+      "git-receive-pack",
+    );
     expect(empty.refs.size).toBe(0);
     expect(() => parseAdvertisement(Buffer.concat([pktLine("# service=git-upload-pack\n")]), "git-receive-pack")).toThrow(/expected git-receive-pack/);
   });
@@ -255,7 +310,11 @@ describe("smart HTTP messages", () => {
       pktLine(Buffer.concat([Buffer.from([1]), report])),
       Buffer.from("0000"),
     ]);
-    expect(parsePushReport(body, true)).toEqual({ unpack: "ok", refs: new Map([["refs/heads/main", "pre-receive hook declined"]]), messages: ["frozen by policy"] });
+    expect(parsePushReport(body, true)).toEqual({
+      unpack: "ok",
+      refs: new Map([["refs/heads/main", "pre-receive hook declined"]]),
+      messages: ["frozen by policy"],
+    });
     const ok = parsePushReport(Buffer.concat([pktLine("unpack ok\n"), pktLine("ok refs/heads/main\n"), Buffer.from("0000")]), false);
     expect(ok.refs.get("refs/heads/main")).toBeNull();
   });

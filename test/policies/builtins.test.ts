@@ -25,10 +25,7 @@ describe("resources-set", () => {
   it("reports each container missing requests or the memory limit, naming the fields", () => {
     const objects = [
       deployment({
-        containers: [
-          goodContainer({ resources: { requests: { cpu: "250m", memory: "256Mi" } } }),
-          goodContainer({ name: "proxy", resources: undefined }),
-        ],
+        containers: [goodContainer({ resources: { requests: { cpu: "250m", memory: "256Mi" } } }), goodContainer({ name: "proxy", resources: undefined })],
         podSpec: { initContainers: [goodContainer({ name: "migrate", resources: { requests: { memory: "64Mi" }, limits: { memory: "64Mi" } } })] },
       }),
     ];
@@ -58,8 +55,7 @@ describe("resources-set", () => {
 });
 
 describe("no-latest-tag", () => {
-  const withImages = (...images: string[]) =>
-    deployment({ containers: images.map((image, i) => goodContainer({ name: `c${i}`, image })) });
+  const withImages = (...images: string[]) => deployment({ containers: images.map((image, i) => goodContainer({ name: `c${i}`, image })) });
 
   it("reports latest and untagged images in production", () => {
     const found = findings([withImages("nginx:latest", "ghcr.io/acme/api", "localhost:5000/acme/api", "ghcr.io/acme/api:1.2.3")], "no-latest-tag");
@@ -124,7 +120,10 @@ describe("no-privileged", () => {
           hostNetwork: true,
           hostPID: true,
           hostIPC: true,
-          volumes: [{ name: "docker", hostPath: { path: "/var/run/docker.sock" } }, { name: "tmp", emptyDir: {} }],
+          volumes: [
+            { name: "docker", hostPath: { path: "/var/run/docker.sock" } },
+            { name: "tmp", emptyDir: {} },
+          ],
         },
       }),
     ];

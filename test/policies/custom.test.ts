@@ -102,7 +102,9 @@ describe("custom Policy documents", () => {
     });
     const objects = [deployment({ replicas: null }), hpa(10)];
     expect(run(policies, objects, "dev")).toEqual([]);
-    expect(run(policies, objects, "prod").map((d) => [d.code, d.resource, d.severity])).toEqual([["policy/prod-hpa", "HorizontalPodAutoscaler/checkout-api-cpu", "error"]]);
+    expect(run(policies, objects, "prod").map((d) => [d.code, d.resource, d.severity])).toEqual([
+      ["policy/prod-hpa", "HorizontalPodAutoscaler/checkout-api-cpu", "error"],
+    ]);
   });
 
   it("reports a rule that does not parse once, at the rule's line, as an error naming the policy", () => {
@@ -125,7 +127,9 @@ describe("custom Policy documents", () => {
       ["error", "policy/replicas", "Service/checkout-api", 5],
       ["error", "policy/replicas", "ConfigMap/checkout-api-files", 5],
     ]);
-    expect(found[0]?.message).toBe('Policy "not-bool" could not be checked on ConfigMap/checkout-api-files: CEL "object.metadata.name": must evaluate to a bool, got string');
+    expect(found[0]?.message).toBe(
+      'Policy "not-bool" could not be checked on ConfigMap/checkout-api-files: CEL "object.metadata.name": must evaluate to a bool, got string',
+    );
     expect(found[2]?.message).toBe('Policy "replicas" could not be checked on Service/checkout-api: CEL "object.spec.replicas >= 2": No such key: replicas');
     expect(found[1]?.message).toBe('two replicas (rule "object.spec.replicas >= 2" is false)');
   });
@@ -143,7 +147,12 @@ describe("custom Policy documents", () => {
         "metadata.name",
         'Policy "no-latest-tag" has the name of a built-in policy; rename it (built-ins are re-scoped with policies.configure)',
       ],
-      ["policy/settings", "platform/.ferry/policies/typo.yaml", "spec.environments[0]", 'unknown environment "production"; the platform has dev, staging, prod'],
+      [
+        "policy/settings",
+        "platform/.ferry/policies/typo.yaml",
+        "spec.environments[0]",
+        'unknown environment "production"; the platform has dev, staging, prod',
+      ],
     ]);
   });
 
@@ -154,7 +163,9 @@ describe("custom Policy documents", () => {
       metadata: { name: "no-configmaps" },
       spec: { severity: "error", environments: [], match: { kinds: ["ConfigMap"] }, rule: "false", message: "no config maps" },
     };
-    const found = checkPolicies(input([configMap()], { policies: [policy], envName: "dev", locate: () => ({ file: "app/.ferry/c.yaml", line: 3, column: 3 }) }));
+    const found = checkPolicies(
+      input([configMap()], { policies: [policy], envName: "dev", locate: () => ({ file: "app/.ferry/c.yaml", line: 3, column: 3 }) }),
+    );
     expect(found).toEqual([
       {
         severity: "error",

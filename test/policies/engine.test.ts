@@ -21,7 +21,9 @@ describe("checkPolicies", () => {
   it("reports every violation of a run, across policies and objects, with scope and location", () => {
     const p = platform({ allowedRegistries: ["ghcr.io/acme/"] });
     const c = component({ endpoints: { http: { type: "HTTP", port: 8080, visibility: ["public"] } } });
-    const found = checkPolicies(input([badDeployment(), service(), cronJob({ containers: [{ name: "report", image: "busybox" }] })], { platform: p, release: release(c) }));
+    const found = checkPolicies(
+      input([badDeployment(), service(), cronJob({ containers: [{ name: "report", image: "busybox" }] })], { platform: p, release: release(c) }),
+    );
     expect(found.map((d) => `${d.code} ${d.resource}`)).toEqual([
       "policy/resources-set Deployment/checkout-api",
       "policy/resources-set CronJob/nightly-report",
@@ -116,12 +118,20 @@ describe("platform settings", () => {
   it("reports unknown names in disable and configure, and unknown environments, once per call", () => {
     const p = platform({
       disable: ["no-latest-tags", "run-as-non-root"],
-      configure: { "resource-set": { severity: "warning" }, "production-replicas": { environments: ["production"] }, "run-as-non-root": { severity: "warning" } },
+      configure: {
+        "resource-set": { severity: "warning" },
+        "production-replicas": { environments: ["production"] },
+        "run-as-non-root": { severity: "warning" },
+      },
     });
     const found = checkPolicies(input([], { platform: p }));
     expect(found.map((d) => [d.severity, d.field, d.message])).toEqual([
       ["error", "spec.policies.disable[0]", `unknown built-in policy "no-latest-tags" in policies.disable; built-ins are ${BUILTIN_POLICY_NAMES.join(", ")}`],
-      ["error", "spec.policies.configure.resource-set", `unknown built-in policy "resource-set" in policies.configure; built-ins are ${BUILTIN_POLICY_NAMES.join(", ")}`],
+      [
+        "error",
+        "spec.policies.configure.resource-set",
+        `unknown built-in policy "resource-set" in policies.configure; built-ins are ${BUILTIN_POLICY_NAMES.join(", ")}`,
+      ],
       ["error", "spec.policies.configure.production-replicas.environments[0]", 'unknown environment "production"; the platform has dev, staging, prod'],
       ["warning", "spec.policies.configure.run-as-non-root", 'built-in policy "run-as-non-root" is disabled, so its configure entry has no effect'],
     ]);
@@ -164,7 +174,13 @@ describe("describePolicies", () => {
       apiVersion: "ferry.dev/v1alpha1" as const,
       kind: "Policy" as const,
       metadata: { name: "hpa-headroom" },
-      spec: { severity: "warning" as const, environments: ["prod"], match: { kinds: ["HorizontalPodAutoscaler"] }, rule: "true", message: "autoscalers need headroom" },
+      spec: {
+        severity: "warning" as const,
+        environments: ["prod"],
+        match: { kinds: ["HorizontalPodAutoscaler"] },
+        rule: "true",
+        message: "autoscalers need headroom",
+      },
     };
     const list = describePolicies(p, [custom]);
     expect(list.map((d) => d.name)).toEqual([...BUILTIN_POLICY_NAMES, "hpa-headroom"]);

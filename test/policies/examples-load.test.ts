@@ -41,7 +41,11 @@ function appDirs(): { repo: string; root: string }[] {
   const base = join(EXAMPLES, "apps");
   return readdirSync(base)
     .sort()
-    .flatMap((owner) => readdirSync(join(base, owner)).sort().map((repo) => ({ repo: `${owner}/${repo}`, root: join(base, owner, repo) })));
+    .flatMap((owner) =>
+      readdirSync(join(base, owner))
+        .sort()
+        .map((repo) => ({ repo: `${owner}/${repo}`, root: join(base, owner, repo) })),
+    );
 }
 
 const diagnostics: Diagnostic[] = [];
@@ -168,7 +172,9 @@ describe("the bundled examples", () => {
     const cel = new CelEngine();
     for (const env of platform.spec.environments) {
       for (const { item } of components) {
-        expect(checkPolicies({ objects: [], component: item.value, environment: env, platform: sources.platform!, policies: sources.policies, cel })).toEqual([]);
+        expect(checkPolicies({ objects: [], component: item.value, environment: env, platform: sources.platform!, policies: sources.policies, cel })).toEqual(
+          [],
+        );
       }
     }
   });

@@ -124,7 +124,10 @@ export function cronJob(opts: { containers?: Json[]; podSpec?: Json } = {}): K8s
       jobTemplate: {
         spec: {
           backoffLimit: 2,
-          template: { metadata: { labels: { ...LABELS } }, spec: { restartPolicy: "OnFailure", securityContext: { runAsNonRoot: true }, containers, ...opts.podSpec } },
+          template: {
+            metadata: { labels: { ...LABELS } },
+            spec: { restartPolicy: "OnFailure", securityContext: { runAsNonRoot: true }, containers, ...opts.podSpec },
+          },
         },
       },
     },
@@ -156,11 +159,19 @@ export function hpa(minReplicas: number | undefined, target = "checkout-api", ki
 }
 
 export function configMap(): K8sObject {
-  return { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "checkout-api-files", namespace: "storefront-prod" }, data: { "config.yaml": "feature: on\n" } };
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: "checkout-api-files", namespace: "storefront-prod" },
+    data: { "config.yaml": "feature: on\n" },
+  };
 }
 
 /** A policy input for the prod environment with sensible defaults; fields override. */
-export function input(objects: K8sObject[], over: Partial<Omit<PolicyInput, "release" | "component">> & { release?: Release; envName?: string } = {}): PolicyInput {
+export function input(
+  objects: K8sObject[],
+  over: Partial<Omit<PolicyInput, "release" | "component">> & { release?: Release; envName?: string } = {},
+): PolicyInput {
   const p = (over.platform as Platform | undefined) ?? platform();
   const { envName, release: rel, ...rest } = over;
   return {

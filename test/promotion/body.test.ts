@@ -65,13 +65,21 @@ describe("promotion pull request", () => {
     expect(parsePromotionBody(pr.body)).toEqual({ project: "storefront", component: "checkout-api", to: "prod", release: id, from: "staging" });
     expect(parsePromotionBody("just a PR")).toBeUndefined();
     expect(parsePromotionBody("<!-- ferry:promotion ../x/y -> prod -->")).toBeUndefined();
-    expect(parsePromotionBody("<!-- ferry:promotion a/b -> prod -->\n<!-- ferry:release nope from dev -->")).toEqual({ project: "a", component: "b", to: "prod", release: undefined, from: undefined });
+    expect(parsePromotionBody("<!-- ferry:promotion a/b -> prod -->\n<!-- ferry:release nope from dev -->")).toEqual({
+      project: "a",
+      component: "b",
+      to: "prod",
+      release: undefined,
+      from: undefined,
+    });
   });
 
   it("states release, source commit, environments and what the target runs now", () => {
     const { body } = promotionPullRequest(bodyInput());
     expect(body).toContain(`| Release | \`${prod.release.metadata.name}\` |`);
-    expect(body).toContain("| Source commit | [acme/checkout-api@c0ffee0](https://github.com/acme/checkout-api/commit/c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe) |");
+    expect(body).toContain(
+      "| Source commit | [acme/checkout-api@c0ffee0](https://github.com/acme/checkout-api/commit/c0ffee0c0ffee0c0ffee0c0ffee0c0ffee0c0ffe) |",
+    );
     expect(body).toContain("| Promotion | staging → prod |");
     expect(body).toContain(`| prod runs now | \`${R1}\` |`);
     expect(body).not.toContain("Updated from release");
@@ -83,7 +91,9 @@ describe("promotion pull request", () => {
     expect(body).toContain("<details><summary>changed <code>storefront/checkout-api/deployment-checkout-api.yaml</code> (+1 −1)</summary>");
     expect(body).toContain("<details><summary>added <code>storefront/checkout-api/poddisruptionbudget-checkout-api-availability.yaml</code>");
     expect(body).toContain("<details><summary>removed <code>storefront/checkout-api/configmap-legacy.yaml</code> (+0 −4)</summary>");
-    expect(body).toMatch(/```diff\n--- a\/storefront\/checkout-api\/deployment-checkout-api.yaml\n\+\+\+ b\/storefront\/checkout-api\/deployment-checkout-api.yaml\n@@ [^\n]+\n(?:.*\n)*?- +image: ghcr.io\/acme\/checkout-api:1.4.1\n\+ +image: ghcr.io\/acme\/checkout-api:1.4.2\n/);
+    expect(body).toMatch(
+      /```diff\n--- a\/storefront\/checkout-api\/deployment-checkout-api.yaml\n\+\+\+ b\/storefront\/checkout-api\/deployment-checkout-api.yaml\n@@ [^\n]+\n(?:.*\n)*?- +image: ghcr.io\/acme\/checkout-api:1.4.1\n\+ +image: ghcr.io\/acme\/checkout-api:1.4.2\n/,
+    );
     expect(body.match(/<details>/g)).toHaveLength(4);
     expect(body.match(/<\/details>/g)).toHaveLength(4);
   });
@@ -97,7 +107,16 @@ describe("promotion pull request", () => {
   });
 
   it("lists policy results and the promotion history", () => {
-    const warn = { severity: "warning" as const, code: "policy/custom", message: "a | pipe", file: "x.yaml", line: 0, column: 0, field: "", resource: "Deployment/checkout-api" };
+    const warn = {
+      severity: "warning" as const,
+      code: "policy/custom",
+      message: "a | pipe",
+      file: "x.yaml",
+      line: 0,
+      column: 0,
+      field: "",
+      resource: "Deployment/checkout-api",
+    };
     const { body } = promotionPullRequest(bodyInput({ diagnostics: [warn] }));
     expect(body).toContain("### Policies\n\n⚠️ No errors; 1 warning.");
     expect(body).toContain("| warning | `policy/custom` | Deployment/checkout-api | a \\| pipe |");

@@ -96,7 +96,10 @@ describe("authorize", () => {
       allowed: false,
       reason: "@nobody has no access to this repository; status needs read",
     });
-    expect(authorize({ verb: "retry" }, prod, { login: "wes", permission: "write" })).toMatchObject({ allowed: false, reason: "@wes has write permission; retry in prod needs maintain" });
+    expect(authorize({ verb: "retry" }, prod, { login: "wes", permission: "write" })).toMatchObject({
+      allowed: false,
+      reason: "@wes has write permission; retry in prod needs maintain",
+    });
     expect(authorize({ verb: "retry" }, undefined, { login: "wes", permission: "write" }).allowed).toBe(true);
   });
 

@@ -7,7 +7,12 @@ import { toYaml } from "../../renderers/canonical.js";
 const pricing = Pricing.parse({ cpu: 23, memory: 3.1, storage: 0.1, currency: "EUR" });
 const GiB = 2 ** 30;
 
-function deployment(name: string, replicas: number | undefined, containers: Record<string, unknown>[], initContainers: Record<string, unknown>[] = []): K8sObject {
+function deployment(
+  name: string,
+  replicas: number | undefined,
+  containers: Record<string, unknown>[],
+  initContainers: Record<string, unknown>[] = [],
+): K8sObject {
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -24,9 +29,24 @@ const container = (cpu?: string, memory?: string, extra: Record<string, unknown>
 describe("parseQuantity", () => {
   it("reads decimal, binary and exponent suffixes", () => {
     const cases: [string | number, number][] = [
-      ["250m", 0.25], ["1", 1], ["1.5", 1.5], [".5", 0.5], [2, 2], ["100n", 1e-7], ["5u", 5e-6],
-      ["512Mi", 512 * 2 ** 20], ["1Gi", GiB], ["64Ki", 65536], ["2Ti", 2 * 2 ** 40],
-      ["1k", 1000], ["1M", 1e6], ["1G", 1e9], ["1e3", 1000], ["1E", 1e18], ["1.5e-3", 0.0015], ["+3", 3],
+      ["250m", 0.25],
+      ["1", 1],
+      ["1.5", 1.5],
+      [".5", 0.5],
+      [2, 2],
+      ["100n", 1e-7],
+      ["5u", 5e-6],
+      ["512Mi", 512 * 2 ** 20],
+      ["1Gi", GiB],
+      ["64Ki", 65536],
+      ["2Ti", 2 * 2 ** 40],
+      ["1k", 1000],
+      ["1M", 1e6],
+      ["1G", 1e9],
+      ["1e3", 1000],
+      ["1E", 1e18],
+      ["1.5e-3", 0.0015],
+      ["+3", 3],
     ];
     const precise = (v: number | undefined) => (v === undefined ? v : Number(v.toPrecision(12)));
     expect(cases.map(([q]) => [q, precise(parseQuantity(q))])).toEqual(cases.map(([q, v]) => [q, precise(v)]));
@@ -56,7 +76,10 @@ describe("estimateCost", () => {
       spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target }, ...(minReplicas ? { minReplicas } : {}), maxReplicas: 10 },
     });
     const c = estimateCost([deployment("api", 1, [container("1", "1Gi")]), hpa("api", 4), deployment("web", 5, [container("1", "1Gi")]), hpa("web")], pricing);
-    expect(c.lines.map((l) => [l.resource, l.replicas])).toEqual([["Deployment/api", 4], ["Deployment/web", 1]]);
+    expect(c.lines.map((l) => [l.resource, l.replicas])).toEqual([
+      ["Deployment/api", 4],
+      ["Deployment/web", 1],
+    ]);
     expect(c.cpu).toBe(5);
   });
 
@@ -84,7 +107,11 @@ describe("estimateCost", () => {
         apiVersion: "apps/v1",
         kind: "StatefulSet",
         metadata: { name: "db" },
-        spec: { replicas: 2, template: { spec: { containers: [container("1", "2Gi")] } }, volumeClaimTemplates: [{ metadata: { name: "wal" }, spec: { resources: { requests: { storage: "5G" } } } }] },
+        spec: {
+          replicas: 2,
+          template: { spec: { containers: [container("1", "2Gi")] } },
+          volumeClaimTemplates: [{ metadata: { name: "wal" }, spec: { resources: { requests: { storage: "5G" } } } }],
+        },
       },
       { apiVersion: "batch/v1", kind: "CronJob", metadata: { name: "backup" }, spec: {} },
       deployment("bad", 1, [container("lots", "1Gi")]),
@@ -93,7 +120,10 @@ describe("estimateCost", () => {
     expect(c.storageGiB).toBeCloseTo(10 + (2 * 5e9) / GiB);
     expect(c.cpu).toBe(2);
     expect(c.memoryGiB).toBe(5);
-    expect(c.notes).toEqual(['CronJob/backup is not costed: a CronJob runs on a schedule', 'Deployment/bad: cpu "lots" is not a Kubernetes quantity; counted as 0']);
+    expect(c.notes).toEqual([
+      "CronJob/backup is not costed: a CronJob runs on a schedule",
+      'Deployment/bad: cpu "lots" is not a Kubernetes quantity; counted as 0',
+    ]);
     expect(c.monthly).toBeCloseTo(2 * 23 + 5 * 3.1 + c.storageGiB * 0.1);
   });
 

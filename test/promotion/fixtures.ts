@@ -53,7 +53,12 @@ export function sha(label: string): string {
 }
 
 /** A Ferry commit putting `release` into `env` at `date`. */
-export function ferryCommit(env: string, release: string | undefined, date: string, extra: { approvedBy?: string[]; from?: string; component?: string; repo?: string } = {}): GitOpsCommitInput {
+export function ferryCommit(
+  env: string,
+  release: string | undefined,
+  date: string,
+  extra: { approvedBy?: string[]; from?: string; component?: string; repo?: string } = {},
+): GitOpsCommitInput {
   const source = { repo: "acme/checkout-api", sha: sha(`src-${release ?? "none"}`) };
   const trailers = historyTrailers({
     component: extra.component ?? COMPONENT,
@@ -63,7 +68,13 @@ export function ferryCommit(env: string, release: string | undefined, date: stri
     promotedFrom: extra.from,
     approvedBy: extra.approvedBy,
   });
-  return { sha: sha(`${env}-${release ?? "none"}-${date}`), date, trailers, message: `ferry: release ${release ?? "none"} to ${env}`, repo: extra.repo ?? (env === "prod" ? "acme/gitops-prod" : "acme/gitops") };
+  return {
+    sha: sha(`${env}-${release ?? "none"}-${date}`),
+    date,
+    trailers,
+    message: `ferry: release ${release ?? "none"} to ${env}`,
+    repo: extra.repo ?? (env === "prod" ? "acme/gitops-prod" : "acme/gitops"),
+  };
 }
 
 /**

@@ -118,15 +118,35 @@ describe("approvals", () => {
 
 describe("policies", () => {
   const d = (severity: "error" | "warning", code: string, message: string): Diagnostic => ({
-    severity, code, message, file: "storefront/checkout-api/deployment-checkout-api.yaml", line: 0, column: 0, field: "", resource: "Deployment/checkout-api",
+    severity,
+    code,
+    message,
+    file: "storefront/checkout-api/deployment-checkout-api.yaml",
+    line: 0,
+    column: 0,
+    field: "",
+    resource: "Deployment/checkout-api",
   });
 
   it("fails on errors and passes with warnings, saying which", () => {
-    const bad = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1)], diagnostics: [d("error", "policy/no-latest-tag", "image uses latest"), d("warning", "policy/x", "hm")] }));
-    expect(state(bad, "policies")).toEqual({ name: "policies", state: "fail", summary: "1 error for staging: [policy/no-latest-tag] Deployment/checkout-api: image uses latest" });
+    const bad = evaluateGates(
+      input("staging", {
+        reviews: [review("alice", "APPROVED", 1)],
+        diagnostics: [d("error", "policy/no-latest-tag", "image uses latest"), d("warning", "policy/x", "hm")],
+      }),
+    );
+    expect(state(bad, "policies")).toEqual({
+      name: "policies",
+      state: "fail",
+      summary: "1 error for staging: [policy/no-latest-tag] Deployment/checkout-api: image uses latest",
+    });
     expect(bad.conclusion).toBe("failure");
     const warn = evaluateGates(input("staging", { diagnostics: [d("warning", "policy/x", "hm")] }));
-    expect(state(warn, "policies")).toEqual({ name: "policies", state: "pass", summary: "no errors for staging; 1 warning: [policy/x] Deployment/checkout-api: hm" });
+    expect(state(warn, "policies")).toEqual({
+      name: "policies",
+      state: "pass",
+      summary: "no errors for staging; 1 warning: [policy/x] Deployment/checkout-api: hm",
+    });
   });
 });
 
@@ -136,7 +156,11 @@ describe("source health and soak", () => {
   it("not observed is reported but does not block unless the platform requires health", async () => {
     const health = await notObservedHealth.health({ environment: "staging", project: "storefront", component: "checkout-api" });
     const r = evaluateGates(input("prod", { reviews: approved, health }));
-    expect(state(r, "source-health")).toEqual({ name: "source-health", state: "not-observed", summary: "staging health is not observed; not required, does not block" });
+    expect(state(r, "source-health")).toEqual({
+      name: "source-health",
+      state: "not-observed",
+      summary: "staging health is not observed; not required, does not block",
+    });
     expect(state(r, "soak").state).toBe("not-observed");
     expect(r.conclusion).toBe("neutral");
     // Health the platform does not demand does not block, auto-merge included.
@@ -163,7 +187,11 @@ describe("source health and soak", () => {
     const later = evaluateGates(input("prod", { reviews: approved, health: healthy(30) }));
     expect(state(later, "soak")).toEqual({ name: "soak", state: "pass", summary: "Healthy in staging for 30m (soak 30m)" });
     expect(later.conclusion).toBe("success");
-    expect(state(evaluateGates(input("staging", { health: healthy(0) })), "soak")).toEqual({ name: "soak", state: "pass", summary: "no soak time for dev → staging" });
+    expect(state(evaluateGates(input("staging", { health: healthy(0) })), "soak")).toEqual({
+      name: "soak",
+      state: "pass",
+      summary: "no soak time for dev → staging",
+    });
   });
 
   it("fails when the source runs another release or is degraded; waits while it progresses", () => {
@@ -198,7 +226,13 @@ describe("change window", () => {
       summary:
         "outside the change window (mon, tue, wed, thu 09:00-16:00 Europe/Berlin): it is Fri 2025-03-14 11:00 Europe/Berlin (2025-03-14 10:00 UTC); opens Mon 2025-03-17 09:00 Europe/Berlin (2025-03-17 08:00 UTC)",
     });
-    const r = evaluateGates(input("prod", { now: new Date("2025-03-14T10:00:00Z"), reviews: [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)], health: healthy(60, new Date("2025-03-14T10:00:00Z")) }));
+    const r = evaluateGates(
+      input("prod", {
+        now: new Date("2025-03-14T10:00:00Z"),
+        reviews: [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)],
+        health: healthy(60, new Date("2025-03-14T10:00:00Z")),
+      }),
+    );
     expect(r.conclusion).toBe("action_required");
     expect(autoMergeAllowed({ autoMerge: true }, r)).toBe(false);
   });
@@ -208,11 +242,16 @@ describe("change window", () => {
     expect(at("2025-03-13T15:30:00Z")).toMatchObject({ state: "pending", summary: expect.stringContaining("opens Mon 2025-03-17 09:00 Europe/Berlin") });
     // In July Berlin is UTC+2: 13:30 UTC is 15:30 there (open), 14:30 UTC is 16:30 (closed).
     expect(at("2025-07-10T13:30:00Z").state).toBe("pass");
-    expect(at("2025-07-10T14:30:00Z")).toMatchObject({ state: "pending", summary: expect.stringContaining("opens Mon 2025-07-14 09:00 Europe/Berlin (2025-07-14 07:00 UTC)") });
+    expect(at("2025-07-10T14:30:00Z")).toMatchObject({
+      state: "pending",
+      summary: expect.stringContaining("opens Mon 2025-07-14 09:00 Europe/Berlin (2025-07-14 07:00 UTC)"),
+    });
     // Monday 23:30 UTC is already Tuesday 08:30 in Tokyo: the Monday window is over there.
     expect(at("2025-03-10T23:30:00Z", { days: ["mon"], hours: "09:00-16:00", timezone: "Asia/Tokyo" })).toMatchObject({
       state: "pending",
-      summary: expect.stringContaining("it is Tue 2025-03-11 08:30 Asia/Tokyo (2025-03-10 23:30 UTC); opens Mon 2025-03-17 09:00 Asia/Tokyo (2025-03-17 00:00 UTC)"),
+      summary: expect.stringContaining(
+        "it is Tue 2025-03-11 08:30 Asia/Tokyo (2025-03-10 23:30 UTC); opens Mon 2025-03-17 09:00 Asia/Tokyo (2025-03-17 00:00 UTC)",
+      ),
     });
   });
 
@@ -222,8 +261,14 @@ describe("change window", () => {
       state: "pass",
       summary: "inside the change window (mon, tue 00:00-24:00 UTC); closes Wed 2025-03-12 00:00 UTC",
     });
-    expect(at("2025-03-15T02:00:00Z", { days: ["fri"], hours: "22:00-06:00", timezone: "UTC" })).toMatchObject({ state: "pass", summary: expect.stringContaining("closes Sat 2025-03-15 06:00 UTC") });
-    expect(at("2025-03-15T07:00:00Z", { days: ["fri"], hours: "22:00-06:00", timezone: "UTC" })).toMatchObject({ state: "pending", summary: expect.stringContaining("opens Fri 2025-03-21 22:00 UTC") });
+    expect(at("2025-03-15T02:00:00Z", { days: ["fri"], hours: "22:00-06:00", timezone: "UTC" })).toMatchObject({
+      state: "pass",
+      summary: expect.stringContaining("closes Sat 2025-03-15 06:00 UTC"),
+    });
+    expect(at("2025-03-15T07:00:00Z", { days: ["fri"], hours: "22:00-06:00", timezone: "UTC" })).toMatchObject({
+      state: "pending",
+      summary: expect.stringContaining("opens Fri 2025-03-21 22:00 UTC"),
+    });
     // 02:30 does not exist in Berlin on 2025-03-30: the window opens when the clock jumps to 03:00.
     expect(at("2025-03-29T12:00:00Z", { days: ["sun"], hours: "02:30-04:00", timezone: "Europe/Berlin" })).toMatchObject({
       state: "pending",
@@ -266,7 +311,9 @@ describe("outcome", () => {
 
   it("titles the check by what blocks, what is not observed, or that every gate holds", () => {
     const approved = [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)];
-    const blocked = evaluateGates(input("prod", { reviews: [...approved, review("carol", "CHANGES_REQUESTED", 3)], health: { status: "Degraded", release: R2 } }));
+    const blocked = evaluateGates(
+      input("prod", { reviews: [...approved, review("carol", "CHANGES_REQUESTED", 3)], health: { status: "Degraded", release: R2 } }),
+    );
     expect(gatesCheckOutput(blocked).title).toBe("Blocked: approvals, source-health");
     const neutral = gatesCheckOutput(evaluateGates(input("prod", { reviews: approved })));
     expect(neutral.title).toBe("Nothing blocks; not observed: source-health, soak");
@@ -279,6 +326,12 @@ describe("outcome", () => {
   });
 
   it("formats durations", () => {
-    expect([formatDuration(0), formatDuration(45), formatDuration(1800), formatDuration(5400), formatDuration(3661)]).toEqual(["0s", "45s", "30m", "1h30m", "1h1m1s"]);
+    expect([formatDuration(0), formatDuration(45), formatDuration(1800), formatDuration(5400), formatDuration(3661)]).toEqual([
+      "0s",
+      "45s",
+      "30m",
+      "1h30m",
+      "1h1m1s",
+    ]);
   });
 });

@@ -35,7 +35,12 @@ describe("componentHistory", () => {
     const commits = [
       ferryCommit("dev", R2, "2025-03-11T09:00:00Z", { component: "storefront/web" }),
       { sha: sha("manual"), date: "2025-03-11T08:00:00Z", trailers: {}, message: "bump replicas by hand" },
-      { sha: sha("bad"), date: "2025-03-11T07:00:00Z", trailers: { "ferry-component": [COMPONENT], "Ferry-Environment": ["Dev!"], "Ferry-Release": ["v2"] }, message: "x" },
+      {
+        sha: sha("bad"),
+        date: "2025-03-11T07:00:00Z",
+        trailers: { "ferry-component": [COMPONENT], "Ferry-Environment": ["Dev!"], "Ferry-Release": ["v2"] },
+        message: "x",
+      },
       { sha: "not-a-sha", date: "2025-03-11T06:00:00Z", trailers: {}, message: "x" },
       ferryCommit("dev", R1, "2025-03-10T09:00:00Z"),
     ];
@@ -67,7 +72,16 @@ describe("componentHistory", () => {
   });
 
   it("writes the trailers it reads", () => {
-    expect(historyTrailers({ component: COMPONENT, environment: "prod", release: R1, source: { repo: "acme/checkout-api", sha: "abc1234" }, promotedFrom: "staging", approvedBy: ["zed", "amy"] })).toEqual({
+    expect(
+      historyTrailers({
+        component: COMPONENT,
+        environment: "prod",
+        release: R1,
+        source: { repo: "acme/checkout-api", sha: "abc1234" },
+        promotedFrom: "staging",
+        approvedBy: ["zed", "amy"],
+      }),
+    ).toEqual({
       "Ferry-Component": [COMPONENT],
       "Ferry-Environment": ["prod"],
       "Ferry-Release": [R1],

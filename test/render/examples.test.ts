@@ -33,7 +33,20 @@ describe("the bundled examples", () => {
       errors.push(...schemaErrors(obj).map((e) => `${path}: ${e}`));
     }
     expect(errors).toEqual([]);
-    for (const kind of ["Deployment", "StatefulSet", "CronJob", "Service", "ServiceAccount", "ConfigMap", "NetworkPolicy", "HorizontalPodAutoscaler", "HTTPRoute", "PersistentVolumeClaim", "PodDisruptionBudget", "Namespace"]) {
+    for (const kind of [
+      "Deployment",
+      "StatefulSet",
+      "CronJob",
+      "Service",
+      "ServiceAccount",
+      "ConfigMap",
+      "NetworkPolicy",
+      "HorizontalPodAutoscaler",
+      "HTTPRoute",
+      "PersistentVolumeClaim",
+      "PodDisruptionBudget",
+      "Namespace",
+    ]) {
       expect(kinds, `a rendered ${kind}`).toContain(kind);
     }
   });

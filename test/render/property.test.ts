@@ -27,10 +27,22 @@ const endpoint = fc.record({
   visibility: fc.subarray(["project", "organization", "public"]),
 });
 const trait = fc.oneof(
-  fc.record({ type: fc.constant("autoscaler"), name: fc.constantFrom("cpu", "hpa"), parameters: fc.record({ minReplicas: fc.integer({ min: -1, max: 5 }), maxReplicas: fc.integer({ min: 1, max: 10 }) }) }),
-  fc.record({ type: fc.constant("route"), name: fc.constantFrom("public", "web"), parameters: fc.record({ endpoint: fc.constantFrom("http", "grpc", "nope"), host: fc.constantFrom("a.example.com", "b.example.org") }) }),
+  fc.record({
+    type: fc.constant("autoscaler"),
+    name: fc.constantFrom("cpu", "hpa"),
+    parameters: fc.record({ minReplicas: fc.integer({ min: -1, max: 5 }), maxReplicas: fc.integer({ min: 1, max: 10 }) }),
+  }),
+  fc.record({
+    type: fc.constant("route"),
+    name: fc.constantFrom("public", "web"),
+    parameters: fc.record({ endpoint: fc.constantFrom("http", "grpc", "nope"), host: fc.constantFrom("a.example.com", "b.example.org") }),
+  }),
   fc.record({ type: fc.constant("persistent-volume"), name: fc.constant("data"), parameters: fc.record({ mountPath: fc.constantFrom("/data", "relative") }) }),
-  fc.record({ type: fc.constant("pod-disruption-budget"), name: fc.constant("pdb"), parameters: fc.oneof(fc.record({ minAvailable: fc.integer({ min: 0, max: 3 }) }), fc.record({ maxUnavailable: fc.integer({ min: 0, max: 3 }) })) }),
+  fc.record({
+    type: fc.constant("pod-disruption-budget"),
+    name: fc.constant("pdb"),
+    parameters: fc.oneof(fc.record({ minAvailable: fc.integer({ min: 0, max: 3 }) }), fc.record({ maxUnavailable: fc.integer({ min: 0, max: 3 }) })),
+  }),
   fc.record({ type: fc.constant("nonexistent"), name: fc.constant("x"), parameters: fc.constant({}) }),
 );
 const component = fc.record({
@@ -51,7 +63,12 @@ const component = fc.record({
       endpoints: fc.dictionary(fc.constantFrom("http", "grpc", "metrics", "Bad"), endpoint, { maxKeys: 2 }),
       parameters: fc.oneof(fc.constant({}), fc.constant({ schedule: "*/5 * * * *" }), fc.constant({ schedule: 5 })),
       traits: fc.array(trait, { maxLength: 3 }),
-      environments: fc.oneof(fc.constant({}), fc.constant({ prod: { replicas: 3 } }), fc.constant({ dev: { replicas: "two" } }), fc.constant({ qa: { replicas: 1 } })),
+      environments: fc.oneof(
+        fc.constant({}),
+        fc.constant({ prod: { replicas: 3 } }),
+        fc.constant({ dev: { replicas: "two" } }),
+        fc.constant({ qa: { replicas: 1 } }),
+      ),
     },
     { requiredKeys: ["type", "container"] },
   ),
@@ -63,7 +80,11 @@ describe("generated components", () => {
     fc.assert(
       fc.property(fc.array(component, { minLength: 1, maxLength: 3 }), (docs) => {
         const diagnostics: Diagnostic[] = [];
-        const bundle = buildPlatformBundle(loadPlatformSources("platform", new Map([[".ferry/platform.yaml", PLATFORM_YAML]]), diagnostics), builtins, diagnostics);
+        const bundle = buildPlatformBundle(
+          loadPlatformSources("platform", new Map([[".ferry/platform.yaml", PLATFORM_YAML]]), diagnostics),
+          builtins,
+          diagnostics,
+        );
         expect(bundle).toBeDefined();
         const files = new Map(docs.map((d, i) => [`.ferry/c${i}.yaml`, JSON.stringify(d, null, 1)]));
         const comps = loadApps(bundle!, [{ repo: "acme/shop-api", root: "app", files }], diagnostics);

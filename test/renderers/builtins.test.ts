@@ -104,7 +104,10 @@ describe("loadBuiltins", () => {
     try {
       mkdirSync(join(dir, "component-types"));
       mkdirSync(join(dir, "traits"));
-      writeFileSync(join(dir, "component-types", "broken.yaml"), "apiVersion: ferry.dev/v1alpha1\nkind: ComponentType\nmetadata: {name: broken}\nspec: {workloadType: daemonset}\n");
+      writeFileSync(
+        join(dir, "component-types", "broken.yaml"),
+        "apiVersion: ferry.dev/v1alpha1\nkind: ComponentType\nmetadata: {name: broken}\nspec: {workloadType: daemonset}\n",
+      );
       expect(() => loadBuiltins({ dir: pathToFileURL(`${dir}/`) })).toThrow(/templates\/component-types\/broken\.yaml:4:\d+.*spec\.workloadType/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -92,14 +92,22 @@ parameters:
     const errors = errorsOf(yaml).map(summary);
     expect(errors).toEqual(
       expect.arrayContaining([
-        { field: "spec.parameters.schedule", line: lineOf(yaml, "parameters:"), message: 'missing required field "schedule" (parameters of component type "scheduled-task")' },
+        {
+          field: "spec.parameters.schedule",
+          line: lineOf(yaml, "parameters:"),
+          message: 'missing required field "schedule" (parameters of component type "scheduled-task")',
+        },
         { field: "spec.parameters.retries", line: lineOf(yaml, "retries"), message: 'unknown field "retries" (parameters of component type "scheduled-task")' },
         {
           field: "spec.parameters.concurrencyPolicy",
           line: lineOf(yaml, "Sometimes"),
           message: '"Sometimes" is not one of "Allow", "Forbid", "Replace" (parameters of component type "scheduled-task")',
         },
-        { field: "spec.parameters.timeZone", line: lineOf(yaml, "Mars"), message: '"Mars/Olympus": must match format "time-zone" (parameters of component type "scheduled-task")' },
+        {
+          field: "spec.parameters.timeZone",
+          line: lineOf(yaml, "Mars"),
+          message: '"Mars/Olympus": must match format "time-zone" (parameters of component type "scheduled-task")',
+        },
       ]),
     );
     expect(errors).toHaveLength(4);
@@ -108,7 +116,11 @@ parameters:
   it("checks the cron format of a schedule", () => {
     const yaml = componentYaml("job", `\ntype: scheduled-task\ncontainer: {image: "ghcr.io/acme/job:1"}\nparameters: {schedule: "every day"}\n`);
     expect(errorsOf(yaml).map(summary)).toEqual([
-      { field: "spec.parameters.schedule", line: lineOf(yaml, "every day"), message: '"every day": must match format "cron" (parameters of component type "scheduled-task")' },
+      {
+        field: "spec.parameters.schedule",
+        line: lineOf(yaml, "every day"),
+        message: '"every day": must match format "cron" (parameters of component type "scheduled-task")',
+      },
     ]);
   });
 
@@ -132,8 +144,16 @@ parameters:
     );
     const errors = errorsOf(yaml).map(summary);
     expect(errors).toEqual([
-      { field: "spec.traits[0].parameters.maxReplicas", line: lineOf(yaml, "    parameters:"), message: 'missing required field "maxReplicas" (parameters of trait "cpu" (autoscaler))' },
-      { field: "spec.traits[0].parameters.minReplicas", line: lineOf(yaml, "minReplicas: 0"), message: '0: must be >= 1 (parameters of trait "cpu" (autoscaler))' },
+      {
+        field: "spec.traits[0].parameters.maxReplicas",
+        line: lineOf(yaml, "    parameters:"),
+        message: 'missing required field "maxReplicas" (parameters of trait "cpu" (autoscaler))',
+      },
+      {
+        field: "spec.traits[0].parameters.minReplicas",
+        line: lineOf(yaml, "minReplicas: 0"),
+        message: '0: must be >= 1 (parameters of trait "cpu" (autoscaler))',
+      },
       {
         field: "spec.traits[0].parameters.targetCPUUtilization",
         line: lineOf(yaml, "targetCPUUtilization"),
@@ -172,7 +192,11 @@ parameters:
   it("checks override values against environmentConfigs", () => {
     const yaml = componentYaml("api", `${BASE}environments:\n  dev: {replicas: -1, resources: {cpu: lots}}\n`);
     expect(errorsOf(yaml).map(summary)).toEqual([
-      { field: "spec.environments.dev.replicas", line: lineOf(yaml, "replicas: -1"), message: '-1: must be >= 0 (environmentConfigs of component type "service")' },
+      {
+        field: "spec.environments.dev.replicas",
+        line: lineOf(yaml, "replicas: -1"),
+        message: '-1: must be >= 0 (environmentConfigs of component type "service")',
+      },
       { field: "spec.environments.dev.resources.cpu", line: lineOf(yaml, "replicas: -1"), message: expect.stringMatching(/^"lots": must match pattern/) },
     ]);
   });
@@ -201,13 +225,19 @@ environments:
       {
         field: "spec.environments.dev.traits.cpu.targetCPUUtilization",
         line: lineOf(yaml, "maxReplicas: zero"),
-        message: '"targetCPUUtilization" cannot be set per environment: trait "cpu" (autoscaler) does not declare it in environmentConfigs; overridable: maxReplicas, minReplicas',
+        message:
+          '"targetCPUUtilization" cannot be set per environment: trait "cpu" (autoscaler) does not declare it in environmentConfigs; overridable: maxReplicas, minReplicas',
       },
-      { field: "spec.environments.dev.traits.cpu.maxReplicas", line: lineOf(yaml, "maxReplicas: zero"), message: '"zero": must be integer (environmentConfigs of trait "cpu" (autoscaler))' },
+      {
+        field: "spec.environments.dev.traits.cpu.maxReplicas",
+        line: lineOf(yaml, "maxReplicas: zero"),
+        message: '"zero": must be integer (environmentConfigs of trait "cpu" (autoscaler))',
+      },
       {
         field: "spec.environments.dev.traits.pdb.minAvailable",
         line: lineOf(yaml, "pdb: {minAvailable: 2}"),
-        message: '"minAvailable" cannot be set per environment: trait "pdb" (pod-disruption-budget) does not declare it in environmentConfigs; overridable: none',
+        message:
+          '"minAvailable" cannot be set per environment: trait "pdb" (pod-disruption-budget) does not declare it in environmentConfigs; overridable: none',
       },
       { field: "spec.environments.dev.traits.ghost", line: lineOf(yaml, "ghost"), message: 'no trait instance is named "ghost"; instances: cpu, pdb' },
     ]);
@@ -216,7 +246,11 @@ environments:
   it("evaluates the type's CEL validations with the type's message", () => {
     const worker = componentYaml("w", `\ntype: worker\ncontainer: {image: "ghcr.io/acme/w:1"}\nendpoints: {http: {type: HTTP, port: 80}}\n`);
     expect(errorsOf(worker).map(summary)).toEqual([
-      { field: "spec.type", line: lineOf(worker, "type: worker"), message: 'a worker has no endpoints; remove spec.endpoints or use the type service (component type "worker")' },
+      {
+        field: "spec.type",
+        line: lineOf(worker, "type: worker"),
+        message: 'a worker has no endpoints; remove spec.endpoints or use the type service (component type "worker")',
+      },
     ]);
     const web = componentYaml("web", `\ntype: web-application\ncontainer: {image: "ghcr.io/acme/w:1"}\nendpoints: {rpc: {type: gRPC, port: 9000}}\n`);
     expect(errorsOf(web).map((d) => d.message)).toEqual(['a web application needs at least one endpoint of type HTTP (component type "web-application")']);
@@ -235,11 +269,23 @@ environments:
 `,
     );
     expect(errorsOf(yaml).map(summary)).toEqual([
-      { field: "spec.traits[0]", line: lineOf(yaml, "endpoint: admin"), message: `the route's endpoint must name one of the component's endpoints (trait "web" (route))` },
-      { field: "spec.traits[0]", line: lineOf(yaml, "endpoint: admin"), message: 'a route needs a host, in parameters.host or per environment (trait "web" (route))' },
+      {
+        field: "spec.traits[0]",
+        line: lineOf(yaml, "endpoint: admin"),
+        message: `the route's endpoint must name one of the component's endpoints (trait "web" (route))`,
+      },
+      {
+        field: "spec.traits[0]",
+        line: lineOf(yaml, "endpoint: admin"),
+        message: 'a route needs a host, in parameters.host or per environment (trait "web" (route))',
+      },
       { field: "spec.traits[1]", line: lineOf(yaml, "name: www"), message: 'the routed endpoint must list public in its visibility (trait "www" (route))' },
       { field: "spec.traits[2]", line: lineOf(yaml, "name: cpu"), message: 'minReplicas must not be larger than maxReplicas (trait "cpu" (autoscaler))' },
-      { field: "spec.traits[3]", line: lineOf(yaml, "name: pdb"), message: 'set exactly one of minAvailable or maxUnavailable (trait "pdb" (pod-disruption-budget))' },
+      {
+        field: "spec.traits[3]",
+        line: lineOf(yaml, "name: pdb"),
+        message: 'set exactly one of minAvailable or maxUnavailable (trait "pdb" (pod-disruption-budget))',
+      },
     ]);
   });
 
@@ -296,7 +342,11 @@ dependencies:
     );
     expect(errorsOf(yaml).map(summary)).toEqual([
       { field: "spec.container.files[1].mountPath", line: lineOf(yaml, "value: b"), message: '"/etc/a.yaml" is already mounted by spec.container.files[0]' },
-      { field: "spec.dependencies[0].env.url", line: lineOf(yaml, "component: payments-api"), message: 'environment variable "PAY_URL" is already set by spec.container.env[0]' },
+      {
+        field: "spec.dependencies[0].env.url",
+        line: lineOf(yaml, "component: payments-api"),
+        message: 'environment variable "PAY_URL" is already set by spec.container.env[0]',
+      },
     ]);
   });
 
@@ -326,6 +376,8 @@ environments:
       dependencies: [],
       cel: new CelEngine(),
     });
-    expect(r.diagnostics.map((d) => [d.file, d.line, d.field])).toEqual([[`releases/storefront/api/${f.release.metadata.name}.yaml`, 0, "spec.environments.dev.image"]]);
+    expect(r.diagnostics.map((d) => [d.file, d.line, d.field])).toEqual([
+      [`releases/storefront/api/${f.release.metadata.name}.yaml`, 0, "spec.environments.dev.image"],
+    ]);
   });
 });

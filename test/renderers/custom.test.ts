@@ -137,7 +137,11 @@ describe("custom component type: database (statefulset + resource templates)", (
   it("renders a StatefulSet with its Service as serviceName, valid against Kubernetes' schemas", () => {
     expect([...dev, ...prod].flatMap((o) => schemaErrors(o))).toEqual([]);
     const sts = find(dev, "StatefulSet", "orders-db");
-    expect(sts.spec).toMatchObject({ replicas: 1, serviceName: "orders-db", selector: { matchLabels: { "ferry.dev/project": "payments", "ferry.dev/component": "orders-db" } } });
+    expect(sts.spec).toMatchObject({
+      replicas: 1,
+      serviceName: "orders-db",
+      selector: { matchLabels: { "ferry.dev/project": "payments", "ferry.dev/component": "orders-db" } },
+    });
     expect(find(prod, "StatefulSet", "orders-db").spec.replicas).toBe(3);
     expect(sts.metadata.labels["app.kubernetes.io/component"]).toBe("database");
   });
@@ -251,7 +255,9 @@ spec:
       {
         field: "spec.traits[0]",
         line: yaml.split("\n").findIndex((l) => l.includes("type: tweak")) + 1,
-        message: expect.stringMatching(/^trait "t1" \(tweak\) patches\[0\]\.operations\[1\] \(replace \/spec\/template\/spec\/nodeName\) on Deployment\/api failed: .+/),
+        message: expect.stringMatching(
+          /^trait "t1" \(tweak\) patches\[0\]\.operations\[1\] \(replace \/spec\/template\/spec\/nodeName\) on Deployment\/api failed: .+/,
+        ),
         resource: "Deployment/api",
         code: "compile/patch",
       },
@@ -263,7 +269,9 @@ spec:
       types: [SERVICE_TYPE],
       traits: [trait(`    - target: {group: apps, version: v1, kind: Deployment}\n      operations: [{op: test, path: /spec/replicas, value: 5}]`)],
     });
-    expect(r.diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/patches\[0\]\.operations\[0\] \(test \/spec\/replicas\) on Deployment\/api failed: Test operation failed/)]);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      expect.stringMatching(/patches\[0\]\.operations\[0\] \(test \/spec\/replicas\) on Deployment\/api failed: Test operation failed/),
+    ]);
   });
 
   it("reports CEL errors in patches and creates with the expression", () => {
@@ -281,7 +289,11 @@ spec:
     ]);
     const patchOnly = compile(component(), {
       types: [SERVICE_TYPE],
-      traits: [trait(`    - target: {group: apps, version: v1, kind: Deployment, name: "\${metadata.nam}"}\n      operations: [{op: add, path: /spec/paused, value: "\${parameters.paused}"}]`)],
+      traits: [
+        trait(
+          `    - target: {group: apps, version: v1, kind: Deployment, name: "\${metadata.nam}"}\n      operations: [{op: add, path: /spec/paused, value: "\${parameters.paused}"}]`,
+        ),
+      ],
     });
     expect(patchOnly.diagnostics.map((d) => d.message)).toEqual([
       expect.stringMatching(/^trait "t1" \(tweak\) patches\[0\] at target\.name: \$\{metadata\.nam\}: /),
@@ -316,9 +328,7 @@ spec:
       ["spec.traits[0].type", 'trait "route" is not allowed for component type "custom-service"; allowed: tweak'],
     ]);
     const missing = compile(component(), { types: [SERVICE_TYPE] });
-    expect(missing.diagnostics.map((d) => [d.field, d.message])).toEqual([
-      ["spec.traits[0].type", 'unknown trait "tweak"; the release holds: none'],
-    ]);
+    expect(missing.diagnostics.map((d) => [d.field, d.message])).toEqual([["spec.traits[0].type", 'unknown trait "tweak"; the release holds: none']]);
   });
 
   it("reports an invalid parameter schema of a platform type", () => {

@@ -35,9 +35,7 @@ describe("network policies", () => {
 
   it("organization visibility adds Ferry-managed namespaces", () => {
     const objects = compileOk(api("  http: {type: HTTP, port: 8080, visibility: [organization]}"));
-    expect(find(objects, "NetworkPolicy", "api-ingress").spec.ingress).toEqual([
-      { from: [OWN_NAMESPACE, MANAGED], ports: [{ port: 8080, protocol: "TCP" }] },
-    ]);
+    expect(find(objects, "NetworkPolicy", "api-ingress").spec.ingress).toEqual([{ from: [OWN_NAMESPACE, MANAGED], ports: [{ port: 8080, protocol: "TCP" }] }]);
   });
 
   it("public visibility without a route opens nothing beyond the project", () => {

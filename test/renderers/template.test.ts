@@ -89,7 +89,13 @@ describe("template evaluation", () => {
   });
 
   it("drops map values that are null, keeps list items", () => {
-    const { out } = render({ keep: 1, gone: "${parameters.nothing}", alsoGone: null, opt: "${parameters.?missing.orValue(null)}", list: ["${parameters.nothing}", "a"] });
+    const { out } = render({
+      keep: 1,
+      gone: "${parameters.nothing}",
+      alsoGone: null,
+      opt: "${parameters.?missing.orValue(null)}",
+      list: ["${parameters.nothing}", "a"],
+    });
     expect(out).toEqual({ keep: 1, list: [null, "a"] });
   });
 
@@ -173,13 +179,18 @@ parameters: ${params}
   });
 
   it("reports CEL errors in templates at the type, naming the resource and expression", () => {
-    const broken = TYPED.replace('size: "${string(parameters.size)}"', 'size: "${parameters.sise}"').replace('includeWhen: "${parameters.debug}"', 'includeWhen: "${parameters.size}"');
+    const broken = TYPED.replace('size: "${string(parameters.size)}"', 'size: "${parameters.sise}"').replace(
+      'includeWhen: "${parameters.debug}"',
+      'includeWhen: "${parameters.size}"',
+    );
     const r = compile(spec("{}"), { types: [broken] });
     expect(r.objects).toEqual([]);
     const messages = r.diagnostics.map((d) => `${d.field}|${d.line}|${d.message}`);
     expect(messages).toEqual([
       expect.stringMatching(/^spec\.type\|7\|component type "typed" resource "settings" at data\.size: \$\{parameters\.sise\}: .*sise/),
-      expect.stringMatching(/^spec\.type\|7\|component type "typed" resource "debug" includeWhen: \$\{parameters\.size\}: includeWhen must evaluate to a bool, got 3/),
+      expect.stringMatching(
+        /^spec\.type\|7\|component type "typed" resource "debug" includeWhen: \$\{parameters\.size\}: includeWhen must evaluate to a bool, got 3/,
+      ),
     ]);
   });
 });

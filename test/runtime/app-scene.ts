@@ -122,7 +122,14 @@ export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { d
     closers.push(() => kube.close());
     const kubeconfig = join(dir, "kubeconfig");
     await writeFile(kubeconfig, kube.kubeconfig(CONTEXTS), { mode: 0o600 });
-    const runtime = new ClusterRuntime({ env: { KUBECONFIG: kubeconfig }, clock: clock.date, timers: clock, debounceMs: DEBOUNCE, degradedSettleMs: DEGRADED_SETTLE, retryMs: 10_000 });
+    const runtime = new ClusterRuntime({
+      env: { KUBECONFIG: kubeconfig },
+      clock: clock.date,
+      timers: clock,
+      debounceMs: DEBOUNCE,
+      degradedSettleMs: DEGRADED_SETTLE,
+      retryMs: 10_000,
+    });
     closers.push(() => runtime.stop());
     const git = await startGitServer();
     closers.push(() => git.close());
@@ -183,7 +190,14 @@ export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { d
       async pushComponent(image) {
         const before = (await fake.branchSha(APP_REPO))!;
         const sha = await fake.commit(APP_REPO, { files: { ".ferry/api.yaml": componentYaml(image) }, message: "change .ferry" });
-        const body = payload("push", undefined, { repo: APP_REPO, sha, before, branch: "main", installationId: installation.id, files: { modified: [".ferry/api.yaml"] } });
+        const body = payload("push", undefined, {
+          repo: APP_REPO,
+          sha,
+          before,
+          branch: "main",
+          installationId: installation.id,
+          files: { modified: [".ferry/api.yaml"] },
+        });
         const res = await scene.post("push", body);
         if (res.status !== 200) throw new Error(`push delivery answered ${res.status}: ${res.body}`);
         return sha;

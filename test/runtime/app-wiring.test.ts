@@ -91,7 +91,9 @@ describe("withClusterStatus", () => {
     await wiring?.stop();
 
     const runtimeStatus = async () => "given";
-    const kept = withClusterStatus({ ...baseDeps(), clusterRuntime: runtime, health: notObservedHealth, runtimeStatus }, noApp, { given: { health: notObservedHealth, runtimeStatus } });
+    const kept = withClusterStatus({ ...baseDeps(), clusterRuntime: runtime, health: notObservedHealth, runtimeStatus }, noApp, {
+      given: { health: notObservedHealth, runtimeStatus },
+    });
     expect(kept.deps.health).toBe(notObservedHealth);
     expect(kept.deps.runtimeStatus).toBe(runtimeStatus);
     await kept.wiring?.stop();

@@ -28,7 +28,11 @@ function platform(environments: { name: string; context?: string }[]): Platform 
     metadata: { name: "acme" },
     spec: {
       projects: [{ name: "shop", repos: ["acme/shop-api", "acme/shop-web"] }],
-      environments: environments.map((e) => ({ name: e.name, gitops: { repo: "acme/gitops", path: `environments/${e.name}` }, ...(e.context ? { cluster: { context: e.context } } : {}) })),
+      environments: environments.map((e) => ({
+        name: e.name,
+        gitops: { repo: "acme/gitops", path: `environments/${e.name}` },
+        ...(e.context ? { cluster: { context: e.context } } : {}),
+      })),
     },
   });
 }
@@ -44,7 +48,10 @@ describe("clusterStatusSettings", () => {
     expect(clusterStatusSettings({ FERRY_CLUSTER_STATUS: "1" }).enabled).toBe(true);
     expect(clusterStatusSettings({ FERRY_CLUSTER_STATUS: "on" }).enabled).toBe(true);
     expect(clusterStatusSettings({ FERRY_CLUSTER_STATUS: "0", KUBECONFIG: "/k" })).toMatchObject({ enabled: false, why: "FERRY_CLUSTER_STATUS=0" });
-    expect(clusterStatusSettings({ FERRY_CLUSTER_STATUS: "true", FERRY_STATUS_DEGRADED_SETTLE: "90s", FERRY_STATUS_MAX_WATCH: "2h30m" })).toMatchObject({ degradedSettleMs: 90_000, maxWatchMs: 9_000_000 });
+    expect(clusterStatusSettings({ FERRY_CLUSTER_STATUS: "true", FERRY_STATUS_DEGRADED_SETTLE: "90s", FERRY_STATUS_MAX_WATCH: "2h30m" })).toMatchObject({
+      degradedSettleMs: 90_000,
+      maxWatchMs: 9_000_000,
+    });
   });
 
   it("names every bad variable at once", () => {
@@ -65,7 +72,17 @@ describe("clusterStatusSettings", () => {
 /** A hand-made observer of fixed contexts whose changes the test fires. */
 function stubObserver(contexts: string[], health: Partial<ComponentHealth>): RuntimeObserver & { fire(context: string): void; stopped: boolean } {
   const listeners = new Set<(c: { context: string; key: ComponentKey }) => void>();
-  const full: ComponentHealth = { status: "Healthy", message: "", releases: [], readyReplicas: 1, desiredReplicas: 1, workloads: [], reasons: [], warnings: [], ...health };
+  const full: ComponentHealth = {
+    status: "Healthy",
+    message: "",
+    releases: [],
+    readyReplicas: 1,
+    desiredReplicas: 1,
+    workloads: [],
+    reasons: [],
+    warnings: [],
+    ...health,
+  };
   return {
     stopped: false,
     start() {
@@ -148,7 +165,10 @@ describe("ClusterRuntime against a fake Kubernetes API", () => {
     const { clock, kubeconfig } = await start();
     runtime = new ClusterRuntime({ env: { KUBECONFIG: kubeconfig }, clock: clock.date, timers: clock }).start();
     expect(runtime.observer.contexts()).toEqual([]);
-    expect(await runtime.health.health({ environment: "dev", project: "shop", component: "api" })).toEqual({ status: "NotObserved", detail: "environment dev has no cluster context" });
+    expect(await runtime.health.health({ environment: "dev", project: "shop", component: "api" })).toEqual({
+      status: "NotObserved",
+      detail: "environment dev has no cluster context",
+    });
 
     const first = runtime.usePlatform(platform([{ name: "dev", context: "kind-dev" }, { name: "prod", context: "kind-prod" }, { name: "qa" }]));
     expect(first).toEqual({ observed: ["kind-dev"], missing: ['kubeconfig has no context "kind-prod" (named by prod)'], changed: true });
@@ -167,18 +187,31 @@ describe("ClusterRuntime against a fake Kubernetes API", () => {
 
     // The overview behind /ferry status: every environment asked for, observed or not.
     const overview = runtime.overview({ project: "shop", component: "api", environments: ["dev", "staging"] });
-    expect(overview.map((e) => ({ env: e.environment, skipped: e.skipped, components: e.components.map((c) => `${c.key.component}:${c.health.status}:${c.health.release ?? ""}`) }))).toEqual([
+    expect(
+      overview.map((e) => ({
+        env: e.environment,
+        skipped: e.skipped,
+        components: e.components.map((c) => `${c.key.component}:${c.health.status}:${c.health.release ?? ""}`),
+      })),
+    ).toEqual([
       { env: "dev", skipped: undefined, components: [`api:Healthy:${RELEASE}`] },
       { env: "staging", skipped: "no cluster context", components: [] },
     ]);
 
     // staging gets a cluster: a new observer of both contexts replaces the first one, which stops.
-    const second = runtime.usePlatform(platform([{ name: "dev", context: "kind-dev" }, { name: "staging", context: "kind-staging" }]));
+    const second = runtime.usePlatform(
+      platform([
+        { name: "dev", context: "kind-dev" },
+        { name: "staging", context: "kind-staging" },
+      ]),
+    );
     expect(second).toEqual({ observed: ["kind-dev", "kind-staging"], missing: [], changed: true });
     expect(runtime.observer.observer).not.toBe(firstObserver);
     expect(runtime.observes("staging")).toBe(true);
     await waitFor("both contexts synced", () => runtime!.observer.isSynced());
-    expect(runtime.overview({ project: "shop", component: "api", environments: ["staging"] })).toEqual([{ environment: "staging", context: "kind-staging", components: [] }]);
+    expect(runtime.overview({ project: "shop", component: "api", environments: ["staging"] })).toEqual([
+      { environment: "staging", context: "kind-staging", components: [] },
+    ]);
     // The Healthy period survives the swap: the soak does not start again.
     clock.advance(60_000);
     expect((await runtime.health.health({ environment: "dev", project: "shop", component: "api" })).healthySince).toEqual(START);

@@ -73,19 +73,26 @@ beforeEach(async () => {
   kube = await FakeKube.start({ certs });
   s = new Scratch();
   platform = s.write("platform", { ".ferry/platform.yaml": PLATFORM });
-  kubeconfig = writeKubeconfig(s.path("kubeconfig.yaml"), ["kind-dev", "kind-prod"].map((context) => ({ context, server: kube.url, caPem: kube.caPem, token: kube.token })));
+  kubeconfig = writeKubeconfig(
+    s.path("kubeconfig.yaml"),
+    ["kind-dev", "kind-prod"].map((context) => ({ context, server: kube.url, caPem: kube.caPem, token: kube.token })),
+  );
   // Recent timestamps: the command judges warning events against the real clock.
   const now = new Date();
   for (const step of succeedingRollout({ project: "shop", component: "api", environment: "dev", release: RELEASE_2, now }).steps) kube.applyStep(step);
-  for (const step of succeedingRollout({ project: "shop", component: "web", environment: "dev", release: RELEASE_1, replicas: 1, now }).steps) kube.applyStep(step);
-  for (const step of crashLoopRollout({ project: "shop", component: "api", environment: "prod", release: RELEASE_2, now, generation: 2 }, { previousRelease: RELEASE_1, logLines: LOG }).steps) kube.applyStep(step);
+  for (const step of succeedingRollout({ project: "shop", component: "web", environment: "dev", release: RELEASE_1, replicas: 1, now }).steps)
+    kube.applyStep(step);
+  for (const step of crashLoopRollout(
+    { project: "shop", component: "api", environment: "prod", release: RELEASE_2, now, generation: 2 },
+    { previousRelease: RELEASE_1, logLines: LOG },
+  ).steps)
+    kube.applyStep(step);
 });
 
 afterEach(async () => {
   await kube.close();
   s.cleanup();
 });
-
 
 describe("ferry status", () => {
   it("prints a table and exits 0 when every selected component is healthy", async () => {
@@ -105,7 +112,7 @@ describe("ferry status", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(new RegExp(`^prod\\s+shop/api\\s+Degraded\\s+${RELEASE_1} -> ${RELEASE_2}\\s+2/2\\s+CrashLoopBackOff in 1 pod$`, "m"));
     expect(run.stdout).toContain("staging: skipped (no cluster context in the platform (environments[].cluster.context))");
-    expect(run.stdout).toContain("prod shop/api: Degraded\n  CrashLoopBackOff: Container \"main\" keeps crashing (exit code 1)");
+    expect(run.stdout).toContain('prod shop/api: Degraded\n  CrashLoopBackOff: Container "main" keeps crashing (exit code 1)');
     expect(run.stdout).toContain("    suggestion: Read the last log lines of the previous container below");
     expect(run.stdout).toContain(LOG.map((l) => `      | ${l}`).join("\n"));
     expect(run.stderr).toBe("ferry status: 1 problem:\n  prod shop/api: Degraded (CrashLoopBackOff in 1 pod)\n");
@@ -117,7 +124,18 @@ describe("ferry status", () => {
     const out = JSON.parse(run.stdout) as {
       ok: boolean;
       problems: string[];
-      environments: { environment: string; skipped?: string; components: { project: string; component: string; status: string; release: string | null; desiredRelease: string | null; diagnosis: { findings: { kind: string; logTail?: string[] }[] } }[] }[];
+      environments: {
+        environment: string;
+        skipped?: string;
+        components: {
+          project: string;
+          component: string;
+          status: string;
+          release: string | null;
+          desiredRelease: string | null;
+          diagnosis: { findings: { kind: string; logTail?: string[] }[] };
+        }[];
+      }[];
     };
     expect(out.ok).toBe(false);
     expect(out.problems).toEqual(["prod shop/api: Degraded (CrashLoopBackOff in 1 pod)"]);

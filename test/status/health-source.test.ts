@@ -85,13 +85,18 @@ describe("ClusterHealthSource", () => {
 
   it("answers NotObserved without a cluster context and Unknown for a component the cluster does not run", async () => {
     const source = new ClusterHealthSource({ observer: scene.observer, environments: ENVIRONMENTS, clock: scene.clock.date });
-    await expect(source.health({ ...QUERY, environment: "staging" })).resolves.toEqual({ status: "NotObserved", detail: "environment staging has no cluster context" });
+    await expect(source.health({ ...QUERY, environment: "staging" })).resolves.toEqual({
+      status: "NotObserved",
+      detail: "environment staging has no cluster context",
+    });
     const missing = await source.health(QUERY);
     expect(missing).toMatchObject({ status: "Unknown" });
     expect(missing.healthySince).toBeUndefined();
     // staging requires health: an unseen source blocks (pending) instead of passing.
     expect(gate(gates(missing), "source-health")).toMatchObject({ state: "pending" });
-    expect(gate(gates(missing), "source-health")?.summary).toMatch(/^dev health is Unknown \(0\/0 ready; no Deployment, StatefulSet, CronJob or Job found\); promoting dev → staging requires it$/);
+    expect(gate(gates(missing), "source-health")?.summary).toMatch(
+      /^dev health is Unknown \(0\/0 ready; no Deployment, StatefulSet, CronJob or Job found\); promoting dev → staging requires it$/,
+    );
   });
 
   it("a restarted app takes healthySince from the Healthy deployment status instead of starting the soak again", async () => {
@@ -131,7 +136,13 @@ describe("ClusterHealthSource", () => {
 
   it("restarts the soak when the component dips out of Healthy between two evaluations (track)", async () => {
     await rolledOut();
-    const source = new ClusterHealthSource({ observer: scene.observer, environments: ENVIRONMENTS, clock: scene.clock.date, timers: scene.clock, trackDebounceMs: 1000 });
+    const source = new ClusterHealthSource({
+      observer: scene.observer,
+      environments: ENVIRONMENTS,
+      clock: scene.clock.date,
+      timers: scene.clock,
+      trackDebounceMs: 1000,
+    });
     const stop = source.track();
     try {
       expect((await source.health(QUERY)).healthySince).toEqual(START);

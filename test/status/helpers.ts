@@ -104,7 +104,10 @@ export async function startStatusScene(certs: FakeKubeCerts, start: Date): Promi
     const inst = github.addInstallation({ account: "acme" });
     await github.addRepo({ owner: "acme", name: "shop-api", files: { ".ferry/api.yaml": "kind: Component\n" } });
     await github.addRepo({ owner: "acme", name: "gitops", files: { "README.md": "GitOps\n" } });
-    await github.commit(GITOPS_REPO, { branch: "ferry/promote/shop-api/dev", files: { "environments/dev/shop/api/deployment-api.yaml": "kind: Deployment\n" } });
+    await github.commit(GITOPS_REPO, {
+      branch: "ferry/promote/shop-api/dev",
+      files: { "environments/dev/shop/api/deployment-api.yaml": "kind: Deployment\n" },
+    });
     const pull = await github.openPullRequest(GITOPS_REPO, { head: "ferry/promote/shop-api/dev", title: "Promote shop/api to dev" });
     const appSha = (await github.branchSha(APP_REPO)) ?? "";
     const gh = await createTestProbot(github).auth(inst.id);

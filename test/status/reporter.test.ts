@@ -65,13 +65,17 @@ const health = () => scene.observer.health(CONTEXT, KEY);
 describe("StatusReporter", () => {
   it("moves one status comment from Progressing to Healthy and records in_progress then success", async () => {
     const { gh, appSha } = scene;
-    const deploymentId = await createDeployment(gh, { owner: "acme", repo: "shop-api" }, {
-      ref: appSha,
-      environment: "dev",
-      production: false,
-      description: "shop/api",
-      payload: { project: "shop", component: "api", release: RELEASE_2, gitops: "acme/gitops" },
-    });
+    const deploymentId = await createDeployment(
+      gh,
+      { owner: "acme", repo: "shop-api" },
+      {
+        ref: appSha,
+        environment: "dev",
+        production: false,
+        description: "shop/api",
+        payload: { project: "shop", component: "api", release: RELEASE_2, gitops: "acme/gitops" },
+      },
+    );
     const handle = reporter.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, appRepo: { repo: APP_REPO, sha: appSha, deploymentId }, startedAt: START }, gh);
     await reporter.idle();
 
@@ -87,7 +91,11 @@ describe("StatusReporter", () => {
     expect(statuses()[0]!.logUrl).toMatch(new RegExp(`/${scene.pr.repo}/pull/${scene.pr.number}#issuecomment-${first.id}$`));
 
     const [creating, available] = succeedingRollout(workload(RELEASE_2, START)).steps;
-    await step(creating, "pods being created", () => health().desiredRelease === RELEASE_2 && health().status === "Progressing" && scene.observer.component(CONTEXT, KEY).pods.length === 2);
+    await step(
+      creating,
+      "pods being created",
+      () => health().desiredRelease === RELEASE_2 && health().status === "Progressing" && scene.observer.component(CONTEXT, KEY).pods.length === 2,
+    );
     expect(comments()).toHaveLength(1);
     expect(comments()[0]!.edits).toHaveLength(1);
     expect(comments()[0]!.body).toContain("Progressing");
@@ -133,12 +141,18 @@ describe("StatusReporter", () => {
     expect(comments()[0]!.body).toContain("Progressing");
     expect(comments()[0]!.body).toContain(`| 2 | 2 | \`${RELEASE_1}\` | \`${RELEASE_2}\` |`);
 
-    await step(crashing, "crash loop with its log", () => health().status === "Degraded" && health().warnings.length === 1 && health().reasons.every((r) => (r.logTail ?? []).length > 0));
+    await step(
+      crashing,
+      "crash loop with its log",
+      () => health().status === "Degraded" && health().warnings.length === 1 && health().reasons.every((r) => (r.logTail ?? []).length > 0),
+    );
     const degradedAt = scene.clock.date();
     let body = comments()[0]!.body;
     expect(comments()).toHaveLength(1);
     expect(body).toContain("### ❌ shop/api in dev (`kind-dev`): Degraded");
-    expect(body).toContain("⏳ Degraded since 2026-03-02 10:00 UTC: Ferry keeps watching and reports a failure if it is still Degraded at 2026-03-02 10:05 UTC.");
+    expect(body).toContain(
+      "⏳ Degraded since 2026-03-02 10:00 UTC: Ferry keeps watching and reports a failure if it is still Degraded at 2026-03-02 10:05 UTC.",
+    );
     expect(body).toMatch(new RegExp(`\\| CrashLoopBackOff \\| \`${podName(workload(RELEASE_2, START), 0)}\` / \`main\` \\|`));
     expect(body).toContain("**Diagnosis**");
     expect(body).toContain("keeps crashing (exit code 1)");
@@ -200,7 +214,10 @@ describe("StatusReporter", () => {
 
   it("a release watched on another pull request leaves the older comment saying it was superseded", async () => {
     const { gh, github } = scene;
-    await github.commit("acme/gitops", { branch: "ferry/promote/shop-api/dev-2", files: { "environments/dev/shop/api/deployment-api.yaml": "kind: Deployment # 2\n" } });
+    await github.commit("acme/gitops", {
+      branch: "ferry/promote/shop-api/dev-2",
+      files: { "environments/dev/shop/api/deployment-api.yaml": "kind: Deployment # 2\n" },
+    });
     const second = await github.openPullRequest("acme/gitops", { head: "ferry/promote/shop-api/dev-2", title: "Promote shop/api to dev (again)" });
     const first = reporter.watch({ ...KEY, release: RELEASE_1, pr: scene.pr, startedAt: START }, gh);
     await reporter.idle();
@@ -218,8 +235,12 @@ describe("StatusReporter", () => {
     expect(() => reporter.watch({ ...KEY, environment: "staging", release: RELEASE_2, startedAt: START }, scene.gh)).toThrow(
       "cannot watch: environment: staging has no cluster context (environments[].cluster.context)",
     );
-    expect(() => reporter.watch({ ...KEY, environment: "qa", release: "", startedAt: START }, scene.gh)).toThrow(/release: .*; environment: unknown environment "qa"/);
-    expect(() => reporter.watch({ ...KEY, release: RELEASE_2, pr: { repo: "not a repo", number: 0 }, startedAt: START }, scene.gh)).toThrow(/pr\.repo: .*pr\.number: /);
+    expect(() => reporter.watch({ ...KEY, environment: "qa", release: "", startedAt: START }, scene.gh)).toThrow(
+      /release: .*; environment: unknown environment "qa"/,
+    );
+    expect(() => reporter.watch({ ...KEY, release: RELEASE_2, pr: { repo: "not a repo", number: 0 }, startedAt: START }, scene.gh)).toThrow(
+      /pr\.repo: .*pr\.number: /,
+    );
   });
 
   it("times out a rollout that never becomes Healthy and reports it as not healthy", async () => {
@@ -237,7 +258,15 @@ describe("StatusReporter", () => {
 
   it("retries a status comment GitHub failed to update, without holding back the settle", async () => {
     const errors: ReporterError[] = [];
-    const retrying = new StatusReporter({ observer: scene.observer, environments: ENVIRONMENTS, clock: scene.clock.date, timers: scene.clock, debounceMs: DEBOUNCE, retryMs: 30_000, onError: (e) => errors.push(e) });
+    const retrying = new StatusReporter({
+      observer: scene.observer,
+      environments: ENVIRONMENTS,
+      clock: scene.clock.date,
+      timers: scene.clock,
+      debounceMs: DEBOUNCE,
+      retryMs: 30_000,
+      onError: (e) => errors.push(e),
+    });
     retrying.onHealthy((e) => {
       promoted.push(e);
     });

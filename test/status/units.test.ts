@@ -96,15 +96,30 @@ function healthOf(over: Partial<ComponentHealth>): ComponentHealth {
 describe("status comment", () => {
   it("is Progressing while the cluster's workloads do not carry the expected release", () => {
     const old = healthOf({ status: "Healthy", message: "", release: RELEASE_1, desiredRelease: RELEASE_1, readyReplicas: 2, desiredReplicas: 2 });
-    expect(effectiveHealth(old, RELEASE_2)).toMatchObject({ status: "Progressing", message: `waiting for the cluster to apply release ${RELEASE_2}; its workloads are still on ${RELEASE_1}` });
-    expect(effectiveHealth(healthOf({}), RELEASE_2)).toMatchObject({ status: "Progressing", message: `waiting for the cluster to run release ${RELEASE_2}: no workload found yet` });
+    expect(effectiveHealth(old, RELEASE_2)).toMatchObject({
+      status: "Progressing",
+      message: `waiting for the cluster to apply release ${RELEASE_2}; its workloads are still on ${RELEASE_1}`,
+    });
+    expect(effectiveHealth(healthOf({}), RELEASE_2)).toMatchObject({
+      status: "Progressing",
+      message: `waiting for the cluster to run release ${RELEASE_2}: no workload found yet`,
+    });
     const current = healthOf({ status: "Degraded", message: "CrashLoopBackOff in 1 pod", desiredRelease: RELEASE_2 });
     expect(effectiveHealth(current, RELEASE_2)).toBe(current);
   });
 
   it("renders deterministically, with the marker key the upsert finds", () => {
     const health = effectiveHealth(healthOf({}), RELEASE_2);
-    const input = { key: KEY, context: "kind-dev", release: RELEASE_2, health, diagnosis: diagnose({ key: KEY, health }), startedAt: T0, degradedSettleMs: 300_000, maxWatchMs: 3_600_000 };
+    const input = {
+      key: KEY,
+      context: "kind-dev",
+      release: RELEASE_2,
+      health,
+      diagnosis: diagnose({ key: KEY, health }),
+      startedAt: T0,
+      degradedSettleMs: 300_000,
+      maxWatchMs: 3_600_000,
+    };
     const body = renderStatusComment(input);
     expect(renderStatusComment(input)).toBe(body);
     expect(body).not.toContain("Last update");

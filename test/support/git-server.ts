@@ -259,9 +259,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
   const requests: GitServerRequest[] = [];
   const failNext = new Map<string, number>();
   const before = new Map<string, () => Promise<void>>();
-  const expectedAuth = opts.token
-    ? `Basic ${Buffer.from(`x-access-token:${opts.token}`, "utf8").toString("base64")}`
-    : null;
+  const expectedAuth = opts.token ? `Basic ${Buffer.from(`x-access-token:${opts.token}`, "utf8").toString("base64")}` : null;
 
   const repoPath = (name: string) => {
     checkRepoName(name);
@@ -404,9 +402,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
         await runGit(p, ["config", k, v]);
       }
       await writeFile(path.join(p, "hooks", "pre-receive"), PRE_RECEIVE_HOOK, { mode: 0o755 });
-      const head = o.files
-        ? await fastImportCommit(p, { branch, message: o.message ?? "initial", files: o.files })
-        : null;
+      const head = o.files ? await fastImportCommit(p, { branch, message: o.message ?? "initial", files: o.files }) : null;
       return { url: api.repoUrl(name), path: p, head };
     },
     commit: (name, o) =>

@@ -156,7 +156,10 @@ export function payload<E extends WebhookEventName>(event: E, action?: string, a
     const repo = get(p, "repository");
     if (repo) repo.default_branch = adjust.defaultBranch;
   }
-  p.installation = { ...(get(p, "installation") ?? { node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" }), id: adjust.installationId ?? Number(get(p, "installation")?.id ?? 1) };
+  p.installation = {
+    ...(get(p, "installation") ?? { node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==" }),
+    id: adjust.installationId ?? Number(get(p, "installation")?.id ?? 1),
+  };
   if (adjust.sender) {
     const sender = get(p, "sender");
     if (sender) sender.login = adjust.sender;

@@ -53,7 +53,19 @@ function isObject(v: unknown): v is Record<string, unknown> {
 const SCHEMA_MAPS = ["properties", "patternProperties"] as const;
 const SCHEMA_LISTS = ["allOf", "anyOf", "oneOf"] as const;
 const SCHEMA_SINGLES = ["items", "not", "additionalProperties"] as const;
-const DROPPED = new Set(["example", "examples", "description", "title", "nullable", "readOnly", "writeOnly", "deprecated", "discriminator", "externalDocs", "xml"]);
+const DROPPED = new Set([
+  "example",
+  "examples",
+  "description",
+  "title",
+  "nullable",
+  "readOnly",
+  "writeOnly",
+  "deprecated",
+  "discriminator",
+  "externalDocs",
+  "xml",
+]);
 
 /** Options of {@link toJsonSchema}. */
 export interface ConvertOptions {

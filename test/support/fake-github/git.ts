@@ -111,7 +111,10 @@ export class GitRepo {
   }
 
   /** Runs git and returns stdout; throws {@link GitCommandError} on a non-zero exit unless `okCodes` lists it. */
-  run(args: readonly string[], opts: { input?: string | Buffer; env?: Record<string, string>; okCodes?: readonly number[] } = {}): Promise<{ stdout: Buffer; code: number }> {
+  run(
+    args: readonly string[],
+    opts: { input?: string | Buffer; env?: Record<string, string>; okCodes?: readonly number[] } = {},
+  ): Promise<{ stdout: Buffer; code: number }> {
     return this.#exec(args, { ...opts, bare: true });
   }
 

@@ -2,7 +2,16 @@
  * Fake GitHub for tests: a contract-checked REST API server over in-memory state and real git
  * repositories. See `server.ts` for the request pipeline and `model.ts` for state and seeding.
  */
-export { FakeGitHub, HANDLERS, formatViolations, type FakeGitHubOptions, type Override, type RequestLogEntry, type Violation, type ViolationKind } from "./server.js";
+export {
+  FakeGitHub,
+  HANDLERS,
+  formatViolations,
+  type FakeGitHubOptions,
+  type Override,
+  type RequestLogEntry,
+  type Violation,
+  type ViolationKind,
+} from "./server.js";
 export { ContractIndex, CONTRACT_FILE, toJsonSchema, type Route, type RouteMatch } from "./contract.js";
 export {
   GitHubModel,

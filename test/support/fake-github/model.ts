@@ -560,7 +560,8 @@ export class GitHubModel {
   covers(inst: InstallationRecord, repo: RepoRecord, token?: TokenRecord): boolean {
     if (inst.account.toLowerCase() !== repo.owner.toLowerCase()) return false;
     if (inst.repositorySelection === "selected" && !inst.repositories.some((r) => repoKey(r) === repoKey(repo.fullName))) return false;
-    if (token?.repositories && !token.repositories.some((r) => r.toLowerCase() === repo.name.toLowerCase() || repoKey(r) === repoKey(repo.fullName))) return false;
+    if (token?.repositories && !token.repositories.some((r) => r.toLowerCase() === repo.name.toLowerCase() || repoKey(r) === repoKey(repo.fullName)))
+      return false;
     return true;
   }
 
@@ -656,7 +657,11 @@ export class GitHubModel {
     const current = await repo.git.refSha(ref);
     const parent = opts.parent ?? current ?? (await repo.git.refSha(`refs/heads/${repo.defaultBranch}`));
     const when = this.now();
-    const author: GitIdentity = { name: opts.author?.name ?? "Mona Lisa Octocat", email: opts.author?.email ?? "octocat@users.noreply.github.localhost", date: when };
+    const author: GitIdentity = {
+      name: opts.author?.name ?? "Mona Lisa Octocat",
+      email: opts.author?.email ?? "octocat@users.noreply.github.localhost",
+      date: when,
+    };
     const sha = await repo.git.writeCommit({ parents: parent ? [parent] : [], files: opts.files, message: opts.message ?? "Update files", author });
     if (!(await repo.git.updateRef(ref, sha, current ?? null))) throw new Error(`${fullName} ${ref} moved while committing`);
     return sha;
@@ -706,7 +711,11 @@ export class GitHubModel {
   }
 
   /** Adds a team to an organisation, with members (and maintainers). */
-  addTeam(org: string, slug: string, opts: { members?: readonly string[]; maintainers?: readonly string[]; pending?: readonly string[]; name?: string } = {}): TeamRecord {
+  addTeam(
+    org: string,
+    slug: string,
+    opts: { members?: readonly string[]; maintainers?: readonly string[]; pending?: readonly string[]; name?: string } = {},
+  ): TeamRecord {
     this.user(org, "Organization");
     const team: TeamRecord = { id: this.nextId("team"), org, slug, name: opts.name ?? slug, members: new Map() };
     const add = (login: string, role: "member" | "maintainer", state: "active" | "pending"): void => {
@@ -728,7 +737,13 @@ export class GitHubModel {
   /** Opens a plain issue (for comments on something that is not a pull request). */
   addIssue(fullName: string, opts: { title: string; user?: string }): IssueRecord {
     const repo = this.mustRepo(fullName);
-    const issue: IssueRecord = { number: ++repo.lastNumber, title: opts.title, user: this.user(opts.user ?? "octocat").login, createdAt: this.now(), labels: [] };
+    const issue: IssueRecord = {
+      number: ++repo.lastNumber,
+      title: opts.title,
+      user: this.user(opts.user ?? "octocat").login,
+      createdAt: this.now(),
+      labels: [],
+    };
     repo.issues.set(issue.number, issue);
     return issue;
   }
@@ -760,7 +775,11 @@ export class GitHubModel {
   }
 
   /** Adds a review to a pull request (default: approval of the current head). */
-  async addReview(fullName: string, pullNumber: number, opts: { user: string; state?: ReviewRecord["state"]; body?: string; commitId?: string }): Promise<ReviewRecord> {
+  async addReview(
+    fullName: string,
+    pullNumber: number,
+    opts: { user: string; state?: ReviewRecord["state"]; body?: string; commitId?: string },
+  ): Promise<ReviewRecord> {
     const pr = this.mustPull(fullName, pullNumber);
     await this.refreshPull(pr);
     const review: ReviewRecord = {
@@ -825,7 +844,9 @@ export class GitHubModel {
     const head =
       headOwner.toLowerCase() === base.owner.toLowerCase()
         ? base
-        : [...this.state.repos.values()].find((r) => r.owner.toLowerCase() === headOwner.toLowerCase() && r.forkOf && repoKey(r.forkOf) === repoKey(base.fullName));
+        : [...this.state.repos.values()].find(
+            (r) => r.owner.toLowerCase() === headOwner.toLowerCase() && r.forkOf && repoKey(r.forkOf) === repoKey(base.fullName),
+          );
     const invalid = (field: string, message?: string): HttpError =>
       new HttpError(422, "Validation Failed", [{ resource: "PullRequest", field, code: "invalid", ...(message ? { message } : {}) }]);
     if (!head) throw invalid("head");
@@ -836,10 +857,17 @@ export class GitHubModel {
     if (!baseSha) problems.push({ resource: "PullRequest", field: "base", code: "invalid" });
     if (problems.length > 0) throw new HttpError(422, "Validation Failed", problems);
     const existing = this.state.pulls.find(
-      (p) => p.state === "open" && repoKey(p.repo) === repoKey(base.fullName) && repoKey(p.head.repo) === repoKey(head.fullName) && p.head.ref === headRef && p.base.ref === baseRef,
+      (p) =>
+        p.state === "open" &&
+        repoKey(p.repo) === repoKey(base.fullName) &&
+        repoKey(p.head.repo) === repoKey(head.fullName) &&
+        p.head.ref === headRef &&
+        p.base.ref === baseRef,
     );
     if (existing) {
-      throw new HttpError(422, "Validation Failed", [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${head.owner}:${headRef}.` }]);
+      throw new HttpError(422, "Validation Failed", [
+        { resource: "PullRequest", code: "custom", message: `A pull request already exists for ${head.owner}:${headRef}.` },
+      ]);
     }
     const number = ++base.lastNumber;
     if (head === base) await base.git.updateRef(`refs/pull/${number}/head`, headSha as string);
@@ -900,7 +928,10 @@ export class GitHubModel {
   /** Check runs of a repository, optionally for one commit and/or name, oldest first. */
   checkRunsFor(fullName: string, filter: { sha?: string; name?: string } = {}): CheckRunRecord[] {
     return this.state.checkRuns.filter(
-      (c) => repoKey(c.repo) === repoKey(fullName) && (filter.sha === undefined || c.headSha === filter.sha) && (filter.name === undefined || c.name === filter.name),
+      (c) =>
+        repoKey(c.repo) === repoKey(fullName) &&
+        (filter.sha === undefined || c.headSha === filter.sha) &&
+        (filter.name === undefined || c.name === filter.name),
     );
   }
 

@@ -112,7 +112,10 @@ function acceptProblem(accept: string | undefined): string | undefined {
 /** A test failure listing violations. */
 export function formatViolations(violations: readonly Violation[]): string {
   return violations
-    .map((v, i) => `${i + 1}. [${v.kind}] ${v.method} ${v.url}${v.operation ? ` (${v.operation})` : ""}: ${v.message}${v.details.map((d) => `\n     - ${d}`).join("")}`)
+    .map(
+      (v, i) =>
+        `${i + 1}. [${v.kind}] ${v.method} ${v.url}${v.operation ? ` (${v.operation})` : ""}: ${v.message}${v.details.map((d) => `\n     - ${d}`).join("")}`,
+    )
     .join("\n");
 }
 
@@ -309,7 +312,13 @@ export class FakeGitHub extends GitHubModel {
     const bodyErrors = this.contract.checkBody(route, body);
     if (params.errors.length > 0 || bodyErrors.length > 0) {
       const details = [...params.errors, ...bodyErrors];
-      const out = fail("request", 422, "Validation Failed: the request does not match the contract", details, details.map((d) => ({ code: "invalid", message: d })));
+      const out = fail(
+        "request",
+        422,
+        "Validation Failed: the request does not match the contract",
+        details,
+        details.map((d) => ({ code: "invalid", message: d })),
+      );
       return { ...out, body, installationId };
     }
 
@@ -382,14 +391,12 @@ export class FakeGitHub extends GitHubModel {
     return { result: this.#finish(route, result, where), body, installationId };
   }
 
-  #authenticate(
-    route: Route,
-    header: string | undefined,
-  ): { caller: Caller } | { error: string; kind: ViolationKind; status: number } {
+  #authenticate(route: Route, header: string | undefined): { caller: Caller } | { error: string; kind: ViolationKind; status: number } {
     const creds = readCredentials(header);
     if (creds.kind === "none") return { error: "Requires authentication", kind: "auth", status: 401 };
     if (APP_AUTH_OPERATIONS.has(route.key)) {
-      if (creds.kind !== "jwt") return { error: `${route.key} needs an app JWT (Authorization: Bearer <jwt>), not an installation token`, kind: "auth", status: 401 };
+      if (creds.kind !== "jwt")
+        return { error: `${route.key} needs an app JWT (Authorization: Bearer <jwt>), not an installation token`, kind: "auth", status: 401 };
       const problem = checkJwt(creds.jwt, this.app.id, this.app.publicKey);
       return problem ? { error: `A JSON web token could not be decoded: ${problem}`, kind: "auth", status: 401 } : { caller: { kind: "app" } };
     }

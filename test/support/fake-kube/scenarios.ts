@@ -241,7 +241,14 @@ export function replicaSet(w: WorkloadSpec, replicas: number, ready: number): Ob
       labels: { ...ferryLabels(r), "pod-template-hash": hashValue },
       annotations: { "deployment.kubernetes.io/desired-replicas": String(r.replicas), "deployment.kubernetes.io/revision": String(r.generation) },
       ownerReferences: [
-        { apiVersion: "apps/v1", kind: "Deployment", name: r.component, uid: uid(`deploy/${r.namespace}/${r.component}`), controller: true, blockOwnerDeletion: true },
+        {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          name: r.component,
+          uid: uid(`deploy/${r.namespace}/${r.component}`),
+          controller: true,
+          blockOwnerDeletion: true,
+        },
       ],
     },
     spec: {
@@ -285,7 +292,9 @@ interface PodOwner {
 
 function containerStatus(r: Resolved, pod: string, s: PodState): object | undefined {
   const base = { name: r.container, image: r.image, imageID: "", started: false, ready: false, restartCount: 0 };
-  const containerID = `containerd://${createHash("sha256").update(`${pod}/${JSON.stringify(s)}`).digest("hex")}`;
+  const containerID = `containerd://${createHash("sha256")
+    .update(`${pod}/${JSON.stringify(s)}`)
+    .digest("hex")}`;
   const imageID = `${r.image.split(":")[0] ?? r.image}@sha256:${createHash("sha256").update(r.image).digest("hex")}`;
   const started = iso(r.now, -60);
   switch (s.state) {
@@ -305,10 +314,15 @@ function containerStatus(r: Resolved, pod: string, s: PodState): object | undefi
         imageID,
         containerID,
         restartCount: s.restartCount,
-        state: { waiting: { reason: "CrashLoopBackOff", message: `back-off 2m40s restarting failed container=${r.container} pod=${pod}_${r.namespace}(${uid(`pod/${r.namespace}/${pod}`)})` } },
+        state: {
+          waiting: {
+            reason: "CrashLoopBackOff",
+            message: `back-off 2m40s restarting failed container=${r.container} pod=${pod}_${r.namespace}(${uid(`pod/${r.namespace}/${pod}`)})`,
+          },
+        },
         lastState: {
           terminated: {
-            exitCode: oom ? 137 : (s.state === "crashloop" ? (s.exitCode ?? 1) : 1),
+            exitCode: oom ? 137 : s.state === "crashloop" ? (s.exitCode ?? 1) : 1,
             reason: oom ? "OOMKilled" : "Error",
             startedAt: iso(r.now, -30),
             finishedAt: iso(r.now, -20),
@@ -391,7 +405,10 @@ export function pod(w: WorkloadSpec, index: number, s: PodState, options: { owne
   const name = options.name ?? podName(r, index);
   const rsName = `${r.component}-${hashValue}`;
   const owner = options.owner ?? { apiVersion: "apps/v1", kind: "ReplicaSet", name: rsName, uid: uid(`rs/${r.namespace}/${rsName}`) };
-  const template = podTemplate(r, options.owner ? {} : { "pod-template-hash": hashValue }) as { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> };
+  const template = podTemplate(r, options.owner ? {} : { "pod-template-hash": hashValue }) as {
+    metadata: { labels: Record<string, string> };
+    spec: Record<string, unknown>;
+  };
   const cs = containerStatus(r, name, s);
   const scheduled = s.state !== "unschedulable";
   return {
@@ -425,9 +442,17 @@ export function pod(w: WorkloadSpec, index: number, s: PodState, options: { owne
 export type EventSource = "kubelet" | "default-scheduler" | "deployment-controller" | "job-controller" | "replicaset-controller";
 
 /** A core/v1 Warning Event about `involved`, as its controller or the kubelet records it. */
-export function warningEvent(involved: Obj, reason: string, message: string, options: { source?: EventSource; count?: number; now?: Date; fieldPath?: string } = {}): Obj {
+export function warningEvent(
+  involved: Obj,
+  reason: string,
+  message: string,
+  options: { source?: EventSource; count?: number; now?: Date; fieldPath?: string } = {},
+): Obj {
   const now = options.now ?? new Date();
-  const name = `${involved.metadata.name}.${createHash("sha256").update(`${involved.metadata.uid ?? ""}/${reason}`).digest("hex").slice(0, 16)}`;
+  const name = `${involved.metadata.name}.${createHash("sha256")
+    .update(`${involved.metadata.uid ?? ""}/${reason}`)
+    .digest("hex")
+    .slice(0, 16)}`;
   const source = options.source ?? "kubelet";
   const count = options.count ?? 1;
   return {
@@ -456,12 +481,7 @@ export function warningEvent(involved: Obj, reason: string, message: string, opt
 }
 
 /** A Deployment rollout's objects: the Deployment, the new ReplicaSet and its pods (and the previous release's, when given). */
-function rollout(
-  w: WorkloadSpec,
-  newPods: PodState[],
-  deploymentState: DeploymentPhase,
-  previous: WorkloadSpec | undefined,
-): Obj[] {
+function rollout(w: WorkloadSpec, newPods: PodState[], deploymentState: DeploymentPhase, previous: WorkloadSpec | undefined): Obj[] {
   const r = resolve(w);
   const ready = newPods.filter((p) => p.state === "ready").length;
   const objects: Obj[] = [deployment(r, deploymentState), replicaSet(r, newPods.length, ready)];
@@ -503,8 +523,18 @@ export interface RolloutOptions {
 export function succeedingRollout(w: WorkloadSpec, options: RolloutOptions = {}): Scenario {
   const previous = previousOf(w, options.previousRelease);
   const n = w.replicas ?? 2;
-  const creating = rollout(w, Array.from({ length: newPodCount(w, previous) }, () => ({ state: "creating" as const })), { phase: "progressing", updated: newPodCount(w, previous), ready: 0, oldReady: previous ? n : 0 }, previous);
-  const done = rollout(w, Array.from({ length: n }, () => ({ state: "ready" as const })), { phase: "available" }, undefined);
+  const creating = rollout(
+    w,
+    Array.from({ length: newPodCount(w, previous) }, () => ({ state: "creating" as const })),
+    { phase: "progressing", updated: newPodCount(w, previous), ready: 0, oldReady: previous ? n : 0 },
+    previous,
+  );
+  const done = rollout(
+    w,
+    Array.from({ length: n }, () => ({ state: "ready" as const })),
+    { phase: "available" },
+    undefined,
+  );
   const gone = previous ? creating.filter((o) => o.metadata.labels?.["ferry.dev/release"] === previous.release && o.kind === "Pod").map(podRef) : [];
   return { steps: [{ apply: creating }, { apply: done, delete: gone }] };
 }
@@ -522,14 +552,30 @@ export interface CrashLoopOptions extends RolloutOptions {
 function progressingStep(w: WorkloadSpec, previous: WorkloadSpec | undefined): ScenarioStep {
   const n = newPodCount(w, previous);
   return {
-    apply: rollout(w, Array.from({ length: n }, () => ({ state: "creating" as const })), { phase: "progressing", updated: n, ready: 0, oldReady: previous ? (previous.replicas ?? 2) : 0 }, previous),
+    apply: rollout(
+      w,
+      Array.from({ length: n }, () => ({ state: "creating" as const })),
+      { phase: "progressing", updated: n, ready: 0, oldReady: previous ? (previous.replicas ?? 2) : 0 },
+      previous,
+    ),
   };
 }
 
-function failingStep(w: WorkloadSpec, previous: WorkloadSpec | undefined, s: PodState, events: (p: Obj, r: Resolved) => Obj[], logs?: (p: Obj, r: Resolved) => PodLog[]): ScenarioStep {
+function failingStep(
+  w: WorkloadSpec,
+  previous: WorkloadSpec | undefined,
+  s: PodState,
+  events: (p: Obj, r: Resolved) => Obj[],
+  logs?: (p: Obj, r: Resolved) => PodLog[],
+): ScenarioStep {
   const r = resolve(w);
   const n = newPodCount(w, previous);
-  const objects = rollout(w, Array.from({ length: n }, () => s), { phase: "progressing", updated: n, ready: 0, oldReady: previous ? (previous.replicas ?? 2) : 0 }, previous);
+  const objects = rollout(
+    w,
+    Array.from({ length: n }, () => s),
+    { phase: "progressing", updated: n, ready: 0, oldReady: previous ? (previous.replicas ?? 2) : 0 },
+    previous,
+  );
   const failing = podsOf(objects).filter((p) => p.metadata.labels?.["ferry.dev/release"] === r.release);
   return {
     apply: [...objects, ...failing.flatMap((p) => events(p, r))],
@@ -549,7 +595,13 @@ export function crashLoopRollout(w: WorkloadSpec, options: CrashLoopOptions = {}
         w,
         previous,
         { state: "crashloop", restartCount, ...(options.exitCode !== undefined ? { exitCode: options.exitCode } : {}) },
-        (p, r) => [warningEvent(p, "BackOff", `Back-off restarting failed container ${r.container} in pod ${p.metadata.name}_${r.namespace}(${p.metadata.uid ?? ""})`, { count: restartCount, now: r.now, fieldPath: `spec.containers{${r.container}}` })],
+        (p, r) => [
+          warningEvent(p, "BackOff", `Back-off restarting failed container ${r.container} in pod ${p.metadata.name}_${r.namespace}(${p.metadata.uid ?? ""})`, {
+            count: restartCount,
+            now: r.now,
+            fieldPath: `spec.containers{${r.container}}`,
+          }),
+        ],
         (p, r) => [{ namespace: r.namespace, pod: p.metadata.name, container: r.container, lines, previous: true }],
       ),
     ],
@@ -568,7 +620,13 @@ export function oomKilledRollout(w: WorkloadSpec, options: RolloutOptions & { re
         w,
         previous,
         { state: "oomkilled", restartCount },
-        (p, r) => [warningEvent(p, "BackOff", `Back-off restarting failed container ${r.container} in pod ${p.metadata.name}_${r.namespace}(${p.metadata.uid ?? ""})`, { count: restartCount, now: r.now, fieldPath: `spec.containers{${r.container}}` })],
+        (p, r) => [
+          warningEvent(p, "BackOff", `Back-off restarting failed container ${r.container} in pod ${p.metadata.name}_${r.namespace}(${p.metadata.uid ?? ""})`, {
+            count: restartCount,
+            now: r.now,
+            fieldPath: `spec.containers{${r.container}}`,
+          }),
+        ],
         (p, r) => [{ namespace: r.namespace, pod: p.metadata.name, container: r.container, lines, previous: true }],
       ),
     ],
@@ -583,8 +641,15 @@ export function imagePullRollout(w: WorkloadSpec, options: RolloutOptions & { re
     steps: [
       progressingStep(w, previous),
       failingStep(w, previous, { state: "image-pull", reason }, (p, r) => [
-        warningEvent(p, "Failed", `Failed to pull image "${r.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${r.image}": failed to resolve reference "${r.image}": ${r.image}: not found`, { count: 3, now: r.now, fieldPath: `spec.containers{${r.container}}` }),
-        ...(reason === "ImagePullBackOff" ? [warningEvent(p, "BackOff", `Back-off pulling image "${r.image}"`, { count: 4, now: r.now, fieldPath: `spec.containers{${r.container}}` })] : []),
+        warningEvent(
+          p,
+          "Failed",
+          `Failed to pull image "${r.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${r.image}": failed to resolve reference "${r.image}": ${r.image}: not found`,
+          { count: 3, now: r.now, fieldPath: `spec.containers{${r.container}}` },
+        ),
+        ...(reason === "ImagePullBackOff"
+          ? [warningEvent(p, "BackOff", `Back-off pulling image "${r.image}"`, { count: 4, now: r.now, fieldPath: `spec.containers{${r.container}}` })]
+          : []),
       ]),
     ],
   };
@@ -601,7 +666,10 @@ export function unschedulableRollout(w: WorkloadSpec, options: RolloutOptions & 
     steps: [
       progressingStep(w, previous),
       failingStep(w, previous, { state: "unschedulable", message }, (p, r) => [
-        warningEvent(p, "FailedScheduling", `${message} preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.`, { source: "default-scheduler", now: r.now }),
+        warningEvent(p, "FailedScheduling", `${message} preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.`, {
+          source: "default-scheduler",
+          now: r.now,
+        }),
       ]),
     ],
   };
@@ -620,7 +688,13 @@ export function progressDeadlineRollout(w: WorkloadSpec, options: RolloutOptions
   const unhealthy = (objects: Obj[]): Obj[] =>
     podsOf(objects)
       .filter((p) => p.metadata.labels?.["ferry.dev/release"] === r.release)
-      .map((p) => warningEvent(p, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", { count: 30, now: r.now, fieldPath: `spec.containers{${r.container}}` }));
+      .map((p) =>
+        warningEvent(p, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", {
+          count: 30,
+          now: r.now,
+          fieldPath: `spec.containers{${r.container}}`,
+        }),
+      );
   const progressing = rollout(w, notReady, { phase: "progressing", updated: n, ready: 0, oldReady }, previous);
   const exceeded = rollout(w, notReady, { phase: "deadline-exceeded", updated: n, ready: 0, oldReady }, previous);
   return { steps: [{ apply: [...progressing, ...unhealthy(progressing)] }, { apply: [...exceeded, ...unhealthy(exceeded)] }] };
@@ -671,13 +745,18 @@ export function cronJob(w: WorkloadSpec, state: { suspend?: boolean; lastSchedul
       suspend: state.suspend ?? false,
       successfulJobsHistoryLimit: 3,
       failedJobsHistoryLimit: 1,
-      jobTemplate: { metadata: { labels: ferryLabels(r) }, spec: { backoffLimit: 2, template: { ...template, spec: { ...template.spec, restartPolicy: "OnFailure" } } } },
+      jobTemplate: {
+        metadata: { labels: ferryLabels(r) },
+        spec: { backoffLimit: 2, template: { ...template, spec: { ...template.spec, restartPolicy: "OnFailure" } } },
+      },
     },
     status: {
       ...(state.lastScheduleTime ? { lastScheduleTime: iso(state.lastScheduleTime) } : {}),
       ...(state.lastSuccessfulTime ? { lastSuccessfulTime: iso(state.lastSuccessfulTime) } : {}),
       ...(state.active && state.active.length > 0
-        ? { active: state.active.map((name) => ({ apiVersion: "batch/v1", kind: "Job", name, namespace: r.namespace, uid: uid(`job/${r.namespace}/${name}`) })) }
+        ? {
+            active: state.active.map((name) => ({ apiVersion: "batch/v1", kind: "Job", name, namespace: r.namespace, uid: uid(`job/${r.namespace}/${name}`) })),
+          }
         : {}),
     },
   };
@@ -698,7 +777,10 @@ export function job(w: WorkloadSpec, state: JobState, options: { name?: string; 
       succeeded: 1,
       startTime: iso(r.now, -120),
       completionTime: iso(r.now),
-      conditions: [condition("SuccessCriteriaMet", "True", r.now, "CompletionsReached", "Reached expected number of succeeded pods"), condition("Complete", "True", r.now, "CompletionsReached", "Reached expected number of succeeded pods")],
+      conditions: [
+        condition("SuccessCriteriaMet", "True", r.now, "CompletionsReached", "Reached expected number of succeeded pods"),
+        condition("Complete", "True", r.now, "CompletionsReached", "Reached expected number of succeeded pods"),
+      ],
     };
   } else {
     status = {
@@ -721,7 +803,18 @@ export function job(w: WorkloadSpec, state: JobState, options: { name?: string; 
       generation: 1,
       labels: ferryLabels(r),
       ...(options.ownedByCronJob
-        ? { ownerReferences: [{ apiVersion: "batch/v1", kind: "CronJob", name: r.component, uid: uid(`cj/${r.namespace}/${r.component}`), controller: true, blockOwnerDeletion: true }] }
+        ? {
+            ownerReferences: [
+              {
+                apiVersion: "batch/v1",
+                kind: "CronJob",
+                name: r.component,
+                uid: uid(`cj/${r.namespace}/${r.component}`),
+                controller: true,
+                blockOwnerDeletion: true,
+              },
+            ],
+          }
         : {}),
     },
     spec: { backoffLimit, completions: 1, parallelism: 1, template: { ...template, spec: { ...template.spec, restartPolicy: "Never" } } },
@@ -738,12 +831,16 @@ export function failedJobScenario(w: WorkloadSpec, options: { backoffLimit?: num
   const owner = { apiVersion: "batch/v1", kind: "Job", name: failed.metadata.name, uid: failed.metadata.uid ?? "" };
   const jobPodName = (i: number): string => `${failed.metadata.name}-${suffix(`${failed.metadata.name}/${i}`, 5)}`;
   const pods = Array.from({ length: backoffLimit + 1 }, (_, i) => pod(r, i, { state: "failed" }, { owner, name: jobPodName(i), restartPolicy: "Never" }));
-  const lines = options.logLines ?? ["migrating schema to v42", "error: relation \"orders\" already exists"];
+  const lines = options.logLines ?? ["migrating schema to v42", 'error: relation "orders" already exists'];
   return {
     steps: [
       { apply: [running, pod(r, 0, { state: "not-ready" }, { owner, name: jobPodName(0), restartPolicy: "Never" })] },
       {
-        apply: [failed, ...pods, warningEvent(failed, "BackoffLimitExceeded", "Job has reached the specified backoff limit", { source: "job-controller", now: r.now })],
+        apply: [
+          failed,
+          ...pods,
+          warningEvent(failed, "BackoffLimitExceeded", "Job has reached the specified backoff limit", { source: "job-controller", now: r.now }),
+        ],
         logs: pods.map((p) => ({ namespace: r.namespace, pod: p.metadata.name, container: r.container, lines })),
       },
     ],
@@ -751,7 +848,16 @@ export function failedJobScenario(w: WorkloadSpec, options: { backoffLimit?: num
 }
 
 /** An autoscaling/v2 HorizontalPodAutoscaler on the component's Deployment. */
-export function hpa(w: WorkloadSpec, state: { min?: number; max?: number; current?: number; desired?: number; conditions?: { type: string; status: "True" | "False"; reason: string; message: string }[] } = {}): Obj {
+export function hpa(
+  w: WorkloadSpec,
+  state: {
+    min?: number;
+    max?: number;
+    current?: number;
+    desired?: number;
+    conditions?: { type: string; status: "True" | "False"; reason: string; message: string }[];
+  } = {},
+): Obj {
   const r = resolve(w);
   const current = state.current ?? r.replicas;
   return {
@@ -768,11 +874,18 @@ export function hpa(w: WorkloadSpec, state: { min?: number; max?: number; curren
       currentReplicas: current,
       desiredReplicas: state.desired ?? current,
       currentMetrics: [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: 35, averageValue: "87m" } } }],
-      conditions: (state.conditions ?? [
-        { type: "AbleToScale", status: "True", reason: "ReadyForNewScale", message: "recommended size matches current size" },
-        { type: "ScalingActive", status: "True", reason: "ValidMetricFound", message: "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)" },
-        { type: "ScalingLimited", status: "False", reason: "DesiredWithinRange", message: "the desired count is within the acceptable range" },
-      ]).map((c) => ({ ...c, lastTransitionTime: iso(r.now) })),
+      conditions: (
+        state.conditions ?? [
+          { type: "AbleToScale", status: "True", reason: "ReadyForNewScale", message: "recommended size matches current size" },
+          {
+            type: "ScalingActive",
+            status: "True",
+            reason: "ValidMetricFound",
+            message: "the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)",
+          },
+          { type: "ScalingLimited", status: "False", reason: "DesiredWithinRange", message: "the desired count is within the acceptable range" },
+        ]
+      ).map((c) => ({ ...c, lastTransitionTime: iso(r.now) })),
     },
   };
 }

@@ -3,9 +3,7 @@
 type Labels = Record<string, string>;
 
 type Requirement =
-  | { op: "exists" | "!exists"; key: string }
-  | { op: "=" | "!="; key: string; value: string }
-  | { op: "in" | "notin"; key: string; values: string[] };
+  { op: "exists" | "!exists"; key: string } | { op: "=" | "!="; key: string; value: string } | { op: "in" | "notin"; key: string; values: string[] };
 
 /** A parsed selector: a conjunction of requirements. */
 export type Selector = (labels: Labels) => boolean;

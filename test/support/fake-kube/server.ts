@@ -340,10 +340,7 @@ export class FakeKube {
   private eventFor(w: WatchStream, e: HistoryEntry): { type: string; object: KubeObject } | undefined {
     if (e.resource !== w.resource) return undefined;
     const matches = (o: KubeObject | undefined): boolean =>
-      o !== undefined &&
-      (w.namespace === undefined || o.metadata.namespace === w.namespace) &&
-      w.labels(o.metadata.labels ?? {}) &&
-      w.fields(o);
+      o !== undefined && (w.namespace === undefined || o.metadata.namespace === w.namespace) && w.labels(o.metadata.labels ?? {}) && w.fields(o);
     const now = matches(e.object);
     const before = matches(e.previous);
     if (e.type === "DELETED") return before ? { type: "DELETED", object: e.object } : undefined;
@@ -507,7 +504,14 @@ export class FakeKube {
       res.end(`${JSON.stringify({ type: "ERROR", object: s })}\n`);
       return;
     }
-    const w: WatchStream = { resource: r, labels, fields, res, bookmarks: url.searchParams.get("allowWatchBookmarks") === "true", ...(namespace !== undefined ? { namespace } : {}) };
+    const w: WatchStream = {
+      resource: r,
+      labels,
+      fields,
+      res,
+      bookmarks: url.searchParams.get("allowWatchBookmarks") === "true",
+      ...(namespace !== undefined ? { namespace } : {}),
+    };
     if (from === undefined) {
       for (const o of this.current(r, namespace, url)) res.write(`${JSON.stringify({ type: "ADDED", object: o })}\n`);
     } else {

@@ -25,7 +25,8 @@ const createDeployment: Handler = async (ctx) => {
     production_environment?: boolean;
   }>(ctx);
   const sha = await repo.git.resolveCommit(body.ref);
-  if (!sha) throw new HttpError(422, "Validation Failed", [{ resource: "Deployment", field: "ref", code: "invalid", message: `No ref found for: ${body.ref}` }]);
+  if (!sha)
+    throw new HttpError(422, "Validation Failed", [{ resource: "Deployment", field: "ref", code: "invalid", message: `No ref found for: ${body.ref}` }]);
   const statuses = latestStatuses(m.statusesOn(repo.fullName, sha));
   const runs = new Map<string, string | null>();
   for (const r of m.checkRunsFor(repo.fullName, { sha })) runs.set(r.name, r.status === "completed" ? r.conclusion : null);
@@ -37,7 +38,9 @@ const createDeployment: Handler = async (ctx) => {
     return body.required_contexts !== undefined;
   });
   if (failing.length > 0) {
-    throw new HttpError(409, `Conflict: Commit status checks failed for ${body.ref}.`, [{ contexts: failing, resource: "Deployment", field: "required_contexts" }]);
+    throw new HttpError(409, `Conflict: Commit status checks failed for ${body.ref}.`, [
+      { contexts: failing, resource: "Deployment", field: "required_contexts" },
+    ]);
   }
   const environment = body.environment ?? "production";
   if (!repo.environments.has(environment.toLowerCase())) m.addEnvironment(repo.fullName, environment);

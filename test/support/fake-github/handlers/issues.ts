@@ -109,7 +109,11 @@ const addLabels: Handler = async (ctx) => {
   const repo = repoOf(ctx);
   const n = issueNumber(ctx, repo);
   const raw = ctx.body;
-  const items: unknown[] = Array.isArray(raw) ? raw : typeof raw === "object" && raw !== null && Array.isArray((raw as { labels?: unknown }).labels) ? (raw as { labels: unknown[] }).labels : [];
+  const items: unknown[] = Array.isArray(raw)
+    ? raw
+    : typeof raw === "object" && raw !== null && Array.isArray((raw as { labels?: unknown }).labels)
+      ? (raw as { labels: unknown[] }).labels
+      : [];
   const names = items.map((i) => (typeof i === "string" ? i : String((i as { name?: unknown }).name ?? "")));
   if (names.some((x) => x.trim() === "")) throw new HttpError(422, "Validation Failed", [{ resource: "Label", field: "name", code: "missing_field" }]);
   const l = labelsOf(ctx, repo, n);

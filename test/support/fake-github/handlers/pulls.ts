@@ -51,7 +51,13 @@ const listPulls: Handler = async (ctx) => {
   const sort = str(ctx, "sort") ?? "created";
   const direction = str(ctx, "direction") ?? (sort === "created" ? "desc" : "asc");
   const keyOf = (p: PullRequestRecord): number =>
-    sort === "updated" ? Date.parse(p.updatedAt) : sort === "popularity" ? m.commentsOn(p.repo, p.number).length : sort === "long-running" ? -Date.parse(p.createdAt) : Date.parse(p.createdAt);
+    sort === "updated"
+      ? Date.parse(p.updatedAt)
+      : sort === "popularity"
+        ? m.commentsOn(p.repo, p.number).length
+        : sort === "long-running"
+          ? -Date.parse(p.createdAt)
+          : Date.parse(p.createdAt);
   list = [...list].sort((a, b) => keyOf(a) - keyOf(b) || a.number - b.number);
   if (direction === "desc") list.reverse();
   return ok(
@@ -62,7 +68,16 @@ const listPulls: Handler = async (ctx) => {
 
 const createPull: Handler = async (ctx) => {
   const repo = repoOf(ctx);
-  const body = bodyOf<{ title?: string; head: string; base: string; body?: string; draft?: boolean; maintainer_can_modify?: boolean; head_repo?: string; issue?: number }>(ctx);
+  const body = bodyOf<{
+    title?: string;
+    head: string;
+    base: string;
+    body?: string;
+    draft?: boolean;
+    maintainer_can_modify?: boolean;
+    head_repo?: string;
+    issue?: number;
+  }>(ctx);
   if (body.title === undefined && body.issue === undefined) throw invalid("PullRequest", "title", "missing_field");
   if (body.issue !== undefined) throw new HttpError(422, "The fake does not convert issues into pull requests");
   const head = body.head_repo && !body.head.includes(":") ? `${body.head_repo.split("/")[0] ?? ""}:${body.head}` : body.head;
@@ -86,9 +101,12 @@ const updatePull: Handler = async (ctx) => {
     if (!(await repo.git.refSha(`refs/heads/${body.base}`))) throw invalid("PullRequest", "base", "invalid");
   }
   if (body.state === "open" && pr.state === "closed") {
-    if (pr.mergedAt) throw new HttpError(422, "Validation Failed", [{ resource: "PullRequest", code: "custom", message: "Cannot reopen a merged pull request" }]);
+    if (pr.mergedAt)
+      throw new HttpError(422, "Validation Failed", [{ resource: "PullRequest", code: "custom", message: "Cannot reopen a merged pull request" }]);
     if (!(await ctx.model.headRepo(pr).git.refSha(`refs/heads/${pr.head.ref}`))) {
-      throw new HttpError(422, "Validation Failed", [{ resource: "PullRequest", code: "custom", message: "state cannot be changed. The head branch was deleted." }]);
+      throw new HttpError(422, "Validation Failed", [
+        { resource: "PullRequest", code: "custom", message: "state cannot be changed. The head branch was deleted." },
+      ]);
     }
   }
   const now = ctx.model.now();

@@ -178,7 +178,10 @@ const matchingRefs: Handler = async (ctx) => {
   const repo = repoOf(ctx);
   const prefix = `refs/${mustStr(ctx, "ref").replace(/^refs\//, "")}`;
   const refs = (await repo.git.refs("refs/")).filter((r) => r.ref.startsWith(prefix) && !r.ref.startsWith("refs/pull/"));
-  return ok(refs.map((r) => refJson(ctx.model, repo, r.ref, r.sha, r.type)), {});
+  return ok(
+    refs.map((r) => refJson(ctx.model, repo, r.ref, r.sha, r.type)),
+    {},
+  );
 };
 
 const createRef: Handler = async (ctx) => {
@@ -220,7 +223,9 @@ const listCommits: Handler = async (ctx) => {
   if (until) commits = commits.filter((c) => new Date(c.committer.date) <= new Date(until));
   if (author) {
     const u = ctx.model.state.users.get(author.toLowerCase());
-    commits = commits.filter((c) => c.author.email.toLowerCase() === author.toLowerCase() || (u?.email && c.author.email.toLowerCase() === u.email.toLowerCase()));
+    commits = commits.filter(
+      (c) => c.author.email.toLowerCase() === author.toLowerCase() || (u?.email && c.author.email.toLowerCase() === u.email.toLowerCase()),
+    );
   }
   return ok(
     commits.map((c) => commitJson(ctx.model, repo, c)),

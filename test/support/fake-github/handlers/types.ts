@@ -6,9 +6,7 @@
 import { HttpError, type GitHubModel, type InstallationRecord, type RepoRecord, type TokenRecord } from "../model.js";
 
 /** Who is calling. */
-export type Caller =
-  | { readonly kind: "app" }
-  | { readonly kind: "installation"; readonly installation: InstallationRecord; readonly token: TokenRecord };
+export type Caller = { readonly kind: "app" } | { readonly kind: "installation"; readonly installation: InstallationRecord; readonly token: TokenRecord };
 
 /** Input of a handler. */
 export interface HandlerContext {
