@@ -1,0 +1,91 @@
+/**
+ * The layer rules of eslint.layers.js fire: each case lints one import line as if it stood in a
+ * file of the named folder, with the project's own ESLint configuration.
+ */
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
+
+const eslint = new ESLint({ cwd: process.cwd() });
+
+/** The layer-rule messages ESLint reports for `source` placed at `filePath`. */
+async function layerProblems(filePath: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+}
+
+// Real files, so that the type-aware rules find them in the TypeScript project.
+const RENDERER = "renderers/diff.ts";
+const POLICY = "policies/json.ts";
+const CORE = "core/cost.ts";
+const CLI_COMMAND = "cli/commands/schema.ts";
+const MCP = "mcp/server.ts";
+
+describe("layer boundaries (eslint.layers.js)", () => {
+  const ioImports = [
+    'import { readFileSync } from "node:fs";',
+    'import { readFile } from "node:fs/promises";',
+    'import { readFileSync } from "fs";',
+    'import { execFileSync } from "node:child_process";',
+    'import { createServer } from "node:net";',
+    'import { request } from "node:http";',
+    'import { Octokit } from "@octokit/rest";',
+    'import type { Probot } from "probot";',
+    'import git from "isomorphic-git";',
+    'import { KubeConfig } from "@kubernetes/client-node";',
+  ];
+
+  for (const file of [RENDERER, POLICY, CORE]) {
+    it.each(ioImports)(`refuses I/O in the pure folder of ${file}: %s`, async (line) => {
+      const problems = await layerProblems(file, `${line}\nexport const x = 1;\n`);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/is pure/);
+    });
+  }
+
+  it("lets the pure folders use pure packages and node:crypto", async () => {
+    const problems = await layerProblems(CORE, 'import { z } from "zod";\nimport { createHash } from "node:crypto";\nexport const x = [z, createHash];\n');
+    expect(problems).toEqual([]);
+  });
+
+  it("keeps renderers from importing policies, and policies and core from importing upwards", async () => {
+    expect(await layerProblems(RENDERER, 'import { checkPolicies } from "../policies/index.js";\nexport const x = checkPolicies;\n')).toEqual([
+      expect.stringMatching(/renderers\/ may not import policies\//),
+    ]);
+    expect(await layerProblems(POLICY, 'import { renderApps } from "../core/render.js";\nexport const x = renderApps;\n')).toEqual([
+      expect.stringMatching(/policies\/ may not import core\//),
+    ]);
+    expect(await layerProblems(CORE, 'import { publish } from "../adapters/git/publish.js";\nexport const x = publish;\n')).toEqual([
+      expect.stringMatching(/core\/ may not import adapters\//),
+    ]);
+    expect(await layerProblems("core/promotion/pipeline.ts", 'import { onPush } from "../../app/handlers/push.js";\nexport const x = onPush;\n')).toEqual([
+      expect.stringMatching(/core\/ may not import app\//),
+    ]);
+  });
+
+  it("keeps the CLI and the MCP server out of each other's command modules", async () => {
+    expect(await layerProblems(MCP, 'import { render } from "../cli/commands/render.js";\nexport const x = render;\n')).toEqual([
+      expect.stringMatching(/mcp\/ may not import cli\//),
+    ]);
+    expect(await layerProblems(CLI_COMMAND, 'import { tools } from "../../mcp/tools.js";\nexport const x = tools;\n')).toEqual([
+      expect.stringMatching(/cli\/ may start the MCP server/),
+    ]);
+    // Starting the server is the one thing the CLI takes from mcp/.
+    expect(
+      await layerProblems("cli/commands/mcp.ts", 'import { createFerryMcpServer } from "../../mcp/server.js";\nexport const x = createFerryMcpServer;\n'),
+    ).toEqual([]);
+  });
+
+  it("keeps everything outside test/ from importing test/", async () => {
+    for (const file of [CORE, "app/index.ts", "bench/main.ts", "operations/workspace.ts"]) {
+      const depth = file.split("/").length - 1;
+      const line = `import { x } from "${"../".repeat(depth)}test/support/git-server.js";\nexport const y = x;\n`;
+      expect(await layerProblems(file, line)).toEqual([expect.stringMatching(/may not import test\//)]);
+    }
+  });
+
+  it("keeps the GitHub App out of the CLI and the MCP server", async () => {
+    expect(await layerProblems("app/index.ts", 'import { main } from "../cli/main.js";\nexport const x = main;\n')).toEqual([
+      expect.stringMatching(/app\/ may not import cli\//),
+    ]);
+  });
+});
