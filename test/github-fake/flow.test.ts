@@ -191,6 +191,27 @@ describe("comments", () => {
   });
 });
 
+describe("commit comments and a commit's pull requests", () => {
+  it("upserts a comment on a commit and finds the merged pull request that introduced a commit", async () => {
+    const head = await fake.commit("acme/app", { branch: "feature-status", files: { "s.txt": "s\n" } });
+    const pr = await gh.pulls.create({ owner: "acme", repo: "app", head: "feature-status", base: "main", title: "Status" });
+    const open = await gh.repos.listPullRequestsAssociatedWithCommit({ owner: "acme", repo: "app", commit_sha: head });
+    expect(open.data.map((p) => p.number)).toEqual([pr.data.number]);
+    const merged = await gh.pulls.merge({ owner: "acme", repo: "app", pull_number: pr.data.number });
+    const byMerge = await gh.repos.listPullRequestsAssociatedWithCommit({ owner: "acme", repo: "app", commit_sha: merged.data.sha });
+    expect(byMerge.data.map((p) => [p.number, p.merged_at !== null])).toEqual([[pr.data.number, true]]);
+
+    const first = await gh.repos.createCommitComment({ owner: "acme", repo: "app", commit_sha: merged.data.sha, body: `${MARKER}\nfirst` });
+    const listed = await gh.repos.listCommentsForCommit({ owner: "acme", repo: "app", commit_sha: merged.data.sha });
+    expect(listed.data.map((c) => [c.id, c.body, c.commit_id])).toEqual([[first.data.id, `${MARKER}\nfirst`, merged.data.sha]]);
+    const updated = await gh.repos.updateCommitComment({ owner: "acme", repo: "app", comment_id: first.data.id, body: `${MARKER}\nsecond` });
+    expect(updated.data.body).toBe(`${MARKER}\nsecond`);
+    const again = await gh.repos.listCommentsForCommit({ owner: "acme", repo: "app", commit_sha: merged.data.sha });
+    expect(again.data.map((c) => c.body)).toEqual([`${MARKER}\nsecond`]);
+    await expect(gh.repos.listCommentsForCommit({ owner: "acme", repo: "app", commit_sha: "0".repeat(40) })).rejects.toMatchObject({ status: 404 });
+  });
+});
+
 describe("pull requests", () => {
   it("opens, finds by head, lists files, merges with a real merge commit and tells listeners", async () => {
     const base = (await fake.branchSha("acme/app")) ?? "";

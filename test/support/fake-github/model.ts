@@ -180,12 +180,15 @@ export interface CommitCommentRecord {
   readonly id: number;
   readonly repo: string;
   readonly sha: string;
-  readonly body: string;
+  body: string;
   readonly path: string | null;
   readonly line: number | null;
   readonly position: number | null;
   readonly user: string;
   readonly createdAt: string;
+  updatedAt: string;
+  /** Earlier bodies, oldest first. */
+  readonly edits: string[];
 }
 
 /** A pull request. `head.sha` and `base.sha` follow the branches while it is open. */

@@ -6,10 +6,11 @@ import { actor, bodyOf, created, mustNum, mustStr, notFound, ok, repoOf, str, ty
 /** GitHub's limit on comment bodies, in characters. */
 export const MAX_COMMENT_LENGTH = 65536;
 
-function checkBodyLength(body: string): void {
+/** Refuses a comment body over GitHub's limit, as GitHub does (422). */
+export function checkCommentLength(body: string, resource = "IssueComment"): void {
   if (body.length > MAX_COMMENT_LENGTH) {
     throw new HttpError(422, "Validation Failed", [
-      { resource: "IssueComment", code: "custom", field: "body", message: `body is too long (maximum is ${MAX_COMMENT_LENGTH} characters)` },
+      { resource, code: "custom", field: "body", message: `body is too long (maximum is ${MAX_COMMENT_LENGTH} characters)` },
     ]);
   }
 }
@@ -43,7 +44,7 @@ const createComment: Handler = async (ctx) => {
   const repo = repoOf(ctx);
   const n = issueNumber(ctx, repo);
   const { body } = bodyOf<{ body: string }>(ctx);
-  checkBodyLength(body);
+  checkCommentLength(body);
   const c = ctx.model.addComment(repo.fullName, n, { user: actor(ctx), body });
   return created(issueCommentJson(ctx.model, c));
 };
@@ -53,7 +54,7 @@ const getComment: Handler = async (ctx) => ok(issueCommentJson(ctx.model, findCo
 const updateComment: Handler = async (ctx) => {
   const c = findComment(ctx);
   const { body } = bodyOf<{ body: string }>(ctx);
-  checkBodyLength(body);
+  checkCommentLength(body);
   if (c.user !== actor(ctx)) ctx.problem(`edited comment ${c.id} by ${c.user}, not by the app (GitHub allows it, Ferry should not)`);
   c.edits.push(c.body);
   c.body = body;

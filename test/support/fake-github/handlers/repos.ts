@@ -7,6 +7,7 @@ import {
   gitCommitJson,
   legacyPermission,
   nodeId,
+  pullJson,
   refJson,
   repoApi,
   repoHtml,
@@ -14,9 +15,10 @@ import {
   roleFlags,
   userJson,
 } from "../json.js";
-import { HttpError, type RepoRecord } from "../model.js";
+import { HttpError, type CommitCommentRecord, type RepoRecord } from "../model.js";
+import { checkCommentLength } from "./issues.js";
 import type { GitRepo } from "../git.js";
-import { bodyOf, created, invalid, mustStr, notFound, ok, repoOf, str, type Handler, type HandlerContext } from "./types.js";
+import { actor, bodyOf, created, invalid, mustNum, mustStr, notFound, ok, repoOf, str, type Handler, type HandlerContext } from "./types.js";
 
 async function commitOrThrow(git: GitRepo, ref: string, message = `No commit found for the ref ${ref}`): Promise<string> {
   const sha = await git.resolveCommit(ref);
@@ -279,14 +281,34 @@ const compare: Handler = async (ctx) => {
   });
 };
 
+function commitCommentJson(ctx: HandlerContext, repo: RepoRecord, c: CommitCommentRecord): Record<string, unknown> {
+  const m = ctx.model;
+  return {
+    html_url: `${repoHtml(m, repo)}/commit/${c.sha}#commitcomment-${c.id}`,
+    url: `${repoApi(m, repo)}/comments/${c.id}`,
+    id: c.id,
+    node_id: nodeId("CommitComment", c.id),
+    body: c.body,
+    path: c.path,
+    position: c.position,
+    line: c.line,
+    commit_id: c.sha,
+    user: userJson(m, c.user),
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+    author_association: "NONE",
+  };
+}
+
 const createCommitComment: Handler = async (ctx) => {
   const repo = repoOf(ctx);
   const sha = mustStr(ctx, "commit_sha");
   const full = await repo.git.resolveCommit(sha);
   if (!full) throw invalid("CommitComment", "commit_id", "invalid");
   const body = bodyOf<{ body: string; path?: string; position?: number; line?: number }>(ctx);
+  checkCommentLength(body.body, "CommitComment");
   const m = ctx.model;
-  const record = {
+  const record: CommitCommentRecord = {
     id: m.nextId("commit-comment"),
     repo: repo.fullName,
     sha: full,
@@ -294,25 +316,46 @@ const createCommitComment: Handler = async (ctx) => {
     path: body.path ?? null,
     line: body.line ?? null,
     position: body.position ?? null,
-    user: m.botLogin,
+    user: actor(ctx),
     createdAt: m.now(),
+    updatedAt: m.now(),
+    edits: [],
   };
   m.state.commitComments.push(record);
-  return created({
-    html_url: `${repoHtml(m, repo)}/commit/${full}#commitcomment-${record.id}`,
-    url: `${repoApi(m, repo)}/comments/${record.id}`,
-    id: record.id,
-    node_id: nodeId("CommitComment", record.id),
-    body: record.body,
-    path: record.path,
-    position: record.position,
-    line: record.line,
-    commit_id: full,
-    user: userJson(m, record.user),
-    created_at: record.createdAt,
-    updated_at: record.createdAt,
-    author_association: "NONE",
-  });
+  return created(commitCommentJson(ctx, repo, record));
+};
+
+const listCommitComments: Handler = async (ctx) => {
+  const repo = repoOf(ctx);
+  const full = await repo.git.resolveCommit(mustStr(ctx, "commit_sha"));
+  if (!full) throw notFound();
+  const list = ctx.model.state.commitComments.filter((c) => c.repo === repo.fullName && c.sha === full);
+  return ok(list.map((c) => commitCommentJson(ctx, repo, c)));
+};
+
+const updateCommitComment: Handler = async (ctx) => {
+  const repo = repoOf(ctx);
+  const id = mustNum(ctx, "comment_id");
+  const c = ctx.model.state.commitComments.find((x) => x.id === id && x.repo === repo.fullName);
+  if (!c) throw notFound();
+  const { body } = bodyOf<{ body: string }>(ctx);
+  checkCommentLength(body, "CommitComment");
+  if (c.user !== actor(ctx)) ctx.problem(`edited commit comment ${c.id} by ${c.user}, not by the app (GitHub allows it, Ferry should not)`);
+  c.edits.push(c.body);
+  c.body = body;
+  c.updatedAt = ctx.model.now();
+  return ok(commitCommentJson(ctx, repo, c));
+};
+
+/** Pull requests of a commit: the merged one whose merge commit it is, or open ones whose head it is. */
+const commitPulls: Handler = async (ctx) => {
+  const repo = repoOf(ctx);
+  const full = await repo.git.resolveCommit(mustStr(ctx, "commit_sha"));
+  if (!full) throw notFound();
+  const m = ctx.model;
+  const merged = m.state.pulls.filter((p) => p.repo === repo.fullName && p.mergeCommitSha === full);
+  const open = m.state.pulls.filter((p) => p.repo === repo.fullName && p.state === "open" && p.head.sha === full);
+  return ok([...merged, ...open].map((p) => pullJson(m, p)));
 };
 
 const collaboratorPermission: Handler = async (ctx) => {
@@ -375,6 +418,9 @@ export const repoHandlers: Readonly<Record<string, Handler>> = {
   "GET /repos/{owner}/{repo}/commits/{ref}": getCommit,
   "GET /repos/{owner}/{repo}/compare/{basehead}": compare,
   "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments": createCommitComment,
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments": listCommitComments,
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls": commitPulls,
+  "PATCH /repos/{owner}/{repo}/comments/{comment_id}": updateCommitComment,
   "GET /repos/{owner}/{repo}/collaborators/{username}/permission": collaboratorPermission,
   "GET /repos/{owner}/{repo}/environments": listEnvironments,
 };
