@@ -26,6 +26,8 @@ export interface Diagnostic {
   readonly environment?: string;
   /** `Kind/name` of the rendered object a policy finding is about. */
   readonly resource?: string;
+  /** The policy a finding comes from or is about: a platform Policy's `metadata.name` or a built-in's id. */
+  readonly policy?: string;
 }
 
 /** Joins a field path the way users write it: `spec.traits[0].name`. */
@@ -76,7 +78,7 @@ export class FerryInputError extends Error {
 export function mergeAcrossEnvironments(list: readonly Diagnostic[]): Diagnostic[] {
   const byKey = new Map<string, { d: Diagnostic; envs: string[] }>();
   for (const d of list) {
-    const key = JSON.stringify([d.severity, d.file, d.line, d.column, d.field, d.message, d.code, d.component, d.resource]);
+    const key = JSON.stringify([d.severity, d.file, d.line, d.column, d.field, d.message, d.code, d.component, d.resource, d.policy]);
     const hit = byKey.get(key);
     if (!hit) byKey.set(key, { d, envs: d.environment ? [d.environment] : [] });
     else if (d.environment && !hit.envs.includes(d.environment)) hit.envs.push(d.environment);
