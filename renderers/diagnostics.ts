@@ -41,12 +41,17 @@ export function formatPath(path: readonly (string | number)[]): string {
   return out;
 }
 
-/** `file:line:column: severity: field: message`, the format editors and CI annotations read. */
+/** `policy "name": ` for a finding of a policy, else empty: the prefix formatters put before the field. */
+export function policyPrefix(d: Diagnostic): string {
+  return d.policy ? `policy ${JSON.stringify(d.policy)}: ` : "";
+}
+
+/** `file:line:column: severity: [scope] policy "name": field: message`, the format editors and CI annotations read. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
   const scope = [d.component, d.environment, d.resource].filter(Boolean).join(" ");
   const field = d.field ? `${d.field}: ` : "";
-  return `${where}: ${d.severity}: ${scope ? `[${scope}] ` : ""}${field}${d.message}`;
+  return `${where}: ${d.severity}: ${scope ? `[${scope}] ` : ""}${policyPrefix(d)}${field}${d.message}`;
 }
 
 /** Orders diagnostics by file, position, then message, so reports are stable across runs. */
