@@ -96,7 +96,8 @@ export function describePolicies(platform: Platform | Loaded<Platform>, customPo
 /**
  * Every policy finding for one component in one environment: settings problems (unless
  * `checkSettings` is false), then built-ins in registry order, then platform policies by name.
- * Codes are `policy/<name>` (`policy/settings` for settings problems).
+ * Codes are `policy/<name>` (`policy/settings` for settings problems); every finding of a policy
+ * names it in `policy` (the Policy's `metadata.name` or the built-in's id).
  */
 export function checkPolicies(input: PolicyInput): Diagnostic[] {
   const platform = sourcedPlatform(input.platform, input.platformSource);
@@ -140,6 +141,7 @@ function makeReporter(input: PolicyInput, subject: Subject): Reporter {
       component: `${subject.project}/${subject.name}`,
       environment: input.environment.name,
       resource: v.object ? `${v.object.kind}/${v.object.metadata.name}` : `Component/${subject.name}`,
+      policy,
     };
     const code = `policy/${policy}`;
     if (input.locate) {
@@ -201,6 +203,7 @@ function checkCustom(policy: Sourced<Policy>, input: PolicyInput, subject: Subje
         component: `${subject.project}/${subject.name}`,
         environment: input.environment.name,
         resource: `${object.kind}/${object.metadata.name}`,
+        policy: metadata.name,
       });
       continue;
     }

@@ -50,7 +50,8 @@ export function customAppliesIn(policy: Policy, env: Environment): boolean {
  * Problems in the platform's policy settings and Policy documents: unknown built-in names in
  * `policies.disable` / `policies.configure`, unknown environment names, Policy documents named
  * like a built-in, and rules that do not parse. All are errors except a configured built-in that
- * is also disabled (a warning).
+ * is also disabled (a warning). A finding about one policy (a Policy document, or a built-in's
+ * configure entry) names it in `policy`.
  */
 export function settingsDiagnostics(platform: Sourced<Platform>, policies: readonly Sourced<Policy>[], cel: CelEngine): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -62,10 +63,13 @@ export function settingsDiagnostics(platform: Sourced<Platform>, policies: reado
     customNames.has(name)
       ? `${JSON.stringify(name)} in ${where} is a platform Policy, not a built-in; edit or remove its Policy document instead`
       : `unknown built-in policy ${JSON.stringify(name)} in ${where}; built-ins are ${BUILTIN_POLICY_NAMES.join(", ")}`;
-  const checkEnvironments = (doc: Sourced<unknown>, list: readonly string[], path: readonly (string | number)[]) => {
+  const checkEnvironments = (policy: string, doc: Sourced<unknown>, list: readonly string[], path: readonly (string | number)[]) => {
     list.forEach((env, j) => {
       if (envNames.includes(env)) return;
-      out.push(diagnosticIn(doc, [...path, j], `unknown environment ${JSON.stringify(env)}; the platform has ${envNames.join(", ")}`, SETTINGS_CODE));
+      out.push({
+        ...diagnosticIn(doc, [...path, j], `unknown environment ${JSON.stringify(env)}; the platform has ${envNames.join(", ")}`, SETTINGS_CODE),
+        policy,
+      });
     });
   };
 
@@ -79,8 +83,8 @@ export function settingsDiagnostics(platform: Sourced<Platform>, policies: reado
       continue;
     }
     if (settings.disable.includes(name)) {
-      out.push(
-        diagnosticIn(
+      out.push({
+        ...diagnosticIn(
           platform,
           path,
           `built-in policy ${JSON.stringify(name)} is disabled, so its configure entry has no effect`,
@@ -88,35 +92,38 @@ export function settingsDiagnostics(platform: Sourced<Platform>, policies: reado
           "warning",
           true,
         ),
-      );
+        policy: name,
+      });
     }
-    if (conf.environments) checkEnvironments(platform, conf.environments, [...path, "environments"]);
+    if (conf.environments) checkEnvironments(name, platform, conf.environments, [...path, "environments"]);
   }
 
   for (const p of policies) {
     const name = p.value.metadata.name;
     if (isBuiltinPolicy(name)) {
-      out.push(
-        diagnosticIn(
+      out.push({
+        ...diagnosticIn(
           p,
           ["metadata", "name"],
           `Policy ${JSON.stringify(name)} has the name of a built-in policy; rename it (built-ins are re-scoped with policies.configure)`,
           SETTINGS_CODE,
         ),
-      );
+        policy: name,
+      });
     }
-    checkEnvironments(p, p.value.spec.environments, ["spec", "environments"]);
+    checkEnvironments(name, p, p.value.spec.environments, ["spec", "environments"]);
     try {
       cel.compile(p.value.spec.rule);
     } catch (e) {
-      out.push(
-        diagnosticIn(
+      out.push({
+        ...diagnosticIn(
           p,
           ["spec", "rule"],
           `Policy ${JSON.stringify(name)}: the rule does not parse: ${e instanceof Error ? e.message : String(e)}`,
           `policy/${name}`,
         ),
-      );
+        policy: name,
+      });
     }
   }
   return out;

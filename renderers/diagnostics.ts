@@ -26,6 +26,8 @@ export interface Diagnostic {
   readonly environment?: string;
   /** `Kind/name` of the rendered object a policy finding is about. */
   readonly resource?: string;
+  /** The policy a finding comes from or is about: a platform Policy's `metadata.name` or a built-in's id. */
+  readonly policy?: string;
 }
 
 /** Joins a field path the way users write it: `spec.traits[0].name`. */
@@ -39,12 +41,17 @@ export function formatPath(path: readonly (string | number)[]): string {
   return out;
 }
 
-/** `file:line:column: severity: field: message`, the format editors and CI annotations read. */
+/** `policy "name": ` for a finding of a policy, else empty: the prefix formatters put before the field. */
+export function policyPrefix(d: Diagnostic): string {
+  return d.policy ? `policy ${JSON.stringify(d.policy)}: ` : "";
+}
+
+/** `file:line:column: severity: [scope] policy "name": field: message`, the format editors and CI annotations read. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
   const scope = [d.component, d.environment, d.resource].filter(Boolean).join(" ");
   const field = d.field ? `${d.field}: ` : "";
-  return `${where}: ${d.severity}: ${scope ? `[${scope}] ` : ""}${field}${d.message}`;
+  return `${where}: ${d.severity}: ${scope ? `[${scope}] ` : ""}${policyPrefix(d)}${field}${d.message}`;
 }
 
 /** Orders diagnostics by file, position, then message, so reports are stable across runs. */
@@ -76,7 +83,7 @@ export class FerryInputError extends Error {
 export function mergeAcrossEnvironments(list: readonly Diagnostic[]): Diagnostic[] {
   const byKey = new Map<string, { d: Diagnostic; envs: string[] }>();
   for (const d of list) {
-    const key = JSON.stringify([d.severity, d.file, d.line, d.column, d.field, d.message, d.code, d.component, d.resource]);
+    const key = JSON.stringify([d.severity, d.file, d.line, d.column, d.field, d.message, d.code, d.component, d.resource, d.policy]);
     const hit = byKey.get(key);
     if (!hit) byKey.set(key, { d, envs: d.environment ? [d.environment] : [] });
     else if (d.environment && !hit.envs.includes(d.environment)) hit.envs.push(d.environment);

@@ -7,7 +7,7 @@
  * rendered manifests) go into the check's text instead.
  */
 import type { Diagnostic } from "../../renderers/diagnostics.js";
-import { formatDiagnostic, sortDiagnostics } from "../../renderers/diagnostics.js";
+import { formatDiagnostic, policyPrefix, sortDiagnostics } from "../../renderers/diagnostics.js";
 
 /** GitHub's cap on annotations per request. */
 export const ANNOTATIONS_PER_REQUEST = 50;
@@ -31,17 +31,20 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** One diagnostic as an annotation on `file` (a path in the annotated repository). */
+/** One diagnostic as an annotation on `file` (a path in the annotated repository); a policy's finding names the policy in title and message. */
 export function toAnnotation(d: Diagnostic): Annotation {
   const line = Math.max(1, d.line);
   const scope = [d.component, d.environment, d.resource].filter(Boolean).join(" ");
-  const title = clip(`${d.severity === "error" ? "Error" : "Warning"} (${d.code})${d.field ? ` at ${d.field}` : ""}`, MAX_TITLE);
+  // A policy's own finding (code `policy/<name>`) is titled by the policy alone; others keep their code.
+  const code = d.policy && d.code === `policy/${d.policy}` ? "" : ` (${d.code})`;
+  const from = d.policy ? ` from policy ${JSON.stringify(d.policy)}` : "";
+  const title = clip(`${d.severity === "error" ? "Error" : "Warning"}${code}${from}${d.field ? ` at ${d.field}` : ""}`, MAX_TITLE);
   const annotation: Annotation = {
     path: d.file,
     start_line: line,
     end_line: line,
     annotation_level: d.severity === "error" ? "failure" : "warning",
-    message: clip(scope ? `[${scope}] ${d.message}` : d.message, MAX_MESSAGE),
+    message: clip(`${scope ? `[${scope}] ` : ""}${policyPrefix(d)}${d.message}`, MAX_MESSAGE),
     title,
   };
   if (d.line > 0 && d.column > 0) {

@@ -44,11 +44,14 @@ function releaseCell(c: ComponentPreview): string {
   return `\`${c.current}\` → \`${c.release}\``;
 }
 
+/** Counts of the component's findings, then the policies they come from, e.g. "❌ 1 error(s) (`team-label`)". */
 function policyCell(c: ComponentPreview): string {
   const errors = c.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = c.diagnostics.length - errors;
   if (errors === 0 && warnings === 0) return "✅ pass";
-  return [errors ? `❌ ${errors} error(s)` : "", warnings ? `⚠️ ${warnings} warning(s)` : ""].filter(Boolean).join(", ");
+  const counts = [errors ? `❌ ${errors} error(s)` : "", warnings ? `⚠️ ${warnings} warning(s)` : ""].filter(Boolean).join(", ");
+  const policies = [...new Set(c.diagnostics.flatMap((d) => (d.policy ? [d.policy] : [])))].sort();
+  return policies.length > 0 ? `${counts} (${policies.map((p) => `\`${p}\``).join(", ")})` : counts;
 }
 
 const STATUS: Record<ComponentPreview["status"], string> = {

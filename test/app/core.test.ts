@@ -18,10 +18,10 @@ import { firstEnvironments } from "../../renderers/platform.js";
 import { loadBuiltins } from "../../templates/index.js";
 import { componentYaml, platformYaml } from "./harness.js";
 
-function setup(components: Record<string, string>, platform = platformYaml()) {
+function setup(components: Record<string, string>, platform = platformYaml(), platformFiles: Record<string, string> = {}) {
   const diagnostics: Diagnostic[] = [];
   const bundle = buildPlatformBundle(
-    loadPlatformSources("acme/platform", new Map([[".ferry/platform.yaml", platform]]), diagnostics),
+    loadPlatformSources("acme/platform", new Map([[".ferry/platform.yaml", platform], ...Object.entries(platformFiles)]), diagnostics),
     loadBuiltins(),
     diagnostics,
   );
@@ -156,6 +156,31 @@ describe("preview comment", () => {
     expect(text.match(/\| `shop\/api` \| new \|/g)).toHaveLength(2);
     expect(text).toContain("+++ b/shop/api/deployment-api.yaml");
     expect(previewMarkdown(preview, headerOf(), "summary")).toContain("- `shop/api/deployment-api.yaml` added");
+  });
+
+  it("names the policy of every finding, in the findings and in the component's row", () => {
+    const teamLabel = `apiVersion: ferry.dev/v1alpha1
+kind: Policy
+metadata: {name: team-label}
+spec:
+  environments: [dev]
+  match: {kinds: [Deployment]}
+  rule: "'team' in object.metadata.labels"
+  message: workloads need a team label
+`;
+    const { bundle, apps, catalog, cel } = setup({ ".ferry/api.yaml": componentYaml().replace(/ {4}probes:\n.*\n/, "") }, platformYaml(), {
+      ".ferry/policies/team-label.yaml": teamLabel,
+    });
+    const env = bundle.platform.spec.environments[0]!;
+    const preview = buildPreview({ bundle, components: apps, environments: [{ env, state: EMPTY }], catalog, cel });
+    const text = previewMarkdown(preview, headerOf(preview.environments.flatMap((e) => e.components.flatMap((c) => c.diagnostics))));
+    expect(text).toContain("❌ **1 error(s)**");
+    expect(text).toMatch(/\| `shop\/api` \| invalid \| .* \| ❌ 1 error\(s\), ⚠️ 1 warning\(s\) \(`readiness-probe`, `team-label`\) \|/);
+    expect(text).toContain("#### Policy results in dev");
+    expect(text).toMatch(
+      /^- ❌ \.ferry\/api\.yaml:\d+:\d+: error: \[shop\/api dev Deployment\/api\] policy "team-label": metadata\.name: workloads need a team label/m,
+    );
+    expect(text).toMatch(/^- ⚠️ \.ferry\/api\.yaml:\d+:\d+: warning: \[shop\/api dev Deployment\/api\] policy "readiness-probe": /m);
   });
 
   it("shows removed components and unchanged ones", () => {

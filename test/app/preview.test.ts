@@ -5,7 +5,7 @@ import { GITHUB_COMMENT_LIMIT } from "../../core/comments/split.js";
 import { markerPart } from "../../core/comments/markers.js";
 import { deliver, payload } from "../support/webhooks.js";
 import type { WebhookPayload } from "../support/webhooks.js";
-import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, pushPayload, startScene, sceneTeardown } from "./harness.js";
+import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, PLATFORM_REPO, pushPayload, startScene, sceneTeardown } from "./harness.js";
 import type { Scene } from "./harness.js";
 
 const scenes = sceneTeardown();
@@ -104,6 +104,43 @@ describe("preview on app pull requests", () => {
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain("❌ **2 error(s)**");
     expect(comments[0]!.body).toContain(`.ferry/api.yaml:${line}:`);
+  });
+
+  it("names the platform Policy an error comes from in the check annotation and the comment", async () => {
+    const scene = scenes.track(await startScene());
+    const s = scene;
+    await s.fake.commit(PLATFORM_REPO, {
+      files: {
+        ".ferry/policies/team-label.yaml": `apiVersion: ferry.dev/v1alpha1
+kind: Policy
+metadata: {name: team-label}
+spec:
+  environments: [dev]
+  match: {kinds: [Deployment]}
+  rule: "'team' in object.metadata.labels"
+  message: workloads need a team label
+`,
+      },
+    });
+    const { pr, body } = await openPull(s, "unlabelled", { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.2.0" }) });
+    await s.post("pull_request", body("opened"));
+    const check = s.fake.latestCheckRun(APP_REPO, VALIDATE_CHECK, pr.head.sha)!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.annotations).toEqual([
+      expect.objectContaining({
+        path: ".ferry/api.yaml",
+        annotation_level: "failure",
+        title: 'Error from policy "team-label" at metadata.name',
+        message: expect.stringMatching(/^\[shop\/api dev Deployment\/api\] policy "team-label": workloads need a team label \(rule /),
+      }),
+    ]);
+    const comments = previewComments(s, pr.number);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain("❌ **1 error(s)**");
+    expect(comments[0]!.body).toMatch(/\| `shop\/api` \| invalid \| .* \| ❌ 1 error\(s\) \(`team-label`\) \|/);
+    expect(comments[0]!.body).toMatch(
+      /^- ❌ \.ferry\/api\.yaml:\d+:\d+: error: \[shop\/api dev Deployment\/api\] policy "team-label": metadata\.name: workloads need a team label/m,
+    );
   });
 
   it("sends more than 50 annotations in batches", async () => {

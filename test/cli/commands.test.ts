@@ -55,8 +55,34 @@ describe("ferry validate", () => {
     expect(out.ok).toBe(false);
     const latest = out.diagnostics.filter((d) => d.code === "policy/no-latest-tag");
     expect(latest.map((d) => d.environment)).toEqual(["prod"]);
-    expect(latest[0]).toMatchObject({ component: "shop/api", resource: "Deployment/api" });
+    expect(latest[0]).toMatchObject({ component: "shop/api", resource: "Deployment/api", policy: "no-latest-tag" });
     expect(latest[0]!.line).toBeGreaterThan(0);
+  });
+
+  it("names the platform Policy and the built-in each finding comes from, in text and --json", async () => {
+    s.write("platform", {
+      ".ferry/policies/team-label.yaml": `apiVersion: ferry.dev/v1alpha1
+kind: Policy
+metadata: {name: team-label}
+spec:
+  match: {kinds: [Deployment]}
+  rule: "'team' in object.metadata.labels"
+  message: workloads need a team label
+`,
+    });
+    const app = s.write("apps/acme/shop-api", { ".ferry/api.yaml": API_YAML.replace("ghcr.io/acme/api:1.0.0", "ghcr.io/acme/api:latest") });
+    const text = await runCli(["validate", app, "--platform", s.path("platform")]);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(
+      /api\.yaml:\d+:\d+: error: \[shop\/api dev,prod Deployment\/api\] policy "team-label": metadata\.name: workloads need a team label \(rule /,
+    );
+    expect(text.stderr).toMatch(/error: \[shop\/api prod Deployment\/api\] policy "no-latest-tag": spec\.container\.image: .*uses the latest tag/);
+
+    const json = await runCli(["validate", app, "--platform", s.path("platform"), "--json"]);
+    expect(json.code).toBe(1);
+    const out = JSON.parse(json.stdout) as { diagnostics: { code: string; environment: string; policy?: string }[] };
+    expect(out.diagnostics.filter((d) => d.code === "policy/team-label").map((d) => [d.environment, d.policy])).toEqual([["dev,prod", "team-label"]]);
+    expect(out.diagnostics.filter((d) => d.code === "policy/no-latest-tag").map((d) => d.policy)).toEqual(["no-latest-tag"]);
   });
 });
 

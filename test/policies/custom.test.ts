@@ -63,6 +63,7 @@ describe("custom Policy documents", () => {
       ],
     ]);
     expect(found[0]).toMatchObject({ component: "storefront/checkout-api", environment: "dev", file: "storefront/checkout-api/deployment-checkout-api.yaml" });
+    expect(found.map((d) => d.policy)).toEqual(["team-label", "team-label"]);
   });
 
   it("checks every kind when match.kinds is empty and nothing when the rule holds", () => {
@@ -111,7 +112,14 @@ describe("custom Policy documents", () => {
     const policies = loadPolicies({ broken: policyDoc("broken", `  severity: warning\n  rule: "object.kind =="\n  message: broken\n`) });
     const found = run(policies);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ severity: "error", code: "policy/broken", file: "platform/.ferry/policies/broken.yaml", line: 6, field: "spec.rule" });
+    expect(found[0]).toMatchObject({
+      severity: "error",
+      code: "policy/broken",
+      file: "platform/.ferry/policies/broken.yaml",
+      line: 6,
+      field: "spec.rule",
+      policy: "broken",
+    });
     expect(found[0]?.message).toMatch(/^Policy "broken": the rule does not parse: CEL "object.kind ==": /);
   });
 
@@ -121,11 +129,11 @@ describe("custom Policy documents", () => {
       "not-bool": policyDoc("not-bool", `  match: {kinds: [ConfigMap]}\n  rule: "object.metadata.name"\n  message: not a bool\n`),
     });
     const found = run(policies);
-    expect(found.map((d) => [d.severity, d.code, d.resource, d.line])).toEqual([
-      ["error", "policy/not-bool", "ConfigMap/checkout-api-files", 6],
-      ["error", "policy/replicas", "Deployment/checkout-api", 0],
-      ["error", "policy/replicas", "Service/checkout-api", 5],
-      ["error", "policy/replicas", "ConfigMap/checkout-api-files", 5],
+    expect(found.map((d) => [d.severity, d.code, d.resource, d.line, d.policy])).toEqual([
+      ["error", "policy/not-bool", "ConfigMap/checkout-api-files", 6, "not-bool"],
+      ["error", "policy/replicas", "Deployment/checkout-api", 0, "replicas"],
+      ["error", "policy/replicas", "Service/checkout-api", 5, "replicas"],
+      ["error", "policy/replicas", "ConfigMap/checkout-api-files", 5, "replicas"],
     ]);
     expect(found[0]?.message).toBe(
       'Policy "not-bool" could not be checked on ConfigMap/checkout-api-files: CEL "object.metadata.name": must evaluate to a bool, got string',
@@ -140,18 +148,20 @@ describe("custom Policy documents", () => {
       typo: policyDoc("typo", `  environments: [production]\n  rule: "true"\n  message: typo\n`),
     });
     const found = run(policies);
-    expect(found.map((d) => [d.code, d.file, d.field, d.message])).toEqual([
+    expect(found.map((d) => [d.code, d.file, d.field, d.message, d.policy])).toEqual([
       [
         "policy/settings",
         "platform/.ferry/policies/clash.yaml",
         "metadata.name",
         'Policy "no-latest-tag" has the name of a built-in policy; rename it (built-ins are re-scoped with policies.configure)',
+        "no-latest-tag",
       ],
       [
         "policy/settings",
         "platform/.ferry/policies/typo.yaml",
         "spec.environments[0]",
         'unknown environment "production"; the platform has dev, staging, prod',
+        "typo",
       ],
     ]);
   });
@@ -178,6 +188,7 @@ describe("custom Policy documents", () => {
         component: "storefront/checkout-api",
         environment: "dev",
         resource: "ConfigMap/checkout-api-files",
+        policy: "no-configmaps",
       },
     ]);
   });

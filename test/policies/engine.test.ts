@@ -41,6 +41,8 @@ describe("checkPolicies", () => {
     ]);
     for (const d of found) {
       expect(d).toMatchObject({ component: "storefront/checkout-api", environment: "prod", line: 0 });
+      // Each built-in's finding names it by its id.
+      expect(`policy/${d.policy}`).toBe(d.code);
     }
     expect(found[0]).toMatchObject({ file: "storefront/checkout-api/deployment-checkout-api.yaml", field: "spec.template.spec.containers[0].resources" });
     expect(found.at(-1)?.file).toBe(`releases/storefront/checkout-api/${release(c).metadata.name}.yaml`);
@@ -70,6 +72,7 @@ describe("checkPolicies", () => {
         component: "storefront/checkout-api",
         environment: "prod",
         resource: "Deployment/checkout-api",
+        policy: "no-latest-tag",
       },
     ]);
     expect(asked).toEqual(["spec.container.image"]);
@@ -136,6 +139,8 @@ describe("platform settings", () => {
       ["warning", "spec.policies.configure.run-as-non-root", 'built-in policy "run-as-non-root" is disabled, so its configure entry has no effect'],
     ]);
     expect(found.every((d) => d.code === "policy/settings" && d.file === ".ferry/platform.yaml")).toBe(true);
+    // Entries of a built-in name it; unknown names are no policy.
+    expect(found.map((d) => d.policy)).toEqual([undefined, undefined, "production-replicas", "run-as-non-root"]);
     expect(checkPolicies(input([], { platform: p, checkSettings: false }))).toEqual([]);
   });
 
