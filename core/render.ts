@@ -4,7 +4,8 @@
  */
 import { toYaml } from "../renderers/canonical.js";
 import type { CelEngine } from "../renderers/cel.js";
-import { CompileCache, compileComponent } from "../renderers/compile.js";
+import { CompileCache } from "../renderers/compile/cache.js";
+import { compileComponent } from "../renderers/compile/component.js";
 import type { Diagnostic } from "../renderers/diagnostics.js";
 import { hasErrors, mergeAcrossEnvironments } from "../renderers/diagnostics.js";
 import type { AppComponent, Catalog } from "../renderers/apps.js";
