@@ -25,8 +25,8 @@ import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 import type { ComponentSpec, Endpoint, Probe } from "../model/index.js";
+import { shortJson } from "../short-json.js";
 import type { CompileInput, ResolvedDependency } from "../types.js";
-import { preview } from "./cache.js";
 import type { Scope } from "./checks.js";
 import type { Report } from "./report.js";
 
@@ -196,7 +196,7 @@ function cronJob(b: Build): void {
   }
   const policy = params.concurrencyPolicy ?? "Forbid";
   if (policy !== "Allow" && policy !== "Forbid" && policy !== "Replace") {
-    b.report.add(["spec", "parameters", "concurrencyPolicy"], `${preview(policy)} is not one of "Allow", "Forbid", "Replace"`, "compile/workload");
+    b.report.add(["spec", "parameters", "concurrencyPolicy"], `${shortJson(policy)} is not one of "Allow", "Forbid", "Replace"`, "compile/workload");
     return;
   }
   const suspend = b.type.environment.suspend;
