@@ -12,7 +12,7 @@ import type { AppComponent, Catalog } from "../renderers/apps.js";
 import { resolveDependencies } from "../renderers/apps.js";
 import type { Environment } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
-import { namespaceFor } from "../renderers/platform.js";
+import { namespaceFor } from "../renderers/model/index.js";
 import { releasePath } from "../renderers/release.js";
 import type { Release } from "../renderers/release.js";
 import type { K8sObject, Locator } from "../renderers/types.js";
