@@ -4,14 +4,15 @@
  */
 import { toYaml } from "../renderers/canonical.js";
 import type { CelEngine } from "../renderers/cel.js";
-import { CompileCache, compileComponent } from "../renderers/compile.js";
+import { CompileCache } from "../renderers/compile/cache.js";
+import { compileComponent } from "../renderers/compile/component.js";
 import type { Diagnostic } from "../renderers/diagnostics.js";
 import { hasErrors, mergeAcrossEnvironments } from "../renderers/diagnostics.js";
 import type { AppComponent, Catalog } from "../renderers/apps.js";
 import { resolveDependencies } from "../renderers/apps.js";
 import type { Environment } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
-import { namespaceFor } from "../renderers/platform.js";
+import { namespaceFor } from "../renderers/model/index.js";
 import { releasePath } from "../renderers/release.js";
 import type { Release } from "../renderers/release.js";
 import type { K8sObject, Locator } from "../renderers/types.js";

@@ -7,9 +7,9 @@ import { diagnosticAt } from "./yaml.js";
 import type { SourceDocument } from "./yaml.js";
 import { loadAppComponents } from "./load.js";
 import type { FileMap, Loaded } from "./load.js";
-import type { Component, Environment } from "./model/index.js";
+import { namespaceFor } from "./model/index.js";
+import type { Component, Environment, Platform } from "./model/index.js";
 import type { PlatformBundle } from "./platform.js";
-import { namespaceFor } from "./platform.js";
 import { cutRelease, substituteGitSha } from "./release.js";
 import type { Release } from "./release.js";
 import type { Locator, ResolvedDependency } from "./types.js";
@@ -45,15 +45,31 @@ export function locatorFor(source: SourceDocument): Locator {
   return (path, opts) => ({ file: source.file, ...source.locate(path, opts) });
 }
 
+/** An app repository's `Component` documents, parsed and checked for shape (not yet against the platform). */
+export interface ParsedApp extends AppSource {
+  readonly components: readonly Loaded<Component>[];
+}
+
+/** Parses an app repository's `.ferry/*.yaml`; problems are pushed to `diagnostics`. */
+export function parseApp(app: AppSource, diagnostics: Diagnostic[]): ParsedApp {
+  return { ...app, components: loadAppComponents(app.root, app.files, diagnostics) };
+}
+
 /**
  * Loads and checks the components of app repositories. Components with errors are left out and
  * their errors pushed; `extraCatalog` holds components known from elsewhere (the GitOps repo)
  * that dependencies may point at.
  */
 export function loadApps(bundle: PlatformBundle, apps: readonly AppSource[], diagnostics: Diagnostic[], extraCatalog: Catalog = new Map()): AppComponent[] {
+  const parsed = apps.map((app) => parseApp(app, diagnostics));
+  return checkApps(bundle, parsed, diagnostics, extraCatalog);
+}
+
+/** {@link loadApps} on repositories already parsed. */
+export function checkApps(bundle: PlatformBundle, apps: readonly ParsedApp[], diagnostics: Diagnostic[], extraCatalog: Catalog = new Map()): AppComponent[] {
   const loaded: { repo: string; sha?: string; item: Loaded<Component> }[] = [];
   for (const app of apps) {
-    for (const item of loadAppComponents(app.root, app.files, diagnostics)) loaded.push({ repo: app.repo, sha: app.sha, item });
+    for (const item of app.components) loaded.push({ repo: app.repo, sha: app.sha, item });
   }
   const catalog = new Map(extraCatalog);
   const seen = new Map<string, SourceDocument>();
@@ -82,6 +98,16 @@ export function loadApps(bundle: PlatformBundle, apps: readonly AppSource[], dia
   return out.sort(
     (a, b) => a.release.metadata.project.localeCompare(b.release.metadata.project) || a.release.metadata.component.localeCompare(b.release.metadata.component),
   );
+}
+
+/**
+ * The `project/component` keys an app repository declares for projects that list it, whether
+ * or not the components are valid (used to tell which components a change removes).
+ */
+export function declaredKeys(platform: Platform, app: ParsedApp): Set<string> {
+  const repo = app.repo.toLowerCase();
+  const mine = new Set(platform.spec.projects.filter((p) => p.repos.some((r) => r.toLowerCase() === repo)).map((p) => p.name));
+  return new Set(app.components.filter((c) => mine.has(c.value.metadata.project)).map((c) => catalogKey(c.value.metadata.project, c.value.metadata.name)));
 }
 
 function checkComponent(bundle: PlatformBundle, repo: string, item: Loaded<Component>, catalog: Catalog): Diagnostic[] {

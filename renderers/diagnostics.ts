@@ -2,7 +2,7 @@
  * Diagnostics: every problem Ferry finds in its inputs or outputs, with where it is.
  *
  * Ferry never stops at the first problem: loaders, validators and policies push diagnostics into
- * one list and the caller reports them all together (as webhooks.js does with its errors).
+ * one list and the caller reports them all together.
  */
 
 /** How bad a finding is: `error` blocks render/validate/publish, `warning` is reported only. */

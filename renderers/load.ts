@@ -9,6 +9,7 @@ import type { z } from "zod";
 import type { Diagnostic } from "./diagnostics.js";
 import { formatPath } from "./diagnostics.js";
 import { KINDS, isKindName } from "./model/index.js";
+import { shortJson } from "./short-json.js";
 import type { Component, ComponentType, KindName, Platform, Policy, Trait } from "./model/index.js";
 import { diagnosticAt, parseYamlDocuments } from "./yaml.js";
 import type { SourceDocument, YamlLimits } from "./yaml.js";
@@ -95,10 +96,10 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown, path: readonly (s
   if (issue.code === "invalid_type") {
     const actual = valueAt(root, path);
     if (actual === undefined) return `missing required field ${JSON.stringify(formatPath(path).split(".").pop() ?? "")}`;
-    return `expected ${issue.expected}, got ${jsonType(actual)} ${preview(actual)}`;
+    return `expected ${issue.expected}, got ${jsonType(actual)} ${shortJson(actual)}`;
   }
   if (issue.code === "invalid_value" && "values" in issue) {
-    return `${preview(valueAt(root, path))} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    return `${shortJson(valueAt(root, path))} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   }
   return issue.message;
 }
@@ -107,11 +108,6 @@ function jsonType(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "array";
   return typeof v === "object" ? "mapping" : typeof v;
-}
-
-function preview(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
 function parseAll(root: string, files: FileMap, paths: readonly string[], diagnostics: Diagnostic[], limits?: YamlLimits): SourceDocument[] {

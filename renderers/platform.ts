@@ -5,7 +5,6 @@
  */
 import type { Loaded } from "./load.js";
 import type { ComponentType, Environment, Platform, Policy, Trait } from "./model/index.js";
-export { namespaceFor } from "./model/index.js";
 
 /** Built-in component types and traits that ship with Ferry. */
 export interface Builtins {

@@ -36,8 +36,11 @@ export interface ResolvedDependency {
   readonly env: { readonly url?: string; readonly host?: string; readonly port?: string };
 }
 
+/** A path to a field inside a document or rendered object; numbers index lists (`["spec", "traits", 0, "type"]`). */
+export type FieldPath = readonly (string | number)[];
+
 /** Locates a field of the component document, for diagnostics. */
-export type Locator = (path: readonly (string | number)[], opts?: { key?: boolean }) => { file: string; line: number; column: number };
+export type Locator = (path: FieldPath, opts?: { key?: boolean }) => { file: string; line: number; column: number };
 
 /** Everything one component needs to be compiled for one environment. */
 export interface CompileInput {

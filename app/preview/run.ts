@@ -3,6 +3,7 @@
  * comment showing, per environment, what would change. Nothing is ever published from here, so
  * pull requests from forks are previewed like any other.
  */
+import { declaredKeys, parseApp } from "../../renderers/apps.js";
 import { CelEngine } from "../../renderers/cel.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { hasErrors } from "../../renderers/diagnostics.js";
@@ -18,7 +19,7 @@ import { readFolder } from "../../adapters/github/files.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment, TargetResolver } from "../release/gitops.js";
-import { declaredComponents, loadAppInputs, loadPlatform, readAppFiles } from "../release/inputs.js";
+import { checkAppInputs, declaredComponents, loadPlatform, readAppFiles } from "../release/inputs.js";
 import { failureReport } from "../../core/release/report.js";
 import { catalogFromReleases } from "../../core/release/state.js";
 import { previewMarkdown } from "../../core/preview/markdown.js";
@@ -102,11 +103,12 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
         bundle.platform.spec.environments.map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
       );
       const known = catalogFromReleases(snapshots.map((s) => s.releaseFiles));
-      const app = loadAppInputs(bundle, repo, req.headSha, headFiles, known, diagnostics);
+      const head = parseApp({ repo: fullName(repo), root: "", files: headFiles, sha: req.headSha }, diagnostics);
+      const app = checkAppInputs(bundle, head, known, diagnostics);
       files = app.files;
       const baseFiles = await readAppFiles(octokit, repo, req.baseSha, []);
       const now = new Set(app.components.map((c) => `${c.release.metadata.project}/${c.release.metadata.component}`));
-      const declaredNow = declaredComponents(bundle, repo, headFiles);
+      const declaredNow = declaredKeys(bundle.platform, head);
       // A component that is still declared but invalid is not "removed".
       const removed = [...declaredComponents(bundle, repo, baseFiles)].filter((k) => !now.has(k) && !declaredNow.has(k));
       preview = buildPreview({

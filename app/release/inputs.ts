@@ -3,11 +3,11 @@
  * default branch (never from anywhere else: an app repository cannot supply or weaken platform
  * definitions), and an app repository's `.ferry/` at a commit.
  */
-import type { AppComponent, Catalog } from "../../renderers/apps.js";
-import { catalogKey, loadApps } from "../../renderers/apps.js";
+import type { AppComponent, Catalog, ParsedApp } from "../../renderers/apps.js";
+import { catalogKey, checkApps, declaredKeys, parseApp } from "../../renderers/apps.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
-import { loadAppComponents, loadPlatformSources } from "../../renderers/load.js";
+import { loadPlatformSources } from "../../renderers/load.js";
 import type { Builtins, PlatformBundle } from "../../renderers/platform.js";
 import { buildPlatformBundle } from "../../core/platform.js";
 import { defaultBranch, readFolder } from "../../adapters/github/files.js";
@@ -78,10 +78,15 @@ export interface AppInputs {
 
 /** Checks an app repository's components against the platform (projects must list the repo). */
 export function loadAppInputs(bundle: PlatformBundle, repo: RepoRef, sha: string, files: FileMap, known: Catalog, diagnostics: Diagnostic[]): AppInputs {
-  const components = loadApps(bundle, [{ repo: fullName(repo), root: "", files, sha }], diagnostics, known);
+  return checkAppInputs(bundle, parseApp({ repo: fullName(repo), root: "", files, sha }, diagnostics), known, diagnostics);
+}
+
+/** {@link loadAppInputs} on an app repository already parsed. */
+export function checkAppInputs(bundle: PlatformBundle, app: ParsedApp, known: Catalog, diagnostics: Diagnostic[]): AppInputs {
+  const components = checkApps(bundle, [app], diagnostics, known);
   const catalog = new Map(known);
   for (const c of components) catalog.set(catalogKey(c.release.metadata.project, c.release.metadata.component), c.component);
-  return { components, catalog, files: new Set(files.keys()) };
+  return { components, catalog, files: new Set(app.files.keys()) };
 }
 
 /**
@@ -89,10 +94,5 @@ export function loadAppInputs(bundle: PlatformBundle, repo: RepoRef, sha: string
  * (used to tell which components a change removed). Problems are ignored: only names matter.
  */
 export function declaredComponents(bundle: PlatformBundle, repo: RepoRef, files: FileMap): Set<string> {
-  const mine = new Set(bundle.platform.spec.projects.filter((p) => p.repos.some((r) => r.toLowerCase() === fullName(repo).toLowerCase())).map((p) => p.name));
-  return new Set(
-    loadAppComponents("", files, [])
-      .filter((c) => mine.has(c.value.metadata.project))
-      .map((c) => catalogKey(c.value.metadata.project, c.value.metadata.name)),
-  );
+  return declaredKeys(bundle.platform, parseApp({ repo: fullName(repo), root: "", files }, []));
 }

@@ -4,7 +4,7 @@ import { GitopsError } from "../../adapters/git/errors.js";
 import { toYaml } from "../../renderers/canonical.js";
 import { hasErrors } from "../../renderers/diagnostics.js";
 import { componentDir, namespaceFile, namespaceObject, renderRelease } from "../../core/render.js";
-import { CompileCache } from "../../renderers/compile.js";
+import { CompileCache } from "../../renderers/compile/cache.js";
 import { releasePath } from "../../renderers/release.js";
 import { list, parse, required } from "../args.js";
 import { findAppDirs, repoOf } from "../../adapters/fs/files.js";

@@ -6,8 +6,8 @@
 import type { CelEngine } from "../cel.js";
 import { CelError } from "../cel.js";
 import type { ComponentType, OpenApiSchema, Trait, TraitInstance, Validation } from "../model/index.js";
-import type { CompileInput } from "../types.js";
-import type { CompileCache, FieldPath } from "./cache.js";
+import type { CompileInput, FieldPath } from "../types.js";
+import type { CompileCache } from "./cache.js";
 import type { BaseContext } from "./context.js";
 import { scopeContext } from "./context.js";
 import type { Report } from "./report.js";

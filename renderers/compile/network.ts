@@ -19,7 +19,7 @@ import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/
 import { LABEL } from "./context.js";
 import type { TraitScope } from "./checks.js";
 import type { Build } from "./workload.js";
-import { emit, meta, protocolOf } from "./workload.js";
+import { addToChart, objectMeta, protocolOf } from "./workload.js";
 
 /** Trait type whose instances make an endpoint public (matched by `parameters.endpoint`). */
 export const ROUTE_TRAIT = "route";
@@ -44,10 +44,10 @@ export function addNetworkPolicies(b: Build, traits: readonly TraitScope[]): voi
   const podSelector = { matchLabels: { ...b.selector } };
   const spec = b.input.release.spec.component.spec;
 
-  emit<INetworkPolicy>(b, "deny-all", {
+  addToChart<INetworkPolicy>(b, "deny-all", {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: meta(b, `${b.name}-deny-all`),
+    metadata: objectMeta(b, `${b.name}-deny-all`),
     spec: { podSelector, policyTypes: ["Ingress", "Egress"] },
   });
 
@@ -60,10 +60,10 @@ export function addNetworkPolicies(b: Build, traits: readonly TraitScope[]): voi
     return { from, ports: [{ port: e.port, protocol: protocolOf(e.type) }] };
   });
   if (ingress.length > 0) {
-    emit<INetworkPolicy>(b, "ingress", {
+    addToChart<INetworkPolicy>(b, "ingress", {
       apiVersion: "networking.k8s.io/v1",
       kind: "NetworkPolicy",
-      metadata: meta(b, `${b.name}-ingress`),
+      metadata: objectMeta(b, `${b.name}-ingress`),
       spec: { podSelector, policyTypes: ["Ingress"], ingress },
     });
   }
@@ -81,10 +81,10 @@ export function addNetworkPolicies(b: Build, traits: readonly TraitScope[]): voi
       ports: [{ port: d.port, protocol: protocolOf(d.endpointType) }],
     })),
   ];
-  emit<INetworkPolicy>(b, "egress", {
+  addToChart<INetworkPolicy>(b, "egress", {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: meta(b, `${b.name}-egress`),
+    metadata: objectMeta(b, `${b.name}-egress`),
     spec: { podSelector, policyTypes: ["Egress"], egress },
   });
 }

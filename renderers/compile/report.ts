@@ -2,8 +2,7 @@
 import type { Diagnostic, Severity } from "../diagnostics.js";
 import { formatPath } from "../diagnostics.js";
 import { releasePath } from "../release.js";
-import type { CompileInput } from "../types.js";
-import type { FieldPath } from "./cache.js";
+import type { CompileInput, FieldPath } from "../types.js";
 
 /** Collects the diagnostics of one compile, located through `input.locate` when there is one. */
 export class Report {

@@ -16,9 +16,9 @@ import type { Chart } from "cdk8s";
 import jsonpatch from "fast-json-patch";
 import type { Operation } from "fast-json-patch";
 import type { TraitPatch } from "../model/index.js";
+import { shortJson } from "../short-json.js";
 import type { CompileInput, K8sObject } from "../types.js";
 import type { CompileCache } from "./cache.js";
-import { preview } from "./cache.js";
 import type { Scope, TraitScope } from "./checks.js";
 import { formatPath } from "../diagnostics.js";
 import type { Report } from "./report.js";
@@ -87,7 +87,7 @@ function included(run: EvalRun, scope: Scope, what: string, includeWhen: string 
   if (expr !== undefined) {
     const value = evaluateTemplate({ kind: "expr", expr }, evaluator(run), scope.context, issues);
     if (typeof value === "boolean") return value;
-    if (issues.length === 0) issues.push({ path: [], expression: expr, message: `includeWhen must evaluate to a bool, got ${preview(value)}` });
+    if (issues.length === 0) issues.push({ path: [], expression: expr, message: `includeWhen must evaluate to a bool, got ${shortJson(value)}` });
   }
   reportIssues(run, scope, `${what} includeWhen`, issues);
   return false;
@@ -116,10 +116,10 @@ export function addTemplateObject(
   const problems: string[] = [];
   const { apiVersion, kind } = obj;
   if (typeof apiVersion !== "string" || !/^([a-z0-9.-]+\/)?[a-z0-9]+$/.test(apiVersion))
-    problems.push(`apiVersion must be like v1 or apps/v1, got ${preview(apiVersion)}`);
-  if (typeof kind !== "string" || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) problems.push(`kind must be a Kubernetes kind such as ConfigMap, got ${preview(kind)}`);
+    problems.push(`apiVersion must be like v1 or apps/v1, got ${shortJson(apiVersion)}`);
+  if (typeof kind !== "string" || !/^[A-Z][A-Za-z0-9]*$/.test(kind)) problems.push(`kind must be a Kubernetes kind such as ConfigMap, got ${shortJson(kind)}`);
   if (typeof metadata.name !== "string" || !/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/.test(metadata.name)) {
-    problems.push(`metadata.name must be a DNS-1123 name, got ${preview(metadata.name)}`);
+    problems.push(`metadata.name must be a DNS-1123 name, got ${shortJson(metadata.name)}`);
   }
   if (problems.length > 0 || typeof apiVersion !== "string" || typeof kind !== "string" || typeof metadata.name !== "string") {
     for (const p of problems) run.report.add(scope.where, `${scope.label} ${what}: ${p}`, "compile/template");
@@ -203,7 +203,7 @@ export function applyTraitPatches(run: EvalRun, scope: TraitScope, objects: K8sO
         const op = operations[k]!;
         try {
           if (typeof op.path !== "string" || (op.from !== undefined && typeof op.from !== "string")) {
-            throw new Error(`path and from must be strings, got ${preview(op.path)}`);
+            throw new Error(`path and from must be strings, got ${shortJson(op.path)}`);
           }
           applyOne(obj, structuredClone(op) as unknown as Operation);
         } catch (e) {

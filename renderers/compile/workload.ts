@@ -25,8 +25,8 @@ import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import type { IVolume } from "kubernetes-models/v1/Volume";
 import type { IVolumeMount } from "kubernetes-models/v1/VolumeMount";
 import type { ComponentSpec, Endpoint, Probe } from "../model/index.js";
+import { shortJson } from "../short-json.js";
 import type { CompileInput, ResolvedDependency } from "../types.js";
-import { preview } from "./cache.js";
 import type { Scope } from "./checks.js";
 import type { Report } from "./report.js";
 
@@ -48,7 +48,8 @@ export interface Build {
 
 type ObjectMeta = NonNullable<IDeployment["metadata"]>;
 
-export function meta(b: Build, name: string = b.name): ObjectMeta {
+/** Metadata of a standard object: its name (the component's by default), namespace and labels. */
+export function objectMeta(b: Build, name: string = b.name): ObjectMeta {
   return { name, namespace: b.input.namespace, labels: { ...b.labels } };
 }
 
@@ -60,7 +61,7 @@ export interface Manifest {
 }
 
 /** Adds a typed object to the chart under a construct id unique within it. */
-export function emit<T extends Manifest>(b: Build, id: string, obj: T): void {
+export function addToChart<T extends Manifest>(b: Build, id: string, obj: T): void {
   new ApiObject(b.chart, id, obj as unknown as ApiObjectProps);
 }
 
@@ -196,14 +197,14 @@ function cronJob(b: Build): void {
   }
   const policy = params.concurrencyPolicy ?? "Forbid";
   if (policy !== "Allow" && policy !== "Forbid" && policy !== "Replace") {
-    b.report.add(["spec", "parameters", "concurrencyPolicy"], `${preview(policy)} is not one of "Allow", "Forbid", "Replace"`, "compile/workload");
+    b.report.add(["spec", "parameters", "concurrencyPolicy"], `${shortJson(policy)} is not one of "Allow", "Forbid", "Replace"`, "compile/workload");
     return;
   }
   const suspend = b.type.environment.suspend;
-  emit<ICronJob>(b, "workload", {
+  addToChart<ICronJob>(b, "workload", {
     apiVersion: "batch/v1",
     kind: "CronJob",
-    metadata: meta(b),
+    metadata: objectMeta(b),
     spec: {
       schedule,
       concurrencyPolicy: policy,
@@ -219,18 +220,18 @@ export function addWorkload(b: Build): void {
   const selector = { matchLabels: { ...b.selector } };
   switch (b.input.release.spec.componentType.spec.workloadType) {
     case "deployment":
-      emit<IDeployment>(b, "workload", {
+      addToChart<IDeployment>(b, "workload", {
         apiVersion: "apps/v1",
         kind: "Deployment",
-        metadata: meta(b),
+        metadata: objectMeta(b),
         spec: { replicas: integerSetting(b, "replicas", 1), selector, template: podTemplate(b) },
       });
       return;
     case "statefulset":
-      emit<IStatefulSet>(b, "workload", {
+      addToChart<IStatefulSet>(b, "workload", {
         apiVersion: "apps/v1",
         kind: "StatefulSet",
-        metadata: meta(b),
+        metadata: objectMeta(b),
         spec: { replicas: integerSetting(b, "replicas", 1), serviceName: b.name, selector, template: podTemplate(b) },
       });
       return;
@@ -238,7 +239,7 @@ export function addWorkload(b: Build): void {
       cronJob(b);
       return;
     case "job":
-      emit<IJob>(b, "workload", { apiVersion: "batch/v1", kind: "Job", metadata: meta(b), spec: { template: podTemplate(b, "OnFailure") } });
+      addToChart<IJob>(b, "workload", { apiVersion: "batch/v1", kind: "Job", metadata: objectMeta(b), spec: { template: podTemplate(b, "OnFailure") } });
       return;
   }
 }
@@ -248,17 +249,17 @@ export function addCompanions(b: Build): void {
   const spec = b.input.release.spec.component.spec;
   const endpoints = Object.entries(spec.endpoints);
   if (endpoints.length > 0) {
-    emit<IService>(b, "service", {
+    addToChart<IService>(b, "service", {
       apiVersion: "v1",
       kind: "Service",
-      metadata: meta(b),
+      metadata: objectMeta(b),
       spec: {
         selector: { ...b.selector },
         ports: endpoints.map(([name, e]) => ({ name, port: e.port, targetPort: name, protocol: protocolOf(e.type) })),
       },
     });
   }
-  emit<IServiceAccount>(b, "service-account", { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(b), automountServiceAccountToken: false });
+  addToChart<IServiceAccount>(b, "service-account", { apiVersion: "v1", kind: "ServiceAccount", metadata: objectMeta(b), automountServiceAccountToken: false });
   const files = spec.container.files;
   if (files.length > 0) {
     const keys = fileKeys(files);
@@ -266,6 +267,6 @@ export function addCompanions(b: Build): void {
     files.forEach((f, i) => {
       data[keys[i]!] = f.value;
     });
-    emit<IConfigMap>(b, "files", { apiVersion: "v1", kind: "ConfigMap", metadata: meta(b, `${b.name}-files`), data });
+    addToChart<IConfigMap>(b, "files", { apiVersion: "v1", kind: "ConfigMap", metadata: objectMeta(b, `${b.name}-files`), data });
   }
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CelEngine } from "../../renderers/cel.js";
-import { CompileCache } from "../../renderers/compile.js";
+import { CompileCache } from "../../renderers/compile/cache.js";
 import type { K8sObject } from "../../renderers/types.js";
 import { loadBuiltins } from "../../templates/index.js";
 import { schemaErrors } from "../support/k8s-schemas.js";

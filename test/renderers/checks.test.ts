@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { CelEngine } from "../../renderers/cel.js";
-import { compileComponent } from "../../renderers/compile.js";
+import { compileComponent } from "../../renderers/compile/component.js";
 import { COMPONENT_FILE, compile, componentYaml, environment, fixture, platform } from "./fixtures.js";
 
 /** The errors of a compile, with the line of `marker` in the source (first match) for locating. */

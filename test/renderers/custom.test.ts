@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { CelEngine } from "../../renderers/cel.js";
-import { CompileCache, compileComponent } from "../../renderers/compile.js";
+import { CompileCache } from "../../renderers/compile/cache.js";
+import { compileComponent } from "../../renderers/compile/component.js";
 import { schemaErrors } from "../support/k8s-schemas.js";
 import { compile, compileOk, componentYaml, environment, find, fixture, kinds, platform } from "./fixtures.js";
 

@@ -3,7 +3,8 @@
  * (parseYamlDocuments + checkDocument + cutRelease), so locations in diagnostics are real.
  */
 import { CelEngine } from "../../renderers/cel.js";
-import { CompileCache, compileComponent } from "../../renderers/compile.js";
+import { CompileCache } from "../../renderers/compile/cache.js";
+import { compileComponent } from "../../renderers/compile/component.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { checkDocument } from "../../renderers/load.js";
 import type { Component, ComponentType, Environment, Platform, Trait } from "../../renderers/model/index.js";

@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CelEngine } from "../../renderers/cel.js";
-import { CompileCache } from "../../renderers/compile.js";
+import { CompileCache } from "../../renderers/compile/cache.js";
 import { conditionExpression, evaluateTemplate, parseTemplate, parseTemplateString, toText } from "../../renderers/compile/template.js";
 import type { TemplateIssue } from "../../renderers/compile/template.js";
 import { compile, compileOk, componentYaml, find } from "./fixtures.js";

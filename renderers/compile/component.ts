@@ -9,7 +9,7 @@
  *    names, parameters and per-environment overrides against their JSON Schemas (defaults
  *    applied; only fields the environmentConfigs declare may be overridden), the type's and
  *    traits' CEL validations, and the container against its endpoints and dependencies.
- * 2. Standard objects as cdk8s L1 constructs: the workload (Deployment, StatefulSet, CronJob
+ * 2. Standard objects as cdk8s `ApiObject`s: the workload (Deployment, StatefulSet, CronJob
  *    or Job), Service, ServiceAccount, files ConfigMap and NetworkPolicies.
  * 3. The type's `resources` and each trait's `creates`, from `${...}` templates, into the same
  *    chart; then synthesis.
@@ -18,18 +18,16 @@
  * Objects come out sorted by kind, then name. Any error leaves `objects` empty.
  */
 import { App, Chart } from "cdk8s";
-import { CompileCache } from "./compile/cache.js";
-import { checkComponent } from "./compile/checks.js";
-import { baseContext, objectLabels, selectorLabels } from "./compile/context.js";
-import { addNetworkPolicies } from "./compile/network.js";
-import { Report } from "./compile/report.js";
-import { addTemplateObject, applyTraitPatches, objectKey } from "./compile/resources.js";
-import type { Origins, TemplateRun } from "./compile/resources.js";
-import { addCompanions, addWorkload } from "./compile/workload.js";
-import type { Build } from "./compile/workload.js";
-import type { CompileInput, CompileResult, K8sObject } from "./types.js";
-
-export { CompileCache } from "./compile/cache.js";
+import { CompileCache } from "./cache.js";
+import { checkComponent } from "./checks.js";
+import { baseContext, objectLabels, selectorLabels } from "./context.js";
+import { addNetworkPolicies } from "./network.js";
+import { Report } from "./report.js";
+import { addTemplateObject, applyTraitPatches, objectKey } from "./resources.js";
+import type { Origins, TemplateRun } from "./resources.js";
+import { addCompanions, addWorkload } from "./workload.js";
+import type { Build } from "./workload.js";
+import type { CompileInput, CompileResult, K8sObject } from "../types.js";
 
 /** Orders objects by kind, then name, then apiVersion (code-unit order, independent of locale). */
 export function compareObjects(a: K8sObject, b: K8sObject): number {
