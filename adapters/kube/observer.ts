@@ -34,22 +34,24 @@ import {
   type ObservedResource,
 } from "./client.js";
 import {
-  LABEL_COMPONENT,
-  LABEL_ENVIRONMENT,
-  LABEL_PROJECT,
   type Pod,
-  componentKeys,
   emptyObjects,
-  keyOfLabels,
-  keyString,
   logKey,
-  selectComponent,
   type ClusterObjects,
   type ClusterSnapshot,
-  type ComponentKey,
   type KubeEvent,
   type ObjectMeta,
 } from "../../core/status/cluster-objects.js";
+import {
+  LABEL_COMPONENT,
+  LABEL_ENVIRONMENT,
+  LABEL_PROJECT,
+  componentKeys,
+  keyOfLabels,
+  keyString,
+  selectComponent,
+  type ComponentKey,
+} from "../../core/status/components.js";
 
 /** Exponential backoff between failed attempts. */
 export const BackoffOptions = z.object({

@@ -6,7 +6,7 @@ import { diagnose } from "../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../core/status/health.js";
 import { renderStatusSection } from "../../core/status/markdown.js";
 import { ClusterObserver, backoffDelay, labelSelectorFor, snapshotCluster, type ObserverChange } from "../../adapters/kube/observer.js";
-import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
+import { keyString, type ComponentKey } from "../../core/status/components.js";
 import {
   FakeKube,
   INSUFFICIENT_MEMORY,
