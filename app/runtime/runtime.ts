@@ -12,7 +12,7 @@
  */
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterObserver } from "../../adapters/kube/observer.js";
-import { loadKubeConfig, type KubeConfigSource } from "../../adapters/kube/client.js";
+import { loadKubeConfig, type KubeConfigSource } from "../../adapters/kube/kubeconfig.js";
 import type { Platform } from "../../renderers/model/index.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../config.js";

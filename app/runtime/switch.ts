@@ -5,7 +5,8 @@
  */
 import type { ClusterObserver } from "../../adapters/kube/observer.js";
 import type { ComponentHealth } from "../../core/status/health.js";
-import type { ClusterSnapshot, ComponentKey } from "../../core/status/cluster-objects.js";
+import type { ClusterSnapshot } from "../../core/status/cluster-objects.js";
+import type { ComponentKey } from "../../core/status/components.js";
 import type { ObservedCluster } from "../status/health-source.js";
 
 /** What the runtime needs of an observer (the real {@link ClusterObserver} has it). */

@@ -13,7 +13,7 @@
  * landing and after every push to the platform repository.
  */
 import type { Platform } from "../../renderers/model/index.js";
-import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
+import { keyString, type ComponentKey } from "../../core/status/components.js";
 import type { Deps } from "../deps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";

@@ -7,7 +7,7 @@
  */
 import type { ClusterObserver } from "../../adapters/kube/observer.js";
 import type { ComponentHealth } from "../../core/status/health.js";
-import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
+import { keyString, type ComponentKey } from "../../core/status/components.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { HealthQuery, HealthReport, HealthSource } from "../../core/promotion/health.js";
 import { healthySinceFromSignals, readSignals, type ReadSignalsOptions } from "./deployments.js";

@@ -26,7 +26,7 @@ import { splitMarkdown } from "../../core/comments/split.js";
 import { upsertComment } from "../../adapters/github/comments.js";
 import { diagnose, type Diagnosis } from "../../core/status/diagnose.js";
 import type { ComponentHealth, HealthStatus } from "../../core/status/health.js";
-import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
+import { keyString, type ComponentKey } from "../../core/status/components.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { RepoName } from "../../renderers/model/common.js";
 import { effectiveHealth, renderStatusComment, statusCommentKey, type StatusCommentInput, type WatchOutcome } from "../../core/status/comment.js";

@@ -5,7 +5,7 @@
  * Ferry posted, see `deploymentHealthySince`), so a restart does not reset the soak.
  */
 import type { HealthStatus } from "../../core/status/health.js";
-import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
+import { keyString, type ComponentKey } from "../../core/status/components.js";
 
 /** A continuous Healthy period of one component on one release. */
 export interface HealthyPeriod {

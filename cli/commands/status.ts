@@ -3,8 +3,9 @@
  * from each environment's kubeconfig context, with health, release, ready/desired, the reason and
  * a diagnosis for anything not healthy.
  */
-import { loadKubeConfig, type KubeConfigSource } from "../../adapters/kube/client.js";
-import { snapshotCluster, type ComponentSelector } from "../../adapters/kube/observer.js";
+import type { ComponentSelector } from "../../adapters/kube/collections.js";
+import { loadKubeConfig, type KubeConfigSource } from "../../adapters/kube/kubeconfig.js";
+import { snapshotCluster } from "../../adapters/kube/snapshot.js";
 import { componentStatuses, formatStatusText, problems, statusJson, type ComponentFilter, type EnvironmentStatus } from "../../core/status/overview.js";
 import type { Environment } from "../../renderers/model/index.js";
 import { list, parse, required } from "../args.js";

@@ -1,18 +1,9 @@
 /**
  * The Kubernetes objects Ferry reads back from clusters, as zod schemas of the fields it uses
- * (every object stays loose: unknown fields are kept), the component identity Ferry puts on
- * them with labels, and the snapshot of one cluster that health and diagnosis compute from.
+ * (every object stays loose: unknown fields are kept), and the objects of one cluster that
+ * health and diagnosis compute from. Which component an object belongs to is in components.ts.
  */
 import { z } from "zod";
-
-/** Label naming the project of a rendered object. */
-export const LABEL_PROJECT = "ferry.dev/project";
-/** Label naming the component of a rendered object (its existence selects Ferry's objects). */
-export const LABEL_COMPONENT = "ferry.dev/component";
-/** Label naming the environment of a rendered object. */
-export const LABEL_ENVIRONMENT = "ferry.dev/environment";
-/** Label carrying the release id an object (and its pods) were rendered from. */
-export const LABEL_RELEASE = "ferry.dev/release";
 
 const Labels = z.record(z.string(), z.string());
 const Timestamp = z.string().nullish();
@@ -289,27 +280,6 @@ export const KubeEvent = z.looseObject({
 });
 export type KubeEvent = z.infer<typeof KubeEvent>;
 
-/** Identifies one component in one environment (from the ferry.dev/* labels). */
-export const ComponentKey = z.object({
-  project: z.string().min(1),
-  component: z.string().min(1),
-  environment: z.string().min(1),
-});
-export type ComponentKey = z.infer<typeof ComponentKey>;
-
-/** `project/component/environment`: a stable string form of a key (for maps and sorting). */
-export function keyString(k: ComponentKey): string {
-  return `${k.project}/${k.component}/${k.environment}`;
-}
-
-/** The component key of a labelled object, or undefined when a ferry.dev/* label is missing. */
-export function keyOfLabels(labels: Record<string, string> | null | undefined): ComponentKey | undefined {
-  const project = labels?.[LABEL_PROJECT];
-  const component = labels?.[LABEL_COMPONENT];
-  const environment = labels?.[LABEL_ENVIRONMENT];
-  return project && component && environment ? { project, component, environment } : undefined;
-}
-
 /**
  * The last log lines of containers, keyed `<namespace>/<pod>/<container>`: the previous
  * (crashed) instance for restarting containers, the terminated one for failed Job pods.
@@ -345,54 +315,27 @@ export function emptyObjects(): ClusterObjects {
   return { deployments: [], statefulSets: [], replicaSets: [], pods: [], jobs: [], cronJobs: [], hpas: [], events: [], logs: {} };
 }
 
-const LABELLED = ["deployments", "statefulSets", "replicaSets", "pods", "jobs", "cronJobs", "hpas"] as const;
-
-function sameKey(a: ComponentKey | undefined, b: ComponentKey): boolean {
-  return a !== undefined && a.project === b.project && a.component === b.component && a.environment === b.environment;
+/** `<namespace>/<name>`: identifies an object within its kind. */
+export function objectId(o: { metadata: ObjectMeta }): string {
+  return `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
 }
 
-function byNamespaceName<T extends { metadata: ObjectMeta }>(items: T[]): T[] {
-  const id = (o: T): string => `${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-  return [...items].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+/** `items` sorted by namespace and name. */
+export function byNamespaceName<T extends { metadata: ObjectMeta }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (objectId(a) < objectId(b) ? -1 : objectId(a) > objectId(b) ? 1 : 0));
 }
 
-/**
- * The objects of one component: workloads, ReplicaSets, pods and HPAs carrying its labels,
- * Warning events about any of them (by uid, or kind, namespace and name), and the logs of its pods.
- * Lists are sorted by namespace and name.
- */
-export function selectComponent(all: ClusterObjects, key: ComponentKey): ClusterObjects {
-  const out = emptyObjects();
-  const refs = new Set<string>();
-  for (const kind of LABELLED) {
-    const items = (all[kind] as { metadata: ObjectMeta; kind: string }[]).filter((o) => sameKey(keyOfLabels(o.metadata.labels), key));
-    (out[kind] as unknown[]) = byNamespaceName(items);
-    for (const o of items) {
-      if (o.metadata.uid) refs.add(`uid:${o.metadata.uid}`);
-      refs.add(`ref:${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`);
-    }
-  }
-  out.events = byNamespaceName(
-    all.events.filter((e) => {
-      const io = e.involvedObject;
-      return (io.uid && refs.has(`uid:${io.uid}`)) || refs.has(`ref:${io.kind ?? ""}/${io.namespace ?? e.metadata.namespace ?? ""}/${io.name ?? ""}`);
-    }),
-  );
-  for (const p of out.pods) {
-    const prefix = `${p.metadata.namespace ?? ""}/${p.metadata.name}/`;
-    for (const [k, lines] of Object.entries(all.logs)) if (k.startsWith(prefix)) out.logs[k] = lines;
-  }
-  return out;
-}
-
-/** Every component key present on a labelled object of the snapshot, sorted. */
-export function componentKeys(all: ClusterObjects): ComponentKey[] {
-  const seen = new Map<string, ComponentKey>();
-  for (const kind of LABELLED) {
-    for (const o of all[kind] as { metadata: ObjectMeta }[]) {
-      const k = keyOfLabels(o.metadata.labels);
-      if (k) seen.set(keyString(k), k);
-    }
-  }
-  return [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
+/** `objects` with every list sorted by namespace and name (the logs as they are). */
+export function sortedObjects(objects: ClusterObjects): ClusterObjects {
+  return {
+    deployments: byNamespaceName(objects.deployments),
+    statefulSets: byNamespaceName(objects.statefulSets),
+    replicaSets: byNamespaceName(objects.replicaSets),
+    pods: byNamespaceName(objects.pods),
+    jobs: byNamespaceName(objects.jobs),
+    cronJobs: byNamespaceName(objects.cronJobs),
+    hpas: byNamespaceName(objects.hpas),
+    events: byNamespaceName(objects.events),
+    logs: objects.logs,
+  };
 }

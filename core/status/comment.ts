@@ -6,7 +6,7 @@
 import type { Diagnosis } from "./diagnose.js";
 import type { ComponentHealth } from "./health.js";
 import { renderStatusSection } from "./markdown.js";
-import type { ComponentKey } from "./cluster-objects.js";
+import type { ComponentKey } from "./components.js";
 import { formatDuration } from "../promotion/gates.js";
 import { formatUtc } from "../history.js";
 

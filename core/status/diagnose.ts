@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { REASON_ORDER } from "./health.js";
 import type { ComponentHealth, HealthReason, ReasonKind } from "./health.js";
-import { ComponentKey, keyString } from "./cluster-objects.js";
+import { ComponentKey, keyString } from "./components.js";
 
 /** Health of a component this one depends on (undefined health: not found in the cluster). */
 export interface DependencyHealth {

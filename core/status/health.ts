@@ -21,7 +21,6 @@
  */
 import { z } from "zod";
 import {
-  LABEL_RELEASE,
   logKey,
   type ClusterObjects,
   type Condition,
@@ -34,6 +33,7 @@ import {
   type Pod,
   type StatefulSet,
 } from "./cluster-objects.js";
+import { LABEL_RELEASE } from "./components.js";
 
 /** Overall health, ordered from best to worst for aggregation (Unknown: nothing to judge). */
 export type HealthStatus = "Healthy" | "Suspended" | "Progressing" | "Degraded" | "Unknown";

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { Diagnosis } from "./diagnose.js";
 import type { ComponentHealth, HealthReason, HealthStatus } from "./health.js";
-import { ComponentKey } from "./cluster-objects.js";
+import { ComponentKey } from "./components.js";
 
 /** Input of {@link renderStatusSection}. */
 export const StatusSectionInput = z.object({

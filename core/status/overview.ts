@@ -6,7 +6,8 @@
 import { diagnose, type Diagnosis } from "./diagnose.js";
 import { computeHealth, type ComponentHealth, type HealthStatus } from "./health.js";
 import { cell, renderStatusSection, STATUS_ICON } from "./markdown.js";
-import { componentKeys, selectComponent, type ClusterObjects, type ComponentKey } from "./cluster-objects.js";
+import type { ClusterObjects } from "./cluster-objects.js";
+import { componentKeys, selectComponent, type ComponentKey } from "./components.js";
 
 /** Which components to show. */
 export interface ComponentFilter {

@@ -11,7 +11,7 @@
  *   deployment status, and no next promotion; `/ferry status` shows the same.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ComponentKey } from "../../core/status/cluster-objects.js";
+import type { ComponentKey } from "../../core/status/components.js";
 import { GATES_CHECK } from "../../app/promotion/check.js";
 import {
   crashLoopRollout,

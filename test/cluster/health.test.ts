@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeHealth, cronJobHealth, deploymentHealth, hpaHealth, jobHealth, statefulSetHealth, worse } from "../../core/status/health.js";
-import { CronJob, Deployment, HorizontalPodAutoscaler, Job, StatefulSet, emptyObjects, selectComponent } from "../../core/status/cluster-objects.js";
+import { CronJob, Deployment, HorizontalPodAutoscaler, Job, StatefulSet, emptyObjects } from "../../core/status/cluster-objects.js";
+import { selectComponent } from "../../core/status/components.js";
 import {
   crashLoopRollout,
   cronJob,

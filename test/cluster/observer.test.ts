@@ -5,8 +5,11 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { diagnose } from "../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../core/status/health.js";
 import { renderStatusSection } from "../../core/status/markdown.js";
-import { ClusterObserver, backoffDelay, labelSelectorFor, snapshotCluster, type ObserverChange } from "../../adapters/kube/observer.js";
-import { keyString, type ComponentKey } from "../../core/status/cluster-objects.js";
+import { backoffDelay } from "../../adapters/kube/backoff.js";
+import { labelSelectorFor } from "../../adapters/kube/collections.js";
+import { ClusterObserver, type ObserverChange } from "../../adapters/kube/observer.js";
+import { snapshotCluster } from "../../adapters/kube/snapshot.js";
+import { keyString, type ComponentKey } from "../../core/status/components.js";
 import {
   FakeKube,
   INSUFFICIENT_MEMORY,

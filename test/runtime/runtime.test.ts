@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "../../app/config.js";
 import type { ComponentHealth } from "../../core/status/health.js";
-import type { ComponentKey } from "../../core/status/cluster-objects.js";
+import type { ComponentKey } from "../../core/status/components.js";
 import { ClusterRuntime } from "../../app/runtime/runtime.js";
 import { clusterStatusSettings } from "../../app/runtime/settings.js";
 import { ObserverSwitch, type RuntimeObserver } from "../../app/runtime/switch.js";

@@ -4,7 +4,7 @@
  */
 import { createServer } from "node:net";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { snapshotCluster } from "../../adapters/kube/observer.js";
+import { snapshotCluster } from "../../adapters/kube/snapshot.js";
 import { componentStatuses, formatStatusMarkdown } from "../../core/status/overview.js";
 import { status } from "../../cli/commands/status.js";
 import { EXIT, UsageError, type CliIo } from "../../cli/io.js";

@@ -6,7 +6,7 @@
  */
 import type { ProbotOctokit } from "probot";
 import type { ClusterObserver } from "../../adapters/kube/observer.js";
-import type { ComponentKey } from "../../core/status/cluster-objects.js";
+import type { ComponentKey } from "../../core/status/components.js";
 import type { Timers } from "../../app/status/timers.js";
 import { Environment } from "../../renderers/model/index.js";
 import { observe, waitFor } from "../cluster/helpers.js";
