@@ -1,7 +1,7 @@
 /**
  * Git benchmark: committing and pushing a one-component change with adapters/git `publish`, in a
  * GitOps repository holding 3,000 rendered component-environments and in one holding 30, both
- * served over smart HTTP by `git http-backend` (test/support/git-server.ts), warm clone cache.
+ * served over smart HTTP by `git http-backend` (scripts/git-http-server.ts), warm clone cache.
  * The same change is also timed with the native git CLI in a work tree
  * (`git add -A && git commit && git push`). Prints medians, the large/small ratio (target <= 1.5)
  * and the publish/git-CLI ratio.
@@ -18,8 +18,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { publish } from "../adapters/git/publish.js";
-import { startGitServer } from "../test/support/git-server.js";
-import type { GitServer } from "../test/support/git-server.js";
+import { startGitServer } from "../scripts/git-http-server.js";
+import type { GitServer } from "../scripts/git-http-server.js";
 
 const run = promisify(execFile);
 const ITERATIONS = 15;

@@ -14,9 +14,7 @@ export const processIo: CliIo = {
 /** Exit codes shared by every command (documented in `ferry --help`). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export { UsageError } from "../operations/errors.js";
 
 /** A `ferry` sub-command. */
 export interface Command {

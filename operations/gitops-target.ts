@@ -4,13 +4,18 @@ import { join } from "node:path";
 import { githubRepoUrl } from "../adapters/git/bootstrap.js";
 import type { Environment } from "../renderers/model/index.js";
 import { environmentPath } from "../renderers/model/platform.js";
-import type { CliIo } from "../cli/io.js";
+import type { EnvironmentVariables } from "./variables.js";
 
 export interface CliTarget {
   readonly url: string;
   readonly branch: string;
   readonly path: string;
   readonly token?: string;
+}
+
+/** Where a target's variables come from; the CLI's io fits. */
+export interface TargetContext {
+  readonly env: EnvironmentVariables;
 }
 
 export const TARGET_OPTIONS = {
@@ -27,17 +32,17 @@ export const TARGET_OPTIONS_HELP = `  --gitops URL|PATH    GitOps repository ins
   --cache-dir DIR      clone cache (default FERRY_CACHE_DIR, else ~/.cache/ferry)`;
 
 /** The GitHub web host repositories live on: `$GITHUB_SERVER_URL` on GitHub Enterprise, else github.com. */
-export function githubServer(io: CliIo): string {
-  return io.env.GITHUB_SERVER_URL ?? "https://github.com";
+export function githubServer(context: TargetContext): string {
+  return context.env.GITHUB_SERVER_URL ?? "https://github.com";
 }
 
 /**
  * The environment's target with command-line overrides. `owner/name` repositories become
  * `https://github.com/owner/name.git`, or `$GITHUB_SERVER_URL/owner/name.git` on GitHub Enterprise.
  */
-export function cliTarget(env: Environment, values: { gitops?: string; branch?: string; path?: string }, io: CliIo): CliTarget {
-  const url = values.gitops ?? githubRepoUrl(env.gitops.repo, githubServer(io));
-  const token = io.env.GITHUB_TOKEN || undefined;
+export function cliTarget(env: Environment, values: { gitops?: string; branch?: string; path?: string }, context: TargetContext): CliTarget {
+  const url = values.gitops ?? githubRepoUrl(env.gitops.repo, githubServer(context));
+  const token = context.env.GITHUB_TOKEN || undefined;
   return { url, branch: values.branch ?? env.gitops.branch, path: values.path ?? environmentPath(env), token };
 }
 

@@ -1,4 +1,5 @@
-/** Loading the platform and app checkouts named on the command line. */
+/** Loading the platform and app checkouts an operation works on. */
+import { z } from "zod";
 import { CelEngine } from "../renderers/cel.js";
 import type { Diagnostic } from "../renderers/diagnostics.js";
 import { formatDiagnostic, hasErrors, sortDiagnostics } from "../renderers/diagnostics.js";
@@ -10,8 +11,7 @@ import { buildPlatformBundle } from "../core/platform.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { loadBuiltins } from "../templates/index.js";
 import { findAppDirs, readFerryFiles, repoOf } from "../adapters/fs/files.js";
-import type { CliIo } from "../cli/io.js";
-import { UsageError } from "../cli/io.js";
+import { UsageError } from "./errors.js";
 
 export interface Workspace {
   readonly bundle: PlatformBundle;
@@ -22,11 +22,19 @@ export interface Workspace {
   readonly diagnostics: Diagnostic[];
 }
 
-export interface WorkspaceOptions {
-  readonly apps: readonly string[];
-  readonly platform: string;
-  readonly repo?: string;
-  readonly envs?: readonly string[];
+/** The checkouts to load: app directories, the platform, and which environments. */
+export const WorkspaceInput = z.object({
+  apps: z.array(z.string()).describe("app checkouts holding .ferry/, or directories with apps up to two levels below; none: the current directory"),
+  platform: z.string().describe("platform repository checkout (holds .ferry/platform.yaml)"),
+  repo: z.string().optional().describe("owner/name of the app (one app directory only); default: its git origin, else its last two path segments"),
+  envs: z.array(z.string()).optional().describe("only these environments; default all"),
+});
+export type WorkspaceInput = Readonly<z.infer<typeof WorkspaceInput>>;
+
+/** A platform checkout loaded with the built-ins: no bundle when it has errors (they are in `diagnostics`). */
+export interface PlatformLoad {
+  readonly bundle: PlatformBundle | undefined;
+  readonly diagnostics: Diagnostic[];
 }
 
 /** Loads a platform checkout with the built-ins; undefined (and errors in `diagnostics`) when it has errors. */
@@ -34,19 +42,14 @@ export function loadPlatformDir(dir: string, diagnostics: Diagnostic[]): Platfor
   return buildPlatformBundle(loadPlatformSources(dir, readFerryFiles(dir), diagnostics), loadBuiltins(), diagnostics);
 }
 
-/**
- * Loads the platform checkout for a command that needs only the platform: prints its
- * diagnostics, and says which command stopped when it has errors (undefined then).
- */
-export function loadPlatformForCommand(io: CliIo, command: string, dir: string): PlatformBundle | undefined {
+/** Loads a platform checkout with the built-ins, for the operations that need only the platform. */
+export function loadPlatform(dir: string): PlatformLoad {
   const diagnostics: Diagnostic[] = [];
   const bundle = loadPlatformDir(dir, diagnostics);
-  printDiagnostics(io, diagnostics);
-  if (!bundle) io.stderr(`ferry ${command}: the platform has errors\n`);
-  return bundle;
+  return { bundle, diagnostics };
 }
 
-/** The environments `--env` names, in the platform's order (all when none); unknown names are a usage error. */
+/** The environments named, in the platform's order (all when none); unknown names are a usage error. */
 export function selectEnvironments(all: readonly Environment[], wanted: readonly string[]): Environment[] {
   const unknown = wanted.filter((e) => !all.some((x) => x.name === e));
   if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(", ")}; the platform has ${all.map((e) => e.name).join(", ")}`);
@@ -54,17 +57,17 @@ export function selectEnvironments(all: readonly Environment[], wanted: readonly
 }
 
 /** Loads everything; returns the diagnostics in place of a workspace when inputs have errors. */
-export function loadWorkspace(opts: WorkspaceOptions): Workspace | { diagnostics: Diagnostic[] } {
+export function loadWorkspace(input: WorkspaceInput): Workspace | { diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const bundle = loadPlatformDir(opts.platform, diagnostics);
-  const dirs = findAppDirs(opts.apps.length > 0 ? opts.apps : ["."]);
-  if (opts.repo && dirs.length > 1) throw new UsageError("--repo can only be used with a single app directory");
+  const bundle = loadPlatformDir(input.platform, diagnostics);
+  const dirs = findAppDirs(input.apps.length > 0 ? input.apps : ["."]);
+  if (input.repo && dirs.length > 1) throw new UsageError("--repo can only be used with a single app directory");
   if (!bundle) {
     return { diagnostics };
   }
-  const apps = dirs.map((dir) => ({ repo: repoOf(dir, opts.repo), root: dir, files: readFerryFiles(dir) }));
+  const apps = dirs.map((dir) => ({ repo: repoOf(dir, input.repo), root: dir, files: readFerryFiles(dir) }));
   const components = loadApps(bundle, apps, diagnostics);
-  const environments = selectEnvironments(bundle.platform.spec.environments, opts.envs ?? []);
+  const environments = selectEnvironments(bundle.platform.spec.environments, input.envs ?? []);
   const catalog = new Map(components.map((c) => [catalogKey(c.release.metadata.project, c.release.metadata.component), c.component]));
   if (hasErrors(diagnostics)) return { diagnostics };
   return {
@@ -77,9 +80,25 @@ export function loadWorkspace(opts: WorkspaceOptions): Workspace | { diagnostics
   };
 }
 
-/** Prints diagnostics, errors last so they stay on screen. */
-export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
+// Transitional: cli/commands/publish.ts and history.ts still import the two printers below from
+// here. When those commands move onto operations they import cli/output.ts's, and these go.
+
+/** Where the transitional printers write; the CLI's io fits. */
+interface DiagnosticsSink {
+  readonly stderr: (text: string) => void;
+}
+
+/** @deprecated Only for cli/commands/publish.ts and history.ts; the CLI prints with cli/output.ts `printDiagnostics`. */
+export function printDiagnostics(io: DiagnosticsSink, diagnostics: readonly Diagnostic[]): void {
   const sorted = sortDiagnostics(diagnostics);
   for (const d of sorted.filter((x) => x.severity === "warning")) io.stderr(`${formatDiagnostic(d)}\n`);
   for (const d of sorted.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
+}
+
+/** @deprecated Only for cli/commands/history.ts; the CLI uses cli/output.ts `loadPlatformForCommand`. */
+export function loadPlatformForCommand(io: DiagnosticsSink, command: string, dir: string): PlatformBundle | undefined {
+  const { bundle, diagnostics } = loadPlatform(dir);
+  printDiagnostics(io, diagnostics);
+  if (!bundle) io.stderr(`ferry ${command}: the platform has errors\n`);
+  return bundle;
 }

@@ -1,10 +1,10 @@
-import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../../adapters/git/bootstrap.js";
 import { toYaml } from "../../renderers/canonical.js";
+import { Applier, bootstrapObjects } from "../../operations/bootstrap.js";
+import { githubServer } from "../../operations/gitops-target.js";
 import { list, parse, required } from "../args.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { loadPlatformForCommand, selectEnvironments } from "../../operations/workspace.js";
-import { githubServer } from "../../operations/gitops-target.js";
+import { loadPlatformForCommand } from "../output.js";
 
 export const bootstrap: Command = {
   summary: "print the Argo CD ApplicationSet or Flux objects that apply each environment's path",
@@ -28,16 +28,12 @@ Examples:
       io.stdout(`${bootstrap.help}\n`);
       return EXIT.ok;
     }
-    const applier = positionals[0];
-    if (applier !== "argocd" && applier !== "flux") throw new UsageError("ferry bootstrap needs argocd or flux");
+    const applier = Applier.safeParse(positionals[0]);
+    if (!applier.success) throw new UsageError("ferry bootstrap needs argocd or flux");
     const dir = required(values.platform, "--platform");
-    const bundle = loadPlatformForCommand(io, "bootstrap", dir);
-    if (!bundle) return EXIT.failed;
-    const envs = selectEnvironments(bundle.platform.spec.environments, list(values.env));
-    const server = githubServer(io);
-    const resolveRepo = (repo: string) => githubRepoUrl(repo, server);
-    const objects: unknown[] =
-      applier === "argocd" ? [argoApplicationSet(envs, { resolveRepo })] : envs.flatMap((e): unknown[] => [...fluxObjects(e, { resolveRepo })]);
+    const platform = loadPlatformForCommand(io, "bootstrap", dir);
+    if (!platform) return EXIT.failed;
+    const objects = bootstrapObjects({ platform, applier: applier.data, envs: list(values.env), server: githubServer(io) });
     io.stdout(objects.map((o) => toYaml(o)).join("---\n"));
     return EXIT.ok;
   },

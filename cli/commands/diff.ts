@@ -1,11 +1,11 @@
-import { existsSync } from "node:fs";
-import { changeDiff, diffTrees } from "../../renderers/diff.js";
+import type { TreeDiff } from "../../renderers/diff.js";
+import { changeDiff } from "../../renderers/diff.js";
+import { changeReports, diffDirectories, diffWorkspace } from "../../operations/diff.js";
+import { APP_OPTIONS, APP_OPTIONS_HELP, workspaceInput } from "../app-options.js";
 import { parse } from "../args.js";
-import { readTree } from "../../adapters/fs/files.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { printDiagnostics } from "../../operations/workspace.js";
-import { APP_OPTIONS, APP_OPTIONS_HELP, loadAndRender } from "./render.js";
+import { printDiagnostics } from "../output.js";
 
 export const diff: Command = {
   summary: "show what changes between two rendered trees, or between a render and a directory",
@@ -30,31 +30,23 @@ Examples:
       io.stdout(`${diff.help}\n`);
       return EXIT.ok;
     }
-    let before: Map<string, string>;
-    let after: Map<string, string>;
+    let result: TreeDiff;
     if (values.against) {
-      const r = loadAndRender(values, positionals);
+      const r = diffWorkspace({ ...workspaceInput(values, positionals), against: values.against });
       printDiagnostics(io, r.diagnostics);
-      if (!("result" in r) || !r.ok) {
+      if (!r.ok) {
         io.stderr("ferry diff: inputs have errors\n");
         return EXIT.failed;
       }
-      before = readTree(values.against);
-      after = new Map(r.result.files);
-      const envs = new Set(r.ws.environments.map((e) => e.name));
-      // Compare only what the render covers: the selected environments and releases.
-      before = new Map([...before].filter(([p]) => p.startsWith("releases/") || envs.has(p.split("/")[1] ?? "")));
+      result = r.diff;
     } else {
       const [a, b] = positionals;
       if (!a || !b || positionals.length !== 2) throw new UsageError("ferry diff needs two directories, or --platform and --against");
-      for (const d of [a, b]) if (!existsSync(d)) throw new UsageError(`${d}: no such directory`);
-      before = readTree(a);
-      after = readTree(b);
+      result = diffDirectories(a, b);
     }
-    const result = diffTrees(before, after);
     if (values.json) {
       io.stdout(
-        `${JSON.stringify({ added: result.added, changed: result.changed, removed: result.removed, unchanged: result.unchanged, changes: result.changes.map((c) => ({ path: c.path, status: c.status, diff: values.stat ? undefined : changeDiff(c) })) }, null, 2)}\n`,
+        `${JSON.stringify({ added: result.added, changed: result.changed, removed: result.removed, unchanged: result.unchanged, changes: changeReports(result, { lines: !values.stat }) }, null, 2)}\n`,
       );
     } else {
       for (const c of result.changes) {

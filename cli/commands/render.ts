@@ -1,60 +1,12 @@
-import { hasErrors } from "../../renderers/diagnostics.js";
-import { renderApps } from "../../core/render.js";
-import type { RenderResult } from "../../core/render.js";
-import { list, parse, required } from "../args.js";
-import { writeOutputTree } from "../../adapters/fs/files.js";
+import { renderWorkspace, summarizeEnvironments, writeRenderedTree } from "../../operations/render.js";
+import { APP_OPTIONS, APP_OPTIONS_HELP, workspaceInput } from "../app-options.js";
+import { parse, required } from "../args.js";
 import type { Command } from "../io.js";
-import type { Diagnostic } from "../../renderers/diagnostics.js";
-import type { Workspace } from "../../operations/workspace.js";
 import { EXIT } from "../io.js";
-import { loadWorkspace, printDiagnostics } from "../../operations/workspace.js";
+import { printDiagnostics } from "../output.js";
 
-export const APP_OPTIONS = {
-  platform: { type: "string", short: "p" },
-  repo: { type: "string" },
-  env: { type: "string", multiple: true, short: "e" },
-  json: { type: "boolean" },
-} as const;
-
-export const APP_OPTIONS_HELP = `  --platform, -p DIR   platform repository checkout (holds .ferry/platform.yaml)
-  --repo OWNER/NAME    repository of the app (one APP_DIR only); default: its git origin, else
-                       its last two path segments
-  --env, -e ENV        only these environments (repeat or comma-separate); default: all
-  --json               machine-readable output on stdout`;
-
-export interface AppArgs {
-  readonly platform?: string;
-  readonly repo?: string;
-  readonly env?: string[];
-}
-
-export type RenderOutcome =
-  | { readonly ok: false; readonly diagnostics: Diagnostic[] }
-  | { readonly ok: boolean; readonly ws: Workspace; readonly result: RenderResult; readonly diagnostics: Diagnostic[] };
-
-/** Loads the workspace and renders it in memory. */
-export function loadAndRender(values: AppArgs, positionals: readonly string[]): RenderOutcome {
-  const ws = loadWorkspace({ apps: positionals, platform: required(values.platform, "--platform"), repo: values.repo, envs: list(values.env) });
-  if (!("bundle" in ws)) return { ok: false, diagnostics: ws.diagnostics };
-  const result = renderApps(ws.bundle, ws.components, ws.catalog, ws.environments, ws.cel);
-  const diagnostics = [...ws.diagnostics, ...result.diagnostics];
-  return { ok: !hasErrors(diagnostics), ws, result, diagnostics };
-}
-
-/** Per environment: components, objects, warnings. */
-export function summarize(result: RenderResult) {
-  const envs = [...new Set(result.rendered.map((r) => r.environment))];
-  return envs.map((env) => {
-    const rs = result.rendered.filter((r) => r.environment === env);
-    return {
-      environment: env,
-      components: rs.length,
-      objects: rs.reduce((n, r) => n + r.objects.length, 0),
-      warnings: rs.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "warning").length, 0),
-      errors: rs.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === "error").length, 0),
-    };
-  });
-}
+// Transitional: cli/commands/publish.ts imports APP_OPTIONS from here until it moves onto operations.
+export { APP_OPTIONS } from "../app-options.js";
 
 export const render: Command = {
   summary: "render components into per-environment manifests",
@@ -80,14 +32,14 @@ Examples:
       return EXIT.ok;
     }
     const out = required(values.out, "--out");
-    const r = loadAndRender(values, positionals);
+    const r = renderWorkspace(workspaceInput(values, positionals));
     printDiagnostics(io, r.diagnostics);
     if (!("result" in r) || !r.ok) {
       io.stderr("ferry render: inputs have errors; nothing was written\n");
       return EXIT.failed;
     }
-    writeOutputTree(out, r.result.files);
-    const summary = summarize(r.result);
+    writeRenderedTree(out, r.result);
+    const summary = summarizeEnvironments(r.result);
     if (values.json) {
       io.stdout(`${JSON.stringify({ out, releases: r.result.releases.map((x) => x.metadata), environments: summary }, null, 2)}\n`);
     } else {

@@ -1,16 +1,7 @@
-import { z } from "zod";
-import { KINDS, isKindName } from "../../renderers/model/index.js";
-import { Release } from "../../renderers/release.js";
+import { jsonSchema } from "../../operations/schema.js";
 import { parse } from "../args.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-
-/** The JSON Schema of a kind, as published for editors (`# yaml-language-server: $schema=`). */
-export function jsonSchema(kind: string): unknown {
-  const schema = kind === "Release" ? Release : isKindName(kind) ? KINDS[kind] : undefined;
-  if (!schema) throw new UsageError(`unknown kind ${JSON.stringify(kind)}; kinds: ${[...Object.keys(KINDS), "Release"].join(", ")}`);
-  return { $id: `https://ferry.dev/schemas/v1alpha1/${kind}.json`, title: kind, ...z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) };
-}
 
 export const schema: Command = {
   summary: "print the JSON Schema of a file kind",

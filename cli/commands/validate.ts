@@ -1,9 +1,9 @@
-import { sortDiagnostics } from "../../renderers/diagnostics.js";
+import { validateWorkspace } from "../../operations/validate.js";
+import { APP_OPTIONS, APP_OPTIONS_HELP, workspaceInput } from "../app-options.js";
+import { parse } from "../args.js";
 import type { CliIo, Command } from "../io.js";
 import { EXIT } from "../io.js";
-import { printDiagnostics } from "../../operations/workspace.js";
-import { parse } from "../args.js";
-import { APP_OPTIONS, APP_OPTIONS_HELP, loadAndRender, summarize } from "./render.js";
+import { printDiagnostics } from "../output.js";
 
 export const validate: Command = {
   summary: "check components and policies without writing anything",
@@ -25,22 +25,16 @@ Examples:
       io.stdout(`${validate.help}\n`);
       return EXIT.ok;
     }
-    const r = loadAndRender(values, positionals);
-    const code = r.ok ? EXIT.ok : EXIT.failed;
+    const report = validateWorkspace(workspaceInput(values, positionals));
+    const code = report.ok ? EXIT.ok : EXIT.failed;
     if (values.json) {
-      io.stdout(
-        `${JSON.stringify({ ok: r.ok, diagnostics: sortDiagnostics(r.diagnostics), environments: "result" in r ? summarize(r.result) : [] }, null, 2)}\n`,
-      );
+      io.stdout(`${JSON.stringify({ ok: report.ok, diagnostics: report.diagnostics, environments: report.environments }, null, 2)}\n`);
       return code;
     }
-    printDiagnostics(io, r.diagnostics);
-    const errors = r.diagnostics.filter((d) => d.severity === "error").length;
-    const warnings = r.diagnostics.length - errors;
-    io.stdout(
-      errors
-        ? `${errors} error(s), ${warnings} warning(s)\n`
-        : `ok: ${"result" in r ? r.result.releases.length : 0} components valid, ${warnings} warning(s)\n`,
-    );
+    printDiagnostics(io, report.diagnostics);
+    const errors = report.diagnostics.filter((d) => d.severity === "error").length;
+    const warnings = report.diagnostics.length - errors;
+    io.stdout(errors ? `${errors} error(s), ${warnings} warning(s)\n` : `ok: ${report.components} components valid, ${warnings} warning(s)\n`);
     return code;
   },
 };

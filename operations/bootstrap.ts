@@ -1,0 +1,24 @@
+/** Bootstrap: the Argo CD ApplicationSet or Flux objects that apply each environment's GitOps path. */
+import { z } from "zod";
+import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../adapters/git/bootstrap.js";
+import type { PlatformBundle } from "../renderers/platform.js";
+import { selectEnvironments } from "./workspace.js";
+
+export const Applier = z.enum(["argocd", "flux"]);
+export type Applier = z.infer<typeof Applier>;
+
+export interface BootstrapInput {
+  readonly platform: PlatformBundle;
+  readonly applier: Applier;
+  /** Environment names; none: all. */
+  readonly envs: readonly string[];
+  /** The GitHub web host `owner/name` repositories live on, e.g. https://github.com. */
+  readonly server: string;
+}
+
+/** The objects to apply once: one ApplicationSet for Argo CD, or a GitRepository and a Kustomization per environment for Flux. */
+export function bootstrapObjects(input: BootstrapInput): unknown[] {
+  const envs = selectEnvironments(input.platform.platform.spec.environments, input.envs);
+  const resolveRepo = (repo: string) => githubRepoUrl(repo, input.server);
+  return input.applier === "argocd" ? [argoApplicationSet(envs, { resolveRepo })] : envs.flatMap((e): unknown[] => [...fluxObjects(e, { resolveRepo })]);
+}
