@@ -1,52 +1,15 @@
 /**
  * GitHub deployment statuses Ferry posts for a release's rollout (on the app repository), and
  * reading them back: the health statuses double as a durable record of since when a component
- * has been Healthy on a release, so a restarted app does not reset the soak time.
- *
- * Health statuses are recognised by their description prefix (`Rolling out`, `Healthy`,
- * `Degraded`, `Not healthy`); other statuses on the same deployments (the release flow's
- * "committed to main" success, publishing errors) are not health signals and are ignored.
+ * has been Healthy on a release, so a restarted app does not reset the soak time. The signal
+ * vocabulary (prefixes, states, parsing) is core/status/deployment-signals.ts; other statuses on
+ * the same deployments (the release flow's "committed to main" success, publishing errors) are
+ * not health signals and are ignored.
  */
 import { createDeployment, findDeployment, type DeploymentSpec } from "../../adapters/github/deployments.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { HealthQuery } from "../../core/promotion/health.js";
-
-/** What a health status says. */
-export type HealthSignal = "rolling-out" | "healthy" | "degraded" | "not-healthy";
-
-/** The description prefix of each signal (GitHub shows the description next to the state). */
-export const SIGNAL_PREFIX: Readonly<Record<HealthSignal, string>> = {
-  "rolling-out": "Rolling out",
-  healthy: "Healthy",
-  degraded: "Degraded",
-  "not-healthy": "Not healthy",
-};
-
-/** The deployment state each signal is posted with. */
-export const SIGNAL_STATE: Readonly<Record<HealthSignal, "in_progress" | "success" | "failure">> = {
-  "rolling-out": "in_progress",
-  healthy: "success",
-  degraded: "failure",
-  "not-healthy": "failure",
-};
-
-/** GitHub's limit on a deployment status description. */
-const MAX_DESCRIPTION = 140;
-
-/** `<prefix>: <text>`, cut to GitHub's 140 characters. */
-export function signalDescription(signal: HealthSignal, text: string): string {
-  const full = `${SIGNAL_PREFIX[signal]}: ${text.replace(/\s+/g, " ").trim()}`;
-  return full.length > MAX_DESCRIPTION ? `${full.slice(0, MAX_DESCRIPTION - 1)}…` : full;
-}
-
-/** The signal a status carries, or undefined when it is not one of Ferry's health statuses. */
-export function signalOf(state: string, description: string | null | undefined): HealthSignal | undefined {
-  const d = description ?? "";
-  for (const signal of Object.keys(SIGNAL_PREFIX) as HealthSignal[]) {
-    if (SIGNAL_STATE[signal] === state && d.startsWith(`${SIGNAL_PREFIX[signal]}:`)) return signal;
-  }
-  return undefined;
-}
+import { SIGNAL_STATE, signalDescription, signalOf, type HealthSignal, type SignalRecord } from "../../core/status/deployment-signals.js";
 
 /** What a rollout's deployment records. */
 export interface RolloutDeployment {
@@ -105,15 +68,6 @@ export async function postSignal(
   });
 }
 
-/** One health status read back from GitHub. */
-export interface SignalRecord {
-  readonly release: string;
-  readonly signal: HealthSignal;
-  readonly at: Date;
-  /** Status id (GitHub's ids grow over time: the tie-breaker for equal timestamps). */
-  readonly id: number;
-}
-
 /** Options of {@link readSignals}. */
 export interface ReadSignalsOptions {
   /** Look at the newest this many deployments of the component. @default 10 */
@@ -149,19 +103,4 @@ export async function readSignals(octokit: GitHub, repo: RepoRef, query: HealthQ
     }
   }
   return out.sort((a, b) => b.at.getTime() - a.at.getTime() || b.id - a.id);
-}
-
-/**
- * Since when the records say the component has been Healthy on `release`: the oldest `healthy`
- * signal of the newest unbroken run of `healthy` signals for that release. Undefined when the
- * newest signal is anything else (another release rolled out, or it went Degraded).
- */
-export function healthySinceFromSignals(signals: readonly SignalRecord[], release: string): Date | undefined {
-  const newestFirst = [...signals].sort((a, b) => b.at.getTime() - a.at.getTime() || b.id - a.id);
-  let since: Date | undefined;
-  for (const s of newestFirst) {
-    if (s.release !== release || s.signal !== "healthy") break;
-    since = s.at;
-  }
-  return since;
 }

@@ -1,38 +1,43 @@
 /**
- * Status back (flow 4): after a release lands in an environment, Ferry watches the environment's
- * cluster and reports the rollout where people look.
+ * Status back: after a release lands in an environment, Ferry watches the environment's cluster
+ * and reports the rollout where people look. The reporter runs the watches and composes three
+ * parts:
+ * - what to report (core/status/rollout-decision.ts): the health for the expected release,
+ *   whether the rollout settled (Healthy, Degraded for `degradedSettleMs`, or not Healthy within
+ *   `maxWatchMs`) and the deployment status signal;
+ * - the status comment, one per pull request and environment/component (status-comment-writer.ts);
+ * - the GitHub deployment statuses on the app repository (deployment-status-writer.ts).
  *
- * For each watch request (one component, one environment, one release) the reporter
- * - subscribes to the observer's changes of that component, coalesced (`debounceMs`): the
- *   observer fires many notifications per rollout step, the reporter evaluates at most once per
- *   window, one evaluation at a time;
- * - keeps ONE comment per pull request and environment/component up to date, found by its hidden
- *   marker (`<!-- ferry:status:<env>:<project>/<component> -->`), edited only when its content
- *   changes: status, expected vs running release, ready/desired, reasons, log lines, warning
- *   events, the diagnosis, and the time of the last change;
- * - records GitHub deployment statuses on the app repository: `in_progress` when it starts,
- *   `success` when Healthy, `failure` when Degraded for `degradedSettleMs` (or not Healthy
- *   within `maxWatchMs`);
- * - settles when Healthy, Degraded for `degradedSettleMs`, or after `maxWatchMs`, and tells
- *   `onSettled` listeners (every settle) and `onHealthy` listeners (healthy settles only: the
- *   hook that triggers the next promotion, whose gates then wait for the soak time).
+ * For each watch request (one component, one environment, one release) the reporter subscribes
+ * to the observer's changes of that component, coalesced (`debounceMs`: the observer fires many
+ * notifications per rollout step, the reporter evaluates at most once per window, one evaluation
+ * at a time), retries failed GitHub writes, and when the rollout settles tells `onSettled`
+ * listeners (every settle) and `onHealthy` listeners (healthy settles only: the hook that
+ * triggers the next promotion, whose gates then wait for the soak time).
  *
  * A newer watch of the same component and environment supersedes the older one. Everything with
  * a side effect (clock, timers, GitHub client, observer) is passed in; watches live in memory.
  */
 import { z } from "zod";
-import { commentMarker } from "../../core/comments/markers.js";
-import { splitMarkdown } from "../../core/comments/split.js";
-import { upsertComment } from "../../adapters/github/comments.js";
+import type { GitHub } from "../../adapters/github/types.js";
+import { keyString, type ComponentKey } from "../../core/status/components.js";
+import type { StatusCommentInput } from "../../core/status/comment.js";
 import { diagnose, type Diagnosis } from "../../core/status/diagnose.js";
 import type { ComponentHealth, HealthStatus } from "../../core/status/health.js";
-import { keyString, type ComponentKey } from "../../core/status/components.js";
-import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import {
+  effectiveHealth,
+  isSettled,
+  judgeRollout,
+  rolloutSignal,
+  rolloutSignalText,
+  type SettledOutcome,
+  type WatchOutcome,
+} from "../../core/status/rollout-decision.js";
 import { RepoName } from "../../renderers/model/common.js";
-import { effectiveHealth, renderStatusComment, statusCommentKey, type StatusCommentInput, type WatchOutcome } from "../../core/status/comment.js";
-import { ensureDeployment, postSignal, type HealthSignal } from "./deployments.js";
+import { DeploymentStatusWriter } from "./deployment-status-writer.js";
 import { environmentNamed, type EnvironmentsSource } from "./environments.js";
 import type { ObservedCluster } from "./health-source.js";
+import { StatusCommentWriter } from "./status-comment-writer.js";
 import { systemTimers, type Timers } from "./timers.js";
 import { HealthyTracker } from "./tracker.js";
 
@@ -58,9 +63,6 @@ export const WatchRequest = z.object({
   startedAt: z.date(),
 });
 export type WatchRequest = z.infer<typeof WatchRequest>;
-
-/** How a settled watch ended (superseded and cancelled watches do not settle). */
-export type SettledOutcome = Extract<WatchOutcome, "healthy" | "degraded" | "timed-out">;
 
 /** Told when a watch settles. */
 export interface SettledEvent {
@@ -137,10 +139,8 @@ export interface StatusReporterOptions {
 interface Watch {
   readonly id: string;
   readonly request: WatchRequest;
-  readonly github: GitHub;
   readonly key: ComponentKey;
   readonly context: string;
-  readonly production: boolean;
   readonly handle: WatchHandle;
   readonly resolve: (r: WatchResult) => void;
   unsubscribe: () => void;
@@ -159,10 +159,8 @@ interface Watch {
   notified: boolean;
   finalAttempts: number;
   finished: boolean;
-  lastCore?: string;
-  commentUrl?: string;
-  deploymentId?: number;
-  lastSignal?: HealthSignal;
+  readonly comment: StatusCommentWriter | undefined;
+  readonly deployment: DeploymentStatusWriter | undefined;
 }
 
 function notRead(context: string): ComponentHealth {
@@ -176,11 +174,6 @@ function notRead(context: string): ComponentHealth {
     reasons: [],
     warnings: [],
   };
-}
-
-function repoRef(name: string): RepoRef {
-  const [owner = "", repo = ""] = name.split("/");
-  return { owner, repo };
 }
 
 function samePr(a: WatchRequest["pr"], b: WatchRequest["pr"]): boolean {
@@ -273,10 +266,8 @@ export class StatusReporter {
     const w: Watch = {
       id,
       request,
-      github,
       key,
       context,
-      production: env.production ?? false,
       handle: { id, request, done, cancel: () => this.cancel(w) },
       resolve,
       unsubscribe: () => undefined,
@@ -285,6 +276,10 @@ export class StatusReporter {
       notified: false,
       finalAttempts: 0,
       finished: false,
+      comment: request.pr ? new StatusCommentWriter(github, request.pr) : undefined,
+      deployment: request.appRepo
+        ? new DeploymentStatusWriter(github, request.appRepo, { ...key, release: request.release, production: env.production ?? false })
+        : undefined,
     };
     if (existing) {
       w.after = this.supersede(existing, request);
@@ -418,35 +413,27 @@ export class StatusReporter {
     return { raw, health, diagnosis: diagnose({ key: w.key, health, dependencies }) };
   }
 
-  private decide(w: Watch, health: ComponentHealth, now: Date): WatchOutcome | undefined {
-    if (health.status === "Healthy") return "healthy";
-    if (health.status === "Degraded" && w.degradedSince && now.getTime() - w.degradedSince.getTime() >= this.degradedSettleMs) return "degraded";
-    if (now.getTime() - w.request.startedAt.getTime() >= this.maxWatchMs) return "timed-out";
-    return undefined;
-  }
-
   private async evaluate(w: Watch): Promise<void> {
     if (w.finished) return;
     const now = this.clock();
     if (!w.outcome) {
       const { raw, health, diagnosis } = this.health(w);
       if (raw) this.tracker.observe(w.key, raw.status, raw.release);
-      if (health.status === "Degraded") w.degradedSince ??= now;
-      else w.degradedSince = undefined;
-      const outcome = this.decide(w, health, now);
-      if (outcome) {
-        w.outcome = outcome;
-        w.writeFinalComment = true;
-        const since =
-          outcome === "healthy" ? (this.tracker.current(w.key)?.since ?? now) : outcome === "degraded" ? (w.degradedSince ?? now) : w.request.startedAt;
-        w.final = { health, diagnosis, settledAt: now, since };
-        w.unsubscribe();
-      } else {
+      const judgement = judgeRollout(
+        { health, startedAt: w.request.startedAt, now, degradedSince: w.degradedSince, healthySince: this.tracker.current(w.key)?.since },
+        { degradedSettleMs: this.degradedSettleMs, maxWatchMs: this.maxWatchMs },
+      );
+      w.degradedSince = judgement.degradedSince;
+      if (!judgement.settled) {
         const ok = await this.write(w, health, diagnosis, now);
         if (!ok) this.schedule(w, this.retryMs);
-        else if (w.degradedSince) this.schedule(w, w.degradedSince.getTime() + this.degradedSettleMs - now.getTime());
+        else if (judgement.recheckAt) this.schedule(w, judgement.recheckAt.getTime() - now.getTime());
         return;
       }
+      w.outcome = judgement.settled.outcome;
+      w.writeFinalComment = true;
+      w.final = { health, diagnosis, settledAt: now, since: judgement.settled.since };
+      w.unsubscribe();
     }
     await this.conclude(w, now);
   }
@@ -482,7 +469,7 @@ export class StatusReporter {
       outcome,
       since: final?.since ?? w.request.startedAt,
       request: w.request,
-      ...(w.commentUrl ? { commentUrl: w.commentUrl } : {}),
+      ...(w.comment?.url ? { commentUrl: w.comment.url } : {}),
     };
   }
 
@@ -519,36 +506,19 @@ export class StatusReporter {
   /** Writes the comment (when its content changed) and the deployment status (when its signal changed). False when a write failed. */
   private async write(w: Watch, health: ComponentHealth, diagnosis: Diagnosis, now: Date): Promise<boolean> {
     let ok = true;
-    const { pr, appRepo } = w.request;
-    if (pr) {
-      const input = this.commentInput(w, health, diagnosis);
-      const core = renderStatusComment(input);
-      if (core !== w.lastCore) {
-        try {
-          const key = statusCommentKey(w.key);
-          const parts = splitMarkdown(renderStatusComment({ ...input, updatedAt: now }), { header: (n) => commentMarker(key, n) });
-          const repo = repoRef(pr.repo);
-          const result = await upsertComment(w.github, { ...repo, issue_number: pr.number }, key, parts);
-          w.lastCore = core;
-          if (result.url) w.commentUrl = result.url;
-        } catch (error) {
-          ok = false;
-          this.onErrorCb({ watch: w.id, step: "comment", error });
-        }
+    if (w.comment) {
+      try {
+        await w.comment.write(this.commentInput(w, health, diagnosis), now);
+      } catch (error) {
+        ok = false;
+        this.onErrorCb({ watch: w.id, step: "comment", error });
       }
     }
-    const signal = this.signal(w);
-    if (appRepo && signal && signal !== w.lastSignal) {
+    const signal = rolloutSignal(w.outcome);
+    if (w.deployment && signal) {
       try {
-        const repo = repoRef(appRepo.repo);
-        w.deploymentId ??=
-          appRepo.deploymentId ??
-          (await ensureDeployment(w.github, repo, { ...w.key, release: w.request.release, sha: appRepo.sha, production: w.production }));
-        await postSignal(w.github, repo, w.deploymentId, signal, this.signalText(w, signal, health), {
-          logUrl: w.commentUrl,
-          environmentUrl: this.environmentUrl(w.request),
-        });
-        w.lastSignal = signal;
+        const text = rolloutSignalText(signal, { release: w.request.release, environment: w.key.environment }, health);
+        await w.deployment.write(signal, text, { logUrl: w.comment?.url, environmentUrl: this.environmentUrl(w.request) });
       } catch (error) {
         ok = false;
         this.onErrorCb({ watch: w.id, step: "deployment", error });
@@ -556,37 +526,4 @@ export class StatusReporter {
     }
     return ok;
   }
-
-  private signal(w: Watch): HealthSignal | undefined {
-    switch (w.outcome) {
-      case undefined:
-        return "rolling-out";
-      case "healthy":
-        return "healthy";
-      case "degraded":
-        return "degraded";
-      case "timed-out":
-        return "not-healthy";
-      default:
-        return undefined;
-    }
-  }
-
-  private signalText(w: Watch, signal: HealthSignal, health: ComponentHealth): string {
-    const where = `${w.request.release} in ${w.key.environment}`;
-    const ready = `${health.readyReplicas}/${health.desiredReplicas} ready`;
-    switch (signal) {
-      case "rolling-out":
-        return where;
-      case "healthy":
-        return `${where}, ${ready}`;
-      case "degraded":
-      case "not-healthy":
-        return `${where}: ${health.message || health.status}`;
-    }
-  }
-}
-
-function isSettled(outcome: WatchOutcome): outcome is SettledOutcome {
-  return outcome === "healthy" || outcome === "degraded" || outcome === "timed-out";
 }

@@ -5,10 +5,7 @@
  * platform demands health).
  */
 import { z } from "zod";
-
-/** Argo CD's health vocabulary, plus `NotObserved` when nobody looked. */
-export const HealthStatus = z.enum(["Healthy", "Progressing", "Degraded", "Suspended", "Unknown", "NotObserved"]);
-export type HealthStatus = z.infer<typeof HealthStatus>;
+import { HealthStatus } from "../status/health.js";
 
 /** What a health source saw of one component in one environment. */
 export const HealthReport = z.strictObject({

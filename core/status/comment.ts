@@ -7,6 +7,7 @@ import type { Diagnosis } from "./diagnose.js";
 import type { ComponentHealth } from "./health.js";
 import { renderStatusSection } from "./markdown.js";
 import type { ComponentKey } from "./components.js";
+import type { WatchOutcome } from "./rollout-decision.js";
 import { formatDuration } from "../promotion/gates.js";
 import { formatUtc } from "../history.js";
 
@@ -15,9 +16,6 @@ export function statusCommentKey(key: ComponentKey): string {
   return `status:${key.environment}:${key.project}/${key.component}`;
 }
 
-/** How a watch ended. */
-export type WatchOutcome = "healthy" | "degraded" | "timed-out" | "superseded" | "cancelled";
-
 /** Input of {@link renderStatusComment}. */
 export interface StatusCommentInput {
   readonly key: ComponentKey;
@@ -25,7 +23,7 @@ export interface StatusCommentInput {
   readonly context: string;
   /** The release being rolled out. */
   readonly release: string;
-  /** Health as reported (see `effectiveHealth`). */
+  /** Health as reported (see `effectiveHealth` in rollout-decision.ts). */
   readonly health: ComponentHealth;
   readonly diagnosis: Diagnosis;
   readonly startedAt: Date;
@@ -48,20 +46,6 @@ export interface StatusCommentInput {
 }
 
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
-
-/**
- * The health to report for `release`: while the cluster's workloads do not carry it yet (the
- * GitOps controller has not applied the change) the component is Progressing, whatever the
- * previous release's state, and says so.
- */
-export function effectiveHealth(h: ComponentHealth, release: string): ComponentHealth {
-  if (h.desiredRelease === release) return h;
-  const message =
-    h.desiredRelease === undefined
-      ? `waiting for the cluster to run release ${release}: ${h.status === "Unknown" ? "no workload found yet" : "its workloads carry no release"}`
-      : `waiting for the cluster to apply release ${release}; its workloads are still on ${h.desiredRelease}`;
-  return { ...h, status: "Progressing", message };
-}
 
 function stateLine(input: StatusCommentInput): string {
   const s = input.health.status;

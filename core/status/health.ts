@@ -35,8 +35,13 @@ import {
 } from "./cluster-objects.js";
 import { LABEL_RELEASE } from "./components.js";
 
-/** Overall health, ordered from best to worst for aggregation (Unknown: nothing to judge). */
-export type HealthStatus = "Healthy" | "Suspended" | "Progressing" | "Degraded" | "Unknown";
+/**
+ * Ferry's one health vocabulary: Argo CD's statuses (Unknown: looked, nothing to judge), plus
+ * NotObserved: nobody looked (the environment has no cluster context, or Ferry does not watch it).
+ * {@link computeHealth} never answers NotObserved; the promotion gates and the health source do.
+ */
+export const HealthStatus = z.enum(["Healthy", "Suspended", "Progressing", "Degraded", "Unknown", "NotObserved"]);
+export type HealthStatus = z.infer<typeof HealthStatus>;
 
 /** What went wrong, as Kubernetes names it. */
 export type ReasonKind =
@@ -134,9 +139,10 @@ export const HealthOptions = z.object({
 });
 export type HealthOptions = z.input<typeof HealthOptions>;
 
-const ORDER: Record<HealthStatus, number> = { Healthy: 0, Suspended: 1, Progressing: 2, Degraded: 3, Unknown: -1 };
+/** Best to worst for aggregation; Unknown and NotObserved lose to any status that was judged. */
+const ORDER: Record<HealthStatus, number> = { Healthy: 0, Suspended: 1, Progressing: 2, Degraded: 3, Unknown: -1, NotObserved: -2 };
 
-/** The worse of two statuses (Unknown only when both are). */
+/** The worse of two statuses (Unknown or NotObserved only when both are). */
 export function worse(a: HealthStatus, b: HealthStatus): HealthStatus {
   return ORDER[b] > ORDER[a] ? b : a;
 }

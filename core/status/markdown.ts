@@ -33,6 +33,7 @@ export const STATUS_ICON: Record<HealthStatus, string> = {
   Degraded: "❌",
   Suspended: "⏸️",
   Unknown: "❔",
+  NotObserved: "➖",
 };
 
 const MAX_CELL = 300;

@@ -2,9 +2,10 @@
 import { describe, expect, it } from "vitest";
 import { computeHealth, type ComponentHealth } from "../../core/status/health.js";
 import { diagnose } from "../../core/status/diagnose.js";
-import { effectiveHealth, renderStatusComment, statusCommentKey } from "../../core/status/comment.js";
+import { renderStatusComment, statusCommentKey } from "../../core/status/comment.js";
+import { effectiveHealth } from "../../core/status/rollout-decision.js";
 import { commentMarker } from "../../core/comments/markers.js";
-import { healthySinceFromSignals, signalDescription, signalOf, type SignalRecord } from "../../app/status/deployments.js";
+import { healthySinceFromSignals, signalDescription, signalOf, type SignalRecord } from "../../core/status/deployment-signals.js";
 import { contextOf } from "../../app/status/environments.js";
 import { problems, selects } from "../../core/status/overview.js";
 import { HealthyTracker } from "../../app/status/tracker.js";

@@ -1,0 +1,67 @@
+/**
+ * The deployment statuses Ferry posts for a rollout, as health signals (pure): which signal each
+ * status carries (`Rolling out:` in_progress, `Healthy:` success, `Degraded:` / `Not healthy:`
+ * failure, recognised by their description prefix), and since when a run of signals says a
+ * component has been Healthy on a release (the durable record that survives an app restart).
+ */
+
+/** What a health status says. */
+export type HealthSignal = "rolling-out" | "healthy" | "degraded" | "not-healthy";
+
+/** The description prefix of each signal (GitHub shows the description next to the state). */
+export const SIGNAL_PREFIX: Readonly<Record<HealthSignal, string>> = {
+  "rolling-out": "Rolling out",
+  healthy: "Healthy",
+  degraded: "Degraded",
+  "not-healthy": "Not healthy",
+};
+
+/** The deployment state each signal is posted with. */
+export const SIGNAL_STATE: Readonly<Record<HealthSignal, "in_progress" | "success" | "failure">> = {
+  "rolling-out": "in_progress",
+  healthy: "success",
+  degraded: "failure",
+  "not-healthy": "failure",
+};
+
+/** GitHub's limit on a deployment status description. */
+const MAX_DESCRIPTION = 140;
+
+/** `<prefix>: <text>`, cut to GitHub's 140 characters. */
+export function signalDescription(signal: HealthSignal, text: string): string {
+  const full = `${SIGNAL_PREFIX[signal]}: ${text.replace(/\s+/g, " ").trim()}`;
+  return full.length > MAX_DESCRIPTION ? `${full.slice(0, MAX_DESCRIPTION - 1)}…` : full;
+}
+
+/** The signal a status carries, or undefined when it is not one of Ferry's health statuses. */
+export function signalOf(state: string, description: string | null | undefined): HealthSignal | undefined {
+  const d = description ?? "";
+  for (const signal of Object.keys(SIGNAL_PREFIX) as HealthSignal[]) {
+    if (SIGNAL_STATE[signal] === state && d.startsWith(`${SIGNAL_PREFIX[signal]}:`)) return signal;
+  }
+  return undefined;
+}
+
+/** One health status read back from GitHub. */
+export interface SignalRecord {
+  readonly release: string;
+  readonly signal: HealthSignal;
+  readonly at: Date;
+  /** Status id (GitHub's ids grow over time: the tie-breaker for equal timestamps). */
+  readonly id: number;
+}
+
+/**
+ * Since when the records say the component has been Healthy on `release`: the oldest `healthy`
+ * signal of the newest unbroken run of `healthy` signals for that release. Undefined when the
+ * newest signal is anything else (another release rolled out, or it went Degraded).
+ */
+export function healthySinceFromSignals(signals: readonly SignalRecord[], release: string): Date | undefined {
+  const newestFirst = [...signals].sort((a, b) => b.at.getTime() - a.at.getTime() || b.id - a.id);
+  let since: Date | undefined;
+  for (const s of newestFirst) {
+    if (s.release !== release || s.signal !== "healthy") break;
+    since = s.at;
+  }
+  return since;
+}

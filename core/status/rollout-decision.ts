@@ -1,0 +1,113 @@
+/**
+ * What Ferry reports about a rollout it watches (pure): the health to report for the expected
+ * release, whether the rollout has settled (Healthy; Degraded for `degradedSettleMs`; not
+ * Healthy within `maxWatchMs`) and since when, and the deployment status (signal and text) that
+ * goes with it. The status reporter (app/status/reporter.ts) runs the watch and writes the result.
+ */
+import type { HealthSignal } from "./deployment-signals.js";
+import type { ComponentHealth } from "./health.js";
+
+/** How a watch ended. */
+export type WatchOutcome = "healthy" | "degraded" | "timed-out" | "superseded" | "cancelled";
+
+/** How a settled watch ended (superseded and cancelled watches do not settle). */
+export type SettledOutcome = Extract<WatchOutcome, "healthy" | "degraded" | "timed-out">;
+
+/** Whether `outcome` is a settle (healthy, degraded or timed out). */
+export function isSettled(outcome: WatchOutcome): outcome is SettledOutcome {
+  return outcome === "healthy" || outcome === "degraded" || outcome === "timed-out";
+}
+
+/**
+ * The health to report for `release`: while the cluster's workloads do not carry it yet (the
+ * GitOps controller has not applied the change) the component is Progressing, whatever the
+ * previous release's state, and says so.
+ */
+export function effectiveHealth(h: ComponentHealth, release: string): ComponentHealth {
+  if (h.desiredRelease === release) return h;
+  const message =
+    h.desiredRelease === undefined
+      ? `waiting for the cluster to run release ${release}: ${h.status === "Unknown" ? "no workload found yet" : "its workloads carry no release"}`
+      : `waiting for the cluster to apply release ${release}; its workloads are still on ${h.desiredRelease}`;
+  return { ...h, status: "Progressing", message };
+}
+
+/** How long a rollout is watched. */
+export interface RolloutLimits {
+  /** How long Degraded must last before the rollout settles as failed, in ms. */
+  readonly degradedSettleMs: number;
+  /** A rollout not settled this long after it started ends as timed out, in ms. */
+  readonly maxWatchMs: number;
+}
+
+/** One look at a rollout. */
+export interface RolloutObservation {
+  /** The health to report (see {@link effectiveHealth}). */
+  readonly health: ComponentHealth;
+  /** When the release landed; `maxWatchMs` counts from here. */
+  readonly startedAt: Date;
+  readonly now: Date;
+  /** Since when it was Degraded at the previous look. @default it was not */
+  readonly degradedSince?: Date | undefined;
+  /** Since when the component has been Healthy on its release (the healthy tracker's period). @default now */
+  readonly healthySince?: Date | undefined;
+}
+
+/** What one look at a rollout decides. */
+export interface RolloutJudgement {
+  /** Since when it has been Degraded; undefined when it is not Degraded. */
+  readonly degradedSince: Date | undefined;
+  /**
+   * Set when the rollout settled: how, and since when (healthy: since when Healthy on the
+   * release, the soak counts from there; degraded: since when Degraded; timed out: when it started).
+   */
+  readonly settled?: { readonly outcome: SettledOutcome; readonly since: Date };
+  /** When to look again without waiting for a change: when a Degraded rollout would settle. @default no deadline */
+  readonly recheckAt?: Date;
+}
+
+/** Whether the rollout settled at `observation`, and what to remember of it. */
+export function judgeRollout(observation: RolloutObservation, limits: RolloutLimits): RolloutJudgement {
+  const { health, now, startedAt } = observation;
+  const degradedSince = health.status === "Degraded" ? (observation.degradedSince ?? now) : undefined;
+  let outcome: SettledOutcome | undefined;
+  if (health.status === "Healthy") outcome = "healthy";
+  else if (degradedSince && now.getTime() - degradedSince.getTime() >= limits.degradedSettleMs) outcome = "degraded";
+  else if (now.getTime() - startedAt.getTime() >= limits.maxWatchMs) outcome = "timed-out";
+  if (outcome) {
+    const since = outcome === "healthy" ? (observation.healthySince ?? now) : outcome === "degraded" ? (degradedSince ?? now) : startedAt;
+    return { degradedSince, settled: { outcome, since } };
+  }
+  return { degradedSince, ...(degradedSince ? { recheckAt: new Date(degradedSince.getTime() + limits.degradedSettleMs) } : {}) };
+}
+
+/** The deployment status signal of a rollout: rolling out while watched, then how it settled; none once superseded or cancelled. */
+export function rolloutSignal(outcome: WatchOutcome | undefined): HealthSignal | undefined {
+  switch (outcome) {
+    case undefined:
+      return "rolling-out";
+    case "healthy":
+      return "healthy";
+    case "degraded":
+      return "degraded";
+    case "timed-out":
+      return "not-healthy";
+    default:
+      return undefined;
+  }
+}
+
+/** The text of a rollout's deployment status (after the signal's prefix). */
+export function rolloutSignalText(signal: HealthSignal, rollout: { readonly release: string; readonly environment: string }, health: ComponentHealth): string {
+  const where = `${rollout.release} in ${rollout.environment}`;
+  const ready = `${health.readyReplicas}/${health.desiredReplicas} ready`;
+  switch (signal) {
+    case "rolling-out":
+      return where;
+    case "healthy":
+      return `${where}, ${ready}`;
+    case "degraded":
+    case "not-healthy":
+      return `${where}: ${health.message || health.status}`;
+  }
+}
