@@ -7,7 +7,7 @@ import type { Diagnosis } from "./diagnose.js";
 import type { ComponentHealth } from "./health.js";
 import { renderStatusSection } from "./markdown.js";
 import type { ComponentKey } from "./cluster-objects.js";
-import { formatDuration } from "../promotion/gates.js";
+import { formatDuration } from "../promotion/gates/index.js";
 import { formatUtc } from "../history.js";
 
 /** Key of the status comment (see core/comments/markers.ts): `status:<env>:<project>/<component>`. */
