@@ -1,7 +1,7 @@
 /**
  * `/ferry` commands in pull request comments, the I/O side: which components a comment is about,
  * whether its author may give the command, and carrying it out. Parsing and permission rules are
- * in commands.ts, the pipeline's in pipeline.ts.
+ * in core/promotion/commands.ts, the pipeline's in core/promotion/pipeline.ts.
  *
  * Which components: on one of Ferry's pull requests in a GitOps repository, the component its
  * branch names; on an app repository's pull request, every component the repository declares at

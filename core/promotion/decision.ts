@@ -129,7 +129,7 @@ export function decidePromotion(facts: PromotionFacts): PromotionDecision {
     author: facts.author,
     nonApprovers: facts.promotion.requestedBy ? [facts.promotion.requestedBy] : [],
     teams: facts.teams,
-    health: rollback || !facts.health ? rollbackHealth(to.name) : facts.health,
+    health: facts.health ?? rollbackHealth(to.name),
     now: facts.now,
   });
   const gates = evaluateGates(input);
