@@ -7,6 +7,7 @@ import type { Builtins } from "../renderers/platform.js";
 import { loadBuiltins } from "../templates/index.js";
 import type { AppConfig, RepoRef } from "./config.js";
 import { DeliveryCache } from "./deliveries.js";
+import { PlatformCache } from "./platforms.js";
 import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
 import type { HealthSource } from "../core/promotion/health.js";
 import { notObservedHealth } from "../core/promotion/health.js";
@@ -30,6 +31,8 @@ export interface Deps {
   readonly platformRepo: RepoRef;
   /** Built-in component types and traits. @default loaded once from templates/ */
   readonly builtins: Builtins;
+  /** The platform, loaded once per platform commit. @default a cache of 4 commits held by the app instance */
+  readonly platforms: PlatformCache;
   /** Recently seen delivery ids. @default a cache of 1000 ids held by the app instance */
   readonly deliveries: DeliveryCache;
   /**
@@ -95,6 +98,7 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     logger: given.logger ?? fallback.logger,
     platformRepo: given.platformRepo ?? config().platformRepo,
     builtins: given.builtins ?? loadBuiltins(),
+    platforms: given.platforms ?? new PlatformCache(),
     deliveries: given.deliveries ?? new DeliveryCache(),
     botLogin: given.botLogin ?? fallback.botLogin ?? (async () => undefined),
     health: given.health ?? notObservedHealth,

@@ -12,7 +12,7 @@ import { onPullRequest } from "./handlers/pull_request.js";
 import { onPullRequestReview } from "./handlers/pull_request_review.js";
 import { onPush } from "./handlers/push.js";
 import { onWorkflowRun } from "./handlers/workflow_run.js";
-import { scheduledGates } from "./promotion/entry.js";
+import { scheduledGates } from "./promotion/triggers.js";
 import { withClusterStatus } from "./runtime/app.js";
 
 export type { Deps } from "./deps.js";

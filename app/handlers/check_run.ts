@@ -3,7 +3,8 @@ import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { sameRepo } from "../../adapters/github/types.js";
-import { promoteReleased } from "../promotion/entry.js";
+import { DeliveryContext } from "../delivery.js";
+import { promoteReleased } from "../promotion/triggers.js";
 import { releaseOnCheck } from "../release/on-check.js";
 import { isFerryCheck } from "../release/triggers.js";
 
@@ -17,7 +18,12 @@ export async function onCheckRun(context: Context<"check_run">, deps: Deps): Pro
   const repo = parseRepoRef(p.repository.full_name);
   if (sameRepo(repo, deps.platformRepo)) return log.debug("the platform repository is not an app repository");
   if (run.check_suite?.head_branch !== p.repository.default_branch) return log.debug({ branch: run.check_suite?.head_branch }, "not on the default branch");
-  const result = await releaseOnCheck({ octokit: context.octokit, repo, sha: run.head_sha, name: run.name, defaultBranch: p.repository.default_branch }, deps);
+  const delivery = new DeliveryContext(context.octokit, deps);
+  const result = await releaseOnCheck(
+    { octokit: context.octokit, repo, sha: run.head_sha, name: run.name, defaultBranch: p.repository.default_branch },
+    deps,
+    delivery,
+  );
   if ("skipped" in result) return log.debug(result.skipped);
-  await promoteReleased(context.octokit, { repo, sha: run.head_sha }, result.outcome.results, deps);
+  await promoteReleased(delivery, { repo, sha: run.head_sha }, result.outcome.results, deps);
 }

@@ -9,7 +9,8 @@ import type { Deps } from "../deps.js";
 import { isFerryPath, pullRequestFiles } from "../../adapters/github/files.js";
 import { sameRepo } from "../../adapters/github/types.js";
 import { runPreview } from "../preview/run.js";
-import { gatesForPull, landedFromMergedPull } from "../promotion/entry.js";
+import { DeliveryContext } from "../delivery.js";
+import { gatesForPull, landedFromMergedPull } from "../promotion/triggers.js";
 import { parseFerryBranch } from "../../core/promotion/pr.js";
 
 const ACTIONS = new Set(["opened", "synchronize", "reopened"]);
@@ -22,12 +23,12 @@ export async function onPullRequest(context: Context<"pull_request">, deps: Deps
   if (ferry) {
     if (p.action === "closed") {
       if (!p.pull_request.merged) return log.debug("Ferry pull request closed without merging");
-      const merged = await landedFromMergedPull(context.octokit, repo, p.number, deps);
+      const merged = await landedFromMergedPull(new DeliveryContext(context.octokit, deps), repo, p.number, deps);
       if ("skipped" in merged) log.debug(merged.skipped);
       return;
     }
     if (ferry.kind !== "promotion" || !ACTIONS.has(p.action)) return log.debug("nothing to evaluate");
-    const gates = await gatesForPull(context.octokit, repo, p.number, deps);
+    const gates = await gatesForPull(new DeliveryContext(context.octokit, deps), repo, p.number, deps);
     if (gates.kind === "skipped") log.debug(gates.reason);
     return;
   }

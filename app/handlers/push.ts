@@ -3,7 +3,8 @@ import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { sameRepo } from "../../adapters/github/types.js";
-import { promoteReleased } from "../promotion/entry.js";
+import { DeliveryContext } from "../delivery.js";
+import { promoteReleased } from "../promotion/triggers.js";
 import { runRelease } from "../release/run.js";
 import { commitsTouchFerry, compareTouchesFerry } from "../release/triggers.js";
 
@@ -21,6 +22,8 @@ export async function onPush(context: Context<"push">, deps: Deps): Promise<void
   let touched = commitsTouchFerry(p.commits, p.head_commit);
   if (touched === "unknown") touched = await compareTouchesFerry(context.octokit, repo, p.before, p.after);
   if (!touched) return log.debug("push does not touch .ferry/");
-  const outcome = await runRelease({ octokit: context.octokit, repo, sha: p.after, before: p.before, trigger: { kind: "push" } }, deps);
-  await promoteReleased(context.octokit, { repo, sha: p.after }, outcome.results, deps);
+  // One platform read and one target resolver for the release and the promotions it opens.
+  const delivery = new DeliveryContext(context.octokit, deps);
+  const outcome = await runRelease({ octokit: context.octokit, repo, sha: p.after, before: p.before, trigger: { kind: "push" } }, deps, delivery);
+  await promoteReleased(delivery, { repo, sha: p.after }, outcome.results, deps);
 }

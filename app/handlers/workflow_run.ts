@@ -3,7 +3,8 @@ import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { sameRepo } from "../../adapters/github/types.js";
-import { promoteReleased } from "../promotion/entry.js";
+import { DeliveryContext } from "../delivery.js";
+import { promoteReleased } from "../promotion/triggers.js";
 import { releaseOnCheck } from "../release/on-check.js";
 
 export async function onWorkflowRun(context: Context<"workflow_run">, deps: Deps): Promise<void> {
@@ -17,10 +18,12 @@ export async function onWorkflowRun(context: Context<"workflow_run">, deps: Deps
   // A fork's workflow runs on its own code: it can never release.
   if (run.head_repository?.full_name?.toLowerCase() !== p.repository.full_name.toLowerCase()) return log.debug("workflow ran on a fork");
   if (run.head_branch !== p.repository.default_branch) return log.debug({ branch: run.head_branch }, "not on the default branch");
+  const delivery = new DeliveryContext(context.octokit, deps);
   const result = await releaseOnCheck(
     { octokit: context.octokit, repo, sha: run.head_sha, name: run.name ?? "", defaultBranch: p.repository.default_branch },
     deps,
+    delivery,
   );
   if ("skipped" in result) return log.debug(result.skipped);
-  await promoteReleased(context.octokit, { repo, sha: run.head_sha }, result.outcome.results, deps);
+  await promoteReleased(delivery, { repo, sha: run.head_sha }, result.outcome.results, deps);
 }

@@ -5,7 +5,7 @@
  */
 import { clipCheckText } from "../../adapters/github/checks.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
-import type { GateConclusion } from "../../core/promotion/gates.js";
+import type { GateConclusion } from "../../core/promotion/gates/index.js";
 
 /** The check on promotion pull requests; branch protection requires it. */
 export const GATES_CHECK = "Ferry / gates";

@@ -1,6 +1,6 @@
 /**
  * What the promotion flow tells the rest of the app, and what it asks of it: the hooks in
- * `Deps` that status reporting (issue 7) plugs into. Types only.
+ * `Deps` that the status back flow (cluster status reporting) plugs into. Types only.
  */
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 

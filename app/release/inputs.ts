@@ -10,7 +10,7 @@ import type { FileMap } from "../../renderers/load.js";
 import { loadPlatformSources } from "../../renderers/load.js";
 import type { Builtins, PlatformBundle } from "../../renderers/platform.js";
 import { buildPlatformBundle } from "../../core/platform.js";
-import { defaultBranch, readFolder } from "../../adapters/github/files.js";
+import { defaultBranch, readFolder, resolveCommit } from "../../adapters/github/files.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 
@@ -38,23 +38,39 @@ function unreachable(what: string, repo: RepoRef, e: unknown): Diagnostic {
   };
 }
 
-/** Reads `.ferry/` of the platform repository's default branch and builds the bundle. */
-export async function loadPlatform(octokit: GitHub, platformRepo: RepoRef, builtins: Builtins): Promise<PlatformInputs> {
+/** The commit the platform repository's default branch is at now. */
+export async function platformCommit(octokit: GitHub, platformRepo: RepoRef): Promise<string> {
+  return resolveCommit(octokit, platformRepo, await defaultBranch(octokit, platformRepo));
+}
+
+/** The platform when its repository cannot be read. */
+export function unreadablePlatform(platformRepo: RepoRef, e: unknown): PlatformInputs {
+  return { bundle: undefined, source: undefined, diagnostics: [unreachable("the platform repository", platformRepo, e)] };
+}
+
+/** Reads `.ferry/` of the platform repository at `commit` and builds the bundle. */
+export async function loadPlatformAt(octokit: GitHub, platformRepo: RepoRef, commit: string, builtins: Builtins): Promise<PlatformInputs> {
   const diagnostics: Diagnostic[] = [];
   let files: FileMap;
-  let commit: string;
   try {
-    const branch = await defaultBranch(octokit, platformRepo);
-    const snapshot = await readFolder(octokit, platformRepo, branch, ".ferry", diagnostics, { recursive: true });
-    files = snapshot.files;
-    commit = snapshot.commit;
+    files = (await readFolder(octokit, platformRepo, commit, ".ferry", diagnostics, { recursive: true })).files;
   } catch (e) {
-    diagnostics.push(unreachable("the platform repository", platformRepo, e));
-    return { bundle: undefined, source: undefined, diagnostics };
+    return unreadablePlatform(platformRepo, e);
   }
   const sources = loadPlatformSources(fullName(platformRepo), files, diagnostics);
   const bundle = buildPlatformBundle(sources, builtins, diagnostics);
   return { bundle, source: `${fullName(platformRepo)}@${commit}`, diagnostics };
+}
+
+/** Reads `.ferry/` of the platform repository's default branch and builds the bundle. */
+export async function loadPlatform(octokit: GitHub, platformRepo: RepoRef, builtins: Builtins): Promise<PlatformInputs> {
+  let commit: string;
+  try {
+    commit = await platformCommit(octokit, platformRepo);
+  } catch (e) {
+    return unreadablePlatform(platformRepo, e);
+  }
+  return loadPlatformAt(octokit, platformRepo, commit, builtins);
 }
 
 /** An app repository's `.ferry/` files at a commit. */

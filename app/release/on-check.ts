@@ -2,6 +2,7 @@
  * Release on a build check: when a check run or workflow run succeeds on the tip of an app
  * repository's default branch, components whose `build.waitForCheck` names it are released.
  */
+import { DeliveryContext } from "../delivery.js";
 import type { Deps } from "../deps.js";
 import { completeCheckRun, findCheckRun, RELEASE_CHECK } from "../../adapters/github/checks.js";
 import { readFolder, resolveCommit } from "../../adapters/github/files.js";
@@ -23,7 +24,11 @@ export interface CheckSuccess {
 /** Why nothing was released, or the release's outcome. */
 export type CheckReleaseResult = { readonly skipped: string } | { readonly outcome: ReleaseOutcome };
 
-export async function releaseOnCheck(ev: CheckSuccess, deps: Deps): Promise<CheckReleaseResult> {
+export async function releaseOnCheck(
+  ev: CheckSuccess,
+  deps: Deps,
+  delivery: DeliveryContext = new DeliveryContext(ev.octokit, deps),
+): Promise<CheckReleaseResult> {
   // Only the branch tip is released: a late success on an older commit must not roll back.
   const tip = await resolveCommit(ev.octokit, ev.repo, ev.defaultBranch);
   if (tip !== ev.sha) {
@@ -41,6 +46,6 @@ export async function releaseOnCheck(ev: CheckSuccess, deps: Deps): Promise<Chec
   }
   const { files } = await readFolder(ev.octokit, ev.repo, ev.sha, ".ferry", []);
   if (componentsWaitingFor(files, ev.name).length === 0) return { skipped: `no component waits for ${JSON.stringify(ev.name)}` };
-  const outcome = await runRelease({ octokit: ev.octokit, repo: ev.repo, sha: ev.sha, trigger: { kind: "check", name: ev.name } }, deps);
+  const outcome = await runRelease({ octokit: ev.octokit, repo: ev.repo, sha: ev.sha, trigger: { kind: "check", name: ev.name } }, deps, delivery);
   return { outcome };
 }

@@ -16,9 +16,10 @@ import { createDeployment, findDeployment, setDeploymentState } from "../../adap
 import { ensurePullRequest } from "../../adapters/github/pulls.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
-import { readEnvironment, TargetResolver } from "./gitops.js";
+import { DeliveryContext } from "../delivery.js";
+import { readEnvironment } from "./gitops.js";
 import type { EnvironmentSnapshot, ResolvedTarget } from "./gitops.js";
-import { declaredComponents, loadAppInputs, loadPlatform, readAppFiles } from "./inputs.js";
+import { declaredComponents, loadAppInputs, readAppFiles } from "./inputs.js";
 import { commitContent, planRelease } from "../../core/release/plan.js";
 import type { PlanItem, Selection } from "../../core/release/plan.js";
 import { failureReport, releaseReport } from "../../core/release/report.js";
@@ -52,7 +53,7 @@ export interface ReleaseOutcome {
   readonly checkRunId: number;
 }
 
-type RunDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins">;
+type RunDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins">;
 
 const ZERO_SHA = /^0+$/;
 
@@ -66,8 +67,15 @@ export function selectFor(trigger: ReleaseTrigger): (c: AppComponent) => Selecti
   };
 }
 
-/** Runs a release; see the module comment. Throws (after reporting) when a publish failed. */
-export async function runRelease(req: ReleaseRequest, deps: RunDeps): Promise<ReleaseOutcome> {
+/**
+ * Runs a release; see the module comment. Throws (after reporting) when a publish failed. The
+ * platform and the GitOps targets come from the delivery's context (read once per delivery).
+ */
+export async function runRelease(
+  req: ReleaseRequest,
+  deps: RunDeps,
+  delivery: DeliveryContext = new DeliveryContext(req.octokit, deps),
+): Promise<ReleaseOutcome> {
   const { octokit, repo, sha } = req;
   const source = `${fullName(repo)}@${sha}`;
   const log = deps.logger.child({ repo: fullName(repo), sha, trigger: req.trigger.kind });
@@ -97,13 +105,13 @@ export async function runRelease(req: ReleaseRequest, deps: RunDeps): Promise<Re
       return { state: "failure", results: [], diagnostics, checkRunId };
     };
 
-    const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
+    const platform = await delivery.platform();
     const diagnostics: Diagnostic[] = [...platform.diagnostics];
     const appFiles = await readAppFiles(octokit, repo, sha, diagnostics);
     if (!platform.bundle) return finishFailed(diagnostics, new Set(appFiles.keys()));
     const bundle = platform.bundle;
 
-    const resolver = new TargetResolver(octokit);
+    const { resolver } = delivery;
     const snapshots: EnvironmentSnapshot[] = await Promise.all(
       firstEnvironments(bundle.platform).map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
     );

@@ -5,8 +5,9 @@
  */
 import type { Deps } from "../deps.js";
 import type { GitHub } from "../../adapters/github/types.js";
-import { promotionContext } from "../promotion/io.js";
-import { releaseLanded } from "../promotion/run.js";
+import { DeliveryContext } from "../delivery.js";
+import { promotionContext } from "../promotion/context.js";
+import { releaseLanded } from "../promotion/promote.js";
 import { ClusterRuntime } from "./runtime.js";
 import { clusterStatusSettings } from "./settings.js";
 import { wireClusterRuntime, type AppAuth, type ClusterWiring } from "./wire.js";
@@ -55,7 +56,7 @@ export function withClusterStatus(deps: Deps, app: ClusterStatusApp, options: Wi
     deps: () => full,
     auth: (installationId) => app.auth(installationId),
     promoteNext: async (octokit: GitHub, landed) => {
-      await releaseLanded(await promotionContext(octokit, full), landed, { healthy: true });
+      await releaseLanded(await promotionContext(new DeliveryContext(octokit, full), full), landed, { healthy: true });
     },
   });
   full = {

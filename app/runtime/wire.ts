@@ -18,8 +18,11 @@ import type { Deps } from "../deps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import type { LandedRelease, RuntimeStatus } from "../promotion/events.js";
-import { errorText, promotionContext, readComponentHistory, sourceOf } from "../promotion/io.js";
-import type { PromotionDeps } from "../promotion/io.js";
+import { DeliveryContext } from "../delivery.js";
+import { promotionContext } from "../promotion/context.js";
+import type { PromotionDeps } from "../promotion/context.js";
+import { errorText } from "../promotion/errors.js";
+import { readComponentHistory, sourceOf } from "../promotion/reads.js";
 import { loadPlatform } from "../release/inputs.js";
 import { formatStatusMarkdown } from "../../core/status/overview.js";
 import type { SettledEvent } from "../status/reporter.js";
@@ -107,7 +110,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
   const sourceFor = async (landed: LandedRelease, octokit: GitHub): Promise<LandedRelease["source"]> => {
     if (landed.source) return landed.source;
     try {
-      const ctx = await promotionContext(octokit, deps());
+      const ctx = await promotionContext(new DeliveryContext(octokit, deps()), deps());
       return sourceOf(await readComponentHistory(ctx, landed.project, landed.component), landed.release);
     } catch (e) {
       log().warn({ err: e }, "cannot tell which app commit the release was cut from: no deployment statuses");

@@ -1,19 +1,17 @@
 /**
- * Whose approvals let a promotion in: the logins the approvals gate (gates.ts) counts, for the
- * `Ferry-Approved-By` trailer of the merge commit. Pure.
+ * Whose approvals let a promotion in: the logins the approvals gate (gates/approvals.ts) counts,
+ * for the `Ferry-Approved-By` trailer of the merge commit. Pure.
  *
- * It applies exactly the review rules documented in gates.ts (latest verdict per reviewer,
+ * It applies exactly the review rules documented in gates/index.ts (latest verdict per reviewer,
  * approvals on the head commit only, author and requesters excluded, team membership when the
  * target names teams); a property test keeps the two in agreement.
  */
-import type { z } from "zod";
-import { GatesInput } from "./gates.js";
-import type { Review } from "./gates.js";
+import type { GatesInput, Review } from "./gates/model.js";
 
 const VERDICTS = new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
 const slug = (team: string) => team.slice(team.lastIndexOf("/") + 1).toLowerCase();
 
-/** The latest verdict of each reviewer (lowercased login → review), as gates.ts orders them. */
+/** The latest verdict of each reviewer (lowercased login → review): what the approvals gate judges. */
 export function latestVerdicts(reviews: readonly Review[]): Map<string, Review> {
   const ordered = reviews
     .map((r, i) => ({ r, i }))
@@ -25,8 +23,7 @@ export function latestVerdicts(reviews: readonly Review[]): Map<string, Review> 
 }
 
 /** Logins (as GitHub spells them, sorted) whose approvals the approvals gate counts. */
-export function countedApprovers(raw: z.input<typeof GatesInput>): string[] {
-  const input = GatesInput.parse(raw);
+export function countedApprovers(input: Pick<GatesInput, "reviews" | "target" | "headSha" | "author" | "nonApprovers" | "teams">): string[] {
   const excluded = new Set([input.author, ...input.nonApprovers].map((l) => l.toLowerCase()));
   const wanted = new Set(input.target.approvals.teams.map(slug));
   const teamsOf = new Map(Object.entries(input.teams).map(([login, list]) => [login.toLowerCase(), list.map(slug)]));

@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { parseCommitMessage } from "../../core/gitops/trailers.js";
 import { approversToCheck, countedApprovers } from "../../core/promotion/approvers.js";
 import { promotionMarker, releaseMarker } from "../../core/promotion/body.js";
-import { evaluateGates } from "../../core/promotion/gates.js";
-import type { Review } from "../../core/promotion/gates.js";
-import { serverUrlOf } from "../../app/promotion/io.js";
+import { evaluateGates, GatesInput } from "../../core/promotion/gates/index.js";
+import type { Review } from "../../core/promotion/gates/index.js";
+import { serverUrlOf } from "../../app/promotion/context.js";
 import {
   asRollback,
   differingPaths,
@@ -255,7 +255,7 @@ describe("approvers", () => {
       nonApprovers: ["wendy"],
       teams: { sam: ["sre"], Sasha: ["acme/sre"], mallory: [], wendy: ["sre"], old: ["sre"], bob: ["sre"] },
     };
-    expect(countedApprovers(input)).toEqual(["sam", "Sasha"]);
+    expect(countedApprovers(GatesInput.parse(input))).toEqual(["sam", "Sasha"]);
     expect(approversToCheck(reviews, HEAD)).toEqual(["Sasha", "mallory", "sam", "wendy"]);
   });
 
@@ -277,8 +277,9 @@ describe("approvers", () => {
           reviews,
           teams: Object.fromEntries(["sam", "sasha", "mallory", "bob"].map((l) => [l, sre.includes(l) ? ["sre"] : []])),
         };
-        const gate = evaluateGates(input).gates.find((g) => g.name === "approvals")!;
-        const counted = countedApprovers(input);
+        const parsed = GatesInput.parse(input);
+        const gate = evaluateGates(parsed).gates.find((g) => g.name === "approvals")!;
+        const counted = countedApprovers(parsed);
         if (gate.state === "fail") return; // changes requested: nobody's approval matters
         const listedInGate =
           /\(([^)]*)\)/

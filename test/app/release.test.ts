@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { RELEASE_CHECK } from "../../adapters/github/checks.js";
 import { unreachableUrl } from "../support/git-server.js";
 import { payload } from "../support/webhooks.js";
-import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, platformYaml, pushPayload, startScene, sceneTeardown } from "./harness.js";
+import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, PLATFORM_REPO, platformYaml, pushPayload, startScene, sceneTeardown } from "./harness.js";
 import type { Scene } from "./harness.js";
 
 const scenes = sceneTeardown();
@@ -326,5 +326,48 @@ describe("build.waitForCheck", () => {
     expect(await s.gitopsLog()).toEqual(["initial"]);
     await s.post("workflow_run", run({ head_repository: { full_name: APP_REPO } }));
     expect(await s.gitopsLog()).toHaveLength(2);
+  });
+});
+
+describe("platform reads", () => {
+  /** Reads of the platform repository's files (commits, trees, blobs, contents) so far. */
+  const platformFileReads = (s: Scene) =>
+    s.fake.requests.filter((r) => r.method === "GET" && /^\/repos\/acme\/platform\/(git\/(commits|trees|blobs)|contents)\//.test(r.path));
+  /** How many times the platform was loaded: each load reads the platform commit once. */
+  const platformLoads = (s: Scene) => platformFileReads(s).filter((r) => r.path.includes("/git/commits/")).length;
+
+  it("loads the platform once per push delivery, and not again while the platform commit is unchanged", async () => {
+    const s = scenes.track(await startScene());
+    const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.1.0" }) });
+    expect((await s.post("push", pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] }))).status).toBe(200);
+    // The push released to dev (auto-merge) and opened the promotion to staging, with one platform load.
+    expect(await s.gitopsLog()).toHaveLength(2);
+    const promotion = s.fake.pullsIn(GITOPS_REPO, "open").find((pr) => pr.head.ref === "ferry/promote/shop/api/staging");
+    expect(promotion).toBeDefined();
+    expect(platformLoads(s)).toBe(1);
+    expect(platformFileReads(s).filter((r) => r.path.includes("/git/blobs/"))).toHaveLength(1); // the one platform file, read once
+    const afterPush = platformFileReads(s).length;
+
+    // A review re-evaluates the promotion's gates: the platform commit is the same, so nothing is read again.
+    const review = await s.fake.addReview(GITOPS_REPO, promotion!.number, { user: "alice", state: "APPROVED" });
+    const body = payload("pull_request_review", "submitted", {
+      repo: GITOPS_REPO,
+      number: promotion!.number,
+      branch: promotion!.head.ref,
+      sha: promotion!.head.sha,
+      sender: "alice",
+      installationId: s.installationId,
+      overrides: { review: { id: review.id, state: "approved", user: { login: "alice" } } },
+    });
+    expect((await s.post("pull_request_review", body)).status).toBe(200);
+    // Approved, source health not observed: nothing blocks.
+    expect(s.fake.latestCheckRun(GITOPS_REPO, "Ferry / gates", promotion!.head.sha)?.conclusion).toBe("neutral");
+    expect(platformFileReads(s)).toHaveLength(afterPush);
+
+    // A new platform commit is loaded once, on the next delivery that needs it.
+    await s.fake.commit(PLATFORM_REPO, { files: { ".ferry/platform.yaml": platformYaml({ devApprovals: 0 }) + "\n" } });
+    const next = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.2.0" }) });
+    expect((await s.post("push", pushPayload(s, next.sha, next.before, { modified: [".ferry/api.yaml"] }))).status).toBe(200);
+    expect(platformLoads(s)).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { autoMergeAllowed, evaluateGates, formatDuration, gatesCheckOutput } from "../../core/promotion/gates.js";
-import type { GatesInput, GatesResult, Review } from "../../core/promotion/gates.js";
+import { autoMergeAllowed, evaluateGates, formatDuration, GatesInput, gatesCheckOutput } from "../../core/promotion/gates/index.js";
+import type { GatesResult, Review } from "../../core/promotion/gates/index.js";
 import type { HealthReport } from "../../core/promotion/health.js";
 import { notObservedHealth } from "../../core/promotion/health.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
@@ -45,23 +45,26 @@ function input(to: "staging" | "prod", over: Partial<Input> = {}, platform = acm
   };
 }
 
+/** Parses the input (as the app does, once) and evaluates the gates. */
+const evaluate = (raw: Input): GatesResult => evaluateGates(GatesInput.parse(raw));
+
 const state = (r: GatesResult, name: string) => r.gates.find((g) => g.name === name)!;
 
 describe("approvals", () => {
   it("staging: pending with none, passes with one approval on the head commit", () => {
-    const none = evaluateGates(input("staging"));
+    const none = evaluate(input("staging"));
     expect(state(none, "approvals")).toEqual({ name: "approvals", state: "pending", summary: "0 of 1 approval" });
     expect(none.conclusion).toBe("action_required");
-    const one = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1)] }));
+    const one = evaluate(input("staging", { reviews: [review("alice", "APPROVED", 1)] }));
     expect(state(one, "approvals")).toEqual({ name: "approvals", state: "pass", summary: "1 of 1 approval (@alice)" });
   });
 
   it("prod: needs two approvals from sre; others do not count", () => {
     const reviews = [review("alice", "APPROVED", 1), review("sam", "APPROVED", 2)];
-    const partial = evaluateGates(input("prod", { reviews, health: healthy(60) }));
+    const partial = evaluate(input("prod", { reviews, health: healthy(60) }));
     expect(state(partial, "approvals")).toEqual({ name: "approvals", state: "pending", summary: "1 of 2 approvals from sre (@sam); @alice is not in sre" });
     expect(partial.conclusion).toBe("action_required");
-    const full = evaluateGates(input("prod", { reviews: [...reviews, review("Sasha", "APPROVED", 3)], health: healthy(60) }));
+    const full = evaluate(input("prod", { reviews: [...reviews, review("Sasha", "APPROVED", 3)], health: healthy(60) }));
     expect(state(full, "approvals")).toMatchObject({ state: "pass", summary: "2 of 2 approvals from sre (@sam, @Sasha); @alice is not in sre" });
     expect(full.conclusion).toBe("success");
   });
@@ -75,7 +78,7 @@ describe("approvals", () => {
       review("carol", "APPROVED", 5),
     ];
     const steps = arrivals.map((_, i) => {
-      const r = evaluateGates(input("prod", { reviews: arrivals.slice(0, i + 1), health: healthy(45) }));
+      const r = evaluate(input("prod", { reviews: arrivals.slice(0, i + 1), health: healthy(45) }));
       return [state(r, "approvals").state, r.conclusion];
     });
     expect(steps).toEqual([
@@ -88,31 +91,31 @@ describe("approvals", () => {
   });
 
   it("changes requested block until that reviewer approves; dismissed reviews count for nothing", () => {
-    const blocked = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1), review("carol", "CHANGES_REQUESTED", 2, OLD)] }));
+    const blocked = evaluate(input("staging", { reviews: [review("alice", "APPROVED", 1), review("carol", "CHANGES_REQUESTED", 2, OLD)] }));
     expect(state(blocked, "approvals")).toEqual({ name: "approvals", state: "fail", summary: "@carol requested changes" });
     expect(blocked.conclusion).toBe("failure");
-    const resolved = evaluateGates(input("staging", { reviews: [review("carol", "CHANGES_REQUESTED", 2), review("carol", "APPROVED", 5)] }));
+    const resolved = evaluate(input("staging", { reviews: [review("carol", "CHANGES_REQUESTED", 2), review("carol", "APPROVED", 5)] }));
     expect(state(resolved, "approvals").state).toBe("pass");
-    const dismissed = evaluateGates(input("staging", { reviews: [review("carol", "CHANGES_REQUESTED", 2), review("dan", "DISMISSED", 4)] }));
+    const dismissed = evaluate(input("staging", { reviews: [review("carol", "CHANGES_REQUESTED", 2), review("dan", "DISMISSED", 4)] }));
     expect(state(dismissed, "approvals")).toMatchObject({ state: "fail", summary: "@carol requested changes" });
-    const dismissedBlock = evaluateGates(input("staging", { reviews: [{ ...review("carol", "DISMISSED", 2) }, review("alice", "APPROVED", 3)] }));
+    const dismissedBlock = evaluate(input("staging", { reviews: [{ ...review("carol", "DISMISSED", 2) }, review("alice", "APPROVED", 3)] }));
     expect(state(dismissedBlock, "approvals").state).toBe("pass");
   });
 
   it("ignores the author's own approval, stale approvals and comments after an approval keep it", () => {
-    const self = evaluateGates(input("staging", { author: "alice", reviews: [review("alice", "APPROVED", 1)] }));
+    const self = evaluate(input("staging", { author: "alice", reviews: [review("alice", "APPROVED", 1)] }));
     expect(state(self, "approvals")).toEqual({ name: "approvals", state: "pending", summary: "0 of 1 approval; @alice cannot approve (author)" });
-    const initiator = evaluateGates(input("staging", { nonApprovers: ["bob"], reviews: [review("bob", "APPROVED", 1)] }));
+    const initiator = evaluate(input("staging", { nonApprovers: ["bob"], reviews: [review("bob", "APPROVED", 1)] }));
     expect(state(initiator, "approvals").summary).toBe("0 of 1 approval; @bob cannot approve (asked for the promotion)");
-    const stale = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1, OLD)] }));
+    const stale = evaluate(input("staging", { reviews: [review("alice", "APPROVED", 1, OLD)] }));
     expect(state(stale, "approvals")).toEqual({ name: "approvals", state: "pending", summary: "0 of 1 approval; @alice approved an older commit" });
-    const commented = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1), review("alice", "COMMENTED", 2, OLD)] }));
+    const commented = evaluate(input("staging", { reviews: [review("alice", "APPROVED", 1), review("alice", "COMMENTED", 2, OLD)] }));
     expect(state(commented, "approvals").state).toBe("pass");
   });
 
   it("passes with no approvals required", () => {
     const p = acme({ staging: { approvals: { required: 0 } } });
-    expect(state(evaluateGates(input("staging", {}, p)), "approvals")).toEqual({ name: "approvals", state: "pass", summary: "staging needs no approvals" });
+    expect(state(evaluate(input("staging", {}, p)), "approvals")).toEqual({ name: "approvals", state: "pass", summary: "staging needs no approvals" });
   });
 });
 
@@ -129,7 +132,7 @@ describe("policies", () => {
   });
 
   it("fails on errors and passes with warnings, saying which", () => {
-    const bad = evaluateGates(
+    const bad = evaluate(
       input("staging", {
         reviews: [review("alice", "APPROVED", 1)],
         diagnostics: [d("error", "policy/no-latest-tag", "image uses latest"), d("warning", "policy/x", "hm")],
@@ -141,7 +144,7 @@ describe("policies", () => {
       summary: "1 error for staging: [policy/no-latest-tag] Deployment/checkout-api: image uses latest",
     });
     expect(bad.conclusion).toBe("failure");
-    const warn = evaluateGates(input("staging", { diagnostics: [d("warning", "policy/x", "hm")] }));
+    const warn = evaluate(input("staging", { diagnostics: [d("warning", "policy/x", "hm")] }));
     expect(state(warn, "policies")).toEqual({
       name: "policies",
       state: "pass",
@@ -155,7 +158,7 @@ describe("source health and soak", () => {
 
   it("not observed is reported but does not block unless the platform requires health", async () => {
     const health = await notObservedHealth.health({ environment: "staging", project: "storefront", component: "checkout-api" });
-    const r = evaluateGates(input("prod", { reviews: approved, health }));
+    const r = evaluate(input("prod", { reviews: approved, health }));
     expect(state(r, "source-health")).toEqual({
       name: "source-health",
       state: "not-observed",
@@ -167,7 +170,7 @@ describe("source health and soak", () => {
     expect(autoMergeAllowed({ autoMerge: true }, r)).toBe(true);
     expect(autoMergeAllowed({ autoMerge: false }, r)).toBe(false);
 
-    const strict = evaluateGates(input("prod", { reviews: approved, health }, acme({ staging: { requireHealth: true } })));
+    const strict = evaluate(input("prod", { reviews: approved, health }, acme({ staging: { requireHealth: true } })));
     expect(state(strict, "source-health")).toEqual({
       name: "source-health",
       state: "pending",
@@ -175,19 +178,19 @@ describe("source health and soak", () => {
     });
     expect(strict.conclusion).toBe("action_required");
     expect(autoMergeAllowed({ autoMerge: true }, strict)).toBe(false);
-    const byTarget = evaluateGates(input("prod", { reviews: approved, health }, acme({ prod: { requireHealth: true } })));
+    const byTarget = evaluate(input("prod", { reviews: approved, health }, acme({ prod: { requireHealth: true } })));
     expect(state(byTarget, "source-health").state).toBe("pending");
   });
 
   it("soak is pending until the release has been healthy long enough", () => {
-    const early = evaluateGates(input("prod", { reviews: approved, health: healthy(10) }));
+    const early = evaluate(input("prod", { reviews: approved, health: healthy(10) }));
     expect(state(early, "source-health")).toEqual({ name: "source-health", state: "pass", summary: `staging runs ${R2}, Healthy since 2025-03-11 09:50 UTC` });
     expect(state(early, "soak")).toEqual({ name: "soak", state: "pending", summary: "Healthy in staging for 10m of 30m; holds from 2025-03-11 10:20 UTC" });
     expect(early.conclusion).toBe("action_required");
-    const later = evaluateGates(input("prod", { reviews: approved, health: healthy(30) }));
+    const later = evaluate(input("prod", { reviews: approved, health: healthy(30) }));
     expect(state(later, "soak")).toEqual({ name: "soak", state: "pass", summary: "Healthy in staging for 30m (soak 30m)" });
     expect(later.conclusion).toBe("success");
-    expect(state(evaluateGates(input("staging", { health: healthy(0) })), "soak")).toEqual({
+    expect(state(evaluate(input("staging", { health: healthy(0) })), "soak")).toEqual({
       name: "soak",
       state: "pass",
       summary: "no soak time for dev → staging",
@@ -195,12 +198,12 @@ describe("source health and soak", () => {
   });
 
   it("fails when the source runs another release or is degraded; waits while it progresses", () => {
-    const other = evaluateGates(input("prod", { reviews: approved, health: healthy(60, TUESDAY, "999999999999") }));
+    const other = evaluate(input("prod", { reviews: approved, health: healthy(60, TUESDAY, "999999999999") }));
     expect(state(other, "source-health")).toMatchObject({ state: "fail", summary: `staging runs release 999999999999, not ${R2}` });
     expect(state(other, "soak").state).toBe("pending");
-    const degraded = evaluateGates(input("prod", { health: { status: "Degraded", release: R2, detail: "1/3 replicas ready" } }));
+    const degraded = evaluate(input("prod", { health: { status: "Degraded", release: R2, detail: "1/3 replicas ready" } }));
     expect(state(degraded, "source-health")).toMatchObject({ state: "fail", summary: `staging runs ${R2} but is Degraded (1/3 replicas ready)` });
-    const progressing = evaluateGates(input("prod", { reviews: approved, health: { status: "Progressing", release: R2 } }));
+    const progressing = evaluate(input("prod", { reviews: approved, health: { status: "Progressing", release: R2 } }));
     expect(state(progressing, "source-health").state).toBe("pending");
     expect(state(progressing, "soak")).toMatchObject({ state: "pending", summary: "soak 30m starts when staging is Healthy; it is Progressing" });
   });
@@ -208,7 +211,7 @@ describe("source health and soak", () => {
 
 describe("change window", () => {
   const at = (iso: string, window?: Record<string, unknown>) =>
-    state(evaluateGates(input("prod", { now: new Date(iso) }, window ? acme({ prod: { window } }) : acme())), "window");
+    state(evaluate(input("prod", { now: new Date(iso) }, window ? acme({ prod: { window } }) : acme())), "window");
 
   it("passes inside the window in Berlin time", () => {
     expect(at("2025-03-11T10:00:00Z")).toEqual({
@@ -226,7 +229,7 @@ describe("change window", () => {
       summary:
         "outside the change window (mon, tue, wed, thu 09:00-16:00 Europe/Berlin): it is Fri 2025-03-14 11:00 Europe/Berlin (2025-03-14 10:00 UTC); opens Mon 2025-03-17 09:00 Europe/Berlin (2025-03-17 08:00 UTC)",
     });
-    const r = evaluateGates(
+    const r = evaluate(
       input("prod", {
         now: new Date("2025-03-14T10:00:00Z"),
         reviews: [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)],
@@ -277,23 +280,23 @@ describe("change window", () => {
   });
 
   it("passes when the environment has no window", () => {
-    expect(state(evaluateGates(input("staging")), "window")).toEqual({ name: "window", state: "pass", summary: "staging has no change window" });
+    expect(state(evaluate(input("staging")), "window")).toEqual({ name: "window", state: "pass", summary: "staging has no change window" });
   });
 });
 
 describe("outcome", () => {
   it("auto-merges only when every gate passes (or is not observed and not required) and the environment allows it", () => {
     const staging: Environment = envOf(acme(), "staging");
-    const all = evaluateGates(input("staging", { reviews: [review("alice", "APPROVED", 1)], health: healthy(5) }));
+    const all = evaluate(input("staging", { reviews: [review("alice", "APPROVED", 1)], health: healthy(5) }));
     expect(all.conclusion).toBe("success");
     expect(autoMergeAllowed(staging, all)).toBe(true);
     expect(autoMergeAllowed({ ...staging, autoMerge: false }, all)).toBe(false);
-    expect(autoMergeAllowed(staging, evaluateGates(input("staging", { health: healthy(5) })))).toBe(false);
+    expect(autoMergeAllowed(staging, evaluate(input("staging", { health: healthy(5) })))).toBe(false);
   });
 
   it("renders the check output as a table of gate, state and why", () => {
     const friday = new Date("2025-03-14T10:00:00Z");
-    const r = evaluateGates(input("prod", { reviews: [review("alice", "APPROVED", 1)], health: healthy(10, friday), now: friday }));
+    const r = evaluate(input("prod", { reviews: [review("alice", "APPROVED", 1)], health: healthy(10, friday), now: friday }));
     const out = gatesCheckOutput(r);
     expect(out.title).toBe("Waiting: approvals, soak, window");
     const lines = out.summary.split("\n");
@@ -311,18 +314,16 @@ describe("outcome", () => {
 
   it("titles the check by what blocks, what is not observed, or that every gate holds", () => {
     const approved = [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)];
-    const blocked = evaluateGates(
-      input("prod", { reviews: [...approved, review("carol", "CHANGES_REQUESTED", 3)], health: { status: "Degraded", release: R2 } }),
-    );
+    const blocked = evaluate(input("prod", { reviews: [...approved, review("carol", "CHANGES_REQUESTED", 3)], health: { status: "Degraded", release: R2 } }));
     expect(gatesCheckOutput(blocked).title).toBe("Blocked: approvals, source-health");
-    const neutral = gatesCheckOutput(evaluateGates(input("prod", { reviews: approved })));
+    const neutral = gatesCheckOutput(evaluate(input("prod", { reviews: approved })));
     expect(neutral.title).toBe("Nothing blocks; not observed: source-health, soak");
     expect(neutral.summary).toContain("the source environment's health is not observed, and the platform does not require it");
-    expect(gatesCheckOutput(evaluateGates(input("prod", { reviews: approved, health: healthy(31) }))).title).toBe("Every gate holds");
+    expect(gatesCheckOutput(evaluate(input("prod", { reviews: approved, health: healthy(31) }))).title).toBe("Every gate holds");
   });
 
   it("refuses malformed input naming the field", () => {
-    expect(() => evaluateGates({ ...input("staging"), release: "latest" } as Input)).toThrow(/release/);
+    expect(() => evaluate({ ...input("staging"), release: "latest" } as Input)).toThrow(/release/);
   });
 
   it("formats durations", () => {

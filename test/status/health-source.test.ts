@@ -5,7 +5,7 @@
  * the component dips out of Healthy between two gate evaluations.
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { evaluateGates, type GatesResult } from "../../core/promotion/gates.js";
+import { evaluateGates, GatesInput, type GatesResult } from "../../core/promotion/gates/index.js";
 import type { HealthReport } from "../../core/promotion/health.js";
 import { ClusterHealthSource, deploymentHealthySince } from "../../app/status/health-source.js";
 import { StatusReporter } from "../../app/status/reporter.js";
@@ -44,18 +44,20 @@ async function rolledOut(): Promise<void> {
 /** The gates of promoting RELEASE_2 dev → staging with `report` as dev's health, at the scene's clock. */
 function gates(report: HealthReport): GatesResult {
   const [dev, staging] = ENVIRONMENTS;
-  return evaluateGates({
-    release: RELEASE_2,
-    source: dev!,
-    target: staging!,
-    step: STEP,
-    diagnostics: [],
-    reviews: [],
-    headSha: "c".repeat(40),
-    author: "ferry[bot]",
-    health: report,
-    now: scene.clock.date(),
-  });
+  return evaluateGates(
+    GatesInput.parse({
+      release: RELEASE_2,
+      source: dev!,
+      target: staging!,
+      step: STEP,
+      diagnostics: [],
+      reviews: [],
+      headSha: "c".repeat(40),
+      author: "ferry[bot]",
+      health: report,
+      now: scene.clock.date(),
+    }),
+  );
 }
 
 const gate = (r: GatesResult, name: string) => r.gates.find((g) => g.name === name);

@@ -1,7 +1,8 @@
 /**
- * Where events enter the promotion flow (one function per trigger, called by the handlers and the
+ * What starts a promotion step, one function per trigger (called by the handlers and the
  * schedule): a release committed straight to an environment, a merged Ferry pull request, a
- * promotion pull request to (re-)evaluate, and the periodic pass over every open one.
+ * promotion pull request to (re-)evaluate, and the periodic pass over every open one. Each takes
+ * the delivery's context, so the platform the delivery read is the one it promotes with.
  */
 import { catalogKey } from "../../renderers/apps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
@@ -9,12 +10,15 @@ import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../release/gitops.js";
 import type { ItemResult } from "../../core/release/report.js";
 import { parseRepoRef } from "../config.js";
+import { DeliveryContext } from "../delivery.js";
+import { deleteBranch } from "./branches.js";
 import { GATES_CHECK, writeGatesCheck } from "./check.js";
-import type { PromotionDeps } from "./io.js";
-import { deleteBranch, errorText, PlatformUnavailable, promotionContext } from "./io.js";
+import type { PromotionDeps } from "./context.js";
+import { promotionContext } from "./context.js";
+import { errorText, PlatformUnavailable } from "./errors.js";
 import { ferryPullOf, PROMOTE_PREFIX } from "../../core/promotion/pr.js";
-import type { GatesOutcome, NextPromotion } from "./run.js";
-import { evaluatePromotion, releaseLanded } from "./run.js";
+import type { GatesOutcome, NextPromotion } from "./promote.js";
+import { evaluatePromotion, releaseLanded } from "./promote.js";
 
 /**
  * After a release run: every release committed straight to an environment has landed there, so
@@ -22,14 +26,14 @@ import { evaluatePromotion, releaseLanded } from "./run.js";
  * is merged ({@link landedFromMergedPull}).
  */
 export async function promoteReleased(
-  octokit: GitHub,
+  delivery: DeliveryContext,
   app: { readonly repo: RepoRef; readonly sha: string },
   results: readonly ItemResult[],
   deps: PromotionDeps,
 ): Promise<NextPromotion[]> {
   const committed = results.flatMap((r) => (r.status === "committed" && r.item.kind === "publish" ? [{ commit: r.commit, item: r.item }] : []));
   if (committed.length === 0) return [];
-  const ctx = await promotionContext(octokit, deps);
+  const ctx = await promotionContext(delivery, deps);
   const out: NextPromotion[] = [];
   const failures: string[] = [];
   for (const { commit, item } of committed) {
@@ -62,10 +66,11 @@ export type MergedOutcome = { readonly skipped: string } | { readonly environmen
  * environment now runs has landed there. Which release that is comes from the environment itself
  * (its manifests' `ferry.dev/release` label), not from the pull request. The merged branch is deleted.
  */
-export async function landedFromMergedPull(octokit: GitHub, repo: RepoRef, number: number, deps: PromotionDeps): Promise<MergedOutcome> {
+export async function landedFromMergedPull(delivery: DeliveryContext, repo: RepoRef, number: number, deps: PromotionDeps): Promise<MergedOutcome> {
+  const { octokit } = delivery;
   const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
   if (!pr.merged) return { skipped: `#${number} was closed without merging` };
-  const ctx = await promotionContext(octokit, deps);
+  const ctx = await promotionContext(delivery, deps);
   const ours = ferryPullOf(
     { repo: fullName(repo), headRef: pr.head.ref, headRepo: pr.head.repo?.full_name, baseRef: pr.base.ref, author: pr.user, body: pr.body },
     ctx.bundle.platform,
@@ -93,9 +98,10 @@ export async function landedFromMergedPull(octokit: GitHub, repo: RepoRef, numbe
  * Evaluates a promotion pull request's gates (opened, pushed, reviewed, `/ferry retry`). When the
  * platform cannot be read, the check fails saying so.
  */
-export async function gatesForPull(octokit: GitHub, repo: RepoRef, number: number, deps: PromotionDeps): Promise<GatesOutcome> {
+export async function gatesForPull(delivery: DeliveryContext, repo: RepoRef, number: number, deps: PromotionDeps): Promise<GatesOutcome> {
+  const { octokit } = delivery;
   try {
-    return await evaluatePromotion(await promotionContext(octokit, deps), repo, number);
+    return await evaluatePromotion(await promotionContext(delivery, deps), repo, number);
   } catch (e) {
     if (!(e instanceof PlatformUnavailable)) throw e;
     const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
@@ -129,7 +135,7 @@ export interface SweepResult {
  * failing does not stop the others.
  */
 export async function reevaluateOpenPromotions(octokit: GitHub, deps: PromotionDeps): Promise<SweepResult> {
-  const ctx = await promotionContext(octokit, deps);
+  const ctx = await promotionContext(new DeliveryContext(octokit, deps), deps);
   const repos = new Map(ctx.bundle.platform.spec.environments.map((e) => [e.gitops.repo.toLowerCase(), parseRepoRef(e.gitops.repo)]));
   const pulls = new Map<string, string>();
   for (const repo of repos.values()) {

@@ -1,7 +1,7 @@
 /**
  * `/ferry` commands in pull request comments, the I/O side: which components a comment is about,
  * whether its author may give the command, and carrying it out. Parsing and permission rules are
- * in commands.ts, the pipeline's in pipeline.ts.
+ * in core/promotion/commands.ts, the pipeline's in core/promotion/pipeline.ts.
  *
  * Which components: on one of Ferry's pull requests in a GitOps repository, the component its
  * branch names; on an app repository's pull request, every component the repository declares at
@@ -23,16 +23,19 @@ import { runRelease } from "../release/run.js";
 import { parseRepoRef } from "../config.js";
 import type { Command } from "../../core/promotion/commands.js";
 import { authorize, parseCommand } from "../../core/promotion/commands.js";
-import { promoteReleased } from "./entry.js";
+import { DeliveryContext } from "../delivery.js";
+import { promoteReleased } from "./triggers.js";
 import type { ComponentHistory } from "../../core/history.js";
 import { currentRelease, formatUtc } from "../../core/history.js";
-import type { PromotionContext } from "./io.js";
-import { environmentNamed, errorText, PlatformUnavailable, permissionOf, promotionContext, readComponentHistory } from "./io.js";
+import type { PromotionContext } from "./context.js";
+import { environmentNamed, promotionContext } from "./context.js";
+import { errorText, PlatformUnavailable } from "./errors.js";
+import { permissionOf, readComponentHistory } from "./reads.js";
 import { pipelineOrder, planPromote, planRollback, previousEnvironments } from "../../core/promotion/pipeline.js";
 import type { FerryPull, IdentifiedPromotion } from "../../core/promotion/pr.js";
 import { ferryPullOf, identifyPromotion, parseFerryBranch, promotionBranch } from "../../core/promotion/pr.js";
-import type { PromotionResult } from "./run.js";
-import { ensurePromotion } from "./run.js";
+import type { PromotionResult } from "./promote.js";
+import { ensurePromotion } from "./promote.js";
 
 /** The comment a command came in. */
 export interface CommandComment {
@@ -61,7 +64,7 @@ export type CommandOutcome =
 /** What commands need of the app's dependencies. */
 export type CommandDeps = Pick<
   Deps,
-  "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "runtimeStatus"
+  "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "runtimeStatus"
 >;
 
 type PullData = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];
@@ -185,6 +188,7 @@ async function status(ctx: PromotionContext, subjects: Subjects, runtime: Comman
 
 async function retry(
   ctx: PromotionContext,
+  delivery: DeliveryContext,
   req: CommandRequest,
   pr: PullData,
   subjects: Subjects,
@@ -200,8 +204,8 @@ async function retry(
   if (pr.merged && pr.merge_commit_sha) {
     const sha = pr.merge_commit_sha;
     try {
-      const outcome = await runRelease({ octokit, repo, sha, trigger: { kind: "push" } }, deps);
-      const next = await promoteReleased(octokit, { repo, sha }, outcome.results, deps);
+      const outcome = await runRelease({ octokit, repo, sha, trigger: { kind: "push" } }, deps, delivery);
+      const next = await promoteReleased(delivery, { repo, sha }, outcome.results, deps);
       const promoted = next.filter((n) => opened(n.result)).map((n) => resultLine(`${n.to}`, n.result));
       return { lines: [`released ${sha.slice(0, 7)} again: \`Ferry / release\` ${outcome.state}`, ...promoted], ok: true };
     } catch (e) {
@@ -234,9 +238,10 @@ export async function runCommand(req: CommandRequest, deps: CommandDeps): Promis
   if (parsed.kind === "error") return refuse(parsed.line, parsed.message);
   const { command, line } = parsed;
 
+  const delivery = new DeliveryContext(octokit, deps);
   let ctx: PromotionContext;
   try {
-    ctx = await promotionContext(octokit, deps);
+    ctx = await promotionContext(delivery, deps);
   } catch (e) {
     if (e instanceof PlatformUnavailable) return refuse(line, `Ferry cannot read the platform: ${e.message}`);
     throw e;
@@ -254,7 +259,7 @@ export async function runCommand(req: CommandRequest, deps: CommandDeps): Promis
   let lines: string[];
   let ok: boolean;
   if (command.verb === "promote" || command.verb === "rollback") ({ lines, ok } = await promoteOrRollback(ctx, command, subjects, comment));
-  else if (command.verb === "retry") ({ lines, ok } = await retry(ctx, req, pr, subjects, deps));
+  else if (command.verb === "retry") ({ lines, ok } = await retry(ctx, delivery, req, pr, subjects, deps));
   else {
     lines = await status(ctx, subjects, deps.runtimeStatus);
     ok = true;

@@ -1,73 +1,23 @@
 /**
- * The promotion flow's reads: the platform, frozen releases, a component's history across the
- * GitOps repositories, reviews, team membership and the commenter's permission. Each function
- * does one kind of I/O; the decisions stay in the pure modules next to this one.
+ * The promotion flow's reads: frozen releases, a component's history across the GitOps
+ * repositories, a promotion branch's source commit, the source environment's health, reviews,
+ * team membership and the commenter's permission. Each function does one kind of read; the
+ * decisions are in core/promotion.
  */
-import { CelEngine } from "../../renderers/cel.js";
-import type { Diagnostic } from "../../renderers/diagnostics.js";
-import { formatDiagnostic } from "../../renderers/diagnostics.js";
-import type { Environment } from "../../renderers/model/index.js";
-import type { PlatformBundle } from "../../renderers/platform.js";
 import type { Release } from "../../renderers/release.js";
-import type { Deps } from "../deps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
-import { TargetResolver } from "../release/gitops.js";
 import type { ResolvedTarget } from "../release/gitops.js";
-import { loadPlatform } from "../release/inputs.js";
 import { parseReleaseFile } from "../../core/release/state.js";
 import type { UserPermission } from "../../core/promotion/commands.js";
 import { UserPermission as UserPermissionSchema } from "../../core/promotion/commands.js";
-import { Review } from "../../core/promotion/gates.js";
+import { Review } from "../../core/promotion/gates/index.js";
+import { HealthReport } from "../../core/promotion/health.js";
+import type { HealthQuery } from "../../core/promotion/health.js";
 import type { ComponentHistory, GitOpsCommitInput, SourceCommit } from "../../core/history.js";
-import { componentHistory } from "../../core/history.js";
-
-/** What the promotion flow needs of the app's dependencies. */
-export type PromotionDeps = Pick<
-  Deps,
-  "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "watchRollout"
->;
-
-/** One promotion run's shared state: the client, the platform as read now, resolved targets. */
-export interface PromotionContext {
-  readonly octokit: GitHub;
-  readonly bundle: PlatformBundle;
-  /** `owner/name@sha` the platform was read at. */
-  readonly platformSource: string | undefined;
-  readonly resolver: TargetResolver;
-  readonly cel: CelEngine;
-  readonly deps: PromotionDeps;
-}
-
-/** The platform repository could not be read or has errors; the message lists them. */
-export class PlatformUnavailable extends Error {
-  readonly diagnostics: readonly Diagnostic[];
-  constructor(diagnostics: readonly Diagnostic[]) {
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    super(`the platform has ${errors.length} error(s): ${errors.slice(0, 5).map(formatDiagnostic).join("; ")}${errors.length > 5 ? "; …" : ""}`);
-    this.name = "PlatformUnavailable";
-    this.diagnostics = diagnostics;
-  }
-}
-
-/** Reads the platform and sets up a run; throws {@link PlatformUnavailable}. */
-export async function promotionContext(octokit: GitHub, deps: PromotionDeps): Promise<PromotionContext> {
-  const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
-  if (!platform.bundle) throw new PlatformUnavailable(platform.diagnostics);
-  return { octokit, bundle: platform.bundle, platformSource: platform.source, resolver: new TargetResolver(octokit), cel: new CelEngine(), deps };
-}
-
-/** The platform's environment called `name`. */
-export function environmentNamed(ctx: Pick<PromotionContext, "bundle">, name: string): Environment | undefined {
-  return ctx.bundle.platform.spec.environments.find((e) => e.name === name);
-}
-
-/** `https://github.com` from a repository's web URL (`https://github.com/acme/gitops`). */
-export function serverUrlOf(target: Pick<ResolvedTarget, "htmlUrl" | "repo">): string {
-  const suffix = `/${fullName(target.repo)}`;
-  const url = target.htmlUrl.replace(/\/+$/, "");
-  return url.toLowerCase().endsWith(suffix.toLowerCase()) ? url.slice(0, -suffix.length) : new URL(url).origin;
-}
+import { componentHistory, parseSource, TRAILERS } from "../../core/history.js";
+import type { PromotionContext, PromotionDeps } from "./context.js";
+import { errorText, httpStatus } from "./errors.js";
 
 /** `releases/<project>/<component>/<id>.yaml` */
 export function releaseFilePath(project: string, component: string, id: string): string {
@@ -130,11 +80,6 @@ export async function reviewsOf(octokit: GitHub, repo: RepoRef, pull_number: num
   });
 }
 
-const httpStatus = (e: unknown): number | undefined => {
-  const s = (e as { status?: unknown } | null)?.status;
-  return typeof s === "number" ? s : undefined;
-};
-
 /**
  * For each login, the teams of `teams` (`slug` or `org/slug`; a bare slug is in `org`) they are an
  * active member of. A 404 means "not a member" (GitHub also answers 404 for teams it hides).
@@ -176,29 +121,19 @@ export async function permissionOf(octokit: GitHub, repo: RepoRef, username: str
   }
 }
 
-/** Deletes a branch; a branch that is already gone is fine. */
-export async function deleteBranch(octokit: GitHub, repo: RepoRef, branch: string): Promise<boolean> {
-  try {
-    await octokit.rest.git.deleteRef({ ...repo, ref: `heads/${branch}` });
-    return true;
-  } catch (e) {
-    if (httpStatus(e) === 404 || httpStatus(e) === 422) return false;
-    throw e;
-  }
+/** The app commit a promotion branch's head says its release was cut from (`Ferry-Source`). */
+export async function branchSource(ctx: PromotionContext, target: ResolvedTarget, branch: string, path: string): Promise<SourceCommit | undefined> {
+  const [head] = await ctx.deps.gitops.readHistory({ target: { ...target.git, branch }, path, limit: 1, cacheDir: ctx.deps.cacheDir });
+  const values = Object.entries(head?.trailers ?? {}).find(([k]) => k.toLowerCase() === TRAILERS.source.toLowerCase())?.[1] ?? [];
+  return values[0] === undefined ? undefined : parseSource(values[0]);
 }
 
-/** Whether a branch exists. */
-export async function branchExists(octokit: GitHub, repo: RepoRef, branch: string): Promise<boolean> {
+/** The source environment's health, never failing: a broken health source reads as Unknown. */
+export async function sourceHealth(deps: Pick<PromotionDeps, "health">, query: HealthQuery): Promise<HealthReport> {
   try {
-    await octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
-    return true;
+    const report = HealthReport.safeParse(await deps.health.health(query));
+    return report.success ? report.data : { status: "Unknown", detail: "the health source gave an unreadable report" };
   } catch (e) {
-    if (httpStatus(e) === 404) return false;
-    throw e;
+    return { status: "Unknown", detail: `the health source failed: ${errorText(e)}` };
   }
-}
-
-/** The message of an error, first line. */
-export function errorText(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
 }

@@ -1,71 +1,58 @@
 /**
- * Promotion, the I/O side: open or update a promotion pull request, evaluate its `Ferry / gates`
- * check (and merge it when every gate holds and the environment auto-merges), and, when a
- * release lands in an environment, promote it to the next ones. These three call each other
- * (a merge is a landing, a landing opens promotions, opening one evaluates its gates), so they
- * live together; every decision is made by the pure modules beside this one.
+ * Promoting a release: open or update its promotion pull request, evaluate the pull request's
+ * `Ferry / gates` check (and merge it when every gate holds and the environment auto-merges),
+ * and, when a release lands in an environment, promote it to the next ones. These three call
+ * each other (a merge is a landing, a landing opens promotions, opening one evaluates its
+ * gates), so they live together. An evaluation gathers what it needs (reads), decides in
+ * core/promotion/decision.ts (pure) and acts on the decision (writes).
  *
  * A release is never re-read from the app repository: the frozen inputs in
  * `releases/<project>/<component>/<id>.yaml` of the source environment's GitOps repository are
- * rendered for the target environment. The pull request's branch is
+ * rendered for the target environment, once per promotion: opening a pull request hands its
+ * rendering to the evaluation that follows. The pull request's branch is
  * `ferry/promote/<project>/<component>/<target>`: at most one open per component and target; a
  * newer release (or a rollback) updates it and says so.
  */
-import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { formatDiagnostic, hasErrors } from "../../renderers/diagnostics.js";
 import { catalogKey } from "../../renderers/apps.js";
-import type { Environment, PipelineStep } from "../../renderers/model/index.js";
+import type { Environment } from "../../renderers/model/index.js";
 import { renderRelease } from "../../core/render.js";
 import type { RenderedComponent } from "../../core/render.js";
 import type { Release } from "../../renderers/release.js";
 import { pullRequestFiles } from "../../adapters/github/files.js";
 import { findOpenPullRequest } from "../../adapters/github/pulls.js";
-import type { RepoRef } from "../../adapters/github/types.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../release/gitops.js";
 import type { EnvironmentSnapshot, ResolvedTarget } from "../release/gitops.js";
 import { releaseChanges } from "../../core/release/plan.js";
 import { catalogFromReleases, deployedFiles } from "../../core/release/state.js";
-import { approversToCheck, countedApprovers } from "../../core/promotion/approvers.js";
+import { approversToCheck } from "../../core/promotion/approvers.js";
 import { parsePromotionBody, PR_BODY_LIMIT, promotionPullRequest } from "../../core/promotion/body.js";
-import { writeGatesCheck } from "./check.js";
-import type { LandedRelease } from "./events.js";
-import type { GateConclusion, GatesInput, GatesResult } from "../../core/promotion/gates.js";
-import { autoMergeAllowed, evaluateGates, gatesCheckOutput } from "../../core/promotion/gates.js";
-import { HealthReport } from "../../core/promotion/health.js";
-import type { HealthQuery } from "../../core/promotion/health.js";
+import { decidePromotion } from "../../core/promotion/decision.js";
+import type { PromotionDecision, PromotionFacts, RenderedRelease } from "../../core/promotion/decision.js";
+import type { GateConclusion, GatesResult } from "../../core/promotion/gates/index.js";
 import type { ComponentHistory, SourceCommit } from "../../core/history.js";
-import { parseSource, TRAILERS } from "../../core/history.js";
-import type { PromotionContext, PromotionDeps } from "./io.js";
-import {
-  deleteBranch,
-  environmentNamed,
-  errorText,
-  readComponentHistory,
-  readRelease,
-  releaseFilePath,
-  reviewsOf,
-  serverUrlOf,
-  sourceOf,
-  teamsOf,
-} from "./io.js";
 import { nextEnvironments, pipelineOrder, planPromotion } from "../../core/promotion/pipeline.js";
-import type { PullFacts } from "../../core/promotion/pr.js";
+import type { PromotionPaths, PullFacts } from "../../core/promotion/pr.js";
 import {
   asRollback,
-  differingPaths,
-  foreignChanges,
   identifyPromotion,
   mergeCommitFields,
   parseRequestedBy,
   promotionBranch,
   promotionCommits,
   promotionPaths,
-  rollbackGatesSummary,
   updatedFrom,
   withRequester,
 } from "../../core/promotion/pr.js";
-import type { z } from "zod";
+import { deleteBranch } from "./branches.js";
+import { writeGatesCheck } from "./check.js";
+import type { PromotionContext } from "./context.js";
+import { environmentNamed, serverUrlOf } from "./context.js";
+import { errorText } from "./errors.js";
+import type { LandedRelease } from "./events.js";
+import { branchSource, readComponentHistory, readRelease, releaseFilePath, reviewsOf, sourceHealth, sourceOf, teamsOf } from "./reads.js";
 
 /** One promotion (or rollback) to open or update. */
 export interface PromotionRequest {
@@ -123,33 +110,13 @@ function listed(items: readonly string[], max = 3): string {
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
+type PullData = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];
+
 /** Renders a release for an environment against the components that environment runs. */
 function renderFor(ctx: PromotionContext, release: Release, env: Environment, snapshot: EnvironmentSnapshot): RenderedComponent {
   const catalog = new Map(catalogFromReleases([snapshot.releaseFiles]));
   catalog.set(catalogKey(release.metadata.project, release.metadata.component), release.spec.component);
   return renderRelease(release, env, ctx.bundle, catalog, ctx.cel);
-}
-
-/** The app commit a promotion branch's head says its release was cut from (`Ferry-Source`). */
-async function branchSource(ctx: PromotionContext, target: ResolvedTarget, branch: string, path: string): Promise<SourceCommit | undefined> {
-  const [head] = await ctx.deps.gitops.readHistory({ target: { ...target.git, branch }, path, limit: 1, cacheDir: ctx.deps.cacheDir });
-  const values = Object.entries(head?.trailers ?? {}).find(([k]) => k.toLowerCase() === TRAILERS.source.toLowerCase())?.[1] ?? [];
-  return values[0] === undefined ? undefined : parseSource(values[0]);
-}
-
-/** The source environment's health, never failing: a broken health source reads as Unknown. */
-async function sourceHealth(deps: PromotionDeps, query: HealthQuery): Promise<HealthReport> {
-  try {
-    const report = HealthReport.safeParse(await deps.health.health(query));
-    return report.success ? report.data : { status: "Unknown", detail: "the health source gave an unreadable report" };
-  } catch (e) {
-    return { status: "Unknown", detail: `the health source failed: ${errorText(e)}` };
-  }
-}
-
-/** A rollback puts back what the environment ran before: source health and soak do not apply. */
-function rollbackHealth(env: string): HealthReport {
-  return { status: "NotObserved", detail: `a rollback of ${env} to a release it ran before` };
 }
 
 function factsOf(
@@ -239,6 +206,7 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
   let number: number;
   let url: string;
   let status: "opened" | "updated" | "refreshed" | "unchanged";
+  let created: PullData | undefined;
   if (existing) {
     number = existing.number;
     url = existing.html_url;
@@ -257,100 +225,112 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
     number = data.number;
     url = data.html_url;
     status = "opened";
+    created = data;
   }
   deps.logger.info({ component: name, release: id, from: from.name, to: to.name, pull: number, status }, "promotion pull request");
-  const gates = await evaluatePromotion(ctx, target.repo, number);
+  const gates = await evaluatePromotion(ctx, target.repo, number, {
+    ...(created ? { pull: created } : {}),
+    release: id,
+    env: to.name,
+    snapshot,
+    rendered,
+    source,
+  });
   return { status, number, url, release: id, previous: previousRelease, gates };
 }
 
 /**
- * Evaluates the gates of a promotion pull request on its head commit and reports them as the
- * `Ferry / gates` check. Inputs: the release rendered for the target again (policies as they are
- * now, and the branch must hold exactly that rendering and nothing else), reviews and team
- * membership, the source environment's health (the injected health source), the pipeline step's
- * soak and the target's change window. When every gate holds and the target has `autoMerge`,
- * Ferry squash-merges with a commit whose trailers carry the approvers, then promotes onwards.
+ * What the caller that just opened or updated the pull request knows already, so that the
+ * evaluation reads and renders nothing twice.
  */
-export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, number: number): Promise<GatesOutcome> {
+export interface KnownPromotion {
+  /** The pull request as GitHub answered its creation (its head is the branch just written). @default read */
+  readonly pull?: PullData;
+  /** The release and target environment the branch was just written for. */
+  readonly release: string;
+  readonly env: string;
+  /** The target environment as it was read, the release rendered for it, and the app commit it was cut from. */
+  readonly snapshot: EnvironmentSnapshot;
+  readonly rendered: RenderedRelease;
+  readonly source: SourceCommit;
+}
+
+/** What an evaluation read, for the decision and the writes after it. */
+interface GatheredPromotion {
+  readonly pr: PullData;
+  readonly facts: PromotionFacts;
+  readonly target: ResolvedTarget;
+  readonly snapshot: EnvironmentSnapshot;
+  readonly paths: PromotionPaths;
+  /** What the caller knew, when it is about this pull request's release and target. */
+  readonly known: KnownPromotion | undefined;
+}
+
+/** The reads of an evaluation: the pull request, its branch, reviews, teams and the source's health. */
+async function gatherPromotion(
+  ctx: PromotionContext,
+  repo: RepoRef,
+  number: number,
+  given: KnownPromotion | undefined,
+): Promise<GatheredPromotion | { readonly skipped: string }> {
   const { octokit, deps } = ctx;
-  const log = deps.logger.child({ repo: fullName(repo), pull: number });
-  const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
-  if (pr.state !== "open") return { kind: "skipped", reason: `#${number} is ${pr.merged_at ? "merged" : "closed"}` };
+  const pr = given?.pull ?? (await octokit.rest.pulls.get({ ...repo, pull_number: number })).data;
+  if (pr.state !== "open") return { skipped: `#${number} is ${pr.merged_at ? "merged" : "closed"}` };
   const who = identifyPromotion(factsOf(repo, pr), ctx.bundle.platform, await deps.botLogin());
-  if ("reason" in who) return { kind: "skipped", reason: who.reason };
+  if ("reason" in who) return { skipped: who.reason };
   const { project, component, release, to, from, rollback } = who;
-  const headSha = pr.head.sha;
+  const known = given && given.release === release && given.env === to.name ? given : undefined;
   const target = await ctx.resolver.resolve(to);
   const paths = promotionPaths(to, project, component);
-  const diagnostics: Diagnostic[] = [];
-  const problem = (code: string, file: string, message: string) => diagnostics.push({ severity: "error", file, line: 0, column: 0, field: "", code, message });
-
-  const snapshot = await readEnvironment(deps.gitops, target, deps.cacheDir);
-  const frozen = await readRelease(ctx, target, project, component, release, pr.head.ref);
-  if (!frozen) {
-    problem(
-      "promotion/release",
-      `${pr.head.ref}:${releaseFilePath(project, component, release)}`,
-      `the branch does not hold release ${release} of ${project}/${component}`,
-    );
-  } else {
-    const rendered = renderFor(ctx, frozen, to, snapshot);
-    diagnostics.push(...rendered.diagnostics);
-    if (!hasErrors(rendered.diagnostics)) {
-      const onBranch = await deps.gitops.readFiles({ target: { ...target.git, branch: pr.head.ref }, paths: [paths.componentDir], cacheDir: deps.cacheDir });
-      const expected = new Map([...rendered.files].map(([p, text]) => [`${target.path}/${p}`, text]));
-      const differ = differingPaths(expected, onBranch);
-      if (differ.length > 0) {
-        problem(
-          "promotion/branch-content",
-          pr.head.ref,
-          `the branch does not hold release ${release} as Ferry renders it for ${to.name} (${listed(differ)}); \`/ferry retry\` puts Ferry's rendering back`,
-        );
-      }
-    }
+  const snapshot = known?.snapshot ?? (await readEnvironment(deps.gitops, target, deps.cacheDir));
+  let rendered: RenderedRelease | undefined = known?.rendered;
+  if (!rendered) {
+    const frozen = await readRelease(ctx, target, project, component, release, pr.head.ref);
+    rendered = frozen ? renderFor(ctx, frozen, to, snapshot) : undefined;
   }
-  const foreign = foreignChanges(await pullRequestFiles(octokit, repo, number), paths);
-  if (foreign.length > 0)
-    problem(
-      "promotion/foreign-change",
-      pr.head.ref,
-      `the pull request also changes ${listed(foreign)}, which a promotion of ${project}/${component} never writes`,
-    );
-  let step: PipelineStep | undefined;
-  if (!rollback) {
-    const plan = planPromotion(ctx.bundle.platform, { from: from.name, to: to.name });
-    if (plan.ok) step = plan.step;
-    else problem("promotion/pipeline", ctx.platformSource ?? fullName(deps.platformRepo), plan.reason);
-  }
-
+  const onBranch =
+    rendered && !hasErrors(rendered.diagnostics)
+      ? await deps.gitops.readFiles({ target: { ...target.git, branch: pr.head.ref }, paths: [paths.componentDir], cacheDir: deps.cacheDir })
+      : undefined;
+  const changedFiles = await pullRequestFiles(octokit, repo, number);
   const reviews = await reviewsOf(octokit, repo, number);
-  const teams = to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, to.approvals.teams, approversToCheck(reviews, headSha)) : {};
-  const health = rollback ? rollbackHealth(to.name) : await sourceHealth(deps, { environment: from.name, project, component });
-  // A rollback has no source to be healthy: health is reported as not observed and never demanded.
-  const relaxed = (e: Environment): Environment => (rollback ? { ...e, requireHealth: false } : e);
-  const input: z.input<typeof GatesInput> = {
-    release,
-    target: relaxed(to),
-    source: relaxed(from),
-    ...(step ? { step } : {}),
-    diagnostics,
-    reviews,
-    headSha,
+  const teams = to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, to.approvals.teams, approversToCheck(reviews, pr.head.sha)) : {};
+  const health = rollback ? undefined : await sourceHealth(deps, { environment: from.name, project, component });
+  const facts: PromotionFacts = {
+    promotion: who,
+    platform: ctx.bundle.platform,
+    platformSource: ctx.platformSource ?? fullName(deps.platformRepo),
+    headRef: pr.head.ref,
+    headSha: pr.head.sha,
     author: pr.user?.login ?? "ghost",
-    nonApprovers: who.requestedBy ? [who.requestedBy] : [],
+    releaseFile: releaseFilePath(project, component, release),
+    rendered,
+    onBranch,
+    changedFiles,
+    reviews,
     teams,
     health,
     now: deps.clock(),
   };
-  const result = evaluateGates(input);
-  const output = gatesCheckOutput(result);
-  const summary = rollback ? rollbackGatesSummary(output.summary, to.name, release) : output.summary;
-  const written = await writeGatesCheck(octokit, repo, headSha, { conclusion: result.conclusion, title: output.title, summary }, pr.html_url, deps.clock());
-  log.info({ conclusion: result.conclusion, gates: result.gates.map((g) => `${g.name}:${g.state}`) }, "gates evaluated");
-  const evaluated = { kind: "evaluated" as const, conclusion: result.conclusion, gates: result };
-  if (!autoMergeAllowed(to, result)) return evaluated;
+  return { pr, facts, target, snapshot, paths, known };
+}
 
-  const source = (await branchSource(ctx, target, pr.head.ref, paths.componentDir)) ?? sourceOf(await readComponentHistory(ctx, project, component), release);
+/** The writes of an evaluation: the `Ferry / gates` check, and the merge (then the landing) when decided. */
+async function actOnPromotion(ctx: PromotionContext, repo: RepoRef, gathered: GatheredPromotion, decision: PromotionDecision): Promise<GatesOutcome> {
+  const { octokit, deps } = ctx;
+  const { pr, facts, target, snapshot, paths } = gathered;
+  const { project, component, release, to, from } = facts.promotion;
+  const number = pr.number;
+  const log = deps.logger.child({ repo: fullName(repo), pull: number });
+  const written = await writeGatesCheck(octokit, repo, facts.headSha, decision.check, pr.html_url, deps.clock());
+  log.info({ conclusion: decision.gates.conclusion, gates: decision.gates.gates.map((g) => `${g.name}:${g.state}`) }, "gates evaluated");
+  const evaluated = { kind: "evaluated" as const, conclusion: decision.gates.conclusion, gates: decision.gates };
+  if (!decision.merge) return evaluated;
+
+  const source =
+    gathered.known?.source ??
+    (await branchSource(ctx, target, pr.head.ref, paths.componentDir)) ??
+    sourceOf(await readComponentHistory(ctx, project, component), release);
   if (!source) return { ...evaluated, mergeError: `cannot tell which app commit release ${release} was cut from` };
   const current = snapshot.state.components.get(catalogKey(project, component))?.release;
   const subject = { project, component, release, source, from: from.name, to: to.name, ...(current ? { current } : {}) };
@@ -359,9 +339,9 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
     const { data } = await octokit.rest.pulls.merge({
       ...repo,
       pull_number: number,
-      sha: headSha,
+      sha: facts.headSha,
       merge_method: "squash",
-      ...mergeCommitFields(subject, countedApprovers(input)),
+      ...mergeCommitFields(subject, decision.merge.approvedBy),
     });
     commit = data.sha;
   } catch (e) {
@@ -389,6 +369,20 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
     source,
   });
   return { ...evaluated, merged: { commit, next } };
+}
+
+/**
+ * Evaluates the gates of a promotion pull request on its head commit and reports them as the
+ * `Ferry / gates` check. Inputs: the release rendered for the target (policies as they are now,
+ * and the branch must hold exactly that rendering and nothing else), reviews and team
+ * membership, the source environment's health (the injected health source), the pipeline step's
+ * soak and the target's change window. When every gate holds and the target has `autoMerge`,
+ * Ferry squash-merges with a commit whose trailers carry the approvers, then promotes onwards.
+ */
+export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, number: number, known?: KnownPromotion): Promise<GatesOutcome> {
+  const gathered = await gatherPromotion(ctx, repo, number, known);
+  if ("skipped" in gathered) return { kind: "skipped", reason: gathered.skipped };
+  return actOnPromotion(ctx, repo, gathered, decidePromotion(gathered.facts));
 }
 
 /** Tells people where a landed release could not be promoted: on its pull request, or its app commit. */

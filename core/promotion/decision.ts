@@ -1,0 +1,144 @@
+/**
+ * Deciding a promotion pull request's gates from what was read about it: the problems of the
+ * branch (the release missing, not rendered as Ferry renders it, foreign changes, a step the
+ * pipeline does not have), the gates' input (parsed once, here), the gates, the
+ * `Ferry / gates` check's text, and whether Ferry merges. Pure: the reads happen before
+ * (app/promotion/promote.ts gathers them) and the writes after.
+ */
+import type { Diagnostic } from "../../renderers/diagnostics.js";
+import { hasErrors } from "../../renderers/diagnostics.js";
+import type { Environment, PipelineStep, Platform } from "../../renderers/model/index.js";
+import { environmentPath } from "../../renderers/model/platform.js";
+import { countedApprovers } from "./approvers.js";
+import type { GateConclusion, GatesResult, Review } from "./gates/index.js";
+import { autoMergeAllowed, evaluateGates, GatesInput, gatesCheckOutput } from "./gates/index.js";
+import type { HealthReport } from "./health.js";
+import { planPromotion } from "./pipeline.js";
+import type { IdentifiedPromotion } from "./pr.js";
+import { differingPaths, foreignChanges, promotionPaths, rollbackGatesSummary } from "./pr.js";
+
+/** A release rendered for an environment: its findings and files (relative to the environment's folder). */
+export interface RenderedRelease {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** What a promotion pull request's gates are decided from, as read. */
+export interface PromotionFacts {
+  readonly promotion: IdentifiedPromotion;
+  readonly platform: Platform;
+  /** Where the platform was read (`owner/name@sha`): the file a pipeline problem names. */
+  readonly platformSource: string;
+  readonly headRef: string;
+  readonly headSha: string;
+  /** Login of the pull request's author. */
+  readonly author: string;
+  /** `releases/<project>/<component>/<id>.yaml`, the frozen release the branch must hold. */
+  readonly releaseFile: string;
+  /** The branch's frozen release rendered for the target; undefined when the branch does not hold it. */
+  readonly rendered: RenderedRelease | undefined;
+  /** The component's folder on the branch (repository paths); read only when the rendering has no errors. */
+  readonly onBranch: ReadonlyMap<string, string> | undefined;
+  /** Every path the pull request changes. */
+  readonly changedFiles: readonly string[];
+  readonly reviews: readonly Review[];
+  /** Teams of the reviewers whose approvals may count, by login. */
+  readonly teams: Readonly<Record<string, string[]>>;
+  /** The source environment's health; not read for a rollback (there is no source to be healthy). */
+  readonly health: HealthReport | undefined;
+  readonly now: Date;
+}
+
+/** What to do about a promotion pull request. */
+export interface PromotionDecision {
+  readonly gates: GatesResult;
+  /** The `Ferry / gates` check run to write. */
+  readonly check: { readonly conclusion: GateConclusion; readonly title: string; readonly summary: string };
+  /** Set when Ferry merges (every gate holds and the target auto-merges): whose approvals the merge commit names. */
+  readonly merge: { readonly approvedBy: readonly string[] } | undefined;
+  /** The pipeline step promoted along (its soak); undefined for a rollback or a step the pipeline does not have. */
+  readonly step: PipelineStep | undefined;
+}
+
+function listed(items: readonly string[], max = 3): string {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+/** A rollback puts back what the environment ran before: source health and soak do not apply. */
+function rollbackHealth(env: string): HealthReport {
+  return { status: "NotObserved", detail: `a rollback of ${env} to a release it ran before` };
+}
+
+/** The problems of the pull request's branch and of the step it promotes along. */
+function branchProblems(facts: PromotionFacts): { diagnostics: Diagnostic[]; step: PipelineStep | undefined } {
+  const { project, component, release, to, from, rollback } = facts.promotion;
+  const paths = promotionPaths(to, project, component);
+  const diagnostics: Diagnostic[] = [];
+  const problem = (code: string, file: string, message: string) => diagnostics.push({ severity: "error", file, line: 0, column: 0, field: "", code, message });
+  if (!facts.rendered) {
+    problem("promotion/release", `${facts.headRef}:${facts.releaseFile}`, `the branch does not hold release ${release} of ${project}/${component}`);
+  } else {
+    diagnostics.push(...facts.rendered.diagnostics);
+    if (!hasErrors(facts.rendered.diagnostics)) {
+      const root = environmentPath(to);
+      const expected = new Map([...facts.rendered.files].map(([p, text]) => [`${root}/${p}`, text]));
+      const differ = differingPaths(expected, facts.onBranch ?? new Map());
+      if (differ.length > 0) {
+        problem(
+          "promotion/branch-content",
+          facts.headRef,
+          `the branch does not hold release ${release} as Ferry renders it for ${to.name} (${listed(differ)}); \`/ferry retry\` puts Ferry's rendering back`,
+        );
+      }
+    }
+  }
+  const foreign = foreignChanges(facts.changedFiles, paths);
+  if (foreign.length > 0)
+    problem(
+      "promotion/foreign-change",
+      facts.headRef,
+      `the pull request also changes ${listed(foreign)}, which a promotion of ${project}/${component} never writes`,
+    );
+  let step: PipelineStep | undefined;
+  if (!rollback) {
+    const plan = planPromotion(facts.platform, { from: from.name, to: to.name });
+    if (plan.ok) step = plan.step;
+    else problem("promotion/pipeline", facts.platformSource, plan.reason);
+  }
+  return { diagnostics, step };
+}
+
+/**
+ * Decides a promotion pull request's gates (see the module comment); throws a zod error naming
+ * the fields when the gates' input is malformed.
+ */
+export function decidePromotion(facts: PromotionFacts): PromotionDecision {
+  const { release, to, from, rollback } = facts.promotion;
+  const { diagnostics, step } = branchProblems(facts);
+  // A rollback has no source to be healthy: health is reported as not observed and never demanded.
+  const relaxed = (e: Environment): Environment => (rollback ? { ...e, requireHealth: false } : e);
+  const input = GatesInput.parse({
+    release,
+    target: relaxed(to),
+    source: relaxed(from),
+    ...(step ? { step } : {}),
+    diagnostics,
+    reviews: facts.reviews,
+    headSha: facts.headSha,
+    author: facts.author,
+    nonApprovers: facts.promotion.requestedBy ? [facts.promotion.requestedBy] : [],
+    teams: facts.teams,
+    health: facts.health ?? rollbackHealth(to.name),
+    now: facts.now,
+  });
+  const gates = evaluateGates(input);
+  const output = gatesCheckOutput(gates);
+  const summary = rollback ? rollbackGatesSummary(output.summary, to.name, release) : output.summary;
+  return {
+    gates,
+    check: { conclusion: gates.conclusion, title: output.title, summary },
+    merge: autoMergeAllowed(to, gates) ? { approvedBy: countedApprovers(input) } : undefined,
+    step,
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The gates of a promotion pull request (`Ferry / gates`): policies, approvals, source health,
+ * soak time and change window, one module each (gates/<name>.ts) registered in {@link GATES}.
+ * Pure: reviews, team membership, health and the clock are inputs, parsed once by the caller
+ * (`GatesInput.parse`).
+ *
+ * Gate states:
+ * - `pass`: the gate holds.
+ * - `fail`: it does not, and waiting will not help (a policy error, changes requested, the source
+ *   environment degraded or running another release).
+ * - `pending`: it does not hold yet and may by waiting or by people acting (approvals missing,
+ *   soak time not elapsed, window closed, source still progressing, health required but not
+ *   observed yet).
+ * - `not-observed`: Ferry cannot see the source environment's health and the platform does not
+ *   require it; reported, not blocking.
+ *
+ * Conclusion of the check run: `failure` when a gate fails, else `action_required` when one is
+ * pending, else `neutral` when one is not observed, else `success`. Branch protection treats
+ * `success` and `neutral` as passing, so a person may merge when nothing blocks. Ferry
+ * auto-merges (`autoMergeAllowed`) on the same terms: every gate passes or is not observed, and
+ * a gate is only ever `not-observed` when the platform does not require health (with
+ * `requireHealth` an unobserved source is `pending` and blocks).
+ *
+ * Reviews (decided here; GitHub's REST review objects are accepted as they come):
+ * - Per reviewer (logins compared case-insensitively) the latest of their APPROVED,
+ *   CHANGES_REQUESTED and DISMISSED reviews is their verdict; COMMENTED reviews do not change it
+ *   (as on GitHub), PENDING (unsubmitted) ones are ignored. A dismissed latest review leaves no
+ *   verdict.
+ * - An approval counts only when it was given on the pull request's current head commit: a
+ *   promotion PR updated to a newer release must be approved again. A request for changes
+ *   blocks whatever commit it was given on, until that reviewer approves or it is dismissed.
+ * - The pull request's author, and anyone in `nonApprovers` (e.g. who asked for the promotion
+ *   with `/ferry promote`), cannot approve it.
+ * - With `approvals.teams`, only approvals by members of one of those teams count (team names
+ *   compared by slug: `acme/sre` and `sre` are the same team).
+ */
+import type { Environment } from "../../../renderers/model/index.js";
+import { approvalsGate } from "./approvals.js";
+import type { Gate, GateConclusion, GateDefinition, GateName, GateState, GatesInput } from "./model.js";
+import { GATE_NAMES } from "./model.js";
+import { policiesGate } from "./policies.js";
+import { soakGate } from "./soak.js";
+import { sourceHealthGate } from "./source-health.js";
+import { windowGate } from "./window.js";
+
+export { GATE_NAMES, GatesInput, Review } from "./model.js";
+export type { Gate, GateConclusion, GateDefinition, GateName, GateState } from "./model.js";
+export { formatDuration } from "./soak.js";
+
+/** Every gate, by name: a new gate is a module of gates/ listed here and in {@link GATE_NAMES}. */
+export const GATES: { readonly [N in GateName]: GateDefinition } = {
+  policies: policiesGate,
+  approvals: approvalsGate,
+  "source-health": sourceHealthGate,
+  soak: soakGate,
+  window: windowGate,
+};
+
+/** The gates and the check run conclusion they give. */
+export interface GatesResult {
+  readonly conclusion: GateConclusion;
+  readonly gates: readonly Gate[];
+  readonly release: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The conclusion a set of gates gives (see the module comment). */
+export function conclude(gates: readonly Gate[]): GateConclusion {
+  if (gates.some((g) => g.state === "fail")) return "failure";
+  if (gates.some((g) => g.state === "pending")) return "action_required";
+  if (gates.some((g) => g.state === "not-observed")) return "neutral";
+  return "success";
+}
+
+/** Evaluates every gate of a promotion, in the order of {@link GATE_NAMES}. */
+export function evaluateGates(input: GatesInput): GatesResult {
+  const gates = GATE_NAMES.map((name) => GATES[name].evaluate(input));
+  return { conclusion: conclude(gates), gates, release: input.release, from: input.source.name, to: input.target.name };
+}
+
+/**
+ * Whether Ferry may merge the pull request by itself: the target allows it and every gate passes
+ * or is not observed (health the environment does not demand does not block; see the module comment).
+ */
+export function autoMergeAllowed(env: Pick<Environment, "autoMerge">, result: Pick<GatesResult, "gates">): boolean {
+  return env.autoMerge && result.gates.length > 0 && result.gates.every((g) => g.state === "pass" || g.state === "not-observed");
+}
+
+const STATE_TEXT: Readonly<Record<GateState, string>> = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending", "not-observed": "➖ not observed" };
+
+const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+
+/** Title and markdown summary of the `Ferry / gates` check run. */
+export function gatesCheckOutput(result: GatesResult): { title: string; summary: string } {
+  const names = (state: GateState) =>
+    result.gates
+      .filter((g) => g.state === state)
+      .map((g) => g.name)
+      .join(", ");
+  const title =
+    result.conclusion === "failure"
+      ? `Blocked: ${names("fail")}`
+      : result.conclusion === "action_required"
+        ? `Waiting: ${names("pending")}`
+        : result.conclusion === "neutral"
+          ? `Nothing blocks; not observed: ${names("not-observed")}`
+          : "Every gate holds";
+  const lines = [
+    `Promotion of release \`${result.release}\` from **${result.from}** to **${result.to}**.`,
+    "",
+    "| Gate | State | Why |",
+    "| --- | --- | --- |",
+    ...result.gates.map((g) => `| ${g.name} | ${STATE_TEXT[g.state]} | ${cell(g.summary)} |`),
+  ];
+  if (result.conclusion === "neutral")
+    lines.push("", "Nothing blocks a merge: the source environment's health is not observed, and the platform does not require it.");
+  return { title, summary: `${lines.join("\n")}\n` };
+}

@@ -1,0 +1,77 @@
+/**
+ * What every gate of a promotion pull request shares: the input they are all evaluated from
+ * (parsed once, at the edge), the shape of one gate's result, and the shape of a gate module.
+ */
+import { z } from "zod";
+import type { Diagnostic } from "../../../renderers/diagnostics.js";
+import { Environment, PipelineStep } from "../../../renderers/model/index.js";
+import { ReleaseId } from "../../../renderers/release.js";
+import { HealthReport } from "../health.js";
+
+export const GATE_NAMES = ["policies", "approvals", "source-health", "soak", "window"] as const;
+export type GateName = (typeof GATE_NAMES)[number];
+export type GateState = "pass" | "fail" | "pending" | "not-observed";
+export type GateConclusion = "success" | "failure" | "action_required" | "neutral";
+
+/** One gate: its state and why. */
+export interface Gate {
+  readonly name: GateName;
+  readonly state: GateState;
+  readonly summary: string;
+}
+
+/** A pull request review as GitHub's REST API returns it (only the fields used are checked). */
+export const Review = z.looseObject({
+  id: z.number().optional(),
+  user: z.looseObject({ login: z.string() }).nullable(),
+  state: z.string(),
+  commit_id: z.string().nullable().optional(),
+  submitted_at: z.string().nullable().optional(),
+});
+export type Review = z.infer<typeof Review>;
+
+const Finding = z.custom<Diagnostic>(
+  (v) => typeof v === "object" && v !== null && ["error", "warning"].includes((v as Diagnostic).severity) && typeof (v as Diagnostic).message === "string",
+  { error: "not a diagnostic (severity error|warning and a message)" },
+);
+
+/** Everything the gates are evaluated from. */
+export const GatesInput = z.strictObject({
+  /** The release the pull request promotes. */
+  release: ReleaseId,
+  /** The environment promoted into. */
+  target: Environment,
+  /** The environment promoted from. */
+  source: Environment,
+  /** The pipeline step `source` → `target` (its `soak`). @default no soak */
+  step: PipelineStep.optional(),
+  /** Compile and policy findings of the release rendered for `target`. */
+  diagnostics: z.array(Finding),
+  /** The pull request's reviews, as `pulls.listReviews` returns them. */
+  reviews: z.array(Review),
+  /** The pull request's head commit. */
+  headSha: z.string().min(1),
+  /** Login of the pull request's author. */
+  author: z.string().min(1),
+  /** Logins who may not approve either. @default none */
+  nonApprovers: z.array(z.string()).default([]),
+  /** Teams (slugs) of each reviewer, by login; needed when `target.approvals.teams` is set. @default none */
+  teams: z.record(z.string(), z.array(z.string())).default({}),
+  /** The source environment's health for this component. */
+  health: HealthReport,
+  now: z.date(),
+});
+export type GatesInput = z.infer<typeof GatesInput>;
+
+/**
+ * One gate module: its name, the fields of {@link GatesInput} it reads, and its logic. Every gate
+ * is one of these, listed in `gates/index.ts`.
+ */
+export interface GateDefinition<K extends keyof GatesInput = keyof GatesInput> {
+  readonly name: GateName;
+  /** The fields of the gates' input this gate reads. */
+  readonly reads: readonly K[];
+  evaluate(input: Pick<GatesInput, K>): Gate;
+}
+
+export const gate = (name: GateName, state: GateState, summary: string): Gate => ({ name, state, summary });
