@@ -35,7 +35,8 @@ import { autoMergeAllowed, evaluateGates, gatesCheckOutput } from "../../core/pr
 import { HealthReport } from "../../core/promotion/health.js";
 import type { HealthQuery } from "../../core/promotion/health.js";
 import type { ComponentHistory, SourceCommit } from "../../core/history.js";
-import { parseSource, TRAILERS } from "../../core/history.js";
+import { parseSource } from "../../core/history.js";
+import { TRAILERS } from "../../core/gitops/trailers.js";
 import type { PromotionContext, PromotionDeps } from "./io.js";
 import {
   deleteBranch,

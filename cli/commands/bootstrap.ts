@@ -1,4 +1,4 @@
-import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../../adapters/git/bootstrap.js";
+import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../../core/gitops/bootstrap.js";
 import { toYaml } from "../../renderers/canonical.js";
 import { list, parse, required } from "../args.js";
 import type { Command } from "../io.js";
