@@ -2,39 +2,15 @@
  * Promotion history: which release each environment ran, since when, and by which commit, read
  * from the trailers of the GitOps repositories' commits. Pure: the caller reads the commits.
  *
- * Every commit Ferry makes to an environment carries these trailers (one value each unless said):
- *
- * | trailer | value |
- * | --- | --- |
- * | `Ferry-Component` | `<project>/<component>` the commit is about |
- * | `Ferry-Environment` | the environment name |
- * | `Ferry-Release` | the release id now in the environment, or `none` when the component was removed |
- * | `Ferry-Source` | `<owner>/<repo>@<sha>`: the app commit the release was cut from |
- * | `Ferry-Promoted-From` | optional: the environment the release was promoted from |
- * | `Ferry-Approved-By` | optional, repeatable (or comma-separated): logins whose approvals let it in |
- *
- * A commit about several components repeats `Ferry-Component`, and pairs it by position with
- * repeated `Ferry-Release` (and `Ferry-Environment`, `Ferry-Source`) values; a trailer given once
- * applies to every component of the commit. Commits without `Ferry-Component` or
+ * Ferry's trailers, and how a commit about several components pairs them, are described in
+ * core/gitops/trailers.ts (`TRAILERS`). Commits without `Ferry-Component` or
  * `Ferry-Environment` are not Ferry's (a person edited the repository) and are skipped; commits
  * whose trailers cannot be read are listed in `ignored` with the reason.
  */
 import { z } from "zod";
 import { DnsLabel } from "../renderers/model/index.js";
 import { ReleaseId } from "../renderers/release.js";
-
-/** Trailer names Ferry writes on GitOps commits and reads back. */
-export const TRAILERS = {
-  component: "Ferry-Component",
-  environment: "Ferry-Environment",
-  release: "Ferry-Release",
-  source: "Ferry-Source",
-  promotedFrom: "Ferry-Promoted-From",
-  approvedBy: "Ferry-Approved-By",
-} as const;
-
-/** `Ferry-Release: none`: the component was removed from the environment. */
-export const NO_RELEASE = "none";
+import { NO_RELEASE, TRAILERS } from "./gitops/trailers.js";
 
 /** One commit of a GitOps repository with its parsed trailers (keys as written; matched case-insensitively). */
 export const GitOpsCommit = z.strictObject({

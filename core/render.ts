@@ -17,6 +17,7 @@ import { releasePath } from "../renderers/release.js";
 import type { Release } from "../renderers/release.js";
 import type { K8sObject, Locator } from "../renderers/types.js";
 import { checkPolicies } from "../policies/index.js";
+import { componentDir, defaultEnvironmentPath, namespaceFile, namespaceObject, objectFileName } from "./gitops/layout.js";
 
 /** One release rendered for one environment. */
 export interface RenderedComponent {
@@ -28,40 +29,6 @@ export interface RenderedComponent {
   readonly files: ReadonlyMap<string, string>;
   /** Compile errors and policy findings (errors and warnings). */
   readonly diagnostics: readonly Diagnostic[];
-}
-
-/** `<kind>-<name>.yaml`, lowercase. */
-export function objectFileName(obj: K8sObject): string {
-  return `${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
-}
-
-/** Directory of a component inside an environment's directory. */
-export function componentDir(project: string, component: string): string {
-  return `${project}/${component}`;
-}
-
-/** The Namespace a project's components share in an environment (a Ferry-managed "cell"). */
-export function namespaceObject(env: Environment, project: string): K8sObject {
-  return {
-    apiVersion: "v1",
-    kind: "Namespace",
-    metadata: {
-      name: namespaceFor(env, project),
-      labels: {
-        "app.kubernetes.io/managed-by": "ferry",
-        "ferry.dev/managed": "true",
-        "ferry.dev/project": project,
-        "ferry.dev/environment": env.name,
-        "pod-security.kubernetes.io/enforce": "baseline",
-        "pod-security.kubernetes.io/warn": "restricted",
-      },
-    },
-  };
-}
-
-/** Path of the project's Namespace file inside an environment's directory. */
-export function namespaceFile(project: string): string {
-  return `${project}/namespace.yaml`;
 }
 
 /** Renders one release for one environment and checks the platform's policies on the result. */
@@ -155,10 +122,10 @@ export function renderApps(
       rendered.push(r);
       diagnostics.push(...r.diagnostics);
       projects.add(c.release.metadata.project);
-      for (const [path, content] of r.files) files.set(`environments/${env.name}/${path}`, content);
+      for (const [path, content] of r.files) files.set(`${defaultEnvironmentPath(env.name)}/${path}`, content);
     }
     for (const project of [...projects].sort()) {
-      files.set(`environments/${env.name}/${namespaceFile(project)}`, toYaml(namespaceObject(env, project)));
+      files.set(`${defaultEnvironmentPath(env.name)}/${namespaceFile(project)}`, toYaml(namespaceObject(env, project)));
     }
   }
   const ok = !hasErrors(diagnostics);

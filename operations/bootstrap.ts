@@ -1,6 +1,6 @@
 /** Bootstrap: the Argo CD ApplicationSet or Flux objects that apply each environment's GitOps path. */
 import { z } from "zod";
-import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../adapters/git/bootstrap.js";
+import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../core/gitops/bootstrap.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { selectEnvironments } from "./workspace.js";
 

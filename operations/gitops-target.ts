@@ -1,9 +1,9 @@
 /** Where the CLI publishes or reads an environment: the platform's target, or overrides. */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { githubRepoUrl } from "../adapters/git/bootstrap.js";
+import { githubRepoUrl } from "../core/gitops/bootstrap.js";
+import { environmentPath } from "../core/gitops/layout.js";
 import type { Environment } from "../renderers/model/index.js";
-import { environmentPath } from "../renderers/model/platform.js";
 import type { EnvironmentVariables } from "./variables.js";
 
 export interface CliTarget {

@@ -7,18 +7,18 @@
  *   branch, never a force push.
  * - {@link readFiles}, {@link readHistory}: what an environment holds, and the commits that
  *   changed it with their trailers.
- * - bootstrap.ts (imported separately): Argo CD and Flux objects pointing at environment paths.
+ *
+ * The repository's layout, trailers and request types are core/gitops's; the Argo CD and Flux
+ * objects that apply it are core/gitops/bootstrap.ts.
  */
 export { GitopsError } from "./errors.js";
 export type { GitopsErrorCode } from "./errors.js";
-export type { GitopsDeps } from "./deps.js";
-export { resolveDeps } from "./deps.js";
+export type { GitopsDeps } from "./gitops-deps.js";
+export { resolveGitopsDeps } from "./gitops-deps.js";
 export { defaultCacheDir } from "./cache.js";
-export { formatCommitMessage, parseCommitMessage } from "../../core/gitops/trailers.js";
-export type { ParsedMessage, Trailers } from "../../core/gitops/trailers.js";
 export { publish, retryDelay } from "./publish.js";
 export type { PublishResult } from "./publish.js";
 export { readFiles, readHistory } from "./read.js";
 export type { HistoryEntry, HistoryPerson, ReadFilesResult } from "./read.js";
-export { Author, BranchName, GitTarget, PublishRequest, ReadFilesRequest, ReadHistoryRequest, RepoPath, TreeChange } from "./schema.js";
+export { Author, DirectoryChange, GitTarget, PublishRequest, ReadFilesRequest, ReadHistoryRequest } from "./schema.js";
 export { FERRY_AUTHOR } from "./target.js";

@@ -1,55 +1,10 @@
 /**
- * Names that end up in a repository or in the clone cache: repository-relative paths, branch
- * names and target URLs. Pure checks that return every problem found (empty list: fine), so the
- * request validation reports them all at once.
+ * Where a GitOps target lives and how it is named in the clone cache and in messages. The names
+ * inside a repository (paths, branches) are checked by core/gitops/names.ts.
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-
-/** Whether `s` has a control character (U+0000-U+001F or U+007F). */
-function hasControl(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
-
-/**
- * Problems of a repository-relative POSIX path (a directory Ferry writes, or a file under it):
- * relative, '/'-separated, no empty, `.` or `..` segments, no `.git` segment (any case: git
- * itself refuses those on case-insensitive file systems), no backslash or control character.
- */
-export function repoPathProblems(p: string): string[] {
-  const problems: string[] = [];
-  if (p.length === 0) return ["must not be empty"];
-  if (p.startsWith("/") || /^[A-Za-z]:/.test(p)) problems.push("must be relative, not absolute");
-  if (p.includes("\\")) problems.push("must use '/' as separator, not '\\'");
-  if (hasControl(p)) problems.push("must not contain control characters");
-  const segments = p.split("/");
-  if (segments.some((s) => s === "") && !p.startsWith("/")) problems.push("must not have empty segments ('//' or a trailing '/')");
-  for (const bad of [".", ".."]) if (segments.includes(bad)) problems.push(`must not contain a '${bad}' segment`);
-  if (segments.some((s) => s.toLowerCase() === ".git")) problems.push("must not contain a '.git' segment");
-  return problems;
-}
-
-/** Problems of a branch name, after `git check-ref-format` for `refs/heads/<name>`. */
-export function branchProblems(name: string): string[] {
-  const problems: string[] = [];
-  if (name.length === 0) return ["must not be empty"];
-  if (name.startsWith("refs/")) problems.push("must be a branch name like 'main', not a full ref");
-  if (name.startsWith("-")) problems.push("must not start with '-'");
-  if (hasControl(name) || /[ ~^:?*[\\]/.test(name)) problems.push("must not contain spaces, control characters or any of ~ ^ : ? * [ \\");
-  if (name.includes("..")) problems.push("must not contain '..'");
-  if (name.includes("@{") || name === "@") problems.push("must not contain '@{' or be '@'");
-  if (name.startsWith("/") || name.endsWith("/") || name.includes("//")) problems.push("must not have empty segments ('/' at either end or '//')");
-  if (name.endsWith(".")) problems.push("must not end with '.'");
-  const segments = name.split("/");
-  if (segments.some((s) => s.startsWith("."))) problems.push("must not have a segment starting with '.'");
-  if (segments.some((s) => s.endsWith(".lock"))) problems.push("must not have a segment ending with '.lock'");
-  return problems;
-}
 
 /** Where a GitOps target lives: a smart-HTTP(S) server, or a repository on this machine. */
 export type TargetLocation =

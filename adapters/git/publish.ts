@@ -16,15 +16,15 @@
  * // result.commit: the new commit, or null when the repository already held exactly this.
  * ```
  */
-import type { GitopsDeps } from "./deps.js";
-import { resolveDeps } from "./deps.js";
+import type { GitopsDeps } from "./gitops-deps.js";
+import { resolveGitopsDeps } from "./gitops-deps.js";
 import { GitopsError } from "./errors.js";
+import type { PublishRequest as CheckedPublishRequest } from "../../core/gitops/request.js";
 import { formatCommitMessage } from "../../core/gitops/trailers.js";
 import { EMPTY_TREE, rawObject, serializeCommit } from "./objects.js";
 import { PublishRequest, parseRequest } from "./schema.js";
 import { FERRY_AUTHOR, withBackend } from "./target.js";
 import { applyEdits, planEdits } from "./tree-edit.js";
-import type { DirChange } from "./tree-edit.js";
 
 /** What {@link publish} did. */
 export interface PublishResult {
@@ -45,16 +45,6 @@ export interface PublishResult {
 /** Server answers that mean "the branch moved under you", i.e. try again on the new tip. */
 const RACE = /fast-forward|fetch first|stale|lock|failed to update ref|expected|already exists|moved/i;
 
-const encoder = new TextEncoder();
-
-function toDirChanges(req: PublishRequest): DirChange[] {
-  return req.changes.map((c) => {
-    const entries = c.files instanceof Map ? [...c.files] : Object.entries(c.files);
-    const files = new Map(entries.map(([name, content]) => [name, typeof content === "string" ? encoder.encode(content) : content] as const));
-    return { dir: c.dir, files, prune: c.prune };
-  });
-}
-
 /** Backoff before attempt `n + 1`: exponential from 25 ms, capped at 1 s, with ±50 % jitter. */
 export function retryDelay(n: number, random: () => number): number {
   return Math.round(Math.min(1000, 25 * 2 ** (n - 1)) * (0.5 + random()));
@@ -62,11 +52,10 @@ export function retryDelay(n: number, random: () => number): number {
 
 /** Publishes the changes as one commit; see the module comment. Throws {@link GitopsError}. */
 export async function publish(input: PublishRequest, deps: Partial<GitopsDeps> = {}): Promise<PublishResult> {
-  const d = resolveDeps(deps);
-  const req = parseRequest(PublishRequest, input, "publish request");
+  const d = resolveGitopsDeps(deps);
+  const req: CheckedPublishRequest = parseRequest(PublishRequest, input, "publish request");
   const target = req.target;
-  const changes = toDirChanges(req);
-  const { root, problems } = planEdits(changes);
+  const { root, problems } = planEdits(req.changes);
   if (problems.length > 0) throw new GitopsError("invalid", target.url, target.branch, `invalid publish request: ${problems.join("; ")}`);
   const author = req.author ?? FERRY_AUTHOR;
   const writeBranch = req.branch?.name ?? target.branch;
@@ -74,7 +63,7 @@ export async function publish(input: PublishRequest, deps: Partial<GitopsDeps> =
   const branches = writeBranch === fromBranch ? [writeBranch] : [writeBranch, fromBranch];
   const retries = req.retries ?? 5;
   const message = formatCommitMessage(req.message, req.trailers);
-  const dirs = changes.map((c) => c.dir);
+  const dirs = req.changes.map((c) => c.dir);
 
   return withBackend(target, { cacheDir: req.cacheDir, mode: "write", ident: author }, d, async (backend) => {
     let tips = await backend.tips(branches);

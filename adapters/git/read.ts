@@ -2,8 +2,8 @@
  * Reading a GitOps target: the files an environment holds now (what a preview diffs against) and
  * the history of a path with its Ferry trailers (what `ferry history` lists).
  */
-import type { GitopsDeps } from "./deps.js";
-import { resolveDeps } from "./deps.js";
+import type { GitopsDeps } from "./gitops-deps.js";
+import { resolveGitopsDeps } from "./gitops-deps.js";
 import { parseCommitMessage } from "../../core/gitops/trailers.js";
 import { isTreeMode } from "./objects.js";
 import { ReadFilesRequest, ReadHistoryRequest, parseRequest } from "./schema.js";
@@ -32,7 +32,7 @@ export interface ReadFilesResult {
 
 /** Reads the files at or under `paths` at the tip of the target branch. Throws GitopsError. */
 export async function readFiles(input: ReadFilesRequest, deps: Partial<GitopsDeps> = {}): Promise<ReadFilesResult> {
-  const d = resolveDeps(deps);
+  const d = resolveGitopsDeps(deps);
   const req = parseRequest(ReadFilesRequest, input, "read request");
   return withBackend(req.target, { cacheDir: req.cacheDir, mode: "read", ident: FERRY_AUTHOR }, d, async (backend) => {
     const tip = (await backend.tips([req.target.branch])).get(req.target.branch) ?? null;
@@ -89,7 +89,7 @@ function person(p: CommitInfo["author"]): HistoryPerson {
  * that parent followed. Throws GitopsError.
  */
 export async function readHistory(input: ReadHistoryRequest, deps: Partial<GitopsDeps> = {}): Promise<HistoryEntry[]> {
-  const d = resolveDeps(deps);
+  const d = resolveGitopsDeps(deps);
   const req = parseRequest(ReadHistoryRequest, input, "history request");
   const limit = req.limit ?? 50;
   return withBackend(req.target, { cacheDir: req.cacheDir, mode: "read", ident: FERRY_AUTHOR }, d, async (backend) => {

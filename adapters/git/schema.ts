@@ -1,30 +1,18 @@
 /**
- * The inputs of adapters/git, as zod schemas with their types beside them. Every path, branch,
- * URL and trailer is checked before anything touches a repository, and every problem is reported
- * in one GitopsError.
+ * The inputs of adapters/git, as zod schemas with their types beside them: the edge where the
+ * GitOps request types of core/gitops/request.ts are validated, once. Every path, branch, URL and
+ * trailer is checked before anything touches a repository, and every problem is reported in one
+ * GitopsError.
  */
 import { z } from "zod";
 import { formatPath } from "../../renderers/diagnostics.js";
 import { GitopsError } from "./errors.js";
+import { BranchName, RepoPath, problemsOf, repoPathProblems } from "../../core/gitops/names.js";
+import type { FileContent } from "../../core/gitops/request.js";
 import { trailerKeyProblems, trailerValueProblems } from "../../core/gitops/trailers.js";
-import { branchProblems, displayTarget, parseTargetUrl, repoPathProblems } from "./paths.js";
+import { displayTarget, parseTargetUrl } from "./paths.js";
 
-/** Turns a problem-listing check into zod issues on the value. */
-function problemsOf(check: (value: string) => string[]) {
-  return (value: string, ctx: z.RefinementCtx) => {
-    for (const message of check(value)) ctx.addIssue({ code: "custom", message });
-  };
-}
-
-/** A repository-relative POSIX path; see {@link repoPathProblems}. */
-export const RepoPath = z.string().superRefine(problemsOf(repoPathProblems));
-export type RepoPath = z.infer<typeof RepoPath>;
-
-/** A branch name (`main`, `ferry/release/dev/shop/api`). */
-export const BranchName = z.string().superRefine(problemsOf(branchProblems));
-export type BranchName = z.infer<typeof BranchName>;
-
-/** Where to publish or read: a repository URL (or local path), a branch, and a token for HTTPS. */
+/** A core/gitops `GitTarget`, checked. */
 export const GitTarget = z.object({
   /** `https://host/org/repo.git`, `file:///path`, or a local path (relative to the working directory). */
   url: z.string().superRefine(problemsOf((u) => parseTargetUrl(u, "/").problems)),
@@ -32,25 +20,24 @@ export const GitTarget = z.object({
   /** Sent as Basic auth `x-access-token:<token>`; ignored for local paths. @default none */
   token: z.string().min(1).optional(),
 });
-export type GitTarget = z.infer<typeof GitTarget>;
 
 const FileContent = z.union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array, { error: "must be text or bytes (Uint8Array)" })]);
-const FileMap = z.union([z.record(z.string(), FileContent), z.map(z.string(), FileContent)]).superRefine((files, ctx) => {
-  const names = files instanceof Map ? [...files.keys()] : Object.keys(files);
-  for (const name of names) for (const message of repoPathProblems(name)) ctx.addIssue({ code: "custom", message, path: [name] });
-});
+/** A Map of files, or a plain object (for callers writing requests by hand), parsed into a Map. */
+const FileMap = z
+  .union([z.record(z.string(), FileContent).readonly(), z.map(z.string(), FileContent).readonly()])
+  .superRefine((files, ctx) => {
+    const names = files instanceof Map ? [...files.keys()] : Object.keys(files);
+    for (const name of names) for (const message of repoPathProblems(name)) ctx.addIssue({ code: "custom", message, path: [name] });
+  })
+  .transform((files): ReadonlyMap<string, FileContent> => (files instanceof Map ? files : new Map(Object.entries(files))));
 
-/**
- * One directory Ferry writes. `files` are paths relative to `dir` (plain names or sub paths).
- * `prune: true`: afterwards `dir` holds exactly `files` (and `files: {}` removes the directory,
- * e.g. a removed component); `prune: false`: add or replace `files`, keep the rest.
- */
-export const TreeChange = z.object({
+/** A core/gitops `DirectoryChange` (its `files` may also be a plain object). */
+export const DirectoryChange = z.object({
   dir: RepoPath,
   files: FileMap,
   prune: z.boolean(),
 });
-export type TreeChange = z.infer<typeof TreeChange>;
+export type DirectoryChange = z.input<typeof DirectoryChange>;
 
 const TrailerValue = z.string().superRefine(problemsOf(trailerValueProblems));
 
@@ -58,15 +45,18 @@ const TrailerValue = z.string().superRefine(problemsOf(trailerValueProblems));
 export const Author = z.object({ name: z.string().trim().min(1), email: z.string().trim().min(3) });
 export type Author = z.infer<typeof Author>;
 
-/** What {@link publish} is asked to do. */
+/**
+ * A core/gitops `PublishRequest` (see there for the fields), checked: `publish` accepts any, and
+ * the `files` of its changes may also be plain objects. Parsing gives the core type back.
+ */
 export const PublishRequest = z.object({
   target: GitTarget,
   /** Applied in order; a later change to the same place wins. */
-  changes: z.array(TreeChange).min(1, { error: "must list at least one change" }),
+  changes: z.array(DirectoryChange).min(1, { error: "must list at least one change" }).readonly(),
   /** Subject line, blank line, body: what changed and why. */
   message: z.string().refine((m) => m.trim().length > 0, { error: "must not be empty" }),
   /** Git trailers (Ferry-Release, Ferry-Source, Ferry-Environment, Ferry-Approved-By...), written sorted by key. */
-  trailers: z.record(z.string(), z.union([TrailerValue, z.array(TrailerValue).min(1)])).superRefine((trailers, ctx) => {
+  trailers: z.record(z.string(), z.union([TrailerValue, z.array(TrailerValue).min(1).readonly()])).superRefine((trailers, ctx) => {
     for (const key of Object.keys(trailers)) for (const message of trailerKeyProblems(key)) ctx.addIssue({ code: "custom", message, path: [key] });
   }),
   /** @default Ferry <ferry@users.noreply.github.com> */
@@ -82,13 +72,13 @@ export const PublishRequest = z.object({
   /** Retries after losing a race for the branch (non-fast-forward). @default 5 */
   retries: z.number().int().min(0).max(20).optional(),
 });
-export type PublishRequest = z.infer<typeof PublishRequest>;
+export type PublishRequest = z.input<typeof PublishRequest>;
 
 /** What {@link readFiles} is asked for. */
 export const ReadFilesRequest = z.object({
   target: GitTarget,
   /** Files or directories (everything under them) to read. */
-  paths: z.array(RepoPath).min(1, { error: "must list at least one path" }),
+  paths: z.array(RepoPath).min(1, { error: "must list at least one path" }).readonly(),
   /** @default as for publish */
   cacheDir: z.string().min(1).optional(),
 });

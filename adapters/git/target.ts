@@ -4,12 +4,12 @@
  */
 import type { Backend } from "./backend.js";
 import { cachePaths, defaultCacheDir, ensureCacheRepo, withLock } from "./cache.js";
-import type { GitopsDeps } from "./deps.js";
+import type { GitopsDeps } from "./gitops-deps.js";
 import { GitopsError, errorText } from "./errors.js";
 import { findLocalRepo, localBackend } from "./local.js";
 import { displayTarget, parseTargetUrl } from "./paths.js";
 import { remoteBackend } from "./remote.js";
-import type { GitTarget } from "./schema.js";
+import type { GitTarget } from "../../core/gitops/request.js";
 
 /** Identity written into local reflogs and commits by default. */
 export const FERRY_AUTHOR = { name: "Ferry", email: "ferry@users.noreply.github.com" } as const;

@@ -3,25 +3,16 @@
  * the trees on the paths they touch are read and rewritten; every other subtree is kept by id.
  * The cost is the number of changed directories and files, whatever the size of the repository.
  */
+import type { DirectoryChange, FileContent } from "../../core/gitops/request.js";
 import { EMPTY_TREE, isTreeMode, rawObject, serializeTree } from "./objects.js";
 import type { RawObject, TreeItem } from "./objects.js";
 import type { ObjectStore } from "./store.js";
-
-/** One directory change with validated paths and encoded contents. */
-export interface DirChange {
-  /** Repository-relative directory. */
-  readonly dir: string;
-  /** Paths relative to `dir` → contents. */
-  readonly files: ReadonlyMap<string, Uint8Array>;
-  /** True: afterwards `dir` holds exactly `files` (none: the directory is removed). */
-  readonly prune: boolean;
-}
 
 /** What happens inside one directory. */
 export interface DirEdit {
   /** Start from an empty directory instead of the current one (a prune). */
   reset: boolean;
-  readonly files: Map<string, Uint8Array>;
+  readonly files: Map<string, FileContent>;
   readonly dirs: Map<string, DirEdit>;
 }
 
@@ -30,11 +21,11 @@ function emptyEdit(): DirEdit {
 }
 
 /**
- * Merges the changes, in order, into one edit tree (a later change to the same place wins; a prune
- * discards what earlier changes put under its directory). Returns the problems of a path that is
- * a file in one place and a directory in another.
+ * Merges the changes (paths already validated by adapters/git/schema.ts), in order, into one edit
+ * tree (a later change to the same place wins; a prune discards what earlier changes put under its
+ * directory). Returns the problems of a path that is a file in one place and a directory in another.
  */
-export function planEdits(changes: readonly DirChange[]): { root: DirEdit; problems: string[] } {
+export function planEdits(changes: readonly DirectoryChange[]): { root: DirEdit; problems: string[] } {
   const root = emptyEdit();
   const problems: string[] = [];
   const descend = (from: DirEdit, segments: readonly string[], where: string): DirEdit | null => {
@@ -88,6 +79,7 @@ export interface EditResult {
  */
 export async function applyEdits(store: ObjectStore, base: string | null, edit: DirEdit): Promise<EditResult> {
   const objects: RawObject[] = [];
+  const encoder = new TextEncoder();
   const apply = async (oldOid: string | null, keep: boolean, node: DirEdit): Promise<string | null> => {
     const old = new Map<string, TreeItem>();
     if (oldOid) for (const item of await store.readTree(oldOid)) old.set(item.name, item);
@@ -99,7 +91,7 @@ export async function applyEdits(store: ObjectStore, base: string | null, edit: 
       else entries.set(name, { name, mode: "40000", oid: childOid });
     }
     for (const [name, content] of node.files) {
-      const blob = rawObject("blob", content);
+      const blob = rawObject("blob", typeof content === "string" ? encoder.encode(content) : content);
       if (old.get(name)?.oid !== blob.oid) objects.push(blob);
       entries.set(name, { name, mode: "100644", oid: blob.oid });
     }

@@ -15,7 +15,8 @@ import { Review } from "../../core/promotion/gates/index.js";
 import { HealthReport } from "../../core/promotion/health.js";
 import type { HealthQuery } from "../../core/promotion/health.js";
 import type { ComponentHistory, GitOpsCommitInput, SourceCommit } from "../../core/history.js";
-import { componentHistory, parseSource, TRAILERS } from "../../core/history.js";
+import { componentHistory, parseSource } from "../../core/history.js";
+import { TRAILERS } from "../../core/gitops/trailers.js";
 import type { PromotionContext, PromotionDeps } from "./context.js";
 import { errorText, httpStatus } from "./errors.js";
 

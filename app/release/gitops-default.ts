@@ -11,22 +11,12 @@ export function defaultGitopsPort(deps: Partial<GitopsDeps> = {}): GitopsPort {
   const shared: Partial<GitopsDeps> = { cache: {}, ...deps };
   return {
     async publish(req) {
-      const result = await publish(
-        {
-          target: req.target,
-          changes: req.changes.map((c) => ({ dir: c.dir, files: new Map(c.files), prune: c.prune })),
-          message: req.message,
-          trailers: Object.fromEntries(Object.entries(req.trailers).map(([k, v]) => [k, typeof v === "string" ? v : [...v]])),
-          ...(req.branch ? { branch: { name: req.branch.name, ...(req.branch.from ? { from: req.branch.from } : {}) } } : {}),
-          cacheDir: req.cacheDir,
-        },
-        shared,
-      );
+      const result = await publish(req, shared);
       if (result.head === null) throw new Error(`publishing to ${result.branch} left no commit`);
       return { commit: result.head, changed: result.changed, branch: result.branch };
     },
     async readFiles(req) {
-      return (await readFiles({ target: req.target, paths: [...req.paths], cacheDir: req.cacheDir }, shared)).files;
+      return (await readFiles(req, shared)).files;
     },
     async readHistory(req) {
       const entries = await readHistory({ target: req.target, path: req.path, limit: req.limit ?? 50, cacheDir: req.cacheDir }, shared);

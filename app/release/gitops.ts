@@ -4,30 +4,17 @@
  * to push with, and the port through which files are read and commits published.
  */
 import type { Environment } from "../../renderers/model/index.js";
-import { environmentPath } from "../../renderers/model/platform.js";
+import { releasePath } from "../../renderers/release.js";
 import { parseRepoRef } from "../config.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
-import type { DirectoryChange } from "../../core/release/plan.js";
+import { environmentPath } from "../../core/gitops/layout.js";
+import type { GitTarget as CoreGitTarget, PublishRequest } from "../../core/gitops/request.js";
 import { parseEnvironmentState } from "../../core/release/state.js";
 import type { EnvironmentState } from "../../core/release/state.js";
 
-/** A branch of a GitOps repository with the credentials to use it. */
-export interface GitTarget {
-  readonly url: string;
-  readonly branch: string;
+/** A branch of a GitOps repository with the installation token to use it. */
+export interface GitTarget extends CoreGitTarget {
   readonly token: string;
-}
-
-/** What {@link GitopsPort.publish} is asked to do. */
-export interface PublishRequest {
-  readonly target: GitTarget;
-  readonly changes: readonly DirectoryChange[];
-  readonly message: string;
-  /** Trailer values by key; several values (e.g. approvers) give one line each. */
-  readonly trailers: Readonly<Record<string, string | readonly string[]>>;
-  /** Commit to this branch (created from `from`, default the target branch) instead of the target branch. */
-  readonly branch?: { readonly name: string; readonly from?: string };
-  readonly cacheDir: string;
 }
 
 /** What a publish did. */
@@ -53,7 +40,7 @@ export interface HistoryCommit {
 /** The GitOps side of the app (implemented over isomorphic-git by adapters/git). */
 export interface GitopsPort {
   /** Commits the changes (compare-and-swap on the ref, retried), or nothing when unchanged. */
-  publish(request: PublishRequest): Promise<PublishOutcome>;
+  publish(request: PublishRequest & { readonly target: GitTarget; readonly cacheDir: string }): Promise<PublishOutcome>;
   /**
    * The files at or under `paths` (repository-relative files or directories) at the tip of the
    * target branch, keyed by repository-relative path; an empty repository or branch gives none.
@@ -129,7 +116,9 @@ export async function readEnvironment(port: GitopsPort, target: ResolvedTarget, 
   const files = new Map<string, string>();
   for (const [path, text] of all) if (path.startsWith(prefix)) files.set(path.slice(prefix.length), text);
   const state = parseEnvironmentState(files);
-  const wanted = [...state.components.values()].filter((c) => c.release !== undefined).map((c) => `releases/${c.project}/${c.component}/${c.release}.yaml`);
+  const wanted = [...state.components.values()].flatMap((c) =>
+    c.release === undefined ? [] : [releasePath({ metadata: { project: c.project, component: c.component, name: c.release } })],
+  );
   const releaseFiles = wanted.length > 0 ? await port.readFiles({ target: target.git, paths: wanted, cacheDir }) : new Map<string, string>();
   return { target, state, releaseFiles };
 }

@@ -1,5 +1,6 @@
 import { readHistory } from "../../adapters/git/read.js";
 import { GitopsError } from "../../adapters/git/errors.js";
+import { componentDir } from "../../core/gitops/layout.js";
 import { componentHistory, formatHistoryText } from "../../core/history.js";
 import { list, parse, required } from "../args.js";
 import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget } from "../../operations/gitops-target.js";
@@ -36,8 +37,9 @@ Examples:
       io.stdout(`${history.help}\n`);
       return EXIT.ok;
     }
-    const component = positionals[0];
-    if (!component || !/^[a-z0-9-]+\/[a-z0-9-]+$/.test(component)) throw new UsageError("ferry history needs PROJECT/COMPONENT");
+    const component = positionals[0] ?? "";
+    const [, project, name] = /^([a-z0-9-]+)\/([a-z0-9-]+)$/.exec(component) ?? [];
+    if (!project || !name) throw new UsageError("ferry history needs PROJECT/COMPONENT");
     const limit = values.limit === undefined ? 50 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError("--limit must be a positive whole number");
     const dir = required(values.platform, "--platform");
@@ -49,8 +51,8 @@ Examples:
       for (const env of envs) {
         const target = cliTarget(env, values, io);
         const entries = await readHistory({
-          target: { url: target.url, branch: target.branch, token: target.token },
-          path: `${target.path}/${component}`,
+          target,
+          path: `${target.path}/${componentDir(project, name)}`,
           limit,
           cacheDir: values["cache-dir"],
         });

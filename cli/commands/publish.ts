@@ -1,11 +1,13 @@
 import { publish as publishToGit } from "../../adapters/git/publish.js";
 import { readFiles } from "../../adapters/git/read.js";
 import { GitopsError } from "../../adapters/git/errors.js";
-import { toYaml } from "../../renderers/canonical.js";
 import { hasErrors } from "../../renderers/diagnostics.js";
-import { componentDir, namespaceFile, namespaceObject, renderRelease } from "../../core/render.js";
+import { renderRelease } from "../../core/render.js";
 import { CompileCache } from "../../renderers/compile/cache.js";
-import { releasePath } from "../../renderers/release.js";
+import { componentDir } from "../../core/gitops/layout.js";
+import type { DirectoryChange } from "../../core/gitops/request.js";
+import { TRAILERS } from "../../core/gitops/trailers.js";
+import { releaseChanges } from "../../core/release/plan.js";
 import { list, parse, required } from "../args.js";
 import { findAppDirs, repoOf } from "../../adapters/fs/files.js";
 import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget, headCommit } from "../../operations/gitops-target.js";
@@ -13,12 +15,6 @@ import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
 import { loadWorkspace, printDiagnostics } from "../../operations/workspace.js";
 import { APP_OPTIONS } from "./render.js";
-
-interface DirChange {
-  dir: string;
-  files: Map<string, string>;
-  prune: boolean;
-}
 
 export const publish: Command = {
   summary: "render apps and commit the result for one environment to its GitOps repository",
@@ -76,30 +72,13 @@ Examples:
       io.stderr("ferry publish: inputs have errors; nothing was committed\n");
       return EXIT.failed;
     }
-    const changes: DirChange[] = [];
-    const projects = new Set<string>();
-    for (const r of rendered) {
-      const { project, component } = r.release.metadata;
-      const dir = componentDir(project, component);
-      const files = new Map([...r.files].map(([p, t]) => [p.slice(dir.length + 1), t]));
-      changes.push({ dir: `${target.path}/${dir}`, files, prune: true });
-      const snapshot = releasePath(r.release);
-      const slash = snapshot.lastIndexOf("/");
-      changes.push({ dir: snapshot.slice(0, slash), files: new Map([[snapshot.slice(slash + 1), toYaml(r.release)]]), prune: false });
-      projects.add(project);
-    }
-    for (const project of [...projects].sort()) {
-      changes.push({
-        dir: `${target.path}/${project}`,
-        files: new Map([[namespaceFile(project).slice(project.length + 1), toYaml(namespaceObject(env, project))]]),
-        prune: false,
-      });
-    }
+    const changes: DirectoryChange[] = rendered.flatMap((r) => releaseChanges(env, r.release, r.files, target.path));
+    const projects = new Set(rendered.map((r) => r.release.metadata.project));
     const cacheDir = values["cache-dir"];
     const removed: string[] = [];
     try {
       if (values["prune-components"]) {
-        const held = await readFiles({ target: { url: target.url, branch: target.branch, token: target.token }, paths: [target.path], cacheDir });
+        const held = await readFiles({ target, paths: [target.path], cacheDir });
         const keep = new Set(rendered.map((r) => componentDir(r.release.metadata.project, r.release.metadata.component)));
         const present = new Set(
           [...held.files.keys()]
@@ -126,14 +105,14 @@ Examples:
         ...removed.map((d) => `- ${d} removed`),
       ].join("\n");
       const result = await publishToGit({
-        target: { url: target.url, branch: target.branch, token: target.token },
-        changes: changes.map((c) => ({ dir: c.dir, files: c.files, prune: c.prune })),
+        target,
+        changes,
         message: `${subject}\n\n${body}`,
         trailers: {
-          "Ferry-Component": components,
-          "Ferry-Environment": env.name,
-          "Ferry-Release": releases,
-          ...(sources.length > 0 ? { "Ferry-Source": sources } : {}),
+          [TRAILERS.component]: components,
+          [TRAILERS.environment]: env.name,
+          [TRAILERS.release]: releases,
+          ...(sources.length > 0 ? { [TRAILERS.source]: sources } : {}),
         },
         cacheDir,
       });

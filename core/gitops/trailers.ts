@@ -1,7 +1,35 @@
 /**
  * Commit messages with git trailers: `Key: value` lines in the last paragraph, after a blank line,
  * as `git interpret-trailers --parse` reads them. Pure.
+ *
+ * Every commit Ferry makes to an environment carries these trailers (one value each unless said):
+ *
+ * | trailer | value |
+ * | --- | --- |
+ * | `Ferry-Component` | `<project>/<component>` the commit is about |
+ * | `Ferry-Environment` | the environment name |
+ * | `Ferry-Release` | the release id now in the environment, or `none` when the component was removed |
+ * | `Ferry-Source` | `<owner>/<repo>@<sha>`: the app commit the release was cut from |
+ * | `Ferry-Promoted-From` | optional: the environment the release was promoted from |
+ * | `Ferry-Approved-By` | optional, repeatable (or comma-separated): logins whose approvals let it in |
+ *
+ * A commit about several components repeats `Ferry-Component`, and pairs it by position with
+ * repeated `Ferry-Release` (and `Ferry-Environment`, `Ferry-Source`) values; a trailer given once
+ * applies to every component of the commit.
  */
+
+/** Trailer names Ferry writes on GitOps commits and reads back. */
+export const TRAILERS = {
+  component: "Ferry-Component",
+  environment: "Ferry-Environment",
+  release: "Ferry-Release",
+  source: "Ferry-Source",
+  promotedFrom: "Ferry-Promoted-From",
+  approvedBy: "Ferry-Approved-By",
+} as const;
+
+/** `Ferry-Release: none`: the component was removed from the environment. */
+export const NO_RELEASE = "none";
 
 /** Trailer values by key: one string, or several (one line each, e.g. several approvers). */
 export type Trailers = Readonly<Record<string, string | readonly string[]>>;

@@ -14,11 +14,11 @@
 import { formatCommitMessage } from "../gitops/trailers.js";
 import { DnsLabel } from "../../renderers/model/index.js";
 import type { Environment } from "../../renderers/model/index.js";
-import { environmentPath } from "../../renderers/model/platform.js";
+import { environmentPath } from "../gitops/layout.js";
 import type { z } from "zod";
 import type { PromotionPullRequest, PromotionSubject } from "./body.js";
 import { parsePromotionBody, promotionBranch, promotionCommit, promotionTitle } from "./body.js";
-import { TRAILERS } from "../history.js";
+import { TRAILERS } from "../gitops/trailers.js";
 
 export const PROMOTE_PREFIX = "ferry/promote/";
 export const RELEASE_PREFIX = "ferry/release/";

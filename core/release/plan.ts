@@ -14,12 +14,14 @@ import { catalogKey } from "../../renderers/apps.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { hasErrors } from "../../renderers/diagnostics.js";
 import type { Environment } from "../../renderers/model/index.js";
-import { environmentPath } from "../../renderers/model/platform.js";
 import type { PlatformBundle } from "../../renderers/platform.js";
-import { componentDir, namespaceFile, namespaceObject, renderRelease } from "../render.js";
+import { renderRelease } from "../render.js";
 import type { RenderedComponent } from "../render.js";
 import { releasePath } from "../../renderers/release.js";
 import type { Release } from "../../renderers/release.js";
+import { componentDir, environmentPath, namespaceFile, namespaceObject, releaseBranch } from "../gitops/layout.js";
+import type { DirectoryChange, PublishRequest } from "../gitops/request.js";
+import { NO_RELEASE, TRAILERS } from "../gitops/trailers.js";
 import type { EnvironmentState } from "./state.js";
 
 /** How a release reaches an environment. */
@@ -103,20 +105,8 @@ export function planRelease(input: PlanInput): ReleasePlan {
   return { items, diagnostics };
 }
 
-/** A directory Ferry replaces (prune) or adds files to, as the GitOps publisher takes it. */
-export interface DirectoryChange {
-  /** Repository-relative directory. */
-  readonly dir: string;
-  /** Files relative to `dir`. */
-  readonly files: ReadonlyMap<string, string>;
-  /** Delete files in `dir` that `files` does not list. */
-  readonly prune: boolean;
-}
-
-/** The commit a plan item makes in its environment's GitOps repository. */
-export interface CommitContent {
-  readonly changes: readonly DirectoryChange[];
-  readonly message: string;
+/** The commit a plan item makes in its environment's GitOps repository: the body of its {@link PublishRequest}. */
+export interface CommitContent extends Pick<PublishRequest, "changes" | "message"> {
   readonly trailers: Readonly<Record<string, string>>;
   /** Branch for a pull request: `ferry/release/<env>/<project>/<component>`. */
   readonly branch: string;
@@ -129,11 +119,6 @@ export interface SourceRef {
   readonly sha: string;
 }
 
-/** The branch of a release pull request. */
-export function releaseBranch(env: string, project: string, component: string): string {
-  return `ferry/release/${env}/${project}/${component}`;
-}
-
 function stripDir(files: ReadonlyMap<string, string>, dir: string): Map<string, string> {
   const prefix = `${dir}/`;
   return new Map([...files].filter(([p]) => p.startsWith(prefix)).map(([p, t]) => [p.slice(prefix.length), t]));
@@ -142,10 +127,15 @@ function stripDir(files: ReadonlyMap<string, string>, dir: string): Map<string, 
 /**
  * The directories a release rendered for `env` replaces or adds to in the GitOps repository: the
  * component's directory (pruned), the project's Namespace file, and the frozen release file.
- * Release and promotion commits write exactly these.
+ * Release and promotion commits, and `ferry publish`, write exactly these. `envDir` is the
+ * environment's directory in the repository (the CLI may override it).
  */
-export function releaseChanges(env: Environment, release: Release, rendered: ReadonlyMap<string, string>): DirectoryChange[] {
-  const envDir = environmentPath(env);
+export function releaseChanges(
+  env: Environment,
+  release: Release,
+  rendered: ReadonlyMap<string, string>,
+  envDir: string = environmentPath(env),
+): DirectoryChange[] {
   const { project, component } = release.metadata;
   const dir = componentDir(project, component);
   const releaseFile = releasePath(release);
@@ -169,10 +159,10 @@ export function commitContent(item: Extract<PlanItem, { kind: "publish" | "remov
       title,
       message: `${title}\n\n${source.repo} no longer declares this component (as of ${source.sha.slice(0, 12)}).`,
       trailers: {
-        "Ferry-Component": `${item.project}/${item.component}`,
-        "Ferry-Environment": item.env.name,
-        "Ferry-Release": "none",
-        "Ferry-Source": sourceTrailer,
+        [TRAILERS.component]: `${item.project}/${item.component}`,
+        [TRAILERS.environment]: item.env.name,
+        [TRAILERS.release]: NO_RELEASE,
+        [TRAILERS.source]: sourceTrailer,
       },
       branch: releaseBranch(item.env.name, item.project, item.component),
     };
@@ -186,10 +176,10 @@ export function commitContent(item: Extract<PlanItem, { kind: "publish" | "remov
     title,
     message: `${title}\n\nRendered from ${source.repo}@${source.sha.slice(0, 12)} (${from}); ${item.rendered.files.size} manifest(s).`,
     trailers: {
-      "Ferry-Component": `${project}/${component}`,
-      "Ferry-Environment": item.env.name,
-      "Ferry-Release": name,
-      "Ferry-Source": sourceTrailer,
+      [TRAILERS.component]: `${project}/${component}`,
+      [TRAILERS.environment]: item.env.name,
+      [TRAILERS.release]: name,
+      [TRAILERS.source]: sourceTrailer,
     },
     branch: releaseBranch(item.env.name, project, component),
   };

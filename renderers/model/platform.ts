@@ -117,11 +117,6 @@ export const Platform = z.strictObject({
 });
 export type Platform = z.infer<typeof Platform>;
 
-/** Where an environment's manifests go in its GitOps repository. */
-export function environmentPath(env: Environment): string {
-  return env.gitops.path ?? `environments/${env.name}`;
-}
-
 /** `${metadata.project}` and `${metadata.environment}` in an environment's namespace template. */
 export const NAMESPACE_TOKEN = /\$\{\s*metadata\.(project|environment)\s*\}/g;
 

@@ -6,7 +6,7 @@ import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1"
 import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
 import { GitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1";
 import { describe, expect, it } from "vitest";
-import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../../adapters/git/bootstrap.js";
+import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../../core/gitops/bootstrap.js";
 import { toYaml } from "../../renderers/canonical.js";
 
 const environments = [

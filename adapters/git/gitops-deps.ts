@@ -41,7 +41,7 @@ export interface GitopsDeps {
 }
 
 /** Fills in the defaults of {@link GitopsDeps}. */
-export function resolveDeps(deps: Partial<GitopsDeps> = {}): GitopsDeps {
+export function resolveGitopsDeps(deps: Partial<GitopsDeps> = {}): GitopsDeps {
   return {
     fs: deps.fs ?? fs,
     http: deps.http ?? http,

@@ -12,7 +12,8 @@
 import { z } from "zod";
 import { formatPath } from "../../renderers/diagnostics.js";
 import { DnsLabel } from "../../renderers/model/common.js";
-import { BranchName, RepoPath } from "./schema.js";
+import { environmentPath, LABELS } from "./layout.js";
+import { BranchName, RepoPath } from "./names.js";
 
 /** The part of a Platform environment bootstrap needs (a renderers Environment fits). */
 export const BootstrapEnvironment = z.object({
@@ -34,9 +35,6 @@ export type RepoUrlResolver = (repo: string) => string;
 export function githubRepoUrl(repo: string, base = "https://github.com"): string {
   return /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) ? repo : `${base.replace(/\/+$/, "")}/${repo}.git`;
 }
-
-/** The label Ferry puts on what it manages. */
-export const MANAGED_LABEL = "ferry.dev/managed";
 
 /** Where an environment's Application deploys to. */
 export interface ArgoDestination {
@@ -94,10 +92,6 @@ function parseEnvironments(envs: readonly unknown[]): BootstrapEnvironment[] {
   return out;
 }
 
-function envPath(env: BootstrapEnvironment): string {
-  return env.gitops.path ?? `environments/${env.name}`;
-}
-
 /** An Argo CD ApplicationSet (argoproj.io/v1alpha1) with one Application per environment. */
 export function argoApplicationSet(environments: readonly BootstrapEnvironment[], opts: ArgoOptions = {}) {
   const envs = parseEnvironments(environments);
@@ -110,7 +104,7 @@ export function argoApplicationSet(environments: readonly BootstrapEnvironment[]
       return {
         environment: env.name,
         namespace: d.namespace ?? `ferry-${env.name}`,
-        path: envPath(env),
+        path: environmentPath(env),
         repoURL: resolve(env.gitops.repo),
         revision: env.gitops.branch,
         ...(d.name ? { clusterName: d.name } : { server: d.server ?? "https://kubernetes.default.svc" }),
@@ -123,7 +117,7 @@ export function argoApplicationSet(environments: readonly BootstrapEnvironment[]
   return {
     apiVersion: "argoproj.io/v1alpha1" as const,
     kind: "ApplicationSet" as const,
-    metadata: { name: opts.name ?? "ferry", namespace: opts.namespace ?? "argocd", labels: { [MANAGED_LABEL]: "true" } },
+    metadata: { name: opts.name ?? "ferry", namespace: opts.namespace ?? "argocd", labels: { [LABELS.managed]: "true" } },
     spec: {
       goTemplate: true,
       goTemplateOptions: ["missingkey=error"],
@@ -131,7 +125,7 @@ export function argoApplicationSet(environments: readonly BootstrapEnvironment[]
       template: {
         metadata: {
           name: "ferry-{{.environment}}",
-          labels: { [MANAGED_LABEL]: "true", "ferry.dev/environment": "{{.environment}}" },
+          labels: { [LABELS.managed]: "true", [LABELS.environment]: "{{.environment}}" },
         },
         spec: {
           project: opts.project ?? "default",
@@ -140,7 +134,7 @@ export function argoApplicationSet(environments: readonly BootstrapEnvironment[]
           syncPolicy: {
             automated: { prune: true, selfHeal: true },
             syncOptions: ["CreateNamespace=true"],
-            managedNamespaceMetadata: { labels: { [MANAGED_LABEL]: "true" } },
+            managedNamespaceMetadata: { labels: { [LABELS.managed]: "true" } },
           },
         },
       },
@@ -155,7 +149,7 @@ export function fluxObjects(environment: BootstrapEnvironment, opts: FluxOptions
   const resolve = opts.resolveRepo ?? ((r: string) => githubRepoUrl(r));
   const name = `ferry-${env.name}`;
   const namespace = opts.namespace ?? "flux-system";
-  const labels = { [MANAGED_LABEL]: "true", "ferry.dev/environment": env.name };
+  const labels = { [LABELS.managed]: "true", [LABELS.environment]: env.name };
   const gitRepository = {
     apiVersion: "source.toolkit.fluxcd.io/v1" as const,
     kind: "GitRepository" as const,
@@ -173,7 +167,7 @@ export function fluxObjects(environment: BootstrapEnvironment, opts: FluxOptions
     metadata: { name, namespace, labels },
     spec: {
       interval: opts.reconcileInterval ?? "10m",
-      path: `./${envPath(env)}`,
+      path: `./${environmentPath(env)}`,
       prune: true,
       sourceRef: { kind: "GitRepository" as const, name },
       timeout: "5m",

@@ -1,0 +1,90 @@
+/**
+ * The layout of a GitOps repository as Ferry writes and reads it back. Pure.
+ *
+ * ```
+ * releases/<project>/<component>/<id>.yaml      frozen release inputs (renderers/release.ts `releasePath`)
+ * <environment path>/                           `gitops.path`, default `environments/<env>`
+ *   <project>/namespace.yaml                    the project's Namespace in the environment
+ *   <project>/<component>/<kind>-<name>.yaml    one file per rendered object
+ * ```
+ *
+ * A release or removal that waits for approval is committed to the branch
+ * `ferry/release/<env>/<project>/<component>`. Objects carry the `ferry.dev/*` labels below; the
+ * commits carry the `Ferry-*` trailers of core/gitops/trailers.ts.
+ *
+ * The release file's path stays beside the Release model in renderers/release.ts: the renderer's
+ * own diagnostics point into it, and renderers sit below core.
+ */
+import type { Environment } from "../../renderers/model/index.js";
+import { namespaceFor } from "../../renderers/model/index.js";
+import type { K8sObject } from "../../renderers/types.js";
+
+/**
+ * The `ferry.dev/*` labels. The renderer stamps the same keys on every object it renders
+ * (renderers/compile/context.ts `LABEL`, renderers/compile/network.ts); a test keeps them equal.
+ */
+export const LABELS = {
+  /** `"true"` on the namespaces (and applier objects) Ferry manages. */
+  managed: "ferry.dev/managed",
+  project: "ferry.dev/project",
+  /** Its presence selects Ferry's objects in a cluster. */
+  component: "ferry.dev/component",
+  environment: "ferry.dev/environment",
+  /** The release id an object (and its pods) were rendered from. */
+  release: "ferry.dev/release",
+} as const;
+
+/** The part of an environment that says where its manifests go (a Platform environment fits). */
+export interface EnvironmentLocation {
+  readonly name: string;
+  readonly gitops: { readonly path?: string };
+}
+
+/** `environments/<env>`: an environment's directory unless its `gitops.path` says otherwise, and in `ferry render --out`. */
+export function defaultEnvironmentPath(name: string): string {
+  return `environments/${name}`;
+}
+
+/** Where an environment's manifests go in its GitOps repository. */
+export function environmentPath(env: EnvironmentLocation): string {
+  return env.gitops.path ?? defaultEnvironmentPath(env.name);
+}
+
+/** Directory of a component inside an environment's directory. */
+export function componentDir(project: string, component: string): string {
+  return `${project}/${component}`;
+}
+
+/** `<kind>-<name>.yaml`, lowercase: the file of one rendered object inside its component's directory. */
+export function objectFileName(obj: K8sObject): string {
+  return `${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
+}
+
+/** Path of the project's Namespace file inside an environment's directory. */
+export function namespaceFile(project: string): string {
+  return `${project}/namespace.yaml`;
+}
+
+/** The Namespace a project's components share in an environment (a Ferry-managed "cell"). */
+export function namespaceObject(env: Environment, project: string): K8sObject {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name: namespaceFor(env, project),
+      labels: {
+        "app.kubernetes.io/managed-by": "ferry",
+        [LABELS.managed]: "true",
+        [LABELS.project]: project,
+        [LABELS.environment]: env.name,
+        "pod-security.kubernetes.io/enforce": "baseline",
+        "pod-security.kubernetes.io/warn": "restricted",
+      },
+    },
+  };
+}
+
+/** The branch of a release pull request. */
+export function releaseBranch(env: string, project: string, component: string): string {
+  return `ferry/release/${env}/${project}/${component}`;
+}
