@@ -181,11 +181,6 @@ export interface HistoryTableOptions {
   readonly serverUrl?: string;
 }
 
-/** `2025-03-10 09:30 UTC`: stable, independent of the machine's zone and locale. */
-export function formatUtc(date: Date): string {
-  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
 interface Row {
   env: string;
   entry: HistoryEntry;

@@ -33,7 +33,6 @@ import { decidePromotion } from "../../core/promotion/decision.js";
 import type { PromotionDecision, PromotionFacts, RenderedRelease } from "../../core/promotion/decision.js";
 import type { GateConclusion, GatesResult } from "../../core/promotion/gates/index.js";
 import type { ComponentHistory, SourceCommit } from "../../core/history.js";
-import { TRAILERS } from "../../core/gitops/trailers.js";
 import { nextEnvironments, pipelineOrder, planPromotion } from "../../core/promotion/pipeline.js";
 import type { PromotionPaths, PullFacts } from "../../core/promotion/pr.js";
 import {

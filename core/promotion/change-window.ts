@@ -4,7 +4,7 @@
  * window period it is in closes, and when the window next opens. Pure: the clock is an input.
  */
 import type { Environment, Weekday } from "../../renderers/model/index.js";
-import { formatUtc } from "../history.js";
+import { formatUtc } from "../time.js";
 
 const WEEKDAYS: readonly Weekday[] = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
 const MINUTE = 60_000;

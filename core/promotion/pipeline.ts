@@ -8,7 +8,8 @@
 import type { Environment, PipelineStep, Platform } from "../../renderers/model/index.js";
 import { ReleaseId } from "../../renderers/release.js";
 import type { ComponentHistory, HistoryEntry } from "../history.js";
-import { currentRelease, formatUtc } from "../history.js";
+import { currentRelease } from "../history.js";
+import { formatUtc } from "../time.js";
 
 /** A refused plan. */
 export interface Refusal {

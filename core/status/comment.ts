@@ -8,8 +8,8 @@ import type { ComponentHealth } from "./health.js";
 import { renderStatusSection } from "./markdown.js";
 import type { ComponentKey } from "./components.js";
 import type { WatchOutcome } from "./rollout-decision.js";
-import { formatDuration } from "../promotion/gates/index.js";
-import { formatUtc } from "../history.js";
+import { formatDuration } from "../time.js";
+import { formatUtc } from "../time.js";
 
 /** Key of the status comment (see core/comments/markers.ts): `status:<env>:<project>/<component>`. */
 export function statusCommentKey(key: ComponentKey): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { autoMergeAllowed, evaluateGates, formatDuration, GatesInput, gatesCheckOutput } from "../../core/promotion/gates/index.js";
+import { autoMergeAllowed, evaluateGates, GatesInput, gatesCheckOutput } from "../../core/promotion/gates/index.js";
+import { formatDuration } from "../../core/time.js";
 import type { GatesResult, Review } from "../../core/promotion/gates/index.js";
 import type { HealthReport } from "../../core/promotion/health.js";
 import { notObservedHealth } from "../../core/promotion/health.js";

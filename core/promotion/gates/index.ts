@@ -45,7 +45,6 @@ import { windowGate } from "./window.js";
 
 export { GATE_NAMES, GatesInput, Review } from "./model.js";
 export type { Gate, GateConclusion, GateDefinition, GateName, GateState } from "./model.js";
-export { formatDuration } from "./soak.js";
 
 /** Every gate, by name: a new gate is a module of gates/ listed here and in {@link GATE_NAMES}. */
 export const GATES: { readonly [N in GateName]: GateDefinition } = {

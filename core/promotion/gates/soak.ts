@@ -1,19 +1,9 @@
 /** The soak gate: the release has been Healthy in the source environment for the pipeline step's soak time. */
 import { durationSeconds } from "../../../renderers/model/index.js";
-import { formatUtc } from "../../history.js";
+import { formatUtc } from "../../time.js";
 import type { GateDefinition } from "./model.js";
 import { gate } from "./model.js";
 import { observe, unseen } from "./observed-health.js";
-
-/** `1h30m`, `45m`, `30s`, `0s` */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = s % 60;
-  const out = `${h ? `${h}h` : ""}${m ? `${m}m` : ""}${rest ? `${rest}s` : ""}`;
-  return out || "0s";
-}
 
 export const soakGate: GateDefinition<"step" | "health" | "source" | "target" | "release" | "now"> = {
   name: "soak",

@@ -1,5 +1,5 @@
 /** The source-health gate: the source environment runs the release and is Healthy. */
-import { formatUtc } from "../../history.js";
+import { formatUtc } from "../../time.js";
 import type { GateDefinition } from "./model.js";
 import { gate } from "./model.js";
 import { observe, unseen } from "./observed-health.js";
