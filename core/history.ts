@@ -7,6 +7,7 @@
  * `Ferry-Environment` are not Ferry's (a person edited the repository) and are skipped; commits
  * whose trailers cannot be read are listed in `ignored` with the reason.
  */
+import { formatUtc } from "./time.js";
 import { z } from "zod";
 import { DnsLabel } from "../renderers/model/index.js";
 import { ReleaseId } from "../renderers/release.js";

@@ -27,7 +27,7 @@ import { readEnvironment } from "../release/gitops.js";
 import type { EnvironmentSnapshot, ResolvedTarget } from "../release/gitops.js";
 import { releaseChanges } from "../../core/release/plan.js";
 import { catalogFromReleases, deployedFiles } from "../../core/release/state.js";
-import { approversToCheck } from "../../core/promotion/approvers.js";
+import { approversToCheck } from "../../core/promotion/gates/approvers.js";
 import { parsePromotionBody, PR_BODY_LIMIT, promotionPullRequest } from "../../core/promotion/body.js";
 import { decidePromotion } from "../../core/promotion/decision.js";
 import type { PromotionDecision, PromotionFacts, RenderedRelease } from "../../core/promotion/decision.js";

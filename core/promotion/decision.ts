@@ -9,7 +9,7 @@ import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { hasErrors } from "../../renderers/diagnostics.js";
 import type { Environment, PipelineStep, Platform } from "../../renderers/model/index.js";
 import { environmentPath } from "../gitops/layout.js";
-import { countedApprovers } from "./approvers.js";
+import { countedApprovers } from "./gates/approvers.js";
 import type { GateConclusion, GatesResult, Review } from "./gates/index.js";
 import { autoMergeAllowed, evaluateGates, GatesInput, gatesCheckOutput } from "./gates/index.js";
 import type { HealthReport } from "./health.js";

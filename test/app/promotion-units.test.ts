@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCommitMessage } from "../../core/gitops/trailers.js";
-import { approversToCheck, countedApprovers } from "../../core/promotion/approvers.js";
+import { approversToCheck, countedApprovers } from "../../core/promotion/gates/approvers.js";
 import { promotionMarker, releaseMarker } from "../../core/promotion/body.js";
 import { evaluateGates, GatesInput } from "../../core/promotion/gates/index.js";
 import type { Review } from "../../core/promotion/gates/index.js";

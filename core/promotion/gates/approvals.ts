@@ -2,7 +2,7 @@
  * The approvals gate: enough approvals of the head commit, by people who may give them (the
  * review rules are in gates/index.ts), and no request for changes.
  */
-import { latestVerdicts } from "../approvers.js";
+import { latestVerdicts } from "./approvers.js";
 import type { GateDefinition } from "./model.js";
 import { gate } from "./model.js";
 

@@ -1,6 +1,6 @@
 /** The soak gate: the release has been Healthy in the source environment for the pipeline step's soak time. */
 import { durationSeconds } from "../../../renderers/model/index.js";
-import { formatUtc } from "../../time.js";
+import { formatDuration, formatUtc } from "../../time.js";
 import type { GateDefinition } from "./model.js";
 import { gate } from "./model.js";
 import { observe, unseen } from "./observed-health.js";

@@ -1,12 +1,12 @@
 /**
- * Whose approvals let a promotion in: the logins the approvals gate (gates/approvals.ts) counts,
+ * Whose approvals let a promotion in: the logins the approvals gate (approvals.ts) counts,
  * for the `Ferry-Approved-By` trailer of the merge commit. Pure.
  *
- * It applies exactly the review rules documented in gates/index.ts (latest verdict per reviewer,
+ * It applies exactly the review rules documented in index.ts (latest verdict per reviewer,
  * approvals on the head commit only, author and requesters excluded, team membership when the
  * target names teams); a property test keeps the two in agreement.
  */
-import type { GatesInput, Review } from "./gates/model.js";
+import type { GatesInput, Review } from "./model.js";
 
 const VERDICTS = new Set(["APPROVED", "CHANGES_REQUESTED", "DISMISSED"]);
 const slug = (team: string) => team.slice(team.lastIndexOf("/") + 1).toLowerCase();
