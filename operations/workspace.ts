@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { CelEngine } from "../renderers/cel.js";
 import type { Diagnostic } from "../renderers/diagnostics.js";
-import { formatDiagnostic, hasErrors, sortDiagnostics } from "../renderers/diagnostics.js";
+import { hasErrors } from "../renderers/diagnostics.js";
 import { catalogKey, loadApps } from "../renderers/apps.js";
 import type { AppComponent, Catalog } from "../renderers/apps.js";
 import { loadPlatformSources } from "../renderers/load.js";
@@ -78,27 +78,4 @@ export function loadWorkspace(input: WorkspaceInput): Workspace | { diagnostics:
     cel: new CelEngine(),
     diagnostics,
   };
-}
-
-// Transitional: cli/commands/publish.ts and history.ts still import the two printers below from
-// here. When those commands move onto operations they import cli/output.ts's, and these go.
-
-/** Where the transitional printers write; the CLI's io fits. */
-interface DiagnosticsSink {
-  readonly stderr: (text: string) => void;
-}
-
-/** @deprecated Only for cli/commands/publish.ts and history.ts; the CLI prints with cli/output.ts `printDiagnostics`. */
-export function printDiagnostics(io: DiagnosticsSink, diagnostics: readonly Diagnostic[]): void {
-  const sorted = sortDiagnostics(diagnostics);
-  for (const d of sorted.filter((x) => x.severity === "warning")) io.stderr(`${formatDiagnostic(d)}\n`);
-  for (const d of sorted.filter((x) => x.severity === "error")) io.stderr(`${formatDiagnostic(d)}\n`);
-}
-
-/** @deprecated Only for cli/commands/history.ts; the CLI uses cli/output.ts `loadPlatformForCommand`. */
-export function loadPlatformForCommand(io: DiagnosticsSink, command: string, dir: string): PlatformBundle | undefined {
-  const { bundle, diagnostics } = loadPlatform(dir);
-  printDiagnostics(io, diagnostics);
-  if (!bundle) io.stderr(`ferry ${command}: the platform has errors\n`);
-  return bundle;
 }

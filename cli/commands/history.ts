@@ -6,7 +6,8 @@ import { list, parse, required } from "../args.js";
 import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget } from "../../operations/gitops-target.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { loadPlatformForCommand, selectEnvironments } from "../../operations/workspace.js";
+import { selectEnvironments } from "../../operations/workspace.js";
+import { loadPlatformForCommand } from "../output.js";
 
 export const history: Command = {
   summary: "show which release each environment ran, and when, from the GitOps commits",

@@ -13,8 +13,9 @@ import { findAppDirs, repoOf } from "../../adapters/fs/files.js";
 import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget, headCommit } from "../../operations/gitops-target.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { loadWorkspace, printDiagnostics } from "../../operations/workspace.js";
-import { APP_OPTIONS } from "./render.js";
+import { loadWorkspace } from "../../operations/workspace.js";
+import { printDiagnostics } from "../output.js";
+import { APP_OPTIONS } from "../app-options.js";
 
 export const publish: Command = {
   summary: "render apps and commit the result for one environment to its GitOps repository",

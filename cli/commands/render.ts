@@ -5,9 +5,6 @@ import type { Command } from "../io.js";
 import { EXIT } from "../io.js";
 import { printDiagnostics } from "../output.js";
 
-// Transitional: cli/commands/publish.ts imports APP_OPTIONS from here until it moves onto operations.
-export { APP_OPTIONS } from "../app-options.js";
-
 export const render: Command = {
   summary: "render components into per-environment manifests",
   help: `ferry render [APP_DIR...] --platform DIR --out DIR [--env ENV] [--repo OWNER/NAME] [--json]
