@@ -1,5 +1,5 @@
 /**
- * The cluster runtime of the app (flow 4): one {@link ClusterObserver} over the kubeconfig
+ * The cluster runtime of the app (the "status back" flow, see ARCHITECTURE.md): one {@link ClusterObserver} over the kubeconfig
  * contexts the platform's environments name (`environments[].cluster.context`), a
  * {@link HealthyTracker} shared by a {@link ClusterHealthSource} (the promotion gates' source
  * health and soak) and a {@link StatusReporter} (status comments, deployment statuses, settle).

@@ -1,5 +1,5 @@
 /**
- * Whether (and how) the app watches the clusters (flow 4), from environment variables:
+ * Whether (and how) the app watches the clusters (the "status back" flow, see ARCHITECTURE.md), from environment variables:
  *
  * | variable | meaning |
  * | --- | --- |

@@ -1,5 +1,5 @@
 /**
- * `/ferry` commands end to end (issue 6): comments delivered as `issue_comment` webhooks, the
+ * `/ferry` commands end to end: comments delivered as `issue_comment` webhooks, the
  * commenter's permission from the fake GitHub, real GitOps repositories on a git server.
  */
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * Promotion end to end (issue 6): signed deliveries → the app → contract-checked fake GitHub and
+ * Promotion end to end: signed deliveries → the app → contract-checked fake GitHub and
  * real GitOps repositories on a git server. Pipeline dev → staging → prod; prod lives in its own
  * repository, needs two approvals from team sre and a change window; Ferry merges every
  * promotion itself once its gates hold.

@@ -1,5 +1,5 @@
 /**
- * Flow 4 through the app: signed deliveries of real webhook payloads, a contract-checked fake
+ * Status back through the app: signed deliveries of real webhook payloads, a contract-checked fake
  * GitHub, the GitOps repository on a real git server, and a fake Kubernetes API over HTTPS
  * watched through a kubeconfig file. Time moves only when the test says so.
  *
