@@ -4,7 +4,7 @@
  * current {@link ClusterObserver} and keeps its listeners across swaps.
  */
 import type { ClusterObserver } from "../../adapters/kube/observer.js";
-import type { ComponentHealth } from "../../core/status/health.js";
+import { type ComponentHealth, unknownHealth } from "../../core/status/health.js";
 import type { ClusterSnapshot } from "../../core/status/cluster-objects.js";
 import type { ComponentKey } from "../../core/status/components.js";
 import type { ObservedCluster } from "../status/health-source.js";
@@ -16,16 +16,7 @@ export type RuntimeObserver = ObservedCluster & Pick<ClusterObserver, "start" | 
 type Change = Parameters<Parameters<ClusterObserver["onChange"]>[0]>[0];
 
 function unread(context: string): ComponentHealth {
-  return {
-    status: "Unknown",
-    message: `cluster context ${context} is not observed`,
-    releases: [],
-    readyReplicas: 0,
-    desiredReplicas: 0,
-    workloads: [],
-    reasons: [],
-    warnings: [],
-  };
+  return unknownHealth(`cluster context ${context} is not observed`);
 }
 
 /** Forwards to the current observer (none at first: nothing is observed). */

@@ -23,7 +23,7 @@ import type { GitHub } from "../../adapters/github/types.js";
 import { keyString, type ComponentKey } from "../../core/status/components.js";
 import type { StatusCommentInput } from "../../core/status/comment.js";
 import { diagnose, type Diagnosis } from "../../core/status/diagnose.js";
-import type { ComponentHealth, HealthStatus } from "../../core/status/health.js";
+import { type ComponentHealth, type HealthStatus, unknownHealth } from "../../core/status/health.js";
 import {
   effectiveHealth,
   isSettled,
@@ -164,16 +164,7 @@ interface Watch {
 }
 
 function notRead(context: string): ComponentHealth {
-  return {
-    status: "Unknown",
-    message: `cluster context ${context} is not read yet`,
-    releases: [],
-    readyReplicas: 0,
-    desiredReplicas: 0,
-    workloads: [],
-    reasons: [],
-    warnings: [],
-  };
+  return unknownHealth(`cluster context ${context} is not read yet`);
 }
 
 function samePr(a: WatchRequest["pr"], b: WatchRequest["pr"]): boolean {

@@ -598,3 +598,8 @@ export function computeHealth(objects: ClusterObjects, options: HealthOptions = 
     warnings: warnings(objects.events, o),
   };
 }
+
+/** The health of a component Ferry has nothing to judge by yet (its context unread or not watched): Unknown, with why. */
+export function unknownHealth(message: string): ComponentHealth {
+  return { status: "Unknown", message, releases: [], readyReplicas: 0, desiredReplicas: 0, workloads: [], reasons: [], warnings: [] };
+}
