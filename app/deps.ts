@@ -16,6 +16,7 @@ import { defaultGitopsPort } from "./release/gitops-default.js";
 import type { PlatformChanged, RolloutWatch } from "./runtime/hooks.js";
 import type { ClusterRuntime } from "./runtime/runtime.js";
 import type { Scheduler } from "./scheduler.js";
+import type { Shutdown } from "./shutdown.js";
 
 /** Everything the handlers and the core need from the outside world. */
 export interface Deps {
@@ -51,6 +52,8 @@ export interface Deps {
    * change windows open without an event). @default none: no timer runs
    */
   readonly scheduler?: Scheduler;
+  /** Where the app registers how to stop what it starts (scheduler, cluster watches). @default nothing is registered */
+  readonly shutdown?: Shutdown;
   /** Told after a release landed in an environment and its next promotions were opened. @default nobody */
   readonly onReleaseLanded?: LandedListener;
   /** Adds what the clusters run to `/ferry status`. @default nothing is added */
@@ -103,6 +106,7 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     botLogin: given.botLogin ?? fallback.botLogin ?? (async () => undefined),
     health: given.health ?? notObservedHealth,
     ...(given.scheduler ? { scheduler: given.scheduler } : {}),
+    ...(given.shutdown ? { shutdown: given.shutdown } : {}),
     ...(given.onReleaseLanded ? { onReleaseLanded: given.onReleaseLanded } : {}),
     ...(given.runtimeStatus ? { runtimeStatus: given.runtimeStatus } : {}),
     ...(given.clusterRuntime ? { clusterRuntime: given.clusterRuntime } : {}),

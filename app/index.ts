@@ -51,7 +51,10 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     app.on("workflow_run", once(deps, onWorkflowRun));
     app.on("issue_comment", once(deps, onIssueComment));
     app.on("pull_request_review", once(deps, onPullRequestReview));
-    deps.scheduler?.start(scheduledGates((id) => app.auth(id), deps));
+    const stopScheduler = deps.scheduler?.start(scheduledGates((id) => app.auth(id), deps));
+    if (stopScheduler) deps.shutdown?.add("the periodic gates pass", stopScheduler);
+    const runtime = deps.clusterRuntime;
+    if (runtime) deps.shutdown?.add("the cluster runtime", () => runtime.stop());
   };
 }
 

@@ -3,18 +3,22 @@
  * starts its setup flow, which registers a new GitHub App from `app.yml` and writes the
  * credentials to `.env`; restart afterwards. The gates of open promotion pull requests are
  * re-evaluated every five minutes (soak times and change windows open without an event).
+ * SIGTERM or SIGINT stops the timer and the cluster watches before the process exits.
  */
 import { run } from "probot";
 import { ConfigError } from "./config.js";
 import { createFerryApp } from "./index.js";
 import { createFerryOctokit } from "./octokit.js";
 import { intervalScheduler } from "./scheduler.js";
+import { onSignals, Shutdown } from "./shutdown.js";
 
 /** How often the gates of open promotion pull requests are evaluated without an event. */
 const GATES_INTERVAL_MS = 5 * 60_000;
 
+const shutdown = new Shutdown();
+onSignals(shutdown, (code) => process.exit(code));
 try {
-  await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS) }), { Octokit: createFerryOctokit() });
+  await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS), shutdown }), { Octokit: createFerryOctokit() });
 } catch (e) {
   console.error(e instanceof ConfigError ? e.message : e);
   process.exit(1);
