@@ -46,3 +46,13 @@ export async function ensurePullRequest(octokit: GitHub, repo: RepoRef, spec: Pu
   const { data } = await octokit.rest.pulls.create({ ...repo, head: spec.head, base: spec.base, title: spec.title, body: spec.body });
   return { number: data.number, url: data.html_url, opened: true };
 }
+
+/**
+ * The merged pull request that brought `sha` into `repo`'s history (GitHub's "pull requests
+ * associated with a commit"), if there is one; undefined for a direct push.
+ */
+export async function mergedPullRequestOf(octokit: GitHub, repo: RepoRef, sha: string): Promise<{ readonly number: number } | undefined> {
+  const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({ ...repo, commit_sha: sha, per_page: 100 });
+  const merged = data.filter((p) => p.merged_at !== null).sort((a, b) => a.number - b.number);
+  return merged[0] ? { number: merged[0].number } : undefined;
+}

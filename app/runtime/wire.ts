@@ -17,6 +17,8 @@ import { keyString, type ComponentKey } from "../../core/status/components.js";
 import type { Deps } from "../deps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
+import { mergedPullRequestOf } from "../../adapters/github/pulls.js";
+import { parseRepoRef } from "../config.js";
 import type { LandedRelease, RuntimeStatus } from "../promotion/events.js";
 import { DeliveryContext } from "../delivery.js";
 import { promotionContext } from "../promotion/context.js";
@@ -118,10 +120,22 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
     }
   };
 
+  /** A release committed straight to its environment reports on the app pull request it was merged by, if any. */
+  const appPullRequest = async (source: NonNullable<LandedRelease["source"]>, octokit: GitHub): Promise<{ repo: string; number: number } | undefined> => {
+    try {
+      const found = await mergedPullRequestOf(octokit, parseRepoRef(source.repo), source.sha);
+      return found ? { repo: source.repo, number: found.number } : undefined;
+    } catch (e) {
+      log().warn({ err: e }, "cannot tell which app pull request the release came from: no status comment on it");
+      return undefined;
+    }
+  };
+
   const watchRollout: RolloutWatch = async (landed, octokit, platform) => {
     usePlatform(platform);
     if (!runtime.observes(landed.environment)) return false;
     const source = await sourceFor(landed, octokit);
+    const pr = landed.pull ? { repo: fullName(landed.pull.repo), number: landed.pull.number } : source ? await appPullRequest(source, octokit) : undefined;
     const key: ComponentKey = { project: landed.project, component: landed.component, environment: landed.environment };
     runtime.watch(
       {
@@ -129,7 +143,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
         project: landed.project,
         component: landed.component,
         release: landed.release,
-        ...(landed.pull ? { pr: { repo: fullName(landed.pull.repo), number: landed.pull.number } } : {}),
+        ...(pr ? { pr } : {}),
         ...(source ? { appRepo: { repo: source.repo, sha: source.sha } } : {}),
         startedAt: deps().clock(),
       },

@@ -24,7 +24,7 @@ import {
 } from "../support/fake-kube/index.js";
 import { payload } from "../support/webhooks.js";
 import { waitFor } from "../status/helpers.js";
-import { APP_REPO, DEBOUNCE, DEGRADED_SETTLE, GITOPS_REPO, startAppScene, type AppScene } from "../runtime/app-scene.js";
+import { APP_REPO, componentYaml, DEBOUNCE, DEGRADED_SETTLE, GITOPS_REPO, startAppScene, type AppScene } from "../runtime/app-scene.js";
 
 const START = new Date("2026-03-02T10:00:00Z");
 const CONTEXT: Record<string, string> = { dev: "kind-dev", staging: "kind-staging" };
@@ -153,6 +153,47 @@ describe("cluster status through the app", () => {
     expect(passed.output.title).toBe("Every gate holds");
     expect(passed.output.summary).toMatch(/\| soak \| ✅ pass \| Healthy in dev for 10m\d*s? \(soak 10m\) \|/);
     expect(s.fake.pullsIn(GITOPS_REPO, "open").map((p) => p.head.ref)).toEqual(["ferry/promote/shop/api/staging"]);
+  });
+
+  it("keeps one status comment on the merged app pull request for the first environment, from Progressing to Healthy", async () => {
+    scene = await startAppScene(certs, START, { devDirect: true });
+    const s = scene;
+    const [owner = "", repo = ""] = APP_REPO.split("/");
+    const before = (await s.fake.branchSha(APP_REPO))!;
+    await s.fake.commit(APP_REPO, { branch: "bump-api", files: { ".ferry/api.yaml": componentYaml("ghcr.io/acme/api:1.3.0") }, message: "bump api" });
+    const { data: appPr } = await s.gh.rest.pulls.create({ owner, repo, head: "bump-api", base: "main", title: "Bump api" });
+    const { data: merged } = await s.gh.rest.pulls.merge({ owner, repo, pull_number: appPr.number, merge_method: "merge" });
+    const res = await s.post(
+      "push",
+      payload("push", undefined, {
+        repo: APP_REPO,
+        sha: merged.sha,
+        before,
+        branch: "main",
+        installationId: s.installationId,
+        files: { modified: [".ferry/api.yaml"] },
+      }),
+    );
+    expect(res.status).toBe(200);
+    const release = await s.releaseId();
+
+    // Committed straight to dev, but the release came from a merged pull request: its comment is there.
+    expect(s.runtime.reporter.active()).toEqual([expect.objectContaining({ environment: "dev", release, pr: { repo: APP_REPO, number: appPr.number } })]);
+    const appComment = () => {
+      const mine = s.fake.commentsOn(APP_REPO, appPr.number).filter((c) => c.body.startsWith("<!-- ferry:status:dev:shop/api -->"));
+      expect(mine).toHaveLength(1);
+      return mine[0]!;
+    };
+    expect(appComment().body).toContain("### 🔄 shop/api in dev (`kind-dev`): Progressing");
+
+    const [creating, available] = succeedingRollout(workload(s, "dev", release)).steps;
+    await step(s, creating, "dev progressing", () => health(s, "dev").desiredRelease === release && health(s, "dev").status === "Progressing");
+    await step(s, available, "dev healthy", () => health(s, "dev").status === "Healthy");
+    const settled = appComment();
+    expect(settled.user).toBe("ferry[bot]");
+    expect(settled.body).toContain("### ✅ shop/api in dev (`kind-dev`): Healthy");
+    expect(settled.body).toContain(`| 2 | 2 | \`${release}\` | \`${release}\` |`);
+    expect(s.fake.commentsOn(GITOPS_REPO, appPr.number)).toEqual([]);
   });
 
   it("keeps one status comment on a merged promotion pull request from Progressing to Healthy, with deployment statuses, then promotes onwards", async () => {
