@@ -44,7 +44,7 @@ export interface Deps {
   readonly botLogin: () => Promise<string | undefined>;
   /**
    * Health of a component in an environment, for the source-health and soak gates.
-   * @default notObservedHealth (every gate reports "not observed"; blocks only where `requireHealth`)
+   * @default notObservedHealth (every gate reports "not observed"; blocks promotions into production and along steps with a soak unless the step sets `requireHealth: false`)
    */
   readonly health: HealthSource;
   /**

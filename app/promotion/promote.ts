@@ -52,7 +52,7 @@ import type { PromotionContext } from "./context.js";
 import { environmentNamed, serverUrlOf } from "./context.js";
 import { errorText } from "./errors.js";
 import type { LandedRelease } from "./events.js";
-import { branchSource, readComponentHistory, readRelease, releaseFilePath, reviewsOf, sourceHealth, sourceOf, teamsOf } from "./reads.js";
+import { branchSource, readComponentHistory, readLandedAt, readRelease, releaseFilePath, reviewsOf, sourceHealth, sourceOf, teamsOf } from "./reads.js";
 
 /** One promotion (or rollback) to open or update. */
 export interface PromotionRequest {
@@ -266,7 +266,7 @@ interface GatheredPromotion {
   readonly known: KnownPromotion | undefined;
 }
 
-/** The reads of an evaluation: the pull request, its branch, reviews, teams and the source's health. */
+/** The reads of an evaluation: the pull request, its branch, reviews, teams, the source's health and when the release landed there. */
 async function gatherPromotion(
   ctx: PromotionContext,
   repo: RepoRef,
@@ -296,6 +296,7 @@ async function gatherPromotion(
   const reviews = await reviewsOf(octokit, repo, number);
   const teams = to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, to.approvals.teams, approversToCheck(reviews, pr.head.sha)) : {};
   const health = rollback ? undefined : await sourceHealth(deps, { environment: from.name, project, component });
+  const landed = rollback ? undefined : await readLandedAt(ctx, from, project, component, release);
   const facts: PromotionFacts = {
     promotion: who,
     platform: ctx.bundle.platform,
@@ -310,6 +311,7 @@ async function gatherPromotion(
     reviews,
     teams,
     health,
+    landedAt: landed,
     now: deps.clock(),
   };
   return { pr, facts, target, snapshot, paths, known };

@@ -4,6 +4,7 @@
  * team membership and the commenter's permission. Each function does one kind of read; the
  * decisions are in core/promotion.
  */
+import type { Environment } from "../../renderers/model/index.js";
 import type { Release } from "../../renderers/release.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
@@ -63,6 +64,42 @@ export async function readComponentHistory(ctx: PromotionContext, project: strin
     for (const e of entries) commits.push({ sha: e.commit, date: e.date, trailers: e.trailers, message: e.subject, repo: fullName(target.repo) });
   }
   return componentHistory(commits, `${project}/${component}`);
+}
+
+/**
+ * When `release` landed in `env`: the date of the commit that first put it there in the
+ * environment's newest run of commits carrying it (later commits re-rendering the same release do
+ * not restart the count); undefined when the environment does not run it now.
+ */
+export function landedAt(history: ComponentHistory, env: string, release: string): Date | undefined {
+  let since: Date | undefined;
+  for (const entry of history.environments.get(env) ?? []) {
+    if (entry.release !== release) break;
+    since = entry.date;
+  }
+  return since;
+}
+
+/**
+ * When `release` landed in the environment `env` (see {@link landedAt}), from the trailers of the
+ * commits that changed the component's directory in that environment's GitOps target.
+ */
+export async function readLandedAt(ctx: PromotionContext, env: Environment, project: string, component: string, release: string): Promise<Date | undefined> {
+  const target = await ctx.resolver.resolve(env);
+  const entries = await ctx.deps.gitops.readHistory({
+    target: target.git,
+    path: `${target.path}/${project}/${component}`,
+    limit: HISTORY_LIMIT,
+    cacheDir: ctx.deps.cacheDir,
+  });
+  const commits = entries.map((e): GitOpsCommitInput => ({
+    sha: e.commit,
+    date: e.date,
+    trailers: e.trailers,
+    message: e.subject,
+    repo: fullName(target.repo),
+  }));
+  return landedAt(componentHistory(commits, `${project}/${component}`), env.name, release);
 }
 
 /** The app commit a release was cut from: the newest history entry of that release naming one. */

@@ -46,6 +46,8 @@ export interface PromotionFacts {
   readonly teams: Readonly<Record<string, string[]>>;
   /** The source environment's health; not read for a rollback (there is no source to be healthy). */
   readonly health: HealthReport | undefined;
+  /** When the release landed in the source environment (its GitOps commit there); undefined when not known or a rollback. */
+  readonly landedAt?: Date | undefined;
   readonly now: Date;
 }
 
@@ -130,6 +132,8 @@ export function decidePromotion(facts: PromotionFacts): PromotionDecision {
     nonApprovers: facts.promotion.requestedBy ? [facts.promotion.requestedBy] : [],
     teams: facts.teams,
     health: facts.health ?? rollbackHealth(to.name),
+    rollback,
+    ...(facts.landedAt && !rollback ? { landedAt: facts.landedAt } : {}),
     now: facts.now,
   });
   const gates = evaluateGates(input);

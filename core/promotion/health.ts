@@ -1,8 +1,8 @@
 /**
  * How promotion gates learn whether a release is healthy in its source environment: a
- * `HealthSource` the app passes in. Until cluster status is wired, `notObservedHealth` answers
- * for every environment, and the gates report "not observed" without blocking (unless the
- * platform demands health).
+ * `HealthSource` the app passes in. Without cluster status, `notObservedHealth` answers for
+ * every environment, and the gates report "not observed": blocking a promotion into production or
+ * along a step with a soak unless the step relaxes it (gates/observed-health.ts), else not blocking.
  */
 import { z } from "zod";
 import { HealthStatus } from "../status/health.js";

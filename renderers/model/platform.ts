@@ -79,6 +79,17 @@ export const PipelineStep = z.strictObject({
   to: z.array(DnsLabel).min(1),
   /** How long the release must be healthy in `from` before promotion gates open. */
   soak: Duration.optional(),
+  /**
+   * Whether promoting along this step needs the source environment's health observed. Unset: needed when
+   * the target is `production: true` or the step sets `soak`. `false` lets an unobserved source pass
+   * (reported as not observed); an environment's `requireHealth: true` still demands it.
+   */
+  requireHealth: z
+    .boolean()
+    .optional()
+    .describe(
+      "Whether promoting along this step needs the source environment's health observed. Unset: needed when the target is production: true or the step sets soak. false lets an unobserved source pass (reported as not observed); an environment's requireHealth: true still demands it.",
+    ),
 });
 export type PipelineStep = z.infer<typeof PipelineStep>;
 

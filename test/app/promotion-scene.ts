@@ -13,8 +13,11 @@ import type { Scene } from "./harness.js";
 
 export const PROD_REPO = "acme/gitops-prod";
 
-/** dev (auto-merge, no approvals) → staging (1 approval, auto-merge) → prod (2 from sre, auto-merge, window). */
-export function pipelinePlatform(opts: { devApprovals?: number; stagingAutoMerge?: boolean } = {}): string {
+/**
+ * dev (auto-merge, no approvals) → staging (1 approval, auto-merge) → prod (2 from sre, auto-merge, window, soak 30m
+ * unless `prodSoak` says otherwise; `prodRequireHealth` sets the staging → prod step's `requireHealth`).
+ */
+export function pipelinePlatform(opts: { devApprovals?: number; stagingAutoMerge?: boolean; prodSoak?: string; prodRequireHealth?: boolean } = {}): string {
   return `apiVersion: ferry.dev/v1alpha1
 kind: Platform
 metadata: {name: acme}
@@ -43,7 +46,7 @@ spec:
       to: [staging]
     - from: staging
       to: [prod]
-      soak: 30m
+      soak: ${opts.prodSoak ?? "30m"}${opts.prodRequireHealth === undefined ? "" : `\n      requireHealth: ${opts.prodRequireHealth}`}
   pricing: {cpu: 20, memory: 4, storage: 0.1, currency: EUR}
 `;
 }

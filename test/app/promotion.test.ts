@@ -37,8 +37,11 @@ async function trailersOf(s: Scene, repo: string, ref: string): Promise<Readonly
 }
 
 describe("promotion pull requests", () => {
-  it("carries one release dev → staging → prod: one approval for staging, two from sre for prod, merged by Ferry", async () => {
-    const p = await startPromotionScene();
+  it("carries one release dev → staging → prod: one approval for staging, two from sre for prod, merged by Ferry after the soak", async () => {
+    // No cluster status: the staging → prod step lets health not observed pass (`requireHealth: false`);
+    // its 30m soak counts from the landing in staging.
+    const scheduler = new ManualScheduler();
+    const p = await startPromotionScene({ platform: pipelinePlatform({ prodRequireHealth: false }), deps: { scheduler } });
     scenes.track(p.s);
     const s = p.s;
     const { sha, release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
@@ -92,8 +95,17 @@ describe("promotion pull requests", () => {
     expect(openPromotion(s, "prod")?.number).toBe(prod.number);
     expect(gatesRun(s, PROD_REPO, prod.head.sha).output.summary).toContain("1 of 2 approvals from sre (@sam)");
     await review(p, prod, "sasha");
+    // Every approval, but the soak is not over: staging got the release at 09:02.
+    expect(s.fake.mustPull(PROD_REPO, prod.number).mergedAt).toBeNull();
+    expect(gatesRun(s, PROD_REPO, prod.head.sha).output.title).toBe("Waiting: soak");
+    expect(gatesRun(s, PROD_REPO, prod.head.sha).output.summary).toMatch(
+      /\| soak \| ⏳ pending \| soak 30m has 2\d minutes left: landed in staging at 2026-03-02 09:02 UTC, .*; holds from 2026-03-02 09:32 UTC \|/,
+    );
+    // The periodic pass after the soak merges it.
+    p.clock.set("2026-03-02T09:33:00Z");
+    await scheduler.runAll();
     expect(s.fake.mustPull(PROD_REPO, prod.number).mergedAt).not.toBeNull();
-    expect(gateConclusions(s, PROD_REPO, prod.head.sha)).toEqual(["action_required", "action_required", "neutral"]);
+    expect(gateConclusions(s, PROD_REPO, prod.head.sha)).toEqual(["action_required", "action_required", "action_required", "neutral"]);
 
     expect(await releaseIn(s, PROD_REPO, "prod")).toBe(release);
     const deployment = await git(s, PROD_REPO, ["show", "main:environments/prod/shop/api/deployment-api.yaml"]);
@@ -206,7 +218,8 @@ describe("promotion pull requests", () => {
   it("blocks on a change window closed today and merges when the periodic pass finds it open", async () => {
     const scheduler = new ManualScheduler();
     // Friday 2026-03-06 11:00 in Berlin: prod's window is Monday to Thursday.
-    const p = await startPromotionScene({ at: "2026-03-06T10:00:00Z", deps: { scheduler } });
+    // No cluster status: the step lets health not observed pass; its 30m soak counts from the landing in staging.
+    const p = await startPromotionScene({ at: "2026-03-06T10:00:00Z", platform: pipelinePlatform({ prodRequireHealth: false }), deps: { scheduler } });
     scenes.track(p.s);
     const s = p.s;
     expect(scheduler.tasks).toHaveLength(1);
@@ -218,7 +231,7 @@ describe("promotion pull requests", () => {
 
     const blocked = gatesRun(s, PROD_REPO, prod.head.sha);
     expect(blocked.conclusion).toBe("action_required");
-    expect(blocked.output.title).toBe("Waiting: window");
+    expect(blocked.output.title).toBe("Waiting: soak, window");
     expect(blocked.output.summary).toContain(
       "| window | ⏳ pending | outside the change window (mon, tue, wed, thu 09:00-16:00 Europe/Berlin): it is Fri 2026-03-06 11:04 Europe/Berlin (2026-03-06 10:04 UTC); opens Mon 2026-03-09 09:00 Europe/Berlin (2026-03-09 08:00 UTC) |",
     );
@@ -232,6 +245,7 @@ describe("promotion pull requests", () => {
     await scheduler.runAll();
     expect(gatesRun(s, PROD_REPO, prod.head.sha).history).toHaveLength(updates + 1);
     expect(gatesRun(s, PROD_REPO, prod.head.sha).output.summary).toContain("it is Fri 2026-03-06 15:00 Europe/Berlin");
+    expect(gatesRun(s, PROD_REPO, prod.head.sha).output.title).toBe("Waiting: window");
     await scheduler.runAll();
     expect(gatesRun(s, PROD_REPO, prod.head.sha).history).toHaveLength(updates + 1);
     expect(s.fake.mustPull(PROD_REPO, prod.number).state).toBe("open");
@@ -242,6 +256,63 @@ describe("promotion pull requests", () => {
     expect(s.fake.mustPull(PROD_REPO, prod.number).mergedAt).not.toBeNull();
     expect(await releaseIn(s, PROD_REPO, "prod")).toBe(release);
     expect(gateConclusions(s, PROD_REPO, prod.head.sha).slice(-1)).toEqual(["neutral"]);
+  });
+});
+
+describe("gates fail closed without cluster status", () => {
+  it("a prod soak of 2h holds the promotion even with every approval, then passes on the injected clock", async () => {
+    const scheduler = new ManualScheduler();
+    const p = await startPromotionScene({ platform: pipelinePlatform({ prodSoak: "2h", prodRequireHealth: false }), deps: { scheduler } });
+    scenes.track(p.s);
+    const s = p.s;
+    const { release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
+    await review(p, mustPromotion(s, "staging"), "alice");
+    const prod = mustPromotion(s, "prod");
+    await review(p, prod, "sam");
+    await review(p, prod, "sasha");
+    const waiting = gatesRun(s, PROD_REPO, prod.head.sha);
+    expect(waiting.conclusion).toBe("action_required");
+    expect(waiting.output.title).toBe("Waiting: soak");
+    expect(waiting.output.summary).toMatch(/\| soak \| ⏳ pending \| soak 2h has 11\d minutes left: landed in staging at 2026-03-02 09:02 UTC/);
+    expect(waiting.output.summary).toContain("| approvals | ✅ pass |");
+    expect(s.fake.mustPull(PROD_REPO, prod.number).mergedAt).toBeNull();
+
+    p.clock.set("2026-03-02T10:30:00Z");
+    await scheduler.runAll();
+    expect(gatesRun(s, PROD_REPO, prod.head.sha).output.summary).toMatch(/\| soak \| ⏳ pending \| soak 2h has 32 minutes left: /);
+    expect(s.fake.mustPull(PROD_REPO, prod.number).mergedAt).toBeNull();
+
+    p.clock.set("2026-03-02T11:02:00Z");
+    await scheduler.runAll();
+    const passed = gatesRun(s, PROD_REPO, prod.head.sha);
+    expect(passed.output.summary).toContain("| soak | ✅ pass | landed in staging at 2026-03-02 09:02 UTC, 2h ago (soak 2h;");
+    expect(passed.conclusion).toBe("neutral");
+    expect(s.fake.mustPull(PROD_REPO, prod.number).mergedAt).not.toBeNull();
+    expect(await releaseIn(s, PROD_REPO, "prod")).toBe(release);
+  });
+
+  it("health not observed blocks a promotion into production, naming the setting that relaxes it", async () => {
+    const scheduler = new ManualScheduler();
+    const p = await startPromotionScene({ deps: { scheduler } });
+    scenes.track(p.s);
+    const s = p.s;
+    await releaseImage(p, "ghcr.io/acme/api:1.1.0");
+    await review(p, mustPromotion(s, "staging"), "alice");
+    const prod = mustPromotion(s, "prod");
+    await review(p, prod, "sam");
+    await review(p, prod, "sasha");
+    // Past the soak and inside the window: health not observed is all that blocks.
+    p.clock.set("2026-03-02T11:00:00Z");
+    await scheduler.runAll();
+    const blocked = gatesRun(s, PROD_REPO, prod.head.sha);
+    expect(blocked.conclusion).toBe("action_required");
+    expect(blocked.output.title).toBe("Waiting: source-health");
+    expect(blocked.output.summary).toContain(
+      "| source-health | ⏳ pending | staging health is not observed; promoting staging → prod requires it (prod is production); `requireHealth: false` on the pipeline step from staging to prod relaxes this |",
+    );
+    expect(blocked.output.summary).toContain("Blocked by: source-health.");
+    expect(s.fake.mustPull(PROD_REPO, prod.number).mergedAt).toBeNull();
+    expect(await releaseIn(s, PROD_REPO, "prod")).toBeUndefined();
   });
 });
 

@@ -157,30 +157,133 @@ describe("policies", () => {
 describe("source health and soak", () => {
   const approved = [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)];
 
-  it("not observed is reported but does not block unless the platform requires health", async () => {
-    const health = await notObservedHealth.health({ environment: "staging", project: "storefront", component: "checkout-api" });
-    const r = evaluate(input("prod", { reviews: approved, health }));
+  /** The staging → prod step, relaxed by the platform: health not observed may pass. */
+  const relaxedStep = (p = acme()) => ({ ...p.spec.pipeline.find((s) => s.from === "staging")!, requireHealth: false });
+
+  it("not observed is reported but does not block where nothing requires health", async () => {
+    // dev → staging: staging is not production and the step has no soak.
+    const health = await notObservedHealth.health({ environment: "dev", project: "storefront", component: "checkout-api" });
+    const r = evaluate(input("staging", { reviews: [review("alice", "APPROVED", 1)], health }));
     expect(state(r, "source-health")).toEqual({
+      name: "source-health",
+      state: "not-observed",
+      summary: "dev health is not observed; not required, does not block",
+    });
+    expect(state(r, "soak").state).toBe("pass");
+    expect(r.conclusion).toBe("neutral");
+    // Health the promotion does not demand does not block, auto-merge included.
+    expect(autoMergeAllowed({ autoMerge: true }, r)).toBe(true);
+    expect(autoMergeAllowed({ autoMerge: false }, r)).toBe(false);
+
+    // Into prod (production, with a soak), a pipeline step with `requireHealth: false` relaxes it explicitly.
+    const relaxed = evaluate(input("prod", { reviews: approved, health, step: relaxedStep() }));
+    expect(state(relaxed, "source-health")).toEqual({
       name: "source-health",
       state: "not-observed",
       summary: "staging health is not observed; not required, does not block",
     });
-    expect(state(r, "soak").state).toBe("not-observed");
-    expect(r.conclusion).toBe("neutral");
-    // Health the platform does not demand does not block, auto-merge included.
-    expect(autoMergeAllowed({ autoMerge: true }, r)).toBe(true);
-    expect(autoMergeAllowed({ autoMerge: false }, r)).toBe(false);
+    expect(state(relaxed, "soak").state).toBe("not-observed");
+    expect(relaxed.conclusion).toBe("neutral");
+    expect(autoMergeAllowed({ autoMerge: true }, relaxed)).toBe(true);
 
-    const strict = evaluate(input("prod", { reviews: approved, health }, acme({ staging: { requireHealth: true } })));
+    // An environment's `requireHealth: true` demands it whatever the step says, and names no step setting.
+    const strict = evaluate(input("prod", { reviews: approved, health, step: relaxedStep() }, acme({ staging: { requireHealth: true } })));
     expect(state(strict, "source-health")).toEqual({
       name: "source-health",
       state: "pending",
-      summary: "staging health is not observed; promoting staging → prod requires it",
+      summary: "staging health is not observed; promoting staging → prod requires it (staging sets requireHealth)",
     });
     expect(strict.conclusion).toBe("action_required");
     expect(autoMergeAllowed({ autoMerge: true }, strict)).toBe(false);
-    const byTarget = evaluate(input("prod", { reviews: approved, health }, acme({ prod: { requireHealth: true } })));
+    const byTarget = evaluate(input("prod", { reviews: approved, health, step: relaxedStep() }, acme({ prod: { requireHealth: true } })));
     expect(state(byTarget, "source-health").state).toBe("pending");
+    const stagingStrict = evaluate(input("staging", { health }, acme({ staging: { requireHealth: true } })));
+    expect(state(stagingStrict, "source-health").summary).toBe("dev health is not observed; promoting dev → staging requires it (staging sets requireHealth)");
+  });
+
+  it("not observed blocks a promotion into a production environment, naming the setting that relaxes it", () => {
+    const noSoak = { from: "staging", to: ["prod"] };
+    const r = evaluate(input("prod", { reviews: approved, step: noSoak }));
+    expect(state(r, "source-health")).toEqual({
+      name: "source-health",
+      state: "pending",
+      summary:
+        "staging health is not observed; promoting staging → prod requires it (prod is production); `requireHealth: false` on the pipeline step from staging to prod relaxes this",
+    });
+    expect(state(r, "soak").state).toBe("pass");
+    expect(r.conclusion).toBe("action_required");
+    expect(autoMergeAllowed({ autoMerge: true }, r)).toBe(false);
+    // Observed Healthy, it passes.
+    expect(state(evaluate(input("prod", { reviews: approved, step: noSoak, health: healthy(5) })), "source-health").state).toBe("pass");
+  });
+
+  it("not observed blocks a promotion along a step with soak, even into a non-production environment", () => {
+    const platform = acme({ prod: { production: false } });
+    const r = evaluate(input("prod", { reviews: approved, landedAt: new Date(TUESDAY.getTime() - 3 * 3600_000) }, platform));
+    expect(state(r, "soak").state).toBe("pass");
+    expect(state(r, "source-health")).toEqual({
+      name: "source-health",
+      state: "pending",
+      summary:
+        "staging health is not observed; promoting staging → prod requires it (the pipeline step has soak 30m); `requireHealth: false` on the pipeline step from staging to prod relaxes this",
+    });
+    expect(r.conclusion).toBe("action_required");
+    // The step relaxes it: reported, not blocking.
+    const relaxed = evaluate(input("prod", { reviews: approved, step: relaxedStep(platform), landedAt: new Date(TUESDAY.getTime() - 3 * 3600_000) }, platform));
+    expect(state(relaxed, "source-health").state).toBe("not-observed");
+    expect(relaxed.conclusion).toBe("neutral");
+  });
+
+  it("without cluster status, soak counts from when the release landed in the source environment", () => {
+    const step = { from: "staging", to: ["prod"], soak: "2h", requireHealth: false };
+    const landedAt = new Date(TUESDAY.getTime() - 35 * 60_000);
+    const early = evaluate(input("prod", { reviews: approved, step, landedAt }));
+    expect(state(early, "soak")).toEqual({
+      name: "soak",
+      state: "pending",
+      summary:
+        "soak 2h has 85 minutes left: landed in staging at 2025-03-11 09:25 UTC, 35m ago (counted from the landing: staging health is not observed); holds from 2025-03-11 11:25 UTC",
+    });
+    expect(early.conclusion).toBe("action_required");
+    expect(autoMergeAllowed({ autoMerge: true }, early)).toBe(false);
+    const later = evaluate(input("prod", { reviews: approved, step, landedAt, now: new Date(landedAt.getTime() + 2 * 3600_000) }));
+    expect(state(later, "soak")).toEqual({
+      name: "soak",
+      state: "pass",
+      summary: "landed in staging at 2025-03-11 09:25 UTC, 2h ago (soak 2h; counted from the landing: staging health is not observed)",
+    });
+    expect(later.conclusion).toBe("neutral");
+    expect(autoMergeAllowed({ autoMerge: true }, later)).toBe(true);
+    // One minute short still says so.
+    const almost = evaluate(input("prod", { reviews: approved, step, landedAt, now: new Date(landedAt.getTime() + 2 * 3600_000 - 30_000) }));
+    expect(state(almost, "soak").summary).toMatch(/^soak 2h has 1 minute left: /);
+    // Not required (the step relaxes health) and the landing unknown: the soak cannot be measured, reported.
+    expect(state(evaluate(input("prod", { reviews: approved, step })), "soak")).toEqual({
+      name: "soak",
+      state: "not-observed",
+      summary: `soak 2h cannot be measured: staging health is not observed and when ${R2} landed there is not known; not required, does not block`,
+    });
+    // Required and the landing unknown: it blocks.
+    expect(state(evaluate(input("prod", { reviews: approved })), "soak").state).toBe("pending");
+  });
+
+  it("with cluster status, soak counts from Healthy; from the landing when since when is not known", () => {
+    const landedAt = new Date(TUESDAY.getTime() - 40 * 60_000);
+    // Healthy for 10m after landing 40m ago: Healthy counts.
+    expect(state(evaluate(input("prod", { reviews: approved, health: healthy(10), landedAt })), "soak").state).toBe("pending");
+    const unknownSince = evaluate(input("prod", { reviews: approved, health: { status: "Healthy", release: R2 }, landedAt }));
+    expect(state(unknownSince, "soak")).toEqual({
+      name: "soak",
+      state: "pass",
+      summary: "landed in staging at 2025-03-11 09:20 UTC, 40m ago (soak 30m; counted from the landing: since when staging is Healthy is not known)",
+    });
+  });
+
+  it("a rollback never demands the source's health", () => {
+    const r = evaluate(input("prod", { reviews: approved, step: undefined, rollback: true }));
+    expect(state(r, "source-health").state).toBe("not-observed");
+    expect(state(r, "soak").state).toBe("pass");
+    expect(r.conclusion).toBe("neutral");
   });
 
   it("soak is pending until the release has been healthy long enough", () => {
@@ -310,6 +413,7 @@ describe("outcome", () => {
       "| soak | ⏳ pending",
       "| window | ⏳ pending",
     ]);
+    expect(lines).toContain("Blocked by: approvals, soak, window.");
     expect(gatesCheckOutput(r)).toEqual(out);
   });
 
@@ -317,7 +421,8 @@ describe("outcome", () => {
     const approved = [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)];
     const blocked = evaluate(input("prod", { reviews: [...approved, review("carol", "CHANGES_REQUESTED", 3)], health: { status: "Degraded", release: R2 } }));
     expect(gatesCheckOutput(blocked).title).toBe("Blocked: approvals, source-health");
-    const neutral = gatesCheckOutput(evaluate(input("prod", { reviews: approved })));
+    const relaxed = { from: "staging", to: ["prod"], soak: "30m", requireHealth: false };
+    const neutral = gatesCheckOutput(evaluate(input("prod", { reviews: approved, step: relaxed })));
     expect(neutral.title).toBe("Nothing blocks; not observed: source-health, soak");
     expect(neutral.summary).toContain("the source environment's health is not observed, and the platform does not require it");
     expect(gatesCheckOutput(evaluate(input("prod", { reviews: approved, health: healthy(31) }))).title).toBe("Every gate holds");

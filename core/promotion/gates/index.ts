@@ -11,15 +11,20 @@
  * - `pending`: it does not hold yet and may by waiting or by people acting (approvals missing,
  *   soak time not elapsed, window closed, source still progressing, health required but not
  *   observed yet).
- * - `not-observed`: Ferry cannot see the source environment's health and the platform does not
+ * - `not-observed`: Ferry cannot see the source environment's health and the promotion does not
  *   require it; reported, not blocking.
+ *
+ * Health fails closed: an unobserved source blocks (`pending`) a promotion into a
+ * `production: true` environment or along a pipeline step with `soak`, unless that step says
+ * `requireHealth: false`; an environment's `requireHealth: true` demands it whatever the step says.
+ * Soak counts from when the release became Healthy in the source environment when that is seen,
+ * else from when it landed there (its GitOps commit), so an unobserved cluster never skips it.
  *
  * Conclusion of the check run: `failure` when a gate fails, else `action_required` when one is
  * pending, else `neutral` when one is not observed, else `success`. Branch protection treats
  * `success` and `neutral` as passing, so a person may merge when nothing blocks. Ferry
  * auto-merges (`autoMergeAllowed`) on the same terms: every gate passes or is not observed, and
- * a gate is only ever `not-observed` when the platform does not require health (with
- * `requireHealth` an unobserved source is `pending` and blocks).
+ * a gate is only ever `not-observed` when the promotion does not require health.
  *
  * Reviews (decided here; GitHub's REST review objects are accepted as they come):
  * - Per reviewer (logins compared case-insensitively) the latest of their APPROVED,
@@ -80,7 +85,7 @@ export function evaluateGates(input: GatesInput): GatesResult {
 
 /**
  * Whether Ferry may merge the pull request by itself: the target allows it and every gate passes
- * or is not observed (health the environment does not demand does not block; see the module comment).
+ * or is not observed (health the promotion does not demand does not block; see the module comment).
  */
 export function autoMergeAllowed(env: Pick<Environment, "autoMerge">, result: Pick<GatesResult, "gates">): boolean {
   return env.autoMerge && result.gates.length > 0 && result.gates.every((g) => g.state === "pass" || g.state === "not-observed");
@@ -112,6 +117,8 @@ export function gatesCheckOutput(result: GatesResult): { title: string; summary:
     "| --- | --- | --- |",
     ...result.gates.map((g) => `| ${g.name} | ${STATE_TEXT[g.state]} | ${cell(g.summary)} |`),
   ];
+  const blocking = result.gates.filter((g) => g.state === "fail" || g.state === "pending").map((g) => g.name);
+  if (blocking.length > 0) lines.push("", `Blocked by: ${blocking.join(", ")}.`);
   if (result.conclusion === "neutral")
     lines.push("", "Nothing blocks a merge: the source environment's health is not observed, and the platform does not require it.");
   return { title, summary: `${lines.join("\n")}\n` };

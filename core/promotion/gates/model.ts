@@ -59,6 +59,10 @@ export const GatesInput = z.strictObject({
   teams: z.record(z.string(), z.array(z.string())).default({}),
   /** The source environment's health for this component. */
   health: HealthReport,
+  /** A rollback puts back what the target ran before: the source's health and soak are never demanded. @default false */
+  rollback: z.boolean().default(false),
+  /** When the release landed in the source environment (its GitOps commit); soak counts from it when health is not observed. @default unknown */
+  landedAt: z.date().optional(),
   now: z.date(),
 });
 export type GatesInput = z.infer<typeof GatesInput>;

@@ -4,9 +4,9 @@ import type { GateDefinition } from "./model.js";
 import { gate } from "./model.js";
 import { observe, unseen } from "./observed-health.js";
 
-export const sourceHealthGate: GateDefinition<"health" | "source" | "target" | "release"> = {
+export const sourceHealthGate: GateDefinition<"health" | "source" | "target" | "release" | "step" | "rollback"> = {
   name: "source-health",
-  reads: ["health", "source", "target", "release"],
+  reads: ["health", "source", "target", "release", "step", "rollback"],
   evaluate(input) {
     const env = input.source.name;
     const seen = observe(input);
