@@ -53,17 +53,20 @@ const HISTORY_LIMIT = 50;
 export async function readComponentHistory(ctx: PromotionContext, project: string, component: string): Promise<ComponentHistory> {
   const commits: GitOpsCommitInput[] = [];
   // One at a time: environments often share a repository, and so its cached clone.
-  for (const env of ctx.bundle.platform.spec.environments) {
-    const target = await ctx.resolver.resolve(env);
-    const entries = await ctx.deps.gitops.readHistory({
-      target: target.git,
-      path: `${target.path}/${project}/${component}`,
-      limit: HISTORY_LIMIT,
-      cacheDir: ctx.deps.cacheDir,
-    });
-    for (const e of entries) commits.push({ sha: e.commit, date: e.date, trailers: e.trailers, message: e.subject, repo: fullName(target.repo) });
-  }
+  for (const env of ctx.bundle.platform.spec.environments) commits.push(...(await readEnvironmentCommits(ctx, env, project, component)));
   return componentHistory(commits, `${project}/${component}`);
+}
+
+/** The commits that changed the component's directory in one environment's GitOps target, newest first. */
+async function readEnvironmentCommits(ctx: PromotionContext, env: Environment, project: string, component: string): Promise<GitOpsCommitInput[]> {
+  const target = await ctx.resolver.resolve(env);
+  const entries = await ctx.deps.gitops.readHistory({
+    target: target.git,
+    path: `${target.path}/${project}/${component}`,
+    limit: HISTORY_LIMIT,
+    cacheDir: ctx.deps.cacheDir,
+  });
+  return entries.map((e) => ({ sha: e.commit, date: e.date, trailers: e.trailers, message: e.subject, repo: fullName(target.repo) }));
 }
 
 /**
@@ -85,20 +88,7 @@ export function landedAt(history: ComponentHistory, env: string, release: string
  * commits that changed the component's directory in that environment's GitOps target.
  */
 export async function readLandedAt(ctx: PromotionContext, env: Environment, project: string, component: string, release: string): Promise<Date | undefined> {
-  const target = await ctx.resolver.resolve(env);
-  const entries = await ctx.deps.gitops.readHistory({
-    target: target.git,
-    path: `${target.path}/${project}/${component}`,
-    limit: HISTORY_LIMIT,
-    cacheDir: ctx.deps.cacheDir,
-  });
-  const commits = entries.map((e): GitOpsCommitInput => ({
-    sha: e.commit,
-    date: e.date,
-    trailers: e.trailers,
-    message: e.subject,
-    repo: fullName(target.repo),
-  }));
+  const commits = await readEnvironmentCommits(ctx, env, project, component);
   return landedAt(componentHistory(commits, `${project}/${component}`), env.name, release);
 }
 
