@@ -7,7 +7,7 @@ import type { CelEngine } from "../renderers/cel.js";
 import { CompileCache } from "../renderers/compile/cache.js";
 import { compileComponent } from "../renderers/compile/component.js";
 import type { Diagnostic } from "../renderers/diagnostics.js";
-import { hasErrors, mergeAcrossEnvironments } from "../renderers/diagnostics.js";
+import { fileError, hasErrors, mergeAcrossEnvironments } from "../renderers/diagnostics.js";
 import type { AppComponent, Catalog } from "../renderers/apps.js";
 import { resolveDependencies } from "../renderers/apps.js";
 import type { Environment } from "../renderers/model/index.js";
@@ -70,17 +70,12 @@ export function renderRelease(
     for (const obj of compiled.objects) {
       const path = outputPath(obj);
       if (files.has(path)) {
-        diagnostics.push({
-          severity: "error",
-          file: path,
-          line: 0,
-          column: 0,
-          field: "",
-          code: "render/duplicate",
-          message: `two rendered objects share the file name ${path} (${obj.kind}/${obj.metadata.name})`,
-          component: `${project}/${component}`,
-          environment: env.name,
-        });
+        diagnostics.push(
+          fileError(path, "render/duplicate", `two rendered objects share the file name ${path} (${obj.kind}/${obj.metadata.name})`, {
+            component: `${project}/${component}`,
+            environment: env.name,
+          }),
+        );
       }
       files.set(path, toYaml(obj));
     }

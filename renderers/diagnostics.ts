@@ -31,6 +31,11 @@ export interface Diagnostic {
 }
 
 /** Joins a field path the way users write it: `spec.traits[0].name`. */
+/** An error about a whole file (or a repository, or a rendered file): no line, column or field. */
+export function fileError(file: string, code: string, message: string, extra: Partial<Pick<Diagnostic, "component" | "environment">> = {}): Diagnostic {
+  return { severity: "error", file, line: 0, column: 0, field: "", code, message, ...extra };
+}
+
 export function formatPath(path: readonly (string | number)[]): string {
   let out = "";
   for (const seg of path) {

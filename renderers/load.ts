@@ -7,7 +7,7 @@
  */
 import type { z } from "zod";
 import type { Diagnostic } from "./diagnostics.js";
-import { formatPath } from "./diagnostics.js";
+import { fileError, formatPath } from "./diagnostics.js";
 import { KINDS, isKindName } from "./model/index.js";
 import { shortJson } from "./short-json.js";
 import type { Component, ComponentType, KindName, Platform, Policy, Trait } from "./model/index.js";
@@ -141,15 +141,7 @@ export function loadPlatformSources(root: string, files: FileMap, diagnostics: D
   const platformFile = [".ferry/platform.yaml", ".ferry/platform.yml"].find((p) => files.has(p));
   let platform: Loaded<Platform> | undefined;
   if (!platformFile) {
-    diagnostics.push({
-      severity: "error",
-      file: displayPath(root, ".ferry/platform.yaml"),
-      line: 0,
-      column: 0,
-      field: "",
-      message: "the platform repository has no .ferry/platform.yaml",
-      code: "platform/missing",
-    });
+    diagnostics.push(fileError(displayPath(root, ".ferry/platform.yaml"), "platform/missing", "the platform repository has no .ferry/platform.yaml"));
   } else {
     const docs = parseAll(root, files, [platformFile], diagnostics, limits);
     if (docs.length > 1) {

@@ -3,7 +3,7 @@
  * the app never needs a checkout of an app repository. Files larger than the YAML limit are not
  * downloaded: they are reported the way the loader reports them.
  */
-import type { Diagnostic } from "../../renderers/diagnostics.js";
+import { fileError, type Diagnostic } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
 import { DEFAULT_YAML_LIMITS } from "../../renderers/yaml.js";
 import type { GitHub, RepoRef } from "./types.js";
@@ -82,30 +82,14 @@ export async function readFolder(
   }
   const { data: tree } = await octokit.rest.git.getTree({ ...repo, tree_sha: treeSha, ...(opts.recursive ? { recursive: "true" } : {}) });
   if (tree.truncated) {
-    diagnostics.push({
-      severity: "error",
-      file: folder,
-      line: 0,
-      column: 0,
-      field: "",
-      code: "github/truncated",
-      message: `${folder}/ holds more entries than the GitHub API lists in one tree; split it up`,
-    });
+    diagnostics.push(fileError(folder, "github/truncated", `${folder}/ holds more entries than the GitHub API lists in one tree; split it up`));
   }
   const blobs = tree.tree.filter((e) => e.type === "blob" && e.path !== undefined && e.sha !== undefined && include.test(e.path));
   const files = new Map<string, string>();
   const wanted = blobs.filter((e) => {
     const path = `${folder}/${e.path}`;
     if (e.size !== undefined && e.size > maxBytes) {
-      diagnostics.push({
-        severity: "error",
-        file: path,
-        line: 0,
-        column: 0,
-        field: "",
-        code: "yaml/too-large",
-        message: `file is ${e.size} bytes, larger than the ${maxBytes}-byte limit`,
-      });
+      diagnostics.push(fileError(path, "yaml/too-large", `file is ${e.size} bytes, larger than the ${maxBytes}-byte limit`));
       return false;
     }
     return true;

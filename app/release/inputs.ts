@@ -5,7 +5,7 @@
  */
 import type { AppComponent, Catalog, ParsedApp } from "../../renderers/apps.js";
 import { catalogKey, checkApps, declaredKeys, parseApp } from "../../renderers/apps.js";
-import type { Diagnostic } from "../../renderers/diagnostics.js";
+import { fileError, type Diagnostic } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
 import { loadPlatformSources } from "../../renderers/load.js";
 import type { Builtins, PlatformBundle } from "../../renderers/platform.js";
@@ -27,15 +27,7 @@ function unreachable(what: string, repo: RepoRef, e: unknown): Diagnostic {
   const code = (e as { status?: unknown } | null)?.status;
   const status = typeof code === "number" ? ` (HTTP ${code})` : "";
   const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
-  return {
-    severity: "error",
-    file: fullName(repo),
-    line: 0,
-    column: 0,
-    field: "",
-    code: "github/unreachable",
-    message: `cannot read ${what} ${fullName(repo)}${status}: ${reason}. Is the app installed on it?`,
-  };
+  return fileError(fullName(repo), "github/unreachable", `cannot read ${what} ${fullName(repo)}${status}: ${reason}. Is the app installed on it?`);
 }
 
 /** The commit the platform repository's default branch is at now. */

@@ -97,7 +97,7 @@ describe("ClusterHealthSource", () => {
     // staging requires health: an unseen source blocks (pending) instead of passing.
     expect(gate(gates(missing), "source-health")).toMatchObject({ state: "pending" });
     expect(gate(gates(missing), "source-health")?.summary).toMatch(
-      /^dev health is Unknown \(0\/0 ready; no Deployment, StatefulSet, CronJob or Job found\); promoting dev → staging requires it$/,
+      /^dev health is Unknown \(0\/0 ready; no Deployment, StatefulSet, CronJob or Job found\); promoting dev → staging requires it \(staging sets requireHealth\)$/,
     );
   });
 
