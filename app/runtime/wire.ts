@@ -143,7 +143,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
         project: landed.project,
         component: landed.component,
         release: landed.release,
-        ...(pr ? { pr } : {}),
+        ...(pr ? { pr } : source ? { commit: { repo: source.repo, sha: source.sha } } : {}),
         ...(source ? { appRepo: { repo: source.repo, sha: source.sha } } : {}),
         startedAt: deps().clock(),
       },

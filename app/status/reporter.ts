@@ -25,7 +25,7 @@ import type { StatusCommentInput } from "../../core/status/comment.js";
 import { diagnose, type Diagnosis } from "../../core/status/diagnose.js";
 import { type ComponentHealth, type HealthStatus, unknownHealth } from "../../core/status/health.js";
 import {
-  effectiveHealth,
+  releaseHealth,
   isSettled,
   judgeRollout,
   rolloutSignal,
@@ -48,8 +48,10 @@ export const WatchRequest = z.object({
   component: z.string().min(1),
   /** The release expected to run (its `ferry.dev/release` label). */
   release: z.string().min(1),
-  /** The pull request that gets the status comment (`owner/name` and number). @default no comment */
+  /** The pull request that gets the status comment (`owner/name` and number). @default no comment on a pull request */
   pr: z.object({ repo: RepoName, number: z.number().int().positive() }).optional(),
+  /** The commit that gets the status comment when no pull request does (a release pushed straight to the default branch). @default none */
+  commit: z.object({ repo: RepoName, sha: z.string().min(1) }).optional(),
   /** The app repository commit whose deployment gets the statuses. @default no deployment statuses */
   appRepo: z
     .object({
@@ -246,6 +248,7 @@ export class StatusReporter {
       existing &&
       existing.request.release === request.release &&
       samePr(existing.request.pr, request.pr) &&
+      existing.request.commit?.sha === request.commit?.sha &&
       existing.request.appRepo?.sha === request.appRepo?.sha &&
       existing.request.appRepo?.repo === request.appRepo?.repo
     ) {
@@ -267,7 +270,7 @@ export class StatusReporter {
       notified: false,
       finalAttempts: 0,
       finished: false,
-      comment: request.pr ? new StatusCommentWriter(github, request.pr) : undefined,
+      comment: request.pr ? new StatusCommentWriter(github, request.pr) : request.commit ? new StatusCommentWriter(github, request.commit) : undefined,
       deployment: request.appRepo
         ? new DeploymentStatusWriter(github, request.appRepo, { ...key, release: request.release, production: env.production ?? false })
         : undefined,
@@ -317,14 +320,14 @@ export class StatusReporter {
   }
 
   /**
-   * Ends `old` in favour of `next`: its comment says so when it is on another pull request (on the
+   * Ends `old` in favour of `next`: its comment says so when it is on another pull request or commit (on the
    * same one the new watch takes the comment over). Resolves when `old` has no evaluation in
    * flight any more, so the two never write the same comment at once.
    */
   private async supersede(old: Watch, next: WatchRequest): Promise<void> {
     old.outcome = "superseded";
     old.supersededBy = next.release;
-    old.writeFinalComment = old.request.pr !== undefined && !samePr(old.request.pr, next.pr);
+    old.writeFinalComment = old.comment !== undefined && !(samePr(old.request.pr, next.pr) && old.request.commit?.sha === next.commit?.sha);
     old.unsubscribe();
     if (old.debounce !== undefined) this.timers.clearTimeout(old.debounce);
     old.debounce = undefined;
@@ -390,7 +393,7 @@ export class StatusReporter {
   private health(w: Watch): { raw: ComponentHealth | undefined; health: ComponentHealth; diagnosis: Diagnosis } {
     const synced = this.observer.isSynced(w.context);
     const raw = synced ? this.observer.health(w.context, w.key) : undefined;
-    const health = effectiveHealth(raw ?? notRead(w.context), w.request.release);
+    const health = releaseHealth(raw ?? notRead(w.context), w.request.release);
     const dependencies = synced
       ? this.dependencies(w.key).map((d) => {
           const h = this.observer.health(w.context, d.key);
@@ -434,9 +437,10 @@ export class StatusReporter {
     const outcome = w.outcome ?? "cancelled";
     let ok = true;
     if (w.final && w.writeFinalComment) ok = await this.write(w, w.final.health, w.final.diagnosis, now);
-    else if (outcome === "superseded" && w.writeFinalComment) {
+    else if (outcome === "superseded") {
+      // The comment says so when it stays behind on another pull request or commit; the deployment goes inactive.
       const { health, diagnosis } = this.health(w);
-      ok = await this.write(w, health, diagnosis, now);
+      ok = await this.write(w, health, diagnosis, now, { comment: w.writeFinalComment });
     }
     w.finalAttempts++;
     if (isSettled(outcome) && !w.notified) {
@@ -495,9 +499,9 @@ export class StatusReporter {
   }
 
   /** Writes the comment (when its content changed) and the deployment status (when its signal changed). False when a write failed. */
-  private async write(w: Watch, health: ComponentHealth, diagnosis: Diagnosis, now: Date): Promise<boolean> {
+  private async write(w: Watch, health: ComponentHealth, diagnosis: Diagnosis, now: Date, what: { comment: boolean } = { comment: true }): Promise<boolean> {
     let ok = true;
-    if (w.comment) {
+    if (w.comment && what.comment) {
       try {
         await w.comment.write(this.commentInput(w, health, diagnosis), now);
       } catch (error) {
@@ -508,7 +512,7 @@ export class StatusReporter {
     const signal = rolloutSignal(w.outcome);
     if (w.deployment && signal) {
       try {
-        const text = rolloutSignalText(signal, { release: w.request.release, environment: w.key.environment }, health);
+        const text = rolloutSignalText(signal, { release: w.request.release, environment: w.key.environment, supersededBy: w.supersededBy }, health);
         await w.deployment.write(signal, text, { logUrl: w.comment?.url, environmentUrl: this.environmentUrl(w.request) });
       } catch (error) {
         ok = false;

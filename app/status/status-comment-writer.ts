@@ -1,20 +1,17 @@
 /**
- * Writes one rollout's status comment on its pull request: one comment per pull request and
- * environment/component, found by its hidden marker (`<!-- ferry:status:<env>:<project>/<component> -->`),
+ * Writes one rollout's status comment on its pull request, or on its commit when it has none (a
+ * direct push): one comment per pull request (commit) and environment/component, found by its hidden marker (`<!-- ferry:status:<env>:<project>/<component> -->`),
  * edited only when its content (everything but the "Last update" time) changes.
  */
-import { upsertComment } from "../../adapters/github/comments.js";
+import { upsertComment, upsertCommitComment } from "../../adapters/github/comments.js";
 import type { GitHub } from "../../adapters/github/types.js";
 import { commentMarker } from "../../core/comments/markers.js";
 import { splitMarkdown } from "../../core/comments/split.js";
 import { renderStatusComment, statusCommentKey, type StatusCommentInput } from "../../core/status/comment.js";
 import { parseRepoRef } from "../config.js";
 
-/** The pull request that gets the comment: `owner/name` and number. */
-export interface CommentedPullRequest {
-  readonly repo: string;
-  readonly number: number;
-}
+/** What gets the comment: a pull request (`owner/name` and number) or a commit (`owner/name` and sha). */
+export type CommentTarget = { readonly repo: string; readonly number: number } | { readonly repo: string; readonly sha: string };
 
 /** Keeps the status comment of one rollout up to date. */
 export class StatusCommentWriter {
@@ -23,7 +20,7 @@ export class StatusCommentWriter {
 
   constructor(
     private readonly github: GitHub,
-    private readonly pr: CommentedPullRequest,
+    private readonly target: CommentTarget,
   ) {}
 
   /** The comment's URL, once written. */
@@ -37,7 +34,11 @@ export class StatusCommentWriter {
     if (content === this.written) return;
     const key = statusCommentKey(input.key);
     const parts = splitMarkdown(renderStatusComment({ ...input, updatedAt: now }), { header: (n) => commentMarker(key, n) });
-    const result = await upsertComment(this.github, { ...parseRepoRef(this.pr.repo), issue_number: this.pr.number }, key, parts);
+    const repo = parseRepoRef(this.target.repo);
+    const result =
+      "number" in this.target
+        ? await upsertComment(this.github, { ...repo, issue_number: this.target.number }, key, parts)
+        : await upsertCommitComment(this.github, { ...repo, commit_sha: this.target.sha }, key, parts);
     this.written = content;
     if (result.url) this.commentUrl = result.url;
   }

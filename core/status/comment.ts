@@ -23,7 +23,7 @@ export interface StatusCommentInput {
   readonly context: string;
   /** The release being rolled out. */
   readonly release: string;
-  /** Health as reported (see `effectiveHealth` in rollout-decision.ts). */
+  /** Health as reported (see `releaseHealth` in rollout-decision.ts). */
   readonly health: ComponentHealth;
   readonly diagnosis: Diagnosis;
   readonly startedAt: Date;

@@ -1,12 +1,12 @@
 /**
  * The deployment statuses Ferry posts for a rollout, as health signals (pure): which signal each
  * status carries (`Rolling out:` in_progress, `Healthy:` success, `Degraded:` / `Not healthy:`
- * failure, recognised by their description prefix), and since when a run of signals says a
+ * failure, `Superseded:` inactive, recognised by their description prefix), and since when a run of signals says a
  * component has been Healthy on a release (the durable record that survives an app restart).
  */
 
-/** What a health status says. */
-export type HealthSignal = "rolling-out" | "healthy" | "degraded" | "not-healthy";
+/** What a health status says (`superseded`: a newer release took the environment over before this one settled). */
+export type HealthSignal = "rolling-out" | "healthy" | "degraded" | "not-healthy" | "superseded";
 
 /** The description prefix of each signal (GitHub shows the description next to the state). */
 export const SIGNAL_PREFIX: Readonly<Record<HealthSignal, string>> = {
@@ -14,14 +14,16 @@ export const SIGNAL_PREFIX: Readonly<Record<HealthSignal, string>> = {
   healthy: "Healthy",
   degraded: "Degraded",
   "not-healthy": "Not healthy",
+  superseded: "Superseded",
 };
 
 /** The deployment state each signal is posted with. */
-export const SIGNAL_STATE: Readonly<Record<HealthSignal, "in_progress" | "success" | "failure">> = {
+export const SIGNAL_STATE: Readonly<Record<HealthSignal, "in_progress" | "success" | "failure" | "inactive">> = {
   "rolling-out": "in_progress",
   healthy: "success",
   degraded: "failure",
   "not-healthy": "failure",
+  superseded: "inactive",
 };
 
 /** GitHub's limit on a deployment status description. */

@@ -16,8 +16,14 @@
  *
  * On top, pods supply the reasons people need (CrashLoopBackOff with restarts and log tail,
  * OOMKilled with the memory limit, image pull errors, Unschedulable with the scheduler's message,
- * failing readiness probes); any of the hard failures makes the component Degraded even while
- * the Deployment still reports progress.
+ * failing readiness probes); any of the hard failures of a pod of the release the workloads carry
+ * makes the component Degraded even while the Deployment still reports progress and the previous
+ * release's pods still serve.
+ *
+ * A release runs when the cluster runs it: Healthy also needs the workloads' pod templates to
+ * carry one `ferry.dev/release` (`desiredRelease`) and, for Deployments and StatefulSets, as many
+ * Ready pods of that release as desired (the Deployment's own counters are not enough: they can
+ * count the previous release's pods).
  */
 import { z } from "zod";
 import {
@@ -89,6 +95,8 @@ export interface HealthReason {
   memoryLimit?: string;
   /** Resource requests of the unschedulable pod's containers. */
   requests?: { cpu?: string; memory?: string };
+  /** The release (`ferry.dev/release`) of the pod it is about, when labelled. */
+  release?: string;
 }
 
 /** A recent Warning event about one of the component's objects. */
@@ -352,15 +360,17 @@ export function podReasons(pods: Pod[], logs: ClusterObjects["logs"], events: Ku
     if (p.metadata.deletionTimestamp) continue;
     const podName = p.metadata.name;
     const ns = p.metadata.namespace ?? "";
+    const podRelease = releaseOf(p.metadata.labels);
+    const tagged = podRelease !== undefined ? { release: podRelease } : {};
     const scheduled = cond(p.status?.conditions, "PodScheduled");
     if (scheduled?.status === "False" && scheduled.reason === "Unschedulable") {
       const requests = podRequests(p);
-      out.push({ kind: "Unschedulable", pod: podName, message: scheduled.message ?? "pod cannot be scheduled", ...(requests ? { requests } : {}) });
+      out.push({ kind: "Unschedulable", pod: podName, message: scheduled.message ?? "pod cannot be scheduled", ...(requests ? { requests } : {}), ...tagged });
       continue;
     }
     const statuses = [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])];
     for (const cs of statuses) {
-      const base = { pod: podName, container: cs.name };
+      const base = { pod: podName, container: cs.name, ...tagged };
       const tail = logs[logKey(ns, podName, cs.name)];
       const withTail = tail && tail.length > 0 ? { logTail: tail } : {};
       const waiting = cs.state?.waiting;
@@ -491,6 +501,45 @@ function releaseOf(labels: Record<string, string> | null | undefined): string | 
   return labels?.[LABEL_RELEASE] || undefined;
 }
 
+type Templated = { metadata: { labels?: Record<string, string> | null }; spec?: unknown };
+
+function podTemplateLabels(w: Templated): Record<string, string> | null | undefined {
+  return (w.spec as { template?: { metadata?: { labels?: Record<string, string> | null } | null } | null } | null | undefined)?.template?.metadata?.labels;
+}
+
+function jobTemplateLabels(cj: CronJob): Record<string, string> | null | undefined {
+  return cj.spec?.jobTemplate?.spec?.template?.metadata?.labels;
+}
+
+/**
+ * The one release the workloads' pod templates carry (the object's own label when its template
+ * has none); undefined when they carry none, or different ones (a change half applied).
+ */
+function templateRelease(workloads: readonly Templated[], cronJobs: readonly CronJob[]): string | undefined {
+  const found = new Set<string>();
+  for (const w of workloads) {
+    const r = releaseOf(podTemplateLabels(w)) ?? releaseOf(w.metadata.labels);
+    if (r !== undefined) found.add(r);
+  }
+  for (const cj of cronJobs) {
+    const r = releaseOf(jobTemplateLabels(cj)) ?? releaseOf(cj.metadata.labels);
+    if (r !== undefined) found.add(r);
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+/** Ready pods a release needs: desired replicas, minus a StatefulSet's partition (pods it keeps on the old revision on purpose). */
+function requiredReadyPods(deployments: readonly Deployment[], statefulSets: readonly StatefulSet[]): number {
+  let n = 0;
+  for (const d of deployments) n += d.spec?.replicas ?? 1;
+  for (const s of statefulSets) {
+    const replicas = s.spec?.replicas ?? 1;
+    const partition = s.spec?.updateStrategy?.type !== "OnDelete" ? (s.spec?.updateStrategy?.rollingUpdate?.partition ?? 0) : 0;
+    n += Math.max(0, replicas - (partition ?? 0));
+  }
+  return n;
+}
+
 /**
  * Health of one component from its objects (as {@link selectComponent} returns them).
  * Deterministic: the same objects and options give the same result.
@@ -533,13 +582,7 @@ export function computeHealth(objects: ClusterObjects, options: HealthOptions = 
     ).filter((r) => r.kind === "OOMKilled"),
   );
 
-  const desiredRelease = [...objects.deployments, ...objects.statefulSets, ...objects.cronJobs, ...standaloneJobs]
-    .map(
-      (w) =>
-        releaseOf(w.metadata.labels) ??
-        releaseOf((w.spec as { template?: { metadata?: { labels?: Record<string, string> | null } | null } | null } | null)?.template?.metadata?.labels),
-    )
-    .find((r) => r !== undefined);
+  const desiredRelease = templateRelease([...objects.deployments, ...objects.statefulSets, ...standaloneJobs], objects.cronJobs);
   const counts = new Map<string, number>();
   for (const p of longRunning) {
     const r = releaseOf(p.metadata.labels);
@@ -574,16 +617,32 @@ export function computeHealth(objects: ClusterObjects, options: HealthOptions = 
     status = worst?.status ?? "Healthy";
     message = worst?.message ?? "";
   }
-  const hard = reasons.filter((r) => HARD_FAILURES.includes(r.kind));
+  // The previous release's pods failing do not make the release the workloads carry Degraded.
+  const hard = reasons.filter(
+    (r) => HARD_FAILURES.includes(r.kind) && (r.release === undefined || desiredRelease === undefined || r.release === desiredRelease),
+  );
   if (hasWorkload && hard.length > 0 && status !== "Degraded") {
     status = "Degraded";
     const kinds = [...new Set(hard.map((r) => r.kind))];
     const pods = new Set(hard.map((r) => r.pod).filter((p) => p !== undefined));
     message = `${kinds.join(", ")}${pods.size > 0 ? ` in ${pods.size} pod${pods.size === 1 ? "" : "s"}` : ""}`;
   }
-  if (status === "Healthy" && release !== undefined && desiredRelease !== undefined && release !== desiredRelease) {
-    status = "Progressing";
-    message = `ready pods still run release ${release}, waiting for ${desiredRelease}`;
+  const served = objects.deployments.length + objects.statefulSets.length > 0;
+  if (status === "Healthy" && served) {
+    const required = requiredReadyPods(objects.deployments, objects.statefulSets);
+    const own = desiredRelease === undefined ? 0 : (counts.get(desiredRelease) ?? 0);
+    if (desiredRelease === undefined) {
+      status = "Progressing";
+      message = `the pod templates carry no single ${LABEL_RELEASE} label`;
+    } else if (own < required) {
+      status = "Progressing";
+      message =
+        release !== undefined && release !== desiredRelease
+          ? `ready pods still run release ${release}, waiting for ${desiredRelease} (${own} of ${required} ready)`
+          : `${own} of ${required} pods of release ${desiredRelease} are Ready`;
+    } else {
+      release = desiredRelease;
+    }
   }
   return {
     status,

@@ -19,16 +19,19 @@ export function isSettled(outcome: WatchOutcome): outcome is SettledOutcome {
 }
 
 /**
- * The health to report for `release`: while the cluster's workloads do not carry it yet (the
- * GitOps controller has not applied the change) the component is Progressing, whatever the
- * previous release's state, and says so.
+ * The health of `release` in the cluster: while the workloads' pod templates do not carry it yet
+ * (the GitOps controller has not applied the change) it is Progressing, however healthy the
+ * release the cluster runs, and says which one that is. Once applied, the component's health is
+ * the release's: `computeHealth` counts only that release's pods as Ready and only its
+ * pods' failures as Degraded.
  */
-export function effectiveHealth(h: ComponentHealth, release: string): ComponentHealth {
+export function releaseHealth(h: ComponentHealth, release: string): ComponentHealth {
   if (h.desiredRelease === release) return h;
+  const runs = h.release ?? h.desiredRelease;
   const message =
-    h.desiredRelease === undefined
+    runs === undefined
       ? `waiting for the cluster to run release ${release}: ${h.status === "Unknown" ? "no workload found yet" : "its workloads carry no release"}`
-      : `waiting for the cluster to apply release ${release}; its workloads are still on ${h.desiredRelease}`;
+      : `waiting for the cluster to apply release ${release}; it runs ${runs}`;
   return { ...h, status: "Progressing", message };
 }
 
@@ -42,7 +45,7 @@ export interface RolloutLimits {
 
 /** One look at a rollout. */
 export interface RolloutObservation {
-  /** The health to report (see {@link effectiveHealth}). */
+  /** The health to report (see {@link releaseHealth}). */
   readonly health: ComponentHealth;
   /** When the release landed; `maxWatchMs` counts from here. */
   readonly startedAt: Date;
@@ -81,7 +84,7 @@ export function judgeRollout(observation: RolloutObservation, limits: RolloutLim
   return { degradedSince, ...(degradedSince ? { recheckAt: new Date(degradedSince.getTime() + limits.degradedSettleMs) } : {}) };
 }
 
-/** The deployment status signal of a rollout: rolling out while watched, then how it settled; none once superseded or cancelled. */
+/** The deployment status signal of a rollout: rolling out while watched, then how it settled or that a newer release superseded it; none once cancelled. */
 export function rolloutSignal(outcome: WatchOutcome | undefined): HealthSignal | undefined {
   switch (outcome) {
     case undefined:
@@ -92,13 +95,22 @@ export function rolloutSignal(outcome: WatchOutcome | undefined): HealthSignal |
       return "degraded";
     case "timed-out":
       return "not-healthy";
-    default:
+    case "superseded":
+      return "superseded";
+    case "cancelled":
       return undefined;
   }
 }
 
+/** What a rollout's deployment status is about: the release, where, and the release that superseded it, if one did. */
+export interface SignalledRollout {
+  readonly release: string;
+  readonly environment: string;
+  readonly supersededBy?: string | undefined;
+}
+
 /** The text of a rollout's deployment status (after the signal's prefix). */
-export function rolloutSignalText(signal: HealthSignal, rollout: { readonly release: string; readonly environment: string }, health: ComponentHealth): string {
+export function rolloutSignalText(signal: HealthSignal, rollout: SignalledRollout, health: ComponentHealth): string {
   const where = `${rollout.release} in ${rollout.environment}`;
   const ready = `${health.readyReplicas}/${health.desiredReplicas} ready`;
   switch (signal) {
@@ -109,5 +121,7 @@ export function rolloutSignalText(signal: HealthSignal, rollout: { readonly rele
     case "degraded":
     case "not-healthy":
       return `${where}: ${health.message || health.status}`;
+    case "superseded":
+      return `${where}: release ${rollout.supersededBy ?? "a newer release"} replaced it before it settled`;
   }
 }

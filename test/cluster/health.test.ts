@@ -182,7 +182,11 @@ describe("computeHealth", () => {
 
   it("stays Progressing while a complete-looking Deployment's ready pods run another release", () => {
     const objs = healthy().map((o) => (o.kind === "Pod" ? tweak(o, (p) => (p.metadata.labels = { ...p.metadata.labels, "ferry.dev/release": "r1" })) : o));
-    expect(computeHealth(objectsOf(objs))).toMatchObject({ status: "Progressing", release: "r1", message: "ready pods still run release r1, waiting for r2" });
+    expect(computeHealth(objectsOf(objs))).toMatchObject({
+      status: "Progressing",
+      release: "r1",
+      message: "ready pods still run release r1, waiting for r2 (0 of 2 ready)",
+    });
   });
 
   it("breaks a tie between releases in favour of the deployed one", () => {
@@ -210,6 +214,7 @@ describe("computeHealth", () => {
         restartCount: 5,
         exitCode: 1,
         logTail: ["boom"],
+        release: "r2",
       },
     ]);
   });
@@ -235,7 +240,7 @@ describe("computeHealth", () => {
     expect(config).toMatchObject({ status: "Degraded", reasons: [{ kind: "CreateContainerConfigError", message: 'secret "checkout-db" not found' }] });
     const invalid = computeHealth(objectsOf([d, waiting("InvalidImageName", 'couldn\'t parse image name "x::y"')]));
     expect(invalid.reasons).toEqual([
-      { kind: "ContainerError", pod: podName(W, 0), container: "main", message: 'InvalidImageName: couldn\'t parse image name "x::y"' },
+      { kind: "ContainerError", pod: podName(W, 0), container: "main", message: 'InvalidImageName: couldn\'t parse image name "x::y"', release: "r2" },
     ]);
     expect(computeHealth(objectsOf([d, waiting("ContainerCreating", "")])).status).toBe("Progressing");
   });
@@ -251,7 +256,13 @@ describe("computeHealth", () => {
     const progressing = computeHealth(objectsOf([deployment(W, { phase: "progressing", updated: 1, ready: 0 }), notReady, unhealthy]));
     expect(progressing.status).toBe("Progressing");
     expect(progressing.reasons).toEqual([
-      { kind: "ReadinessProbeFailed", pod: podName(W, 0), container: "main", message: "Readiness probe failed: HTTP probe failed with statuscode: 503" },
+      {
+        kind: "ReadinessProbeFailed",
+        pod: podName(W, 0),
+        container: "main",
+        message: "Readiness probe failed: HTTP probe failed with statuscode: 503",
+        release: "r2",
+      },
     ]);
     const silent = computeHealth(objectsOf([deployment(W, { phase: "deadline-exceeded", updated: 1, ready: 0 }), notReady]));
     expect(silent.reasons.map((r) => [r.kind, r.message])).toEqual([
@@ -325,5 +336,59 @@ describe("computeHealth", () => {
     expect(mine.pods.map((p) => p.metadata.name)).toEqual([podName(W, 0), podName(W, 1)].sort());
     expect(mine.events.map((e) => e.involvedObject.name)).toEqual([podName(W, 0), podName(W, 1)].sort());
     expect(mine.deployments.map((d) => d.metadata.name)).toEqual(["checkout-api"]);
+  });
+});
+
+describe("a release runs when the cluster runs it", () => {
+  const W3: WorkloadSpec = { ...W, replicas: 3 };
+  const readyPods = (w: WorkloadSpec, n: number, of = 3): KubeObject[] =>
+    Array.from({ length: of }, (_, i) => pod(w, i, i < n ? { state: "ready" } : { state: "creating" }));
+
+  it("is not Healthy while the Deployment's counters say done but only 2 of the release's 3 pods are Ready", () => {
+    const objs = [deployment(W3, { phase: "available" }), ...readyPods(W3, 2)];
+    expect(computeHealth(objectsOf(objs))).toMatchObject({ status: "Progressing", message: "2 of 3 pods of release r2 are Ready", desiredRelease: "r2" });
+    const all = computeHealth(objectsOf([deployment(W3, { phase: "available" }), ...readyPods(W3, 3)]));
+    expect(all).toMatchObject({ status: "Healthy", release: "r2", readyReplicas: 3, desiredReplicas: 3 });
+  });
+
+  it("is not Healthy when no pod of the release is seen at all", () => {
+    expect(computeHealth(objectsOf([deployment(W, { phase: "available" })]))).toMatchObject({
+      status: "Progressing",
+      message: "0 of 2 pods of release r2 are Ready",
+    });
+  });
+
+  it("takes the release from the pod template, not from the Deployment's own labels", () => {
+    const objs = (succeedingRollout(W).steps[1]?.apply ?? []).map((o) =>
+      o.kind === "Deployment"
+        ? tweak(o, (d) => {
+            const t = (d.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
+            t.metadata.labels = { ...t.metadata.labels, "ferry.dev/release": "r1" };
+          })
+        : o,
+    );
+    expect(computeHealth(objectsOf(objs))).toMatchObject({ status: "Progressing", desiredRelease: "r1", release: "r2" });
+  });
+
+  it("is not made Degraded by the previous release's crashing pods while the new one rolls out", () => {
+    const old: WorkloadSpec = { ...W, release: "r1", generation: 1 };
+    const crashing = pod(old, 0, { state: "crashloop", restartCount: 7 });
+    const objs = [deployment(W, { phase: "progressing", updated: 1, ready: 0, oldReady: 1 }), pod(W, 0, { state: "creating" }), crashing];
+    const h = computeHealth(objectsOf(objs));
+    expect(h.status).toBe("Progressing");
+    expect(h.reasons).toEqual([expect.objectContaining({ kind: "CrashLoopBackOff", pod: podName(old, 0), release: "r1" })]);
+    const newCrashing = computeHealth(objectsOf([...objs, pod(W, 1, { state: "crashloop", restartCount: 2 })]));
+    expect(newCrashing).toMatchObject({ status: "Degraded", message: "CrashLoopBackOff in 1 pod" });
+  });
+
+  it("needs the StatefulSet's pods of the release Ready, minus a partition", () => {
+    const sts = statefulSet(W3, { ready: 3 });
+    expect(computeHealth(objectsOf([sts, ...readyPods(W3, 2)])).status).toBe("Progressing");
+    expect(computeHealth(objectsOf([sts, ...readyPods(W3, 3)]))).toMatchObject({ status: "Healthy", release: "r2" });
+  });
+
+  it("takes a Job's and a CronJob's release from their templates", () => {
+    expect(computeHealth(objectsOf([job(W, { phase: "complete" })]))).toMatchObject({ status: "Healthy", desiredRelease: "r2" });
+    expect(computeHealth(objectsOf([cronJob(W)]))).toMatchObject({ desiredRelease: "r2" });
   });
 });

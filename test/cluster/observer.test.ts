@@ -168,8 +168,8 @@ describe("ClusterObserver: rollouts", () => {
     await started();
     const h = await play(unschedulableRollout({ ...W, memory: "64Gi", cpu: "2" }), (x) => x.status === "Degraded" && x.reasons.length === 2, "Unschedulable");
     expect(h.reasons).toEqual([
-      { kind: "Unschedulable", pod: podName(W, 0), message: INSUFFICIENT_MEMORY, requests: { cpu: "2", memory: "64Gi" } },
-      { kind: "Unschedulable", pod: podName(W, 1), message: INSUFFICIENT_MEMORY, requests: { cpu: "2", memory: "64Gi" } },
+      { kind: "Unschedulable", pod: podName(W, 0), message: INSUFFICIENT_MEMORY, requests: { cpu: "2", memory: "64Gi" }, release: "r2" },
+      { kind: "Unschedulable", pod: podName(W, 1), message: INSUFFICIENT_MEMORY, requests: { cpu: "2", memory: "64Gi" }, release: "r2" },
     ]);
     const f = diagnose({ key: KEY, health: h }).findings[0];
     expect(f?.cause).toBe(`No node can run the pod. The scheduler says: "${INSUFFICIENT_MEMORY}". The pod requests cpu 2 and memory 64Gi.`);

@@ -231,6 +231,24 @@ describe("StatusReporter", () => {
     expect(newer[0]!.body).toContain(`| Expected release | \`${RELEASE_2}\` |`);
   });
 
+  it("turns the superseded release's deployment inactive and writes nothing more for it", async () => {
+    const { gh, appSha } = scene;
+    const first = reporter.watch({ ...KEY, release: RELEASE_1, pr: scene.pr, appRepo: { repo: APP_REPO, sha: appSha }, startedAt: START }, gh);
+    await reporter.idle();
+    expect(statuses().map((s) => s.state)).toEqual(["in_progress"]);
+    reporter.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, startedAt: START }, gh);
+    await expect(first.done).resolves.toEqual({ outcome: "superseded" });
+    await reporter.idle();
+    expect(statuses().map((s) => `${s.state}: ${s.description}`)).toEqual([
+      `in_progress: Rolling out: ${RELEASE_1} in dev`,
+      `inactive: Superseded: ${RELEASE_1} in dev: release ${RELEASE_2} replaced it before it settled`,
+    ]);
+    scene.clock.advance(60 * 60_000);
+    reporter.refresh();
+    await reporter.idle();
+    expect(statuses()).toHaveLength(2);
+  });
+
   it("refuses a request it cannot watch, naming every problem", () => {
     expect(() => reporter.watch({ ...KEY, environment: "staging", release: RELEASE_2, startedAt: START }, scene.gh)).toThrow(
       "cannot watch: environment: staging has no cluster context (environments[].cluster.context)",

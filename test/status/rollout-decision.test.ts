@@ -43,12 +43,12 @@ describe("judgeRollout", () => {
 });
 
 describe("rollout deployment status", () => {
-  it("rolls out while watched, then says how it settled; nothing once superseded or cancelled", () => {
+  it("rolls out while watched, then says how it settled or that it was superseded; nothing once cancelled", () => {
     expect(rolloutSignal(undefined)).toBe("rolling-out");
     expect(rolloutSignal("healthy")).toBe("healthy");
     expect(rolloutSignal("degraded")).toBe("degraded");
     expect(rolloutSignal("timed-out")).toBe("not-healthy");
-    expect(rolloutSignal("superseded")).toBeUndefined();
+    expect(rolloutSignal("superseded")).toBe("superseded");
     expect(rolloutSignal("cancelled")).toBeUndefined();
   });
 

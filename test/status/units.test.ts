@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { computeHealth, type ComponentHealth } from "../../core/status/health.js";
 import { diagnose } from "../../core/status/diagnose.js";
 import { renderStatusComment, statusCommentKey } from "../../core/status/comment.js";
-import { effectiveHealth } from "../../core/status/rollout-decision.js";
+import { releaseHealth } from "../../core/status/rollout-decision.js";
 import { commentMarker } from "../../core/comments/markers.js";
 import { healthySinceFromSignals, signalDescription, signalOf, type SignalRecord } from "../../core/status/deployment-signals.js";
 import { contextOf } from "../../app/status/environments.js";
@@ -97,20 +97,20 @@ function healthOf(over: Partial<ComponentHealth>): ComponentHealth {
 describe("status comment", () => {
   it("is Progressing while the cluster's workloads do not carry the expected release", () => {
     const old = healthOf({ status: "Healthy", message: "", release: RELEASE_1, desiredRelease: RELEASE_1, readyReplicas: 2, desiredReplicas: 2 });
-    expect(effectiveHealth(old, RELEASE_2)).toMatchObject({
+    expect(releaseHealth(old, RELEASE_2)).toMatchObject({
       status: "Progressing",
-      message: `waiting for the cluster to apply release ${RELEASE_2}; its workloads are still on ${RELEASE_1}`,
+      message: `waiting for the cluster to apply release ${RELEASE_2}; it runs ${RELEASE_1}`,
     });
-    expect(effectiveHealth(healthOf({}), RELEASE_2)).toMatchObject({
+    expect(releaseHealth(healthOf({}), RELEASE_2)).toMatchObject({
       status: "Progressing",
       message: `waiting for the cluster to run release ${RELEASE_2}: no workload found yet`,
     });
     const current = healthOf({ status: "Degraded", message: "CrashLoopBackOff in 1 pod", desiredRelease: RELEASE_2 });
-    expect(effectiveHealth(current, RELEASE_2)).toBe(current);
+    expect(releaseHealth(current, RELEASE_2)).toBe(current);
   });
 
   it("renders deterministically, with the marker key the upsert finds", () => {
-    const health = effectiveHealth(healthOf({}), RELEASE_2);
+    const health = releaseHealth(healthOf({}), RELEASE_2);
     const input = {
       key: KEY,
       context: "kind-dev",

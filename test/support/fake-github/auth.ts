@@ -60,6 +60,7 @@ export const REQUIRED_PERMISSION: Readonly<Record<string, readonly [string, "rea
   "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments": ["contents", "write"],
   "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments": ["contents", "read"],
   "PATCH /repos/{owner}/{repo}/comments/{comment_id}": ["contents", "write"],
+  "DELETE /repos/{owner}/{repo}/comments/{comment_id}": ["contents", "write"],
   "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls": ["pull_requests", "read"],
   "POST /repos/{owner}/{repo}/deployments": ["deployments", "write"],
   "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses": ["deployments", "write"],

@@ -928,6 +928,11 @@ export class GitHubModel {
     return this.state.comments.filter((c) => !c.deleted && repoKey(c.repo) === repoKey(fullName) && c.issueNumber === issueNumber);
   }
 
+  /** Comments on a commit (`sha` in full), oldest first. */
+  commitCommentsOn(fullName: string, sha: string): CommitCommentRecord[] {
+    return this.state.commitComments.filter((c) => repoKey(c.repo) === repoKey(fullName) && c.sha === sha);
+  }
+
   /** Check runs of a repository, optionally for one commit and/or name, oldest first. */
   checkRunsFor(fullName: string, filter: { sha?: string; name?: string } = {}): CheckRunRecord[] {
     return this.state.checkRuns.filter(

@@ -347,6 +347,18 @@ const updateCommitComment: Handler = async (ctx) => {
   return ok(commitCommentJson(ctx, repo, c));
 };
 
+const deleteCommitComment: Handler = async (ctx) => {
+  const repo = repoOf(ctx);
+  const id = mustNum(ctx, "comment_id");
+  const state = ctx.model.state.commitComments;
+  const at = state.findIndex((x) => x.id === id && x.repo === repo.fullName);
+  const c = state[at];
+  if (!c) throw notFound();
+  if (c.user !== actor(ctx)) ctx.problem(`deleted commit comment ${c.id} by ${c.user}, not by the app (GitHub allows it, Ferry should not)`);
+  state.splice(at, 1);
+  return { status: 204 };
+};
+
 /** Pull requests of a commit: the merged one whose merge commit it is, or open ones whose head it is. */
 const commitPulls: Handler = async (ctx) => {
   const repo = repoOf(ctx);
@@ -421,6 +433,7 @@ export const repoHandlers: Readonly<Record<string, Handler>> = {
   "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments": listCommitComments,
   "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls": commitPulls,
   "PATCH /repos/{owner}/{repo}/comments/{comment_id}": updateCommitComment,
+  "DELETE /repos/{owner}/{repo}/comments/{comment_id}": deleteCommitComment,
   "GET /repos/{owner}/{repo}/collaborators/{username}/permission": collaboratorPermission,
   "GET /repos/{owner}/{repo}/environments": listEnvironments,
 };
