@@ -216,7 +216,14 @@ async function execute(item: PlanItem, snapshot: EnvironmentSnapshot, req: Relea
         cacheDir: deps.cacheDir,
       });
       const url = `${target.htmlUrl}/commit/${out.commit}`;
-      if (deployment !== undefined) await setDeploymentState(octokit, repo, deployment, "success", `committed to ${target.git.branch}`, url);
+      if (deployment !== undefined) {
+        // A commit is not a rollout: where Ferry watches the cluster, status back reports success once the release runs there.
+        const [state, text] =
+          item.env.cluster?.context !== undefined
+            ? (["in_progress", `committed to ${target.git.branch}; waiting for the cluster`] as const)
+            : (["success", `committed to ${target.git.branch}; the cluster is not observed`] as const);
+        await setDeploymentState(octokit, repo, deployment, state, text, url);
+      }
       return { item, status: "committed", commit: out.commit, url, changed: out.changed };
     }
     await deps.gitops.publish({

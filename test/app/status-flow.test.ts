@@ -17,6 +17,7 @@ import {
   crashLoopRollout,
   generateCerts,
   podName,
+  rolloutStep,
   succeedingRollout,
   type FakeKubeCerts,
   type ScenarioStep,
@@ -116,7 +117,7 @@ describe("cluster status through the app", () => {
     expect(s.fake.pullsIn(GITOPS_REPO)).toEqual([]);
     expect(statuses(s, "dev")).toEqual([
       `in_progress: publishing ${release} to dev`,
-      "success: committed to main",
+      "in_progress: committed to main; waiting for the cluster",
       `in_progress: Rolling out: ${release} in dev`,
     ]);
 
@@ -359,5 +360,152 @@ describe("cluster status through the app", () => {
       status: "NotObserved",
       detail: "environment staging has no cluster context",
     });
+  });
+});
+
+/** Deployment statuses Ferry posted for the deployment of one app commit in an environment. */
+function statusesOf(s: AppScene, environment: string, sha: string): string[] {
+  return s.fake
+    .deploymentsIn(APP_REPO, environment)
+    .filter((d) => d.sha === sha)
+    .flatMap((d) => d.statuses.map((st) => `${st.state}: ${st.description}`));
+}
+
+/** Ferry's one status comment on an app commit for an environment. */
+function commitComment(s: AppScene, sha: string, environment: string) {
+  const mine = s.fake.commitCommentsOn(APP_REPO, sha).filter((c) => c.body.startsWith(`<!-- ferry:status:${environment}:shop/api -->`));
+  expect(mine).toHaveLength(1);
+  return mine[0]!;
+}
+
+/** Ready pods of `release` the observer sees in dev. */
+const readyOf = (s: AppScene, release: string) => health(s, "dev").releases.find((r) => r.release === release)?.ready ?? 0;
+
+/** Nothing says `release` succeeded: no success deployment status, no passing gates check naming it, no Healthy source health. */
+async function noSuccessYet(s: AppScene, sha: string, release: string): Promise<void> {
+  expect(statusesOf(s, "dev", sha).filter((x) => x.startsWith("success"))).toEqual([]);
+  const gatesNaming = s.fake.checkRunsFor(GITOPS_REPO, { name: GATES_CHECK }).filter((r) => (r.output?.summary ?? "").includes(release));
+  expect(gatesNaming.filter((r) => r.conclusion === "success")).toEqual([]);
+  const source = await s.runtime.health.health({ environment: "dev", project: "shop", component: "api" });
+  expect(source.status === "Healthy" && source.release === release).toBe(false);
+}
+
+/** shop/api's first release rolled out Healthy in dev (generation 1); returns its release id. */
+async function previousReleaseRunning(s: AppScene): Promise<string> {
+  await s.pushComponent("ghcr.io/acme/api:1.4.0");
+  const previous = await s.releaseId();
+  const w = { ...workload(s, "dev", previous), generation: 1 };
+  const [creating, available] = succeedingRollout(w).steps;
+  await step(s, creating, "dev progressing on the previous release", () => health(s, "dev").desiredRelease === previous);
+  await step(s, available, "dev healthy on the previous release", () => health(s, "dev").status === "Healthy");
+  expect(s.runtime.reporter.active()).toEqual([]);
+  return previous;
+}
+
+describe("a release's state is the cluster's state for that release", () => {
+  it("while the cluster keeps the previous release for 20 s after the GitOps commit, the new one is only waiting; it is Healthy once its own pods are Ready", async () => {
+    scene = await startAppScene(certs, START, { devDirect: true });
+    const s = scene;
+    const previous = await previousReleaseRunning(s);
+    const sha = await s.pushComponent("ghcr.io/acme/api:1.5.0");
+    const release = await s.releaseId();
+    expect(release).not.toBe(previous);
+    // A direct push: the status comment goes on the app commit.
+    expect(s.runtime.reporter.active()).toEqual([
+      expect.objectContaining({ environment: "dev", release, commit: { repo: APP_REPO, sha }, appRepo: { repo: APP_REPO, sha } }),
+    ]);
+
+    // The GitOps controller has not synced yet: the cluster runs the previous release, Healthy, for 20 s.
+    for (let waited = 0; waited < 20_000; waited += 5_000) {
+      await s.advance(5_000);
+      await s.sweep();
+      expect(health(s, "dev")).toMatchObject({ status: "Healthy", desiredRelease: previous });
+      const body = commitComment(s, sha, "dev").body;
+      expect(body).toContain("### 🔄 shop/api in dev (`kind-dev`): Progressing");
+      expect(body).toContain(`waiting for the cluster to apply release ${release}; it runs ${previous}`);
+      await noSuccessYet(s, sha, release);
+    }
+    expect(statusesOf(s, "dev", sha)).toEqual([
+      `in_progress: publishing ${release} to dev`,
+      "in_progress: committed to main; waiting for the cluster",
+      `in_progress: Rolling out: ${release} in dev`,
+    ]);
+
+    // The cluster applies it: the new pods start while the previous ones still serve.
+    const w = workload(s, "dev", release);
+    const [creating, available] = succeedingRollout(w, { previousRelease: previous }).steps;
+    await step(s, creating, "dev rolling out the release", () => health(s, "dev").desiredRelease === release);
+    expect(health(s, "dev")).toMatchObject({ status: "Progressing", releases: [{ release: previous, ready: 2 }] });
+    expect(commitComment(s, sha, "dev").body).toContain("Progressing");
+    await noSuccessYet(s, sha, release);
+
+    await step(s, available, "dev healthy on the release", () => health(s, "dev").status === "Healthy" && readyOf(s, release) === 2);
+    expect(statusesOf(s, "dev", sha).at(-1)).toBe(`success: Healthy: ${release} in dev, 2/2 ready`);
+    const settled = commitComment(s, sha, "dev");
+    expect(settled.user).toBe("ferry[bot]");
+    expect(settled.body).toContain("### ✅ shop/api in dev (`kind-dev`): Healthy");
+    expect(settled.body).toContain(`| 2 | 2 | \`${release}\` | \`${release}\` |`);
+    expect(s.runtime.reporter.active()).toEqual([]);
+  });
+
+  it("a new ReplicaSet that crash-loops while the previous release's pods stay Ready ends Degraded and failed, never successful, and is not promoted", async () => {
+    scene = await startAppScene(certs, START, { devDirect: true });
+    const s = scene;
+    const previous = await previousReleaseRunning(s);
+    const sha = await s.pushComponent("ghcr.io/acme/api:2.0.0");
+    const release = await s.releaseId();
+    const w = workload(s, "dev", release);
+    const lines = ["listening on :8080", "panic: migrations table is locked"];
+    const [progressing, crashing] = crashLoopRollout(w, { previousRelease: previous, logLines: lines }).steps;
+    await step(s, progressing, "dev rolling out the release", () => health(s, "dev").desiredRelease === release);
+    await noSuccessYet(s, sha, release);
+    await step(
+      s,
+      crashing,
+      "the new pods crash-loop with their log",
+      () => health(s, "dev").status === "Degraded" && health(s, "dev").reasons.some((r) => (r.logTail ?? []).length > 0),
+    );
+    // The previous release still serves: its pods are Ready, and that does not make the new release Healthy.
+    expect(health(s, "dev").releases).toEqual([{ release: previous, ready: 2 }]);
+    let body = commitComment(s, sha, "dev").body;
+    expect(body).toContain("### ❌ shop/api in dev (`kind-dev`): Degraded");
+    expect(body).toMatch(new RegExp(`\\| CrashLoopBackOff \\| \`${podName(w, 0)}\` / \`main\` \\|`));
+    expect(body).toContain("**Diagnosis**");
+    expect(body).toContain(["```text", ...lines, "```"].join("\n"));
+    await noSuccessYet(s, sha, release);
+
+    await s.advance(DEGRADED_SETTLE);
+    await s.sweep();
+    body = commitComment(s, sha, "dev").body;
+    expect(body).toContain("❌ Settled: Degraded since 2026-03-02");
+    expect(statusesOf(s, "dev", sha).at(-1)).toMatch(new RegExp(`^failure: Degraded: ${release} in dev: CrashLoopBackOff`));
+    expect(statusesOf(s, "dev", sha).filter((x) => x.startsWith("success: Healthy"))).toEqual([]);
+    await noSuccessYet(s, sha, release);
+    // Not promoted: no promotion pull request carries the release.
+    const carrying = s.fake.pullsIn(GITOPS_REPO).filter((p) => `${p.title}\n${p.body ?? ""}`.includes(release));
+    expect(carrying).toEqual([]);
+  });
+
+  it("a first release with 3 replicas is a success only once the third pod is Ready, even when the Deployment's counters run ahead", async () => {
+    scene = await startAppScene(certs, START, { devDirect: true });
+    const s = scene;
+    const sha = await s.pushComponent("ghcr.io/acme/api:3.0.0");
+    const release = await s.releaseId();
+    const w = { ...workload(s, "dev", release), replicas: 3 };
+    for (const ready of [0, 1, 2]) {
+      await step(s, rolloutStep(w, ready), `${ready} of 3 pods Ready`, () => health(s, "dev").desiredRelease === release && readyOf(s, release) === ready);
+      expect(health(s, "dev").status).toBe("Progressing");
+      await noSuccessYet(s, sha, release);
+    }
+    // The Deployment's status already says 3 available; the third pod's Ready has not been seen yet.
+    await step(s, rolloutStep(w, 2, { countersDone: true }), "counters done, 2 pods Ready", () => health(s, "dev").workloads[0]?.status === "Healthy");
+    expect(health(s, "dev")).toMatchObject({ status: "Progressing", message: `2 of 3 pods of release ${release} are Ready` });
+    expect(commitComment(s, sha, "dev").body).toContain("Progressing");
+    await noSuccessYet(s, sha, release);
+
+    await step(s, rolloutStep(w, 3, { countersDone: true }), "the third pod Ready", () => health(s, "dev").status === "Healthy");
+    expect(statusesOf(s, "dev", sha).at(-1)).toBe(`success: Healthy: ${release} in dev, 3/3 ready`);
+    expect(statusesOf(s, "dev", sha).filter((x) => x.startsWith("success: Healthy"))).toHaveLength(1);
+    expect(commitComment(s, sha, "dev").body).toContain("### ✅ shop/api in dev (`kind-dev`): Healthy");
   });
 });

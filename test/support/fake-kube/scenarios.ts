@@ -539,6 +539,22 @@ export function succeedingRollout(w: WorkloadSpec, options: RolloutOptions = {})
   return { steps: [{ apply: creating }, { apply: done, delete: gone }] };
 }
 
+/**
+ * One moment of a Deployment rollout: `ready` of the release's pods Ready and the rest being
+ * created, the previous release's pods still Ready when one is given. With `countersDone`, the
+ * Deployment's status already says the rollout is complete (its controller ran ahead of the pod
+ * updates the observer has seen: the moment a release must not be called Healthy).
+ */
+export function rolloutStep(w: WorkloadSpec, ready: number, options: RolloutOptions & { countersDone?: boolean } = {}): ScenarioStep {
+  const previous = previousOf(w, options.previousRelease);
+  const n = w.replicas ?? 2;
+  const pods = Array.from({ length: n }, (_, i): PodState => (i < ready ? { state: "ready" } : { state: "creating" }));
+  const phase: DeploymentPhase = options.countersDone
+    ? { phase: "available" }
+    : { phase: "progressing", updated: n, ready, oldReady: previous ? (previous.replicas ?? 2) : 0 };
+  return { apply: rollout(w, pods, phase, previous) };
+}
+
 /** Options of {@link crashLoopRollout}. */
 export interface CrashLoopOptions extends RolloutOptions {
   /** @default 5 */
