@@ -7,6 +7,7 @@ import type { Builtins } from "../renderers/platform.js";
 import { loadBuiltins } from "../templates/index.js";
 import type { AppConfig, RepoRef } from "./config.js";
 import { DeliveryCache } from "./deliveries.js";
+import { FerryMetrics } from "./metrics.js";
 import { PlatformCache } from "./platforms.js";
 import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
 import type { HealthSource } from "../core/promotion/health.js";
@@ -22,8 +23,10 @@ import type { Shutdown } from "./shutdown.js";
 export interface Deps {
   /** The current time (check run timestamps). @default () => new Date() */
   readonly clock: () => Date;
-  /** Reads and publishes GitOps repositories. @default the isomorphic-git publisher of adapters/git */
+  /** Reads and publishes GitOps repositories. @default the isomorphic-git publisher of adapters/git, counting push retries in `metrics` */
   readonly gitops: GitopsPort;
+  /** The app instance's Prometheus metrics (`/metrics`). @default a new registry per app instance */
+  readonly metrics: FerryMetrics;
   /** Where GitOps clones are cached. @default FERRY_CACHE_DIR */
   readonly cacheDir: string;
   /** The app's logger. @default Probot's logger */
@@ -94,9 +97,11 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     if (!fallback.config) throw new Error("resolveDeps: the configuration is needed for cacheDir/platformRepo but was not given");
     return fallback.config;
   };
+  const metrics = given.metrics ?? new FerryMetrics();
   return {
     clock: given.clock ?? (() => new Date()),
-    gitops: given.gitops ?? defaultGitopsPort(),
+    gitops: given.gitops ?? defaultGitopsPort({ onPushRetry: () => metrics.pushRetry() }),
+    metrics,
     cacheDir: given.cacheDir ?? config().cacheDir,
     logger: given.logger ?? fallback.logger,
     platformRepo: given.platformRepo ?? config().platformRepo,

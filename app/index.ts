@@ -12,15 +12,26 @@ import { onPullRequest } from "./handlers/pull_request.js";
 import { onPullRequestReview } from "./handlers/pull_request_review.js";
 import { onPush } from "./handlers/push.js";
 import { onWorkflowRun } from "./handlers/workflow_run.js";
+import { serveEndpoints } from "./endpoints.js";
 import { scheduledGates } from "./promotion/triggers.js";
 import { withClusterStatus } from "./runtime/app.js";
 
 export type { Deps } from "./deps.js";
 
-/** Runs `handler` for a delivery unless this app instance has handled that delivery id already. */
-function once<C extends { readonly id: string }>(deps: Deps, handler: (context: C, deps: Deps) => Promise<void>): (context: C) => Promise<void> {
+/** Runs `handler` for a delivery unless this app instance has handled that delivery id already; counts it in the metrics. */
+function once<C extends { readonly id: string; readonly name: string }>(
+  deps: Deps,
+  handler: (context: C, deps: Deps) => Promise<void>,
+): (context: C) => Promise<void> {
   return async (context) => {
-    const ran = await deps.deliveries.once(context.id, () => handler(context, deps));
+    let ran: boolean;
+    try {
+      ran = await deps.deliveries.once(context.id, () => deps.metrics.timeJob(context.name, () => handler(context, deps)));
+    } catch (e) {
+      deps.metrics.delivery(context.name, "failed");
+      throw e;
+    }
+    deps.metrics.delivery(context.name, ran ? "handled" : "duplicate");
     if (!ran) deps.logger.info({ delivery: context.id }, "delivery seen before: skipped");
   };
 }
@@ -32,7 +43,7 @@ function once<C extends { readonly id: string }>(deps: Deps, handler: (context: 
  * With a cluster runtime, rollouts are watched and reported (see app/runtime/app.ts).
  */
 export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
-  return (app) => {
+  return (app, options) => {
     // Reading the configuration checks all of it (WEBHOOK_SECRET included) before any event.
     const config = needsConfig(given) ? loadConfig() : undefined;
     const botLogin = memoizeLogin(async () => {
@@ -55,6 +66,8 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     if (stopScheduler) deps.shutdown?.add("the periodic gates pass", stopScheduler);
     const runtime = deps.clusterRuntime;
     if (runtime) deps.shutdown?.add("the cluster runtime", () => runtime.stop());
+    if (runtime) deps.metrics.watchedRollouts(() => runtime.reporter.active().length);
+    serveEndpoints(app, options, deps);
   };
 }
 

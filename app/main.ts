@@ -3,12 +3,15 @@
  * starts its setup flow, which registers a new GitHub App from `app.yml` and writes the
  * credentials to `.env`; restart afterwards. The gates of open promotion pull requests are
  * re-evaluated every five minutes (soak times and change windows open without an event).
- * SIGTERM or SIGINT stops the timer and the cluster watches before the process exits.
+ * SIGTERM or SIGINT stops the timer and the cluster watches before the process exits. Besides
+ * the webhook endpoint the server answers `/healthz`, `/readyz` and `/metrics` (app/endpoints.ts);
+ * the metrics count every GitHub request of the app's Octokit.
  */
 import { run } from "probot";
 import { ConfigError } from "./config.js";
 import { createFerryApp } from "./index.js";
 import { createFerryOctokit } from "./octokit.js";
+import { FerryMetrics } from "./metrics.js";
 import { intervalScheduler } from "./scheduler.js";
 import { onSignals, Shutdown } from "./shutdown.js";
 
@@ -16,9 +19,12 @@ import { onSignals, Shutdown } from "./shutdown.js";
 const GATES_INTERVAL_MS = 5 * 60_000;
 
 const shutdown = new Shutdown();
+const metrics = new FerryMetrics({ processMetrics: true });
 onSignals(shutdown, (code) => process.exit(code));
 try {
-  await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS), shutdown }), { Octokit: createFerryOctokit() });
+  await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS), shutdown, metrics }), {
+    Octokit: createFerryOctokit({ observe: (response) => metrics.githubResponse(response) }),
+  });
 } catch (e) {
   console.error(e instanceof ConfigError ? e.message : e);
   process.exit(1);

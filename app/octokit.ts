@@ -8,6 +8,7 @@
  * retried by the retry plugin; client errors (4xx) are never retried.
  */
 import { ProbotOctokit } from "probot";
+import type { GitHubResponse } from "./metrics.js";
 
 /** Options of {@link createFerryOctokit}. */
 export interface FerryOctokitOptions {
@@ -21,6 +22,8 @@ export interface FerryOctokitOptions {
   readonly rateLimitRetries?: number;
   /** How often a request failing with a 5xx (or a network error) is retried. @default 3 */
   readonly retries?: number;
+  /** Told of every answer (or failure) of every client of the class, e.g. `FerryMetrics.githubResponse`. @default nobody */
+  readonly observe?: (response: GitHubResponse) => void;
 }
 
 interface RetryableRequest {
@@ -61,14 +64,54 @@ export function ferryOctokitOptions(opts: FerryOctokitOptions = {}): FerryOctoki
   };
 }
 
-/** `ProbotOctokit` with Ferry's throttling and retry settings. */
+type RequestFn = (options: { readonly method: string }) => Promise<{ readonly status: number; readonly headers: GitHubResponse["headers"] }>;
+
+/** What {@link observeRequests} needs of an Octokit instance. */
+interface Hookable {
+  readonly hook: { wrap(name: "request", wrapper: (request: RequestFn, options: { readonly method: string }) => ReturnType<RequestFn>): void };
+}
+
+/** The installation an Octokit instance acts as (Probot passes `auth.installationId`), or "app". */
+function installationOf(options: { readonly auth?: unknown }): string {
+  const id = (options.auth as { installationId?: unknown } | undefined)?.installationId;
+  return typeof id === "number" || typeof id === "string" ? String(id) : "app";
+}
+
+/**
+ * An Octokit plugin telling `observe` of every request's answer. It wraps the throttling and
+ * retry plugins, so a request retried counts once, with its final answer.
+ */
+export function observeRequests(observe: (response: GitHubResponse) => void): (octokit: Hookable, options: { readonly auth?: unknown }) => void {
+  return (octokit, options) => {
+    const installation = installationOf(options);
+    octokit.hook.wrap("request", async (request, req) => {
+      try {
+        const response = await request(req);
+        observe({ method: req.method, status: response.status, headers: response.headers, installation });
+        return response;
+      } catch (e) {
+        const failure = e as { status?: unknown; response?: { headers?: GitHubResponse["headers"] } };
+        observe({
+          method: req.method,
+          status: typeof failure.status === "number" ? failure.status : 0,
+          headers: failure.response?.headers ?? {},
+          installation,
+        });
+        throw e;
+      }
+    });
+  };
+}
+
+/** `ProbotOctokit` with Ferry's throttling and retry settings, and `observe` told of every answer. */
 export function createFerryOctokit(opts: FerryOctokitOptions = {}): typeof ProbotOctokit {
   const ours = ferryOctokitOptions(opts);
-  return ProbotOctokit.defaults((instance: Record<string, unknown>) => {
+  const configured = ProbotOctokit.defaults((instance: Record<string, unknown>) => {
     const theirs = (instance.throttle ?? {}) as Record<string, unknown>;
     // Probot hands installation clients the app client's throttle options plus an `id`; a
     // disabled throttle stays disabled.
     const throttle = ours.throttle.enabled ? { ...ours.throttle, ...theirs } : { ...theirs, enabled: false };
     return { ...instance, throttle, retry: { ...ours.retry, ...(instance.retry as object | undefined) } };
   }) as typeof ProbotOctokit;
+  return opts.observe ? (configured.plugin(observeRequests(opts.observe) as never) as unknown as typeof ProbotOctokit) : configured;
 }

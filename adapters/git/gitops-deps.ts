@@ -38,6 +38,16 @@ export interface GitopsDeps {
   readonly timeoutMs: number;
   /** How long to wait for another process's lock on a cached clone. @default 300000 */
   readonly lockTimeoutMs: number;
+  /** Told each time a publish tries again because another writer moved the branch (metrics). @default nobody */
+  readonly onPushRetry: (retry: PushRetry) => void;
+}
+
+/** A publish about to try again on the branch's new tip. */
+export interface PushRetry {
+  readonly repo: string;
+  readonly branch: string;
+  /** The attempt that lost the compare-and-swap (1 for the first). */
+  readonly attempt: number;
 }
 
 /** Fills in the defaults of {@link GitopsDeps}. */
@@ -55,5 +65,6 @@ export function resolveGitopsDeps(deps: Partial<GitopsDeps> = {}): GitopsDeps {
     cache: deps.cache ?? {},
     timeoutMs: deps.timeoutMs ?? 60_000,
     lockTimeoutMs: deps.lockTimeoutMs ?? 300_000,
+    onPushRetry: deps.onPushRetry ?? (() => undefined),
   };
 }

@@ -13,7 +13,7 @@
  */
 export { GitopsError } from "./errors.js";
 export type { GitopsErrorCode } from "./errors.js";
-export type { GitopsDeps } from "./gitops-deps.js";
+export type { GitopsDeps, PushRetry } from "./gitops-deps.js";
 export { resolveGitopsDeps } from "./gitops-deps.js";
 export { defaultCacheDir } from "./cache.js";
 export { publish, retryDelay } from "./publish.js";

@@ -96,6 +96,7 @@ export async function publish(input: PublishRequest, deps: Partial<GitopsDeps> =
       if (attempt > retries) {
         throw new GitopsError("conflict", backend.repo, writeBranch, `gave up after ${attempt} attempts: the branch kept moving (last answer: ${detail})`);
       }
+      d.onPushRetry({ repo: backend.repo, branch: writeBranch, attempt });
     }
   });
 }

@@ -117,7 +117,10 @@ export async function startScene(opts: SceneOptions = {}): Promise<Scene> {
     await fake.addRepo({ owner, name, gitDir: repo.path, cloneUrl: repo.url });
   }
   await fake.addRepo({ owner: "acme", name: "shop-api", files: opts.appFiles ?? { ".ferry/api.yaml": componentYaml(), "README.md": "shop api\n" } });
-  const probot = createTestProbot(fake, { secret: SECRET, Octokit: createFerryOctokit({ throttle: false, retries: 0 }) });
+  // Given metrics also count the GitHub requests, as app/main.ts wires them.
+  const metrics = opts.deps?.metrics;
+  const observe = metrics ? { observe: metrics.githubResponse.bind(metrics) } : {};
+  const probot = createTestProbot(fake, { secret: SECRET, Octokit: createFerryOctokit({ throttle: false, retries: 0, ...observe }) });
   const deliveries = new DeliveryCache(100);
   const app = createFerryApp({
     gitops: defaultGitopsPort(opts.clock ? { now: opts.clock } : {}),

@@ -6,6 +6,7 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publish } from "../../adapters/git/publish.js";
+import type { PushRetry } from "../../adapters/git/gitops-deps.js";
 import { readFiles, readHistory } from "../../adapters/git/read.js";
 import { runGit, startGitServer, unreachableUrl } from "../support/git-server.js";
 import type { GitServer } from "../support/git-server.js";
@@ -252,9 +253,11 @@ describe("publish when the branch moves (optimistic concurrency)", () => {
     server.beforeNextPush(name, async () => {
       concurrent = await server.commit(name, { files: { "environments/dev/shop/web/deployment.yaml": "web: concurrent\n" }, message: "concurrent push" });
     });
-    const res = await publish(componentPublish(target, cacheDir, { component: "api" }), deps);
+    const retries: PushRetry[] = [];
+    const res = await publish(componentPublish(target, cacheDir, { component: "api" }), { ...deps, onPushRetry: (r) => retries.push(r) });
 
     expect(res.attempts).toBe(2);
+    expect(retries).toEqual([{ repo: expect.any(String), branch: "main", attempt: 1 }]); // the metrics' push retries
     expect(await server.git(name, ["rev-parse", `${res.commit}^`])).toBe(`${concurrent}\n`);
     expect(await show(name, "main:environments/dev/shop/web/deployment.yaml")).toBe("web: concurrent\n");
     expect(await show(name, "main:environments/dev/shop/api/deployment.yaml")).toBe(rendered("api", "1.0.0")["deployment.yaml"]);
@@ -303,8 +306,10 @@ describe("publish when the branch moves (optimistic concurrency)", () => {
         moveAgain();
       });
     moveAgain();
-    const err = await failure(publish({ ...componentPublish(target, cacheDir), retries: 2 }, deps));
+    const retried: number[] = [];
+    const err = await failure(publish({ ...componentPublish(target, cacheDir), retries: 2 }, { ...deps, onPushRetry: (r) => retried.push(r.attempt) }));
     server.beforeNextPush(name, () => Promise.resolve());
+    expect(retried).toEqual([1, 2]);
 
     expect(err.code).toBe("conflict");
     expect(err.message).toContain(`gitops ${target.url} (branch main): gave up after 3 attempts`);

@@ -68,18 +68,18 @@ environments:
 );
 
 describe("loadBuiltins", () => {
-  it("loads the four component types and four traits, each a fresh copy", () => {
+  it("loads the four component types and five traits, each a fresh copy", () => {
     const a = loadBuiltins();
     const b = loadBuiltins();
     expect([...a.componentTypes.keys()].sort()).toEqual(["scheduled-task", "service", "web-application", "worker"]);
-    expect([...a.traits.keys()].sort()).toEqual(["autoscaler", "persistent-volume", "pod-disruption-budget", "route"]);
+    expect([...a.traits.keys()].sort()).toEqual(["autoscaler", "egress", "persistent-volume", "pod-disruption-budget", "route"]);
     expect(a.componentTypes.get("service")).not.toBe(b.componentTypes.get("service"));
     expect(a.componentTypes.get("service")).toEqual(b.componentTypes.get("service"));
   });
 
   it("declares the allowed traits and parameters of the formats' table", () => {
     const { componentTypes } = loadBuiltins();
-    expect(componentTypes.get("service")?.spec.allowedTraits).toEqual(["autoscaler", "route", "persistent-volume", "pod-disruption-budget"]);
+    expect(componentTypes.get("service")?.spec.allowedTraits).toEqual(["autoscaler", "route", "persistent-volume", "pod-disruption-budget", "egress"]);
     expect(componentTypes.get("worker")?.spec.allowedTraits).not.toContain("route");
     expect(componentTypes.get("scheduled-task")?.spec.workloadType).toBe("cronjob");
     expect(componentTypes.get("scheduled-task")?.spec.parameters?.openAPIV3Schema.required).toEqual(["schedule"]);
@@ -393,6 +393,37 @@ traits: [{type: pod-disruption-budget, name: keep-one, parameters: {minAvailable
       minAvailable: 1,
       selector: { matchLabels: { "ferry.dev/project": "storefront", "ferry.dev/component": "api" } },
     });
+  });
+
+  it("egress: a NetworkPolicy to the given ranges and TCP ports, HTTPS anywhere by default", () => {
+    const objects = compileOk(
+      componentYaml(
+        "bot",
+        `
+type: worker
+container: {image: "ghcr.io/acme/bot:1"}
+traits:
+  - {type: egress, name: internet}
+  - {type: egress, name: github, parameters: {cidrs: [0.0.0.0/0], except: [10.0.0.0/8, 192.168.0.0/16], ports: [443, 22]}}
+`,
+      ),
+    );
+    expectValid(objects);
+    const selector = { matchLabels: { "ferry.dev/project": "storefront", "ferry.dev/component": "bot" } };
+    expect(find(objects, "NetworkPolicy", "bot-internet").spec).toEqual({
+      podSelector: selector,
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] }],
+    });
+    expect(find(objects, "NetworkPolicy", "bot-github").spec.egress).toEqual([
+      {
+        to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "192.168.0.0/16"] } }],
+        ports: [
+          { port: 443, protocol: "TCP" },
+          { port: 22, protocol: "TCP" },
+        ],
+      },
+    ]);
   });
 
   it("uses the same CelEngine and cache across components without leaking state between them", () => {

@@ -52,7 +52,7 @@ traits:
     expect(summary(d!)).toEqual({
       field: "spec.traits[1].type",
       line: lineOf(yaml, "type: autoscaler"),
-      message: 'trait "autoscaler" is not allowed for component type "scheduled-task"; allowed: persistent-volume',
+      message: 'trait "autoscaler" is not allowed for component type "scheduled-task"; allowed: egress, persistent-volume',
     });
     expect(d!.file).toBe(COMPONENT_FILE);
     expect(d!.column).toBeGreaterThan(1);

@@ -1,0 +1,181 @@
+/**
+ * The app's Prometheus metrics, served at `/metrics` (app/endpoints.ts). One {@link FerryMetrics}
+ * per app instance, each with its own prom-client registry (never the global default one), so
+ * two apps in one process, or two tests, never share a count.
+ *
+ * The flows feed it through small methods; what other parts own is read when scraped, through
+ * a function they register (the job queue's depth, the status reporter's watches).
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** What became of a webhook delivery. */
+export type DeliveryOutcome = "handled" | "failed" | "duplicate";
+
+/** One answer from the GitHub API, as the app's Octokit saw it (app/octokit.ts). */
+export interface GitHubResponse {
+  readonly method: string;
+  /** HTTP status; 0 when no answer came (network error). */
+  readonly status: number;
+  /** Response headers (`x-ratelimit-remaining`, `x-ratelimit-resource`). */
+  readonly headers: Readonly<Record<string, string | number | undefined>>;
+  /** The installation the client acts as, or "app" for the app's own JWT. */
+  readonly installation: string;
+}
+
+/** Options of {@link FerryMetrics}. */
+export interface FerryMetricsOptions {
+  /** Also collect Node's process metrics (CPU, memory, event loop lag). @default false */
+  readonly processMetrics?: boolean;
+}
+
+/** Job duration buckets, in seconds: from a quick check update to a promotion with a dozen writes. */
+const JOB_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+/** Sums the registered sources under their label value. */
+function sumByLabel(sources: ReadonlyMap<() => number, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [read, label] of sources) out.set(label, (out.get(label) ?? 0) + read());
+  return out;
+}
+
+/** The app's metrics; see the module comment. */
+export class FerryMetrics {
+  readonly registry = new Registry();
+  readonly #deliveries: Counter<"event" | "outcome">;
+  readonly #jobs: Histogram<"kind" | "outcome">;
+  readonly #githubRequests: Counter<"method" | "status">;
+  readonly #rateLimitRemaining: Gauge<"installation" | "resource">;
+  readonly #pushRetries: Counter;
+  readonly #reconcileRepairs: Counter<"kind">;
+  readonly #queues = new Map<() => number, string>();
+  readonly #watches = new Set<() => number>();
+
+  constructor(options: FerryMetricsOptions = {}) {
+    const registers = [this.registry];
+    this.#deliveries = new Counter({
+      name: "ferry_deliveries_total",
+      help: "Webhook deliveries by event and outcome (handled, failed, duplicate).",
+      labelNames: ["event", "outcome"],
+      registers,
+    });
+    this.#jobs = new Histogram({
+      name: "ferry_job_duration_seconds",
+      help: "How long a job (a delivery's work, a periodic pass) ran, by kind and outcome.",
+      labelNames: ["kind", "outcome"],
+      buckets: JOB_BUCKETS,
+      registers,
+    });
+    this.#githubRequests = new Counter({
+      name: "ferry_github_requests_total",
+      help: "GitHub API requests made through the app's Octokit, by method and status (0: no answer).",
+      labelNames: ["method", "status"],
+      registers,
+    });
+    this.#rateLimitRemaining = new Gauge({
+      name: "ferry_github_rate_limit_remaining",
+      help: "x-ratelimit-remaining of the last GitHub answer, by installation (or app) and rate-limit resource.",
+      labelNames: ["installation", "resource"],
+      registers,
+    });
+    this.#pushRetries = new Counter({
+      name: "ferry_gitops_push_retries_total",
+      help: "GitOps pushes tried again because another writer moved the branch (compare-and-swap).",
+      registers,
+    });
+    this.#reconcileRepairs = new Counter({
+      name: "ferry_reconcile_repairs_total",
+      help: "Repairs the reconcile pass made, by kind.",
+      labelNames: ["kind"],
+      registers,
+    });
+    const queues = this.#queues;
+    new Gauge({
+      name: "ferry_queue_depth",
+      help: "Jobs waiting or running, by queue.",
+      labelNames: ["queue"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [queue, depth] of sumByLabel(queues)) this.set({ queue }, depth);
+      },
+    });
+    const watches = this.#watches;
+    new Gauge({
+      name: "ferry_watched_rollouts",
+      help: "Rollouts the status reporter is watching now.",
+      registers,
+      collect() {
+        this.set([...watches].reduce((sum, read) => sum + read(), 0));
+      },
+    });
+    if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: "ferry_" });
+  }
+
+  /** Counts a webhook delivery. */
+  delivery(event: string, outcome: DeliveryOutcome): void {
+    this.#deliveries.inc({ event, outcome });
+  }
+
+  /** Records a finished job's duration. */
+  job(kind: string, seconds: number, ok: boolean): void {
+    this.#jobs.observe({ kind, outcome: ok ? "ok" : "failed" }, seconds);
+  }
+
+  /** Runs `work` and records its duration as a job of `kind` (failed when it throws). */
+  async timeJob<T>(kind: string, work: () => Promise<T>, now: () => number = () => performance.now()): Promise<T> {
+    const start = now();
+    let ok = false;
+    try {
+      const result = await work();
+      ok = true;
+      return result;
+    } finally {
+      this.job(kind, (now() - start) / 1000, ok);
+    }
+  }
+
+  /** Counts a GitHub API answer and keeps the rate limit it reports. */
+  githubResponse(response: GitHubResponse): void {
+    this.#githubRequests.inc({ method: response.method.toUpperCase(), status: String(response.status) });
+    const remaining = Number(response.headers["x-ratelimit-remaining"]);
+    if (response.headers["x-ratelimit-remaining"] !== undefined && Number.isFinite(remaining)) {
+      const resource = String(response.headers["x-ratelimit-resource"] ?? "core");
+      this.#rateLimitRemaining.set({ installation: response.installation, resource }, remaining);
+    }
+  }
+
+  /** Counts a GitOps push tried again after a compare-and-swap lost to another writer. */
+  pushRetry(): void {
+    this.#pushRetries.inc();
+  }
+
+  /** Counts a repair of the reconcile pass (a missed release, a missing promotion PR, ...). */
+  reconcileRepair(kind: string): void {
+    this.#reconcileRepairs.inc({ kind });
+  }
+
+  /**
+   * Registers a queue's depth, read at every scrape; several sources of one queue add up.
+   * Returns the function that unregisters it.
+   */
+  queueDepth(depth: () => number, queue = "jobs"): () => void {
+    this.#queues.set(depth, queue);
+    return () => this.#queues.delete(depth);
+  }
+
+  /** Registers how many rollouts are watched, read at every scrape. Returns the function that unregisters it. */
+  watchedRollouts(count: () => number): () => void {
+    this.#watches.add(count);
+    return () => this.#watches.delete(count);
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The content type of {@link text}. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
