@@ -1,0 +1,135 @@
+/**
+ * What replicas of the app share when `REDIS_URL` is set: the delivery de-duplication (a delivery
+ * GitHub sent twice, or to two replicas, does its work once) and leases (one replica at a time
+ * runs the reconcile pass and the periodic gates evaluation). Without Redis, one replica does
+ * everything in memory ({@link DeliveryCache}, {@link localLeases}).
+ *
+ * Correctness never depends on this: publishing is a compare-and-swap on the GitOps branch and
+ * every job is idempotent, so two replicas that both act make one commit and one pull request.
+ * Sharing only saves the duplicate work. Probot's throttling shares its state through Probot's
+ * own Redis option (the same `REDIS_URL`, read by Probot's `run`).
+ */
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import type { DeliveryCache } from "./deliveries.js";
+
+/** Runs a delivery's work once: false (and nothing done) when the id was seen before. */
+export type DeliveryLedger = Pick<DeliveryCache, "once">;
+
+/** Runs `task` only while holding the lease `name`; resolves false (task not run) when another replica holds it. */
+export interface Leases {
+  run(name: string, ttlMs: number, task: () => Promise<void>): Promise<boolean>;
+}
+
+/** One replica: every lease is free. */
+export const localLeases: Leases = {
+  async run(_name, _ttlMs, task) {
+    await task();
+    return true;
+  },
+};
+
+/** The Redis commands the shared state uses (ioredis has them). */
+export type RedisCommands = Pick<Redis, "set" | "del" | "eval" | "quit">;
+
+/** Options of {@link RedisDeliveryLedger}. */
+export interface RedisDeliveryLedgerProps {
+  /** Key prefix. @default "ferry:delivery:" */
+  readonly prefix?: string;
+  /** How long a done delivery id is remembered, in seconds. @default 86400 (GitHub redelivers up to 3 days, Ferry's reconcile pass covers what is older) */
+  readonly doneTtlSeconds?: number;
+  /** How long a running claim holds before another replica may take the delivery over (a replica killed mid-job), in seconds. @default 600 */
+  readonly runningTtlSeconds?: number;
+}
+
+/**
+ * {@link DeliveryLedger} shared through Redis: `SET key running NX EX` claims a delivery for one
+ * replica; done ids stay remembered for `doneTtlSeconds`; a failed job forgets its id so that a
+ * redelivery retries it.
+ */
+export class RedisDeliveryLedger implements DeliveryLedger {
+  readonly #redis: RedisCommands;
+  readonly #prefix: string;
+  readonly #doneTtl: number;
+  readonly #runningTtl: number;
+
+  constructor(redis: RedisCommands, props: RedisDeliveryLedgerProps = {}) {
+    this.#redis = redis;
+    this.#prefix = props.prefix ?? "ferry:delivery:";
+    this.#doneTtl = props.doneTtlSeconds ?? 86_400;
+    this.#runningTtl = props.runningTtlSeconds ?? 600;
+    for (const [field, value] of [
+      ["doneTtlSeconds", this.#doneTtl],
+      ["runningTtlSeconds", this.#runningTtl],
+    ] as const) {
+      if (!Number.isInteger(value) || value < 1) throw new Error(`RedisDeliveryLedger ${field} must be a positive integer of seconds, got ${value}`);
+    }
+  }
+
+  async once(id: string, work: () => Promise<void>): Promise<boolean> {
+    const key = this.#prefix + id;
+    const claimed = await this.#redis.set(key, "running", "EX", this.#runningTtl, "NX");
+    if (claimed !== "OK") return false;
+    let ok = false;
+    try {
+      await work();
+      ok = true;
+    } finally {
+      if (ok) await this.#redis.set(key, "done", "EX", this.#doneTtl);
+      else await this.#redis.del(key);
+    }
+    return true;
+  }
+}
+
+/** Deletes the lease only when this replica still holds it. */
+const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+
+/**
+ * {@link Leases} through Redis: `SET lease token NX PX ttl` takes it, a compare-and-delete gives it
+ * back. A replica that dies holding a lease holds it at most `ttlMs`.
+ */
+export class RedisLeases implements Leases {
+  readonly #redis: RedisCommands;
+  readonly #prefix: string;
+  readonly #owner: string;
+
+  /** @param prefix key prefix @default "ferry:lease:" */
+  constructor(redis: RedisCommands, prefix = "ferry:lease:") {
+    this.#redis = redis;
+    this.#prefix = prefix;
+    this.#owner = randomUUID();
+  }
+
+  async run(name: string, ttlMs: number, task: () => Promise<void>): Promise<boolean> {
+    if (!Number.isInteger(ttlMs) || ttlMs < 1) throw new Error(`lease ${JSON.stringify(name)}: ttlMs must be a positive integer, got ${ttlMs}`);
+    const key = this.#prefix + name;
+    const token = `${this.#owner}:${randomUUID()}`;
+    if ((await this.#redis.set(key, token, "PX", ttlMs, "NX")) !== "OK") return false;
+    try {
+      await task();
+    } finally {
+      await this.#redis.eval(RELEASE, 1, key, token);
+    }
+    return true;
+  }
+}
+
+/** What replicas share: Redis-backed with a URL, in memory without. */
+export interface SharedState {
+  readonly deliveries: DeliveryLedger;
+  readonly leases: Leases;
+  /** Closes the Redis connection, if any. */
+  close(): Promise<void>;
+}
+
+/** The shared state for `REDIS_URL` (`redis://host:port/db`), or the in-memory one without it. */
+export function sharedState(redisUrl: string | undefined, local: () => DeliveryLedger): SharedState {
+  if (!redisUrl) return { deliveries: local(), leases: localLeases, close: async () => undefined };
+  const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  return {
+    deliveries: new RedisDeliveryLedger(redis),
+    leases: new RedisLeases(redis),
+    close: async () => void (await redis.quit()),
+  };
+}
