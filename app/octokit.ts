@@ -108,9 +108,10 @@ export function createFerryOctokit(opts: FerryOctokitOptions = {}): typeof Probo
   const ours = ferryOctokitOptions(opts);
   const configured = ProbotOctokit.defaults((instance: Record<string, unknown>) => {
     const theirs = (instance.throttle ?? {}) as Record<string, unknown>;
-    // Probot hands installation clients the app client's throttle options plus an `id`; a
-    // disabled throttle stays disabled.
-    const throttle = ours.throttle.enabled ? { ...ours.throttle, ...theirs } : { ...theirs, enabled: false };
+    // Probot hands installation clients the app client's throttle options plus an `id`, and with
+    // REDIS_URL a Bottleneck connection shared by replicas: those stay, Ferry's limit handlers win
+    // over Probot's (which never retries a secondary rate limit). A disabled throttle stays disabled.
+    const throttle = ours.throttle.enabled ? { ...theirs, ...ours.throttle } : { ...theirs, enabled: false };
     return { ...instance, throttle, retry: { ...ours.retry, ...(instance.retry as object | undefined) } };
   }) as typeof ProbotOctokit;
   return opts.observe ? (configured.plugin(observeRequests(opts.observe) as never) as unknown as typeof ProbotOctokit) : configured;
