@@ -17,6 +17,7 @@ import { scheduledGates } from "./promotion/triggers.js";
 import { deliveryKey } from "./jobs/keys.js";
 import type { KeyedPayload } from "./jobs/keys.js";
 import { withClusterStatus } from "./runtime/app.js";
+import { limitWebhookPayloads } from "./webhook-limit.js";
 
 export type { Deps } from "./deps.js";
 
@@ -67,6 +68,7 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
   return (app) => {
     // Reading the configuration checks all of it (WEBHOOK_SECRET included) before any event.
     const config = needsConfig(given) ? loadConfig() : undefined;
+    limitWebhookPayloads(app);
     const botLogin = memoizeLogin(async () => {
       const { data } = await (await app.auth()).rest.apps.getAuthenticated();
       return data?.slug ? `${data.slug}[bot]` : undefined;
