@@ -3,7 +3,8 @@
  * starts its setup flow, which registers a new GitHub App from `app.yml` and writes the
  * credentials to `.env`; restart afterwards. The gates of open promotion pull requests are
  * re-evaluated every five minutes (soak times and change windows open without an event).
- * SIGTERM or SIGINT stops the timer and the cluster watches before the process exits.
+ * SIGTERM or SIGINT finishes the queued work, then stops the timer and the cluster watches
+ * before the process exits.
  */
 import { run } from "probot";
 import { ConfigError } from "./config.js";
