@@ -7,6 +7,7 @@ import type { Builtins } from "../renderers/platform.js";
 import { loadBuiltins } from "../templates/index.js";
 import type { AppConfig, RepoRef } from "./config.js";
 import { DeliveryCache } from "./deliveries.js";
+import { JobQueue } from "./jobs/queue.js";
 import { FerryMetrics } from "./metrics.js";
 import { PlatformCache } from "./platforms.js";
 import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
@@ -39,6 +40,11 @@ export interface Deps {
   readonly platforms: PlatformCache;
   /** Recently seen delivery ids. @default a cache of 1000 ids held by the app instance */
   readonly deliveries: DeliveryCache;
+  /**
+   * Where deliveries' work runs once the delivery is answered: bounded concurrency, one job at a
+   * time per key (app/jobs/queue.ts). @default 4 jobs at once, logging to `logger`
+   */
+  readonly queue: JobQueue;
   /**
    * The login of the app's bot (`<slug>[bot]`): only its comments are ever edited. Undefined when
    * it cannot be found out (then any bot's comment with Ferry's marker counts as Ferry's).
@@ -108,6 +114,7 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     builtins: given.builtins ?? loadBuiltins(),
     platforms: given.platforms ?? new PlatformCache(),
     deliveries: given.deliveries ?? new DeliveryCache(),
+    queue: given.queue ?? new JobQueue({}, { logger: given.logger ?? fallback.logger }),
     botLogin: given.botLogin ?? fallback.botLogin ?? (async () => undefined),
     health: given.health ?? notObservedHealth,
     ...(given.scheduler ? { scheduler: given.scheduler } : {}),

@@ -1,6 +1,7 @@
 /**
  * The Ferry GitHub App: wires webhook events to their handlers in `app/handlers/`, each delivery
- * handled at most once per app instance. Nothing else lives here.
+ * handled at most once per app instance, its work run on the job queue (app/jobs/queue.ts) after
+ * the delivery is answered. Nothing else lives here.
  */
 import type { ApplicationFunction } from "probot";
 import { loadConfig } from "./config.js";
@@ -14,25 +15,52 @@ import { onPush } from "./handlers/push.js";
 import { onWorkflowRun } from "./handlers/workflow_run.js";
 import { serveEndpoints } from "./endpoints.js";
 import { scheduledGates } from "./promotion/triggers.js";
+import { deliveryKey } from "./jobs/keys.js";
+import type { KeyedPayload } from "./jobs/keys.js";
 import { withClusterStatus } from "./runtime/app.js";
+import { limitWebhookPayloads } from "./webhook-limit.js";
 
 export type { Deps } from "./deps.js";
 
-/** Runs `handler` for a delivery unless this app instance has handled that delivery id already; counts it in the metrics. */
-function once<C extends { readonly id: string; readonly name: string }>(
-  deps: Deps,
-  handler: (context: C, deps: Deps) => Promise<void>,
-): (context: C) => Promise<void> {
+/** What the queue needs of a Probot context. */
+interface DeliveryEvent {
+  readonly id: string;
+  readonly name: string;
+  readonly payload: KeyedPayload & { readonly action?: string };
+}
+
+/**
+ * Records a delivery and queues `handler`'s work for it, so Probot answers the delivery at once
+ * (after the signature check). A delivery id this app instance has seen before is skipped; one
+ * whose work fails is forgotten, so GitHub's redelivery runs it again. While the app stops, a new
+ * delivery is refused (answered 500): GitHub's redelivery brings it back. Deliveries and job
+ * times are counted in the metrics.
+ */
+function enqueued<C extends DeliveryEvent>(deps: Deps, handler: (context: C, deps: Deps) => Promise<void>): (context: C) => Promise<void> {
   return async (context) => {
-    let ran: boolean;
-    try {
-      ran = await deps.deliveries.once(context.id, () => deps.metrics.timeJob(context.name, () => handler(context, deps)));
-    } catch (e) {
-      deps.metrics.delivery(context.name, "failed");
-      throw e;
+    if (!deps.deliveries.claim(context.id)) {
+      deps.metrics.delivery(context.name, "duplicate");
+      return deps.logger.info({ delivery: context.id }, "delivery seen before: skipped");
     }
-    deps.metrics.delivery(context.name, ran ? "handled" : "duplicate");
-    if (!ran) deps.logger.info({ delivery: context.id }, "delivery seen before: skipped");
+    const job = {
+      key: deliveryKey(context.payload),
+      name: context.payload.action ? `${context.name}.${context.payload.action}` : context.name,
+      delivery: context.id,
+      run: async () => {
+        let ok = false;
+        try {
+          await deps.metrics.timeJob(context.name, () => handler(context, deps));
+          ok = true;
+        } finally {
+          deps.deliveries.finish(context.id, ok);
+          deps.metrics.delivery(context.name, ok ? "handled" : "failed");
+        }
+      },
+    };
+    if (!deps.queue.enqueue(job)) {
+      deps.deliveries.finish(context.id, false);
+      throw new Error(`Ferry is stopping: delivery ${context.id} was not taken`);
+    }
   };
 }
 
@@ -46,6 +74,7 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
   return (app, options) => {
     // Reading the configuration checks all of it (WEBHOOK_SECRET included) before any event.
     const config = needsConfig(given) ? loadConfig() : undefined;
+    limitWebhookPayloads(app);
     const botLogin = memoizeLogin(async () => {
       const { data } = await (await app.auth()).rest.apps.getAuthenticated();
       return data?.slug ? `${data.slug}[bot]` : undefined;
@@ -56,18 +85,21 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
       fromEnv: config !== undefined,
     });
 
-    app.on("push", once(deps, onPush));
-    app.on("pull_request", once(deps, onPullRequest));
-    app.on("check_run", once(deps, onCheckRun));
-    app.on("workflow_run", once(deps, onWorkflowRun));
-    app.on("issue_comment", once(deps, onIssueComment));
-    app.on("pull_request_review", once(deps, onPullRequestReview));
+    app.on("push", enqueued(deps, onPush));
+    app.on("pull_request", enqueued(deps, onPullRequest));
+    app.on("check_run", enqueued(deps, onCheckRun));
+    app.on("workflow_run", enqueued(deps, onWorkflowRun));
+    app.on("issue_comment", enqueued(deps, onIssueComment));
+    app.on("pull_request_review", enqueued(deps, onPullRequestReview));
     const stopScheduler = deps.scheduler?.start(scheduledGates((id) => app.auth(id), deps));
     if (stopScheduler) deps.shutdown?.add("the periodic gates pass", stopScheduler);
     const runtime = deps.clusterRuntime;
     if (runtime) deps.shutdown?.add("the cluster runtime", () => runtime.stop());
     if (runtime) deps.metrics.watchedRollouts(() => runtime.reporter.active().length);
+    deps.metrics.queueDepth(() => deps.queue.stats().depth);
     serveEndpoints(app, options, deps);
+    // Registered last, so it runs first: queued work finishes before the watches stop.
+    deps.shutdown?.add("the job queue", () => deps.queue.stop());
   };
 }
 

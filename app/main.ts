@@ -3,9 +3,9 @@
  * starts its setup flow, which registers a new GitHub App from `app.yml` and writes the
  * credentials to `.env`; restart afterwards. The gates of open promotion pull requests are
  * re-evaluated every five minutes (soak times and change windows open without an event).
- * SIGTERM or SIGINT stops the timer and the cluster watches before the process exits. Besides
- * the webhook endpoint the server answers `/healthz`, `/readyz` and `/metrics` (app/endpoints.ts);
- * the metrics count every GitHub request of the app's Octokit.
+ * SIGTERM or SIGINT finishes the queued work, then stops the timer and the cluster watches
+ * before the process exits. Besides the webhook endpoint the server answers `/healthz`, `/readyz`
+ * and `/metrics` (app/endpoints.ts); the metrics count every GitHub request of the app's Octokit.
  */
 import { run } from "probot";
 import { ConfigError } from "./config.js";

@@ -8,15 +8,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach } from "vitest";
-import type { Probot } from "probot";
+import type { Logger, Probot } from "probot";
 import { createFerryApp } from "../../app/index.js";
 import type { Deps } from "../../app/index.js";
 import { DeliveryCache } from "../../app/deliveries.js";
+import { JobQueue } from "../../app/jobs/queue.js";
 import { createFerryOctokit } from "../../app/octokit.js";
 import { defaultGitopsPort } from "../../app/release/gitops-default.js";
 import { FakeGitHub } from "../support/fake-github/index.js";
-import { createTestProbot, startWebhookServer } from "../support/fake-github/probot.js";
-import type { WebhookServer } from "../support/fake-github/probot.js";
+import { createTestProbot, generateAppKey, startWebhookServer } from "../support/fake-github/probot.js";
+import type { AppKeyPair, WebhookServer } from "../support/fake-github/probot.js";
 import { startGitServer } from "../support/git-server.js";
 import type { GitServer } from "../support/git-server.js";
 import { deliver, payload } from "../support/webhooks.js";
@@ -71,17 +72,33 @@ spec:
 ${opts.extra ?? ""}`;
 }
 
+/** What became of a delivery's work: done, failed, or none (skipped as seen before, or no handler). */
+export type DeliveryOutcome = "done" | "failed" | "none";
+
+/** What {@link Scene.post} returns: the HTTP answer and what the queued work came to. */
+export interface PostResult {
+  readonly status: number;
+  readonly body: string;
+  readonly outcome: DeliveryOutcome;
+}
+
 /** The running scene. */
 export interface Scene {
   readonly fake: FakeGitHub;
   readonly git: GitServer;
+  /** The app instance's Probot, webhook server, dedupe cache and job queue (new ones after {@link restart}). */
   readonly probot: Probot;
   readonly server: WebhookServer;
-  readonly installationId: number;
   readonly deliveries: DeliveryCache;
+  readonly queue: JobQueue;
+  readonly installationId: number;
   readonly cacheDir: string;
-  /** Posts a signed delivery (same id twice to test de-duplication). */
-  post(event: string, body: object, id?: string): Promise<{ status: number; body: string }>;
+  /** The app's key pair (the private key the app signs its JWTs with). */
+  readonly appKey: AppKeyPair;
+  /** Posts a signed delivery (same id twice to test de-duplication) and waits until the job queue is idle. */
+  post(event: string, body: object, id?: string): Promise<PostResult>;
+  /** Stops the app and starts a new instance of it (empty dedupe cache and queue) against the same GitHub and git. */
+  restart(): Promise<void>;
   /** Commits to the GitOps repository's main branch, oldest first (subjects). */
   gitopsLog(): Promise<string[]>;
   /** `git ls-tree` of the GitOps main branch. */
@@ -102,6 +119,8 @@ export interface SceneOptions {
   readonly clock?: () => Date;
   /** More GitOps repositories (`owner/name`) on the git server, besides acme/gitops. @default none */
   readonly gitopsRepos?: readonly string[];
+  /** Probot's and the app's logger. @default Probot's, at level fatal */
+  readonly logger?: Logger;
 }
 
 /** Builds the scene; always `close()` it. */
@@ -117,40 +136,75 @@ export async function startScene(opts: SceneOptions = {}): Promise<Scene> {
     await fake.addRepo({ owner, name, gitDir: repo.path, cloneUrl: repo.url });
   }
   await fake.addRepo({ owner: "acme", name: "shop-api", files: opts.appFiles ?? { ".ferry/api.yaml": componentYaml(), "README.md": "shop api\n" } });
+  const appKey = generateAppKey();
   // Given metrics also count the GitHub requests, as app/main.ts wires them.
   const metrics = opts.deps?.metrics;
   const observe = metrics ? { observe: metrics.githubResponse.bind(metrics) } : {};
-  const probot = createTestProbot(fake, { secret: SECRET, Octokit: createFerryOctokit({ throttle: false, retries: 0, ...observe }) });
-  const deliveries = new DeliveryCache(100);
-  const app = createFerryApp({
-    gitops: defaultGitopsPort(opts.clock ? { now: opts.clock } : {}),
-    cacheDir,
-    platformRepo: { owner: "acme", repo: "platform" },
-    logger: probot.log,
-    clock: opts.clock ?? (() => new Date("2026-03-02T10:00:00Z")),
-    deliveries,
-    ...opts.deps,
-  });
-  const server = await startWebhookServer(probot, app);
+  const startApp = async () => {
+    const probot = createTestProbot(fake, {
+      secret: SECRET,
+      key: appKey,
+      Octokit: createFerryOctokit({ throttle: false, retries: 0, ...observe }),
+      ...(opts.logger ? { log: opts.logger } : {}),
+    });
+    const deliveries = new DeliveryCache(100);
+    const queue = new JobQueue({}, { logger: opts.logger ?? probot.log });
+    const outcomes = new Map<string, DeliveryOutcome>();
+    queue.onJobDone((done) => {
+      if (done.delivery) outcomes.set(done.delivery, done.ok ? "done" : "failed");
+    });
+    const app = createFerryApp({
+      gitops: defaultGitopsPort(opts.clock ? { now: opts.clock } : {}),
+      cacheDir,
+      platformRepo: { owner: "acme", repo: "platform" },
+      logger: opts.logger ?? probot.log,
+      clock: opts.clock ?? (() => new Date("2026-03-02T10:00:00Z")),
+      deliveries,
+      queue,
+      ...opts.deps,
+    });
+    const server = await startWebhookServer(probot, app);
+    return { probot, deliveries, queue, outcomes, server };
+  };
+  let instance = await startApp();
   const log = async (format: string) => (await git.git(GITOPS_REPO, ["log", "--reverse", `--format=${format}`, "main"])).split("\n").filter(Boolean);
+  const stopApp = async () => {
+    await instance.server.close();
+    await instance.queue.stop();
+  };
   return {
     fake,
     git,
-    probot,
-    server,
+    get probot() {
+      return instance.probot;
+    },
+    get server() {
+      return instance.server;
+    },
+    get deliveries() {
+      return instance.deliveries;
+    },
+    get queue() {
+      return instance.queue;
+    },
     installationId: installation.id,
-    deliveries,
     cacheDir,
+    appKey,
     async post(event, body, id = randomUUID()) {
-      const res = await deliver(server.url, event, body, { secret: SECRET, id });
-      // Past 9 s Probot answers 202 and keeps working (a loaded machine); wait for the work itself.
-      for (let i = 0; i < 1200 && deliveries.state(id) === "running"; i++) await new Promise((r) => setTimeout(r, 50));
-      return res;
+      const { queue, outcomes } = instance;
+      outcomes.delete(id);
+      const res = await deliver(instance.server.url, event, body, { secret: SECRET, id });
+      await queue.idle();
+      return { status: res.status, body: res.body, outcome: outcomes.get(id) ?? "none" };
+    },
+    async restart() {
+      await stopApp();
+      instance = await startApp();
     },
     gitopsLog: () => log("%s"),
     gitopsFiles: async () => (await git.git(GITOPS_REPO, ["ls-tree", "-r", "--name-only", "main"])).split("\n").filter(Boolean),
     async close() {
-      await server.close();
+      await stopApp();
       await fake.close();
       await git.close();
       await rm(cacheDir, { recursive: true, force: true });

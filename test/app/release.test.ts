@@ -222,7 +222,10 @@ describe("failures", () => {
     await s.git.rejectPushes(GITOPS_REPO, { message: "frozen by the release manager" });
     const id = randomUUID();
     const body = pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] });
-    expect((await s.post("push", body, id)).status).toBe(500);
+    // Answered at once (the work runs on the queue after the answer); the work itself failed.
+    const refused = await s.post("push", body, id);
+    expect(refused.status).toBe(200);
+    expect(refused.outcome).toBe("failed");
     expect(await s.gitopsLog()).toEqual(["initial"]);
     const check = s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, sha)!;
     expect(check.conclusion).toBe("failure");
@@ -230,7 +233,9 @@ describe("failures", () => {
     expect(s.fake.deploymentsIn(APP_REPO, "dev")[0]!.statuses.map((st) => st.state)).toEqual(["in_progress", "error"]);
     expect(s.deliveries.state(id)).toBeUndefined(); // failed: forgotten, so GitHub's redelivery runs again
 
-    expect((await s.post("push", body, id)).status).toBe(200);
+    const retried = await s.post("push", body, id);
+    expect(retried.status).toBe(200);
+    expect(retried.outcome).toBe("done");
     expect(await s.gitopsLog()).toHaveLength(2);
     expect(s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, sha)!.conclusion).toBe("success");
     expect(s.fake.deploymentsIn(APP_REPO, "dev")).toHaveLength(1);
@@ -241,7 +246,9 @@ describe("failures", () => {
     const s = scene;
     s.fake.setCloneUrl(GITOPS_REPO, await unreachableUrl("acme/gitops"));
     const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:4.1.0" }) });
-    expect((await s.post("push", pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] }))).status).toBe(500);
+    const res = await s.post("push", pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] }));
+    expect(res.status).toBe(200);
+    expect(res.outcome).toBe("failed");
     const check = s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, sha)!;
     expect(check).toMatchObject({ status: "completed", conclusion: "failure" });
     expect(check.output.title).toBe("Ferry could not finish");

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Probot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFerryApp } from "../../app/index.js";
+import { JobQueue } from "../../app/jobs/queue.js";
 import { ClusterRuntime } from "../../app/runtime/runtime.js";
 import type { Scheduler } from "../../app/scheduler.js";
 import { onSignals, Shutdown, type SignalSource } from "../../app/shutdown.js";
@@ -64,20 +65,31 @@ describe("Shutdown", () => {
 });
 
 describe("createFerryApp", () => {
-  it("registers the stops of the gates pass and the cluster runtime it started", async () => {
+  it("registers the stops of the gates pass, the cluster runtime and the job queue it started", async () => {
     const kubeconfig = join(dir, "kubeconfig");
     await writeFile(kubeconfig, kubeconfigYaml([{ context: "kind-dev", server: "https://127.0.0.1:1", caPem: CA, token: "t" }]), { mode: 0o600 });
     let schedulerStops = 0;
     const scheduler: Scheduler = { start: () => () => void schedulerStops++ };
     const runtime = new ClusterRuntime({ env: { KUBECONFIG: kubeconfig } });
     const shutdown = new Shutdown();
+    const queue = new JobQueue();
     const probot = new Probot({ appId: 1, privateKey: "unused in this test", secret: "s3cret-for-the-test-only" });
     await probot.load(
-      createFerryApp({ scheduler, shutdown, clusterRuntime: runtime, cacheDir: dir, platformRepo: { owner: "acme", repo: "platform" }, logger: probot.log }),
+      createFerryApp({
+        scheduler,
+        shutdown,
+        queue,
+        clusterRuntime: runtime,
+        cacheDir: dir,
+        platformRepo: { owner: "acme", repo: "platform" },
+        logger: probot.log,
+      }),
     );
     expect(schedulerStops).toBe(0);
     expect(await shutdown.run()).toEqual([]);
     expect(schedulerStops).toBe(1);
+    // A stopped queue takes no more work.
+    expect(queue.enqueue({ key: "repo:acme/shop-api", name: "push", run: async () => undefined })).toBe(false);
     // A stopped runtime observes nothing, whatever the platform asks for.
     const platform = { spec: { environments: [{ name: "dev", cluster: { context: "kind-dev" } }] } } as unknown as Parameters<ClusterRuntime["usePlatform"]>[0];
     expect(runtime.usePlatform(platform)).toEqual({ observed: [], missing: [], changed: false });

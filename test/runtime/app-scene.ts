@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ProbotOctokit } from "probot";
 import { DeliveryCache } from "../../app/deliveries.js";
+import { JobQueue } from "../../app/jobs/queue.js";
 import { createFerryApp } from "../../app/index.js";
 import { createFerryOctokit } from "../../app/octokit.js";
 import { defaultGitopsPort } from "../../app/release/gitops-default.js";
@@ -94,7 +95,7 @@ export interface AppScene {
   readonly installationId: number;
   /** An installation client (what a person's merge button stands for). */
   readonly gh: ProbotOctokit;
-  /** Posts a signed delivery and waits until the app handled it. */
+  /** Posts a signed delivery and waits until the app's job queue and the status reporting are idle. */
   post(event: string, body: object): Promise<{ status: number; body: string }>;
   /** Runs the periodic pass the app scheduled (the `Ferry / gates` re-evaluation). */
   sweep(): Promise<void>;
@@ -142,6 +143,8 @@ export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { d
     await fake.addRepo({ owner: "acme", name: "shop-api", files: { ".ferry/api.yaml": componentYaml(), "README.md": "shop api\n" } });
     const probot = createTestProbot(fake, { secret: SECRET, Octokit: createFerryOctokit({ throttle: false, retries: 0 }) });
     const deliveries = new DeliveryCache(100);
+    const queue = new JobQueue({}, { logger: probot.log });
+    closers.push(() => queue.stop());
     let sweepTask: (() => Promise<void>) | undefined;
     const app = createFerryApp({
       gitops: defaultGitopsPort(),
@@ -150,6 +153,7 @@ export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { d
       logger: probot.log,
       clock: clock.date,
       deliveries,
+      queue,
       clusterRuntime: runtime,
       scheduler: {
         start(task) {
@@ -175,7 +179,7 @@ export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { d
       async post(event, body) {
         const id = randomUUID();
         const res = await deliver(server.url, event, body, { secret: SECRET, id });
-        for (let i = 0; i < 1200 && deliveries.state(id) === "running"; i++) await new Promise((r) => setTimeout(r, 50));
+        await queue.idle();
         await runtime.reporter.idle();
         return res;
       },

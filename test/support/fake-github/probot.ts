@@ -13,7 +13,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction } from "probot";
+import { createNodeMiddleware, Probot, ProbotOctokit, type ApplicationFunction, type Logger } from "probot";
 import type { GitHubModel } from "./model.js";
 
 /** An RSA key pair in PEM, like the private key GitHub issues for an app. */
@@ -47,6 +47,8 @@ export interface TestProbotOptions {
   readonly key?: AppKeyPair;
   /** Octokit class (e.g. the app's own). @default {@link TestOctokit} */
   readonly Octokit?: typeof ProbotOctokit;
+  /** Probot's logger. @default Probot's own, at level fatal */
+  readonly log?: Logger;
 }
 
 /**
@@ -62,6 +64,7 @@ export function createTestProbot(fake: GitHubModel, opts: TestProbotOptions = {}
     secret: opts.secret ?? "test-webhook-secret",
     baseUrl: fake.apiUrl,
     logLevel: "fatal",
+    ...(opts.log ? { log: opts.log } : {}),
     Octokit: opts.Octokit ?? TestOctokit,
   });
 }

@@ -73,6 +73,8 @@ export type Override = (ctx: HandlerContext) => Promise<HandlerResult | undefine
 export interface FakeGitHubOptions extends ModelOptions {
   /** A loaded contract to share between fakes. @default ContractIndex.load() */
   readonly contract?: ContractIndex;
+  /** Milliseconds every API call waits before it is answered (a slow GitHub). @default 0 */
+  readonly latencyMs?: number;
 }
 
 const DOCS = "https://docs.github.com/rest";
@@ -141,10 +143,12 @@ export class FakeGitHub extends GitHubModel {
   readonly #overrides = new Map<string, Override[]>();
   readonly #pending = new Set<Promise<void>>();
   #requestCount = 0;
+  #latencyMs = 0;
 
   private constructor(options: FakeGitHubOptions) {
     super(options);
     this.contract = options.contract ?? ContractIndex.load();
+    this.setLatency(options.latencyMs ?? 0);
     this.#server = createServer((req, res) => {
       void this.#serve(req, res);
     });
@@ -181,6 +185,12 @@ export class FakeGitHub extends GitHubModel {
       const i = list.indexOf(fn);
       if (i >= 0) list.splice(i, 1);
     };
+  }
+
+  /** Makes every API call from now on wait `ms` milliseconds before it is answered (0: none). */
+  setLatency(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be a non-negative number of milliseconds, got ${ms}`);
+    this.#latencyMs = ms;
   }
 
   /** Throws an Error listing every violation so far (call it in `afterEach`). */
@@ -230,6 +240,7 @@ export class FakeGitHub extends GitHubModel {
     let result: HandlerResult;
     try {
       const raw = await readBody(req);
+      if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
       const outcome = await this.#process(req, method, url, query, raw, where);
       result = outcome.result;
       requestBody = outcome.body;
