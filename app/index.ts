@@ -13,6 +13,7 @@ import { onPullRequestReview } from "./handlers/pull_request_review.js";
 import { onPush } from "./handlers/push.js";
 import { onWorkflowRun } from "./handlers/workflow_run.js";
 import { scheduledGates } from "./promotion/triggers.js";
+import { scheduledReconcile } from "./reconcile/schedule.js";
 import { withClusterStatus } from "./runtime/app.js";
 
 export type { Deps } from "./deps.js";
@@ -29,7 +30,8 @@ function once<C extends { readonly id: string }>(deps: Deps, handler: (context: 
  * The Probot application function. Dependencies not given are built from the environment
  * (`loadConfig`), which also refuses to start on a missing or weak `WEBHOOK_SECRET`. With
  * `deps.scheduler`, the gates of open promotion pull requests are re-evaluated periodically.
- * With a cluster runtime, rollouts are watched and reported (see app/runtime/app.ts).
+ * With `deps.reconcile`, the reconcile pass runs (app/reconcile/). With a cluster runtime,
+ * rollouts are watched and reported (see app/runtime/app.ts).
  */
 export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
   return (app) => {
@@ -53,6 +55,8 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     app.on("pull_request_review", once(deps, onPullRequestReview));
     const stopScheduler = deps.scheduler?.start(scheduledGates((id) => app.auth(id), deps));
     if (stopScheduler) deps.shutdown?.add("the periodic gates pass", stopScheduler);
+    const stopReconcile = deps.reconcile?.start(scheduledReconcile((id) => app.auth(id), deps));
+    if (stopReconcile) deps.shutdown?.add("the reconcile pass", stopReconcile);
     const runtime = deps.clusterRuntime;
     if (runtime) deps.shutdown?.add("the cluster runtime", () => runtime.stop());
   };
