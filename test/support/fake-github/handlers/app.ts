@@ -5,9 +5,17 @@ import { created, mustNum, mustStr, notFound, num, ok, repoOf, str, type Handler
 
 const getApp: Handler = async (ctx) => ok(appJson(ctx.model));
 
+/**
+ * The list's schema (in @octokit/openapi 23.0.2) types `account` as simple-user AND enterprise
+ * (`allOf`), so the account also carries the enterprise fields (a string `name`, `slug`, dates).
+ */
 const listInstallations: Handler = async (ctx) =>
   ok(
-    [...ctx.model.state.installations.values()].map((i) => installationJson(ctx.model, i)),
+    [...ctx.model.state.installations.values()].map((i) => {
+      const json = installationJson(ctx.model, i) as { account: Record<string, unknown> } & Record<string, unknown>;
+      const user = ctx.model.user(i.account);
+      return { ...json, account: { ...json.account, name: user.name ?? user.login, slug: user.login, created_at: i.createdAt, updated_at: i.createdAt } };
+    }),
     {},
   );
 
