@@ -39,6 +39,12 @@ export const FerryEnv = z.object({
   FERRY_CACHE_DIR: z.string().min(1).default(".cache/ferry"),
   /** Log verbosity. */
   LOG_LEVEL: LogLevel.default("info"),
+  /** Seconds between reconcile passes (one also runs at start-up); 0 turns the pass off. */
+  FERRY_RECONCILE_INTERVAL: z.coerce
+    .number({ error: (iss) => `must be a whole number of seconds, got ${JSON.stringify(iss.input)}` })
+    .int({ error: (iss) => `must be a whole number of seconds, got ${JSON.stringify(iss.input)}` })
+    .refine((n) => n === 0 || n >= 10, { error: (iss) => `must be 0 (off) or at least 10 seconds, got ${JSON.stringify(iss.input)}` })
+    .default(300),
 });
 export type FerryEnv = z.infer<typeof FerryEnv>;
 
@@ -55,6 +61,8 @@ export interface AppConfig {
   /** Absolute path of the clone cache. */
   readonly cacheDir: string;
   readonly logLevel: z.infer<typeof LogLevel>;
+  /** Seconds between reconcile passes; 0: no pass runs. */
+  readonly reconcileInterval: number;
 }
 
 /** Thrown when the configuration is unusable; the message lists every problem by variable. */
@@ -128,5 +136,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     platformRepo: parseRepoRef(e.FERRY_PLATFORM_REPO),
     cacheDir: path.resolve(cwd, e.FERRY_CACHE_DIR),
     logLevel: e.LOG_LEVEL,
+    reconcileInterval: e.FERRY_RECONCILE_INTERVAL,
   };
 }

@@ -18,6 +18,8 @@ import { defaultGitopsPort } from "./release/gitops-default.js";
 import type { PlatformChanged, RolloutWatch } from "./runtime/hooks.js";
 import type { ClusterRuntime } from "./runtime/runtime.js";
 import type { Scheduler } from "./scheduler.js";
+import { intervalScheduler } from "./scheduler.js";
+import type { ReconcileReport } from "../core/reconcile/report.js";
 import type { Shutdown } from "./shutdown.js";
 
 /** Everything the handlers and the core need from the outside world. */
@@ -61,6 +63,13 @@ export interface Deps {
    * change windows open without an event). @default none: no timer runs
    */
   readonly scheduler?: Scheduler;
+  /**
+   * Runs the reconcile pass (once at start-up, then periodically).
+   * @default with the configuration from the environment, every FERRY_RECONCILE_INTERVAL seconds (300); else none
+   */
+  readonly reconcile?: Scheduler;
+  /** Told each reconcile pass's report (repairs by kind and outcome). @default nobody */
+  readonly onReconciled?: (report: ReconcileReport) => void;
   /** Where the app registers how to stop what it starts (scheduler, cluster watches). @default nothing is registered */
   readonly shutdown?: Shutdown;
   /** Told after a release landed in an environment and its next promotions were opened. @default nobody */
@@ -90,7 +99,13 @@ export function memoizeLogin(ask: () => Promise<string | undefined>): () => Prom
 }
 
 /** The part of the configuration the dependencies are built from. */
-export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir">;
+export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> & Partial<Pick<AppConfig, "reconcileInterval">>;
+
+/** The reconcile schedule a configuration asks for: at start-up, then every `reconcileInterval` seconds; none for 0. */
+function reconcileSchedule(config: DepsConfig | undefined): Scheduler | undefined {
+  const seconds = config?.reconcileInterval ?? 0;
+  return seconds > 0 ? intervalScheduler(seconds * 1000, { immediately: true }) : undefined;
+}
 
 /** Whether `given` leaves out a dependency whose default comes from the configuration. */
 export function needsConfig(given: Partial<Deps>): boolean {
@@ -104,6 +119,7 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     return fallback.config;
   };
   const metrics = given.metrics ?? new FerryMetrics();
+  const reconcile = given.reconcile ?? reconcileSchedule(fallback.config);
   return {
     clock: given.clock ?? (() => new Date()),
     gitops: given.gitops ?? defaultGitopsPort({ onPushRetry: () => metrics.pushRetry() }),
@@ -119,6 +135,8 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     health: given.health ?? notObservedHealth,
     ...(given.scheduler ? { scheduler: given.scheduler } : {}),
     ...(given.shutdown ? { shutdown: given.shutdown } : {}),
+    ...(reconcile ? { reconcile } : {}),
+    ...(given.onReconciled ? { onReconciled: given.onReconciled } : {}),
     ...(given.onReleaseLanded ? { onReleaseLanded: given.onReleaseLanded } : {}),
     ...(given.runtimeStatus ? { runtimeStatus: given.runtimeStatus } : {}),
     ...(given.clusterRuntime ? { clusterRuntime: given.clusterRuntime } : {}),

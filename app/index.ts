@@ -17,6 +17,7 @@ import { serveEndpoints } from "./endpoints.js";
 import { scheduledGates } from "./promotion/triggers.js";
 import { deliveryKey } from "./jobs/keys.js";
 import type { KeyedPayload } from "./jobs/keys.js";
+import { scheduledReconcile } from "./reconcile/schedule.js";
 import { withClusterStatus } from "./runtime/app.js";
 import { limitWebhookPayloads } from "./webhook-limit.js";
 
@@ -68,7 +69,8 @@ function enqueued<C extends DeliveryEvent>(deps: Deps, handler: (context: C, dep
  * The Probot application function. Dependencies not given are built from the environment
  * (`loadConfig`), which also refuses to start on a missing or weak `WEBHOOK_SECRET`. With
  * `deps.scheduler`, the gates of open promotion pull requests are re-evaluated periodically.
- * With a cluster runtime, rollouts are watched and reported (see app/runtime/app.ts).
+ * With `deps.reconcile`, the reconcile pass runs (app/reconcile/). With a cluster runtime,
+ * rollouts are watched and reported (see app/runtime/app.ts).
  */
 export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
   return (app, options) => {
@@ -93,6 +95,8 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     app.on("pull_request_review", enqueued(deps, onPullRequestReview));
     const stopScheduler = deps.scheduler?.start(scheduledGates((id) => app.auth(id), deps));
     if (stopScheduler) deps.shutdown?.add("the periodic gates pass", stopScheduler);
+    const stopReconcile = deps.reconcile?.start(scheduledReconcile((id) => app.auth(id), deps));
+    if (stopReconcile) deps.shutdown?.add("the reconcile pass", stopReconcile);
     const runtime = deps.clusterRuntime;
     if (runtime) deps.shutdown?.add("the cluster runtime", () => runtime.stop());
     if (runtime) deps.metrics.watchedRollouts(() => runtime.reporter.active().length);

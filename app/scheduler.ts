@@ -1,7 +1,7 @@
 /**
- * Periodic work of the app process (re-evaluating the gates of open promotion pull requests, so
- * soak times and change windows open without an event). Nothing runs unless `Deps.scheduler` is
- * given: `createFerryApp` starts the task with it.
+ * Periodic work of the app process: re-evaluating the gates of open promotion pull requests (so
+ * soak times and change windows open without an event; `Deps.scheduler`) and the reconcile pass
+ * (`Deps.reconcile`). Nothing runs unless a scheduler is given: `createFerryApp` starts the tasks.
  */
 
 /** Runs a task again and again; `start` returns the function that stops it. */
@@ -25,18 +25,28 @@ const nodeTimers: IntervalTimers = {
   clearInterval: (handle) => clearInterval(handle as ReturnType<typeof setInterval>),
 };
 
+/** Options of {@link intervalScheduler}. */
+export interface IntervalOptions {
+  /** @default Node's timers (unreferenced) */
+  readonly timers?: IntervalTimers;
+  /** Told when a run rejects. @default nothing */
+  readonly onError?: (error: unknown) => void;
+  /** Also run once at start, before the first interval has passed (the reconcile pass). @default false */
+  readonly immediately?: boolean;
+}
+
 /**
  * Runs the task every `ms` milliseconds; a run still going when the next is due is not overlapped
  * (that tick is skipped). The task must handle its own errors; a rejection is passed to `onError`.
  */
-export function intervalScheduler(ms: number, opts: { timers?: IntervalTimers; onError?: (error: unknown) => void } = {}): Scheduler {
+export function intervalScheduler(ms: number, opts: IntervalOptions = {}): Scheduler {
   if (!Number.isFinite(ms) || ms < 1000) throw new Error(`intervalScheduler: the interval must be at least 1000 ms, got ${ms}`);
   const timers = opts.timers ?? nodeTimers;
   const onError = opts.onError ?? (() => undefined);
   return {
     start(task) {
       let running = false;
-      const handle = timers.setInterval(() => {
+      const tick = () => {
         if (running) return;
         running = true;
         task()
@@ -44,7 +54,9 @@ export function intervalScheduler(ms: number, opts: { timers?: IntervalTimers; o
           .finally(() => {
             running = false;
           });
-      }, ms);
+      };
+      const handle = timers.setInterval(tick, ms);
+      if (opts.immediately) tick();
       return () => timers.clearInterval(handle);
     },
   };

@@ -3,6 +3,7 @@ import { bootstrap } from "./commands/bootstrap.js";
 import { diff } from "./commands/diff.js";
 import { history } from "./commands/history.js";
 import { publish } from "./commands/publish.js";
+import { reconcile } from "./commands/reconcile.js";
 import { mcp } from "./commands/mcp.js";
 import { render } from "./commands/render.js";
 import { schema } from "./commands/schema.js";
@@ -19,6 +20,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   bootstrap,
   history,
   status,
+  reconcile,
   schema,
   mcp,
 };

@@ -13,6 +13,8 @@ export const APP_AUTH_OPERATIONS: ReadonlySet<string> = new Set([
   "POST /app/installations/{installation_id}/access_tokens",
   "GET /repos/{owner}/{repo}/installation",
   "GET /orgs/{org}/installation",
+  "GET /app/hook/deliveries",
+  "POST /app/hook/deliveries/{delivery_id}/attempts",
 ]);
 
 /** Permission (name and level) an operation needs from an installation token. */

@@ -5,7 +5,7 @@
  *
  * Everything is in memory and per instance; nothing is shared between fakes.
  */
-import type { KeyObject } from "node:crypto";
+import { randomUUID, type KeyObject } from "node:crypto";
 import { cp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { GitRepo, makeTempRoot, type FileContent, type GitIdentity } from "./git.js";
@@ -269,6 +269,38 @@ export interface TeamRecord {
   readonly members: Map<string, { readonly login: string; role: "member" | "maintainer"; state: "active" | "pending" }>;
 }
 
+/** A webhook delivery GitHub recorded for the app (`GET /app/hook/deliveries`), newest last. */
+export interface HookDeliveryRecord {
+  readonly id: number;
+  /** Shared by a delivery and its redeliveries. */
+  readonly guid: string;
+  readonly event: string;
+  readonly action: string | null;
+  /** `OK` when the endpoint answered 2xx, else what went wrong (e.g. `Timed out`). */
+  readonly status: string;
+  readonly statusCode: number;
+  readonly deliveredAt: string;
+  readonly redelivery: boolean;
+  readonly installationId: number | null;
+  readonly repositoryId: number | null;
+}
+
+/** Options of {@link GitHubModel.addHookDelivery}. */
+export interface AddHookDeliveryOptions {
+  readonly event: string;
+  readonly action?: string | null;
+  /** @default a failure: `Timed out`, status code 0 (GitHub gave up waiting) */
+  readonly status?: string;
+  readonly statusCode?: number;
+  /** @default now */
+  readonly deliveredAt?: string;
+  /** @default a new random guid */
+  readonly guid?: string;
+  readonly redelivery?: boolean;
+  readonly installationId?: number | null;
+  readonly repositoryId?: number | null;
+}
+
 /** All state; tests may read it freely (and modify it to set up odd situations). */
 export interface FakeState {
   readonly users: Map<string, UserRecord>;
@@ -283,6 +315,8 @@ export interface FakeState {
   readonly reviews: ReviewRecord[];
   readonly deployments: DeploymentRecord[];
   readonly teams: TeamRecord[];
+  /** Webhook deliveries GitHub recorded (seeded by tests, plus the redeliveries asked for). */
+  readonly hookDeliveries: HookDeliveryRecord[];
 }
 
 /** The app the fake believes it is talking to. */
@@ -450,6 +484,7 @@ export class GitHubModel {
     reviews: [],
     deployments: [],
     teams: [],
+    hookDeliveries: [],
   };
   readonly app: AppRecord;
   readonly htmlUrl: string;
@@ -540,6 +575,25 @@ export class GitHubModel {
       createdAt: this.now(),
     };
     this.state.installations.set(id, record);
+    return record;
+  }
+
+  /** Records a webhook delivery as GitHub would list it (by default one that failed). */
+  addHookDelivery(opts: AddHookDeliveryOptions): HookDeliveryRecord {
+    const failed = opts.status === undefined;
+    const record: HookDeliveryRecord = {
+      id: this.nextId("hook-delivery"),
+      guid: opts.guid ?? randomUUID(),
+      event: opts.event,
+      action: opts.action ?? null,
+      status: opts.status ?? "Timed out",
+      statusCode: opts.statusCode ?? (failed ? 0 : 200),
+      deliveredAt: opts.deliveredAt ?? this.now(),
+      redelivery: opts.redelivery ?? false,
+      installationId: opts.installationId ?? null,
+      repositoryId: opts.repositoryId ?? null,
+    };
+    this.state.hookDeliveries.push(record);
     return record;
   }
 

@@ -1,13 +1,21 @@
 /** App-level operations: the app itself, installations, tokens, rate limit. */
 import { appJson, installationJson, repoJson } from "../json.js";
-import { HttpError, type PermissionSet } from "../model.js";
-import { created, mustNum, mustStr, notFound, ok, repoOf, type Handler } from "./types.js";
+import { HttpError, type HookDeliveryRecord, type PermissionSet } from "../model.js";
+import { created, mustNum, mustStr, notFound, num, ok, repoOf, str, type Handler } from "./types.js";
 
 const getApp: Handler = async (ctx) => ok(appJson(ctx.model));
 
+/**
+ * The list's schema (in @octokit/openapi 23.0.2) types `account` as simple-user AND enterprise
+ * (`allOf`), so the account also carries the enterprise fields (a string `name`, `slug`, dates).
+ */
 const listInstallations: Handler = async (ctx) =>
   ok(
-    [...ctx.model.state.installations.values()].map((i) => installationJson(ctx.model, i)),
+    [...ctx.model.state.installations.values()].map((i) => {
+      const json = installationJson(ctx.model, i) as { account: Record<string, unknown> } & Record<string, unknown>;
+      const user = ctx.model.user(i.account);
+      return { ...json, account: { ...json.account, name: user.name ?? user.login, slug: user.login, created_at: i.createdAt, updated_at: i.createdAt } };
+    }),
     {},
   );
 
@@ -86,6 +94,48 @@ const rateLimit: Handler = async (ctx) => {
   });
 };
 
+const deliveryJson = (d: HookDeliveryRecord) => ({
+  id: d.id,
+  guid: d.guid,
+  delivered_at: d.deliveredAt,
+  redelivery: d.redelivery,
+  duration: 0.5,
+  status: d.status,
+  status_code: d.statusCode,
+  event: d.event,
+  action: d.action,
+  installation_id: d.installationId,
+  repository_id: d.repositoryId,
+});
+
+/** Newest first, as GitHub lists them; `status` filters on success (2xx) or failure. */
+const listHookDeliveries: Handler = async (ctx) => {
+  const status = str(ctx, "status");
+  const listed = [...ctx.model.state.hookDeliveries]
+    .filter((d) => status === undefined || (status === "success") === (d.statusCode >= 200 && d.statusCode < 300))
+    .sort((a, b) => b.id - a.id)
+    .slice(0, Math.min(100, num(ctx, "per_page") ?? 30));
+  return ok(listed.map(deliveryJson));
+};
+
+/** A redelivery is a new delivery of the same guid; the fake's endpoint answers it at once. */
+const redeliver: Handler = async (ctx) => {
+  const m = ctx.model;
+  const original = m.state.hookDeliveries.find((d) => d.id === mustNum(ctx, "delivery_id"));
+  if (!original) throw notFound();
+  m.addHookDelivery({
+    event: original.event,
+    action: original.action,
+    guid: original.guid,
+    status: "OK",
+    statusCode: 200,
+    redelivery: true,
+    installationId: original.installationId,
+    repositoryId: original.repositoryId,
+  });
+  return { status: 202, headers: {}, body: {} };
+};
+
 /** Handlers by contract key. */
 export const appHandlers: Readonly<Record<string, Handler>> = {
   "GET /app": getApp,
@@ -96,4 +146,6 @@ export const appHandlers: Readonly<Record<string, Handler>> = {
   "GET /orgs/{org}/installation": orgInstallation,
   "GET /installation/repositories": installationRepositories,
   "GET /rate_limit": rateLimit,
+  "GET /app/hook/deliveries": listHookDeliveries,
+  "POST /app/hook/deliveries/{delivery_id}/attempts": redeliver,
 };

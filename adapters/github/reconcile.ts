@@ -1,0 +1,185 @@
+/**
+ * The GitHub reads of the reconcile pass (core/reconcile/survey.ts asks, the app and
+ * `ferry reconcile --dry-run` both answer with these): app repositories' heads, check runs,
+ * Ferry pull requests, deployments in progress, the App's webhook deliveries, the rate limit and
+ * the platform as the API serves it.
+ */
+import type { Diagnostic } from "../../renderers/diagnostics.js";
+import type { FileMap } from "../../renderers/load.js";
+import { loadPlatformSources } from "../../renderers/load.js";
+import type { Builtins, PlatformBundle } from "../../renderers/platform.js";
+import { buildPlatformBundle } from "../../core/platform.js";
+import { parsePromotionBody } from "../../core/promotion/body.js";
+import { parseFerryBranch, PROMOTE_PREFIX } from "../../core/promotion/pr.js";
+import type { FerryPull, OpenPromotion, RecordedDelivery, RunningDeployment } from "../../core/reconcile/plan.js";
+import type { ReconcileReads } from "../../core/reconcile/survey.js";
+import { listHookDeliveries } from "./deliveries.js";
+import { defaultBranch, readFolder, resolveCommit } from "./files.js";
+import { readRateBudget } from "./rate-limit.js";
+import type { RateBudget } from "./rate-limit.js";
+import type { GitHub, RepoRef } from "./types.js";
+import { fullName } from "./types.js";
+
+/** The Ferry check a promotion pull request carries. */
+const GATES_CHECK = "Ferry / gates";
+
+function repoRef(full: string): RepoRef {
+  const [owner = "", repo = ""] = full.split("/");
+  return { owner, repo };
+}
+
+/** Whether a pass may go on, from the rate limit left. */
+export type BudgetCheck = { readonly ok: true; readonly budget: RateBudget } | { readonly ok: false; readonly budget: RateBudget; readonly reason: string };
+
+/** Reads `GET /rate_limit`: a pass does not start (or go on) with fewer than `minimum` requests left. */
+export async function checkBudget(octokit: GitHub, minimum: number): Promise<BudgetCheck> {
+  const budget = await readRateBudget(octokit);
+  if (budget.remaining >= minimum) return { ok: true, budget };
+  return {
+    ok: false,
+    budget,
+    reason: `only ${budget.remaining} of ${budget.limit} GitHub API requests left (a pass needs ${minimum}); the budget resets at ${budget.reset.toISOString()}`,
+  };
+}
+
+/** The platform from its repository's default branch, through the GitHub API; diagnostics say why when it is unusable. */
+export async function loadPlatformFromGitHub(
+  octokit: GitHub,
+  repo: RepoRef,
+  builtins: Builtins,
+): Promise<{ readonly bundle: PlatformBundle | undefined; readonly diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const commit = await resolveCommit(octokit, repo, await defaultBranch(octokit, repo));
+  const { files } = await readFolder(octokit, repo, commit, ".ferry", diagnostics, { recursive: true });
+  const sources = loadPlatformSources(fullName(repo), files, diagnostics);
+  return { bundle: buildPlatformBundle(sources, builtins, diagnostics), diagnostics };
+}
+
+/** The release a Ferry pull request carries: the promotion body's marker, or the release title's id. */
+function carriedRelease(pr: { readonly title: string; readonly body: string | null }): string | undefined {
+  return parsePromotionBody(pr.body)?.release ?? / ([0-9a-f]{12}) to \S+$/.exec(pr.title)?.[1];
+}
+
+/** The Ferry pull requests of a branch, open and closed. */
+async function pullsOf(octokit: GitHub, repo: RepoRef, branch: string): Promise<FerryPull[]> {
+  const { data } = await octokit.rest.pulls.list({ ...repo, state: "all", head: `${repo.owner}:${branch}`, per_page: 100 });
+  return data
+    .filter((p) => p.head.ref === branch)
+    .map((p) => ({ number: p.number, state: p.state === "open" ? "open" : "closed", merged: p.merged_at !== null, release: carriedRelease(p) }));
+}
+
+/** Open promotion pull requests of the GitOps repositories, with whether their head has a `Ferry / gates` check. */
+async function readOpenPromotions(octokit: GitHub, repo: RepoRef): Promise<OpenPromotion[]> {
+  const out: OpenPromotion[] = [];
+  const open = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: "open", per_page: 100 });
+  for (const pr of open.filter((p) => p.head.ref.startsWith(PROMOTE_PREFIX))) {
+    const branch = parseFerryBranch(pr.head.ref);
+    if (branch?.kind !== "promotion") continue;
+    const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: pr.head.sha, check_name: GATES_CHECK, per_page: 100 });
+    out.push({
+      repo: fullName(repo),
+      number: pr.number,
+      headSha: pr.head.sha,
+      project: branch.project,
+      component: branch.component,
+      environment: branch.env,
+      release: parsePromotionBody(pr.body)?.release,
+      hasGatesCheck: data.check_runs.some((r) => r.name === GATES_CHECK && r.head_sha === pr.head.sha),
+    });
+  }
+  return out;
+}
+
+function payloadOf(payload: unknown): Record<string, unknown> {
+  if (typeof payload === "object" && payload !== null) return payload as Record<string, unknown>;
+  if (typeof payload === "string" && payload.startsWith("{")) {
+    try {
+      return JSON.parse(payload) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+  return {};
+}
+
+/** Ferry's deployments of an app repository whose newest status is `in_progress` (the newest deployment per component and environment). */
+async function readRunningDeployments(octokit: GitHub, repo: RepoRef): Promise<RunningDeployment[]> {
+  const { data } = await octokit.rest.repos.listDeployments({ ...repo, task: "deploy", per_page: 100 });
+  const newest = new Map<string, (typeof data)[number] & { readonly fields: Record<string, unknown> }>();
+  for (const d of [...data].sort((a, b) => b.id - a.id)) {
+    const fields = payloadOf(d.payload);
+    if (typeof fields.project !== "string" || typeof fields.component !== "string" || typeof fields.release !== "string") continue;
+    const key = `${d.environment} ${fields.project}/${fields.component}`;
+    if (!newest.has(key)) newest.set(key, { ...d, fields });
+  }
+  const out: RunningDeployment[] = [];
+  for (const d of newest.values()) {
+    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: d.id, per_page: 1 });
+    if (statuses[0]?.state !== "in_progress") continue;
+    out.push({
+      repo: fullName(repo),
+      id: d.id,
+      sha: d.sha,
+      environment: d.environment,
+      project: String(d.fields.project),
+      component: String(d.fields.component),
+      release: String(d.fields.release),
+      gitops: typeof d.fields.gitops === "string" ? d.fields.gitops : undefined,
+    });
+  }
+  return out;
+}
+
+/** Where {@link githubReconcileReads} reads from. */
+export interface GitHubReconcileSources {
+  /** Reads the GitOps repositories (pull requests, check runs). */
+  readonly octokit: GitHub;
+  /** The client for an app repository, or undefined when it cannot be read (not installed). */
+  readonly clientFor: (repo: RepoRef) => Promise<GitHub | undefined>;
+  /** The App's own (JWT) client, for the webhook deliveries. @default deliveries are not read */
+  readonly app?: GitHub;
+  /** Read the in-progress Ferry deployments. @default true */
+  readonly deployments?: boolean;
+}
+
+/** The GitHub half of {@link ReconcileReads}. */
+export function githubReconcileReads(sources: GitHubReconcileSources): Omit<ReconcileReads, "environmentFiles" | "environmentHistory"> {
+  const client = async (full: string): Promise<GitHub> => {
+    const octokit = await sources.clientFor(repoRef(full));
+    if (!octokit) throw new Error(`listed by the platform but the app cannot read it (not installed there)`);
+    return octokit;
+  };
+  const app = sources.app;
+  return {
+    async appHead(full) {
+      const octokit = await client(full);
+      const repo = repoRef(full);
+      const sha = await resolveCommit(octokit, repo, await defaultBranch(octokit, repo));
+      const diagnostics: Diagnostic[] = [];
+      const files: FileMap = (await readFolder(octokit, repo, sha, ".ferry", diagnostics)).files;
+      return { sha, files };
+    },
+    async succeededChecks(full, sha) {
+      const octokit = await client(full);
+      const runs = await octokit.paginate(octokit.rest.checks.listForRef, { ...repoRef(full), ref: sha, filter: "latest", per_page: 100 });
+      return runs.filter((r) => r.status === "completed" && r.conclusion === "success").map((r) => r.name);
+    },
+    ferryPulls: (repo, branch) => pullsOf(sources.octokit, repoRef(repo), branch),
+    openPromotions: (repo) => readOpenPromotions(sources.octokit, repoRef(repo)),
+    ...(sources.deployments === false ? {} : { runningDeployments: async (full: string) => readRunningDeployments(await client(full), repoRef(full)) }),
+    ...(app
+      ? {
+          deliveries: async (since: Date): Promise<RecordedDelivery[]> =>
+            (await listHookDeliveries(app, since)).map((d) => ({
+              id: d.id,
+              guid: d.guid,
+              event: d.event,
+              action: d.action,
+              deliveredAt: new Date(d.delivered_at),
+              statusCode: d.status_code,
+              status: d.status,
+            })),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,87 @@
+/** `ferry reconcile --dry-run`: what the app's next reconcile pass would repair (operations/reconcile.ts), changing nothing. */
+import { homedir } from "node:os";
+import { defaultCacheDir } from "../../adapters/git/index.js";
+import { formatReconcileReport } from "../../core/reconcile/report.js";
+import { reconcileDryRun } from "../../operations/reconcile.js";
+import { parse } from "../args.js";
+import type { CliIo, Command } from "../io.js";
+import { EXIT, UsageError } from "../io.js";
+
+export const reconcile: Command = {
+  summary: "show what the app's reconcile pass would repair (--dry-run)",
+  help: `ferry reconcile --dry-run --platform-repo OWNER/NAME [--token TOKEN] [--api-url URL] [--json]
+
+Reads GitHub and the GitOps repositories the way the app's reconcile pass does and lists the
+repairs it would make, changing nothing: a component whose release at the head of its app
+repository is missing from the pipeline's first environments (a push whose delivery was lost),
+a release missing its promotion pull request, a promotion pull request without a Ferry / gates
+check on its head, a Ferry deployment still in progress. Differences left alone on purpose
+(waiting for a build check or a pull request's merge, a rollback) are listed with why. Failed
+webhook deliveries need the App's own credentials: only the app's pass checks them.
+
+Exit codes: 0 nothing to repair; 1 repairs are due, or GitHub could not be read; 2 bad usage.
+
+Options:
+  --dry-run              required: the app carries out repairs, the CLI only shows them
+  --platform-repo REPO   platform repository, owner/name (default $FERRY_PLATFORM_REPO)
+  --token TOKEN          GitHub token that reads the platform, app and GitOps repositories
+                         (default $GITHUB_TOKEN)
+  --api-url URL          REST API URL (default $GITHUB_API_URL, else https://api.github.com;
+                         GitHub Enterprise: https://HOST/api/v3)
+  --cache-dir DIR        clone cache (default FERRY_CACHE_DIR, else ~/.cache/ferry)
+  --json                 machine-readable output
+
+Examples:
+  GITHUB_TOKEN=ghp_... ferry reconcile --dry-run --platform-repo acme/platform
+  ferry reconcile --dry-run --platform-repo acme/platform --api-url https://github.example.com/api/v3 --json`,
+  async run(argv: readonly string[], io: CliIo) {
+    const { values, positionals } = parse(argv, {
+      "dry-run": { type: "boolean" },
+      "platform-repo": { type: "string" },
+      token: { type: "string" },
+      "api-url": { type: "string" },
+      "cache-dir": { type: "string" },
+      json: { type: "boolean" },
+    });
+    if (values.help) {
+      io.stdout(`${reconcile.help}\n`);
+      return EXIT.ok;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+    const problems: string[] = [];
+    if (!values["dry-run"]) problems.push("only --dry-run is supported: the app's reconcile pass carries out the repairs");
+    const platformRepo = values["platform-repo"] ?? io.env.FERRY_PLATFORM_REPO;
+    if (!platformRepo) problems.push("--platform-repo OWNER/NAME is required (or FERRY_PLATFORM_REPO)");
+    else if (!/^[^/\s]+\/[^/\s]+$/.test(platformRepo)) problems.push(`--platform-repo must be OWNER/NAME, got ${JSON.stringify(platformRepo)}`);
+    const token = values.token ?? io.env.GITHUB_TOKEN;
+    if (!token) problems.push("a token is required: --token or GITHUB_TOKEN");
+    const apiUrl = values["api-url"] ?? io.env.GITHUB_API_URL ?? "https://api.github.com";
+    if (!URL.canParse(apiUrl)) problems.push(`--api-url must be a URL, got ${JSON.stringify(apiUrl)}`);
+    if (problems.length > 0) throw new UsageError(problems.join("\n"));
+
+    const report = await reconcileDryRun({
+      token: token!,
+      platformRepo: platformRepo!,
+      apiUrl,
+      cacheDir: values["cache-dir"] ?? defaultCacheDir(io.env, homedir()),
+    });
+    if (values.json) {
+      io.stdout(
+        `${JSON.stringify(
+          {
+            dryRun: true,
+            ...(report.stopped ? { stopped: report.stopped } : {}),
+            repairs: report.repairs.map((r) => r.repair),
+            deferred: report.deferred,
+            problems: report.problems,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      io.stdout(formatReconcileReport(report));
+    }
+    return report.stopped || report.repairs.length > 0 ? EXIT.failed : EXIT.ok;
+  },
+};
