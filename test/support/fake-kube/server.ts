@@ -446,8 +446,9 @@ export class FakeKube {
       rec.verb = "list";
       return this.list(url, r, namespace, req, res);
     }
-    if (namespace === undefined) throw new HttpError(404, "NotFound", "the server could not find the requested resource");
-    if (sub === "log" && r.resource === "pods") {
+    if (namespace === undefined && r.namespaced) throw new HttpError(404, "NotFound", "the server could not find the requested resource");
+    if (namespace !== undefined && !r.namespaced) throw new HttpError(404, "NotFound", "the server could not find the requested resource");
+    if (sub === "log" && namespace !== undefined && r.resource === "pods") {
       rec.verb = "log";
       return this.podLog(url, namespace, name, res);
     }
