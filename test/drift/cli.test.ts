@@ -73,7 +73,7 @@ function asLive(o: K8sObject): KubeObject {
 const drift = (args: string[] = []) => runCli(["drift", "--platform", s.path("platform"), "--gitops", gitops, "--kubeconfig", kubeconfig, ...args], {});
 
 beforeAll(async () => {
-  kube = await FakeKube.start({ certs: generateCerts() });
+  kube = await FakeKube.start({ certs: generateCerts(), rendered: true });
   s.write("platform", { ".ferry/platform.yaml": PLATFORM });
   const app = s.write("apps/acme/shop-api", { ".ferry/api.yaml": API_YAML, ".ferry/web.yaml": WEB_YAML });
   git(app, "init", "-q", "-b", "main");
