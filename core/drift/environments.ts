@@ -70,7 +70,7 @@ function compare(component: string, a: string, b: string, ca: ComponentManifests
     const fields = undeclaredDiffs([a, b], [placeless(ga), placeless(gb)], [placeless(xa), placeless(xb)]);
     if (fields.length > 0) out.push({ kind: "environments", component, environments: [a, b], object, fields });
   }
-  return out;
+  return out.sort((x, y) => (x.object < y.object ? -1 : x.object > y.object ? 1 : 0));
 }
 
 /**

@@ -97,16 +97,17 @@ function gitSideDiffs(git: Json, live: Json, path: string, out: LiveFieldDiff[])
   if (!sameScalar(git, live)) out.push({ path, git, live });
 }
 
-/** `obj` without `status` and the metadata the API server owns. */
+/** `obj` without its identity (apiVersion, kind), `status` and the metadata the API server owns. */
 export function withoutServerFields(obj: Record_): Record_ {
-  const { status: _status, ...rest } = obj;
+  const { status: _status, apiVersion: _apiVersion, kind: _kind, ...rest } = obj;
   const meta = isRecord(rest.metadata) ? { ...rest.metadata } : undefined;
   if (meta) for (const k of SERVER_METADATA) delete meta[k];
   return meta ? { ...rest, metadata: meta } : rest;
 }
 
 /**
- * The fields git sets whose live value differs, sorted by path: status, server-owned metadata and
+ * The fields git sets whose live value differs, sorted by path: the version the cluster serves
+ * the object at, status, server-owned metadata and
  * fields only the cluster has (defaults, annotations of controllers) are not compared; an item
  * added by hand to a list matched by name is.
  */
