@@ -6,12 +6,10 @@
 import { readFiles } from "../adapters/git/read.js";
 import { GitopsError } from "../adapters/git/errors.js";
 import { loadKubeConfig, type KubeConfigSource } from "../adapters/kube/kubeconfig.js";
-import { readLiveObjects } from "../adapters/kube/live.js";
-import { clusterDrift, ferryObjectsSelector, kindsToScan } from "../core/drift/cluster.js";
+import { readClusterDrift, readLiveObjects } from "../adapters/kube/live.js";
 import { environmentsDrift } from "../core/drift/environments.js";
 import { environmentManifests, objectsOfFiles, type EnvironmentFiles } from "../core/drift/inputs.js";
 import type { DriftFinding, DriftNote, DriftReport } from "../core/drift/model.js";
-import { refOf } from "../core/drift/model.js";
 import { driftReport } from "../core/drift/report.js";
 import { catalogFromReleases, parseEnvironmentState } from "../core/release/state.js";
 import { CelEngine } from "../renderers/cel.js";
@@ -74,14 +72,8 @@ async function environmentClusterDrift(
   deps: DriftDeps,
 ): Promise<{ findings: DriftFinding[] } | { problem: string }> {
   const context = files.env.cluster?.context as string;
-  const git = objectsOfFiles(files.state.files);
   try {
-    const live = await deps.readLiveObjects(
-      context,
-      { objects: git.map(refOf), kinds: kindsToScan(git), labelSelector: ferryObjectsSelector(files.env.name) },
-      { kubeConfig },
-    );
-    return { findings: clusterDrift(files.env.name, git, live) };
+    return { findings: await readClusterDrift(files.env.name, context, objectsOfFiles(files.state.files), { kubeConfig, read: deps.readLiveObjects }) };
   } catch (e) {
     return { problem: `${files.env.name}: unreachable (${message(e)})` };
   }

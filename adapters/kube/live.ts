@@ -5,8 +5,8 @@
  * not serve has no objects there).
  */
 import type { KubeConfig } from "@kubernetes/client-node";
-import { groupOf, refKey, type ObjectRef } from "../../core/drift/model.js";
-import type { KindRef, LiveObjects } from "../../core/drift/cluster.js";
+import { groupOf, refKey, refOf, type DriftFinding, type ObjectRef } from "../../core/drift/model.js";
+import { clusterDrift, ferryObjectsSelector, kindsToScan, type KindRef, type LiveObjects } from "../../core/drift/cluster.js";
 import type { K8sObject } from "../../renderers/types.js";
 import { KubeApiError, kubeGet } from "./client.js";
 import { configForContext, loadKubeConfig, type KubeConfigSource } from "./kubeconfig.js";
@@ -126,4 +126,16 @@ export async function readLiveObjects(context: string, request: LiveRequest, opt
   ]);
   if (failures.length > 0) throw new Error(`cannot read context ${JSON.stringify(context)}: ${failures.sort().join("; ")}`);
   return { objects, labelled };
+}
+
+/** The drift of one environment's cluster from its git objects: reads the live side, then compares (core/drift/cluster.ts). */
+export async function readClusterDrift(
+  environment: string,
+  context: string,
+  git: readonly K8sObject[],
+  options: LiveReadOptions & { readonly read?: typeof readLiveObjects } = {},
+): Promise<DriftFinding[]> {
+  const read = options.read ?? readLiveObjects;
+  const live = await read(context, { objects: git.map(refOf), kinds: kindsToScan(git), labelSelector: ferryObjectsSelector(environment) }, options);
+  return clusterDrift(environment, git, live);
 }

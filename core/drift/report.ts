@@ -258,3 +258,15 @@ export function formatDriftMarkdown(report: DriftReport): string {
     );
   return `${out.join("\n")}\n`;
 }
+
+/** The part of a report about some environments (one GitOps repository's): every release row and release finding, the rest where it touches them. */
+export function reportFor(report: DriftReport, environments: readonly string[]): DriftReport {
+  const mine = (e: string | undefined) => e === undefined || environments.includes(e);
+  return {
+    ...report,
+    findings: report.findings.filter((f) =>
+      f.kind === "release" ? true : f.kind === "environments" ? f.environments.some((e) => environments.includes(e)) : environments.includes(f.environment),
+    ),
+    notes: report.notes.filter((n) => mine(n.environment)),
+  };
+}
