@@ -1,6 +1,7 @@
 /** The `ferry` command line: one explicit map of sub-commands. */
 import { bootstrap } from "./commands/bootstrap.js";
 import { diff } from "./commands/diff.js";
+import { drift } from "./commands/drift.js";
 import { history } from "./commands/history.js";
 import { publish } from "./commands/publish.js";
 import { reconcile } from "./commands/reconcile.js";
@@ -20,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   bootstrap,
   history,
   status,
+  drift,
   reconcile,
   schema,
   mcp,
@@ -35,7 +37,7 @@ Usage: ferry <command> [options]   (ferry <command> --help for details and examp
 Commands:
 ${names.map((n) => `  ${n.padEnd(width)}  ${COMMANDS[n]?.summary ?? ""}`).join("\n")}
 
-Exit codes: 0 success; 1 input errors, policy errors, differences (diff) or failures; 2 bad usage.
+Exit codes: 0 success; 1 input errors, policy errors, differences (diff), drift (drift) or failures; 2 bad usage.
 
 Examples:
   ferry render examples/apps --platform examples/platform --out rendered

@@ -65,6 +65,47 @@ export const RESOURCES: readonly ResourceType[] = [
   },
 ];
 
+/**
+ * The other kinds Ferry renders (Services, ConfigMaps, ServiceAccounts, Namespaces,
+ * NetworkPolicies, PodDisruptionBudgets), served when a test starts the fake with
+ * `rendered: true` (drift reads them back).
+ */
+export const RENDERED_RESOURCES: readonly ResourceType[] = [
+  { group: "", version: "v1", resource: "services", singular: "service", kind: "Service", namespaced: true, shortNames: ["svc"], categories: ["all"] },
+  { group: "", version: "v1", resource: "configmaps", singular: "configmap", kind: "ConfigMap", namespaced: true, shortNames: ["cm"], categories: [] },
+  {
+    group: "",
+    version: "v1",
+    resource: "serviceaccounts",
+    singular: "serviceaccount",
+    kind: "ServiceAccount",
+    namespaced: true,
+    shortNames: ["sa"],
+    categories: [],
+  },
+  { group: "", version: "v1", resource: "namespaces", singular: "namespace", kind: "Namespace", namespaced: false, shortNames: ["ns"], categories: [] },
+  {
+    group: "networking.k8s.io",
+    version: "v1",
+    resource: "networkpolicies",
+    singular: "networkpolicy",
+    kind: "NetworkPolicy",
+    namespaced: true,
+    shortNames: ["netpol"],
+    categories: [],
+  },
+  {
+    group: "policy",
+    version: "v1",
+    resource: "poddisruptionbudgets",
+    singular: "poddisruptionbudget",
+    kind: "PodDisruptionBudget",
+    namespaced: true,
+    shortNames: ["pdb"],
+    categories: [],
+  },
+];
+
 const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 /** `apps/v1`, or `v1` for the core group. */
@@ -73,13 +114,13 @@ export function groupVersion(r: { group: string; version: string }): string {
 }
 
 /** The resource type of an object, from its apiVersion and kind. */
-export function resourceForObject(apiVersion: string, kind: string): ResourceType | undefined {
-  return RESOURCES.find((r) => groupVersion(r) === apiVersion && r.kind === kind);
+export function resourceForObject(apiVersion: string, kind: string, resources: readonly ResourceType[] = RESOURCES): ResourceType | undefined {
+  return resources.find((r) => groupVersion(r) === apiVersion && r.kind === kind);
 }
 
 /** The resource type at `group/version/resource`. */
-export function resourceAt(group: string, version: string, resource: string): ResourceType | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+export function resourceAt(group: string, version: string, resource: string, resources: readonly ResourceType[] = RESOURCES): ResourceType | undefined {
+  return resources.find((r) => r.group === group && r.version === version && r.resource === resource);
 }
 
 /** `GET /api`. */
@@ -91,9 +132,9 @@ export function coreVersions(serverAddress: string): object {
   };
 }
 
-function groups(): Map<string, string[]> {
+function groups(resources: readonly ResourceType[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const r of RESOURCES) {
+  for (const r of resources) {
     if (r.group === "") continue;
     const versions = out.get(r.group) ?? [];
     if (!versions.includes(r.version)) versions.push(r.version);
@@ -108,23 +149,23 @@ function apiGroup(name: string, versions: string[]): object {
 }
 
 /** `GET /apis`. */
-export function groupList(): object {
+export function groupList(resources: readonly ResourceType[] = RESOURCES): object {
   return {
     kind: "APIGroupList",
     apiVersion: "v1",
-    groups: [...groups()].map(([name, versions]) => apiGroup(name, versions)),
+    groups: [...groups(resources)].map(([name, versions]) => apiGroup(name, versions)),
   };
 }
 
 /** `GET /apis/<group>`, or undefined for an unknown group. */
-export function groupDocument(name: string): object | undefined {
-  const versions = groups().get(name);
+export function groupDocument(name: string, resources: readonly ResourceType[] = RESOURCES): object | undefined {
+  const versions = groups(resources).get(name);
   return versions ? { kind: "APIGroup", apiVersion: "v1", ...apiGroup(name, versions) } : undefined;
 }
 
 /** `GET /api/v1` or `GET /apis/<group>/<version>`, or undefined for an unknown group version. */
-export function resourceList(group: string, version: string): object | undefined {
-  const rs = RESOURCES.filter((r) => r.group === group && r.version === version);
+export function resourceList(group: string, version: string, served: readonly ResourceType[] = RESOURCES): object | undefined {
+  const rs = served.filter((r) => r.group === group && r.version === version);
   if (rs.length === 0) return undefined;
   const resources: object[] = [];
   for (const r of rs) {

@@ -23,6 +23,8 @@ import {
   resourceAt,
   resourceForObject,
   resourceList,
+  RENDERED_RESOURCES,
+  RESOURCES,
   versionInfo,
   type ResourceType,
 } from "./resources.js";
@@ -37,6 +39,8 @@ export interface FakeKubeOptions {
   now?: () => number;
   /** Certificates to serve with. @default freshly generated with openssl */
   certs?: FakeKubeCerts;
+  /** Also serve the other kinds Ferry renders ({@link RENDERED_RESOURCES}). @default false */
+  rendered?: boolean;
 }
 
 /** One request the fake received (for assertions such as "a re-list happened"). */
@@ -170,6 +174,7 @@ export class FakeKube {
     private readonly now: () => number,
     token: string,
     caPem: string,
+    private readonly resources: readonly ResourceType[],
   ) {
     const addr = server.address() as AddressInfo;
     this.url = `https://127.0.0.1:${addr.port}`;
@@ -186,7 +191,7 @@ export class FakeKube {
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve());
     });
-    const fake = new FakeKube(server, options.now ?? Date.now, token, certs.caPem);
+    const fake = new FakeKube(server, options.now ?? Date.now, token, certs.caPem, options.rendered ? [...RESOURCES, ...RENDERED_RESOURCES] : RESOURCES);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => fake.handle(req, res));
     server.on("connection", (socket: Socket) => fake.track(socket));
     return fake;
@@ -327,7 +332,7 @@ export class FakeKube {
   }
 
   private resourceOf(ref: { apiVersion: string; kind: string }): ResourceType {
-    const r = resourceForObject(ref.apiVersion, ref.kind);
+    const r = resourceForObject(ref.apiVersion, ref.kind, this.resources);
     if (!r) throw new Error(`fake-kube does not serve ${ref.apiVersion} ${ref.kind}`);
     return r;
   }
@@ -403,7 +408,7 @@ export class FakeKube {
     };
     if (p === "/version") return discovery(versionInfo());
     if (p === "/api") return discovery(coreVersions(this.url.replace("https://", "")));
-    if (p === "/apis") return discovery(groupList());
+    if (p === "/apis") return discovery(groupList(this.resources));
     if (p === "/healthz" || p === "/readyz" || p === "/livez") {
       rec.verb = "discovery";
       return this.send(res, 200, "ok", "text/plain");
@@ -417,20 +422,20 @@ export class FakeKube {
       rest = segs.slice(2);
     } else if (segs[0] === "apis" && segs[1] !== undefined) {
       group = segs[1];
-      if (segs[2] === undefined) return discovery(groupDocument(group));
+      if (segs[2] === undefined) return discovery(groupDocument(group, this.resources));
       version = segs[2];
       rest = segs.slice(3);
     } else {
       throw new HttpError(404, "NotFound", "the server could not find the requested resource");
     }
-    if (rest.length === 0) return discovery(resourceList(group, version));
+    if (rest.length === 0) return discovery(resourceList(group, version, this.resources));
     let namespace: string | undefined;
     if (rest[0] === "namespaces" && rest.length >= 3) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
     const [resourceName, name, sub] = rest;
-    const r = resourceName === undefined ? undefined : resourceAt(group, version, resourceName);
+    const r = resourceName === undefined ? undefined : resourceAt(group, version, resourceName, this.resources);
     if (!r || rest.length > 3) throw new HttpError(404, "NotFound", "the server could not find the requested resource");
     rec.resource = r.resource;
     if (name === undefined) {
@@ -446,8 +451,9 @@ export class FakeKube {
       rec.verb = "list";
       return this.list(url, r, namespace, req, res);
     }
-    if (namespace === undefined) throw new HttpError(404, "NotFound", "the server could not find the requested resource");
-    if (sub === "log" && r.resource === "pods") {
+    if (namespace === undefined && r.namespaced) throw new HttpError(404, "NotFound", "the server could not find the requested resource");
+    if (namespace !== undefined && !r.namespaced) throw new HttpError(404, "NotFound", "the server could not find the requested resource");
+    if (sub === "log" && namespace !== undefined && r.resource === "pods") {
       rec.verb = "log";
       return this.podLog(url, namespace, name, res);
     }
@@ -470,7 +476,7 @@ export class FakeKube {
     const { labels, fields } = this.selectors(url);
     const items = [...this.objects.values()].filter(
       (o) =>
-        resourceForObject(o.apiVersion, o.kind) === r &&
+        resourceForObject(o.apiVersion, o.kind, this.resources) === r &&
         (namespace === undefined || o.metadata.namespace === namespace) &&
         labels(o.metadata.labels ?? {}) &&
         fields(o),

@@ -1,0 +1,48 @@
+/**
+ * The `Ferry / drift` check run on a GitOps repository's branch head (Reconcile): one completed
+ * run per head commit, updated in place when the drift changes and left alone when it did not,
+ * so a pass every few minutes does not churn.
+ */
+import { clipCheckText } from "../../adapters/github/checks.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import type { DriftReport } from "../../core/drift/model.js";
+import { DRIFT_CHECK, driftConclusion, driftTitle, formatDriftMarkdown } from "../../core/drift/report.js";
+
+/** Where the check goes and what it says. */
+export interface DriftCheckInput {
+  readonly repo: RepoRef;
+  /** The GitOps branch whose head carries the check. */
+  readonly branch: string;
+  readonly report: DriftReport;
+  readonly now: Date;
+}
+
+/** What publishing did. */
+export interface DriftCheckWrite {
+  readonly id: number;
+  readonly headSha: string;
+  readonly conclusion: ReturnType<typeof driftConclusion>;
+  /** False when the latest run on the head already said exactly this. */
+  readonly changed: boolean;
+}
+
+/** Creates or updates the `Ferry / drift` run on the head of `branch`. */
+export async function publishDriftCheck(octokit: GitHub, input: DriftCheckInput): Promise<DriftCheckWrite> {
+  const { repo, report } = input;
+  const { data: branch } = await octokit.rest.repos.getBranch({ ...repo, branch: input.branch });
+  const headSha = branch.commit.sha;
+  const conclusion = driftConclusion(report);
+  const output = { title: driftTitle(report).slice(0, 255), summary: clipCheckText(formatDriftMarkdown(report)) };
+  const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: headSha, check_name: DRIFT_CHECK, filter: "latest", per_page: 100 });
+  const latest = data.check_runs.filter((r) => r.name === DRIFT_CHECK && r.head_sha === headSha).sort((a, b) => b.id - a.id)[0];
+  const fields = { status: "completed" as const, conclusion, completed_at: input.now.toISOString(), output };
+  if (latest) {
+    const same =
+      latest.status === "completed" && latest.conclusion === conclusion && latest.output.title === output.title && latest.output.summary === output.summary;
+    if (same) return { id: latest.id, headSha, conclusion, changed: false };
+    await octokit.rest.checks.update({ ...repo, check_run_id: latest.id, ...fields });
+    return { id: latest.id, headSha, conclusion, changed: true };
+  }
+  const created = await octokit.rest.checks.create({ ...repo, name: DRIFT_CHECK, head_sha: headSha, started_at: input.now.toISOString(), ...fields });
+  return { id: created.data.id, headSha, conclusion, changed: true };
+}
