@@ -45,6 +45,11 @@ export const FerryEnv = z.object({
     .int({ error: (iss) => `must be a whole number of seconds, got ${JSON.stringify(iss.input)}` })
     .refine((n) => n === 0 || n >= 10, { error: (iss) => `must be 0 (off) or at least 10 seconds, got ${JSON.stringify(iss.input)}` })
     .default(300),
+  /** Replicas share delivery de-duplication, Probot's throttling and the passes' leases through this Redis (`redis://host:port/db`); unset: one replica, in memory. */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, { error: (iss) => `must be a redis:// or rediss:// URL, got ${JSON.stringify(iss.input)}` })
+    .optional(),
 });
 export type FerryEnv = z.infer<typeof FerryEnv>;
 
@@ -63,6 +68,8 @@ export interface AppConfig {
   readonly logLevel: z.infer<typeof LogLevel>;
   /** Seconds between reconcile passes; 0: no pass runs. */
   readonly reconcileInterval: number;
+  /** The Redis replicas share; undefined: one replica, in memory. */
+  readonly redisUrl?: string;
 }
 
 /** Thrown when the configuration is unusable; the message lists every problem by variable. */
@@ -137,5 +144,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     cacheDir: path.resolve(cwd, e.FERRY_CACHE_DIR),
     logLevel: e.LOG_LEVEL,
     reconcileInterval: e.FERRY_RECONCILE_INTERVAL,
+    ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
   };
 }

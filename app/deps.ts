@@ -9,6 +9,7 @@ import type { AppConfig, RepoRef } from "./config.js";
 import { DeliveryCache } from "./deliveries.js";
 import { JobQueue } from "./jobs/queue.js";
 import { FerryMetrics } from "./metrics.js";
+import { localLeases, sharedState, type DeliveryLedger, type Leases } from "./replicas.js";
 import { PlatformCache } from "./platforms.js";
 import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
 import type { HealthSource } from "../core/promotion/health.js";
@@ -40,8 +41,10 @@ export interface Deps {
   readonly builtins: Builtins;
   /** The platform, loaded once per platform commit. @default a cache of 4 commits held by the app instance */
   readonly platforms: PlatformCache;
-  /** Recently seen delivery ids. @default a cache of 1000 ids held by the app instance */
-  readonly deliveries: DeliveryCache;
+  /** Recently seen delivery ids. @default shared through REDIS_URL when set, else a cache of 1000 ids held by the app instance */
+  readonly deliveries: DeliveryLedger;
+  /** Leases of the periodic passes (one replica at a time runs each). @default through REDIS_URL when set, else always free */
+  readonly leases: Leases;
   /**
    * Where deliveries' work runs once the delivery is answered: bounded concurrency, one job at a
    * time per key (app/jobs/queue.ts). @default 4 jobs at once, logging to `logger`
@@ -99,7 +102,7 @@ export function memoizeLogin(ask: () => Promise<string | undefined>): () => Prom
 }
 
 /** The part of the configuration the dependencies are built from. */
-export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> & Partial<Pick<AppConfig, "reconcileInterval">>;
+export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> & Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl">>;
 
 /** The reconcile schedule a configuration asks for: at start-up, then every `reconcileInterval` seconds; none for 0. */
 function reconcileSchedule(config: DepsConfig | undefined): Scheduler | undefined {
@@ -119,6 +122,8 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     return fallback.config;
   };
   const metrics = given.metrics ?? new FerryMetrics();
+  const shared = given.deliveries && given.leases ? undefined : sharedState(fallback.config?.redisUrl, () => new DeliveryCache());
+  if (shared) given.shutdown?.add("the Redis connection", () => shared.close());
   const reconcile = given.reconcile ?? reconcileSchedule(fallback.config);
   return {
     clock: given.clock ?? (() => new Date()),
@@ -129,7 +134,8 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     platformRepo: given.platformRepo ?? config().platformRepo,
     builtins: given.builtins ?? loadBuiltins(),
     platforms: given.platforms ?? new PlatformCache(),
-    deliveries: given.deliveries ?? new DeliveryCache(),
+    deliveries: given.deliveries ?? shared?.deliveries ?? new DeliveryCache(),
+    leases: given.leases ?? shared?.leases ?? localLeases,
     queue: given.queue ?? new JobQueue({}, { logger: given.logger ?? fallback.logger }),
     botLogin: given.botLogin ?? fallback.botLogin ?? (async () => undefined),
     health: given.health ?? notObservedHealth,

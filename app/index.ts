@@ -19,9 +19,19 @@ import { deliveryKey } from "./jobs/keys.js";
 import type { KeyedPayload } from "./jobs/keys.js";
 import { scheduledReconcile } from "./reconcile/schedule.js";
 import { withClusterStatus } from "./runtime/app.js";
+import { leasedTask } from "./replicas.js";
 import { limitWebhookPayloads } from "./webhook-limit.js";
 
 export type { Deps } from "./deps.js";
+
+/** How long one replica may hold the periodic passes' leases (a replica that dies frees them after this). */
+const GATES_LEASE_MS = 4 * 60_000;
+const RECONCILE_LEASE_MS = 10 * 60_000;
+
+/** `task` run under the lease `name`: skipped (with a debug log) while another replica holds it. */
+function leased(deps: Deps, name: string, ttlMs: number, task: () => Promise<void>): () => Promise<void> {
+  return leasedTask(deps.leases, name, ttlMs, task, () => deps.logger.debug({ lease: name }, "another replica runs this pass now: skipped"));
+}
 
 /** What the queue needs of a Probot context. */
 interface DeliveryEvent {
@@ -39,7 +49,7 @@ interface DeliveryEvent {
  */
 function enqueued<C extends DeliveryEvent>(deps: Deps, handler: (context: C, deps: Deps) => Promise<void>): (context: C) => Promise<void> {
   return async (context) => {
-    if (!deps.deliveries.claim(context.id)) {
+    if (!(await deps.deliveries.claim(context.id))) {
       deps.metrics.delivery(context.name, "duplicate");
       return deps.logger.info({ delivery: context.id }, "delivery seen before: skipped");
     }
@@ -53,13 +63,13 @@ function enqueued<C extends DeliveryEvent>(deps: Deps, handler: (context: C, dep
           await deps.metrics.timeJob(context.name, () => handler(context, deps));
           ok = true;
         } finally {
-          deps.deliveries.finish(context.id, ok);
+          await deps.deliveries.finish(context.id, ok);
           deps.metrics.delivery(context.name, ok ? "handled" : "failed");
         }
       },
     };
     if (!deps.queue.enqueue(job)) {
-      deps.deliveries.finish(context.id, false);
+      await deps.deliveries.finish(context.id, false);
       throw new Error(`Ferry is stopping: delivery ${context.id} was not taken`);
     }
   };
@@ -93,9 +103,24 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     app.on("workflow_run", enqueued(deps, onWorkflowRun));
     app.on("issue_comment", enqueued(deps, onIssueComment));
     app.on("pull_request_review", enqueued(deps, onPullRequestReview));
-    const stopScheduler = deps.scheduler?.start(scheduledGates((id) => app.auth(id), deps));
+    // With replicas, one at a time runs each pass (a lease through Redis); every pass is idempotent anyway.
+    const stopScheduler = deps.scheduler?.start(
+      leased(
+        deps,
+        "gates",
+        GATES_LEASE_MS,
+        scheduledGates((id) => app.auth(id), deps),
+      ),
+    );
     if (stopScheduler) deps.shutdown?.add("the periodic gates pass", stopScheduler);
-    const stopReconcile = deps.reconcile?.start(scheduledReconcile((id) => app.auth(id), deps));
+    const stopReconcile = deps.reconcile?.start(
+      leased(
+        deps,
+        "reconcile",
+        RECONCILE_LEASE_MS,
+        scheduledReconcile((id) => app.auth(id), deps),
+      ),
+    );
     if (stopReconcile) deps.shutdown?.add("the reconcile pass", stopReconcile);
     const runtime = deps.clusterRuntime;
     if (runtime) deps.shutdown?.add("the cluster runtime", () => runtime.stop());

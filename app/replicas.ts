@@ -2,7 +2,7 @@
  * What replicas of the app share when `REDIS_URL` is set: the delivery de-duplication (a delivery
  * GitHub sent twice, or to two replicas, does its work once) and leases (one replica at a time
  * runs the reconcile pass and the periodic gates evaluation). Without Redis, one replica does
- * everything in memory ({@link DeliveryCache}, {@link localLeases}).
+ * everything in memory (`DeliveryCache`, {@link localLeases}).
  *
  * Correctness never depends on this: publishing is a compare-and-swap on the GitOps branch and
  * every job is idempotent, so two replicas that both act make one commit and one pull request.
@@ -11,10 +11,16 @@
  */
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import type { DeliveryCache } from "./deliveries.js";
 
-/** Runs a delivery's work once: false (and nothing done) when the id was seen before. */
-export type DeliveryLedger = Pick<DeliveryCache, "once">;
+/**
+ * Which deliveries were seen: `claim` is true for the one caller that must do the work, which
+ * then calls `finish` (a failed delivery is forgotten, so a redelivery retries it).
+ * {@link DeliveryCache} is the in-memory one.
+ */
+export interface DeliveryLedger {
+  claim(id: string): boolean | Promise<boolean>;
+  finish(id: string, ok: boolean): void | Promise<void>;
+}
 
 /** Runs `task` only while holding the lease `name`; resolves false (task not run) when another replica holds it. */
 export interface Leases {
@@ -66,17 +72,24 @@ export class RedisDeliveryLedger implements DeliveryLedger {
     }
   }
 
+  async claim(id: string): Promise<boolean> {
+    return (await this.#redis.set(this.#prefix + id, "running", "EX", this.#runningTtl, "NX")) === "OK";
+  }
+
+  async finish(id: string, ok: boolean): Promise<void> {
+    if (ok) await this.#redis.set(this.#prefix + id, "done", "EX", this.#doneTtl);
+    else await this.#redis.del(this.#prefix + id);
+  }
+
+  /** Runs `work` once across replicas: false (and nothing done) when `id` was claimed before. */
   async once(id: string, work: () => Promise<void>): Promise<boolean> {
-    const key = this.#prefix + id;
-    const claimed = await this.#redis.set(key, "running", "EX", this.#runningTtl, "NX");
-    if (claimed !== "OK") return false;
+    if (!(await this.claim(id))) return false;
     let ok = false;
     try {
       await work();
       ok = true;
     } finally {
-      if (ok) await this.#redis.set(key, "done", "EX", this.#doneTtl);
-      else await this.#redis.del(key);
+      await this.finish(id, ok);
     }
     return true;
   }
@@ -115,6 +128,13 @@ export class RedisLeases implements Leases {
   }
 }
 
+/** A periodic pass run under the lease `name`; `onSkip` is told when another replica held it. */
+export function leasedTask(leases: Leases, name: string, ttlMs: number, task: () => Promise<void>, onSkip: () => void = () => undefined): () => Promise<void> {
+  return async () => {
+    if (!(await leases.run(name, ttlMs, task))) onSkip();
+  };
+}
+
 /** What replicas share: Redis-backed with a URL, in memory without. */
 export interface SharedState {
   readonly deliveries: DeliveryLedger;
@@ -124,7 +144,7 @@ export interface SharedState {
 }
 
 /** The shared state for `REDIS_URL` (`redis://host:port/db`), or the in-memory one without it. */
-export function sharedState(redisUrl: string | undefined, local: () => DeliveryLedger): SharedState {
+export function sharedState<L extends DeliveryLedger>(redisUrl: string | undefined, local: () => L): SharedState {
   if (!redisUrl) return { deliveries: local(), leases: localLeases, close: async () => undefined };
   const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   return {

@@ -36,12 +36,14 @@ import { gatesForPull, promoteReleased } from "../promotion/triggers.js";
 import { runRelease } from "../release/run.js";
 import type { AppAuth } from "../runtime/wire.js";
 import { installedRepositories } from "./installations.js";
+import { publishDriftChecks } from "../drift/run.js";
 
 /** What the pass needs of the app's dependencies. */
 export type ReconcileDeps = Pick<
   Deps,
   "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "watchRollout"
->;
+> &
+  Partial<Pick<Deps, "clusterRuntime">>;
 
 /** Options of {@link reconcilePass}. */
 export interface ReconcileOptions {
@@ -250,6 +252,21 @@ export async function reconcilePass(auth: AppAuth, deps: ReconcileDeps, opts: Re
       },
       `reconcile repair: ${describeRepair(r.repair)}`,
     );
+  }
+  // Drift last, on the state the repairs left: one `Ferry / drift` check per GitOps branch head.
+  try {
+    const kubeConfig = deps.clusterRuntime?.kubeConfig;
+    await publishDriftChecks(platformClient, {
+      bundle: platform.bundle,
+      resolver: delivery.resolver,
+      port: deps.gitops,
+      cacheDir: deps.cacheDir,
+      ...(kubeConfig ? { kubeConfig } : {}),
+      now: deps.clock,
+    });
+  } catch (e) {
+    problems.push(`drift: ${errorText(e)}`);
+    log.warn({ err: e }, "publishing the drift checks failed");
   }
   const report: ReconcileReport = { startedAt, dryRun, repairs: records, deferred, problems };
   log.info({ repairs: countRepairs(report), deferred: deferred.length, problems }, "reconcile pass done");

@@ -87,6 +87,8 @@ export class ClusterRuntime {
   readonly reporter: StatusReporter;
   /** The observer everything reads through. */
   readonly observer = new ObserverSwitch();
+  /** The kubeconfig the clusters are read with (drift compares git with them through it). */
+  readonly kubeConfig: KubeConfigSource;
   private readonly clock: () => Date;
   private readonly log: RuntimeLogger;
   private readonly kubeConfigSource: KubeConfigSource;
@@ -106,7 +108,7 @@ export class ClusterRuntime {
     this.kubeConfigSource = options.kubeConfig ?? { kind: "default" };
     this.env = options.env ?? process.env;
     // Fail early on an unreadable kubeconfig: the operator asked for cluster status.
-    loadKubeConfig(this.kubeConfigSource, this.env);
+    this.kubeConfig = { kind: "config", config: loadKubeConfig(this.kubeConfigSource, this.env) };
     this.createObserver =
       options.createObserver ??
       ((contexts, kubeConfig) =>

@@ -63,6 +63,13 @@ describe("reconcile pass", () => {
     ]);
     expect(await s.gitopsLog()).toEqual(log);
     expect(s.fake.pullsIn(GITOPS_REPO)).toHaveLength(1);
+    // Each pass ends with drift on the GitOps branch head: no cluster to compare with here, one environment holds a release the others do not.
+    const head = (await s.fake.branchSha(GITOPS_REPO))!;
+    const drift = s.fake.checkRunsFor(GITOPS_REPO, { sha: head, name: "Ferry / drift" });
+    expect(drift).toHaveLength(1);
+    expect(drift[0]).toMatchObject({ status: "completed" });
+    expect(drift[0]!.output?.summary ?? "").toContain("dev");
+    expect(second.problems.filter((p) => p.startsWith("drift"))).toEqual([]);
   });
 
   it("asks GitHub once to redeliver a delivery it recorded as failed", async () => {

@@ -4,8 +4,12 @@
  */
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKeyPairSync } from "node:crypto";
+import { ConfigError, loadConfig } from "../../app/config.js";
 import { DeliveryCache } from "../../app/deliveries.js";
-import { localLeases, RedisDeliveryLedger, RedisLeases, sharedState } from "../../app/replicas.js";
+import { resolveDeps } from "../../app/deps.js";
+import { Shutdown } from "../../app/shutdown.js";
+import { leasedTask, localLeases, RedisDeliveryLedger, RedisLeases, sharedState } from "../../app/replicas.js";
 import { startRedis, type RedisServer } from "../support/redis.js";
 
 let server: RedisServer;
@@ -106,6 +110,35 @@ describe("leases shared through Redis", () => {
   });
 });
 
+describe("periodic passes under a lease", () => {
+  it("runs a pass on one of two replicas whose timers fire together, and on the other once it is free", async () => {
+    const passes: string[] = [];
+    const skipped: string[] = [];
+    const gate = deferred();
+    const pass = (replica: string) =>
+      leasedTask(
+        new RedisLeases(client(), "t6:"),
+        "reconcile",
+        60_000,
+        async () => {
+          passes.push(replica);
+          await gate.promise;
+        },
+        () => skipped.push(replica),
+      );
+    const [a, b] = [pass("a"), pass("b")];
+    const both = Promise.all([a(), b()]);
+    await new Promise((r) => setTimeout(r, 50));
+    gate.resolve();
+    await both;
+    expect(passes).toHaveLength(1);
+    expect(skipped).toEqual([passes[0] === "a" ? "b" : "a"]);
+    await (passes[0] === "a" ? b : a)();
+    expect(passes).toHaveLength(2);
+    expect(new Set(passes)).toEqual(new Set(["a", "b"]));
+  });
+});
+
 describe("shared state from REDIS_URL", () => {
   it("is in memory without a URL and shared through Redis with one", async () => {
     const local = new DeliveryCache(10);
@@ -117,11 +150,40 @@ describe("shared state from REDIS_URL", () => {
     const one = sharedState(server.url, () => new DeliveryCache());
     const two = sharedState(server.url, () => new DeliveryCache());
     try {
-      await expect(one.deliveries.once("shared-1", async () => undefined)).resolves.toBe(true);
-      await expect(two.deliveries.once("shared-1", async () => undefined)).resolves.toBe(false);
+      expect(await one.deliveries.claim("shared-1")).toBe(true);
+      expect(await two.deliveries.claim("shared-1")).toBe(false);
+      await one.deliveries.finish("shared-1", false);
+      expect(await two.deliveries.claim("shared-1")).toBe(true);
     } finally {
       await one.close();
       await two.close();
     }
+  });
+});
+
+describe("REDIS_URL in the app's configuration", () => {
+  const PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+  const ENV = { APP_ID: "123", PRIVATE_KEY: PEM, WEBHOOK_SECRET: "a-long-secret", FERRY_PLATFORM_REPO: "acme/platform" };
+
+  it("takes a redis:// URL and names a bad one", () => {
+    expect(loadConfig(ENV).redisUrl).toBeUndefined();
+    expect(loadConfig({ ...ENV, REDIS_URL: server.url }).redisUrl).toBe(server.url);
+    expect(() => loadConfig({ ...ENV, REDIS_URL: "localhost:6379" })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...ENV, REDIS_URL: "localhost:6379" })).toThrow('REDIS_URL: must be a redis:// or rediss:// URL, got "localhost:6379"');
+  });
+
+  it("shares deliveries and leases through it, and closes the connection on shutdown", async () => {
+    const logger = { child: () => logger } as never;
+    const shutdown = new Shutdown();
+    const config = { platformRepo: { owner: "acme", repo: "platform" }, cacheDir: "/tmp/ferry", redisUrl: server.url };
+    const deps = resolveDeps({ shutdown }, { logger, config });
+    expect(deps.deliveries).toBeInstanceOf(RedisDeliveryLedger);
+    expect(deps.leases).toBeInstanceOf(RedisLeases);
+    expect(await deps.deliveries.claim("from-config-1")).toBe(true);
+    expect(await client().get("ferry:delivery:from-config-1")).toBe("running");
+    await shutdown.run();
+    const local = resolveDeps({}, { logger, config: { ...config, redisUrl: undefined } });
+    expect(local.deliveries).toBeInstanceOf(DeliveryCache);
+    expect(local.leases).toBe(localLeases);
   });
 });
