@@ -16,9 +16,8 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 export { UsageError } from "../operations/errors.js";
 
-/** A `ferry` sub-command. */
+/** A `ferry` sub-command (its one-line summary lives in the registry, cli/main.ts). */
 export interface Command {
-  readonly summary: string;
   /** Full help: usage line, options, examples. */
   readonly help: string;
   run(argv: readonly string[], io: CliIo): Promise<number>;

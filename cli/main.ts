@@ -1,30 +1,47 @@
-/** The `ferry` command line: one explicit map of sub-commands. */
-import { bootstrap } from "./commands/bootstrap.js";
-import { diff } from "./commands/diff.js";
-import { drift } from "./commands/drift.js";
-import { history } from "./commands/history.js";
-import { publish } from "./commands/publish.js";
-import { reconcile } from "./commands/reconcile.js";
-import { mcp } from "./commands/mcp.js";
-import { render } from "./commands/render.js";
-import { schema } from "./commands/schema.js";
-import { status } from "./commands/status.js";
-import { validate } from "./commands/validate.js";
+/**
+ * The `ferry` command line: one explicit map of sub-commands. Each command's module is imported
+ * only when that command runs, so `ferry --help` and light commands such as `ferry schema` start
+ * without loading Probot, the Kubernetes client or cdk8s.
+ */
 import type { CliIo, Command } from "./io.js";
 import { EXIT, UsageError, processIo } from "./io.js";
 
-export const COMMANDS: Readonly<Record<string, Command>> = {
-  render,
-  validate,
-  diff,
-  publish,
-  bootstrap,
-  history,
-  status,
-  drift,
-  reconcile,
-  schema,
-  mcp,
+/** A sub-command as the registry knows it: its summary for `ferry --help`, and how to load it. */
+export interface CommandEntry {
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  render: { summary: "render components into per-environment manifests", load: async () => (await import("./commands/render.js")).render },
+  validate: { summary: "check components and policies without writing anything", load: async () => (await import("./commands/validate.js")).validate },
+  diff: {
+    summary: "show what changes between two rendered trees, or between a render and a directory",
+    load: async () => (await import("./commands/diff.js")).diff,
+  },
+  publish: {
+    summary: "render apps and commit the result for one environment to its GitOps repository",
+    load: async () => (await import("./commands/publish.js")).publish,
+  },
+  bootstrap: {
+    summary: "print the Argo CD ApplicationSet or Flux objects that apply each environment's path",
+    load: async () => (await import("./commands/bootstrap.js")).bootstrap,
+  },
+  history: {
+    summary: "show which release each environment ran, and when, from the GitOps commits",
+    load: async () => (await import("./commands/history.js")).history,
+  },
+  status: {
+    summary: "show what the clusters run: health, release and diagnosis per component",
+    load: async () => (await import("./commands/status.js")).status,
+  },
+  drift: {
+    summary: "show drift: releases and manifests that differ between environments, and clusters that differ from git",
+    load: async () => (await import("./commands/drift.js")).drift,
+  },
+  reconcile: { summary: "show what the app's reconcile pass would repair (--dry-run)", load: async () => (await import("./commands/reconcile.js")).reconcile },
+  schema: { summary: "print the JSON Schema of a file kind", load: async () => (await import("./commands/schema.js")).schema },
+  mcp: { summary: "serve Ferry's tools over the Model Context Protocol (stdio)", load: async () => (await import("./commands/mcp.js")).mcp },
 };
 
 function usage(): string {
@@ -53,12 +70,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     io.stdout(usage());
     return name ? EXIT.ok : EXIT.usage;
   }
-  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
+  const entry = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
     io.stderr(`ferry: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
     return EXIT.usage;
   }
   try {
+    const command = await entry.load();
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {

@@ -7,7 +7,6 @@ import { EXIT, UsageError } from "../io.js";
 import { loadPlatformForCommand } from "../output.js";
 
 export const bootstrap: Command = {
-  summary: "print the Argo CD ApplicationSet or Flux objects that apply each environment's path",
   help: `ferry bootstrap argocd|flux --platform DIR [--env ENV]
 
 Prints, as YAML on stdout, what the applier needs to deploy Ferry's output: for Argo CD one

@@ -8,7 +8,6 @@ import { EXIT, UsageError } from "../io.js";
 import { printDiagnostics } from "../output.js";
 
 export const diff: Command = {
-  summary: "show what changes between two rendered trees, or between a render and a directory",
   help: `ferry diff OLD_DIR NEW_DIR [--json] [--stat]
 ferry diff [APP_DIR...] --platform DIR --against DIR [--env ENV] [--json] [--stat]
 

@@ -8,7 +8,6 @@ import { EXIT, UsageError } from "../io.js";
 import { loadPlatformForCommand } from "../output.js";
 
 export const drift: Command = {
-  summary: "show drift: releases and manifests that differ between environments, and clusters that differ from git",
   help: `ferry drift --platform DIR [--env ENV] [--gitops URL|PATH] [--kubeconfig PATH] [--json]
 
 Reads each selected environment's GitOps target and shows:

@@ -10,7 +10,6 @@ import { selectEnvironments } from "../../operations/workspace.js";
 import { loadPlatformForCommand } from "../output.js";
 
 export const history: Command = {
-  summary: "show which release each environment ran, and when, from the GitOps commits",
   help: `ferry history PROJECT/COMPONENT --platform DIR [--env ENV] [--gitops URL|PATH] [--json]
 
 Reads the commits of each environment's GitOps target that touched the component and lists,

@@ -5,7 +5,6 @@ import type { Command } from "../io.js";
 import { EXIT } from "../io.js";
 
 export const mcp: Command = {
-  summary: "serve Ferry's tools over the Model Context Protocol (stdio)",
   help: `ferry mcp
 
 Starts an MCP server on stdin/stdout with the tools ferry_validate, ferry_render,

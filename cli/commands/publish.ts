@@ -18,7 +18,6 @@ import { printDiagnostics } from "../output.js";
 import { APP_OPTIONS } from "../app-options.js";
 
 export const publish: Command = {
-  summary: "render apps and commit the result for one environment to its GitOps repository",
   help: `ferry publish [APP_DIR...] --platform DIR --env ENV [--gitops URL|PATH] [--branch B] [--path P]
 
 Renders the app checkouts for one environment and commits the manifests, the projects'

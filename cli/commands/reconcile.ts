@@ -8,7 +8,6 @@ import type { CliIo, Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
 
 export const reconcile: Command = {
-  summary: "show what the app's reconcile pass would repair (--dry-run)",
   help: `ferry reconcile --dry-run --platform-repo OWNER/NAME [--token TOKEN] [--api-url URL] [--json]
 
 Reads GitHub and the GitOps repositories the way the app's reconcile pass does and lists the

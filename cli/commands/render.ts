@@ -6,7 +6,6 @@ import { EXIT } from "../io.js";
 import { printDiagnostics } from "../output.js";
 
 export const render: Command = {
-  summary: "render components into per-environment manifests",
   help: `ferry render [APP_DIR...] --platform DIR --out DIR [--env ENV] [--repo OWNER/NAME] [--json]
 
 Renders every component of the app checkouts for each environment and writes

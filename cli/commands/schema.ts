@@ -4,7 +4,6 @@ import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
 
 export const schema: Command = {
-  summary: "print the JSON Schema of a file kind",
   help: `ferry schema <kind>
 
 Prints the JSON Schema of Component, Platform, ComponentType, Trait, Policy or Release.

@@ -7,7 +7,6 @@ import { EXIT, UsageError } from "../io.js";
 import { loadPlatformForCommand } from "../output.js";
 
 export const status: Command = {
-  summary: "show what the clusters run: health, release and diagnosis per component",
   help: `ferry status --platform DIR [--env ENV] [--component [PROJECT/]NAME] [--kubeconfig PATH] [--json]
 
 Reads each selected environment's cluster (its kubeconfig context, environments[].cluster.context

@@ -6,7 +6,6 @@ import { EXIT } from "../io.js";
 import { printDiagnostics } from "../output.js";
 
 export const validate: Command = {
-  summary: "check components and policies without writing anything",
   help: `ferry validate [APP_DIR...] --platform DIR [--env ENV] [--repo OWNER/NAME] [--json]
 
 Loads, checks and renders the components in memory, runs every policy, and reports all

@@ -1,7 +1,8 @@
 /**
  * The Dockerfile's essentials, read from its text (no Docker daemon here): multi-stage on
- * Node 20, the final stage with production dependencies only and a non-root numeric user, and
- * every source folder the app and the CLI load copied into it.
+ * Node 20, the sources compiled to dist/ in the build stage, the final stage with production
+ * dependencies only, the compiled output and a non-root numeric user, and every source folder
+ * the app and the CLI load compiled by the build.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
@@ -72,9 +73,12 @@ describe("Dockerfile", () => {
     const installs = runs(final).filter((r) => /\bnpm (ci|install|i)\b/.test(r));
     expect(installs.length).toBeGreaterThan(0);
     for (const r of installs) expect(r).toMatch(/--omit=dev/);
-    // What runs the app must be a production dependency.
-    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { dependencies: Record<string, string> };
-    expect(Object.keys(pkg.dependencies)).toContain("tsx");
+    // The app runs as compiled JavaScript: tsx, which runs the TypeScript sources, is a development tool.
+    const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).not.toContain("tsx");
+    expect(Object.keys(pkg.devDependencies)).toContain("tsx");
+    // `prepare` builds, and needs the sources and TypeScript: the final stage takes dist/ from the build stage instead.
+    for (const r of installs) expect(r).toMatch(/--ignore-scripts/);
     expect(final.instructions.filter((i) => i.op === "COPY").some((i) => /node_modules/.test(i.args))).toBe(false);
   });
 
@@ -85,18 +89,22 @@ describe("Dockerfile", () => {
     expect(user).toMatch(/^[0-9]+$/); // runAsNonRoot in deploy/ can only check a number
     expect(user).not.toBe("0");
     const cmd = final.instructions.filter((i) => i.op === "CMD").at(-1);
-    expect(JSON.parse(cmd?.args ?? "[]")).toEqual(["node", "--import", "tsx", "app/main.ts"]);
+    expect(JSON.parse(cmd?.args ?? "[]")).toEqual(["node", "dist/app/main.js"]);
     expect(final.instructions.find((i) => i.op === "ENV")?.args).toMatch(/HOST=0\.0\.0\.0/);
   });
 
-  it("copies every source folder the app and the CLI load", () => {
-    const copied = new Set(final.instructions.filter((i) => i.op === "COPY").map((i) => /\/src\/([^/\s]+)\s+\.\/\1$/.exec(i.args)?.[1]));
+  it("compiles every source folder the app and the CLI load, and copies the build into the final stage", () => {
+    expect(runs(dockerfile[0]!).some((r) => /\bnpm run build\b/.test(r))).toBe(true);
+    const build = JSON.parse(readFileSync("tsconfig.build.json", "utf8")) as { compilerOptions: { outDir: string }; include: string[] };
+    expect(build.compilerOptions.outDir).toBe("dist");
     const needed = sourceFolders(["app/main.ts", "cli/main.ts"]);
     expect(needed).toContain("app");
     expect(needed).toContain("templates");
     expect(needed).toContain("renderers");
     expect(needed).toContain("mcp");
-    for (const folder of needed) expect(copied, folder).toContain(folder);
+    for (const folder of needed) expect(build.include, folder).toContain(folder);
+    const copied = new Set(final.instructions.filter((i) => i.op === "COPY").map((i) => /\/src\/([^/\s]+)\s+\.\/\1$/.exec(i.args)?.[1]));
+    expect(copied).toContain("dist");
     expect(copied).toContain("bin");
   });
 
