@@ -8,6 +8,7 @@
  * retried by the retry plugin; client errors (4xx) are never retried.
  */
 import { ProbotOctokit } from "probot";
+import { conditionalRequests, ResponseCache } from "./github-cache.js";
 import type { GitHubResponse } from "./metrics.js";
 
 /** Options of {@link createFerryOctokit}. */
@@ -24,6 +25,13 @@ export interface FerryOctokitOptions {
   readonly retries?: number;
   /** Told of every answer (or failure) of every client of the class, e.g. `FerryMetrics.githubResponse`. @default nobody */
   readonly observe?: (response: GitHubResponse) => void;
+  /**
+   * Conditional GETs (`If-None-Match`; GitHub does not count a 304 against the rate limit): `true`
+   * keeps a {@link ResponseCache} of default size shared by every client of the class, a cache
+   * given is used (and can be inspected), `false` turns them off.
+   * @default true
+   */
+  readonly conditionalRequests?: boolean | ResponseCache;
 }
 
 interface RetryableRequest {
@@ -103,7 +111,10 @@ export function observeRequests(observe: (response: GitHubResponse) => void): (o
   };
 }
 
-/** `ProbotOctokit` with Ferry's throttling and retry settings, and `observe` told of every answer. */
+/**
+ * `ProbotOctokit` with Ferry's throttling and retry settings, `observe` told of every answer (a
+ * 304 as a 304), and conditional GETs answered from the response cache on a 304.
+ */
 export function createFerryOctokit(opts: FerryOctokitOptions = {}): typeof ProbotOctokit {
   const ours = ferryOctokitOptions(opts);
   const configured = ProbotOctokit.defaults((instance: Record<string, unknown>) => {
@@ -114,5 +125,9 @@ export function createFerryOctokit(opts: FerryOctokitOptions = {}): typeof Probo
     const throttle = ours.throttle.enabled ? { ...theirs, ...ours.throttle } : { ...theirs, enabled: false };
     return { ...instance, throttle, retry: { ...ours.retry, ...(instance.retry as object | undefined) } };
   }) as typeof ProbotOctokit;
-  return opts.observe ? (configured.plugin(observeRequests(opts.observe) as never) as unknown as typeof ProbotOctokit) : configured;
+  const observed = opts.observe ? (configured.plugin(observeRequests(opts.observe) as never) as unknown as typeof ProbotOctokit) : configured;
+  const cache =
+    opts.conditionalRequests === false ? undefined : opts.conditionalRequests instanceof ResponseCache ? opts.conditionalRequests : new ResponseCache();
+  // Registered last, so it wraps `observe`: the metrics count a 304 as a 304, callers get the 200.
+  return cache ? (observed.plugin(conditionalRequests(cache) as never) as unknown as typeof ProbotOctokit) : observed;
 }

@@ -67,6 +67,29 @@ describe("release on push", () => {
     expect(deployments[0]!.statuses[1]!.logUrl).toMatch(/\/commit\/[0-9a-f]{40}$/);
   });
 
+  it("asks GitHub conditionally on a second delivery: unchanged reads come back 304, and the release is the same", async () => {
+    const s = scenes.track(await startScene());
+    const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.1.0" }) });
+    const body = pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] });
+    expect((await s.post("push", body)).status).toBe(200);
+    const first = s.fake.requests.length;
+
+    // Another delivery of the same push reads the same repository data again.
+    expect((await s.post("push", body)).status).toBe(200);
+    const again = s.fake.requests.slice(first);
+    const notModified = again.filter((r) => r.status === 304);
+    expect(notModified.length).toBeGreaterThan(0);
+    expect(notModified.every((r) => r.method === "GET" && r.conditional)).toBe(true);
+    // The platform repository and the app repository's `.ferry/` tree are read again, unchanged.
+    expect(notModified.map((r) => r.path)).toContain(`/repos/${PLATFORM_REPO}`);
+    expect(notModified.some((r) => r.path.startsWith(`/repos/${APP_REPO}/git/trees/`))).toBe(true);
+
+    expect(await s.gitopsLog()).toEqual(["initial", expect.stringMatching(/^ferry: release shop\/api [0-9a-f]{12} to dev$/)]);
+    const check = s.fake.latestCheckRun(APP_REPO, RELEASE_CHECK, sha)!;
+    expect(check.conclusion).toBe("success");
+    expect(s.fake.deploymentsIn(APP_REPO, "dev")).toHaveLength(1);
+  });
+
   it("fails the release check at the file and line of a bad component and commits nothing", async () => {
     const scene = scenes.track(await startScene());
     const s = scene;

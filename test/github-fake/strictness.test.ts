@@ -251,6 +251,42 @@ describe("responses that would break the contract", () => {
   });
 });
 
+describe("conditional requests", () => {
+  it("sends an ETag on a GET and answers 304 without a body when If-None-Match names it", async () => {
+    const first = await fetch(`${fake.url}/repos/acme/app`, { headers: { authorization: `token ${token}` } });
+    const etag = first.headers.get("etag");
+    expect(first.status).toBe(200);
+    expect(etag).toMatch(/^W\/"[0-9a-f]{40}"$/);
+    const from = fake.requests.length;
+    const again = await fetch(`${fake.url}/repos/acme/app`, { headers: { authorization: `token ${token}`, "if-none-match": `"other", ${etag!}` } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    expect(again.headers.get("etag")).toBe(etag);
+    const stale = await fetch(`${fake.url}/repos/acme/app`, { headers: { authorization: `token ${token}`, "if-none-match": 'W/"stale"' } });
+    expect(stale.status).toBe(200);
+    expect(fake.requests.slice(from).map((r) => [r.status, r.conditional])).toEqual([
+      [304, true],
+      [200, true],
+    ]);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it("accepts a bodyless 304 for every GET, declared or not, and nothing else", () => {
+    const route = (method: string, path: string) => {
+      const m = contract.match(method, path);
+      if (m.kind !== "matched") throw new Error(`${method} ${path} does not match`);
+      return m.route;
+    };
+    const repo = route("GET", "/repos/acme/app");
+    expect(contract.responseSpec(repo, 304)).toBeUndefined(); // GitHub's OpenAPI does not list it here
+    expect(contract.checkResponse(repo, 304, undefined)).toEqual([]);
+    expect(contract.checkResponse(repo, 304, { message: "Not Modified" })).toEqual(["GET /repos/{owner}/{repo} answers 304 without a body"]);
+    expect(contract.checkResponse(route("POST", "/repos/acme/app/issues/1/comments"), 304, undefined)).toEqual([
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments does not declare a 304 response",
+    ]);
+  });
+});
+
 describe("assertNoViolations", () => {
   it("throws with every violation listed, then is quiet once cleared", async () => {
     await raw("GET", "/nowhere");

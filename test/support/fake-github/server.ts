@@ -13,6 +13,7 @@
  * Every problem in steps 1–3 and 5 is recorded in `violations`; tests call
  * `assertNoViolations()` in `afterEach`.
  */
+import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { APP_AUTH_OPERATIONS, checkJwt, missingPermission, readCredentials } from "./auth.js";
@@ -60,7 +61,10 @@ export interface RequestLogEntry {
   readonly path: string;
   readonly query: Readonly<Record<string, string | string[]>>;
   readonly operation: string | undefined;
+  /** 304 when a conditional GET found the resource unchanged. */
   readonly status: number;
+  /** Whether the request was conditional (carried `If-None-Match` or `If-Modified-Since`). */
+  readonly conditional: boolean;
   readonly requestBody: unknown;
   readonly responseBody: unknown;
   readonly installationId: number | undefined;
@@ -109,6 +113,17 @@ function acceptProblem(accept: string | undefined): string | undefined {
     .map((t) => t.trim().split(";")[0]?.trim() ?? "")
     .filter((t) => t !== "" && t !== "*/*" && !/json$/.test(t) && t !== "application/vnd.github.object");
   return bad.length > 0 ? `media type ${bad.join(", ")} is not covered by the contract (only JSON responses are)` : undefined;
+}
+
+/** GitHub's kind of entity tag for a JSON body: weak, a hash of the body as sent. */
+export function entityTag(body: unknown): string {
+  return `W/"${createHash("sha256").update(JSON.stringify(body)).digest("hex").slice(0, 40)}"`;
+}
+
+/** Whether an `If-None-Match` list (or `*`) names `etag`, compared weakly (RFC 9110 13.1.2). */
+export function matchesEntityTag(ifNoneMatch: string, etag: string): boolean {
+  const opaque = (tag: string): string => tag.trim().replace(/^W\//, "");
+  return ifNoneMatch.split(",").some((tag) => tag.trim() === "*" || opaque(tag) === opaque(etag));
 }
 
 /** A test failure listing violations. */
@@ -272,6 +287,7 @@ export class FakeGitHub extends GitHubModel {
       query,
       operation: where.operation,
       status: result.status,
+      conditional: req.headers["if-none-match"] !== undefined || req.headers["if-modified-since"] !== undefined,
       requestBody,
       responseBody: result.body,
       installationId,
@@ -399,7 +415,30 @@ export class FakeGitHub extends GitHubModel {
       }
     }
     result = this.#paginate(result, url, params.value);
-    return { result: this.#finish(route, result, where), body, installationId };
+    const finished = this.#finish(route, result, where);
+    return { result: this.#conditional(route, finished, req.headers["if-none-match"], where), body, installationId };
+  }
+
+  /**
+   * Conditional GETs as GitHub answers them: a 200 carries a weak `ETag` (a hash of its body);
+   * when the request's `If-None-Match` names it, the answer is a 304 without a body instead.
+   */
+  #conditional(
+    route: Route,
+    result: HandlerResult,
+    ifNoneMatch: string | undefined,
+    where: { method: string; url: string; operation: string | undefined },
+  ): HandlerResult {
+    if (route.method !== "GET" || result.status !== 200 || result.body === undefined) return result;
+    const etag = entityTag(result.body);
+    const headers = { ...result.headers, etag };
+    if (!ifNoneMatch || !matchesEntityTag(ifNoneMatch, etag)) return { ...result, headers };
+    const errors = this.contract.checkResponse(route, 304, undefined);
+    if (errors.length > 0) {
+      this.#violate("response", where, "the fake's 304 response breaks the contract", errors);
+      return json(500, errorBody(`fake GitHub produced a response that breaks the contract for ${route.key}; see violations`));
+    }
+    return { status: 304, headers };
   }
 
   #authenticate(route: Route, header: string | undefined): { caller: Caller } | { error: string; kind: ViolationKind; status: number } {
