@@ -33,7 +33,7 @@ export interface LoadOptions {
   readonly serverErrorRate?: number;
   /** Share of GitHub requests answered 403 secondary rate limit with `retry-after: 1`. @default 0.02 */
   readonly secondaryRateLimitRate?: number;
-  /** Milliseconds between two commits of the other writer to the GitOps branch. @default 200 */
+  /** Milliseconds between two commits of the other writer to the GitOps branch. @default 1000 */
   readonly writerIntervalMs?: number;
   /** The whole run gives up after this many milliseconds. @default 240000 */
   readonly timeoutMs?: number;
@@ -169,7 +169,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
           .commit(GITOPS_REPO, { files: { [`notes/writer-${n % 50}.txt`]: `note ${n}\n` }, message: `another writer ${n}` })
           .then(() => (writerCommits += 1))
           .catch(() => undefined);
-        await new Promise((r) => setTimeout(r, opts.writerIntervalMs ?? 200));
+        await new Promise((r) => setTimeout(r, opts.writerIntervalMs ?? 1000));
       }
     })();
 
