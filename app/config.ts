@@ -50,6 +50,12 @@ export const FerryEnv = z.object({
     .string()
     .regex(/^rediss?:\/\//, { error: (iss) => `must be a redis:// or rediss:// URL, got ${JSON.stringify(iss.input)}` })
     .optional(),
+  /** Milliseconds between two GitHub writes of one installation; unset: Octokit's spacing (1 s, 3 s before a write that notifies). */
+  FERRY_GITHUB_WRITE_INTERVAL_MS: z.coerce
+    .number({ error: (iss) => `must be a whole number of milliseconds, got ${JSON.stringify(iss.input)}` })
+    .int({ error: (iss) => `must be a whole number of milliseconds, got ${JSON.stringify(iss.input)}` })
+    .min(0, { error: (iss) => `must be 0 or more milliseconds, got ${JSON.stringify(iss.input)}` })
+    .optional(),
 });
 export type FerryEnv = z.infer<typeof FerryEnv>;
 
@@ -82,6 +88,17 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
     this.problems = problems;
   }
+}
+
+/**
+ * FERRY_GITHUB_WRITE_INTERVAL_MS, for the Octokit class the app is started with (before the rest
+ * of the configuration is read); undefined when unset or unusable ({@link loadConfig} reports the latter).
+ */
+export function githubWriteInterval(env: Readonly<Record<string, string | undefined>> = process.env): number | undefined {
+  const raw = env.FERRY_GITHUB_WRITE_INTERVAL_MS;
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const parsed = FerryEnv.shape.FERRY_GITHUB_WRITE_INTERVAL_MS.safeParse(raw);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Splits `owner/name`. */

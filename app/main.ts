@@ -8,7 +8,7 @@
  * and `/metrics` (app/endpoints.ts); the metrics count every GitHub request of the app's Octokit.
  */
 import { run } from "probot";
-import { ConfigError } from "./config.js";
+import { ConfigError, githubWriteInterval } from "./config.js";
 import { createFerryApp } from "./index.js";
 import { createFerryOctokit } from "./octokit.js";
 import { FerryMetrics } from "./metrics.js";
@@ -23,7 +23,7 @@ const metrics = new FerryMetrics({ processMetrics: true });
 onSignals(shutdown, (code) => process.exit(code));
 try {
   await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS), shutdown, metrics }), {
-    Octokit: createFerryOctokit({ observe: (response) => metrics.githubResponse(response) }),
+    Octokit: createFerryOctokit({ observe: (response) => metrics.githubResponse(response), writeIntervalMs: githubWriteInterval() }),
   });
 } catch (e) {
   console.error(e instanceof ConfigError ? e.message : e);

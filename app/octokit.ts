@@ -19,6 +19,14 @@ export interface FerryOctokitOptions {
    * @default true
    */
   readonly throttle?: boolean;
+  /**
+   * Milliseconds between two writes of one installation (Octokit's throttling waits 1000 ms, and
+   * 3000 ms before a write that notifies people, as GitHub asks of integrations). For a GitHub
+   * Enterprise Server that does not limit the app, and for tests against a local fake. With
+   * `REDIS_URL`, replicas no longer share this spacing.
+   * @default Octokit's spacing
+   */
+  readonly writeIntervalMs?: number;
   /** How often a rate-limited request is retried before it fails. @default 3 */
   readonly rateLimitRetries?: number;
   /** How often a request failing with a 5xx (or a network error) is retried. @default 3 */
@@ -47,8 +55,39 @@ type LimitHandler = (retryAfter: number, options: RetryableRequest, octokit: Log
 
 /** What Ferry gives Octokit's throttling and retry plugins. */
 export interface FerryOctokitSettings {
-  readonly throttle: { readonly enabled: false } | { readonly enabled: true; readonly onRateLimit: LimitHandler; readonly onSecondaryRateLimit: LimitHandler };
+  readonly throttle:
+    | { readonly enabled: false }
+    | {
+        readonly enabled: true;
+        readonly onRateLimit: LimitHandler;
+        readonly onSecondaryRateLimit: LimitHandler;
+        /** Octokit's write limiters, replaced when `writeIntervalMs` is given. */
+        readonly write?: LimiterGroup;
+        readonly notifications?: LimiterGroup;
+      };
   readonly retry: { readonly retries: number; readonly doNotRetry: readonly number[] };
+}
+
+/** What Octokit's throttling asks of a limiter group (a Bottleneck.Group has it). */
+interface LimiterGroup {
+  key(id: string): { schedule<T>(options: object, task: () => Promise<T>): Promise<T> };
+}
+
+/** A limiter group that starts one task per key every `intervalMs` milliseconds at most. */
+export function spacedGroup(intervalMs: number): LimiterGroup {
+  if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new Error(`the write interval must be a non-negative number of milliseconds, got ${intervalMs}`);
+  const next = new Map<string, number>();
+  return {
+    key: (id) => ({
+      async schedule(_options, task) {
+        const now = Date.now();
+        const at = Math.max(now, next.get(id) ?? 0);
+        next.set(id, at + intervalMs);
+        if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+        return task();
+      },
+    }),
+  };
 }
 
 /** The options Ferry gives Octokit's throttling and retry plugins. */
@@ -63,11 +102,12 @@ export function ferryOctokitOptions(opts: FerryOctokitOptions = {}): FerryOctoki
       );
       return again;
     };
+  const spacing = opts.writeIntervalMs === undefined ? {} : { write: spacedGroup(opts.writeIntervalMs), notifications: spacedGroup(opts.writeIntervalMs) };
   return {
     throttle:
       opts.throttle === false
         ? { enabled: false }
-        : { enabled: true, onRateLimit: onLimit("rate limit"), onSecondaryRateLimit: onLimit("secondary rate limit") },
+        : { enabled: true, onRateLimit: onLimit("rate limit"), onSecondaryRateLimit: onLimit("secondary rate limit"), ...spacing },
     retry: { retries: opts.retries ?? 3, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
   };
 }

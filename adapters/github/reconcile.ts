@@ -102,6 +102,16 @@ function payloadOf(payload: unknown): Record<string, unknown> {
   return {};
 }
 
+/**
+ * The pull request a status comment URL (`https://<host>/<owner>/<repo>/pull/<n>#issuecomment-<id>`,
+ * the `log_url` Ferry gives the deployment statuses of a rollout reported on a pull request) points
+ * into, or undefined for anything else (a commit comment, no URL).
+ */
+export function pullOfStatusComment(url: string | null | undefined): { readonly repo: string; readonly number: number; readonly url: string } | undefined {
+  const m = url ? /^(.*\/([^/]+)\/([^/]+)\/pull\/(\d+))#issuecomment-\d+$/.exec(url) : null;
+  return m ? { repo: `${m[2]}/${m[3]}`, number: Number(m[4]), url: m[1]! } : undefined;
+}
+
 /** Ferry's deployments of an app repository whose newest status is `in_progress` (the newest deployment per component and environment). */
 async function readRunningDeployments(octokit: GitHub, repo: RepoRef): Promise<RunningDeployment[]> {
   const { data } = await octokit.rest.repos.listDeployments({ ...repo, task: "deploy", per_page: 100 });
@@ -116,6 +126,7 @@ async function readRunningDeployments(octokit: GitHub, repo: RepoRef): Promise<R
   for (const d of newest.values()) {
     const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: d.id, per_page: 1 });
     if (statuses[0]?.state !== "in_progress") continue;
+    const pull = pullOfStatusComment(statuses[0].log_url);
     out.push({
       repo: fullName(repo),
       id: d.id,
@@ -125,6 +136,7 @@ async function readRunningDeployments(octokit: GitHub, repo: RepoRef): Promise<R
       component: String(d.fields.component),
       release: String(d.fields.release),
       gitops: typeof d.fields.gitops === "string" ? d.fields.gitops : undefined,
+      ...(pull ? { pull } : {}),
     });
   }
   return out;

@@ -150,7 +150,16 @@ class Executor {
     if (!gitops) return { outcome: "skipped", detail: `the platform has no environment ${r.environment}` };
     const octokit = await this.#client(parseRepoRef(r.repo));
     const watched = await watchRollout(
-      { environment: r.environment, project, component, release: r.release, gitops: parseRepoRef(gitops), source: { repo: r.repo, sha: r.sha } },
+      {
+        environment: r.environment,
+        project,
+        component,
+        release: r.release,
+        gitops: parseRepoRef(gitops),
+        source: { repo: r.repo, sha: r.sha },
+        // The status comment the watch kept before the restart goes on being updated.
+        ...(r.pull ? { pull: { repo: parseRepoRef(r.pull.repo), number: r.pull.number, url: r.pull.url } } : {}),
+      },
       octokit,
       ctx.bundle.platform,
     );

@@ -120,6 +120,8 @@ export interface RunningDeployment {
   readonly release: string;
   /** `owner/name` of the GitOps repository, from the payload. */
   readonly gitops: string | undefined;
+  /** The pull request whose status comment reports the rollout (from the newest status's `log_url`), if any. */
+  readonly pull?: { readonly repo: string; readonly number: number; readonly url: string };
 }
 
 /** A webhook delivery GitHub recorded. */
@@ -186,6 +188,8 @@ export type Repair =
       readonly environment: string;
       readonly release: string;
       readonly gitops: string | undefined;
+      /** The pull request whose status comment reports the rollout, if any: the watch goes on reporting there. */
+      readonly pull?: RunningDeployment["pull"];
       readonly reason: string;
     }
   | { readonly kind: "redelivery"; readonly delivery: number; readonly guid: string; readonly event: string; readonly reason: string };
@@ -331,6 +335,7 @@ export function planReconcile(facts: ReconcileFacts): ReconcilePlan {
       environment: d.environment,
       release: d.release,
       gitops: d.gitops,
+      ...(d.pull ? { pull: d.pull } : {}),
       reason: `deployment ${d.id} of release ${d.release} to ${d.environment} is still in progress`,
     });
   }

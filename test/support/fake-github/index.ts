@@ -7,6 +7,8 @@ export {
   HANDLERS,
   formatViolations,
   type FakeGitHubOptions,
+  type Faults,
+  type InjectedFaults,
   type Override,
   type RequestLogEntry,
   type Violation,

@@ -79,7 +79,45 @@ export interface FakeGitHubOptions extends ModelOptions {
   readonly contract?: ContractIndex;
   /** Milliseconds every API call waits before it is answered (a slow GitHub). @default 0 */
   readonly latencyMs?: number;
+  /** Failures injected into installation requests (a flaky, busy GitHub). @default none */
+  readonly faults?: Faults;
 }
+
+/**
+ * Failures the fake answers with instead of running an installation request (app-JWT requests
+ * are never failed): each request draws once from a seeded generator, so a run is repeatable.
+ */
+export interface Faults {
+  /** Share of requests answered 502/503 (nothing done). @default 0 */
+  readonly serverErrorRate?: number;
+  /** Share of requests answered 403 "secondary rate limit" with `retry-after` (nothing done). @default 0 */
+  readonly secondaryRateLimitRate?: number;
+  /** The `retry-after` of a secondary rate limit, in seconds. @default 1 */
+  readonly retryAfterSeconds?: number;
+  /** Seed of the generator. @default 1 */
+  readonly seed?: number;
+}
+
+/** How many failures the fake injected, by kind. */
+export interface InjectedFaults {
+  serverErrors: number;
+  secondaryRateLimits: number;
+}
+
+/** A small seeded generator (mulberry32): the same seed draws the same sequence. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** GitHub Enterprise Server serves the REST API under this prefix; the fake answers with and without it. */
+const GHES_PREFIX = "/api/v3";
 
 const DOCS = "https://docs.github.com/rest";
 
@@ -159,11 +197,16 @@ export class FakeGitHub extends GitHubModel {
   readonly #pending = new Set<Promise<void>>();
   #requestCount = 0;
   #latencyMs = 0;
+  #faults: Required<Faults> = { serverErrorRate: 0, secondaryRateLimitRate: 0, retryAfterSeconds: 1, seed: 1 };
+  #draw: () => number = seeded(1);
+  /** Failures injected so far ({@link setFaults}). */
+  readonly injected: InjectedFaults = { serverErrors: 0, secondaryRateLimits: 0 };
 
   private constructor(options: FakeGitHubOptions) {
     super(options);
     this.contract = options.contract ?? ContractIndex.load();
     this.setLatency(options.latencyMs ?? 0);
+    this.setFaults(options.faults ?? {});
     this.#server = createServer((req, res) => {
       void this.#serve(req, res);
     });
@@ -208,6 +251,40 @@ export class FakeGitHub extends GitHubModel {
     this.#latencyMs = ms;
   }
 
+  /** Injects failures into installation requests from now on (`{}`: none); see {@link Faults}. */
+  setFaults(faults: Faults): void {
+    const full = { serverErrorRate: 0, secondaryRateLimitRate: 0, retryAfterSeconds: 1, seed: 1, ...faults };
+    for (const key of ["serverErrorRate", "secondaryRateLimitRate"] as const) {
+      const rate = full[key];
+      if (!(rate >= 0 && rate <= 1)) throw new Error(`${key} must be between 0 and 1, got ${rate}`);
+    }
+    if (!Number.isInteger(full.retryAfterSeconds) || full.retryAfterSeconds < 0)
+      throw new Error(`retryAfterSeconds must be a whole number, got ${full.retryAfterSeconds}`);
+    this.#faults = full;
+    this.#draw = seeded(full.seed);
+  }
+
+  /** The failure to answer an installation request with, if the draw says so. */
+  #fault(header: string | undefined): HandlerResult | undefined {
+    const { serverErrorRate, secondaryRateLimitRate, retryAfterSeconds } = this.#faults;
+    if (serverErrorRate === 0 && secondaryRateLimitRate === 0) return undefined;
+    if (readCredentials(header).kind !== "token") return undefined;
+    const draw = this.#draw();
+    if (draw < serverErrorRate) {
+      this.injected.serverErrors += 1;
+      return json(draw < serverErrorRate / 2 ? 502 : 503, errorBody("Server Error (injected by the fake)"));
+    }
+    if (draw < serverErrorRate + secondaryRateLimitRate) {
+      this.injected.secondaryRateLimits += 1;
+      return {
+        status: 403,
+        headers: { "retry-after": String(retryAfterSeconds) },
+        body: errorBody("You have exceeded a secondary rate limit. Please wait a few minutes before you try again (injected by the fake)."),
+      };
+    }
+    return undefined;
+  }
+
   /** Throws an Error listing every violation so far (call it in `afterEach`). */
   assertNoViolations(): void {
     if (this.violations.length > 0) {
@@ -248,6 +325,7 @@ export class FakeGitHub extends GitHubModel {
     const method = (req.method ?? "GET").toUpperCase();
     const rawUrl = req.url ?? "/";
     const url = new URL(rawUrl, this.apiUrl);
+    if (url.pathname.startsWith(`${GHES_PREFIX}/`)) url.pathname = url.pathname.slice(GHES_PREFIX.length);
     const query = readQuery(url);
     const where = { method, url: rawUrl, operation: undefined as string | undefined };
     let requestBody: unknown;
@@ -256,10 +334,15 @@ export class FakeGitHub extends GitHubModel {
     try {
       const raw = await readBody(req);
       if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
-      const outcome = await this.#process(req, method, url, query, raw, where);
-      result = outcome.result;
-      requestBody = outcome.body;
-      installationId = outcome.installationId;
+      const fault = this.#fault(req.headers.authorization);
+      if (fault) {
+        result = fault;
+      } else {
+        const outcome = await this.#process(req, method, url, query, raw, where);
+        result = outcome.result;
+        requestBody = outcome.body;
+        installationId = outcome.installationId;
+      }
     } catch (error) {
       this.#violate("handler", where, `the fake failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       result = json(500, errorBody("fake GitHub failed; see violations"));
