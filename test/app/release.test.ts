@@ -366,6 +366,22 @@ describe("platform reads", () => {
   /** How many times the platform was loaded: each load reads the platform commit once. */
   const platformLoads = (s: Scene) => platformFileReads(s).filter((r) => r.path.includes("/git/commits/")).length;
 
+  it("releases one component with at most 20 GitHub API calls, its check run and deployment included", async () => {
+    const s = scenes.track(await startScene());
+    const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.1.0" }) });
+    const start = s.fake.requests.length;
+    expect((await s.post("push", pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] }))).status).toBe(200);
+    const calls = s.fake.requests.slice(start);
+    // The release ends when its `Ferry / release` check is completed; the promotion it then opens is another flow.
+    const done = calls.findIndex((r) => r.method === "PATCH" && /^\/repos\/acme\/shop-api\/check-runs\/\d+$/.test(r.path));
+    expect(done).toBeGreaterThan(0);
+    const release = calls.slice(0, done + 1).map((r) => r.operation ?? `${r.method} ${r.path}`);
+    expect(release.filter((c) => c === "POST /repos/{owner}/{repo}/deployments")).toHaveLength(1);
+    expect(release.filter((c) => c === "POST /repos/{owner}/{repo}/check-runs")).toHaveLength(1);
+    expect(release.length, release.join("\n")).toBeLessThanOrEqual(20);
+    expect(await s.gitopsLog()).toHaveLength(2);
+  });
+
   it("loads the platform once per push delivery, and not again while the platform commit is unchanged", async () => {
     const s = scenes.track(await startScene());
     const { sha, before } = await commitApp(s, { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.1.0" }) });
