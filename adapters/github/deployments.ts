@@ -68,3 +68,16 @@ export async function setDeploymentState(
     auto_inactive: false,
   });
 }
+
+/** A deployment's payload as an object: GitHub returns what was posted, an object or a JSON string (anything else gives `{}`). */
+export function deploymentPayload(payload: unknown): Record<string, unknown> {
+  if (typeof payload === "object" && payload !== null) return payload as Record<string, unknown>;
+  if (typeof payload === "string" && payload.startsWith("{")) {
+    try {
+      return JSON.parse(payload) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  }
+  return {};
+}

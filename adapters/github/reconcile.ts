@@ -4,6 +4,7 @@
  * Ferry pull requests, deployments in progress, the App's webhook deliveries, the rate limit and
  * the platform as the API serves it.
  */
+import { deploymentPayload } from "./deployments.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
 import { loadPlatformSources } from "../../renderers/load.js";
@@ -90,18 +91,6 @@ async function readOpenPromotions(octokit: GitHub, repo: RepoRef): Promise<OpenP
   return out;
 }
 
-function payloadOf(payload: unknown): Record<string, unknown> {
-  if (typeof payload === "object" && payload !== null) return payload as Record<string, unknown>;
-  if (typeof payload === "string" && payload.startsWith("{")) {
-    try {
-      return JSON.parse(payload) as Record<string, unknown>;
-    } catch {
-      return {};
-    }
-  }
-  return {};
-}
-
 /**
  * The pull request a status comment URL (`https://<host>/<owner>/<repo>/pull/<n>#issuecomment-<id>`,
  * the `log_url` Ferry gives the deployment statuses of a rollout reported on a pull request) points
@@ -117,7 +106,7 @@ async function readRunningDeployments(octokit: GitHub, repo: RepoRef): Promise<R
   const { data } = await octokit.rest.repos.listDeployments({ ...repo, task: "deploy", per_page: 100 });
   const newest = new Map<string, (typeof data)[number] & { readonly fields: Record<string, unknown> }>();
   for (const d of [...data].sort((a, b) => b.id - a.id)) {
-    const fields = payloadOf(d.payload);
+    const fields = deploymentPayload(d.payload);
     if (typeof fields.project !== "string" || typeof fields.component !== "string" || typeof fields.release !== "string") continue;
     const key = `${d.environment} ${fields.project}/${fields.component}`;
     if (!newest.has(key)) newest.set(key, { ...d, fields });

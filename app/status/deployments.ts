@@ -6,7 +6,7 @@
  * the same deployments (the release flow's "committed to main" success, publishing errors) are
  * not health signals and are ignored.
  */
-import { createDeployment, findDeployment, type DeploymentSpec } from "../../adapters/github/deployments.js";
+import { createDeployment, deploymentPayload, findDeployment, type DeploymentSpec } from "../../adapters/github/deployments.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { HealthQuery } from "../../core/promotion/health.js";
 import { SIGNAL_STATE, signalDescription, signalOf, type HealthSignal, type SignalRecord } from "../../core/status/deployment-signals.js";
@@ -74,23 +74,11 @@ export interface ReadSignalsOptions {
   readonly maxDeployments?: number;
 }
 
-function payloadOf(payload: unknown): Record<string, unknown> {
-  if (typeof payload === "object" && payload !== null) return payload as Record<string, unknown>;
-  if (typeof payload === "string" && payload.startsWith("{")) {
-    try {
-      return JSON.parse(payload) as Record<string, unknown>;
-    } catch {
-      return {};
-    }
-  }
-  return {};
-}
-
 /** The health statuses of a component's newest deployments to an environment, newest first. */
 export async function readSignals(octokit: GitHub, repo: RepoRef, query: HealthQuery, opts: ReadSignalsOptions = {}): Promise<SignalRecord[]> {
   const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment: query.environment, task: "deploy", per_page: 100 });
   const mine = data
-    .map((d) => ({ id: d.id, payload: payloadOf(d.payload) }))
+    .map((d) => ({ id: d.id, payload: deploymentPayload(d.payload) }))
     .filter((d) => d.payload.project === query.project && d.payload.component === query.component && typeof d.payload.release === "string")
     .sort((a, b) => b.id - a.id)
     .slice(0, opts.maxDeployments ?? 10);
