@@ -24,9 +24,8 @@ import { limitWebhookPayloads } from "./webhook-limit.js";
 
 export type { Deps } from "./deps.js";
 
-/** How long one replica may hold the periodic passes' leases (a replica that dies frees them after this). */
-const GATES_LEASE_MS = 4 * 60_000;
-const RECONCILE_LEASE_MS = 10 * 60_000;
+/** The periodic passes' lease time: renewed while a pass runs, so a replica that dies frees it this soon. */
+const PASS_LEASE_MS = 30_000;
 
 /** `task` run under the lease `name`: skipped (with a debug log) while another replica holds it. */
 function leased(deps: Deps, name: string, ttlMs: number, task: () => Promise<void>): () => Promise<void> {
@@ -108,7 +107,7 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
       leased(
         deps,
         "gates",
-        GATES_LEASE_MS,
+        PASS_LEASE_MS,
         scheduledGates((id) => app.auth(id), deps),
       ),
     );
@@ -117,7 +116,7 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
       leased(
         deps,
         "reconcile",
-        RECONCILE_LEASE_MS,
+        PASS_LEASE_MS,
         scheduledReconcile((id) => app.auth(id), deps),
       ),
     );

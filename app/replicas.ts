@@ -44,7 +44,7 @@ export interface RedisDeliveryLedgerProps {
   readonly prefix?: string;
   /** How long a done delivery id is remembered, in seconds. @default 86400 (GitHub redelivers up to 3 days, Ferry's reconcile pass covers what is older) */
   readonly doneTtlSeconds?: number;
-  /** How long a running claim holds before another replica may take the delivery over (a replica killed mid-job), in seconds. @default 600 */
+  /** How long a running claim holds before another replica may take the delivery over (a replica killed mid-job), in seconds. @default 120 */
   readonly runningTtlSeconds?: number;
 }
 
@@ -63,7 +63,7 @@ export class RedisDeliveryLedger implements DeliveryLedger {
     this.#redis = redis;
     this.#prefix = props.prefix ?? "ferry:delivery:";
     this.#doneTtl = props.doneTtlSeconds ?? 86_400;
-    this.#runningTtl = props.runningTtlSeconds ?? 600;
+    this.#runningTtl = props.runningTtlSeconds ?? 120;
     for (const [field, value] of [
       ["doneTtlSeconds", this.#doneTtl],
       ["runningTtlSeconds", this.#runningTtl],
@@ -97,10 +97,13 @@ export class RedisDeliveryLedger implements DeliveryLedger {
 
 /** Deletes the lease only when this replica still holds it. */
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+/** Extends the lease only when this replica still holds it. */
+const RENEW = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
 
 /**
- * {@link Leases} through Redis: `SET lease token NX PX ttl` takes it, a compare-and-delete gives it
- * back. A replica that dies holding a lease holds it at most `ttlMs`.
+ * {@link Leases} through Redis: `SET lease token NX PX ttl` takes it, renewed every third of
+ * `ttlMs` while the task runs, and a compare-and-delete gives it back. A replica that dies
+ * holding a lease holds it at most `ttlMs` more, so keep `ttlMs` short (tens of seconds).
  */
 export class RedisLeases implements Leases {
   readonly #redis: RedisCommands;
@@ -119,9 +122,12 @@ export class RedisLeases implements Leases {
     const key = this.#prefix + name;
     const token = `${this.#owner}:${randomUUID()}`;
     if ((await this.#redis.set(key, token, "PX", ttlMs, "NX")) !== "OK") return false;
+    const renew = setInterval(() => void this.#redis.eval(RENEW, 1, key, token, String(ttlMs)).catch(() => undefined), Math.max(1, Math.floor(ttlMs / 3)));
+    renew.unref();
     try {
       await task();
     } finally {
+      clearInterval(renew);
       await this.#redis.eval(RELEASE, 1, key, token);
     }
     return true;

@@ -99,6 +99,18 @@ describe("leases shared through Redis", () => {
     await expect(b.run("reconcile", 60_000, async () => undefined)).resolves.toBe(true);
   });
 
+  it("keeps the lease while a pass runs longer than the lease time, and frees it at once after", async () => {
+    const a = new RedisLeases(client(), "t7:");
+    const b = new RedisLeases(client(), "t7:");
+    const gate = deferred();
+    const first = a.run("reconcile", 60, () => gate.promise);
+    await new Promise((r) => setTimeout(r, 200));
+    await expect(b.run("reconcile", 60, async () => undefined)).resolves.toBe(false);
+    gate.resolve();
+    await first;
+    await expect(b.run("reconcile", 60, async () => undefined)).resolves.toBe(true);
+  });
+
   it("never deletes a lease another replica took after this one's expired", async () => {
     const redis = client();
     const a = new RedisLeases(client(), "t5:");
