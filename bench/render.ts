@@ -18,7 +18,7 @@ import type { RenderResult } from "../core/render.js";
 import { loadBuiltins } from "../templates/index.js";
 import { generateOrg } from "./org.js";
 
-function renderOrg(components: number, envNames: readonly string[]): { result: RenderResult; ms: number } {
+export function renderOrg(components: number, envNames: readonly string[]): { result: RenderResult; ms: number } {
   const org = generateOrg(components);
   const start = performance.now();
   const diagnostics: Diagnostic[] = [];

@@ -31,8 +31,8 @@ export function renderWorkspace(input: WorkspaceInput): RenderOutcome {
 }
 
 /** Replaces the directory `out` with the rendered tree (`releases/...`, `environments/...`). */
-export function writeRenderedTree(out: string, result: RenderResult, write = writeOutputTree): void {
-  write(out, result.files);
+export async function writeRenderedTree(out: string, result: RenderResult, write = writeOutputTree): Promise<void> {
+  await write(out, result.files);
 }
 
 /** Per environment: components, objects, warnings, errors. */

@@ -1,5 +1,6 @@
 /** Disk I/O for the CLI: reading `.ferry/` trees, finding app checkouts, writing output atomically. */
-import { existsSync, readdirSync, statSync, openSync, readSync, closeSync, readFileSync, mkdirSync, writeFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, statSync, openSync, readSync, closeSync, readFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { DEFAULT_YAML_LIMITS } from "../../renderers/yaml.js";
 
@@ -120,11 +121,15 @@ export function readTree(dir: string): Map<string, string> {
 /** Marks a directory as Ferry's output, so `--out` never replaces a directory Ferry did not write. */
 export const MARKER = ".ferry-output";
 
+/** How many files are written at once: enough to keep the disk busy, few enough to stay well under the open-file limit. */
+const WRITE_CONCURRENCY = 64;
+
 /**
  * Replaces `out` with `files` in one step: everything is written to a sibling temporary
- * directory first, then swapped in by rename, so a failure leaves the old output untouched.
+ * directory first (each directory created once, files written concurrently), then swapped in by
+ * rename, so a failure leaves the old output untouched.
  */
-export function writeOutputTree(out: string, files: ReadonlyMap<string, string>): void {
+export async function writeOutputTree(out: string, files: ReadonlyMap<string, string>): Promise<void> {
   const target = resolve(out);
   if (existsSync(target)) {
     const entries = readdirSync(target);
@@ -133,21 +138,49 @@ export function writeOutputTree(out: string, files: ReadonlyMap<string, string>)
     }
   }
   const tmp = `${target}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
+  await rm(tmp, { recursive: true, force: true });
   try {
-    for (const [path, content] of files) {
-      const abs = join(tmp, ...path.split("/"));
-      mkdirSync(dirname(abs), { recursive: true });
-      writeFileSync(abs, content);
-    }
-    mkdirSync(tmp, { recursive: true });
-    writeFileSync(join(tmp, MARKER), "This directory is written by `ferry render` and replaced on every run.\n");
+    const writes: (readonly [string, string])[] = [[join(tmp, MARKER), "This directory is written by `ferry render` and replaced on every run.\n"]];
+    for (const [path, content] of files) writes.push([join(tmp, ...path.split("/")), content]);
+    await mkdir(tmp, { recursive: true });
+    for (const dir of leafDirectories(writes.map(([abs]) => dirname(abs)))) await mkdir(dir, { recursive: true });
+    await writeAll(writes);
     const old = `${target}.old-${process.pid}`;
-    if (existsSync(target)) renameSync(target, old);
-    renameSync(tmp, target);
-    rmSync(old, { recursive: true, force: true });
+    if (existsSync(target)) await rename(target, old);
+    await rename(tmp, target);
+    await rm(old, { recursive: true, force: true });
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
+    await rm(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** The directories that are not a parent of another one: creating these recursively creates all. */
+function leafDirectories(dirs: readonly string[]): string[] {
+  const unique = [...new Set(dirs)].sort();
+  return unique.filter((d, i) => !(unique[i + 1]?.startsWith(d + sep) ?? false));
+}
+
+/**
+ * Writes every (path, content) pair with at most WRITE_CONCURRENCY writes in flight. After a
+ * failure no new write starts, and it returns only once none is in flight, so the caller's
+ * clean-up never races a write.
+ */
+async function writeAll(writes: readonly (readonly [string, string])[]): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < writes.length) {
+      const [abs, content] = writes[next++]!;
+      try {
+        await writeFile(abs, content);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(WRITE_CONCURRENCY, writes.length) }, worker));
+  const rejected = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (rejected) throw rejected.reason;
 }

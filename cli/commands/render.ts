@@ -34,7 +34,7 @@ Examples:
       io.stderr("ferry render: inputs have errors; nothing was written\n");
       return EXIT.failed;
     }
-    writeRenderedTree(out, r.result);
+    await writeRenderedTree(out, r.result);
     const summary = summarizeEnvironments(r.result);
     if (values.json) {
       io.stdout(`${JSON.stringify({ out, releases: r.result.releases.map((x) => x.metadata), environments: summary }, null, 2)}\n`);
