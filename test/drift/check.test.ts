@@ -2,6 +2,7 @@
  * The `Ferry / drift` check run on the GitOps branch head, against the contract-checked fake
  * GitHub: the findings table in the summary, one run per head, no update when nothing changed.
  */
+import { PLATFORM } from "./platform.js";
 import type { ProbotOctokit } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -16,26 +17,6 @@ import type { K8sObject } from "../../renderers/types.js";
 import { ContractIndex, FakeGitHub } from "../support/fake-github/index.js";
 import { createTestProbot } from "../support/fake-github/probot.js";
 import { Scratch } from "../support/workspace.js";
-
-const PLATFORM = `apiVersion: ferry.dev/v1alpha1
-kind: Platform
-metadata: {name: acme}
-spec:
-  projects:
-    - name: shop
-      repos: [acme/shop-api]
-  environments:
-    - name: staging
-      cluster: {context: kind-staging}
-      gitops: {repo: acme/gitops, path: environments/staging}
-    - name: prod
-      production: true
-      cluster: {context: kind-prod}
-      gitops: {repo: acme/gitops, path: environments/prod}
-  pipeline:
-    - from: staging
-      to: [prod]
-`;
 
 const R1 = "0a1b2c3d4e5f";
 const R2 = "1b2c3d4e5f60";

@@ -3,6 +3,7 @@
  * fake Kubernetes API (HTTPS, its own CA, a kubeconfig file): an object edited by hand in the
  * cluster and a release that differs between staging and prod show in the text and the JSON.
  */
+import { PLATFORM } from "./platform.js";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFiles } from "../../adapters/git/read.js";
@@ -10,26 +11,6 @@ import { objectsOfFiles } from "../../core/drift/inputs.js";
 import type { K8sObject } from "../../renderers/types.js";
 import { FakeKube, generateCerts, writeKubeconfig, type KubeObject } from "../support/fake-kube/index.js";
 import { API_YAML, Scratch, runCli } from "../support/workspace.js";
-
-const PLATFORM = `apiVersion: ferry.dev/v1alpha1
-kind: Platform
-metadata: {name: acme}
-spec:
-  projects:
-    - name: shop
-      repos: [acme/shop-api]
-  environments:
-    - name: staging
-      cluster: {context: kind-staging}
-      gitops: {repo: acme/gitops, path: environments/staging}
-    - name: prod
-      production: true
-      cluster: {context: kind-prod}
-      gitops: {repo: acme/gitops, path: environments/prod}
-  pipeline:
-    - from: staging
-      to: [prod]
-`;
 
 /** A second component at one release in both environments: prod declares 2 replicas. */
 const WEB_YAML = API_YAML.replace("name: api", "name: web");
