@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateCerts, succeedingRollout, type FakeKubeCerts, type WorkloadSpec } from "../support/fake-kube/index.js";
+import { componentYaml } from "../runtime/app-scene.js";
 import { deliver, payload } from "../support/webhooks.js";
 import { reconcileDone, startAppProcess, type AppProcess } from "./app-process.js";
 import { GITOPS_REPO, SECRET, startWorld, type World } from "./world.js";
@@ -39,21 +40,7 @@ spec:
       to: [staging]
 `;
 
-const COMPONENT = `apiVersion: ferry.dev/v1alpha1
-kind: Component
-metadata:
-  name: api
-  project: shop
-spec:
-  type: service
-  container:
-    image: ghcr.io/acme/api:1.1.0
-    resources: {cpu: 100m, memory: 128Mi}
-    probes:
-      readiness: {httpGet: {path: /healthz, port: http}}
-  endpoints:
-    http: {type: HTTP, port: 8080}
-`;
+const COMPONENT = componentYaml("ghcr.io/acme/api:1.1.0");
 
 let certs: FakeKubeCerts;
 let world: World | undefined;
