@@ -28,8 +28,8 @@ export type { Deps } from "./deps.js";
 const PASS_LEASE_MS = 30_000;
 
 /** `task` run under the lease `name`: skipped (with a debug log) while another replica holds it. */
-function leased(deps: Deps, name: string, ttlMs: number, task: () => Promise<void>): () => Promise<void> {
-  return leasedTask(deps.leases, name, ttlMs, task, () => deps.logger.debug({ lease: name }, "another replica runs this pass now: skipped"));
+function leased(deps: Deps, name: string, task: () => Promise<void>): () => Promise<void> {
+  return leasedTask(deps.leases, name, PASS_LEASE_MS, task, () => deps.logger.debug({ lease: name }, "another replica runs this pass now: skipped"));
 }
 
 /** What the queue needs of a Probot context. */
@@ -103,23 +103,10 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     app.on("issue_comment", enqueued(deps, onIssueComment));
     app.on("pull_request_review", enqueued(deps, onPullRequestReview));
     // With replicas, one at a time runs each pass (a lease through Redis); every pass is idempotent anyway.
-    const stopScheduler = deps.scheduler?.start(
-      leased(
-        deps,
-        "gates",
-        PASS_LEASE_MS,
-        scheduledGates((id) => app.auth(id), deps),
-      ),
-    );
+    const auth = (id?: number) => app.auth(id);
+    const stopScheduler = deps.scheduler?.start(leased(deps, "gates", scheduledGates(auth, deps)));
     if (stopScheduler) deps.shutdown?.add("the periodic gates pass", stopScheduler);
-    const stopReconcile = deps.reconcile?.start(
-      leased(
-        deps,
-        "reconcile",
-        PASS_LEASE_MS,
-        scheduledReconcile((id) => app.auth(id), deps),
-      ),
-    );
+    const stopReconcile = deps.reconcile?.start(leased(deps, "reconcile", scheduledReconcile(auth, deps)));
     if (stopReconcile) deps.shutdown?.add("the reconcile pass", stopReconcile);
     const runtime = deps.clusterRuntime;
     if (runtime) deps.shutdown?.add("the cluster runtime", () => runtime.stop());
