@@ -306,6 +306,8 @@ export interface FakeState {
   readonly users: Map<string, UserRecord>;
   readonly installations: Map<number, InstallationRecord>;
   readonly tokens: Map<string, TokenRecord>;
+  /** People's tokens (user-to-server or personal) → login. */
+  readonly userTokens: Map<string, string>;
   readonly repos: Map<string, RepoRecord>;
   readonly checkRuns: CheckRunRecord[];
   readonly statuses: StatusRecord[];
@@ -475,6 +477,7 @@ export class GitHubModel {
     users: new Map(),
     installations: new Map(),
     tokens: new Map(),
+    userTokens: new Map(),
     repos: new Map(),
     checkRuns: [],
     statuses: [],
@@ -610,6 +613,18 @@ export class GitHubModel {
       permissions: { ...(restrict.permissions ?? inst.permissions) },
     };
     this.state.tokens.set(token.token, token);
+    return token;
+  }
+
+  /**
+   * Issues a person's token (what GitHub's OAuth web flow or a personal access token gives): calls
+   * made with it act as `login`, see the repositories `roleOf` lets them read, and write only where
+   * their role is at least `write`.
+   */
+  issueUserToken(login: string): string {
+    const u = this.user(login);
+    const token = `ghu_${String(u.id).padStart(6, "0")}${String(this.nextId("user-token")).padStart(6, "0")}fake${"x".repeat(20)}`;
+    this.state.userTokens.set(token, u.login);
     return token;
   }
 

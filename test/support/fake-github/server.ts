@@ -24,6 +24,7 @@ import { checkHandlers } from "./handlers/checks.js";
 import { deploymentHandlers } from "./handlers/deployments.js";
 import { issueHandlers } from "./handlers/issues.js";
 import { orgHandlers } from "./handlers/orgs.js";
+import { userHandlers } from "./handlers/users.js";
 import { pullHandlers } from "./handlers/pulls.js";
 import { repoHandlers } from "./handlers/repos.js";
 import type { Caller, Handler, HandlerContext, HandlerResult } from "./handlers/types.js";
@@ -38,6 +39,7 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   ...pullHandlers,
   ...deploymentHandlers,
   ...orgHandlers,
+  ...userHandlers,
 };
 
 /** What kind of rule a request or response broke. */
@@ -439,6 +441,13 @@ export class FakeGitHub extends GitHubModel {
     if (typeof owner === "string" && typeof name === "string") {
       repo = this.repo(`${owner}/${name}`);
       if (!repo) return { result: json(404, errorBody("Not Found")), body, installationId };
+      if (caller.kind === "user") {
+        const denied = this.#personDenied(route, repo, caller.login);
+        if (denied) {
+          const out = denied.status === 404 ? { result: json(404, errorBody("Not Found")) } : fail("permission", denied.status, denied.message);
+          return { ...out, body, installationId };
+        }
+      }
       if (caller.kind === "installation" && !this.covers(caller.installation, repo, caller.token)) {
         const out = fail("auth", 404, `installation ${caller.installation.id} (${caller.installation.account}) cannot see ${repo.fullName}`);
         return { ...out, body, installationId };
@@ -524,6 +533,21 @@ export class FakeGitHub extends GitHubModel {
     return { status: 304, headers };
   }
 
+  /**
+   * What GitHub answers a person who may not do this on a repository: 404 when they cannot read it
+   * (GitHub hides private repositories), 403 for a write below the `write` role (a misuse: Ferry
+   * checks a person's permission before it acts for them). Comments need only read.
+   */
+  #personDenied(route: Route, repo: RepoRecord, login: string): { status: number; message: string } | undefined {
+    const role = this.roleOf(repo, login);
+    if (role === "none") return { status: 404, message: "Not Found" };
+    if (route.method === "GET") return undefined;
+    const commentOnly = /\/comments(\/\{comment_id\}(\/reactions)?)?$/.test(route.template);
+    const rank = ["read", "triage", "write", "maintain", "admin"].indexOf(role);
+    if (commentOnly || rank >= 2) return undefined;
+    return { status: 403, message: `${login} has ${role} on ${repo.fullName}; ${route.key} needs write` };
+  }
+
   #authenticate(route: Route, header: string | undefined): { caller: Caller } | { error: string; kind: ViolationKind; status: number } {
     const creds = readCredentials(header);
     if (creds.kind === "none") return { error: "Requires authentication", kind: "auth", status: 401 };
@@ -534,6 +558,8 @@ export class FakeGitHub extends GitHubModel {
       return problem ? { error: `A JSON web token could not be decoded: ${problem}`, kind: "auth", status: 401 } : { caller: { kind: "app" } };
     }
     if (creds.kind === "jwt") return { error: `${route.key} needs an installation token, not the app JWT`, kind: "auth", status: 401 };
+    const person = this.state.userTokens.get(creds.token);
+    if (person !== undefined) return { caller: { kind: "user", login: person, token: creds.token } };
     const token = this.state.tokens.get(creds.token);
     if (!token) return { error: "Bad credentials (unknown installation token)", kind: "auth", status: 401 };
     const installation = this.state.installations.get(token.installationId);

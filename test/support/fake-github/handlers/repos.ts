@@ -29,7 +29,7 @@ async function commitOrThrow(git: GitRepo, ref: string, message = `No commit fou
 const getRepo: Handler = async (ctx) => {
   const repo = repoOf(ctx);
   const json = repoJson(ctx.model, repo);
-  const role = ctx.caller.kind === "installation" ? "admin" : "read";
+  const role = ctx.caller.kind === "installation" ? "admin" : ctx.caller.kind === "user" ? ctx.model.roleOf(repo, ctx.caller.login) : "read";
   return ok({
     ...json,
     permissions: roleFlags(role),

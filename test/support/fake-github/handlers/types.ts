@@ -6,7 +6,11 @@
 import { HttpError, type GitHubModel, type InstallationRecord, type RepoRecord, type TokenRecord } from "../model.js";
 
 /** Who is calling. */
-export type Caller = { readonly kind: "app" } | { readonly kind: "installation"; readonly installation: InstallationRecord; readonly token: TokenRecord };
+export type Caller =
+  | { readonly kind: "app" }
+  | { readonly kind: "installation"; readonly installation: InstallationRecord; readonly token: TokenRecord }
+  /** A person's token (a GitHub App user-to-server token or a personal access token). */
+  | { readonly kind: "user"; readonly login: string; readonly token: string };
 
 /** Input of a handler. */
 export interface HandlerContext {
@@ -77,7 +81,7 @@ export function bodyOf<T>(ctx: HandlerContext): T {
 
 /** Login of whoever acts: the app's bot for installation tokens. */
 export function actor(ctx: HandlerContext): string {
-  return ctx.model.botLogin;
+  return ctx.caller.kind === "user" ? ctx.caller.login : ctx.model.botLogin;
 }
 
 /** A 404 with GitHub's message. */
