@@ -39,6 +39,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show drift: releases and manifests that differ between environments, and clusters that differ from git",
     load: async () => (await import("./commands/drift.js")).drift,
   },
+  cost: {
+    summary: "estimate each component's monthly cost per environment; with --usage, suggest requests from observed usage",
+    load: async () => (await import("./commands/cost.js")).cost,
+  },
   reconcile: { summary: "show what the app's reconcile pass would repair (--dry-run)", load: async () => (await import("./commands/reconcile.js")).reconcile },
   schema: { summary: "print the JSON Schema of a file kind", load: async () => (await import("./commands/schema.js")).schema },
   mcp: { summary: "serve Ferry's tools over the Model Context Protocol (stdio)", load: async () => (await import("./commands/mcp.js")).mcp },

@@ -6,7 +6,8 @@
  * container when that is more) times its replicas, and the storage requested by
  * PersistentVolumeClaims and StatefulSet volume claim templates (times replicas). A workload
  * scaled by a HorizontalPodAutoscaler counts the autoscaler's `minReplicas` (Kubernetes' default
- * 1) instead of `spec.replicas`. A container with only a limit is counted at its limit (as
+ * 1) instead of `spec.replicas`, and carries the range up to its `maxReplicas` (`scaling`,
+ * `maxMonthly`). A container with only a limit is counted at its limit (as
  * Kubernetes defaults the request to it). Jobs, CronJobs and DaemonSets run an unknown number of
  * pods: they are listed in `notes`, not costed. Prices are per month: `cpu` per vCPU requested,
  * `memory` per GiB (2^30 bytes) requested, `storage` per GiB of volume.
@@ -62,6 +63,8 @@ export interface CostLine {
   readonly memoryGiB: number;
   readonly storageGiB: number;
   readonly monthly: number;
+  /** Only for a workload a HorizontalPodAutoscaler scales: its maxReplicas and the monthly cost at that many. */
+  readonly scaling?: { readonly maxReplicas: number; readonly maxMonthly: number };
 }
 
 /** A monthly estimate of a set of objects. */
@@ -70,7 +73,10 @@ export interface CostEstimate {
   readonly cpu: number;
   readonly memoryGiB: number;
   readonly storageGiB: number;
+  /** At the autoscalers' minReplicas: the figure. */
   readonly monthly: number;
+  /** At the autoscalers' maxReplicas (equal to `monthly` without autoscalers). */
+  readonly maxMonthly: number;
   /** Costed objects, sorted by resource. */
   readonly lines: readonly CostLine[];
   /** What was not costed and why (sorted). */
@@ -152,31 +158,43 @@ const key = (kind: string, ns: unknown, name: string) => `${kind}/${typeof ns ==
 export function estimateCost(objects: readonly K8sObject[], pricing: Pricing): CostEstimate {
   const notes: string[] = [];
   const lines: CostLine[] = [];
-  const hpaMin = new Map<string, number>();
+  const hpa = new Map<string, { min: number; max: number }>();
   for (const o of objects) {
     if (o.kind !== "HorizontalPodAutoscaler") continue;
     const ref = at(o, "spec", "scaleTargetRef");
     const kind = at(ref, "kind");
     const name = at(ref, "name");
-    const min = at(o, "spec", "minReplicas");
+    const minSet = at(o, "spec", "minReplicas");
+    const maxSet = at(o, "spec", "maxReplicas");
     if (typeof kind === "string" && typeof name === "string") {
-      hpaMin.set(key(kind, o.metadata.namespace, name), typeof min === "number" ? min : 1);
+      const min = typeof minSet === "number" ? minSet : 1;
+      hpa.set(key(kind, o.metadata.namespace, name), { min, max: typeof maxSet === "number" ? Math.max(min, maxSet) : min });
     }
   }
   const price = (cpu: number, memoryGiB: number, storageGiB: number) => cpu * pricing.cpu + memoryGiB * pricing.memory + storageGiB * pricing.storage;
   for (const o of objects) {
     const resource = `${o.kind}/${o.metadata.name}`;
     if (WORKLOADS.has(o.kind) || o.kind === "Pod") {
-      const scaled = hpaMin.get(key(o.kind, o.metadata.namespace, o.metadata.name));
+      const scaled = o.kind === "Pod" ? undefined : hpa.get(key(o.kind, o.metadata.namespace, o.metadata.name));
       const specReplicas = at(o, "spec", "replicas");
-      const replicas = o.kind === "Pod" ? 1 : (scaled ?? (typeof specReplicas === "number" ? specReplicas : 1));
+      const replicas = o.kind === "Pod" ? 1 : (scaled?.min ?? (typeof specReplicas === "number" ? specReplicas : 1));
       const pod = podRequests(o.kind === "Pod" ? at(o, "spec") : at(o, "spec", "template", "spec"), resource, notes);
       const claims =
         o.kind === "StatefulSet" ? arr(at(o, "spec", "volumeClaimTemplates")).reduce<number>((s, t) => s + storageOf(at(t, "spec"), resource, notes), 0) : 0;
       const cpu = pod.cpu * replicas;
       const memoryGiB = (pod.memory * replicas) / GIB;
       const storageGiB = (claims * replicas) / GIB;
-      lines.push({ resource, replicas, cpu, memoryGiB, storageGiB, monthly: price(cpu, memoryGiB, storageGiB) });
+      const monthly = price(cpu, memoryGiB, storageGiB);
+      const perPod = price(pod.cpu, pod.memory / GIB, claims / GIB);
+      lines.push({
+        resource,
+        replicas,
+        cpu,
+        memoryGiB,
+        storageGiB,
+        monthly,
+        ...(scaled ? { scaling: { maxReplicas: scaled.max, maxMonthly: perPod * scaled.max } } : {}),
+      });
     } else if (o.kind === "PersistentVolumeClaim") {
       const storageGiB = storageOf(at(o, "spec"), resource, notes) / GIB;
       lines.push({ resource, replicas: 0, cpu: 0, memoryGiB: 0, storageGiB, monthly: price(0, 0, storageGiB) });
@@ -192,6 +210,7 @@ export function estimateCost(objects: readonly K8sObject[], pricing: Pricing): C
     memoryGiB: total((l) => l.memoryGiB),
     storageGiB: total((l) => l.storageGiB),
     monthly: total((l) => l.monthly),
+    maxMonthly: total((l) => l.scaling?.maxMonthly ?? l.monthly),
     lines,
     notes: [...new Set(notes)].sort(),
   };
@@ -209,6 +228,68 @@ export function compareCost(before: CostEstimate, after: CostEstimate): CostComp
       monthly: after.monthly - before.monthly,
     },
   };
+}
+
+/** One component's objects as rendered for one environment (what {@link costByEnvironment} reads). */
+export interface RenderedObjects {
+  readonly environment: string;
+  readonly project: string;
+  readonly component: string;
+  readonly objects: readonly K8sObject[];
+}
+
+/** One component's estimate in one environment. */
+export interface ComponentCost {
+  readonly project: string;
+  readonly component: string;
+  readonly estimate: CostEstimate;
+}
+
+/** A project's total in one environment. */
+export interface ProjectCost {
+  readonly project: string;
+  readonly monthly: number;
+  readonly maxMonthly: number;
+}
+
+/** One environment: every component's estimate (sorted by project, then component) and the totals. */
+export interface EnvironmentCost {
+  readonly environment: string;
+  readonly currency: string;
+  readonly monthly: number;
+  readonly maxMonthly: number;
+  readonly projects: readonly ProjectCost[];
+  readonly components: readonly ComponentCost[];
+}
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Totals of components' estimates in one environment. */
+export function environmentCost(environment: string, components: readonly ComponentCost[], currency: string): EnvironmentCost {
+  const sorted = [...components].sort((a, b) => byName(a.project, b.project) || byName(a.component, b.component));
+  const projects = [...new Set(sorted.map((c) => c.project))].map((project): ProjectCost => {
+    const own = sorted.filter((c) => c.project === project);
+    return { project, monthly: own.reduce((s, c) => s + c.estimate.monthly, 0), maxMonthly: own.reduce((s, c) => s + c.estimate.maxMonthly, 0) };
+  });
+  return {
+    environment,
+    currency,
+    monthly: projects.reduce((s, p) => s + p.monthly, 0),
+    maxMonthly: projects.reduce((s, p) => s + p.maxMonthly, 0),
+    projects,
+    components: sorted,
+  };
+}
+
+/** Per environment (in the order of `environments`): each component's monthly estimate and the totals per project and environment. */
+export function costByEnvironment(rendered: readonly RenderedObjects[], environments: readonly string[], pricing: Pricing): EnvironmentCost[] {
+  return environments.map((env) =>
+    environmentCost(
+      env,
+      rendered.filter((r) => r.environment === env).map((r) => ({ project: r.project, component: r.component, estimate: estimateCost(r.objects, pricing) })),
+      pricing.currency,
+    ),
+  );
 }
 
 /** The Kubernetes objects of rendered YAML files (path → text); unreadable documents are noted. */
@@ -234,8 +315,8 @@ export function objectsFromFiles(files: ReadonlyMap<string, string>): { objects:
   return { objects, notes };
 }
 
-/** Rounds for display without `-0`. */
-function round(n: number, digits: number): number {
+/** Rounds to `digits` decimals, without `-0` (for display and JSON). */
+export function round(n: number, digits: number): number {
   const f = 10 ** digits;
   const r = Math.round(n * f) / f;
   return Object.is(r, -0) ? 0 : r;

@@ -7,6 +7,7 @@
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { formatDiagnostic, sortDiagnostics } from "../../renderers/diagnostics.js";
 import { changeDiff } from "../../renderers/diff.js";
+import { previewCostSection } from "./cost.js";
 import type { ComponentPreview, EnvironmentPreview, Preview } from "./model.js";
 
 /** Context shown in the comment's header. */
@@ -120,7 +121,7 @@ export function previewMarkdown(preview: Preview, header: PreviewHeader, detail:
       out.push("No components.", "");
       continue;
     }
-    out.push(componentTable(env), "");
+    out.push(componentTable(env), "", ...previewCostSection(env));
     for (const c of env.components) out.push(...diffSection(env, c, detail));
     const envFindings = env.components.flatMap((c) => c.diagnostics);
     if (envFindings.length > 0) out.push(`#### Policy results in ${env.name}`, "", ...findings(envFindings), "");

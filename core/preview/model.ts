@@ -11,6 +11,8 @@ import { diffTrees } from "../../renderers/diff.js";
 import type { TreeDiff } from "../../renderers/diff.js";
 import type { Environment } from "../../renderers/model/index.js";
 import type { PlatformBundle } from "../../renderers/platform.js";
+import { compareCost, estimateCost, objectsFromFiles } from "../cost.js";
+import type { CostComparison } from "../cost.js";
 import { renderRelease } from "../render.js";
 import { publishMode } from "../release/plan.js";
 import type { PublishMode } from "../release/plan.js";
@@ -33,6 +35,8 @@ export interface ComponentPreview {
   readonly diff: TreeDiff;
   /** Compile errors and policy findings for this component in this environment. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Monthly cost of what the environment holds against what the pull request renders (absent when invalid). */
+  readonly cost?: CostComparison;
 }
 
 /** One environment. */
@@ -63,6 +67,8 @@ const EMPTY: ReadonlyMap<string, string> = new Map();
 
 /** Renders every component for every environment and compares with what each holds. */
 export function buildPreview(input: PreviewInput): Preview {
+  const pricing = input.bundle.platform.spec.pricing;
+  const costOf = (files: ReadonlyMap<string, string>) => estimateCost(objectsFromFiles(files).objects, pricing);
   const environments = input.environments.map(({ env, state }): EnvironmentPreview => {
     const components: ComponentPreview[] = [];
     for (const app of input.components) {
@@ -77,12 +83,14 @@ export function buildPreview(input: PreviewInput): Preview {
       }
       const diff = diffTrees(before, rendered.files);
       const status: ChangeStatus = before.size === 0 ? "added" : diff.changes.length === 0 ? "unchanged" : "changed";
-      components.push({ key, status, release: name, current, diff, diagnostics: rendered.diagnostics });
+      const cost = compareCost(costOf(before), estimateCost(rendered.objects, pricing));
+      components.push({ key, status, release: name, current, diff, diagnostics: rendered.diagnostics, cost });
     }
     for (const key of input.removed ?? []) {
       const held = state.components.get(key);
       if (!held) continue;
-      components.push({ key, status: "removed", release: undefined, current: held.release, diff: diffTrees(held.files, EMPTY), diagnostics: [] });
+      const cost = compareCost(costOf(held.files), costOf(EMPTY));
+      components.push({ key, status: "removed", release: undefined, current: held.release, diff: diffTrees(held.files, EMPTY), diagnostics: [], cost });
     }
     return { name: env.name, production: env.production, mode: publishMode(env), components };
   });

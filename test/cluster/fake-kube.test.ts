@@ -10,6 +10,7 @@ import {
   FakeKube,
   crashLoopRollout,
   deployment,
+  podMetrics,
   podName,
   succeedingRollout,
   writeKubeconfig,
@@ -44,6 +45,18 @@ afterEach(async () => {
 interface Res {
   status: number;
   body: string;
+}
+
+function getFrom(server: FakeKube, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${server.url}${path}`, { ca: server.caPem, headers: { Authorization: `Bearer ${server.token}` } }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString("utf8")));
+      res.on("end", () => resolve(body));
+    });
+    req.on("error", reject);
+    req.end();
+  });
 }
 
 function get(path: string, headers: Record<string, string> = { Authorization: `Bearer ${fake.token}` }): Promise<Res> {
@@ -107,6 +120,46 @@ describe("kubectl against the fake", () => {
     const refused = await kubectl(["get", "pods", "-A"], bad);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain("Unauthorized");
+  });
+});
+
+describe("the resource metrics API of the fake", () => {
+  it("serves PodMetrics that kubectl top reads, and kubectl still resolves pods to the core group", async () => {
+    const metrics = await FakeKube.start({ certs, now: () => NOW.getTime() + 90_000, metrics: true });
+    try {
+      const ok = succeedingRollout(checkout).steps[1];
+      if (!ok) throw new Error("scenario step missing");
+      metrics.applyStep(ok);
+      metrics.apply(podMetrics(checkout, 0, { main: { cpu: "120m", memory: "200Mi" } }));
+      metrics.apply(podMetrics(checkout, 1, { main: { cpu: "80m", memory: "150Mi" } }));
+      const kc = writeKubeconfig(join(dir, "metrics"), [{ context: "dev", server: metrics.url, caPem: metrics.caPem, token: metrics.token }]);
+      const top = await kubectl(["top", "pod", "-n", "storefront-dev", "--no-headers"], kc);
+      expect(top.stderr).toBe("");
+      expect(
+        top.stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => l.trim().split(/\s+/)),
+      ).toEqual([
+        [podName(checkout, 0), "120m", "200Mi"],
+        [podName(checkout, 1), "80m", "150Mi"],
+      ]);
+      const pods = await kubectl(["get", "pods", "-n", "storefront-dev", "-o", "name"], kc);
+      expect(pods.stdout.split("\n").filter(Boolean)).toEqual([`pod/${podName(checkout, 0)}`, `pod/${podName(checkout, 1)}`]);
+      const list = JSON.parse(
+        await getFrom(metrics, "/apis/metrics.k8s.io/v1beta1/namespaces/storefront-dev/pods?labelSelector=ferry.dev%2Fcomponent%3Dcheckout-api"),
+      ) as {
+        kind: string;
+        items: { metadata: { name: string }; containers: { usage: { cpu: string } }[] }[];
+      };
+      expect(list.kind).toBe("PodMetricsList");
+      expect(list.items.map((i) => [i.metadata.name, i.containers[0]?.usage.cpu])).toEqual([
+        [podName(checkout, 0), "120m"],
+        [podName(checkout, 1), "80m"],
+      ]);
+    } finally {
+      await metrics.close();
+    }
   });
 });
 

@@ -15,6 +15,8 @@ export interface ResourceType {
   namespaced: boolean;
   shortNames: string[];
   categories: string[];
+  /** @default every verb (create, delete, ..., watch) */
+  verbs?: string[];
 }
 
 /** Every resource the fake serves. */
@@ -106,6 +108,25 @@ export const RENDERED_RESOURCES: readonly ResourceType[] = [
   },
 ];
 
+/**
+ * The resource metrics API (`metrics.k8s.io/v1beta1` PodMetrics, as metrics-server serves it:
+ * get and list only), served when a test starts the fake with `metrics: true` (`ferry cost
+ * --usage` and `kubectl top pod` read it).
+ */
+export const METRICS_RESOURCES: readonly ResourceType[] = [
+  {
+    group: "metrics.k8s.io",
+    version: "v1beta1",
+    resource: "pods",
+    singular: "",
+    kind: "PodMetrics",
+    namespaced: true,
+    shortNames: [],
+    categories: [],
+    verbs: ["get", "list"],
+  },
+];
+
 const VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 /** `apps/v1`, or `v1` for the core group. */
@@ -174,11 +195,11 @@ export function resourceList(group: string, version: string, served: readonly Re
       singularName: r.singular,
       namespaced: r.namespaced,
       kind: r.kind,
-      verbs: VERBS,
+      verbs: r.verbs ?? VERBS,
       ...(r.shortNames.length > 0 ? { shortNames: r.shortNames } : {}),
       ...(r.categories.length > 0 ? { categories: r.categories } : {}),
     });
-    if (r.resource === "pods") {
+    if (r.group === "" && r.resource === "pods") {
       resources.push({ name: "pods/log", singularName: "", namespaced: true, kind: "Pod", verbs: ["get"] });
     }
   }

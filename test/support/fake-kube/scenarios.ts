@@ -438,6 +438,24 @@ export function pod(w: WorkloadSpec, index: number, s: PodState, options: { owne
   };
 }
 
+/**
+ * The metrics.k8s.io PodMetrics of pod `index` of this release, as metrics-server reports it
+ * (the pod's labels, one window): `usage` per container, e.g. `{main: {cpu: "120m", memory: "200Mi"}}`.
+ */
+export function podMetrics(w: WorkloadSpec, index: number, usage: Record<string, { cpu: string; memory: string }>): Obj {
+  const r = resolve(w);
+  const name = podName(r, index);
+  const labels = (podTemplate(r, { "pod-template-hash": templateHash(r) }) as { metadata: { labels: Record<string, string> } }).metadata.labels;
+  return {
+    apiVersion: "metrics.k8s.io/v1beta1",
+    kind: "PodMetrics",
+    metadata: { name, namespace: r.namespace, creationTimestamp: iso(r.now), labels },
+    timestamp: iso(r.now, -15),
+    window: "15s",
+    containers: Object.entries(usage).map(([container, u]) => ({ name: container, usage: { cpu: u.cpu, memory: u.memory } })),
+  };
+}
+
 /** Who reports an event. */
 export type EventSource = "kubelet" | "default-scheduler" | "deployment-controller" | "job-controller" | "replicaset-controller";
 

@@ -23,6 +23,7 @@ import {
   resourceAt,
   resourceForObject,
   resourceList,
+  METRICS_RESOURCES,
   RENDERED_RESOURCES,
   RESOURCES,
   versionInfo,
@@ -41,6 +42,8 @@ export interface FakeKubeOptions {
   certs?: FakeKubeCerts;
   /** Also serve the other kinds Ferry renders ({@link RENDERED_RESOURCES}). @default false */
   rendered?: boolean;
+  /** Also serve the resource metrics API, PodMetrics ({@link METRICS_RESOURCES}); apply PodMetrics objects to set usage. @default false */
+  metrics?: boolean;
 }
 
 /** One request the fake received (for assertions such as "a re-list happened"). */
@@ -126,7 +129,7 @@ function badRequest(message: string): HttpError {
 }
 
 function key(r: ResourceType, namespace: string | undefined, name: string): string {
-  return `${r.resource}/${namespace ?? ""}/${name}`;
+  return `${r.group}/${r.resource}/${namespace ?? ""}/${name}`;
 }
 
 function uidFor(seed: string): string {
@@ -191,7 +194,8 @@ export class FakeKube {
       server.once("error", reject);
       server.listen(0, "127.0.0.1", () => resolve());
     });
-    const fake = new FakeKube(server, options.now ?? Date.now, token, certs.caPem, options.rendered ? [...RESOURCES, ...RENDERED_RESOURCES] : RESOURCES);
+    const served = [...RESOURCES, ...(options.rendered ? RENDERED_RESOURCES : []), ...(options.metrics ? METRICS_RESOURCES : [])];
+    const fake = new FakeKube(server, options.now ?? Date.now, token, certs.caPem, served);
     server.on("request", (req: IncomingMessage, res: ServerResponse) => fake.handle(req, res));
     server.on("connection", (socket: Socket) => fake.track(socket));
     return fake;
@@ -442,6 +446,8 @@ export class FakeKube {
       const watch = url.searchParams.get("watch");
       if (watch === "1" || watch === "true") {
         rec.verb = "watch";
+        if (r.verbs && !r.verbs.includes("watch"))
+          throw new HttpError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
         if (this.paused) {
           this.parked.push({ url, resource: r, res, req, ...(namespace !== undefined ? { namespace } : {}) });
           return;
@@ -535,7 +541,7 @@ export class FakeKube {
   }
 
   private podLog(url: URL, namespace: string, name: string, res: ServerResponse): void {
-    const pod = this.objects.get(`pods/${namespace}/${name}`);
+    const pod = this.objects.get(`/pods/${namespace}/${name}`);
     if (!pod) throw new HttpError(404, "NotFound", `pods "${name}" not found`, { name, group: "", kind: "pods" });
     const spec = (pod.spec ?? {}) as { containers?: { name: string }[] };
     const containers = (spec.containers ?? []).map((c) => c.name);
