@@ -8,6 +8,7 @@ import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { formatDiagnostic, sortDiagnostics } from "../../renderers/diagnostics.js";
 import { changeDiff } from "../../renderers/diff.js";
 import type { ComponentPreview, EnvironmentPreview, Preview } from "./model.js";
+import { impactSection } from "./impact.js";
 
 /** Context shown in the comment's header. */
 export interface PreviewHeader {
@@ -124,6 +125,7 @@ export function previewMarkdown(preview: Preview, header: PreviewHeader, detail:
     for (const c of env.components) out.push(...diffSection(env, c, detail));
     const envFindings = env.components.flatMap((c) => c.diagnostics);
     if (envFindings.length > 0) out.push(`#### Policy results in ${env.name}`, "", ...findings(envFindings), "");
+    out.push(...impactSection(env.name, env.impact));
   }
   return (
     out
