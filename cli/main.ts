@@ -43,6 +43,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "estimate each component's monthly cost per environment; with --usage, suggest requests from observed usage",
     load: async () => (await import("./commands/cost.js")).cost,
   },
+  graph: {
+    summary: "print the dependency graph of the components across projects (mermaid, dot or json)",
+    load: async () => (await import("./commands/graph.js")).graph,
+  },
+  impact: {
+    summary: "show which consumers a change of endpoints reaches (removed, renamed, retyped, moved, hidden)",
+    load: async () => (await import("./commands/impact.js")).impact,
+  },
   reconcile: { summary: "show what the app's reconcile pass would repair (--dry-run)", load: async () => (await import("./commands/reconcile.js")).reconcile },
   schema: { summary: "print the JSON Schema of a file kind", load: async () => (await import("./commands/schema.js")).schema },
   mcp: { summary: "serve Ferry's tools over the Model Context Protocol (stdio)", load: async () => (await import("./commands/mcp.js")).mcp },

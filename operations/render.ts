@@ -3,6 +3,7 @@ import type { Diagnostic } from "../renderers/diagnostics.js";
 import { hasErrors } from "../renderers/diagnostics.js";
 import { renderApps } from "../core/render.js";
 import type { RenderResult } from "../core/render.js";
+import type { Catalog } from "../renderers/apps.js";
 import { writeOutputTree } from "../adapters/fs/files.js";
 import type { Workspace, WorkspaceInput } from "./workspace.js";
 import { loadWorkspace } from "./workspace.js";
@@ -22,8 +23,8 @@ export interface EnvironmentSummary {
 }
 
 /** Loads the workspace and renders it in memory. */
-export function renderWorkspace(input: WorkspaceInput): RenderOutcome {
-  const ws = loadWorkspace(input);
+export function renderWorkspace(input: WorkspaceInput, extraCatalog?: Catalog): RenderOutcome {
+  const ws = loadWorkspace(input, extraCatalog);
   if (!("bundle" in ws)) return { ok: false, diagnostics: ws.diagnostics };
   const result = renderApps(ws.bundle, ws.components, ws.catalog, ws.environments, ws.cel);
   const diagnostics = [...ws.diagnostics, ...result.diagnostics];

@@ -56,8 +56,11 @@ export function selectEnvironments(all: readonly Environment[], wanted: readonly
   return wanted.length === 0 ? [...all] : all.filter((e) => wanted.includes(e.name));
 }
 
-/** Loads everything; returns the diagnostics in place of a workspace when inputs have errors. */
-export function loadWorkspace(input: WorkspaceInput): Workspace | { diagnostics: Diagnostic[] } {
+/**
+ * Loads everything; returns the diagnostics in place of a workspace when inputs have errors.
+ * `extraCatalog` holds components of other repositories that dependencies may point at.
+ */
+export function loadWorkspace(input: WorkspaceInput, extraCatalog: Catalog = new Map()): Workspace | { diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const bundle = loadPlatformDir(input.platform, diagnostics);
   const dirs = findAppDirs(input.apps.length > 0 ? input.apps : ["."]);
@@ -66,9 +69,12 @@ export function loadWorkspace(input: WorkspaceInput): Workspace | { diagnostics:
     return { diagnostics };
   }
   const apps = dirs.map((dir) => ({ repo: repoOf(dir, input.repo), root: dir, files: readFerryFiles(dir) }));
-  const components = loadApps(bundle, apps, diagnostics);
+  const components = loadApps(bundle, apps, diagnostics, extraCatalog);
   const environments = selectEnvironments(bundle.platform.spec.environments, input.envs ?? []);
-  const catalog = new Map(components.map((c) => [catalogKey(c.release.metadata.project, c.release.metadata.component), c.component]));
+  const catalog = new Map([
+    ...extraCatalog,
+    ...components.map((c) => [catalogKey(c.release.metadata.project, c.release.metadata.component), c.component] as const),
+  ]);
   if (hasErrors(diagnostics)) return { diagnostics };
   return {
     bundle,

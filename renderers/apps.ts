@@ -67,9 +67,9 @@ export function loadApps(bundle: PlatformBundle, apps: readonly AppSource[], dia
 
 /** {@link loadApps} on repositories already parsed. */
 export function checkApps(bundle: PlatformBundle, apps: readonly ParsedApp[], diagnostics: Diagnostic[], extraCatalog: Catalog = new Map()): AppComponent[] {
-  const loaded: { repo: string; sha?: string; item: Loaded<Component> }[] = [];
+  const loaded: { repo: string; root: string; sha?: string; item: Loaded<Component> }[] = [];
   for (const app of apps) {
-    for (const item of app.components) loaded.push({ repo: app.repo, sha: app.sha, item });
+    for (const item of app.components) loaded.push({ repo: app.repo, root: app.root, sha: app.sha, item });
   }
   const catalog = new Map(extraCatalog);
   const seen = new Map<string, SourceDocument>();
@@ -85,7 +85,7 @@ export function checkApps(bundle: PlatformBundle, apps: readonly ParsedApp[], di
     }
   }
   const out: AppComponent[] = [];
-  for (const { repo, sha, item } of loaded) {
+  for (const { repo, root, sha, item } of loaded) {
     const errors = checkComponent(bundle, repo, item, catalog);
     diagnostics.push(...errors);
     if (errors.some((d) => d.severity === "error")) continue;
@@ -93,11 +93,19 @@ export function checkApps(bundle: PlatformBundle, apps: readonly ParsedApp[], di
     const type = bundle.componentTypes.get(component.spec.type);
     if (!type) continue;
     const traits = component.spec.traits.map((t) => bundle.traits.get(t.type)).filter((t) => t !== undefined);
-    out.push({ repo, component, source: item.source, release: cutRelease(component, type, traits), locate: locatorFor(item.source) });
+    const source = { repo, file: repositoryPath(root, item.source.file) };
+    out.push({ repo, component, source: item.source, release: cutRelease(component, type, traits, source), locate: locatorFor(item.source) });
   }
   return out.sort(
     (a, b) => a.release.metadata.project.localeCompare(b.release.metadata.project) || a.release.metadata.component.localeCompare(b.release.metadata.component),
   );
+}
+
+/** A file's path inside its repository, from the display path `root/<path>` loading gave it. */
+export function repositoryPath(root: string, file: string): string {
+  if (!root || root === ".") return file;
+  const prefix = `${root.replace(/\/+$/, "")}/`;
+  return file.startsWith(prefix) ? file.slice(prefix.length) : file;
 }
 
 /**

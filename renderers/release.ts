@@ -24,10 +24,20 @@ export const ReleaseSpec = z.strictObject({
 });
 export type ReleaseSpec = z.infer<typeof ReleaseSpec>;
 
+/**
+ * Where a release was cut from: the app repository and the repository-relative file declaring the
+ * component. Not part of the id; read back by the Preview to name consumers in other repositories.
+ */
+export const ReleaseSource = z.strictObject({
+  repo: z.string().min(1).max(200),
+  file: z.string().min(1).max(1000),
+});
+export type ReleaseSource = z.infer<typeof ReleaseSource>;
+
 export const Release = z.strictObject({
   apiVersion: ApiVersion,
   kind: z.literal("Release"),
-  metadata: z.strictObject({ name: ReleaseId, project: DnsLabel, component: DnsLabel }),
+  metadata: z.strictObject({ name: ReleaseId, project: DnsLabel, component: DnsLabel, source: ReleaseSource.optional() }),
   spec: ReleaseSpec,
 });
 export type Release = z.infer<typeof Release>;
@@ -37,8 +47,8 @@ export function releaseId(spec: ReleaseSpec): string {
   return contentHash(spec).slice(0, RELEASE_ID_LENGTH);
 }
 
-/** Freezes a component with its type and traits into a release. */
-export function cutRelease(component: Component, componentType: ComponentType, traits: readonly Trait[]): Release {
+/** Freezes a component with its type and traits into a release; `source` is recorded beside the id, not in it. */
+export function cutRelease(component: Component, componentType: ComponentType, traits: readonly Trait[], source?: ReleaseSource): Release {
   const used = new Set(component.spec.traits.map((t) => t.type));
   const spec: ReleaseSpec = {
     component,
@@ -48,7 +58,7 @@ export function cutRelease(component: Component, componentType: ComponentType, t
   return {
     apiVersion: "ferry.dev/v1alpha1",
     kind: "Release",
-    metadata: { name: releaseId(spec), project: component.metadata.project, component: component.metadata.name },
+    metadata: { name: releaseId(spec), project: component.metadata.project, component: component.metadata.name, ...(source ? { source } : {}) },
     spec,
   };
 }

@@ -25,6 +25,8 @@ import { catalogFromReleases } from "../../core/release/state.js";
 import { previewMarkdown } from "../../core/preview/markdown.js";
 import type { Detail } from "../../core/preview/markdown.js";
 import { buildPreview } from "../../core/preview/model.js";
+import { impactErrors, withImpact } from "../../core/preview/impact.js";
+import { locatorFor } from "../../renderers/apps.js";
 import type { Preview } from "../../core/preview/model.js";
 
 /** The comment key: `<!-- ferry:preview -->`, `<!-- ferry:preview:2 -->`, ... */
@@ -119,7 +121,17 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
         catalog: app.catalog,
         cel: new CelEngine(),
       });
+      // Dependency impact: the environments' release snapshots hold the other repositories' consumers.
+      preview = withImpact(preview, {
+        releaseFiles: new Map(snapshots.map((s) => [s.target.env.name, s.releaseFiles])),
+        repo: fullName(repo),
+        ours: new Set([...declaredNow, ...declaredComponents(bundle, repo, baseFiles)]),
+        head: head.components
+          .filter((c) => declaredNow.has(`${c.value.metadata.project}/${c.value.metadata.name}`))
+          .map((c) => ({ component: c.value, repo: fullName(repo), locate: locatorFor(c.source) })),
+      });
       for (const env of preview.environments) for (const c of env.components) diagnostics.push(...c.diagnostics);
+      diagnostics.push(...impactErrors(preview));
     }
     const header = { source, platform: platform.source, fork: fullName(req.headRepo).toLowerCase() !== fullName(repo).toLowerCase(), diagnostics };
     const parts = previewParts((detail) => previewMarkdown(preview ?? { environments: [] }, header, detail));

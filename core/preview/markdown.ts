@@ -9,6 +9,7 @@ import { formatDiagnostic, sortDiagnostics } from "../../renderers/diagnostics.j
 import { changeDiff } from "../../renderers/diff.js";
 import { previewCostSection } from "./cost.js";
 import type { ComponentPreview, EnvironmentPreview, Preview } from "./model.js";
+import { impactSection } from "./impact.js";
 
 /** Context shown in the comment's header. */
 export interface PreviewHeader {
@@ -125,6 +126,7 @@ export function previewMarkdown(preview: Preview, header: PreviewHeader, detail:
     for (const c of env.components) out.push(...diffSection(env, c, detail));
     const envFindings = env.components.flatMap((c) => c.diagnostics);
     if (envFindings.length > 0) out.push(`#### Policy results in ${env.name}`, "", ...findings(envFindings), "");
+    out.push(...impactSection(env.name, env.impact));
   }
   return (
     out

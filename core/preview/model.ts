@@ -18,6 +18,7 @@ import { publishMode } from "../release/plan.js";
 import type { PublishMode } from "../release/plan.js";
 import type { EnvironmentState } from "../release/state.js";
 import { deployedFiles } from "../release/state.js";
+import type { EnvironmentImpact } from "./impact.js";
 
 /** How a component's manifests in an environment would change. */
 export type ChangeStatus = "added" | "changed" | "unchanged" | "removed" | "invalid";
@@ -45,6 +46,8 @@ export interface EnvironmentPreview {
   readonly production: boolean;
   readonly mode: PublishMode;
   readonly components: readonly ComponentPreview[];
+  /** What the change does to the components consuming its endpoints (see `impact.ts`). */
+  readonly impact?: EnvironmentImpact;
 }
 
 /** The whole preview. */
