@@ -50,7 +50,7 @@ export const FerryEnv = z.object({
     .string()
     .regex(/^rediss?:\/\//, { error: (iss) => `must be a redis:// or rediss:// URL, got ${JSON.stringify(iss.input)}` })
     .optional(),
-  /** Milliseconds between two GitHub writes of one installation; unset: Octokit's spacing (1 s, 3 s before a write that notifies). */
+  /** Milliseconds between every two GitHub writes of the app; unset: a burst of 10 writes, then one a second (3 s apart after 3 for writes that notify; app/octokit.ts DEFAULT_WRITE_BUDGET). */
   FERRY_GITHUB_WRITE_INTERVAL_MS: z.coerce
     .number({ error: (iss) => `must be a whole number of milliseconds, got ${JSON.stringify(iss.input)}` })
     .int({ error: (iss) => `must be a whole number of milliseconds, got ${JSON.stringify(iss.input)}` })

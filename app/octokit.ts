@@ -20,11 +20,12 @@ export interface FerryOctokitOptions {
    */
   readonly throttle?: boolean;
   /**
-   * Milliseconds between two writes of one installation (Octokit's throttling waits 1000 ms, and
-   * 3000 ms before a write that notifies people, as GitHub asks of integrations). For a GitHub
-   * Enterprise Server that does not limit the app, and for tests against a local fake. With
-   * `REDIS_URL`, replicas no longer share this spacing.
-   * @default Octokit's spacing
+   * Milliseconds between two writes of one installation, every write (for a GitHub Enterprise
+   * Server that does not limit the app, and for tests against a local fake). With `REDIS_URL`,
+   * replicas no longer share this spacing.
+   * @default {@link DEFAULT_WRITE_BUDGET}: a burst of writes at once, then one a second (one per 3 s
+   * for writes that notify people); with a shared Redis connection, Octokit's spacing shared by
+   * the replicas (1 s between writes, 3 s before a write that notifies)
    */
   readonly writeIntervalMs?: number;
   /** How often a rate-limited request is retried before it fails. @default 3 */
@@ -61,7 +62,7 @@ export interface FerryOctokitSettings {
         readonly enabled: true;
         readonly onRateLimit: LimitHandler;
         readonly onSecondaryRateLimit: LimitHandler;
-        /** Octokit's write limiters, replaced when `writeIntervalMs` is given. */
+        /** The write limiters: Ferry's budget ({@link DEFAULT_WRITE_BUDGET}, or `writeIntervalMs` apart); Octokit's own when left out. */
         readonly write?: LimiterGroup;
         readonly notifications?: LimiterGroup;
       };
@@ -90,6 +91,42 @@ export function spacedGroup(intervalMs: number): LimiterGroup {
   };
 }
 
+/**
+ * A limiter group that lets `burst` tasks per key start at once and then one every `intervalMs`
+ * (a token bucket: a token comes back every `intervalMs`, at most `burst` are kept). Over any
+ * window of `t` ms at most `burst + t / intervalMs` tasks start, so the sustained rate is the
+ * same as one every `intervalMs`; only a short burst, such as the few writes of one release, no
+ * longer waits.
+ */
+export function burstGroup(burst: number, intervalMs: number): LimiterGroup {
+  if (!Number.isInteger(burst) || burst < 1) throw new Error(`the write burst must be a positive whole number, got ${burst}`);
+  if (!Number.isFinite(intervalMs) || intervalMs < 0) throw new Error(`the write interval must be a non-negative number of milliseconds, got ${intervalMs}`);
+  // Per key, the time at which the bucket would be full again were nothing else taken (GCRA).
+  const full = new Map<string, number>();
+  const window = (burst - 1) * intervalMs;
+  return {
+    key: (id) => ({
+      async schedule(_options, task) {
+        const now = Date.now();
+        const due = Math.max(now, full.get(id) ?? 0);
+        const at = Math.max(now, due - window);
+        full.set(id, due + intervalMs);
+        if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+        return task();
+      },
+    }),
+  };
+}
+
+/**
+ * The app's default write budget per installation: GitHub asks integrations to space writes about
+ * a second apart and limits content-creating requests to 80 a minute. Ten writes may go at once
+ * (a release makes four or five: check run, deployment, its statuses), then one a second, so no
+ * minute holds more than 70; writes that notify people (pull requests, comments) keep 3 s apart
+ * after a burst of three.
+ */
+export const DEFAULT_WRITE_BUDGET = { write: { burst: 10, intervalMs: 1000 }, notifications: { burst: 3, intervalMs: 3000 } } as const;
+
 /** The options Ferry gives Octokit's throttling and retry plugins. */
 export function ferryOctokitOptions(opts: FerryOctokitOptions = {}): FerryOctokitSettings {
   const limit = opts.rateLimitRetries ?? 3;
@@ -102,7 +139,11 @@ export function ferryOctokitOptions(opts: FerryOctokitOptions = {}): FerryOctoki
       );
       return again;
     };
-  const spacing = opts.writeIntervalMs === undefined ? {} : { write: spacedGroup(opts.writeIntervalMs), notifications: spacedGroup(opts.writeIntervalMs) };
+  const { write, notifications } = DEFAULT_WRITE_BUDGET;
+  const spacing =
+    opts.writeIntervalMs === undefined
+      ? { write: burstGroup(write.burst, write.intervalMs), notifications: burstGroup(notifications.burst, notifications.intervalMs) }
+      : { write: spacedGroup(opts.writeIntervalMs), notifications: spacedGroup(opts.writeIntervalMs) };
   return {
     throttle:
       opts.throttle === false
@@ -151,6 +192,13 @@ export function observeRequests(observe: (response: GitHubResponse) => void): (o
   };
 }
 
+function withoutWriteGroups<T extends { readonly write?: LimiterGroup; readonly notifications?: LimiterGroup }>(
+  throttle: T,
+): Omit<T, "write" | "notifications"> {
+  const { write: _write, notifications: _notifications, ...rest } = throttle;
+  return rest;
+}
+
 /**
  * `ProbotOctokit` with Ferry's throttling and retry settings, `observe` told of every answer (a
  * 304 as a 304), and conditional GETs answered from the response cache on a 304.
@@ -162,7 +210,11 @@ export function createFerryOctokit(opts: FerryOctokitOptions = {}): typeof Probo
     // Probot hands installation clients the app client's throttle options plus an `id`, and with
     // REDIS_URL a Bottleneck connection shared by replicas: those stay, Ferry's limit handlers win
     // over Probot's (which never retries a secondary rate limit). A disabled throttle stays disabled.
-    const throttle = ours.throttle.enabled ? { ...theirs, ...ours.throttle } : { ...theirs, enabled: false };
+    // Replicas sharing a Redis connection keep Octokit's write spacing, which they share (an
+    // in-memory budget per replica would multiply the rate), unless a write interval was given.
+    const shared = theirs.connection !== undefined && opts.writeIntervalMs === undefined;
+    const own = ours.throttle.enabled && shared ? withoutWriteGroups(ours.throttle) : ours.throttle;
+    const throttle = ours.throttle.enabled ? { ...theirs, ...own } : { ...theirs, enabled: false };
     return { ...instance, throttle, retry: { ...ours.retry, ...(instance.retry as object | undefined) } };
   }) as typeof ProbotOctokit;
   const observed = opts.observe ? (configured.plugin(observeRequests(opts.observe) as never) as unknown as typeof ProbotOctokit) : configured;

@@ -26,7 +26,7 @@ const ITERATIONS = 15;
 const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 
 /** The rendered files of one component in one environment (~5 small YAML documents). */
-function componentFiles(env: string, project: string, component: string, tag: string): Record<string, string> {
+export function componentFiles(env: string, project: string, component: string, tag: string): Record<string, string> {
   const ns = `${project}-${env}`;
   const meta = (kind: string, apiVersion: string) =>
     `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  labels:\n    app.kubernetes.io/name: ${component}\n    ferry.dev/project: ${project}\n  name: ${component}\n  namespace: ${ns}\n`;

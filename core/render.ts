@@ -31,6 +31,16 @@ export interface RenderedComponent {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** How a render runs. */
+export interface RenderOptions {
+  /**
+   * Serialise the objects into YAML files. Validation needs only the diagnostics (file names are
+   * still checked for clashes) and leaves the files out.
+   * @default true
+   */
+  readonly serialize?: boolean;
+}
+
 /** Renders one release for one environment and checks the platform's policies on the result. */
 export function renderRelease(
   release: Release,
@@ -40,7 +50,9 @@ export function renderRelease(
   cel: CelEngine,
   locate?: Locator,
   cache: CompileCache = new CompileCache(),
+  opts: RenderOptions = {},
 ): RenderedComponent {
+  const serialize = opts.serialize ?? true;
   const { project, component } = release.metadata;
   const namespace = namespaceFor(env, project);
   const dependencies = resolveDependencies(release.spec.component, env, catalog);
@@ -77,9 +89,10 @@ export function renderRelease(
           }),
         );
       }
-      files.set(path, toYaml(obj));
+      files.set(path, serialize ? toYaml(obj) : "");
     }
   }
+  if (!serialize) files.clear();
   return { release, environment: env.name, namespace, objects: compiled.objects, files: hasErrors(diagnostics) ? new Map() : files, diagnostics };
 }
 
@@ -102,24 +115,26 @@ export function renderApps(
   catalog: Catalog,
   environments: readonly Environment[],
   cel: CelEngine,
+  opts: RenderOptions = {},
 ): RenderResult {
+  const serialize = opts.serialize ?? true;
   const diagnostics: Diagnostic[] = [];
   const rendered: RenderedComponent[] = [];
   const files = new Map<string, string>();
   const cache = new CompileCache(); // schemas and templates compiled once for the whole run
   for (const c of components) {
-    files.set(releasePath(c.release), toYaml(c.release));
+    if (serialize) files.set(releasePath(c.release), toYaml(c.release));
   }
   for (const env of environments) {
     const projects = new Set<string>();
     for (const c of components) {
-      const r = renderRelease(c.release, env, bundle, catalog, cel, c.locate, cache);
+      const r = renderRelease(c.release, env, bundle, catalog, cel, c.locate, cache, opts);
       rendered.push(r);
       diagnostics.push(...r.diagnostics);
       projects.add(c.release.metadata.project);
       for (const [path, content] of r.files) files.set(`${defaultEnvironmentPath(env.name)}/${path}`, content);
     }
-    for (const project of [...projects].sort()) {
+    for (const project of serialize ? [...projects].sort() : []) {
       files.set(`${defaultEnvironmentPath(env.name)}/${namespaceFile(project)}`, toYaml(namespaceObject(env, project)));
     }
   }

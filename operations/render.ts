@@ -2,7 +2,7 @@
 import type { Diagnostic } from "../renderers/diagnostics.js";
 import { hasErrors } from "../renderers/diagnostics.js";
 import { renderApps } from "../core/render.js";
-import type { RenderResult } from "../core/render.js";
+import type { RenderOptions, RenderResult } from "../core/render.js";
 import type { Catalog } from "../renderers/apps.js";
 import { writeOutputTree } from "../adapters/fs/files.js";
 import type { Workspace, WorkspaceInput } from "./workspace.js";
@@ -23,10 +23,10 @@ export interface EnvironmentSummary {
 }
 
 /** Loads the workspace and renders it in memory. */
-export function renderWorkspace(input: WorkspaceInput, extraCatalog?: Catalog): RenderOutcome {
+export function renderWorkspace(input: WorkspaceInput, opts: RenderOptions = {}, extraCatalog?: Catalog): RenderOutcome {
   const ws = loadWorkspace(input, extraCatalog);
   if (!("bundle" in ws)) return { ok: false, diagnostics: ws.diagnostics };
-  const result = renderApps(ws.bundle, ws.components, ws.catalog, ws.environments, ws.cel);
+  const result = renderApps(ws.bundle, ws.components, ws.catalog, ws.environments, ws.cel, opts);
   const diagnostics = [...ws.diagnostics, ...result.diagnostics];
   return { ok: !hasErrors(diagnostics), ws, result, diagnostics };
 }

@@ -42,7 +42,8 @@ export function validateWorkspace(input: WorkspaceInput, opts: ValidateOptions =
     );
     impactErrors.push(...impactDiagnostics(computeImpact(before, after), after));
   }
-  const r = renderWorkspace(input, others);
+  // Every check of a render runs; only the YAML text of the files, which nobody reads here, is left out.
+  const r = renderWorkspace(input, { serialize: false }, others);
   const rendered = "result" in r ? r.result : undefined;
   const diagnostics = [...r.diagnostics, ...impactErrors];
   return {

@@ -135,8 +135,8 @@ export async function readFolder(
   const maxBytes = opts.maxBytes ?? DEFAULT_YAML_LIMITS.maxBytes;
   const commit = await resolveCommit(octokit, repo, ref);
   const blobs = opts.blobs ?? blobsOf(octokit);
-  const { data: commitData } = await octokit.rest.git.getCommit({ ...repo, commit_sha: commit });
-  const entries = await folderEntries(octokit, repo, commitData.tree.sha, folder, opts.recursive ?? false, diagnostics);
+  // GitHub lists a commit's root tree when given the commit itself (`tree_sha` takes any tree-ish): no commit read.
+  const entries = await folderEntries(octokit, repo, commit, folder, opts.recursive ?? false, diagnostics);
   const files = new Map<string, string>();
   const wanted = entries.filter((e) => {
     if (!include.test(e.path)) return false;
@@ -166,7 +166,7 @@ interface FolderEntry {
 }
 
 /**
- * The files under `folder` in the tree `root`: one recursive listing of the whole tree when
+ * The files under `folder` in the tree (or commit) `root`: one recursive listing of the whole tree when
  * GitHub lists it whole (one call, whatever the folder's depth), else a walk down the folder's
  * path and a listing of the folder alone (large repositories).
  */

@@ -79,7 +79,20 @@ export async function runRelease(
   const { octokit, repo, sha } = req;
   const source = `${fullName(repo)}@${sha}`;
   const log = deps.logger.child({ repo: fullName(repo), sha, trigger: req.trigger.kind });
-  const checkRunId = await startCheckRun(
+  // The reads the release needs start with the check run instead of after it (none of them throws:
+  // an unreadable input comes back as a diagnostic); the push's `before` is read to find removed components.
+  const reads = {
+    platform: delivery.platform(),
+    appFiles: (async () => {
+      const diagnostics: Diagnostic[] = [];
+      return { files: await readAppFiles(octokit, repo, sha, diagnostics), diagnostics };
+    })(),
+    beforeFiles: req.before && !ZERO_SHA.test(req.before) ? readAppFiles(octokit, repo, req.before, []) : undefined,
+  };
+  for (const read of [reads.platform, reads.appFiles, reads.beforeFiles]) read?.catch(() => undefined);
+  // The check run is started beside the work, not before it: the commit waits for no GitHub write
+  // (writes are paced), and reporting waits for the check run.
+  const started = startCheckRun(
     octokit,
     { ...repo, head_sha: sha, name: RELEASE_CHECK },
     deps.clock(),
@@ -89,9 +102,11 @@ export async function runRelease(
     },
     { reuse: true },
   );
+  started.catch(() => undefined);
 
-  return failCheckOnError(octokit, repo, checkRunId, deps.clock, async (): Promise<ReleaseOutcome> => {
+  const work = async (): Promise<ReleaseOutcome> => {
     const finishFailed = async (diagnostics: readonly Diagnostic[], files: ReadonlySet<string>): Promise<ReleaseOutcome> => {
+      const checkRunId = await started;
       const plan = planAnnotations(diagnostics, files);
       const report = failureReport(diagnostics, plan.unlocated, source, "The release");
       await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
@@ -105,9 +120,10 @@ export async function runRelease(
       return { state: "failure", results: [], diagnostics, checkRunId };
     };
 
-    const platform = await delivery.platform();
+    const platform = await reads.platform;
     const diagnostics: Diagnostic[] = [...platform.diagnostics];
-    const appFiles = await readAppFiles(octokit, repo, sha, diagnostics);
+    const { files: appFiles, diagnostics: appDiagnostics } = await reads.appFiles;
+    diagnostics.push(...appDiagnostics);
     if (!platform.bundle) return finishFailed(diagnostics, new Set(appFiles.keys()));
     const bundle = platform.bundle;
 
@@ -119,8 +135,8 @@ export async function runRelease(
     const app = loadAppInputs(bundle, repo, sha, appFiles, known, diagnostics);
 
     let removed: string[] = [];
-    if (req.before && !ZERO_SHA.test(req.before) && !hasErrors(diagnostics)) {
-      const beforeFiles = await readAppFiles(octokit, repo, req.before, []);
+    if (reads.beforeFiles && !hasErrors(diagnostics)) {
+      const beforeFiles = await reads.beforeFiles;
       const now = new Set(app.components.map((c) => `${c.release.metadata.project}/${c.release.metadata.component}`));
       removed = [...declaredComponents(bundle, repo, beforeFiles)].filter((k) => !now.has(k));
     }
@@ -145,6 +161,7 @@ export async function runRelease(
     }
     const warnings = sortDiagnostics(diagnostics.filter((d) => d.severity === "warning")).map(formatDiagnostic);
     const report = releaseReport(results, source, platform.source, warnings);
+    const checkRunId = await started;
     if (report.state === "in_progress") {
       await updateCheckRun(octokit, repo, checkRunId, report);
     } else {
@@ -163,7 +180,14 @@ export async function runRelease(
       throw new ReportedError(`${failures.length} publish(es) failed for ${source}: ${failures.map((f) => (f.status === "failed" ? f.error : "")).join("; ")}`);
     }
     return { state: report.state, results, diagnostics, checkRunId };
-  });
+  };
+  try {
+    return await work();
+  } catch (e) {
+    // Reported on the check run when it could be started; a check run that could not be started is the error.
+    const checkRunId = await started;
+    return failCheckOnError(octokit, repo, checkRunId, deps.clock, () => Promise.reject(e));
+  }
 }
 
 function pullRequestBody(item: Extract<PlanItem, { kind: "publish" | "remove" }>, snapshot: EnvironmentSnapshot, source: string): string {
@@ -186,6 +210,22 @@ function pullRequestBody(item: Extract<PlanItem, { kind: "publish" | "remove" }>
   return lines.join("\n");
 }
 
+/** Finds or creates the GitHub deployment of a publish and marks it in progress; its id. */
+async function startDeployment(item: Extract<PlanItem, { kind: "publish" }>, target: ResolvedTarget, req: ReleaseRequest): Promise<number> {
+  const { octokit, repo, sha } = req;
+  const { project, component, name } = item.app.release.metadata;
+  const spec = {
+    ref: sha,
+    environment: item.env.name,
+    production: item.env.production,
+    description: `${project}/${component} ${name}`,
+    payload: { project, component, release: name, gitops: fullName(target.repo) },
+  };
+  const deployment = (await findDeployment(octokit, repo, spec)) ?? (await createDeployment(octokit, repo, spec));
+  await setDeploymentState(octokit, repo, deployment, "in_progress", `publishing ${name} to ${item.env.name}`);
+  return deployment;
+}
+
 async function execute(item: PlanItem, snapshot: EnvironmentSnapshot, req: ReleaseRequest, deps: RunDeps): Promise<ItemResult> {
   if (item.kind === "unchanged") return { item, status: "unchanged" };
   if (item.kind === "waiting") return { item, status: "waiting", check: item.check };
@@ -194,27 +234,23 @@ async function execute(item: PlanItem, snapshot: EnvironmentSnapshot, req: Relea
   const source = { repo: fullName(repo), sha };
   const content = commitContent(item, source);
   let deployment: number | undefined;
+  // The deployment is created (and marked in progress) while the commit is made, not before it:
+  // the commit waits for no GitHub write. Its later statuses follow once it is there.
+  const deploying = item.kind === "publish" ? startDeployment(item, target, req) : undefined;
+  deploying?.catch(() => undefined);
   try {
-    if (item.kind === "publish") {
-      const { project, component, name } = item.app.release.metadata;
-      const spec = {
-        ref: sha,
-        environment: item.env.name,
-        production: item.env.production,
-        description: `${project}/${component} ${name}`,
-        payload: { project, component, release: name, gitops: fullName(target.repo) },
-      };
-      deployment = (await findDeployment(octokit, repo, spec)) ?? (await createDeployment(octokit, repo, spec));
-      await setDeploymentState(octokit, repo, deployment, "in_progress", `publishing ${name} to ${item.env.name}`);
-    }
     if (item.mode === "commit") {
-      const out = await deps.gitops.publish({
-        target: target.git,
-        changes: content.changes,
-        message: content.message,
-        trailers: content.trailers,
-        cacheDir: deps.cacheDir,
-      });
+      const [out, started] = await Promise.all([
+        deps.gitops.publish({
+          target: target.git,
+          changes: content.changes,
+          message: content.message,
+          trailers: content.trailers,
+          cacheDir: deps.cacheDir,
+        }),
+        deploying,
+      ]);
+      deployment = started;
       const url = `${target.htmlUrl}/commit/${out.commit}`;
       if (deployment !== undefined) {
         // A commit is not a rollout: where Ferry watches the cluster, status back reports success once the release runs there.
@@ -226,14 +262,18 @@ async function execute(item: PlanItem, snapshot: EnvironmentSnapshot, req: Relea
       }
       return { item, status: "committed", commit: out.commit, url, changed: out.changed };
     }
-    await deps.gitops.publish({
-      target: target.git,
-      changes: content.changes,
-      message: content.message,
-      trailers: content.trailers,
-      cacheDir: deps.cacheDir,
-      branch: { name: content.branch, from: target.git.branch },
-    });
+    const [, started] = await Promise.all([
+      deps.gitops.publish({
+        target: target.git,
+        changes: content.changes,
+        message: content.message,
+        trailers: content.trailers,
+        cacheDir: deps.cacheDir,
+        branch: { name: content.branch, from: target.git.branch },
+      }),
+      deploying,
+    ]);
+    deployment = started;
     const pr = await ensurePullRequest(octokit, target.repo, {
       head: content.branch,
       base: target.git.branch,
@@ -245,6 +285,7 @@ async function execute(item: PlanItem, snapshot: EnvironmentSnapshot, req: Relea
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     deps.logger.error({ err: e, env: item.env.name }, "publishing failed");
+    deployment ??= await deploying?.catch(() => undefined);
     if (deployment !== undefined) {
       await setDeploymentState(octokit, repo, deployment, "error", error.slice(0, 140)).catch(() => undefined);
     }

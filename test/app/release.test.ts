@@ -363,8 +363,8 @@ describe("platform reads", () => {
   /** Reads of the platform repository's files (commits, trees, blobs, contents) so far. */
   const platformFileReads = (s: Scene) =>
     s.fake.requests.filter((r) => r.method === "GET" && /^\/repos\/acme\/platform\/(git\/(commits|trees|blobs)|contents)\//.test(r.path));
-  /** How many times the platform was loaded: each load reads the platform commit once. */
-  const platformLoads = (s: Scene) => platformFileReads(s).filter((r) => r.path.includes("/git/commits/")).length;
+  /** How many times the platform was loaded: each load lists the platform commit's tree once. */
+  const platformLoads = (s: Scene) => platformFileReads(s).filter((r) => r.path.includes("/git/trees/")).length;
 
   it("releases one component with at most 20 GitHub API calls, its check run and deployment included", async () => {
     const s = scenes.track(await startScene());

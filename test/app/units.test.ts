@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from "../../app/config.js";
 import { DeliveryCache } from "../../app/deliveries.js";
 import { batches, planAnnotations, toAnnotation } from "../../core/checks/annotations.js";
 import { clipCheckText } from "../../adapters/github/checks.js";
-import { ferryOctokitOptions } from "../../app/octokit.js";
+import { burstGroup, ferryOctokitOptions } from "../../app/octokit.js";
 import { commitsTouchFerry, componentsWaitingFor, isFerryCheck } from "../../app/release/triggers.js";
 import { catalogFromReleases, parseEnvironmentState, releaseLabels } from "../../core/release/state.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
@@ -91,6 +91,19 @@ describe("ferryOctokitOptions", () => {
     expect(warn[1]).toMatch(/giving up/);
     expect(o.retry.doNotRetry).toEqual(expect.arrayContaining([400, 401, 403, 404, 422]));
     expect(ferryOctokitOptions({ throttle: false }).throttle).toEqual({ enabled: false });
+  });
+});
+
+describe("burstGroup", () => {
+  it("starts a burst of writes at once and holds the next one back, per key", async () => {
+    const group = burstGroup(3, 60_000);
+    const started: string[] = [];
+    const write = (key: string, n: number) => void group.key(key).schedule({}, async () => started.push(`${key}${n}`));
+    for (let n = 1; n <= 4; n++) write("a", n);
+    write("b", 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started.sort()).toEqual(["a1", "a2", "a3", "b1"]);
+    expect(() => burstGroup(0, 1000)).toThrow(/burst/);
   });
 });
 
