@@ -56,17 +56,30 @@ export function selectEnvironments(all: readonly Environment[], wanted: readonly
   return wanted.length === 0 ? [...all] : all.filter((e) => wanted.includes(e.name));
 }
 
-/** Loads everything; returns the diagnostics in place of a workspace when inputs have errors. */
-export function loadWorkspace(input: WorkspaceInput): Workspace | { diagnostics: Diagnostic[] } {
+/** The components that loaded, with every diagnostic: components with errors are left out, the rest kept. */
+export interface ComponentsLoad {
+  readonly bundle: PlatformBundle | undefined;
+  readonly components: readonly AppComponent[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Loads the platform and the app checkouts, keeping every component that loaded even when others have errors. */
+export function loadComponents(input: WorkspaceInput): ComponentsLoad {
   const diagnostics: Diagnostic[] = [];
   const bundle = loadPlatformDir(input.platform, diagnostics);
   const dirs = findAppDirs(input.apps.length > 0 ? input.apps : ["."]);
   if (input.repo && dirs.length > 1) throw new UsageError("--repo can only be used with a single app directory");
+  if (!bundle) return { bundle, components: [], diagnostics };
+  const apps = dirs.map((dir) => ({ repo: repoOf(dir, input.repo), root: dir, files: readFerryFiles(dir) }));
+  return { bundle, components: loadApps(bundle, apps, diagnostics), diagnostics };
+}
+
+/** Loads everything; returns the diagnostics in place of a workspace when inputs have errors. */
+export function loadWorkspace(input: WorkspaceInput): Workspace | { diagnostics: Diagnostic[] } {
+  const { bundle, components, diagnostics } = loadComponents(input);
   if (!bundle) {
     return { diagnostics };
   }
-  const apps = dirs.map((dir) => ({ repo: repoOf(dir, input.repo), root: dir, files: readFerryFiles(dir) }));
-  const components = loadApps(bundle, apps, diagnostics);
   const environments = selectEnvironments(bundle.platform.spec.environments, input.envs ?? []);
   const catalog = new Map(components.map((c) => [catalogKey(c.release.metadata.project, c.release.metadata.component), c.component]));
   if (hasErrors(diagnostics)) return { diagnostics };
