@@ -32,7 +32,7 @@ async function latestGatesRun(octokit: GitHub, repo: RepoRef, sha: string): Prom
 /**
  * Open promotion pull requests into the platform's environments (or `query.envs`), ordered by
  * the environments' order in the platform, then by number; each repository and base branch is
- * listed once.
+ * listed once. A repository GitHub hides from the client (404) lists nothing.
  */
 export async function listOpenPromotions(
   octokit: GitHub,
@@ -45,7 +45,11 @@ export async function listOpenPromotions(
   const wanted = new Set(envs.map((e) => e.name));
   const out: ListedPromotion[] = [];
   for (const { repo, branch } of bases.values()) {
-    const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: "open", base: branch, per_page: 100 });
+    const pulls = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: "open", base: branch, per_page: 100 }).catch((e: unknown) => {
+      // A repository GitHub hides from the token's person: they see none of its pull requests.
+      if ((e as { status?: unknown } | null)?.status === 404) return [];
+      throw e;
+    });
     for (const pr of pulls) {
       if (!pr.head.ref.startsWith(PROMOTE_PREFIX)) continue;
       const facts = {

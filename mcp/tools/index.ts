@@ -5,6 +5,9 @@
 import { diffTool } from "./diff.js";
 import { getComponentTool } from "./get-component.js";
 import { listComponentsTool } from "./list-components.js";
+import { promoteTool } from "./promote.js";
+import { promotionsTool } from "./promotions.js";
+import { rollbackTool } from "./rollback.js";
 import { renderTool } from "./render.js";
 import { schemaTool } from "./schema.js";
 import type { AnyTool } from "./tool.js";
@@ -17,6 +20,9 @@ export const TOOLS: Readonly<Record<string, AnyTool>> = {
   [renderTool.name]: renderTool,
   [diffTool.name]: diffTool,
   [schemaTool.name]: schemaTool,
+  [promotionsTool.name]: promotionsTool,
+  [promoteTool.name]: promoteTool,
+  [rollbackTool.name]: rollbackTool,
 };
 
 /** The tools a server lists: the write tools only when it runs with `--allow-writes`. */
