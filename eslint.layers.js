@@ -48,8 +48,17 @@ export const layers = [
   restrict("templates", others("templates", "renderers")),
   // I/O: GitHub, git and GitOps repositories, Kubernetes, the local filesystem.
   restrict("adapters", others("adapters", "core", "renderers", "policies")),
-  // The operations shared by the CLI and the MCP server.
-  restrict("operations", others("operations", "adapters", "core", "renderers", "policies", "templates")),
+  // The operations shared by the CLI and the MCP server. A person's promotion or rollback goes
+  // through the app's own code path (app/promotion/requests.ts), so it may import that module only.
+  restrict("operations", others("operations", "adapters", "core", "renderers", "policies", "templates", "app"), {
+    extra: [
+      {
+        regex: "^(\\.\\./)+app/(?!promotion/requests\\.js$)",
+        message:
+          "operations/ may import app/promotion/requests.ts only (a person's promotion shares the app's code path); share other code through adapters/ or core/.",
+      },
+    ],
+  }),
   // The GitHub App: handlers and flows.
   restrict("app", others("app", "adapters", "core", "renderers", "policies", "templates")),
   // The CLI may start the MCP server (mcp/server.ts) but uses none of its tool modules.

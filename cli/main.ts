@@ -51,6 +51,18 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show which consumers a change of endpoints reaches (removed, renamed, retyped, moved, hidden)",
     load: async () => (await import("./commands/impact.js")).impact,
   },
+  promote: {
+    summary: "open the promotion pull request of a component into an environment, as the person of GITHUB_TOKEN",
+    load: async () => (await import("./commands/promote.js")).promote,
+  },
+  rollback: {
+    summary: "open the pull request that puts an earlier release back in an environment, as the person of GITHUB_TOKEN",
+    load: async () => (await import("./commands/promote.js")).rollback,
+  },
+  promotions: {
+    summary: "list the open promotion pull requests and each gate's state",
+    load: async () => (await import("./commands/promotions.js")).promotions,
+  },
   reconcile: { summary: "show what the app's reconcile pass would repair (--dry-run)", load: async () => (await import("./commands/reconcile.js")).reconcile },
   schema: { summary: "print the JSON Schema of a file kind", load: async () => (await import("./commands/schema.js")).schema },
   mcp: { summary: "serve Ferry's tools over the Model Context Protocol (stdio)", load: async () => (await import("./commands/mcp.js")).mcp },

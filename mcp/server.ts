@@ -1,104 +1,54 @@
 /**
- * Ferry's MCP server: the offline operations as tools for AI agents and scripts (validate,
- * render in memory, diff against a directory, JSON Schemas). Read-only: no tool writes files,
- * pushes or talks to GitHub.
+ * Ferry's MCP server: the tools of `mcp/tools/` (one module each, registered in `TOOLS`) and the
+ * resources of `mcp/resources.ts`, served to one caller whose context (defaults, variables, person,
+ * access) is fixed for the server's life. A tool's thrown error becomes a tool result with
+ * `isError`; the server keeps serving.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
-import { sortDiagnostics } from "../renderers/diagnostics.js";
-import { DiffInput, changeReports, diffWorkspace } from "../operations/diff.js";
-import { renderWorkspace, summarizeEnvironments } from "../operations/render.js";
-import { SchemaInput, jsonSchema } from "../operations/schema.js";
-import { validateWorkspace } from "../operations/validate.js";
-import { WorkspaceInput } from "../operations/workspace.js";
+import { EVERYTHING } from "./access.js";
+import { registerResources } from "./resources.js";
+import { listedTools } from "./tools/index.js";
+import type { AnyTool, ToolContext } from "./tools/tool.js";
 
-/** The workspace parameters every tool takes: at least one app directory, the platform, and which environments. */
-const Workspace = {
-  apps: z.array(z.string()).min(1).describe("app checkouts holding .ferry/, or directories with apps up to two levels below"),
-  platform: WorkspaceInput.shape.platform,
-  env: WorkspaceInput.shape.envs,
-};
+export const SERVER_INFO = { name: "ferry", version: "0.1.0" } as const;
 
-function workspace({ apps, platform, env }: { apps: string[]; platform: string; env?: string[] }): WorkspaceInput {
-  return { apps, platform, envs: env ?? [] };
+/** Options of {@link createFerryMcpServer}. */
+export interface FerryMcpServerOptions {
+  /** The caller's context. @default no defaults, this process's environment, everything visible */
+  readonly context?: ToolContext;
+  /** List the write tools (`--allow-writes`). @default false */
+  readonly allowWrites?: boolean;
 }
 
-function json(value: unknown, isError = false): CallToolResult {
-  return { content: [{ type: "text", text: JSON.stringify(value, null, 2) }], isError };
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }
 
-/** Runs a tool body, turning thrown errors (bad paths, usage) into tool errors the agent can read. */
-function guarded<A>(fn: (args: A) => CallToolResult): (args: A) => CallToolResult {
-  return (args) => {
-    try {
-      return fn(args);
-    } catch (e) {
-      return json({ error: e instanceof Error ? e.message : String(e) }, true);
-    }
-  };
+/** Runs a tool and shapes its answer; a thrown error becomes an `isError` result naming what was wrong. */
+export async function callTool(tool: AnyTool, args: Record<string, unknown>, context: ToolContext): Promise<CallToolResult> {
+  try {
+    const result = await tool.run(args, context);
+    return {
+      content: [{ type: "text", text: result.text ?? JSON.stringify(result.structured, null, 2) }],
+      structuredContent: result.structured as Record<string, unknown>,
+      ...(result.isError ? { isError: true } : {}),
+    };
+  } catch (e) {
+    return { content: [{ type: "text", text: `${tool.name}: ${message(e)}` }], isError: true };
+  }
 }
 
-export function createFerryMcpServer(): McpServer {
-  const server = new McpServer({ name: "ferry", version: "0.1.0" });
-
-  server.registerTool(
-    "ferry_validate",
-    {
-      description:
-        "Check components against the platform: schemas, types, traits, dependencies and policies. Returns every diagnostic with file, line, column and field.",
-      inputSchema: Workspace,
-    },
-    guarded((args) => {
-      const report = validateWorkspace(workspace(args));
-      return json({ ok: report.ok, diagnostics: report.diagnostics, environments: report.environments }, !report.ok);
-    }),
-  );
-
-  server.registerTool(
-    "ferry_render",
-    {
-      description: "Render components in memory. Returns the per-environment summary and the list of files; pass `path` to get one file's content.",
-      inputSchema: {
-        ...Workspace,
-        path: z.string().optional().describe("a rendered file path, e.g. environments/dev/<project>/<component>/deployment-<name>.yaml"),
-      },
-    },
-    guarded(({ path, ...args }) => {
-      const r = renderWorkspace(workspace(args));
-      if (!("result" in r) || !r.ok) return json({ ok: false, diagnostics: sortDiagnostics(r.diagnostics) }, true);
-      if (path !== undefined) {
-        const content = r.result.files.get(path);
-        return content === undefined ? json({ error: `no rendered file ${path}` }, true) : { content: [{ type: "text", text: content }] };
-      }
-      return json({
-        ok: true,
-        environments: summarizeEnvironments(r.result),
-        releases: r.result.releases.map((x) => x.metadata),
-        files: [...r.result.files.keys()],
-      });
-    }),
-  );
-
-  server.registerTool(
-    "ferry_diff",
-    {
-      description: "Render in memory and compare with a directory (a previous render or a GitOps checkout): added, changed, removed files with unified diffs.",
-      inputSchema: { ...Workspace, against: DiffInput.shape.against },
-    },
-    guarded(({ against, ...args }) => {
-      const r = diffWorkspace({ ...workspace(args), against });
-      if (!r.ok) return json({ ok: false, diagnostics: sortDiagnostics(r.diagnostics) }, true);
-      const d = r.diff;
-      return json({ added: d.added, changed: d.changed, removed: d.removed, changes: changeReports(d, { lines: true }) });
-    }),
-  );
-
-  server.registerTool(
-    "ferry_schema",
-    { description: "JSON Schema of a Ferry file kind.", inputSchema: SchemaInput.shape },
-    guarded(({ kind }) => json(jsonSchema(kind))),
-  );
-
+export function createFerryMcpServer(options: FerryMcpServerOptions = {}): McpServer {
+  const context: ToolContext = options.context ?? { defaults: { apps: [] }, variables: process.env, access: EVERYTHING };
+  const server = new McpServer(SERVER_INFO, { capabilities: { tools: {}, resources: {} } });
+  for (const tool of listedTools(options.allowWrites ?? false)) {
+    server.registerTool(
+      tool.name,
+      { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
+      (args: Record<string, unknown>) => callTool(tool, args, context),
+    );
+  }
+  registerResources(server, context);
   return server;
 }

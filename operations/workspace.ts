@@ -56,20 +56,33 @@ export function selectEnvironments(all: readonly Environment[], wanted: readonly
   return wanted.length === 0 ? [...all] : all.filter((e) => wanted.includes(e.name));
 }
 
+/** The components that loaded, with every diagnostic: components with errors are left out, the rest kept. */
+export interface ComponentsLoad {
+  readonly bundle: PlatformBundle | undefined;
+  readonly components: readonly AppComponent[];
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Loads the platform and the app checkouts, keeping every component that loaded even when others have errors. */
+export function loadComponents(input: WorkspaceInput, extraCatalog: Catalog = new Map()): ComponentsLoad {
+  const diagnostics: Diagnostic[] = [];
+  const bundle = loadPlatformDir(input.platform, diagnostics);
+  const dirs = findAppDirs(input.apps.length > 0 ? input.apps : ["."]);
+  if (input.repo && dirs.length > 1) throw new UsageError("--repo can only be used with a single app directory");
+  if (!bundle) return { bundle, components: [], diagnostics };
+  const apps = dirs.map((dir) => ({ repo: repoOf(dir, input.repo), root: dir, files: readFerryFiles(dir) }));
+  return { bundle, components: loadApps(bundle, apps, diagnostics, extraCatalog), diagnostics };
+}
+
 /**
  * Loads everything; returns the diagnostics in place of a workspace when inputs have errors.
  * `extraCatalog` holds components of other repositories that dependencies may point at.
  */
 export function loadWorkspace(input: WorkspaceInput, extraCatalog: Catalog = new Map()): Workspace | { diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
-  const bundle = loadPlatformDir(input.platform, diagnostics);
-  const dirs = findAppDirs(input.apps.length > 0 ? input.apps : ["."]);
-  if (input.repo && dirs.length > 1) throw new UsageError("--repo can only be used with a single app directory");
+  const { bundle, components, diagnostics } = loadComponents(input, extraCatalog);
   if (!bundle) {
     return { diagnostics };
   }
-  const apps = dirs.map((dir) => ({ repo: repoOf(dir, input.repo), root: dir, files: readFerryFiles(dir) }));
-  const components = loadApps(bundle, apps, diagnostics, extraCatalog);
   const environments = selectEnvironments(bundle.platform.spec.environments, input.envs ?? []);
   const catalog = new Map([
     ...extraCatalog,

@@ -4,6 +4,7 @@
  * Ferry pull requests, deployments in progress, the App's webhook deliveries, the rate limit and
  * the platform as the API serves it.
  */
+import { GATES_CHECK } from "../../core/promotion/gates/index.js";
 import { deploymentPayload } from "./deployments.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
@@ -22,7 +23,6 @@ import type { GitHub, RepoRef } from "./types.js";
 import { fullName } from "./types.js";
 
 /** The Ferry check a promotion pull request carries. */
-const GATES_CHECK = "Ferry / gates";
 
 function repoRef(full: string): RepoRef {
   const [owner = "", repo = ""] = full.split("/");

@@ -6,9 +6,10 @@
 import { clipCheckText } from "../../adapters/github/checks.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { GateConclusion } from "../../core/promotion/gates/index.js";
+import { GATES_CHECK } from "../../core/promotion/gates/index.js";
 
-/** The check on promotion pull requests; branch protection requires it. */
-export const GATES_CHECK = "Ferry / gates";
+/** The check on promotion pull requests (defined beside the gates, so the listing of promotions reads it too). */
+export { GATES_CHECK };
 
 /** What an evaluation reports. */
 export interface GatesReport {

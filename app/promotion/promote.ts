@@ -47,7 +47,7 @@ import {
   withRequester,
 } from "../../core/promotion/pr.js";
 import { deleteBranch } from "./branches.js";
-import { writeGatesCheck } from "./check.js";
+import { GATES_CHECK, writeGatesCheck } from "./check.js";
 import type { PromotionContext } from "./context.js";
 import { environmentNamed, serverUrlOf } from "./context.js";
 import { errorText } from "./errors.js";
@@ -67,6 +67,8 @@ export interface PromotionRequest {
   readonly requestedBy?: { readonly login: string; readonly url?: string };
   /** The component's history, when the caller read it already. @default read from the GitOps repositories */
   readonly history?: ComponentHistory;
+  /** Whether to evaluate the gates once the pull request is open (only a GitHub App may write the check). @default true */
+  readonly evaluateGates?: boolean;
 }
 
 /** What {@link evaluatePromotion} did. */
@@ -228,14 +230,17 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
     created = data;
   }
   deps.logger.info({ component: name, release: id, from: from.name, to: to.name, pull: number, status }, "promotion pull request");
-  const gates = await evaluatePromotion(ctx, target.repo, number, {
-    ...(created ? { pull: created } : {}),
-    release: id,
-    env: to.name,
-    snapshot,
-    rendered,
-    source,
-  });
+  const gates: GatesOutcome =
+    req.evaluateGates === false
+      ? { kind: "skipped", reason: `the ${GATES_CHECK} check is the Ferry app's to write` }
+      : await evaluatePromotion(ctx, target.repo, number, {
+          ...(created ? { pull: created } : {}),
+          release: id,
+          env: to.name,
+          snapshot,
+          rendered,
+          source,
+        });
   return { status, number, url, release: id, previous: previousRelease, gates };
 }
 

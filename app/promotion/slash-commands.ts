@@ -9,7 +9,8 @@
  * comment is in (GitHub's `role_name`), against the named environment's `commandPermission`
  * (`/ferry retry`: the pull request's environment; `/ferry status`: read).
  *
- * A refused command changes nothing and gets a reply saying why; an accepted one gets a reaction
+ * `promote` and `rollback` go through app/promotion/requests.ts, the code path the CLI and the MCP
+ * tools share. A refused command changes nothing and gets a reply saying why; an accepted one gets a reaction
  * (rocket for promote and rollback, +1 otherwise) and a reply with the links.
  */
 import type { Environment } from "../../renderers/model/index.js";
@@ -21,7 +22,7 @@ import { runPreview } from "../preview/run.js";
 import { declaredComponents, readAppFiles } from "../release/inputs.js";
 import { runRelease } from "../release/run.js";
 import { parseRepoRef } from "../config.js";
-import type { Command } from "../../core/promotion/commands.js";
+import type { Actor, Command } from "../../core/promotion/commands.js";
 import { authorize, parseCommand } from "../../core/promotion/commands.js";
 import { DeliveryContext } from "../delivery.js";
 import { promoteReleased } from "./triggers.js";
@@ -32,11 +33,12 @@ import type { PromotionContext } from "./context.js";
 import { environmentNamed, promotionContext } from "./context.js";
 import { errorText, PlatformUnavailable } from "./errors.js";
 import { permissionOf, readComponentHistory } from "./reads.js";
-import { pipelineOrder, planPromote, planRollback, previousEnvironments } from "../../core/promotion/pipeline.js";
+import { pipelineOrder, previousEnvironments } from "../../core/promotion/pipeline.js";
 import type { FerryPull, IdentifiedPromotion } from "../../core/promotion/pr.js";
 import { ferryPullOf, identifyPromotion, parseFerryBranch, promotionBranch } from "../../core/promotion/pr.js";
 import type { PromotionResult } from "./promote.js";
 import { ensurePromotion } from "./promote.js";
+import { requestPromotion } from "./requests.js";
 
 /** The comment a command came in. */
 export interface CommandComment {
@@ -126,32 +128,20 @@ async function promoteOrRollback(
   command: Extract<Command, { verb: "promote" | "rollback" }>,
   subjects: Subjects,
   comment: CommandComment,
+  actor: Actor,
 ): Promise<{ lines: string[]; ok: boolean }> {
   const lines: string[] = [];
   let ok = false;
   for (const { project, component } of subjects.components) {
     const name = `${project}/${component}`;
-    const history = await readComponentHistory(ctx, project, component);
-    const plan =
-      command.verb === "promote"
-        ? planPromote(ctx.bundle.platform, history, { to: command.env, ...(command.release ? { release: command.release } : {}) })
-        : planRollback(history, command.env, command.release);
-    if (!plan.ok) {
-      lines.push(`\`${name}\`: refused: ${plan.reason}`);
+    const ask = { verb: command.verb, project, component, env: command.env, ...(command.release ? { release: command.release } : {}) };
+    const outcome = await requestPromotion(ctx, ask, actor, { requestedBy: { login: comment.login, url: comment.url } });
+    if (outcome.kind === "refused") {
+      lines.push(`\`${name}\`: refused: ${outcome.reason}`);
       continue;
     }
-    const from = "from" in plan ? plan.from.name : command.env;
-    const result = await ensurePromotion(ctx, {
-      project,
-      component,
-      release: plan.release,
-      from,
-      to: command.env,
-      requestedBy: { login: comment.login, url: comment.url },
-      history,
-    });
-    ok ||= opened(result);
-    lines.push(resultLine(name, result));
+    ok ||= opened(outcome.result);
+    lines.push(resultLine(name, outcome.result));
   }
   return { lines, ok };
 }
@@ -254,12 +244,13 @@ export async function runCommand(req: CommandRequest, deps: CommandDeps): Promis
   const permission = await permissionOf(octokit, repo, comment.login);
   const env: Environment | undefined =
     command.verb === "promote" || command.verb === "rollback" ? environmentNamed(ctx, command.env) : command.verb === "retry" ? subjects.ferry?.env : undefined;
-  const auth = authorize(command, env, { login: comment.login, permission });
+  const actor = { login: comment.login, permission };
+  const auth = authorize(command, env, actor);
   if (!auth.allowed) return refuse(line, auth.reason);
 
   let lines: string[];
   let ok: boolean;
-  if (command.verb === "promote" || command.verb === "rollback") ({ lines, ok } = await promoteOrRollback(ctx, command, subjects, comment));
+  if (command.verb === "promote" || command.verb === "rollback") ({ lines, ok } = await promoteOrRollback(ctx, command, subjects, comment, actor));
   else if (command.verb === "retry") ({ lines, ok } = await retry(ctx, delivery, req, pr, subjects, deps));
   else {
     lines = await status(ctx, subjects, deps.runtimeStatus);

@@ -83,6 +83,15 @@ describe("layer boundaries (eslint.layers.js)", () => {
     }
   });
 
+  it("lets operations/ reach the app only through a person's promotion (app/promotion/requests.ts)", async () => {
+    expect(await layerProblems("operations/workspace.ts", 'import type { Deps } from "../app/deps.js";\nexport type X = Deps;\n')).toEqual([
+      expect.stringMatching(/operations\/ may import app\/promotion\/requests\.ts only/),
+    ]);
+    expect(
+      await layerProblems("operations/workspace.ts", 'import { requestPromotion } from "../app/promotion/requests.js";\nexport const x = requestPromotion;\n'),
+    ).toEqual([]);
+  });
+
   it("keeps the GitHub App out of the CLI and the MCP server", async () => {
     expect(await layerProblems("app/index.ts", 'import { main } from "../cli/main.js";\nexport const x = main;\n')).toEqual([
       expect.stringMatching(/app\/ may not import cli\//),

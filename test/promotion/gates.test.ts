@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { autoMergeAllowed, evaluateGates, GatesInput, gatesCheckOutput } from "../../core/promotion/gates/index.js";
+import { autoMergeAllowed, evaluateGates, GatesInput, gatesCheckOutput, parseGatesSummary } from "../../core/promotion/gates/index.js";
 import { formatDuration } from "../../core/time.js";
 import type { GatesResult, Review } from "../../core/promotion/gates/index.js";
 import type { HealthReport } from "../../core/promotion/health.js";
@@ -415,6 +415,15 @@ describe("outcome", () => {
     ]);
     expect(lines).toContain("Blocked by: approvals, soak, window.");
     expect(gatesCheckOutput(r)).toEqual(out);
+  });
+
+  it("reads the check's table back into the gates it reports (the listing of promotions)", () => {
+    const friday = new Date("2025-03-14T10:00:00Z");
+    const r = evaluate(input("prod", { reviews: [review("alice", "APPROVED", 1)], health: healthy(10, friday), now: friday }));
+    expect(parseGatesSummary(gatesCheckOutput(r).summary)).toEqual(r.gates);
+    const odd = { ...r, gates: [{ name: "policies" as const, state: "fail" as const, summary: "a | b \\ c" }] };
+    expect(parseGatesSummary(gatesCheckOutput(odd).summary)).toEqual(odd.gates);
+    expect(parseGatesSummary("| Gate | State | Why |\n| unknown | ✅ pass | x |\n| soak | 🤔 maybe | x |")).toEqual([]);
   });
 
   it("titles the check by what blocks, what is not observed, or that every gate holds", () => {

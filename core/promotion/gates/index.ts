@@ -51,6 +51,9 @@ import { windowGate } from "./window.js";
 export { GATE_NAMES, GatesInput, Review } from "./model.js";
 export type { Gate, GateConclusion, GateDefinition, GateName, GateState } from "./model.js";
 
+/** The check run on promotion pull requests that reports the gates; branch protection requires it. */
+export const GATES_CHECK = "Ferry / gates";
+
 /** Every gate, by name: a new gate is a module of gates/ listed here and in {@link GATE_NAMES}. */
 export const GATES: { readonly [N in GateName]: GateDefinition } = {
   policies: policiesGate,
@@ -94,6 +97,34 @@ export function autoMergeAllowed(env: Pick<Environment, "autoMerge">, result: Pi
 const STATE_TEXT: Readonly<Record<GateState, string>> = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending", "not-observed": "➖ not observed" };
 
 const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+
+const STATE_OF_TEXT: ReadonlyMap<string, GateState> = new Map(Object.entries(STATE_TEXT).map(([state, text]) => [text, state as GateState]));
+
+/** The cells of one markdown table row, unescaping what `cell` escaped. */
+function rowCells(line: string): string[] {
+  const cells: string[] = [];
+  let current = "";
+  for (let i = 1; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === "\\" && i + 1 < line.length) current += line[++i];
+    else if (c === "|") {
+      cells.push(current.trim());
+      current = "";
+    } else current += c;
+  }
+  return cells;
+}
+
+/** The gates a `Ferry / gates` summary reports ({@link gatesCheckOutput} read back); rows it cannot read are left out. */
+export function parseGatesSummary(summary: string): Gate[] {
+  const names = new Set<string>(GATE_NAMES);
+  return summary.split("\n").flatMap((line) => {
+    if (!line.startsWith("| ")) return [];
+    const [name, text, why] = rowCells(line);
+    const state = text === undefined ? undefined : STATE_OF_TEXT.get(text);
+    return name !== undefined && names.has(name) && state && why !== undefined ? [{ name: name as GateName, state, summary: why }] : [];
+  });
+}
 
 /** Title and markdown summary of the `Ferry / gates` check run. */
 export function gatesCheckOutput(result: GatesResult): { title: string; summary: string } {

@@ -1,0 +1,52 @@
+/**
+ * How the commands that act on GitHub as a person (`ferry promote`, `rollback`, `promotions`)
+ * find it: the token (`--token`, else `GITHUB_TOKEN`; the person is the token's), the REST API
+ * (`--api-url`, else `GITHUB_API_URL`, else https://api.github.com) and the platform repository
+ * (`--platform-repo`, else `FERRY_PLATFORM_REPO`).
+ */
+import { homedir } from "node:os";
+import { defaultCacheDir } from "../adapters/git/index.js";
+import { tokenClient } from "../adapters/github/client.js";
+import type { GitHub } from "../adapters/github/types.js";
+import type { CliIo } from "./io.js";
+
+export const GITHUB_OPTIONS = {
+  "platform-repo": { type: "string" },
+  token: { type: "string" },
+  "api-url": { type: "string" },
+  "cache-dir": { type: "string" },
+} as const;
+
+export const GITHUB_OPTIONS_HELP = `  --platform-repo REPO   platform repository, owner/name (default $FERRY_PLATFORM_REPO)
+  --token TOKEN          your GitHub token (default $GITHUB_TOKEN); Ferry acts as its person
+  --api-url URL          REST API URL (default $GITHUB_API_URL, else https://api.github.com;
+                         GitHub Enterprise: https://HOST/api/v3)
+  --cache-dir DIR        clone cache (default FERRY_CACHE_DIR, else ~/.cache/ferry)`;
+
+/** The person's client and where the platform is. */
+export interface GitHubAccess {
+  readonly octokit: GitHub;
+  readonly platformRepo: string;
+  readonly cacheDir: string;
+}
+
+/** Reads the options and environment; every problem is collected into `problems`. */
+export function githubAccess(
+  values: { readonly "platform-repo"?: string; readonly token?: string; readonly "api-url"?: string; readonly "cache-dir"?: string },
+  io: CliIo,
+  problems: string[],
+): GitHubAccess | undefined {
+  const platformRepo = values["platform-repo"] ?? io.env.FERRY_PLATFORM_REPO;
+  if (!platformRepo) problems.push("--platform-repo OWNER/NAME is required (or FERRY_PLATFORM_REPO)");
+  else if (!/^[^/\s]+\/[^/\s]+$/.test(platformRepo)) problems.push(`--platform-repo must be OWNER/NAME, got ${JSON.stringify(platformRepo)}`);
+  const token = values.token ?? io.env.GITHUB_TOKEN;
+  if (!token) problems.push("a token is required: --token or GITHUB_TOKEN");
+  const apiUrl = values["api-url"] ?? io.env.GITHUB_API_URL ?? "https://api.github.com";
+  if (!URL.canParse(apiUrl)) problems.push(`--api-url must be a URL, got ${JSON.stringify(apiUrl)}`);
+  if (!platformRepo || !token || !URL.canParse(apiUrl)) return undefined;
+  return {
+    octokit: tokenClient({ token, baseUrl: apiUrl.replace(/\/+$/, "") }),
+    platformRepo,
+    cacheDir: values["cache-dir"] ?? defaultCacheDir(io.env, homedir()),
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Every MCP tool, by name. Add a tool: a module `mcp/tools/<name>.ts` exporting a `FerryTool`
+ * (`defineTool`), then one line here (CONTRIBUTING.md, "An MCP tool").
+ */
+import { diffTool } from "./diff.js";
+import { getComponentTool } from "./get-component.js";
+import { listComponentsTool } from "./list-components.js";
+import { promoteTool } from "./promote.js";
+import { promotionsTool } from "./promotions.js";
+import { rollbackTool } from "./rollback.js";
+import { renderTool } from "./render.js";
+import { schemaTool } from "./schema.js";
+import type { AnyTool } from "./tool.js";
+import { validateTool } from "./validate.js";
+
+export const TOOLS: Readonly<Record<string, AnyTool>> = {
+  [listComponentsTool.name]: listComponentsTool,
+  [getComponentTool.name]: getComponentTool,
+  [validateTool.name]: validateTool,
+  [renderTool.name]: renderTool,
+  [diffTool.name]: diffTool,
+  [schemaTool.name]: schemaTool,
+  [promotionsTool.name]: promotionsTool,
+  [promoteTool.name]: promoteTool,
+  [rollbackTool.name]: rollbackTool,
+};
+
+/** The tools a server lists: the write tools only when it runs with `--allow-writes`. */
+export function listedTools(allowWrites: boolean): AnyTool[] {
+  return Object.values(TOOLS).filter((t) => allowWrites || !t.writes);
+}

@@ -1,0 +1,80 @@
+/**
+ * The workspace arguments the tools share (`apps`, `platform`, `env`), filled from the server's
+ * defaults when omitted and narrowed to the app checkouts whose repository the caller sees.
+ */
+import { z } from "zod";
+import { findAppDirs, repoOf } from "../adapters/fs/files.js";
+import { UsageError } from "../operations/errors.js";
+import { loadPlatform, type WorkspaceInput } from "../operations/workspace.js";
+import type { PlatformBundle } from "../renderers/platform.js";
+import { formatDiagnostic } from "../renderers/diagnostics.js";
+import { visible } from "./access.js";
+import type { ToolContext } from "./tools/tool.js";
+
+export const PlatformArg = {
+  platform: z.string().optional().describe("platform repository checkout (holds .ferry/platform.yaml); default: the server's --platform"),
+};
+
+export const EnvArg = {
+  env: z.array(z.string()).optional().describe("only these environments; default: all"),
+};
+
+/** The arguments of every tool that loads app checkouts. */
+export const WorkspaceArgs = {
+  apps: z
+    .array(z.string())
+    .optional()
+    .describe("app checkouts holding .ferry/, or directories with apps up to two levels below; default: the server's APP_DIR arguments"),
+  ...PlatformArg,
+  ...EnvArg,
+};
+export type WorkspaceArgs = Readonly<z.infer<z.ZodObject<typeof WorkspaceArgs>>>;
+
+/** The platform directory: the argument, else the server's default; neither is a usage error. */
+export function platformDir(args: { readonly platform?: string }, context: ToolContext): string {
+  const dir = args.platform ?? context.defaults.platform;
+  if (dir === undefined) throw new UsageError("platform: no platform checkout given and the server was started without --platform");
+  return dir;
+}
+
+/** Loads the platform alone (with the built-ins); its errors become a usage error listing each located diagnostic. */
+export function platformBundle(args: { readonly platform?: string }, context: ToolContext): PlatformBundle {
+  const dir = platformDir(args, context);
+  const { bundle, diagnostics } = loadPlatform(dir);
+  if (!bundle) throw new UsageError(`the platform ${dir} has errors:\n${diagnostics.map(formatDiagnostic).join("\n")}`);
+  return bundle;
+}
+
+/** An app checkout the caller sees, with its repository. */
+export interface VisibleApp {
+  readonly dir: string;
+  readonly repo: string;
+}
+
+/** The app checkouts the call names (or the defaults), with their repositories; only those the caller sees. */
+export async function visibleApps(args: { readonly apps?: readonly string[] }, context: ToolContext): Promise<VisibleApp[]> {
+  const apps = args.apps ?? context.defaults.apps;
+  if (apps.length === 0) throw new UsageError("apps: no app checkout given and the server was started without APP_DIR arguments");
+  let dirs: string[];
+  try {
+    dirs = findAppDirs(apps);
+  } catch (e) {
+    throw new UsageError(`apps: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return visible(
+    context.access,
+    dirs.map((dir) => ({ dir, repo: repoOf(dir) })),
+    (a) => a.repo,
+  );
+}
+
+/**
+ * The operations' workspace input for the call: the visible app checkouts, the platform and the
+ * environments; undefined when the caller sees none of the apps.
+ */
+export async function workspaceInput(args: WorkspaceArgs, context: ToolContext): Promise<WorkspaceInput | undefined> {
+  const platform = platformDir(args, context);
+  const apps = await visibleApps(args, context);
+  if (apps.length === 0) return undefined;
+  return { apps: apps.map((a) => a.dir), platform, envs: args.env ?? [] };
+}
