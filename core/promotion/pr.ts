@@ -216,7 +216,8 @@ const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerC
 
 /**
  * Whether a pull request is one of Ferry's: a Ferry branch of the repository itself (never a
- * fork), opened by Ferry's bot (`botLogin`; any bot when it is unknown), into the branch of the
+ * fork), opened by Ferry's bot (`botLogin`; any bot when it is unknown) or by the person its
+ * `requested-by` marker names (`ferry promote` with their own token), into the branch of the
  * GitOps target of the environment the branch names. The reason when it is not.
  */
 export function ferryPullOf(
@@ -228,8 +229,12 @@ export function ferryPullOf(
   if (!branch) return { reason: `${pr.headRef} is not a Ferry branch` };
   if (!same(pr.headRepo, pr.repo)) return { reason: `the branch is in ${pr.headRepo ?? "a deleted fork"}, not in ${pr.repo}` };
   const login = pr.author?.login ?? "";
-  const ours = botLogin !== undefined ? same(login, botLogin) : pr.author?.type === "Bot";
-  if (!ours) return { reason: `opened by ${login || "an unknown user"}, not by Ferry` };
+  const byFerry = botLogin !== undefined ? same(login, botLogin) : pr.author?.type === "Bot";
+  // `ferry promote` and MCP open the pull request with the person's own token: it is theirs, and
+  // its body names them as the requester. The gates then hold it to the same terms (its files must
+  // be exactly the release's rendering, and its requester cannot approve it).
+  const byRequester = !byFerry && pr.author?.type !== "Bot" && same(parseRequestedBy(pr.body), login);
+  if (!byFerry && !byRequester) return { reason: `opened by ${login || "an unknown user"}, not by Ferry` };
   const env = platform.spec.environments.find((e) => e.name === branch.env);
   if (!env) return { reason: `the platform has no environment ${JSON.stringify(branch.env)}` };
   if (!same(env.gitops.repo, pr.repo) || env.gitops.branch !== pr.baseRef) {

@@ -22,8 +22,10 @@ import {
   PROD_REPO,
   releaseImage,
   replies,
+  review,
   startPromotionScene,
 } from "./promotion-scene.js";
+import { payload } from "../support/webhooks.js";
 
 const scenes = sceneTeardown();
 
@@ -132,6 +134,26 @@ describe("ferry promote and ferry rollback as a person", () => {
         gates: null,
       }),
     ]);
+    // The app gates it like its own: the Ferry / gates check on its head, the requester not counted as an approver.
+    const opened = await s.post(
+      "pull_request",
+      payload("pull_request", "opened", {
+        repo: GITOPS_REPO,
+        number: byCli.number,
+        branch: byCli.head.ref,
+        sha: byCli.head.sha,
+        installationId: s.installationId,
+      }),
+    );
+    expect(opened.status).toBe(200);
+    const personGates = gatesRun(s, GITOPS_REPO, byCli.head.sha);
+    expect(personGates.conclusion).toBe("action_required");
+    expect(personGates.output.summary).toContain("| approvals |");
+    await review(p, byCli, "maya");
+    const afterReview = gatesRun(s, GITOPS_REPO, byCli.head.sha);
+    expect(afterReview.conclusion).toBe("action_required");
+    expect(afterReview.output.summary).toContain("| approvals | ⏳ pending | 0 of 1 approval; @maya cannot approve (author) |");
+    expect(afterReview.output.summary).toContain("| policies | ✅ pass |");
     const cli = await shape(s, byCli, ["environments/staging", "releases"]);
     await closePull(s, byCli);
 

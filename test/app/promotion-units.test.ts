@@ -159,6 +159,23 @@ describe("recognising Ferry's pull requests", () => {
     });
   });
 
+  it("counts a pull request a person opened for themselves (ferry promote with their token), and no one else's", () => {
+    const asked = { ...pr, body: `${pr.body ?? ""}\n${requestedByMarker("maya")}` };
+    expect(identifyPromotion({ ...asked, author: { login: "Maya", type: "User" } }, platform, "ferry[bot]")).toMatchObject({
+      release: R1,
+      requestedBy: "maya",
+    });
+    expect(identifyPromotion({ ...asked, author: { login: "mallory", type: "User" } }, platform, "ferry[bot]")).toEqual({
+      reason: "opened by mallory, not by Ferry",
+    });
+    expect(identifyPromotion({ ...asked, author: { login: "maya", type: "Bot" } }, platform, "ferry[bot]")).toEqual({
+      reason: "opened by maya, not by Ferry",
+    });
+    expect(identifyPromotion({ ...pr, author: { login: "maya", type: "User" } }, platform, "ferry[bot]")).toEqual({
+      reason: "opened by maya, not by Ferry",
+    });
+  });
+
   it("refuses look-alikes, each with the reason", () => {
     const reason = (facts: Partial<PullFacts>) => {
       const r = identifyPromotion({ ...pr, ...facts }, platform, "ferry[bot]");
