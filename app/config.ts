@@ -7,6 +7,7 @@
  * silently falls back to the secret `development`, which would accept forged deliveries.
  */
 import type { RepoRef } from "../adapters/github/types.js";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
@@ -56,6 +57,14 @@ export const FerryEnv = z.object({
     .int({ error: (iss) => `must be a whole number of milliseconds, got ${JSON.stringify(iss.input)}` })
     .min(0, { error: (iss) => `must be 0 or more milliseconds, got ${JSON.stringify(iss.input)}` })
     .optional(),
+  /** The GitHub App's OAuth client id (Probot's setup flow writes it): with the secret, the portal at /ferry/ signs people in with GitHub. */
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  /** The GitHub App's OAuth client secret (Probot's setup flow writes it). */
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The portal's public URL (`https://ferry.example.com`), for the OAuth callback behind a proxy; unset: from the request's Host. */
+  FERRY_PORTAL_URL: z.url({ error: (iss) => `must be a URL like https://ferry.example.com, got ${JSON.stringify(iss.input)}` }).optional(),
+  /** Key of the portal's session cookies (at least 32 characters); unset: derived from the app's private key. */
+  FERRY_SESSION_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
 });
 export type FerryEnv = z.infer<typeof FerryEnv>;
 
@@ -76,6 +85,8 @@ export interface AppConfig {
   readonly reconcileInterval: number;
   /** The Redis replicas share; undefined: one replica, in memory. */
   readonly redisUrl?: string;
+  /** The portal's sign-in (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET); undefined: no portal. */
+  readonly portal?: { readonly clientId: string; readonly clientSecret: string; readonly sessionSecret: string; readonly publicUrl?: string };
 }
 
 /** Thrown when the configuration is unusable; the message lists every problem by variable. */
@@ -162,5 +173,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     logLevel: e.LOG_LEVEL,
     reconcileInterval: e.FERRY_RECONCILE_INTERVAL,
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
+    ...(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET
+      ? {
+          portal: {
+            clientId: e.GITHUB_CLIENT_ID,
+            clientSecret: e.GITHUB_CLIENT_SECRET,
+            sessionSecret: e.FERRY_SESSION_SECRET ?? createHash("sha256").update(`ferry portal sessions\n${privateKey}`).digest("hex"),
+            ...(e.FERRY_PORTAL_URL ? { publicUrl: e.FERRY_PORTAL_URL } : {}),
+          },
+        }
+      : {}),
   };
 }

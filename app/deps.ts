@@ -18,6 +18,7 @@ import type { GitopsPort } from "./release/gitops.js";
 import { defaultGitopsPort } from "./release/gitops-default.js";
 import type { PlatformChanged, RolloutWatch } from "./runtime/hooks.js";
 import type { ClusterRuntime } from "./runtime/runtime.js";
+import type { PortalSettings } from "./portal/mount.js";
 import type { Scheduler } from "./scheduler.js";
 import { intervalScheduler } from "./scheduler.js";
 import type { ReconcileReport } from "../core/reconcile/report.js";
@@ -77,6 +78,8 @@ export interface Deps {
   readonly shutdown?: Shutdown;
   /** Told after a release landed in an environment and its next promotions were opened. @default nobody */
   readonly onReleaseLanded?: LandedListener;
+  /** The portal under /ferry/ (app/portal/mount.ts). @default from GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET when set, else none */
+  readonly portal?: PortalSettings;
   /** Adds what the clusters run to `/ferry status`. @default nothing is added */
   readonly runtimeStatus?: RuntimeStatus;
   /**
@@ -148,5 +151,6 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     ...(given.clusterRuntime ? { clusterRuntime: given.clusterRuntime } : {}),
     ...(given.watchRollout ? { watchRollout: given.watchRollout } : {}),
     ...(given.platformChanged ? { platformChanged: given.platformChanged } : {}),
+    ...(given.portal ? { portal: given.portal } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { onPullRequestReview } from "./handlers/pull_request_review.js";
 import { onPush } from "./handlers/push.js";
 import { onWorkflowRun } from "./handlers/workflow_run.js";
 import { serveEndpoints } from "./endpoints.js";
+import { portalFromConfig, servePortal } from "./portal/mount.js";
 import { scheduledGates } from "./promotion/triggers.js";
 import { deliveryKey } from "./jobs/keys.js";
 import type { KeyedPayload } from "./jobs/keys.js";
@@ -113,6 +114,7 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     if (runtime) deps.metrics.watchedRollouts(() => runtime.reporter.active().length);
     deps.metrics.queueDepth(() => deps.queue.stats().depth);
     serveEndpoints(app, options, deps);
+    servePortal(app, options, deps.portal ?? portalFromConfig(config), deps);
     // Registered last, so it runs first: queued work finishes before the watches stop.
     deps.shutdown?.add("the job queue", () => deps.queue.stop());
   };

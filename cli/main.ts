@@ -27,6 +27,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "print the Argo CD ApplicationSet or Flux objects that apply each environment's path",
     load: async () => (await import("./commands/bootstrap.js")).bootstrap,
   },
+  catalog: {
+    summary: "write the Backstage catalog (System, Component, API entities) of the apps' components",
+    load: async () => (await import("./commands/catalog.js")).catalog,
+  },
   history: {
     summary: "show which release each environment ran, and when, from the GitOps commits",
     load: async () => (await import("./commands/history.js")).history,

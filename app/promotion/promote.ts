@@ -25,7 +25,7 @@ import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../release/gitops.js";
 import type { EnvironmentSnapshot, ResolvedTarget } from "../release/gitops.js";
-import { releaseChanges } from "../../core/release/plan.js";
+import { projectOwner, releaseChanges } from "../../core/release/plan.js";
 import { catalogFromReleases, deployedFiles } from "../../core/release/state.js";
 import { approversToCheck } from "../../core/promotion/gates/approvers.js";
 import { parsePromotionBody, PR_BODY_LIMIT, promotionPullRequest } from "../../core/promotion/body.js";
@@ -199,7 +199,10 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
   const commit = promotionCommits(subject);
   const published = await deps.gitops.publish({
     target: target.git,
-    changes: releaseChanges(to, release, rendered.files),
+    changes: releaseChanges(to, release, rendered.files, undefined, {
+      owner: projectOwner(ctx.bundle.platform, project),
+      source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) },
+    }),
     message: commit.message,
     trailers: commit.trailers,
     branch: { name: branch, from: target.git.branch },

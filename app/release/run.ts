@@ -21,6 +21,7 @@ import { readEnvironment } from "./gitops.js";
 import type { EnvironmentSnapshot, ResolvedTarget } from "./gitops.js";
 import { declaredComponents, loadAppInputs, readAppFiles } from "./inputs.js";
 import { commitContent, planRelease } from "../../core/release/plan.js";
+import { serverUrlOf } from "../promotion/context.js";
 import type { PlanItem, Selection } from "../../core/release/plan.js";
 import { failureReport, releaseReport } from "../../core/release/report.js";
 import type { ItemResult, ReleaseReport } from "../../core/release/report.js";
@@ -231,7 +232,7 @@ async function execute(item: PlanItem, snapshot: EnvironmentSnapshot, req: Relea
   if (item.kind === "waiting") return { item, status: "waiting", check: item.check };
   const { octokit, repo, sha } = req;
   const target: ResolvedTarget = snapshot.target;
-  const source = { repo: fullName(repo), sha };
+  const source = { repo: fullName(repo), sha, serverUrl: serverUrlOf(target) };
   const content = commitContent(item, source);
   let deployment: number | undefined;
   // The deployment is created (and marked in progress) while the commit is made, not before it:

@@ -7,7 +7,7 @@ import { CompileCache } from "../../renderers/compile/cache.js";
 import { componentDir } from "../../core/gitops/layout.js";
 import type { DirectoryChange } from "../../core/gitops/request.js";
 import { TRAILERS } from "../../core/gitops/trailers.js";
-import { releaseChanges } from "../../core/release/plan.js";
+import { projectOwner, releaseChanges } from "../../core/release/plan.js";
 import { list, parse, required } from "../args.js";
 import { findAppDirs, repoOf } from "../../adapters/fs/files.js";
 import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget, headCommit } from "../../operations/gitops-target.js";
@@ -72,7 +72,15 @@ Examples:
       io.stderr("ferry publish: inputs have errors; nothing was committed\n");
       return EXIT.failed;
     }
-    const changes: DirectoryChange[] = rendered.flatMap((r) => releaseChanges(env, r.release, r.files, target.path));
+    const heads = new Map(findAppDirs(positionals.length > 0 ? positionals : ["."]).map((d) => [repoOf(d, values.repo), headCommit(d)]));
+    const changes: DirectoryChange[] = rendered.flatMap((r, i) => {
+      const repo = ws.components[i]!.repo;
+      const owner = projectOwner(ws.bundle.platform, r.release.metadata.project);
+      return releaseChanges(env, r.release, r.files, target.path, {
+        ...(owner ? { owner } : {}),
+        source: { repo, ...(heads.get(repo) ? { ref: heads.get(repo) } : {}) },
+      });
+    });
     const projects = new Set(rendered.map((r) => r.release.metadata.project));
     const cacheDir = values["cache-dir"];
     const removed: string[] = [];
@@ -93,7 +101,6 @@ Examples:
         }
       }
       // Ferry-Source pairs with Ferry-Component: each component's repository at its checkout's HEAD.
-      const heads = new Map(findAppDirs(positionals.length > 0 ? positionals : ["."]).map((d) => [repoOf(d, values.repo), headCommit(d)]));
       const bySource = ws.components.map((c) => (heads.get(c.repo) ? `${c.repo}@${heads.get(c.repo)}` : undefined));
       const sources = values.source && values.source.length > 0 ? values.source : bySource.every((x) => x !== undefined) ? bySource : [];
       if (sources.length === 0) io.stderr("ferry publish: the app directories are not git checkouts; no Ferry-Source trailer (pass --source REPO@SHA)\n");

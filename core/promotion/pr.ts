@@ -11,6 +11,7 @@
  * - `ferry/release/<env>/<project>/<component>`: a release into one of the pipeline's first
  *   environments when it needs approval (app/release).
  */
+import { CATALOG_DIR, componentCatalogDir, projectCatalogFile } from "../catalog.js";
 import { formatCommitMessage } from "../gitops/trailers.js";
 import { DnsLabel } from "../../renderers/model/index.js";
 import type { Environment } from "../../renderers/model/index.js";
@@ -121,6 +122,10 @@ export interface PromotionPaths {
   readonly namespaceFile: string;
   /** `releases/<project>/<component>`: frozen releases, only added to. */
   readonly releaseDir: string;
+  /** `catalog/<project>/<component>`: the component's Backstage catalog file (core/catalog.ts). */
+  readonly catalogDir: string;
+  /** `catalog/<project>.yaml`: its project's Backstage System. */
+  readonly catalogFile: string;
 }
 
 /** Where a promotion of `project/component` into `env` writes. */
@@ -130,13 +135,17 @@ export function promotionPaths(env: Environment, project: string, component: str
     componentDir: `${root}/${project}/${component}`,
     namespaceFile: `${root}/${project}/namespace.yaml`,
     releaseDir: `releases/${project}/${component}`,
+    catalogDir: `${CATALOG_DIR}/${componentCatalogDir(project, component)}`,
+    catalogFile: `${CATALOG_DIR}/${projectCatalogFile(project)}`,
   };
 }
 
 /** Changed files (a pull request's file list) a promotion never writes, sorted. */
 export function foreignChanges(changed: readonly string[], paths: PromotionPaths): string[] {
   const inside = (p: string, dir: string) => p.startsWith(`${dir}/`);
-  return [...new Set(changed.filter((p) => !(inside(p, paths.componentDir) || inside(p, paths.releaseDir) || p === paths.namespaceFile)))].sort();
+  const ours = (p: string) =>
+    inside(p, paths.componentDir) || inside(p, paths.releaseDir) || inside(p, paths.catalogDir) || p === paths.namespaceFile || p === paths.catalogFile;
+  return [...new Set(changed.filter((p) => !ours(p)))].sort();
 }
 
 /** Paths whose content differs between two file maps (missing on either side included), sorted. */

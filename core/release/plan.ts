@@ -23,6 +23,8 @@ import { componentDir, environmentPath, namespaceFile, namespaceObject, releaseB
 import type { DirectoryChange, PublishRequest } from "../gitops/request.js";
 import { NO_RELEASE, TRAILERS } from "../gitops/trailers.js";
 import type { EnvironmentState } from "./state.js";
+import type { CatalogSource } from "../catalog.js";
+import { catalogChanges, catalogRemoval } from "../catalog.js";
 
 /** How a release reaches an environment. */
 export type PublishMode = "commit" | "pull-request";
@@ -41,6 +43,8 @@ export type PlanItem =
       readonly rendered: RenderedComponent;
       readonly current: string | undefined;
       readonly mode: PublishMode;
+      /** The platform project's owner, for the catalog. */
+      readonly owner?: string;
     }
   | { readonly kind: "unchanged"; readonly app: AppComponent; readonly env: Environment }
   | { readonly kind: "waiting"; readonly app: AppComponent; readonly env: Environment; readonly check: string }
@@ -93,7 +97,8 @@ export function planRelease(input: PlanInput): ReleasePlan {
       diagnostics.push(...rendered.diagnostics);
       if (hasErrors(rendered.diagnostics)) continue;
       const selection = select(app);
-      if (selection === "release") items.push({ kind: "publish", app, env, rendered, current, mode: publishMode(env) });
+      const owner = projectOwner(input.bundle.platform, project);
+      if (selection === "release") items.push({ kind: "publish", app, env, rendered, current, mode: publishMode(env), ...(owner ? { owner } : {}) });
       else items.push({ kind: "waiting", app, env, check: selection.wait });
     }
     for (const key of input.removed ?? []) {
@@ -117,6 +122,8 @@ export interface CommitContent extends Pick<PublishRequest, "changes" | "message
 export interface SourceRef {
   readonly repo: string;
   readonly sha: string;
+  /** The GitHub web host, for the catalog's links. @default https://github.com */
+  readonly serverUrl?: string;
 }
 
 function stripDir(files: ReadonlyMap<string, string>, dir: string): Map<string, string> {
@@ -126,15 +133,17 @@ function stripDir(files: ReadonlyMap<string, string>, dir: string): Map<string, 
 
 /**
  * The directories a release rendered for `env` replaces or adds to in the GitOps repository: the
- * component's directory (pruned), the project's Namespace file, and the frozen release file.
- * Release and promotion commits, and `ferry publish`, write exactly these. `envDir` is the
- * environment's directory in the repository (the CLI may override it).
+ * component's directory (pruned), the project's Namespace file, the frozen release file, and the
+ * component's Backstage catalog files (core/catalog.ts). Release and promotion commits, and
+ * `ferry publish`, write exactly these. `envDir` is the environment's directory in the repository
+ * (the CLI may override it); `catalog` names the project's owner and the component's source.
  */
 export function releaseChanges(
   env: Environment,
   release: Release,
   rendered: ReadonlyMap<string, string>,
   envDir: string = environmentPath(env),
+  catalog: ReleaseCatalog = {},
 ): DirectoryChange[] {
   const { project, component } = release.metadata;
   const dir = componentDir(project, component);
@@ -144,7 +153,23 @@ export function releaseChanges(
     { dir: `${envDir}/${dir}`, files: stripDir(rendered, dir), prune: true },
     { dir: `${envDir}/${project}`, files: new Map([[namespaceFile(project).slice(project.length + 1), toYaml(namespaceObject(env, project))]]), prune: false },
     { dir: releaseDir, files: new Map([[releaseFile.slice(releaseDir.length + 1), toYaml(release)]]), prune: false },
+    ...catalogChanges({ name: project, owner: catalog.owner }, { component: release.spec.component, ...(catalog.source ? { source: catalog.source } : {}) }),
   ];
+}
+
+/** What a release's catalog entities say beyond the release: its project's owner and where its source lives. */
+export interface ReleaseCatalog {
+  /** The platform project's `owner`. @default unknown */
+  readonly owner?: string;
+  readonly source?: CatalogSource;
+}
+
+/** The owner the platform gives a project. */
+export function projectOwner(
+  platform: { readonly spec: { readonly projects: readonly { readonly name: string; readonly owner?: string }[] } },
+  project: string,
+): string | undefined {
+  return platform.spec.projects.find((p) => p.name === project)?.owner;
 }
 
 /** What publishing a `publish` or `remove` item commits. */
@@ -155,7 +180,7 @@ export function commitContent(item: Extract<PlanItem, { kind: "publish" | "remov
     const dir = componentDir(item.project, item.component);
     const title = `ferry: remove ${item.project}/${item.component} from ${item.env.name}`;
     return {
-      changes: [{ dir: `${envDir}/${dir}`, files: new Map(), prune: true }],
+      changes: [{ dir: `${envDir}/${dir}`, files: new Map(), prune: true }, catalogRemoval(item.project, item.component)],
       title,
       message: `${title}\n\n${source.repo} no longer declares this component (as of ${source.sha.slice(0, 12)}).`,
       trailers: {
@@ -172,7 +197,10 @@ export function commitContent(item: Extract<PlanItem, { kind: "publish" | "remov
   const title = `ferry: release ${project}/${component} ${name} to ${item.env.name}`;
   const from = item.current ? `replaces ${item.current}` : "first release in this environment";
   return {
-    changes: releaseChanges(item.env, release, item.rendered.files),
+    changes: releaseChanges(item.env, release, item.rendered.files, envDir, {
+      ...(item.owner ? { owner: item.owner } : {}),
+      source: { repo: source.repo, ref: source.sha, ...(source.serverUrl ? { serverUrl: source.serverUrl } : {}) },
+    }),
     title,
     message: `${title}\n\nRendered from ${source.repo}@${source.sha.slice(0, 12)} (${from}); ${item.rendered.files.size} manifest(s).`,
     trailers: {

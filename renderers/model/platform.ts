@@ -6,6 +6,16 @@ export const Project = z.strictObject({
   name: DnsLabel,
   /** Repositories (`owner/name`) allowed to declare this project's components. */
   repos: z.array(RepoName).default([]),
+  /**
+   * Who owns the project: a Backstage entity reference (`group:default/payments-team`, or a bare
+   * group name) that the Backstage catalog's System, Components and APIs carry as `spec.owner`.
+   */
+  owner: z
+    .string()
+    .regex(/^([a-z]+:)?([A-Za-z0-9][A-Za-z0-9._-]*\/)?[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+      error: (iss) => `${JSON.stringify(iss.input)} is not an owner reference like payments-team or group:default/payments-team`,
+    })
+    .optional(),
 });
 export type Project = z.infer<typeof Project>;
 

@@ -95,7 +95,7 @@ describe("planRelease", () => {
 });
 
 describe("commitContent", () => {
-  it("writes the component directory (pruned), the namespace and the release file, with trailers", () => {
+  it("writes the component directory (pruned), the namespace, the release file and the component's catalog files, with trailers", () => {
     const { bundle, apps, catalog, cel } = setup({ ".ferry/api.yaml": componentYaml() });
     const env = bundle.platform.spec.environments[0]!;
     const [item] = planRelease({ bundle, components: apps, environments: [{ env, state: EMPTY }], catalog, cel }).items;
@@ -107,6 +107,8 @@ describe("commitContent", () => {
       ["environments/dev/shop/api", [...item.rendered.files.keys()].map((k) => k.slice("shop/api/".length)).sort(), true],
       ["environments/dev/shop", ["namespace.yaml"], false],
       ["releases/shop/api", [`${id}.yaml`], false],
+      ["catalog/shop/api", ["catalog-info.yaml"], true],
+      ["catalog", ["shop.yaml"], false],
     ]);
     expect(content.trailers).toEqual({
       "Ferry-Component": "shop/api",

@@ -87,7 +87,14 @@ describe("Ferry's branches and markers", () => {
       componentDir: "environments/staging/storefront/checkout-api",
       namespaceFile: "environments/staging/storefront/namespace.yaml",
       releaseDir: "releases/storefront/checkout-api",
+      catalogDir: "catalog/storefront/checkout-api",
+      catalogFile: "catalog/storefront.yaml",
     });
+    expect(foreignChanges(["catalog/storefront/checkout-api/catalog-info.yaml", "catalog/storefront.yaml"], paths)).toEqual([]);
+    expect(foreignChanges(["catalog/storefront/checkout-api-v2/catalog-info.yaml", "catalog/payments.yaml"], paths)).toEqual([
+      "catalog/payments.yaml",
+      "catalog/storefront/checkout-api-v2/catalog-info.yaml",
+    ]);
     expect(
       foreignChanges(
         [

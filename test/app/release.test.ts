@@ -35,6 +35,8 @@ describe("release on push", () => {
         "environments/dev/shop/api/deployment-api.yaml",
         "environments/dev/shop/api/service-api.yaml",
         `releases/shop/api/${releaseId}.yaml`,
+        "catalog/shop.yaml",
+        "catalog/shop/api/catalog-info.yaml",
       ]),
     );
     expect(files.some((f) => f.startsWith("environments/staging/"))).toBe(false);
@@ -207,6 +209,8 @@ describe("release on push", () => {
     await s.post("push", pushPayload(s, second.sha, second.before, { removed: [".ferry/worker.yaml"] }));
     const files = await s.gitopsFiles();
     expect(files.filter((f) => f.startsWith("environments/dev/shop/worker/"))).toEqual([]);
+    expect(files.filter((f) => f.startsWith("catalog/shop/worker/"))).toEqual([]);
+    expect(files).toContain("catalog/shop/api/catalog-info.yaml");
     expect(files.filter((f) => f.startsWith("environments/dev/shop/api/")).length).toBeGreaterThan(0);
     expect((await s.gitopsLog()).at(-1)).toBe("ferry: remove shop/worker from dev");
     const message = await s.git.git(GITOPS_REPO, ["log", "-1", "--format=%B", "main"]);

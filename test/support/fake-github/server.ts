@@ -14,6 +14,7 @@
  * `assertNoViolations()` in `afterEach`.
  */
 import { createHash } from "node:crypto";
+import { FakeOAuth } from "./oauth.js";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { APP_AUTH_OPERATIONS, checkJwt, missingPermission, readCredentials } from "./auth.js";
@@ -203,6 +204,8 @@ export class FakeGitHub extends GitHubModel {
   #draw: () => number = seeded(1);
   /** Failures injected so far ({@link setFaults}). */
   readonly injected: InjectedFaults = { serverErrors: 0, secondaryRateLimits: 0 };
+  /** GitHub's OAuth web flow on the fake's web host (outside the REST contract; oauth.ts). */
+  readonly oauth: FakeOAuth = new FakeOAuth(this);
 
   private constructor(options: FakeGitHubOptions) {
     super(options);
@@ -328,6 +331,9 @@ export class FakeGitHub extends GitHubModel {
     const rawUrl = req.url ?? "/";
     const url = new URL(rawUrl, this.apiUrl);
     if (url.pathname.startsWith(`${GHES_PREFIX}/`)) url.pathname = url.pathname.slice(GHES_PREFIX.length);
+    if (url.pathname.startsWith("/login/oauth/")) {
+      if (await this.oauth.serve(req, res, url, await readBody(req))) return;
+    }
     const query = readQuery(url);
     const where = { method, url: rawUrl, operation: undefined as string | undefined };
     let requestBody: unknown;

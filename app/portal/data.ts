@@ -1,0 +1,194 @@
+/**
+ * What the portal shows, gathered from what Ferry already reads: the platform (platform
+ * repository), each environment's GitOps files and commit trailers (history), the open promotion
+ * pull requests with their `Ferry / gates` check, and the clusters' health (the runtime's
+ * observer). One port ({@link PortalData}) with one implementation ({@link ferryPortalData}).
+ *
+ * A person sees only the projects one of whose repositories their own token can read
+ * (adapters/github/people.ts `roleOn`); the rest is read with the app's installation client.
+ */
+import type { EnvironmentStatus } from "../../core/status/overview.js";
+import { estimateCost, formatMoney, objectsFromFiles } from "../../core/cost.js";
+import { PROMOTE_PREFIX, parseFerryBranch } from "../../core/promotion/pr.js";
+import { parsePromotionBody } from "../../core/promotion/body.js";
+import { pipelineOrder } from "../../core/promotion/pipeline.js";
+import { parseReleaseFile } from "../../core/release/state.js";
+import type { ComponentView, HealthView, PortalSnapshot, PromotionView } from "../../core/portal/view.js";
+import { roleOn } from "../../adapters/github/people.js";
+import type { GitHub } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
+import { parseRepoRef } from "../config.js";
+import { DeliveryContext } from "../delivery.js";
+import type { Deps } from "../deps.js";
+import { GATES_CHECK } from "../promotion/check.js";
+import { promotionContext, serverUrlOf } from "../promotion/context.js";
+import type { PromotionContext, PromotionDeps } from "../promotion/context.js";
+import { readComponentHistory } from "../promotion/reads.js";
+import { readEnvironment } from "../release/gitops.js";
+import type { EnvironmentSnapshot } from "../release/gitops.js";
+
+/** A signed-in person as the portal knows them. */
+export interface PortalPerson {
+  readonly login: string;
+  /** A client acting with the person's own token. */
+  readonly octokit: GitHub;
+}
+
+/** The port the pages read through. */
+export interface PortalData {
+  /** Everything `person` may see. */
+  snapshot(person: PortalPerson): Promise<PortalSnapshot>;
+}
+
+/** What the implementation needs of the app. */
+export interface PortalDataDeps {
+  /** The app's installation client for the platform repository's organization. */
+  readonly installation: () => Promise<GitHub>;
+  readonly deps: () => PromotionDeps & Pick<Deps, "clusterRuntime">;
+}
+
+function healthOf(statuses: readonly EnvironmentStatus[], env: string): HealthView | undefined {
+  const e = statuses.find((s) => s.environment === env);
+  const c = e?.components[0];
+  if (!e || e.skipped || e.unreachable || !c) return undefined;
+  return {
+    status: c.health.status,
+    ready: c.health.readyReplicas,
+    desired: c.health.desiredReplicas,
+    message: c.health.message,
+    diagnosis: c.diagnosis.findings.map((f) => `${f.cause}: ${f.suggestion}`),
+  };
+}
+
+async function visibleProjects(ctx: PromotionContext, person: PortalPerson): Promise<string[]> {
+  const visible: string[] = [];
+  const roles = new Map<string, Promise<string>>();
+  const role = (repo: string) => {
+    const key = repo.toLowerCase();
+    if (!roles.has(key)) roles.set(key, roleOn(person.octokit, parseRepoRef(repo)));
+    return roles.get(key)!;
+  };
+  for (const p of ctx.bundle.platform.spec.projects) {
+    for (const repo of p.repos) {
+      if ((await role(repo)) !== "none") {
+        visible.push(p.name);
+        break;
+      }
+    }
+  }
+  return visible.sort();
+}
+
+async function openPromotions(ctx: PromotionContext, projects: ReadonlySet<string>): Promise<PromotionView[]> {
+  const out: PromotionView[] = [];
+  const repos = new Map(ctx.bundle.platform.spec.environments.map((e) => [e.gitops.repo.toLowerCase(), parseRepoRef(e.gitops.repo)]));
+  for (const repo of repos.values()) {
+    const open = await ctx.octokit.paginate(ctx.octokit.rest.pulls.list, { ...repo, state: "open", per_page: 100 });
+    for (const pr of open.filter((p) => p.head.ref.startsWith(PROMOTE_PREFIX)).sort((a, b) => a.number - b.number)) {
+      const branch = parseFerryBranch(pr.head.ref);
+      if (branch?.kind !== "promotion" || !projects.has(branch.project)) continue;
+      const { data } = await ctx.octokit.rest.checks.listForRef({ ...repo, ref: pr.head.sha, check_name: GATES_CHECK, per_page: 100 });
+      const run = data.check_runs.find((r) => r.head_sha === pr.head.sha);
+      const release = parsePromotionBody(pr.body)?.release;
+      out.push({
+        repo: fullName(repo),
+        number: pr.number,
+        url: pr.html_url,
+        project: branch.project,
+        component: branch.component,
+        environment: branch.env,
+        ...(release ? { release } : {}),
+        title: pr.title,
+        gatesState: run ? (run.conclusion ?? run.status) : "not evaluated",
+        gates: run?.output?.title ? [{ name: GATES_CHECK, state: run.conclusion ?? run.status, detail: run.output.title }] : [],
+      });
+    }
+  }
+  return out;
+}
+
+/** The portal's data from the platform, the GitOps repositories, GitHub and the clusters. */
+export function ferryPortalData(input: PortalDataDeps): PortalData {
+  return {
+    async snapshot(person) {
+      const deps = input.deps();
+      const octokit = await input.installation();
+      const ctx = await promotionContext(new DeliveryContext(octokit, deps), deps);
+      const platform = ctx.bundle.platform;
+      const projects = await visibleProjects(ctx, person);
+      const shown = new Set(projects);
+      const order = pipelineOrder(platform);
+      const envs = order.map((n) => platform.spec.environments.find((e) => e.name === n)!);
+      const snapshots = new Map<string, EnvironmentSnapshot>();
+      for (const env of envs) snapshots.set(env.name, await readEnvironment(deps.gitops, await ctx.resolver.resolve(env), deps.cacheDir));
+      const keys = new Set<string>();
+      for (const s of snapshots.values()) for (const c of s.state.components.values()) if (shown.has(c.project)) keys.add(`${c.project}/${c.component}`);
+      const promotions = await openPromotions(ctx, shown);
+      const components: ComponentView[] = [];
+      for (const key of [...keys].sort()) {
+        const [project, component] = key.split("/") as [string, string];
+        const history = await readComponentHistory(ctx, project, component);
+        const statuses = deps.clusterRuntime?.overview({ project, component, environments: order }) ?? [];
+        let spec: ReturnType<typeof parseReleaseFile>;
+        const cells = [];
+        for (const env of envs) {
+          const snap = snapshots.get(env.name)!;
+          const deployed = snap.state.components.get(key);
+          const entries = history.environments.get(env.name) ?? [];
+          const current = entries[0];
+          const release = deployed?.release;
+          if (release && !spec) spec = parseReleaseFile(snap.releaseFiles.get(`releases/${project}/${component}/${release}.yaml`) ?? "");
+          const server = serverUrlOf(snap.target);
+          const cost = deployed ? estimateCost(objectsFromFiles(deployed.files).objects, platform.spec.pricing) : undefined;
+          const health = release ? healthOf(statuses, env.name) : undefined;
+          const promotion = promotions.find((p) => p.project === project && p.component === component && p.environment === env.name);
+          const drift =
+            release && current?.release && current.release !== release ? `the manifests carry ${release}, the last commit says ${current.release}` : undefined;
+          cells.push({
+            environment: env.name,
+            ...(release ? { release } : {}),
+            ...(release && current?.release === release ? { since: current.date } : {}),
+            ...(health ? { health } : {}),
+            ...(promotion ? { promotion } : {}),
+            ...(drift ? { drift } : {}),
+            ...(cost ? { cost: `${formatMoney(cost.monthly, cost.currency)} per month` } : {}),
+            history: entries.map((h) => ({
+              ...(h.release ? { release: h.release } : {}),
+              date: h.date,
+              commit: h.commit,
+              ...(h.repo ? { commitUrl: `${server}/${h.repo}/commit/${h.commit}` } : {}),
+              ...(h.source ? { source: { ...h.source, url: `${server}/${h.source.repo}/commit/${h.source.sha}` } } : {}),
+              approvedBy: h.approvedBy,
+              ...(h.promotedFrom ? { promotedFrom: h.promotedFrom } : {}),
+            })),
+          });
+        }
+        const c = spec?.spec.component;
+        const repo = history.environments.size > 0 ? [...history.environments.values()].flat().find((h) => h.source)?.source?.repo : undefined;
+        components.push({
+          project,
+          component,
+          ...(c ? { type: c.spec.type } : {}),
+          ...(repo ? { repo } : {}),
+          endpoints: c ? Object.entries(c.spec.endpoints).map(([name, e]) => ({ name, type: e.type, port: e.port, visibility: e.visibility })) : [],
+          traits: c ? c.spec.traits.map((t) => ({ type: t.type, name: t.name })) : [],
+          dependsOn: c ? [...new Set(c.spec.dependencies.map((d) => `${d.project ?? project}/${d.component}`))].sort() : [],
+          cells,
+        });
+      }
+      return {
+        login: person.login,
+        environments: envs.map((e) => ({
+          name: e.name,
+          production: e.production,
+          repo: e.gitops.repo,
+          branch: e.gitops.branch,
+          commandPermission: e.commandPermission,
+        })),
+        projects,
+        components,
+        promotions,
+      };
+    },
+  };
+}

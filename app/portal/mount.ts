@@ -1,0 +1,76 @@
+/**
+ * Mounts the portal on the app's server (Probot's `addHandler`, beside app/endpoints.ts) when
+ * `Deps.portal` or the configuration (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET) asks for it.
+ */
+import type { ApplicationFunctionOptions } from "probot";
+import type { GitHub } from "../../adapters/github/types.js";
+import type { AppConfig } from "../config.js";
+import type { Deps } from "../deps.js";
+import type { PortalActions } from "./actions.js";
+import { ferryPortalActions } from "./actions.js";
+import type { PortalData } from "./data.js";
+import { ferryPortalData } from "./data.js";
+import type { OAuthSettings } from "./oauth.js";
+import { webUrlOf } from "./oauth.js";
+import { portalHandler } from "./server.js";
+import { SessionStore } from "./session.js";
+
+/** The portal's settings (`Deps.portal`). */
+export interface PortalSettings {
+  readonly oauth: OAuthSettings;
+  /** The REST base URL people's clients use. */
+  readonly apiBaseUrl: string;
+  readonly sessionSecret: string;
+  readonly publicUrl?: string;
+  /** @default read through the app (app/portal/data.ts) */
+  readonly data?: PortalData;
+  /** @default the promotion flow (app/portal/actions.ts) */
+  readonly actions?: PortalActions;
+  /** @default fetch */
+  readonly fetch?: typeof fetch;
+}
+
+/** The settings the configuration gives, if it names the OAuth client. */
+export function portalFromConfig(config: AppConfig | undefined): PortalSettings | undefined {
+  if (!config?.portal) return undefined;
+  const { clientId, clientSecret, sessionSecret, publicUrl } = config.portal;
+  return {
+    oauth: { clientId, clientSecret, webUrl: webUrlOf(config.baseUrl) },
+    apiBaseUrl: config.baseUrl,
+    sessionSecret,
+    ...(publicUrl ? { publicUrl } : {}),
+  };
+}
+
+/** What mounting needs of the Probot app. */
+export interface PortalApp {
+  auth(installationId?: number): Promise<GitHub>;
+}
+
+/** Serves the portal under /ferry/ when `settings` are given; logs why not otherwise. */
+export function servePortal(app: PortalApp, options: Partial<ApplicationFunctionOptions> | undefined, settings: PortalSettings | undefined, deps: Deps): void {
+  if (!settings) {
+    deps.logger.debug("no GITHUB_CLIENT_ID/GITHUB_CLIENT_SECRET: the portal at /ferry/ is not served");
+    return;
+  }
+  if (!options?.addHandler) {
+    deps.logger.debug("no HTTP server: the portal at /ferry/ is not served");
+    return;
+  }
+  const installation = async () => {
+    const { data } = await (await app.auth()).rest.apps.getRepoInstallation({ ...deps.platformRepo });
+    return app.auth(data.id);
+  };
+  options.addHandler(
+    portalHandler({
+      oauth: settings.oauth,
+      apiBaseUrl: settings.apiBaseUrl,
+      sessions: new SessionStore({ secret: settings.sessionSecret }),
+      data: settings.data ?? ferryPortalData({ installation, deps: () => deps }),
+      actions: settings.actions ?? ferryPortalActions({ installation, deps: () => deps }),
+      ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+      ...(settings.fetch ? { fetch: settings.fetch } : {}),
+      logger: deps.logger,
+    }),
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * What the portal's pages show, gathered by the app (app/portal/data.ts) and drawn by pages.ts.
+ * Pure data: no I/O.
+ */
+
+/** Health of one component in one environment, from the cluster (core/status). */
+export interface HealthView {
+  readonly status: string;
+  readonly ready?: number;
+  readonly desired?: number;
+  readonly message?: string;
+  /** The diagnosis's findings, one line each. */
+  readonly diagnosis: readonly string[];
+}
+
+/** One gate of an open promotion. */
+export interface GateView {
+  readonly name: string;
+  readonly state: string;
+  readonly detail?: string;
+}
+
+/** An open promotion (or rollback) pull request. */
+export interface PromotionView {
+  readonly repo: string;
+  readonly number: number;
+  readonly url: string;
+  readonly project: string;
+  readonly component: string;
+  readonly environment: string;
+  readonly release?: string;
+  readonly title: string;
+  /** The `Ferry / gates` check's state: success, failure, pending... */
+  readonly gatesState: string;
+  readonly gates: readonly GateView[];
+}
+
+/** One landing of a release in an environment (core/history.ts). */
+export interface HistoryRowView {
+  readonly release?: string;
+  readonly date: Date;
+  readonly commit: string;
+  readonly commitUrl?: string;
+  readonly source?: { readonly repo: string; readonly sha: string; readonly url?: string };
+  readonly approvedBy: readonly string[];
+  readonly promotedFrom?: string;
+}
+
+/** A component in one environment. */
+export interface CellView {
+  readonly environment: string;
+  readonly release?: string;
+  /** Since when it runs that release. */
+  readonly since?: Date;
+  /** Undefined: the environment has no cluster Ferry observes. */
+  readonly health?: HealthView;
+  readonly promotion?: PromotionView;
+  /** Why this environment's files differ from what Ferry would write (drift marks). */
+  readonly drift?: string;
+  /** Monthly estimate, formatted. */
+  readonly cost?: string;
+  readonly history: readonly HistoryRowView[];
+}
+
+/** An endpoint of a component. */
+export interface EndpointView {
+  readonly name: string;
+  readonly type: string;
+  readonly port: number;
+  readonly visibility: readonly string[];
+}
+
+/** A component across environments. */
+export interface ComponentView {
+  readonly project: string;
+  readonly component: string;
+  readonly type?: string;
+  readonly repo?: string;
+  readonly endpoints: readonly EndpointView[];
+  readonly traits: readonly { readonly type: string; readonly name: string }[];
+  readonly dependsOn: readonly string[];
+  readonly cells: readonly CellView[];
+}
+
+/** One environment of the platform. */
+export interface EnvironmentView {
+  readonly name: string;
+  readonly production: boolean;
+  readonly repo: string;
+  readonly branch: string;
+  /** The role a promotion or rollback into it needs. */
+  readonly commandPermission: string;
+}
+
+/** Everything a person may see. */
+export interface PortalSnapshot {
+  readonly login: string;
+  readonly environments: readonly EnvironmentView[];
+  /** Projects the person can read a repository of, sorted. */
+  readonly projects: readonly string[];
+  readonly components: readonly ComponentView[];
+  readonly promotions: readonly PromotionView[];
+}
+
+/** The overview's filters, from the query string. */
+export interface OverviewFilter {
+  readonly project?: string;
+  readonly health?: string;
+}
