@@ -15,7 +15,10 @@ export interface VisibleComponents {
 }
 
 /** Loads the app checkouts the caller sees (components with errors left out, their diagnostics kept). */
-export async function visibleComponents(args: { readonly apps?: readonly string[]; readonly platform?: string }, context: ToolContext): Promise<VisibleComponents> {
+export async function visibleComponents(
+  args: { readonly apps?: readonly string[]; readonly platform?: string },
+  context: ToolContext,
+): Promise<VisibleComponents> {
   const platform = platformDir(args, context);
   const apps = await visibleApps(args, context);
   if (apps.length === 0) return { bundle: undefined, components: [], diagnostics: [] };

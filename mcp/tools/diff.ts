@@ -9,8 +9,7 @@ import { LOCAL_READ, defineTool } from "./tool.js";
 export const diffTool = defineTool({
   name: "ferry_diff",
   title: "Diff a render against a directory",
-  description:
-    "Render in memory and compare with a directory (a previous render or a GitOps checkout): added, changed and removed files with unified diffs.",
+  description: "Render in memory and compare with a directory (a previous render or a GitOps checkout): added, changed and removed files with unified diffs.",
   input: { ...WorkspaceArgs, against: DiffInput.shape.against },
   output: {
     ok: z.boolean(),
