@@ -3,7 +3,7 @@ import { z } from "zod";
 import { statusJson, type EnvironmentStatus } from "../core/status/overview.js";
 import { UsageError } from "../operations/errors.js";
 import { clusterStatus } from "../operations/status.js";
-import { seesProject } from "./access.js";
+import { componentSight } from "./components.js";
 import type { ToolContext } from "./tools/tool.js";
 import { platformBundle } from "./workspace.js";
 
@@ -56,7 +56,7 @@ export interface StatusArgs {
   readonly kubeconfig?: string;
 }
 
-/** Reads the clusters once and keeps only the components of projects the caller sees. */
+/** Reads the clusters once and keeps only the components the caller sees (`componentSight`). */
 export async function visibleStatus(args: StatusArgs, context: ToolContext): Promise<StatusJson> {
   const bundle = platformBundle(args, context);
   const outcome = await clusterStatus({
@@ -67,9 +67,11 @@ export async function visibleStatus(args: StatusArgs, context: ToolContext): Pro
     variables: context.variables,
   });
   if (!outcome.ok) throw new UsageError(`kubeconfig: ${outcome.error}`);
-  const seen = new Map<string, boolean>();
-  for (const e of outcome.report.statuses)
-    for (const c of e.components) if (!seen.has(c.key.project)) seen.set(c.key.project, await seesProject(context.access, bundle.platform, c.key.project));
-  const statuses: EnvironmentStatus[] = outcome.report.statuses.map((e) => ({ ...e, components: e.components.filter((c) => seen.get(c.key.project)) }));
+  const sees = await componentSight(bundle, context);
+  const statuses: EnvironmentStatus[] = [];
+  for (const e of outcome.report.statuses) {
+    const seen = await Promise.all(e.components.map((c) => sees(c.key.project, c.key.component)));
+    statuses.push({ ...e, components: e.components.filter((_, i) => seen[i]) });
+  }
   return statusJson(statuses, outcome.report.filter) as StatusJson;
 }

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { driftJson } from "../../core/drift/report.js";
 import { UsageError } from "../../operations/errors.js";
 import { driftOfEnvironments } from "../../operations/drift.js";
-import { seesProject } from "../access.js";
+import { visible } from "../access.js";
+import { componentSight } from "../components.js";
 import { KubeconfigArg } from "../cluster.js";
 import { EnvArg, PlatformArg, platformBundle } from "../workspace.js";
 import { GitopsArgs } from "./history.js";
@@ -46,20 +47,27 @@ export const driftTool = defineTool({
     if (!outcome.ok) throw new UsageError(`gitops: ${outcome.error}`);
     const json = driftJson(outcome.report) as DriftJson;
     if (context.access.everything) return { structured: json };
-    const projects = bundle.platform.spec.projects.map((p) => p.name);
-    const seen = new Map<string, boolean>();
-    for (const p of projects) seen.set(p, await seesProject(context.access, bundle.platform, p));
-    const sees = (component: unknown) => typeof component === "string" && seen.get(component.split("/")[0] ?? "") === true;
-    const allProjects = projects.every((p) => seen.get(p));
-    const notes = json.notes.filter((n) => n.component === undefined || sees(n.component));
-    if (!allProjects)
-      notes.push({ message: "cluster findings (missing, modified, orphan objects) are shown only to people who can see every project's repositories" });
-    const findings = json.findings.filter((f) => (CLUSTER_KINDS.has(f.kind) ? allProjects : sees((f as { component?: unknown }).component)));
+    const sight = await componentSight(bundle, context);
+    const names = new Set<string>();
+    for (const item of [...json.releases, ...json.findings, ...json.notes]) if (typeof item.component === "string") names.add(item.component);
+    const visibleNames = new Set<unknown>();
+    for (const name of names) {
+      const [project = "", component = ""] = name.split("/");
+      if (await sight(project, component)) visibleNames.add(name);
+    }
+    const repos = [...new Set(bundle.platform.spec.projects.flatMap((p) => p.repos))];
+    const seesEveryRepo = (await visible(context.access, repos, (r) => r)).length === repos.length;
+    const notes = json.notes.filter((n) => n.component === undefined || visibleNames.has(n.component));
+    if (!seesEveryRepo)
+      notes.push({
+        message: "cluster findings (missing, modified, orphan objects) are shown only to people who can read every repository the platform's projects list",
+      });
+    const findings = json.findings.filter((f) => (CLUSTER_KINDS.has(f.kind) ? seesEveryRepo : visibleNames.has(f.component)));
     return {
       structured: {
         ...json,
         drift: findings.length > 0,
-        releases: json.releases.filter((r) => sees(r.component)),
+        releases: json.releases.filter((r) => visibleNames.has(r.component)),
         findings,
         notes,
       },

@@ -4,7 +4,7 @@ import { GitopsError } from "../../adapters/git/errors.js";
 import type { HistoryEntry } from "../../core/history.js";
 import { UsageError } from "../../operations/errors.js";
 import { readComponentHistory } from "../../operations/history.js";
-import { seesProject } from "../access.js";
+import { componentSight } from "../components.js";
 import { EnvArg, PlatformArg, platformBundle } from "../workspace.js";
 import { ComponentName } from "./get-component.js";
 import { REMOTE_READ, defineTool } from "./tool.js";
@@ -62,7 +62,7 @@ export const historyTool = defineTool({
   async run({ component, env, gitops, branch, path, limit, ...args }, context) {
     const bundle = platformBundle(args, context);
     const [project = "", name = ""] = component.split("/");
-    if (!(await seesProject(context.access, bundle.platform, project))) throw new UsageError(`component: no component ${component} you can see`);
+    if (!(await (await componentSight(bundle, context))(project, name))) throw new UsageError(`component: no component ${component} you can see`);
     let report;
     try {
       report = await readComponentHistory({
