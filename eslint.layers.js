@@ -61,9 +61,14 @@ export const layers = [
   }),
   // The GitHub App: handlers and flows.
   restrict("app", others("app", "adapters", "core", "renderers", "policies", "templates")),
-  // The CLI may start the MCP server (mcp/server.ts) but uses none of its tool modules.
+  // The CLI may start the MCP server (mcp/server.ts over stdio, mcp/http.ts over HTTP) but uses none of its tool modules.
   restrict("cli", others("cli", "operations", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
-    extra: [{ regex: "^(\\.\\./)+mcp/(?!server\\.js$)", message: "cli/ may start the MCP server (mcp/server.ts) only; share code through operations/." }],
+    extra: [
+      {
+        regex: "^(\\.\\./)+mcp/(?!(server|http)\\.js$)",
+        message: "cli/ may start the MCP server (mcp/server.ts, mcp/http.ts) only; share code through operations/.",
+      },
+    ],
   }),
   // The MCP server calls operations/, never the CLI's command modules.
   restrict("mcp", others("mcp", "operations", "adapters", "core", "renderers", "policies", "templates")),

@@ -69,7 +69,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   },
   reconcile: { summary: "show what the app's reconcile pass would repair (--dry-run)", load: async () => (await import("./commands/reconcile.js")).reconcile },
   schema: { summary: "print the JSON Schema of a file kind", load: async () => (await import("./commands/schema.js")).schema },
-  mcp: { summary: "serve Ferry's tools over the Model Context Protocol (stdio)", load: async () => (await import("./commands/mcp.js")).mcp },
+  mcp: {
+    summary: "serve Ferry's tools to AI agents over the Model Context Protocol (stdio or HTTP)",
+    load: async () => (await import("./commands/mcp.js")).mcp,
+  },
 };
 
 function usage(): string {

@@ -5,11 +5,14 @@
  * `isError`; the server keeps serving.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { EVERYTHING } from "./access.js";
+import { localContext, personContext, type ClientFor } from "./context.js";
 import { registerResources } from "./resources.js";
 import { listedTools } from "./tools/index.js";
-import type { AnyTool, ToolContext } from "./tools/tool.js";
+import type { AnyTool, ToolContext, WorkspaceDefaults } from "./tools/tool.js";
+import type { EnvironmentVariables } from "../operations/variables.js";
 
 export const SERVER_INFO = { name: "ferry", version: "0.1.0" } as const;
 
@@ -51,4 +54,27 @@ export function createFerryMcpServer(options: FerryMcpServerOptions = {}): McpSe
   }
   registerResources(server, context);
   return server;
+}
+
+/** Options of {@link serveStdio}. */
+export interface StdioOptions {
+  readonly defaults: WorkspaceDefaults;
+  /** With GITHUB_TOKEN, the tools see what the token's person sees; without, everything on disk. */
+  readonly variables: EnvironmentVariables;
+  readonly allowWrites?: boolean;
+  readonly clientFor?: ClientFor;
+}
+
+/** Serves on stdin/stdout until the client goes away; `RejectedToken` when GitHub refuses GITHUB_TOKEN. */
+export async function serveStdio(options: StdioOptions): Promise<void> {
+  const token = options.variables.GITHUB_TOKEN;
+  const context = token
+    ? await personContext(token, options.defaults, options.variables, options.clientFor)
+    : localContext(options.defaults, options.variables);
+  const server = createFerryMcpServer({ context, allowWrites: options.allowWrites });
+  const closed = new Promise<void>((resolve) => {
+    server.server.onclose = () => resolve();
+  });
+  await server.connect(new StdioServerTransport());
+  await closed;
 }

@@ -45,14 +45,21 @@ export function platformBundle(args: { readonly platform?: string }, context: To
   return bundle;
 }
 
-/** An app checkout the caller sees, with its repository. */
-export interface VisibleApp {
+/** An app checkout, with its repository. */
+export interface AppCheckout {
   readonly dir: string;
   readonly repo: string;
 }
 
-/** The app checkouts the call names (or the defaults), with their repositories; only those the caller sees. */
-export async function visibleApps(args: { readonly apps?: readonly string[] }, context: ToolContext): Promise<VisibleApp[]> {
+/** The app checkouts of a call, split by whether the caller sees their repository. */
+export interface AppsOfCall {
+  readonly visible: readonly AppCheckout[];
+  /** Loaded only to resolve the visible components' dependencies; never reported. */
+  readonly hidden: readonly AppCheckout[];
+}
+
+/** The app checkouts the call names (or the defaults), with their repositories, split by what the caller sees. */
+export async function appsOfCall(args: { readonly apps?: readonly string[] }, context: ToolContext): Promise<AppsOfCall> {
   const apps = args.apps ?? context.defaults.apps;
   if (apps.length === 0) throw new UsageError("apps: no app checkout given and the server was started without APP_DIR arguments");
   let dirs: string[];
@@ -61,20 +68,18 @@ export async function visibleApps(args: { readonly apps?: readonly string[] }, c
   } catch (e) {
     throw new UsageError(`apps: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return visible(
-    context.access,
-    dirs.map((dir) => ({ dir, repo: repoOf(dir) })),
-    (a) => a.repo,
-  );
+  const all = dirs.map((dir) => ({ dir, repo: repoOf(dir) }));
+  const visibleApps = await visible(context.access, all, (a) => a.repo);
+  return { visible: visibleApps, hidden: all.filter((a) => !visibleApps.includes(a)) };
 }
 
 /**
- * The operations' workspace input for the call: the visible app checkouts, the platform and the
- * environments; undefined when the caller sees none of the apps.
+ * The operations' workspace input for the call: the visible app checkouts (the hidden ones only
+ * resolve dependencies), the platform and the environments; undefined when the caller sees none.
  */
 export async function workspaceInput(args: WorkspaceArgs, context: ToolContext): Promise<WorkspaceInput | undefined> {
   const platform = platformDir(args, context);
-  const apps = await visibleApps(args, context);
-  if (apps.length === 0) return undefined;
-  return { apps: apps.map((a) => a.dir), platform, envs: args.env ?? [] };
+  const apps = await appsOfCall(args, context);
+  if (apps.visible.length === 0) return undefined;
+  return { apps: apps.visible.map((a) => a.dir), dependencyApps: apps.hidden.map((a) => a.dir), platform, envs: args.env ?? [] };
 }

@@ -28,6 +28,10 @@ export const WorkspaceInput = z.object({
   platform: z.string().describe("platform repository checkout (holds .ferry/platform.yaml)"),
   repo: z.string().optional().describe("owner/name of the app (one app directory only); default: its git origin, else its last two path segments"),
   envs: z.array(z.string()).optional().describe("only these environments; default all"),
+  dependencyApps: z
+    .array(z.string())
+    .optional()
+    .describe("app checkouts whose components only resolve dependencies: neither reported nor rendered (what a caller may not see)"),
 });
 export type WorkspaceInput = Readonly<z.infer<typeof WorkspaceInput>>;
 
@@ -64,14 +68,22 @@ export interface ComponentsLoad {
 }
 
 /** Loads the platform and the app checkouts, keeping every component that loaded even when others have errors. */
-export function loadComponents(input: WorkspaceInput, extraCatalog: Catalog = new Map()): ComponentsLoad {
+export function loadComponents(input: WorkspaceInput, extraCatalog: Catalog = new Map()): ComponentsLoad & { readonly catalog: Catalog } {
   const diagnostics: Diagnostic[] = [];
   const bundle = loadPlatformDir(input.platform, diagnostics);
   const dirs = findAppDirs(input.apps.length > 0 ? input.apps : ["."]);
   if (input.repo && dirs.length > 1) throw new UsageError("--repo can only be used with a single app directory");
-  if (!bundle) return { bundle, components: [], diagnostics };
-  const apps = dirs.map((dir) => ({ repo: repoOf(dir, input.repo), root: dir, files: readFerryFiles(dir) }));
-  return { bundle, components: loadApps(bundle, apps, diagnostics, extraCatalog), diagnostics };
+  if (!bundle) return { bundle, components: [], diagnostics, catalog: new Map() };
+  const source = (dir: string) => ({ repo: repoOf(dir, input.repo), root: dir, files: readFerryFiles(dir) });
+  // Components only depended on: their own problems are not the caller's to see.
+  const others = (input.dependencyApps ?? []).length > 0 ? loadApps(bundle, findAppDirs(input.dependencyApps ?? []).map(source), []) : [];
+  const extra = new Map([...extraCatalog, ...catalogOf(others)]);
+  const components = loadApps(bundle, dirs.map(source), diagnostics, extra);
+  return { bundle, components, diagnostics, catalog: new Map([...extra, ...catalogOf(components)]) };
+}
+
+function catalogOf(components: readonly AppComponent[]): Map<string, AppComponent["component"]> {
+  return new Map(components.map((c) => [catalogKey(c.release.metadata.project, c.release.metadata.component), c.component]));
 }
 
 /**
@@ -79,15 +91,11 @@ export function loadComponents(input: WorkspaceInput, extraCatalog: Catalog = ne
  * `extraCatalog` holds components of other repositories that dependencies may point at.
  */
 export function loadWorkspace(input: WorkspaceInput, extraCatalog: Catalog = new Map()): Workspace | { diagnostics: Diagnostic[] } {
-  const { bundle, components, diagnostics } = loadComponents(input, extraCatalog);
+  const { bundle, components, diagnostics, catalog } = loadComponents(input, extraCatalog);
   if (!bundle) {
     return { diagnostics };
   }
   const environments = selectEnvironments(bundle.platform.spec.environments, input.envs ?? []);
-  const catalog = new Map([
-    ...extraCatalog,
-    ...components.map((c) => [catalogKey(c.release.metadata.project, c.release.metadata.component), c.component] as const),
-  ]);
   if (hasErrors(diagnostics)) return { diagnostics };
   return {
     bundle,

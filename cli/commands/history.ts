@@ -1,12 +1,10 @@
-import { readHistory } from "../../adapters/git/read.js";
 import { GitopsError } from "../../adapters/git/errors.js";
-import { componentDir } from "../../core/gitops/layout.js";
-import { componentHistory, formatHistoryText } from "../../core/history.js";
+import { formatHistoryText } from "../../core/history.js";
 import { list, parse, required } from "../args.js";
-import { TARGET_OPTIONS, TARGET_OPTIONS_HELP, cliTarget } from "../../operations/gitops-target.js";
+import { TARGET_OPTIONS, TARGET_OPTIONS_HELP } from "../../operations/gitops-target.js";
+import { readComponentHistory } from "../../operations/history.js";
 import type { Command } from "../io.js";
 import { EXIT, UsageError } from "../io.js";
-import { selectEnvironments } from "../../operations/workspace.js";
 import { loadPlatformForCommand } from "../output.js";
 
 export const history: Command = {
@@ -45,19 +43,18 @@ Examples:
     const dir = required(values.platform, "--platform");
     const bundle = loadPlatformForCommand(io, "history", dir);
     if (!bundle) return EXIT.failed;
-    const envs = selectEnvironments(bundle.platform.spec.environments, list(values.env));
-    const commits = [];
+    let report;
     try {
-      for (const env of envs) {
-        const target = cliTarget(env, values, io);
-        const entries = await readHistory({
-          target,
-          path: `${target.path}/${componentDir(project, name)}`,
-          limit,
-          cacheDir: values["cache-dir"],
-        });
-        commits.push(...entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo })));
-      }
+      report = await readComponentHistory({
+        platform: bundle,
+        project,
+        component: name,
+        envs: list(values.env),
+        target: { gitops: values.gitops, branch: values.branch, path: values.path },
+        limit,
+        cacheDir: values["cache-dir"],
+        variables: io.env,
+      });
     } catch (e) {
       if (e instanceof GitopsError) {
         io.stderr(`ferry history: ${e.message}\n`);
@@ -65,7 +62,7 @@ Examples:
       }
       throw e;
     }
-    const result = componentHistory(commits, component);
+    const { history: result, environments: envs } = report;
     for (const i of result.ignored) io.stderr(`ferry history: skipped commit ${i.commit.slice(0, 12)}: ${i.reason}\n`);
     if (values.json) {
       io.stdout(`${JSON.stringify({ component, environments: Object.fromEntries(result.environments) }, null, 2)}\n`);

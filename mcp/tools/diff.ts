@@ -3,8 +3,28 @@ import { changeReports, DiffInput, diffWorkspace } from "../../operations/diff.j
 import { z } from "zod";
 import { sortDiagnostics } from "../../renderers/diagnostics.js";
 import { DiagnosticOut } from "../schemas.js";
+import { key, visibleComponents } from "../components.js";
 import { WorkspaceArgs, workspaceInput } from "../workspace.js";
-import { LOCAL_READ, defineTool } from "./tool.js";
+import { LOCAL_READ, defineTool, type ToolContext } from "./tool.js";
+
+/** `<project>/<component>` of a rendered path (`releases/<p>/<c>/...`, `environments/<env>/<p>/<c>/...`), undefined for others (namespaces). */
+function componentOfPath(path: string): string | undefined {
+  const parts = path.split("/");
+  if (parts[0] === "releases" && parts.length >= 4) return `${parts[1]}/${parts[2]}`;
+  if (parts[0] === "environments" && parts.length >= 5) return `${parts[2]}/${parts[3]}`;
+  return undefined;
+}
+
+/** Which changed paths the caller may see: all without a filter; else namespaces and the components of the checkouts they see. */
+async function shownPaths(args: WorkspaceArgs, context: ToolContext): Promise<(path: string) => boolean> {
+  if (context.access.everything) return () => true;
+  const { components } = await visibleComponents(args, context);
+  const seen = new Set(components.map(key));
+  return (path) => {
+    const component = componentOfPath(path);
+    return component === undefined || seen.has(component);
+  };
+}
 
 export const diffTool = defineTool({
   name: "ferry_diff",
@@ -28,14 +48,17 @@ export const diffTool = defineTool({
     const r = diffWorkspace({ ...input, against });
     if (!r.ok) return { structured: { ...empty, ok: false, diagnostics: sortDiagnostics(r.diagnostics) }, isError: true };
     const d = r.diff;
+    const shown = await shownPaths(args, context);
+    const changes = changeReports(d, { lines: true }).filter((c) => shown(c.path));
+    const count = (status: string) => changes.filter((c) => c.status === status).length;
     return {
       structured: {
         ok: true,
         diagnostics: sortDiagnostics(r.diagnostics),
-        added: d.added,
-        changed: d.changed,
-        removed: d.removed,
-        changes: changeReports(d, { lines: true }).map((c) => ({ path: c.path, status: c.status, diff: c.diff })),
+        added: count("added"),
+        changed: count("changed"),
+        removed: count("removed"),
+        changes: changes.map((c) => ({ path: c.path, status: c.status, diff: c.diff })),
       },
     };
   },

@@ -43,9 +43,12 @@ export interface ToolContext {
   readonly access: Access;
 }
 
+/** `T` with every array and object read-only, so operations' readonly results fit the output types. */
+export type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
 /** A tool's answer: the structured result (matching `output`), an optional text rendering (default: the JSON), and whether it is an error. */
 export interface ToolResult<O> {
-  readonly structured: O;
+  readonly structured: DeepReadonly<O>;
   /** Text for clients that read only `content`; default: `structured` as indented JSON. */
   readonly text?: string;
   /** The result reports a failure the agent must act on (e.g. inputs with errors), still shaped as `output`. */

@@ -7,14 +7,14 @@ import { gate } from "./model.js";
 export type HealthInput = Pick<GatesInput, "health" | "source" | "target" | "release" | "step" | "rollback">;
 
 /** Why health must be observed, or undefined when it need not be. */
-type Requirement = { readonly why: string; readonly relaxable: boolean } | undefined;
+export type Requirement = { readonly why: string; readonly relaxable: boolean } | undefined;
 
 /**
  * Whether health is required (fail closed): an environment's `requireHealth: true` always demands it;
  * otherwise a promotion into a `production: true` environment, or along a step with `soak`, demands
  * it unless the pipeline step says `requireHealth: false`. A rollback never demands it.
  */
-function requirement(input: HealthInput): Requirement {
+export function requirement(input: Pick<HealthInput, "source" | "target" | "step" | "rollback">): Requirement {
   const { source, target, step } = input;
   if (input.rollback) return undefined;
   if (source.requireHealth) return { why: `${source.name} sets requireHealth`, relaxable: false };

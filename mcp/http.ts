@@ -1,0 +1,127 @@
+/**
+ * Ferry's MCP server over Streamable HTTP (stateless: one server per request). Every request
+ * needs `Authorization: Bearer <GitHub token>`: the token's person is learnt from GitHub
+ * (`GET /user`, remembered per token for `ttlMs`) and every tool sees only the repositories
+ * GitHub lets them read. No token, or one GitHub rejects: 401 and nothing runs.
+ *
+ * `mcpHttpHandler` is a plain `(req, res)` handler: `ferry mcp --http` serves it at `/mcp`, and
+ * the app can mount it beside its webhooks.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { RejectedToken } from "../adapters/github/people.js";
+import type { EnvironmentVariables } from "../operations/variables.js";
+import { defaultClientFor, personContext, type ClientFor } from "./context.js";
+import { createFerryMcpServer } from "./server.js";
+import type { ToolContext, WorkspaceDefaults } from "./tools/tool.js";
+
+/** Options of {@link mcpHttpHandler}. */
+export interface McpHttpOptions {
+  readonly defaults: WorkspaceDefaults;
+  /** GITHUB_API_URL / GITHUB_SERVER_URL (where tokens are checked), KUBECONFIG, FERRY_CACHE_DIR... */
+  readonly variables: EnvironmentVariables;
+  /** List the write tools. @default false */
+  readonly allowWrites?: boolean;
+  /** How a token reaches GitHub. @default a REST client on the API URL of `variables` */
+  readonly clientFor?: ClientFor;
+  /** How long a token's person (and their roles) is remembered. @default 60000 */
+  readonly ttlMs?: number;
+  /** Tokens remembered at most. @default 1000 */
+  readonly maxTokens?: number;
+  readonly now?: () => number;
+}
+
+type Known = { readonly context: Promise<ToolContext | "rejected">; readonly until: number };
+
+/** The bearer token of a request, or undefined. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization ?? "";
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m?.[1];
+}
+
+function answer(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify({ jsonrpc: "2.0", error: { code: -32001, message }, id: null }));
+}
+
+const UNAUTHORIZED = { "www-authenticate": 'Bearer realm="ferry", error="invalid_token"' };
+
+export function mcpHttpHandler(options: McpHttpOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const clientFor = options.clientFor ?? defaultClientFor(options.variables);
+  const ttl = options.ttlMs ?? 60_000;
+  const max = options.maxTokens ?? 1000;
+  const now = options.now ?? (() => Date.now());
+  const known = new Map<string, Known>();
+
+  const contextFor = (token: string): Promise<ToolContext | "rejected"> => {
+    const t = now();
+    const hit = known.get(token);
+    if (hit && hit.until > t) return hit.context;
+    const context = personContext(token, options.defaults, options.variables, clientFor).catch((e: unknown) => {
+      if (e instanceof RejectedToken) return "rejected" as const;
+      known.delete(token);
+      throw e;
+    });
+    known.delete(token);
+    known.set(token, { context, until: t + ttl });
+    while (known.size > max) known.delete(known.keys().next().value as string);
+    return context;
+  };
+
+  return async (req, res) => {
+    const token = bearerToken(req);
+    if (token === undefined) return answer(res, 401, "Authorization: Bearer <GitHub token> required", UNAUTHORIZED);
+    let context: ToolContext | "rejected";
+    try {
+      context = await contextFor(token);
+    } catch (e) {
+      return answer(res, 502, `cannot ask GitHub who the token belongs to: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (context === "rejected") return answer(res, 401, "GitHub rejected the token", UNAUTHORIZED);
+    if (req.method !== "POST") return answer(res, 405, "this MCP server is stateless: POST only", { allow: "POST" });
+
+    const server = createFerryMcpServer({ context, allowWrites: options.allowWrites });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    res.on("close", () => {
+      void transport.close();
+      void server.close();
+    });
+    await server.connect(transport);
+    await transport.handleRequest(req, res);
+  };
+}
+
+/** A running `ferry mcp --http`. */
+export interface McpHttpServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Serves {@link mcpHttpHandler} at `/mcp` on `host:port` (port 0: any free port). */
+export async function serveMcpHttp(options: McpHttpOptions & { readonly host: string; readonly port: number }): Promise<McpHttpServer> {
+  const handler = mcpHttpHandler(options);
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0];
+    if (path !== "/mcp") return answer(res, 404, "not found: the MCP endpoint is /mcp");
+    handler(req, res).catch((e: unknown) => {
+      if (!res.headersSent) answer(res, 500, e instanceof Error ? e.message : String(e));
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = options.host.includes(":") ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}/mcp`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

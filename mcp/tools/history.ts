@@ -1,0 +1,85 @@
+/** ferry_history: `ferry history` (operations/history.ts): the releases a component ran in each environment, from the GitOps repositories. */
+import { z } from "zod";
+import { GitopsError } from "../../adapters/git/errors.js";
+import type { HistoryEntry } from "../../core/history.js";
+import { UsageError } from "../../operations/errors.js";
+import { readComponentHistory } from "../../operations/history.js";
+import { componentSight } from "../components.js";
+import { EnvArg, PlatformArg, platformBundle } from "../workspace.js";
+import { ComponentName } from "./get-component.js";
+import { REMOTE_READ, defineTool } from "./tool.js";
+
+export const GitopsArgs = {
+  gitops: z.string().optional().describe("GitOps repository instead of each environment's gitops.repo: an HTTP(S) URL or a local path"),
+  branch: z.string().optional().describe("branch instead of each environment's gitops.branch"),
+  path: z.string().optional().describe("directory instead of each environment's gitops.path"),
+};
+
+const EntryOut = z.object({
+  environment: z.string(),
+  release: z.string().nullable().describe("null: the component was removed"),
+  date: z.string().describe("ISO 8601"),
+  commit: z.string(),
+  repo: z.string().nullable(),
+  source: z.object({ repo: z.string(), sha: z.string() }).nullable().describe("the app commit the release was cut from"),
+  promotedFrom: z.string().nullable(),
+  approvedBy: z.array(z.string()),
+});
+
+function entry(e: HistoryEntry) {
+  return {
+    environment: e.environment,
+    release: e.release ?? null,
+    date: e.date.toISOString(),
+    commit: e.commit,
+    repo: e.repo ?? null,
+    source: e.source ? { repo: e.source.repo, sha: e.source.sha } : null,
+    promotedFrom: e.promotedFrom ?? null,
+    approvedBy: [...e.approvedBy],
+  };
+}
+
+export const historyTool = defineTool({
+  name: "ferry_history",
+  title: "Release history of a component",
+  description:
+    "Reads the commits of each environment's GitOps repository that touched the component and lists, newest first per environment, " +
+    "the releases it ran, since when, from which app commit, promoted from where and approved by whom (as `ferry history`).",
+  input: {
+    component: ComponentName,
+    ...PlatformArg,
+    ...EnvArg,
+    ...GitopsArgs,
+    limit: z.number().int().min(1).max(500).optional().describe("commits to read per environment; default 50"),
+  },
+  output: {
+    component: z.string(),
+    environments: z.record(z.string(), z.array(EntryOut)).describe("per environment, newest first"),
+    ignored: z.array(z.object({ commit: z.string(), reason: z.string() })),
+  },
+  annotations: REMOTE_READ,
+  writes: false,
+  async run({ component, env, gitops, branch, path, limit, ...args }, context) {
+    const bundle = platformBundle(args, context);
+    const [project = "", name = ""] = component.split("/");
+    if (!(await (await componentSight(bundle, context))(project, name))) throw new UsageError(`component: no component ${component} you can see`);
+    let report;
+    try {
+      report = await readComponentHistory({
+        platform: bundle,
+        project,
+        component: name,
+        envs: env ?? [],
+        target: { gitops, branch, path },
+        limit,
+        cacheDir: context.variables.FERRY_CACHE_DIR,
+        variables: context.variables,
+      });
+    } catch (e) {
+      if (e instanceof GitopsError) throw new UsageError(`gitops: ${e.message}`);
+      throw e;
+    }
+    const environments = Object.fromEntries(report.environments.map((e) => [e.name, (report.history.environments.get(e.name) ?? []).map(entry)]));
+    return { structured: { component, environments, ignored: [...report.history.ignored] } };
+  },
+});
