@@ -21,7 +21,14 @@ export const renderTool = defineTool({
     ok: z.boolean(),
     diagnostics: z.array(DiagnosticOut),
     environments: z.array(EnvironmentSummaryOut),
-    releases: z.array(z.object({ name: z.string(), project: z.string(), component: z.string() })),
+    releases: z.array(
+      z.object({
+        name: z.string(),
+        project: z.string(),
+        component: z.string(),
+        source: z.object({ repo: z.string(), file: z.string() }).optional().describe("the repository and file the component was declared in"),
+      }),
+    ),
     files: z.array(z.string()),
     path: z.string().optional(),
     content: z.string().optional().describe("the content of `path`"),
