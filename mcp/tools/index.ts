@@ -2,11 +2,14 @@
  * Every MCP tool, by name. Add a tool: a module `mcp/tools/<name>.ts` exporting a `FerryTool`
  * (`defineTool`), then one line here (CONTRIBUTING.md, "An MCP tool").
  */
+import { costTool } from "./cost.js";
 import { diagnoseTool } from "./diagnose.js";
 import { diffTool } from "./diff.js";
 import { driftTool } from "./drift.js";
 import { getComponentTool } from "./get-component.js";
+import { graphTool } from "./graph.js";
 import { historyTool } from "./history.js";
+import { impactTool } from "./impact.js";
 import { listComponentsTool } from "./list-components.js";
 import { listEnvironmentsTool } from "./list-environments.js";
 import { promoteTool } from "./promote.js";
@@ -30,6 +33,9 @@ export const TOOLS: Readonly<Record<string, AnyTool>> = {
   [statusTool.name]: statusTool,
   [diagnoseTool.name]: diagnoseTool,
   [driftTool.name]: driftTool,
+  [costTool.name]: costTool,
+  [graphTool.name]: graphTool,
+  [impactTool.name]: impactTool,
   [promotionsTool.name]: promotionsTool,
   [promoteTool.name]: promoteTool,
   [rollbackTool.name]: rollbackTool,

@@ -129,5 +129,8 @@ export function everyCall(w: McpWorld): Record<string, Record<string, unknown>> 
     ferry_status: { env: ["dev"] },
     ferry_diagnose: { component: "storefront/checkout-api", env: ["dev"] },
     ferry_drift: { env: ["dev", "staging"], gitops: w.gitops },
+    ferry_cost: { env: ["prod"] },
+    ferry_graph: { format: "mermaid" },
+    ferry_impact: { against: w.apps },
   };
 }
