@@ -60,7 +60,16 @@ export const layers = [
     ],
   }),
   // The GitHub App: handlers and flows.
-  restrict("app", others("app", "adapters", "core", "renderers", "policies", "templates")),
+  // The entry point (app/main.ts) may mount the MCP server's HTTP handler; nothing else in app/ uses mcp/.
+  restrict("app", others("app", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
+    extra: [
+      {
+        regex: "^(\\.\\./)+mcp/",
+        message: "app/ may not import mcp/ (only the entry point app/main.ts mounts mcp/http.ts at /mcp).",
+      },
+    ],
+  }),
+  { files: ["app/main.ts"], rules: restrict("app", others("app", "adapters", "core", "renderers", "policies", "templates", "mcp")).rules },
   // The CLI may start the MCP server (mcp/server.ts over stdio, mcp/http.ts over HTTP) but uses none of its tool modules.
   restrict("cli", others("cli", "operations", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
     extra: [

@@ -65,6 +65,12 @@ export const FerryEnv = z.object({
   FERRY_PORTAL_URL: z.url({ error: (iss) => `must be a URL like https://ferry.example.com, got ${JSON.stringify(iss.input)}` }).optional(),
   /** Key of the portal's session cookies (at least 32 characters); unset: derived from the app's private key. */
   FERRY_SESSION_SECRET: z.string().min(32, { error: "must be at least 32 characters" }).optional(),
+  /** The platform checkout the MCP server at /mcp reads (kept current by the operator, e.g. a git-sync sidecar); unset: /mcp is not served. */
+  FERRY_MCP_PLATFORM: z.string().min(1).optional(),
+  /** App checkouts (or directories with apps below them) for /mcp, separated by commas. */
+  FERRY_MCP_APPS: z.string().min(1).optional(),
+  /** `true`: /mcp lists ferry_promote and ferry_rollback (they act with the caller's own token). */
+  FERRY_MCP_ALLOW_WRITES: z.enum(["true", "false"], { error: (iss) => `must be true or false, got ${JSON.stringify(iss.input)}` }).optional(),
 });
 export type FerryEnv = z.infer<typeof FerryEnv>;
 
@@ -87,6 +93,8 @@ export interface AppConfig {
   readonly redisUrl?: string;
   /** The portal's sign-in (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET); undefined: no portal. */
   readonly portal?: { readonly clientId: string; readonly clientSecret: string; readonly sessionSecret: string; readonly publicUrl?: string };
+  /** The MCP server at /mcp (FERRY_MCP_PLATFORM); undefined: not served. */
+  readonly mcp?: { readonly platform: string; readonly apps: readonly string[]; readonly allowWrites: boolean };
 }
 
 /** Thrown when the configuration is unusable; the message lists every problem by variable. */
@@ -180,6 +188,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             clientSecret: e.GITHUB_CLIENT_SECRET,
             sessionSecret: e.FERRY_SESSION_SECRET ?? createHash("sha256").update(`ferry portal sessions\n${privateKey}`).digest("hex"),
             ...(e.FERRY_PORTAL_URL ? { publicUrl: e.FERRY_PORTAL_URL } : {}),
+          },
+        }
+      : {}),
+    ...(e.FERRY_MCP_PLATFORM
+      ? {
+          mcp: {
+            platform: path.resolve(cwd, e.FERRY_MCP_PLATFORM),
+            apps: (e.FERRY_MCP_APPS ?? "")
+              .split(",")
+              .map((a) => a.trim())
+              .filter((a) => a !== "")
+              .map((a) => path.resolve(cwd, a)),
+            allowWrites: e.FERRY_MCP_ALLOW_WRITES === "true",
           },
         }
       : {}),

@@ -2,6 +2,7 @@
  * What the app's handlers depend on, passed in (tests give their own) with defaults built from
  * the environment configuration.
  */
+import type { McpHandler } from "./mcp-endpoint.js";
 import type { Logger } from "probot";
 import type { Builtins } from "../renderers/platform.js";
 import { loadBuiltins } from "../templates/index.js";
@@ -80,6 +81,8 @@ export interface Deps {
   readonly onReleaseLanded?: LandedListener;
   /** The portal under /ferry/ (app/portal/mount.ts). @default from GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET when set, else none */
   readonly portal?: PortalSettings;
+  /** The MCP server served at /mcp (app/main.ts builds it from FERRY_MCP_PLATFORM); undefined: not served. */
+  readonly mcp?: McpHandler;
   /** Adds what the clusters run to `/ferry status`. @default nothing is added */
   readonly runtimeStatus?: RuntimeStatus;
   /**
@@ -152,5 +155,6 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     ...(given.watchRollout ? { watchRollout: given.watchRollout } : {}),
     ...(given.platformChanged ? { platformChanged: given.platformChanged } : {}),
     ...(given.portal ? { portal: given.portal } : {}),
+    ...(given.mcp ? { mcp: given.mcp } : {}),
   };
 }

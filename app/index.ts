@@ -15,6 +15,7 @@ import { onPush } from "./handlers/push.js";
 import { onWorkflowRun } from "./handlers/workflow_run.js";
 import { serveEndpoints } from "./endpoints.js";
 import { portalFromConfig, servePortal } from "./portal/mount.js";
+import { serveMcp } from "./mcp-endpoint.js";
 import { scheduledGates } from "./promotion/triggers.js";
 import { deliveryKey } from "./jobs/keys.js";
 import type { KeyedPayload } from "./jobs/keys.js";
@@ -115,6 +116,7 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     deps.metrics.queueDepth(() => deps.queue.stats().depth);
     serveEndpoints(app, options, deps);
     servePortal(app, options, deps.portal ?? portalFromConfig(config), deps);
+    serveMcp(options, deps.mcp, deps.logger);
     // Registered last, so it runs first: queued work finishes before the watches stop.
     deps.shutdown?.add("the job queue", () => deps.queue.stop());
   };

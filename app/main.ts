@@ -6,9 +6,12 @@
  * SIGTERM or SIGINT finishes the queued work, then stops the timer and the cluster watches
  * before the process exits. Besides the webhook endpoint the server answers `/healthz`, `/readyz`
  * and `/metrics` (app/endpoints.ts); the metrics count every GitHub request of the app's Octokit.
+ * With FERRY_MCP_PLATFORM it also serves the MCP server at `/mcp` (mcp/http.ts: every request
+ * with its caller's GitHub token); this entry point is the one place the app meets mcp/.
  */
 import { run } from "probot";
-import { ConfigError, githubWriteInterval } from "./config.js";
+import { mcpHttpHandler } from "../mcp/http.js";
+import { ConfigError, githubWriteInterval, loadConfig } from "./config.js";
 import { createFerryApp } from "./index.js";
 import { createFerryOctokit } from "./octokit.js";
 import { FerryMetrics } from "./metrics.js";
@@ -21,8 +24,25 @@ const GATES_INTERVAL_MS = 5 * 60_000;
 const shutdown = new Shutdown();
 const metrics = new FerryMetrics({ processMetrics: true });
 onSignals(shutdown, (code) => process.exit(code));
+/** The MCP server at /mcp when FERRY_MCP_PLATFORM names a platform checkout (tokens checked at the app's GitHub). */
+function mcpEndpoint(): ReturnType<typeof mcpHttpHandler> | undefined {
+  let config;
+  try {
+    config = loadConfig();
+  } catch {
+    return undefined; // Probot's setup flow, or a configuration error createFerryApp reports.
+  }
+  if (!config.mcp) return undefined;
+  return mcpHttpHandler({
+    defaults: { apps: config.mcp.apps, platform: config.mcp.platform },
+    variables: { ...process.env, GITHUB_API_URL: config.baseUrl },
+    allowWrites: config.mcp.allowWrites,
+  });
+}
+
 try {
-  await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS), shutdown, metrics }), {
+  const mcp = mcpEndpoint();
+  await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS), shutdown, metrics, ...(mcp ? { mcp } : {}) }), {
     Octokit: createFerryOctokit({ observe: (response) => metrics.githubResponse(response), writeIntervalMs: githubWriteInterval() }),
   });
 } catch (e) {

@@ -75,6 +75,12 @@ describe("layer boundaries (eslint.layers.js)", () => {
     ).toEqual([]);
   });
 
+  it("lets only the app's entry point mount the MCP server", async () => {
+    const mount = 'import { mcpHttpHandler } from "../mcp/http.js";\nexport const x = mcpHttpHandler;\n';
+    expect(await layerProblems("app/main.ts", mount)).toEqual([]);
+    expect(await layerProblems("app/index.ts", mount)).toEqual([expect.stringMatching(/app\/ may not import mcp\/ \(only the entry point app\/main\.ts/)]);
+  });
+
   it("keeps everything outside test/ from importing test/", async () => {
     for (const file of [CORE, "app/index.ts", "bench/main.ts", "operations/workspace.ts"]) {
       const depth = file.split("/").length - 1;
