@@ -15,7 +15,7 @@ const scenes = sceneTeardown();
 describe("the app's /mcp", () => {
   it("serves the MCP tools beside the webhooks to a person with a GitHub token, and 401 without one", async () => {
     // The fake GitHub's address is known once the scene runs: the app gets a handler that forwards to the real one.
-    let handler: ReturnType<typeof mcpHttpHandler> | undefined;
+    let handler: ReturnType<typeof mcpHttpHandler> | undefined = undefined;
     const s = scenes.track(await startScene({ deps: { mcp: (req, res) => handler!(req, res) } }));
     handler = mcpHttpHandler({ defaults: { apps: ["examples/apps"], platform: "examples/platform" }, variables: { GITHUB_API_URL: s.fake.url } });
     const token = s.fake.issueUserToken("pat");
