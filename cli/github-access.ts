@@ -30,12 +30,21 @@ export interface GitHubAccess {
   readonly cacheDir: string;
 }
 
+/** Where GitHub and the platform are, as the options and environment say. */
+export interface GitHubSettings {
+  readonly token: string;
+  /** The REST API URL, without a trailing slash. */
+  readonly apiUrl: string;
+  readonly platformRepo: string;
+  readonly cacheDir: string;
+}
+
 /** Reads the options and environment; every problem is collected into `problems`. */
-export function githubAccess(
+export function githubSettings(
   values: { readonly "platform-repo"?: string; readonly token?: string; readonly "api-url"?: string; readonly "cache-dir"?: string },
   io: CliIo,
   problems: string[],
-): GitHubAccess | undefined {
+): GitHubSettings | undefined {
   const platformRepo = values["platform-repo"] ?? io.env.FERRY_PLATFORM_REPO;
   if (!platformRepo) problems.push("--platform-repo OWNER/NAME is required (or FERRY_PLATFORM_REPO)");
   else if (!/^[^/\s]+\/[^/\s]+$/.test(platformRepo)) problems.push(`--platform-repo must be OWNER/NAME, got ${JSON.stringify(platformRepo)}`);
@@ -44,9 +53,16 @@ export function githubAccess(
   const apiUrl = values["api-url"] ?? io.env.GITHUB_API_URL ?? "https://api.github.com";
   if (!URL.canParse(apiUrl)) problems.push(`--api-url must be a URL, got ${JSON.stringify(apiUrl)}`);
   if (!platformRepo || !token || !URL.canParse(apiUrl)) return undefined;
-  return {
-    octokit: tokenClient({ token, baseUrl: apiUrl.replace(/\/+$/, "") }),
-    platformRepo,
-    cacheDir: values["cache-dir"] ?? defaultCacheDir(io.env, homedir()),
-  };
+  return { token, apiUrl: apiUrl.replace(/\/+$/, ""), platformRepo, cacheDir: values["cache-dir"] ?? defaultCacheDir(io.env, homedir()) };
+}
+
+/** The person's client and where the platform is; every problem is collected into `problems`. */
+export function githubAccess(
+  values: { readonly "platform-repo"?: string; readonly token?: string; readonly "api-url"?: string; readonly "cache-dir"?: string },
+  io: CliIo,
+  problems: string[],
+): GitHubAccess | undefined {
+  const settings = githubSettings(values, io, problems);
+  if (!settings) return undefined;
+  return { octokit: tokenClient({ token: settings.token, baseUrl: settings.apiUrl }), platformRepo: settings.platformRepo, cacheDir: settings.cacheDir };
 }

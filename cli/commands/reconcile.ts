@@ -1,6 +1,5 @@
 /** `ferry reconcile --dry-run`: what the app's next reconcile pass would repair (operations/reconcile.ts), changing nothing. */
-import { homedir } from "node:os";
-import { defaultCacheDir } from "../../adapters/git/index.js";
+import { githubSettings } from "../github-access.js";
 import { formatReconcileReport } from "../../core/reconcile/report.js";
 import { reconcileDryRun } from "../../operations/reconcile.js";
 import { parse } from "../args.js";
@@ -49,21 +48,11 @@ Examples:
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
     const problems: string[] = [];
     if (!values["dry-run"]) problems.push("only --dry-run is supported: the app's reconcile pass carries out the repairs");
-    const platformRepo = values["platform-repo"] ?? io.env.FERRY_PLATFORM_REPO;
-    if (!platformRepo) problems.push("--platform-repo OWNER/NAME is required (or FERRY_PLATFORM_REPO)");
-    else if (!/^[^/\s]+\/[^/\s]+$/.test(platformRepo)) problems.push(`--platform-repo must be OWNER/NAME, got ${JSON.stringify(platformRepo)}`);
-    const token = values.token ?? io.env.GITHUB_TOKEN;
-    if (!token) problems.push("a token is required: --token or GITHUB_TOKEN");
-    const apiUrl = values["api-url"] ?? io.env.GITHUB_API_URL ?? "https://api.github.com";
-    if (!URL.canParse(apiUrl)) problems.push(`--api-url must be a URL, got ${JSON.stringify(apiUrl)}`);
+    const settings = githubSettings(values, io, problems);
     if (problems.length > 0) throw new UsageError(problems.join("\n"));
 
-    const report = await reconcileDryRun({
-      token: token!,
-      platformRepo: platformRepo!,
-      apiUrl,
-      cacheDir: values["cache-dir"] ?? defaultCacheDir(io.env, homedir()),
-    });
+    const { token, platformRepo, apiUrl, cacheDir } = settings!;
+    const report = await reconcileDryRun({ token, platformRepo, apiUrl, cacheDir });
     if (values.json) {
       io.stdout(
         `${JSON.stringify(
