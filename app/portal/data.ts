@@ -7,20 +7,17 @@
  * A person sees only the projects one of whose repositories their own token can read
  * (adapters/github/people.ts `roleOn`); the rest is read with the app's installation client.
  */
+import { listOpenPromotions } from "../../adapters/github/promotions.js";
 import type { EnvironmentStatus } from "../../core/status/overview.js";
 import { estimateCost, formatMoney, objectsFromFiles } from "../../core/cost.js";
-import { PROMOTE_PREFIX, parseFerryBranch } from "../../core/promotion/pr.js";
-import { parsePromotionBody } from "../../core/promotion/body.js";
 import { pipelineOrder } from "../../core/promotion/pipeline.js";
 import { parseReleaseFile } from "../../core/release/state.js";
 import type { ComponentView, HealthView, PortalSnapshot, PromotionView } from "../../core/portal/view.js";
 import { roleOn } from "../../adapters/github/people.js";
 import type { GitHub } from "../../adapters/github/types.js";
-import { fullName } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";
 import type { Deps } from "../deps.js";
-import { GATES_CHECK } from "../promotion/check.js";
 import { promotionContext, serverUrlOf } from "../promotion/context.js";
 import type { PromotionContext, PromotionDeps } from "../promotion/context.js";
 import { readComponentHistory } from "../promotion/reads.js";
@@ -79,32 +76,23 @@ async function visibleProjects(ctx: PromotionContext, person: PortalPerson): Pro
   return visible.sort();
 }
 
+/** Open promotion pull requests of the projects shown, each gate's state as its `Ferry / gates` check reports it (the listing `ferry promotions` prints). */
 async function openPromotions(ctx: PromotionContext, projects: ReadonlySet<string>): Promise<PromotionView[]> {
-  const out: PromotionView[] = [];
-  const repos = new Map(ctx.bundle.platform.spec.environments.map((e) => [e.gitops.repo.toLowerCase(), parseRepoRef(e.gitops.repo)]));
-  for (const repo of repos.values()) {
-    const open = await ctx.octokit.paginate(ctx.octokit.rest.pulls.list, { ...repo, state: "open", per_page: 100 });
-    for (const pr of open.filter((p) => p.head.ref.startsWith(PROMOTE_PREFIX)).sort((a, b) => a.number - b.number)) {
-      const branch = parseFerryBranch(pr.head.ref);
-      if (branch?.kind !== "promotion" || !projects.has(branch.project)) continue;
-      const { data } = await ctx.octokit.rest.checks.listForRef({ ...repo, ref: pr.head.sha, check_name: GATES_CHECK, per_page: 100 });
-      const run = data.check_runs.find((r) => r.head_sha === pr.head.sha);
-      const release = parsePromotionBody(pr.body)?.release;
-      out.push({
-        repo: fullName(repo),
-        number: pr.number,
-        url: pr.html_url,
-        project: branch.project,
-        component: branch.component,
-        environment: branch.env,
-        ...(release ? { release } : {}),
-        title: pr.title,
-        gatesState: run ? (run.conclusion ?? run.status) : "not evaluated",
-        gates: run?.output?.title ? [{ name: GATES_CHECK, state: run.conclusion ?? run.status, detail: run.output.title }] : [],
-      });
-    }
-  }
-  return out;
+  const listed = await listOpenPromotions(ctx.octokit, ctx.bundle.platform);
+  return listed
+    .filter((p) => projects.has(p.project))
+    .map((p) => ({
+      repo: p.repo,
+      number: p.number,
+      url: p.url,
+      project: p.project,
+      component: p.component,
+      environment: p.to,
+      release: p.release,
+      title: p.title,
+      gatesState: p.gates ? (p.gates.conclusion ?? "in progress") : "not evaluated",
+      gates: (p.gates?.gates ?? []).map((g) => ({ name: g.name, state: g.state, detail: g.summary })),
+    }));
 }
 
 /** The portal's data from the platform, the GitOps repositories, GitHub and the clusters. */

@@ -157,7 +157,14 @@ describe("the portal in Chromium", () => {
     expect(pr?.body).toContain("Requested by @alice");
     await checked(page, "promoted");
     await page.getByRole("link", { name: "Promotions" }).click();
-    expect(await page.getByRole("row", { name: /storefront\/checkout-api/ }).innerText()).toContain(`acme/gitops#${pr!.number}`);
+    const row = await page.getByRole("row", { name: /storefront\/checkout-api/ }).innerText();
+    expect(row).toContain(`acme/gitops#${pr!.number}`);
+    // Each gate's state, as the pull request's Ferry / gates check reports it.
+    const check = scene.fake.latestCheckRun("acme/gitops", "Ferry / gates", pr!.head.sha);
+    expect(row).toContain(`gates: ${check?.conclusion ?? "not evaluated"}`);
+    if (check)
+      for (const gate of ["policies", "approvals", "source-health", "soak", "window"])
+        expect(row).toMatch(new RegExp(`${gate}: (pass|fail|pending|not-observed)`));
     await checked(page, "promotions");
     await page.context().close();
   });
