@@ -161,10 +161,10 @@ describe("the portal in Chromium", () => {
     expect(row).toContain(`acme/gitops#${pr!.number}`);
     // Each gate's state, as the pull request's Ferry / gates check reports it.
     const check = scene.fake.latestCheckRun("acme/gitops", "Ferry / gates", pr!.head.sha);
-    expect(row).toContain(`gates: ${check?.conclusion ?? "not evaluated"}`);
-    if (check)
-      for (const gate of ["policies", "approvals", "source-health", "soak", "window"])
-        expect(row).toMatch(new RegExp(`${gate}: (pass|fail|pending|not-observed)`));
+    expect(check?.conclusion).toBe("action_required");
+    expect(row).toContain("gates: action_required");
+    for (const gate of ["policies", "approvals", "source-health", "soak", "window"])
+      expect(row).toMatch(new RegExp(`${gate}: (pass|fail|pending|not-observed)`));
     await checked(page, "promotions");
     await page.context().close();
   });
