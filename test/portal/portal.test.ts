@@ -170,7 +170,7 @@ describe("the portal in Chromium", () => {
   });
 
   it("refuses Promote to a read-only person, says why, and changes nothing", async () => {
-    for (const repo of ["acme/checkout-api", "acme/gitops"]) scene.fake.setPermission(repo, "rita", "read");
+    for (const repo of ["acme/storefront-web", "acme/gitops"]) scene.fake.setPermission(repo, "rita", "read");
     const before = scene.fake.pullsIn("acme/gitops").length;
     const head = await scene.git.git("acme/gitops", ["rev-parse", "main"]);
     const page = await signInInBrowser("rita");
