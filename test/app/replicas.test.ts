@@ -41,11 +41,15 @@ describe("delivery de-duplication shared through Redis", () => {
     const a = new RedisDeliveryLedger(client(), { prefix: "t1:" });
     const b = new RedisDeliveryLedger(client(), { prefix: "t1:" });
     const gate = deferred();
+    const started = deferred();
     const ran: string[] = [];
     const first = a.once("d-1", async () => {
       ran.push("a");
+      started.resolve();
       await gate.promise;
     });
+    // The two replicas talk to Redis over their own connections: ask b only once a holds the delivery.
+    await started.promise;
     await expect(b.once("d-1", async () => void ran.push("b"))).resolves.toBe(false);
     gate.resolve();
     await expect(first).resolves.toBe(true);
@@ -77,8 +81,12 @@ describe("leases shared through Redis", () => {
     const a = new RedisLeases(client(), "t3:");
     const b = new RedisLeases(client(), "t3:");
     const gate = deferred();
-    const first = a.run("reconcile", 60_000, () => gate.promise);
-    await new Promise((r) => setTimeout(r, 20));
+    const started = deferred();
+    const first = a.run("reconcile", 60_000, () => {
+      started.resolve();
+      return gate.promise;
+    });
+    await started.promise; // a holds the lease
     let bRan = false;
     await expect(b.run("reconcile", 60_000, async () => void (bRan = true))).resolves.toBe(false);
     expect(bRan).toBe(false);
