@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { describe, expect, it } from "vitest";
-import { RELEASE_CHECK } from "../../adapters/github/checks.js";
+import { RELEASE_CHECK, VALIDATE_CHECK } from "../../adapters/github/checks.js";
 import { GATES_CHECK } from "../../app/promotion/check.js";
 import type { PortalSettings } from "../../app/portal/mount.js";
 import type { Scheduler } from "../../app/scheduler.js";
@@ -21,6 +21,7 @@ import type { ReconcileReport } from "../../core/reconcile/report.js";
 import { mcpHttpHandler } from "../../mcp/http.js";
 import type { CheckRunRecord } from "../support/fake-github/model.js";
 import { structured } from "../mcp/check.js";
+import { payload } from "../support/webhooks.js";
 import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, PLATFORM_REPO, pushPayload, sceneTeardown, startScene } from "./harness.js";
 import type { Scene } from "./harness.js";
 import { mustPromotion, releaseImage, releaseIn, review, startPromotionScene } from "./promotion-scene.js";
@@ -201,6 +202,72 @@ describe("another app's check runs named like Ferry's", () => {
     const ours = ferryRuns(s, APP_REPO, sha, RELEASE_CHECK);
     expect(ours).toHaveLength(1);
     expect(ours[0]).toMatchObject({ status: "completed", conclusion: "success" });
+    expect(ours[0]!.id).not.toBe(forged.id);
+    expect(snapshot(forged)).toBe(forgedBefore);
+  });
+});
+
+describe("another app's runs on app commits and pull requests", () => {
+  it("a superseded commit: Ferry closes its own waiting Ferry / release, not another app's", async () => {
+    const s = scenes.track(await startScene());
+    const waiting = componentYaml({ extra: "  build: {waitForCheck: build-image}\n" });
+    const first = await commitApp(s, { ".ferry/api.yaml": waiting });
+    await s.post("push", pushPayload(s, first.sha, first.before, { modified: [".ferry/api.yaml"] }));
+    const [ours] = ferryRuns(s, APP_REPO, first.sha, RELEASE_CHECK);
+    expect(ours).toMatchObject({ status: "in_progress" });
+    // Another app's `Ferry / release`, newer than Ferry's, on the same commit.
+    const mallory = foreignApp(s);
+    const forged = await createForeignRun(s, mallory.token, APP_REPO, { name: RELEASE_CHECK, head_sha: first.sha, status: "in_progress" });
+    const forgedBefore = snapshot(forged);
+    const second = await commitApp(s, { ".ferry/api.yaml": waiting.replace("api:1.0.0", "api:1.0.1") });
+    await s.post("push", pushPayload(s, second.sha, second.before, { modified: [".ferry/api.yaml"] }));
+
+    const built = payload("check_run", "completed", {
+      repo: APP_REPO,
+      sha: first.sha,
+      branch: "main",
+      installationId: s.installationId,
+      overrides: { check_run: { name: "build-image", conclusion: "success", status: "completed" } },
+    });
+    expect((await s.post("check_run", built)).outcome).toBe("done");
+    expect(ferryRuns(s, APP_REPO, first.sha, RELEASE_CHECK)).toEqual([
+      expect.objectContaining({
+        id: ours!.id,
+        status: "completed",
+        conclusion: "neutral",
+        output: expect.objectContaining({ title: "Superseded by a newer commit" }),
+      }),
+    ]);
+    expect(snapshot(forged)).toBe(forgedBefore);
+  });
+
+  it("a foreign Ferry / validate on a pull request's head is not taken over: Ferry's preview writes its own", async () => {
+    const s = scenes.track(await startScene());
+    await s.fake.setBranch(APP_REPO, "bump");
+    await s.fake.commit(APP_REPO, { files: { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.2.0" }) }, branch: "bump" });
+    const pr = await s.fake.openPullRequest(APP_REPO, { head: "bump", title: "change .ferry" });
+    const mallory = foreignApp(s);
+    const forged = await createForeignRun(s, mallory.token, APP_REPO, {
+      name: VALIDATE_CHECK,
+      head_sha: pr.head.sha,
+      status: "completed",
+      conclusion: "success",
+      output: { title: "Valid", summary: "not Ferry" },
+    });
+    const forgedBefore = snapshot(forged);
+
+    const opened = payload("pull_request", "opened", {
+      repo: APP_REPO,
+      sha: pr.head.sha,
+      before: pr.base.sha,
+      branch: "bump",
+      baseBranch: "main",
+      number: pr.number,
+      installationId: s.installationId,
+    });
+    expect((await s.post("pull_request", opened)).outcome).toBe("done");
+    const ours = ferryRuns(s, APP_REPO, pr.head.sha, VALIDATE_CHECK);
+    expect(ours).toEqual([expect.objectContaining({ status: "completed", conclusion: "success" })]);
     expect(ours[0]!.id).not.toBe(forged.id);
     expect(snapshot(forged)).toBe(forgedBefore);
   });
