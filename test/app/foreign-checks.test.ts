@@ -149,6 +149,16 @@ describe("another app's check runs named like Ferry's", () => {
     expect(blind.text).toContain("gates: unknown: Ferry's GitHub App id is not configured");
     expect(blind.text).not.toContain("Every gate holds");
 
+    // A misconfigured id is refused, naming the variable, not silently ignored.
+    let badErr = "";
+    const bad = await main(["promotions"], {
+      stdout: () => undefined,
+      stderr: (t) => void (badErr += t),
+      env: { GITHUB_TOKEN: s.fake.issueUserToken("otto"), GITHUB_API_URL: s.fake.url, FERRY_PLATFORM_REPO: PLATFORM_REPO, FERRY_APP_ID: "ferry" },
+    });
+    expect(bad).toBe(2);
+    expect(badErr).toContain(`FERRY_APP_ID must be the Ferry GitHub App's numeric id, got "ferry"`);
+
     // ferry_promotions over the app's /mcp, with a person's token.
     const mcpClient = new Client({ name: "test", version: "1.0.0" });
     await mcpClient.connect(
