@@ -24,7 +24,7 @@ ${GITHUB_OPTIONS_HELP}
   --json                 machine-readable output
 
 Examples:
-  GITHUB_TOKEN=ghp_... FERRY_APP_ID=123456 ferry promotions --platform-repo acme/platform
+  GITHUB_TOKEN=ghp_... ferry promotions --platform-repo acme/platform --app-id 123456
   ferry promotions --env prod --json`,
   async run(argv: readonly string[], io: CliIo) {
     const { values, positionals } = parse(argv, { env: { type: "string", multiple: true, short: "e" }, json: { type: "boolean" }, ...GITHUB_OPTIONS });
