@@ -59,6 +59,13 @@ export interface Deps {
    */
   readonly botLogin: () => Promise<string | undefined>;
   /**
+   * The numeric id of Ferry's own GitHub App: a `Ferry / …` check run is Ferry's only when this app
+   * made it (another app may create a run of the same name; it is never read as Ferry's, nor
+   * updated). Rejects when it cannot be found out, so nothing is read or written as Ferry's then.
+   * @default APP_ID when the configuration comes from the environment, else asked once from `GET /app` with the app's JWT
+   */
+  readonly appId: () => Promise<number>;
+  /**
    * Health of a component in an environment, for the source-health and soak gates.
    * @default notObservedHealth (every gate reports "not observed"; blocks promotions into production and along steps with a soak unless the step sets `requireHealth: false`)
    */
@@ -107,13 +114,35 @@ export function memoizeLogin(ask: () => Promise<string | undefined>): () => Prom
   };
 }
 
+/** Remembers the app id `ask` finds (a failure, or no id, rejects and is asked again next time). */
+export function memoizeAppId(ask: () => Promise<number | undefined>): () => Promise<number> {
+  let known: number | undefined;
+  return async () => {
+    if (known === undefined) known = await ask();
+    if (known === undefined) throw new Error("Ferry cannot tell its own GitHub App id (GET /app gave none): its check runs are neither read nor written");
+    return known;
+  };
+}
+
 /** The part of the configuration the dependencies are built from. */
-export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> & Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl">>;
+export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> & Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl" | "appId">>;
 
 /** The reconcile schedule a configuration asks for: at start-up, then every `reconcileInterval` seconds; none for 0. */
 function reconcileSchedule(config: DepsConfig | undefined): Scheduler | undefined {
   const seconds = config?.reconcileInterval ?? 0;
   return seconds > 0 ? intervalScheduler(seconds * 1000, { immediately: true }) : undefined;
+}
+
+/** Ferry's app id: APP_ID from the configuration, else `fallback.appId` (GET /app); without either it cannot be told. */
+function appIdOf(fallback: { config?: DepsConfig; appId?: () => Promise<number> }): () => Promise<number> {
+  const configured = fallback.config?.appId;
+  if (configured !== undefined) return async () => configured;
+  return (
+    fallback.appId ??
+    (async () => {
+      throw new Error("Ferry's GitHub App id is not known (no APP_ID): its check runs are neither read nor written");
+    })
+  );
 }
 
 /** Whether `given` leaves out a dependency whose default comes from the configuration. */
@@ -122,7 +151,10 @@ export function needsConfig(given: Partial<Deps>): boolean {
 }
 
 /** Fills in every dependency not given; `config` must be there when {@link needsConfig}. */
-export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; config?: DepsConfig; botLogin?: () => Promise<string | undefined> }): Deps {
+export function resolveDeps(
+  given: Partial<Deps>,
+  fallback: { logger: Logger; config?: DepsConfig; botLogin?: () => Promise<string | undefined>; appId?: () => Promise<number> },
+): Deps {
   const config = (): DepsConfig => {
     if (!fallback.config) throw new Error("resolveDeps: the configuration is needed for cacheDir/platformRepo but was not given");
     return fallback.config;
@@ -144,6 +176,7 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     leases: given.leases ?? shared?.leases ?? localLeases,
     queue: given.queue ?? new JobQueue({}, { logger: given.logger ?? fallback.logger }),
     botLogin: given.botLogin ?? fallback.botLogin ?? (async () => undefined),
+    appId: given.appId ?? appIdOf(fallback),
     health: given.health ?? notObservedHealth,
     ...(given.scheduler ? { scheduler: given.scheduler } : {}),
     ...(given.shutdown ? { shutdown: given.shutdown } : {}),

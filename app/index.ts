@@ -6,7 +6,7 @@
 import type { ApplicationFunction } from "probot";
 import { loadConfig } from "./config.js";
 import type { Deps } from "./deps.js";
-import { memoizeLogin, needsConfig, resolveDeps } from "./deps.js";
+import { memoizeAppId, memoizeLogin, needsConfig, resolveDeps } from "./deps.js";
 import { onCheckRun } from "./handlers/check_run.js";
 import { onIssueComment } from "./handlers/issue_comment.js";
 import { onPullRequest } from "./handlers/pull_request.js";
@@ -92,8 +92,10 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
       const { data } = await (await app.auth()).rest.apps.getAuthenticated();
       return data?.slug ? `${data.slug}[bot]` : undefined;
     });
+    // Ferry's own check runs are told from other apps' by this id (APP_ID when configured).
+    const appId = memoizeAppId(async () => (await (await app.auth()).rest.apps.getAuthenticated()).data?.id);
     // Cluster status (app/runtime): `deps.clusterRuntime`, or FERRY_CLUSTER_STATUS / KUBECONFIG.
-    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, ...(config ? { config } : {}) }), app, {
+    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, appId, ...(config ? { config } : {}) }), app, {
       given,
       fromEnv: config !== undefined,
     });

@@ -35,7 +35,8 @@ function mcpEndpoint(): ReturnType<typeof mcpHttpHandler> | undefined {
   if (!config.mcp) return undefined;
   return mcpHttpHandler({
     defaults: { apps: config.mcp.apps, platform: config.mcp.platform },
-    variables: { ...process.env, GITHUB_API_URL: config.baseUrl },
+    // Ferry's own check runs are told from other apps' by the app's id, as the app itself does.
+    variables: { ...process.env, GITHUB_API_URL: config.baseUrl, FERRY_APP_ID: String(config.appId) },
     allowWrites: config.mcp.allowWrites,
   });
 }

@@ -28,6 +28,11 @@ export const PlatformAccess = z.strictObject({
   platformRepo: RepoName,
   /** Clone cache of the GitOps repositories. */
   cacheDir: z.string().min(1),
+  /**
+   * Ferry's GitHub App id: only check runs this app made are read as Ferry's. @default unknown:
+   * the listing reports every pull request's gates as unknown instead of trusting a run any app could have made
+   */
+  appId: z.number().int().positive().optional(),
 });
 export type PlatformAccess = z.infer<typeof PlatformAccess>;
 
@@ -125,11 +130,15 @@ export const PromotionsInput = z.strictObject({
 });
 export type PromotionsInput = z.input<typeof PromotionsInput>;
 
-/** The open promotion pull requests of the platform's GitOps repositories, with each gate's state (core/promotion/listing.ts). */
+/**
+ * The open promotion pull requests of the platform's GitOps repositories, with each gate's state
+ * as Ferry's own `Ferry / gates` run reports it (core/promotion/listing.ts); without `access.appId`
+ * the gates are reported unknown.
+ */
 export async function listPromotions(
   octokit: GitHub,
   raw: PromotionsInput,
-  access: Pick<PlatformAccess, "platformRepo">,
+  access: Pick<PlatformAccess, "platformRepo" | "appId">,
   deps: Pick<PersonAskDeps, "builtins"> = {},
 ): Promise<ListedPromotion[]> {
   const { envs } = PromotionsInput.parse(raw);
@@ -140,5 +149,5 @@ export async function listPromotions(
   const unknown = envs.filter((e) => !known.includes(e));
   if (unknown.length > 0)
     throw new UsageError(`no environment ${unknown.map((e) => JSON.stringify(e)).join(", ")} in the platform (it has ${known.join(", ")})`);
-  return listOpenPromotions(octokit, platform.bundle.platform, envs.length > 0 ? { envs } : {});
+  return listOpenPromotions(octokit, platform.bundle.platform, { appId: access.appId, ...(envs.length > 0 ? { envs } : {}) });
 }

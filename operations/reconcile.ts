@@ -26,6 +26,8 @@ export const DryRunInput = z.object({
   cacheDir: z.string().min(1),
   /** The pass stops when fewer GitHub API requests than this are left. */
   minRateRemaining: z.number().int().min(0).default(50),
+  /** Ferry's GitHub App id: a `Ferry / …` check run counts only when it made it. @default unknown: open promotions' gates checks are not checked */
+  appId: z.number().int().positive().optional(),
 });
 export type DryRunInput = z.input<typeof DryRunInput>;
 
@@ -87,7 +89,7 @@ export async function reconcileDryRun(raw: DryRunInput, deps: DryRunDeps = DRY_R
   );
   const survey = await surveyReconcile(
     platform.bundle,
-    { ...environmentReads, ...githubReconcileReads({ octokit, clientFor: async () => octokit }) },
+    { ...environmentReads, ...githubReconcileReads({ octokit, clientFor: async () => octokit, appId: input.appId }) },
     startedAt,
   );
   const { repairs, deferred } = survey.plan;
@@ -96,6 +98,14 @@ export async function reconcileDryRun(raw: DryRunInput, deps: DryRunDeps = DRY_R
     dryRun: true,
     repairs: repairs.map((repair) => ({ repair, outcome: "planned", detail: repair.reason })),
     deferred,
-    problems: [...survey.problems, "webhook deliveries: not checked (listing them needs the App's own credentials; the app's pass redelivers failed ones)"],
+    problems: [
+      ...survey.problems,
+      ...(input.appId === undefined
+        ? [
+            "gates checks: not checked (Ferry's GitHub App id is not configured: set FERRY_APP_ID or --app-id; a Ferry / gates run counts only when Ferry's app made it)",
+          ]
+        : []),
+      "webhook deliveries: not checked (listing them needs the App's own credentials; the app's pass redelivers failed ones)",
+    ],
   };
 }

@@ -1,7 +1,13 @@
 /**
  * Ferry's check runs: created in progress, completed with a conclusion, a summary and every
  * annotation (sent in batches of 50, the API's cap per request).
+ *
+ * A check run is Ferry's only when Ferry's own GitHub App made it: any app with `checks: write`
+ * can create a run called `Ferry / gates`. Every read of a Ferry check goes through
+ * {@link latestRunOf}, which asks GitHub for the runs of Ferry's app id only and checks each
+ * run's `app.id` again, so another app's run of the same name is never read as Ferry's, nor updated.
  */
+import { z } from "zod";
 import type { Annotation } from "../../core/checks/annotations.js";
 import { batches } from "../../core/checks/annotations.js";
 import type { GitHub, RepoRef } from "./types.js";
@@ -31,28 +37,51 @@ export function clipCheckText(text: string, limit = CHECK_TEXT_LIMIT): string {
   return `${text.slice(0, cut > 0 ? cut : limit - note.length)}${note}`;
 }
 
+/** Ferry's GitHub App id as configured for a person's tools (`FERRY_APP_ID`, `--app-id`): a whole number. */
+export const FerryAppId = z
+  .string()
+  .trim()
+  .regex(/^[1-9]\d*$/, { error: (iss) => `must be the Ferry GitHub App's numeric id, got ${JSON.stringify(iss.input)}` })
+  .transform(Number);
+
+/** Ferry's check runs are called `Ferry / …` (`Ferry / gates`, `Ferry / release`, `Ferry / validate`, `Ferry / drift`). */
+export function isFerryCheckName(name: string): boolean {
+  return name.startsWith("Ferry /");
+}
+
+/** A check run as `GET /repos/{owner}/{repo}/commits/{ref}/check-runs` lists it. */
+export type ListedCheckRun = Awaited<ReturnType<GitHub["rest"]["checks"]["listForRef"]>>["data"]["check_runs"][number];
+
+/** Whether the GitHub App `appId` made the run (GitHub's `app.id` of the run). */
+export function madeBy(run: { readonly app?: { readonly id: number } | null }, appId: number): boolean {
+  return run.app?.id === appId;
+}
+
+/**
+ * The most recent run called `name` on `sha` that the GitHub App `appId` made, if any. GitHub is
+ * asked for that app's runs only (`app_id`), and each run's `app.id` is checked again, so a run of
+ * the same name by another app is never taken for it.
+ */
+export async function latestRunOf(octokit: GitHub, repo: RepoRef, sha: string, name: string, appId: number): Promise<ListedCheckRun | undefined> {
+  const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: sha, check_name: name, app_id: appId, filter: "latest", per_page: 100 });
+  return data.check_runs.filter((r) => r.name === name && r.head_sha === sha && madeBy(r, appId)).sort((a, b) => b.id - a.id)[0];
+}
+
 /** Where a check run goes. */
 export interface CheckTarget extends RepoRef {
   readonly head_sha: string;
   readonly name: string;
+  /** Ferry's GitHub App id: only a run this app made is found (and taken over). */
+  readonly appId: number;
 }
 
-/** The most recent check run called `name` on `head_sha`, if any. */
+/** The most recent check run called `name` on `head_sha` that Ferry's app made, if any. */
 export async function findCheckRun(octokit: GitHub, target: CheckTarget): Promise<{ id: number; status: string } | undefined> {
-  const { data } = await octokit.rest.checks.listForRef({
-    owner: target.owner,
-    repo: target.repo,
-    ref: target.head_sha,
-    check_name: target.name,
-    filter: "latest",
-    per_page: 100,
-  });
-  const runs = data.check_runs.filter((r) => r.name === target.name && r.head_sha === target.head_sha);
-  const latest = runs.sort((a, b) => b.id - a.id)[0];
+  const latest = await latestRunOf(octokit, { owner: target.owner, repo: target.repo }, target.head_sha, target.name, target.appId);
   return latest ? { id: latest.id, status: latest.status } : undefined;
 }
 
-/** Creates a check run in progress (or takes over the latest one of that name on the commit). */
+/** Creates a check run in progress (or takes over the latest one of that name on the commit that Ferry's app made). */
 export async function startCheckRun(
   octokit: GitHub,
   target: CheckTarget,

@@ -1,10 +1,11 @@
 /**
  * The open promotion pull requests of the platform's GitOps repositories, each with the latest
- * `Ferry / gates` check on its head commit (core/promotion/listing.ts reads them). Works with
- * the app's installation client and with a person's token alike: only reads.
+ * `Ferry / gates` check Ferry's own app made on its head commit (core/promotion/listing.ts reads
+ * them). Works with the app's installation client and with a person's token alike: only reads.
  */
 import type { Environment } from "../../renderers/model/index.js";
 import { GATES_CHECK } from "../../core/promotion/gates/index.js";
+import { latestRunOf } from "./checks.js";
 import type { GatesCheckRun, ListedPromotion } from "../../core/promotion/listing.js";
 import { listedPromotion } from "../../core/promotion/listing.js";
 import { PROMOTE_PREFIX } from "../../core/promotion/pr.js";
@@ -15,17 +16,26 @@ import { fullName } from "./types.js";
 export interface PromotionsQuery {
   /** Only pull requests into these environments. @default every environment */
   readonly envs?: readonly string[];
+  /**
+   * Ferry's GitHub App id: only a `Ferry / gates` run this app made is read. Undefined (a person's
+   * token without FERRY_APP_ID): no run can be told to be Ferry's, so every pull request's gates
+   * are reported unknown rather than read from a run any app could have made.
+   */
+  readonly appId: number | undefined;
 }
+
+/** Why the gates are unknown when Ferry's app id is not known. */
+export const GATES_UNKNOWN_WITHOUT_APP_ID =
+  "Ferry's GitHub App id is not configured (FERRY_APP_ID or --app-id), so no Ferry / gates check run can be told apart from one another app made";
 
 function repoRef(full: string): RepoRef {
   const [owner = "", repo = ""] = full.split("/");
   return { owner, repo };
 }
 
-/** The latest `Ferry / gates` run on a commit, if any. */
-async function latestGatesRun(octokit: GitHub, repo: RepoRef, sha: string): Promise<GatesCheckRun | undefined> {
-  const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: sha, check_name: GATES_CHECK, filter: "latest", per_page: 100 });
-  const run = data.check_runs.filter((r) => r.name === GATES_CHECK && r.head_sha === sha).sort((a, b) => b.id - a.id)[0];
+/** The latest `Ferry / gates` run Ferry's app made on a commit, if any. */
+async function latestGatesRun(octokit: GitHub, repo: RepoRef, sha: string, appId: number): Promise<GatesCheckRun | undefined> {
+  const run = await latestRunOf(octokit, repo, sha, GATES_CHECK, appId);
   return run ? { conclusion: run.conclusion, title: run.output.title, summary: run.output.summary, url: run.html_url ?? undefined } : undefined;
 }
 
@@ -37,7 +47,7 @@ async function latestGatesRun(octokit: GitHub, repo: RepoRef, sha: string): Prom
 export async function listOpenPromotions(
   octokit: GitHub,
   platform: { readonly spec: { readonly environments: readonly Environment[] } },
-  query: PromotionsQuery = {},
+  query: PromotionsQuery,
 ): Promise<ListedPromotion[]> {
   const envs = platform.spec.environments.filter((e) => !query.envs || query.envs.includes(e.name));
   const bases = new Map<string, { readonly repo: RepoRef; readonly branch: string }>();
@@ -64,7 +74,9 @@ export async function listOpenPromotions(
         title: pr.title,
         headSha: pr.head.sha,
       };
-      const listed = listedPromotion(facts, platform, await latestGatesRun(octokit, repo, pr.head.sha));
+      const check =
+        query.appId === undefined ? { unknown: GATES_UNKNOWN_WITHOUT_APP_ID } : { run: await latestGatesRun(octokit, repo, pr.head.sha, query.appId) };
+      const listed = listedPromotion(facts, platform, check);
       if (listed && wanted.has(listed.to)) out.push(listed);
     }
   }

@@ -15,14 +15,13 @@ import { parsePromotionBody } from "../../core/promotion/body.js";
 import { parseFerryBranch, PROMOTE_PREFIX } from "../../core/promotion/pr.js";
 import type { FerryPull, OpenPromotion, RecordedDelivery, RunningDeployment } from "../../core/reconcile/plan.js";
 import type { ReconcileReads } from "../../core/reconcile/survey.js";
+import { isFerryCheckName, latestRunOf, madeBy } from "./checks.js";
 import { listHookDeliveries } from "./deliveries.js";
 import { defaultBranch, readFolder, resolveCommit } from "./files.js";
 import { readRateBudget } from "./rate-limit.js";
 import type { RateBudget } from "./rate-limit.js";
 import type { GitHub, RepoRef } from "./types.js";
 import { fullName } from "./types.js";
-
-/** The Ferry check a promotion pull request carries. */
 
 function repoRef(full: string): RepoRef {
   const [owner = "", repo = ""] = full.split("/");
@@ -69,14 +68,14 @@ async function pullsOf(octokit: GitHub, repo: RepoRef, branch: string): Promise<
     .map((p) => ({ number: p.number, state: p.state === "open" ? "open" : "closed", merged: p.merged_at !== null, release: carriedRelease(p) }));
 }
 
-/** Open promotion pull requests of the GitOps repositories, with whether their head has a `Ferry / gates` check. */
-async function readOpenPromotions(octokit: GitHub, repo: RepoRef): Promise<OpenPromotion[]> {
+/** Open promotion pull requests of the GitOps repositories, with whether their head has a `Ferry / gates` check Ferry's app (`appId`) made. */
+async function readOpenPromotions(octokit: GitHub, repo: RepoRef, appId: number): Promise<OpenPromotion[]> {
   const out: OpenPromotion[] = [];
   const open = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: "open", per_page: 100 });
   for (const pr of open.filter((p) => p.head.ref.startsWith(PROMOTE_PREFIX))) {
     const branch = parseFerryBranch(pr.head.ref);
     if (branch?.kind !== "promotion") continue;
-    const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: pr.head.sha, check_name: GATES_CHECK, per_page: 100 });
+    const gates = await latestRunOf(octokit, repo, pr.head.sha, GATES_CHECK, appId);
     out.push({
       repo: fullName(repo),
       number: pr.number,
@@ -85,7 +84,7 @@ async function readOpenPromotions(octokit: GitHub, repo: RepoRef): Promise<OpenP
       component: branch.component,
       environment: branch.env,
       release: parsePromotionBody(pr.body)?.release,
-      hasGatesCheck: data.check_runs.some((r) => r.name === GATES_CHECK && r.head_sha === pr.head.sha),
+      hasGatesCheck: gates !== undefined,
     });
   }
   return out;
@@ -141,6 +140,12 @@ export interface GitHubReconcileSources {
   readonly app?: GitHub;
   /** Read the in-progress Ferry deployments. @default true */
   readonly deployments?: boolean;
+  /**
+   * Ferry's GitHub App id: a `Ferry / …` check run counts only when this app made it. Undefined (a
+   * person's token without FERRY_APP_ID): open promotions' gates checks cannot be told apart from
+   * another app's, so none are listed (`ferry reconcile --dry-run` says so), and no `Ferry / …` run counts as a build check.
+   */
+  readonly appId: number | undefined;
 }
 
 /** The GitHub half of {@link ReconcileReads}. */
@@ -151,6 +156,7 @@ export function githubReconcileReads(sources: GitHubReconcileSources): Omit<Reco
     return octokit;
   };
   const app = sources.app;
+  const appId = sources.appId;
   return {
     async appHead(full) {
       const octokit = await client(full);
@@ -163,10 +169,12 @@ export function githubReconcileReads(sources: GitHubReconcileSources): Omit<Reco
     async succeededChecks(full, sha) {
       const octokit = await client(full);
       const runs = await octokit.paginate(octokit.rest.checks.listForRef, { ...repoRef(full), ref: sha, filter: "latest", per_page: 100 });
-      return runs.filter((r) => r.status === "completed" && r.conclusion === "success").map((r) => r.name);
+      // Build checks come from any app (CI); a run named like one of Ferry's counts only when Ferry's app made it.
+      const trusted = (r: (typeof runs)[number]) => !isFerryCheckName(r.name) || (appId !== undefined && madeBy(r, appId));
+      return runs.filter((r) => r.status === "completed" && r.conclusion === "success" && trusted(r)).map((r) => r.name);
     },
     ferryPulls: (repo, branch) => pullsOf(sources.octokit, repoRef(repo), branch),
-    openPromotions: (repo) => readOpenPromotions(sources.octokit, repoRef(repo)),
+    openPromotions: async (repo) => (appId === undefined ? [] : readOpenPromotions(sources.octokit, repoRef(repo), appId)),
     ...(sources.deployments === false ? {} : { runningDeployments: async (full: string) => readRunningDeployments(await client(full), repoRef(full)) }),
     ...(app
       ? {

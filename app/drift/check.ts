@@ -3,7 +3,7 @@
  * run per head commit, updated in place when the drift changes and left alone when it did not,
  * so a pass every few minutes does not churn.
  */
-import { clipCheckText } from "../../adapters/github/checks.js";
+import { clipCheckText, latestRunOf } from "../../adapters/github/checks.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { DriftReport } from "../../core/drift/model.js";
 import { DRIFT_CHECK, driftConclusion, driftTitle, formatDriftMarkdown } from "../../core/drift/report.js";
@@ -15,6 +15,8 @@ export interface DriftCheckInput {
   readonly branch: string;
   readonly report: DriftReport;
   readonly now: Date;
+  /** Ferry's GitHub App id: only a run it made is updated, another app's run of the same name is left alone. */
+  readonly appId: number;
 }
 
 /** What publishing did. */
@@ -33,8 +35,7 @@ export async function publishDriftCheck(octokit: GitHub, input: DriftCheckInput)
   const headSha = branch.commit.sha;
   const conclusion = driftConclusion(report);
   const output = { title: driftTitle(report).slice(0, 255), summary: clipCheckText(formatDriftMarkdown(report)) };
-  const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: headSha, check_name: DRIFT_CHECK, filter: "latest", per_page: 100 });
-  const latest = data.check_runs.filter((r) => r.name === DRIFT_CHECK && r.head_sha === headSha).sort((a, b) => b.id - a.id)[0];
+  const latest = await latestRunOf(octokit, repo, headSha, DRIFT_CHECK, input.appId);
   const fields = { status: "completed" as const, conclusion, completed_at: input.now.toISOString(), output };
   if (latest) {
     const same =

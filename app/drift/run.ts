@@ -63,8 +63,8 @@ export async function driftOfPlatform(input: DriftPassInput): Promise<{ report: 
   return { report: driftReport({ environments: envs.map((e) => e.name), between, clusters, notes, problems }), targets };
 }
 
-/** One drift check per GitOps repository and branch; call after each Reconcile pass. */
-export async function publishDriftChecks(octokit: GitHub, input: DriftPassInput): Promise<DriftCheckWrite[]> {
+/** One drift check per GitOps repository and branch, written as Ferry's app `appId`; call after each Reconcile pass. */
+export async function publishDriftChecks(octokit: GitHub, input: DriftPassInput, appId: number): Promise<DriftCheckWrite[]> {
   const { report, targets } = await driftOfPlatform(input);
   const groups = new Map<string, ResolvedTarget[]>();
   for (const t of targets) {
@@ -83,6 +83,7 @@ export async function publishDriftChecks(octokit: GitHub, input: DriftPassInput)
           group.map((t) => t.env.name),
         ),
         now: input.now(),
+        appId,
       }),
     );
   }

@@ -76,9 +76,9 @@ async function visibleProjects(ctx: PromotionContext, person: PortalPerson): Pro
   return visible.sort();
 }
 
-/** Open promotion pull requests of the projects shown, each gate's state as its `Ferry / gates` check reports it (the listing `ferry promotions` prints). */
+/** Open promotion pull requests of the projects shown, each gate's state as Ferry's own `Ferry / gates` check reports it (the listing `ferry promotions` prints). */
 async function openPromotions(ctx: PromotionContext, projects: ReadonlySet<string>): Promise<PromotionView[]> {
-  const listed = await listOpenPromotions(ctx.octokit, ctx.bundle.platform);
+  const listed = await listOpenPromotions(ctx.octokit, ctx.bundle.platform, { appId: await ctx.deps.appId() });
   return listed
     .filter((p) => projects.has(p.project))
     .map((p) => ({

@@ -56,7 +56,7 @@ export interface PreviewOutcome {
   readonly comment: UpsertResult;
 }
 
-type PreviewDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "botLogin">;
+type PreviewDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "botLogin" | "appId">;
 
 /** The comment's parts: full diffs when they fit in a few comments, else the summary. */
 export function previewParts(build: (detail: Detail) => string, maxParts = MAX_PREVIEW_PARTS, limit?: number): string[] {
@@ -84,7 +84,7 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
   const source = `${fullName(req.headRepo)}@${req.headSha}`;
   const checkRunId = await startCheckRun(
     octokit,
-    { ...repo, head_sha: req.headSha, name: VALIDATE_CHECK },
+    { ...repo, head_sha: req.headSha, name: VALIDATE_CHECK, appId: await deps.appId() },
     deps.clock(),
     {
       title: "Validating",

@@ -3,7 +3,7 @@
  * updated in place on every evaluation (its history keeps the sequence) and left alone when the
  * result did not change, so a periodic re-evaluation does not churn.
  */
-import { clipCheckText } from "../../adapters/github/checks.js";
+import { clipCheckText, latestRunOf } from "../../adapters/github/checks.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { GateConclusion } from "../../core/promotion/gates/index.js";
 import { GATES_CHECK } from "../../core/promotion/gates/index.js";
@@ -25,7 +25,10 @@ export interface GatesCheckWrite {
   readonly changed: boolean;
 }
 
-/** Creates or updates the `Ferry / gates` run on `headSha`. */
+/**
+ * Creates or updates the `Ferry / gates` run on `headSha`. Only a run Ferry's app (`appId`) made
+ * is updated; a run of the same name by another app is left alone and Ferry writes its own beside it.
+ */
 export async function writeGatesCheck(
   octokit: GitHub,
   repo: RepoRef,
@@ -33,10 +36,10 @@ export async function writeGatesCheck(
   report: GatesReport,
   detailsUrl: string,
   now: Date,
+  appId: number,
 ): Promise<GatesCheckWrite> {
   const output = { title: report.title.slice(0, 255), summary: clipCheckText(report.summary) };
-  const { data } = await octokit.rest.checks.listForRef({ ...repo, ref: headSha, check_name: GATES_CHECK, filter: "latest", per_page: 100 });
-  const latest = data.check_runs.filter((r) => r.name === GATES_CHECK && r.head_sha === headSha).sort((a, b) => b.id - a.id)[0];
+  const latest = await latestRunOf(octokit, repo, headSha, GATES_CHECK, appId);
   const fields = { status: "completed" as const, conclusion: report.conclusion, completed_at: now.toISOString(), details_url: detailsUrl, output };
   if (latest) {
     const same =

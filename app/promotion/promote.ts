@@ -332,7 +332,7 @@ async function actOnPromotion(ctx: PromotionContext, repo: RepoRef, gathered: Ga
   const { project, component, release, to, from } = facts.promotion;
   const number = pr.number;
   const log = deps.logger.child({ repo: fullName(repo), pull: number });
-  const written = await writeGatesCheck(octokit, repo, facts.headSha, decision.check, pr.html_url, deps.clock());
+  const written = await writeGatesCheck(octokit, repo, facts.headSha, decision.check, pr.html_url, deps.clock(), await deps.appId());
   log.info({ conclusion: decision.gates.conclusion, gates: decision.gates.gates.map((g) => `${g.name}:${g.state}`) }, "gates evaluated");
   const evaluated = { kind: "evaluated" as const, conclusion: decision.gates.conclusion, gates: decision.gates };
   if (!decision.merge) return evaluated;

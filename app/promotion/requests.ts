@@ -151,6 +151,10 @@ export async function personPromotionContext(octokit: GitHub, opts: PersonContex
     health: notObservedHealth,
     // Unknown to a person's token: Ferry's own pull requests are told by their author being a bot.
     botLogin: async () => undefined,
+    // A person's token writes no check run (the gates are the Ferry app's to evaluate).
+    appId: async () => {
+      throw new Error("a person's token does not write Ferry's check runs");
+    },
   };
   return promotionContext(new DeliveryContext(octokit, deps), deps);
 }

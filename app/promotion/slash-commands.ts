@@ -67,7 +67,7 @@ export type CommandOutcome =
 /** What commands need of the app's dependencies. */
 export type CommandDeps = Pick<
   Deps,
-  "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "runtimeStatus"
+  "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "health" | "botLogin" | "appId" | "onReleaseLanded" | "runtimeStatus"
 >;
 
 type PullData = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];

@@ -117,6 +117,7 @@ export async function gatesForPull(delivery: DeliveryContext, repo: RepoRef, num
         },
         pr.html_url,
         deps.clock(),
+        await deps.appId(),
       );
     }
     return { kind: "skipped", reason: e.message };

@@ -41,7 +41,7 @@ import { publishDriftChecks } from "../drift/run.js";
 /** What the pass needs of the app's dependencies. */
 export type ReconcileDeps = Pick<
   Deps,
-  "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "health" | "botLogin" | "onReleaseLanded" | "watchRollout"
+  "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "health" | "botLogin" | "appId" | "onReleaseLanded" | "watchRollout"
 > &
   Partial<Pick<Deps, "clusterRuntime">>;
 
@@ -215,7 +215,13 @@ export async function reconcilePass(auth: AppAuth, deps: ReconcileDeps, opts: Re
   }
   const reads = {
     ...gitopsEnvironmentReads(deps.gitops, async (env) => (await delivery.resolver.resolve(env)).git, deps.cacheDir),
-    ...githubReconcileReads({ octokit: platformClient, clientFor: installed.clientFor, app: await auth(), deployments: deps.watchRollout !== undefined }),
+    ...githubReconcileReads({
+      octokit: platformClient,
+      clientFor: installed.clientFor,
+      app: await auth(),
+      deployments: deps.watchRollout !== undefined,
+      appId: await deps.appId(),
+    }),
   };
   const survey = await surveyReconcile(platform.bundle, reads, startedAt);
   const problems = [...installed.problems, ...survey.problems];
@@ -265,14 +271,18 @@ export async function reconcilePass(auth: AppAuth, deps: ReconcileDeps, opts: Re
   // Drift last, on the state the repairs left: one `Ferry / drift` check per GitOps branch head.
   try {
     const kubeConfig = deps.clusterRuntime?.kubeConfig;
-    await publishDriftChecks(platformClient, {
-      bundle: platform.bundle,
-      resolver: delivery.resolver,
-      port: deps.gitops,
-      cacheDir: deps.cacheDir,
-      ...(kubeConfig ? { kubeConfig } : {}),
-      now: deps.clock,
-    });
+    await publishDriftChecks(
+      platformClient,
+      {
+        bundle: platform.bundle,
+        resolver: delivery.resolver,
+        port: deps.gitops,
+        cacheDir: deps.cacheDir,
+        ...(kubeConfig ? { kubeConfig } : {}),
+        now: deps.clock,
+      },
+      await deps.appId(),
+    );
   } catch (e) {
     problems.push(`drift: ${errorText(e)}`);
     log.warn({ err: e }, "publishing the drift checks failed");

@@ -34,7 +34,7 @@ export async function releaseOnCheck(
   if (tip !== ev.sha) {
     const skipped = `${ev.sha.slice(0, 12)} is no longer the tip of ${ev.defaultBranch} (${tip.slice(0, 12)})`;
     // A release that waited for this build on an older commit will never happen: say so.
-    const waiting = await findCheckRun(ev.octokit, { ...ev.repo, head_sha: ev.sha, name: RELEASE_CHECK });
+    const waiting = await findCheckRun(ev.octokit, { ...ev.repo, head_sha: ev.sha, name: RELEASE_CHECK, appId: await deps.appId() });
     if (waiting && waiting.status !== "completed") {
       await completeCheckRun(ev.octokit, ev.repo, waiting.id, deps.clock(), {
         conclusion: "neutral",

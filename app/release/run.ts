@@ -54,7 +54,7 @@ export interface ReleaseOutcome {
   readonly checkRunId: number;
 }
 
-type RunDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins">;
+type RunDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "appId">;
 
 const ZERO_SHA = /^0+$/;
 
@@ -93,15 +93,17 @@ export async function runRelease(
   for (const read of [reads.platform, reads.appFiles, reads.beforeFiles]) read?.catch(() => undefined);
   // The check run is started beside the work, not before it: the commit waits for no GitHub write
   // (writes are paced), and reporting waits for the check run.
-  const started = startCheckRun(
-    octokit,
-    { ...repo, head_sha: sha, name: RELEASE_CHECK },
-    deps.clock(),
-    {
-      title: "Releasing",
-      summary: `Cutting releases of \`${source}\`.`,
-    },
-    { reuse: true },
+  const started = deps.appId().then((appId) =>
+    startCheckRun(
+      octokit,
+      { ...repo, head_sha: sha, name: RELEASE_CHECK, appId },
+      deps.clock(),
+      {
+        title: "Releasing",
+        summary: `Cutting releases of \`${source}\`.`,
+      },
+      { reuse: true },
+    ),
   );
   started.catch(() => undefined);
 

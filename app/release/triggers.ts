@@ -6,6 +6,7 @@ import type { Component } from "../../renderers/model/index.js";
 import { loadAppComponents } from "../../renderers/load.js";
 import type { FileMap } from "../../renderers/load.js";
 import { isFerryPath } from "../../adapters/github/files.js";
+import { isFerryCheckName } from "../../adapters/github/checks.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 
 /** The fields of a push payload's commit that matter here. */
@@ -49,5 +50,5 @@ export function componentsWaitingFor(files: FileMap, name: string): Component[] 
 
 /** Ferry's own check runs never trigger a release. */
 export function isFerryCheck(name: string): boolean {
-  return name.startsWith("Ferry /");
+  return isFerryCheckName(name);
 }

@@ -58,7 +58,7 @@ function personCommand(verb: "promote" | "rollback", envFlag: "to" | "env", help
         result = await askAsPerson(
           access.octokit,
           { verb, component: component!, env: env!, ...(release ? { release } : {}) },
-          { platformRepo: access.platformRepo, cacheDir: access.cacheDir },
+          { platformRepo: access.platformRepo, cacheDir: access.cacheDir, ...(access.appId === undefined ? {} : { appId: access.appId }) },
         );
       } catch (e) {
         if (e instanceof RejectedToken) {

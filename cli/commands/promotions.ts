@@ -13,7 +13,8 @@ export const promotions: Command = {
 Lists the open promotion and rollback pull requests in the platform's GitOps repositories:
 component, release, source and target environment, who opened and who asked for it, and each
 gate's state (policies, approvals, source-health, soak, window) as the latest Ferry / gates
-check on the pull request's head commit reports it. Reads only, with your token.
+check Ferry's own app (--app-id) made on the pull request's head commit reports it; a check
+run of that name by another app is never read. Reads only, with your token.
 
 Exit codes: 0 listed (also when none are open); 1 GitHub could not be read; 2 bad usage.
 
@@ -23,7 +24,7 @@ ${GITHUB_OPTIONS_HELP}
   --json                 machine-readable output
 
 Examples:
-  GITHUB_TOKEN=ghp_... ferry promotions --platform-repo acme/platform
+  GITHUB_TOKEN=ghp_... ferry promotions --platform-repo acme/platform --app-id 123456
   ferry promotions --env prod --json`,
   async run(argv: readonly string[], io: CliIo) {
     const { values, positionals } = parse(argv, { env: { type: "string", multiple: true, short: "e" }, json: { type: "boolean" }, ...GITHUB_OPTIONS });
@@ -36,7 +37,7 @@ Examples:
     const access = githubAccess(values, io, problems);
     if (problems.length > 0 || !access) throw new UsageError(problems.join("\n"));
     try {
-      const listed = await listPromotions(access.octokit, { envs: list(values.env) }, { platformRepo: access.platformRepo });
+      const listed = await listPromotions(access.octokit, { envs: list(values.env) }, { platformRepo: access.platformRepo, appId: access.appId });
       io.stdout(values.json ? `${JSON.stringify({ promotions: listed }, null, 2)}\n` : formatPromotionsText(listed));
       return EXIT.ok;
     } catch (e) {

@@ -27,6 +27,9 @@ Options:
   --api-url URL          REST API URL (default $GITHUB_API_URL, else https://api.github.com;
                          GitHub Enterprise: https://HOST/api/v3)
   --cache-dir DIR        clone cache (default FERRY_CACHE_DIR, else ~/.cache/ferry)
+  --app-id ID            Ferry's GitHub App id (default $FERRY_APP_ID): a Ferry / gates check
+                         counts only when that app made it; without it open promotions' gates
+                         checks are not checked
   --json                 machine-readable output
 
 Examples:
@@ -39,6 +42,7 @@ Examples:
       token: { type: "string" },
       "api-url": { type: "string" },
       "cache-dir": { type: "string" },
+      "app-id": { type: "string" },
       json: { type: "boolean" },
     });
     if (values.help) {
@@ -51,8 +55,8 @@ Examples:
     const settings = githubSettings(values, io, problems);
     if (problems.length > 0) throw new UsageError(problems.join("\n"));
 
-    const { token, platformRepo, apiUrl, cacheDir } = settings!;
-    const report = await reconcileDryRun({ token, platformRepo, apiUrl, cacheDir });
+    const { token, platformRepo, apiUrl, cacheDir, appId } = settings!;
+    const report = await reconcileDryRun({ token, platformRepo, apiUrl, cacheDir, ...(appId === undefined ? {} : { appId }) });
     if (values.json) {
       io.stdout(
         `${JSON.stringify(

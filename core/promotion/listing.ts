@@ -1,8 +1,9 @@
 /**
  * The open promotion pull requests as data (`ferry promotions`, the MCP tool `ferry_promotions`,
  * the portal's promotions page): which component, release and environments each carries, and
- * each gate's state as the latest `Ferry / gates` check on its head commit reports it. Pure: the
- * pull requests and check runs are read by adapters/github/promotions.ts.
+ * each gate's state as the latest `Ferry / gates` check Ferry's own app made on its head commit
+ * reports it (a run of that name by another app is never read). Pure: the pull requests and check
+ * runs are read by adapters/github/promotions.ts.
  */
 import { z } from "zod";
 import type { GateState } from "./gates/index.js";
@@ -47,8 +48,10 @@ export const ListedPromotion = z.strictObject({
   /** Who asked for it with `/ferry`, `ferry promote` or an MCP tool; they cannot approve it. */
   requestedBy: z.string().optional(),
   headSha: z.string(),
-  /** The gates as last evaluated on the head commit; null when Ferry has not evaluated that commit. */
+  /** The gates as Ferry last evaluated them on the head commit; null when Ferry has not evaluated that commit, or when `gatesUnknown` says why they cannot be told. */
   gates: ListedGates.nullable(),
+  /** Why the gates cannot be told (Ferry's GitHub App id is not known, so no check run can be trusted as Ferry's); `gates` is null then. */
+  gatesUnknown: z.string().optional(),
 });
 export type ListedPromotion = z.infer<typeof ListedPromotion>;
 
@@ -60,7 +63,7 @@ export interface ListedPull extends PullFacts {
   readonly headSha: string;
 }
 
-/** A `Ferry / gates` check run as the listing reads it. */
+/** A `Ferry / gates` check run Ferry's app made, as the listing reads it. */
 export interface GatesCheckRun {
   readonly conclusion: string | null;
   readonly title: string | null | undefined;
@@ -70,6 +73,9 @@ export interface GatesCheckRun {
 
 const CONCLUSIONS = new Set(["success", "failure", "action_required", "neutral"]);
 
+/** What is known of a pull request's gates: Ferry's latest run on the head (undefined: none), or why it cannot be told. */
+export type GatesCheckRead = { readonly run: GatesCheckRun | undefined } | { readonly unknown: string };
+
 /**
  * A pull request as a listed promotion, or undefined when it is not one: a promotion branch of
  * the repository itself into an environment's GitOps branch, with body markers that agree
@@ -78,10 +84,11 @@ const CONCLUSIONS = new Set(["success", "failure", "action_required", "neutral"]
 export function listedPromotion(
   pr: ListedPull,
   platform: { readonly spec: { readonly environments: readonly Environment[] } },
-  check: GatesCheckRun | undefined,
+  read: GatesCheckRead,
 ): ListedPromotion | undefined {
   const who = identifyPromotion(pr, platform, pr.author?.login ?? "");
   if ("reason" in who) return undefined;
+  const check = "run" in read ? read.run : undefined;
   const conclusion = check?.conclusion && CONCLUSIONS.has(check.conclusion) ? (check.conclusion as ListedGates["conclusion"]) : null;
   return {
     repo: pr.repo,
@@ -98,6 +105,7 @@ export function listedPromotion(
     ...(who.requestedBy ? { requestedBy: who.requestedBy } : {}),
     headSha: pr.headSha,
     gates: check ? { conclusion, title: check.title ?? "", gates: parseGatesSummary(check.summary ?? ""), ...(check.url ? { url: check.url } : {}) } : null,
+    ...("unknown" in read ? { gatesUnknown: read.unknown } : {}),
   };
 }
 
@@ -115,6 +123,7 @@ export function formatPromotionsText(promotions: readonly ListedPromotion[]): st
     const what = p.rollback ? `roll back ${p.to} to ${p.release}` : `${p.release} ${p.from} -> ${p.to}`;
     const asked = p.requestedBy ? `, asked by @${p.requestedBy}` : "";
     const head = `${p.repo}#${p.number}  ${p.project}/${p.component}  ${what}  (opened by @${p.openedBy}${asked})\n  ${p.url}`;
+    if (p.gatesUnknown) return `${head}\n  gates: unknown: ${p.gatesUnknown}`;
     if (!p.gates) return `${head}\n  gates: not evaluated on ${p.headSha.slice(0, 7)} yet`;
     const gates = p.gates.gates.map((g) => `    ${g.name.padEnd(13)} ${STATE_MARK[g.state].padEnd(12)} ${g.summary}`);
     return [`${head}\n  gates: ${p.gates.conclusion ?? "in progress"}: ${p.gates.title}`, ...gates].join("\n");

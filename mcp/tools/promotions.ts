@@ -12,7 +12,8 @@ export const promotionsTool = defineTool({
   description:
     "The open promotion and rollback pull requests in the platform's GitOps repositories, read with the caller's GitHub token: component, release, " +
     "source and target environment, who opened and who asked for it, and each gate's state (policies, approvals, source-health, soak, window) " +
-    "as the latest Ferry / gates check on its head commit reports it (null: not evaluated yet).",
+    "as the latest Ferry / gates check the Ferry app itself made on its head commit reports it (null: not evaluated yet; " +
+    "with gatesUnknown: the server has no FERRY_APP_ID, so no check run can be trusted as Ferry's).",
   input: { env: z.array(DnsLabel).optional().describe("only pull requests into these environments; default: all"), ...PlatformRepoArg },
   output: { promotions: z.array(ListedPromotion) },
   annotations: REMOTE_READ,

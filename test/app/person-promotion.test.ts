@@ -38,6 +38,8 @@ async function ferryAs(s: Scene, login: string, argv: string[]): Promise<{ code:
     GITHUB_API_URL: s.fake.url,
     FERRY_PLATFORM_REPO: PLATFORM_REPO,
     FERRY_CACHE_DIR: join(s.cacheDir, "cli"),
+    // Ferry's own app: only its Ferry / gates runs are read (test/app/foreign-checks.test.ts).
+    FERRY_APP_ID: String(s.fake.app.id),
   };
   const code = await main(argv, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env });
   return { code, stdout: out.join(""), stderr: err.join("") };

@@ -89,7 +89,7 @@ function pass(): DriftPassInput {
 describe("the Ferry / drift check", () => {
   it("lands on the GitOps branch head with a table of findings, once per head", async () => {
     const head = await github.branchSha("acme/gitops");
-    const [write] = await publishDriftChecks(gh, pass());
+    const [write] = await publishDriftChecks(gh, pass(), github.app.id);
     expect(write).toMatchObject({ headSha: head, conclusion: "failure", changed: true });
     const runs = github.checkRunsFor("acme/gitops", { name: DRIFT_CHECK });
     expect(runs).toHaveLength(1);
@@ -103,7 +103,7 @@ describe("the Ferry / drift check", () => {
     expect(run.output.summary).toContain("| prod | `Deployment shop-prod/api` | edited in the cluster | `spec.replicas` | 2 | 5 |");
     expect(run.output.summary).toContain("| staging | `Deployment shop-staging/api` | missing in the cluster | – | present | absent |");
 
-    const [again] = await publishDriftChecks(gh, pass());
+    const [again] = await publishDriftChecks(gh, pass(), github.app.id);
     expect(again).toMatchObject({ id: write?.id, changed: false });
     expect(github.checkRunsFor("acme/gitops", { name: DRIFT_CHECK })).toHaveLength(1);
     github.assertNoViolations();
@@ -111,7 +111,7 @@ describe("the Ferry / drift check", () => {
 
   it("updates the run when the drift changes", async () => {
     live = [deployment("prod", R1, 2), deployment("staging", R2, 1)];
-    const [write] = await publishDriftChecks(gh, pass());
+    const [write] = await publishDriftChecks(gh, pass(), github.app.id);
     expect(write).toMatchObject({ conclusion: "neutral", changed: true });
     const runs = github.checkRunsFor("acme/gitops", { name: DRIFT_CHECK });
     expect(runs).toHaveLength(1);

@@ -20,7 +20,7 @@ const scenes = sceneTeardown();
 
 /** A Client connected to a server acting as `login`. */
 async function clientAs(s: Scene, login: string, allowWrites: boolean): Promise<Client> {
-  const variables = { FERRY_PLATFORM_REPO: PLATFORM_REPO, FERRY_CACHE_DIR: join(s.cacheDir, "mcp") };
+  const variables = { FERRY_PLATFORM_REPO: PLATFORM_REPO, FERRY_CACHE_DIR: join(s.cacheDir, "mcp"), FERRY_APP_ID: String(s.fake.app.id) };
   const context = await personContext(s.fake.issueUserToken(login), { apps: [] }, variables, (token) => tokenClient({ token, baseUrl: s.fake.url }));
   const [a, b] = InMemoryTransport.createLinkedPair();
   await createFerryMcpServer({ context, allowWrites }).connect(a);

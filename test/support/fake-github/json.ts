@@ -6,6 +6,7 @@
 import type { GitCommit, GitFileChange } from "./git.js";
 import {
   ROLES,
+  type AppRecord,
   type CheckRunRecord,
   type DeploymentRecord,
   type DeploymentStatusRecord,
@@ -153,24 +154,24 @@ export function repoJson(m: GitHubModel, repo: RepoRecord): Json {
   };
 }
 
-/** A `GitHub app` object for the fake's app. */
-export function appJson(m: GitHubModel): Json {
+/** A `GitHub app` object for the fake's app (or another one added with `addApp`). */
+export function appJson(m: GitHubModel, app: AppRecord = m.app): Json {
   const created = "2024-01-01T00:00:00Z";
   return {
-    id: m.app.id,
-    slug: m.app.slug,
-    node_id: nodeId("App", m.app.id),
-    client_id: `Iv1.${String(m.app.id).padStart(16, "0")}`,
-    owner: userJson(m, m.app.owner),
-    name: m.app.name,
-    description: `${m.app.name} (fake GitHub)`,
-    external_url: `${m.htmlUrl}/${m.app.owner}`,
-    html_url: `${m.htmlUrl}/apps/${m.app.slug}`,
+    id: app.id,
+    slug: app.slug,
+    node_id: nodeId("App", app.id),
+    client_id: `Iv1.${String(app.id).padStart(16, "0")}`,
+    owner: userJson(m, app.owner),
+    name: app.name,
+    description: `${app.name} (fake GitHub)`,
+    external_url: `${m.htmlUrl}/${app.owner}`,
+    html_url: `${m.htmlUrl}/apps/${app.slug}`,
     created_at: created,
     updated_at: created,
-    permissions: { ...m.app.permissions },
-    events: [...m.app.events],
-    installations_count: m.state.installations.size,
+    permissions: { ...app.permissions },
+    events: [...app.events],
+    installations_count: [...m.state.installations.values()].filter((i) => i.appId === app.id).length,
   };
 }
 
@@ -184,8 +185,8 @@ export function installationJson(m: GitHubModel, inst: InstallationRecord): Json
     access_tokens_url: `${m.apiUrl}/app/installations/${inst.id}/access_tokens`,
     repositories_url: `${m.apiUrl}/installation/repositories`,
     html_url: `${m.htmlUrl}/${account.type === "Organization" ? `organizations/${account.login}/` : ""}settings/installations/${inst.id}`,
-    app_id: m.app.id,
-    app_slug: m.app.slug,
+    app_id: inst.appId,
+    app_slug: m.appById(inst.appId).slug,
     target_id: account.id,
     target_type: account.type,
     permissions: { ...inst.permissions },
@@ -376,7 +377,7 @@ export function checkRunJson(m: GitHubModel, cr: CheckRunRecord): Json {
     },
     name: cr.name,
     check_suite: { id: cr.checkSuiteId },
-    app: appJson(m),
+    app: appJson(m, m.appById(cr.appId)),
     pull_requests: prs.map((p) => pullRequestMinimal(m, p)),
   };
 }

@@ -27,9 +27,11 @@ export interface UserRecord {
 /** Permission levels an installation or token holds, by permission name (`checks`, `contents`...). */
 export type PermissionSet = Record<string, "read" | "write" | "admin">;
 
-/** An installation of the app on an account. */
+/** An installation of an app (the fake's app, or another one added with `addApp`) on an account. */
 export interface InstallationRecord {
   readonly id: number;
+  /** The app installed: the fake's own app unless `addInstallation({ appId })` named another. */
+  readonly appId: number;
   readonly account: string;
   repositorySelection: "all" | "selected";
   /** Full names (`owner/name`) when the selection is `selected`. */
@@ -408,6 +410,19 @@ export interface AddInstallationOptions {
   readonly events?: readonly string[];
   /** @default "Organization" */
   readonly accountType?: "User" | "Organization";
+  /** The app installed (one added with `addApp`). @default the fake's own app */
+  readonly appId?: number;
+}
+
+/** Options of {@link GitHubModel.addApp}: another GitHub App, acting only through its installations' tokens. */
+export interface AddAppOptions {
+  /** @default the next id */
+  readonly id?: number;
+  readonly slug: string;
+  /** @default the slug */
+  readonly name?: string;
+  /** Account that owns the app. @default "other-dev" */
+  readonly owner?: string;
 }
 
 /** Options of {@link GitHubModel.openPullRequest}. */
@@ -490,6 +505,8 @@ export class GitHubModel {
     hookDeliveries: [],
   };
   readonly app: AppRecord;
+  /** Other GitHub Apps (`addApp`), by id: they act only with their installations' tokens. */
+  readonly otherApps = new Map<number, AppRecord>();
   readonly htmlUrl: string;
   readonly gitUrl: string;
   readonly #clock: () => Date;
@@ -532,6 +549,49 @@ export class GitHubModel {
     return `${this.app.slug}[bot]`;
   }
 
+  /** The fake's app or another one added with `addApp`. */
+  appById(id: number): AppRecord {
+    const app = id === this.app.id ? this.app : this.otherApps.get(id);
+    if (!app) throw new Error(`no app ${id}`);
+    return app;
+  }
+
+  /**
+   * Registers another GitHub App (say a CI app, or one an attacker controls): install it with
+   * `addInstallation({ account, appId })` and act with `issueToken` of that installation; its
+   * check runs, comments and statuses are its own (`app.id`, `<slug>[bot]`), and it cannot update
+   * the fake's app's check runs (nor the fake's app its).
+   */
+  addApp(opts: AddAppOptions): AppRecord {
+    const id = opts.id ?? this.nextId("app");
+    if (id === this.app.id || this.otherApps.has(id)) throw new Error(`app ${id} exists`);
+    const owner = opts.owner ?? "other-dev";
+    const app: AppRecord = {
+      id,
+      slug: opts.slug,
+      name: opts.name ?? opts.slug,
+      owner,
+      publicKey: undefined,
+      permissions: { ...FULL_WRITE },
+      events: [...DEFAULT_EVENTS],
+    };
+    this.otherApps.set(id, app);
+    this.user(owner, "Organization");
+    this.user(`${app.slug}[bot]`, "Bot");
+    return app;
+  }
+
+  /** The fake's own app's installations (what its JWT sees). */
+  appInstallations(): InstallationRecord[] {
+    return [...this.state.installations.values()].filter((i) => i.appId === this.app.id);
+  }
+
+  /** One of the fake's own app's installations. */
+  appInstallation(id: number): InstallationRecord | undefined {
+    const inst = this.state.installations.get(id);
+    return inst?.appId === this.app.id ? inst : undefined;
+  }
+
   /** The current time as GitHub prints it. */
   now(): string {
     return isoSeconds(this.#clock());
@@ -566,8 +626,11 @@ export class GitHubModel {
   addInstallation(opts: AddInstallationOptions): InstallationRecord {
     this.user(opts.account, opts.accountType ?? "Organization");
     const id = opts.id ?? this.nextId("installation");
+    const appId = opts.appId ?? this.app.id;
+    this.appById(appId);
     const record: InstallationRecord = {
       id,
+      appId,
       account: opts.account,
       repositorySelection: opts.repositories === undefined || opts.repositories === "all" ? "all" : "selected",
       repositories: opts.repositories === undefined || opts.repositories === "all" ? [] : [...opts.repositories],
@@ -641,7 +704,7 @@ export class GitHubModel {
   installationFor(fullName: string): InstallationRecord | undefined {
     const repo = this.repo(fullName);
     if (!repo) return undefined;
-    return [...this.state.installations.values()].find((i) => this.covers(i, repo));
+    return this.appInstallations().find((i) => this.covers(i, repo));
   }
 
   // ---------------------------------------------------------------- repositories

@@ -11,7 +11,7 @@ const getApp: Handler = async (ctx) => ok(appJson(ctx.model));
  */
 const listInstallations: Handler = async (ctx) =>
   ok(
-    [...ctx.model.state.installations.values()].map((i) => {
+    ctx.model.appInstallations().map((i) => {
       const json = installationJson(ctx.model, i) as { account: Record<string, unknown> } & Record<string, unknown>;
       const user = ctx.model.user(i.account);
       return { ...json, account: { ...json.account, name: user.name ?? user.login, slug: user.login, created_at: i.createdAt, updated_at: i.createdAt } };
@@ -20,14 +20,14 @@ const listInstallations: Handler = async (ctx) =>
   );
 
 const getInstallation: Handler = async (ctx) => {
-  const inst = ctx.model.state.installations.get(mustNum(ctx, "installation_id"));
+  const inst = ctx.model.appInstallation(mustNum(ctx, "installation_id"));
   if (!inst) throw notFound();
   return ok(installationJson(ctx.model, inst));
 };
 
 const createToken: Handler = async (ctx) => {
   const m = ctx.model;
-  const inst = m.state.installations.get(mustNum(ctx, "installation_id"));
+  const inst = m.appInstallation(mustNum(ctx, "installation_id"));
   if (!inst) throw notFound();
   if (inst.suspended) throw new HttpError(403, "This installation has been suspended");
   const body = (ctx.body ?? {}) as { repositories?: string[]; repository_ids?: number[]; permissions?: PermissionSet };
@@ -63,14 +63,14 @@ const createToken: Handler = async (ctx) => {
 
 const repoInstallation: Handler = async (ctx) => {
   const repo = repoOf(ctx);
-  const inst = [...ctx.model.state.installations.values()].find((i) => ctx.model.covers(i, repo));
+  const inst = ctx.model.appInstallations().find((i) => ctx.model.covers(i, repo));
   if (!inst) throw notFound();
   return ok(installationJson(ctx.model, inst));
 };
 
 const orgInstallation: Handler = async (ctx) => {
   const org = mustStr(ctx, "org").toLowerCase();
-  const inst = [...ctx.model.state.installations.values()].find((i) => i.account.toLowerCase() === org);
+  const inst = ctx.model.appInstallations().find((i) => i.account.toLowerCase() === org);
   if (!inst) throw notFound();
   return ok(installationJson(ctx.model, inst));
 };

@@ -1,7 +1,7 @@
 /** Check runs and commit statuses. Every create and update of a check run is kept in its history. */
 import { annotationJson, checkRunJson, repoApi, repoJson, statusJson } from "../json.js";
 import { HttpError, type AnnotationRecord, type CheckRunRecord, type StatusRecord } from "../model.js";
-import { actor, bodyOf, created, mustNum, mustStr, notFound, ok, repoOf, str, type Handler, type HandlerContext } from "./types.js";
+import { actingAppId, actor, bodyOf, created, mustNum, mustStr, notFound, ok, repoOf, str, type Handler, type HandlerContext } from "./types.js";
 
 interface CheckRunBody {
   name?: string;
@@ -59,7 +59,8 @@ const createCheckRun: Handler = async (ctx) => {
   const sha = /^[0-9a-f]{40}$/.test(body.head_sha) ? await repo.git.revParse(body.head_sha, "commit") : undefined;
   if (!sha) throw new HttpError(422, `No commit found for SHA: ${body.head_sha}`);
   const now = m.now();
-  const suite = m.checkRunsFor(repo.fullName, { sha }).find((c) => c.appId === m.app.id)?.checkSuiteId ?? m.nextId("check-suite");
+  const appId = actingAppId(ctx);
+  const suite = m.checkRunsFor(repo.fullName, { sha }).find((c) => c.appId === appId)?.checkSuiteId ?? m.nextId("check-suite");
   const cr: CheckRunRecord = {
     id: m.nextId("check-run"),
     repo: repo.fullName,
@@ -74,7 +75,7 @@ const createCheckRun: Handler = async (ctx) => {
     output: { title: null, summary: null, text: null },
     annotations: [],
     actions: [],
-    appId: m.app.id,
+    appId,
     checkSuiteId: suite,
     history: [],
   };
@@ -94,7 +95,10 @@ function findRun(ctx: HandlerContext): CheckRunRecord {
 
 const updateCheckRun: Handler = async (ctx) => {
   const cr = findRun(ctx);
-  if (cr.appId !== ctx.model.app.id) throw new HttpError(403, "Invalid app_id: only the app that created a check run may update it");
+  if (cr.appId !== actingAppId(ctx)) {
+    ctx.problem(`updated check run ${cr.id} (${cr.name}) made by app ${cr.appId}, not by the calling app (GitHub answers 403)`);
+    throw new HttpError(403, "Invalid app_id: only the app that created a check run may update it");
+  }
   const body = bodyOf<CheckRunBody>(ctx);
   apply(ctx, cr, body);
   cr.history.push({ at: ctx.model.now(), method: "update", request: structuredClone(body) as unknown as Record<string, unknown> });

@@ -79,9 +79,15 @@ export function bodyOf<T>(ctx: HandlerContext): T {
   return (ctx.body ?? {}) as T;
 }
 
-/** Login of whoever acts: the app's bot for installation tokens. */
+/** Login of whoever acts: the installed app's bot for installation tokens. */
 export function actor(ctx: HandlerContext): string {
-  return ctx.caller.kind === "user" ? ctx.caller.login : ctx.model.botLogin;
+  if (ctx.caller.kind === "user") return ctx.caller.login;
+  return ctx.caller.kind === "installation" ? `${ctx.model.appById(ctx.caller.installation.appId).slug}[bot]` : ctx.model.botLogin;
+}
+
+/** The app acting: the installed app for installation tokens; the fake's own app otherwise. */
+export function actingAppId(ctx: HandlerContext): number {
+  return ctx.caller.kind === "installation" ? ctx.caller.installation.appId : ctx.model.app.id;
 }
 
 /** A 404 with GitHub's message. */
