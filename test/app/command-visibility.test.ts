@@ -180,6 +180,37 @@ describe("/ferry status shows only what the commenter can read", () => {
   });
 });
 
+describe("/ferry status on a pull request about components of several app repositories", () => {
+  it("shows the components whose app repository the commenter reads, and only says that others are not shown", async () => {
+    const p = await startPromotionScene({ platform: pipelinePlatform().replace("repos: [acme/shop-api]", `repos: [acme/shop-api, ${WEB_REPO}]`) });
+    scenes.track(p.s);
+    const s = p.s;
+    await s.fake.addRepo({ owner: "acme", name: "shop-web", files: { "README.md": "shop web\n" } });
+    const api = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
+    // shop/web is released from shop-web.
+    p.clock.tick();
+    const web = await commitApp(s, { ".ferry/web.yaml": componentYaml({ name: "web", image: "ghcr.io/acme/web:3.0.0" }) }, undefined, WEB_REPO);
+    expect((await s.post("push", pushPayload(s, web.sha, web.before, { added: [".ferry/web.yaml"] }, WEB_REPO))).outcome).toBe("done");
+    const webRelease = /ferry\.dev\/release: ([0-9a-f]{12})/.exec(
+      await s.git.git(GITOPS_REPO, ["show", "main:environments/dev/shop/web/deployment-web.yaml"]),
+    )?.[1];
+    expect(webRelease).toMatch(/^[0-9a-f]{12}$/);
+    // A pull request in shop-web that declares both; eve reads shop-web and has no access to shop-api.
+    p.clock.tick();
+    await commitApp(s, { ".ferry/api.yaml": apiYaml("ghcr.io/acme/api:1.1.0"), "README.md": "both\n" }, "both", WEB_REPO);
+    const pr = await s.fake.openPullRequest(WEB_REPO, { head: "both", title: "both components", user: "dana" });
+    s.fake.setPermission(APP_REPO, "eve", "none");
+    s.fake.setPermission(WEB_REPO, "eve", "read");
+
+    await comment(p, WEB_REPO, pr.number, "eve", "/ferry status");
+    const [reply] = replies(s, WEB_REPO, pr.number);
+    expect(reply).toContain("**`shop/web`**");
+    expect(reply).toContain(`| dev | \`${webRelease}\` |`);
+    expect(reply).toContain("Some components of this pull request are not shown: you cannot read their app repositories.");
+    for (const secret of ["shop/api", api.release, "acme/shop-api"]) expect(reply).not.toContain(secret);
+  });
+});
+
 describe("the preview of a pull request from a fork", () => {
   /** Opens a pull request into the app repository from `head` (a branch of `from`), delivered as `pull_request` opened. */
   async function previewOf(s: Scene, from: string, branch: string, image: string): Promise<string> {
