@@ -248,7 +248,7 @@ async function retry(
     }
   }
   if (pr.state === "open") {
-    const head = pr.head.repo ? parseRepoRef(pr.head.repo.full_name) : repo;
+    const head = pr.head.repo ? parseRepoRef(pr.head.repo.full_name) : undefined;
     const outcome = await runPreview({ octokit, repo, headRepo: head, number: req.number, headSha: pr.head.sha, baseSha: pr.base.sha }, deps);
     return { lines: [`previewed ${pr.head.sha.slice(0, 7)} again: \`Ferry / validate\` ${outcome.conclusion}`], ok: true };
   }

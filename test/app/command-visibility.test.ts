@@ -212,8 +212,12 @@ describe("/ferry status on a pull request about components of several app reposi
 });
 
 describe("the preview of a pull request from a fork", () => {
-  /** Opens a pull request into the app repository from `head` (a branch of `from`), delivered as `pull_request` opened. */
-  async function previewOf(s: Scene, from: string, branch: string, image: string): Promise<string> {
+  /**
+   * Opens a pull request into the app repository from `branch` of `from`, delivered as
+   * `pull_request` opened (with `deleted`, as GitHub delivers it once the fork is gone: no head
+   * repository); returns its preview comment.
+   */
+  async function previewOf(s: Scene, from: string, branch: string, image: string, opts: { deleted?: boolean } = {}): Promise<string> {
     await s.fake.setBranch(from, branch);
     await s.fake.commit(from, { files: { ".ferry/api.yaml": componentYaml({ image }) }, branch });
     const fork = from !== APP_REPO;
@@ -233,7 +237,11 @@ describe("the preview of a pull request from a fork", () => {
           ...body,
           pull_request: {
             ...body.pull_request,
-            head: { ...body.pull_request.head, label: `${owner}:${branch}`, repo: { ...body.pull_request.head.repo!, full_name: from, name, fork: true } },
+            head: {
+              ...body.pull_request.head,
+              label: `${owner}:${branch}`,
+              repo: opts.deleted ? null : { ...body.pull_request.head.repo!, full_name: from, name, fork: true },
+            },
           },
         } as WebhookPayload<"pull_request">)
       : body;
@@ -270,6 +278,12 @@ describe("the preview of a pull request from a fork", () => {
     expect(forked).toMatch(/\| `shop\/api` \| changes \| `[0-9a-f]{12}` → `[0-9a-f]{12}` \| 0 \| [1-9]\d* \| 0 \| ✅ pass \|/);
     expect(forked).toContain("image: ghcr.io/mallory/api:6.6.6");
     expect(forked).toContain("`shop/api/deployment-api.yaml` changed, as the pull request renders it:");
+
+    // The same once the fork is deleted (GitHub then sends no head repository): still a fork's preview.
+    const orphan = await previewOf(s, "mallory/shop-api", "gone", "ghcr.io/mallory/api:6.6.7", { deleted: true });
+    expect(orphan).toContain("comes from a fork");
+    expect(orphan).not.toContain(internal);
+    expect(orphan).toContain("image: ghcr.io/mallory/api:6.6.7");
     expect(await s.gitopsLog()).toHaveLength(2);
   });
 });
