@@ -36,9 +36,9 @@ export async function onPullRequest(context: Context<"pull_request">, deps: Deps
   if (sameRepo(repo, deps.platformRepo)) return log.debug("the platform repository is not an app repository");
   const files = await pullRequestFiles(context.octokit, repo, p.number);
   if (!files.some(isFerryPath)) return log.debug("pull request does not touch .ferry/");
-  // A fork's head repository may be gone (deleted fork): then it is read through the base.
+  // A fork's head repository may be gone (deleted fork): then it is read through the base, and previewed as a fork's.
   const head = p.pull_request.head.repo;
-  const headRepo = head ? parseRepoRef(head.full_name) : repo;
+  const headRepo = head ? parseRepoRef(head.full_name) : undefined;
   await runPreview(
     {
       octokit: context.octokit,

@@ -6,6 +6,10 @@
  *
  * A person sees only the projects one of whose repositories their own token can read
  * (adapters/github/people.ts `roleOn`); the rest is read with the app's installation client.
+ * The same rule holds for the environments: a person sees every environment when they see a
+ * project (its components' cells name them all), else only the environments whose GitOps
+ * repository they can read; a person who can read none of these repositories sees nothing of
+ * the organization.
  */
 import { listOpenPromotions } from "../../adapters/github/promotions.js";
 import type { EnvironmentStatus } from "../../core/status/overview.js";
@@ -57,17 +61,23 @@ function healthOf(statuses: readonly EnvironmentStatus[], env: string): HealthVi
   };
 }
 
-async function visibleProjects(ctx: PromotionContext, person: PortalPerson): Promise<string[]> {
-  const visible: string[] = [];
+/** Whether the person can read a repository (`owner/name`), asked once per repository. */
+type CanRead = (repo: string) => Promise<boolean>;
+
+function readsWith(person: PortalPerson): CanRead {
   const roles = new Map<string, Promise<string>>();
-  const role = (repo: string) => {
+  return async (repo) => {
     const key = repo.toLowerCase();
     if (!roles.has(key)) roles.set(key, roleOn(person.octokit, parseRepoRef(repo)));
-    return roles.get(key)!;
+    return (await roles.get(key)!) !== "none";
   };
+}
+
+async function visibleProjects(ctx: PromotionContext, reads: CanRead): Promise<string[]> {
+  const visible: string[] = [];
   for (const p of ctx.bundle.platform.spec.projects) {
     for (const repo of p.repos) {
-      if ((await role(repo)) !== "none") {
+      if (await reads(repo)) {
         visible.push(p.name);
         break;
       }
@@ -103,10 +113,14 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
       const octokit = await input.installation();
       const ctx = await promotionContext(new DeliveryContext(octokit, deps), deps);
       const platform = ctx.bundle.platform;
-      const projects = await visibleProjects(ctx, person);
+      const reads = readsWith(person);
+      const projects = await visibleProjects(ctx, reads);
       const shown = new Set(projects);
       const order = pipelineOrder(platform);
-      const envs = order.map((n) => platform.spec.environments.find((e) => e.name === n)!);
+      const envs = [];
+      for (const e of order.map((n) => platform.spec.environments.find((x) => x.name === n)!)) {
+        if (projects.length > 0 || (await reads(e.gitops.repo))) envs.push(e);
+      }
       const snapshots = new Map<string, EnvironmentSnapshot>();
       for (const env of envs) snapshots.set(env.name, await readEnvironment(deps.gitops, await ctx.resolver.resolve(env), deps.cacheDir));
       const keys = new Set<string>();

@@ -1,7 +1,8 @@
 /**
  * Preview on an app pull request: the `Ferry / validate` check on its head and one upserted
  * comment showing, per environment, what would change. Nothing is ever published from here, so
- * pull requests from forks are previewed like any other.
+ * pull requests from forks are previewed too; their comment carries no text read from the GitOps
+ * repositories (core/preview/markdown.ts: the pull request's own render and summaries only).
  */
 import { declaredKeys, parseApp } from "../../renderers/apps.js";
 import { CelEngine } from "../../renderers/cel.js";
@@ -17,7 +18,7 @@ import { planAnnotations } from "../../core/checks/annotations.js";
 import { completeCheckRun, failCheckOnError, startCheckRun, VALIDATE_CHECK } from "../../adapters/github/checks.js";
 import { readFolder } from "../../adapters/github/files.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
-import { fullName } from "../../adapters/github/types.js";
+import { fullName, sameRepo } from "../../adapters/github/types.js";
 import { readEnvironment, TargetResolver } from "../release/gitops.js";
 import { checkAppInputs, declaredComponents, loadPlatform, readAppFiles } from "../release/inputs.js";
 import { failureReport } from "../../core/release/report.js";
@@ -40,8 +41,8 @@ export interface PreviewRequest {
   readonly octokit: GitHub;
   /** The base repository (where the comment and check go). */
   readonly repo: RepoRef;
-  /** The repository the head commit comes from (a fork, or the base repository). */
-  readonly headRepo: RepoRef;
+  /** The repository the head commit comes from (a fork, or the base repository); undefined when it is gone (a deleted fork). */
+  readonly headRepo: RepoRef | undefined;
   readonly number: number;
   readonly headSha: string;
   readonly baseSha: string;
@@ -70,7 +71,7 @@ export function previewParts(build: (detail: Detail) => string, maxParts = MAX_P
  * request commits there), falling back to the head repository.
  */
 async function readHeadFiles(req: PreviewRequest, diagnostics: Diagnostic[]): Promise<FileMap> {
-  if (fullName(req.headRepo).toLowerCase() === fullName(req.repo).toLowerCase()) return readAppFiles(req.octokit, req.repo, req.headSha, diagnostics);
+  if (!req.headRepo || sameRepo(req.headRepo, req.repo)) return readAppFiles(req.octokit, req.repo, req.headSha, diagnostics);
   try {
     return (await readFolder(req.octokit, req.repo, req.headSha, ".ferry", diagnostics)).files;
   } catch {
@@ -78,10 +79,13 @@ async function readHeadFiles(req: PreviewRequest, diagnostics: Diagnostic[]): Pr
   }
 }
 
+/** Whether the head comes from another repository than the base (a deleted fork counts as a fork). */
+const fromFork = (req: PreviewRequest) => !req.headRepo || !sameRepo(req.headRepo, req.repo);
+
 /** Runs a preview; see the module comment. */
 export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promise<PreviewOutcome> {
   const { octokit, repo } = req;
-  const source = `${fullName(req.headRepo)}@${req.headSha}`;
+  const source = `${req.headRepo ? fullName(req.headRepo) : "(deleted fork)"}@${req.headSha}`;
   const checkRunId = await startCheckRun(
     octokit,
     { ...repo, head_sha: req.headSha, name: VALIDATE_CHECK, appId: await deps.appId() },
@@ -133,7 +137,7 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
       for (const env of preview.environments) for (const c of env.components) diagnostics.push(...c.diagnostics);
       diagnostics.push(...impactErrors(preview));
     }
-    const header = { source, platform: platform.source, fork: fullName(req.headRepo).toLowerCase() !== fullName(repo).toLowerCase(), diagnostics };
+    const header = { source, platform: platform.source, fork: fromFork(req), diagnostics };
     const parts = previewParts((detail) => previewMarkdown(preview ?? { environments: [] }, header, detail));
     const login = await deps.botLogin();
     const isOurs = login ? (c: ListedComment) => c.user?.login === login : writtenByBot;

@@ -5,9 +5,16 @@
  *
  * Which components: on one of Ferry's pull requests in a GitOps repository, the component its
  * branch names; on an app repository's pull request, every component the repository declares at
- * the pull request's head commit. Permission is the commenter's role on the repository the
- * comment is in (GitHub's `role_name`), against the named environment's `commandPermission`
- * (`/ferry retry`: the pull request's environment; `/ferry status`: read).
+ * the pull request's head commit.
+ *
+ * Permission (GitHub's `role_name`, against the named environment's `commandPermission`; `/ferry
+ * status` needs read): `promote`, `rollback` and `status` are judged on each component's app
+ * repository (`appRepositoryOf`), as the portal and the MCP tools judge them, whichever repository
+ * the comment is in. A promotion or rollback any component of which the commenter may not ask for
+ * is refused as a whole, before anything is read or written; `/ferry status` leaves out every
+ * component whose app repository the commenter cannot read, saying only that some are not shown.
+ * `/ferry retry` repeats Ferry's own work on the pull request it is on (evaluate the gates again,
+ * release or preview again) and is judged on the repository the comment is in.
  *
  * `promote` and `rollback` go through app/promotion/requests.ts, the code path the CLI and the MCP
  * tools share. A refused command changes nothing and gets a reply saying why; an accepted one gets a reaction
@@ -22,8 +29,8 @@ import { runPreview } from "../preview/run.js";
 import { declaredComponents, readAppFiles } from "../release/inputs.js";
 import { runRelease } from "../release/run.js";
 import { parseRepoRef } from "../config.js";
-import type { Actor, Command } from "../../core/promotion/commands.js";
-import { authorize, parseCommand } from "../../core/promotion/commands.js";
+import type { Actor, Command, UserPermission } from "../../core/promotion/commands.js";
+import { authorize, parseCommand, PERMISSION_RANK, permits } from "../../core/promotion/commands.js";
 import { DeliveryContext } from "../delivery.js";
 import { promoteReleased } from "./triggers.js";
 import type { ComponentHistory } from "../../core/history.js";
@@ -38,7 +45,7 @@ import type { FerryPull, IdentifiedPromotion } from "../../core/promotion/pr.js"
 import { ferryPullOf, identifyPromotion, parseFerryBranch, promotionBranch } from "../../core/promotion/pr.js";
 import type { PromotionResult } from "./promote.js";
 import { ensurePromotion } from "./promote.js";
-import { requestPromotion } from "./requests.js";
+import { appRepositoryOf, requestPromotion } from "./requests.js";
 
 /** The comment a command came in. */
 export interface CommandComment {
@@ -98,6 +105,41 @@ async function subjectsOf(ctx: PromotionContext, repo: RepoRef, pr: PullData): P
   return { components: keys.map((k) => parseRepoRef(k)).map((r) => ({ project: r.owner, component: r.repo })) };
 }
 
+/** A component a comment is about, and the commenter as judged on its app repository. */
+interface JudgedComponent {
+  readonly project: string;
+  readonly component: string;
+  readonly actor: Actor;
+}
+
+/**
+ * The commenter's role on each component's app repository (`appRepositoryOf`: what the portal
+ * and the MCP tools judge on). When the app repository cannot be told (a project of several
+ * repositories whose component was never released), the lowest of their roles on the project's
+ * repositories. The actor names the repository only when it is not the one the comment is in.
+ */
+async function judgeComponents(ctx: PromotionContext, commented: RepoRef, login: string, subjects: Subjects): Promise<JudgedComponent[]> {
+  const roles = new Map<string, Promise<UserPermission>>();
+  const roleOn = (repo: RepoRef) => {
+    const key = fullName(repo).toLowerCase();
+    if (!roles.has(key)) roles.set(key, permissionOf(ctx.octokit, repo, login));
+    return roles.get(key)!;
+  };
+  const out: JudgedComponent[] = [];
+  for (const { project, component } of subjects.components) {
+    const app = await appRepositoryOf(ctx, project, component);
+    const declared = ctx.bundle.platform.spec.projects.find((p) => p.name === project)?.repos ?? [];
+    let judged: { readonly repo: RepoRef; readonly permission: UserPermission } | undefined;
+    for (const repo of app ? [app] : declared.map((r) => parseRepoRef(r))) {
+      const permission = await roleOn(repo);
+      if (!judged || PERMISSION_RANK[permission] < PERMISSION_RANK[judged.permission]) judged = { repo, permission };
+    }
+    const where = judged ? (sameRepo(judged.repo, commented) ? undefined : fullName(judged.repo)) : `${project}/${component}`;
+    out.push({ project, component, actor: { login, permission: judged?.permission ?? "none", ...(where ? { repo: where } : {}) } });
+  }
+  return out;
+}
+
 /** The repository web URL of a pull request URL. */
 const repoUrlOf = (pullUrl: string) => pullUrl.replace(/\/pull\/\d+$/, "");
 
@@ -126,13 +168,12 @@ const opened = (r: PromotionResult) => !("reason" in r);
 async function promoteOrRollback(
   ctx: PromotionContext,
   command: Extract<Command, { verb: "promote" | "rollback" }>,
-  subjects: Subjects,
+  judged: readonly JudgedComponent[],
   comment: CommandComment,
-  actor: Actor,
 ): Promise<{ lines: string[]; ok: boolean }> {
   const lines: string[] = [];
   let ok = false;
-  for (const { project, component } of subjects.components) {
+  for (const { project, component, actor } of judged) {
     const name = `${project}/${component}`;
     const ask = { verb: command.verb, project, component, env: command.env, ...(command.release ? { release: command.release } : {}) };
     const outcome = await requestPromotion(ctx, ask, actor, { requestedBy: { login: comment.login, url: comment.url } });
@@ -157,9 +198,12 @@ function historyTable(ctx: PromotionContext, history: ComponentHistory, open: Re
   return ["| environment | runs | since | commit | open promotion |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
-async function status(ctx: PromotionContext, subjects: Subjects, runtime: CommandDeps["runtimeStatus"]): Promise<string[]> {
+/** What a person who cannot read some components' app repositories is told of them: only that they exist. */
+export const HIDDEN_COMPONENTS = "_Some components of this pull request are not shown: you cannot read their app repositories._";
+
+async function status(ctx: PromotionContext, shown: readonly JudgedComponent[], runtime: CommandDeps["runtimeStatus"]): Promise<string[]> {
   const sections: string[] = [];
-  for (const { project, component } of subjects.components) {
+  for (const { project, component } of shown) {
     const history = await readComponentHistory(ctx, project, component);
     const open = new Map<string, string>();
     for (const env of ctx.bundle.platform.spec.environments) {
@@ -204,7 +248,7 @@ async function retry(
     }
   }
   if (pr.state === "open") {
-    const head = pr.head.repo ? parseRepoRef(pr.head.repo.full_name) : repo;
+    const head = pr.head.repo ? parseRepoRef(pr.head.repo.full_name) : undefined;
     const outcome = await runPreview({ octokit, repo, headRepo: head, number: req.number, headSha: pr.head.sha, baseSha: pr.base.sha }, deps);
     return { lines: [`previewed ${pr.head.sha.slice(0, 7)} again: \`Ferry / validate\` ${outcome.conclusion}`], ok: true };
   }
@@ -241,20 +285,38 @@ export async function runCommand(req: CommandRequest, deps: CommandDeps): Promis
   const subjects = await subjectsOf(ctx, repo, pr);
   if ("reason" in subjects) return refuse(line, subjects.reason);
 
-  const permission = await permissionOf(octokit, repo, comment.login);
-  const env: Environment | undefined =
-    command.verb === "promote" || command.verb === "rollback" ? environmentNamed(ctx, command.env) : command.verb === "retry" ? subjects.ferry?.env : undefined;
-  const actor = { login: comment.login, permission };
-  const auth = authorize(command, env, actor);
-  if (!auth.allowed) return refuse(line, auth.reason);
-
   let lines: string[];
   let ok: boolean;
-  if (command.verb === "promote" || command.verb === "rollback") ({ lines, ok } = await promoteOrRollback(ctx, command, subjects, comment, actor));
-  else if (command.verb === "retry") ({ lines, ok } = await retry(ctx, delivery, req, pr, subjects, deps));
-  else {
-    lines = await status(ctx, subjects, deps.runtimeStatus);
-    ok = true;
+  if (command.verb === "retry") {
+    const actor = { login: comment.login, permission: await permissionOf(octokit, repo, comment.login) };
+    const auth = authorize(command, subjects.ferry?.env, actor);
+    if (!auth.allowed) return refuse(line, auth.reason);
+    ({ lines, ok } = await retry(ctx, delivery, req, pr, subjects, deps));
+  } else {
+    const env: Environment | undefined = command.verb === "status" ? undefined : environmentNamed(ctx, command.env);
+    if (command.verb !== "status" && !env) return refuse(line, `there is no environment ${JSON.stringify(command.env)} in the platform`);
+    const judged = await judgeComponents(ctx, repo, comment.login, subjects);
+    const refusals = judged.flatMap((j) => {
+      const auth = authorize(command, env, j.actor);
+      return auth.allowed ? [] : [{ name: `${j.project}/${j.component}`, reason: auth.reason }];
+    });
+    if (command.verb === "status") {
+      const shown = judged.filter((j) => permits(j.actor.permission, "read"));
+      if (shown.length === 0) {
+        const reason =
+          judged.length === 1 ? refusals[0]!.reason : `@${comment.login} cannot read the app repository of any component this pull request is about`;
+        return refuse(line, reason);
+      }
+      lines = await status(ctx, shown, deps.runtimeStatus);
+      if (shown.length < judged.length) lines.push(HIDDEN_COMPONENTS);
+      ok = true;
+    } else {
+      // All or nothing: a command any component of which the commenter may not give changes nothing.
+      if (refusals.length > 0) {
+        return refuse(line, judged.length === 1 ? refusals[0]!.reason : `\n${refusals.map((r) => `- \`${r.name}\`: ${r.reason}`).join("\n")}`);
+      }
+      ({ lines, ok } = await promoteOrRollback(ctx, command, judged, comment));
+    }
   }
   if (!ok) return refuse(line, lines.length === 1 ? lines[0]! : `\n${lines.map((l) => `- ${l}`).join("\n")}`);
   const reaction = command.verb === "promote" || command.verb === "rollback" ? "rocket" : "+1";

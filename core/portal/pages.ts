@@ -156,7 +156,8 @@ export function environmentsPage(s: PortalSnapshot, ctx: PageContext): string {
 ${rows ? `<div class="scroll"><table><caption>What ${esc(e.name)} runs</caption><thead><tr><th scope="col">Component</th><th scope="col">Release</th><th scope="col">Health</th><th scope="col">Since</th><th scope="col">Cost per month</th></tr></thead><tbody>${rows}</tbody></table></div>` : "<p>Runs nothing you can see.</p>"}</section>`;
     })
     .join("\n");
-  return frame({ title: "Environments", login: s.login, csrf: ctx.csrf, current: "environments", body: `${notice(ctx)}${sections}` });
+  const empty = s.environments.length === 0 ? "<p>You cannot read a repository of any project or environment, so there is nothing to show.</p>" : "";
+  return frame({ title: "Environments", login: s.login, csrf: ctx.csrf, current: "environments", body: `${notice(ctx)}${empty}${sections}` });
 }
 
 /** Every open promotion pull request with its gates. */

@@ -3,6 +3,11 @@
  *
  * Two levels of detail: `full` carries every unified diff in a collapsible section; `summary`
  * lists the changed files only, for previews whose diffs would need too many comments.
+ *
+ * A pull request from a fork can be opened by anyone who can see the repository, so its preview
+ * carries no text of the GitOps repositories: at `full`, each changed file shows the pull
+ * request's own render (what it would write), never the lines the environment holds now; the
+ * tables (statuses, release ids, counts, cost) are summaries and stay.
  */
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { formatDiagnostic, sortDiagnostics } from "../../renderers/diagnostics.js";
@@ -17,7 +22,7 @@ export interface PreviewHeader {
   readonly source: string;
   /** `owner/repo@sha` of the platform, when it could be read. */
   readonly platform: string | undefined;
-  /** The pull request comes from a fork: preview only. */
+  /** The pull request comes from a fork: preview only, and no text of the GitOps repositories. */
   readonly fork: boolean;
   /** Every diagnostic of the run (input, render and policy). */
   readonly diagnostics: readonly Diagnostic[];
@@ -76,12 +81,28 @@ function componentTable(env: EnvironmentPreview): string {
   return ["| component | | release | added | changed | removed | policies |", "| --- | --- | --- | ---: | ---: | ---: | --- |", ...rows].join("\n");
 }
 
-function diffSection(env: EnvironmentPreview, c: ComponentPreview, detail: Detail): string[] {
+/** The pull request's own render of each changed file; a removed file by its path only (its text is the environment's). */
+function renderedFiles(c: ComponentPreview): string[] {
+  const out: string[] = [];
+  for (const ch of c.diff.changes) {
+    if (ch.status === "removed") {
+      out.push(`- \`${ch.path}\` removed`, "");
+      continue;
+    }
+    const fence = fenceFor(ch.after);
+    out.push(`- \`${ch.path}\` ${ch.status}, as the pull request renders it:`, "", `${fence}yaml`, ...ch.after.replace(/\n$/, "").split("\n"), fence, "");
+  }
+  return out;
+}
+
+function diffSection(env: EnvironmentPreview, c: ComponentPreview, detail: Detail, fork: boolean): string[] {
   if (c.diff.changes.length === 0) return [];
   const counts = `${c.diff.added} added, ${c.diff.changed} changed, ${c.diff.removed} removed`;
   const out = ["<details>", `<summary><code>${c.key}</code> in ${env.name}: ${counts}</summary>`, ""];
   if (detail === "summary") {
     for (const ch of c.diff.changes) out.push(`- \`${ch.path}\` ${ch.status}`);
+  } else if (fork) {
+    out.push(...renderedFiles(c));
   } else {
     const body = c.diff.changes.map(changeDiff).join("");
     const fence = fenceFor(body);
@@ -104,7 +125,12 @@ export function previewMarkdown(preview: Preview, header: PreviewHeader, detail:
   const warnings = header.diagnostics.filter((d) => d.severity === "warning");
   const out: string[] = ["## Ferry preview", ""];
   out.push(`Head \`${short(header.source)}\`${header.platform ? ` · platform \`${short(header.platform)}\`` : ""}`, "");
-  if (header.fork) out.push("> This pull request comes from a fork: Ferry previews it, and releases only what is merged.", "");
+  if (header.fork) {
+    out.push(
+      "> This pull request comes from a fork: Ferry previews it, and releases only what is merged. The preview shows what the pull request renders, and of what the environments hold only summaries.",
+      "",
+    );
+  }
   if (errors.length > 0) {
     out.push(
       `❌ **${errors.length} error(s)**: nothing from this pull request could be released as it is. Details are annotated in the \`Ferry / validate\` check.`,
@@ -123,7 +149,7 @@ export function previewMarkdown(preview: Preview, header: PreviewHeader, detail:
       continue;
     }
     out.push(componentTable(env), "", ...previewCostSection(env));
-    for (const c of env.components) out.push(...diffSection(env, c, detail));
+    for (const c of env.components) out.push(...diffSection(env, c, detail, header.fork));
     const envFindings = env.components.flatMap((c) => c.diagnostics);
     if (envFindings.length > 0) out.push(`#### Policy results in ${env.name}`, "", ...findings(envFindings), "");
     out.push(...impactSection(env.name, env.impact));

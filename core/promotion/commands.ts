@@ -128,11 +128,14 @@ export function permits(have: UserPermission, need: Permission): boolean {
 }
 
 /**
- * The commenter: their login and their role on the repository the comment is in. Pass GitHub's
- * `role_name` from "get repository permissions for a user" (`permission` there folds maintain
- * into write and triage into read); a custom role should be mapped to its base role.
+ * The person: their login and their role on the repository a command is judged on (the
+ * component's app repository; for `/ferry retry`, the repository the comment is in). Pass
+ * GitHub's `role_name` from "get repository permissions for a user" (`permission` there folds
+ * maintain into write and triage into read); a custom role should be mapped to its base role.
+ * `repo` names that repository in the reason when it is not the one the person is looking at
+ * (a refusal never names a repository the person cannot read).
  */
-export const Actor = z.strictObject({ login: z.string().min(1), permission: UserPermission });
+export const Actor = z.strictObject({ login: z.string().min(1), permission: UserPermission, repo: z.string().min(1).optional() });
 export type Actor = z.infer<typeof Actor>;
 
 /** The outcome of a permission check; `required` is the role the command needed. */
@@ -159,6 +162,11 @@ export function authorize(command: Command, env: Environment | undefined, actor:
   if (permits(actor.permission, required)) return { allowed: true, required };
   const what =
     command.verb === "promote" || command.verb === "rollback" ? `${command.verb} to ${command.env}` : env ? `${command.verb} in ${env.name}` : command.verb;
-  const has = actor.permission === "none" ? "has no access to this repository" : `has ${actor.permission} permission`;
+  const has =
+    actor.permission === "none"
+      ? actor.repo
+        ? "has no access to the component's app repository"
+        : "has no access to this repository"
+      : `has ${actor.permission} permission${actor.repo ? ` on ${actor.repo}` : ""}`;
   return { allowed: false, required, reason: `@${actor.login} ${has}; ${what} needs ${required}` };
 }

@@ -51,7 +51,9 @@ describe("/ferry commands", () => {
     const s = p.s;
     const { release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
     const staging = mustPromotion(s, "staging");
+    // Judged on the component's app repository, wherever the comment is.
     s.fake.setPermission(GITOPS_REPO, "maya", "maintain");
+    s.fake.setPermission(APP_REPO, "maya", "maintain");
     const before = await footprint(s);
 
     await comment(p, GITOPS_REPO, staging.number, "maya", `/ferry promote prod ${release}`);

@@ -103,6 +103,16 @@ describe("authorize", () => {
     expect(authorize({ verb: "retry" }, undefined, { login: "wes", permission: "write" }).allowed).toBe(true);
   });
 
+  it("names the component's app repository when the role was read there, and never one the person cannot read", () => {
+    expect(authorize({ verb: "promote", env: "staging" }, staging, { login: "mal", permission: "read", repo: "acme/shop-api" })).toMatchObject({
+      allowed: false,
+      reason: "@mal has read permission on acme/shop-api; promote to staging needs write",
+    });
+    const hidden = authorize({ verb: "status" }, undefined, { login: "eve", permission: "none", repo: "acme/secret-api" });
+    expect(hidden).toMatchObject({ allowed: false, reason: "@eve has no access to the component's app repository; status needs read" });
+    expect(hidden.allowed === false && hidden.reason).not.toContain("acme/secret-api");
+  });
+
   it("refuses an environment the platform does not have", () => {
     expect(authorize({ verb: "promote", env: "qa" }, undefined, { login: "ada", permission: "admin" })).toMatchObject({
       allowed: false,
