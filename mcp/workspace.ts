@@ -9,11 +9,19 @@ import { loadPlatform, type WorkspaceInput } from "../operations/workspace.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { formatDiagnostic } from "../renderers/diagnostics.js";
 import { visible } from "./access.js";
-import type { ToolContext } from "./tools/tool.js";
+import { serverSide, type ToolContext } from "./tools/tool.js";
 
 export const PlatformArg = {
-  platform: z.string().optional().describe("platform repository checkout (holds .ferry/platform.yaml); default: the server's --platform"),
+  platform: serverSide(
+    z.string().optional().describe("platform repository checkout (holds .ferry/platform.yaml); default: the server's --platform"),
+    "the platform is the server's own checkout",
+  ),
 };
+
+/** The `apps` argument with its own description (what the checkouts are for). */
+export function appsArg(description: string) {
+  return serverSide(z.array(z.string()).optional().describe(description), "the app checkouts are the server's own");
+}
 
 export const EnvArg = {
   env: z.array(z.string()).optional().describe("only these environments; default: all"),
@@ -21,10 +29,7 @@ export const EnvArg = {
 
 /** The arguments of every tool that loads app checkouts. */
 export const WorkspaceArgs = {
-  apps: z
-    .array(z.string())
-    .optional()
-    .describe("app checkouts holding .ferry/, or directories with apps up to two levels below; default: the server's APP_DIR arguments"),
+  apps: appsArg("app checkouts holding .ferry/, or directories with apps up to two levels below; default: the server's APP_DIR arguments"),
   ...PlatformArg,
   ...EnvArg,
 };
