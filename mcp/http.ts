@@ -40,18 +40,14 @@ export interface McpHttpOptions {
 type Known = { readonly context: Promise<ToolContext | "rejected">; readonly until: number };
 
 /** FERRY_MCP_TOKEN_TTL: whole seconds a token's person is remembered, 0 to 3600. */
-export const McpTokenTtl = z.coerce
-  .number({ error: (iss) => `FERRY_MCP_TOKEN_TTL: must be a whole number of seconds from 0 to 3600, got ${JSON.stringify(iss.input)}` })
-  .int({ error: (iss) => `FERRY_MCP_TOKEN_TTL: must be a whole number of seconds from 0 to 3600, got ${JSON.stringify(iss.input)}` })
-  .min(0, { error: (iss) => `FERRY_MCP_TOKEN_TTL: must be a whole number of seconds from 0 to 3600, got ${JSON.stringify(iss.input)}` })
-  .max(3600, { error: (iss) => `FERRY_MCP_TOKEN_TTL: must be a whole number of seconds from 0 to 3600, got ${JSON.stringify(iss.input)}` });
+export const McpTokenTtl = z.coerce.number().int().min(0).max(3600);
 
 /** How long a token's person is remembered, in milliseconds: FERRY_MCP_TOKEN_TTL (seconds), default 60 s; an Error naming the variable when it is not 0 to 3600. */
 export function mcpTokenTtlMs(variables: EnvironmentVariables): number {
   const raw = variables.FERRY_MCP_TOKEN_TTL;
   if (raw === undefined || raw.trim() === "") return 60_000;
   const parsed = McpTokenTtl.safeParse(raw.trim());
-  if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? "FERRY_MCP_TOKEN_TTL: invalid");
+  if (!parsed.success) throw new Error(`FERRY_MCP_TOKEN_TTL: must be a whole number of seconds from 0 to 3600, got ${JSON.stringify(raw)}`);
   return parsed.data * 1000;
 }
 
