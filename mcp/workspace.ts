@@ -38,7 +38,12 @@ export type WorkspaceArgs = Readonly<z.infer<z.ZodObject<typeof WorkspaceArgs>>>
 /** The platform directory: the argument, else the server's default; neither is a usage error. */
 export function platformDir(args: { readonly platform?: string }, context: ToolContext): string {
   const dir = args.platform ?? context.defaults.platform;
-  if (dir === undefined) throw new UsageError("platform: no platform checkout given and the server was started without --platform");
+  if (dir === undefined)
+    throw new UsageError(
+      context.transport === "http"
+        ? "platform: this server was started without a platform checkout (--platform, FERRY_MCP_PLATFORM)"
+        : "platform: no platform checkout given and the server was started without --platform",
+    );
   return dir;
 }
 
@@ -66,7 +71,12 @@ export interface AppsOfCall {
 /** The app checkouts the call names (or the defaults), with their repositories, split by what the caller sees. */
 export async function appsOfCall(args: { readonly apps?: readonly string[] }, context: ToolContext): Promise<AppsOfCall> {
   const apps = args.apps ?? context.defaults.apps;
-  if (apps.length === 0) throw new UsageError("apps: no app checkout given and the server was started without APP_DIR arguments");
+  if (apps.length === 0)
+    throw new UsageError(
+      context.transport === "http"
+        ? "apps: this server was started without app checkouts (APP_DIR arguments, FERRY_MCP_APPS)"
+        : "apps: no app checkout given and the server was started without APP_DIR arguments",
+    );
   let dirs: string[];
   try {
     dirs = findAppDirs(apps);
