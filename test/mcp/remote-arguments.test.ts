@@ -18,6 +18,7 @@ import { serveMcpHttp, type McpHttpServer } from "../../mcp/http.js";
 import { remoteInput, serverSideArgs } from "../../mcp/server.js";
 import { TOOLS } from "../../mcp/tools/index.js";
 import type { AnyTool } from "../../mcp/tools/tool.js";
+import { startGitServer } from "../support/git-server.js";
 import { structured, textOf, type ToolCallResult } from "./check.js";
 import { everyRemoteCall, git, startMcpWorld, type McpWorld } from "./world.js";
 
@@ -85,10 +86,10 @@ afterAll(async () => {
 });
 afterEach(() => w.github.assertNoViolations());
 
-async function remote(): Promise<Client> {
+async function remote(token = w.github.issueUserToken("pat"), at: McpHttpServer = server): Promise<Client> {
   const client = new Client({ name: "test", version: "1.0.0" });
-  const headers = { Authorization: `Bearer ${w.github.issueUserToken("pat")}` };
-  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers } }));
+  const headers = { Authorization: `Bearer ${token}` };
+  await client.connect(new StreamableHTTPClientTransport(new URL(at.url), { requestInit: { headers } }));
   clients.push(client);
   return client;
 }
@@ -208,6 +209,32 @@ describe("remote MCP arguments never name Ferry's files or network", () => {
     );
     expect(history.environments.dev).toHaveLength(1);
     expect(w.gitServer.requests.slice(before).map((r) => r.repo)).toContain("acme/gitops");
+  });
+
+  it("sends the caller's token to the GitOps repository the platform names, on the server's GitHub", async () => {
+    // The same repositories behind a git server that wants one person's token, as GitHub would.
+    const token = w.github.issueUserToken("pat");
+    const guarded = await startGitServer({ root: w.s.path("git"), token });
+    const at = await serveMcpHttp({
+      defaults: { apps: [w.apps], platform: w.platform },
+      variables: { ...w.variables, GITHUB_SERVER_URL: guarded.url, FERRY_CACHE_DIR: w.s.path("guarded-cache") },
+      host: "127.0.0.1",
+      port: 0,
+    });
+    try {
+      const call = { name: "ferry_history", arguments: { component: "storefront/checkout-api", env: ["dev"] } };
+      const history = structured<{ environments: Record<string, unknown[]> }>("ferry_history", await (await remote(token, at)).callTool(call));
+      expect(history.environments.dev).toHaveLength(1);
+      expect(guarded.requests.map((r) => r.status)).not.toContain(401);
+      // Another person's token is theirs to send: the git server refuses it, and the call says so.
+      const other = await (await remote(w.github.issueUserToken("alice"), at)).callTool(call);
+      expect(other.isError).toBe(true);
+      expect(guarded.requests.map((r) => r.status)).toContain(401);
+      expect(recorder.requests).toEqual([]);
+    } finally {
+      await at.close();
+      await guarded.close();
+    }
   });
 
   it("refuses every server-side argument of every tool by name (platform, apps, path, branch...), reading nothing", async () => {
