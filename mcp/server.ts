@@ -78,7 +78,15 @@ export async function callTool(tool: AnyTool, args: Record<string, unknown>, con
   if (refused) return refused;
   if (context.transport === "http") {
     const allowed = remoteInput(tool);
-    if (!allowed) return { content: [{ type: "text", text: `${tool.name}: not served over HTTP: it reads files on the caller's own disk` }], isError: true };
+    if (!allowed) {
+      const needs = serverSideArgs(tool)
+        .filter((a) => a.required)
+        .map((a) => a.name);
+      return {
+        content: [{ type: "text", text: `${tool.name}: not served over HTTP: it needs ${needs.join(", ")}, which would name a file on Ferry's server` }],
+        isError: true,
+      };
+    }
     args = Object.fromEntries(Object.entries(args).filter(([name]) => Object.prototype.hasOwnProperty.call(allowed, name)));
   }
   try {
