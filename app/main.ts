@@ -10,7 +10,7 @@
  * with its caller's GitHub token); this entry point is the one place the app meets mcp/.
  */
 import { run } from "probot";
-import { mcpHttpHandler } from "../mcp/http.js";
+import { mcpHttpHandler, mcpTokenTtlMs } from "../mcp/http.js";
 import { ConfigError, githubWriteInterval, loadConfig } from "./config.js";
 import { createFerryApp } from "./index.js";
 import { createFerryOctokit } from "./octokit.js";
@@ -33,11 +33,20 @@ function mcpEndpoint(): ReturnType<typeof mcpHttpHandler> | undefined {
     return undefined; // Probot's setup flow, or a configuration error createFerryApp reports.
   }
   if (!config.mcp) return undefined;
+  let ttlMs: number;
+  try {
+    ttlMs = mcpTokenTtlMs(process.env);
+  } catch (e) {
+    throw new ConfigError([e instanceof Error ? e.message : String(e)]);
+  }
+  // The platform's GitOps repositories are cloned from the app's own GitHub (GHE_HOST), the only host the caller's token is sent to.
+  const server = config.baseUrl === "https://api.github.com" ? "https://github.com" : config.baseUrl.replace(/\/api\/v3$/, "");
   return mcpHttpHandler({
     defaults: { apps: config.mcp.apps, platform: config.mcp.platform },
     // Ferry's own check runs are told from other apps' by the app's id, as the app itself does.
-    variables: { ...process.env, GITHUB_API_URL: config.baseUrl, FERRY_APP_ID: String(config.appId) },
+    variables: { ...process.env, GITHUB_API_URL: config.baseUrl, GITHUB_SERVER_URL: server, FERRY_APP_ID: String(config.appId) },
     allowWrites: config.mcp.allowWrites,
+    ttlMs,
   });
 }
 

@@ -4,11 +4,14 @@ import { statusJson, type EnvironmentStatus } from "../core/status/overview.js";
 import { UsageError } from "../operations/errors.js";
 import { clusterStatus } from "../operations/status.js";
 import { componentSight } from "./components.js";
-import type { ToolContext } from "./tools/tool.js";
+import { serverSide, type ToolContext } from "./tools/tool.js";
 import { platformBundle } from "./workspace.js";
 
 export const KubeconfigArg = {
-  kubeconfig: z.string().min(1).optional().describe("kubeconfig file; default: $KUBECONFIG of the server, else ~/.kube/config, else in-cluster"),
+  kubeconfig: serverSide(
+    z.string().min(1).optional().describe("kubeconfig file; default: $KUBECONFIG of the server, else ~/.kube/config, else in-cluster"),
+    "each environment's cluster is the context the platform names, in the server's own kubeconfig",
+  ),
 };
 
 export const FindingOut = z.object({

@@ -8,7 +8,7 @@ import { personOf } from "../adapters/github/people.js";
 import type { GitHub } from "../adapters/github/types.js";
 import type { EnvironmentVariables } from "../operations/variables.js";
 import { EVERYTHING, personAccess } from "./access.js";
-import type { ToolContext, WorkspaceDefaults } from "./tools/tool.js";
+import type { ToolContext, Transport, WorkspaceDefaults } from "./tools/tool.js";
 
 /**
  * The GitHub REST API base URL: `$GITHUB_API_URL`; else, on GitHub Enterprise Server
@@ -29,20 +29,25 @@ export function defaultClientFor(variables: EnvironmentVariables): ClientFor {
   return (token) => tokenClient({ token, baseUrl });
 }
 
-/** A context without a person: local use, everything visible. */
+/** A context without a person: local use over stdio, everything visible. */
 export function localContext(defaults: WorkspaceDefaults, variables: EnvironmentVariables): ToolContext {
-  return { defaults, variables, access: EVERYTHING };
+  return { transport: "stdio", defaults, variables, access: EVERYTHING };
 }
 
-/** The context of a token's person (asks GitHub who they are; `RejectedToken` when GitHub answers 401). */
+/**
+ * The context of a token's person (asks GitHub who they are; `RejectedToken` when GitHub answers
+ * 401). `transport`: `http` for a remote caller (mcp/http.ts), whose arguments never name the
+ * server's files or addresses.
+ */
 export async function personContext(
   token: string,
   defaults: WorkspaceDefaults,
   variables: EnvironmentVariables,
   clientFor: ClientFor = defaultClientFor(variables),
+  transport: Transport = "stdio",
 ): Promise<ToolContext> {
   const github = clientFor(token);
   const person = await personOf(github);
   // The tools read GitOps repositories with the caller's own token, never the server's.
-  return { defaults, variables: { ...variables, GITHUB_TOKEN: token }, person, github: () => github, access: personAccess(github) };
+  return { transport, defaults, variables: { ...variables, GITHUB_TOKEN: token }, person, github: () => github, access: personAccess(github) };
 }

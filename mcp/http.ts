@@ -1,8 +1,12 @@
 /**
  * Ferry's MCP server over Streamable HTTP (stateless: one server per request). Every request
  * needs `Authorization: Bearer <GitHub token>`: the token's person is learnt from GitHub
- * (`GET /user`, remembered per token for `ttlMs`) and every tool sees only the repositories
- * GitHub lets them read. No token, or one GitHub rejects: 401 and nothing runs.
+ * (`GET /user`) and every tool sees only the repositories GitHub lets them read. No token, or one
+ * GitHub rejects: 401 and nothing runs. A token's person and roles are remembered for at most
+ * FERRY_MCP_TOKEN_TTL seconds (default 60; 0: GitHub is asked on every request), so a token
+ * GitHub revokes stops working within that time; a rejected token is never remembered. The
+ * tools run with `transport: "http"`: no argument may name a file or address on the server
+ * (mcp/server.ts).
  *
  * `mcpHttpHandler` is a plain `(req, res)` handler: `ferry mcp --http` serves it at `/mcp`, and
  * the app can mount it beside its webhooks.
@@ -10,6 +14,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { z } from "zod";
 import { RejectedToken } from "../adapters/github/people.js";
 import type { EnvironmentVariables } from "../operations/variables.js";
 import { defaultClientFor, personContext, type ClientFor } from "./context.js";
@@ -25,7 +30,7 @@ export interface McpHttpOptions {
   readonly allowWrites?: boolean;
   /** How a token reaches GitHub. @default a REST client on the API URL of `variables` */
   readonly clientFor?: ClientFor;
-  /** How long a token's person (and their roles) is remembered. @default 60000 */
+  /** How long a token's person (and their roles) is remembered. @default FERRY_MCP_TOKEN_TTL of `variables` in milliseconds, else 60000 */
   readonly ttlMs?: number;
   /** Tokens remembered at most. @default 1000 */
   readonly maxTokens?: number;
@@ -33,6 +38,18 @@ export interface McpHttpOptions {
 }
 
 type Known = { readonly context: Promise<ToolContext | "rejected">; readonly until: number };
+
+/** FERRY_MCP_TOKEN_TTL: whole seconds a token's person is remembered, 0 to 3600. */
+export const McpTokenTtl = z.coerce.number().int().min(0).max(3600);
+
+/** How long a token's person is remembered, in milliseconds: FERRY_MCP_TOKEN_TTL (seconds), default 60 s; an Error naming the variable when it is not 0 to 3600. */
+export function mcpTokenTtlMs(variables: EnvironmentVariables): number {
+  const raw = variables.FERRY_MCP_TOKEN_TTL;
+  if (raw === undefined || raw.trim() === "") return 60_000;
+  const parsed = McpTokenTtl.safeParse(raw.trim());
+  if (!parsed.success) throw new Error(`FERRY_MCP_TOKEN_TTL: must be a whole number of seconds from 0 to 3600, got ${JSON.stringify(raw)}`);
+  return parsed.data * 1000;
+}
 
 /** The bearer token of a request, or undefined. */
 export function bearerToken(req: IncomingMessage): string | undefined {
@@ -50,7 +67,7 @@ const UNAUTHORIZED = { "www-authenticate": 'Bearer realm="ferry", error="invalid
 
 export function mcpHttpHandler(options: McpHttpOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const clientFor = options.clientFor ?? defaultClientFor(options.variables);
-  const ttl = options.ttlMs ?? 60_000;
+  const ttl = options.ttlMs ?? mcpTokenTtlMs(options.variables);
   const max = options.maxTokens ?? 1000;
   const now = options.now ?? (() => Date.now());
   const known = new Map<string, Known>();
@@ -59,13 +76,18 @@ export function mcpHttpHandler(options: McpHttpOptions): (req: IncomingMessage, 
     const t = now();
     const hit = known.get(token);
     if (hit && hit.until > t) return hit.context;
-    const context = personContext(token, options.defaults, options.variables, clientFor).catch((e: unknown) => {
+    known.delete(token);
+    // Forgotten as soon as GitHub rejects the token or cannot be asked: only an accepted token is remembered.
+    const forget = () => {
+      if (known.get(token) === entry) known.delete(token);
+    };
+    const context = personContext(token, options.defaults, options.variables, clientFor, "http").catch((e: unknown) => {
+      forget();
       if (e instanceof RejectedToken) return "rejected" as const;
-      known.delete(token);
       throw e;
     });
-    known.delete(token);
-    known.set(token, { context, until: t + ttl });
+    const entry: Known = { context, until: t + ttl };
+    if (ttl > 0) known.set(token, entry);
     while (known.size > max) known.delete(known.keys().next().value as string);
     return context;
   };

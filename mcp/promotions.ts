@@ -5,9 +5,9 @@
  * that app made are read as Ferry's.
  */
 import { homedir } from "node:os";
-import { z } from "zod";
 import { defaultCacheDir } from "../adapters/git/index.js";
 import { FerryAppId } from "../adapters/github/checks.js";
+import { RepoName } from "../renderers/model/index.js";
 import type { GitHub } from "../adapters/github/types.js";
 import { UsageError } from "../operations/errors.js";
 import type { PlatformAccess } from "../operations/promotions.js";
@@ -15,7 +15,7 @@ import type { ToolContext } from "./tools/tool.js";
 
 /** The platform repository argument. */
 export const PlatformRepoArg = {
-  platformRepo: z.string().optional().describe("owner/name of the platform repository on GitHub; default: the server's FERRY_PLATFORM_REPO"),
+  platformRepo: RepoName.optional().describe("owner/name of the platform repository on GitHub; default: the server's FERRY_PLATFORM_REPO"),
 };
 
 /** The caller's client and the platform repository; usage errors when there is no token or no platform repository. */

@@ -9,11 +9,19 @@ import { loadPlatform, type WorkspaceInput } from "../operations/workspace.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { formatDiagnostic } from "../renderers/diagnostics.js";
 import { visible } from "./access.js";
-import type { ToolContext } from "./tools/tool.js";
+import { serverSide, type ToolContext } from "./tools/tool.js";
 
 export const PlatformArg = {
-  platform: z.string().optional().describe("platform repository checkout (holds .ferry/platform.yaml); default: the server's --platform"),
+  platform: serverSide(
+    z.string().optional().describe("platform repository checkout (holds .ferry/platform.yaml); default: the server's --platform"),
+    "the platform is the server's own checkout",
+  ),
 };
+
+/** The `apps` argument with its own description (what the checkouts are for). */
+export function appsArg(description: string) {
+  return serverSide(z.array(z.string()).optional().describe(description), "the app checkouts are the server's own");
+}
 
 export const EnvArg = {
   env: z.array(z.string()).optional().describe("only these environments; default: all"),
@@ -21,10 +29,7 @@ export const EnvArg = {
 
 /** The arguments of every tool that loads app checkouts. */
 export const WorkspaceArgs = {
-  apps: z
-    .array(z.string())
-    .optional()
-    .describe("app checkouts holding .ferry/, or directories with apps up to two levels below; default: the server's APP_DIR arguments"),
+  apps: appsArg("app checkouts holding .ferry/, or directories with apps up to two levels below; default: the server's APP_DIR arguments"),
   ...PlatformArg,
   ...EnvArg,
 };
@@ -33,7 +38,12 @@ export type WorkspaceArgs = Readonly<z.infer<z.ZodObject<typeof WorkspaceArgs>>>
 /** The platform directory: the argument, else the server's default; neither is a usage error. */
 export function platformDir(args: { readonly platform?: string }, context: ToolContext): string {
   const dir = args.platform ?? context.defaults.platform;
-  if (dir === undefined) throw new UsageError("platform: no platform checkout given and the server was started without --platform");
+  if (dir === undefined)
+    throw new UsageError(
+      context.transport === "http"
+        ? "platform: this server was started without a platform checkout (--platform, FERRY_MCP_PLATFORM)"
+        : "platform: no platform checkout given and the server was started without --platform",
+    );
   return dir;
 }
 
@@ -61,7 +71,12 @@ export interface AppsOfCall {
 /** The app checkouts the call names (or the defaults), with their repositories, split by what the caller sees. */
 export async function appsOfCall(args: { readonly apps?: readonly string[] }, context: ToolContext): Promise<AppsOfCall> {
   const apps = args.apps ?? context.defaults.apps;
-  if (apps.length === 0) throw new UsageError("apps: no app checkout given and the server was started without APP_DIR arguments");
+  if (apps.length === 0)
+    throw new UsageError(
+      context.transport === "http"
+        ? "apps: this server was started without app checkouts (APP_DIR arguments, FERRY_MCP_APPS)"
+        : "apps: no app checkout given and the server was started without APP_DIR arguments",
+    );
   let dirs: string[];
   try {
     dirs = findAppDirs(apps);

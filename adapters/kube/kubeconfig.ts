@@ -19,6 +19,31 @@ export const KubeConfigSource = z.discriminatedUnion("kind", [
 ]);
 export type KubeConfigSource = z.infer<typeof KubeConfigSource>;
 
+/**
+ * A YAML error of the kubeconfig client (js-yaml's YAMLException) carries a snippet of the file's
+ * lines: a kubeconfig holds credentials, and a mistaken path may name any file, so the error says
+ * where (file, line, column) and why, never what the file holds.
+ */
+function withoutContent(e: unknown, where: string): Error {
+  const y = e as { name?: unknown; reason?: unknown; mark?: { line?: unknown; column?: unknown } } | null;
+  if (y && y.name === "YAMLException") {
+    const line = typeof y.mark?.line === "number" ? y.mark.line + 1 : 0;
+    const column = typeof y.mark?.column === "number" ? y.mark.column + 1 : 0;
+    const reason = typeof y.reason === "string" ? y.reason : "not valid YAML";
+    return new Error(`${where}:${line}:${column}: not valid YAML (${reason})`, { cause: e });
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
+
+/** `kc.loadFromFile(file)`, its YAML errors naming the file and line without its content. */
+function loadFile(kc: KubeConfig, file: string): void {
+  try {
+    kc.loadFromFile(file);
+  } catch (e) {
+    throw withoutContent(e, file);
+  }
+}
+
 /** Loads a kubeconfig. `env` supplies `KUBECONFIG` for the default source. @default source `{kind: "default"}` */
 export function loadKubeConfig(input: KubeConfigSource = { kind: "default" }, env: NodeJS.ProcessEnv = process.env): KubeConfig {
   const source = KubeConfigSource.parse(input);
@@ -26,10 +51,14 @@ export function loadKubeConfig(input: KubeConfigSource = { kind: "default" }, en
   const kc = new KubeConfig();
   switch (source.kind) {
     case "file":
-      kc.loadFromFile(source.path);
+      loadFile(kc, source.path);
       break;
     case "yaml":
-      kc.loadFromString(source.yaml);
+      try {
+        kc.loadFromString(source.yaml);
+      } catch (e) {
+        throw withoutContent(e, "kubeconfig YAML");
+      }
       break;
     case "in-cluster":
       kc.loadFromCluster();
@@ -37,14 +66,18 @@ export function loadKubeConfig(input: KubeConfigSource = { kind: "default" }, en
     case "default": {
       const files = (env.KUBECONFIG ?? "").split(delimiter).filter((f) => f !== "");
       if (files.length === 0) {
-        kc.loadFromDefault();
+        try {
+          kc.loadFromDefault();
+        } catch (e) {
+          throw withoutContent(e, "~/.kube/config");
+        }
         break;
       }
       files.forEach((file, i) => {
-        if (i === 0) kc.loadFromFile(file);
+        if (i === 0) loadFile(kc, file);
         else {
           const more = new KubeConfig();
-          more.loadFromFile(file);
+          loadFile(more, file);
           kc.mergeConfig(more, true);
         }
       });

@@ -1,5 +1,5 @@
 /** `ferry mcp`: the MCP server over stdio (mcp/server.ts) or Streamable HTTP (mcp/http.ts). */
-import { serveMcpHttp } from "../../mcp/http.js";
+import { mcpTokenTtlMs, serveMcpHttp } from "../../mcp/http.js";
 import { serveStdio } from "../../mcp/server.js";
 import { parse } from "../args.js";
 import type { Command } from "../io.js";
@@ -18,7 +18,11 @@ Over stdio (the default) with GITHUB_TOKEN set, the tools show only components o
 the token's person can read on GitHub; without a token they show everything on your disk.
 Over HTTP (--http) every request needs "Authorization: Bearer <GitHub token>": the person is
 learnt from GitHub (GITHUB_API_URL, else GITHUB_SERVER_URL/api/v3 on GitHub Enterprise, else
-api.github.com) and the same filter applies; no token or a rejected one: 401.
+api.github.com) and the same filter applies; no token or a rejected one: 401. A token's person
+is remembered for FERRY_MCP_TOKEN_TTL seconds (default 60, 0 to 3600): a token GitHub revokes
+stops working within that time. Over HTTP no argument may name a file or address on this
+machine (kubeconfig, gitops, branch, path, platform, apps): they are refused, and the tools use
+APP_DIR, --platform, the platform's GitOps repositories and this machine's KUBECONFIG.
 
 Options:
   --platform, -p DIR   platform repository checkout (holds .ferry/platform.yaml)
@@ -52,7 +56,13 @@ Examples:
     }
     const port = values.port === undefined ? 8787 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError("--port must be a whole number from 0 to 65535");
-    const server = await serveMcpHttp({ defaults, variables: io.env, allowWrites, host: values.host ?? "127.0.0.1", port });
+    let ttlMs: number;
+    try {
+      ttlMs = mcpTokenTtlMs(io.env);
+    } catch (e) {
+      throw new UsageError(e instanceof Error ? e.message : String(e));
+    }
+    const server = await serveMcpHttp({ defaults, variables: io.env, allowWrites, ttlMs, host: values.host ?? "127.0.0.1", port });
     io.stderr(`ferry mcp: listening on ${server.url}\n`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);

@@ -5,7 +5,7 @@ import { sortDiagnostics } from "../../renderers/diagnostics.js";
 import { DiagnosticOut } from "../schemas.js";
 import { key, visibleComponents } from "../components.js";
 import { WorkspaceArgs, workspaceInput } from "../workspace.js";
-import { LOCAL_READ, defineTool, type ToolContext } from "./tool.js";
+import { LOCAL_READ, defineTool, serverSide, type ToolContext } from "./tool.js";
 
 /** `<project>/<component>` of a rendered path (`releases/<p>/<c>/...`, `environments/<env>/<p>/<c>/...`), undefined for others (namespaces). */
 function componentOfPath(path: string): string | undefined {
@@ -30,7 +30,13 @@ export const diffTool = defineTool({
   name: "ferry_diff",
   title: "Diff a render against a directory",
   description: "Render in memory and compare with a directory (a previous render or a GitOps checkout): added, changed and removed files with unified diffs.",
-  input: { ...WorkspaceArgs, against: DiffInput.shape.against },
+  input: {
+    ...WorkspaceArgs,
+    against: serverSide(
+      z.string().describe(DiffInput.shape.against.description ?? ""),
+      "ferry_diff compares with a directory on the caller's own disk: run it over stdio",
+    ),
+  },
   output: {
     ok: z.boolean(),
     diagnostics: z.array(DiagnosticOut),

@@ -7,7 +7,7 @@ import { visible } from "../access.js";
 import { componentSight } from "../components.js";
 import { KubeconfigArg } from "../cluster.js";
 import { EnvArg, PlatformArg, platformBundle } from "../workspace.js";
-import { GitopsArgs } from "./history.js";
+import { GitopsArgs, gitopsVariables } from "./history.js";
 import { REMOTE_READ, defineTool } from "./tool.js";
 
 const DriftOut = {
@@ -42,7 +42,7 @@ export const driftTool = defineTool({
       target: { gitops, branch, path },
       cacheDir: context.variables.FERRY_CACHE_DIR,
       kubeconfig,
-      variables: context.variables,
+      variables: gitopsVariables(gitops, context),
     });
     if (!outcome.ok) throw new UsageError(`gitops: ${outcome.error}`);
     const json = driftJson(outcome.report) as DriftJson;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DependencyGraph } from "../../core/graph.js";
 import { GraphFormat, formatGraph, graphWorkspace } from "../../operations/graph.js";
 import { DiagnosticOut } from "../schemas.js";
-import { appsOfCall, PlatformArg, platformDir } from "../workspace.js";
+import { appsArg, appsOfCall, PlatformArg, platformDir } from "../workspace.js";
 import { LOCAL_READ, defineTool } from "./tool.js";
 
 export const graphTool = defineTool({
@@ -13,7 +13,7 @@ export const graphTool = defineTool({
     "Components across all projects as nodes (<project>/<component>, with type, repository and file) and dependencies as edges with their endpoint (type, port); " +
     "dependency cycles as warnings naming the cycle. `format` adds the graph as Mermaid or DOT text.",
   input: {
-    apps: z.array(z.string()).optional().describe("app checkouts, or directories with apps up to two levels below; default: the server's APP_DIR arguments"),
+    apps: appsArg("app checkouts, or directories with apps up to two levels below; default: the server's APP_DIR arguments"),
     ...PlatformArg,
     format: GraphFormat.optional().describe("also return the graph as text in this format (mermaid, dot or json); default: mermaid"),
   },

@@ -7,13 +7,45 @@ import { readComponentHistory } from "../../operations/history.js";
 import { componentSight } from "../components.js";
 import { EnvArg, PlatformArg, platformBundle } from "../workspace.js";
 import { ComponentName } from "./get-component.js";
-import { REMOTE_READ, defineTool } from "./tool.js";
+import type { EnvironmentVariables } from "../../operations/variables.js";
+import { REMOTE_READ, defineTool, serverSide, type ToolContext } from "./tool.js";
 
 export const GitopsArgs = {
-  gitops: z.string().optional().describe("GitOps repository instead of each environment's gitops.repo: an HTTP(S) URL or a local path"),
-  branch: z.string().optional().describe("branch instead of each environment's gitops.branch"),
-  path: z.string().optional().describe("directory instead of each environment's gitops.path"),
+  gitops: serverSide(
+    z.string().optional().describe("GitOps repository instead of each environment's gitops.repo: an HTTP(S) URL or a local path"),
+    "each environment's GitOps repository is the one the platform names",
+  ),
+  branch: serverSide(
+    z.string().optional().describe("branch instead of each environment's gitops.branch"),
+    "each environment's branch is the one the platform names",
+  ),
+  path: serverSide(
+    z.string().optional().describe("directory instead of each environment's gitops.path"),
+    "each environment's directory is the one the platform names",
+  ),
 };
+
+/**
+ * The variables GitOps repositories are read with. The caller's token (GITHUB_TOKEN) goes only to
+ * GitHub: to the repositories the platform names (`owner/name` on GITHUB_SERVER_URL, else
+ * github.com), or to a `gitops` override on that same host; any other override is read without it,
+ * so a call cannot hand the token to a host it chose.
+ */
+export function gitopsVariables(gitops: string | undefined, context: ToolContext): EnvironmentVariables {
+  if (gitops === undefined) return context.variables;
+  const { GITHUB_TOKEN, ...rest } = context.variables;
+  if (GITHUB_TOKEN !== undefined && sameOrigin(gitops, context.variables.GITHUB_SERVER_URL ?? "https://github.com")) return context.variables;
+  return rest;
+}
+
+function sameOrigin(url: string, server: string): boolean {
+  try {
+    const a = new URL(url);
+    return (a.protocol === "https:" || a.protocol === "http:") && a.origin === new URL(server).origin;
+  } catch {
+    return false;
+  }
+}
 
 const EntryOut = z.object({
   environment: z.string(),
@@ -73,7 +105,7 @@ export const historyTool = defineTool({
         target: { gitops, branch, path },
         limit,
         cacheDir: context.variables.FERRY_CACHE_DIR,
-        variables: context.variables,
+        variables: gitopsVariables(gitops, context),
       });
     } catch (e) {
       if (e instanceof GitopsError) throw new UsageError(`gitops: ${e.message}`);

@@ -6,8 +6,8 @@ import { z } from "zod";
 import { impactWorkspace } from "../../operations/impact.js";
 import { visible } from "../access.js";
 import { DiagnosticOut } from "../schemas.js";
-import { appsOfCall, PlatformArg, platformDir } from "../workspace.js";
-import { LOCAL_READ, defineTool } from "./tool.js";
+import { appsArg, appsOfCall, PlatformArg, platformDir } from "../workspace.js";
+import { LOCAL_READ, defineTool, serverSide } from "./tool.js";
 
 const ChangeOut = z.object({
   kind: z.enum(["removed", "renamed", "retyped", "port", "hidden"]),
@@ -24,9 +24,12 @@ export const impactTool = defineTool({
     "Compares the apps before a change (`against`) with the app checkouts after it and lists each endpoint removed, renamed, retyped, moved to another port or hidden by visibility, " +
     "with the consumers still using it (file, line, field); a consumer in another repository whose dependency breaks is an error.",
   input: {
-    apps: z.array(z.string()).optional().describe("app checkouts after the change; default: the server's APP_DIR arguments"),
+    apps: appsArg("app checkouts after the change; default: the server's APP_DIR arguments"),
     ...PlatformArg,
-    against: z.string().describe("the apps before the change: an app checkout or a directory with apps up to two levels below"),
+    against: serverSide(
+      z.string().describe("the apps before the change: an app checkout or a directory with apps up to two levels below"),
+      "ferry_impact compares with app checkouts on the caller's own disk: run it over stdio",
+    ),
   },
   output: {
     ok: z.boolean().describe("no input error and no consumer in another repository broken"),

@@ -4,7 +4,7 @@
  * annotations, parses the arguments, runs it with the caller's context and returns its result as
  * `structuredContent` (checked against `output`) plus a text rendering.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import type { GitHub } from "../../adapters/github/types.js";
 import type { Person } from "../../adapters/github/people.js";
 import type { EnvironmentVariables } from "../../operations/variables.js";
@@ -30,8 +30,16 @@ export interface WorkspaceDefaults {
   readonly platform?: string;
 }
 
+/**
+ * How the caller reaches the server: `stdio`, a person on their own machine (arguments may name
+ * their files and repositories); `http`, a remote caller (arguments never name files or addresses
+ * on the server's side: the server refuses them, see {@link serverSide}).
+ */
+export type Transport = "stdio" | "http";
+
 /** The caller's side of a tool call: defaults, variables, who is calling and what they may see. */
 export interface ToolContext {
+  readonly transport: Transport;
   readonly defaults: WorkspaceDefaults;
   /** GITHUB_TOKEN, GITHUB_SERVER_URL, GITHUB_API_URL, KUBECONFIG, FERRY_CACHE_DIR... */
   readonly variables: EnvironmentVariables;
@@ -82,3 +90,17 @@ export type AnyTool = FerryTool<any, any>;
 export const LOCAL_READ: ToolHints = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 /** The annotations of a tool that only reads GitHub, GitOps repositories or clusters. */
 export const REMOTE_READ: ToolHints = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+
+/**
+ * The arguments that name a file, directory, repository URL, branch or path on the server's side
+ * (`kubeconfig`, `gitops`, `platform`, `apps`...), each with where a remote caller's call takes it
+ * from instead. Over HTTP the server (mcp/server.ts) lists tools without them and refuses a call
+ * that passes one; a tool one of them is required by is not served over HTTP.
+ */
+export const SERVER_SIDE = z.registry<{ readonly instead: string }>();
+
+/** Marks `schema` (the argument's whole schema, `.optional()` and `.describe()` included) as naming something on the server's side. */
+export function serverSide<T extends z.ZodType>(schema: T, instead: string): T {
+  SERVER_SIDE.add(schema, { instead });
+  return schema;
+}

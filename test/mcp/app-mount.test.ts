@@ -1,14 +1,16 @@
 /**
  * The MCP server mounted by the app at /mcp, on the same port as the webhooks: the SDK's real
- * client over Streamable HTTP with a person's token of the fake GitHub; no token is a 401.
+ * client over Streamable HTTP with a person's token of the fake GitHub; no token is a 401; an
+ * argument naming a file on the app's machine is refused.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { describe, expect, it } from "vitest";
 import { mcpHttpHandler } from "../../mcp/http.js";
+import { remoteInput } from "../../mcp/server.js";
 import { TOOLS } from "../../mcp/tools/index.js";
 import { sceneTeardown, startScene } from "../app/harness.js";
-import { structured } from "./check.js";
+import { structured, textOf } from "./check.js";
 
 const scenes = sceneTeardown();
 
@@ -29,7 +31,7 @@ describe("the app's /mcp", () => {
       const { tools } = await client.listTools();
       expect(tools.map((t) => t.name).sort()).toEqual(
         Object.values(TOOLS)
-          .filter((t) => !t.writes)
+          .filter((t) => !t.writes && remoteInput(t) !== undefined)
           .map((t) => t.name)
           .sort(),
       );
@@ -38,6 +40,9 @@ describe("the app's /mcp", () => {
         await client.callTool({ name: "ferry_list_environments", arguments: {} }),
       );
       expect(envs.environments.map((e) => e.name)).toEqual(["dev", "staging", "prod"]);
+      const named = await client.callTool({ name: "ferry_list_environments", arguments: { platform: "/etc" } });
+      expect(named.isError).toBe(true);
+      expect(textOf(named)).toMatch(/^ferry_list_environments: refused, nothing was read:\nplatform: not accepted over HTTP/);
     } finally {
       await client.close();
     }

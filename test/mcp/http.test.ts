@@ -1,16 +1,18 @@
 /**
  * `ferry mcp --http` (mcp/http.ts) with the SDK's real client over Streamable HTTP: every request
- * carries a GitHub token of the fake GitHub; each tool is called on the bundled example and its
- * result checked against its output schema; a person sees only the components of repositories
- * GitHub lets them read; no token or a rejected one is a 401 and nothing runs.
+ * carries a GitHub token of the fake GitHub; each tool served over HTTP is called on the bundled
+ * example (GitOps repositories and clusters the platform's, read through the server's
+ * configuration) and its result checked against its output schema; a person sees only the
+ * components of repositories GitHub lets them read; no token or a rejected one is a 401 and nothing runs.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { serveMcpHttp, type McpHttpServer } from "../../mcp/http.js";
+import { remoteInput } from "../../mcp/server.js";
 import { TOOLS } from "../../mcp/tools/index.js";
 import { callEvery, structured, textOf } from "./check.js";
-import { everyCall, startMcpWorld, type McpWorld } from "./world.js";
+import { everyRemoteCall, startMcpWorld, type McpWorld } from "./world.js";
 
 let w: McpWorld;
 let server: McpHttpServer;
@@ -65,8 +67,10 @@ describe("ferry mcp --http", () => {
   it("lists the read tools with output schemas and annotations, and no write tool", async () => {
     const client = await connect(w.github.issueUserToken("pat"));
     const { tools } = await client.listTools();
-    const readTools = Object.values(TOOLS).filter((t) => !t.writes);
+    const readTools = Object.values(TOOLS).filter((t) => !t.writes && remoteInput(t) !== undefined);
     expect(tools.map((t) => t.name).sort()).toEqual(readTools.map((t) => t.name).sort());
+    expect(tools.map((t) => t.name)).not.toContain("ferry_diff");
+    expect(tools.map((t) => t.name)).not.toContain("ferry_impact");
     for (const t of tools) {
       expect(t.outputSchema, t.name).toBeDefined();
       expect(t.annotations?.readOnlyHint, t.name).toBe(true);
@@ -76,7 +80,7 @@ describe("ferry mcp --http", () => {
 
   it("calls every tool on the bundled example; each result matches its output schema", async () => {
     const client = await connect(w.github.issueUserToken("pat"));
-    const results = await callEvery(client, everyCall(w));
+    const results = await callEvery(client, everyRemoteCall());
     expect((results.ferry_list_components!.components as { name: string }[]).map((c) => c.name)).toContain("payments-api");
     expect(results.ferry_render!.content).toMatch(/^kind: Deployment$/m);
     expect(results.ferry_status!.environments).toEqual([expect.objectContaining({ environment: "dev", context: "acme-dev" })]);
@@ -106,9 +110,7 @@ describe("ferry mcp --http", () => {
     expect(rendered.files.filter((f) => f.includes("/payments-api/"))).toEqual([]);
 
     // Nor what GitOps and the clusters hold of them.
-    const calls = everyCall(w);
-    const diff = structured<{ changes: { path: string }[] }>("ferry_diff", await client.callTool({ name: "ferry_diff", arguments: calls.ferry_diff }));
-    expect(diff.changes.filter((c) => c.path.includes("/payments-api/"))).toEqual([]);
+    const calls = everyRemoteCall();
     const status = structured<{ environments: { components: { component: string }[] }[] }>(
       "ferry_status",
       await client.callTool({ name: "ferry_status", arguments: calls.ferry_status }),
@@ -123,7 +125,7 @@ describe("ferry mcp --http", () => {
     );
     expect(drift.releases.map((r) => r.component)).toContain("storefront/checkout-api");
     expect(drift.releases.map((r) => r.component)).not.toContain("payments/payments-api");
-    const history = await client.callTool({ name: "ferry_history", arguments: { component: "payments/payments-api", gitops: w.gitops } });
+    const history = await client.callTool({ name: "ferry_history", arguments: { component: "payments/payments-api", env: ["dev"] } });
     expect(history.isError).toBe(true);
 
     const { resources } = await client.listResources();

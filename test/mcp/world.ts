@@ -1,7 +1,8 @@
 /**
  * What the MCP tests run against: a copy of the bundled example (examples/apps, examples/platform),
- * each app a git checkout with its GitHub origin; a GitOps repository (bare, local) that `ferry
- * publish` filled for dev and staging; the fake Kubernetes API running what dev's GitOps files hold,
+ * each app a git checkout with its GitHub origin; the GitOps repository `acme/gitops` (bare, served
+ * by a real git server at GITHUB_SERVER_URL, so the platform's `acme/gitops` is reached over HTTP)
+ * that `ferry publish` filled for dev and staging; the fake Kubernetes API running what dev's GitOps files hold,
  * reached through a kubeconfig with the example's three contexts; and the fake GitHub knowing the
  * app repositories, acme/payments private.
  */
@@ -13,20 +14,23 @@ import { readFiles } from "../../adapters/git/read.js";
 import { objectsOfFiles } from "../../core/drift/inputs.js";
 import { ContractIndex, FakeGitHub } from "../support/fake-github/index.js";
 import { FakeKube, generateCerts, writeKubeconfig, type KubeObject } from "../support/fake-kube/index.js";
+import { startGitServer, type GitServer } from "../support/git-server.js";
 import { Scratch, runCli } from "../support/workspace.js";
 
 export interface McpWorld {
   readonly s: Scratch;
   readonly apps: string;
   readonly platform: string;
-  /** The bare GitOps repository. */
+  /** The bare GitOps repository (on disk; `acme/gitops` of the git server). */
   readonly gitops: string;
+  /** Serves `acme/gitops` at GITHUB_SERVER_URL, where the platform's environments point. */
+  readonly gitServer: GitServer;
   /** A checkout of it (what ferry_diff compares with). */
   readonly gitopsCheckout: string;
   readonly kubeconfig: string;
   readonly kube: FakeKube;
   readonly github: FakeGitHub;
-  /** Environment variables for the server: KUBECONFIG, GITHUB_API_URL, the clone cache. */
+  /** Environment variables for the server: KUBECONFIG, GITHUB_API_URL, GITHUB_SERVER_URL (the git server), the clone cache. */
   readonly variables: Record<string, string>;
   close(): Promise<void>;
 }
@@ -64,8 +68,8 @@ export async function startMcpWorld(): Promise<McpWorld> {
     git(dir, "add", "-A");
     git(dir, "commit", "-qm", "components");
   }
-  const gitops = s.path("gitops.git");
-  git(s.root, "init", "-q", "--bare", "-b", "main", gitops);
+  const gitServer = await startGitServer({ root: s.path("git") });
+  const gitops = (await gitServer.createRepo("acme/gitops")).path;
   const cache = s.path("cache");
   for (const env of ["dev", "staging"]) {
     const run = await runCli(["publish", apps, "--platform", platform, "--env", env, "--gitops", gitops], { FERRY_CACHE_DIR: cache });
@@ -102,12 +106,14 @@ export async function startMcpWorld(): Promise<McpWorld> {
     apps,
     platform,
     gitops,
+    gitServer,
     gitopsCheckout,
     kubeconfig,
     kube,
     github,
-    variables: { KUBECONFIG: kubeconfig, GITHUB_API_URL: github.url, FERRY_CACHE_DIR: cache },
+    variables: { KUBECONFIG: kubeconfig, GITHUB_API_URL: github.url, GITHUB_SERVER_URL: gitServer.url, FERRY_CACHE_DIR: cache },
     async close() {
+      await gitServer.close();
       await kube.close();
       await github.close();
       s.cleanup();
@@ -115,7 +121,29 @@ export async function startMcpWorld(): Promise<McpWorld> {
   };
 }
 
-/** One call of every tool on the bundled example (the write tools' calls live with their own tests). */
+/**
+ * One call of every tool on the bundled example over HTTP (the write tools' calls live with their
+ * own tests): no argument names a file or address on the server; GitOps repositories and clusters
+ * are the platform's. ferry_diff and ferry_impact compare with directories: not served over HTTP.
+ */
+export function everyRemoteCall(): Record<string, Record<string, unknown>> {
+  return {
+    ferry_list_components: {},
+    ferry_get_component: { component: "storefront/checkout-api" },
+    ferry_list_environments: {},
+    ferry_validate: { env: ["dev"] },
+    ferry_render: { env: ["dev"], path: "environments/dev/storefront/checkout-api/deployment-checkout-api.yaml" },
+    ferry_schema: { kind: "Component" },
+    ferry_history: { component: "storefront/checkout-api", env: ["dev", "staging"] },
+    ferry_status: { env: ["dev"] },
+    ferry_diagnose: { component: "storefront/checkout-api", env: ["dev"] },
+    ferry_drift: { env: ["dev", "staging"] },
+    ferry_cost: { env: ["prod"] },
+    ferry_graph: { format: "mermaid" },
+  };
+}
+
+/** One call of every tool on the bundled example over stdio (the write tools' calls live with their own tests). */
 export function everyCall(w: McpWorld): Record<string, Record<string, unknown>> {
   return {
     ferry_list_components: {},

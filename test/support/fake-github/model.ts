@@ -691,6 +691,11 @@ export class GitHubModel {
     return token;
   }
 
+  /** Revokes a person's token (the person or an admin revoked it, or the OAuth grant was withdrawn): from now on GitHub answers 401 "Bad credentials" to it. */
+  revokeUserToken(token: string): void {
+    if (!this.state.userTokens.delete(token)) throw new Error(`no person's token ${token.slice(0, 8)}… to revoke`);
+  }
+
   /** Whether an installation (optionally narrowed by a token) may see a repository. */
   covers(inst: InstallationRecord, repo: RepoRecord, token?: TokenRecord): boolean {
     if (inst.account.toLowerCase() !== repo.owner.toLowerCase()) return false;
