@@ -108,7 +108,7 @@ export function memoizeLogin(ask: () => Promise<string | undefined>): () => Prom
 }
 
 /** The part of the configuration the dependencies are built from. */
-export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> & Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl">>;
+export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> & Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl" | "appId">>;
 
 /** The reconcile schedule a configuration asks for: at start-up, then every `reconcileInterval` seconds; none for 0. */
 function reconcileSchedule(config: DepsConfig | undefined): Scheduler | undefined {
@@ -128,7 +128,7 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     return fallback.config;
   };
   const metrics = given.metrics ?? new FerryMetrics();
-  const shared = given.deliveries && given.leases ? undefined : sharedState(fallback.config?.redisUrl, () => new DeliveryCache());
+  const shared = given.deliveries && given.leases ? undefined : sharedState(fallback.config?.redisUrl, fallback.config?.appId, () => new DeliveryCache());
   if (shared) given.shutdown?.add("the Redis connection", () => shared.close());
   const reconcile = given.reconcile ?? reconcileSchedule(fallback.config);
   return {

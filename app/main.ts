@@ -57,7 +57,11 @@ function mcpEndpoint(): ReturnType<typeof mcpHttpHandler> | undefined {
 try {
   const mcp = mcpEndpoint();
   await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS), shutdown, metrics, ...(mcp ? { mcp } : {}) }), {
-    Octokit: createFerryOctokit({ observe: (response) => metrics.githubResponse(response), writeIntervalMs: githubWriteInterval() }),
+    Octokit: createFerryOctokit({
+      observe: (response) => metrics.githubResponse(response),
+      writeIntervalMs: githubWriteInterval(),
+      ...(Number(process.env.APP_ID) > 0 ? { appId: Number(process.env.APP_ID) } : {}),
+    }),
     log: await ferryLog(),
   });
 } catch (e) {
