@@ -4,6 +4,7 @@
  * the delivery is answered. Nothing else lives here.
  */
 import type { ApplicationFunction } from "probot";
+import { commitAuthorOf } from "../adapters/github/people.js";
 import { loadConfig } from "./config.js";
 import type { Deps } from "./deps.js";
 import { memoizeLogin, needsConfig, resolveDeps } from "./deps.js";
@@ -92,8 +93,18 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
       const { data } = await (await app.auth()).rest.apps.getAuthenticated();
       return data?.slug ? `${data.slug}[bot]` : undefined;
     });
+    // The commits Ferry makes are by its bot user (`<slug>[bot]`, `<id>+<slug>[bot]@users.noreply.github.com`);
+    // the bot user's id is read with the platform repository's installation.
+    const commitAuthor = memoizeLogin(async () => {
+      const login = await botLogin();
+      if (!login) return undefined;
+      const { data: installation } = await (await app.auth()).rest.apps.getRepoInstallation({ ...deps.platformRepo });
+      const octokit = await app.auth(installation.id);
+      const { data: bot } = await octokit.rest.users.getByUsername({ username: login });
+      return commitAuthorOf(octokit, bot);
+    });
     // Cluster status (app/runtime): `deps.clusterRuntime`, or FERRY_CLUSTER_STATUS / KUBECONFIG.
-    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, ...(config ? { config } : {}) }), app, {
+    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, commitAuthor, ...(config ? { config } : {}) }), app, {
       given,
       fromEnv: config !== undefined,
     });
