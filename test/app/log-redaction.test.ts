@@ -10,7 +10,9 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppProcess, type AppProcess, type LogLine } from "../load/app-process.js";
+import { spawn } from "node:child_process";
+import { ROOT, startAppProcess, type AppProcess, type LogLine } from "../load/app-process.js";
+import { waitUntil } from "../load/wait.js";
 import { SECRET, startWorld, type World } from "../load/world.js";
 import { signIn } from "../portal/signin.js";
 import { deliver, payload } from "../support/webhooks.js";
@@ -145,6 +147,47 @@ describe("the app's logs at LOG_LEVEL=trace", () => {
       expect(output.includes(value), `${what} is in the log`).toBe(false);
     }
   }, 120_000);
+});
+
+describe("ferry mcp --http (dist/, built by npm run build)", () => {
+  it("writes nothing of its callers' tokens at LOG_LEVEL=trace", async () => {
+    const token = world.fake.issueUserToken("alice");
+    const child = spawn(process.execPath, [join(ROOT, "bin/ferry.js"), "mcp", "--http", "--port", "0", "--platform", join(dir, "platform")], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, LOG_LEVEL: "trace", GITHUB_API_URL: world.fake.url },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (output += c.toString()));
+    const exited = once(child, "exit");
+    try {
+      const url = await waitUntil("ferry mcp listening", async () => /listening on (\S+)/.exec(output)?.[1], 30_000);
+      for (const [authorization, status] of [
+        [`Bearer ${token}`, 200],
+        ["Bearer ghu_rejectedbyfakegithub0123456789", 401],
+      ] as const) {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { authorization, "content-type": "application/json", accept: "application/json, text/event-stream" },
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "initialize",
+            params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+          }),
+        });
+        expect(res.status, authorization.slice(0, 12)).toBe(status);
+        await res.text();
+      }
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
+    expect(output).toContain("ferry mcp: listening on");
+    expect(output).not.toContain(token);
+    expect(output).not.toContain("ghu_rejectedbyfakegithub0123456789");
+  }, 60_000);
 });
 
 describe("Ferry's logger", () => {
