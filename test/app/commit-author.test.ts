@@ -17,6 +17,13 @@ async function authors(s: Scene, ...range: string[]): Promise<string[]> {
   return (await git(s, GITOPS_REPO, ["log", "--format=%an <%ae>|%cn <%ce>", ...range])).split("\n").filter(Boolean);
 }
 
+/** The GitHub account each commit of a GitOps pull request is linked to (`author.login`). */
+async function commitAccounts(s: Scene, number: number): Promise<(string | null)[]> {
+  const { status, json } = await githubApi(s, "GET", `/repos/${GITOPS_REPO}/pulls/${number}/commits`);
+  expect(status).toBe(200);
+  return (json as { author: { login: string } | null }[]).map((c) => c.author?.login ?? null);
+}
+
 describe("the author of the commits Ferry makes", () => {
   it("is the app's bot user for the app's commits, and the person for a person's ferry promote", async () => {
     const p = await startPromotionScene();
@@ -33,6 +40,8 @@ describe("the author of the commits Ferry makes", () => {
     // The promotion to staging the app opened on landing: its branch commit is the bot's too.
     const byApp = mustPromotion(s, "staging");
     expect(await authors(s, `main..${byApp.head.sha}`)).toEqual([`${botAuthor}|${botAuthor}`]);
+    // GitHub links the noreply email to the account: the pull request's commit is by the bot user.
+    expect(await commitAccounts(s, byApp.number)).toEqual(["ferry[bot]"]);
 
     // Closed; maya asks for it again with her own token: the branch commit is hers.
     expect((await githubApi(s, "PATCH", `/repos/${byApp.repo}/pulls/${byApp.number}`, { state: "closed" })).status).toBe(200);
@@ -55,6 +64,7 @@ describe("the author of the commits Ferry makes", () => {
     const maya = s.fake.state.users.get("maya")!;
     const mayaAuthor = `maya <${maya.id}+maya@users.noreply.${host}>`;
     expect(await authors(s, `main..${byMaya.head.sha}`)).toEqual([`${mayaAuthor}|${mayaAuthor}`]);
+    expect(await commitAccounts(s, byMaya.number)).toEqual(["maya"]);
     // Nothing on main is by the person.
     expect((await authors(s, "main")).filter((a) => a.includes("maya"))).toEqual([]);
   }, 120_000);
