@@ -95,13 +95,19 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     });
     // The commits Ferry makes are by its bot user (`<slug>[bot]`, `<id>+<slug>[bot]@users.noreply.github.com`);
     // the bot user's id is read with the platform repository's installation.
+    // Until they can be read (retried at the next commit), commits carry adapters/git's default author.
     const commitAuthor = memoizeLogin(async () => {
       const login = await botLogin();
       if (!login) return undefined;
-      const { data: installation } = await (await app.auth()).rest.apps.getRepoInstallation({ ...deps.platformRepo });
-      const octokit = await app.auth(installation.id);
-      const { data: bot } = await octokit.rest.users.getByUsername({ username: login });
-      return commitAuthorOf(octokit, bot);
+      try {
+        const { data: installation } = await (await app.auth()).rest.apps.getRepoInstallation({ ...deps.platformRepo });
+        const octokit = await app.auth(installation.id);
+        const { data: bot } = await octokit.rest.users.getByUsername({ username: login });
+        return commitAuthorOf(octokit, bot);
+      } catch (e) {
+        deps.logger.warn({ err: e, bot: login }, "cannot read the bot user's id: this commit is authored as Ferry");
+        throw e;
+      }
     });
     // Cluster status (app/runtime): `deps.clusterRuntime`, or FERRY_CLUSTER_STATUS / KUBECONFIG.
     const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, commitAuthor, ...(config ? { config } : {}) }), app, {
