@@ -6,7 +6,18 @@
 /** Node modules and packages that do I/O: forbidden in the pure layers. */
 export const IO_MODULES = ["fs", "fs/promises", "child_process", "net", "http", "https", "http2", "dgram", "tls", "worker_threads"];
 
-const IO_PACKAGES = ["probot", "octokit", "@octokit/*", "isomorphic-git", "isomorphic-git/*", "@kubernetes/client-node", "ioredis", "prom-client"];
+const IO_PACKAGES = [
+  "probot",
+  "pino",
+  "@probot/pino",
+  "octokit",
+  "@octokit/*",
+  "isomorphic-git",
+  "isomorphic-git/*",
+  "@kubernetes/client-node",
+  "ioredis",
+  "prom-client",
+];
 
 const TOP_LEVEL = ["app", "core", "adapters", "operations", "renderers", "policies", "templates", "cli", "mcp", "test", "bench", "scripts"];
 

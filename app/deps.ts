@@ -15,7 +15,9 @@ import { PlatformCache } from "./platforms.js";
 import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
 import type { HealthSource } from "../core/promotion/health.js";
 import { notObservedHealth } from "../core/promotion/health.js";
+import type { CommitAuthor } from "../core/gitops/request.js";
 import type { GitopsPort } from "./release/gitops.js";
+import { withCommitAuthor } from "./release/gitops.js";
 import { defaultGitopsPort } from "./release/gitops-default.js";
 import type { PlatformChanged, RolloutWatch } from "./runtime/hooks.js";
 import type { ClusterRuntime } from "./runtime/runtime.js";
@@ -106,8 +108,8 @@ export interface Deps {
 }
 
 /** Remembers the first successful answer of `ask` (failures are retried next time). */
-export function memoizeLogin(ask: () => Promise<string | undefined>): () => Promise<string | undefined> {
-  let known: string | undefined;
+export function memoizeLogin<T = string>(ask: () => Promise<T | undefined>): () => Promise<T | undefined> {
+  let known: T | undefined;
   return async () => {
     if (known === undefined) known = await ask().catch(() => undefined);
     return known;
@@ -122,6 +124,11 @@ export function memoizeAppId(ask: () => Promise<number | undefined>): () => Prom
     if (known === undefined) throw new Error("Ferry cannot tell its own GitHub App id (GET /app gave none): its check runs are neither read nor written");
     return known;
   };
+}
+
+/** `port` writing commits as `author()` when there is one to ask. */
+function authored(port: GitopsPort, author: (() => Promise<CommitAuthor | undefined>) | undefined): GitopsPort {
+  return author ? withCommitAuthor(port, author) : port;
 }
 
 /** The part of the configuration the dependencies are built from. */
@@ -153,19 +160,26 @@ export function needsConfig(given: Partial<Deps>): boolean {
 /** Fills in every dependency not given; `config` must be there when {@link needsConfig}. */
 export function resolveDeps(
   given: Partial<Deps>,
-  fallback: { logger: Logger; config?: DepsConfig; botLogin?: () => Promise<string | undefined>; appId?: () => Promise<number> },
+  fallback: {
+    logger: Logger;
+    config?: DepsConfig;
+    botLogin?: () => Promise<string | undefined>;
+    appId?: () => Promise<number>;
+    /** Who the commits Ferry makes are by (its bot user); the GitOps port (given or default) writes them so. */
+    commitAuthor?: () => Promise<CommitAuthor | undefined>;
+  },
 ): Deps {
   const config = (): DepsConfig => {
     if (!fallback.config) throw new Error("resolveDeps: the configuration is needed for cacheDir/platformRepo but was not given");
     return fallback.config;
   };
   const metrics = given.metrics ?? new FerryMetrics();
-  const shared = given.deliveries && given.leases ? undefined : sharedState(fallback.config?.redisUrl, () => new DeliveryCache());
+  const shared = given.deliveries && given.leases ? undefined : sharedState(fallback.config?.redisUrl, fallback.config?.appId, () => new DeliveryCache());
   if (shared) given.shutdown?.add("the Redis connection", () => shared.close());
   const reconcile = given.reconcile ?? reconcileSchedule(fallback.config);
   return {
     clock: given.clock ?? (() => new Date()),
-    gitops: given.gitops ?? defaultGitopsPort({ onPushRetry: () => metrics.pushRetry() }),
+    gitops: authored(given.gitops ?? defaultGitopsPort({ onPushRetry: () => metrics.pushRetry() }), fallback.commitAuthor),
     metrics,
     cacheDir: given.cacheDir ?? config().cacheDir,
     logger: given.logger ?? fallback.logger,

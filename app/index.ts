@@ -4,6 +4,7 @@
  * the delivery is answered. Nothing else lives here.
  */
 import type { ApplicationFunction } from "probot";
+import { commitAuthorOf } from "../adapters/github/people.js";
 import { loadConfig } from "./config.js";
 import type { Deps } from "./deps.js";
 import { memoizeAppId, memoizeLogin, needsConfig, resolveDeps } from "./deps.js";
@@ -94,8 +95,24 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     });
     // Ferry's own check runs are told from other apps' by this id (APP_ID when configured).
     const appId = memoizeAppId(async () => (await (await app.auth()).rest.apps.getAuthenticated()).data?.id);
+    // The commits Ferry makes are by its bot user (`<slug>[bot]`, `<id>+<slug>[bot]@users.noreply.github.com`);
+    // the bot user's id is read with the platform repository's installation.
+    // Until they can be read (retried at the next commit), commits carry adapters/git's default author.
+    const commitAuthor = memoizeLogin(async () => {
+      const login = await botLogin();
+      if (!login) return undefined;
+      try {
+        const { data: installation } = await (await app.auth()).rest.apps.getRepoInstallation({ ...deps.platformRepo });
+        const octokit = await app.auth(installation.id);
+        const { data: bot } = await octokit.rest.users.getByUsername({ username: login });
+        return commitAuthorOf(octokit, bot);
+      } catch (e) {
+        deps.logger.warn({ err: e, bot: login }, "cannot read the bot user's id: this commit is authored as Ferry");
+        throw e;
+      }
+    });
     // Cluster status (app/runtime): `deps.clusterRuntime`, or FERRY_CLUSTER_STATUS / KUBECONFIG.
-    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, appId, ...(config ? { config } : {}) }), app, {
+    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, appId, commitAuthor, ...(config ? { config } : {}) }), app, {
       given,
       fromEnv: config !== undefined,
     });

@@ -8,11 +8,15 @@
  * and `/metrics` (app/endpoints.ts); the metrics count every GitHub request of the app's Octokit.
  * With FERRY_MCP_PLATFORM it also serves the MCP server at `/mcp` (mcp/http.ts: every request
  * with its caller's GitHub token); this entry point is the one place the app meets mcp/.
+ * Probot logs with Ferry's logger (app/log.ts): no token, cookie or OAuth code reaches a log line.
  */
+import { readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { run } from "probot";
 import { mcpHttpHandler, mcpTokenTtlMs } from "../mcp/http.js";
 import { ConfigError, githubWriteInterval, loadConfig } from "./config.js";
 import { createFerryApp } from "./index.js";
+import { ferryLog } from "./log.js";
 import { createFerryOctokit } from "./octokit.js";
 import { FerryMetrics } from "./metrics.js";
 import { intervalScheduler } from "./scheduler.js";
@@ -21,6 +25,16 @@ import { onSignals, Shutdown } from "./shutdown.js";
 /** How often the gates of open promotion pull requests are evaluated without an event. */
 const GATES_INTERVAL_MS = 5 * 60_000;
 
+/** `.env` into the environment, as Probot's `run` does, so the logger and the configuration read below see it too. */
+function applyDotEnv(): void {
+  try {
+    Object.assign(process.env, parseEnv(readFileSync(".env", "utf8")));
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== "ENOENT") throw e;
+  }
+}
+
+applyDotEnv();
 const shutdown = new Shutdown();
 const metrics = new FerryMetrics({ processMetrics: true });
 onSignals(shutdown, (code) => process.exit(code));
@@ -53,7 +67,12 @@ function mcpEndpoint(): ReturnType<typeof mcpHttpHandler> | undefined {
 try {
   const mcp = mcpEndpoint();
   await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS), shutdown, metrics, ...(mcp ? { mcp } : {}) }), {
-    Octokit: createFerryOctokit({ observe: (response) => metrics.githubResponse(response), writeIntervalMs: githubWriteInterval() }),
+    Octokit: createFerryOctokit({
+      observe: (response) => metrics.githubResponse(response),
+      writeIntervalMs: githubWriteInterval(),
+      ...(Number(process.env.APP_ID) > 0 ? { appId: Number(process.env.APP_ID) } : {}),
+    }),
+    log: await ferryLog(),
   });
 } catch (e) {
   console.error(e instanceof ConfigError ? e.message : e);

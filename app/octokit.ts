@@ -41,6 +41,13 @@ export interface FerryOctokitOptions {
    * @default true
    */
   readonly conditionalRequests?: boolean | ResponseCache;
+  /**
+   * The app's id, put into the throttling's limiter ids (`ferry:<app id>`): with a Redis connection
+   * (REDIS_URL) the limiters' keys carry it (`b_octokit-global-ferry:<app id>_settings`), so two
+   * Ferry apps sharing one Redis neither share nor reset each other's limits.
+   * @default Probot's ids (`no-id`), the same for every app
+   */
+  readonly appId?: number;
 }
 
 interface RetryableRequest {
@@ -199,6 +206,14 @@ function withoutWriteGroups<T extends { readonly write?: LimiterGroup; readonly 
   return rest;
 }
 
+/** `ferry:<app id>`, or `ferry:<app id>/<id>` when Probot gave the client a limiter id. */
+function limiterId(appId: number, given: unknown): string {
+  const prefix = `ferry:${appId}`;
+  if (typeof given !== "string" && typeof given !== "number") return prefix;
+  const id = String(given);
+  return id === prefix || id.startsWith(`${prefix}/`) ? id : `${prefix}/${id}`;
+}
+
 /**
  * `ProbotOctokit` with Ferry's throttling and retry settings, `observe` told of every answer (a
  * 304 as a 304), and conditional GETs answered from the response cache on a 304.
@@ -214,7 +229,8 @@ export function createFerryOctokit(opts: FerryOctokitOptions = {}): typeof Probo
     // in-memory budget per replica would multiply the rate), unless a write interval was given.
     const shared = theirs.connection !== undefined && opts.writeIntervalMs === undefined;
     const own = ours.throttle.enabled && shared ? withoutWriteGroups(ours.throttle) : ours.throttle;
-    const throttle = ours.throttle.enabled ? { ...theirs, ...own } : { ...theirs, enabled: false };
+    const id = opts.appId !== undefined ? { id: limiterId(opts.appId, theirs.id) } : {};
+    const throttle = ours.throttle.enabled ? { ...theirs, ...own, ...id } : { ...theirs, enabled: false };
     return { ...instance, throttle, retry: { ...ours.retry, ...(instance.retry as object | undefined) } };
   }) as typeof ProbotOctokit;
   const observed = opts.observe ? (configured.plugin(observeRequests(opts.observe) as never) as unknown as typeof ProbotOctokit) : configured;

@@ -149,13 +149,25 @@ export interface SharedState {
   close(): Promise<void>;
 }
 
-/** The shared state for `REDIS_URL` (`redis://host:port/db`), or the in-memory one without it. */
-export function sharedState<L extends DeliveryLedger>(redisUrl: string | undefined, local: () => L): SharedState {
+/** The key prefix of an app's shared state: `ferry:<app id>:`, so several Ferry apps (their replicas each) can share one Redis. */
+export function keyPrefix(appId: number): string {
+  if (!Number.isInteger(appId) || appId < 1) throw new Error(`the app id keys Ferry's state in Redis: a positive integer, got ${appId}`);
+  return `ferry:${appId}:`;
+}
+
+/**
+ * The shared state for `REDIS_URL` (`redis://host:port/db`), or the in-memory one without it.
+ * Every key carries the app id (`ferry:<app id>:delivery:<delivery id>`, `ferry:<app id>:lease:<pass>`):
+ * another Ferry app on the same Redis neither skips this app's deliveries nor holds its leases.
+ */
+export function sharedState<L extends DeliveryLedger>(redisUrl: string | undefined, appId: number | undefined, local: () => L): SharedState {
   if (!redisUrl) return { deliveries: local(), leases: localLeases, close: async () => undefined };
+  if (appId === undefined) throw new Error("sharedState: REDIS_URL needs the app id (APP_ID), which every Redis key carries");
+  const prefix = keyPrefix(appId);
   const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   return {
-    deliveries: new RedisDeliveryLedger(redis),
-    leases: new RedisLeases(redis),
+    deliveries: new RedisDeliveryLedger(redis, { prefix: `${prefix}delivery:` }),
+    leases: new RedisLeases(redis, `${prefix}lease:`),
     close: async () => void (await redis.quit()),
   };
 }

@@ -12,7 +12,7 @@ import { ReleaseId } from "../renderers/release.js";
 import type { Builtins } from "../renderers/platform.js";
 import type { GitHub } from "../adapters/github/types.js";
 import { fullName } from "../adapters/github/types.js";
-import { personOf, roleOn } from "../adapters/github/people.js";
+import { commitAuthorOf, personOf, roleOn } from "../adapters/github/people.js";
 import { listOpenPromotions } from "../adapters/github/promotions.js";
 import { loadPlatformFromGitHub } from "../adapters/github/reconcile.js";
 import { UserPermission } from "../core/promotion/commands.js";
@@ -94,7 +94,8 @@ export async function askAsPerson(octokit: GitHub, raw: PersonAsk, access: Platf
   const [owner = "", repo = ""] = platformRepo.split("/");
   let ctx;
   try {
-    ctx = await personPromotionContext(octokit, { platformRepo: { owner, repo }, cacheDir, ...deps });
+    // The promotion commits are the person's own: their login and GitHub noreply email.
+    ctx = await personPromotionContext(octokit, { platformRepo: { owner, repo }, cacheDir, ...deps, author: commitAuthorOf(octokit, person) });
   } catch (e) {
     if (e instanceof PlatformUnavailable) return refused(`Ferry cannot read the platform: ${e.message}`);
     throw e;

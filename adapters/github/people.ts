@@ -3,12 +3,15 @@
  * CLI's GITHUB_TOKEN): who they are, and their role on a repository. Both come from GitHub, so a
  * person sees and does through Ferry only what GitHub lets them see and do.
  */
+import type { CommitAuthor } from "../../core/gitops/request.js";
 import { UserPermission } from "../../core/promotion/commands.js";
 import type { GitHub, RepoRef } from "./types.js";
 
 /** The person a token belongs to. */
 export interface Person {
   readonly login: string;
+  /** Their account's id (in their noreply email). */
+  readonly id?: number;
 }
 
 /** GitHub refused the token (401): unknown, revoked or expired. */
@@ -28,7 +31,7 @@ const statusOf = (e: unknown): number | undefined => {
 export async function personOf(octokit: GitHub): Promise<Person> {
   try {
     const { data } = await octokit.rest.users.getAuthenticated();
-    return { login: data.login };
+    return { login: data.login, id: data.id };
   } catch (e) {
     if (statusOf(e) === 401) throw new RejectedToken();
     throw e;
@@ -59,4 +62,16 @@ export async function roleOn(octokit: GitHub, repo: RepoRef): Promise<UserPermis
     if (statusOf(e) === 404 || statusOf(e) === 403) return "none";
     throw e;
   }
+}
+
+/**
+ * The git author of commits made as a GitHub account (a person, or an app's `<slug>[bot]` user):
+ * its login, and GitHub's noreply email `<id>+<login>@users.noreply.github.com`
+ * (`users.noreply.<host>` on GitHub Enterprise Server), which GitHub links to the account.
+ */
+export function commitAuthorOf(octokit: GitHub, account: { readonly login: string; readonly id?: number }): CommitAuthor {
+  const api = new URL(octokit.request.endpoint.DEFAULTS.baseUrl);
+  const host = api.hostname === "api.github.com" ? "github.com" : api.hostname;
+  const local = account.id !== undefined ? `${account.id}+${account.login}` : account.login;
+  return { name: account.login, email: `${local}@users.noreply.${host}` };
 }

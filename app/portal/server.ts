@@ -78,13 +78,51 @@ function redirect(res: ServerResponse, location: string, headers: Record<string,
   return true;
 }
 
+/** Why a session ended before its time. */
+const SESSION_ENDED = "GitHub no longer accepts your sign-in (it was revoked or expired). Please sign in again.";
+
+/** A path segment decoded; undecodable (`%`) stays as it is, and matches nothing. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The origin of a URL header (Referer), or undefined when it is not a URL. */
+function originOfUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    return new URL(value).origin;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The portal under `/ferry/`; leaves every other path to the next handler. */
 export function portalHandler(input: PortalInput): EndpointHandler {
   const personClient = input.personClient ?? ((token: string) => tokenClient({ token, baseUrl: input.apiBaseUrl }));
-  const person = (s: Session): PortalPerson => ({ login: s.login, octokit: personClient(s.token) });
+  /** The person of a session; `rejected` is set once GitHub answers 401 to their token (revoked or expired). */
+  const person = (s: Session, rejected: { value: boolean } = { value: false }): PortalPerson => {
+    const octokit = personClient(s.token);
+    octokit.hook.error("request", (e) => {
+      if ((e as { status?: unknown }).status === 401) rejected.value = true;
+      throw e;
+    });
+    return { login: s.login, octokit };
+  };
 
-  const page = async (res: ServerResponse, s: Session, path: string, query: URLSearchParams, notice?: PageContext["notice"]): Promise<true> => {
-    const snapshot = await input.data.snapshot(person(s));
+  const page = async (
+    res: ServerResponse,
+    s: Session,
+    path: string,
+    query: URLSearchParams,
+    rejected: { value: boolean },
+    notice?: PageContext["notice"],
+  ): Promise<true> => {
+    const snapshot = await input.data.snapshot(person(s, rejected));
+    if (rejected.value) throw new RejectedToken();
     const ctx: PageContext = { csrf: s.csrf, ...(notice ? { notice } : {}) };
     if (path === "/" || path === "") {
       const filter: OverviewFilter = {
@@ -97,7 +135,7 @@ export function portalHandler(input: PortalInput): EndpointHandler {
     if (path === "/promotions") return html(res, 200, promotionsPage(snapshot, ctx));
     const m = /^\/components\/([^/]+)\/([^/]+)$/.exec(path);
     if (m) {
-      const [project, component] = [decodeURIComponent(m[1]!), decodeURIComponent(m[2]!)];
+      const [project, component] = [decoded(m[1]!), decoded(m[2]!)];
       const c = snapshot.components.find((x) => x.project === project && x.component === component);
       if (c) return html(res, 200, componentPage(snapshot, c, ctx));
     }
@@ -112,6 +150,9 @@ export function portalHandler(input: PortalInput): EndpointHandler {
     const origin = originOf(req, input.publicUrl);
     const secure = origin.startsWith("https:");
     const cookies = readCookies(req.headers.cookie);
+    // Set once GitHub answers 401 to the session's token: the session ends (below).
+    const rejected = { value: false };
+    let session: Session | undefined;
     try {
       if (path === "/assets/portal.css" && (method === "GET" || method === "HEAD")) {
         res
@@ -144,10 +185,10 @@ export function portalHandler(input: PortalInput): EndpointHandler {
           throw e;
         }
       }
-      const session = input.sessions.get(cookies.get(SESSION_COOKIE));
+      session = input.sessions.get(cookies.get(SESSION_COOKIE));
       if (!session) return redirect(res, `${PORTAL_BASE}/signin`);
       if (method === "POST") {
-        const from = req.headers.origin ?? (req.headers.referer ? new URL(req.headers.referer).origin : undefined);
+        const from = req.headers.origin ?? originOfUrl(req.headers.referer);
         if (from !== origin) return html(res, 403, signInPage("Refused: the form was not sent from Ferry's own pages."));
         const form = await readForm(req);
         if (!form || form.get("csrf") !== session.csrf)
@@ -159,15 +200,26 @@ export function portalHandler(input: PortalInput): EndpointHandler {
         const action = /^\/actions\/(promote|rollback)$/.exec(path)?.[1] as "promote" | "rollback" | undefined;
         if (action) {
           const target = { project: form.get("project") ?? "", component: form.get("component") ?? "", environment: form.get("environment") ?? "" };
-          const outcome = await input.actions[action](person(session), target);
+          const outcome = await input.actions[action](person(session, rejected), target);
+          if (rejected.value) throw new RejectedToken();
           const notice = outcome.ok ? { ok: true, text: outcome.text } : { ok: false, text: `Refused: ${outcome.reason}` };
-          return page(res, session, `/components/${encodeURIComponent(target.project)}/${encodeURIComponent(target.component)}`, new URLSearchParams(), notice);
+          const componentPath = `/components/${encodeURIComponent(target.project)}/${encodeURIComponent(target.component)}`;
+          return page(res, session, componentPath, new URLSearchParams(), rejected, notice);
         }
         return html(res, 404, notFoundPage(session.login, session.csrf));
       }
       if (method !== "GET" && method !== "HEAD") return html(res, 405, notFoundPage(session.login, session.csrf), { allow: "GET, POST" });
-      return await page(res, session, path, url.searchParams);
+      return await page(res, session, path, url.searchParams, rejected);
     } catch (e) {
+      if (session && (rejected.value || e instanceof RejectedToken)) {
+        // GitHub no longer accepts the person's token (revoked, expired, the app uninstalled for them): the session ends.
+        input.sessions.delete(session.id);
+        if (!res.headersSent)
+          redirect(res, `${PORTAL_BASE}/signin?reason=${encodeURIComponent(SESSION_ENDED)}`, {
+            "set-cookie": cookie(SESSION_COOKIE, "", { secure, maxAgeSeconds: 0 }),
+          });
+        return true;
+      }
       input.logger?.error({ err: e, path }, "portal: the page failed");
       if (!res.headersSent)
         html(

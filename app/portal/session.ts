@@ -96,13 +96,17 @@ export class SessionStore {
   }
 }
 
-/** The cookies of a request. */
+/** The cookies of a request; one whose value does not decode (`ferry_session=%`) is left out, as if not sent. */
 export function readCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
   for (const part of (header ?? "").split(";")) {
     const eq = part.indexOf("=");
     if (eq <= 0) continue;
-    out.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
+    try {
+      out.set(part.slice(0, eq).trim(), decodeURIComponent(part.slice(eq + 1).trim()));
+    } catch {
+      continue;
+    }
   }
   return out;
 }

@@ -23,7 +23,9 @@ import { loadBuiltins } from "../../templates/index.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";
 import { PlatformCache } from "../platforms.js";
+import type { CommitAuthor } from "../../core/gitops/request.js";
 import type { GitopsPort } from "../release/gitops.js";
+import { withCommitAuthor } from "../release/gitops.js";
 import { defaultGitopsPort } from "../release/gitops-default.js";
 import type { PromotionContext, PromotionDeps } from "./context.js";
 import { environmentNamed, promotionContext } from "./context.js";
@@ -132,6 +134,8 @@ export interface PersonContextOptions {
   readonly builtins?: Builtins;
   /** @default a logger that drops everything */
   readonly logger?: Logger;
+  /** Who the promotion commits are by (the person; commitAuthorOf in adapters/github/people.ts). @default adapters/git's */
+  readonly author?: CommitAuthor;
 }
 
 /**
@@ -142,7 +146,7 @@ export interface PersonContextOptions {
 export async function personPromotionContext(octokit: GitHub, opts: PersonContextOptions): Promise<PromotionContext> {
   const deps: PromotionDeps = {
     clock: opts.clock ?? (() => new Date()),
-    gitops: opts.gitops ?? defaultGitopsPort(),
+    gitops: opts.author ? withCommitAuthor(opts.gitops ?? defaultGitopsPort(), async () => opts.author) : (opts.gitops ?? defaultGitopsPort()),
     cacheDir: opts.cacheDir,
     logger: opts.logger ?? silentLogger(),
     platformRepo: opts.platformRepo,

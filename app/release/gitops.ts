@@ -8,7 +8,7 @@ import { releasePath } from "../../renderers/release.js";
 import { parseRepoRef } from "../config.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { environmentPath } from "../../core/gitops/layout.js";
-import type { GitTarget as CoreGitTarget, PublishRequest } from "../../core/gitops/request.js";
+import type { CommitAuthor, GitTarget as CoreGitTarget, PublishRequest } from "../../core/gitops/request.js";
 import { parseEnvironmentState } from "../../core/release/state.js";
 import type { EnvironmentState } from "../../core/release/state.js";
 
@@ -53,6 +53,21 @@ export interface GitopsPort {
     readonly limit?: number;
     readonly cacheDir: string;
   }): Promise<readonly HistoryCommit[]>;
+}
+
+/**
+ * `port` whose commits are authored by `author()` (Ferry's bot user, or the person a promotion is
+ * made for), unless a request names its author; `author()` giving none leaves adapters/git's default.
+ */
+export function withCommitAuthor(port: GitopsPort, author: () => Promise<CommitAuthor | undefined>): GitopsPort {
+  return {
+    async publish(request) {
+      const who = request.author ?? (await author());
+      return port.publish(who ? { ...request, author: who } : request);
+    },
+    readFiles: (request) => port.readFiles(request),
+    readHistory: (request) => port.readHistory(request),
+  };
 }
 
 /** An environment's GitOps target, resolved. */

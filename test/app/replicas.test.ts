@@ -162,13 +162,13 @@ describe("periodic passes under a lease", () => {
 describe("shared state from REDIS_URL", () => {
   it("is in memory without a URL and shared through Redis with one", async () => {
     const local = new DeliveryCache(10);
-    const memory = sharedState(undefined, () => local);
+    const memory = sharedState(undefined, undefined, () => local);
     expect(memory.deliveries).toBe(local);
     expect(memory.leases).toBe(localLeases);
     await memory.close();
 
-    const one = sharedState(server.url, () => new DeliveryCache());
-    const two = sharedState(server.url, () => new DeliveryCache());
+    const one = sharedState(server.url, 42, () => new DeliveryCache());
+    const two = sharedState(server.url, 42, () => new DeliveryCache());
     try {
       expect(await one.deliveries.claim("shared-1")).toBe(true);
       expect(await two.deliveries.claim("shared-1")).toBe(false);
@@ -195,15 +195,65 @@ describe("REDIS_URL in the app's configuration", () => {
   it("shares deliveries and leases through it, and closes the connection on shutdown", async () => {
     const logger = { child: () => logger } as never;
     const shutdown = new Shutdown();
-    const config = { platformRepo: { owner: "acme", repo: "platform" }, cacheDir: "/tmp/ferry", redisUrl: server.url };
+    const config = { platformRepo: { owner: "acme", repo: "platform" }, cacheDir: "/tmp/ferry", redisUrl: server.url, appId: 123 };
     const deps = resolveDeps({ shutdown }, { logger, config });
     expect(deps.deliveries).toBeInstanceOf(RedisDeliveryLedger);
     expect(deps.leases).toBeInstanceOf(RedisLeases);
     expect(await deps.deliveries.claim("from-config-1")).toBe(true);
-    expect(await client().get("ferry:delivery:from-config-1")).toBe("running");
+    expect(await client().get("ferry:123:delivery:from-config-1")).toBe("running");
     await shutdown.run();
     const local = resolveDeps({}, { logger, config: { ...config, redisUrl: undefined } });
     expect(local.deliveries).toBeInstanceOf(DeliveryCache);
     expect(local.leases).toBe(localLeases);
+  });
+});
+
+describe("two Ferry apps sharing one Redis", () => {
+  const logger = { child: () => logger } as never;
+  const configOf = (appId: number) => ({ platformRepo: { owner: "acme", repo: "platform" }, cacheDir: "/tmp/ferry", redisUrl: server.url, appId });
+
+  it("each processes the same delivery id and runs its own passes; every key carries the app id", async () => {
+    const shutdown = new Shutdown();
+    const one = resolveDeps({ shutdown }, { logger, config: configOf(1001) });
+    const oneReplica = resolveDeps({ shutdown }, { logger, config: configOf(1001) });
+    const two = resolveDeps({ shutdown }, { logger, config: configOf(2002) });
+    try {
+      // GitHub gives each app's delivery its own id, but ids of different apps may meet (a redelivery, a test, a GHES restore).
+      const handled: string[] = [];
+      const deliver = async (name: string, deps: typeof one) => {
+        if (!(await deps.deliveries.claim("shared-delivery"))) return;
+        handled.push(name);
+        await deps.deliveries.finish("shared-delivery", true);
+      };
+      await deliver("app 1001", one);
+      await deliver("app 2002", two);
+      await deliver("a replica of app 1001", oneReplica);
+      expect(handled).toEqual(["app 1001", "app 2002"]);
+
+      // A pass's lease: one app holding it does not stop the other's pass, only its own replicas'.
+      const ran: string[] = [];
+      const holding = deferred();
+      const inside = deferred();
+      const first = one.leases.run("reconcile", 5_000, async () => {
+        ran.push("app 1001");
+        inside.resolve();
+        await holding.promise;
+      });
+      await inside.promise;
+      expect(await two.leases.run("reconcile", 5_000, async () => void ran.push("app 2002"))).toBe(true);
+      expect(await oneReplica.leases.run("reconcile", 5_000, async () => void ran.push("a replica of app 1001"))).toBe(false);
+      const keys = (await client().keys("*")).filter((k) => k.includes("shared-delivery") || k.includes("reconcile")).sort();
+      expect(keys).toEqual(["ferry:1001:delivery:shared-delivery", "ferry:1001:lease:reconcile", "ferry:2002:delivery:shared-delivery"]);
+      holding.resolve();
+      await first;
+      expect(ran).toEqual(["app 1001", "app 2002"]);
+    } finally {
+      await shutdown.run();
+    }
+  });
+
+  it("refuses to share Redis without an app id to key it by", () => {
+    expect(() => resolveDeps({}, { logger, config: { ...configOf(1), appId: undefined } })).toThrow("REDIS_URL needs the app id (APP_ID)");
+    expect(() => sharedState(server.url, 0, () => new DeliveryCache())).toThrow("a positive integer, got 0");
   });
 });

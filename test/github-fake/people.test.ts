@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { tokenClient } from "../../adapters/github/client.js";
-import { RejectedToken, personOf, roleOn } from "../../adapters/github/people.js";
+import { RejectedToken, commitAuthorOf, personOf, roleOn } from "../../adapters/github/people.js";
 import { ContractIndex, FakeGitHub } from "../support/fake-github/index.js";
 
 const contract = ContractIndex.load();
@@ -26,7 +26,19 @@ const as = (login: string) => tokenClient({ token: fake.issueUserToken(login), b
 
 describe("a person's token", () => {
   it("names its person", async () => {
-    expect(await personOf(as("dana"))).toEqual({ login: "dana" });
+    expect(await personOf(as("dana"))).toEqual({ login: "dana", id: fake.user("dana").id });
+  });
+
+  it("gives the git author of their commits: login and GitHub's noreply email with their id", async () => {
+    const dana = as("dana");
+    const host = new URL(fake.url).hostname;
+    expect(commitAuthorOf(dana, await personOf(dana))).toEqual({ name: "dana", email: `${fake.user("dana").id}+dana@users.noreply.${host}` });
+    const onGitHub = tokenClient({ token: "unused", baseUrl: "https://api.github.com" });
+    expect(commitAuthorOf(onGitHub, { login: "ferry[bot]", id: 41898282 })).toEqual({
+      name: "ferry[bot]",
+      email: "41898282+ferry[bot]@users.noreply.github.com",
+    });
+    expect(commitAuthorOf(onGitHub, { login: "ferry[bot]" })).toEqual({ name: "ferry[bot]", email: "ferry[bot]@users.noreply.github.com" });
   });
 
   it("is rejected with 401 when GitHub does not know it, and nothing is read", async () => {

@@ -28,6 +28,7 @@ export const REQUIRED_PERMISSION: Readonly<Record<string, readonly [string, "rea
   "GET /rate_limit": ["metadata", "read"],
   "GET /repos/{owner}/{repo}": ["metadata", "read"],
   "GET /user": ["metadata", "read"],
+  "GET /users/{username}": ["metadata", "read"],
   "GET /repos/{owner}/{repo}/branches": ["contents", "read"],
   "GET /repos/{owner}/{repo}/branches/{branch}": ["contents", "read"],
   "GET /repos/{owner}/{repo}/check-runs/{check_run_id}": ["checks", "read"],

@@ -223,9 +223,17 @@ function verificationJson(): Json {
   return { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null };
 }
 
-/** The account a commit identity maps to, when the email is one the fake knows. */
+/**
+ * The account a commit identity maps to, when the email is one the fake knows: a user's own
+ * email, or their GitHub noreply email `<id>+<login>@users.noreply.<host>` (id and login must match).
+ */
 function accountFor(m: GitHubModel, email: string): Json | null {
-  const u = [...m.state.users.values()].find((x) => x.email !== null && x.email.toLowerCase() === email.toLowerCase());
+  const noreply = /^(\d+)\+([^@]+)@users\.noreply\./i.exec(email);
+  const u = [...m.state.users.values()].find((x) =>
+    noreply
+      ? String(x.id) === noreply[1] && x.login.toLowerCase() === noreply[2]!.toLowerCase()
+      : x.email !== null && x.email.toLowerCase() === email.toLowerCase(),
+  );
   return u ? userJson(m, u) : null;
 }
 
