@@ -59,6 +59,13 @@ export interface Deps {
    */
   readonly botLogin: () => Promise<string | undefined>;
   /**
+   * The key of Ferry's seal on the commits it makes on promotion branches (core/gitops/seal.ts):
+   * who asked and which release are read from sealed commits only. Undefined: Ferry cannot seal or
+   * verify (every commit of an app-opened promotion then fails the gates).
+   * @default derived from the app's webhook secret (`createFerryApp`), the same on every replica
+   */
+  readonly sealKey?: () => Promise<Uint8Array | undefined>;
+  /**
    * Health of a component in an environment, for the source-health and soak gates.
    * @default notObservedHealth (every gate reports "not observed"; blocks promotions into production and along steps with a soak unless the step sets `requireHealth: false`)
    */
@@ -107,6 +114,18 @@ export function memoizeLogin(ask: () => Promise<string | undefined>): () => Prom
   };
 }
 
+/** What the seal key is derived from the webhook secret with (never a webhook body: not JSON). */
+export const SEAL_KEY_LABEL = "ferry: the key of Ferry's seal on promotion branch commits, v1";
+
+/** Remembers the first successful answer of `ask` (failures are retried next time). */
+export function memoizeKey(ask: () => Promise<Uint8Array>): () => Promise<Uint8Array | undefined> {
+  let known: Uint8Array | undefined;
+  return async () => {
+    if (known === undefined) known = await ask().catch(() => undefined);
+    return known;
+  };
+}
+
 /** The part of the configuration the dependencies are built from. */
 export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> & Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl">>;
 
@@ -122,7 +141,10 @@ export function needsConfig(given: Partial<Deps>): boolean {
 }
 
 /** Fills in every dependency not given; `config` must be there when {@link needsConfig}. */
-export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; config?: DepsConfig; botLogin?: () => Promise<string | undefined> }): Deps {
+export function resolveDeps(
+  given: Partial<Deps>,
+  fallback: { logger: Logger; config?: DepsConfig; botLogin?: () => Promise<string | undefined>; sealKey?: () => Promise<Uint8Array | undefined> },
+): Deps {
   const config = (): DepsConfig => {
     if (!fallback.config) throw new Error("resolveDeps: the configuration is needed for cacheDir/platformRepo but was not given");
     return fallback.config;
@@ -145,6 +167,7 @@ export function resolveDeps(given: Partial<Deps>, fallback: { logger: Logger; co
     queue: given.queue ?? new JobQueue({}, { logger: given.logger ?? fallback.logger }),
     botLogin: given.botLogin ?? fallback.botLogin ?? (async () => undefined),
     health: given.health ?? notObservedHealth,
+    ...((given.sealKey ?? fallback.sealKey) ? { sealKey: given.sealKey ?? fallback.sealKey } : {}),
     ...(given.scheduler ? { scheduler: given.scheduler } : {}),
     ...(given.shutdown ? { shutdown: given.shutdown } : {}),
     ...(reconcile ? { reconcile } : {}),
