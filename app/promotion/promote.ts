@@ -309,8 +309,8 @@ interface GatheredPromotion {
 /** Why an evaluation stopped: `moved` when the head moved while it read (then it starts again). */
 type NotGathered = { readonly skipped: string; readonly moved?: true };
 
-/** A pull request as {@link verifyPromotion} takes it: what GitHub says, and its branch's commits. */
-async function branchIdentity(
+/** A pull request identified by {@link verifyPromotion}: what GitHub says about it, and its branch's commits. */
+export async function branchIdentity(
   ctx: PromotionContext,
   repo: RepoRef,
   pr: Parameters<typeof factsOf>[1] & { readonly number: number },
