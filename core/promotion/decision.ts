@@ -1,7 +1,8 @@
 /**
  * Deciding a promotion pull request's gates from what was read about it: the problems of the
- * branch (the release missing, not rendered as Ferry renders it, foreign changes, a step the
- * pipeline does not have), the gates' input (parsed once, here), the gates, the
+ * branch (a commit Ferry did not make, the release missing, its content not hashing to its id,
+ * not the release the source environment runs, not rendered as Ferry renders it, foreign
+ * changes, a step the pipeline does not have), the gates' input (parsed once, here), the gates, the
  * `Ferry / gates` check's text, and whether Ferry merges. Pure: the reads happen before
  * (app/promotion/promote.ts gathers them) and the writes after.
  */

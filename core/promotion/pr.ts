@@ -321,10 +321,14 @@ const trailer = (c: BranchCommit, key: string): readonly string[] => Object.entr
 /**
  * Identifies a promotion pull request from its branch's commits (`commits`: base..head, oldest
  * first, the head last), never from its title or body. A commit is Ferry's when its trailers name
- * this component and environment and either its `Ferry-Seal` holds, or the pull request was
- * opened by a person (their `ferry promote`, which cannot seal) and GitHub ties the commit to
- * nobody but that person or Ferry's bot. The release, the source environment and who asked come
- * from the newest of Ferry's commits; every other commit is `foreign`.
+ * this component and environment and either its `Ferry-Seal` holds, or it is one `ferry promote`
+ * made with a person's token (which cannot seal): on a pull request that person opened, GitHub
+ * ties the commit to nobody but them or Ferry's bot; on one Ferry opened, GitHub ties it to one
+ * person and its `Ferry-Requested-By` names that same person (who then may not approve). The
+ * release, the source environment and who asked come from the newest of Ferry's commits; every
+ * other commit is `foreign`. Git identities are only as good as GitHub's match of their emails:
+ * what Ferry guarantees of a branch's content comes from the gates comparing it with Ferry's own
+ * rendering of the verified release, not from who a commit says made it.
  */
 export function verifyPromotion(
   pr: PullFacts,
@@ -341,7 +345,18 @@ export function verifyPromotion(
   const name = `${branch.project}/${branch.component}`;
   const names = (c: BranchCommit) => trailer(c, TRAILERS.component).some((v) => v === name) && trailer(c, TRAILERS.environment).some((v) => v === env.name);
   const ours = (login: string | undefined) => login === undefined || same(login, opener) || (botLogin !== undefined && same(login, botLogin));
-  const made = (c: BranchCommit) => names(c) && (c.sealed || (byPerson && ours(c.authorLogin) && ours(c.committerLogin)));
+  // `ferry promote` with a person's token on a pull request Ferry opened: a commit GitHub ties to
+  // that one person, naming them as who asked (so they can never approve it).
+  const selfAsked = (c: BranchCommit) => {
+    const asked = trailer(c, TRAILERS.requestedBy);
+    return (
+      asked.length === 1 &&
+      c.authorLogin !== undefined &&
+      same(asked[0], c.authorLogin) &&
+      (c.committerLogin === undefined || same(c.committerLogin, c.authorLogin))
+    );
+  };
+  const made = (c: BranchCommit) => names(c) && (c.sealed || (byPerson && ours(c.authorLogin) && ours(c.committerLogin)) || selfAsked(c));
   const foreign = commits.filter((c) => !made(c));
   const latest = [...commits].reverse().find(made);
   if (!latest) return { reason: `no commit of ${pr.headRef} is one Ferry made for ${name} in ${env.name}` };
@@ -351,7 +366,8 @@ export function verifyPromotion(
   const from = platform.spec.environments.find((e) => e.name === fromName);
   if (!from) return { reason: `the platform has no environment ${JSON.stringify(fromName)} to promote from` };
   const requesters = new Set<string>();
-  for (const c of commits) if (c.sealed && made(c)) for (const login of trailer(c, TRAILERS.requestedBy)) if (LOGIN.test(login)) requesters.add(login);
+  for (const c of commits)
+    if ((c.sealed || selfAsked(c)) && made(c)) for (const login of trailer(c, TRAILERS.requestedBy)) if (LOGIN.test(login)) requesters.add(login);
   if (byPerson && opener) requesters.add(opener);
   const pushers = new Set<string>();
   for (const c of commits) {

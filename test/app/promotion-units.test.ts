@@ -207,6 +207,11 @@ describe("recognising Ferry's pull requests", () => {
     expect(verifyPromotion(byMaya, [hers], platform, "ferry[bot]")).toMatchObject({ byPerson: true, requesters: ["Maya"], foreign: [], pushers: ["maya"] });
     const theirs = verifyPromotion(byMaya, [hers, commit("d", { sealed: false, authorLogin: "mallory" })], platform, "ferry[bot]");
     expect("foreign" in theirs && theirs.foreign.map((c) => c.authorLogin)).toEqual(["mallory"]);
+    // `ferry promote` by a person on Ferry's own pull request: a commit tied to them that names them as who asked.
+    const selfAsked = commit("f", { sealed: false, authorLogin: "lee", committerLogin: "lee", trailers: trailers({ "Ferry-Requested-By": ["lee"] }) });
+    expect(verifyPromotion(pr, [ferry, selfAsked], platform, "ferry[bot]")).toMatchObject({ requesters: ["lee", "maya"], foreign: [], pushers: ["lee"] });
+    const forName = commit("g", { sealed: false, authorLogin: "mallory", trailers: trailers({ "Ferry-Requested-By": ["lee"] }) });
+    expect(verifyPromotion(pr, [ferry, forName], platform, "ferry[bot]")).toMatchObject({ requesters: ["maya"], foreign: [forName] });
     // Commits about another component never identify it.
     expect(
       verifyPromotion(byMaya, [commit("e", { sealed: false, trailers: trailers({ "Ferry-Component": ["storefront/other"] }) })], platform, "ferry[bot]"),
