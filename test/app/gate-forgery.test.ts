@@ -114,11 +114,17 @@ describe("gates bound to what Ferry verified", () => {
     const s = scenes.track(p.s);
     const { release } = await releaseImage(p, "ghcr.io/acme/api:1.1.0");
     const auto = mustPromotion(s, "staging");
-    expect((await githubApi(s, "PATCH", `/repos/${GITOPS_REPO}/pulls/${auto.number}`, { state: "closed" })).status).toBe(200);
+    const autoHead = auto.head.sha;
     s.fake.setPermission(APP_REPO, "wendy", "write");
     s.fake.setPermission(GITOPS_REPO, "wendy", "write");
+    // wendy asks for the promotion Ferry has open already: same pull request, same files, and a
+    // commit of Ferry's recording (sealed) that she asked.
     await comment(p, APP_REPO, (await appPullRequest(p)).number, "wendy", "/ferry promote staging");
     const asked = mustPromotion(s, "staging");
+    expect(asked.number).toBe(auto.number);
+    expect(asked.head.sha).not.toBe(autoHead);
+    expect(await s.git.git(GITOPS_REPO, ["diff", "--stat", autoHead, asked.head.sha])).toBe("");
+    expect(await s.git.git(GITOPS_REPO, ["log", "-1", "--format=%(trailers:key=Ferry-Requested-By,valueonly)", asked.head.sha])).toBe("wendy\n\n");
     const ferryBody = asked.body ?? "";
     expect(ferryBody).toContain("<!-- ferry:requested-by wendy -->");
 
