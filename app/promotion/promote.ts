@@ -320,7 +320,7 @@ export async function branchIdentity(
   return verifyPromotion(factsOf(repo, pr), read, ctx.bundle.platform, await ctx.deps.botLogin());
 }
 
-/** Every file of `changes` (repository paths), and the directories they replace as a whole. */
+/** Every file `changes` write, by repository path (the component's folder, which a change replaces as a whole, is compared as a whole by the gates). */
 function changedFilesOf(changes: readonly DirectoryChange[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const c of changes) for (const [name, text] of c.files) out.set(`${c.dir}/${name}`, typeof text === "string" ? text : new TextDecoder().decode(text));
