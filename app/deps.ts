@@ -68,6 +68,13 @@ export interface Deps {
    */
   readonly appId: () => Promise<number>;
   /**
+   * The key of Ferry's seal on the commits it makes on promotion branches (core/gitops/seal.ts):
+   * who asked and which release are read from sealed commits only. Undefined: Ferry cannot seal or
+   * verify (every commit of an app-opened promotion then fails the gates).
+   * @default derived from the app's webhook secret (`createFerryApp`), the same on every replica
+   */
+  readonly sealKey?: () => Promise<Uint8Array | undefined>;
+  /**
    * Health of a component in an environment, for the source-health and soak gates.
    * @default notObservedHealth (every gate reports "not observed"; blocks promotions into production and along steps with a soak unless the step sets `requireHealth: false`)
    */
@@ -126,6 +133,18 @@ export function memoizeAppId(ask: () => Promise<number | undefined>): () => Prom
   };
 }
 
+/** What the seal key is derived from the webhook secret with (never a webhook body: not JSON). */
+export const SEAL_KEY_LABEL = "ferry: the key of Ferry's seal on promotion branch commits, v1";
+
+/** Remembers the first successful answer of `ask` (failures are retried next time). */
+export function memoizeKey(ask: () => Promise<Uint8Array>): () => Promise<Uint8Array | undefined> {
+  let known: Uint8Array | undefined;
+  return async () => {
+    if (known === undefined) known = await ask().catch(() => undefined);
+    return known;
+  };
+}
+
 /** `port` writing commits as `author()` when there is one to ask. */
 function authored(port: GitopsPort, author: (() => Promise<CommitAuthor | undefined>) | undefined): GitopsPort {
   return author ? withCommitAuthor(port, author) : port;
@@ -166,6 +185,8 @@ export function resolveDeps(
     botLogin?: () => Promise<string | undefined>;
     appId?: () => Promise<number>;
     /** Who the commits Ferry makes are by (its bot user); the GitOps port (given or default) writes them so. */
+    /** The key of Ferry's seal on promotion branch commits (see Deps.sealKey). */
+    sealKey?: () => Promise<Uint8Array | undefined>;
     commitAuthor?: () => Promise<CommitAuthor | undefined>;
   },
 ): Deps {
@@ -192,6 +213,7 @@ export function resolveDeps(
     botLogin: given.botLogin ?? fallback.botLogin ?? (async () => undefined),
     appId: given.appId ?? appIdOf(fallback),
     health: given.health ?? notObservedHealth,
+    ...((given.sealKey ?? fallback.sealKey) ? { sealKey: given.sealKey ?? fallback.sealKey } : {}),
     ...(given.scheduler ? { scheduler: given.scheduler } : {}),
     ...(given.shutdown ? { shutdown: given.shutdown } : {}),
     ...(reconcile ? { reconcile } : {}),

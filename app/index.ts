@@ -7,7 +7,7 @@ import type { ApplicationFunction } from "probot";
 import { commitAuthorOf } from "../adapters/github/people.js";
 import { loadConfig } from "./config.js";
 import type { Deps } from "./deps.js";
-import { memoizeAppId, memoizeLogin, needsConfig, resolveDeps } from "./deps.js";
+import { memoizeAppId, memoizeKey, memoizeLogin, needsConfig, resolveDeps, SEAL_KEY_LABEL } from "./deps.js";
 import { onCheckRun } from "./handlers/check_run.js";
 import { onIssueComment } from "./handlers/issue_comment.js";
 import { onPullRequest } from "./handlers/pull_request.js";
@@ -111,8 +111,10 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
         throw e;
       }
     });
+    // The seal key: an HMAC of a fixed label under the webhook secret, which only Ferry (and GitHub) holds.
+    const sealKey = memoizeKey(async () => Buffer.from((await app.webhooks.sign(SEAL_KEY_LABEL)).replace(/^sha256=/, ""), "hex"));
     // Cluster status (app/runtime): `deps.clusterRuntime`, or FERRY_CLUSTER_STATUS / KUBECONFIG.
-    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, appId, commitAuthor, ...(config ? { config } : {}) }), app, {
+    const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, appId, sealKey, commitAuthor, ...(config ? { config } : {}) }), app, {
       given,
       fromEnv: config !== undefined,
     });

@@ -20,7 +20,7 @@ import type { GitopsDeps } from "./gitops-deps.js";
 import { resolveGitopsDeps } from "./gitops-deps.js";
 import { GitopsError } from "./errors.js";
 import type { PublishRequest as CheckedPublishRequest } from "../../core/gitops/request.js";
-import { formatCommitMessage } from "../../core/gitops/trailers.js";
+import { formatCommitMessage, TRAILERS } from "../../core/gitops/trailers.js";
 import { EMPTY_TREE, rawObject, serializeCommit } from "./objects.js";
 import { PublishRequest, parseRequest } from "./schema.js";
 import { FERRY_AUTHOR, withBackend } from "./target.js";
@@ -62,7 +62,6 @@ export async function publish(input: PublishRequest, deps: Partial<GitopsDeps> =
   const fromBranch = req.branch ? (req.branch.from ?? target.branch) : writeBranch;
   const branches = writeBranch === fromBranch ? [writeBranch] : [writeBranch, fromBranch];
   const retries = req.retries ?? 5;
-  const message = formatCommitMessage(req.message, req.trailers);
   const dirs = req.changes.map((c) => c.dir);
 
   return withBackend(target, { cacheDir: req.cacheDir, mode: "write", ident: author }, d, async (backend) => {
@@ -75,14 +74,14 @@ export async function publish(input: PublishRequest, deps: Partial<GitopsDeps> =
       }
       const baseTree = base === null ? null : (await backend.store.readCommit(base)).tree;
       const edit = await applyEdits(backend.store, baseTree, root);
-      if (edit.tree === (baseTree ?? EMPTY_TREE)) {
+      if (edit.tree === (baseTree ?? EMPTY_TREE) && !(req.always && base !== null)) {
         return { commit: null, changed: false, branch: writeBranch, head: base, attempts: attempt };
       }
       const date = d.now();
-      const commit = rawObject(
-        "commit",
-        serializeCommit({ tree: edit.tree, parents: base === null ? [] : [base], author: { ...author, date }, committer: { ...author, date }, message }),
-      );
+      const parents = base === null ? [] : [base];
+      const trailers = req.seal ? { ...req.trailers, [TRAILERS.seal]: req.seal({ tree: edit.tree, parents, trailers: req.trailers }) } : req.trailers;
+      const message = formatCommitMessage(req.message, trailers);
+      const commit = rawObject("commit", serializeCommit({ tree: edit.tree, parents, author: { ...author, date }, committer: { ...author, date }, message }));
       const outcome = await backend.update(writeBranch, existing, commit.oid, [...edit.objects, commit], dirs);
       if (outcome.ok) return { commit: commit.oid, changed: true, branch: writeBranch, head: commit.oid, attempts: attempt };
 

@@ -9,6 +9,7 @@ import { isTreeMode } from "./objects.js";
 import { ReadFilesRequest, ReadHistoryRequest, parseRequest } from "./schema.js";
 import type { CommitInfo, ObjectStore } from "./store.js";
 import { FERRY_AUTHOR, withBackend } from "./target.js";
+import { GitopsError } from "./errors.js";
 
 /** The entry at `path` under the tree `root`, or null. */
 async function entryAt(store: ObjectStore, root: string, path: string): Promise<{ oid: string; dir: boolean } | null> {
@@ -30,15 +31,24 @@ export interface ReadFilesResult {
   readonly files: ReadonlyMap<string, string>;
 }
 
-/** Reads the files at or under `paths` at the tip of the target branch. Throws GitopsError. */
+/** Reads the files at or under `paths` at the tip of the target branch (or at `commit`). Throws GitopsError. */
 export async function readFiles(input: ReadFilesRequest, deps: Partial<GitopsDeps> = {}): Promise<ReadFilesResult> {
   const d = resolveGitopsDeps(deps);
   const req = parseRequest(ReadFilesRequest, input, "read request");
   return withBackend(req.target, { cacheDir: req.cacheDir, mode: "read", ident: FERRY_AUTHOR }, d, async (backend) => {
-    const tip = (await backend.tips([req.target.branch])).get(req.target.branch) ?? null;
+    const branchTip = (await backend.tips([req.target.branch])).get(req.target.branch) ?? null;
     const out: [string, string][] = [];
-    if (tip === null) return { commit: null, files: new Map() };
     const store = backend.store;
+    if (req.commit !== undefined && req.commit !== branchTip && !(await store.has(req.commit))) {
+      throw new GitopsError(
+        "not-found",
+        backend.repo,
+        req.target.branch,
+        `commit ${req.commit} is not on branch ${req.target.branch} (or was force-pushed away)`,
+      );
+    }
+    const tip = req.commit ?? branchTip;
+    if (tip === null) return { commit: null, files: new Map() };
     const root = (await store.readCommit(tip)).tree;
     const decoder = new TextDecoder();
     const collect = async (prefix: string, oid: string, dir: boolean): Promise<void> => {

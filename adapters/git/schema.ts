@@ -10,6 +10,7 @@ import { GitopsError } from "./errors.js";
 import { BranchName, RepoPath, problemsOf, repoPathProblems } from "../../core/gitops/names.js";
 import type { FileContent } from "../../core/gitops/request.js";
 import { trailerKeyProblems, trailerValueProblems } from "../../core/gitops/trailers.js";
+import type { SealedCommit } from "../../core/gitops/seal.js";
 import { displayTarget, parseTargetUrl } from "./paths.js";
 
 /** A core/gitops `GitTarget`, checked. */
@@ -71,6 +72,10 @@ export const PublishRequest = z.object({
   cacheDir: z.string().min(1).optional(),
   /** Retries after losing a race for the branch (non-fast-forward). @default 5 */
   retries: z.number().int().min(0).max(20).optional(),
+  /** Gives the `Ferry-Seal` of the commit from its tree, parents and trailers. @default no seal */
+  seal: z.custom<(commit: SealedCommit) => string>((v) => typeof v === "function", { error: "must be a function" }).optional(),
+  /** Commit even when the tree is unchanged (only the trailers are new). @default false */
+  always: z.boolean().optional(),
 });
 export type PublishRequest = z.input<typeof PublishRequest>;
 
@@ -79,6 +84,14 @@ export const ReadFilesRequest = z.object({
   target: GitTarget,
   /** Files or directories (everything under them) to read. */
   paths: z.array(RepoPath).min(1, { error: "must list at least one path" }).readonly(),
+  /**
+   * Read at this commit (40 hex digits) of the branch instead of its tip: the tip or one of its
+   * ancestors, or a commit fetched before; a commit not there is a `not-found` error. @default the tip
+   */
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/, { error: "must be a commit sha (40 hex digits)" })
+    .optional(),
   /** @default as for publish */
   cacheDir: z.string().min(1).optional(),
 });

@@ -24,7 +24,8 @@ export interface ListedPullRequest {
   readonly html_url: string;
   readonly title: string;
   readonly body: string | null;
-  readonly head: { readonly ref: string; readonly sha: string };
+  readonly user: { readonly login: string; readonly type?: string } | null;
+  readonly head: { readonly ref: string; readonly sha: string; readonly repo: { readonly full_name: string } | null };
   readonly base: { readonly ref: string };
 }
 

@@ -1,7 +1,8 @@
 /**
  * `pull_request`: a pull request touching an app repository's `.ferry/` gets a preview (opened,
  * synchronize, reopened); Ferry's promotion pull requests get their gates evaluated (same
- * actions); a merged Ferry pull request lands its release and promotes it onwards.
+ * actions) and, when a person edits one, Ferry's own title and body back; a merged Ferry pull
+ * request lands its release and promotes it onwards.
  */
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
@@ -10,7 +11,7 @@ import { isFerryPath, pullRequestFiles } from "../../adapters/github/files.js";
 import { sameRepo } from "../../adapters/github/types.js";
 import { runPreview } from "../preview/run.js";
 import { DeliveryContext } from "../delivery.js";
-import { gatesForPull, landedFromMergedPull } from "../promotion/triggers.js";
+import { gatesForPull, landedFromMergedPull, restorePromotion } from "../promotion/triggers.js";
 import { parseFerryBranch } from "../../core/promotion/pr.js";
 
 const ACTIONS = new Set(["opened", "synchronize", "reopened"]);
@@ -25,6 +26,14 @@ export async function onPullRequest(context: Context<"pull_request">, deps: Deps
       if (!p.pull_request.merged) return log.debug("Ferry pull request closed without merging");
       const merged = await landedFromMergedPull(new DeliveryContext(context.octokit, deps), repo, p.number, deps);
       if ("skipped" in merged) log.debug(merged.skipped);
+      return;
+    }
+    if (ferry.kind === "promotion" && p.action === "edited") {
+      // Ferry's own edits come back as `edited` too: only a person's are put right.
+      if ((p.sender?.login ?? "").toLowerCase() === ((await deps.botLogin()) ?? "").toLowerCase()) return log.debug("Ferry's own edit");
+      const restored = await restorePromotion(new DeliveryContext(context.octokit, deps), repo, p.number, deps);
+      if ("skipped" in restored) log.debug(restored.skipped);
+      else log.info({ status: restored.status }, "promotion pull request edited by a person: Ferry's title and body put back");
       return;
     }
     if (ferry.kind !== "promotion" || !ACTIONS.has(p.action)) return log.debug("nothing to evaluate");

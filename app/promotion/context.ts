@@ -16,7 +16,19 @@ import { PlatformUnavailable } from "./errors.js";
 /** What the promotion flow needs of the app's dependencies. */
 export type PromotionDeps = Pick<
   Deps,
-  "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "health" | "botLogin" | "appId" | "onReleaseLanded" | "watchRollout"
+  | "clock"
+  | "gitops"
+  | "cacheDir"
+  | "logger"
+  | "platformRepo"
+  | "platforms"
+  | "builtins"
+  | "health"
+  | "botLogin"
+  | "sealKey"
+  | "appId"
+  | "onReleaseLanded"
+  | "watchRollout"
 >;
 
 /** One promotion run's shared state: the client, the platform as read for the delivery, resolved targets. */

@@ -18,6 +18,7 @@ import { catalogKey } from "../../renderers/apps.js";
 import type { Environment } from "../../renderers/model/index.js";
 import { renderRelease } from "../../core/render.js";
 import type { RenderedComponent } from "../../core/render.js";
+import { releaseId } from "../../renderers/release.js";
 import type { Release } from "../../renderers/release.js";
 import { pullRequestFiles } from "../../adapters/github/files.js";
 import { findOpenPullRequest } from "../../adapters/github/pulls.js";
@@ -26,33 +27,49 @@ import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../release/gitops.js";
 import type { EnvironmentSnapshot, ResolvedTarget } from "../release/gitops.js";
 import { projectOwner, releaseChanges } from "../../core/release/plan.js";
-import { catalogFromReleases, deployedFiles } from "../../core/release/state.js";
-import { approversToCheck } from "../../core/promotion/gates/approvers.js";
-import { parsePromotionBody, PR_BODY_LIMIT, promotionPullRequest } from "../../core/promotion/body.js";
+import { catalogFromReleases, deployedFiles, parseReleaseFile } from "../../core/release/state.js";
+import { approversToCheck, reviewersToCheck } from "../../core/promotion/gates/approvers.js";
+import { PR_BODY_LIMIT, promotionPullRequest } from "../../core/promotion/body.js";
 import { decidePromotion } from "../../core/promotion/decision.js";
 import type { PromotionDecision, PromotionFacts, RenderedRelease } from "../../core/promotion/decision.js";
 import type { GateConclusion, GatesResult } from "../../core/promotion/gates/index.js";
 import type { ComponentHistory, SourceCommit } from "../../core/history.js";
 import { nextEnvironments, pipelineOrder, planPromotion } from "../../core/promotion/pipeline.js";
-import type { PromotionPaths, PullFacts } from "../../core/promotion/pr.js";
+import type { BranchCommit, PromotionPaths, PullFacts, VerifiedPromotion } from "../../core/promotion/pr.js";
 import {
   asRollback,
-  identifyPromotion,
   mergeCommitFields,
-  parseRequestedBy,
   promotionBranch,
   promotionCommits,
   promotionPaths,
   updatedFrom,
+  verifyPromotion,
   withRequester,
 } from "../../core/promotion/pr.js";
+import type { DirectoryChange } from "../../core/gitops/request.js";
+import { commitSeal } from "../../core/gitops/seal.js";
+import type { SealedCommit } from "../../core/gitops/seal.js";
+import { TRAILERS } from "../../core/gitops/trailers.js";
+import { GitopsError } from "../../adapters/git/errors.js";
 import { deleteBranch } from "./branches.js";
 import { GATES_CHECK, writeGatesCheck } from "./check.js";
 import type { PromotionContext } from "./context.js";
 import { environmentNamed, serverUrlOf } from "./context.js";
-import { errorText } from "./errors.js";
+import { errorText, httpStatus } from "./errors.js";
 import type { LandedRelease } from "./events.js";
-import { branchSource, readComponentHistory, readLandedAt, readRelease, releaseFilePath, reviewsOf, sourceHealth, sourceOf, teamsOf } from "./reads.js";
+import {
+  branchCommits,
+  branchSource,
+  permissionsOf,
+  readComponentHistory,
+  readLandedAt,
+  readRelease,
+  releaseFilePath,
+  reviewsOf,
+  sourceHealth,
+  sourceOf,
+  teamsOf,
+} from "./reads.js";
 
 /** One promotion (or rollback) to open or update. */
 export interface PromotionRequest {
@@ -123,7 +140,12 @@ function renderFor(ctx: PromotionContext, release: Release, env: Environment, sn
 
 function factsOf(
   repo: RepoRef,
-  pr: { head: { ref: string; repo: { full_name: string } | null }; base: { ref: string }; user: { login: string; type?: string } | null; body: string | null },
+  pr: {
+    readonly head: { readonly ref: string; readonly repo: { readonly full_name: string } | null };
+    readonly base: { readonly ref: string };
+    readonly user: { readonly login: string; readonly type?: string } | null;
+    readonly body: string | null;
+  },
 ): PullFacts {
   return { repo: fullName(repo), headRef: pr.head.ref, headRepo: pr.head.repo?.full_name, baseRef: pr.base.ref, author: pr.user, body: pr.body };
 }
@@ -167,7 +189,9 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
   const existing = await findOpenPullRequest(octokit, target.repo, branch, target.git.branch);
   // A branch left from a closed pull request would carry its old commits into the new one.
   if (!existing) await deleteBranch(octokit, target.repo, branch);
-  const previousRelease = existing ? parsePromotionBody(existing.body)?.release : undefined;
+  // What the open pull request carries, as its branch's commits say (its body is anyone's to edit).
+  const before = existing ? await branchIdentity(ctx, target.repo, existing) : undefined;
+  const previousRelease = before && !("reason" in before) ? before.release : undefined;
   const was = updatedFrom(existing ? { release: previousRelease, body: existing.body } : undefined, id);
   const subject = {
     project,
@@ -192,11 +216,15 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
   });
   if (rollback) pr = asRollback(pr, { project, component, env: to.name, release: id });
   // Who asked stays on the pull request while it carries the release they asked for.
-  const keep = existing && previousRelease === id ? parseRequestedBy(existing.body) : undefined;
-  const requester = req.requestedBy ?? (keep ? { login: keep } : undefined);
+  const asked = before && !("reason" in before) && previousRelease === id ? before.requesters : [];
+  const requester = req.requestedBy ?? (asked[0] ? { login: asked[0] } : undefined);
   const body = requester ? withRequester(pr.body, requester.login, requester.url) : pr.body;
 
+  // Who asked is kept where only Ferry writes: a sealed trailer of Ferry's commit on the branch (a
+  // new requester of the same release gets a commit of its own, even with nothing else to change).
   const commit = promotionCommits(subject);
+  const key = await deps.sealKey?.();
+  const newRequester = req.requestedBy !== undefined && !asked.some((l) => l.toLowerCase() === req.requestedBy!.login.toLowerCase());
   const published = await deps.gitops.publish({
     target: target.git,
     changes: releaseChanges(to, release, rendered.files, undefined, {
@@ -204,7 +232,9 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
       source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) },
     }),
     message: commit.message,
-    trailers: commit.trailers,
+    trailers: requester ? { ...commit.trailers, [TRAILERS.requestedBy]: requester.login } : commit.trailers,
+    ...(key ? { seal: (c: SealedCommit) => commitSeal(key, c) } : {}),
+    ...(existing && newRequester ? { always: true } : {}),
     branch: { name: branch, from: target.git.branch },
     cacheDir: deps.cacheDir,
   });
@@ -241,6 +271,7 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
           release: id,
           env: to.name,
           snapshot,
+          frozen: release,
           rendered,
           source,
         });
@@ -257,8 +288,9 @@ export interface KnownPromotion {
   /** The release and target environment the branch was just written for. */
   readonly release: string;
   readonly env: string;
-  /** The target environment as it was read, the release rendered for it, and the app commit it was cut from. */
+  /** The target environment as it was read, the release (as its source environment holds it) rendered for it, and the app commit it was cut from. */
   readonly snapshot: EnvironmentSnapshot;
+  readonly frozen: Release;
   readonly rendered: RenderedRelease;
   readonly source: SourceCommit;
 }
@@ -274,35 +306,102 @@ interface GatheredPromotion {
   readonly known: KnownPromotion | undefined;
 }
 
-/** The reads of an evaluation: the pull request, its branch, reviews, teams, the source's health and when the release landed there. */
+/** Why an evaluation stopped: `moved` when the head moved while it read (then it starts again). */
+type NotGathered = { readonly skipped: string; readonly moved?: true };
+
+/** A pull request identified by {@link verifyPromotion}: what GitHub says about it, and its branch's commits. */
+export async function branchIdentity(
+  ctx: PromotionContext,
+  repo: RepoRef,
+  pr: Parameters<typeof factsOf>[1] & { readonly number: number },
+  commits?: readonly BranchCommit[],
+): Promise<VerifiedPromotion | { readonly reason: string }> {
+  const read = commits ?? (await branchCommits(ctx, repo, pr.number));
+  return verifyPromotion(factsOf(repo, pr), read, ctx.bundle.platform, await ctx.deps.botLogin());
+}
+
+/** Every file `changes` write, by repository path (the component's folder, which a change replaces as a whole, is compared as a whole by the gates). */
+function changedFilesOf(changes: readonly DirectoryChange[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of changes) for (const [name, text] of c.files) out.set(`${c.dir}/${name}`, typeof text === "string" ? text : new TextDecoder().decode(text));
+  return out;
+}
+
+/**
+ * The reads of an evaluation, all at the head commit it starts from: the pull request and its
+ * commits (who asked, which release: Ferry's own commits), the frozen release and files on the
+ * branch at that commit, the release as the source environment holds it and which it runs, the
+ * reviews and each reviewer's permission and teams, the source's health and when the release
+ * landed there.
+ */
 async function gatherPromotion(
   ctx: PromotionContext,
   repo: RepoRef,
   number: number,
   given: KnownPromotion | undefined,
-): Promise<GatheredPromotion | { readonly skipped: string }> {
+): Promise<GatheredPromotion | NotGathered> {
   const { octokit, deps } = ctx;
   const pr = given?.pull ?? (await octokit.rest.pulls.get({ ...repo, pull_number: number })).data;
   if (pr.state !== "open") return { skipped: `#${number} is ${pr.merged_at ? "merged" : "closed"}` };
-  const who = identifyPromotion(factsOf(repo, pr), ctx.bundle.platform, await deps.botLogin());
+  const headSha = pr.head.sha;
+  const commits = await branchCommits(ctx, repo, number);
+  const moved = (what: string): NotGathered => ({ skipped: `the head of #${number} moved from ${headSha.slice(0, 7)} while Ferry read ${what}`, moved: true });
+  if (commits.at(-1)?.sha !== headSha) return moved("its commits");
+  const who = await branchIdentity(ctx, repo, pr, commits);
   if ("reason" in who) return { skipped: who.reason };
   const { project, component, release, to, from, rollback } = who;
   const known = given && given.release === release && given.env === to.name ? given : undefined;
   const target = await ctx.resolver.resolve(to);
   const paths = promotionPaths(to, project, component);
+  const releaseFile = releaseFilePath(project, component, release);
   const snapshot = known?.snapshot ?? (await readEnvironment(deps.gitops, target, deps.cacheDir));
-  let rendered: RenderedRelease | undefined = known?.rendered;
-  if (!rendered) {
-    const frozen = await readRelease(ctx, target, project, component, release, pr.head.ref);
-    rendered = frozen ? renderFor(ctx, frozen, to, snapshot) : undefined;
+
+  // The release as the environment it comes from holds it (its own branch, not the pull request's),
+  // and which release that environment runs (a promotion) or ran (a rollback).
+  const key = catalogKey(project, component);
+  const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
+  let allowedReleases: string[];
+  if (rollback) {
+    const history = await readComponentHistory(ctx, project, component);
+    allowedReleases = [...new Set((history.environments.get(to.name) ?? []).flatMap((e) => (e.release ? [e.release] : [])))];
+  } else {
+    const runs = (await readEnvironment(deps.gitops, sourceTarget, deps.cacheDir)).state.components.get(key)?.release;
+    allowedReleases = runs ? [runs] : [];
   }
-  const onBranch =
-    rendered && !hasErrors(rendered.diagnostics)
-      ? await deps.gitops.readFiles({ target: { ...target.git, branch: pr.head.ref }, paths: [paths.componentDir], cacheDir: deps.cacheDir })
+  const frozen = known?.frozen ?? (await readRelease(ctx, sourceTarget, project, component, release));
+  const rendered: RenderedRelease | undefined = known?.rendered ?? (frozen ? renderFor(ctx, frozen, to, snapshot) : undefined);
+  const source = known?.source ?? who.source;
+  const expected =
+    frozen && rendered && !hasErrors(rendered.diagnostics)
+      ? changedFilesOf(
+          releaseChanges(to, frozen, rendered.files, undefined, {
+            owner: projectOwner(ctx.bundle.platform, project),
+            ...(source ? { source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) } } : {}),
+          }),
+        )
       : undefined;
+
+  // The branch at the head commit this evaluation judges (not at whatever the branch name points to later).
+  let atHead: ReadonlyMap<string, string>;
+  try {
+    atHead = await deps.gitops.readFiles({
+      target: { ...target.git, branch: pr.head.ref },
+      paths: [...new Set([paths.componentDir, releaseFile, ...(expected ? [...expected.keys()].filter((p) => !p.startsWith(`${paths.componentDir}/`)) : [])])],
+      commit: headSha,
+      cacheDir: deps.cacheDir,
+    });
+  } catch (e) {
+    if (e instanceof GitopsError && e.code === "not-found") return moved("its files");
+    throw e;
+  }
+  const releaseText = atHead.get(releaseFile);
+  const onBranchRelease = releaseText === undefined ? undefined : parseReleaseFile(releaseText);
+  const onBranch = new Map([...atHead].filter(([p]) => p.startsWith(`${paths.componentDir}/`) || expected?.has(p)));
+
   const changedFiles = await pullRequestFiles(octokit, repo, number);
   const reviews = await reviewsOf(octokit, repo, number);
-  const teams = to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, to.approvals.teams, approversToCheck(reviews, pr.head.sha)) : {};
+  const teams = to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, to.approvals.teams, approversToCheck(reviews, headSha)) : {};
+  const permissions = await permissionsOf(octokit, repo, reviewersToCheck(reviews, headSha));
   const health = rollback ? undefined : await sourceHealth(deps, { environment: from.name, project, component });
   const landed = rollback ? undefined : await readLandedAt(ctx, from, project, component, release);
   const facts: PromotionFacts = {
@@ -310,14 +409,18 @@ async function gatherPromotion(
     platform: ctx.bundle.platform,
     platformSource: ctx.platformSource ?? fullName(deps.platformRepo),
     headRef: pr.head.ref,
-    headSha: pr.head.sha,
+    headSha,
     author: pr.user?.login ?? "ghost",
-    releaseFile: releaseFilePath(project, component, release),
+    releaseFile,
+    branchRelease: onBranchRelease ? { hash: releaseId(onBranchRelease.spec) } : undefined,
+    allowedReleases,
     rendered,
-    onBranch,
+    expected,
+    onBranch: rendered && !hasErrors(rendered.diagnostics) ? onBranch : undefined,
     changedFiles,
     reviews,
     teams,
+    permissions,
     health,
     landedAt: landed,
     now: deps.clock(),
@@ -326,7 +429,12 @@ async function gatherPromotion(
 }
 
 /** The writes of an evaluation: the `Ferry / gates` check, and the merge (then the landing) when decided. */
-async function actOnPromotion(ctx: PromotionContext, repo: RepoRef, gathered: GatheredPromotion, decision: PromotionDecision): Promise<GatesOutcome> {
+async function actOnPromotion(
+  ctx: PromotionContext,
+  repo: RepoRef,
+  gathered: GatheredPromotion,
+  decision: PromotionDecision,
+): Promise<GatesOutcome | { readonly moved: string }> {
   const { octokit, deps } = ctx;
   const { pr, facts, target, snapshot, paths } = gathered;
   const { project, component, release, to, from } = facts.promotion;
@@ -339,6 +447,7 @@ async function actOnPromotion(ctx: PromotionContext, repo: RepoRef, gathered: Ga
 
   const source =
     gathered.known?.source ??
+    facts.promotion.source ??
     (await branchSource(ctx, target, pr.head.ref, paths.componentDir)) ??
     sourceOf(await readComponentHistory(ctx, project, component), release);
   if (!source) return { ...evaluated, mergeError: `cannot tell which app commit release ${release} was cut from` };
@@ -346,6 +455,7 @@ async function actOnPromotion(ctx: PromotionContext, repo: RepoRef, gathered: Ga
   const subject = { project, component, release, source, from: from.name, to: to.name, ...(current ? { current } : {}) };
   let commit: string;
   try {
+    // Only the commit judged: GitHub refuses (409) when the head is another one by now.
     const { data } = await octokit.rest.pulls.merge({
       ...repo,
       pull_number: number,
@@ -355,6 +465,13 @@ async function actOnPromotion(ctx: PromotionContext, repo: RepoRef, gathered: Ga
     });
     commit = data.sha;
   } catch (e) {
+    if (httpStatus(e) === 409) {
+      const { data: now } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+      if (now.head.sha !== facts.headSha) {
+        log.info({ judged: facts.headSha, head: now.head.sha }, "the head moved before the merge: evaluating the new head");
+        return { moved: `the head moved from ${facts.headSha.slice(0, 7)} to ${now.head.sha.slice(0, 7)} before the merge` };
+      }
+    }
     log.warn({ err: e }, "auto-merge refused");
     // Said once per change of the check, not on every periodic pass.
     if (written.changed) {
@@ -381,18 +498,36 @@ async function actOnPromotion(ctx: PromotionContext, repo: RepoRef, gathered: Ga
   return { ...evaluated, merged: { commit, next } };
 }
 
+/** Evaluations of one pull request in a row when its head keeps moving under them. */
+const EVALUATION_ATTEMPTS = 3;
+
 /**
  * Evaluates the gates of a promotion pull request on its head commit and reports them as the
- * `Ferry / gates` check. Inputs: the release rendered for the target (policies as they are now,
- * and the branch must hold exactly that rendering and nothing else), reviews and team
- * membership, the source environment's health (the injected health source), the pipeline step's
- * soak and the target's change window. When every gate holds and the target has `autoMerge`,
- * Ferry squash-merges with a commit whose trailers carry the approvers, then promotes onwards.
+ * `Ferry / gates` check. Inputs, all at that head commit: who asked and which release (Ferry's own
+ * sealed commits on the branch, never the body), the release as the source environment holds and
+ * runs it (its content hash must be the id, and the branch must hold exactly Ferry's rendering of
+ * it for the target with policies as they are now, and no commit Ferry did not make), reviews with
+ * each reviewer's permission and teams, the source environment's health (the injected health
+ * source), the pipeline step's soak and the target's change window. When every gate holds and the
+ * target has `autoMerge`, Ferry squash-merges exactly that commit with a commit whose trailers
+ * carry the approvers, then promotes onwards. When the head moves while Ferry reads or merges,
+ * it evaluates the new head (at most {@link EVALUATION_ATTEMPTS} times in a row; the push's own
+ * `synchronize` event evaluates it again anyway).
  */
 export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, number: number, known?: KnownPromotion): Promise<GatesOutcome> {
-  const gathered = await gatherPromotion(ctx, repo, number, known);
-  if ("skipped" in gathered) return { kind: "skipped", reason: gathered.skipped };
-  return actOnPromotion(ctx, repo, gathered, decidePromotion(gathered.facts));
+  let reason = "";
+  for (let attempt = 1; attempt <= EVALUATION_ATTEMPTS; attempt++) {
+    const gathered = await gatherPromotion(ctx, repo, number, attempt === 1 ? known : undefined);
+    if ("skipped" in gathered) {
+      if (!gathered.moved) return { kind: "skipped", reason: gathered.skipped };
+      reason = gathered.skipped;
+      continue;
+    }
+    const outcome = await actOnPromotion(ctx, repo, gathered, decidePromotion(gathered.facts));
+    if (!("moved" in outcome)) return outcome;
+    reason = outcome.moved;
+  }
+  return { kind: "skipped", reason: `${reason} (${EVALUATION_ATTEMPTS} times in a row); its next push or review evaluates it` };
 }
 
 /** Tells people where a landed release could not be promoted: on its pull request, or its app commit. */

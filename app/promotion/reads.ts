@@ -17,7 +17,9 @@ import { HealthReport } from "../../core/promotion/health.js";
 import type { HealthQuery } from "../../core/promotion/health.js";
 import type { ComponentHistory, GitOpsCommitInput, SourceCommit } from "../../core/history.js";
 import { componentHistory, parseSource } from "../../core/history.js";
-import { TRAILERS } from "../../core/gitops/trailers.js";
+import { parseCommitMessage, TRAILERS } from "../../core/gitops/trailers.js";
+import { sealHolds } from "../../core/gitops/seal.js";
+import type { BranchCommit } from "../../core/promotion/pr.js";
 import type { PromotionContext, PromotionDeps } from "./context.js";
 import { errorText, httpStatus } from "./errors.js";
 
@@ -164,4 +166,36 @@ export async function sourceHealth(deps: Pick<PromotionDeps, "health">, query: H
   } catch (e) {
     return { status: "Unknown", detail: `the health source failed: ${errorText(e)}` };
   }
+}
+
+/**
+ * A pull request's commits (base..head, oldest first, at most 250 as GitHub lists them), with the
+ * accounts GitHub ties them to, their trailers, and whether Ferry's seal holds on each.
+ */
+export async function branchCommits(ctx: PromotionContext, repo: RepoRef, pull_number: number): Promise<BranchCommit[]> {
+  const raw = await ctx.octokit.paginate(ctx.octokit.rest.pulls.listCommits, { ...repo, pull_number, per_page: 100 });
+  const key = await ctx.deps.sealKey?.();
+  const loginOf = (u: unknown): string | undefined => {
+    const login = (u as { login?: unknown } | null | undefined)?.login;
+    return typeof login === "string" && login !== "" ? login : undefined;
+  };
+  return raw.map((c) => {
+    const trailers = parseCommitMessage(c.commit.message).trailers;
+    const who = c.commit.author;
+    return {
+      sha: c.sha,
+      author: `${who?.name ?? "(unknown)"} <${who?.email ?? ""}>`,
+      authorLogin: loginOf(c.author),
+      committerLogin: loginOf(c.committer),
+      trailers,
+      sealed: key !== undefined && sealHolds(key, { tree: c.commit.tree.sha, parents: c.parents.map((p) => p.sha), trailers }),
+    };
+  });
+}
+
+/** Each login's role on a repository ({@link permissionOf}), by login. */
+export async function permissionsOf(octokit: GitHub, repo: RepoRef, logins: readonly string[]): Promise<Record<string, UserPermission>> {
+  const out: Record<string, UserPermission> = {};
+  for (const login of logins) out[login] = await permissionOf(octokit, repo, login);
+  return out;
 }

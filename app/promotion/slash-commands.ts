@@ -42,9 +42,9 @@ import { errorText, PlatformUnavailable } from "./errors.js";
 import { permissionOf, readComponentHistory } from "./reads.js";
 import { pipelineOrder, previousEnvironments } from "../../core/promotion/pipeline.js";
 import type { FerryPull, IdentifiedPromotion } from "../../core/promotion/pr.js";
-import { ferryPullOf, identifyPromotion, parseFerryBranch, promotionBranch } from "../../core/promotion/pr.js";
+import { ferryPullOf, parseFerryBranch, promotionBranch } from "../../core/promotion/pr.js";
 import type { PromotionResult } from "./promote.js";
-import { ensurePromotion } from "./promote.js";
+import { branchIdentity, ensurePromotion } from "./promote.js";
 import { appRepositoryOf, requestPromotion } from "./requests.js";
 
 /** The comment a command came in. */
@@ -94,7 +94,8 @@ async function subjectsOf(ctx: PromotionContext, repo: RepoRef, pr: PullData): P
     const bot = await ctx.deps.botLogin();
     const ours = ferryPullOf(facts, ctx.bundle.platform, bot);
     if ("reason" in ours) return { reason: `this pull request is not one of Ferry's (${ours.reason})` };
-    const promotion = identifyPromotion(facts, ctx.bundle.platform, bot);
+    // Which release and from where: the branch's commits Ferry made, never the (editable) body.
+    const promotion = await branchIdentity(ctx, repo, pr);
     const { project, component } = ours.branch;
     return { components: [{ project, component }], ferry: ours, ...("reason" in promotion ? {} : { promotion }) };
   }

@@ -17,8 +17,8 @@ import type { PromotionDeps } from "./context.js";
 import { promotionContext } from "./context.js";
 import { errorText, PlatformUnavailable } from "./errors.js";
 import { ferryPullOf, PROMOTE_PREFIX } from "../../core/promotion/pr.js";
-import type { GatesOutcome, NextPromotion } from "./promote.js";
-import { evaluatePromotion, releaseLanded } from "./promote.js";
+import type { GatesOutcome, NextPromotion, PromotionResult } from "./promote.js";
+import { branchIdentity, ensurePromotion, evaluatePromotion, releaseLanded } from "./promote.js";
 
 /**
  * After a release run: every release committed straight to an environment has landed there, so
@@ -122,6 +122,20 @@ export async function gatesForPull(delivery: DeliveryContext, repo: RepoRef, num
     }
     return { kind: "skipped", reason: e.message };
   }
+}
+
+/**
+ * A person edited a promotion pull request (title, body): nothing Ferry decides on is read from
+ * there, and Ferry puts its own title and body back (`ensurePromotion` for the promotion its
+ * branch's commits name: idempotent, and it evaluates the gates again).
+ */
+export async function restorePromotion(delivery: DeliveryContext, repo: RepoRef, number: number, deps: PromotionDeps): Promise<PromotionResult | { readonly skipped: string }> {
+  const ctx = await promotionContext(delivery, deps);
+  const { data: pr } = await delivery.octokit.rest.pulls.get({ ...repo, pull_number: number });
+  if (pr.state !== "open") return { skipped: `#${number} is ${pr.merged_at ? "merged" : "closed"}` };
+  const who = await branchIdentity(ctx, repo, pr);
+  if ("reason" in who) return { skipped: who.reason };
+  return ensurePromotion(ctx, { project: who.project, component: who.component, release: who.release, from: who.from.name, to: who.to.name });
 }
 
 /** What one periodic pass did. */

@@ -43,9 +43,15 @@ export interface GitopsPort {
   publish(request: PublishRequest & { readonly target: GitTarget; readonly cacheDir: string }): Promise<PublishOutcome>;
   /**
    * The files at or under `paths` (repository-relative files or directories) at the tip of the
-   * target branch, keyed by repository-relative path; an empty repository or branch gives none.
+   * target branch (or at `commit`), keyed by repository-relative path; an empty repository or branch gives none.
    */
-  readFiles(request: { readonly target: GitTarget; readonly paths: readonly string[]; readonly cacheDir: string }): Promise<ReadonlyMap<string, string>>;
+  readFiles(request: {
+    readonly target: GitTarget;
+    readonly paths: readonly string[];
+    readonly cacheDir: string;
+    /** Read at this commit of the branch (its tip or an ancestor) instead of the tip. @default the tip */
+    readonly commit?: string;
+  }): Promise<ReadonlyMap<string, string>>;
   /** The commits of the target branch that changed `path`, newest first (at most `limit`, default 50). */
   readHistory(request: {
     readonly target: GitTarget;

@@ -4,6 +4,7 @@
  * and adapters/git validates it once at its edge (adapters/git/schema.ts) before editing the tree.
  */
 import type { Trailers } from "./trailers.js";
+import type { SealedCommit } from "./seal.js";
 
 /** The content of one file: text (Ferry's YAML) or bytes. */
 export type FileContent = string | Uint8Array;
@@ -56,4 +57,11 @@ export interface PublishRequest {
   readonly cacheDir?: string;
   /** Retries after losing a race for the branch (non-fast-forward). @default 5 */
   readonly retries?: number;
+  /**
+   * Seals the commit (core/gitops/seal.ts): given the commit's tree, parents and trailers, the
+   * `Ferry-Seal` value to add. @default no seal
+   */
+  readonly seal?: (commit: SealedCommit) => string;
+  /** Commit even when the changes leave the tree as it is (a commit that only records its trailers). @default false */
+  readonly always?: boolean;
 }

@@ -12,6 +12,8 @@
  * | `Ferry-Source` | `<owner>/<repo>@<sha>`: the app commit the release was cut from |
  * | `Ferry-Promoted-From` | optional: the environment the release was promoted from |
  * | `Ferry-Approved-By` | optional, repeatable (or comma-separated): logins whose approvals let it in |
+ * | `Ferry-Requested-By` | optional, on a promotion branch's commit: the login who asked for the promotion |
+ * | `Ferry-Seal` | on a promotion branch's commit the Ferry app made: `v1 <HMAC>` over its tree, parents and other trailers (core/gitops/seal.ts) |
  *
  * A commit about several components repeats `Ferry-Component`, and pairs it by position with
  * repeated `Ferry-Release` (and `Ferry-Environment`, `Ferry-Source`) values; a trailer given once
@@ -26,6 +28,8 @@ export const TRAILERS = {
   source: "Ferry-Source",
   promotedFrom: "Ferry-Promoted-From",
   approvedBy: "Ferry-Approved-By",
+  requestedBy: "Ferry-Requested-By",
+  seal: "Ferry-Seal",
 } as const;
 
 /** `Ferry-Release: none`: the component was removed from the environment. */

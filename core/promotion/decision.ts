@@ -1,7 +1,8 @@
 /**
  * Deciding a promotion pull request's gates from what was read about it: the problems of the
- * branch (the release missing, not rendered as Ferry renders it, foreign changes, a step the
- * pipeline does not have), the gates' input (parsed once, here), the gates, the
+ * branch (a commit Ferry did not make, the release missing, its content not hashing to its id,
+ * not the release the source environment runs, not rendered as Ferry renders it, foreign
+ * changes, a step the pipeline does not have), the gates' input (parsed once, here), the gates, the
  * `Ferry / gates` check's text, and whether Ferry merges. Pure: the reads happen before
  * (app/promotion/promote.ts gathers them) and the writes after.
  */
@@ -14,7 +15,8 @@ import type { GateConclusion, GatesResult, Review } from "./gates/index.js";
 import { autoMergeAllowed, evaluateGates, GatesInput, gatesCheckOutput } from "./gates/index.js";
 import type { HealthReport } from "./health.js";
 import { planPromotion } from "./pipeline.js";
-import type { IdentifiedPromotion } from "./pr.js";
+import type { VerifiedPromotion } from "./pr.js";
+import type { UserPermission } from "./commands.js";
 import { differingPaths, foreignChanges, promotionPaths, rollbackGatesSummary } from "./pr.js";
 
 /** A release rendered for an environment: its findings and files (relative to the environment's folder). */
@@ -25,7 +27,8 @@ export interface RenderedRelease {
 
 /** What a promotion pull request's gates are decided from, as read. */
 export interface PromotionFacts {
-  readonly promotion: IdentifiedPromotion;
+  /** The promotion as its branch's commits say (core/promotion/pr.ts `verifyPromotion`). */
+  readonly promotion: VerifiedPromotion;
   readonly platform: Platform;
   /** Where the platform was read (`owner/name@sha`): the file a pipeline problem names. */
   readonly platformSource: string;
@@ -35,10 +38,30 @@ export interface PromotionFacts {
   readonly author: string;
   /** `releases/<project>/<component>/<id>.yaml`, the frozen release the branch must hold. */
   readonly releaseFile: string;
-  /** The branch's frozen release rendered for the target; undefined when the branch does not hold it. */
+  /**
+   * The frozen release file on the branch at `headSha`: the id its content hashes to
+   * (renderers/release.ts `releaseId`); undefined when the branch does not hold a readable one.
+   */
+  readonly branchRelease: { readonly hash: string } | undefined;
+  /**
+   * Which releases the release must be one of: for a promotion, the one the source environment
+   * runs now (`[]` when none); for a rollback, the ones the environment ran before (its history).
+   */
+  readonly allowedReleases: readonly string[];
+  /**
+   * The release as the source environment's own branch holds it (the target's for a rollback),
+   * rendered for the target; undefined when that branch does not hold it.
+   */
   readonly rendered: RenderedRelease | undefined;
-  /** The component's folder on the branch (repository paths); read only when the rendering has no errors. */
+  /**
+   * Every file Ferry writes for this promotion (repository paths): the component's folder, which
+   * must hold exactly these, the Namespace, the frozen release and the catalog files.
+   */
+  readonly expected: ReadonlyMap<string, string> | undefined;
+  /** The component's folder and the files of `expected` on the branch at `headSha`; read only when the rendering has no errors. */
   readonly onBranch: ReadonlyMap<string, string> | undefined;
+  /** Role on the GitOps repository of each reviewer whose review may count, by login. */
+  readonly permissions: Readonly<Record<string, UserPermission>>;
   /** Every path the pull request changes. */
   readonly changedFiles: readonly string[];
   readonly reviews: readonly Review[];
@@ -78,13 +101,41 @@ function branchProblems(facts: PromotionFacts): { diagnostics: Diagnostic[]; ste
   const paths = promotionPaths(to, project, component);
   const diagnostics: Diagnostic[] = [];
   const problem = (code: string, file: string, message: string) => diagnostics.push({ severity: "error", file, line: 0, column: 0, field: "", code, message });
+  for (const c of facts.promotion.foreign) {
+    const who = c.authorLogin ? `@${c.authorLogin} (${c.author})` : c.author;
+    problem(
+      "promotion/foreign-commit",
+      `${facts.headRef}@${c.sha.slice(0, 7)}`,
+      `commit ${c.sha} by ${who} was not made by Ferry (no valid Ferry seal); Ferry merges only its own commits: close this pull request and ask again for a fresh branch`,
+    );
+  }
+  const branchFile = `${facts.headRef}:${facts.releaseFile}`;
+  if (!facts.branchRelease) {
+    problem("promotion/release", branchFile, `the branch does not hold release ${release} of ${project}/${component}`);
+  } else if (facts.branchRelease.hash !== release) {
+    problem(
+      "promotion/release-hash",
+      branchFile,
+      `the frozen release's content hashes to ${facts.branchRelease.hash}, not ${release}: it is not release ${release} (a release file is never edited)`,
+    );
+  }
+  if (!facts.allowedReleases.includes(release)) {
+    problem(
+      "promotion/release-source",
+      facts.headRef,
+      rollback
+        ? `${to.name} never ran release ${release} (its history names ${listed([...facts.allowedReleases]) || "none"}): a rollback goes back to a release it ran`
+        : `${from.name} runs ${facts.allowedReleases[0] ? `release ${facts.allowedReleases[0]}` : `no release of ${project}/${component}`} now, not ${release}: only what ${from.name} runs is promoted`,
+    );
+  }
   if (!facts.rendered) {
-    problem("promotion/release", `${facts.headRef}:${facts.releaseFile}`, `the branch does not hold release ${release} of ${project}/${component}`);
+    if (facts.branchRelease)
+      problem("promotion/release", facts.releaseFile, `${rollback ? to.name : from.name} does not hold release ${release} of ${project}/${component}`);
   } else {
     diagnostics.push(...facts.rendered.diagnostics);
     if (!hasErrors(facts.rendered.diagnostics)) {
       const root = environmentPath(to);
-      const expected = new Map([...facts.rendered.files].map(([p, text]) => [`${root}/${p}`, text]));
+      const expected = facts.expected ?? new Map([...facts.rendered.files].map(([p, text]) => [`${root}/${p}`, text]));
       const differ = differingPaths(expected, facts.onBranch ?? new Map());
       if (differ.length > 0) {
         problem(
@@ -129,8 +180,10 @@ export function decidePromotion(facts: PromotionFacts): PromotionDecision {
     reviews: facts.reviews,
     headSha: facts.headSha,
     author: facts.author,
-    nonApprovers: facts.promotion.requestedBy ? [facts.promotion.requestedBy] : [],
+    nonApprovers: [...facts.promotion.requesters],
     teams: facts.teams,
+    permissions: facts.permissions,
+    pushers: [...facts.promotion.pushers],
     health: facts.health ?? rollbackHealth(to.name),
     rollback,
     ...(facts.landedAt && !rollback ? { landedAt: facts.landedAt } : {}),

@@ -20,6 +20,8 @@ import type { z } from "zod";
 import type { PromotionPullRequest, PromotionSubject } from "./body.js";
 import { parsePromotionBody, promotionBranch, promotionCommit, promotionTitle } from "./body.js";
 import { TRAILERS } from "../gitops/trailers.js";
+import { parseSource } from "../history.js";
+import type { SourceCommit } from "../history.js";
 
 export const PROMOTE_PREFIX = "ferry/promote/";
 export const RELEASE_PREFIX = "ferry/release/";
@@ -224,10 +226,11 @@ export interface IdentifiedPromotion {
 const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
 
 /**
- * Whether a pull request is one of Ferry's: a Ferry branch of the repository itself (never a
- * fork), opened by Ferry's bot (`botLogin`; any bot when it is unknown) or by the person its
- * `requested-by` marker names (`ferry promote` with their own token), into the branch of the
- * GitOps target of the environment the branch names. The reason when it is not.
+ * Whether a pull request may be one of Ferry's: a Ferry branch of the repository itself (never a
+ * fork), opened by Ferry's bot (`botLogin`; any bot when it is unknown) or by a person
+ * (`ferry promote` with their own token; {@link verifyPromotion} then requires its commits to be
+ * the ones Ferry's tools made), into the branch of the GitOps target of the environment the branch
+ * names. The reason when it is not.
  */
 export function ferryPullOf(
   pr: PullFacts,
@@ -239,10 +242,11 @@ export function ferryPullOf(
   if (!same(pr.headRepo, pr.repo)) return { reason: `the branch is in ${pr.headRepo ?? "a deleted fork"}, not in ${pr.repo}` };
   const login = pr.author?.login ?? "";
   const byFerry = botLogin !== undefined ? same(login, botLogin) : pr.author?.type === "Bot";
-  // `ferry promote` and MCP open the pull request with the person's own token: it is theirs, and
-  // its body names them as the requester. The gates then hold it to the same terms (its files must
-  // be exactly the release's rendering, and its requester cannot approve it).
-  const byRequester = !byFerry && pr.author?.type !== "Bot" && same(parseRequestedBy(pr.body), login);
+  // `ferry promote` and MCP open the pull request with the person's own token: it is theirs. Whether
+  // its branch holds commits Ferry's tools made for them is for `verifyPromotion` to tell, from the
+  // commits (never from the body, which anyone with write access may edit); the gates then hold it to
+  // Ferry's terms (exactly the release's rendering, and its requester cannot approve it).
+  const byRequester = !byFerry && pr.author?.type !== "Bot" && login !== "";
   if (!byFerry && !byRequester) return { reason: `opened by ${login || "an unknown user"}, not by Ferry` };
   const env = platform.spec.environments.find((e) => e.name === branch.env);
   if (!env) return { reason: `the platform has no environment ${JSON.stringify(branch.env)}` };
@@ -278,5 +282,113 @@ export function identifyPromotion(
     from,
     rollback: from.name === env.name,
     requestedBy: parseRequestedBy(pr.body),
+  };
+}
+
+// ---- what the branch says, where a person cannot edit it ---------------------------------------
+
+/** A commit of a promotion branch beyond its base (the pull request's commits), as read. */
+export interface BranchCommit {
+  readonly sha: string;
+  /** The git author, `Name <email>`. */
+  readonly author: string;
+  /** The accounts GitHub matched the author's and the committer's email to (undefined: none). */
+  readonly authorLogin: string | undefined;
+  readonly committerLogin: string | undefined;
+  readonly trailers: Readonly<Record<string, readonly string[]>>;
+  /** Whether its `Ferry-Seal` holds (core/gitops/seal.ts, checked by the caller with Ferry's key). */
+  readonly sealed: boolean;
+}
+
+/** A promotion pull request as its branch's commits say: identified where nobody but Ferry (or the person who opened it) wrote. */
+export interface VerifiedPromotion extends IdentifiedPromotion {
+  /** Whether a person opened the pull request with their own token (`ferry promote`, MCP), not Ferry's bot. */
+  readonly byPerson: boolean;
+  /** Everyone who asked: `Ferry-Requested-By` of Ferry's sealed commits, and the person who opened it. None may approve. */
+  readonly requesters: readonly string[];
+  /** The commit the identity was read from (the newest commit Ferry made). */
+  readonly ferryCommit: string;
+  /** The app commit the release was cut from (`Ferry-Source` of that commit). */
+  readonly source: SourceCommit | undefined;
+  /** Commits on the branch Ferry did not make, oldest first: each fails the gates. */
+  readonly foreign: readonly BranchCommit[];
+  /** Logins GitHub names as author or committer of a commit Ferry did not seal: they cannot approve. */
+  readonly pushers: readonly string[];
+}
+
+const trailer = (c: BranchCommit, key: string): readonly string[] => Object.entries(c.trailers).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1] ?? [];
+
+/**
+ * Identifies a promotion pull request from its branch's commits (`commits`: base..head, oldest
+ * first, the head last), never from its title or body. A commit is Ferry's when its trailers name
+ * this component and environment and either its `Ferry-Seal` holds, or it is one `ferry promote`
+ * made with a person's token (which cannot seal): on a pull request that person opened, GitHub
+ * ties the commit to nobody but them or Ferry's bot; on one Ferry opened, GitHub ties it to one
+ * person and its `Ferry-Requested-By` names that same person (who then may not approve). The
+ * release, the source environment and who asked come from the newest of Ferry's commits; every
+ * other commit is `foreign`. Git identities are only as good as GitHub's match of their emails:
+ * what Ferry guarantees of a branch's content comes from the gates comparing it with Ferry's own
+ * rendering of the verified release, not from who a commit says made it.
+ */
+export function verifyPromotion(
+  pr: PullFacts,
+  commits: readonly BranchCommit[],
+  platform: { readonly spec: { readonly environments: readonly Environment[] } },
+  botLogin: string | undefined,
+): VerifiedPromotion | { readonly reason: string } {
+  const ferry = ferryPullOf(pr, platform, botLogin);
+  if ("reason" in ferry) return ferry;
+  const { branch, env } = ferry;
+  if (branch.kind !== "promotion") return { reason: `${pr.headRef} is a release branch, not a promotion` };
+  const opener = pr.author?.login ?? "";
+  const byPerson = !(botLogin !== undefined ? same(opener, botLogin) : pr.author?.type === "Bot");
+  const name = `${branch.project}/${branch.component}`;
+  const names = (c: BranchCommit) => trailer(c, TRAILERS.component).some((v) => v === name) && trailer(c, TRAILERS.environment).some((v) => v === env.name);
+  const ours = (login: string | undefined) => login === undefined || same(login, opener) || (botLogin !== undefined && same(login, botLogin));
+  // `ferry promote` with a person's token on a pull request Ferry opened: a commit GitHub ties to
+  // that one person, naming them as who asked (so they can never approve it).
+  const selfAsked = (c: BranchCommit) => {
+    const asked = trailer(c, TRAILERS.requestedBy);
+    return (
+      asked.length === 1 &&
+      c.authorLogin !== undefined &&
+      same(asked[0], c.authorLogin) &&
+      (c.committerLogin === undefined || same(c.committerLogin, c.authorLogin))
+    );
+  };
+  const made = (c: BranchCommit) => names(c) && (c.sealed || (byPerson && ours(c.authorLogin) && ours(c.committerLogin)) || selfAsked(c));
+  const foreign = commits.filter((c) => !made(c));
+  const latest = [...commits].reverse().find(made);
+  if (!latest) return { reason: `no commit of ${pr.headRef} is one Ferry made for ${name} in ${env.name}` };
+  const release = trailer(latest, TRAILERS.release)[0];
+  if (release === undefined || !/^[0-9a-f]{12}$/.test(release)) return { reason: `Ferry's commit ${latest.sha.slice(0, 7)} names no release` };
+  const fromName = trailer(latest, TRAILERS.promotedFrom)[0] ?? env.name;
+  const from = platform.spec.environments.find((e) => e.name === fromName);
+  if (!from) return { reason: `the platform has no environment ${JSON.stringify(fromName)} to promote from` };
+  const requesters = new Set<string>();
+  for (const c of commits)
+    if ((c.sealed || selfAsked(c)) && made(c)) for (const login of trailer(c, TRAILERS.requestedBy)) if (LOGIN.test(login)) requesters.add(login);
+  if (byPerson && opener) requesters.add(opener);
+  const pushers = new Set<string>();
+  for (const c of commits) {
+    if (c.sealed && made(c)) continue;
+    for (const login of [c.authorLogin, c.committerLogin]) if (login !== undefined && !(botLogin !== undefined && same(login, botLogin))) pushers.add(login);
+  }
+  const sourceText = trailer(latest, TRAILERS.source)[0];
+  const sorted = (set: Set<string>) => [...set].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  return {
+    project: branch.project,
+    component: branch.component,
+    release,
+    to: env,
+    from,
+    rollback: from.name === env.name,
+    requestedBy: sorted(requesters)[0],
+    byPerson,
+    requesters: sorted(requesters),
+    ferryCommit: latest.sha,
+    source: sourceText === undefined ? undefined : parseSource(sourceText),
+    foreign,
+    pushers: sorted(pushers),
   };
 }

@@ -90,7 +90,10 @@ export interface PromotionScene {
   readonly clock: TestClock;
 }
 
-/** Starts the scene (Monday 2026-03-02 10:00 Berlin unless `at` says otherwise); `sre` = sam, sasha. */
+/** The people with write permission on the scene's GitOps repositories. */
+export const REVIEWERS = ["alice", "bob", "carol", "dana", "lee", "sam", "sasha"] as const;
+
+/** Starts the scene (Monday 2026-03-02 10:00 Berlin unless `at` says otherwise); `sre` = sam, sasha; {@link REVIEWERS} may approve. */
 export async function startPromotionScene(opts: { at?: string; platform?: string; deps?: Partial<Deps> } = {}): Promise<PromotionScene> {
   const clock = new TestClock(opts.at ?? "2026-03-02T09:00:00Z");
   const s = await startScene({
@@ -101,6 +104,8 @@ export async function startPromotionScene(opts: { at?: string; platform?: string
     ...(opts.deps ? { deps: opts.deps } : {}),
   });
   s.fake.addTeam("acme", "sre", { members: ["sam", "sasha"] });
+  // The reviewers may approve: write permission on the GitOps repositories (a read-only reviewer's approval never counts).
+  for (const repo of [GITOPS_REPO, PROD_REPO]) for (const login of REVIEWERS) s.fake.setPermission(repo, login, "write");
   return { s, clock };
 }
 

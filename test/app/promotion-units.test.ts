@@ -13,6 +13,7 @@ import {
   ferryPullOf,
   foreignChanges,
   identifyPromotion,
+  verifyPromotion,
   mergeCommitFields,
   parseFerryBranch,
   parseRequestedBy,
@@ -23,7 +24,7 @@ import {
   updatedFrom,
   withRequester,
 } from "../../core/promotion/pr.js";
-import type { PullFacts } from "../../core/promotion/pr.js";
+import type { BranchCommit, PullFacts } from "../../core/promotion/pr.js";
 import { intervalScheduler } from "../../app/scheduler.js";
 import type { IntervalTimers } from "../../app/scheduler.js";
 import { acme, envOf, R1, R2 } from "../promotion/fixtures.js";
@@ -159,27 +160,63 @@ describe("recognising Ferry's pull requests", () => {
       "ferry[bot]",
     );
     expect(rollback).toMatchObject({ rollback: true, requestedBy: "maya" });
-    // Without a known bot login any bot counts, people never do.
+    // Without a known bot login any bot counts; another app's bot never does when it is known.
     expect(identifyPromotion(pr, platform, undefined)).toMatchObject({ release: R1 });
-    expect(identifyPromotion({ ...pr, author: { login: "mallory", type: "User" } }, platform, undefined)).toEqual({
-      reason: "opened by mallory, not by Ferry",
+    expect(identifyPromotion({ ...pr, author: { login: "other[bot]", type: "Bot" } }, platform, "ferry[bot]")).toEqual({
+      reason: "opened by other[bot], not by Ferry",
     });
   });
 
-  it("counts a pull request a person opened for themselves (ferry promote with their token), and no one else's", () => {
-    const asked = { ...pr, body: `${pr.body ?? ""}\n${requestedByMarker("maya")}` };
-    expect(identifyPromotion({ ...asked, author: { login: "Maya", type: "User" } }, platform, "ferry[bot]")).toMatchObject({
+  it("reads who asked and which release from Ferry's commits, never from the body", () => {
+    const trailers = (extra: Record<string, string[]> = {}) => ({
+      "Ferry-Component": ["storefront/checkout-api"],
+      "Ferry-Environment": ["prod"],
+      "Ferry-Release": [R1],
+      "Ferry-Promoted-From": ["staging"],
+      ...extra,
+    });
+    const commit = (sha: string, over: Partial<BranchCommit> = {}): BranchCommit => ({
+      sha: sha.repeat(40),
+      author: "Ferry <ferry@users.noreply.github.com>",
+      authorLogin: undefined,
+      committerLogin: undefined,
+      trailers: trailers(),
+      sealed: true,
+      ...over,
+    });
+    const ferry = commit("a", { trailers: trailers({ "Ferry-Requested-By": ["maya"] }) });
+    // The body names nobody (a person deleted the marker): the sealed trailer still does.
+    expect(verifyPromotion({ ...pr, body: "" }, [ferry], platform, "ferry[bot]")).toMatchObject({
       release: R1,
-      requestedBy: "maya",
+      requesters: ["maya"],
+      foreign: [],
+      pushers: [],
+      byPerson: false,
     });
-    expect(identifyPromotion({ ...asked, author: { login: "mallory", type: "User" } }, platform, "ferry[bot]")).toEqual({
-      reason: "opened by mallory, not by Ferry",
+    // A commit without a valid seal is foreign, its people are pushers; a forged requester counts for nothing.
+    const forged = commit("b", { sealed: false, authorLogin: "mallory", committerLogin: "mallory", trailers: trailers({ "Ferry-Requested-By": ["nobody"] }) });
+    const both = verifyPromotion(pr, [ferry, forged], platform, "ferry[bot]");
+    expect(both).toMatchObject({ release: R1, requesters: ["maya"], pushers: ["mallory"], ferryCommit: ferry.sha });
+    expect("foreign" in both && both.foreign.map((c) => c.sha)).toEqual([forged.sha]);
+    expect(verifyPromotion(pr, [forged], platform, "ferry[bot]")).toEqual({
+      reason: "no commit of ferry/promote/storefront/checkout-api/prod is one Ferry made for storefront/checkout-api in prod",
     });
-    expect(identifyPromotion({ ...asked, author: { login: "maya", type: "Bot" } }, platform, "ferry[bot]")).toEqual({
-      reason: "opened by maya, not by Ferry",
-    });
-    expect(identifyPromotion({ ...pr, author: { login: "maya", type: "User" } }, platform, "ferry[bot]")).toEqual({
-      reason: "opened by maya, not by Ferry",
+    // A person's own pull request (`ferry promote`): their unsealed commits are Ferry's tools', another person's are not.
+    const byMaya = { ...pr, author: { login: "Maya", type: "User" } };
+    const hers = commit("c", { sealed: false, authorLogin: "maya" });
+    expect(verifyPromotion(byMaya, [hers], platform, "ferry[bot]")).toMatchObject({ byPerson: true, requesters: ["Maya"], foreign: [], pushers: ["maya"] });
+    const theirs = verifyPromotion(byMaya, [hers, commit("d", { sealed: false, authorLogin: "mallory" })], platform, "ferry[bot]");
+    expect("foreign" in theirs && theirs.foreign.map((c) => c.authorLogin)).toEqual(["mallory"]);
+    // `ferry promote` by a person on Ferry's own pull request: a commit tied to them that names them as who asked.
+    const selfAsked = commit("f", { sealed: false, authorLogin: "lee", committerLogin: "lee", trailers: trailers({ "Ferry-Requested-By": ["lee"] }) });
+    expect(verifyPromotion(pr, [ferry, selfAsked], platform, "ferry[bot]")).toMatchObject({ requesters: ["lee", "maya"], foreign: [], pushers: ["lee"] });
+    const forName = commit("g", { sealed: false, authorLogin: "mallory", trailers: trailers({ "Ferry-Requested-By": ["lee"] }) });
+    expect(verifyPromotion(pr, [ferry, forName], platform, "ferry[bot]")).toMatchObject({ requesters: ["maya"], foreign: [forName] });
+    // Commits about another component never identify it.
+    expect(
+      verifyPromotion(byMaya, [commit("e", { sealed: false, trailers: trailers({ "Ferry-Component": ["storefront/other"] }) })], platform, "ferry[bot]"),
+    ).toMatchObject({
+      reason: expect.stringContaining("no commit"),
     });
   });
 
@@ -258,6 +295,14 @@ describe("approvers", () => {
     diagnostics: [],
     headSha: HEAD,
     author: "ferry[bot]",
+    permissions: {
+      sam: "write" as const,
+      sasha: "maintain" as const,
+      mallory: "write" as const,
+      old: "write" as const,
+      wendy: "admin" as const,
+      bob: "write" as const,
+    },
     health: { status: "NotObserved" as const },
     now: new Date("2026-03-02T09:00:00Z"),
   };

@@ -193,7 +193,8 @@ describe("promotion pull requests", () => {
 
     await review(p, prod, "sam");
     expect(summary()).toContain("1 of 2 approvals from sre (@sam)");
-    await review(p, prod, "mallory"); // not in sre: does not count
+    s.fake.setPermission(PROD_REPO, "mallory", "write");
+    await review(p, prod, "mallory"); // may write, but not in sre: does not count
     expect(summary()).toContain("@mallory is not in sre");
     const changes = await review(p, prod, "bob", "CHANGES_REQUESTED");
     expect(summary()).toContain("| approvals | ❌ fail | @bob requested changes;");

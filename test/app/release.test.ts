@@ -398,7 +398,8 @@ describe("platform reads", () => {
     expect(platformFileReads(s).filter((r) => r.path.includes("/git/blobs/"))).toHaveLength(1); // the one platform file, read once
     const afterPush = platformFileReads(s).length;
 
-    // A review re-evaluates the promotion's gates: the platform commit is the same, so nothing is read again.
+    // A review (by a writer of the GitOps repository) re-evaluates the promotion's gates: the platform commit is the same, so nothing is read again.
+    s.fake.setPermission(GITOPS_REPO, "alice", "write");
     const review = await s.fake.addReview(GITOPS_REPO, promotion!.number, { user: "alice", state: "APPROVED" });
     const body = payload("pull_request_review", "submitted", {
       repo: GITOPS_REPO,

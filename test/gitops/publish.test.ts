@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publish } from "../../adapters/git/publish.js";
 import type { PushRetry } from "../../adapters/git/gitops-deps.js";
 import { readFiles, readHistory } from "../../adapters/git/read.js";
+import { commitSeal, sealHolds } from "../../core/gitops/seal.js";
+import { parseCommitMessage } from "../../core/gitops/trailers.js";
+import { EMPTY_TREE } from "../../adapters/git/objects.js";
 import { runGit, startGitServer, unreachableUrl } from "../support/git-server.js";
 import type { GitServer } from "../support/git-server.js";
 import { componentPublish, failure, rendered, tempDirs } from "./helpers.js";
@@ -467,6 +470,46 @@ describe("publish to another branch (promotion pull requests)", () => {
     expect(same).toMatchObject({ changed: false, commit: null, head: second.commit });
     expect(untouched).toMatchObject({ changed: false, commit: null, head: repo.head, branch: "ferry/empty" });
     expect(await server.head(name, "ferry/empty")).toBeNull();
+    expect(await server.head(name)).toBe(repo.head);
+  });
+
+  it("seals the commit over its tree, parents and trailers, commits only new trailers when asked, and reads a branch at an older commit", async () => {
+    const { name, repo, cacheDir, target } = await fresh();
+    const key = new Uint8Array(32).fill(7);
+    const branch = { name: "ferry/promote/shop/api/dev", from: "main" };
+    const first = await publish({ ...componentPublish(target, cacheDir, { tag: "1" }), branch, seal: (c) => commitSeal(key, c) }, deps);
+    // Nothing to change, but a trailer to record: `always` commits anyway.
+    const asked = componentPublish(target, cacheDir, { tag: "1" });
+    const again = await publish(
+      { ...asked, trailers: { ...asked.trailers, "Ferry-Requested-By": "wendy" }, branch, seal: (c) => commitSeal(key, c), always: true },
+      deps,
+    );
+
+    expect(again.changed).toBe(true);
+    expect(await server.git(name, ["rev-parse", `${again.commit}^{tree}`])).toBe(await server.git(name, ["rev-parse", `${first.commit}^{tree}`]));
+    for (const sha of [first.commit!, again.commit!]) {
+      // Read back from git itself: the seal holds with the key, not with another, nor on another tree.
+      const tree = (await server.git(name, ["rev-parse", `${sha}^{tree}`])).trim();
+      const parents = (await server.git(name, ["log", "-1", "--format=%P", sha])).trim().split(" ");
+      const { trailers } = parseCommitMessage(await server.git(name, ["log", "-1", "--format=%B", sha]));
+      expect(trailers["Ferry-Seal"]?.[0]).toMatch(/^v1 [0-9a-f]{64}$/);
+      expect(sealHolds(key, { tree, parents, trailers })).toBe(true);
+      expect(sealHolds(new Uint8Array(32).fill(8), { tree, parents, trailers })).toBe(false);
+      expect(sealHolds(key, { tree: EMPTY_TREE, parents, trailers })).toBe(false);
+      expect(sealHolds(key, { tree, parents, trailers: { ...trailers, "Ferry-Requested-By": ["mallory"] } })).toBe(false);
+    }
+    expect(parseCommitMessage(await server.git(name, ["log", "-1", "--format=%B", again.commit!])).trailers["Ferry-Requested-By"]).toEqual(["wendy"]);
+
+    // The branch moves on; the first commit is still read as it was, and a commit never on it is not found.
+    await publish({ ...componentPublish(target, cacheDir, { tag: "2" }), branch }, deps);
+    const at = (commit: string) => readFiles({ target: { ...target, branch: branch.name }, cacheDir, paths: ["environments"], commit }, deps);
+    const image = (r: { files: ReadonlyMap<string, string> }) => /image: (\S+)/.exec(r.files.get("environments/dev/shop/api/deployment.yaml") ?? "")?.[1];
+    const old = await at(first.commit!);
+    expect(old.commit).toBe(first.commit);
+    expect(image(old)).toBe("ghcr.io/acme/api:1");
+    expect(image(await readFiles({ target: { ...target, branch: branch.name }, cacheDir, paths: ["environments"] }, deps))).toBe("ghcr.io/acme/api:2");
+    const missing = await failure(at("f".repeat(40)));
+    expect(missing.code).toBe("not-found");
     expect(await server.head(name)).toBe(repo.head);
   });
 

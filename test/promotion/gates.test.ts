@@ -40,6 +40,7 @@ function input(to: "staging" | "prod", over: Partial<Input> = {}, platform = acm
     headSha: HEAD,
     author: "ferry-bot[bot]",
     teams: { sam: ["sre"], sasha: ["acme/SRE"], alice: ["checkout"] },
+    permissions: { sam: "write", sasha: "maintain", alice: "write", bob: "admin", carol: "write", dan: "write" },
     health: { status: "NotObserved" },
     now: TUESDAY,
     ...over,

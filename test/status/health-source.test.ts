@@ -54,6 +54,7 @@ function gates(report: HealthReport): GatesResult {
       reviews: [],
       headSha: "c".repeat(40),
       author: "ferry[bot]",
+      permissions: {},
       health: report,
       now: scene.clock.date(),
     }),

@@ -34,8 +34,11 @@
  * - An approval counts only when it was given on the pull request's current head commit: a
  *   promotion PR updated to a newer release must be approved again. A request for changes
  *   blocks whatever commit it was given on, until that reviewer approves or it is dismissed.
- * - The pull request's author, and anyone in `nonApprovers` (e.g. who asked for the promotion
- *   with `/ferry promote`), cannot approve it.
+ * - The pull request's author, and anyone in `nonApprovers` (who asked for the promotion, as
+ *   Ferry's sealed commits say), cannot approve it; nor can anyone in `pushers` (GitHub names them
+ *   on a commit of the branch Ferry did not seal), nor a bot (user type `Bot` or a `[bot]` login).
+ * - Only reviewers with at least `write` on the GitOps repository (`permissions`, GitHub's rule
+ *   for required reviews) count; a request for changes from a role known to be below is ignored.
  * - With `approvals.teams`, only approvals by members of one of those teams count (team names
  *   compared by slug: `acme/sre` and `sre` are the same team).
  */

@@ -7,6 +7,7 @@ import type { Diagnostic } from "../../../renderers/diagnostics.js";
 import { Environment, PipelineStep } from "../../../renderers/model/index.js";
 import { ReleaseId } from "../../../renderers/release.js";
 import { HealthReport } from "../health.js";
+import { UserPermission } from "../commands.js";
 
 export const GATE_NAMES = ["policies", "approvals", "source-health", "soak", "window"] as const;
 export type GateName = (typeof GATE_NAMES)[number];
@@ -23,7 +24,7 @@ export interface Gate {
 /** A pull request review as GitHub's REST API returns it (only the fields used are checked). */
 export const Review = z.looseObject({
   id: z.number().optional(),
-  user: z.looseObject({ login: z.string() }).nullable(),
+  user: z.looseObject({ login: z.string(), type: z.string().optional() }).nullable(),
   state: z.string(),
   commit_id: z.string().nullable().optional(),
   submitted_at: z.string().nullable().optional(),
@@ -57,6 +58,14 @@ export const GatesInput = z.strictObject({
   nonApprovers: z.array(z.string()).default([]),
   /** Teams (slugs) of each reviewer, by login; needed when `target.approvals.teams` is set. @default none */
   teams: z.record(z.string(), z.array(z.string())).default({}),
+  /**
+   * Each reviewer's role on the GitOps repository (GitHub's collaborator permission), by login:
+   * an approval counts only from `write` or above; a request for changes is ignored from a role
+   * known to be below. A reviewer missing here never counts.
+   */
+  permissions: z.record(z.string(), UserPermission),
+  /** Logins who authored or committed a commit on the branch that Ferry did not seal: they cannot approve. @default none */
+  pushers: z.array(z.string()).default([]),
   /** The source environment's health for this component. */
   health: HealthReport,
   /** A rollback puts back what the target ran before: the source's health and soak are never demanded. @default false */
