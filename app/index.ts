@@ -89,12 +89,14 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     // Reading the configuration checks all of it (WEBHOOK_SECRET included) before any event.
     const config = needsConfig(given) ? loadConfig() : undefined;
     limitWebhookPayloads(app);
-    const botLogin = memoizeLogin(async () => {
-      const { data } = await (await app.auth()).rest.apps.getAuthenticated();
-      return data?.slug ? `${data.slug}[bot]` : undefined;
-    });
+    // One `GET /app` (remembered once it answers) gives both the bot's login and the app's id.
+    const ownApp = memoizeLogin(async () => (await (await app.auth()).rest.apps.getAuthenticated()).data ?? undefined);
+    const botLogin = async () => {
+      const slug = (await ownApp())?.slug;
+      return slug ? `${slug}[bot]` : undefined;
+    };
     // Ferry's own check runs are told from other apps' by this id (APP_ID when configured).
-    const appId = memoizeAppId(async () => (await (await app.auth()).rest.apps.getAuthenticated()).data?.id);
+    const appId = memoizeAppId(async () => (await ownApp())?.id);
     // The commits Ferry makes are by its bot user (`<slug>[bot]`, `<id>+<slug>[bot]@users.noreply.github.com`);
     // the bot user's id is read with the platform repository's installation.
     // Until they can be read (retried at the next commit), commits carry adapters/git's default author.
