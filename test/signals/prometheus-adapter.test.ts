@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prometheusClient, prometheusFor } from "../../adapters/prometheus/client.js";
+import type { PrometheusError, PrometheusResult } from "../../adapters/prometheus/client.js";
 import { freePort, startPrometheus, type PrometheusServer } from "../support/prometheus-server.js";
 
 /** The Prometheus adapter against a real Prometheus scraping the test exporter every second. */
@@ -15,6 +16,15 @@ afterAll(async () => {
   await prom?.close();
 });
 
+function valueOf<T>(r: PrometheusResult<T>): T {
+  if (!r.ok) throw new Error(`expected an answer, got ${r.error.kind}: ${r.error.message}`);
+  return r.value;
+}
+function errorOf<T>(r: PrometheusResult<T>): PrometheusError {
+  if (r.ok) throw new Error(`expected an error, got ${JSON.stringify(r.value)}`);
+  return r.error;
+}
+
 const ratio = (c: string) =>
   `sum(rate(http_requests_total{namespace="shop-dev",ferry_dev_component="${c}",code=~"5.."}[3s])) / sum(rate(http_requests_total{namespace="shop-dev",ferry_dev_component="${c}"}[3s]))`;
 
@@ -22,9 +32,7 @@ describe("prometheusClient against a real Prometheus", () => {
   it("query reads the error ratio the exporter serves (20%), and 0 for the component without errors", async () => {
     const client = prometheusClient({ url: prom.url });
     const now = Date.now() / 1000;
-    const api = await client.query(ratio("api"), now);
-    expect(api.ok).toBe(true);
-    if (api.ok) expect(api.value).toBeCloseTo(0.2, 2);
+    expect(valueOf(await client.query(ratio("api"), now))).toBeCloseTo(0.2, 2);
     const web = await client.query(ratio("web"), now);
     expect(web).toEqual({ ok: true, value: 0 });
   });
@@ -34,48 +42,37 @@ describe("prometheusClient against a real Prometheus", () => {
       'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{ferry_dev_component="api"}[3s])))',
       Date.now() / 1000,
     );
-    expect(r.ok).toBe(true);
-    if (r.ok) {
-      expect(r.value).toBeGreaterThan(0.1);
-      expect(r.value).toBeLessThanOrEqual(0.25);
-    }
+    expect(valueOf(r)).toBeGreaterThan(0.1);
+    expect(valueOf(r)).toBeLessThanOrEqual(0.25);
   });
 
   it("queryRange gives [unixSeconds, value] points at the step; no series is undefined / empty, not an error", async () => {
     const client = prometheusClient({ url: prom.url });
     const end = Math.floor(Date.now() / 1000);
     const r = await client.queryRange(ratio("api"), end - 2, end, 1);
-    expect(r.ok).toBe(true);
-    if (r.ok) {
-      expect(r.value.length).toBeGreaterThanOrEqual(1);
-      for (const [t, v] of r.value) {
-        expect(t).toBeGreaterThanOrEqual(end - 2);
-        expect(v).toBeCloseTo(0.2, 2);
-      }
-    }
+    const points = valueOf(r);
+    expect(points.length).toBeGreaterThanOrEqual(1);
+    expect(points.every(([t]) => t >= end - 2 && t <= end)).toBe(true);
+    expect(points.map(([, v]) => Math.round(v * 100) / 100)).toEqual(points.map(() => 0.2));
     expect(await client.query('sum(http_requests_total{ferry_dev_component="nobody"})', end)).toEqual({ ok: true, value: undefined });
     expect(await client.queryRange('sum(http_requests_total{ferry_dev_component="nobody"})', end - 2, end, 1)).toEqual({ ok: true, value: [] });
   });
 
   it("a query Prometheus refuses is a typed `query` error with Prometheus's message; several series are an `answer` error", async () => {
     const client = prometheusClient({ url: prom.url });
-    const bad = await client.query("sum(rate(x[5m])", Date.now() / 1000);
-    expect(bad.ok).toBe(false);
-    if (!bad.ok) {
-      expect(bad.error.kind).toBe("query");
-      expect(bad.error.message).toMatch(/bad_data/);
-    }
-    const many = await client.query("http_requests_total", Date.now() / 1000);
-    expect(many.ok).toBe(false);
-    if (!many.ok) expect(many.error).toMatchObject({ kind: "answer", message: expect.stringMatching(/gave 4 series; a signal must give one number/) });
+    const bad = errorOf(await client.query("sum(rate(x[5m])", Date.now() / 1000));
+    expect(bad.kind).toBe("query");
+    expect(bad.message).toMatch(/bad_data/);
+    expect(errorOf(await client.query("http_requests_total", Date.now() / 1000))).toMatchObject({
+      kind: "answer",
+      message: expect.stringMatching(/gave 4 series; a signal must give one number/),
+    });
   });
 });
 
 describe("prometheusClient's failures are typed results, never thrown", () => {
   it("nothing listening: unreachable", async () => {
-    const r = await prometheusClient({ url: `http://127.0.0.1:${await freePort()}` }).query("up", 0);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.kind).toBe("unreachable");
+    expect(errorOf(await prometheusClient({ url: `http://127.0.0.1:${await freePort()}` }).query("up", 0)).kind).toBe("unreachable");
   });
 
   it("a server that never answers: timeout after timeoutMs; the bearer token from the named variable is sent and never appears in a message", async () => {
@@ -87,12 +84,9 @@ describe("prometheusClient's failures are typed results, never thrown", () => {
     try {
       const endpoint = { name: "prod", url: `http://127.0.0.1:${(server.address() as { port: number }).port}/prom`, bearerTokenEnv: "PROM_TOKEN" };
       const r = await prometheusFor(endpoint, { PROM_TOKEN: "s3cret-token" }, { timeoutMs: 300 }).query("up", 0);
-      expect(r.ok).toBe(false);
-      if (!r.ok) {
-        expect(r.error.kind).toBe("timeout");
-        expect(r.error.message).toMatch(/did not answer within 300 ms/);
-        expect(JSON.stringify(r)).not.toContain("s3cret-token");
-      }
+      expect(errorOf(r).kind).toBe("timeout");
+      expect(errorOf(r).message).toMatch(/did not answer within 300 ms/);
+      expect(JSON.stringify(r)).not.toContain("s3cret-token");
       expect(seen).toEqual(["GET /prom/api/v1/query Bearer s3cret-token"]);
     } finally {
       server.closeAllConnections();
