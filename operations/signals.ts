@@ -16,7 +16,7 @@ import { promqlString, substitute } from "../core/signals/template.js";
 import type { Reading } from "../core/signals/verify.js";
 import { durationSeconds, namespaceFor, type PrometheusEndpoint } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
-import { releasePath } from "../renderers/release.js";
+import { ReleaseId, releasePath } from "../renderers/release.js";
 import { UsageError } from "./errors.js";
 import { cliTarget } from "./gitops-target.js";
 import type { EnvironmentVariables } from "./variables.js";
@@ -63,8 +63,11 @@ export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps
   const window = durationSeconds(since);
   if (!/^(\d+h)?(\d+m)?(\d+s)?$/.test(since) || window <= 0) throw new UsageError(`since: ${JSON.stringify(since)} is not a duration like 30s, 5m or 1h`);
 
+  if (input.release !== undefined && !ReleaseId.safeParse(input.release).success)
+    throw new UsageError(`release: ${JSON.stringify(input.release)} is not a release id`);
   const target = cliTarget(env, input.target ?? {}, { env: input.variables });
-  const entries = await d.readHistory({ target, path: `${target.path}/${componentDir(input.project, input.component)}`, limit: 50, cacheDir: input.cacheDir });
+  const cacheDir = input.cacheDir || undefined;
+  const entries = await d.readHistory({ target, path: `${target.path}/${componentDir(input.project, input.component)}`, limit: 50, cacheDir });
   const history =
     componentHistory(
       entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo })),
@@ -82,7 +85,7 @@ export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps
 
   // The release's own ComponentType (with its signals), frozen in the release file.
   const releaseFile = releasePath({ metadata: { project: input.project, component: input.component, name: release } });
-  const files = await d.readFiles({ target, paths: [releaseFile], cacheDir: input.cacheDir }).then(
+  const files = await d.readFiles({ target, paths: [releaseFile], cacheDir }).then(
     (r) => r.files,
     () => new Map<string, string>(),
   );

@@ -1,11 +1,15 @@
 import { execFileSync } from "node:child_process";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
+import { EVERYTHING } from "../../mcp/access.js";
+import { createFerryMcpServer } from "../../mcp/server.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitServer, type GitServer } from "../support/git-server.js";
 import { freePort, startPrometheus, type PrometheusServer } from "../support/prometheus-server.js";
 import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../support/workspace.js";
 
 /**
- * `ferry signals` end to end: releases published into a real GitOps repository (git http-backend),
+ * `ferry signals` and the MCP tool `ferry_signals` end to end: releases published into a real GitOps repository (git http-backend),
  * signals read from a real Prometheus scraping the test exporter, judged against the platform's verify.
  */
 let server: GitServer;
@@ -170,5 +174,51 @@ describe("ferry signals", () => {
     const run = await runCli(["signals", "shop/api", "--env", "qa", "--platform", s.path("platform")], env);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/unknown environment "qa"/);
+  });
+});
+
+describe("the MCP tool ferry_signals", () => {
+  async function call(args: Record<string, unknown>, platformDir = "platform") {
+    // The environment's gitops.repo (acme/gitops-prod) is found on the git server as on a GitHub Enterprise host.
+    const context = { defaults: { apps: [], platform: s.path(platformDir) }, variables: { ...env, GITHUB_SERVER_URL: server.url }, access: EVERYTHING };
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await createFerryMcpServer({ context }).connect(a);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(b);
+    try {
+      return await client.callTool({ name: "ferry_signals", arguments: args });
+    } finally {
+      await client.close();
+    }
+  }
+
+  it("is listed read-only, takes no URL, path or repository argument, and reports 20% errors failed against max 0.05", async () => {
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await createFerryMcpServer().connect(a);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(b);
+    const tool = (await client.listTools()).tools.find((t) => t.name === "ferry_signals")!;
+    await client.close();
+    expect(tool.annotations?.readOnlyHint).toBe(true);
+    expect(Object.keys(tool.inputSchema.properties ?? {}).sort()).toEqual(["component", "env", "platform", "release", "since"]);
+
+    const result = await call({ component: "shop/api", env: "prod", since: "3s" });
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const out = result.structuredContent as unknown as Out;
+    expect(out).toMatchObject({ component: "shop/api", environment: "prod", release: release2, verdict: "failed" });
+    const errorRate = out.signals.find((x) => x.name === "errorRate")!;
+    expect(errorRate).toMatchObject({ max: 0.05, verdict: "failed" });
+    expect(errorRate.value).toBeCloseTo(0.2, 2);
+  });
+
+  it("Prometheus unreachable: not-observed", async () => {
+    const out = (await call({ component: "shop/api", env: "prod" }, "unreachable")).structuredContent as unknown as Out;
+    expect(out.verdict).toBe("not-observed");
+  });
+
+  it("a release argument that is not a release id is refused before anything is read", async () => {
+    const result = await call({ component: "shop/api", env: "prod", release: "../../etc/passwd" });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/is not a release id/);
   });
 });
