@@ -35,6 +35,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show which release each environment ran, and when, from the GitOps commits",
     load: async () => (await import("./commands/history.js")).history,
   },
+  signals: {
+    summary: "show a component's golden signals in an environment from Prometheus, judged against the pipeline's verify bounds",
+    load: async () => (await import("./commands/signals.js")).signals,
+  },
   status: {
     summary: "show what the clusters run: health, release and diagnosis per component",
     load: async () => (await import("./commands/status.js")).status,

@@ -42,6 +42,12 @@ export interface SourceDocument {
   readonly value: unknown;
   /** Line and column (1-based) of the node at `path`, or of its nearest existing ancestor. */
   locate(path: readonly (string | number)[], opts?: { key?: boolean }): { line: number; column: number };
+  /**
+   * Line and column (1-based) in the file of the character at `offset` of the string at `path`,
+   * through block scalars (`|`, `>-`), quotes and line folding; the string's own position when its
+   * text cannot be matched character for character (escapes), or `locate` when it is not a string.
+   */
+  locateInString(path: readonly (string | number)[], offset: number): { line: number; column: number };
 }
 
 /** Builds a diagnostic located at a field of a document. */
@@ -126,7 +132,13 @@ export function parseYamlDocuments(file: string, text: string, diagnostics: Diag
       return;
     }
     if (value === null || value === undefined) return; // empty document (e.g. trailing `---`)
-    out.push({ file, index, value, locate: (path, opts) => locateIn(doc, path, opts?.key ?? false, pos) });
+    out.push({
+      file,
+      index,
+      value,
+      locate: (path, opts) => locateIn(doc, path, opts?.key ?? false, pos),
+      locateInString: (path, offset) => locateInString(doc, text, path, offset, pos),
+    });
   });
   return diagnostics.length > before ? [] : out;
 }
@@ -179,4 +191,59 @@ function locateIn(
     }
   }
   return best;
+}
+
+function nodeAt(doc: Document.Parsed, path: readonly (string | number)[]): unknown {
+  let node: unknown = doc.contents;
+  for (const seg of path) {
+    if (isMap(node)) node = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg))?.value;
+    else if (isSeq(node) && typeof seg === "number") node = node.items[seg];
+    else return undefined;
+  }
+  return node;
+}
+
+/**
+ * Maps `offset` in a string scalar's value to its place in the file. The value's characters other
+ * than white space appear in the source in the same order (plain and block scalars, quotes without
+ * escapes); white space may differ (folding, indentation), so the n-th such character of the value
+ * is the n-th of the source text.
+ */
+function locateInString(
+  doc: Document.Parsed,
+  text: string,
+  path: readonly (string | number)[],
+  offset: number,
+  pos: (offset: number) => { line: number; column: number },
+): { line: number; column: number } {
+  const node = nodeAt(doc, path);
+  if (!isScalar(node) || typeof node.value !== "string" || !node.range) return locateIn(doc, path, false, pos);
+  const value = node.value;
+  let start = node.range[0];
+  let end = node.range[1];
+  if (node.type === "BLOCK_FOLDED" || node.type === "BLOCK_LITERAL") {
+    const nl = text.indexOf("\n", start);
+    start = nl < 0 ? end : nl + 1;
+  } else if (node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE") {
+    start += 1;
+    end -= 1;
+  }
+  const source = text.slice(start, end);
+  const visible = (s: string) => s.replace(/\s+/g, "");
+  if (visible(source) !== visible(value)) return pos(node.range[0]);
+  // The n-th visible character of the value at or after `offset` (or after the last one).
+  let n = 0;
+  let i = 0;
+  const at = Math.max(0, Math.min(offset, value.length));
+  for (; i < at; i++) if (!/\s/.test(value[i]!)) n++;
+  const afterLast = value.slice(at).trim() === "";
+  let seen = 0;
+  let last = 0;
+  for (let j = 0; j < source.length; j++) {
+    if (/\s/.test(source[j]!)) continue;
+    if (seen === n && !afterLast) return pos(start + j);
+    last = j;
+    seen++;
+  }
+  return pos(start + (seen > 0 ? last + 1 : 0));
 }

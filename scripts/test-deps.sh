@@ -6,6 +6,7 @@
 #   kubectl (kubernetes-client)   talks to the fake Kubernetes API in a test
 #   redis-server                  what replicas share
 #   chromium                      the portal's browser tests (playwright-core drives it)
+#   prometheus                    a real Prometheus the signal tests query (promtool ships with it)
 set -euo pipefail
 
 need=()
@@ -15,9 +16,10 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 
 if [ ${#need[@]} -eq 0 ]; then
-  echo "test programs: all present (git, git http-backend, openssl, kubectl, redis-server, chromium)"
+  echo "test programs: all present (git, git http-backend, openssl, kubectl, redis-server, chromium, prometheus)"
   exit 0
 fi
 

@@ -17,6 +17,7 @@ import { promotionsTool } from "./promotions.js";
 import { rollbackTool } from "./rollback.js";
 import { renderTool } from "./render.js";
 import { schemaTool } from "./schema.js";
+import { signalsTool } from "./signals.js";
 import { statusTool } from "./status.js";
 import type { AnyTool } from "./tool.js";
 import { validateTool } from "./validate.js";
@@ -31,6 +32,7 @@ export const TOOLS: Readonly<Record<string, AnyTool>> = {
   [schemaTool.name]: schemaTool,
   [historyTool.name]: historyTool,
   [statusTool.name]: statusTool,
+  [signalsTool.name]: signalsTool,
   [diagnoseTool.name]: diagnoseTool,
   [driftTool.name]: driftTool,
   [costTool.name]: costTool,

@@ -1,6 +1,7 @@
 /** `kind: ComponentType`: a template for a kind of workload. */
 import { z } from "zod";
 import { ApiVersion, DnsLabel, NamedMetadata, OpenApiSchema, Validation } from "./common.js";
+import { Signals } from "./signal.js";
 
 export const WorkloadType = z.enum(["deployment", "statefulset", "cronjob", "job"]);
 export type WorkloadType = z.infer<typeof WorkloadType>;
@@ -20,6 +21,8 @@ export const ComponentTypeSpec = z.strictObject({
   allowedTraits: z.array(DnsLabel).default([]),
   validations: z.array(Validation).default([]),
   resources: z.array(ResourceTemplate).default([]),
+  /** Signals of this type's components, added to the platform's (or replacing one of the same name). */
+  signals: Signals.optional(),
 });
 export type ComponentTypeSpec = z.infer<typeof ComponentTypeSpec>;
 

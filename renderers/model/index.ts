@@ -25,4 +25,5 @@ export * from "./component.js";
 export * from "./component-type.js";
 export * from "./platform.js";
 export * from "./policy.js";
+export * from "./signal.js";
 export * from "./trait.js";

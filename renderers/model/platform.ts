@@ -1,6 +1,7 @@
 /** `kind: Platform`: projects, environments, promotion pipeline, prices and policy settings. */
 import { z } from "zod";
 import { ApiVersion, DnsLabel, Duration, NamedMetadata, RelativePath, RepoName } from "./common.js";
+import { SignalName, Signals } from "./signal.js";
 
 export const Project = z.strictObject({
   name: DnsLabel,
@@ -49,11 +50,50 @@ export const ChangeWindow = z.strictObject({
 });
 export type ChangeWindow = z.infer<typeof ChangeWindow>;
 
+const HttpUrl = z.string().refine(
+  (s) => {
+    try {
+      const u = new URL(s);
+      return (u.protocol === "http:" || u.protocol === "https:") && u.username === "" && u.password === "";
+    } catch {
+      return false;
+    }
+  },
+  { error: (iss) => `${JSON.stringify(iss.input)} is not an http(s) URL without credentials` },
+);
+
+/** A Prometheus HTTP API endpoint Ferry reads signals from (read only). */
+export const PrometheusEndpoint = z.strictObject({
+  name: DnsLabel,
+  url: HttpUrl,
+  /** The environment variable holding a bearer token for this endpoint; none: no Authorization header. */
+  bearerTokenEnv: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: (iss) => `${JSON.stringify(iss.input)} is not an environment variable name` })
+    .optional(),
+});
+export type PrometheusEndpoint = z.infer<typeof PrometheusEndpoint>;
+
+export const Observability = z.strictObject({
+  prometheus: z.array(PrometheusEndpoint).default([]),
+  /** Link templates (logs, traces, dashboards) shown beside signals; Ferry never calls them. */
+  links: z.record(DnsLabel, z.string().min(1)).default({}),
+});
+export type Observability = z.infer<typeof Observability>;
+
+/** An environment's cluster: its kubeconfig context and the Prometheus endpoint watching it. */
+export const Cluster = z.strictObject({
+  context: z.string().min(1),
+  /** The name of an `observability.prometheus` endpoint that sees this cluster's workloads. */
+  prometheus: DnsLabel.optional(),
+});
+export type Cluster = z.infer<typeof Cluster>;
+
 export const Environment = z.strictObject({
   name: DnsLabel,
   /** Production environments get the stricter built-in policies (no latest tag, replicas >= 2). */
   production: z.boolean().default(false),
-  cluster: z.strictObject({ context: z.string().min(1) }).optional(),
+  cluster: Cluster.optional(),
   gitops: z.strictObject({
     repo: RepoName,
     branch: z
@@ -84,6 +124,22 @@ export const Environment = z.strictObject({
 });
 export type Environment = z.infer<typeof Environment>;
 
+/** A bound on one signal during verification: an absolute `max` and/or at most `maxIncrease` times the previous release's value. */
+export const SignalBound = z
+  .strictObject({
+    max: z.number().optional(),
+    maxIncrease: z.number().positive().optional(),
+  })
+  .refine((b) => b.max !== undefined || b.maxIncrease !== undefined, { error: "a signal bound needs max, maxIncrease or both" });
+export type SignalBound = z.infer<typeof SignalBound>;
+
+/** Verification after the rollout is Healthy in a target: observe the signals this long against their bounds. */
+export const Verify = z.strictObject({
+  duration: Duration,
+  signals: z.record(SignalName, SignalBound).refine((m) => Object.keys(m).length > 0, { error: "verify.signals names no signal" }),
+});
+export type Verify = z.infer<typeof Verify>;
+
 export const PipelineStep = z.strictObject({
   from: DnsLabel,
   to: z.array(DnsLabel).min(1),
@@ -100,6 +156,10 @@ export const PipelineStep = z.strictObject({
     .describe(
       "Whether promoting along this step needs the source environment's health observed. Unset: needed when the target is production: true or the step sets soak. false lets an unobserved source pass (reported as not observed); an environment's requireHealth: true still demands it.",
     ),
+  /** After the rollout is Healthy in a target, observe these signals this long before the release counts as verified there. */
+  verify: Verify.optional(),
+  /** What a failed verification does: `rollback` opens the rollback pull request; `none` (the default) only reports. */
+  onFailure: z.enum(["rollback", "none"]).optional(),
 });
 export type PipelineStep = z.infer<typeof PipelineStep>;
 
@@ -127,6 +187,10 @@ export const PlatformSpec = z.strictObject({
   pipeline: z.array(PipelineStep).default([]),
   pricing: Pricing.default({ cpu: 0, memory: 0, storage: 0, currency: "USD" }),
   policies: PolicySettings.default({ disable: [], configure: {}, allowedRegistries: [] }),
+  /** Prometheus endpoints and links; none: signals are never observed. */
+  observability: Observability.optional(),
+  /** Golden signals for every component (beside the built-in types' defaults); a ComponentType adds or replaces its own. */
+  signals: Signals.optional(),
 });
 export type PlatformSpec = z.infer<typeof PlatformSpec>;
 

@@ -1,0 +1,114 @@
+/**
+ * The signals of one component in one environment as `ferry signals` and `ferry_signals` report
+ * them: what was read, judged by `verify.ts`, and its text. Pure: the operation reads Prometheus.
+ */
+import type { SignalBound, Signal, Verify, Platform } from "../../renderers/model/index.js";
+import { durationSeconds } from "../../renderers/model/index.js";
+import { formatUtc } from "../time.js";
+import { judgeSignal, overallVerdict, verifyPhase } from "./verify.js";
+import type { Reading, SignalJudgement, Verdict } from "./verify.js";
+
+export interface SignalsReport {
+  /** `<project>/<component>` */
+  readonly component: string;
+  readonly environment: string;
+  readonly cluster?: string;
+  readonly release: string;
+  readonly verdict: Verdict;
+  /** Unix seconds: the window each value is computed over, and the span of the series. */
+  readonly window: { readonly from: number; readonly to: number };
+  readonly signals: readonly SignalJudgement[];
+  /** What limits the report (no Prometheus endpoint, no previous release, the verify window still open). */
+  readonly notes: readonly string[];
+}
+
+/** The verify settings of the pipeline step into `env` (the first one that sets `verify`). */
+export function verifyInto(platform: Platform, env: string): Verify | undefined {
+  return platform.spec.pipeline.find((s) => s.to.includes(env) && s.verify)?.verify;
+}
+
+/** A signal's readings over the window and, for a previous release, over the window before the rollout. */
+export interface SignalReadings {
+  readonly name: string;
+  readonly signal: Signal;
+  readonly current: Reading;
+  readonly baseline?: Reading;
+}
+
+export interface ReportInput {
+  readonly component: string;
+  readonly environment: string;
+  readonly cluster?: string;
+  readonly release: string;
+  readonly window: { readonly from: number; readonly to: number };
+  readonly verify: Verify | undefined;
+  /** When the release landed in the environment (unix seconds), when known. */
+  readonly landedAt?: number;
+  readonly readings: readonly SignalReadings[];
+  readonly notes?: readonly string[];
+}
+
+/** Judges each signal against the step's bounds; the verify window counts from the release's landing. */
+export function signalsReport(input: ReportInput): SignalsReport {
+  const notes = [...(input.notes ?? [])];
+  let phase: "open" | "complete" = "complete";
+  if (input.verify && input.landedAt !== undefined) {
+    phase = verifyPhase(input.landedAt, durationSeconds(input.verify.duration), input.window.to);
+    if (phase === "open")
+      notes.push(`the verify window (${input.verify.duration}) since the release landed at ${formatUtc(new Date(input.landedAt * 1000))} is still open`);
+  }
+  const signals = input.readings.map((r) => {
+    const bound: SignalBound | undefined = input.verify?.signals[r.name];
+    return judgeSignal(
+      { name: r.name, unit: r.signal.unit, current: r.current, ...(bound ? { bound } : {}), ...(r.baseline ? { baseline: r.baseline } : {}) },
+      phase,
+    );
+  });
+  return {
+    component: input.component,
+    environment: input.environment,
+    ...(input.cluster ? { cluster: input.cluster } : {}),
+    release: input.release,
+    verdict: overallVerdict(signals),
+    window: input.window,
+    signals,
+    notes,
+  };
+}
+
+const BARS = "▁▂▃▄▅▆▇█";
+
+/** A series as a line of block characters, lowest to highest value. */
+export function sparkline(series: readonly (readonly [number, number])[]): string {
+  const values = series.map(([, v]) => v).filter((v) => Number.isFinite(v));
+  if (values.length === 0) return "";
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return values.map((v) => BARS[hi === lo ? 0 : Math.round(((v - lo) / (hi - lo)) * (BARS.length - 1))]).join("");
+}
+
+function show(v: number | null | undefined): string {
+  if (v === null || v === undefined) return "-";
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+}
+
+/** The report as text: a header, one row per signal, then the notes. */
+export function formatSignalsText(report: SignalsReport): string {
+  const head = `${report.component} in ${report.environment}${report.cluster ? ` (${report.cluster})` : ""}: release ${report.release}, ${report.verdict}`;
+  const window = `window ${formatUtc(new Date(report.window.from * 1000))} .. ${formatUtc(new Date(report.window.to * 1000))}`;
+  const rows = [["signal", "unit", "baseline", "now", "bound", "verdict", "series"]];
+  for (const s of report.signals) {
+    const bound =
+      [s.max !== undefined ? `<= ${show(s.max)}` : "", s.maxIncrease !== undefined ? `<= ${show(s.maxIncrease)}x` : ""].filter(Boolean).join(", ") || "-";
+    rows.push([s.name, s.unit, show(s.baseline), show(s.value), bound, s.verdict, sparkline(s.series)]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
+  const table = rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
+  const reasons = report.signals.filter((s) => s.verdict === "failed" || s.verdict === "not-observed").map((s) => `  ${s.name}: ${s.reason}`);
+  return [head, window, "", ...table, ...(reasons.length ? ["", ...reasons] : []), ...report.notes.map((n) => `note: ${n}`), ""].join("\n");
+}

@@ -1,0 +1,157 @@
+/**
+ * Signals: the golden signals of one component in one environment (`ferry signals`,
+ * ferry_signals). The release comes from the environment's GitOps history (or is given), the
+ * signals from the built-in type's defaults, the platform and the release's ComponentType, the
+ * values from the environment's Prometheus over `since`, the baseline from the previous release
+ * over an equal window before the release landed; `core/signals/` judges them.
+ */
+import { readFiles, readHistory } from "../adapters/git/read.js";
+import { prometheusFor, type PrometheusPort } from "../adapters/prometheus/client.js";
+import { componentDir } from "../core/gitops/layout.js";
+import { componentHistory, type HistoryEntry } from "../core/history.js";
+import { parseReleaseFile } from "../core/release/state.js";
+import { signalsReport, verifyInto, type SignalReadings, type SignalsReport } from "../core/signals/report.js";
+import { signalsFor } from "../core/signals/resolve.js";
+import { promqlString, substitute } from "../core/signals/template.js";
+import type { Reading } from "../core/signals/verify.js";
+import { durationSeconds, namespaceFor, type PrometheusEndpoint } from "../renderers/model/index.js";
+import type { PlatformBundle } from "../renderers/platform.js";
+import { ReleaseId, releasePath } from "../renderers/release.js";
+import { UsageError } from "./errors.js";
+import { cliTarget } from "./gitops-target.js";
+import type { EnvironmentVariables } from "./variables.js";
+
+export interface SignalsInput {
+  readonly platform: PlatformBundle;
+  readonly project: string;
+  readonly component: string;
+  readonly env: string;
+  /** The window each value is computed over (`${window}`) and the span of the series. @default 5m */
+  readonly since?: string;
+  /** The release to judge; default: the one the environment's GitOps history says runs there. */
+  readonly release?: string;
+  /** Overrides of the environment's GitOps target (`--gitops`, `--branch`, `--path`; the CLI only). */
+  readonly target?: { readonly gitops?: string; readonly branch?: string; readonly path?: string };
+  /** Clone cache. @default FERRY_CACHE_DIR, else ~/.cache/ferry */
+  readonly cacheDir?: string;
+  /** GITHUB_TOKEN, GITHUB_SERVER_URL and the endpoints' bearer token variables. */
+  readonly variables: EnvironmentVariables;
+}
+
+export interface SignalsDeps {
+  readonly readHistory: typeof readHistory;
+  readonly readFiles: typeof readFiles;
+  readonly prometheus: (endpoint: PrometheusEndpoint, variables: EnvironmentVariables) => PrometheusPort;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+}
+
+const DEFAULT_DEPS: SignalsDeps = { readHistory, readFiles, prometheus: (e, v) => prometheusFor(e, v), now: () => Date.now() };
+
+/** Points in a series: the step is the window / 60, at least 1 s. */
+const POINTS = 60;
+
+/** Reads and judges the component's signals; throws UsageError on an unknown environment, a bad `since` or no release, GitopsError when the history cannot be read. */
+export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps> = {}): Promise<SignalsReport> {
+  const d = { ...DEFAULT_DEPS, ...deps };
+  const { platform } = input.platform;
+  const env = platform.spec.environments.find((e) => e.name === input.env);
+  if (!env)
+    throw new UsageError(`env: unknown environment ${JSON.stringify(input.env)}; the platform has ${platform.spec.environments.map((e) => e.name).join(", ")}`);
+  if (!platform.spec.projects.some((p) => p.name === input.project)) throw new UsageError(`component: unknown project ${JSON.stringify(input.project)}`);
+  const since = input.since ?? "5m";
+  const window = durationSeconds(since);
+  if (!/^(\d+h)?(\d+m)?(\d+s)?$/.test(since) || window <= 0) throw new UsageError(`since: ${JSON.stringify(since)} is not a duration like 30s, 5m or 1h`);
+
+  if (input.release !== undefined && !ReleaseId.safeParse(input.release).success)
+    throw new UsageError(`release: ${JSON.stringify(input.release)} is not a release id`);
+  const target = cliTarget(env, input.target ?? {}, { env: input.variables });
+  const cacheDir = input.cacheDir || undefined;
+  const entries = await d.readHistory({ target, path: `${target.path}/${componentDir(input.project, input.component)}`, limit: 50, cacheDir });
+  const history =
+    componentHistory(
+      entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo })),
+      `${input.project}/${input.component}`,
+    ).environments.get(env.name) ?? [];
+  const landing = landingOf(history, input.release);
+  const release = input.release ?? landing?.release;
+  if (release === undefined) {
+    throw new UsageError(`component: ${input.project}/${input.component} runs no release in ${env.name} (its GitOps history says none); name one with release`);
+  }
+  const previous = landing ? history.slice(history.indexOf(landing) + 1).find((h) => h.release !== undefined && h.release !== release) : undefined;
+  const notes: string[] = [];
+  if (!landing) notes.push(`release ${release} was not found in ${env.name}'s GitOps history: no landing time, no previous release`);
+  else if (!previous) notes.push(`no previous release in ${env.name}: no baseline`);
+
+  // The release's own ComponentType (with its signals), frozen in the release file.
+  const releaseFile = releasePath({ metadata: { project: input.project, component: input.component, name: release } });
+  const files = await d.readFiles({ target, paths: [releaseFile], cacheDir }).then(
+    (r) => r.files,
+    () => new Map<string, string>(),
+  );
+  const text = files.get(releaseFile);
+  const frozen = text === undefined ? undefined : parseReleaseFile(text);
+  if (!frozen) notes.push(`${releaseFile} could not be read: only the platform's signals apply`);
+  const signals = signalsFor(platform, frozen?.spec.component.spec.type ?? "", frozen?.spec.componentType);
+
+  const to = Math.floor(d.now() / 1000);
+  const from = to - window;
+  const endpoint = platform.spec.observability?.prometheus.find((p) => p.name === env.cluster?.prometheus);
+  const landedAt = landing ? Math.floor(landing.date.getTime() / 1000) : undefined;
+  const values = (r: string) => ({
+    namespace: promqlString(namespaceFor(env, input.project)),
+    component: promqlString(input.component),
+    project: promqlString(input.project),
+    release: promqlString(r),
+    window: since,
+  });
+
+  let readings: SignalReadings[];
+  if (!endpoint) {
+    const error = env.cluster?.prometheus
+      ? `prometheus endpoint ${JSON.stringify(env.cluster.prometheus)} is not declared`
+      : `environment ${env.name} names no cluster.prometheus`;
+    notes.push(`${error}: nothing is observed`);
+    readings = signals.map(([name, signal]) => ({ name, signal, current: { ok: false, error } }));
+  } else {
+    const prom = d.prometheus(endpoint, input.variables);
+    const step = Math.max(1, Math.ceil(window / POINTS));
+    readings = await Promise.all(
+      signals.map(async ([name, signal]): Promise<SignalReadings> => {
+        const now = substitute(signal.query, values(release)).text;
+        const [value, series, baseline] = await Promise.all([
+          prom.query(now, to),
+          prom.queryRange(now, from, to, step),
+          previous?.release !== undefined && landedAt !== undefined ? prom.query(substitute(signal.query, values(previous.release)).text, landedAt) : undefined,
+        ]);
+        const current: Reading = !value.ok
+          ? { ok: false, error: value.error.message }
+          : { ok: true, value: value.value, series: series.ok ? series.value.filter(([, v]) => Number.isFinite(v)) : [] };
+        const base: Reading | undefined =
+          baseline === undefined ? undefined : baseline.ok ? { ok: true, value: baseline.value, series: [] } : { ok: false, error: baseline.error.message };
+        return { name, signal, current, ...(base ? { baseline: base } : {}) };
+      }),
+    );
+  }
+  return signalsReport({
+    component: `${input.project}/${input.component}`,
+    environment: env.name,
+    release,
+    window: { from, to },
+    verify: verifyInto(platform, env.name),
+    ...(landedAt !== undefined ? { landedAt } : {}),
+    readings,
+    notes,
+  });
+}
+
+/** The history entry where `release` (default: the current one) landed: the oldest of the newest run of entries with it. */
+function landingOf(history: readonly HistoryEntry[], release: string | undefined): HistoryEntry | undefined {
+  const want = release ?? history[0]?.release;
+  if (want === undefined) return undefined;
+  const start = history.findIndex((h) => h.release === want);
+  if (start < 0) return undefined;
+  let i = start;
+  while (i + 1 < history.length && history[i + 1]!.release === want) i++;
+  return history[i];
+}
