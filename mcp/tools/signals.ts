@@ -5,7 +5,8 @@ import { formatSignalsText } from "../../core/signals/report.js";
 import { VERDICTS } from "../../core/signals/verify.js";
 import { UsageError } from "../../operations/errors.js";
 import { readSignals } from "../../operations/signals.js";
-import { SignalUnit } from "../../renderers/model/index.js";
+import { Duration, SignalUnit } from "../../renderers/model/index.js";
+import { ReleaseId } from "../../renderers/release.js";
 import { componentSight } from "../components.js";
 import { PlatformArg, platformBundle } from "../workspace.js";
 import { ComponentName } from "./get-component.js";
@@ -24,8 +25,8 @@ export const signalsTool = defineTool({
   input: {
     component: ComponentName,
     env: z.string().describe("the environment"),
-    since: z.string().optional().describe("the window each value is computed over (${window}) and the span of the series, e.g. 30s, 5m, 1h; default 5m"),
-    release: z.string().optional().describe("judge this release instead of the one the environment's GitOps history says runs there"),
+    since: Duration.optional().describe("the window each value is computed over (${window}) and the span of the series, e.g. 30s, 5m, 1h; default 5m"),
+    release: ReleaseId.optional().describe("judge this release instead of the one the environment's GitOps history says runs there"),
     ...PlatformArg,
   },
   output: {

@@ -180,7 +180,12 @@ describe("ferry signals", () => {
 describe("the MCP tool ferry_signals", () => {
   async function call(args: Record<string, unknown>, platformDir = "platform") {
     // The environment's gitops.repo (acme/gitops-prod) is found on the git server as on a GitHub Enterprise host.
-    const context = { defaults: { apps: [], platform: s.path(platformDir) }, variables: { ...env, GITHUB_SERVER_URL: server.url }, access: EVERYTHING };
+    const context = {
+      transport: "stdio" as const,
+      defaults: { apps: [], platform: s.path(platformDir) },
+      variables: { ...env, GITHUB_SERVER_URL: server.url },
+      access: EVERYTHING,
+    };
     const [a, b] = InMemoryTransport.createLinkedPair();
     await createFerryMcpServer({ context }).connect(a);
     const client = new Client({ name: "test", version: "1.0.0" });
