@@ -4,7 +4,8 @@
  * the delivery is answered. Nothing else lives here.
  */
 import type { ApplicationFunction } from "probot";
-import { commitAuthorOf } from "../adapters/github/people.js";
+import { appIdentity, repoInstallationId } from "../adapters/github/apps.js";
+import { commitAuthorOf, userByLogin } from "../adapters/github/people.js";
 import { loadConfig } from "./config.js";
 import type { Deps } from "./deps.js";
 import { memoizeAppId, memoizeKey, memoizeLogin, needsConfig, resolveDeps, SEAL_KEY_LABEL } from "./deps.js";
@@ -90,11 +91,11 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     const config = needsConfig(given) ? loadConfig() : undefined;
     limitWebhookPayloads(app);
     const botLogin = memoizeLogin(async () => {
-      const { data } = await (await app.auth()).rest.apps.getAuthenticated();
+      const data = await appIdentity(await app.auth());
       return data?.slug ? `${data.slug}[bot]` : undefined;
     });
     // Ferry's own check runs are told from other apps' by this id (APP_ID when configured).
-    const appId = memoizeAppId(async () => (await (await app.auth()).rest.apps.getAuthenticated()).data?.id);
+    const appId = memoizeAppId(async () => (await appIdentity(await app.auth()))?.id);
     // The commits Ferry makes are by its bot user (`<slug>[bot]`, `<id>+<slug>[bot]@users.noreply.github.com`);
     // the bot user's id is read with the platform repository's installation.
     // Until they can be read (retried at the next commit), commits carry adapters/git's default author.
@@ -102,9 +103,8 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
       const login = await botLogin();
       if (!login) return undefined;
       try {
-        const { data: installation } = await (await app.auth()).rest.apps.getRepoInstallation({ ...deps.platformRepo });
-        const octokit = await app.auth(installation.id);
-        const { data: bot } = await octokit.rest.users.getByUsername({ username: login });
+        const octokit = await app.auth(await repoInstallationId(await app.auth(), deps.platformRepo));
+        const bot = await userByLogin(octokit, login);
         return commitAuthorOf(octokit, bot);
       } catch (e) {
         deps.logger.warn({ err: e, bot: login }, "cannot read the bot user's id: this commit is authored as Ferry");
