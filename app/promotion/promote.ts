@@ -22,8 +22,9 @@ import { releaseId } from "../../renderers/release.js";
 import type { Release } from "../../renderers/release.js";
 import { pullRequestFiles } from "../../adapters/github/files.js";
 import { createPullRequest, findOpenPullRequest, getPullRequest, mergePullRequest, updatePullRequest } from "../../adapters/github/pulls.js";
+import type { PullRequest } from "../../adapters/github/pulls.js";
 import { createCommitComment, createIssueComment } from "../../adapters/github/comments.js";
-import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import type { RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../release/gitops.js";
 import type { EnvironmentSnapshot, ResolvedTarget } from "../release/gitops.js";
@@ -130,7 +131,7 @@ function listed(items: readonly string[], max = 3): string {
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
-type PullData = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];
+type PullData = PullRequest;
 
 /** Renders a release for an environment against the components that environment runs. */
 function renderFor(ctx: PromotionContext, release: Release, env: Environment, snapshot: EnvironmentSnapshot): RenderedComponent {

@@ -25,6 +25,7 @@ import type { Deps } from "../deps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName, sameRepo } from "../../adapters/github/types.js";
 import { findOpenPullRequest, getPullRequest } from "../../adapters/github/pulls.js";
+import type { PullRequest } from "../../adapters/github/pulls.js";
 import { createIssueComment, reactToIssueComment } from "../../adapters/github/comments.js";
 import { runPreview } from "../preview/run.js";
 import { declaredComponents, readAppFiles } from "../release/inputs.js";
@@ -78,7 +79,7 @@ export type CommandDeps = Pick<
   "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "health" | "botLogin" | "appId" | "onReleaseLanded" | "runtimeStatus"
 >;
 
-type PullData = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];
+type PullData = PullRequest;
 
 /** The components a comment is about, and the Ferry pull request it is on (if it is one). */
 interface Subjects {
