@@ -47,6 +47,40 @@ function restrict(layer, forbiddenLayers, { pure = false, extra = [] } = {}) {
 
 const others = (...allowed) => TOP_LEVEL.filter((name) => !allowed.includes(name));
 
+const GITHUB_CALL_HOME = 'GitHub API calls live in adapters/github, one named function each (see CONTRIBUTING.md, "A GitHub API call")';
+
+/**
+ * Every GitHub API call is a named function in adapters/github: elsewhere (test/ excepted, which
+ * drives the fake GitHub directly) `no-restricted-syntax` refuses, whatever the client is called
+ * (`octokit`, `ctx.octokit`, `app`, `(await app.auth())`, `this.#client`):
+ * - any `<expr>.rest` (and `<expr>["rest"]`): Octokit's REST methods, `octokit.rest.pulls.get(…)`;
+ * - a call `<expr>.request(…)`, `<expr>.graphql(…)` or `<expr>.paginate(…)` on any receiver but
+ *   Node's `http`, `https` and `http2` modules (`http.request(…)` is not a GitHub call);
+ * - taking `rest`, `graphql` or `paginate` out of an object by destructuring (`const { rest } = octokit`).
+ * Type positions (`GitHub["rest"]["pulls"]["get"]` naming a response type) are not calls and pass;
+ * so does reading `octokit.request.endpoint` (an Octokit plugin's hook, not a request).
+ */
+export const githubCalls = {
+  files: ["**/*.ts", "**/*.js"],
+  ignores: ["adapters/github/**", "test/**", "**/*.test.ts"],
+  rules: {
+    "no-restricted-syntax": [
+      "error",
+      { selector: "MemberExpression[computed=false][property.name='rest']", message: `\`.rest\` is Octokit's REST API: ${GITHUB_CALL_HOME}.` },
+      { selector: "MemberExpression[computed=true][property.value='rest']", message: `\`["rest"]\` is Octokit's REST API: ${GITHUB_CALL_HOME}.` },
+      {
+        selector:
+          "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(request|graphql|paginate)$/]:not([callee.object.name=/^(http|https|http2)$/])",
+        message: `\`.request()\`, \`.graphql()\` and \`.paginate()\` call the GitHub API: ${GITHUB_CALL_HOME}.`,
+      },
+      {
+        selector: "ObjectPattern > Property[key.name=/^(rest|graphql|paginate)$/]",
+        message: `\`rest\`, \`graphql\` and \`paginate\` are Octokit's GitHub API: ${GITHUB_CALL_HOME}.`,
+      },
+    ],
+  },
+};
+
 export const layers = [
   // Pure: the rendering core and the policy engine. Policies read rendered objects, so they may
   // import renderers; nothing in renderers calls policies (core/render.ts does both).
@@ -94,4 +128,5 @@ export const layers = [
   restrict("mcp", others("mcp", "operations", "adapters", "core", "renderers", "policies", "templates")),
   restrict("bench", ["test", "cli", "mcp"]),
   restrict("scripts", ["test"]),
+  githubCalls,
 ];

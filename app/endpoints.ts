@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunctionOptions, Logger } from "probot";
+import { appIdentity } from "../adapters/github/apps.js";
 import type { GitHub } from "../adapters/github/types.js";
 import type { FerryMetrics } from "./metrics.js";
 import { Readiness } from "./readiness.js";
@@ -66,7 +67,7 @@ export function serveEndpoints(
 ): void {
   const readiness = new Readiness({
     probe: async () => {
-      await (await app.auth()).rest.apps.getAuthenticated();
+      await appIdentity(await app.auth());
     },
   });
   try {

@@ -4,7 +4,8 @@
  * the delivery is answered. Nothing else lives here.
  */
 import type { ApplicationFunction } from "probot";
-import { commitAuthorOf } from "../adapters/github/people.js";
+import { appIdentity, repoInstallationId } from "../adapters/github/apps.js";
+import { commitAuthorOf, userByLogin } from "../adapters/github/people.js";
 import { loadConfig } from "./config.js";
 import type { Deps } from "./deps.js";
 import { memoizeAppId, memoizeKey, memoizeLogin, needsConfig, resolveDeps, SEAL_KEY_LABEL } from "./deps.js";
@@ -90,7 +91,7 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     const config = needsConfig(given) ? loadConfig() : undefined;
     limitWebhookPayloads(app);
     // One `GET /app` (remembered once it answers) gives both the bot's login and the app's id.
-    const ownApp = memoizeLogin(async () => (await (await app.auth()).rest.apps.getAuthenticated()).data ?? undefined);
+    const ownApp = memoizeLogin(async () => (await appIdentity(await app.auth())) ?? undefined);
     const botLogin = async () => {
       const slug = (await ownApp())?.slug;
       return slug ? `${slug}[bot]` : undefined;
@@ -104,9 +105,8 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
       const login = await botLogin();
       if (!login) return undefined;
       try {
-        const { data: installation } = await (await app.auth()).rest.apps.getRepoInstallation({ ...deps.platformRepo });
-        const octokit = await app.auth(installation.id);
-        const { data: bot } = await octokit.rest.users.getByUsername({ username: login });
+        const octokit = await app.auth(await repoInstallationId(await app.auth(), deps.platformRepo));
+        const bot = await userByLogin(octokit, login);
         return commitAuthorOf(octokit, bot);
       } catch (e) {
         deps.logger.warn({ err: e, bot: login }, "cannot read the bot user's id: this commit is authored as Ferry");

@@ -11,6 +11,7 @@ import { gitopsEnvironmentReads } from "../adapters/git/environment-reads.js";
 import { readFiles, readHistory } from "../adapters/git/index.js";
 import { tokenClient } from "../adapters/github/client.js";
 import { checkBudget, githubReconcileReads, loadPlatformFromGitHub } from "../adapters/github/reconcile.js";
+import { repositoryUrls } from "../adapters/github/repos.js";
 import type { RepoRef } from "../adapters/github/types.js";
 import { loadBuiltins } from "../templates/index.js";
 
@@ -80,7 +81,7 @@ export async function reconcileDryRun(raw: DryRunInput, deps: DryRunDeps = DRY_R
       const key = env.gitops.repo.toLowerCase();
       let url = cloneUrls.get(key);
       if (!url) {
-        url = octokit.rest.repos.get({ ...repoRef(env.gitops.repo) }).then(({ data }) => data.clone_url);
+        url = repositoryUrls(octokit, repoRef(env.gitops.repo)).then((urls) => urls.clone_url);
         cloneUrls.set(key, url);
       }
       return { url: await url, branch: env.gitops.branch, token: input.token };

@@ -141,6 +141,34 @@ export async function completeCheckRun(octokit: GitHub, repo: RepoRef, id: numbe
   });
 }
 
+/** A check run written completed in one request (the `Ferry / gates` and `Ferry / drift` runs). */
+export interface CompletedRun {
+  readonly status: "completed";
+  readonly conclusion: CheckReport["conclusion"];
+  /** ISO time. */
+  readonly completed_at: string;
+  readonly details_url?: string;
+  readonly output: { readonly title: string; readonly summary: string };
+}
+
+/** Creates a check run called `name` on `head_sha`, completed at once; its id. */
+export async function createCompletedRun(
+  octokit: GitHub,
+  repo: RepoRef,
+  name: string,
+  head_sha: string,
+  started_at: string,
+  run: CompletedRun,
+): Promise<number> {
+  const { data } = await octokit.rest.checks.create({ ...repo, name, head_sha, started_at, ...run });
+  return data.id;
+}
+
+/** Rewrites check run `id` (one Ferry's app made, see {@link latestRunOf}) as completed with `run`. */
+export async function updateCompletedRun(octokit: GitHub, repo: RepoRef, id: number, run: CompletedRun): Promise<void> {
+  await octokit.rest.checks.update({ ...repo, check_run_id: id, ...run });
+}
+
 /** A failure already reported on its check run (so it is not reported twice). */
 export class ReportedError extends Error {
   constructor(message: string) {

@@ -127,3 +127,21 @@ async function upsertIn(thread: CommentThread, key: string, parts: readonly stri
   for (const c of surplus) await thread.remove(c.id);
   return { created, updated, unchanged, deleted: surplus.length, url };
 }
+
+/** Posts a new comment on an issue or pull request (for a reply that is never edited later). */
+export async function createIssueComment(octokit: GitHub, issue: IssueRef, body: string): Promise<void> {
+  await octokit.rest.issues.createComment({ ...issue, body });
+}
+
+/** Posts a new comment on a commit. */
+export async function createCommitComment(octokit: GitHub, commit: CommitRef, body: string): Promise<void> {
+  await octokit.rest.repos.createCommitComment({ ...commit, body });
+}
+
+/** A reaction GitHub lets one put on a comment. */
+export type CommentReaction = "+1" | "-1" | "laugh" | "confused" | "heart" | "hooray" | "rocket" | "eyes";
+
+/** Reacts to a comment on an issue or pull request. */
+export async function reactToIssueComment(octokit: GitHub, repo: RepoRef, comment_id: number, content: CommentReaction): Promise<void> {
+  await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id, content });
+}

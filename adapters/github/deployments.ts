@@ -58,15 +58,43 @@ export async function setDeploymentState(
   description: string,
   log_url?: string,
 ): Promise<void> {
-  await octokit.rest.repos.createDeploymentStatus({
-    ...repo,
-    deployment_id,
-    state,
-    description: description.slice(0, 140),
-    ...(log_url ? { log_url } : {}),
-    // Several components deploy to one environment: one's success must not retire the others.
-    auto_inactive: false,
-  });
+  await postDeploymentStatus(octokit, repo, deployment_id, { state, description: description.slice(0, 140), ...(log_url ? { log_url } : {}) });
+}
+
+/** A deployment status as posted. */
+export interface DeploymentStatusSpec {
+  /** `inactive`: a health signal saying the release no longer runs there. */
+  readonly state: DeploymentState | "inactive";
+  /** At most 140 characters (GitHub's limit). */
+  readonly description: string;
+  readonly log_url?: string;
+  readonly environment_url?: string;
+}
+
+/**
+ * Posts a deployment status. `auto_inactive: false` because several components deploy to one
+ * environment: one component's success must not retire the others' deployments.
+ */
+export async function postDeploymentStatus(octokit: GitHub, repo: RepoRef, deployment_id: number, status: DeploymentStatusSpec): Promise<void> {
+  await octokit.rest.repos.createDeploymentStatus({ ...repo, deployment_id, ...status, auto_inactive: false });
+}
+
+/** A deployment as `GET /repos/{owner}/{repo}/deployments` lists it. */
+export type ListedDeployment = Awaited<ReturnType<GitHub["rest"]["repos"]["listDeployments"]>>["data"][number];
+
+/** The newest 100 `deploy` deployments to `environment` (first page, newest first as GitHub lists them). */
+export async function listDeploymentsTo(octokit: GitHub, repo: RepoRef, environment: string): Promise<ListedDeployment[]> {
+  const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment, task: "deploy", per_page: 100 });
+  return data;
+}
+
+/** A deployment status as `GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses` lists it. */
+export type ListedDeploymentStatus = Awaited<ReturnType<GitHub["rest"]["repos"]["listDeploymentStatuses"]>>["data"][number];
+
+/** The newest 100 statuses of a deployment (first page). */
+export async function listDeploymentStatuses(octokit: GitHub, repo: RepoRef, deployment_id: number): Promise<ListedDeploymentStatus[]> {
+  const { data } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id, per_page: 100 });
+  return data;
 }
 
 /** A deployment's payload as an object: GitHub returns what was posted, an object or a JSON string (anything else gives `{}`). */

@@ -5,6 +5,7 @@
  */
 import type { CommitAuthor } from "../../core/gitops/request.js";
 import { UserPermission } from "../../core/promotion/commands.js";
+import { httpStatus } from "./errors.js";
 import type { GitHub, RepoRef } from "./types.js";
 
 /** The person a token belongs to. */
@@ -22,18 +23,13 @@ export class RejectedToken extends Error {
   }
 }
 
-const statusOf = (e: unknown): number | undefined => {
-  const status = (e as { status?: unknown } | null)?.status;
-  return typeof status === "number" ? status : undefined;
-};
-
 /** `GET /user`: the token's person; {@link RejectedToken} when GitHub answers 401. */
 export async function personOf(octokit: GitHub): Promise<Person> {
   try {
     const { data } = await octokit.rest.users.getAuthenticated();
     return { login: data.login, id: data.id };
   } catch (e) {
-    if (statusOf(e) === 401) throw new RejectedToken();
+    if (httpStatus(e) === 401) throw new RejectedToken();
     throw e;
   }
 }
@@ -59,7 +55,7 @@ export async function roleOn(octokit: GitHub, repo: RepoRef): Promise<UserPermis
     const flags = (data.permissions ?? {}) as Readonly<Record<string, boolean | undefined>>;
     return FLAG_ROLES.find(([flag]) => flags[flag] === true)?.[1] ?? "none";
   } catch (e) {
-    if (statusOf(e) === 404 || statusOf(e) === 403) return "none";
+    if (httpStatus(e) === 404 || httpStatus(e) === 403) return "none";
     throw e;
   }
 }
@@ -74,4 +70,40 @@ export function commitAuthorOf(octokit: GitHub, account: { readonly login: strin
   const host = api.hostname === "api.github.com" ? "github.com" : api.hostname;
   const local = account.id !== undefined ? `${account.id}+${account.login}` : account.login;
   return { name: account.login, email: `${local}@users.noreply.${host}` };
+}
+
+/** An account as `GET /users/{username}` gives it. */
+export type GitHubUser = Awaited<ReturnType<GitHub["rest"]["users"]["getByUsername"]>>["data"];
+
+/** `GET /users/{username}`: the account of a login (a person, or an app's `<slug>[bot]` user). */
+export async function userByLogin(octokit: GitHub, username: string): Promise<GitHubUser> {
+  const { data } = await octokit.rest.users.getByUsername({ username });
+  return data;
+}
+
+/** A collaborator's permission as `GET /repos/{owner}/{repo}/collaborators/{username}/permission` gives it. */
+export type CollaboratorPermission = Awaited<ReturnType<GitHub["rest"]["repos"]["getCollaboratorPermissionLevel"]>>["data"];
+
+/**
+ * `GET /repos/{owner}/{repo}/collaborators/{username}/permission` with the app's client: GitHub's
+ * `role_name` and legacy `permission` of `username` on `repo` (a 404 is thrown, the caller says what it means).
+ */
+export async function collaboratorPermission(octokit: GitHub, repo: RepoRef, username: string): Promise<CollaboratorPermission> {
+  const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username });
+  return data;
+}
+
+/**
+ * Whether `username` is an active member of the team `org/team_slug`
+ * (`GET /orgs/{org}/teams/{team_slug}/memberships/{username}`). A 404 means "not a member"
+ * (GitHub also answers 404 for teams it hides).
+ */
+export async function isActiveTeamMember(octokit: GitHub, org: string, team_slug: string, username: string): Promise<boolean> {
+  try {
+    const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org, team_slug, username });
+    return data.state === "active";
+  } catch (e) {
+    if (httpStatus(e) !== 404) throw e;
+    return false;
+  }
 }

@@ -3,7 +3,8 @@
  * run per head commit, updated in place when the drift changes and left alone when it did not,
  * so a pass every few minutes does not churn.
  */
-import { clipCheckText, latestRunOf } from "../../adapters/github/checks.js";
+import { clipCheckText, createCompletedRun, latestRunOf, updateCompletedRun } from "../../adapters/github/checks.js";
+import { branchHead } from "../../adapters/github/branches.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { DriftReport } from "../../core/drift/model.js";
 import { DRIFT_CHECK, driftConclusion, driftTitle, formatDriftMarkdown } from "../../core/drift/report.js";
@@ -31,8 +32,7 @@ export interface DriftCheckWrite {
 /** Creates or updates the `Ferry / drift` run on the head of `branch`. */
 export async function publishDriftCheck(octokit: GitHub, input: DriftCheckInput): Promise<DriftCheckWrite> {
   const { repo, report } = input;
-  const { data: branch } = await octokit.rest.repos.getBranch({ ...repo, branch: input.branch });
-  const headSha = branch.commit.sha;
+  const headSha = await branchHead(octokit, repo, input.branch);
   const conclusion = driftConclusion(report);
   const output = { title: driftTitle(report).slice(0, 255), summary: clipCheckText(formatDriftMarkdown(report)) };
   const latest = await latestRunOf(octokit, repo, headSha, DRIFT_CHECK, input.appId);
@@ -41,9 +41,9 @@ export async function publishDriftCheck(octokit: GitHub, input: DriftCheckInput)
     const same =
       latest.status === "completed" && latest.conclusion === conclusion && latest.output.title === output.title && latest.output.summary === output.summary;
     if (same) return { id: latest.id, headSha, conclusion, changed: false };
-    await octokit.rest.checks.update({ ...repo, check_run_id: latest.id, ...fields });
+    await updateCompletedRun(octokit, repo, latest.id, fields);
     return { id: latest.id, headSha, conclusion, changed: true };
   }
-  const created = await octokit.rest.checks.create({ ...repo, name: DRIFT_CHECK, head_sha: headSha, started_at: input.now.toISOString(), ...fields });
-  return { id: created.data.id, headSha, conclusion, changed: true };
+  const created = await createCompletedRun(octokit, repo, DRIFT_CHECK, headSha, input.now.toISOString(), fields);
+  return { id: created, headSha, conclusion, changed: true };
 }

@@ -3,6 +3,7 @@
  * `Deps.portal` or the configuration (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET) asks for it.
  */
 import type { ApplicationFunctionOptions } from "probot";
+import { repoInstallationId } from "../../adapters/github/apps.js";
 import type { GitHub } from "../../adapters/github/types.js";
 import type { AppConfig } from "../config.js";
 import type { Deps } from "../deps.js";
@@ -58,8 +59,7 @@ export function servePortal(app: PortalApp, options: Partial<ApplicationFunction
     return;
   }
   const installation = async () => {
-    const { data } = await (await app.auth()).rest.apps.getRepoInstallation({ ...deps.platformRepo });
-    return app.auth(data.id);
+    return app.auth(await repoInstallationId(await app.auth(), deps.platformRepo));
   };
   options.addHandler(
     portalHandler({

@@ -3,7 +3,7 @@
  * updated in place on every evaluation (its history keeps the sequence) and left alone when the
  * result did not change, so a periodic re-evaluation does not churn.
  */
-import { clipCheckText, latestRunOf } from "../../adapters/github/checks.js";
+import { clipCheckText, createCompletedRun, latestRunOf, updateCompletedRun } from "../../adapters/github/checks.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { GateConclusion } from "../../core/promotion/gates/index.js";
 import { GATES_CHECK } from "../../core/promotion/gates/index.js";
@@ -48,9 +48,9 @@ export async function writeGatesCheck(
       latest.output.title === output.title &&
       latest.output.summary === output.summary;
     if (same) return { id: latest.id, changed: false };
-    await octokit.rest.checks.update({ ...repo, check_run_id: latest.id, ...fields });
+    await updateCompletedRun(octokit, repo, latest.id, fields);
     return { id: latest.id, changed: true };
   }
-  const created = await octokit.rest.checks.create({ ...repo, name: GATES_CHECK, head_sha: headSha, started_at: now.toISOString(), ...fields });
-  return { id: created.data.id, changed: true };
+  const created = await createCompletedRun(octokit, repo, GATES_CHECK, headSha, now.toISOString(), fields);
+  return { id: created, changed: true };
 }

@@ -14,10 +14,7 @@ export class PlatformUnavailable extends Error {
 }
 
 /** The HTTP status of a GitHub API error, if it has one. */
-export const httpStatus = (e: unknown): number | undefined => {
-  const s = (e as { status?: unknown } | null)?.status;
-  return typeof s === "number" ? s : undefined;
-};
+export { httpStatus } from "../../adapters/github/errors.js";
 
 /** The message of an error, first line. */
 export function errorText(e: unknown): string {

@@ -21,8 +21,10 @@ import type { RenderedComponent } from "../../core/render.js";
 import { releaseId } from "../../renderers/release.js";
 import type { Release } from "../../renderers/release.js";
 import { pullRequestFiles } from "../../adapters/github/files.js";
-import { findOpenPullRequest } from "../../adapters/github/pulls.js";
-import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import { createPullRequest, findOpenPullRequest, getPullRequest, mergePullRequest, updatePullRequest } from "../../adapters/github/pulls.js";
+import type { PullRequest } from "../../adapters/github/pulls.js";
+import { createCommitComment, createIssueComment } from "../../adapters/github/comments.js";
+import type { RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../release/gitops.js";
 import type { EnvironmentSnapshot, ResolvedTarget } from "../release/gitops.js";
@@ -51,7 +53,7 @@ import { commitSeal } from "../../core/gitops/seal.js";
 import type { SealedCommit } from "../../core/gitops/seal.js";
 import { TRAILERS } from "../../core/gitops/trailers.js";
 import { GitopsError } from "../../adapters/git/errors.js";
-import { deleteBranch } from "./branches.js";
+import { deleteBranch } from "../../adapters/github/branches.js";
 import { GATES_CHECK, writeGatesCheck } from "./check.js";
 import type { PromotionContext } from "./context.js";
 import { environmentNamed, serverUrlOf } from "./context.js";
@@ -129,7 +131,7 @@ function listed(items: readonly string[], max = 3): string {
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
 }
 
-type PullData = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];
+type PullData = PullRequest;
 
 /** Renders a release for an environment against the components that environment runs. */
 function renderFor(ctx: PromotionContext, release: Release, env: Environment, snapshot: EnvironmentSnapshot): RenderedComponent {
@@ -246,17 +248,17 @@ export async function ensurePromotion(ctx: PromotionContext, req: PromotionReque
     number = existing.number;
     url = existing.html_url;
     const edited = existing.title !== pr.title || (existing.body ?? "") !== body;
-    if (edited) await octokit.rest.pulls.update({ ...target.repo, pull_number: number, title: pr.title, body });
+    if (edited) await updatePullRequest(octokit, target.repo, number, { title: pr.title, body });
     status = previousRelease !== id ? "updated" : published.changed || edited ? "refreshed" : "unchanged";
     if (status === "updated") {
-      await octokit.rest.issues.createComment({
-        ...target.repo,
-        issue_number: number,
-        body: `Ferry updated this pull request from release \`${previousRelease ?? "(unknown)"}\` to \`${id}\` (${rollback ? `a rollback of ${to.name}` : `now in ${from.name}`}, cut from ${source.repo}@${source.sha.slice(0, 7)}). Approvals given before this update no longer count.`,
-      });
+      await createIssueComment(
+        octokit,
+        { ...target.repo, issue_number: number },
+        `Ferry updated this pull request from release \`${previousRelease ?? "(unknown)"}\` to \`${id}\` (${rollback ? `a rollback of ${to.name}` : `now in ${from.name}`}, cut from ${source.repo}@${source.sha.slice(0, 7)}). Approvals given before this update no longer count.`,
+      );
     }
   } else {
-    const { data } = await octokit.rest.pulls.create({ ...target.repo, head: branch, base: target.git.branch, title: pr.title, body });
+    const data = await createPullRequest(octokit, target.repo, { head: branch, base: target.git.branch, title: pr.title, body });
     number = data.number;
     url = data.html_url;
     status = "opened";
@@ -341,7 +343,7 @@ async function gatherPromotion(
   given: KnownPromotion | undefined,
 ): Promise<GatheredPromotion | NotGathered> {
   const { octokit, deps } = ctx;
-  const pr = given?.pull ?? (await octokit.rest.pulls.get({ ...repo, pull_number: number })).data;
+  const pr = given?.pull ?? (await getPullRequest(octokit, repo, number));
   if (pr.state !== "open") return { skipped: `#${number} is ${pr.merged_at ? "merged" : "closed"}` };
   const headSha = pr.head.sha;
   const commits = await branchCommits(ctx, repo, number);
@@ -456,9 +458,7 @@ async function actOnPromotion(
   let commit: string;
   try {
     // Only the commit judged: GitHub refuses (409) when the head is another one by now.
-    const { data } = await octokit.rest.pulls.merge({
-      ...repo,
-      pull_number: number,
+    const data = await mergePullRequest(octokit, repo, number, {
       sha: facts.headSha,
       merge_method: "squash",
       ...mergeCommitFields(subject, decision.merge.approvedBy),
@@ -466,7 +466,7 @@ async function actOnPromotion(
     commit = data.sha;
   } catch (e) {
     if (httpStatus(e) === 409) {
-      const { data: now } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+      const now = await getPullRequest(octokit, repo, number);
       if (now.head.sha !== facts.headSha) {
         log.info({ judged: facts.headSha, head: now.head.sha }, "the head moved before the merge: evaluating the new head");
         return { moved: `the head moved from ${facts.headSha.slice(0, 7)} to ${now.head.sha.slice(0, 7)} before the merge` };
@@ -475,11 +475,11 @@ async function actOnPromotion(
     log.warn({ err: e }, "auto-merge refused");
     // Said once per change of the check, not on every periodic pass.
     if (written.changed) {
-      await octokit.rest.issues.createComment({
-        ...repo,
-        issue_number: number,
-        body: `Every gate holds, but GitHub refused Ferry's merge: ${errorText(e)}\n\nResolve it (a conflict: close this pull request, and \`/ferry promote ${to.name}\` opens a fresh one), or merge it yourself.`,
-      });
+      await createIssueComment(
+        octokit,
+        { ...repo, issue_number: number },
+        `Every gate holds, but GitHub refused Ferry's merge: ${errorText(e)}\n\nResolve it (a conflict: close this pull request, and \`/ferry promote ${to.name}\` opens a fresh one), or merge it yourself.`,
+      );
     }
     return { ...evaluated, mergeError: errorText(e) };
   }
@@ -534,10 +534,10 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
 async function reportRefusal(ctx: PromotionContext, landed: LandedRelease, to: string, reason: string): Promise<void> {
   const body = `Ferry could not promote \`${landed.project}/${landed.component}\` release \`${landed.release}\` from ${landed.environment} to ${to}: ${reason}`;
   if (landed.pull) {
-    await ctx.octokit.rest.issues.createComment({ ...landed.pull.repo, issue_number: landed.pull.number, body });
+    await createIssueComment(ctx.octokit, { ...landed.pull.repo, issue_number: landed.pull.number }, body);
   } else if (landed.source) {
     const [owner = "", repo = ""] = landed.source.repo.split("/");
-    await ctx.octokit.rest.repos.createCommitComment({ owner, repo, commit_sha: landed.source.sha, body });
+    await createCommitComment(ctx.octokit, { owner, repo, commit_sha: landed.source.sha }, body);
   }
 }
 

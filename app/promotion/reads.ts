@@ -8,6 +8,8 @@ import type { Environment } from "../../renderers/model/index.js";
 import type { Release } from "../../renderers/release.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
+import { collaboratorPermission, isActiveTeamMember } from "../../adapters/github/people.js";
+import { listPullCommits, listReviews } from "../../adapters/github/pulls.js";
 import type { ResolvedTarget } from "../release/gitops.js";
 import { parseReleaseFile } from "../../core/release/state.js";
 import type { UserPermission } from "../../core/promotion/commands.js";
@@ -103,7 +105,7 @@ export function sourceOf(history: ComponentHistory, release: string): SourceComm
 
 /** A pull request's reviews, as the gates take them (malformed entries dropped). */
 export async function reviewsOf(octokit: GitHub, repo: RepoRef, pull_number: number): Promise<Review[]> {
-  const raw = await octokit.paginate(octokit.rest.pulls.listReviews, { ...repo, pull_number, per_page: 100 });
+  const raw = await listReviews(octokit, repo, pull_number);
   return raw.flatMap((r) => {
     const parsed = Review.safeParse(r);
     return parsed.success ? [parsed.data] : [];
@@ -122,12 +124,7 @@ export async function teamsOf(octokit: GitHub, org: string, teams: readonly stri
       const slash = team.lastIndexOf("/");
       const owner = slash < 0 ? org : team.slice(0, slash);
       const team_slug = team.slice(slash + 1);
-      try {
-        const { data } = await octokit.rest.teams.getMembershipForUserInOrg({ org: owner, team_slug, username: login });
-        if (data.state === "active") member.push(team);
-      } catch (e) {
-        if (httpStatus(e) !== 404) throw e;
-      }
+      if (await isActiveTeamMember(octokit, owner, team_slug, login)) member.push(team);
     }
     out[login] = member;
   }
@@ -140,7 +137,7 @@ export async function teamsOf(octokit: GitHub, org: string, teams: readonly stri
  */
 export async function permissionOf(octokit: GitHub, repo: RepoRef, username: string): Promise<UserPermission> {
   try {
-    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username });
+    const data = await collaboratorPermission(octokit, repo, username);
     const role = UserPermissionSchema.safeParse(data.role_name);
     if (role.success) return role.data;
     const legacy = UserPermissionSchema.safeParse(data.permission);
@@ -173,7 +170,7 @@ export async function sourceHealth(deps: Pick<PromotionDeps, "health">, query: H
  * accounts GitHub ties them to, their trailers, and whether Ferry's seal holds on each.
  */
 export async function branchCommits(ctx: PromotionContext, repo: RepoRef, pull_number: number): Promise<BranchCommit[]> {
-  const raw = await ctx.octokit.paginate(ctx.octokit.rest.pulls.listCommits, { ...repo, pull_number, per_page: 100 });
+  const raw = await listPullCommits(ctx.octokit, repo, pull_number);
   const key = await ctx.deps.sealKey?.();
   const loginOf = (u: unknown): string | undefined => {
     const login = (u as { login?: unknown } | null | undefined)?.login;

@@ -24,7 +24,9 @@ import type { Environment } from "../../renderers/model/index.js";
 import type { Deps } from "../deps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName, sameRepo } from "../../adapters/github/types.js";
-import { findOpenPullRequest } from "../../adapters/github/pulls.js";
+import { findOpenPullRequest, getPullRequest } from "../../adapters/github/pulls.js";
+import type { PullRequest } from "../../adapters/github/pulls.js";
+import { createIssueComment, reactToIssueComment } from "../../adapters/github/comments.js";
 import { runPreview } from "../preview/run.js";
 import { declaredComponents, readAppFiles } from "../release/inputs.js";
 import { runRelease } from "../release/run.js";
@@ -77,7 +79,7 @@ export type CommandDeps = Pick<
   "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "health" | "botLogin" | "appId" | "onReleaseLanded" | "runtimeStatus"
 >;
 
-type PullData = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];
+type PullData = PullRequest;
 
 /** The components a comment is about, and the Ferry pull request it is on (if it is one). */
 interface Subjects {
@@ -263,7 +265,7 @@ export async function runCommand(req: CommandRequest, deps: CommandDeps): Promis
   if (parsed.kind === "none") return { kind: "ignored", reason: "no /ferry command" };
   const log = deps.logger.child({ repo: fullName(repo), pull: number, comment: comment.id, user: comment.login });
   const reply = async (text: string) => {
-    await octokit.rest.issues.createComment({ ...repo, issue_number: number, body: text });
+    await createIssueComment(octokit, { ...repo, issue_number: number }, text);
   };
   const refuse = async (line: string, reason: string): Promise<CommandOutcome> => {
     const text = `${quote(line)}\n\n@${comment.login} Ferry did not do this: ${reason}\n\nNothing was changed.`;
@@ -282,7 +284,7 @@ export async function runCommand(req: CommandRequest, deps: CommandDeps): Promis
     if (e instanceof PlatformUnavailable) return refuse(line, `Ferry cannot read the platform: ${e.message}`);
     throw e;
   }
-  const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+  const pr = await getPullRequest(octokit, repo, number);
   const subjects = await subjectsOf(ctx, repo, pr);
   if ("reason" in subjects) return refuse(line, subjects.reason);
 
@@ -321,7 +323,7 @@ export async function runCommand(req: CommandRequest, deps: CommandDeps): Promis
   }
   if (!ok) return refuse(line, lines.length === 1 ? lines[0]! : `\n${lines.map((l) => `- ${l}`).join("\n")}`);
   const reaction = command.verb === "promote" || command.verb === "rollback" ? "rocket" : "+1";
-  await octokit.rest.reactions.createForIssueComment({ ...repo, comment_id: comment.id, content: reaction });
+  await reactToIssueComment(octokit, repo, comment.id, reaction);
   const text = `${quote(line)}\n\n@${comment.login} ${command.verb === "status" ? "what each environment runs:" : "done:"}\n\n${command.verb === "status" ? lines.join("\n\n") : lines.map((l) => `- ${l}`).join("\n")}`;
   await reply(text);
   log.info({ verb: command.verb }, "command done");

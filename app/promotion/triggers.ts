@@ -7,11 +7,13 @@
 import { catalogKey } from "../../renderers/apps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
+import { repoInstallationId } from "../../adapters/github/apps.js";
+import { getPullRequest, listOpenPullRequests } from "../../adapters/github/pulls.js";
 import { readEnvironment } from "../release/gitops.js";
 import type { ItemResult } from "../../core/release/report.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";
-import { deleteBranch } from "./branches.js";
+import { deleteBranch } from "../../adapters/github/branches.js";
 import { GATES_CHECK, writeGatesCheck } from "./check.js";
 import type { PromotionDeps } from "./context.js";
 import { promotionContext } from "./context.js";
@@ -68,7 +70,7 @@ export type MergedOutcome = { readonly skipped: string } | { readonly environmen
  */
 export async function landedFromMergedPull(delivery: DeliveryContext, repo: RepoRef, number: number, deps: PromotionDeps): Promise<MergedOutcome> {
   const { octokit } = delivery;
-  const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+  const pr = await getPullRequest(octokit, repo, number);
   if (!pr.merged) return { skipped: `#${number} was closed without merging` };
   const ctx = await promotionContext(delivery, deps);
   const ours = ferryPullOf(
@@ -104,7 +106,7 @@ export async function gatesForPull(delivery: DeliveryContext, repo: RepoRef, num
     return await evaluatePromotion(await promotionContext(delivery, deps), repo, number);
   } catch (e) {
     if (!(e instanceof PlatformUnavailable)) throw e;
-    const { data: pr } = await octokit.rest.pulls.get({ ...repo, pull_number: number });
+    const pr = await getPullRequest(octokit, repo, number);
     if (pr.state === "open") {
       await writeGatesCheck(
         octokit,
@@ -136,7 +138,7 @@ export async function restorePromotion(
   deps: PromotionDeps,
 ): Promise<PromotionResult | { readonly skipped: string }> {
   const ctx = await promotionContext(delivery, deps);
-  const { data: pr } = await delivery.octokit.rest.pulls.get({ ...repo, pull_number: number });
+  const pr = await getPullRequest(delivery.octokit, repo, number);
   if (pr.state !== "open") return { skipped: `#${number} is ${pr.merged_at ? "merged" : "closed"}` };
   const who = await branchIdentity(ctx, repo, pr);
   if ("reason" in who) return { skipped: who.reason };
@@ -159,7 +161,7 @@ export async function reevaluateOpenPromotions(octokit: GitHub, deps: PromotionD
   const repos = new Map(ctx.bundle.platform.spec.environments.map((e) => [e.gitops.repo.toLowerCase(), parseRepoRef(e.gitops.repo)]));
   const pulls = new Map<string, string>();
   for (const repo of repos.values()) {
-    const open = await octokit.paginate(octokit.rest.pulls.list, { ...repo, state: "open", per_page: 100 });
+    const open = await listOpenPullRequests(octokit, repo);
     for (const pr of open.filter((p) => p.head.ref.startsWith(PROMOTE_PREFIX)).sort((a, b) => a.number - b.number)) {
       const key = `${fullName(repo)}#${pr.number}`;
       try {
@@ -182,8 +184,7 @@ export function scheduledGates(auth: (installationId?: number) => Promise<GitHub
   return async () => {
     try {
       const app = await auth();
-      const { data } = await app.rest.apps.getRepoInstallation({ ...deps.platformRepo });
-      const result = await reevaluateOpenPromotions(await auth(data.id), deps);
+      const result = await reevaluateOpenPromotions(await auth(await repoInstallationId(app, deps.platformRepo)), deps);
       deps.logger.debug({ pulls: Object.fromEntries(result.pulls) }, `${GATES_CHECK}: periodic pass done`);
     } catch (e) {
       deps.logger.error({ err: e }, `${GATES_CHECK}: periodic pass failed`);

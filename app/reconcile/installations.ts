@@ -3,6 +3,7 @@
  * reconcile pass reads app repositories with (`GET /app/installations`, then each installation's
  * `GET /installation/repositories`).
  */
+import { listInstallationRepositories, listInstallations } from "../../adapters/github/apps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import type { AppAuth } from "../runtime/wire.js";
@@ -15,14 +16,14 @@ export interface Installed {
 
 export async function installedRepositories(auth: AppAuth): Promise<Installed> {
   const app = await auth();
-  const installations = await app.paginate(app.rest.apps.listInstallations, { per_page: 100 });
+  const installations = await listInstallations(app);
   const clients = new Map<string, GitHub>();
   const problems: string[] = [];
   for (const inst of installations.sort((a, b) => a.id - b.id)) {
     if (inst.suspended_at) continue;
     try {
       const client = await auth(inst.id);
-      const repos = await client.paginate(client.rest.apps.listReposAccessibleToInstallation, { per_page: 100 });
+      const repos = await listInstallationRepositories(client);
       for (const r of repos) if (!clients.has(r.full_name.toLowerCase())) clients.set(r.full_name.toLowerCase(), client);
     } catch (e) {
       problems.push(`installation ${inst.id}: cannot list its repositories: ${e instanceof Error ? e.message : String(e)}`);

@@ -7,6 +7,8 @@ import type { Environment } from "../../renderers/model/index.js";
 import { releasePath } from "../../renderers/release.js";
 import { parseRepoRef } from "../config.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import { installationToken } from "../../adapters/github/apps.js";
+import { repositoryUrls } from "../../adapters/github/repos.js";
 import { environmentPath } from "../../core/gitops/layout.js";
 import type { CommitAuthor, GitTarget as CoreGitTarget, PublishRequest } from "../../core/gitops/request.js";
 import { parseEnvironmentState } from "../../core/release/state.js";
@@ -100,9 +102,7 @@ export class TargetResolver {
   /** The installation token (git over HTTPS as `x-access-token`). */
   token(): Promise<string> {
     this.#token ??= (async () => {
-      const auth = (await this.#octokit.auth({ type: "installation" })) as { token?: string };
-      if (!auth.token) throw new Error("could not get an installation token for git");
-      return auth.token;
+      return installationToken(this.#octokit);
     })();
     return this.#token;
   }
@@ -112,7 +112,7 @@ export class TargetResolver {
     const key = env.gitops.repo.toLowerCase();
     let info = this.#repos.get(key);
     if (!info) {
-      info = this.#octokit.rest.repos.get({ ...repo }).then(({ data }) => ({ clone_url: data.clone_url, html_url: data.html_url }));
+      info = repositoryUrls(this.#octokit, repo);
       this.#repos.set(key, info);
     }
     const { clone_url, html_url } = await info;

@@ -7,6 +7,7 @@ import { loadAppComponents } from "../../renderers/load.js";
 import type { FileMap } from "../../renderers/load.js";
 import { isFerryPath } from "../../adapters/github/files.js";
 import { isFerryCheckName } from "../../adapters/github/checks.js";
+import { comparedFiles } from "../../adapters/github/repos.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 
 /** The fields of a push payload's commit that matter here. */
@@ -35,8 +36,7 @@ export function commitsTouchFerry(commits: readonly PushedCommit[], headCommit: 
 /** Asks the compare API whether `before...after` touches `.ferry/` (a new branch always does). */
 export async function compareTouchesFerry(octokit: GitHub, repo: RepoRef, before: string, after: string): Promise<boolean> {
   if (/^0+$/.test(before)) return true;
-  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${before}...${after}`, per_page: 100 });
-  const files = data.files ?? [];
+  const files = await comparedFiles(octokit, repo, before, after);
   if (files.length >= COMPARE_FILE_CAP) return true;
   return files.some((f) => isFerryPath(f.filename) || (f.previous_filename !== undefined && isFerryPath(f.previous_filename)));
 }

@@ -18,6 +18,7 @@ import type { Deps } from "../deps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { mergedPullRequestOf } from "../../adapters/github/pulls.js";
+import { repoInstallationId } from "../../adapters/github/apps.js";
 import { parseRepoRef } from "../config.js";
 import type { LandedRelease, RuntimeStatus } from "../promotion/events.js";
 import { DeliveryContext } from "../delivery.js";
@@ -68,8 +69,7 @@ interface PendingPromotion {
 /** An installation client for `repo` through the app's JWT. */
 async function installationFor(auth: AppAuth, repo: RepoRef): Promise<GitHub> {
   const app = await auth();
-  const { data } = await app.rest.apps.getRepoInstallation({ ...repo });
-  return auth(data.id);
+  return auth(await repoInstallationId(app, repo));
 }
 
 /** See the module comment. */

@@ -6,7 +6,15 @@
  * the same deployments (the release flow's "committed to main" success, publishing errors) are
  * not health signals and are ignored.
  */
-import { createDeployment, deploymentPayload, findDeployment, type DeploymentSpec } from "../../adapters/github/deployments.js";
+import {
+  createDeployment,
+  deploymentPayload,
+  findDeployment,
+  listDeploymentStatuses,
+  listDeploymentsTo,
+  postDeploymentStatus,
+  type DeploymentSpec,
+} from "../../adapters/github/deployments.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { HealthQuery } from "../../core/promotion/health.js";
 import { SIGNAL_STATE, signalDescription, signalOf, type HealthSignal, type SignalRecord } from "../../core/status/deployment-signals.js";
@@ -57,14 +65,11 @@ export async function postSignal(
   text: string,
   links: StatusLinks = {},
 ): Promise<void> {
-  await octokit.rest.repos.createDeploymentStatus({
-    ...repo,
-    deployment_id: deploymentId,
+  await postDeploymentStatus(octokit, repo, deploymentId, {
     state: SIGNAL_STATE[signal],
     description: signalDescription(signal, text),
     ...(links.logUrl ? { log_url: links.logUrl } : {}),
     ...(links.environmentUrl ? { environment_url: links.environmentUrl } : {}),
-    auto_inactive: false,
   });
 }
 
@@ -76,7 +81,7 @@ export interface ReadSignalsOptions {
 
 /** The health statuses of a component's newest deployments to an environment, newest first. */
 export async function readSignals(octokit: GitHub, repo: RepoRef, query: HealthQuery, opts: ReadSignalsOptions = {}): Promise<SignalRecord[]> {
-  const { data } = await octokit.rest.repos.listDeployments({ ...repo, environment: query.environment, task: "deploy", per_page: 100 });
+  const data = await listDeploymentsTo(octokit, repo, query.environment);
   const mine = data
     .map((d) => ({ id: d.id, payload: deploymentPayload(d.payload) }))
     .filter((d) => d.payload.project === query.project && d.payload.component === query.component && typeof d.payload.release === "string")
@@ -84,7 +89,7 @@ export async function readSignals(octokit: GitHub, repo: RepoRef, query: HealthQ
     .slice(0, opts.maxDeployments ?? 10);
   const out: SignalRecord[] = [];
   for (const d of mine) {
-    const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({ ...repo, deployment_id: d.id, per_page: 100 });
+    const statuses = await listDeploymentStatuses(octokit, repo, d.id);
     for (const s of statuses) {
       const signal = signalOf(s.state, s.description);
       if (signal) out.push({ release: String(d.payload.release), signal, at: new Date(s.created_at), id: s.id });

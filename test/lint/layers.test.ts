@@ -1,6 +1,7 @@
 /**
  * The layer rules of eslint.layers.js fire: each case lints one import line as if it stood in a
- * file of the named folder, with the project's own ESLint configuration.
+ * file of the named folder, with the project's own ESLint configuration. So does the rule that
+ * keeps GitHub API calls in adapters/github: a planted call in any other folder fails the lint.
  */
 import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
@@ -102,5 +103,68 @@ describe("layer boundaries (eslint.layers.js)", () => {
     expect(await layerProblems("app/index.ts", 'import { main } from "../cli/main.js";\nexport const x = main;\n')).toEqual([
       expect.stringMatching(/app\/ may not import cli\//),
     ]);
+  });
+});
+
+/** The GitHub-call messages (`no-restricted-syntax`, eslint.layers.js `githubCalls`) ESLint reports for `source` at `filePath`. */
+async function githubCallProblems(filePath: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-syntax").map((m) => m.message);
+}
+
+/** A module at `filePath` that takes the adapter's GitHub client and runs `body` with it (`octokit`). */
+function withClient(filePath: string, body: string): string {
+  const depth = filePath.split("/").length - 1;
+  const types = filePath.startsWith("adapters/github/") ? "./types.js" : `${"../".repeat(depth)}adapters/github/types.js`;
+  return `import type { GitHub } from "${types}";\nexport async function planted(octokit: GitHub, ctx: { octokit: GitHub }, app: { auth(): Promise<GitHub> }) {\n  void ctx;\n  void app;\n  ${body}\n}\n`;
+}
+
+const PULLS_GET = 'return octokit.rest.pulls.get({ owner: "o", repo: "r", pull_number: 1 });';
+
+describe("GitHub calls only in adapters/github (eslint.layers.js githubCalls)", () => {
+  it("refuses octokit.rest.pulls.get in app/ and in operations/, and lets adapters/github make it", async () => {
+    for (const file of ["app/promotion/promote.ts", "operations/reconcile.ts"]) {
+      expect(await githubCallProblems(file, withClient(file, PULLS_GET))).toEqual([expect.stringMatching(/GitHub API calls live in adapters\/github/)]);
+    }
+    expect(await githubCallProblems("adapters/github/pulls.ts", withClient("adapters/github/pulls.ts", PULLS_GET))).toEqual([]);
+  });
+
+  it.each([
+    "mcp/server.ts",
+    "cli/commands/schema.ts",
+    "core/cost.ts",
+    "app/portal/mount.ts",
+    "bench/main.ts",
+    "scripts/extract-github-contract.ts",
+    "adapters/git/read.ts",
+  ])("refuses the call in %s too", async (file) => {
+    expect(await githubCallProblems(file, withClient(file, PULLS_GET))).toHaveLength(1);
+  });
+
+  it.each([
+    ['ctx.octokit.rest.issues.createComment({ owner: "o", repo: "r", issue_number: 1, body: "hi" });', /`\.rest` is Octokit's REST API/],
+    ["(await app.auth()).rest.apps.getAuthenticated();", /`\.rest` is Octokit's REST API/],
+    ['octokit["rest"].repos.get({ owner: "o", repo: "r" });', /`\["rest"\]` is Octokit's REST API/],
+    [
+      'await octokit.request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" });',
+      /`\.request\(\)`, `\.graphql\(\)` and `\.paginate\(\)` call the GitHub API/,
+    ],
+    ['await octokit.graphql("query { viewer { login } }");', /call the GitHub API/],
+    ['const pages: unknown[] = await octokit.paginate("GET /repos/{owner}/{repo}/pulls", { owner: "o", repo: "r" });\n  return pages;', /call the GitHub API/],
+    ["const { rest } = octokit;\n  return rest;", /`rest`, `graphql` and `paginate` are Octokit's GitHub API/],
+  ])("refuses any receiver and form outside adapters/github: %s", async (body, message) => {
+    expect(await githubCallProblems("app/promotion/reads.ts", withClient("app/promotion/reads.ts", body))).toEqual([expect.stringMatching(message)]);
+  });
+
+  it("lets test/ drive the client, Node's http.request through, and a response type name GitHub's endpoint", async () => {
+    expect(await githubCallProblems("test/support/git-server.ts", withClient("test/support/git-server.ts", PULLS_GET))).toEqual([]);
+    const http =
+      'import { request } from "node:http";\nimport * as https from "node:https";\nexport const get = [request, () => https.request("https://example.invalid/")];\n';
+    expect(await githubCallProblems("app/portal/mount.ts", http)).toEqual([]);
+    const type = withClient(
+      "app/promotion/promote.ts",
+      'type Pull = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];\n  const none: Pull[] = [];\n  return none;',
+    );
+    expect(await githubCallProblems("app/promotion/promote.ts", type)).toEqual([]);
   });
 });

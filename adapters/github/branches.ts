@@ -1,6 +1,6 @@
-/** Promotion branches on GitHub: whether one exists, and deleting one. */
-import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+/** Branches (git refs) on GitHub: a branch's head, whether one exists, and deleting one. */
 import { httpStatus } from "./errors.js";
+import type { GitHub, RepoRef } from "./types.js";
 
 /** Deletes a branch; a branch that is already gone is fine. */
 export async function deleteBranch(octokit: GitHub, repo: RepoRef, branch: string): Promise<boolean> {
@@ -22,4 +22,10 @@ export async function branchExists(octokit: GitHub, repo: RepoRef, branch: strin
     if (httpStatus(e) === 404) return false;
     throw e;
   }
+}
+
+/** The commit at the head of a branch (`GET /repos/{owner}/{repo}/branches/{branch}`). */
+export async function branchHead(octokit: GitHub, repo: RepoRef, branch: string): Promise<string> {
+  const { data } = await octokit.rest.repos.getBranch({ ...repo, branch });
+  return data.commit.sha;
 }
