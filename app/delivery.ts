@@ -6,7 +6,7 @@
 import type { GitHub } from "../adapters/github/types.js";
 import type { Deps } from "./deps.js";
 import type { PlatformInputs } from "./release/inputs.js";
-import { TargetResolver } from "./release/gitops.js";
+import { TargetResolver } from "../adapters/github/gitops-targets.js";
 
 /** What a delivery context needs of the app's dependencies. */
 export type DeliveryDeps = Pick<Deps, "platforms" | "platformRepo" | "builtins">;

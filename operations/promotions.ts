@@ -18,7 +18,7 @@ import { loadPlatformFromGitHub } from "../adapters/github/reconcile.js";
 import { UserPermission } from "../core/promotion/commands.js";
 import type { ListedPromotion } from "../core/promotion/listing.js";
 import { loadBuiltins } from "../templates/index.js";
-import type { GitopsPort } from "../app/promotion/requests.js";
+import type { GitopsPort } from "../adapters/git/port.js";
 import { appRepositoryOf, personPromotionContext, PlatformUnavailable, requestPromotion } from "../app/promotion/requests.js";
 import { UsageError } from "./errors.js";
 

@@ -7,8 +7,9 @@ import { RepoName } from "../renderers/model/common.js";
 import type { Builtins } from "../renderers/platform.js";
 import type { ReconcileReport } from "../core/reconcile/report.js";
 import { surveyReconcile } from "../core/reconcile/survey.js";
-import { gitopsEnvironmentReads } from "../adapters/git/environment-reads.js";
-import { readFiles, readHistory } from "../adapters/git/index.js";
+import { gitopsEnvironmentReads } from "../adapters/git/environment.js";
+import { defaultGitopsPort } from "../adapters/git/port.js";
+import { environmentPath } from "../core/gitops/layout.js";
 import { tokenClient } from "../adapters/github/client.js";
 import { checkBudget, githubReconcileReads, loadPlatformFromGitHub } from "../adapters/github/reconcile.js";
 import type { RepoRef } from "../adapters/github/types.js";
@@ -70,12 +71,8 @@ export async function reconcileDryRun(raw: DryRunInput, deps: DryRunDeps = DRY_R
     );
   }
   const cloneUrls = new Map<string, Promise<string>>();
-  const shared = { cache: {} };
   const environmentReads = gitopsEnvironmentReads(
-    {
-      readFiles: async (req) => (await readFiles(req, shared)).files,
-      readHistory: (req) => readHistory({ ...req, limit: req.limit ?? 50 }, shared),
-    },
+    defaultGitopsPort(),
     async (env) => {
       const key = env.gitops.repo.toLowerCase();
       let url = cloneUrls.get(key);
@@ -83,7 +80,7 @@ export async function reconcileDryRun(raw: DryRunInput, deps: DryRunDeps = DRY_R
         url = octokit.rest.repos.get({ ...repoRef(env.gitops.repo) }).then(({ data }) => data.clone_url);
         cloneUrls.set(key, url);
       }
-      return { url: await url, branch: env.gitops.branch, token: input.token };
+      return { env, git: { url: await url, branch: env.gitops.branch, token: input.token }, path: environmentPath(env) };
     },
     input.cacheDir,
   );

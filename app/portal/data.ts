@@ -25,8 +25,8 @@ import type { Deps } from "../deps.js";
 import { promotionContext, serverUrlOf } from "../promotion/context.js";
 import type { PromotionContext, PromotionDeps } from "../promotion/context.js";
 import { readComponentHistory } from "../promotion/reads.js";
-import { readEnvironment } from "../release/gitops.js";
-import type { EnvironmentSnapshot } from "../release/gitops.js";
+import { readEnvironment, type EnvironmentSnapshot } from "../../adapters/git/environment.js";
+import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 
 /** A signed-in person as the portal knows them. */
 export interface PortalPerson {
@@ -121,7 +121,7 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
       for (const e of order.map((n) => platform.spec.environments.find((x) => x.name === n)!)) {
         if (projects.length > 0 || (await reads(e.gitops.repo))) envs.push(e);
       }
-      const snapshots = new Map<string, EnvironmentSnapshot>();
+      const snapshots = new Map<string, EnvironmentSnapshot<ResolvedTarget>>();
       for (const env of envs) snapshots.set(env.name, await readEnvironment(deps.gitops, await ctx.resolver.resolve(env), deps.cacheDir));
       const keys = new Set<string>();
       for (const s of snapshots.values()) for (const c of s.state.components.values()) if (shown.has(c.project)) keys.add(`${c.project}/${c.component}`);

@@ -19,7 +19,8 @@ import { completeCheckRun, failCheckOnError, startCheckRun, VALIDATE_CHECK } fro
 import { readFolder } from "../../adapters/github/files.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName, sameRepo } from "../../adapters/github/types.js";
-import { readEnvironment, TargetResolver } from "../release/gitops.js";
+import { readEnvironment } from "../../adapters/git/environment.js";
+import { TargetResolver } from "../../adapters/github/gitops-targets.js";
 import { checkAppInputs, declaredComponents, loadPlatform, readAppFiles } from "../release/inputs.js";
 import { failureReport } from "../../core/release/report.js";
 import { catalogFromReleases } from "../../core/release/state.js";

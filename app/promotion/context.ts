@@ -10,7 +10,7 @@ import type { GitHub } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import type { DeliveryContext } from "../delivery.js";
 import type { Deps } from "../deps.js";
-import type { ResolvedTarget, TargetResolver } from "../release/gitops.js";
+import type { ResolvedTarget, TargetResolver } from "../../adapters/github/gitops-targets.js";
 import { PlatformUnavailable } from "./errors.js";
 
 /** What the promotion flow needs of the app's dependencies. */

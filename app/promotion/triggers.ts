@@ -7,7 +7,7 @@
 import { catalogKey } from "../../renderers/apps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
-import { readEnvironment } from "../release/gitops.js";
+import { readEnvironment } from "../../adapters/git/environment.js";
 import type { ItemResult } from "../../core/release/report.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";
@@ -129,7 +129,12 @@ export async function gatesForPull(delivery: DeliveryContext, repo: RepoRef, num
  * there, and Ferry puts its own title and body back (`ensurePromotion` for the promotion its
  * branch's commits name: idempotent, and it evaluates the gates again).
  */
-export async function restorePromotion(delivery: DeliveryContext, repo: RepoRef, number: number, deps: PromotionDeps): Promise<PromotionResult | { readonly skipped: string }> {
+export async function restorePromotion(
+  delivery: DeliveryContext,
+  repo: RepoRef,
+  number: number,
+  deps: PromotionDeps,
+): Promise<PromotionResult | { readonly skipped: string }> {
   const ctx = await promotionContext(delivery, deps);
   const { data: pr } = await delivery.octokit.rest.pulls.get({ ...repo, pull_number: number });
   if (pr.state !== "open") return { skipped: `#${number} is ${pr.merged_at ? "merged" : "closed"}` };

@@ -22,7 +22,7 @@ import type { ReconcileReport, RepairRecord } from "../../core/reconcile/report.
 import { countRepairs } from "../../core/reconcile/report.js";
 import type { ItemResult } from "../../core/release/report.js";
 import { surveyReconcile } from "../../core/reconcile/survey.js";
-import { gitopsEnvironmentReads } from "../../adapters/git/environment-reads.js";
+import { gitopsEnvironmentReads } from "../../adapters/git/environment.js";
 import { checkBudget, githubReconcileReads } from "../../adapters/github/reconcile.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";
@@ -214,7 +214,7 @@ export async function reconcilePass(auth: AppAuth, deps: ReconcileDeps, opts: Re
     return stop(`the platform ${deps.platformRepo.owner}/${deps.platformRepo.repo} has ${errors} error(s)`, installed.problems);
   }
   const reads = {
-    ...gitopsEnvironmentReads(deps.gitops, async (env) => (await delivery.resolver.resolve(env)).git, deps.cacheDir),
+    ...gitopsEnvironmentReads(deps.gitops, (env) => delivery.resolver.resolve(env), deps.cacheDir),
     ...githubReconcileReads({
       octokit: platformClient,
       clientFor: installed.clientFor,
