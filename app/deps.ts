@@ -11,7 +11,7 @@ import { DeliveryCache } from "./deliveries.js";
 import { JobQueue } from "./jobs/queue.js";
 import { FerryMetrics } from "./metrics.js";
 import { localLeases, sharedState, type DeliveryLedger, type Leases } from "./replicas.js";
-import { PlatformCache } from "./platforms.js";
+import { PlatformCache } from "../adapters/github/platform-loader.js";
 import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
 import type { HealthSource } from "../core/promotion/health.js";
 import { notObservedHealth } from "../core/promotion/health.js";

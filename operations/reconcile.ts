@@ -11,7 +11,8 @@ import { gitopsEnvironmentReads } from "../adapters/git/environment.js";
 import { defaultGitopsPort } from "../adapters/git/port.js";
 import { environmentPath } from "../core/gitops/layout.js";
 import { tokenClient } from "../adapters/github/client.js";
-import { checkBudget, githubReconcileReads, loadPlatformFromGitHub } from "../adapters/github/reconcile.js";
+import { checkBudget, githubReconcileReads } from "../adapters/github/reconcile.js";
+import { loadPlatform } from "../adapters/github/platform-loader.js";
 import type { RepoRef } from "../adapters/github/types.js";
 import { loadBuiltins } from "../templates/index.js";
 
@@ -63,7 +64,7 @@ export async function reconcileDryRun(raw: DryRunInput, deps: DryRunDeps = DRY_R
   });
   const budget = await checkBudget(octokit, input.minRateRemaining);
   if (!budget.ok) return stopped(budget.reason);
-  const platform = await loadPlatformFromGitHub(octokit, repoRef(input.platformRepo), deps.builtins());
+  const platform = await loadPlatform(octokit, repoRef(input.platformRepo), deps.builtins());
   if (!platform.bundle) {
     return stopped(
       `the platform ${input.platformRepo} has errors`,

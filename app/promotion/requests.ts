@@ -22,7 +22,7 @@ import { planPromote, planRollback } from "../../core/promotion/pipeline.js";
 import { loadBuiltins } from "../../templates/index.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";
-import { PlatformCache } from "../platforms.js";
+import { PlatformCache } from "../../adapters/github/platform-loader.js";
 import type { CommitAuthor } from "../../core/gitops/request.js";
 import { defaultGitopsPort, withCommitAuthor, type GitopsPort } from "../../adapters/git/port.js";
 import type { PromotionContext, PromotionDeps } from "./context.js";
