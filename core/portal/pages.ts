@@ -3,6 +3,7 @@
  * component, the environments, the open promotions, and the notices. Pure: they draw a
  * {@link PortalSnapshot}.
  */
+import { HealthStatus } from "../status/health.js";
 import { neighbourhoodSvg } from "./diagram.js";
 import { PORTAL_BASE, esc, frame } from "./html.js";
 import type { CellView, ComponentView, HealthView, OverviewFilter, PortalSnapshot, PromotionView } from "./view.js";
@@ -14,8 +15,8 @@ export interface PageContext {
   readonly notice?: { readonly ok: boolean; readonly text: string };
 }
 
-/** Health states the overview filters by. */
-export const HEALTH_STATES = ["Healthy", "Progressing", "Degraded", "Failed", "Suspended", "Unknown", "NotObserved"] as const;
+/** Health states the overview filters by: core/status's vocabulary. */
+export const HEALTH_STATES = HealthStatus.options;
 
 const when = (d: Date | undefined) => (d ? `<time datetime="${d.toISOString()}">${esc(d.toISOString().slice(0, 16).replace("T", " "))} UTC</time>` : "");
 

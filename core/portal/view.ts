@@ -2,10 +2,11 @@
  * What the portal's pages show, gathered by the app (app/portal/data.ts) and drawn by pages.ts.
  * Pure data: no I/O.
  */
+import type { HealthStatus } from "../status/health.js";
 
 /** Health of one component in one environment, from the cluster (core/status). */
 export interface HealthView {
-  readonly status: string;
+  readonly status: HealthStatus;
   readonly ready?: number;
   readonly desired?: number;
   readonly message?: string;
