@@ -37,6 +37,7 @@ import { runRelease } from "../release/run.js";
 import type { AppAuth } from "../runtime/wire.js";
 import { installedRepositories } from "./installations.js";
 import { publishDriftChecks } from "../drift/run.js";
+import { findEnvironment } from "../../renderers/platform.js";
 
 /** What the pass needs of the app's dependencies. */
 export type ReconcileDeps = Pick<
@@ -145,7 +146,7 @@ class Executor {
     if (!watchRollout) return { outcome: "skipped", detail: "cluster status is off: no rollout is watched" };
     const ctx = await this.#promotionContext();
     const [project = "", component = ""] = r.component.split("/");
-    const env = ctx.bundle.platform.spec.environments.find((e) => e.name === r.environment);
+    const env = findEnvironment(ctx.bundle.platform, r.environment);
     const gitops = r.gitops ?? env?.gitops.repo;
     if (!gitops) return { outcome: "skipped", detail: `the platform has no environment ${r.environment}` };
     const octokit = await this.#client(parseRepoRef(r.repo));

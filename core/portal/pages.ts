@@ -153,7 +153,7 @@ export function environmentsPage(s: PortalSnapshot, ctx: PageContext): string {
         )
         .join("");
       return `<section aria-labelledby="e-${esc(e.name)}"><h2 id="e-${esc(e.name)}">${esc(e.name)}${e.production ? " (production)" : ""}</h2>
-<p>Manifests in ${esc(e.repo)} on ${esc(e.branch)}; promotions and rollbacks need ${esc(e.commandPermission)} permission.</p>
+<p>Manifests in ${esc(e.gitops.repo)} on ${esc(e.gitops.branch)}; promotions and rollbacks need ${esc(e.gates.commandPermission)} permission.</p>
 ${rows ? `<div class="scroll"><table><caption>What ${esc(e.name)} runs</caption><thead><tr><th scope="col">Component</th><th scope="col">Release</th><th scope="col">Health</th><th scope="col">Since</th><th scope="col">Cost per month</th></tr></thead><tbody>${rows}</tbody></table></div>` : "<p>Runs nothing you can see.</p>"}</section>`;
     })
     .join("\n");
