@@ -13,7 +13,7 @@ import { environmentPath } from "../core/gitops/layout.js";
 import { tokenClient } from "../adapters/github/client.js";
 import { checkBudget, githubReconcileReads } from "../adapters/github/reconcile.js";
 import { loadPlatform } from "../adapters/github/platform-loader.js";
-import type { RepoRef } from "../adapters/github/types.js";
+import { parseRepoRef as repoRef } from "../adapters/github/types.js";
 import { loadBuiltins } from "../templates/index.js";
 
 /** Input of {@link reconcileDryRun}: what `ferry reconcile --dry-run` is given. */
@@ -40,11 +40,6 @@ export interface DryRunDeps {
 }
 
 const DRY_RUN_DEPS: DryRunDeps = { now: () => new Date(), builtins: loadBuiltins };
-
-function repoRef(full: string): RepoRef {
-  const [owner = "", repo = ""] = full.split("/");
-  return { owner, repo };
-}
 
 /**
  * Plans a reconcile pass with a token and reports what the app's pass would do, changing

@@ -18,12 +18,7 @@ import { defaultBranch, readFolder, resolveCommit } from "./files.js";
 import { readRateBudget } from "./rate-limit.js";
 import type { RateBudget } from "./rate-limit.js";
 import type { GitHub, RepoRef } from "./types.js";
-import { fullName } from "./types.js";
-
-function repoRef(full: string): RepoRef {
-  const [owner = "", repo = ""] = full.split("/");
-  return { owner, repo };
-}
+import { fullName, parseRepoRef as repoRef } from "./types.js";
 
 /** Whether a pass may go on, from the rate limit left. */
 export type BudgetCheck = { readonly ok: true; readonly budget: RateBudget } | { readonly ok: false; readonly budget: RateBudget; readonly reason: string };
