@@ -6,7 +6,7 @@
  * `WEBHOOK_SECRET`, `GHE_HOST` and `LOG_LEVEL` itself; Ferry checks them again because Probot
  * silently falls back to the secret `development`, which would accept forged deliveries.
  */
-import type { RepoRef } from "../adapters/github/types.js";
+import { parseRepoRef, type RepoRef } from "../adapters/github/types.js";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -121,10 +121,7 @@ export function githubWriteInterval(env: Readonly<Record<string, string | undefi
 }
 
 /** Splits `owner/name`. */
-export function parseRepoRef(full: string): RepoRef {
-  const [owner = "", repo = ""] = full.split("/");
-  return { owner, repo };
-}
+export { parseRepoRef };
 
 /** A private key given literally, with escaped newlines, or base64-encoded. */
 function decodePrivateKey(value: string): string {

@@ -5,8 +5,8 @@
  */
 import type { GitHub } from "../adapters/github/types.js";
 import type { Deps } from "./deps.js";
-import type { PlatformInputs } from "./release/inputs.js";
-import { TargetResolver } from "./release/gitops.js";
+import type { PlatformInputs } from "../adapters/github/platform-loader.js";
+import { TargetResolver } from "../adapters/github/gitops-targets.js";
 
 /** What a delivery context needs of the app's dependencies. */
 export type DeliveryDeps = Pick<Deps, "platforms" | "platformRepo" | "builtins">;

@@ -1,5 +1,6 @@
 /** The cluster status the status tools share: `ferry status` (operations/status.ts) narrowed to the components the caller sees. */
 import { z } from "zod";
+import { HealthStatus } from "../core/status/health.js";
 import { statusJson, type EnvironmentStatus } from "../core/status/overview.js";
 import { UsageError } from "../operations/errors.js";
 import { clusterStatus } from "../operations/status.js";
@@ -26,7 +27,7 @@ export const FindingOut = z.object({
 export const ComponentStatusOut = z.object({
   project: z.string(),
   component: z.string(),
-  status: z.enum(["Healthy", "Suspended", "Progressing", "Degraded", "Unknown", "NotObserved"]),
+  status: HealthStatus,
   message: z.string(),
   release: z.string().nullable().describe("the release the ready pods run"),
   desiredRelease: z.string().nullable().describe("the release being rolled out"),

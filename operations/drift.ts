@@ -3,7 +3,8 @@
  * git and the clusters. Reads each environment's GitOps target (like `ferry history`) and, for
  * environments with a cluster context, its cluster through the kubeconfig (like `ferry status`).
  */
-import { readFiles } from "../adapters/git/read.js";
+import { readEnvironment } from "../adapters/git/environment.js";
+import { defaultGitopsPort, type GitopsReader } from "../adapters/git/port.js";
 import { GitopsError } from "../adapters/git/errors.js";
 import { loadKubeConfig, type KubeConfigSource } from "../adapters/kube/kubeconfig.js";
 import { readClusterDrift, readLiveObjects } from "../adapters/kube/live.js";
@@ -11,12 +12,11 @@ import { environmentsDrift } from "../core/drift/environments.js";
 import { environmentManifests, objectsOfFiles, type EnvironmentFiles } from "../core/drift/inputs.js";
 import type { DriftFinding, DriftNote, DriftReport } from "../core/drift/model.js";
 import { driftReport } from "../core/drift/report.js";
-import { catalogFromReleases, parseEnvironmentState } from "../core/release/state.js";
+import { catalogFromReleases } from "../core/release/state.js";
 import { CelEngine } from "../renderers/cel.js";
 import type { Environment } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
-import { releasePath } from "../renderers/release.js";
-import { cliTarget } from "./gitops-target.js";
+import { cliResolver } from "./gitops-target.js";
 import type { EnvironmentVariables } from "./variables.js";
 import { selectEnvironments } from "./workspace.js";
 
@@ -37,12 +37,14 @@ export interface DriftInput {
 
 /** The clients drift uses, passed in so tests can point them elsewhere. */
 export interface DriftDeps {
-  readonly readFiles: typeof readFiles;
+  readonly gitops: GitopsReader;
   readonly loadKubeConfig: typeof loadKubeConfig;
   readonly readLiveObjects: typeof readLiveObjects;
 }
 
-const DEFAULT_DEPS: DriftDeps = { readFiles, loadKubeConfig, readLiveObjects };
+function defaultDeps(): DriftDeps {
+  return { gitops: defaultGitopsPort(), loadKubeConfig, readLiveObjects };
+}
 
 /** The report, or why a GitOps target could not be read. */
 export type DriftOutcome = { readonly ok: true; readonly report: DriftReport } | { readonly ok: false; readonly error: string };
@@ -51,19 +53,10 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function readEnvironmentFiles(env: Environment, input: DriftInput, deps: DriftDeps): Promise<EnvironmentFiles> {
-  const target = cliTarget(env, input.target, { env: input.variables });
-  const cacheDir = input.cacheDir || undefined;
-  const all = await deps.readFiles({ target, paths: [target.path], cacheDir });
-  const prefix = `${target.path}/`;
-  const files = new Map<string, string>();
-  for (const [path, text] of all.files) if (path.startsWith(prefix)) files.set(path.slice(prefix.length), text);
-  const state = parseEnvironmentState(files);
-  const wanted = [...state.components.values()].flatMap((c) =>
-    c.release === undefined ? [] : [releasePath({ metadata: { project: c.project, component: c.component, name: c.release } })],
-  );
-  const releaseFiles = wanted.length > 0 ? (await deps.readFiles({ target, paths: wanted, cacheDir })).files : new Map<string, string>();
-  return { env, state, releaseFiles };
+async function readEnvironmentFiles(envs: readonly Environment[], input: DriftInput, deps: DriftDeps): Promise<EnvironmentFiles[]> {
+  const resolve = cliResolver(input.target, { env: input.variables });
+  const snapshots = await Promise.all(envs.map(async (env) => readEnvironment(deps.gitops, await resolve(env), input.cacheDir || undefined)));
+  return snapshots.map((s) => ({ env: s.target.env, state: s.state, releaseFiles: s.releaseFiles }));
 }
 
 async function environmentClusterDrift(
@@ -80,11 +73,11 @@ async function environmentClusterDrift(
 }
 
 /** Reads every selected environment's GitOps target and cluster and compares them; unknown environments are usage errors. */
-export async function driftOfEnvironments(input: DriftInput, deps: DriftDeps = DEFAULT_DEPS): Promise<DriftOutcome> {
+export async function driftOfEnvironments(input: DriftInput, deps: DriftDeps = defaultDeps()): Promise<DriftOutcome> {
   const envs = selectEnvironments(input.platform.platform.spec.environments, input.envs);
   let held: EnvironmentFiles[];
   try {
-    held = await Promise.all(envs.map((env) => readEnvironmentFiles(env, input, deps)));
+    held = await readEnvironmentFiles(envs, input, deps);
   } catch (e) {
     if (e instanceof GitopsError) return { ok: false, error: e.message };
     throw e;

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { githubRepoUrl } from "../core/gitops/bootstrap.js";
 import { environmentPath } from "../core/gitops/layout.js";
+import type { EnvironmentTarget, ResolveTarget } from "../adapters/git/environment.js";
 import type { Environment } from "../renderers/model/index.js";
 import type { EnvironmentVariables } from "./variables.js";
 
@@ -44,6 +45,14 @@ export function cliTarget(env: Environment, values: { gitops?: string; branch?: 
   const url = values.gitops ?? githubRepoUrl(env.gitops.repo, githubServer(context));
   const token = context.env.GITHUB_TOKEN || undefined;
   return { url, branch: values.branch ?? env.gitops.branch, path: values.path ?? environmentPath(env), token };
+}
+
+/** The CLI's resolver for adapters/git's environment reads: {@link cliTarget} for each environment. */
+export function cliResolver(values: { gitops?: string; branch?: string; path?: string }, context: TargetContext): ResolveTarget {
+  return async (env): Promise<EnvironmentTarget> => {
+    const { path, ...git } = cliTarget(env, values, context);
+    return { env, git, path };
+  };
 }
 
 /** `<sha>` of a git checkout's HEAD, read from its files (no git process), or undefined. */

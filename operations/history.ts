@@ -2,12 +2,12 @@
  * History: the releases a component ran in each environment, newest first, read from the commits
  * of each environment's GitOps target that touched the component (`ferry history`, ferry_history).
  */
-import { readHistory } from "../adapters/git/read.js";
-import { componentDir } from "../core/gitops/layout.js";
-import { componentHistory, type ComponentHistory } from "../core/history.js";
+import { readComponentHistory as readHistoryOf } from "../adapters/git/environment.js";
+import { defaultGitopsPort, type GitopsReader } from "../adapters/git/port.js";
+import type { ComponentHistory } from "../core/history.js";
 import type { Environment } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
-import { cliTarget } from "./gitops-target.js";
+import { cliResolver } from "./gitops-target.js";
 import type { EnvironmentVariables } from "./variables.js";
 import { selectEnvironments } from "./workspace.js";
 
@@ -34,18 +34,9 @@ export interface HistoryReport {
 }
 
 /** Reads each selected environment's GitOps history of the component; throws GitopsError when a target cannot be read, UsageError on unknown environments. */
-export async function readComponentHistory(input: HistoryInput, read: typeof readHistory = readHistory): Promise<HistoryReport> {
+export async function readComponentHistory(input: HistoryInput, reader: GitopsReader = defaultGitopsPort()): Promise<HistoryReport> {
   const envs = selectEnvironments(input.platform.platform.spec.environments, input.envs);
-  const commits = [];
-  for (const env of envs) {
-    const target = cliTarget(env, input.target, { env: input.variables });
-    const entries = await read({
-      target,
-      path: `${target.path}/${componentDir(input.project, input.component)}`,
-      limit: input.limit ?? 50,
-      cacheDir: input.cacheDir,
-    });
-    commits.push(...entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo })));
-  }
-  return { environments: envs, history: componentHistory(commits, `${input.project}/${input.component}`) };
+  const resolve = cliResolver(input.target, { env: input.variables });
+  const history = await readHistoryOf(reader, resolve, envs, input.project, input.component, { cacheDir: input.cacheDir, limit: input.limit });
+  return { environments: envs, history };
 }

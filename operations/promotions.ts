@@ -14,11 +14,11 @@ import type { GitHub } from "../adapters/github/types.js";
 import { fullName } from "../adapters/github/types.js";
 import { commitAuthorOf, personOf, roleOn } from "../adapters/github/people.js";
 import { listOpenPromotions } from "../adapters/github/promotions.js";
-import { loadPlatformFromGitHub } from "../adapters/github/reconcile.js";
+import { loadPlatform } from "../adapters/github/platform-loader.js";
 import { UserPermission } from "../core/promotion/commands.js";
 import type { ListedPromotion } from "../core/promotion/listing.js";
 import { loadBuiltins } from "../templates/index.js";
-import type { GitopsPort } from "../app/promotion/requests.js";
+import type { GitopsPort } from "../adapters/git/port.js";
 import { appRepositoryOf, personPromotionContext, PlatformUnavailable, requestPromotion } from "../app/promotion/requests.js";
 import { UsageError } from "./errors.js";
 
@@ -144,7 +144,7 @@ export async function listPromotions(
 ): Promise<ListedPromotion[]> {
   const { envs } = PromotionsInput.parse(raw);
   const [owner = "", repo = ""] = RepoName.parse(access.platformRepo).split("/");
-  const platform = await loadPlatformFromGitHub(octokit, { owner, repo }, deps.builtins ?? loadBuiltins());
+  const platform = await loadPlatform(octokit, { owner, repo }, deps.builtins ?? loadBuiltins());
   if (!platform.bundle) throw new PlatformUnavailable(platform.diagnostics);
   const known = platform.bundle.platform.spec.environments.map((e) => e.name);
   const unknown = envs.filter((e) => !known.includes(e));

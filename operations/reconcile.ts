@@ -7,12 +7,14 @@ import { RepoName } from "../renderers/model/common.js";
 import type { Builtins } from "../renderers/platform.js";
 import type { ReconcileReport } from "../core/reconcile/report.js";
 import { surveyReconcile } from "../core/reconcile/survey.js";
-import { gitopsEnvironmentReads } from "../adapters/git/environment-reads.js";
-import { readFiles, readHistory } from "../adapters/git/index.js";
+import { gitopsEnvironmentReads } from "../adapters/git/environment.js";
+import { defaultGitopsPort } from "../adapters/git/port.js";
+import { environmentPath } from "../core/gitops/layout.js";
 import { tokenClient } from "../adapters/github/client.js";
-import { checkBudget, githubReconcileReads, loadPlatformFromGitHub } from "../adapters/github/reconcile.js";
+import { checkBudget, githubReconcileReads } from "../adapters/github/reconcile.js";
+import { loadPlatform } from "../adapters/github/platform-loader.js";
 import { repositoryUrls } from "../adapters/github/repos.js";
-import type { RepoRef } from "../adapters/github/types.js";
+import { parseRepoRef as repoRef } from "../adapters/github/types.js";
 import { loadBuiltins } from "../templates/index.js";
 
 /** Input of {@link reconcileDryRun}: what `ferry reconcile --dry-run` is given. */
@@ -40,11 +42,6 @@ export interface DryRunDeps {
 
 const DRY_RUN_DEPS: DryRunDeps = { now: () => new Date(), builtins: loadBuiltins };
 
-function repoRef(full: string): RepoRef {
-  const [owner = "", repo = ""] = full.split("/");
-  return { owner, repo };
-}
-
 /**
  * Plans a reconcile pass with a token and reports what the app's pass would do, changing
  * nothing. Webhook deliveries need the App's own credentials: they are not checked here.
@@ -63,7 +60,7 @@ export async function reconcileDryRun(raw: DryRunInput, deps: DryRunDeps = DRY_R
   });
   const budget = await checkBudget(octokit, input.minRateRemaining);
   if (!budget.ok) return stopped(budget.reason);
-  const platform = await loadPlatformFromGitHub(octokit, repoRef(input.platformRepo), deps.builtins());
+  const platform = await loadPlatform(octokit, repoRef(input.platformRepo), deps.builtins());
   if (!platform.bundle) {
     return stopped(
       `the platform ${input.platformRepo} has errors`,
@@ -71,12 +68,8 @@ export async function reconcileDryRun(raw: DryRunInput, deps: DryRunDeps = DRY_R
     );
   }
   const cloneUrls = new Map<string, Promise<string>>();
-  const shared = { cache: {} };
   const environmentReads = gitopsEnvironmentReads(
-    {
-      readFiles: async (req) => (await readFiles(req, shared)).files,
-      readHistory: (req) => readHistory({ ...req, limit: req.limit ?? 50 }, shared),
-    },
+    defaultGitopsPort(),
     async (env) => {
       const key = env.gitops.repo.toLowerCase();
       let url = cloneUrls.get(key);
@@ -84,7 +77,7 @@ export async function reconcileDryRun(raw: DryRunInput, deps: DryRunDeps = DRY_R
         url = repositoryUrls(octokit, repoRef(env.gitops.repo)).then((urls) => urls.clone_url);
         cloneUrls.set(key, url);
       }
-      return { url: await url, branch: env.gitops.branch, token: input.token };
+      return { env, git: { url: await url, branch: env.gitops.branch, token: input.token }, path: environmentPath(env) };
     },
     input.cacheDir,
   );

@@ -26,18 +26,19 @@ export function firstEnvironments(platform: Platform): Environment[] {
   return platform.spec.environments.filter((e) => !targets.has(e.name));
 }
 
-/** Environments a release in `from` is promoted to next. */
-export function nextEnvironments(platform: Platform, from: string): Environment[] {
-  const names = platform.spec.pipeline.filter((s) => s.from === from).flatMap((s) => s.to);
-  return platform.spec.environments.filter((e) => names.includes(e.name));
-}
-
-/** Environments that promote into `to`. */
-export function previousEnvironments(platform: Platform, to: string): Environment[] {
-  const names = platform.spec.pipeline.filter((s) => s.to.includes(to)).map((s) => s.from);
-  return platform.spec.environments.filter((e) => names.includes(e.name));
-}
-
-export function findEnvironment(platform: Platform, name: string): Environment | undefined {
-  return platform.spec.environments.find((e) => e.name === name);
+/**
+ * The environment called `name` of a platform (or of a list of environments), if there is one:
+ * the one lookup by name. The pipeline's neighbours are core/promotion/pipeline.ts's.
+ */
+export function findEnvironment(
+  platform: Pick<Platform, "spec"> | { readonly spec: { readonly environments: readonly Environment[] } },
+  name: string,
+): Environment | undefined;
+export function findEnvironment<E extends { readonly name: string }>(environments: readonly E[], name: string): E | undefined;
+export function findEnvironment(
+  from: { readonly spec: { readonly environments: readonly Environment[] } } | readonly { readonly name: string }[],
+  name: string,
+): { readonly name: string } | undefined {
+  const list: readonly { readonly name: string }[] = "spec" in from ? from.spec.environments : from;
+  return list.find((e) => e.name === name);
 }

@@ -3,6 +3,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import type { EndpointType, Environment, Platform } from "./model/index.js";
 import type { CelEngine } from "./cel.js";
 import type { CompileCache } from "./compile/cache.js";
+import type { FieldPath } from "./field-path.js";
 import type { Release } from "./release.js";
 import type { z } from "zod";
 
@@ -36,8 +37,7 @@ export interface ResolvedDependency {
   readonly env: { readonly url?: string; readonly host?: string; readonly port?: string };
 }
 
-/** A path to a field inside a document or rendered object; numbers index lists (`["spec", "traits", 0, "type"]`). */
-export type FieldPath = readonly (string | number)[];
+export type { FieldPath };
 
 /** Locates a field of the component document, for diagnostics. */
 export type Locator = (path: FieldPath, opts?: { key?: boolean }) => { file: string; line: number; column: number };

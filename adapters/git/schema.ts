@@ -8,19 +8,23 @@ import { z } from "zod";
 import { formatPath } from "../../renderers/diagnostics.js";
 import { GitopsError } from "./errors.js";
 import { BranchName, RepoPath, problemsOf, repoPathProblems } from "../../core/gitops/names.js";
-import type { FileContent } from "../../core/gitops/request.js";
+import type { FileContent, GitTarget as CoreGitTarget } from "../../core/gitops/request.js";
 import { trailerKeyProblems, trailerValueProblems } from "../../core/gitops/trailers.js";
 import type { SealedCommit } from "../../core/gitops/seal.js";
 import { displayTarget, parseTargetUrl } from "./paths.js";
 
-/** A core/gitops `GitTarget`, checked. */
+/**
+ * Where to publish or read, checked: the one `GitTarget`. Its type is core/gitops/request.ts's
+ * (the pure core builds requests with it); this schema parses it at the edge and must give it.
+ */
 export const GitTarget = z.object({
   /** `https://host/org/repo.git`, `file:///path`, or a local path (relative to the working directory). */
   url: z.string().superRefine(problemsOf((u) => parseTargetUrl(u, "/").problems)),
   branch: BranchName,
   /** Sent as Basic auth `x-access-token:<token>`; ignored for local paths. @default none */
   token: z.string().min(1).optional(),
-});
+}) satisfies z.ZodType<CoreGitTarget>;
+export type GitTarget = CoreGitTarget;
 
 const FileContent = z.union([z.string(), z.custom<Uint8Array>((v) => v instanceof Uint8Array, { error: "must be text or bytes (Uint8Array)" })]);
 /** A Map of files, or a plain object (for callers writing requests by hand), parsed into a Map. */

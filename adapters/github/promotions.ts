@@ -10,7 +10,7 @@ import type { GatesCheckRun, ListedPromotion } from "../../core/promotion/listin
 import { listedPromotion } from "../../core/promotion/listing.js";
 import { PROMOTE_PREFIX } from "../../core/promotion/pr.js";
 import type { GitHub, RepoRef } from "./types.js";
-import { fullName } from "./types.js";
+import { fullName, parseRepoRef as repoRef } from "./types.js";
 
 /** Options of {@link listOpenPromotions}. */
 export interface PromotionsQuery {
@@ -27,11 +27,6 @@ export interface PromotionsQuery {
 /** Why the gates are unknown when Ferry's app id is not known. */
 export const GATES_UNKNOWN_WITHOUT_APP_ID =
   "Ferry's GitHub App id is not configured (FERRY_APP_ID or --app-id), so no Ferry / gates check run can be told apart from one another app made";
-
-function repoRef(full: string): RepoRef {
-  const [owner = "", repo = ""] = full.split("/");
-  return { owner, repo };
-}
 
 /** The latest `Ferry / gates` run Ferry's app made on a commit, if any. */
 async function latestGatesRun(octokit: GitHub, repo: RepoRef, sha: string, appId: number): Promise<GatesCheckRun | undefined> {

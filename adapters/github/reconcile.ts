@@ -2,15 +2,12 @@
  * The GitHub reads of the reconcile pass (core/reconcile/survey.ts asks, the app and
  * `ferry reconcile --dry-run` both answer with these): app repositories' heads, check runs,
  * Ferry pull requests, deployments in progress, the App's webhook deliveries, the rate limit and
- * the platform as the API serves it.
+ * the platform (adapters/github/platform-loader.ts).
  */
 import { GATES_CHECK } from "../../core/promotion/gates/index.js";
 import { deploymentPayload } from "./deployments.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
-import { loadPlatformSources } from "../../renderers/load.js";
-import type { Builtins, PlatformBundle } from "../../renderers/platform.js";
-import { buildPlatformBundle } from "../../core/platform.js";
 import { parsePromotionBody } from "../../core/promotion/body.js";
 import { parseFerryBranch, PROMOTE_PREFIX } from "../../core/promotion/pr.js";
 import type { FerryPull, OpenPromotion, RecordedDelivery, RunningDeployment } from "../../core/reconcile/plan.js";
@@ -21,12 +18,7 @@ import { defaultBranch, readFolder, resolveCommit } from "./files.js";
 import { readRateBudget } from "./rate-limit.js";
 import type { RateBudget } from "./rate-limit.js";
 import type { GitHub, RepoRef } from "./types.js";
-import { fullName } from "./types.js";
-
-function repoRef(full: string): RepoRef {
-  const [owner = "", repo = ""] = full.split("/");
-  return { owner, repo };
-}
+import { fullName, parseRepoRef as repoRef } from "./types.js";
 
 /** Whether a pass may go on, from the rate limit left. */
 export type BudgetCheck = { readonly ok: true; readonly budget: RateBudget } | { readonly ok: false; readonly budget: RateBudget; readonly reason: string };
@@ -40,19 +32,6 @@ export async function checkBudget(octokit: GitHub, minimum: number): Promise<Bud
     budget,
     reason: `only ${budget.remaining} of ${budget.limit} GitHub API requests left (a pass needs ${minimum}); the budget resets at ${budget.reset.toISOString()}`,
   };
-}
-
-/** The platform from its repository's default branch, through the GitHub API; diagnostics say why when it is unusable. */
-export async function loadPlatformFromGitHub(
-  octokit: GitHub,
-  repo: RepoRef,
-  builtins: Builtins,
-): Promise<{ readonly bundle: PlatformBundle | undefined; readonly diagnostics: Diagnostic[] }> {
-  const diagnostics: Diagnostic[] = [];
-  const commit = await resolveCommit(octokit, repo, await defaultBranch(octokit, repo));
-  const { files } = await readFolder(octokit, repo, commit, ".ferry", diagnostics, { recursive: true });
-  const sources = loadPlatformSources(fullName(repo), files, diagnostics);
-  return { bundle: buildPlatformBundle(sources, builtins, diagnostics), diagnostics };
 }
 
 /** The release a Ferry pull request carries: the promotion body's marker, or the release title's id. */

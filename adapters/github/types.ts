@@ -10,6 +10,12 @@ export interface RepoRef {
   readonly repo: string;
 }
 
+/** `owner/name` split (no check: the platform's schema checked it). */
+export function parseRepoRef(full: string): RepoRef {
+  const [owner = "", repo = ""] = full.split("/");
+  return { owner, repo };
+}
+
 /** `owner/name` of a repository reference. */
 export function fullName(ref: RepoRef): string {
   return `${ref.owner}/${ref.repo}`;

@@ -13,14 +13,16 @@ import { driftReport, reportFor } from "../../core/drift/report.js";
 import { catalogFromReleases } from "../../core/release/state.js";
 import { CelEngine } from "../../renderers/cel.js";
 import type { PlatformBundle } from "../../renderers/platform.js";
-import { readEnvironment, type GitopsPort, type ResolvedTarget, type TargetResolver } from "../release/gitops.js";
+import { readEnvironment } from "../../adapters/git/environment.js";
+import type { GitopsReader } from "../../adapters/git/port.js";
+import type { ResolvedTarget, TargetResolver } from "../../adapters/github/gitops-targets.js";
 import { publishDriftCheck, type DriftCheckWrite } from "./check.js";
 
 /** What a drift pass needs. */
 export interface DriftPassInput {
   readonly bundle: PlatformBundle;
   readonly resolver: TargetResolver;
-  readonly port: GitopsPort;
+  readonly port: GitopsReader;
   readonly cacheDir: string;
   /** Where the clusters are; undefined: git is not compared with clusters. */
   readonly kubeConfig?: KubeConfigSource;

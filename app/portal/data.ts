@@ -14,6 +14,7 @@
 import { listOpenPromotions } from "../../adapters/github/promotions.js";
 import type { EnvironmentStatus } from "../../core/status/overview.js";
 import { estimateCost, formatMoney, objectsFromFiles } from "../../core/cost.js";
+import { environmentView } from "../../core/environments.js";
 import { pipelineOrder } from "../../core/promotion/pipeline.js";
 import { parseReleaseFile } from "../../core/release/state.js";
 import type { ComponentView, HealthView, PortalSnapshot, PromotionView } from "../../core/portal/view.js";
@@ -25,8 +26,9 @@ import type { Deps } from "../deps.js";
 import { promotionContext, serverUrlOf } from "../promotion/context.js";
 import type { PromotionContext, PromotionDeps } from "../promotion/context.js";
 import { readComponentHistory } from "../promotion/reads.js";
-import { readEnvironment } from "../release/gitops.js";
-import type { EnvironmentSnapshot } from "../release/gitops.js";
+import { readEnvironment, type EnvironmentSnapshot } from "../../adapters/git/environment.js";
+import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
+import { findEnvironment } from "../../renderers/platform.js";
 
 /** A signed-in person as the portal knows them. */
 export interface PortalPerson {
@@ -118,10 +120,10 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
       const shown = new Set(projects);
       const order = pipelineOrder(platform);
       const envs = [];
-      for (const e of order.map((n) => platform.spec.environments.find((x) => x.name === n)!)) {
+      for (const e of order.map((n) => findEnvironment(platform, n)!)) {
         if (projects.length > 0 || (await reads(e.gitops.repo))) envs.push(e);
       }
-      const snapshots = new Map<string, EnvironmentSnapshot>();
+      const snapshots = new Map<string, EnvironmentSnapshot<ResolvedTarget>>();
       for (const env of envs) snapshots.set(env.name, await readEnvironment(deps.gitops, await ctx.resolver.resolve(env), deps.cacheDir));
       const keys = new Set<string>();
       for (const s of snapshots.values()) for (const c of s.state.components.values()) if (shown.has(c.project)) keys.add(`${c.project}/${c.component}`);
@@ -180,13 +182,7 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
       }
       return {
         login: person.login,
-        environments: envs.map((e) => ({
-          name: e.name,
-          production: e.production,
-          repo: e.gitops.repo,
-          branch: e.gitops.branch,
-          commandPermission: e.commandPermission,
-        })),
+        environments: envs.map((e) => environmentView(platform, e)),
         projects,
         components,
         promotions,

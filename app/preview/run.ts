@@ -19,8 +19,9 @@ import { completeCheckRun, failCheckOnError, startCheckRun, VALIDATE_CHECK } fro
 import { readFolder } from "../../adapters/github/files.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName, sameRepo } from "../../adapters/github/types.js";
-import { readEnvironment, TargetResolver } from "../release/gitops.js";
-import { checkAppInputs, declaredComponents, loadPlatform, readAppFiles } from "../release/inputs.js";
+import { readEnvironment } from "../../adapters/git/environment.js";
+import { TargetResolver } from "../../adapters/github/gitops-targets.js";
+import { checkAppInputs, declaredComponents, readAppFiles } from "../release/inputs.js";
 import { failureReport } from "../../core/release/report.js";
 import { catalogFromReleases } from "../../core/release/state.js";
 import { previewMarkdown } from "../../core/preview/markdown.js";
@@ -57,7 +58,7 @@ export interface PreviewOutcome {
   readonly comment: UpsertResult;
 }
 
-type PreviewDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "builtins" | "botLogin" | "appId">;
+type PreviewDeps = Pick<Deps, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "botLogin" | "appId">;
 
 /** The comment's parts: full diffs when they fit in a few comments, else the summary. */
 export function previewParts(build: (detail: Detail) => string, maxParts = MAX_PREVIEW_PARTS, limit?: number): string[] {
@@ -97,7 +98,7 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
     { reuse: true },
   );
   return failCheckOnError(octokit, repo, checkRunId, deps.clock, async (): Promise<PreviewOutcome> => {
-    const platform = await loadPlatform(octokit, deps.platformRepo, deps.builtins);
+    const platform = await deps.platforms.read(octokit, deps.platformRepo, deps.builtins);
     const diagnostics: Diagnostic[] = [...platform.diagnostics];
     const headFiles = await readHeadFiles(req, diagnostics);
     let preview: Preview | undefined;

@@ -5,12 +5,12 @@
  */
 import { CelEngine } from "../../renderers/cel.js";
 import type { Environment } from "../../renderers/model/index.js";
-import type { PlatformBundle } from "../../renderers/platform.js";
+import { findEnvironment, type PlatformBundle } from "../../renderers/platform.js";
 import type { GitHub } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import type { DeliveryContext } from "../delivery.js";
 import type { Deps } from "../deps.js";
-import type { ResolvedTarget, TargetResolver } from "../release/gitops.js";
+import type { ResolvedTarget, TargetResolver } from "../../adapters/github/gitops-targets.js";
 import { PlatformUnavailable } from "./errors.js";
 
 /** What the promotion flow needs of the app's dependencies. */
@@ -51,7 +51,7 @@ export async function promotionContext(delivery: DeliveryContext, deps: Promotio
 
 /** The platform's environment called `name`. */
 export function environmentNamed(ctx: Pick<PromotionContext, "bundle">, name: string): Environment | undefined {
-  return ctx.bundle.platform.spec.environments.find((e) => e.name === name);
+  return findEnvironment(ctx.bundle.platform, name);
 }
 
 /** `https://github.com` from a repository's web URL (`https://github.com/acme/gitops`). */

@@ -26,8 +26,8 @@ import type { PullRequest } from "../../adapters/github/pulls.js";
 import { createCommitComment, createIssueComment } from "../../adapters/github/comments.js";
 import type { RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
-import { readEnvironment } from "../release/gitops.js";
-import type { EnvironmentSnapshot, ResolvedTarget } from "../release/gitops.js";
+import { readEnvironment, type EnvironmentSnapshot } from "../../adapters/git/environment.js";
+import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 import { projectOwner, releaseChanges } from "../../core/release/plan.js";
 import { catalogFromReleases, deployedFiles, parseReleaseFile } from "../../core/release/state.js";
 import { approversToCheck, reviewersToCheck } from "../../core/promotion/gates/approvers.js";
@@ -134,7 +134,7 @@ function listed(items: readonly string[], max = 3): string {
 type PullData = PullRequest;
 
 /** Renders a release for an environment against the components that environment runs. */
-function renderFor(ctx: PromotionContext, release: Release, env: Environment, snapshot: EnvironmentSnapshot): RenderedComponent {
+function renderFor(ctx: PromotionContext, release: Release, env: Environment, snapshot: EnvironmentSnapshot<ResolvedTarget>): RenderedComponent {
   const catalog = new Map(catalogFromReleases([snapshot.releaseFiles]));
   catalog.set(catalogKey(release.metadata.project, release.metadata.component), release.spec.component);
   return renderRelease(release, env, ctx.bundle, catalog, ctx.cel);
@@ -291,7 +291,7 @@ export interface KnownPromotion {
   readonly release: string;
   readonly env: string;
   /** The target environment as it was read, the release (as its source environment holds it) rendered for it, and the app commit it was cut from. */
-  readonly snapshot: EnvironmentSnapshot;
+  readonly snapshot: EnvironmentSnapshot<ResolvedTarget>;
   readonly frozen: Release;
   readonly rendered: RenderedRelease;
   readonly source: SourceCommit;
@@ -302,7 +302,7 @@ interface GatheredPromotion {
   readonly pr: PullData;
   readonly facts: PromotionFacts;
   readonly target: ResolvedTarget;
-  readonly snapshot: EnvironmentSnapshot;
+  readonly snapshot: EnvironmentSnapshot<ResolvedTarget>;
   readonly paths: PromotionPaths;
   /** What the caller knew, when it is about this pull request's release and target. */
   readonly known: KnownPromotion | undefined;

@@ -10,14 +10,15 @@ import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { collaboratorPermission, isActiveTeamMember } from "../../adapters/github/people.js";
 import { listPullCommits, listReviews } from "../../adapters/github/pulls.js";
-import type { ResolvedTarget } from "../release/gitops.js";
+import { readComponentHistory as readHistoryOf, readEnvironmentCommits } from "../../adapters/git/environment.js";
+import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 import { parseReleaseFile } from "../../core/release/state.js";
 import type { UserPermission } from "../../core/promotion/commands.js";
 import { UserPermission as UserPermissionSchema } from "../../core/promotion/commands.js";
 import { Review } from "../../core/promotion/gates/index.js";
 import { HealthReport } from "../../core/promotion/health.js";
 import type { HealthQuery } from "../../core/promotion/health.js";
-import type { ComponentHistory, GitOpsCommitInput, SourceCommit } from "../../core/history.js";
+import type { ComponentHistory, SourceCommit } from "../../core/history.js";
 import { componentHistory, parseSource } from "../../core/history.js";
 import { parseCommitMessage, TRAILERS } from "../../core/gitops/trailers.js";
 import { sealHolds } from "../../core/gitops/seal.js";
@@ -47,30 +48,13 @@ export async function readRelease(
   return m && m.project === project && m.component === component && m.name === id ? release : undefined;
 }
 
-/** Commits Ferry reads per environment for the history. */
-const HISTORY_LIMIT = 50;
-
 /**
  * Which release each environment ran and when (`project/component`), from the trailers of the
  * commits that changed the component's directory in each environment's GitOps target.
  */
-export async function readComponentHistory(ctx: PromotionContext, project: string, component: string): Promise<ComponentHistory> {
-  const commits: GitOpsCommitInput[] = [];
-  // One at a time: environments often share a repository, and so its cached clone.
-  for (const env of ctx.bundle.platform.spec.environments) commits.push(...(await readEnvironmentCommits(ctx, env, project, component)));
-  return componentHistory(commits, `${project}/${component}`);
-}
-
-/** The commits that changed the component's directory in one environment's GitOps target, newest first. */
-async function readEnvironmentCommits(ctx: PromotionContext, env: Environment, project: string, component: string): Promise<GitOpsCommitInput[]> {
-  const target = await ctx.resolver.resolve(env);
-  const entries = await ctx.deps.gitops.readHistory({
-    target: target.git,
-    path: `${target.path}/${project}/${component}`,
-    limit: HISTORY_LIMIT,
-    cacheDir: ctx.deps.cacheDir,
-  });
-  return entries.map((e) => ({ sha: e.commit, date: e.date, trailers: e.trailers, message: e.subject, repo: fullName(target.repo) }));
+export function readComponentHistory(ctx: PromotionContext, project: string, component: string): Promise<ComponentHistory> {
+  const resolve = (env: Environment) => ctx.resolver.resolve(env);
+  return readHistoryOf(ctx.deps.gitops, resolve, ctx.bundle.platform.spec.environments, project, component, { cacheDir: ctx.deps.cacheDir });
 }
 
 /**
@@ -92,7 +76,7 @@ export function landedAt(history: ComponentHistory, env: string, release: string
  * commits that changed the component's directory in that environment's GitOps target.
  */
 export async function readLandedAt(ctx: PromotionContext, env: Environment, project: string, component: string, release: string): Promise<Date | undefined> {
-  const commits = await readEnvironmentCommits(ctx, env, project, component);
+  const commits = await readEnvironmentCommits(ctx.deps.gitops, await ctx.resolver.resolve(env), project, component, { cacheDir: ctx.deps.cacheDir });
   return landedAt(componentHistory(commits, `${project}/${component}`), env.name, release);
 }
 

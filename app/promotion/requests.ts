@@ -22,11 +22,9 @@ import { planPromote, planRollback } from "../../core/promotion/pipeline.js";
 import { loadBuiltins } from "../../templates/index.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";
-import { PlatformCache } from "../platforms.js";
+import { PlatformCache } from "../../adapters/github/platform-loader.js";
 import type { CommitAuthor } from "../../core/gitops/request.js";
-import type { GitopsPort } from "../release/gitops.js";
-import { withCommitAuthor } from "../release/gitops.js";
-import { defaultGitopsPort } from "../release/gitops-default.js";
+import { defaultGitopsPort, withCommitAuthor, type GitopsPort } from "../../adapters/git/port.js";
 import type { PromotionContext, PromotionDeps } from "./context.js";
 import { environmentNamed, promotionContext } from "./context.js";
 import type { PromotionResult } from "./promote.js";
@@ -34,7 +32,6 @@ import { ensurePromotion } from "./promote.js";
 import { readComponentHistory } from "./reads.js";
 
 export { PlatformUnavailable } from "./errors.js";
-export type { GitopsPort };
 
 /** What a person asks for: `promote` into `env`, or `rollback` of `env`, optionally to a named release. */
 export const PromotionAsk = z.strictObject({

@@ -9,7 +9,7 @@ import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { repoInstallationId } from "../../adapters/github/apps.js";
 import { getPullRequest, listOpenPullRequests } from "../../adapters/github/pulls.js";
-import { readEnvironment } from "../release/gitops.js";
+import { readEnvironment } from "../../adapters/git/environment.js";
 import type { ItemResult } from "../../core/release/report.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";

@@ -22,7 +22,7 @@ import type { ReconcileReport, RepairRecord } from "../../core/reconcile/report.
 import { countRepairs } from "../../core/reconcile/report.js";
 import type { ItemResult } from "../../core/release/report.js";
 import { surveyReconcile } from "../../core/reconcile/survey.js";
-import { gitopsEnvironmentReads } from "../../adapters/git/environment-reads.js";
+import { gitopsEnvironmentReads } from "../../adapters/git/environment.js";
 import { checkBudget, githubReconcileReads } from "../../adapters/github/reconcile.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";
@@ -37,6 +37,7 @@ import { runRelease } from "../release/run.js";
 import type { AppAuth } from "../runtime/wire.js";
 import { installedRepositories } from "./installations.js";
 import { publishDriftChecks } from "../drift/run.js";
+import { findEnvironment } from "../../renderers/platform.js";
 
 /** What the pass needs of the app's dependencies. */
 export type ReconcileDeps = Pick<
@@ -145,7 +146,7 @@ class Executor {
     if (!watchRollout) return { outcome: "skipped", detail: "cluster status is off: no rollout is watched" };
     const ctx = await this.#promotionContext();
     const [project = "", component = ""] = r.component.split("/");
-    const env = ctx.bundle.platform.spec.environments.find((e) => e.name === r.environment);
+    const env = findEnvironment(ctx.bundle.platform, r.environment);
     const gitops = r.gitops ?? env?.gitops.repo;
     if (!gitops) return { outcome: "skipped", detail: `the platform has no environment ${r.environment}` };
     const octokit = await this.#client(parseRepoRef(r.repo));
@@ -214,7 +215,7 @@ export async function reconcilePass(auth: AppAuth, deps: ReconcileDeps, opts: Re
     return stop(`the platform ${deps.platformRepo.owner}/${deps.platformRepo.repo} has ${errors} error(s)`, installed.problems);
   }
   const reads = {
-    ...gitopsEnvironmentReads(deps.gitops, async (env) => (await delivery.resolver.resolve(env)).git, deps.cacheDir),
+    ...gitopsEnvironmentReads(deps.gitops, (env) => delivery.resolver.resolve(env), deps.cacheDir),
     ...githubReconcileReads({
       octokit: platformClient,
       clientFor: installed.clientFor,

@@ -1,69 +1,16 @@
 /**
- * Loading a run's inputs through the GitHub API: the platform from the platform repository's
- * default branch (never from anywhere else: an app repository cannot supply or weaken platform
- * definitions), and an app repository's `.ferry/` at a commit.
+ * Loading a run's app inputs through the GitHub API: an app repository's `.ferry/` at a commit,
+ * checked against the platform (which adapters/github/platform-loader.ts loads).
  */
 import type { AppComponent, Catalog, ParsedApp } from "../../renderers/apps.js";
 import { catalogKey, checkApps, declaredKeys, parseApp } from "../../renderers/apps.js";
-import { fileError, type Diagnostic } from "../../renderers/diagnostics.js";
+import type { Diagnostic } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
-import { loadPlatformSources } from "../../renderers/load.js";
-import type { Builtins, PlatformBundle } from "../../renderers/platform.js";
-import { buildPlatformBundle } from "../../core/platform.js";
-import { defaultBranch, readFolder, resolveCommit } from "../../adapters/github/files.js";
+import type { PlatformBundle } from "../../renderers/platform.js";
+import { readFolder } from "../../adapters/github/files.js";
+import { unreachable } from "../../adapters/github/platform-loader.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
-
-/** The platform as loaded for one run. */
-export interface PlatformInputs {
-  /** Undefined when the platform has errors (they are in `diagnostics`). */
-  readonly bundle: PlatformBundle | undefined;
-  /** `owner/name@sha` the platform was read at, when it could be read. */
-  readonly source: string | undefined;
-  readonly diagnostics: Diagnostic[];
-}
-
-function unreachable(what: string, repo: RepoRef, e: unknown): Diagnostic {
-  const code = (e as { status?: unknown } | null)?.status;
-  const status = typeof code === "number" ? ` (HTTP ${code})` : "";
-  const reason = e instanceof Error ? e.message.split("\n")[0] : String(e);
-  return fileError(fullName(repo), "github/unreachable", `cannot read ${what} ${fullName(repo)}${status}: ${reason}. Is the app installed on it?`);
-}
-
-/** The commit the platform repository's default branch is at now. */
-export async function platformCommit(octokit: GitHub, platformRepo: RepoRef): Promise<string> {
-  return resolveCommit(octokit, platformRepo, await defaultBranch(octokit, platformRepo));
-}
-
-/** The platform when its repository cannot be read. */
-export function unreadablePlatform(platformRepo: RepoRef, e: unknown): PlatformInputs {
-  return { bundle: undefined, source: undefined, diagnostics: [unreachable("the platform repository", platformRepo, e)] };
-}
-
-/** Reads `.ferry/` of the platform repository at `commit` and builds the bundle. */
-export async function loadPlatformAt(octokit: GitHub, platformRepo: RepoRef, commit: string, builtins: Builtins): Promise<PlatformInputs> {
-  const diagnostics: Diagnostic[] = [];
-  let files: FileMap;
-  try {
-    files = (await readFolder(octokit, platformRepo, commit, ".ferry", diagnostics, { recursive: true })).files;
-  } catch (e) {
-    return unreadablePlatform(platformRepo, e);
-  }
-  const sources = loadPlatformSources(fullName(platformRepo), files, diagnostics);
-  const bundle = buildPlatformBundle(sources, builtins, diagnostics);
-  return { bundle, source: `${fullName(platformRepo)}@${commit}`, diagnostics };
-}
-
-/** Reads `.ferry/` of the platform repository's default branch and builds the bundle. */
-export async function loadPlatform(octokit: GitHub, platformRepo: RepoRef, builtins: Builtins): Promise<PlatformInputs> {
-  let commit: string;
-  try {
-    commit = await platformCommit(octokit, platformRepo);
-  } catch (e) {
-    return unreadablePlatform(platformRepo, e);
-  }
-  return loadPlatformAt(octokit, platformRepo, commit, builtins);
-}
 
 /** An app repository's `.ferry/` files at a commit. */
 export async function readAppFiles(octokit: GitHub, repo: RepoRef, sha: string, diagnostics: Diagnostic[]): Promise<FileMap> {

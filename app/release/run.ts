@@ -17,8 +17,8 @@ import { ensurePullRequest } from "../../adapters/github/pulls.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { DeliveryContext } from "../delivery.js";
-import { readEnvironment } from "./gitops.js";
-import type { EnvironmentSnapshot, ResolvedTarget } from "./gitops.js";
+import { readEnvironment, type EnvironmentSnapshot } from "../../adapters/git/environment.js";
+import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 import { declaredComponents, loadAppInputs, readAppFiles } from "./inputs.js";
 import { commitContent, planRelease } from "../../core/release/plan.js";
 import { serverUrlOf } from "../promotion/context.js";
@@ -131,7 +131,7 @@ export async function runRelease(
     const bundle = platform.bundle;
 
     const { resolver } = delivery;
-    const snapshots: EnvironmentSnapshot[] = await Promise.all(
+    const snapshots: EnvironmentSnapshot<ResolvedTarget>[] = await Promise.all(
       firstEnvironments(bundle.platform).map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
     );
     const known = catalogFromReleases(snapshots.map((s) => s.releaseFiles));
@@ -193,7 +193,7 @@ export async function runRelease(
   }
 }
 
-function pullRequestBody(item: Extract<PlanItem, { kind: "publish" | "remove" }>, snapshot: EnvironmentSnapshot, source: string): string {
+function pullRequestBody(item: Extract<PlanItem, { kind: "publish" | "remove" }>, snapshot: EnvironmentSnapshot<ResolvedTarget>, source: string): string {
   const lines = [`Ferry ${item.kind === "remove" ? "removes" : "releases"} a component in **${item.env.name}**. Merge to apply.`, ""];
   if (item.kind === "publish") {
     const { project, component, name } = item.app.release.metadata;
@@ -229,7 +229,7 @@ async function startDeployment(item: Extract<PlanItem, { kind: "publish" }>, tar
   return deployment;
 }
 
-async function execute(item: PlanItem, snapshot: EnvironmentSnapshot, req: ReleaseRequest, deps: RunDeps): Promise<ItemResult> {
+async function execute(item: PlanItem, snapshot: EnvironmentSnapshot<ResolvedTarget>, req: ReleaseRequest, deps: RunDeps): Promise<ItemResult> {
   if (item.kind === "unchanged") return { item, status: "unchanged" };
   if (item.kind === "waiting") return { item, status: "waiting", check: item.check };
   const { octokit, repo, sha } = req;

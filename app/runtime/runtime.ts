@@ -24,6 +24,7 @@ import { systemTimers, type Timers } from "../status/timers.js";
 import { HealthyTracker } from "../status/tracker.js";
 import { ObserverSwitch, type RuntimeObserver } from "./switch.js";
 import type { z } from "zod";
+import { findEnvironment } from "../../renderers/platform.js";
 
 /** The log calls the runtime makes (Probot's logger has them). */
 export interface RuntimeLogger {
@@ -175,7 +176,7 @@ export class ClusterRuntime {
 
   /** Whether `environment` has a cluster context that is observed now. */
   observes(environment: string): boolean {
-    const context = this.environments().find((e) => e.name === environment)?.cluster?.context;
+    const context = findEnvironment(this.environments(), environment)?.cluster?.context;
     return context !== undefined && this.observer.contexts().includes(context);
   }
 
@@ -225,7 +226,7 @@ export class ClusterRuntime {
   overview(query: OverviewQuery): EnvironmentStatus[] {
     const filter = { components: [`${query.project}/${query.component}`] };
     return query.environments.map((name): EnvironmentStatus => {
-      const context = this.environments().find((e) => e.name === name)?.cluster?.context;
+      const context = findEnvironment(this.environments(), name)?.cluster?.context;
       if (context === undefined) return { environment: name, skipped: "no cluster context", components: [] };
       const snapshot = this.observer.isSynced(context) ? this.observer.snapshot(context) : undefined;
       if (!this.observer.contexts().includes(context))

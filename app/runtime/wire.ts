@@ -26,7 +26,7 @@ import { promotionContext } from "../promotion/context.js";
 import type { PromotionDeps } from "../promotion/context.js";
 import { errorText } from "../promotion/errors.js";
 import { readComponentHistory, sourceOf } from "../promotion/reads.js";
-import { loadPlatform } from "../release/inputs.js";
+import { loadPlatform } from "../../adapters/github/platform-loader.js";
 import { formatStatusMarkdown } from "../../core/status/overview.js";
 import type { SettledEvent } from "../status/reporter.js";
 import type { PlatformChanged, RolloutWatch } from "./hooks.js";

@@ -1,4 +1,5 @@
 /** Which kubeconfig context runs each environment (`environments[].cluster.context`). */
+import { findEnvironment } from "../../renderers/platform.js";
 
 /** The parts of a platform environment status reporting reads. */
 export interface EnvironmentInfo {
@@ -15,7 +16,7 @@ export type EnvironmentsSource = readonly EnvironmentInfo[] | (() => readonly En
 /** The environment named `name`, read from `source` now. */
 export function environmentNamed(source: EnvironmentsSource, name: string): EnvironmentInfo | undefined {
   const list = typeof source === "function" ? source() : source;
-  return list.find((e) => e.name === name);
+  return findEnvironment(list, name);
 }
 
 /** The kubeconfig context of environment `name`, or undefined when it has none (or is unknown). */

@@ -3,6 +3,7 @@
  * component, the environments, the open promotions, and the notices. Pure: they draw a
  * {@link PortalSnapshot}.
  */
+import { HealthStatus } from "../status/health.js";
 import { neighbourhoodSvg } from "./diagram.js";
 import { PORTAL_BASE, esc, frame } from "./html.js";
 import type { CellView, ComponentView, HealthView, OverviewFilter, PortalSnapshot, PromotionView } from "./view.js";
@@ -14,8 +15,8 @@ export interface PageContext {
   readonly notice?: { readonly ok: boolean; readonly text: string };
 }
 
-/** Health states the overview filters by. */
-export const HEALTH_STATES = ["Healthy", "Progressing", "Degraded", "Failed", "Suspended", "Unknown", "NotObserved"] as const;
+/** Health states the overview filters by: core/status's vocabulary. */
+export const HEALTH_STATES = HealthStatus.options;
 
 const when = (d: Date | undefined) => (d ? `<time datetime="${d.toISOString()}">${esc(d.toISOString().slice(0, 16).replace("T", " "))} UTC</time>` : "");
 
@@ -152,7 +153,7 @@ export function environmentsPage(s: PortalSnapshot, ctx: PageContext): string {
         )
         .join("");
       return `<section aria-labelledby="e-${esc(e.name)}"><h2 id="e-${esc(e.name)}">${esc(e.name)}${e.production ? " (production)" : ""}</h2>
-<p>Manifests in ${esc(e.repo)} on ${esc(e.branch)}; promotions and rollbacks need ${esc(e.commandPermission)} permission.</p>
+<p>Manifests in ${esc(e.gitops.repo)} on ${esc(e.gitops.branch)}; promotions and rollbacks need ${esc(e.gates.commandPermission)} permission.</p>
 ${rows ? `<div class="scroll"><table><caption>What ${esc(e.name)} runs</caption><thead><tr><th scope="col">Component</th><th scope="col">Release</th><th scope="col">Health</th><th scope="col">Since</th><th scope="col">Cost per month</th></tr></thead><tbody>${rows}</tbody></table></div>` : "<p>Runs nothing you can see.</p>"}</section>`;
     })
     .join("\n");

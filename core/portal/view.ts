@@ -2,10 +2,12 @@
  * What the portal's pages show, gathered by the app (app/portal/data.ts) and drawn by pages.ts.
  * Pure data: no I/O.
  */
+import type { EnvironmentView } from "../environments.js";
+import type { HealthStatus } from "../status/health.js";
 
 /** Health of one component in one environment, from the cluster (core/status). */
 export interface HealthView {
-  readonly status: string;
+  readonly status: HealthStatus;
   readonly ready?: number;
   readonly desired?: number;
   readonly message?: string;
@@ -80,16 +82,6 @@ export interface ComponentView {
   readonly traits: readonly { readonly type: string; readonly name: string }[];
   readonly dependsOn: readonly string[];
   readonly cells: readonly CellView[];
-}
-
-/** One environment of the platform. */
-export interface EnvironmentView {
-  readonly name: string;
-  readonly production: boolean;
-  readonly repo: string;
-  readonly branch: string;
-  /** The role a promotion or rollback into it needs. */
-  readonly commandPermission: string;
 }
 
 /** Everything a person may see. */

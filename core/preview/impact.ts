@@ -10,22 +10,10 @@
 import { catalogKey } from "../../renderers/apps.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { buildGraph, edgeKey, graphMermaid, neighbourhood } from "../graph.js";
-import type { DependencyGraph } from "../graph.js";
 import { computeImpact, describeChange, impactDiagnostics } from "../impact.js";
-import type { Impact, ImpactComponent } from "../impact.js";
+import type { ImpactComponent } from "../impact.js";
 import { parseReleaseFile } from "../release/state.js";
-import type { Preview } from "./model.js";
-
-/** The impact of the pull request on one environment. */
-export interface EnvironmentImpact {
-  readonly impact: Impact;
-  /** The changed components and their consumers and providers, after the change. */
-  readonly graph: DependencyGraph;
-  /** `project/component` keys the pull request changes here. */
-  readonly changed: readonly string[];
-  /** Errors for consumers in other repositories the change breaks. */
-  readonly diagnostics: readonly Diagnostic[];
-}
+import type { EnvironmentImpact, Preview } from "./model.js";
 
 /** Input of {@link environmentImpact}. */
 export interface EnvironmentImpactInput {

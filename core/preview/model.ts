@@ -13,12 +13,13 @@ import type { Environment } from "../../renderers/model/index.js";
 import type { PlatformBundle } from "../../renderers/platform.js";
 import { compareCost, estimateCost, objectsFromFiles } from "../cost.js";
 import type { CostComparison } from "../cost.js";
+import type { DependencyGraph } from "../graph.js";
+import type { Impact } from "../impact.js";
 import { renderRelease } from "../render.js";
 import { publishMode } from "../release/plan.js";
 import type { PublishMode } from "../release/plan.js";
 import type { EnvironmentState } from "../release/state.js";
 import { deployedFiles } from "../release/state.js";
-import type { EnvironmentImpact } from "./impact.js";
 
 /** How a component's manifests in an environment would change. */
 export type ChangeStatus = "added" | "changed" | "unchanged" | "removed" | "invalid";
@@ -38,6 +39,17 @@ export interface ComponentPreview {
   readonly diagnostics: readonly Diagnostic[];
   /** Monthly cost of what the environment holds against what the pull request renders (absent when invalid). */
   readonly cost?: CostComparison;
+}
+
+/** The impact of the pull request on one environment (computed in `impact.ts`). */
+export interface EnvironmentImpact {
+  readonly impact: Impact;
+  /** The changed components and their consumers and providers, after the change. */
+  readonly graph: DependencyGraph;
+  /** `project/component` keys the pull request changes here. */
+  readonly changed: readonly string[];
+  /** Errors for consumers in other repositories the change breaks. */
+  readonly diagnostics: readonly Diagnostic[];
 }
 
 /** One environment. */

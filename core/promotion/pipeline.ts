@@ -10,6 +10,7 @@ import { ReleaseId } from "../../renderers/release.js";
 import type { ComponentHistory, HistoryEntry } from "../history.js";
 import { currentRelease } from "../history.js";
 import { formatUtc } from "../time.js";
+import { findEnvironment } from "../../renderers/platform.js";
 
 /** A refused plan. */
 export interface Refusal {
@@ -30,7 +31,7 @@ const refuse = (reason: string): Refusal => ({ ok: false, reason });
 const q = (s: string) => JSON.stringify(s);
 
 function envByName(platform: Platform, name: string): Environment | undefined {
-  return platform.spec.environments.find((e) => e.name === name);
+  return findEnvironment(platform, name);
 }
 
 function unknownEnv(platform: Platform, name: string): string {

@@ -22,6 +22,7 @@ import { parsePromotionBody, promotionBranch, promotionCommit, promotionTitle } 
 import { TRAILERS } from "../gitops/trailers.js";
 import { parseSource } from "../history.js";
 import type { SourceCommit } from "../history.js";
+import { findEnvironment } from "../../renderers/platform.js";
 
 export const PROMOTE_PREFIX = "ferry/promote/";
 export const RELEASE_PREFIX = "ferry/release/";
@@ -248,7 +249,7 @@ export function ferryPullOf(
   // Ferry's terms (exactly the release's rendering, and its requester cannot approve it).
   const byRequester = !byFerry && pr.author?.type !== "Bot" && login !== "";
   if (!byFerry && !byRequester) return { reason: `opened by ${login || "an unknown user"}, not by Ferry` };
-  const env = platform.spec.environments.find((e) => e.name === branch.env);
+  const env = findEnvironment(platform, branch.env);
   if (!env) return { reason: `the platform has no environment ${JSON.stringify(branch.env)}` };
   if (!same(env.gitops.repo, pr.repo) || env.gitops.branch !== pr.baseRef) {
     return { reason: `${env.name} lives in ${env.gitops.repo} on ${env.gitops.branch}, not ${pr.repo} on ${pr.baseRef}` };
@@ -272,7 +273,7 @@ export function identifyPromotion(
     return { reason: `the body's marker (${markers.project}/${markers.component} -> ${markers.to}) does not match the branch ${pr.headRef}` };
   }
   if (markers.release === undefined || markers.from === undefined) return { reason: "the body has no readable release marker" };
-  const from = platform.spec.environments.find((e) => e.name === markers.from);
+  const from = findEnvironment(platform, markers.from);
   if (!from) return { reason: `the platform has no environment ${JSON.stringify(markers.from)} to promote from` };
   return {
     project: branch.project,
@@ -363,7 +364,7 @@ export function verifyPromotion(
   const release = trailer(latest, TRAILERS.release)[0];
   if (release === undefined || !/^[0-9a-f]{12}$/.test(release)) return { reason: `Ferry's commit ${latest.sha.slice(0, 7)} names no release` };
   const fromName = trailer(latest, TRAILERS.promotedFrom)[0] ?? env.name;
-  const from = platform.spec.environments.find((e) => e.name === fromName);
+  const from = findEnvironment(platform, fromName);
   if (!from) return { reason: `the platform has no environment ${JSON.stringify(fromName)} to promote from` };
   const requesters = new Set<string>();
   for (const c of commits)

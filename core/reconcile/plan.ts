@@ -19,7 +19,8 @@
  */
 import { catalogKey } from "../../renderers/apps.js";
 import type { Platform } from "../../renderers/model/index.js";
-import { firstEnvironments, nextEnvironments } from "../../renderers/platform.js";
+import { findEnvironment, firstEnvironments } from "../../renderers/platform.js";
+import { nextEnvironments } from "../promotion/pipeline.js";
 import { publishMode } from "../release/plan.js";
 import type { PublishMode } from "../release/plan.js";
 
@@ -243,7 +244,7 @@ export function promotionCandidates(platform: Platform, environments: ReadonlyMa
   for (const source of platform.spec.environments) {
     const held = environments.get(source.name);
     if (!held) continue;
-    for (const target of nextEnvironments(platform, source.name)) {
+    for (const target of nextEnvironments(platform, source.name).flatMap((name) => findEnvironment(platform, name) ?? [])) {
       const there = environments.get(target.name) ?? new Map<string, string | undefined>();
       for (const [key, release] of held) {
         if (release === undefined || there.get(key) === release) continue;

@@ -1,6 +1,6 @@
-/** ferry_list_environments: the platform's environments in pipeline order, with the pipeline and each promotion's gates (operations/environments.ts). */
+/** ferry_list_environments: the platform's environments in pipeline order, with the pipeline and each promotion's gates (core/environments.ts). */
 import { z } from "zod";
-import { environmentsOf } from "../../operations/environments.js";
+import { environmentsOf } from "../../core/environments.js";
 import { PlatformArg, platformBundle } from "../workspace.js";
 import { LOCAL_READ, defineTool } from "./tool.js";
 

@@ -1,7 +1,7 @@
 /** JSON Schema violations (ajv errors) as issues a person can read, each with the path of its field. */
 import type { ErrorObject } from "ajv";
 import { shortJson } from "../short-json.js";
-import type { FieldPath } from "../types.js";
+import type { FieldPath } from "../field-path.js";
 
 /** One JSON Schema violation, with the path of the offending field inside the validated value. */
 export interface SchemaIssue {

@@ -14,7 +14,7 @@ import type { Deps } from "../../app/index.js";
 import { DeliveryCache } from "../../app/deliveries.js";
 import { JobQueue } from "../../app/jobs/queue.js";
 import { createFerryOctokit } from "../../app/octokit.js";
-import { defaultGitopsPort } from "../../app/release/gitops-default.js";
+import { defaultGitopsPort } from "../../adapters/git/port.js";
 import { FakeGitHub } from "../support/fake-github/index.js";
 import { createTestProbot, generateAppKey, startWebhookServer } from "../support/fake-github/probot.js";
 import type { AppKeyPair, WebhookServer } from "../support/fake-github/probot.js";

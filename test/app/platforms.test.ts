@@ -1,7 +1,7 @@
 /** The platform cache: one load per platform commit, failures never remembered. */
 import { Octokit } from "@octokit/rest";
 import { afterEach, describe, expect, it } from "vitest";
-import { PlatformCache } from "../../app/platforms.js";
+import { PlatformCache } from "../../adapters/github/platform-loader.js";
 import type { GitHub } from "../../adapters/github/types.js";
 import { loadBuiltins } from "../../templates/index.js";
 import { FakeGitHub } from "../support/fake-github/index.js";

@@ -5,7 +5,7 @@ import { GITHUB_COMMENT_LIMIT } from "../../core/comments/split.js";
 import { markerPart } from "../../core/comments/markers.js";
 import { deliver, payload } from "../support/webhooks.js";
 import type { WebhookPayload } from "../support/webhooks.js";
-import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, PLATFORM_REPO, pushPayload, startScene, sceneTeardown } from "./harness.js";
+import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, PLATFORM_REPO, platformYaml, pushPayload, startScene, sceneTeardown } from "./harness.js";
 import type { Scene } from "./harness.js";
 
 const scenes = sceneTeardown();
@@ -208,6 +208,27 @@ spec:
     expect(live[0]!.edits).toEqual([]);
     expect(live[1]!.body).toContain("## Ferry preview");
     expect(s.fake.state.comments.find((c) => c.id === twin.id)!.deleted).toBe(true);
+  });
+
+  it("loads the platform once per platform commit, through the app's platform cache, and again after the platform changes", async () => {
+    const s = scenes.track(await startScene());
+    await releaseToDev(s); // the release loaded the platform at its current commit
+    const platformLoads = () => s.fake.requests.filter((r) => r.path.startsWith(`/repos/${PLATFORM_REPO}/git/trees/`)).length;
+    const loadsBefore = platformLoads();
+    const { pr, body } = await openPull(s, "bump", { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.2.0" }) });
+    await s.post("pull_request", body("opened"));
+    await s.fake.commit(APP_REPO, { files: { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.3.0" }) }, branch: "bump" });
+    await s.fake.refreshPull(pr);
+    await s.post("pull_request", body("synchronize"));
+    expect(s.fake.latestCheckRun(APP_REPO, VALIDATE_CHECK, pr.head.sha)).toMatchObject({ conclusion: "success" });
+    expect(platformLoads()).toBe(loadsBefore);
+
+    await s.fake.commit(PLATFORM_REPO, { files: { ".ferry/platform.yaml": platformYaml({ devApprovals: 1 }) } });
+    await s.fake.commit(APP_REPO, { files: { ".ferry/api.yaml": componentYaml({ image: "ghcr.io/acme/api:1.4.0" }) }, branch: "bump" });
+    await s.fake.refreshPull(pr);
+    await s.post("pull_request", body("synchronize"));
+    expect(s.fake.latestCheckRun(APP_REPO, VALIDATE_CHECK, pr.head.sha)).toMatchObject({ conclusion: "success" });
+    expect(platformLoads()).toBe(loadsBefore + 1);
   });
 
   it("ignores pull requests that do not touch .ferry/", async () => {

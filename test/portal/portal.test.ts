@@ -6,6 +6,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, screenshot, seriousViolations } from "../support/browser/chromium.js";
+import { HealthStatus } from "../../core/status/health.js";
 import { startPortalScene, type PortalScene } from "./scene.js";
 
 let scene: PortalScene;
@@ -122,6 +123,9 @@ describe("the portal in Chromium", () => {
     expect(text).toMatch(/Healthy\s+2\/2 ready/);
     expect(await page.getByRole("row", { name: /payments\/payments-api/ }).count()).toBe(1);
     await checked(page, "overview");
+
+    // The health filter offers core/status's states, and only those (no "Failed": no component has it).
+    expect(await page.locator("#f-health option").allInnerTexts()).toEqual(["Any health", ...HealthStatus.options]);
 
     await page.goto(`${scene.origin}/ferry/?project=payments`);
     expect(await page.getByRole("row", { name: /storefront\/checkout-api/ }).count()).toBe(0);

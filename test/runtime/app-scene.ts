@@ -15,7 +15,7 @@ import { DeliveryCache } from "../../app/deliveries.js";
 import { JobQueue } from "../../app/jobs/queue.js";
 import { createFerryApp } from "../../app/index.js";
 import { createFerryOctokit } from "../../app/octokit.js";
-import { defaultGitopsPort } from "../../app/release/gitops-default.js";
+import { defaultGitopsPort } from "../../adapters/git/port.js";
 import { ClusterRuntime } from "../../app/runtime/runtime.js";
 import { ContractIndex, FakeGitHub } from "../support/fake-github/index.js";
 import { createTestProbot, startWebhookServer, type WebhookServer } from "../support/fake-github/probot.js";

@@ -57,14 +57,18 @@ export type { Gate, GateConclusion, GateDefinition, GateName, GateState } from "
 /** The check run on promotion pull requests that reports the gates; branch protection requires it. */
 export const GATES_CHECK = "Ferry / gates";
 
-/** Every gate, by name: a new gate is a module of gates/ listed here and in {@link GATE_NAMES}. */
-export const GATES: { readonly [N in GateName]: GateDefinition } = {
-  policies: policiesGate,
-  approvals: approvalsGate,
-  "source-health": sourceHealthGate,
-  soak: soakGate,
-  window: windowGate,
-};
+/** Every gate's module; each names its gate (a name of {@link GATE_NAMES}, which gives their order). */
+const DEFINITIONS: readonly GateDefinition[] = [policiesGate, approvalsGate, sourceHealthGate, soakGate, windowGate];
+
+/** Every gate, by its own name: a new gate is a module of gates/ listed in DEFINITIONS, its name added to {@link GATE_NAMES}. */
+export const GATES: { readonly [N in GateName]: GateDefinition } = gatesByName(DEFINITIONS);
+
+function gatesByName(definitions: readonly GateDefinition[]): { readonly [N in GateName]: GateDefinition } {
+  const byName = new Map(definitions.map((g) => [g.name, g]));
+  const missing = GATE_NAMES.filter((name) => !byName.has(name));
+  if (missing.length > 0 || byName.size !== definitions.length) throw new Error(`gates: no single module for ${missing.join(", ") || "a gate named twice"}`);
+  return Object.fromEntries(GATE_NAMES.map((name) => [name, byName.get(name)!])) as { readonly [N in GateName]: GateDefinition };
+}
 
 /** The gates and the check run conclusion they give. */
 export interface GatesResult {

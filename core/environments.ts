@@ -1,8 +1,12 @@
-/** The platform's environments in pipeline order, each with where it deploys and the gates a promotion into it passes. */
-import { requirement } from "../core/promotion/gates/observed-health.js";
-import { nextEnvironments, pipelineOrder } from "../core/promotion/pipeline.js";
-import { environmentPath } from "../core/gitops/layout.js";
+/**
+ * The platform's environments in pipeline order, each with where it deploys and the gates a
+ * promotion into it passes: the one view of an environment (ferry_list_environments, the portal).
+ */
+import { requirement } from "./promotion/gates/observed-health.js";
+import { nextEnvironments, pipelineOrder } from "./promotion/pipeline.js";
+import { environmentPath } from "./gitops/layout.js";
 import type { Environment, Platform } from "../renderers/model/index.js";
+import { findEnvironment } from "../renderers/platform.js";
 
 /** A promotion into an environment from one source: the pipeline step's soak and whether the source's health must be observed. */
 export interface IncomingStep {
@@ -33,9 +37,10 @@ export interface EnvironmentView {
   };
 }
 
-function view(platform: Platform, env: Environment): EnvironmentView {
+/** One environment of `platform`, as {@link environmentsOf} lists it. */
+export function environmentView(platform: Platform, env: Environment): EnvironmentView {
   const steps = platform.spec.pipeline.filter((s) => s.to.includes(env.name));
-  const byName = (name: string) => platform.spec.environments.find((e) => e.name === name);
+  const byName = (name: string) => findEnvironment(platform, name);
   return {
     name: env.name,
     production: env.production,
@@ -61,7 +66,7 @@ function view(platform: Platform, env: Environment): EnvironmentView {
 /** Every environment of the platform, in pipeline order. */
 export function environmentsOf(platform: Platform): EnvironmentView[] {
   return pipelineOrder(platform).flatMap((name) => {
-    const env = platform.spec.environments.find((e) => e.name === name);
-    return env ? [view(platform, env)] : [];
+    const env = findEnvironment(platform, name);
+    return env ? [environmentView(platform, env)] : [];
   });
 }
