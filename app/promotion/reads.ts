@@ -7,7 +7,6 @@
 import type { Environment } from "../../renderers/model/index.js";
 import type { Release } from "../../renderers/release.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
-import { fullName } from "../../adapters/github/types.js";
 import { collaboratorPermission, isActiveTeamMember } from "../../adapters/github/people.js";
 import { listPullCommits, listReviews } from "../../adapters/github/pulls.js";
 import { readComponentHistory as readHistoryOf, readEnvironmentCommits } from "../../adapters/git/environment.js";
