@@ -31,6 +31,7 @@ import { catalogFromReleases, deployedFiles, parseReleaseFile } from "../../core
 import { approversToCheck, reviewersToCheck } from "../../core/promotion/gates/approvers.js";
 import { PR_BODY_LIMIT, promotionPullRequest } from "../../core/promotion/body.js";
 import { decidePromotion } from "../../core/promotion/decision.js";
+import { gatesCheckReport } from "../../presentation/markdown/gates-check.js";
 import type { PromotionDecision, PromotionFacts, RenderedRelease } from "../../core/promotion/decision.js";
 import type { GateConclusion, GatesResult } from "../../core/promotion/gates/index.js";
 import type { ComponentHistory, SourceCommit } from "../../core/history.js";
@@ -440,7 +441,7 @@ async function actOnPromotion(
   const { project, component, release, to, from } = facts.promotion;
   const number = pr.number;
   const log = deps.logger.child({ repo: fullName(repo), pull: number });
-  const written = await writeGatesCheck(octokit, repo, facts.headSha, decision.check, pr.html_url, deps.clock(), await deps.appId());
+  const written = await writeGatesCheck(octokit, repo, facts.headSha, gatesCheckReport(decision), pr.html_url, deps.clock(), await deps.appId());
   log.info({ conclusion: decision.gates.conclusion, gates: decision.gates.gates.map((g) => `${g.name}:${g.state}`) }, "gates evaluated");
   const evaluated = { kind: "evaluated" as const, conclusion: decision.gates.conclusion, gates: decision.gates };
   if (!decision.merge) return evaluated;

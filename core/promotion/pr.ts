@@ -109,11 +109,6 @@ export function asRollback(
   return { branch: pr.branch, title: rollbackTitle(s.project, s.component, s.env, s.release), body };
 }
 
-/** The first line of the gates summary, reworded for a rollback. */
-export function rollbackGatesSummary(summary: string, env: string, release: string): string {
-  return summary.replace(`Promotion of release \`${release}\` from **${env}** to **${env}**.`, `Rollback of **${env}** to release \`${release}\`.`);
-}
-
 // ---- what a promotion may change ------------------------------------------------------------
 
 /** The repository paths a promotion of one component into `env` writes. */

@@ -6,6 +6,7 @@ import { approversToCheck, countedApprovers } from "../../core/promotion/gates/a
 import { promotionMarker, releaseMarker } from "../../core/promotion/body.js";
 import { evaluateGates, GatesInput } from "../../core/promotion/gates/index.js";
 import type { Review } from "../../core/promotion/gates/index.js";
+import { rollbackGatesSummary } from "../../presentation/markdown/gates-check.js";
 import { serverUrlOf } from "../../app/promotion/context.js";
 import {
   asRollback,
@@ -20,7 +21,6 @@ import {
   parseUpdateNote,
   promotionPaths,
   requestedByMarker,
-  rollbackGatesSummary,
   updatedFrom,
   withRequester,
 } from "../../core/promotion/pr.js";
