@@ -1,7 +1,7 @@
 /** The release plan, preview model and comment text on in-memory inputs (no GitHub, no git). */
 import { describe, expect, it } from "vitest";
 import { commentMarker, markerPart } from "../../core/comments/markers.js";
-import { previewMarkdown, fenceFor } from "../../core/preview/markdown.js";
+import { previewMarkdown, fenceFor } from "../../presentation/markdown/preview.js";
 import { buildPreview } from "../../core/preview/model.js";
 import { previewParts } from "../../app/preview/run.js";
 import { commitContent, planRelease, publishMode } from "../../core/release/plan.js";
