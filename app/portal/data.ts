@@ -16,7 +16,7 @@ import type { EnvironmentStatus } from "../../core/status/overview.js";
 import { estimateCost, formatMoney, objectsFromFiles } from "../../core/cost.js";
 import { pipelineOrder } from "../../core/promotion/pipeline.js";
 import { parseReleaseFile } from "../../core/release/state.js";
-import type { ComponentView, HealthView, PortalSnapshot, PromotionView } from "../../core/portal/view.js";
+import type { ComponentView, HealthView, PortalSnapshot, PromotionView } from "../../presentation/portal/view.js";
 import { roleOn } from "../../adapters/github/people.js";
 import type { GitHub } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../config.js";
