@@ -30,7 +30,7 @@ import { projectOwner, releaseChanges } from "../../core/release/plan.js";
 import { catalogFromReleases, deployedFiles, parseReleaseFile } from "../../core/release/state.js";
 import { approversToCheck, reviewersToCheck } from "../../core/promotion/gates/approvers.js";
 import { PR_BODY_LIMIT } from "../../core/promotion/body.js";
-import { promotionPullRequest } from "../../presentation/markdown/promotion-body.js";
+import { asRollback, promotionPullRequest, withRequester } from "../../presentation/markdown/promotion-body.js";
 import { decidePromotion } from "../../core/promotion/decision.js";
 import { gatesCheckReport } from "../../presentation/markdown/gates-check.js";
 import type { PromotionDecision, PromotionFacts, RenderedRelease } from "../../core/promotion/decision.js";
@@ -38,16 +38,7 @@ import type { GateConclusion, GatesResult } from "../../core/promotion/gates/ind
 import type { ComponentHistory, SourceCommit } from "../../core/history.js";
 import { nextEnvironments, pipelineOrder, planPromotion } from "../../core/promotion/pipeline.js";
 import type { BranchCommit, PromotionPaths, PullFacts, VerifiedPromotion } from "../../core/promotion/pr.js";
-import {
-  asRollback,
-  mergeCommitFields,
-  promotionBranch,
-  promotionCommits,
-  promotionPaths,
-  updatedFrom,
-  verifyPromotion,
-  withRequester,
-} from "../../core/promotion/pr.js";
+import { mergeCommitFields, promotionBranch, promotionCommits, promotionPaths, updatedFrom, verifyPromotion } from "../../core/promotion/pr.js";
 import type { DirectoryChange } from "../../core/gitops/request.js";
 import { commitSeal } from "../../core/gitops/seal.js";
 import type { SealedCommit } from "../../core/gitops/seal.js";

@@ -14,6 +14,7 @@ import { compareCost, estimateCost, formatMoney, formatMoneyDelta, formatNumber,
 import type { ComponentHistory } from "../../core/history.js";
 import type { PromotionPullRequest } from "../../core/promotion/body.js";
 import { PR_BODY_LIMIT, PromotionSubject, promotionBranch, promotionMarker, promotionTitle, releaseMarker } from "../../core/promotion/body.js";
+import { requestedByMarker, rollbackTitle } from "../../core/promotion/pr.js";
 import { formatHistoryMarkdown } from "./history.js";
 
 /** Everything the body shows. */
@@ -165,4 +166,25 @@ export function promotionPullRequest(input: PromotionBodyInput): PromotionPullRe
   const changes = changeSection(s.to, input.before, input.after, limit - fixedLength);
   const body = `${[header, changes, ...fixed.slice(1)].join("\n\n")}\n`;
   return { branch: promotionBranch(s.project, s.component, s.to), title: promotionTitle(s), body };
+}
+
+const FOOTER = "\n\n---\n<sub>";
+
+/** Adds who asked (hidden marker and a visible line) before the body's footer. */
+export function withRequester(body: string, login: string, commentUrl?: string): string {
+  const line = `${requestedByMarker(login)}\nRequested by @${login}${commentUrl ? ` ([comment](${commentUrl}))` : ""}; they cannot approve it.`;
+  const at = body.lastIndexOf(FOOTER);
+  return at < 0 ? `${body.replace(/\n*$/, "")}\n\n${line}\n` : `${body.slice(0, at)}\n\n${line}${body.slice(at)}`;
+}
+
+/** Rewrites a promotion pull request (from `env` into itself) as the rollback it is. */
+export function asRollback(
+  pr: PromotionPullRequest,
+  s: { readonly project: string; readonly component: string; readonly env: string; readonly release: string },
+): PromotionPullRequest {
+  const name = `${s.project}/${s.component}`;
+  const body = pr.body
+    .replace(`## Promote \`${name}\` to ${s.env}`, `## Roll back \`${name}\` in ${s.env} to \`${s.release}\``)
+    .replace(`| Promotion | ${s.env} → ${s.env} |`, `| Rollback | ${s.env} goes back to a release it ran before |`);
+  return { branch: pr.branch, title: rollbackTitle(s.project, s.component, s.env, s.release), body };
 }

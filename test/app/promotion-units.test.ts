@@ -9,7 +9,6 @@ import type { Review } from "../../core/promotion/gates/index.js";
 import { rollbackGatesSummary } from "../../presentation/markdown/gates-check.js";
 import { serverUrlOf } from "../../app/promotion/context.js";
 import {
-  asRollback,
   differingPaths,
   ferryPullOf,
   foreignChanges,
@@ -22,8 +21,8 @@ import {
   promotionPaths,
   requestedByMarker,
   updatedFrom,
-  withRequester,
 } from "../../core/promotion/pr.js";
+import { asRollback, withRequester } from "../../presentation/markdown/promotion-body.js";
 import type { BranchCommit, PullFacts } from "../../core/promotion/pr.js";
 import { intervalScheduler } from "../../app/scheduler.js";
 import type { IntervalTimers } from "../../app/scheduler.js";
