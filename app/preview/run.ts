@@ -21,7 +21,7 @@ import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName, sameRepo } from "../../adapters/github/types.js";
 import { readEnvironment, TargetResolver } from "../release/gitops.js";
 import { checkAppInputs, declaredComponents, loadPlatform, readAppFiles } from "../release/inputs.js";
-import { failureReport } from "../../core/release/report.js";
+import { failureReport } from "../../presentation/markdown/release-check.js";
 import { catalogFromReleases } from "../../core/release/state.js";
 import { previewMarkdown } from "../../presentation/markdown/preview.js";
 import type { Detail } from "../../presentation/markdown/preview.js";

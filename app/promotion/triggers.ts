@@ -8,7 +8,7 @@ import { catalogKey } from "../../renderers/apps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../release/gitops.js";
-import type { ItemResult } from "../../core/release/report.js";
+import type { ItemResult } from "../../core/release/results.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";
 import { deleteBranch } from "./branches.js";

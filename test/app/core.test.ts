@@ -5,7 +5,7 @@ import { previewMarkdown, fenceFor } from "../../presentation/markdown/preview.j
 import { buildPreview } from "../../core/preview/model.js";
 import { previewParts } from "../../app/preview/run.js";
 import { commitContent, planRelease, publishMode } from "../../core/release/plan.js";
-import { releaseReport, resultsTable } from "../../core/release/report.js";
+import { releaseReport, resultsTable } from "../../presentation/markdown/release-check.js";
 import { selectFor } from "../../app/release/run.js";
 import { parseEnvironmentState } from "../../core/release/state.js";
 import type { EnvironmentState } from "../../core/release/state.js";
