@@ -2,7 +2,7 @@
  * Preview on an app pull request: the `Ferry / validate` check on its head and one upserted
  * comment showing, per environment, what would change. Nothing is ever published from here, so
  * pull requests from forks are previewed too; their comment carries no text read from the GitOps
- * repositories (core/preview/markdown.ts: the pull request's own render and summaries only).
+ * repositories (presentation/markdown/preview.ts: the pull request's own render and summaries only).
  */
 import { declaredKeys, parseApp } from "../../renderers/apps.js";
 import { CelEngine } from "../../renderers/cel.js";

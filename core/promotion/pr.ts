@@ -43,7 +43,7 @@ export function parseFerryBranch(ref: string): FerryBranch | undefined {
   return kind === "promotion" ? { kind, project: a, component: b, env: c } : { kind, env: a, project: b, component: c };
 }
 
-// ---- markers Ferry adds to the body (presentation/markdown/promotion-body.ts) ----------------------------------------------
+// ---- markers Ferry adds to the body (written by presentation/markdown/promotion-body.ts) ----
 
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const REQUESTED_RE = /^<!-- ferry:requested-by (\S+) -->$/m;
