@@ -19,7 +19,7 @@ const IO_PACKAGES = [
   "prom-client",
 ];
 
-const TOP_LEVEL = ["app", "core", "adapters", "operations", "renderers", "policies", "templates", "cli", "mcp", "test", "bench", "scripts"];
+const TOP_LEVEL = ["app", "presentation", "core", "adapters", "operations", "renderers", "policies", "templates", "cli", "mcp", "test", "bench", "scripts"];
 
 /** A pattern matching a relative import that reaches into top-level folder `name` (from any depth). */
 function into(name, message) {
@@ -87,15 +87,18 @@ export const layers = [
   restrict("renderers", others("renderers"), { pure: true }),
   restrict("policies", others("policies", "renderers"), { pure: true }),
   // Pure decisions above renderers and policies: gates, pipeline, release planning, history,
-  // cost, the GitOps repository layout, status health and every comment or check body.
+  // cost, the GitOps repository layout, status health; each returns data that presentation/ renders.
   restrict("core", others("core", "renderers", "policies"), { pure: true }),
+  // Views: every Markdown body (comments, PR bodies, check outputs) and the portal's HTML, CSS and SVG,
+  // rendered from the data core/ decides. Pure; core/ may not import it (decisions return data).
+  restrict("presentation", others("presentation", "core", "renderers", "policies"), { pure: true }),
   // Built-in component types and traits: YAML files read from their own folder.
   restrict("templates", others("templates", "renderers")),
   // I/O: GitHub, git and GitOps repositories, Kubernetes, the local filesystem.
   restrict("adapters", others("adapters", "core", "renderers", "policies")),
   // The operations shared by the CLI and the MCP server. A person's promotion or rollback goes
   // through the app's own code path (app/promotion/requests.ts), so it may import that module only.
-  restrict("operations", others("operations", "adapters", "core", "renderers", "policies", "templates", "app"), {
+  restrict("operations", others("operations", "presentation", "adapters", "core", "renderers", "policies", "templates", "app"), {
     extra: [
       {
         regex: "^(\\.\\./)+app/(?!promotion/requests\\.js$)",
@@ -106,7 +109,7 @@ export const layers = [
   }),
   // The GitHub App: handlers and flows.
   // The entry point (app/main.ts) may mount the MCP server's HTTP handler; nothing else in app/ uses mcp/.
-  restrict("app", others("app", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
+  restrict("app", others("app", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
     extra: [
       {
         regex: "^(\\.\\./)+mcp/",
@@ -114,9 +117,9 @@ export const layers = [
       },
     ],
   }),
-  { files: ["app/main.ts"], rules: restrict("app", others("app", "adapters", "core", "renderers", "policies", "templates", "mcp")).rules },
+  { files: ["app/main.ts"], rules: restrict("app", others("app", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp")).rules },
   // The CLI may start the MCP server (mcp/server.ts over stdio, mcp/http.ts over HTTP) but uses none of its tool modules.
-  restrict("cli", others("cli", "operations", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
+  restrict("cli", others("cli", "operations", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
     extra: [
       {
         regex: "^(\\.\\./)+mcp/(?!(server|http)\\.js$)",
@@ -125,7 +128,7 @@ export const layers = [
     ],
   }),
   // The MCP server calls operations/, never the CLI's command modules.
-  restrict("mcp", others("mcp", "operations", "adapters", "core", "renderers", "policies", "templates")),
+  restrict("mcp", others("mcp", "operations", "presentation", "adapters", "core", "renderers", "policies", "templates")),
   restrict("bench", ["test", "cli", "mcp"]),
   restrict("scripts", ["test"]),
   githubCalls,

@@ -182,12 +182,14 @@ export interface HistoryTableOptions {
   readonly serverUrl?: string;
 }
 
-interface Row {
+/** One row of the history tables. */
+export interface Row {
   env: string;
   entry: HistoryEntry;
 }
 
-function rows(history: ComponentHistory, opts: HistoryTableOptions): Row[] {
+/** The rows of the history tables: per environment (in `opts.order`), the latest `opts.limit` entries. */
+export function historyRows(history: ComponentHistory, opts: HistoryTableOptions): Row[] {
   const order = opts.order ?? [];
   const names = [...history.environments.keys()].sort((a, b) => {
     const ia = order.indexOf(a);
@@ -200,28 +202,10 @@ function rows(history: ComponentHistory, opts: HistoryTableOptions): Row[] {
 }
 
 const short = (sha: string) => sha.slice(0, 7);
-const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-
-/** Markdown table for pull request bodies: env, release, when, commit, source, approved by. */
-export function formatHistoryMarkdown(history: ComponentHistory, opts: HistoryTableOptions = {}): string {
-  const all = rows(history, opts);
-  if (all.length === 0) return `_No environment has run ${history.component} yet._`;
-  const server = (opts.serverUrl ?? "https://github.com").replace(/\/+$/, "");
-  const link = (repo: string | undefined, sha: string) => (repo ? `[${cell(repo)}@${short(sha)}](${server}/${repo}/commit/${sha})` : `\`${short(sha)}\``);
-  const lines = ["| environment | release | since | commit | source | approved by |", "| --- | --- | --- | --- | --- | --- |"];
-  for (const { env, entry } of all) {
-    lines.push(
-      `| ${env} | ${entry.release ? `\`${entry.release}\`` : "_removed_"} | ${formatUtc(entry.date)} | ${link(entry.repo, entry.commit)} | ${
-        entry.source ? link(entry.source.repo, entry.source.sha) : ""
-      } | ${entry.approvedBy.map((a) => `@${cell(a)}`).join(", ")} |`,
-    );
-  }
-  return lines.join("\n");
-}
 
 /** Plain aligned table for `ferry history`. */
 export function formatHistoryText(history: ComponentHistory, opts: HistoryTableOptions = {}): string {
-  const all = rows(history, opts);
+  const all = historyRows(history, opts);
   if (all.length === 0) return `No environment has run ${history.component} yet.\n`;
   const table = [
     ["ENVIRONMENT", "RELEASE", "SINCE", "COMMIT", "SOURCE", "APPROVED BY"],

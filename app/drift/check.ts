@@ -7,7 +7,8 @@ import { clipCheckText, createCompletedRun, latestRunOf, updateCompletedRun } fr
 import { branchHead } from "../../adapters/github/branches.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { DriftReport } from "../../core/drift/model.js";
-import { DRIFT_CHECK, driftConclusion, driftTitle, formatDriftMarkdown } from "../../core/drift/report.js";
+import { DRIFT_CHECK, driftConclusion } from "../../core/drift/report.js";
+import { driftTitle, formatDriftMarkdown } from "../../presentation/markdown/drift-check.js";
 
 /** Where the check goes and what it says. */
 export interface DriftCheckInput {

@@ -17,7 +17,7 @@ import { estimateCost, formatMoney, objectsFromFiles } from "../../core/cost.js"
 import { environmentView } from "../../core/environments.js";
 import { pipelineOrder } from "../../core/promotion/pipeline.js";
 import { parseReleaseFile } from "../../core/release/state.js";
-import type { ComponentView, HealthView, PortalSnapshot, PromotionView } from "../../core/portal/view.js";
+import type { ComponentView, HealthView, PortalSnapshot, PromotionView } from "../../presentation/portal/view.js";
 import { roleOn } from "../../adapters/github/people.js";
 import type { GitHub } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../config.js";

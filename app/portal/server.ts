@@ -6,10 +6,11 @@
  * refused when their Origin (or Referer) is not the portal's own.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { PORTAL_BASE, PORTAL_CSS } from "../../core/portal/html.js";
-import { componentPage, environmentsPage, notFoundPage, overviewPage, promotionsPage, signInPage } from "../../core/portal/pages.js";
-import type { PageContext } from "../../core/portal/pages.js";
-import type { OverviewFilter } from "../../core/portal/view.js";
+import { PORTAL_CSS } from "../../presentation/portal/html.js";
+import { PORTAL_BASE } from "../../presentation/portal/routes.js";
+import { componentPage, environmentsPage, notFoundPage, overviewPage, promotionsPage, signInPage } from "../../presentation/portal/pages.js";
+import type { PageContext } from "../../presentation/portal/pages.js";
+import type { OverviewFilter } from "../../presentation/portal/view.js";
 import { personOf, RejectedToken } from "../../adapters/github/people.js";
 import { tokenClient } from "../../adapters/github/client.js";
 import type { GitHub } from "../../adapters/github/types.js";

@@ -2,7 +2,7 @@
  * Preview on an app pull request: the `Ferry / validate` check on its head and one upserted
  * comment showing, per environment, what would change. Nothing is ever published from here, so
  * pull requests from forks are previewed too; their comment carries no text read from the GitOps
- * repositories (core/preview/markdown.ts: the pull request's own render and summaries only).
+ * repositories (presentation/markdown/preview.ts: the pull request's own render and summaries only).
  */
 import { declaredKeys, parseApp } from "../../renderers/apps.js";
 import { CelEngine } from "../../renderers/cel.js";
@@ -10,7 +10,7 @@ import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { hasErrors } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
 import { commentMarker } from "../../core/comments/markers.js";
-import { splitMarkdown } from "../../core/comments/split.js";
+import { splitMarkdown } from "../../presentation/markdown/split.js";
 import { upsertComment, writtenByBot } from "../../adapters/github/comments.js";
 import type { ListedComment, UpsertResult } from "../../adapters/github/comments.js";
 import type { Deps } from "../deps.js";
@@ -22,10 +22,10 @@ import { fullName, sameRepo } from "../../adapters/github/types.js";
 import { readEnvironment } from "../../adapters/git/environment.js";
 import { TargetResolver } from "../../adapters/github/gitops-targets.js";
 import { checkAppInputs, declaredComponents, readAppFiles } from "../release/inputs.js";
-import { failureReport } from "../../core/release/report.js";
+import { failureReport } from "../../presentation/markdown/release-check.js";
 import { catalogFromReleases } from "../../core/release/state.js";
-import { previewMarkdown } from "../../core/preview/markdown.js";
-import type { Detail } from "../../core/preview/markdown.js";
+import { previewMarkdown } from "../../presentation/markdown/preview.js";
+import type { Detail } from "../../presentation/markdown/preview.js";
 import { buildPreview } from "../../core/preview/model.js";
 import { impactErrors, withImpact } from "../../core/preview/impact.js";
 import { locatorFor } from "../../renderers/apps.js";

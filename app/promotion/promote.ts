@@ -31,23 +31,16 @@ import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 import { projectOwner, releaseChanges } from "../../core/release/plan.js";
 import { catalogFromReleases, deployedFiles, parseReleaseFile } from "../../core/release/state.js";
 import { approversToCheck, reviewersToCheck } from "../../core/promotion/gates/approvers.js";
-import { PR_BODY_LIMIT, promotionPullRequest } from "../../core/promotion/body.js";
+import { PR_BODY_LIMIT } from "../../core/promotion/body.js";
+import { asRollback, promotionPullRequest, withRequester } from "../../presentation/markdown/promotion-body.js";
 import { decidePromotion } from "../../core/promotion/decision.js";
+import { gatesCheckReport } from "../../presentation/markdown/gates-check.js";
 import type { PromotionDecision, PromotionFacts, RenderedRelease } from "../../core/promotion/decision.js";
 import type { GateConclusion, GatesResult } from "../../core/promotion/gates/index.js";
 import type { ComponentHistory, SourceCommit } from "../../core/history.js";
 import { nextEnvironments, pipelineOrder, planPromotion } from "../../core/promotion/pipeline.js";
 import type { BranchCommit, PromotionPaths, PullFacts, VerifiedPromotion } from "../../core/promotion/pr.js";
-import {
-  asRollback,
-  mergeCommitFields,
-  promotionBranch,
-  promotionCommits,
-  promotionPaths,
-  updatedFrom,
-  verifyPromotion,
-  withRequester,
-} from "../../core/promotion/pr.js";
+import { mergeCommitFields, promotionBranch, promotionCommits, promotionPaths, updatedFrom, verifyPromotion } from "../../core/promotion/pr.js";
 import type { DirectoryChange } from "../../core/gitops/request.js";
 import { commitSeal } from "../../core/gitops/seal.js";
 import type { SealedCommit } from "../../core/gitops/seal.js";
@@ -442,7 +435,7 @@ async function actOnPromotion(
   const { project, component, release, to, from } = facts.promotion;
   const number = pr.number;
   const log = deps.logger.child({ repo: fullName(repo), pull: number });
-  const written = await writeGatesCheck(octokit, repo, facts.headSha, decision.check, pr.html_url, deps.clock(), await deps.appId());
+  const written = await writeGatesCheck(octokit, repo, facts.headSha, gatesCheckReport(decision), pr.html_url, deps.clock(), await deps.appId());
   log.info({ conclusion: decision.gates.conclusion, gates: decision.gates.gates.map((g) => `${g.name}:${g.state}`) }, "gates evaluated");
   const evaluated = { kind: "evaluated" as const, conclusion: decision.gates.conclusion, gates: decision.gates };
   if (!decision.merge) return evaluated;

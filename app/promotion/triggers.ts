@@ -10,7 +10,7 @@ import { fullName } from "../../adapters/github/types.js";
 import { repoInstallationId } from "../../adapters/github/apps.js";
 import { getPullRequest, listOpenPullRequests } from "../../adapters/github/pulls.js";
 import { readEnvironment } from "../../adapters/git/environment.js";
-import type { ItemResult } from "../../core/release/report.js";
+import type { ItemResult } from "../../core/release/results.js";
 import { parseRepoRef } from "../config.js";
 import { DeliveryContext } from "../delivery.js";
 import { deleteBranch } from "../../adapters/github/branches.js";

@@ -20,7 +20,7 @@ import type { Repair } from "../../core/reconcile/plan.js";
 import { describeRepair } from "../../core/reconcile/plan.js";
 import type { ReconcileReport, RepairRecord } from "../../core/reconcile/report.js";
 import { countRepairs } from "../../core/reconcile/report.js";
-import type { ItemResult } from "../../core/release/report.js";
+import type { ItemResult } from "../../core/release/results.js";
 import { surveyReconcile } from "../../core/reconcile/survey.js";
 import { gitopsEnvironmentReads } from "../../adapters/git/environment.js";
 import { checkBudget, githubReconcileReads } from "../../adapters/github/reconcile.js";

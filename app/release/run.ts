@@ -23,8 +23,9 @@ import { declaredComponents, loadAppInputs, readAppFiles } from "./inputs.js";
 import { commitContent, planRelease } from "../../core/release/plan.js";
 import { serverUrlOf } from "../promotion/context.js";
 import type { PlanItem, Selection } from "../../core/release/plan.js";
-import { failureReport, releaseReport } from "../../core/release/report.js";
-import type { ItemResult, ReleaseReport } from "../../core/release/report.js";
+import { failureReport, releaseReport } from "../../presentation/markdown/release-check.js";
+import type { ItemResult } from "../../core/release/results.js";
+import type { ReleaseReport } from "../../presentation/markdown/release-check.js";
 import { catalogFromReleases } from "../../core/release/state.js";
 
 /** What started a release run. */

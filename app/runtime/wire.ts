@@ -27,7 +27,7 @@ import type { PromotionDeps } from "../promotion/context.js";
 import { errorText } from "../promotion/errors.js";
 import { readComponentHistory, sourceOf } from "../promotion/reads.js";
 import { loadPlatform } from "../../adapters/github/platform-loader.js";
-import { formatStatusMarkdown } from "../../core/status/overview.js";
+import { formatStatusMarkdown } from "../../presentation/markdown/status-overview.js";
 import type { SettledEvent } from "../status/reporter.js";
 import type { PlatformChanged, RolloutWatch } from "./hooks.js";
 import type { ClusterRuntime } from "./runtime.js";

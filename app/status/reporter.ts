@@ -21,7 +21,7 @@
 import { z } from "zod";
 import type { GitHub } from "../../adapters/github/types.js";
 import { keyString, type ComponentKey } from "../../core/status/components.js";
-import type { StatusCommentInput } from "../../core/status/comment.js";
+import type { StatusCommentInput } from "../../presentation/markdown/status-comment.js";
 import { diagnose, type Diagnosis } from "../../core/status/diagnose.js";
 import { type ComponentHealth, type HealthStatus, unknownHealth } from "../../core/status/health.js";
 import {

@@ -6,8 +6,8 @@
 import { upsertComment, upsertCommitComment } from "../../adapters/github/comments.js";
 import type { GitHub } from "../../adapters/github/types.js";
 import { commentMarker } from "../../core/comments/markers.js";
-import { splitMarkdown } from "../../core/comments/split.js";
-import { renderStatusComment, statusCommentKey, type StatusCommentInput } from "../../core/status/comment.js";
+import { splitMarkdown } from "../../presentation/markdown/split.js";
+import { renderStatusComment, statusCommentKey, type StatusCommentInput } from "../../presentation/markdown/status-comment.js";
 import { parseRepoRef } from "../config.js";
 
 /** What gets the comment: a pull request (`owner/name` and number) or a commit (`owner/name` and sha). */

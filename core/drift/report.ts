@@ -1,6 +1,7 @@
 /**
  * The drift report: assembled from the environment and cluster comparisons, and written as text
- * (`ferry drift`), JSON (`ferry drift --json`) and Markdown (the `Ferry / drift` check run). Pure.
+ * (`ferry drift`) and JSON (`ferry drift --json`); the check run's conclusion here, its Markdown in
+ * presentation/markdown/drift-check.ts. Pure.
  */
 import type { DriftFinding, DriftNote, DriftReport, LiveFieldDiff, ObjectRef, ReleaseRow } from "./model.js";
 import { refText } from "./model.js";
@@ -69,11 +70,13 @@ export function valueText(v: unknown, max = 80): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-function pathText(path: string): string {
+/** A field path as the reports show it. */
+export function pathText(path: string): string {
   return path === "" ? "(whole object)" : path;
 }
 
-function releaseText(r: string | null): string {
+/** A release as the reports show it (`-` for none). */
+export function releaseText(r: string | null): string {
   return r ?? "-";
 }
 
@@ -185,78 +188,10 @@ export function driftJson(report: DriftReport): object {
   };
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'")}\``;
-}
-
 /** The check run's conclusion: failure for drift against git or the cluster, neutral while releases only differ, success otherwise. */
 export function driftConclusion(report: DriftReport): "success" | "neutral" | "failure" {
   if (report.findings.some((f) => f.kind !== "release") || report.problems.length > 0) return "failure";
   return report.findings.length > 0 ? "neutral" : "success";
-}
-
-/** The check run's title. */
-export function driftTitle(report: DriftReport): string {
-  const n = report.findings.length;
-  const drift = n === 0 ? "No drift" : `${n} drift finding${n === 1 ? "" : "s"}`;
-  return report.problems.length > 0 ? `${drift}; ${report.problems.length} environment${report.problems.length === 1 ? "" : "s"} not read` : drift;
-}
-
-/** The check run's summary: the releases per environment, then a table of findings, then what was not compared. */
-export function formatDriftMarkdown(report: DriftReport): string {
-  const envs = report.environments;
-  const out = [
-    `| Component | ${envs.join(" | ")} |`,
-    `| --- | ${envs.map(() => "---").join(" | ")} |`,
-    ...report.releases.map((r) => `| ${code(r.component)} | ${envs.map((e) => (r.releases[e] ? code(r.releases[e] ?? "") : "–")).join(" | ")} |`),
-    "",
-  ];
-  if (report.findings.length === 0) out.push("No drift: the environments differ only as declared, and the clusters run what git holds.");
-  else {
-    out.push("| Environment | Object | Drift | Field | Git | Live / expected |", "| --- | --- | --- | --- | --- | --- |");
-    for (const f of report.findings) {
-      switch (f.kind) {
-        case "release":
-          out.push(
-            `| ${envs.join(", ")} | ${code(f.component)} | release differs | – | ${cell(envs.map((e) => `${e}: ${releaseText(f.releases[e] ?? null)}`).join(", "))} | – |`,
-          );
-          break;
-        case "environments":
-          if (f.onlyIn !== undefined) out.push(`| ${f.environments.join(" ↔ ")} | ${code(f.object)} | only in ${f.onlyIn} | – | – | – |`);
-          for (const d of f.fields)
-            out.push(
-              `| ${f.environments.join(" ↔ ")} | ${code(f.object)} | beyond overrides | ${code(pathText(d.path))} | ${cell(f.environments.map((e) => `${e}: ${valueText(d.git[e], 60)}`).join(", "))} | ${cell(f.environments.map((e) => `${e}: ${valueText(d.expected[e], 60)}`).join(", "))} |`,
-            );
-          break;
-        case "modified":
-          for (const d of f.fields)
-            out.push(
-              `| ${f.environment} | ${code(refText(f.object))} | edited in the cluster | ${code(pathText(d.path))} | ${cell(valueText(d.git, 60))} | ${cell(valueText(d.live, 60))} |`,
-            );
-          break;
-        case "missing":
-          out.push(`| ${f.environment} | ${code(refText(f.object))} | missing in the cluster | – | present | absent |`);
-          break;
-        case "orphan":
-          out.push(`| ${f.environment} | ${code(refText(f.object))} | not in git | – | absent | present |`);
-          break;
-      }
-    }
-  }
-  if (report.problems.length > 0) out.push("", "**Not read:**", ...report.problems.map((p) => `- ${cell(p)}`));
-  if (report.notes.length > 0)
-    out.push(
-      "",
-      "**Not compared:**",
-      ...report.notes.map(
-        (n) => `- ${cell(`${[n.environment, n.component].filter(Boolean).join(" ")}${n.environment || n.component ? ": " : ""}${n.message}`)}`,
-      ),
-    );
-  return `${out.join("\n")}\n`;
 }
 
 /** The part of a report about some environments (one GitOps repository's): every release row and release finding, the rest where it touches them. */

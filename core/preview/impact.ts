@@ -1,7 +1,7 @@
 /**
  * The Preview's "Dependency impact": per environment, what the pull request's endpoint changes do
  * to the components that environment runs, and a Mermaid diagram of the changed components'
- * neighbourhood. Pure.
+ * neighbourhood, as data (presentation/markdown/preview-impact.ts writes the section). Pure.
  *
  * The other repositories' components are the ones the environment runs, read from the release
  * snapshots (`releases/<project>/<component>/<id>.yaml`) the Preview reads anyway; each release
@@ -9,8 +9,8 @@
  */
 import { catalogKey } from "../../renderers/apps.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
-import { buildGraph, edgeKey, graphMermaid, neighbourhood } from "../graph.js";
-import { computeImpact, describeChange, impactDiagnostics } from "../impact.js";
+import { buildGraph, neighbourhood } from "../graph.js";
+import { computeImpact, impactDiagnostics } from "../impact.js";
 import type { ImpactComponent } from "../impact.js";
 import { parseReleaseFile } from "../release/state.js";
 import type { EnvironmentImpact, Preview } from "./model.js";
@@ -59,39 +59,6 @@ export function environmentImpact(input: EnvironmentImpactInput): EnvironmentImp
   const gone = oursBefore.filter((c) => !present.has(keyOf(c)));
   const graph = neighbourhood(buildGraph([...after, ...gone]), focus);
   return { impact, graph, changed: [...focus].sort(), diagnostics: impactDiagnostics(impact, after) };
-}
-
-/** The section's Markdown lines (none when nothing the pull request changes has a dependency). */
-export function impactSection(envName: string, env: EnvironmentImpact | undefined): string[] {
-  if (!env || (env.graph.edges.length === 0 && env.impact.changes.length === 0)) return [];
-  const out = [`#### Dependency impact in ${envName}`, ""];
-  const { changes, affected } = env.impact;
-  if (changes.length === 0) out.push("No endpoint that a component consumes changes.", "");
-  else {
-    out.push("| change | consumer | repository | declared in | |", "| --- | --- | --- | --- | --- |");
-    for (const change of changes) {
-      const consumers = affected.filter((a) => a.change === change);
-      if (consumers.length === 0) out.push(`| ${describeChange(change)} | — | | | |`);
-      for (const a of consumers) {
-        const at = a.at.file !== undefined ? `\`${a.at.file}${a.at.line > 0 ? `:${a.at.line}` : ""}\`` : "unknown";
-        const verdict = a.breaking ? "❌ breaks" : a.otherRepository ? "⚠️ check" : "same repository";
-        out.push(`| ${describeChange(change)} | \`${a.consumer}\` | ${a.repo ?? "unknown"} | ${at} | ${verdict} |`);
-      }
-    }
-    out.push("");
-  }
-  if (env.graph.edges.length > 0) {
-    const broken = new Set(affected.map((a) => edgeKey({ from: a.consumer, to: a.change.provider, endpoint: a.change.endpoint })));
-    out.push(
-      "```mermaid",
-      ...graphMermaid(env.graph, { changed: new Set(env.changed), broken })
-        .trimEnd()
-        .split("\n"),
-      "```",
-      "",
-    );
-  }
-  return out;
 }
 
 /** Input of {@link withImpact}: what {@link environmentImpact} needs, the release snapshots per environment. */

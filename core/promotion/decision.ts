@@ -2,8 +2,8 @@
  * Deciding a promotion pull request's gates from what was read about it: the problems of the
  * branch (a commit Ferry did not make, the release missing, its content not hashing to its id,
  * not the release the source environment runs, not rendered as Ferry renders it, foreign
- * changes, a step the pipeline does not have), the gates' input (parsed once, here), the gates, the
- * `Ferry / gates` check's text, and whether Ferry merges. Pure: the reads happen before
+ * changes, a step the pipeline does not have), the gates' input (parsed once, here), the gates
+ * (as data: presentation/markdown/gates-check.ts writes the check's text), and whether Ferry merges. Pure: the reads happen before
  * (app/promotion/promote.ts gathers them) and the writes after.
  */
 import type { Diagnostic } from "../../renderers/diagnostics.js";
@@ -11,13 +11,13 @@ import { hasErrors } from "../../renderers/diagnostics.js";
 import type { Environment, PipelineStep, Platform } from "../../renderers/model/index.js";
 import { environmentPath } from "../gitops/layout.js";
 import { countedApprovers } from "./gates/approvers.js";
-import type { GateConclusion, GatesResult, Review } from "./gates/index.js";
-import { autoMergeAllowed, evaluateGates, GatesInput, gatesCheckOutput } from "./gates/index.js";
+import type { GatesResult, Review } from "./gates/index.js";
+import { autoMergeAllowed, evaluateGates, GatesInput } from "./gates/index.js";
 import type { HealthReport } from "./health.js";
 import { planPromotion } from "./pipeline.js";
 import type { VerifiedPromotion } from "./pr.js";
 import type { UserPermission } from "./commands.js";
-import { differingPaths, foreignChanges, promotionPaths, rollbackGatesSummary } from "./pr.js";
+import { differingPaths, foreignChanges, promotionPaths } from "./pr.js";
 
 /** A release rendered for an environment: its findings and files (relative to the environment's folder). */
 export interface RenderedRelease {
@@ -77,8 +77,8 @@ export interface PromotionFacts {
 /** What to do about a promotion pull request. */
 export interface PromotionDecision {
   readonly gates: GatesResult;
-  /** The `Ferry / gates` check run to write. */
-  readonly check: { readonly conclusion: GateConclusion; readonly title: string; readonly summary: string };
+  /** Whether the pull request is a rollback (the check words its first line so; presentation/markdown/gates-check.ts). */
+  readonly rollback: boolean;
   /** Set when Ferry merges (every gate holds and the target auto-merges): whose approvals the merge commit names. */
   readonly merge: { readonly approvedBy: readonly string[] } | undefined;
   /** The pipeline step promoted along (its soak); undefined for a rollback or a step the pipeline does not have. */
@@ -190,11 +190,9 @@ export function decidePromotion(facts: PromotionFacts): PromotionDecision {
     now: facts.now,
   });
   const gates = evaluateGates(input);
-  const output = gatesCheckOutput(gates);
-  const summary = rollback ? rollbackGatesSummary(output.summary, to.name, release) : output.summary;
   return {
     gates,
-    check: { conclusion: gates.conclusion, title: output.title, summary },
+    rollback,
     merge: autoMergeAllowed(to, gates) ? { approvedBy: countedApprovers(input) } : undefined,
     step,
   };

@@ -2,29 +2,25 @@
  * The open promotion pull requests as data (`ferry promotions`, the MCP tool `ferry_promotions`,
  * the portal's promotions page): which component, release and environments each carries, and
  * each gate's state as the latest `Ferry / gates` check Ferry's own app made on its head commit
- * reports it (a run of that name by another app is never read). Pure: the pull requests and check
+ * records it (the hidden data line of core/promotion/gates/record.ts, never its Markdown table) (a run of that name by another app is never read). Pure: the pull requests and check
  * runs are read by adapters/github/promotions.ts.
  */
 import { z } from "zod";
 import type { GateState } from "./gates/index.js";
-import { parseGatesSummary } from "./gates/index.js";
-import { GATE_NAMES } from "./gates/model.js";
+import { readGatesRecord, RecordedGate } from "./gates/record.js";
 import type { PullFacts } from "./pr.js";
 import { identifyPromotion } from "./pr.js";
 import type { Environment } from "../../renderers/model/index.js";
 
-/** One gate as the check reports it. */
-export const ListedGate = z.strictObject({
-  name: z.enum(GATE_NAMES),
-  state: z.enum(["pass", "fail", "pending", "not-observed"]),
-  summary: z.string(),
-});
+/** One gate as the check records it (core/promotion/gates/record.ts). */
+export const ListedGate = RecordedGate;
 
 /** The latest `Ferry / gates` check on a pull request's head commit. */
 export const ListedGates = z.strictObject({
   /** `success`, `failure`, `action_required` or `neutral`; null while the check is not completed. */
   conclusion: z.enum(["success", "failure", "action_required", "neutral"]).nullable(),
   title: z.string(),
+  /** Each gate as the run's data line records it; empty when the run holds none (a run written before Ferry recorded them: the next evaluation rewrites it). */
   gates: z.array(ListedGate),
   url: z.string().optional(),
 });
@@ -104,7 +100,7 @@ export function listedPromotion(
     openedBy: pr.author?.login ?? "ghost",
     ...(who.requestedBy ? { requestedBy: who.requestedBy } : {}),
     headSha: pr.headSha,
-    gates: check ? { conclusion, title: check.title ?? "", gates: parseGatesSummary(check.summary ?? ""), ...(check.url ? { url: check.url } : {}) } : null,
+    gates: check ? { conclusion, title: check.title ?? "", gates: readGatesRecord(check.summary) ?? [], ...(check.url ? { url: check.url } : {}) } : null,
     ...("unknown" in read ? { gatesUnknown: read.unknown } : {}),
   };
 }

@@ -17,7 +17,7 @@ import { DnsLabel } from "../../renderers/model/index.js";
 import type { Environment } from "../../renderers/model/index.js";
 import { environmentPath } from "../gitops/layout.js";
 import type { z } from "zod";
-import type { PromotionPullRequest, PromotionSubject } from "./body.js";
+import type { PromotionSubject } from "./body.js";
 import { parsePromotionBody, promotionBranch, promotionCommit, promotionTitle } from "./body.js";
 import { TRAILERS } from "../gitops/trailers.js";
 import { parseSource } from "../history.js";
@@ -44,12 +44,11 @@ export function parseFerryBranch(ref: string): FerryBranch | undefined {
   return kind === "promotion" ? { kind, project: a, component: b, env: c } : { kind, env: a, project: b, component: c };
 }
 
-// ---- markers Ferry adds to the body of body.ts ----------------------------------------------
+// ---- markers Ferry adds to the body (written by presentation/markdown/promotion-body.ts) ----
 
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const REQUESTED_RE = /^<!-- ferry:requested-by (\S+) -->$/m;
 const UPDATED_RE = /^> Updated from release `([0-9a-f]{12})` to `([0-9a-f]{12})`\.$/m;
-const FOOTER = "\n\n---\n<sub>";
 
 /** `<!-- ferry:requested-by <login> -->` */
 export function requestedByMarker(login: string): string {
@@ -84,35 +83,11 @@ export function updatedFrom(
   return note && note.to === release ? note.from : undefined;
 }
 
-/** Adds who asked (hidden marker and a visible line) before the body's footer. */
-export function withRequester(body: string, login: string, commentUrl?: string): string {
-  const line = `${requestedByMarker(login)}\nRequested by @${login}${commentUrl ? ` ([comment](${commentUrl}))` : ""}; they cannot approve it.`;
-  const at = body.lastIndexOf(FOOTER);
-  return at < 0 ? `${body.replace(/\n*$/, "")}\n\n${line}\n` : `${body.slice(0, at)}\n\n${line}${body.slice(at)}`;
-}
-
 // ---- rollbacks ------------------------------------------------------------------------------
 
 /** Title of a rollback pull request. */
 export function rollbackTitle(project: string, component: string, env: string, release: string): string {
   return `ferry: roll back ${project}/${component} in ${env} to ${release}`;
-}
-
-/** Rewrites a promotion pull request (from `env` into itself) as the rollback it is. */
-export function asRollback(
-  pr: PromotionPullRequest,
-  s: { readonly project: string; readonly component: string; readonly env: string; readonly release: string },
-): PromotionPullRequest {
-  const name = `${s.project}/${s.component}`;
-  const body = pr.body
-    .replace(`## Promote \`${name}\` to ${s.env}`, `## Roll back \`${name}\` in ${s.env} to \`${s.release}\``)
-    .replace(`| Promotion | ${s.env} → ${s.env} |`, `| Rollback | ${s.env} goes back to a release it ran before |`);
-  return { branch: pr.branch, title: rollbackTitle(s.project, s.component, s.env, s.release), body };
-}
-
-/** The first line of the gates summary, reworded for a rollback. */
-export function rollbackGatesSummary(summary: string, env: string, release: string): string {
-  return summary.replace(`Promotion of release \`${release}\` from **${env}** to **${env}**.`, `Rollback of **${env}** to release \`${release}\`.`);
 }
 
 // ---- what a promotion may change ------------------------------------------------------------

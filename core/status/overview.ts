@@ -1,11 +1,11 @@
 /**
  * The status overview of `ferry status` (and `/ferry status` replies): per environment, every
  * component's health, release, ready/desired and reason, with a diagnosis for those not healthy.
- * Pure: built from cluster snapshots, rendered as a text table, JSON or Markdown.
+ * Pure: built from cluster snapshots, rendered as a text table or JSON (the Markdown is
+ * presentation/markdown/status-overview.ts).
  */
 import { diagnose, type Diagnosis } from "./diagnose.js";
 import { computeHealth, type ComponentHealth, type HealthStatus } from "./health.js";
-import { cell, renderStatusSection, STATUS_ICON } from "./markdown.js";
 import type { ClusterObjects } from "./cluster-objects.js";
 import { componentKeys, selectComponent, type ComponentKey } from "./components.js";
 
@@ -52,7 +52,8 @@ export function componentStatuses(snapshot: ClusterObjects, environment: string,
 }
 
 /** Statuses that count as fine for the exit code (Suspended is a choice, not a failure). */
-const FINE: readonly HealthStatus[] = ["Healthy", "Suspended"];
+/** The states that need no diagnosis. */
+export const FINE: readonly HealthStatus[] = ["Healthy", "Suspended"];
 
 /** What is wrong overall: one line per problem (empty when everything is fine). */
 export function problems(envs: readonly EnvironmentStatus[], filter: ComponentFilter = {}): string[] {
@@ -77,13 +78,8 @@ function releaseText(h: ComponentHealth): string {
   return h.desiredRelease !== undefined && h.desiredRelease !== h.release ? `${running} -> ${h.desiredRelease}` : running;
 }
 
-function releaseMarkdown(h: ComponentHealth): string {
-  const tick = (r: string): string => `\`${r.replace(/`/g, "'")}\``;
-  const running = h.release === undefined ? "–" : tick(h.release);
-  return h.desiredRelease !== undefined && h.desiredRelease !== h.release ? `${running} → ${tick(h.desiredRelease)}` : running;
-}
-
-function reasonText(h: ComponentHealth): string {
+/** Why a component is not Healthy, on one line (empty when it is). */
+export function reasonText(h: ComponentHealth): string {
   if (h.status === "Healthy") return "";
   return h.message.replace(/\s+/g, " ").trim();
 }
@@ -166,26 +162,4 @@ export function statusJson(envs: readonly EnvironmentStatus[], filter: Component
       })),
     })),
   };
-}
-
-/** The overview as Markdown (for `/ferry status` replies): a summary table, then a section per component that is not fine. */
-export function formatStatusMarkdown(envs: readonly EnvironmentStatus[]): string {
-  const out = ["| Environment | Component | Status | Release | Ready | Reason |", "| --- | --- | --- | --- | ---: | --- |"];
-  for (const e of envs) {
-    if (e.skipped !== undefined) out.push(`| ${e.environment} | – | ➖ not observed | – | – | ${cell(e.skipped)} |`);
-    else if (e.unreachable !== undefined) out.push(`| ${e.environment} | – | ❔ unreachable | – | – | ${cell(e.unreachable)} |`);
-    else if (e.components.length === 0) out.push(`| ${e.environment} | – | – | – | – | no components found |`);
-    for (const c of e.components) {
-      out.push(
-        `| ${e.environment} | \`${c.key.project}/${c.key.component}\` | ${STATUS_ICON[c.health.status]} ${c.health.status} | ${releaseMarkdown(c.health)} | ${c.health.readyReplicas}/${c.health.desiredReplicas} | ${cell(reasonText(c.health))} |`,
-      );
-    }
-  }
-  for (const e of envs) {
-    for (const c of e.components) {
-      if (!FINE.includes(c.health.status))
-        out.push("", renderStatusSection({ key: c.key, health: c.health, diagnosis: c.diagnosis, ...(e.context ? { context: e.context } : {}) }).trimEnd());
-    }
-  }
-  return `${out.join("\n")}\n`;
 }

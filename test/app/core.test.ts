@@ -1,11 +1,11 @@
 /** The release plan, preview model and comment text on in-memory inputs (no GitHub, no git). */
 import { describe, expect, it } from "vitest";
 import { commentMarker, markerPart } from "../../core/comments/markers.js";
-import { previewMarkdown, fenceFor } from "../../core/preview/markdown.js";
+import { previewMarkdown, fenceFor } from "../../presentation/markdown/preview.js";
 import { buildPreview } from "../../core/preview/model.js";
 import { previewParts } from "../../app/preview/run.js";
 import { commitContent, planRelease, publishMode } from "../../core/release/plan.js";
-import { releaseReport, resultsTable } from "../../core/release/report.js";
+import { releaseReport, resultsTable } from "../../presentation/markdown/release-check.js";
 import { selectFor } from "../../app/release/run.js";
 import { parseEnvironmentState } from "../../core/release/state.js";
 import type { EnvironmentState } from "../../core/release/state.js";

@@ -1,7 +1,7 @@
 /** Preview on app pull requests, end to end, and the webhook safety rules. */
 import { describe, expect, it } from "vitest";
 import { RELEASE_CHECK, VALIDATE_CHECK } from "../../adapters/github/checks.js";
-import { GITHUB_COMMENT_LIMIT } from "../../core/comments/split.js";
+import { GITHUB_COMMENT_LIMIT } from "../../presentation/markdown/split.js";
 import { markerPart } from "../../core/comments/markers.js";
 import { deliver, payload } from "../support/webhooks.js";
 import type { WebhookPayload } from "../support/webhooks.js";

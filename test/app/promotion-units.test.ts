@@ -6,9 +6,9 @@ import { approversToCheck, countedApprovers } from "../../core/promotion/gates/a
 import { promotionMarker, releaseMarker } from "../../core/promotion/body.js";
 import { evaluateGates, GatesInput } from "../../core/promotion/gates/index.js";
 import type { Review } from "../../core/promotion/gates/index.js";
+import { rollbackGatesSummary } from "../../presentation/markdown/gates-check.js";
 import { serverUrlOf } from "../../app/promotion/context.js";
 import {
-  asRollback,
   differingPaths,
   ferryPullOf,
   foreignChanges,
@@ -20,10 +20,9 @@ import {
   parseUpdateNote,
   promotionPaths,
   requestedByMarker,
-  rollbackGatesSummary,
   updatedFrom,
-  withRequester,
 } from "../../core/promotion/pr.js";
+import { asRollback, withRequester } from "../../presentation/markdown/promotion-body.js";
 import type { BranchCommit, PullFacts } from "../../core/promotion/pr.js";
 import { intervalScheduler } from "../../app/scheduler.js";
 import type { IntervalTimers } from "../../app/scheduler.js";

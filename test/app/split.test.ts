@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { commentMarker, markerPart } from "../../core/comments/markers.js";
-import { GITHUB_COMMENT_LIMIT, shortenLine, splitMarkdown } from "../../core/comments/split.js";
+import { GITHUB_COMMENT_LIMIT, shortenLine, splitMarkdown } from "../../presentation/markdown/split.js";
 
 /** Open fences and details blocks at the end of a part (a tiny independent checker). */
 function openBlocks(part: string): string[] {

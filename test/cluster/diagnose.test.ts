@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../core/status/diagnose.js";
 import type { ComponentHealth, HealthReason } from "../../core/status/health.js";
-import { cell, codeBlock, renderStatusSection } from "../../core/status/markdown.js";
+import { cell, codeBlock, renderStatusSection } from "../../presentation/markdown/status-section.js";
 import type { ComponentKey } from "../../core/status/components.js";
 
 const KEY: ComponentKey = { project: "storefront", component: "checkout-api", environment: "dev" };

@@ -4,7 +4,7 @@ import { delimiter, join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { diagnose } from "../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../core/status/health.js";
-import { renderStatusSection } from "../../core/status/markdown.js";
+import { renderStatusSection } from "../../presentation/markdown/status-section.js";
 import { backoffDelay } from "../../adapters/kube/backoff.js";
 import { labelSelectorFor } from "../../adapters/kube/collections.js";
 import { ClusterObserver, type ObserverChange } from "../../adapters/kube/observer.js";

@@ -1,9 +1,9 @@
 /** The preview's cost section: before -> after and the change per component and in total, the autoscaler range, and the comment's size limit. */
 import { describe, expect, it } from "vitest";
 import { compareCost, estimateCost } from "../../core/cost.js";
-import { GITHUB_COMMENT_LIMIT, splitMarkdown } from "../../core/comments/split.js";
-import { previewCostSection } from "../../core/preview/cost.js";
-import { previewMarkdown } from "../../core/preview/markdown.js";
+import { GITHUB_COMMENT_LIMIT, splitMarkdown } from "../../presentation/markdown/split.js";
+import { previewCostSection } from "../../presentation/markdown/preview-cost.js";
+import { previewMarkdown } from "../../presentation/markdown/preview.js";
 import type { ComponentPreview, EnvironmentPreview } from "../../core/preview/model.js";
 import { diffTrees } from "../../renderers/diff.js";
 import { Pricing } from "../../renderers/model/index.js";

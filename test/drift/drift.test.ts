@@ -4,7 +4,8 @@ import { clusterDrift, ferryObjectsSelector, kindsToScan } from "../../core/drif
 import { environmentsDrift, type ComponentManifests, type EnvironmentManifests } from "../../core/drift/environments.js";
 import { liveFieldDiffs, valueAt } from "../../core/drift/fields.js";
 import { refKey, refOf } from "../../core/drift/model.js";
-import { driftConclusion, driftReport, formatDriftMarkdown, formatDriftText } from "../../core/drift/report.js";
+import { driftConclusion, driftReport, formatDriftText } from "../../core/drift/report.js";
+import { formatDriftMarkdown } from "../../presentation/markdown/drift-check.js";
 import type { K8sObject } from "../../renderers/types.js";
 
 const R1 = "0a1b2c3d4e5f";

@@ -63,6 +63,32 @@ describe("layer boundaries (eslint.layers.js)", () => {
     ]);
   });
 
+  it("keeps views out of core/: core/ may not import presentation/, which may import core/ and is pure", async () => {
+    const view = 'import { gatesCheckOutput } from "../../presentation/markdown/gates-check.js";\nexport const x = gatesCheckOutput;\n';
+    expect(await layerProblems("core/promotion/decision.ts", view)).toEqual([expect.stringMatching(/core\/ may not import presentation\//)]);
+    expect(await layerProblems("renderers/diff.ts", 'import { x } from "../presentation/markdown/gates-check.js";\nexport const y = x;\n')).toEqual([
+      expect.stringMatching(/renderers\/ may not import presentation\//),
+    ]);
+    expect(await layerProblems("adapters/github/checks.ts", 'import { x } from "../../presentation/markdown/gates-check.js";\nexport const y = x;\n')).toEqual([
+      expect.stringMatching(/adapters\/ may not import presentation\//),
+    ]);
+    const GATES_VIEW = "presentation/markdown/gates-check.ts";
+    expect(await layerProblems(GATES_VIEW, 'import { evaluateGates } from "../../core/promotion/gates/index.js";\nexport const x = evaluateGates;\n')).toEqual(
+      [],
+    );
+    expect(await layerProblems(GATES_VIEW, 'import { latestRunOf } from "../../adapters/github/checks.js";\nexport const x = latestRunOf;\n')).toEqual([
+      expect.stringMatching(/presentation\/ may not import adapters\//),
+    ]);
+    expect(await layerProblems(GATES_VIEW, 'import { readFileSync } from "node:fs";\nexport const x = readFileSync;\n')).toEqual([
+      expect.stringMatching(/presentation\/ is pure/),
+    ]);
+    // The front ends render with it.
+    for (const file of ["app/promotion/promote.ts", "operations/workspace.ts", "cli/commands/schema.ts", "mcp/server.ts"]) {
+      const depth = file.split("/").length - 1;
+      expect(await layerProblems(file, `import { x } from "${"../".repeat(depth)}presentation/markdown/gates-check.js";\nexport const y = x;\n`)).toEqual([]);
+    }
+  });
+
   it("keeps the CLI and the MCP server out of each other's command modules", async () => {
     expect(await layerProblems(MCP, 'import { render } from "../cli/commands/render.js";\nexport const x = render;\n')).toEqual([
       expect.stringMatching(/mcp\/ may not import cli\//),

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { fileDetails, parsePromotionBody, promotionBranch, promotionCommit, promotionPullRequest } from "../../core/promotion/body.js";
-import type { PromotionBodyInput } from "../../core/promotion/body.js";
+import { parsePromotionBody, promotionBranch, promotionCommit } from "../../core/promotion/body.js";
+import { fileDetails, promotionPullRequest } from "../../presentation/markdown/promotion-body.js";
+import type { PromotionBodyInput } from "../../presentation/markdown/promotion-body.js";
 import { componentHistory } from "../../core/history.js";
 import { loadWorkspace } from "../../operations/workspace.js";
 import { renderApps } from "../../core/render.js";

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { autoMergeAllowed, evaluateGates, GatesInput, gatesCheckOutput, parseGatesSummary } from "../../core/promotion/gates/index.js";
+import { autoMergeAllowed, evaluateGates, GatesInput } from "../../core/promotion/gates/index.js";
+import { gatesRecord, readGatesRecord } from "../../core/promotion/gates/record.js";
+import { gatesCheckOutput } from "../../presentation/markdown/gates-check.js";
 import { formatDuration } from "../../core/time.js";
 import type { GatesResult, Review } from "../../core/promotion/gates/index.js";
 import type { HealthReport } from "../../core/promotion/health.js";
@@ -418,13 +420,29 @@ describe("outcome", () => {
     expect(gatesCheckOutput(r)).toEqual(out);
   });
 
-  it("reads the check's table back into the gates it reports (the listing of promotions)", () => {
+  it("reads the gates back from the check's data line, never from its table (the listing of promotions)", () => {
     const friday = new Date("2025-03-14T10:00:00Z");
     const r = evaluate(input("prod", { reviews: [review("alice", "APPROVED", 1)], health: healthy(10, friday), now: friday }));
-    expect(parseGatesSummary(gatesCheckOutput(r).summary)).toEqual(r.gates);
-    const odd = { ...r, gates: [{ name: "policies" as const, state: "fail" as const, summary: "a | b \\ c" }] };
-    expect(parseGatesSummary(gatesCheckOutput(odd).summary)).toEqual(odd.gates);
-    expect(parseGatesSummary("| Gate | State | Why |\n| unknown | ✅ pass | x |\n| soak | 🤔 maybe | x |")).toEqual([]);
+    const summary = gatesCheckOutput(r).summary;
+    expect(summary.endsWith(`\n\n${gatesRecord(r.gates)}\n`)).toBe(true);
+    expect(readGatesRecord(summary)).toEqual(r.gates);
+    // Text that would close the hidden comment or break a table stays inside the JSON.
+    const odd = { ...r, gates: [{ name: "policies" as const, state: "fail" as const, summary: "a | b \\ c --> <b>\n</b>" }] };
+    const oddSummary = gatesCheckOutput(odd).summary;
+    const record = gatesRecord(odd.gates);
+    expect(oddSummary.split("\n").filter((l) => l.includes("<!--"))).toEqual([record]);
+    expect(record.indexOf("-->")).toBe(record.length - 3);
+    expect(readGatesRecord(oddSummary)).toEqual(odd.gates);
+    // The table alone says nothing Ferry reads back; neither does a record that does not parse.
+    const tableOnly = summary
+      .split("\n")
+      .filter((l) => !l.startsWith("<!-- ferry:gates "))
+      .join("\n");
+    expect(tableOnly).toContain("| approvals | ⏳ pending |");
+    expect(readGatesRecord(tableOnly)).toBeUndefined();
+    expect(readGatesRecord('<!-- ferry:gates {"gates":[{"name":"unknown","state":"pass","summary":"x"}]} -->')).toBeUndefined();
+    expect(readGatesRecord('<!-- ferry:gates {"gates":[{"name":"soak","state":"maybe","summary":"x"}]} -->')).toBeUndefined();
+    expect(readGatesRecord("<!-- ferry:gates {not json} -->")).toBeUndefined();
   });
 
   it("titles the check by what blocks, what is not observed, or that every gate holds", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { componentHistory, currentRelease, formatHistoryMarkdown, formatHistoryText, historyTrailers, releasesSeen } from "../../core/history.js";
+import { componentHistory, currentRelease, formatHistoryText, historyTrailers, releasesSeen } from "../../core/history.js";
+import { formatHistoryMarkdown } from "../../presentation/markdown/history.js";
 import { COMPONENT, ferryCommit, pathCommits, R1, R2, R3, sha } from "./fixtures.js";
 
 describe("componentHistory", () => {

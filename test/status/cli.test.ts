@@ -5,7 +5,8 @@
 import { createServer } from "node:net";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { snapshotCluster } from "../../adapters/kube/snapshot.js";
-import { componentStatuses, formatStatusMarkdown } from "../../core/status/overview.js";
+import { componentStatuses } from "../../core/status/overview.js";
+import { formatStatusMarkdown } from "../../presentation/markdown/status-overview.js";
 import { status } from "../../cli/commands/status.js";
 import { EXIT, UsageError, type CliIo } from "../../cli/io.js";
 import { crashLoopRollout, FakeKube, generateCerts, succeedingRollout, writeKubeconfig, type FakeKubeCerts } from "../support/fake-kube/index.js";

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { computeHealth, type ComponentHealth } from "../../core/status/health.js";
 import { diagnose } from "../../core/status/diagnose.js";
-import { renderStatusComment, statusCommentKey } from "../../core/status/comment.js";
+import { renderStatusComment, statusCommentKey } from "../../presentation/markdown/status-comment.js";
 import { releaseHealth } from "../../core/status/rollout-decision.js";
 import { commentMarker } from "../../core/comments/markers.js";
 import { healthySinceFromSignals, signalDescription, signalOf, type SignalRecord } from "../../core/status/deployment-signals.js";

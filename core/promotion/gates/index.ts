@@ -44,7 +44,7 @@
  */
 import type { Environment } from "../../../renderers/model/index.js";
 import { approvalsGate } from "./approvals.js";
-import type { Gate, GateConclusion, GateDefinition, GateName, GateState, GatesInput } from "./model.js";
+import type { Gate, GateConclusion, GateDefinition, GateName, GatesInput } from "./model.js";
 import { GATE_NAMES } from "./model.js";
 import { policiesGate } from "./policies.js";
 import { soakGate } from "./soak.js";
@@ -99,65 +99,4 @@ export function evaluateGates(input: GatesInput): GatesResult {
  */
 export function autoMergeAllowed(env: Pick<Environment, "autoMerge">, result: Pick<GatesResult, "gates">): boolean {
   return env.autoMerge && result.gates.length > 0 && result.gates.every((g) => g.state === "pass" || g.state === "not-observed");
-}
-
-const STATE_TEXT: Readonly<Record<GateState, string>> = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending", "not-observed": "➖ not observed" };
-
-const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-
-const STATE_OF_TEXT: ReadonlyMap<string, GateState> = new Map(Object.entries(STATE_TEXT).map(([state, text]) => [text, state as GateState]));
-
-/** The cells of one markdown table row, unescaping what `cell` escaped. */
-function rowCells(line: string): string[] {
-  const cells: string[] = [];
-  let current = "";
-  for (let i = 1; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === "\\" && i + 1 < line.length) current += line[++i];
-    else if (c === "|") {
-      cells.push(current.trim());
-      current = "";
-    } else current += c;
-  }
-  return cells;
-}
-
-/** The gates a `Ferry / gates` summary reports ({@link gatesCheckOutput} read back); rows it cannot read are left out. */
-export function parseGatesSummary(summary: string): Gate[] {
-  const names = new Set<string>(GATE_NAMES);
-  return summary.split("\n").flatMap((line) => {
-    if (!line.startsWith("| ")) return [];
-    const [name, text, why] = rowCells(line);
-    const state = text === undefined ? undefined : STATE_OF_TEXT.get(text);
-    return name !== undefined && names.has(name) && state && why !== undefined ? [{ name: name as GateName, state, summary: why }] : [];
-  });
-}
-
-/** Title and markdown summary of the `Ferry / gates` check run. */
-export function gatesCheckOutput(result: GatesResult): { title: string; summary: string } {
-  const names = (state: GateState) =>
-    result.gates
-      .filter((g) => g.state === state)
-      .map((g) => g.name)
-      .join(", ");
-  const title =
-    result.conclusion === "failure"
-      ? `Blocked: ${names("fail")}`
-      : result.conclusion === "action_required"
-        ? `Waiting: ${names("pending")}`
-        : result.conclusion === "neutral"
-          ? `Nothing blocks; not observed: ${names("not-observed")}`
-          : "Every gate holds";
-  const lines = [
-    `Promotion of release \`${result.release}\` from **${result.from}** to **${result.to}**.`,
-    "",
-    "| Gate | State | Why |",
-    "| --- | --- | --- |",
-    ...result.gates.map((g) => `| ${g.name} | ${STATE_TEXT[g.state]} | ${cell(g.summary)} |`),
-  ];
-  const blocking = result.gates.filter((g) => g.state === "fail" || g.state === "pending").map((g) => g.name);
-  if (blocking.length > 0) lines.push("", `Blocked by: ${blocking.join(", ")}.`);
-  if (result.conclusion === "neutral")
-    lines.push("", "Nothing blocks a merge: the source environment's health is not observed, and the platform does not require it.");
-  return { title, summary: `${lines.join("\n")}\n` };
 }

@@ -1,14 +1,7 @@
-/** The `Ferry / release` check's text: what happened to each component in each environment. Pure. */
+/** The `Ferry / release` check (and a stopped validation's) state, title and Markdown: what happened to each component in each environment. Pure. */
 import type { Diagnostic } from "../../renderers/diagnostics.js";
-import type { PlanItem } from "./plan.js";
-
-/** What became of one plan item. */
-export type ItemResult =
-  | { readonly item: PlanItem; readonly status: "committed"; readonly commit: string; readonly url: string; readonly changed: boolean }
-  | { readonly item: PlanItem; readonly status: "pull-request"; readonly number: number; readonly url: string; readonly opened: boolean }
-  | { readonly item: PlanItem; readonly status: "unchanged" }
-  | { readonly item: PlanItem; readonly status: "waiting"; readonly check: string }
-  | { readonly item: PlanItem; readonly status: "failed"; readonly error: string };
+import type { PlanItem } from "../../core/release/plan.js";
+import type { ItemResult } from "../../core/release/results.js";
 
 /** The check run state the results add up to. */
 export interface ReleaseReport {

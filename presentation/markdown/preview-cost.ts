@@ -3,9 +3,9 @@
  * the environment holds) and with the pull request, the change, and the total. Pure. Autoscaled
  * workloads count at minReplicas; their range up to maxReplicas follows in brackets.
  */
-import type { CostEstimate } from "../cost.js";
-import { formatMoney, formatMoneyDelta } from "../cost.js";
-import type { EnvironmentPreview } from "./model.js";
+import type { CostEstimate } from "../../core/cost.js";
+import { formatMoney, formatMoneyDelta } from "../../core/cost.js";
+import type { EnvironmentPreview } from "../../core/preview/model.js";
 
 function amount(e: CostEstimate): string {
   const text = formatMoney(e.monthly, e.currency);

@@ -4,9 +4,9 @@
  * code block, and recent warning events. Pure and deterministic (no timestamps of its own).
  */
 import { z } from "zod";
-import type { Diagnosis } from "./diagnose.js";
-import type { ComponentHealth, HealthReason, HealthStatus } from "./health.js";
-import { ComponentKey } from "./components.js";
+import type { Diagnosis } from "../../core/status/diagnose.js";
+import type { ComponentHealth, HealthReason, HealthStatus } from "../../core/status/health.js";
+import { ComponentKey } from "../../core/status/components.js";
 
 /** Input of {@link renderStatusSection}. */
 export const StatusSectionInput = z.object({

@@ -12,9 +12,9 @@
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { formatDiagnostic, sortDiagnostics } from "../../renderers/diagnostics.js";
 import { changeDiff } from "../../renderers/diff.js";
-import { previewCostSection } from "./cost.js";
-import type { ComponentPreview, EnvironmentPreview, Preview } from "./model.js";
-import { impactSection } from "./impact.js";
+import { previewCostSection } from "./preview-cost.js";
+import type { ComponentPreview, EnvironmentPreview, Preview } from "../../core/preview/model.js";
+import { impactSection } from "./preview-impact.js";
 
 /** Context shown in the comment's header. */
 export interface PreviewHeader {

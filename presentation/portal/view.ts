@@ -1,9 +1,9 @@
 /**
- * What the portal's pages show, gathered by the app (app/portal/data.ts) and drawn by pages.ts.
+ * What the portal's pages show (the view model), gathered by the app (app/portal/data.ts) and drawn by pages.ts.
  * Pure data: no I/O.
  */
-import type { EnvironmentView } from "../environments.js";
-import type { HealthStatus } from "../status/health.js";
+import type { EnvironmentView } from "../../core/environments.js";
+import type { HealthStatus } from "../../core/status/health.js";
 
 /** Health of one component in one environment, from the cluster (core/status). */
 export interface HealthView {

@@ -1,15 +1,10 @@
 /** HTML building blocks of the portal's pages: escaping and the page frame (landmarks, navigation, skip link). Pure. */
+import { PORTAL_BASE, STYLESHEET } from "./routes.js";
 
 /** Escapes text for HTML content and attribute values. */
 export function esc(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c);
 }
-
-/** Where the portal lives under the app's server. */
-export const PORTAL_BASE = "/ferry";
-
-/** The portal's stylesheet path (served by the app). */
-export const STYLESHEET = `${PORTAL_BASE}/assets/portal.css`;
 
 /** What every page frame needs. */
 export interface FrameInput {

@@ -3,13 +3,13 @@
  * its release rolls out (pure). Its hidden marker is `<!-- ferry:status:<env>:<project>/<component> -->`
  * (the marker syntax of core/comments/markers.ts, which allows no spaces).
  */
-import type { Diagnosis } from "./diagnose.js";
-import type { ComponentHealth } from "./health.js";
-import { renderStatusSection } from "./markdown.js";
-import type { ComponentKey } from "./components.js";
-import type { WatchOutcome } from "./rollout-decision.js";
-import { formatDuration } from "../time.js";
-import { formatUtc } from "../time.js";
+import type { Diagnosis } from "../../core/status/diagnose.js";
+import type { ComponentHealth } from "../../core/status/health.js";
+import { renderStatusSection } from "./status-section.js";
+import type { ComponentKey } from "../../core/status/components.js";
+import type { WatchOutcome } from "../../core/status/rollout-decision.js";
+import { formatDuration } from "../../core/time.js";
+import { formatUtc } from "../../core/time.js";
 
 /** Key of the status comment (see core/comments/markers.ts): `status:<env>:<project>/<component>`. */
 export function statusCommentKey(key: ComponentKey): string {

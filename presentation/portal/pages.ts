@@ -3,9 +3,10 @@
  * component, the environments, the open promotions, and the notices. Pure: they draw a
  * {@link PortalSnapshot}.
  */
-import { HealthStatus } from "../status/health.js";
+import { HealthStatus } from "../../core/status/health.js";
 import { neighbourhoodSvg } from "./diagram.js";
-import { PORTAL_BASE, esc, frame } from "./html.js";
+import { esc, frame } from "./html.js";
+import { componentHref, PORTAL_BASE } from "./routes.js";
 import type { CellView, ComponentView, HealthView, OverviewFilter, PortalSnapshot, PromotionView } from "./view.js";
 
 /** What a page needs beyond the snapshot. */
@@ -19,10 +20,6 @@ export interface PageContext {
 export const HEALTH_STATES = HealthStatus.options;
 
 const when = (d: Date | undefined) => (d ? `<time datetime="${d.toISOString()}">${esc(d.toISOString().slice(0, 16).replace("T", " "))} UTC</time>` : "");
-
-export function componentHref(project: string, component: string): string {
-  return `${PORTAL_BASE}/components/${encodeURIComponent(project)}/${encodeURIComponent(component)}`;
-}
 
 function healthText(h: HealthView | undefined): string {
   if (!h) return `<span class="NotObserved">not observed</span>`;
