@@ -19,7 +19,7 @@ import type { CommitAuthor } from "../core/gitops/request.js";
 import { defaultGitopsPort, withCommitAuthor, type GitopsPort } from "../adapters/git/port.js";
 import type { PlatformChanged, RolloutWatch } from "./runtime/hooks.js";
 import type { ClusterRuntime } from "./runtime/runtime.js";
-import type { PortalSettings } from "./portal/mount.js";
+import type { PortalSettings } from "./portal/ports.js";
 import type { Scheduler } from "./scheduler.js";
 import { intervalScheduler } from "./scheduler.js";
 import type { ReconcileReport } from "../core/reconcile/report.js";
@@ -93,7 +93,7 @@ export interface Deps {
   readonly shutdown?: Shutdown;
   /** Told after a release landed in an environment and its next promotions were opened. @default nobody */
   readonly onReleaseLanded?: LandedListener;
-  /** The portal under /ferry/ (app/portal/mount.ts). @default from GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET when set, else none */
+  /** The portal under /ferry/ (app/portal/ports.ts; mounted by app/portal/mount.ts). @default from GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET when set, else none */
   readonly portal?: PortalSettings;
   /** The MCP server served at /mcp (app/main.ts builds it from FERRY_MCP_PLATFORM); undefined: not served. */
   readonly mcp?: McpHandler;

@@ -12,24 +12,8 @@ import { PlatformUnavailable } from "../promotion/errors.js";
 import { promotionContext } from "../promotion/context.js";
 import type { PromotionDeps } from "../promotion/context.js";
 import { appRepositoryOf, PromotionAsk, requestPromotion } from "../promotion/requests.js";
-import { resultLine } from "../promotion/slash-commands.js";
-import type { PortalPerson } from "./data.js";
-
-/** What a button asks for. */
-export interface PortalActionRequest {
-  readonly project: string;
-  readonly component: string;
-  readonly environment: string;
-}
-
-/** What became of it: done (with the pull request line) or refused with the reason. */
-export type PortalActionOutcome = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
-
-/** The port behind the buttons. */
-export interface PortalActions {
-  promote(person: PortalPerson, req: PortalActionRequest): Promise<PortalActionOutcome>;
-  rollback(person: PortalPerson, req: PortalActionRequest): Promise<PortalActionOutcome>;
-}
+import { resultLine } from "../promotion/result-line.js";
+import type { PortalActionOutcome, PortalActionRequest, PortalActions, PortalPerson } from "./ports.js";
 
 /** What the implementation needs of the app. */
 export interface PortalActionsDeps {

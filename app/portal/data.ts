@@ -17,7 +17,8 @@ import { estimateCost, formatMoney, objectsFromFiles } from "../../core/cost.js"
 import { environmentView } from "../../core/environments.js";
 import { pipelineOrder } from "../../core/promotion/pipeline.js";
 import { parseReleaseFile } from "../../core/release/state.js";
-import type { ComponentView, HealthView, PortalSnapshot, PromotionView } from "../../presentation/portal/view.js";
+import type { ComponentView, HealthView, PromotionView } from "../../presentation/portal/view.js";
+import type { PortalData, PortalPerson } from "./ports.js";
 import { roleOn } from "../../adapters/github/people.js";
 import type { GitHub } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../config.js";
@@ -29,19 +30,6 @@ import { readComponentHistory } from "../promotion/reads.js";
 import { readEnvironment, type EnvironmentSnapshot } from "../../adapters/git/environment.js";
 import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 import { findEnvironment } from "../../renderers/platform.js";
-
-/** A signed-in person as the portal knows them. */
-export interface PortalPerson {
-  readonly login: string;
-  /** A client acting with the person's own token. */
-  readonly octokit: GitHub;
-}
-
-/** The port the pages read through. */
-export interface PortalData {
-  /** Everything `person` may see. */
-  snapshot(person: PortalPerson): Promise<PortalSnapshot>;
-}
 
 /** What the implementation needs of the app. */
 export interface PortalDataDeps {

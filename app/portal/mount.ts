@@ -7,29 +7,12 @@ import { repoInstallationId } from "../../adapters/github/apps.js";
 import type { GitHub } from "../../adapters/github/types.js";
 import type { AppConfig } from "../config.js";
 import type { Deps } from "../deps.js";
-import type { PortalActions } from "./actions.js";
 import { ferryPortalActions } from "./actions.js";
-import type { PortalData } from "./data.js";
 import { ferryPortalData } from "./data.js";
-import type { OAuthSettings } from "./oauth.js";
+import type { PortalSettings } from "./ports.js";
 import { webUrlOf } from "./oauth.js";
 import { portalHandler } from "./server.js";
 import { SessionStore } from "./session.js";
-
-/** The portal's settings (`Deps.portal`). */
-export interface PortalSettings {
-  readonly oauth: OAuthSettings;
-  /** The REST base URL people's clients use. */
-  readonly apiBaseUrl: string;
-  readonly sessionSecret: string;
-  readonly publicUrl?: string;
-  /** @default read through the app (app/portal/data.ts) */
-  readonly data?: PortalData;
-  /** @default the promotion flow (app/portal/actions.ts) */
-  readonly actions?: PortalActions;
-  /** @default fetch */
-  readonly fetch?: typeof fetch;
-}
 
 /** The settings the configuration gives, if it names the OAuth client. */
 export function portalFromConfig(config: AppConfig | undefined): PortalSettings | undefined {

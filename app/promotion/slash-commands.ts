@@ -46,6 +46,7 @@ import { pipelineOrder, previousEnvironments } from "../../core/promotion/pipeli
 import type { FerryPull, IdentifiedPromotion } from "../../core/promotion/pr.js";
 import { ferryPullOf, parseFerryBranch, promotionBranch } from "../../core/promotion/pr.js";
 import type { PromotionResult } from "./promote.js";
+import { resultLine } from "./result-line.js";
 import { branchIdentity, ensurePromotion } from "./promote.js";
 import { appRepositoryOf, requestPromotion } from "./requests.js";
 
@@ -141,29 +142,6 @@ async function judgeComponents(ctx: PromotionContext, commented: RepoRef, login:
     out.push({ project, component, actor: { login, permission: judged?.permission ?? "none", ...(where ? { repo: where } : {}) } });
   }
   return out;
-}
-
-/** The repository web URL of a pull request URL. */
-const repoUrlOf = (pullUrl: string) => pullUrl.replace(/\/pull\/\d+$/, "");
-
-/** One line of a reply about one component's promotion or rollback. */
-export function resultLine(component: string, result: PromotionResult): string {
-  if ("reason" in result) return `\`${component}\`: ${result.status === "refused" ? "refused: " : ""}${result.reason}`;
-  const link = `[#${result.number}](${result.url})`;
-  const what =
-    result.status === "opened"
-      ? `opened ${link} with release \`${result.release}\``
-      : result.status === "updated"
-        ? `updated ${link} from release \`${result.previous ?? "(unknown)"}\` to \`${result.release}\``
-        : `${link} already carries release \`${result.release}\`${result.status === "refreshed" ? " (brought up to date)" : ""}`;
-  const g = result.gates;
-  const gates =
-    g.kind === "skipped"
-      ? `gates not evaluated: ${g.reason}`
-      : g.merged
-        ? `every gate holds; merged as [${g.merged.commit.slice(0, 7)}](${repoUrlOf(result.url)}/commit/${g.merged.commit})`
-        : `\`Ferry / gates\`: ${g.conclusion}${g.mergeError ? ` (merge refused: ${g.mergeError})` : ""}`;
-  return `\`${component}\`: ${what}; ${gates}`;
 }
 
 const opened = (r: PromotionResult) => !("reason" in r);

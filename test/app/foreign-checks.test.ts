@@ -13,7 +13,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { describe, expect, it } from "vitest";
 import { RELEASE_CHECK, VALIDATE_CHECK } from "../../adapters/github/checks.js";
 import { GATES_CHECK } from "../../app/promotion/check.js";
-import type { PortalSettings } from "../../app/portal/mount.js";
+import type { PortalSettings } from "../../app/portal/ports.js";
 import type { Scheduler } from "../../app/scheduler.js";
 import { main } from "../../cli/main.js";
 import type { ListedPromotion } from "../../core/promotion/listing.js";
