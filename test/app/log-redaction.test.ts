@@ -13,41 +13,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { ROOT, startAppProcess, type AppProcess, type LogLine } from "../load/app-process.js";
 import { waitUntil } from "../load/wait.js";
-import { SECRET, startWorld, type World } from "../load/world.js";
+import { SECRET, DEV_PLATFORM, SHOP_API, startDevWorld, type World } from "../load/world.js";
 import { signIn } from "../portal/signin.js";
 import { deliver, payload } from "../support/webhooks.js";
 import { once } from "node:events";
 import { PassThrough } from "node:stream";
 import { ferryLog, redactUrl } from "../../app/log.js";
 
-const APP_REPO = "acme/shop-api";
+const APP_REPO = SHOP_API;
 const CLIENT = { clientId: "Iv1.log-test", clientSecret: "log-test-client-secret-0123456789" };
 const SESSION_SECRET = "log-test-session-secret-0123456789abcdef";
-const PLATFORM = `apiVersion: ferry.dev/v1alpha1
-kind: Platform
-metadata: {name: acme}
-spec:
-  projects:
-    - name: shop
-      repos: [${APP_REPO}]
-  environments:
-    - name: dev
-      gitops: {repo: acme/gitops, branch: main, path: environments/dev}
-      autoMerge: true
-`;
 
 let world: World;
 let app: AppProcess;
 let dir: string;
 
 beforeAll(async () => {
-  world = await startWorld({ platform: PLATFORM, apps: [{ repo: APP_REPO, files: { "README.md": "shop api\n" } }] });
+  world = await startDevWorld();
   world.fake.oauth.addClient(CLIENT);
   world.fake.user("alice");
   world.fake.setPermission(APP_REPO, "alice", "write");
   dir = await mkdtemp(join(tmpdir(), "ferry-log-"));
   await mkdir(join(dir, "platform", ".ferry"), { recursive: true });
-  await writeFile(join(dir, "platform", ".ferry", "platform.yaml"), PLATFORM);
+  await writeFile(join(dir, "platform", ".ferry", "platform.yaml"), DEV_PLATFORM);
   app = await startAppProcess(
     "app",
     world.appEnv({

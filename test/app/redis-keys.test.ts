@@ -7,31 +7,19 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppProcess, type AppProcess } from "../load/app-process.js";
-import { SECRET, startWorld, type World } from "../load/world.js";
+import { SECRET, SHOP_API, startDevWorld, type World } from "../load/world.js";
 import { deliver, payload } from "../support/webhooks.js";
 import { waitUntil } from "../load/wait.js";
 import { componentYaml } from "../runtime/app-scene.js";
 
-const APP_REPO = "acme/shop-api";
-const PLATFORM = `apiVersion: ferry.dev/v1alpha1
-kind: Platform
-metadata: {name: acme}
-spec:
-  projects:
-    - name: shop
-      repos: [${APP_REPO}]
-  environments:
-    - name: dev
-      gitops: {repo: acme/gitops, branch: main, path: environments/dev}
-      autoMerge: true
-`;
+const APP_REPO = SHOP_API;
 
 let world: World;
 let app: AppProcess;
 let redis: Redis;
 
 beforeAll(async () => {
-  world = await startWorld({ platform: PLATFORM, apps: [{ repo: APP_REPO, files: { "README.md": "shop api\n" } }], redis: true });
+  world = await startDevWorld({ redis: true });
   redis = new Redis(world.redis!.url, { maxRetriesPerRequest: 1 });
   // Throttling on (FERRY_GITHUB_WRITE_INTERVAL_MS unset would space writes 1 s apart; 0 keeps the test fast).
   app = await startAppProcess("app", world.appEnv({ FERRY_RECONCILE_INTERVAL: "0" }));

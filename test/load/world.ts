@@ -17,6 +17,26 @@ import { startRedis, type RedisServer } from "../support/redis.js";
 export const SECRET = "load-webhook-secret";
 export const PLATFORM_REPO = "acme/platform";
 export const GITOPS_REPO = "acme/gitops";
+/** The one app repository of {@link DEV_PLATFORM}. */
+export const SHOP_API = "acme/shop-api";
+/** The smallest platform an app process serves: the project `shop` from {@link SHOP_API}, released to an auto-merging dev. */
+export const DEV_PLATFORM = `apiVersion: ferry.dev/v1alpha1
+kind: Platform
+metadata: {name: acme}
+spec:
+  projects:
+    - name: shop
+      repos: [${SHOP_API}]
+  environments:
+    - name: dev
+      gitops: {repo: ${GITOPS_REPO}, branch: main, path: environments/dev}
+      autoMerge: true
+`;
+
+/** A world of {@link DEV_PLATFORM} with {@link SHOP_API} holding only a README. */
+export function startDevWorld(opts: Omit<WorldOptions, "platform" | "apps"> = {}): Promise<World> {
+  return startWorld({ ...opts, platform: DEV_PLATFORM, apps: [{ repo: SHOP_API, files: { "README.md": "shop api\n" } }] });
+}
 
 /** Options of {@link startWorld}. */
 export interface WorldOptions {

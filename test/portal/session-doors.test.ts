@@ -7,30 +7,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppProcess, type AppProcess } from "../load/app-process.js";
-import { startWorld, type World } from "../load/world.js";
+import { SHOP_API, startDevWorld, type World } from "../load/world.js";
 import { signIn } from "./signin.js";
 
-const APP_REPO = "acme/shop-api";
+const APP_REPO = SHOP_API;
 const CLIENT = { clientId: "Iv1.doors-test", clientSecret: "doors-test-client-secret-0123456789" };
-const PLATFORM = `apiVersion: ferry.dev/v1alpha1
-kind: Platform
-metadata: {name: acme}
-spec:
-  projects:
-    - name: shop
-      repos: [${APP_REPO}]
-  environments:
-    - name: dev
-      gitops: {repo: acme/gitops, branch: main, path: environments/dev}
-      autoMerge: true
-`;
 
 let world: World;
 let app: AppProcess;
 let origin: string;
 
 beforeAll(async () => {
-  world = await startWorld({ platform: PLATFORM, apps: [{ repo: APP_REPO, files: { "README.md": "shop api\n" } }] });
+  world = await startDevWorld();
   world.fake.oauth.addClient(CLIENT);
   for (const login of ["alice", "bob", "carol"]) {
     world.fake.user(login);
