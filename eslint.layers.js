@@ -19,7 +19,23 @@ const IO_PACKAGES = [
   "prom-client",
 ];
 
-const TOP_LEVEL = ["app", "presentation", "core", "adapters", "operations", "renderers", "policies", "templates", "cli", "mcp", "test", "bench", "scripts"];
+const TOP_LEVEL = [
+  "app",
+  "portal",
+  "flows",
+  "presentation",
+  "core",
+  "adapters",
+  "operations",
+  "renderers",
+  "policies",
+  "templates",
+  "cli",
+  "mcp",
+  "test",
+  "bench",
+  "scripts",
+];
 
 /** A pattern matching a relative import that reaches into top-level folder `name` (from any depth). */
 function into(name, message) {
@@ -96,20 +112,18 @@ export const layers = [
   restrict("templates", others("templates", "renderers")),
   // I/O: GitHub, git and GitOps repositories, Kubernetes, the local filesystem.
   restrict("adapters", others("adapters", "core", "renderers", "policies")),
-  // The operations shared by the CLI and the MCP server. A person's promotion or rollback goes
-  // through the app's own code path (app/promotion/requests.ts), so it may import that module only.
-  restrict("operations", others("operations", "presentation", "adapters", "core", "renderers", "policies", "templates", "app"), {
-    extra: [
-      {
-        regex: "^(\\.\\./)+app/(?!promotion/requests\\.js$)",
-        message:
-          "operations/ may import app/promotion/requests.ts only (a person's promotion shares the app's code path); share other code through adapters/ or core/.",
-      },
-    ],
-  }),
-  // The GitHub App: handlers and flows.
+  // The use cases (release, promotion, preview, status back, reconcile, drift publishing, a person's
+  // request): what the front ends call. Each declares the services it uses (flows/services.ts).
+  restrict("flows", others("flows", "presentation", "adapters", "core", "renderers", "policies", "templates")),
+  // The operations shared by the CLI and the MCP server, on top of the flows (a person's promotion
+  // is flows/promotion/requests.ts, the app's own code path).
+  restrict("operations", others("operations", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates")),
+  // The portal: a front end of its own (the app mounts it at /ferry/ through app/portal-mount.ts).
+  restrict("portal", others("portal", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates")),
+  // The GitHub App: webhook handlers, the composition root (app/deps.ts) and the process (queue,
+  // replicas, metrics, endpoints); it mounts the portal.
   // The entry point (app/main.ts) may mount the MCP server's HTTP handler; nothing else in app/ uses mcp/.
-  restrict("app", others("app", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
+  restrict("app", others("app", "portal", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
     extra: [
       {
         regex: "^(\\.\\./)+mcp/",
@@ -117,9 +131,12 @@ export const layers = [
       },
     ],
   }),
-  { files: ["app/main.ts"], rules: restrict("app", others("app", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp")).rules },
+  {
+    files: ["app/main.ts"],
+    rules: restrict("app", others("app", "portal", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp")).rules,
+  },
   // The CLI may start the MCP server (mcp/server.ts over stdio, mcp/http.ts over HTTP) but uses none of its tool modules.
-  restrict("cli", others("cli", "operations", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
+  restrict("cli", others("cli", "operations", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
     extra: [
       {
         regex: "^(\\.\\./)+mcp/(?!(server|http)\\.js$)",
@@ -128,7 +145,7 @@ export const layers = [
     ],
   }),
   // The MCP server calls operations/, never the CLI's command modules.
-  restrict("mcp", others("mcp", "operations", "presentation", "adapters", "core", "renderers", "policies", "templates")),
+  restrict("mcp", others("mcp", "operations", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates")),
   restrict("bench", ["test", "cli", "mcp"]),
   restrict("scripts", ["test"]),
   githubCalls,

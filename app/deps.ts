@@ -3,46 +3,28 @@
  * the environment configuration.
  */
 import type { McpHandler } from "./mcp-endpoint.js";
+import type { FlowServices } from "../flows/services.js";
 import type { Logger } from "probot";
-import type { Builtins } from "../renderers/platform.js";
 import { loadBuiltins } from "../templates/index.js";
-import type { AppConfig, RepoRef } from "./config.js";
-import { DeliveryCache } from "./deliveries.js";
+import type { AppConfig } from "./config.js";
+import { DeliveryCache } from "./seen-deliveries.js";
 import { JobQueue } from "./jobs/queue.js";
 import { FerryMetrics } from "./metrics.js";
 import { localLeases, sharedState, type DeliveryLedger, type Leases } from "./replicas.js";
 import { PlatformCache } from "../adapters/github/platform-loader.js";
-import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
-import type { HealthSource } from "../core/promotion/health.js";
 import { notObservedHealth } from "../core/promotion/health.js";
 import type { CommitAuthor } from "../core/gitops/request.js";
 import { defaultGitopsPort, withCommitAuthor, type GitopsPort } from "../adapters/git/port.js";
-import type { PlatformChanged, RolloutWatch } from "./runtime/hooks.js";
-import type { ClusterRuntime } from "./runtime/runtime.js";
-import type { PortalSettings } from "./portal/ports.js";
+import type { PortalSettings } from "../portal/ports.js";
 import type { Scheduler } from "./scheduler.js";
 import { intervalScheduler } from "./scheduler.js";
 import type { ReconcileReport } from "../core/reconcile/report.js";
 import type { Shutdown } from "./shutdown.js";
 
-/** Everything the handlers and the core need from the outside world. */
-export interface Deps {
-  /** The current time (check run timestamps). @default () => new Date() */
-  readonly clock: () => Date;
-  /** Reads and publishes GitOps repositories. @default the isomorphic-git publisher of adapters/git, counting push retries in `metrics` */
-  readonly gitops: GitopsPort;
+/** Everything the app needs from the outside world: what the flows use (flows/services.ts) and what only the app process runs. */
+export interface Deps extends FlowServices {
   /** The app instance's Prometheus metrics (`/metrics`). @default a new registry per app instance */
   readonly metrics: FerryMetrics;
-  /** Where GitOps clones are cached. @default FERRY_CACHE_DIR */
-  readonly cacheDir: string;
-  /** The app's logger. @default Probot's logger */
-  readonly logger: Logger;
-  /** The platform repository: the only source of platform definitions. @default FERRY_PLATFORM_REPO */
-  readonly platformRepo: RepoRef;
-  /** Built-in component types and traits. @default loaded once from templates/ */
-  readonly builtins: Builtins;
-  /** The platform, loaded once per platform commit. @default a cache of 4 commits held by the app instance */
-  readonly platforms: PlatformCache;
   /** Recently seen delivery ids. @default shared through REDIS_URL when set, else a cache of 1000 ids held by the app instance */
   readonly deliveries: DeliveryLedger;
   /** Leases of the periodic passes (one replica at a time runs each). @default through REDIS_URL when set, else always free */
@@ -52,31 +34,6 @@ export interface Deps {
    * time per key (app/jobs/queue.ts). @default 4 jobs at once, logging to `logger`
    */
   readonly queue: JobQueue;
-  /**
-   * The login of the app's bot (`<slug>[bot]`): only its comments are ever edited. Undefined when
-   * it cannot be found out (then any bot's comment with Ferry's marker counts as Ferry's).
-   * @default asked once from `GET /app` with the app's JWT, then remembered
-   */
-  readonly botLogin: () => Promise<string | undefined>;
-  /**
-   * The numeric id of Ferry's own GitHub App: a `Ferry / …` check run is Ferry's only when this app
-   * made it (another app may create a run of the same name; it is never read as Ferry's, nor
-   * updated). Rejects when it cannot be found out, so nothing is read or written as Ferry's then.
-   * @default APP_ID when the configuration comes from the environment, else asked once from `GET /app` with the app's JWT
-   */
-  readonly appId: () => Promise<number>;
-  /**
-   * The key of Ferry's seal on the commits it makes on promotion branches (core/gitops/seal.ts):
-   * who asked and which release are read from sealed commits only. Undefined: Ferry cannot seal or
-   * verify (every commit of an app-opened promotion then fails the gates).
-   * @default derived from the app's webhook secret (`createFerryApp`), the same on every replica
-   */
-  readonly sealKey?: () => Promise<Uint8Array | undefined>;
-  /**
-   * Health of a component in an environment, for the source-health and soak gates.
-   * @default notObservedHealth (every gate reports "not observed"; blocks promotions into production and along steps with a soak unless the step sets `requireHealth: false`)
-   */
-  readonly health: HealthSource;
   /**
    * Starts the periodic re-evaluation of open promotion pull requests' gates (soak times and
    * change windows open without an event). @default none: no timer runs
@@ -91,25 +48,10 @@ export interface Deps {
   readonly onReconciled?: (report: ReconcileReport) => void;
   /** Where the app registers how to stop what it starts (scheduler, cluster watches). @default nothing is registered */
   readonly shutdown?: Shutdown;
-  /** Told after a release landed in an environment and its next promotions were opened. @default nobody */
-  readonly onReleaseLanded?: LandedListener;
-  /** The portal under /ferry/ (app/portal/ports.ts; mounted by app/portal/mount.ts). @default from GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET when set, else none */
+  /** The portal under /ferry/ (portal/ports.ts; mounted by app/portal-mount.ts). @default from GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET when set, else none */
   readonly portal?: PortalSettings;
   /** The MCP server served at /mcp (app/main.ts builds it from FERRY_MCP_PLATFORM); undefined: not served. */
   readonly mcp?: McpHandler;
-  /** Adds what the clusters run to `/ferry status`. @default nothing is added */
-  readonly runtimeStatus?: RuntimeStatus;
-  /**
-   * Watches the clusters (status comments, deployment statuses, health for the gates, next
-   * promotion once Healthy); `createFerryApp` wires it into `health`, `watchRollout`,
-   * `runtimeStatus` and `platformChanged`. @default built from FERRY_CLUSTER_STATUS / KUBECONFIG
-   * when the configuration comes from the environment, else none
-   */
-  readonly clusterRuntime?: ClusterRuntime;
-  /** Watches a landed release's rollout; true: the next promotions wait until it is Healthy. @default none: promote at once */
-  readonly watchRollout?: RolloutWatch;
-  /** Told after a push to the platform repository's default branch. @default nobody */
-  readonly platformChanged?: PlatformChanged;
 }
 
 /** Remembers the first successful answer of `ask` (failures are retried next time). */

@@ -16,13 +16,13 @@ import { onPullRequestReview } from "./handlers/pull_request_review.js";
 import { onPush } from "./handlers/push.js";
 import { onWorkflowRun } from "./handlers/workflow_run.js";
 import { serveEndpoints } from "./endpoints.js";
-import { portalFromConfig, servePortal } from "./portal/mount.js";
+import { portalFromConfig, servePortal } from "./portal-mount.js";
 import { serveMcp } from "./mcp-endpoint.js";
-import { scheduledGates } from "./promotion/triggers.js";
+import { scheduledGates } from "../flows/promotion/triggers.js";
 import { deliveryKey } from "./jobs/keys.js";
 import type { KeyedPayload } from "./jobs/keys.js";
-import { scheduledReconcile } from "./reconcile/schedule.js";
-import { withClusterStatus } from "./runtime/app.js";
+import { scheduledReconcile } from "./reconcile-schedule.js";
+import { withClusterStatus } from "./cluster-status.js";
 import { leasedTask } from "./replicas.js";
 import { limitWebhookPayloads } from "./webhook-limit.js";
 
@@ -83,7 +83,7 @@ function enqueued<C extends DeliveryEvent>(deps: Deps, handler: (context: C, dep
  * (`loadConfig`), which also refuses to start on a missing or weak `WEBHOOK_SECRET`. With
  * `deps.scheduler`, the gates of open promotion pull requests are re-evaluated periodically.
  * With `deps.reconcile`, the reconcile pass runs (app/reconcile/). With a cluster runtime,
- * rollouts are watched and reported (see app/runtime/app.ts).
+ * rollouts are watched and reported (see app/cluster-status.ts).
  */
 export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
   return (app, options) => {

@@ -2,7 +2,7 @@
  * Promotions as a person with their own GitHub token (`ferry promote|rollback|promotions`, the MCP
  * tools `ferry_promote|ferry_rollback|ferry_promotions`): who the token's person is and their role
  * on the component's app repository come from GitHub; asking goes through the same code path as
- * `/ferry promote|rollback` (app/promotion/requests.ts), so the same things are refused with the
+ * `/ferry promote|rollback` (flows/promotion/requests.ts), so the same things are refused with the
  * same reasons and the same pull requests are opened. The pull request is opened with the
  * person's token; the `Ferry / gates` check stays the Ferry app's to write.
  */
@@ -19,7 +19,7 @@ import { UserPermission } from "../core/promotion/commands.js";
 import type { ListedPromotion } from "../core/promotion/listing.js";
 import { loadBuiltins } from "../templates/index.js";
 import type { GitopsPort } from "../adapters/git/port.js";
-import { appRepositoryOf, personPromotionContext, PlatformUnavailable, requestPromotion } from "../app/promotion/requests.js";
+import { appRepositoryOf, personPromotionContext, PlatformUnavailable, requestPromotion } from "../flows/promotion/requests.js";
 import { UsageError } from "./errors.js";
 
 /** Where the platform is and where clones are kept. */

@@ -1,6 +1,6 @@
 /**
  * `ferry reconcile --dry-run`: the reconcile pass's plan (core/reconcile/survey.ts) gathered with
- * a token, reported and never carried out (the app's pass, app/reconcile/pass.ts, carries it out).
+ * a token, reported and never carried out (the app's pass, flows/reconcile/pass.ts, carries it out).
  */
 import { z } from "zod";
 import { RepoName } from "../renderers/model/common.js";

@@ -13,7 +13,7 @@ import { parseFerryBranch, PROMOTE_PREFIX } from "../../core/promotion/pr.js";
 import type { FerryPull, OpenPromotion, RecordedDelivery, RunningDeployment } from "../../core/reconcile/plan.js";
 import type { ReconcileReads } from "../../core/reconcile/survey.js";
 import { isFerryCheckName, latestRunOf, madeBy } from "./checks.js";
-import { listHookDeliveries } from "./deliveries.js";
+import { listHookDeliveries } from "./hook-deliveries.js";
 import { defaultBranch, readFolder, resolveCommit } from "./files.js";
 import { readRateBudget } from "./rate-limit.js";
 import type { RateBudget } from "./rate-limit.js";

@@ -3,10 +3,10 @@ import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { sameRepo } from "../../adapters/github/types.js";
-import { DeliveryContext } from "../delivery.js";
-import { promoteReleased } from "../promotion/triggers.js";
-import { releaseOnCheck } from "../release/on-check.js";
-import { isFerryCheck } from "../release/triggers.js";
+import { RunContext } from "../../flows/run-context.js";
+import { promoteReleased } from "../../flows/promotion/triggers.js";
+import { releaseOnCheck } from "../../flows/release/on-check.js";
+import { isFerryCheck } from "../../flows/release/triggers.js";
 
 export async function onCheckRun(context: Context<"check_run">, deps: Deps): Promise<void> {
   const p = context.payload;
@@ -18,7 +18,7 @@ export async function onCheckRun(context: Context<"check_run">, deps: Deps): Pro
   const repo = parseRepoRef(p.repository.full_name);
   if (sameRepo(repo, deps.platformRepo)) return log.debug("the platform repository is not an app repository");
   if (run.check_suite?.head_branch !== p.repository.default_branch) return log.debug({ branch: run.check_suite?.head_branch }, "not on the default branch");
-  const delivery = new DeliveryContext(context.octokit, deps);
+  const delivery = new RunContext(context.octokit, deps);
   const result = await releaseOnCheck(
     { octokit: context.octokit, repo, sha: run.head_sha, name: run.name, defaultBranch: p.repository.default_branch },
     deps,

@@ -3,7 +3,7 @@ import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { findCommandLine } from "../../core/promotion/commands.js";
-import { runCommand } from "../promotion/slash-commands.js";
+import { runCommand } from "../../flows/promotion/slash-commands.js";
 
 export async function onIssueComment(context: Context<"issue_comment">, deps: Deps): Promise<void> {
   const p = context.payload;

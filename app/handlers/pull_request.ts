@@ -9,9 +9,9 @@ import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { isFerryPath, pullRequestFiles } from "../../adapters/github/files.js";
 import { sameRepo } from "../../adapters/github/types.js";
-import { runPreview } from "../preview/run.js";
-import { DeliveryContext } from "../delivery.js";
-import { gatesForPull, landedFromMergedPull, restorePromotion } from "../promotion/triggers.js";
+import { runPreview } from "../../flows/preview/run.js";
+import { RunContext } from "../../flows/run-context.js";
+import { gatesForPull, landedFromMergedPull, restorePromotion } from "../../flows/promotion/triggers.js";
 import { parseFerryBranch } from "../../core/promotion/pr.js";
 
 const ACTIONS = new Set(["opened", "synchronize", "reopened"]);
@@ -24,20 +24,20 @@ export async function onPullRequest(context: Context<"pull_request">, deps: Deps
   if (ferry) {
     if (p.action === "closed") {
       if (!p.pull_request.merged) return log.debug("Ferry pull request closed without merging");
-      const merged = await landedFromMergedPull(new DeliveryContext(context.octokit, deps), repo, p.number, deps);
+      const merged = await landedFromMergedPull(new RunContext(context.octokit, deps), repo, p.number, deps);
       if ("skipped" in merged) log.debug(merged.skipped);
       return;
     }
     if (ferry.kind === "promotion" && p.action === "edited") {
       // Ferry's own edits come back as `edited` too: only a person's are put right.
       if ((p.sender?.login ?? "").toLowerCase() === ((await deps.botLogin()) ?? "").toLowerCase()) return log.debug("Ferry's own edit");
-      const restored = await restorePromotion(new DeliveryContext(context.octokit, deps), repo, p.number, deps);
+      const restored = await restorePromotion(new RunContext(context.octokit, deps), repo, p.number, deps);
       if ("skipped" in restored) log.debug(restored.skipped);
       else log.info({ status: restored.status }, "promotion pull request edited by a person: Ferry's title and body put back");
       return;
     }
     if (ferry.kind !== "promotion" || !ACTIONS.has(p.action)) return log.debug("nothing to evaluate");
-    const gates = await gatesForPull(new DeliveryContext(context.octokit, deps), repo, p.number, deps);
+    const gates = await gatesForPull(new RunContext(context.octokit, deps), repo, p.number, deps);
     if (gates.kind === "skipped") log.debug(gates.reason);
     return;
   }

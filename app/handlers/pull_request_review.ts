@@ -2,8 +2,8 @@
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
-import { DeliveryContext } from "../delivery.js";
-import { gatesForPull } from "../promotion/triggers.js";
+import { RunContext } from "../../flows/run-context.js";
+import { gatesForPull } from "../../flows/promotion/triggers.js";
 import { parseFerryBranch } from "../../core/promotion/pr.js";
 
 const ACTIONS = new Set(["submitted", "dismissed"]);
@@ -13,6 +13,6 @@ export async function onPullRequestReview(context: Context<"pull_request_review"
   const log = deps.logger.child({ delivery: context.id, event: `pull_request_review.${p.action}`, repo: p.repository.full_name, pull: p.pull_request.number });
   if (!ACTIONS.has(p.action)) return log.debug("review action does not change the gates");
   if (parseFerryBranch(p.pull_request.head.ref)?.kind !== "promotion") return log.debug("not a promotion pull request");
-  const outcome = await gatesForPull(new DeliveryContext(context.octokit, deps), parseRepoRef(p.repository.full_name), p.pull_request.number, deps);
+  const outcome = await gatesForPull(new RunContext(context.octokit, deps), parseRepoRef(p.repository.full_name), p.pull_request.number, deps);
   if (outcome.kind === "skipped") log.debug(outcome.reason);
 }

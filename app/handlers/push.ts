@@ -3,10 +3,10 @@ import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { sameRepo } from "../../adapters/github/types.js";
-import { DeliveryContext } from "../delivery.js";
-import { promoteReleased } from "../promotion/triggers.js";
-import { runRelease } from "../release/run.js";
-import { commitsTouchFerry, compareTouchesFerry } from "../release/triggers.js";
+import { RunContext } from "../../flows/run-context.js";
+import { promoteReleased } from "../../flows/promotion/triggers.js";
+import { runRelease } from "../../flows/release/run.js";
+import { commitsTouchFerry, compareTouchesFerry } from "../../flows/release/triggers.js";
 
 export async function onPush(context: Context<"push">, deps: Deps): Promise<void> {
   const p = context.payload;
@@ -23,7 +23,7 @@ export async function onPush(context: Context<"push">, deps: Deps): Promise<void
   if (touched === "unknown") touched = await compareTouchesFerry(context.octokit, repo, p.before, p.after);
   if (!touched) return log.debug("push does not touch .ferry/");
   // One platform read and one target resolver for the release and the promotions it opens.
-  const delivery = new DeliveryContext(context.octokit, deps);
+  const delivery = new RunContext(context.octokit, deps);
   const outcome = await runRelease({ octokit: context.octokit, repo, sha: p.after, before: p.before, trigger: { kind: "push" } }, deps, delivery);
   await promoteReleased(delivery, { repo, sha: p.after }, outcome.results, deps);
 }

@@ -3,9 +3,9 @@ import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
 import type { Deps } from "../deps.js";
 import { sameRepo } from "../../adapters/github/types.js";
-import { DeliveryContext } from "../delivery.js";
-import { promoteReleased } from "../promotion/triggers.js";
-import { releaseOnCheck } from "../release/on-check.js";
+import { RunContext } from "../../flows/run-context.js";
+import { promoteReleased } from "../../flows/promotion/triggers.js";
+import { releaseOnCheck } from "../../flows/release/on-check.js";
 
 export async function onWorkflowRun(context: Context<"workflow_run">, deps: Deps): Promise<void> {
   const p = context.payload;
@@ -18,7 +18,7 @@ export async function onWorkflowRun(context: Context<"workflow_run">, deps: Deps
   // A fork's workflow runs on its own code: it can never release.
   if (run.head_repository?.full_name?.toLowerCase() !== p.repository.full_name.toLowerCase()) return log.debug("workflow ran on a fork");
   if (run.head_branch !== p.repository.default_branch) return log.debug({ branch: run.head_branch }, "not on the default branch");
-  const delivery = new DeliveryContext(context.octokit, deps);
+  const delivery = new RunContext(context.octokit, deps);
   const result = await releaseOnCheck(
     { octokit: context.octokit, repo, sha: run.head_sha, name: run.name ?? "", defaultBranch: p.repository.default_branch },
     deps,

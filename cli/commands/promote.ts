@@ -1,7 +1,7 @@
 /**
  * `ferry promote` and `ferry rollback`: open (or update) the promotion or rollback pull request
  * as the person whose token is given, exactly as `/ferry promote|rollback` does, refusing what it
- * refuses (operations/promotions.ts, through app/promotion/requests.ts).
+ * refuses (operations/promotions.ts, through flows/promotion/requests.ts).
  */
 import { RejectedToken } from "../../adapters/github/people.js";
 import type { PersonAskResult } from "../../operations/promotions.js";

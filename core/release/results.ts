@@ -1,4 +1,4 @@
-/** What became of each item of a release plan (app/release/run.ts publishes them; presentation/markdown/release-check.ts reports them). */
+/** What became of each item of a release plan (flows/release/run.ts publishes them; presentation/markdown/release-check.ts reports them). */
 import type { PlanItem } from "./plan.js";
 
 /** What became of one plan item. */

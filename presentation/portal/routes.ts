@@ -1,6 +1,6 @@
 /**
  * The portal's URL scheme: where it lives under the app's server and the path of each page the
- * pages link to. app/portal/server.ts dispatches requests on the same paths.
+ * pages link to. portal/server.ts dispatches requests on the same paths.
  */
 
 /** Where the portal lives under the app's server. */

@@ -1,5 +1,5 @@
 /**
- * What the portal's pages show (the view model), gathered by the app (app/portal/data.ts) and drawn by pages.ts.
+ * What the portal's pages show (the view model), gathered by the app (portal/data.ts) and drawn by pages.ts.
  * Pure data: no I/O.
  */
 import type { EnvironmentView } from "../../core/environments.js";

@@ -11,7 +11,7 @@ import { afterEach } from "vitest";
 import type { Logger, Probot } from "probot";
 import { createFerryApp } from "../../app/index.js";
 import type { Deps } from "../../app/index.js";
-import { DeliveryCache } from "../../app/deliveries.js";
+import { DeliveryCache } from "../../app/seen-deliveries.js";
 import { JobQueue } from "../../app/jobs/queue.js";
 import { createFerryOctokit } from "../../app/octokit.js";
 import { defaultGitopsPort } from "../../adapters/git/port.js";

@@ -4,7 +4,7 @@
  * (reviews, comments, merges) and deliver the webhooks GitHub would send.
  */
 import type { Deps } from "../../app/index.js";
-import { GATES_CHECK } from "../../app/promotion/check.js";
+import { GATES_CHECK } from "../../flows/promotion/gates-check.js";
 import type { Scheduler } from "../../app/scheduler.js";
 import type { IssueCommentRecord, PullRequestRecord, ReviewRecord } from "../support/fake-github/model.js";
 import { payload } from "../support/webhooks.js";

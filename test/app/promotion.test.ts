@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseCommitMessage } from "../../core/gitops/trailers.js";
-import { GATES_CHECK } from "../../app/promotion/check.js";
+import { GATES_CHECK } from "../../flows/promotion/gates-check.js";
 import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, pushPayload, sceneTeardown } from "./harness.js";
 import type { Scene } from "./harness.js";
 import type { HealthReport, HealthSource } from "../../core/promotion/health.js";

@@ -6,7 +6,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPairSync } from "node:crypto";
 import { ConfigError, loadConfig } from "../../app/config.js";
-import { DeliveryCache } from "../../app/deliveries.js";
+import { DeliveryCache } from "../../app/seen-deliveries.js";
 import { resolveDeps } from "../../app/deps.js";
 import { Shutdown } from "../../app/shutdown.js";
 import { leasedTask, localLeases, RedisDeliveryLedger, RedisLeases, sharedState } from "../../app/replicas.js";

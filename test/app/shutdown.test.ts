@@ -10,7 +10,7 @@ import { Probot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFerryApp } from "../../app/index.js";
 import { JobQueue } from "../../app/jobs/queue.js";
-import { ClusterRuntime } from "../../app/runtime/runtime.js";
+import { ClusterRuntime } from "../../flows/status/cluster-runtime.js";
 import type { Scheduler } from "../../app/scheduler.js";
 import { onSignals, Shutdown, type SignalSource } from "../../app/shutdown.js";
 import { kubeconfigYaml } from "../support/fake-kube/index.js";

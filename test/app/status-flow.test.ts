@@ -12,7 +12,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ComponentKey } from "../../core/status/components.js";
-import { GATES_CHECK } from "../../app/promotion/check.js";
+import { GATES_CHECK } from "../../flows/promotion/gates-check.js";
 import {
   crashLoopRollout,
   generateCerts,

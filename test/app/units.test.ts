@@ -2,11 +2,11 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../app/config.js";
-import { DeliveryCache } from "../../app/deliveries.js";
+import { DeliveryCache } from "../../app/seen-deliveries.js";
 import { batches, planAnnotations, toAnnotation } from "../../core/checks/annotations.js";
 import { clipCheckText } from "../../adapters/github/checks.js";
 import { burstGroup, ferryOctokitOptions } from "../../app/octokit.js";
-import { commitsTouchFerry, componentsWaitingFor, isFerryCheck } from "../../app/release/triggers.js";
+import { commitsTouchFerry, componentsWaitingFor, isFerryCheck } from "../../flows/release/triggers.js";
 import { catalogFromReleases, parseEnvironmentState, releaseLabels } from "../../core/release/state.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 

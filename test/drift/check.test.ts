@@ -6,7 +6,7 @@ import { PLATFORM } from "./platform.js";
 import type { ProbotOctokit } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { publishDriftChecks, type DriftPassInput } from "../../app/drift/run.js";
+import { publishDriftChecks, type DriftPassInput } from "../../flows/drift/run.js";
 import type { GitopsPort } from "../../adapters/git/port.js";
 import { TargetResolver } from "../../adapters/github/gitops-targets.js";
 import type { LiveObjects } from "../../core/drift/cluster.js";

@@ -83,7 +83,7 @@ describe("layer boundaries (eslint.layers.js)", () => {
       expect.stringMatching(/presentation\/ is pure/),
     ]);
     // The front ends render with it.
-    for (const file of ["app/promotion/promote.ts", "operations/workspace.ts", "cli/commands/schema.ts", "mcp/server.ts"]) {
+    for (const file of ["flows/promotion/promote.ts", "operations/workspace.ts", "cli/commands/schema.ts", "mcp/server.ts"]) {
       const depth = file.split("/").length - 1;
       expect(await layerProblems(file, `import { x } from "${"../".repeat(depth)}presentation/markdown/gates-check.js";\nexport const y = x;\n`)).toEqual([]);
     }
@@ -116,13 +116,36 @@ describe("layer boundaries (eslint.layers.js)", () => {
     }
   });
 
-  it("lets operations/ reach the app only through a person's promotion (app/promotion/requests.ts)", async () => {
-    expect(await layerProblems("operations/workspace.ts", 'import type { Deps } from "../app/deps.js";\nexport type X = Deps;\n')).toEqual([
-      expect.stringMatching(/operations\/ may import app\/promotion\/requests\.ts only/),
+  it("puts the use cases in flows/ under every front end, with no exception for any of them", async () => {
+    const deps = (file: string) => `import type { Deps } from "${"../".repeat(file.split("/").length - 1)}app/deps.js";\nexport type X = Deps;\n`;
+    // No flow, operation or portal module reaches into the app, not even for a type.
+    expect(await layerProblems("flows/promotion/requests.ts", deps("flows/promotion/requests.ts"))).toEqual([
+      expect.stringMatching(/flows\/ may not import app\//),
     ]);
-    expect(
-      await layerProblems("operations/workspace.ts", 'import { requestPromotion } from "../app/promotion/requests.js";\nexport const x = requestPromotion;\n'),
-    ).toEqual([]);
+    expect(await layerProblems("operations/promotions.ts", deps("operations/promotions.ts"))).toEqual([
+      expect.stringMatching(/operations\/ may not import app\//),
+    ]);
+    expect(await layerProblems("portal/data.ts", deps("portal/data.ts"))).toEqual([expect.stringMatching(/portal\/ may not import app\//)]);
+    // Flows sit under the front ends: they import none of them.
+    for (const [front, line] of [
+      ["operations", 'import { x } from "../../operations/promotions.js";'],
+      ["portal", 'import { x } from "../../portal/server.js";'],
+      ["cli", 'import { x } from "../../cli/main.js";'],
+      ["mcp", 'import { x } from "../../mcp/server.js";'],
+    ] as const) {
+      expect(await layerProblems("flows/promotion/requests.ts", `${line}\nexport const y = x;\n`)).toEqual([
+        expect.stringMatching(new RegExp(`flows/ may not import ${front}/`)),
+      ]);
+    }
+    // Every front end calls them.
+    for (const file of ["operations/promotions.ts", "portal/data.ts", "app/handlers/push.ts", "cli/commands/schema.ts", "mcp/server.ts"]) {
+      const line = `import { requestPromotion } from "${"../".repeat(file.split("/").length - 1)}flows/promotion/requests.js";\nexport const x = requestPromotion;\n`;
+      expect(await layerProblems(file, line)).toEqual([]);
+    }
+    // The portal is a front end of its own: operations/ does not reach into it.
+    expect(await layerProblems("operations/status.ts", 'import { x } from "../portal/server.js";\nexport const y = x;\n')).toEqual([
+      expect.stringMatching(/operations\/ may not import portal\//),
+    ]);
   });
 
   it("keeps the GitHub App out of the CLI and the MCP server", async () => {
@@ -149,7 +172,7 @@ const PULLS_GET = 'return octokit.rest.pulls.get({ owner: "o", repo: "r", pull_n
 
 describe("GitHub calls only in adapters/github (eslint.layers.js githubCalls)", () => {
   it("refuses octokit.rest.pulls.get in app/ and in operations/, and lets adapters/github make it", async () => {
-    for (const file of ["app/promotion/promote.ts", "operations/reconcile.ts"]) {
+    for (const file of ["flows/promotion/promote.ts", "operations/reconcile.ts"]) {
       expect(await githubCallProblems(file, withClient(file, PULLS_GET))).toEqual([expect.stringMatching(/GitHub API calls live in adapters\/github/)]);
     }
     expect(await githubCallProblems("adapters/github/pulls.ts", withClient("adapters/github/pulls.ts", PULLS_GET))).toEqual([]);
@@ -159,7 +182,7 @@ describe("GitHub calls only in adapters/github (eslint.layers.js githubCalls)", 
     "mcp/server.ts",
     "cli/commands/schema.ts",
     "core/cost.ts",
-    "app/portal/mount.ts",
+    "app/portal-mount.ts",
     "bench/main.ts",
     "scripts/extract-github-contract.ts",
     "adapters/git/read.ts",
@@ -179,18 +202,18 @@ describe("GitHub calls only in adapters/github (eslint.layers.js githubCalls)", 
     ['const pages: unknown[] = await octokit.paginate("GET /repos/{owner}/{repo}/pulls", { owner: "o", repo: "r" });\n  return pages;', /call the GitHub API/],
     ["const { rest } = octokit;\n  return rest;", /`rest`, `graphql` and `paginate` are Octokit's GitHub API/],
   ])("refuses any receiver and form outside adapters/github: %s", async (body, message) => {
-    expect(await githubCallProblems("app/promotion/reads.ts", withClient("app/promotion/reads.ts", body))).toEqual([expect.stringMatching(message)]);
+    expect(await githubCallProblems("flows/promotion/reads.ts", withClient("flows/promotion/reads.ts", body))).toEqual([expect.stringMatching(message)]);
   });
 
   it("lets test/ drive the client, Node's http.request through, and a response type name GitHub's endpoint", async () => {
     expect(await githubCallProblems("test/support/git-server.ts", withClient("test/support/git-server.ts", PULLS_GET))).toEqual([]);
     const http =
       'import { request } from "node:http";\nimport * as https from "node:https";\nexport const get = [request, () => https.request("https://example.invalid/")];\n';
-    expect(await githubCallProblems("app/portal/mount.ts", http)).toEqual([]);
+    expect(await githubCallProblems("app/portal-mount.ts", http)).toEqual([]);
     const type = withClient(
-      "app/promotion/promote.ts",
+      "flows/promotion/promote.ts",
       'type Pull = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];\n  const none: Pull[] = [];\n  return none;',
     );
-    expect(await githubCallProblems("app/promotion/promote.ts", type)).toEqual([]);
+    expect(await githubCallProblems("flows/promotion/promote.ts", type)).toEqual([]);
   });
 });

@@ -12,8 +12,8 @@ import { ConfigError } from "../../app/config.js";
 import type { Deps } from "../../app/deps.js";
 import { resolveDeps } from "../../app/deps.js";
 import { notObservedHealth } from "../../core/promotion/health.js";
-import { clusterRuntimeFromEnv, withClusterStatus } from "../../app/runtime/app.js";
-import { ClusterRuntime } from "../../app/runtime/runtime.js";
+import { clusterRuntimeFromEnv, withClusterStatus } from "../../app/cluster-status.js";
+import { ClusterRuntime } from "../../flows/status/cluster-runtime.js";
 import { kubeconfigYaml } from "../support/fake-kube/index.js";
 
 const CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";

@@ -7,8 +7,8 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { evaluateGates, GatesInput, type GatesResult } from "../../core/promotion/gates/index.js";
 import type { HealthReport } from "../../core/promotion/health.js";
-import { ClusterHealthSource, deploymentHealthySince } from "../../app/status/health-source.js";
-import { StatusReporter } from "../../app/status/reporter.js";
+import { ClusterHealthSource, deploymentHealthySince } from "../../flows/status/health-source.js";
+import { StatusReporter } from "../../flows/status/reporter.js";
 import { PipelineStep } from "../../renderers/model/index.js";
 import { crashLoopRollout, generateCerts, succeedingRollout, type FakeKubeCerts } from "../support/fake-kube/index.js";
 import { APP_REPO, CONTEXT, ENVIRONMENTS, KEY, RELEASE_2, startStatusScene, waitFor, workload, type StatusScene } from "./helpers.js";

@@ -7,7 +7,7 @@
 import type { ProbotOctokit } from "probot";
 import type { ClusterObserver } from "../../adapters/kube/observer.js";
 import type { ComponentKey } from "../../core/status/components.js";
-import type { Timers } from "../../app/status/timers.js";
+import type { Timers } from "../../flows/status/timers.js";
 import { Environment } from "../../renderers/model/index.js";
 import { observe, waitFor } from "../cluster/helpers.js";
 import { ContractIndex, FakeGitHub } from "../support/fake-github/index.js";

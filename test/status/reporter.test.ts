@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDeployment } from "../../adapters/github/deployments.js";
-import { StatusReporter, type ReporterError, type SettledEvent, type WatchResult } from "../../app/status/reporter.js";
+import { StatusReporter, type ReporterError, type SettledEvent, type WatchResult } from "../../flows/status/reporter.js";
 import { crashLoopRollout, generateCerts, podName, succeedingRollout, type FakeKubeCerts, type ScenarioStep } from "../support/fake-kube/index.js";
 import { APP_REPO, CONTEXT, ENVIRONMENTS, KEY, RELEASE_1, RELEASE_2, startStatusScene, waitFor, workload, type StatusScene } from "./helpers.js";
 

@@ -1,0 +1,161 @@
+/**
+ * A person asks for a promotion or a rollback of one component: the one code path behind
+ * `/ferry promote|rollback` (flows/promotion/slash-commands.ts), `ferry promote|rollback` and the
+ * MCP tools `ferry_promote|ferry_rollback` (through operations/promotions.ts).
+ *
+ * The caller establishes who acts and their role (the app from its installation with
+ * `permissionOf`, the CLI and the MCP server from the person's own token with `roleOn`); this
+ * module refuses what the commands refuse, with the same messages (core/promotion/commands.ts
+ * `authorize`, core/promotion/pipeline.ts `planPromote` / `planRollback`), and otherwise opens or
+ * updates the same pull request (`ensurePromotion`: same branch, title, body, files).
+ */
+import { z } from "zod";
+import { DnsLabel } from "../../renderers/model/index.js";
+import { ReleaseId } from "../../renderers/release.js";
+import type { Builtins } from "../../renderers/platform.js";
+import type { Logger } from "probot";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import type { Actor } from "../../core/promotion/commands.js";
+import { authorize } from "../../core/promotion/commands.js";
+import { notObservedHealth } from "../../core/promotion/health.js";
+import { planPromote, planRollback } from "../../core/promotion/pipeline.js";
+import { loadBuiltins } from "../../templates/index.js";
+import { parseRepoRef } from "../../adapters/github/types.js";
+import { RunContext } from "../run-context.js";
+import { PlatformCache } from "../../adapters/github/platform-loader.js";
+import type { CommitAuthor } from "../../core/gitops/request.js";
+import { defaultGitopsPort, withCommitAuthor, type GitopsPort } from "../../adapters/git/port.js";
+import type { PromotionContext, PromotionDeps } from "./context.js";
+import { environmentNamed, promotionContext } from "./context.js";
+import type { PromotionResult } from "./promote.js";
+import { ensurePromotion } from "./promote.js";
+import { readComponentHistory } from "./reads.js";
+
+export { PlatformUnavailable } from "./errors.js";
+
+/** What a person asks for: `promote` into `env`, or `rollback` of `env`, optionally to a named release. */
+export const PromotionAsk = z.strictObject({
+  verb: z.enum(["promote", "rollback"]),
+  project: DnsLabel,
+  component: DnsLabel,
+  env: DnsLabel,
+  release: ReleaseId.optional(),
+});
+export type PromotionAsk = z.infer<typeof PromotionAsk>;
+
+/** How the pull request names who asked (they cannot approve it). */
+export interface Requester {
+  readonly login: string;
+  /** Where they asked (the `/ferry` comment). @default no link */
+  readonly url?: string;
+}
+
+/** Options of {@link requestPromotion}. */
+export interface AskOptions {
+  readonly requestedBy: Requester;
+  /**
+   * Whether to evaluate the gates after opening (writes the `Ferry / gates` check, may merge):
+   * only a GitHub App may write check runs, so callers acting with a person's token pass false.
+   * @default true
+   */
+  readonly evaluateGates?: boolean;
+}
+
+/** What became of a request: refused (by permission or by the pipeline: nothing changed), or what {@link ensurePromotion} did. */
+export type AskOutcome =
+  { readonly kind: "refused"; readonly stage: "permission" | "plan"; readonly reason: string } | { readonly kind: "done"; readonly result: PromotionResult };
+
+/**
+ * Refuses what `/ferry promote|rollback` refuses for `actor`, else opens or updates the
+ * promotion (or rollback) pull request as that command does. Nothing is read or written before
+ * the permission check passes.
+ */
+export async function requestPromotion(ctx: PromotionContext, ask: PromotionAsk, actor: Actor, opts: AskOptions): Promise<AskOutcome> {
+  const command = { verb: ask.verb, env: ask.env, ...(ask.release ? { release: ask.release } : {}) };
+  const auth = authorize(command, environmentNamed(ctx, ask.env), actor);
+  if (!auth.allowed) return { kind: "refused", stage: "permission", reason: auth.reason };
+  const { project, component } = ask;
+  const history = await readComponentHistory(ctx, project, component);
+  const plan =
+    ask.verb === "promote"
+      ? planPromote(ctx.bundle.platform, history, { to: ask.env, ...(ask.release ? { release: ask.release } : {}) })
+      : planRollback(history, ask.env, ask.release);
+  if (!plan.ok) return { kind: "refused", stage: "plan", reason: plan.reason };
+  const result = await ensurePromotion(ctx, {
+    project,
+    component,
+    release: plan.release,
+    from: "from" in plan ? plan.from.name : ask.env,
+    to: ask.env,
+    requestedBy: opts.requestedBy,
+    history,
+    ...(opts.evaluateGates === false ? { evaluateGates: false } : {}),
+  });
+  return { kind: "done", result };
+}
+
+/**
+ * The app repository a component is declared in: the project's only repository, else the
+ * repository of the app commit its newest release was cut from (the history's `Ferry-Source`
+ * trailers); undefined when neither tells (an unknown project, or a component never released).
+ */
+export async function appRepositoryOf(ctx: PromotionContext, project: string, component: string): Promise<RepoRef | undefined> {
+  const declared = ctx.bundle.platform.spec.projects.find((p) => p.name === project);
+  if (!declared) return undefined;
+  if (declared.repos.length === 1) return parseRepoRef(declared.repos[0]!);
+  const history = await readComponentHistory(ctx, project, component);
+  const sourced = [...history.environments.values()].flat().filter((e) => e.source !== undefined);
+  sourced.sort((a, b) => b.date.getTime() - a.date.getTime());
+  const repo = sourced[0]?.source?.repo;
+  return repo && declared.repos.some((r) => r.toLowerCase() === repo.toLowerCase()) ? parseRepoRef(repo) : undefined;
+}
+
+/** A logger that drops everything: a person's request through the CLI or MCP reports through its result. */
+function silentLogger(): Logger {
+  const noop = () => undefined;
+  const logger = { level: "silent", trace: noop, debug: noop, info: noop, warn: noop, error: noop, fatal: noop, child: () => logger };
+  return logger as unknown as Logger;
+}
+
+/** Where a person's promotion context reads the platform and keeps its clones. */
+export interface PersonContextOptions {
+  /** The platform repository. */
+  readonly platformRepo: RepoRef;
+  /** Clone cache of the GitOps repositories. */
+  readonly cacheDir: string;
+  /** @default the isomorphic-git port of adapters/git */
+  readonly gitops?: GitopsPort;
+  /** @default () => new Date() */
+  readonly clock?: () => Date;
+  /** @default loaded from templates/ */
+  readonly builtins?: Builtins;
+  /** @default a logger that drops everything */
+  readonly logger?: Logger;
+  /** Who the promotion commits are by (the person; commitAuthorOf in adapters/github/people.ts). @default adapters/git's */
+  readonly author?: CommitAuthor;
+}
+
+/**
+ * The promotion context of a person's client (the CLI's or the MCP server's token): the platform
+ * read from the platform repository with that client, GitOps repositories cloned and pushed with
+ * its token. Throws `PlatformUnavailable` when the platform has errors.
+ */
+export async function personPromotionContext(octokit: GitHub, opts: PersonContextOptions): Promise<PromotionContext> {
+  const deps: PromotionDeps = {
+    clock: opts.clock ?? (() => new Date()),
+    gitops: opts.author ? withCommitAuthor(opts.gitops ?? defaultGitopsPort(), async () => opts.author) : (opts.gitops ?? defaultGitopsPort()),
+    cacheDir: opts.cacheDir,
+    logger: opts.logger ?? silentLogger(),
+    platformRepo: opts.platformRepo,
+    platforms: new PlatformCache(1),
+    builtins: opts.builtins ?? loadBuiltins(),
+    health: notObservedHealth,
+    // Unknown to a person's token: Ferry's own pull requests are told by their author being a bot.
+    botLogin: async () => undefined,
+    // A person's token writes no check run (the gates are the Ferry app's to evaluate).
+    appId: async () => {
+      throw new Error("a person's token does not write Ferry's check runs");
+    },
+  };
+  return promotionContext(new RunContext(octokit, deps), deps);
+}

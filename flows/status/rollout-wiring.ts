@@ -1,0 +1,187 @@
+/**
+ * Wires a {@link ClusterRuntime} into the app's dependencies:
+ *
+ * - `health`: the promotion gates' source-health and soak gates read the clusters;
+ * - `watchRollout`: a release that landed in an observed environment (a Ferry commit, or a merged
+ *   release or promotion pull request) is watched: one status comment on the pull request (when
+ *   there is one), deployment statuses on the app repository; the next promotions open when it
+ *   settles Healthy, and never when it settles Degraded or not at all;
+ * - `runtimeStatus`: `/ferry status` shows what the clusters run;
+ * - `platformChanged`: the observed contexts follow the platform's environments.
+ *
+ * The platform is read once at start (as the installation of the platform repository), on every
+ * landing and after every push to the platform repository.
+ */
+import type { Platform } from "../../renderers/model/index.js";
+import { keyString, type ComponentKey } from "../../core/status/components.js";
+import type { FlowServices } from "../services.js";
+import type { GitHub, RepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
+import { mergedPullRequestOf } from "../../adapters/github/pulls.js";
+import { repoInstallationId } from "../../adapters/github/apps.js";
+import { parseRepoRef } from "../../adapters/github/types.js";
+import type { LandedRelease, RuntimeStatus } from "../promotion/events.js";
+import { RunContext } from "../run-context.js";
+import { promotionContext } from "../promotion/context.js";
+import type { PromotionDeps } from "../promotion/context.js";
+import { errorText } from "../promotion/errors.js";
+import { readComponentHistory, sourceOf } from "../promotion/reads.js";
+import { loadPlatform } from "../../adapters/github/platform-loader.js";
+import { formatStatusMarkdown } from "../../presentation/markdown/status-overview.js";
+import type { SettledEvent } from "./reporter.js";
+import type { PlatformChanged, RolloutWatch } from "./hooks.js";
+import type { ClusterRuntime } from "./cluster-runtime.js";
+
+/** Opens (or updates) the promotions of a landed release into the pipeline's next environments. */
+export type PromoteNext = (octokit: GitHub, landed: LandedRelease) => Promise<void>;
+
+/** The app's installation clients: `auth()` is the app itself (JWT), `auth(id)` an installation. */
+export type AppAuth = (installationId?: number) => Promise<GitHub>;
+
+/** Options of {@link wireClusterRuntime}. */
+export interface ClusterWiringOptions {
+  readonly runtime: ClusterRuntime;
+  /** The app's dependencies (read when needed: they may be completed after wiring). */
+  readonly deps: () => PromotionDeps;
+  /** The promotion path run when a watched release settles Healthy. */
+  readonly promoteNext: PromoteNext;
+  /** The app's authentication, for reading the platform at start and deployment statuses after a restart. @default none: the platform is first read on the first landing */
+  readonly auth?: AppAuth;
+}
+
+/** The dependencies the runtime provides, and its lifecycle. */
+export interface ClusterWiring {
+  readonly health: FlowServices["health"];
+  readonly watchRollout: RolloutWatch;
+  readonly runtimeStatus: RuntimeStatus;
+  readonly platformChanged: PlatformChanged;
+  /** Reads the platform (when `auth` was given) and starts the runtime; never rejects (failures are logged). */
+  start(): Promise<void>;
+  /** Stops the runtime. */
+  stop(): Promise<void>;
+}
+
+interface PendingPromotion {
+  readonly landed: LandedRelease;
+  readonly octokit: GitHub;
+}
+
+/** An installation client for `repo` through the app's JWT. */
+async function installationFor(auth: AppAuth, repo: RepoRef): Promise<GitHub> {
+  const app = await auth();
+  return auth(await repoInstallationId(app, repo));
+}
+
+/** See the module comment. */
+export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring {
+  const { runtime, deps, promoteNext, auth } = options;
+  const log = () => deps().logger.child({ area: "cluster-status" });
+  // Landed releases waiting to be Healthy, by component and environment: the newest landing wins.
+  const pending = new Map<string, PendingPromotion>();
+
+  const usePlatform = (platform: Platform): void => {
+    runtime.usePlatform(platform);
+  };
+
+  const refresh = async (octokit: GitHub): Promise<void> => {
+    const d = deps();
+    const read = await loadPlatform(octokit, d.platformRepo, d.builtins);
+    if (read.bundle) usePlatform(read.bundle.platform);
+    else log().warn({ errors: read.diagnostics.filter((x) => x.severity === "error").length }, "the platform has errors: cluster contexts unchanged");
+  };
+
+  const onSettled = async (event: SettledEvent): Promise<void> => {
+    const id = keyString(event.key);
+    const waiting = pending.get(id);
+    if (!waiting || waiting.landed.release !== event.release) return;
+    pending.delete(id);
+    const l = log().child({ component: `${event.key.project}/${event.key.component}`, env: event.environment, release: event.release });
+    if (event.outcome !== "healthy") {
+      l.info({ outcome: event.outcome }, "release settled not healthy: no next promotion");
+      return;
+    }
+    l.info({ since: event.since.toISOString() }, "release settled Healthy: opening its next promotions");
+    try {
+      await promoteNext(waiting.octokit, waiting.landed);
+    } catch (e) {
+      l.error({ err: e }, `promoting after the release became Healthy failed: ${errorText(e)}`);
+    }
+  };
+  let unsubscribe: (() => void) | undefined;
+
+  const sourceFor = async (landed: LandedRelease, octokit: GitHub): Promise<LandedRelease["source"]> => {
+    if (landed.source) return landed.source;
+    try {
+      const ctx = await promotionContext(new RunContext(octokit, deps()), deps());
+      return sourceOf(await readComponentHistory(ctx, landed.project, landed.component), landed.release);
+    } catch (e) {
+      log().warn({ err: e }, "cannot tell which app commit the release was cut from: no deployment statuses");
+      return undefined;
+    }
+  };
+
+  /** A release committed straight to its environment reports on the app pull request it was merged by, if any. */
+  const appPullRequest = async (source: NonNullable<LandedRelease["source"]>, octokit: GitHub): Promise<{ repo: string; number: number } | undefined> => {
+    try {
+      const found = await mergedPullRequestOf(octokit, parseRepoRef(source.repo), source.sha);
+      return found ? { repo: source.repo, number: found.number } : undefined;
+    } catch (e) {
+      log().warn({ err: e }, "cannot tell which app pull request the release came from: no status comment on it");
+      return undefined;
+    }
+  };
+
+  const watchRollout: RolloutWatch = async (landed, octokit, platform) => {
+    usePlatform(platform);
+    if (!runtime.observes(landed.environment)) return false;
+    const source = await sourceFor(landed, octokit);
+    const pr = landed.pull ? { repo: fullName(landed.pull.repo), number: landed.pull.number } : source ? await appPullRequest(source, octokit) : undefined;
+    const key: ComponentKey = { project: landed.project, component: landed.component, environment: landed.environment };
+    runtime.watch(
+      {
+        environment: landed.environment,
+        project: landed.project,
+        component: landed.component,
+        release: landed.release,
+        ...(pr ? { pr } : source ? { commit: { repo: source.repo, sha: source.sha } } : {}),
+        ...(source ? { appRepo: { repo: source.repo, sha: source.sha } } : {}),
+        startedAt: deps().clock(),
+      },
+      octokit,
+    );
+    pending.set(keyString(key), { landed, octokit });
+    log().info(
+      { component: `${landed.project}/${landed.component}`, env: landed.environment, release: landed.release },
+      "watching the rollout; the next promotions open once it is Healthy",
+    );
+    return true;
+  };
+
+  const runtimeStatus: RuntimeStatus = async (query) => {
+    if (runtime.environments().length === 0) return undefined;
+    runtime.reporter.refresh();
+    return `**Clusters**\n\n${formatStatusMarkdown(runtime.overview(query)).trimEnd()}`;
+  };
+
+  return {
+    health: runtime.health,
+    watchRollout,
+    runtimeStatus,
+    platformChanged: refresh,
+    async start() {
+      runtime.start(auth ? (repo) => installationFor(auth, repo) : undefined);
+      unsubscribe ??= runtime.reporter.onSettled(onSettled);
+      if (!auth) return;
+      try {
+        await refresh(await installationFor(auth, deps().platformRepo));
+      } catch (e) {
+        log().warn({ err: e }, `cannot read the platform at start (${errorText(e)}); the clusters are observed from the first landing on`);
+      }
+    },
+    async stop() {
+      unsubscribe?.();
+      pending.clear();
+      await runtime.stop();
+    },
+  };
+}

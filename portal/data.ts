@@ -1,0 +1,180 @@
+/**
+ * What the portal shows, gathered from what Ferry already reads: the platform (platform
+ * repository), each environment's GitOps files and commit trailers (history), the open promotion
+ * pull requests with their `Ferry / gates` check, and the clusters' health (the runtime's
+ * observer). One port ({@link PortalData}) with one implementation ({@link ferryPortalData}).
+ *
+ * A person sees only the projects one of whose repositories their own token can read
+ * (adapters/github/people.ts `roleOn`); the rest is read with the app's installation client.
+ * The same rule holds for the environments: a person sees every environment when they see a
+ * project (its components' cells name them all), else only the environments whose GitOps
+ * repository they can read; a person who can read none of these repositories sees nothing of
+ * the organization.
+ */
+import { listOpenPromotions } from "../adapters/github/promotions.js";
+import type { EnvironmentStatus } from "../core/status/overview.js";
+import { estimateCost, formatMoney, objectsFromFiles } from "../core/cost.js";
+import { environmentView } from "../core/environments.js";
+import { pipelineOrder } from "../core/promotion/pipeline.js";
+import { parseReleaseFile } from "../core/release/state.js";
+import type { ComponentView, HealthView, PromotionView } from "../presentation/portal/view.js";
+import type { PortalData, PortalPerson } from "./ports.js";
+import { roleOn } from "../adapters/github/people.js";
+import type { GitHub } from "../adapters/github/types.js";
+import { parseRepoRef } from "../adapters/github/types.js";
+import { RunContext } from "../flows/run-context.js";
+import type { FlowServices } from "../flows/services.js";
+import { promotionContext, serverUrlOf } from "../flows/promotion/context.js";
+import type { PromotionContext, PromotionDeps } from "../flows/promotion/context.js";
+import { readComponentHistory } from "../flows/promotion/reads.js";
+import { readEnvironment, type EnvironmentSnapshot } from "../adapters/git/environment.js";
+import type { ResolvedTarget } from "../adapters/github/gitops-targets.js";
+import { findEnvironment } from "../renderers/platform.js";
+
+/** What the implementation needs of the app. */
+export interface PortalDataDeps {
+  /** The app's installation client for the platform repository's organization. */
+  readonly installation: () => Promise<GitHub>;
+  readonly deps: () => PromotionDeps & Pick<FlowServices, "clusterRuntime">;
+}
+
+function healthOf(statuses: readonly EnvironmentStatus[], env: string): HealthView | undefined {
+  const e = statuses.find((s) => s.environment === env);
+  const c = e?.components[0];
+  if (!e || e.skipped || e.unreachable || !c) return undefined;
+  return {
+    status: c.health.status,
+    ready: c.health.readyReplicas,
+    desired: c.health.desiredReplicas,
+    message: c.health.message,
+    diagnosis: c.diagnosis.findings.map((f) => `${f.cause}: ${f.suggestion}`),
+  };
+}
+
+/** Whether the person can read a repository (`owner/name`), asked once per repository. */
+type CanRead = (repo: string) => Promise<boolean>;
+
+function readsWith(person: PortalPerson): CanRead {
+  const roles = new Map<string, Promise<string>>();
+  return async (repo) => {
+    const key = repo.toLowerCase();
+    if (!roles.has(key)) roles.set(key, roleOn(person.octokit, parseRepoRef(repo)));
+    return (await roles.get(key)!) !== "none";
+  };
+}
+
+async function visibleProjects(ctx: PromotionContext, reads: CanRead): Promise<string[]> {
+  const visible: string[] = [];
+  for (const p of ctx.bundle.platform.spec.projects) {
+    for (const repo of p.repos) {
+      if (await reads(repo)) {
+        visible.push(p.name);
+        break;
+      }
+    }
+  }
+  return visible.sort();
+}
+
+/** Open promotion pull requests of the projects shown, each gate's state as Ferry's own `Ferry / gates` check reports it (the listing `ferry promotions` prints). */
+async function openPromotions(ctx: PromotionContext, projects: ReadonlySet<string>): Promise<PromotionView[]> {
+  const listed = await listOpenPromotions(ctx.octokit, ctx.bundle.platform, { appId: await ctx.deps.appId() });
+  return listed
+    .filter((p) => projects.has(p.project))
+    .map((p) => ({
+      repo: p.repo,
+      number: p.number,
+      url: p.url,
+      project: p.project,
+      component: p.component,
+      environment: p.to,
+      release: p.release,
+      title: p.title,
+      gatesState: p.gates ? (p.gates.conclusion ?? "in progress") : "not evaluated",
+      gates: (p.gates?.gates ?? []).map((g) => ({ name: g.name, state: g.state, detail: g.summary })),
+    }));
+}
+
+/** The portal's data from the platform, the GitOps repositories, GitHub and the clusters. */
+export function ferryPortalData(input: PortalDataDeps): PortalData {
+  return {
+    async snapshot(person) {
+      const deps = input.deps();
+      const octokit = await input.installation();
+      const ctx = await promotionContext(new RunContext(octokit, deps), deps);
+      const platform = ctx.bundle.platform;
+      const reads = readsWith(person);
+      const projects = await visibleProjects(ctx, reads);
+      const shown = new Set(projects);
+      const order = pipelineOrder(platform);
+      const envs = [];
+      for (const e of order.map((n) => findEnvironment(platform, n)!)) {
+        if (projects.length > 0 || (await reads(e.gitops.repo))) envs.push(e);
+      }
+      const snapshots = new Map<string, EnvironmentSnapshot<ResolvedTarget>>();
+      for (const env of envs) snapshots.set(env.name, await readEnvironment(deps.gitops, await ctx.resolver.resolve(env), deps.cacheDir));
+      const keys = new Set<string>();
+      for (const s of snapshots.values()) for (const c of s.state.components.values()) if (shown.has(c.project)) keys.add(`${c.project}/${c.component}`);
+      const promotions = await openPromotions(ctx, shown);
+      const components: ComponentView[] = [];
+      for (const key of [...keys].sort()) {
+        const [project, component] = key.split("/") as [string, string];
+        const history = await readComponentHistory(ctx, project, component);
+        const statuses = deps.clusterRuntime?.overview({ project, component, environments: order }) ?? [];
+        let spec: ReturnType<typeof parseReleaseFile>;
+        const cells = [];
+        for (const env of envs) {
+          const snap = snapshots.get(env.name)!;
+          const deployed = snap.state.components.get(key);
+          const entries = history.environments.get(env.name) ?? [];
+          const current = entries[0];
+          const release = deployed?.release;
+          if (release && !spec) spec = parseReleaseFile(snap.releaseFiles.get(`releases/${project}/${component}/${release}.yaml`) ?? "");
+          const server = serverUrlOf(snap.target);
+          const cost = deployed ? estimateCost(objectsFromFiles(deployed.files).objects, platform.spec.pricing) : undefined;
+          const health = release ? healthOf(statuses, env.name) : undefined;
+          const promotion = promotions.find((p) => p.project === project && p.component === component && p.environment === env.name);
+          const drift =
+            release && current?.release && current.release !== release ? `the manifests carry ${release}, the last commit says ${current.release}` : undefined;
+          cells.push({
+            environment: env.name,
+            ...(release ? { release } : {}),
+            ...(release && current?.release === release ? { since: current.date } : {}),
+            ...(health ? { health } : {}),
+            ...(promotion ? { promotion } : {}),
+            ...(drift ? { drift } : {}),
+            ...(cost ? { cost: `${formatMoney(cost.monthly, cost.currency)} per month` } : {}),
+            history: entries.map((h) => ({
+              ...(h.release ? { release: h.release } : {}),
+              date: h.date,
+              commit: h.commit,
+              ...(h.repo ? { commitUrl: `${server}/${h.repo}/commit/${h.commit}` } : {}),
+              ...(h.source ? { source: { ...h.source, url: `${server}/${h.source.repo}/commit/${h.source.sha}` } } : {}),
+              approvedBy: h.approvedBy,
+              ...(h.promotedFrom ? { promotedFrom: h.promotedFrom } : {}),
+            })),
+          });
+        }
+        const c = spec?.spec.component;
+        const repo = history.environments.size > 0 ? [...history.environments.values()].flat().find((h) => h.source)?.source?.repo : undefined;
+        components.push({
+          project,
+          component,
+          ...(c ? { type: c.spec.type } : {}),
+          ...(repo ? { repo } : {}),
+          endpoints: c ? Object.entries(c.spec.endpoints).map(([name, e]) => ({ name, type: e.type, port: e.port, visibility: e.visibility })) : [],
+          traits: c ? c.spec.traits.map((t) => ({ type: t.type, name: t.name })) : [],
+          dependsOn: c ? [...new Set(c.spec.dependencies.map((d) => `${d.project ?? project}/${d.component}`))].sort() : [],
+          cells,
+        });
+      }
+      return {
+        login: person.login,
+        environments: envs.map((e) => environmentView(platform, e)),
+        projects,
+        components,
+        promotions,
+      };
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * The portal's ports and settings as types only: what the pages read through ({@link PortalData}),
+ * what the buttons call ({@link PortalActions}) and `Deps.portal` ({@link PortalSettings}). A leaf
+ * module: it imports nothing of the app back, so app/deps.ts can name the portal's settings
+ * without an import loop through the portal's implementations (data.ts, actions.ts, mount.ts).
+ */
+import type { GitHub } from "../adapters/github/types.js";
+import type { PortalSnapshot } from "../presentation/portal/view.js";
+import type { OAuthSettings } from "./oauth.js";
+
+/** A signed-in person as the portal knows them. */
+export interface PortalPerson {
+  readonly login: string;
+  /** A client acting with the person's own token. */
+  readonly octokit: GitHub;
+}
+
+/** The port the pages read through. */
+export interface PortalData {
+  /** Everything `person` may see. */
+  snapshot(person: PortalPerson): Promise<PortalSnapshot>;
+}
+
+/** What a button asks for. */
+export interface PortalActionRequest {
+  readonly project: string;
+  readonly component: string;
+  readonly environment: string;
+}
+
+/** What became of it: done (with the pull request line) or refused with the reason. */
+export type PortalActionOutcome = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
+
+/** The port behind the buttons. */
+export interface PortalActions {
+  promote(person: PortalPerson, req: PortalActionRequest): Promise<PortalActionOutcome>;
+  rollback(person: PortalPerson, req: PortalActionRequest): Promise<PortalActionOutcome>;
+}
+
+/** The portal's settings (`Deps.portal`). */
+export interface PortalSettings {
+  readonly oauth: OAuthSettings;
+  /** The REST base URL people's clients use. */
+  readonly apiBaseUrl: string;
+  readonly sessionSecret: string;
+  readonly publicUrl?: string;
+  /** @default read through the app (portal/data.ts) */
+  readonly data?: PortalData;
+  /** @default the promotion flow (portal/actions.ts) */
+  readonly actions?: PortalActions;
+  /** @default fetch */
+  readonly fetch?: typeof fetch;
+}
