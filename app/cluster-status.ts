@@ -10,7 +10,8 @@ import { promotionContext } from "../flows/promotion/context.js";
 import { releaseLanded } from "../flows/promotion/promote.js";
 import { ClusterRuntime } from "../flows/status/cluster-runtime.js";
 import { clusterStatusSettings } from "./cluster-settings.js";
-import { wireClusterRuntime, type AppAuth, type ClusterWiring } from "../flows/status/rollout-wiring.js";
+import type { AppAuth } from "../adapters/github/apps.js";
+import { wireClusterRuntime, type ClusterWiring } from "../flows/status/rollout-wiring.js";
 
 /** What {@link withClusterStatus} needs of the Probot app. */
 export interface ClusterStatusApp {

@@ -4,7 +4,7 @@
  * done are counted in the metrics and each report goes to `Deps.onReconciled`.
  */
 import type { Deps } from "./deps.js";
-import type { AppAuth } from "../flows/status/rollout-wiring.js";
+import type { AppAuth } from "../adapters/github/apps.js";
 import type { ReconcileDeps } from "../flows/reconcile/pass.js";
 import { reconcilePass } from "../flows/reconcile/pass.js";
 

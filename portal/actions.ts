@@ -8,7 +8,7 @@
 import { roleOn } from "../adapters/github/people.js";
 import type { GitHub } from "../adapters/github/types.js";
 import { RunContext } from "../flows/run-context.js";
-import { PlatformUnavailable } from "../flows/promotion/errors.js";
+import { PlatformUnavailable } from "../flows/errors.js";
 import { promotionContext } from "../flows/promotion/context.js";
 import type { PromotionDeps } from "../flows/promotion/context.js";
 import { appRepositoryOf, PromotionAsk, requestPromotion } from "../flows/promotion/requests.js";

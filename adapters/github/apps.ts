@@ -40,3 +40,6 @@ export async function installationToken(installation: GitHub): Promise<string> {
   if (!auth.token) throw new Error("could not get an installation token for git");
   return auth.token;
 }
+
+/** The app's installation clients: `auth()` is the app itself (JWT), `auth(id)` an installation. */
+export type AppAuth = (installationId?: number) => Promise<GitHub>;

@@ -9,7 +9,7 @@ import type { EnvironmentTarget } from "../git/environment.js";
 import { installationToken } from "./apps.js";
 import { repositoryUrls } from "./repos.js";
 import type { GitHub, RepoRef } from "./types.js";
-import { parseRepoRef } from "./types.js";
+import { fullName, parseRepoRef } from "./types.js";
 
 /** An environment's GitOps target, resolved through GitHub. */
 export interface ResolvedTarget extends EnvironmentTarget {
@@ -47,4 +47,11 @@ export class TargetResolver {
     if (!/^https?:\/\//i.test(clone_url)) throw new Error(`GitHub gave ${env.gitops.repo} the clone URL ${JSON.stringify(clone_url)}, which is not http(s)`);
     return { env, repo, git: { url: clone_url, branch: env.gitops.branch, token: await this.token() }, path: environmentPath(env), htmlUrl: html_url };
   }
+}
+
+/** `https://github.com` from a repository's web URL (`https://github.com/acme/gitops`). */
+export function serverUrlOf(target: Pick<ResolvedTarget, "htmlUrl" | "repo">): string {
+  const suffix = `/${fullName(target.repo)}`;
+  const url = target.htmlUrl.replace(/\/+$/, "");
+  return url.toLowerCase().endsWith(suffix.toLowerCase()) ? url.slice(0, -suffix.length) : new URL(url).origin;
 }

@@ -1,19 +1,18 @@
 /**
- * One promotion run's context: the delivery's client, its platform (read once per delivery, and
- * once per platform commit across deliveries) and target resolver, and the app's dependencies.
+ * One promotion run's context: the run's client, its platform (read once per run, and once per
+ * platform commit across runs) and target resolver, and the services the promotion flow uses.
  * Everything a promotion step needs is passed down in it; nothing reloads the platform.
  */
 import { CelEngine } from "../../renderers/cel.js";
 import type { Environment } from "../../renderers/model/index.js";
 import { findEnvironment, type PlatformBundle } from "../../renderers/platform.js";
 import type { GitHub } from "../../adapters/github/types.js";
-import { fullName } from "../../adapters/github/types.js";
 import type { RunContext } from "../run-context.js";
 import type { FlowServices } from "../services.js";
-import type { ResolvedTarget, TargetResolver } from "../../adapters/github/gitops-targets.js";
-import { PlatformUnavailable } from "./errors.js";
+import type { TargetResolver } from "../../adapters/github/gitops-targets.js";
+import { PlatformUnavailable } from "../errors.js";
 
-/** What the promotion flow needs of the app's dependencies. */
+/** What the promotion flow needs of the services. */
 export type PromotionDeps = Pick<
   FlowServices,
   | "clock"
@@ -52,11 +51,4 @@ export async function promotionContext(delivery: RunContext, deps: PromotionDeps
 /** The platform's environment called `name`. */
 export function environmentNamed(ctx: Pick<PromotionContext, "bundle">, name: string): Environment | undefined {
   return findEnvironment(ctx.bundle.platform, name);
-}
-
-/** `https://github.com` from a repository's web URL (`https://github.com/acme/gitops`). */
-export function serverUrlOf(target: Pick<ResolvedTarget, "htmlUrl" | "repo">): string {
-  const suffix = `/${fullName(target.repo)}`;
-  const url = target.htmlUrl.replace(/\/+$/, "");
-  return url.toLowerCase().endsWith(suffix.toLowerCase()) ? url.slice(0, -suffix.length) : new URL(url).origin;
 }

@@ -49,8 +49,9 @@ import { GitopsError } from "../../adapters/git/errors.js";
 import { deleteBranch } from "../../adapters/github/branches.js";
 import { GATES_CHECK, writeGatesCheck } from "./gates-check.js";
 import type { PromotionContext } from "./context.js";
-import { environmentNamed, serverUrlOf } from "./context.js";
-import { errorText, httpStatus } from "./errors.js";
+import { environmentNamed } from "./context.js";
+import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
+import { errorText, httpStatus } from "../errors.js";
 import type { LandedRelease } from "./events.js";
 import {
   branchCommits,

@@ -23,7 +23,7 @@ import { parseCommitMessage, TRAILERS } from "../../core/gitops/trailers.js";
 import { sealHolds } from "../../core/gitops/seal.js";
 import type { BranchCommit } from "../../core/promotion/pr.js";
 import type { PromotionContext, PromotionDeps } from "./context.js";
-import { errorText, httpStatus } from "./errors.js";
+import { errorText, httpStatus } from "../errors.js";
 
 /** `releases/<project>/<component>/<id>.yaml` */
 export function releaseFilePath(project: string, component: string, id: string): string {

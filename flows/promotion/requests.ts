@@ -31,7 +31,7 @@ import type { PromotionResult } from "./promote.js";
 import { ensurePromotion } from "./promote.js";
 import { readComponentHistory } from "./reads.js";
 
-export { PlatformUnavailable } from "./errors.js";
+export { PlatformUnavailable } from "../errors.js";
 
 /** What a person asks for: `promote` into `env`, or `rollback` of `env`, optionally to a named release. */
 export const PromotionAsk = z.strictObject({

@@ -40,7 +40,7 @@ import { currentRelease } from "../../core/history.js";
 import { formatUtc } from "../../core/time.js";
 import type { PromotionContext } from "./context.js";
 import { environmentNamed, promotionContext } from "./context.js";
-import { errorText, PlatformUnavailable } from "./errors.js";
+import { errorText, PlatformUnavailable } from "../errors.js";
 import { permissionOf, readComponentHistory } from "./reads.js";
 import { pipelineOrder, previousEnvironments } from "../../core/promotion/pipeline.js";
 import type { FerryPull, IdentifiedPromotion } from "../../core/promotion/pr.js";

@@ -17,7 +17,7 @@ import { deleteBranch } from "../../adapters/github/branches.js";
 import { GATES_CHECK, writeGatesCheck } from "./gates-check.js";
 import type { PromotionDeps } from "./context.js";
 import { promotionContext } from "./context.js";
-import { errorText, PlatformUnavailable } from "./errors.js";
+import { errorText, PlatformUnavailable } from "../errors.js";
 import { ferryPullOf, PROMOTE_PREFIX } from "../../core/promotion/pr.js";
 import type { GatesOutcome, NextPromotion, PromotionResult } from "./promote.js";
 import { branchIdentity, ensurePromotion, evaluatePromotion, releaseLanded } from "./promote.js";

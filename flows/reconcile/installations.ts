@@ -6,7 +6,7 @@
 import { listInstallationRepositories, listInstallations } from "../../adapters/github/apps.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
-import type { AppAuth } from "../status/rollout-wiring.js";
+import type { AppAuth } from "../../adapters/github/apps.js";
 
 /** Installed repositories (`owner/name`, lower case) → their installation's client, and what could not be listed. */
 export interface Installed {

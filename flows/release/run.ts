@@ -21,7 +21,7 @@ import { readEnvironment, type EnvironmentSnapshot } from "../../adapters/git/en
 import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 import { declaredComponents, loadAppInputs, readAppFiles } from "./inputs.js";
 import { commitContent, planRelease } from "../../core/release/plan.js";
-import { serverUrlOf } from "../promotion/context.js";
+import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
 import type { PlanItem, Selection } from "../../core/release/plan.js";
 import { failureReport, releaseReport } from "../../presentation/markdown/release-check.js";
 import type { ItemResult } from "../../core/release/results.js";

@@ -18,13 +18,13 @@ import type { FlowServices } from "../services.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { mergedPullRequestOf } from "../../adapters/github/pulls.js";
-import { repoInstallationId } from "../../adapters/github/apps.js";
+import { repoInstallationId, type AppAuth } from "../../adapters/github/apps.js";
 import { parseRepoRef } from "../../adapters/github/types.js";
 import type { LandedRelease, RuntimeStatus } from "../promotion/events.js";
 import { RunContext } from "../run-context.js";
 import { promotionContext } from "../promotion/context.js";
 import type { PromotionDeps } from "../promotion/context.js";
-import { errorText } from "../promotion/errors.js";
+import { errorText } from "../errors.js";
 import { readComponentHistory, sourceOf } from "../promotion/reads.js";
 import { loadPlatform } from "../../adapters/github/platform-loader.js";
 import { formatStatusMarkdown } from "../../presentation/markdown/status-overview.js";
@@ -34,9 +34,6 @@ import type { ClusterRuntime } from "./cluster-runtime.js";
 
 /** Opens (or updates) the promotions of a landed release into the pipeline's next environments. */
 export type PromoteNext = (octokit: GitHub, landed: LandedRelease) => Promise<void>;
-
-/** The app's installation clients: `auth()` is the app itself (JWT), `auth(id)` an installation. */
-export type AppAuth = (installationId?: number) => Promise<GitHub>;
 
 /** Options of {@link wireClusterRuntime}. */
 export interface ClusterWiringOptions {

@@ -7,7 +7,7 @@ import { promotionMarker, releaseMarker } from "../../core/promotion/body.js";
 import { evaluateGates, GatesInput } from "../../core/promotion/gates/index.js";
 import type { Review } from "../../core/promotion/gates/index.js";
 import { rollbackGatesSummary } from "../../presentation/markdown/gates-check.js";
-import { serverUrlOf } from "../../flows/promotion/context.js";
+import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
 import {
   differingPaths,
   ferryPullOf,

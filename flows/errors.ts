@@ -1,6 +1,6 @@
-/** The promotion flow's errors, and how they are told. */
-import type { Diagnostic } from "../../renderers/diagnostics.js";
-import { formatDiagnostic } from "../../renderers/diagnostics.js";
+/** The errors the flows share (a platform that cannot be read), and how an error is told in one line. */
+import type { Diagnostic } from "../renderers/diagnostics.js";
+import { formatDiagnostic } from "../renderers/diagnostics.js";
 
 /** The platform repository could not be read or has errors; the message lists them. */
 export class PlatformUnavailable extends Error {
@@ -14,7 +14,7 @@ export class PlatformUnavailable extends Error {
 }
 
 /** The HTTP status of a GitHub API error, if it has one. */
-export { httpStatus } from "../../adapters/github/errors.js";
+export { httpStatus } from "../adapters/github/errors.js";
 
 /** The message of an error, first line. */
 export function errorText(e: unknown): string {
