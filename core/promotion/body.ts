@@ -9,7 +9,9 @@
  *     <!-- ferry:release <release-id> from <source-env> -->
  *
  * The first identifies the pull request (at most one open per component and target), the second
- * what it carries now; `parsePromotionBody` reads both back.
+ * what it carries now; `parsePromotionBody` reads both back. A pull request Ferry moved to another
+ * release also carries `<!-- ferry:updated-from <old> to <new> -->` (`updatedFromMarker`), which
+ * `parseUpdatedFrom` reads back: never the Markdown note a person reads beside it.
  */
 import { z } from "zod";
 import { DnsLabel } from "../../renderers/model/index.js";
@@ -67,6 +69,20 @@ export interface PromotionMarkers {
   /** Undefined when the release marker is missing or unreadable. */
   readonly release: string | undefined;
   readonly from: string | undefined;
+}
+
+/** `<!-- ferry:updated-from <old> to <new> -->`: the pull request carried `from` before Ferry moved it to `to`. */
+export function updatedFromMarker(from: string, to: string): string {
+  return `<!-- ferry:updated-from ${ReleaseId.parse(from)} to ${ReleaseId.parse(to)} -->`;
+}
+
+const UPDATED_FROM_RE = /^<!-- ferry:updated-from (\S+) to (\S+) -->$/m;
+
+/** The release a body's `updated-from` marker says the pull request carried before `to`; undefined without a valid one. */
+export function parseUpdatedFrom(body: string | null | undefined): { readonly from: string; readonly to: string } | undefined {
+  const m = body ? UPDATED_FROM_RE.exec(body) : null;
+  if (!m || !ReleaseId.safeParse(m[1]).success || !ReleaseId.safeParse(m[2]).success) return undefined;
+  return { from: m[1]!, to: m[2]! };
 }
 
 const PROMOTION_RE = /^<!-- ferry:promotion ([^/\s]+)\/(\S+) -> (\S+) -->$/m;

@@ -18,7 +18,7 @@ import type { Environment } from "../../renderers/model/index.js";
 import { environmentPath } from "../gitops/layout.js";
 import type { z } from "zod";
 import type { PromotionSubject } from "./body.js";
-import { parsePromotionBody, promotionBranch, promotionCommit, promotionTitle } from "./body.js";
+import { parsePromotionBody, parseUpdatedFrom, promotionBranch, promotionCommit, promotionTitle } from "./body.js";
 import { TRAILERS } from "../gitops/trailers.js";
 import { parseSource } from "../history.js";
 import type { SourceCommit } from "../history.js";
@@ -48,7 +48,6 @@ export function parseFerryBranch(ref: string): FerryBranch | undefined {
 
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
 const REQUESTED_RE = /^<!-- ferry:requested-by (\S+) -->$/m;
-const UPDATED_RE = /^> Updated from release `([0-9a-f]{12})` to `([0-9a-f]{12})`\.$/m;
 
 /** `<!-- ferry:requested-by <login> -->` */
 export function requestedByMarker(login: string): string {
@@ -62,16 +61,10 @@ export function parseRequestedBy(body: string | null | undefined): string | unde
   return m && LOGIN.test(m[1]!) ? m[1] : undefined;
 }
 
-/** The "updated from release X to Y" note of a body, if it has one. */
-export function parseUpdateNote(body: string | null | undefined): { readonly from: string; readonly to: string } | undefined {
-  const m = body ? UPDATED_RE.exec(body) : null;
-  return m ? { from: m[1]!, to: m[2]! } : undefined;
-}
-
 /**
  * The release a re-rendered body should say it was updated from: the release the open pull
- * request carried when it was another one, else the note the body already has for this release
- * (so re-syncing an updated pull request keeps saying so), else none.
+ * request carried when it was another one, else what the body's `updated-from` marker says for this
+ * release (so re-syncing an updated pull request keeps saying so), else none.
  */
 export function updatedFrom(
   previous: { readonly release: string | undefined; readonly body: string | null | undefined } | undefined,
@@ -79,7 +72,7 @@ export function updatedFrom(
 ): string | undefined {
   if (!previous) return undefined;
   if (previous.release !== undefined && previous.release !== release) return previous.release;
-  const note = parseUpdateNote(previous.body);
+  const note = parseUpdatedFrom(previous.body);
   return note && note.to === release ? note.from : undefined;
 }
 

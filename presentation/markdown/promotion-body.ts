@@ -13,7 +13,15 @@ import type { CostComparison } from "../../core/cost.js";
 import { compareCost, estimateCost, formatMoney, formatMoneyDelta, formatNumber, objectsFromFiles } from "../../core/cost.js";
 import type { ComponentHistory } from "../../core/history.js";
 import type { PromotionPullRequest } from "../../core/promotion/body.js";
-import { PR_BODY_LIMIT, PromotionSubject, promotionBranch, promotionMarker, promotionTitle, releaseMarker } from "../../core/promotion/body.js";
+import {
+  PR_BODY_LIMIT,
+  PromotionSubject,
+  promotionBranch,
+  promotionMarker,
+  promotionTitle,
+  releaseMarker,
+  updatedFromMarker,
+} from "../../core/promotion/body.js";
 import { requestedByMarker, rollbackTitle } from "../../core/promotion/pr.js";
 import { formatHistoryMarkdown } from "./history.js";
 
@@ -146,7 +154,9 @@ export function promotionPullRequest(input: PromotionBodyInput): PromotionPullRe
     promotionMarker(s.project, s.component, s.to),
     releaseMarker(s.release, s.from),
     `## Promote \`${name}\` to ${s.to}`,
-    ...(s.updatedFrom && s.updatedFrom !== s.release ? ["", `> [!NOTE]\n> Updated from release \`${s.updatedFrom}\` to \`${s.release}\`.`] : []),
+    ...(s.updatedFrom && s.updatedFrom !== s.release
+      ? ["", `${updatedFromMarker(s.updatedFrom, s.release)}\n> [!NOTE]\n> Updated from release \`${s.updatedFrom}\` to \`${s.release}\`.`]
+      : []),
     "",
     "| | |",
     "| --- | --- |",

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseCommitMessage } from "../../core/gitops/trailers.js";
 import { approversToCheck, countedApprovers } from "../../core/promotion/gates/approvers.js";
-import { promotionMarker, releaseMarker } from "../../core/promotion/body.js";
+import { parseUpdatedFrom, promotionMarker, releaseMarker, updatedFromMarker } from "../../core/promotion/body.js";
 import { evaluateGates, GatesInput } from "../../core/promotion/gates/index.js";
 import type { Review } from "../../core/promotion/gates/index.js";
 import { rollbackGatesSummary } from "../../presentation/markdown/gates-check.js";
@@ -17,7 +17,6 @@ import {
   mergeCommitFields,
   parseFerryBranch,
   parseRequestedBy,
-  parseUpdateNote,
   promotionPaths,
   requestedByMarker,
   updatedFrom,
@@ -61,8 +60,12 @@ describe("Ferry's branches and markers", () => {
     expect(parseRequestedBy("<!-- ferry:requested-by not/a/login -->")).toBeUndefined();
     expect(() => requestedByMarker("a b")).toThrow('"a b" is not a GitHub login');
 
-    const note = `x\n> Updated from release \`${R1}\` to \`${R2}\`.\n`;
-    expect(parseUpdateNote(note)).toEqual({ from: R1, to: R2 });
+    const note = `x\n${updatedFromMarker(R1, R2)}\n> [!NOTE]\n> Updated from release \`${R1}\` to \`${R2}\`.\n`;
+    expect(parseUpdatedFrom(note)).toEqual({ from: R1, to: R2 });
+    // The note a person reads (and may edit) says nothing to Ferry: only the marker does.
+    expect(parseUpdatedFrom(`x\n> Updated from release \`${R1}\` to \`${R2}\`.\n`)).toBeUndefined();
+    expect(updatedFrom({ release: R2, body: `> Updated from release \`${R1}\` to \`${R2}\`.` }, R2)).toBeUndefined();
+    expect(parseUpdatedFrom("<!-- ferry:updated-from not-a-release to 0123456789ab -->")).toBeUndefined();
     expect(updatedFrom(undefined, R2)).toBeUndefined(); // a new pull request
     expect(updatedFrom({ release: R1, body: "" }, R2)).toBe(R1); // another release now
     expect(updatedFrom({ release: R2, body: note }, R2)).toBe(R1); // re-synced: keeps saying so

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { parsePromotionBody, promotionBranch, promotionCommit } from "../../core/promotion/body.js";
+import { parsePromotionBody, parseUpdatedFrom, promotionBranch, promotionCommit } from "../../core/promotion/body.js";
 import { fileDetails, promotionPullRequest } from "../../presentation/markdown/promotion-body.js";
 import type { PromotionBodyInput } from "../../presentation/markdown/promotion-body.js";
 import { componentHistory } from "../../core/history.js";
@@ -129,6 +129,8 @@ describe("promotion pull request", () => {
   it("says when a newer release updated the pull request", () => {
     const { body } = promotionPullRequest(bodyInput({ subject: { ...bodyInput().subject, updatedFrom: "0123456789ab" } }));
     expect(body).toContain(`> Updated from release \`0123456789ab\` to \`${prod.release.metadata.name}\`.`);
+    // Ferry reads which release it carried before from the hidden marker, never from the note.
+    expect(parseUpdatedFrom(body)).toEqual({ from: "0123456789ab", to: prod.release.metadata.name });
   });
 
   it("keeps within the length limit by listing diffs that do not fit", () => {
