@@ -12,7 +12,7 @@ import { hasErrors, formatDiagnostic } from "../renderers/diagnostics.js";
 import { catalogKey, loadApps } from "../renderers/apps.js";
 import { loadPlatformSources } from "../renderers/load.js";
 import type { Diagnostic } from "../renderers/diagnostics.js";
-import { buildPlatformBundle } from "../core/platform.js";
+import { buildPlatformBundle } from "../core/platform-bundle.js";
 import { renderApps } from "../core/render.js";
 import type { RenderResult } from "../core/render.js";
 import { loadBuiltins } from "../templates/index.js";

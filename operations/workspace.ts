@@ -7,7 +7,7 @@ import { catalogKey, loadApps } from "../renderers/apps.js";
 import type { AppComponent, Catalog } from "../renderers/apps.js";
 import { loadPlatformSources } from "../renderers/load.js";
 import type { Environment } from "../renderers/model/index.js";
-import { buildPlatformBundle } from "../core/platform.js";
+import { buildPlatformBundle } from "../core/platform-bundle.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { loadBuiltins } from "../templates/index.js";
 import { findAppDirs, readFerryFiles, repoOf } from "../adapters/fs/files.js";

@@ -1,7 +1,7 @@
 /**
  * The platform bundle: the Platform document with the component types, traits and policies in
  * force (built-ins merged with the platform repository's own, which win by name), checked for
- * consistency as a whole by `core/platform.ts`.
+ * consistency as a whole by `core/platform-bundle.ts`.
  */
 import type { Loaded } from "./load.js";
 import type { ComponentType, Environment, Platform, Policy, Trait } from "./model/index.js";

@@ -9,7 +9,7 @@ import { fileError, type Diagnostic } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
 import { loadPlatformSources } from "../../renderers/load.js";
 import type { Builtins, PlatformBundle } from "../../renderers/platform.js";
-import { buildPlatformBundle } from "../../core/platform.js";
+import { buildPlatformBundle } from "../../core/platform-bundle.js";
 import { defaultBranch, readFolder, resolveCommit } from "./files.js";
 import type { GitHub, RepoRef } from "./types.js";
 import { fullName } from "./types.js";

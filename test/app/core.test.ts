@@ -13,7 +13,7 @@ import { catalogKey, loadApps } from "../../renderers/apps.js";
 import { CelEngine } from "../../renderers/cel.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { loadPlatformSources } from "../../renderers/load.js";
-import { buildPlatformBundle } from "../../core/platform.js";
+import { buildPlatformBundle } from "../../core/platform-bundle.js";
 import { firstEnvironments } from "../../renderers/platform.js";
 import { loadBuiltins } from "../../templates/index.js";
 import { componentYaml, platformYaml } from "./harness.js";

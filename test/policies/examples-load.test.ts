@@ -14,7 +14,7 @@ import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { loadAppComponents, loadPlatformSources } from "../../renderers/load.js";
 import type { FileMap, Loaded } from "../../renderers/load.js";
 import type { Component, OpenApiSchema } from "../../renderers/model/index.js";
-import { buildPlatformBundle } from "../../core/platform.js";
+import { buildPlatformBundle } from "../../core/platform-bundle.js";
 import { loadApps } from "../../renderers/apps.js";
 import { loadBuiltins } from "../../templates/index.js";
 

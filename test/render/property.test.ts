@@ -5,7 +5,7 @@ import { hasErrors } from "../../renderers/diagnostics.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { catalogKey, loadApps } from "../../renderers/apps.js";
 import { loadPlatformSources } from "../../renderers/load.js";
-import { buildPlatformBundle } from "../../core/platform.js";
+import { buildPlatformBundle } from "../../core/platform-bundle.js";
 import { renderApps } from "../../core/render.js";
 import { loadBuiltins } from "../../templates/index.js";
 import { schemaErrors } from "../support/k8s-schemas.js";
