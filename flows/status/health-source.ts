@@ -12,9 +12,9 @@ import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { HealthQuery, HealthReport, HealthSource } from "../../core/promotion/health.js";
 import { healthySinceFromSignals } from "../../core/status/deployment-signals.js";
 import { readSignals, type ReadSignalsOptions } from "./deployments.js";
-import { contextOf, type EnvironmentsSource } from "./environments.js";
+import { contextOf, type EnvironmentsSource } from "./environment-contexts.js";
 import { systemTimers, type Timers } from "./timers.js";
-import { HealthyTracker } from "./tracker.js";
+import { HealthyTracker } from "./healthy-tracker.js";
 
 /** What status reporting needs of the observer (the real {@link ClusterObserver} has it). */
 export type ObservedCluster = Pick<ClusterObserver, "onChange" | "health" | "isSynced" | "contexts">;

@@ -35,11 +35,11 @@ import {
 } from "../../core/status/rollout-decision.js";
 import { RepoName } from "../../renderers/model/common.js";
 import { DeploymentStatusWriter } from "./deployment-status-writer.js";
-import { environmentNamed, type EnvironmentsSource } from "./environments.js";
+import { environmentNamed, type EnvironmentsSource } from "./environment-contexts.js";
 import type { ObservedCluster } from "./health-source.js";
 import { StatusCommentWriter } from "./status-comment-writer.js";
 import { systemTimers, type Timers } from "./timers.js";
-import { HealthyTracker } from "./tracker.js";
+import { HealthyTracker } from "./healthy-tracker.js";
 
 /** What to watch: one release of one component rolling out in one environment. */
 export const WatchRequest = z.object({

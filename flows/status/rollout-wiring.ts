@@ -29,7 +29,7 @@ import { readComponentHistory, sourceOf } from "../promotion/reads.js";
 import { loadPlatform } from "../../adapters/github/platform-loader.js";
 import { formatStatusMarkdown } from "../../presentation/markdown/status-overview.js";
 import type { SettledEvent } from "./reporter.js";
-import type { PlatformChanged, RolloutWatch } from "./hooks.js";
+import type { PlatformChanged, RolloutWatch } from "./runtime-hooks.js";
 import type { ClusterRuntime } from "./cluster-runtime.js";
 
 /** Opens (or updates) the promotions of a landed release into the pipeline's next environments. */
