@@ -38,7 +38,7 @@ class HeldCluster implements ObservedCluster {
   }
 }
 
-function health(status: HealthStatus, release: string, message = status): ComponentHealth {
+function health(status: HealthStatus, release: string, message: string = status): ComponentHealth {
   return { ...unknownHealth(message), status, release, desiredRelease: release, releases: [{ release, ready: 2 }], readyReplicas: 2, desiredReplicas: 2 };
 }
 
