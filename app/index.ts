@@ -115,7 +115,7 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     });
     // The seal key: an HMAC of a fixed label under the webhook secret, which only Ferry (and GitHub) holds.
     const sealKey = memoizeKey(async () => Buffer.from((await app.webhooks.sign(SEAL_KEY_LABEL)).replace(/^sha256=/, ""), "hex"));
-    // Cluster status (app/runtime): `deps.clusterRuntime`, or FERRY_CLUSTER_STATUS / KUBECONFIG.
+    // Cluster status (flows/status/cluster-runtime.ts): `deps.clusterRuntime`, or FERRY_CLUSTER_STATUS / KUBECONFIG.
     const { deps } = withClusterStatus(resolveDeps(given, { logger: app.log, botLogin, appId, sealKey, commitAuthor, ...(config ? { config } : {}) }), app, {
       given,
       fromEnv: config !== undefined,
@@ -135,7 +135,7 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     if (stopReconcile) deps.shutdown?.add("the reconcile pass", stopReconcile);
     const runtime = deps.clusterRuntime;
     if (runtime) deps.shutdown?.add("the cluster runtime", () => runtime.stop());
-    if (runtime) deps.metrics.watchedRollouts(() => runtime.reporter.active().length);
+    if (runtime) deps.metrics.watchedRollouts(() => runtime.watches.active().length);
     deps.metrics.queueDepth(() => deps.queue.stats().depth);
     serveEndpoints(app, options, deps);
     servePortal(app, options, deps.portal ?? portalFromConfig(config), deps);

@@ -13,7 +13,7 @@ import type { PlatformCache } from "../adapters/github/platform-loader.js";
 import type { GitopsPort } from "../adapters/git/port.js";
 import type { HealthSource } from "../core/promotion/health.js";
 import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
-import type { PlatformChanged, RolloutWatch } from "./status/hooks.js";
+import type { PlatformChanged, RolloutWatch } from "./status/runtime-hooks.js";
 import type { ClusterRuntime } from "./status/cluster-runtime.js";
 
 /** What the flows may be given; see the module comment. */

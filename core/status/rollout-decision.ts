@@ -2,7 +2,8 @@
  * What Ferry reports about a rollout it watches (pure): the health to report for the expected
  * release, whether the rollout has settled (Healthy; Degraded for `degradedSettleMs`; not
  * Healthy within `maxWatchMs`) and since when, and the deployment status (signal and text) that
- * goes with it. The status reporter (flows/status/reporter.ts) runs the watch and writes the result.
+ * goes with it. flows/status/rollout-watches.ts runs the watch, flows/status/rollout-evaluation.ts
+ * applies this to each look and flows/status/rollout-writer.ts writes the result.
  */
 import type { HealthSignal } from "./deployment-signals.js";
 import type { ComponentHealth } from "./health.js";

@@ -2,11 +2,11 @@
  * The cluster runtime of the app (the "status back" flow, see ARCHITECTURE.md): one {@link ClusterObserver} over the kubeconfig
  * contexts the platform's environments name (`environments[].cluster.context`), a
  * {@link HealthyTracker} shared by a {@link ClusterHealthSource} (the promotion gates' source
- * health and soak) and a {@link StatusReporter} (status comments, deployment statuses, settle).
+ * health and soak) and the {@link RolloutWatches} (status comments, deployment statuses, settle).
  *
  * The platform can change at any time: {@link ClusterRuntime.usePlatform} takes the platform as
  * just read and, when the set of contexts changed, starts an observer of the new set and stops the
- * old one; the reporter and the health source see one stable observer throughout
+ * old one; the watches and the health source see one stable observer throughout
  * ({@link ObserverSwitch}). Contexts the kubeconfig does not have are skipped and reported.
  * Everything with a side effect (kubeconfig, observer, clock, timers) can be passed in.
  */
@@ -18,10 +18,11 @@ import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../../adapters/github/types.js";
 import { componentStatuses, type EnvironmentStatus } from "../../core/status/overview.js";
 import { ClusterHealthSource, deploymentHealthySince } from "./health-source.js";
-import type { EnvironmentInfo } from "./environments.js";
-import { StatusReporter, type StatusReporterOptions, type WatchHandle, type WatchRequest } from "./reporter.js";
+import type { EnvironmentInfo } from "./environment-contexts.js";
+import { RolloutWatches, type RolloutWatchesOptions } from "./rollout-watches.js";
+import type { WatchHandle, WatchRequest } from "./watch-request.js";
 import { systemTimers, type Timers } from "./timers.js";
-import { HealthyTracker } from "./tracker.js";
+import { HealthyTracker } from "./healthy-tracker.js";
 import { ObserverSwitch, type RuntimeObserver } from "./observer-switch.js";
 import type { z } from "zod";
 import { findEnvironment } from "../../renderers/platform.js";
@@ -35,10 +36,10 @@ export interface RuntimeLogger {
 }
 
 /**
- * Options of {@link ClusterRuntime}. The reporter's timing options (`debounceMs`,
+ * Options of {@link ClusterRuntime}. The watches' timing options (`debounceMs`,
  * `degradedSettleMs`, `maxWatchMs`, `retryMs`) are passed through as documented there.
  */
-export interface ClusterRuntimeOptions extends Pick<StatusReporterOptions, "debounceMs" | "degradedSettleMs" | "maxWatchMs" | "retryMs"> {
+export interface ClusterRuntimeOptions extends Pick<RolloutWatchesOptions, "debounceMs" | "degradedSettleMs" | "maxWatchMs" | "retryMs"> {
   /** Where the kubeconfig comes from. @default `{kind: "default"}`: KUBECONFIG, ~/.kube/config, else in-cluster */
   readonly kubeConfig?: KubeConfigSource;
   /** Environment for the default kubeconfig source. @default process.env */
@@ -47,7 +48,7 @@ export interface ClusterRuntimeOptions extends Pick<StatusReporterOptions, "debo
   readonly createObserver?: (contexts: readonly string[], kubeConfig: KubeConfig) => RuntimeObserver;
   /** @default () => new Date() */
   readonly clock?: () => Date;
-  /** Timers of the reporter and the health tracking. @default Node's timers (unreferenced) */
+  /** Timers of the watches and the health tracking. @default Node's timers (unreferenced) */
   readonly timers?: Timers;
   /** Coalescing window of the health tracking, in ms. @default 1000 */
   readonly trackDebounceMs?: number;
@@ -79,13 +80,13 @@ function sortedUnique(items: Iterable<string>): string[] {
   return [...new Set(items)].sort();
 }
 
-/** Observer, tracker, health source and reporter for the clusters the platform names. See the module comment. */
+/** Observer, tracker, health source and rollout watches for the clusters the platform names. See the module comment. */
 export class ClusterRuntime {
   readonly tracker: HealthyTracker;
   /** The promotion gates' health source. */
   readonly health: ClusterHealthSource;
-  /** Status comments and deployment statuses. */
-  readonly reporter: StatusReporter;
+  /** The rollouts watched: status comments and deployment statuses. */
+  readonly watches: RolloutWatches;
   /** The observer everything reads through. */
   readonly observer = new ObserverSwitch();
   /** The kubeconfig the clusters are read with (drift compares git with them through it). */
@@ -139,7 +140,7 @@ export class ClusterRuntime {
       }),
       onError: (error, query) => this.log.warn({ err: error, ...query }, "reading since when a component is Healthy failed; using the time Ferry saw it"),
     });
-    this.reporter = new StatusReporter({
+    this.watches = new RolloutWatches({
       observer: this.observer,
       environments,
       tracker: this.tracker,
@@ -217,9 +218,9 @@ export class ClusterRuntime {
     return { observed, missing, changed: true };
   }
 
-  /** Starts watching a rollout (see {@link StatusReporter.watch}; throws when it cannot be watched). */
+  /** Starts watching a rollout (see {@link RolloutWatches.watch}; throws when it cannot be watched). */
   watch(request: z.input<typeof WatchRequest>, github: GitHub): WatchHandle {
-    return this.reporter.watch(request, github);
+    return this.watches.watch(request, github);
   }
 
   /** The health of one component in each of `query.environments`, for the status overview. */
@@ -240,7 +241,7 @@ export class ClusterRuntime {
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopTracking?.();
-    await this.reporter.stop();
+    await this.watches.stop();
     const last = this.observer.use(undefined);
     if (last) this.retire(last);
     while (this.stopping.size > 0) await Promise.allSettled([...this.stopping]);

@@ -12,9 +12,9 @@ import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { HealthQuery, HealthReport, HealthSource } from "../../core/promotion/health.js";
 import { healthySinceFromSignals } from "../../core/status/deployment-signals.js";
 import { readSignals, type ReadSignalsOptions } from "./deployments.js";
-import { contextOf, type EnvironmentsSource } from "./environments.js";
+import { contextOf, type EnvironmentsSource } from "./environment-contexts.js";
 import { systemTimers, type Timers } from "./timers.js";
-import { HealthyTracker } from "./tracker.js";
+import { HealthyTracker } from "./healthy-tracker.js";
 
 /** What status reporting needs of the observer (the real {@link ClusterObserver} has it). */
 export type ObservedCluster = Pick<ClusterObserver, "onChange" | "health" | "isSynced" | "contexts">;
@@ -27,7 +27,7 @@ export interface ClusterHealthSourceOptions {
   readonly observer: ObservedCluster;
   /** The platform's environments (their `cluster.context`). */
   readonly environments: EnvironmentsSource;
-  /** Shared with the status reporter so both agree on `healthySince`. @default a new tracker on `clock` */
+  /** Shared with the rollout watches so both agree on `healthySince`. @default a new tracker on `clock` */
   readonly tracker?: HealthyTracker;
   /** @default () => new Date() */
   readonly clock?: () => Date;
@@ -52,7 +52,7 @@ export function healthDetail(h: Pick<ComponentHealth, "status" | "message" | "re
 
 /** Reads component health from the observed clusters. */
 export class ClusterHealthSource implements HealthSource {
-  /** The tracker holding the Healthy periods (shared with a status reporter). */
+  /** The tracker holding the Healthy periods (shared with the rollout watches). */
   readonly tracker: HealthyTracker;
   private readonly observer: ObservedCluster;
   private readonly environments: EnvironmentsSource;
@@ -139,7 +139,7 @@ export interface DeploymentLookupOptions extends ReadSignalsOptions {
 }
 
 /**
- * A {@link HealthySinceLookup} reading the deployment statuses the status reporter posted on the
+ * A {@link HealthySinceLookup} reading the deployment statuses the rollout watches posted on the
  * app repositories: the start of the newest unbroken run of `Healthy` statuses for that release
  * (earliest across the repositories).
  */

@@ -1,5 +1,5 @@
 /**
- * One stable observer for the status reporter and the health source while the observed contexts
+ * One stable observer for the rollout watches and the health source while the observed contexts
  * change underneath (the platform gained or lost an environment's cluster): it forwards to the
  * current {@link ClusterObserver} and keeps its listeners across swaps.
  */

@@ -28,8 +28,8 @@ import { errorText } from "../errors.js";
 import { readComponentHistory, sourceOf } from "../promotion/reads.js";
 import { loadPlatform } from "../../adapters/github/platform-loader.js";
 import { formatStatusMarkdown } from "../../presentation/markdown/status-overview.js";
-import type { SettledEvent } from "./reporter.js";
-import type { PlatformChanged, RolloutWatch } from "./hooks.js";
+import type { SettledEvent } from "./watch-request.js";
+import type { PlatformChanged, RolloutWatch } from "./runtime-hooks.js";
 import type { ClusterRuntime } from "./cluster-runtime.js";
 
 /** Opens (or updates) the promotions of a landed release into the pipeline's next environments. */
@@ -156,7 +156,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
 
   const runtimeStatus: RuntimeStatus = async (query) => {
     if (runtime.environments().length === 0) return undefined;
-    runtime.reporter.refresh();
+    runtime.watches.refresh();
     return `**Clusters**\n\n${formatStatusMarkdown(runtime.overview(query)).trimEnd()}`;
   };
 
@@ -167,7 +167,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
     platformChanged: refresh,
     async start() {
       runtime.start(auth ? (repo) => installationFor(auth, repo) : undefined);
-      unsubscribe ??= runtime.reporter.onSettled(onSettled);
+      unsubscribe ??= runtime.watches.onSettled(onSettled);
       if (!auth) return;
       try {
         await refresh(await installationFor(auth, deps().platformRepo));

@@ -77,7 +77,7 @@ describe("/ferry status shows only what the commenter can read", () => {
     scene = undefined;
     if (!s) return;
     try {
-      await s.runtime.reporter.idle();
+      await s.runtime.watches.idle();
       await s.fake.settled();
       s.fake.assertNoViolations();
     } finally {

@@ -42,7 +42,7 @@ afterEach(async () => {
   scene = undefined;
   if (!s) return;
   try {
-    await s.runtime.reporter.idle();
+    await s.runtime.watches.idle();
     await s.fake.settled();
     s.fake.assertNoViolations();
   } finally {
@@ -112,8 +112,8 @@ describe("cluster status through the app", () => {
     const release = await s.releaseId();
 
     // Landed in dev by a direct commit: watched (deployment statuses only, there is no pull request), not promoted yet.
-    expect(s.runtime.reporter.active()).toEqual([expect.objectContaining({ environment: "dev", release, appRepo: { repo: APP_REPO, sha } })]);
-    expect(s.runtime.reporter.active()[0]!.pr).toBeUndefined();
+    expect(s.runtime.watches.active()).toEqual([expect.objectContaining({ environment: "dev", release, appRepo: { repo: APP_REPO, sha } })]);
+    expect(s.runtime.watches.active()[0]!.pr).toBeUndefined();
     expect(s.fake.pullsIn(GITOPS_REPO)).toEqual([]);
     expect(statuses(s, "dev")).toEqual([
       `in_progress: publishing ${release} to dev`,
@@ -128,7 +128,7 @@ describe("cluster status through the app", () => {
 
     await step(s, available, "dev healthy", () => health(s, "dev").status === "Healthy");
     expect(statuses(s, "dev").at(-1)).toBe(`success: Healthy: ${release} in dev, 2/2 ready`);
-    expect(s.runtime.reporter.active()).toEqual([]);
+    expect(s.runtime.watches.active()).toEqual([]);
 
     // Healthy: the promotion to staging opens; the gates read dev's real health and wait for the soak.
     const pr = openPull(s, "ferry/promote/shop/api/staging");
@@ -179,7 +179,7 @@ describe("cluster status through the app", () => {
     const release = await s.releaseId();
 
     // Committed straight to dev, but the release came from a merged pull request: its comment is there.
-    expect(s.runtime.reporter.active()).toEqual([expect.objectContaining({ environment: "dev", release, pr: { repo: APP_REPO, number: appPr.number } })]);
+    expect(s.runtime.watches.active()).toEqual([expect.objectContaining({ environment: "dev", release, pr: { repo: APP_REPO, number: appPr.number } })]);
     const appComment = () => {
       const mine = s.fake.commentsOn(APP_REPO, appPr.number).filter((c) => c.body.startsWith("<!-- ferry:status:dev:shop/api -->"));
       expect(mine).toHaveLength(1);
@@ -210,7 +210,7 @@ describe("cluster status through the app", () => {
 
     // A person merges the promotion: staging is watched, the comment says Progressing (not applied yet).
     await merge(s, pr!.number);
-    expect(s.runtime.reporter.active()).toEqual([
+    expect(s.runtime.watches.active()).toEqual([
       expect.objectContaining({ environment: "staging", release, pr: { repo: GITOPS_REPO, number: pr!.number }, appRepo: { repo: APP_REPO, sha } }),
     ]);
     let comment = statusComment(s, pr!.number, "staging");
@@ -254,10 +254,10 @@ describe("cluster status through the app", () => {
     // dev takes releases through a pull request: nothing is watched until it is merged.
     const releasePr = s.fake.pullsIn(GITOPS_REPO, "open")[0];
     expect(releasePr?.head.ref).toMatch(/^ferry\/release\//);
-    expect(s.runtime.reporter.active()).toEqual([]);
+    expect(s.runtime.watches.active()).toEqual([]);
     await merge(s, releasePr!.number);
     const release = await s.releaseId();
-    expect(s.runtime.reporter.active()).toEqual([
+    expect(s.runtime.watches.active()).toEqual([
       expect.objectContaining({ environment: "dev", release, pr: { repo: GITOPS_REPO, number: releasePr!.number }, appRepo: { repo: APP_REPO, sha } }),
     ]);
     expect(statusComment(s, releasePr!.number, "dev").body).toContain("Progressing");
@@ -288,7 +288,7 @@ describe("cluster status through the app", () => {
     expect(body).toContain("❌ Settled: Degraded since 2026-03-02");
     expect(body).toContain("The release is not promoted further");
     expect(statuses(s, "dev").at(-1)).toMatch(new RegExp(`^failure: Degraded: ${release} in dev: `));
-    expect(s.runtime.reporter.active()).toEqual([]);
+    expect(s.runtime.watches.active()).toEqual([]);
     expect(s.fake.pullsIn(GITOPS_REPO, "open")).toEqual([]);
     await s.sweep();
     expect(s.fake.pullsIn(GITOPS_REPO, "open")).toEqual([]);
@@ -398,7 +398,7 @@ async function previousReleaseRunning(s: AppScene): Promise<string> {
   const [creating, available] = succeedingRollout(w).steps;
   await step(s, creating, "dev progressing on the previous release", () => health(s, "dev").desiredRelease === previous);
   await step(s, available, "dev healthy on the previous release", () => health(s, "dev").status === "Healthy");
-  expect(s.runtime.reporter.active()).toEqual([]);
+  expect(s.runtime.watches.active()).toEqual([]);
   return previous;
 }
 
@@ -411,7 +411,7 @@ describe("a release's state is the cluster's state for that release", () => {
     const release = await s.releaseId();
     expect(release).not.toBe(previous);
     // A direct push: the status comment goes on the app commit.
-    expect(s.runtime.reporter.active()).toEqual([
+    expect(s.runtime.watches.active()).toEqual([
       expect.objectContaining({ environment: "dev", release, commit: { repo: APP_REPO, sha }, appRepo: { repo: APP_REPO, sha } }),
     ]);
 
@@ -445,7 +445,7 @@ describe("a release's state is the cluster's state for that release", () => {
     expect(settled.user).toBe("ferry[bot]");
     expect(settled.body).toContain("### ✅ shop/api in dev (`kind-dev`): Healthy");
     expect(settled.body).toContain(`| 2 | 2 | \`${release}\` | \`${release}\` |`);
-    expect(s.runtime.reporter.active()).toEqual([]);
+    expect(s.runtime.watches.active()).toEqual([]);
   });
 
   it("a new ReplicaSet that crash-loops while the previous release's pods stay Ready ends Degraded and failed, never successful, and is not promoted", async () => {

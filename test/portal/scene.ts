@@ -182,7 +182,7 @@ export async function startPortalScene(): Promise<PortalScene> {
     await waitFor("status back opens checkout-api's promotion to staging", () =>
       fake.pullsIn("acme/gitops", "open").some((p) => p.head.ref === "ferry/promote/storefront/checkout-api/staging"),
     );
-    await runtime.reporter.idle();
+    await runtime.watches.idle();
     await queue.idle();
     await fake.settled();
     const gh = tokenClient({ token: fake.issueToken(installation.id).token, baseUrl: fake.url });

@@ -180,7 +180,7 @@ export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { d
         const id = randomUUID();
         const res = await deliver(server.url, event, body, { secret: SECRET, id });
         await queue.idle();
-        await runtime.reporter.idle();
+        await runtime.watches.idle();
         return res;
       },
       async sweep() {
@@ -189,7 +189,7 @@ export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { d
       },
       async advance(ms) {
         clock.advance(ms);
-        await runtime.reporter.idle();
+        await runtime.watches.idle();
       },
       async pushComponent(image) {
         const before = (await fake.branchSha(APP_REPO))!;

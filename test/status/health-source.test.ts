@@ -8,7 +8,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { evaluateGates, GatesInput, type GatesResult } from "../../core/promotion/gates/index.js";
 import type { HealthReport } from "../../core/promotion/health.js";
 import { ClusterHealthSource, deploymentHealthySince } from "../../flows/status/health-source.js";
-import { StatusReporter } from "../../flows/status/reporter.js";
+import { RolloutWatches } from "../../flows/status/rollout-watches.js";
 import { PipelineStep } from "../../renderers/model/index.js";
 import { crashLoopRollout, generateCerts, succeedingRollout, type FakeKubeCerts } from "../support/fake-kube/index.js";
 import { APP_REPO, CONTEXT, ENVIRONMENTS, KEY, RELEASE_2, startStatusScene, waitFor, workload, type StatusScene } from "./helpers.js";
@@ -104,11 +104,11 @@ describe("ClusterHealthSource", () => {
 
   it("a restarted app takes healthySince from the Healthy deployment status instead of starting the soak again", async () => {
     await rolledOut();
-    // Before the restart: the reporter saw the release Healthy at START and recorded it on GitHub.
-    const reporter = new StatusReporter({ observer: scene.observer, environments: ENVIRONMENTS, clock: scene.clock.date, timers: scene.clock });
-    const watch = reporter.watch({ ...KEY, release: RELEASE_2, appRepo: { repo: APP_REPO, sha: scene.appSha }, startedAt: START }, scene.gh);
+    // Before the restart: the watches saw the release Healthy at START and recorded it on GitHub.
+    const watches = new RolloutWatches({ observer: scene.observer, environments: ENVIRONMENTS, clock: scene.clock.date, timers: scene.clock });
+    const watch = watches.watch({ ...KEY, release: RELEASE_2, appRepo: { repo: APP_REPO, sha: scene.appSha }, startedAt: START }, scene.gh);
     await expect(watch.done).resolves.toMatchObject({ outcome: "healthy" });
-    await reporter.stop();
+    await watches.stop();
 
     scene.clock.advance(30 * MINUTE);
     const forgetful = new ClusterHealthSource({ observer: scene.observer, environments: ENVIRONMENTS, clock: scene.clock.date });

@@ -6,9 +6,9 @@ import { renderStatusComment, statusCommentKey } from "../../presentation/markdo
 import { releaseHealth } from "../../core/status/rollout-decision.js";
 import { commentMarker } from "../../core/comments/markers.js";
 import { healthySinceFromSignals, signalDescription, signalOf, type SignalRecord } from "../../core/status/deployment-signals.js";
-import { contextOf } from "../../flows/status/environments.js";
+import { contextOf } from "../../flows/status/environment-contexts.js";
 import { problems, selects } from "../../core/status/overview.js";
-import { HealthyTracker } from "../../flows/status/tracker.js";
+import { HealthyTracker } from "../../flows/status/healthy-tracker.js";
 import { emptyObjects } from "../../core/status/cluster-objects.js";
 import { ENVIRONMENTS, KEY, RELEASE_1, RELEASE_2 } from "./helpers.js";
 

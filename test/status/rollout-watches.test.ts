@@ -1,11 +1,12 @@
 /**
- * The status reporter against a fake Kubernetes API (watched by the real observer) and the
+ * The rollout watches against a fake Kubernetes API (watched by the real observer) and the
  * contract-checked fake GitHub: one status comment per PR and environment, edited as the rollout
  * moves; deployment statuses; settling Healthy (next promotion) or Degraded (none).
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDeployment } from "../../adapters/github/deployments.js";
-import { StatusReporter, type ReporterError, type SettledEvent, type WatchResult } from "../../flows/status/reporter.js";
+import { RolloutWatches, type WatchError } from "../../flows/status/rollout-watches.js";
+import type { SettledEvent, WatchResult } from "../../flows/status/watch-request.js";
 import { crashLoopRollout, generateCerts, podName, succeedingRollout, type FakeKubeCerts, type ScenarioStep } from "../support/fake-kube/index.js";
 import { APP_REPO, CONTEXT, ENVIRONMENTS, KEY, RELEASE_1, RELEASE_2, startStatusScene, waitFor, workload, type StatusScene } from "./helpers.js";
 
@@ -15,7 +16,7 @@ const MARKER = "<!-- ferry:status:dev:shop/api -->";
 
 let certs: FakeKubeCerts;
 let scene: StatusScene;
-let reporter: StatusReporter;
+let watches: RolloutWatches;
 let settled: SettledEvent[];
 let promoted: SettledEvent[];
 
@@ -27,18 +28,18 @@ beforeEach(async () => {
   scene = await startStatusScene(certs, START);
   settled = [];
   promoted = [];
-  reporter = new StatusReporter({ observer: scene.observer, environments: ENVIRONMENTS, clock: scene.clock.date, timers: scene.clock, debounceMs: DEBOUNCE });
-  reporter.onSettled((e) => {
+  watches = new RolloutWatches({ observer: scene.observer, environments: ENVIRONMENTS, clock: scene.clock.date, timers: scene.clock, debounceMs: DEBOUNCE });
+  watches.onSettled((e) => {
     settled.push(e);
   });
   // What the app wires: a healthy settle triggers the next promotion.
-  reporter.onHealthy((e) => {
+  watches.onHealthy((e) => {
     promoted.push(e);
   });
 });
 
 afterEach(async () => {
-  await reporter.stop();
+  await watches.stop();
   scene.github.assertNoViolations();
   await scene.close();
 });
@@ -51,18 +52,18 @@ function statuses(): { state: string; description: string; logUrl: string }[] {
   return scene.github.deploymentsIn(APP_REPO, "dev").flatMap((d) => d.statuses.map((s) => ({ state: s.state, description: s.description, logUrl: s.logUrl })));
 }
 
-/** Applies a step, waits until the observer shows `until`, then lets the debounce window pass and the reporter finish. */
+/** Applies a step, waits until the observer shows `until`, then lets the debounce window pass and the watches finish. */
 async function step(s: ScenarioStep | undefined, what: string, until: () => boolean): Promise<void> {
   if (!s) throw new Error(`no step for ${what}`);
   scene.kube.applyStep(s);
   await waitFor(what, () => until());
   scene.clock.advance(DEBOUNCE);
-  await reporter.idle();
+  await watches.idle();
 }
 
 const health = () => scene.observer.health(CONTEXT, KEY);
 
-describe("StatusReporter", () => {
+describe("RolloutWatches", () => {
   it("moves one status comment from Progressing to Healthy and records in_progress then success", async () => {
     const { gh, appSha } = scene;
     const deploymentId = await createDeployment(
@@ -76,8 +77,8 @@ describe("StatusReporter", () => {
         payload: { project: "shop", component: "api", release: RELEASE_2, gitops: "acme/gitops" },
       },
     );
-    const handle = reporter.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, appRepo: { repo: APP_REPO, sha: appSha, deploymentId }, startedAt: START }, gh);
-    await reporter.idle();
+    const handle = watches.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, appRepo: { repo: APP_REPO, sha: appSha, deploymentId }, startedAt: START }, gh);
+    await watches.idle();
 
     // Nothing applied yet: waiting for the GitOps controller.
     expect(comments()).toHaveLength(1);
@@ -121,7 +122,7 @@ describe("StatusReporter", () => {
     expect(settled[0]).toMatchObject({ key: KEY, environment: "dev", release: RELEASE_2, status: "Healthy", outcome: "healthy", since: healthyAt });
     expect(promoted.map((e) => e.release)).toEqual([RELEASE_2]);
     await expect(handle.done).resolves.toMatchObject({ outcome: "healthy", event: { status: "Healthy" } });
-    expect(reporter.active()).toEqual([]);
+    expect(watches.active()).toEqual([]);
 
     // Settled: later changes in the cluster no longer touch the comment.
     await step(creating, "back to progressing", () => health().status === "Progressing");
@@ -135,9 +136,9 @@ describe("StatusReporter", () => {
     const [progressing, crashing] = crashLoopRollout(workload(RELEASE_2, START), { previousRelease: RELEASE_1, logLines: lines }).steps;
     scene.kube.applyStep(progressing!);
     await waitFor("previous release running", () => health().desiredRelease === RELEASE_2);
-    // No deploymentId: the reporter finds or creates the deployment itself.
-    const handle = reporter.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, appRepo: { repo: APP_REPO, sha: appSha }, startedAt: START }, gh);
-    await reporter.idle();
+    // No deploymentId: the watch finds or creates the deployment itself.
+    const handle = watches.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, appRepo: { repo: APP_REPO, sha: appSha }, startedAt: START }, gh);
+    await watches.idle();
     expect(comments()[0]!.body).toContain("Progressing");
     expect(comments()[0]!.body).toContain(`| 2 | 2 | \`${RELEASE_1}\` | \`${RELEASE_2}\` |`);
 
@@ -164,7 +165,7 @@ describe("StatusReporter", () => {
 
     // Still Degraded when the settle time has passed: the timer re-evaluates without any cluster change.
     scene.clock.advance(5 * 60_000);
-    await reporter.idle();
+    await watches.idle();
     body = comments()[0]!.body;
     expect(comments()).toHaveLength(1);
     expect(body).toContain("❌ Settled: Degraded since 2026-03-02 10:00 UTC (for 5m or more)");
@@ -185,7 +186,7 @@ describe("StatusReporter", () => {
   it("keeps watching a component that recovers before the settle time", async () => {
     const { gh } = scene;
     const [progressing, crashing] = crashLoopRollout(workload(RELEASE_2, START)).steps;
-    reporter.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, startedAt: START }, gh);
+    watches.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, startedAt: START }, gh);
     await step(progressing, "progressing", () => health().desiredRelease === RELEASE_2);
     await step(crashing, "crash loop", () => health().status === "Degraded");
     scene.clock.advance(3 * 60_000);
@@ -200,15 +201,15 @@ describe("StatusReporter", () => {
 
   it("a newer release supersedes the running watch on the same pull request, taking over its comment", async () => {
     const { gh } = scene;
-    const first = reporter.watch({ ...KEY, release: RELEASE_1, pr: scene.pr, startedAt: START }, gh);
-    await reporter.idle();
-    expect(reporter.watch({ ...KEY, release: RELEASE_1, pr: scene.pr, startedAt: START }, gh)).toBe(first);
-    reporter.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, startedAt: START }, gh);
+    const first = watches.watch({ ...KEY, release: RELEASE_1, pr: scene.pr, startedAt: START }, gh);
+    await watches.idle();
+    expect(watches.watch({ ...KEY, release: RELEASE_1, pr: scene.pr, startedAt: START }, gh)).toBe(first);
+    watches.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, startedAt: START }, gh);
     await expect(first.done).resolves.toEqual({ outcome: "superseded" });
-    await reporter.idle();
+    await watches.idle();
     expect(comments()).toHaveLength(1);
     expect(comments()[0]!.body).toContain(`| Expected release | \`${RELEASE_2}\` |`);
-    expect(reporter.active().map((r) => r.release)).toEqual([RELEASE_2]);
+    expect(watches.active().map((r) => r.release)).toEqual([RELEASE_2]);
     expect(settled).toEqual([]);
   });
 
@@ -219,11 +220,11 @@ describe("StatusReporter", () => {
       files: { "environments/dev/shop/api/deployment-api.yaml": "kind: Deployment # 2\n" },
     });
     const second = await github.openPullRequest("acme/gitops", { head: "ferry/promote/shop-api/dev-2", title: "Promote shop/api to dev (again)" });
-    const first = reporter.watch({ ...KEY, release: RELEASE_1, pr: scene.pr, startedAt: START }, gh);
-    await reporter.idle();
-    reporter.watch({ ...KEY, release: RELEASE_2, pr: { repo: "acme/gitops", number: second.number }, startedAt: START }, gh);
+    const first = watches.watch({ ...KEY, release: RELEASE_1, pr: scene.pr, startedAt: START }, gh);
+    await watches.idle();
+    watches.watch({ ...KEY, release: RELEASE_2, pr: { repo: "acme/gitops", number: second.number }, startedAt: START }, gh);
     await expect(first.done).resolves.toEqual({ outcome: "superseded" });
-    await reporter.idle();
+    await watches.idle();
     expect(comments()).toHaveLength(1);
     expect(comments()[0]!.body).toContain(`⏭️ Superseded by release \`${RELEASE_2}\`. Ferry stopped watching this rollout.`);
     const newer = github.commentsOn("acme/gitops", second.number);
@@ -233,40 +234,40 @@ describe("StatusReporter", () => {
 
   it("turns the superseded release's deployment inactive and writes nothing more for it", async () => {
     const { gh, appSha } = scene;
-    const first = reporter.watch({ ...KEY, release: RELEASE_1, pr: scene.pr, appRepo: { repo: APP_REPO, sha: appSha }, startedAt: START }, gh);
-    await reporter.idle();
+    const first = watches.watch({ ...KEY, release: RELEASE_1, pr: scene.pr, appRepo: { repo: APP_REPO, sha: appSha }, startedAt: START }, gh);
+    await watches.idle();
     expect(statuses().map((s) => s.state)).toEqual(["in_progress"]);
-    reporter.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, startedAt: START }, gh);
+    watches.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, startedAt: START }, gh);
     await expect(first.done).resolves.toEqual({ outcome: "superseded" });
-    await reporter.idle();
+    await watches.idle();
     expect(statuses().map((s) => `${s.state}: ${s.description}`)).toEqual([
       `in_progress: Rolling out: ${RELEASE_1} in dev`,
       `inactive: Superseded: ${RELEASE_1} in dev: release ${RELEASE_2} replaced it before it settled`,
     ]);
     scene.clock.advance(60 * 60_000);
-    reporter.refresh();
-    await reporter.idle();
+    watches.refresh();
+    await watches.idle();
     expect(statuses()).toHaveLength(2);
   });
 
   it("refuses a request it cannot watch, naming every problem", () => {
-    expect(() => reporter.watch({ ...KEY, environment: "staging", release: RELEASE_2, startedAt: START }, scene.gh)).toThrow(
+    expect(() => watches.watch({ ...KEY, environment: "staging", release: RELEASE_2, startedAt: START }, scene.gh)).toThrow(
       "cannot watch: environment: staging has no cluster context (environments[].cluster.context)",
     );
-    expect(() => reporter.watch({ ...KEY, environment: "qa", release: "", startedAt: START }, scene.gh)).toThrow(
+    expect(() => watches.watch({ ...KEY, environment: "qa", release: "", startedAt: START }, scene.gh)).toThrow(
       /release: .*; environment: unknown environment "qa"/,
     );
-    expect(() => reporter.watch({ ...KEY, release: RELEASE_2, pr: { repo: "not a repo", number: 0 }, startedAt: START }, scene.gh)).toThrow(
+    expect(() => watches.watch({ ...KEY, release: RELEASE_2, pr: { repo: "not a repo", number: 0 }, startedAt: START }, scene.gh)).toThrow(
       /pr\.repo: .*pr\.number: /,
     );
   });
 
   it("times out a rollout that never becomes Healthy and reports it as not healthy", async () => {
     const { gh, appSha } = scene;
-    reporter.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, appRepo: { repo: APP_REPO, sha: appSha }, startedAt: START }, gh);
-    await reporter.idle();
+    watches.watch({ ...KEY, release: RELEASE_2, pr: scene.pr, appRepo: { repo: APP_REPO, sha: appSha }, startedAt: START }, gh);
+    await watches.idle();
     scene.clock.advance(60 * 60_000);
-    await reporter.idle();
+    await watches.idle();
     expect(settled).toMatchObject([{ outcome: "timed-out", status: "Progressing", since: START }]);
     expect(promoted).toEqual([]);
     expect(statuses().map((s) => s.state)).toEqual(["in_progress", "failure"]);
@@ -275,8 +276,8 @@ describe("StatusReporter", () => {
   });
 
   it("retries a status comment GitHub failed to update, without holding back the settle", async () => {
-    const errors: ReporterError[] = [];
-    const retrying = new StatusReporter({
+    const errors: WatchError[] = [];
+    const retrying = new RolloutWatches({
       observer: scene.observer,
       environments: ENVIRONMENTS,
       clock: scene.clock.date,

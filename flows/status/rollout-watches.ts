@@ -1,116 +1,47 @@
 /**
  * Status back: after a release lands in an environment, Ferry watches the environment's cluster
- * and reports the rollout where people look. The reporter runs the watches and composes three
- * parts:
- * - what to report (core/status/rollout-decision.ts): the health for the expected release,
- *   whether the rollout settled (Healthy, Degraded for `degradedSettleMs`, or not Healthy within
- *   `maxWatchMs`) and the deployment status signal;
- * - the status comment, one per pull request and environment/component (status-comment-writer.ts);
- * - the GitHub deployment statuses on the app repository (deployment-status-writer.ts).
+ * and reports the rollout where people look. This file runs the watches: their lifecycle, not
+ * what is judged or written. Each look at a rollout is evaluated by rollout-evaluation.ts (the
+ * health for the expected release, the diagnosis, and whether it settled: Healthy, Degraded for
+ * `degradedSettleMs`, or not Healthy within `maxWatchMs`) and written by rollout-writer.ts (the
+ * status comment and the deployment statuses).
  *
- * For each watch request (one component, one environment, one release) the reporter subscribes
- * to the observer's changes of that component, coalesced (`debounceMs`: the observer fires many
- * notifications per rollout step, the reporter evaluates at most once per window, one evaluation
- * at a time), retries failed GitHub writes, and when the rollout settles tells `onSettled`
- * listeners (every settle) and `onHealthy` listeners (healthy settles only: the hook that
- * triggers the next promotion, whose gates then wait for the soak time).
+ * For each watch request (one component, one environment, one release, see watch-request.ts) the
+ * watches subscribe to the observer's changes of that component, coalesced (`debounceMs`: the
+ * observer fires many notifications per rollout step, a watch evaluates at most once per window,
+ * one evaluation at a time), retry failed GitHub writes, and when the rollout settles tell
+ * `onSettled` listeners (every settle) and `onHealthy` listeners (healthy settles only: the hook
+ * that triggers the next promotion, whose gates then wait for the soak time).
  *
  * A newer watch of the same component and environment supersedes the older one. Everything with
  * a side effect (clock, timers, GitHub client, observer) is passed in; watches live in memory.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import type { GitHub } from "../../adapters/github/types.js";
 import { keyString, type ComponentKey } from "../../core/status/components.js";
-import type { StatusCommentInput } from "../../presentation/markdown/status-comment.js";
-import { diagnose, type Diagnosis } from "../../core/status/diagnose.js";
-import { type ComponentHealth, type HealthStatus, unknownHealth } from "../../core/status/health.js";
-import {
-  releaseHealth,
-  isSettled,
-  judgeRollout,
-  rolloutSignal,
-  rolloutSignalText,
-  type SettledOutcome,
-  type WatchOutcome,
-} from "../../core/status/rollout-decision.js";
-import { RepoName } from "../../renderers/model/common.js";
-import { DeploymentStatusWriter } from "./deployment-status-writer.js";
-import { environmentNamed, type EnvironmentsSource } from "./environments.js";
+import type { Diagnosis } from "../../core/status/diagnose.js";
+import type { ComponentHealth } from "../../core/status/health.js";
+import { isSettled, type SettledOutcome, type WatchOutcome } from "../../core/status/rollout-decision.js";
+import { environmentNamed, type EnvironmentsSource } from "./environment-contexts.js";
 import type { ObservedCluster } from "./health-source.js";
-import { StatusCommentWriter } from "./status-comment-writer.js";
+import { HealthyTracker } from "./healthy-tracker.js";
+import { evaluateRollout, readRollout, type DependenciesOf } from "./rollout-evaluation.js";
+import { RolloutWriter, type WriteStep } from "./rollout-writer.js";
 import { systemTimers, type Timers } from "./timers.js";
-import { HealthyTracker } from "./tracker.js";
+import { WatchRequest, type SettledEvent, type WatchHandle, type WatchResult } from "./watch-request.js";
 
-/** What to watch: one release of one component rolling out in one environment. */
-export const WatchRequest = z.object({
-  environment: z.string().min(1),
-  project: z.string().min(1),
-  component: z.string().min(1),
-  /** The release expected to run (its `ferry.dev/release` label). */
-  release: z.string().min(1),
-  /** The pull request that gets the status comment (`owner/name` and number). @default no comment on a pull request */
-  pr: z.object({ repo: RepoName, number: z.number().int().positive() }).optional(),
-  /** The commit that gets the status comment when no pull request does (a release pushed straight to the default branch). @default none */
-  commit: z.object({ repo: RepoName, sha: z.string().min(1) }).optional(),
-  /** The app repository commit whose deployment gets the statuses. @default no deployment statuses */
-  appRepo: z
-    .object({
-      repo: RepoName,
-      sha: z.string().min(1),
-      /** The deployment the release flow created. @default found by ref, environment and payload, or created */
-      deploymentId: z.number().int().positive().optional(),
-    })
-    .optional(),
-  /** When the release landed (merge or commit time); `maxWatchMs` counts from here. */
-  startedAt: z.date(),
-});
-export type WatchRequest = z.infer<typeof WatchRequest>;
-
-/** Told when a watch settles. */
-export interface SettledEvent {
-  readonly key: ComponentKey;
-  readonly environment: string;
-  readonly release: string;
-  /** The component's health when it settled. */
-  readonly status: HealthStatus;
-  readonly outcome: SettledOutcome;
-  /** Healthy: since when Healthy on the release (the soak counts from here). Degraded: since when Degraded. Timed out: when the watch started. */
-  readonly since: Date;
-  readonly request: WatchRequest;
-  /** The status comment, when there is one. */
-  readonly commentUrl?: string;
-}
-
-/** The end of a watch. */
-export interface WatchResult {
-  readonly outcome: WatchOutcome;
-  /** Set for settled watches. */
-  readonly event?: SettledEvent;
-}
-
-/** A running watch. */
-export interface WatchHandle {
-  /** `project/component/environment`. */
-  readonly id: string;
-  readonly request: WatchRequest;
-  /** Resolves when the watch ends (settled, superseded or cancelled). */
-  readonly done: Promise<WatchResult>;
-  /** Stops watching without writing anything more. */
-  cancel(): Promise<void>;
-}
-
-/** A failure the reporter recovered from (it retries GitHub writes on its own). */
-export interface ReporterError {
+/** A failure the watches recovered from (they retry GitHub writes on their own). */
+export interface WatchError {
   readonly watch: string;
-  readonly step: "evaluate" | "comment" | "deployment" | "listener";
+  readonly step: "evaluate" | WriteStep | "listener";
   readonly error: unknown;
 }
 
 /** Listener of settled watches. */
 export type SettledListener = (event: SettledEvent) => void | Promise<void>;
 
-/** Options of {@link StatusReporter}. */
-export interface StatusReporterOptions {
+/** Options of {@link RolloutWatches}. */
+export interface RolloutWatchesOptions {
   readonly observer: ObservedCluster;
   /** The platform's environments (`name`, `production`, `cluster.context`). */
   readonly environments: EnvironmentsSource;
@@ -133,9 +64,9 @@ export interface StatusReporterOptions {
   /** `environment_url` of the deployment statuses. @default none */
   readonly environmentUrl?: (request: WatchRequest) => string | undefined;
   /** The components a component depends on (for "dependency not ready" diagnoses). @default none */
-  readonly dependencies?: (key: ComponentKey) => readonly { key: ComponentKey; endpoint?: string }[];
+  readonly dependencies?: DependenciesOf;
   /** @default ignore */
-  readonly onError?: (error: ReporterError) => void;
+  readonly onError?: (error: WatchError) => void;
 }
 
 interface Watch {
@@ -145,6 +76,7 @@ interface Watch {
   readonly context: string;
   readonly handle: WatchHandle;
   readonly resolve: (r: WatchResult) => void;
+  readonly writer: RolloutWriter;
   unsubscribe: () => void;
   debounce?: unknown;
   timer?: unknown;
@@ -161,20 +93,14 @@ interface Watch {
   notified: boolean;
   finalAttempts: number;
   finished: boolean;
-  readonly comment: StatusCommentWriter | undefined;
-  readonly deployment: DeploymentStatusWriter | undefined;
-}
-
-function notRead(context: string): ComponentHealth {
-  return unknownHealth(`cluster context ${context} is not read yet`);
 }
 
 function samePr(a: WatchRequest["pr"], b: WatchRequest["pr"]): boolean {
   return a?.repo.toLowerCase() === b?.repo.toLowerCase() && a?.number === b?.number;
 }
 
-/** Watches rollouts and reports them on GitHub. See the module comment. */
-export class StatusReporter {
+/** Watches rollouts and has them reported on GitHub. See the module comment. */
+export class RolloutWatches {
   /** Healthy periods, shared with a {@link ClusterHealthSource} when given the same tracker. */
   readonly tracker: HealthyTracker;
   private readonly observer: ObservedCluster;
@@ -187,14 +113,14 @@ export class StatusReporter {
   private readonly retryMs: number;
   private readonly maxFinalAttempts: number;
   private readonly environmentUrl: (request: WatchRequest) => string | undefined;
-  private readonly dependencies: (key: ComponentKey) => readonly { key: ComponentKey; endpoint?: string }[];
-  private readonly onErrorCb: (error: ReporterError) => void;
+  private readonly dependencies: DependenciesOf;
+  private readonly onErrorCb: (error: WatchError) => void;
   private readonly watches = new Map<string, Watch>();
   private readonly settledListeners = new Set<SettledListener>();
   private readonly healthyListeners = new Set<SettledListener>();
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  constructor(options: StatusReporterOptions) {
+  constructor(options: RolloutWatchesOptions) {
     this.observer = options.observer;
     this.environments = options.environments;
     this.clock = options.clock ?? (() => new Date());
@@ -270,10 +196,15 @@ export class StatusReporter {
       notified: false,
       finalAttempts: 0,
       finished: false,
-      comment: request.pr ? new StatusCommentWriter(github, request.pr) : request.commit ? new StatusCommentWriter(github, request.commit) : undefined,
-      deployment: request.appRepo
-        ? new DeploymentStatusWriter(github, request.appRepo, { ...key, release: request.release, production: env.production ?? false })
-        : undefined,
+      writer: new RolloutWriter(github, request, {
+        key,
+        context,
+        production: env.production ?? false,
+        degradedSettleMs: this.degradedSettleMs,
+        maxWatchMs: this.maxWatchMs,
+        environmentUrl: this.environmentUrl,
+        onError: (step, error) => this.onErrorCb({ watch: id, step, error }),
+      }),
     };
     if (existing) {
       w.after = this.supersede(existing, request);
@@ -327,7 +258,7 @@ export class StatusReporter {
   private async supersede(old: Watch, next: WatchRequest): Promise<void> {
     old.outcome = "superseded";
     old.supersededBy = next.release;
-    old.writeFinalComment = old.comment !== undefined && !(samePr(old.request.pr, next.pr) && old.request.commit?.sha === next.commit?.sha);
+    old.writeFinalComment = old.writer.hasComment && !(samePr(old.request.pr, next.pr) && old.request.commit?.sha === next.commit?.sha);
     old.unsubscribe();
     if (old.debounce !== undefined) this.timers.clearTimeout(old.debounce);
     old.debounce = undefined;
@@ -390,36 +321,25 @@ export class StatusReporter {
     );
   }
 
-  private health(w: Watch): { raw: ComponentHealth | undefined; health: ComponentHealth; diagnosis: Diagnosis } {
-    const synced = this.observer.isSynced(w.context);
-    const raw = synced ? this.observer.health(w.context, w.key) : undefined;
-    const health = releaseHealth(raw ?? notRead(w.context), w.request.release);
-    const dependencies = synced
-      ? this.dependencies(w.key).map((d) => {
-          const h = this.observer.health(w.context, d.key);
-          return {
-            key: d.key,
-            health: h.status === "Unknown" && h.workloads.length === 0 ? undefined : h,
-            ...(d.endpoint !== undefined ? { endpoint: d.endpoint } : {}),
-          };
-        })
-      : [];
-    return { raw, health, diagnosis: diagnose({ key: w.key, health, dependencies }) };
+  /** What the observer shows of `w` now. */
+  private read(w: Watch): { health: ComponentHealth; diagnosis: Diagnosis } {
+    return readRollout(this.observer, { key: w.key, context: w.context, release: w.request.release }, this.dependencies);
   }
 
   private async evaluate(w: Watch): Promise<void> {
     if (w.finished) return;
     const now = this.clock();
     if (!w.outcome) {
-      const { raw, health, diagnosis } = this.health(w);
-      if (raw) this.tracker.observe(w.key, raw.status, raw.release);
-      const judgement = judgeRollout(
-        { health, startedAt: w.request.startedAt, now, degradedSince: w.degradedSince, healthySince: this.tracker.current(w.key)?.since },
-        { degradedSettleMs: this.degradedSettleMs, maxWatchMs: this.maxWatchMs },
+      const { health, diagnosis, judgement } = evaluateRollout(
+        this.observer,
+        this.tracker,
+        { key: w.key, context: w.context, release: w.request.release, startedAt: w.request.startedAt, degradedSince: w.degradedSince },
+        now,
+        { degradedSettleMs: this.degradedSettleMs, maxWatchMs: this.maxWatchMs, dependencies: this.dependencies },
       );
       w.degradedSince = judgement.degradedSince;
       if (!judgement.settled) {
-        const ok = await this.write(w, health, diagnosis, now);
+        const ok = await w.writer.write(w, health, diagnosis, now);
         if (!ok) this.schedule(w, this.retryMs);
         else if (judgement.recheckAt) this.schedule(w, judgement.recheckAt.getTime() - now.getTime());
         return;
@@ -436,11 +356,11 @@ export class StatusReporter {
   private async conclude(w: Watch, now: Date): Promise<void> {
     const outcome = w.outcome ?? "cancelled";
     let ok = true;
-    if (w.final && w.writeFinalComment) ok = await this.write(w, w.final.health, w.final.diagnosis, now);
+    if (w.final && w.writeFinalComment) ok = await w.writer.write(w, w.final.health, w.final.diagnosis, now);
     else if (outcome === "superseded") {
       // The comment says so when it stays behind on another pull request or commit; the deployment goes inactive.
-      const { health, diagnosis } = this.health(w);
-      ok = await this.write(w, health, diagnosis, now, { comment: w.writeFinalComment });
+      const { health, diagnosis } = this.read(w);
+      ok = await w.writer.write(w, health, diagnosis, now, { comment: w.writeFinalComment });
     }
     w.finalAttempts++;
     if (isSettled(outcome) && !w.notified) {
@@ -464,7 +384,7 @@ export class StatusReporter {
       outcome,
       since: final?.since ?? w.request.startedAt,
       request: w.request,
-      ...(w.comment?.url ? { commentUrl: w.comment.url } : {}),
+      ...(w.writer.commentUrl ? { commentUrl: w.writer.commentUrl } : {}),
     };
   }
 
@@ -477,48 +397,5 @@ export class StatusReporter {
         this.onErrorCb({ watch: keyString(event.key), step: "listener", error });
       }
     }
-  }
-
-  private commentInput(w: Watch, health: ComponentHealth, diagnosis: Diagnosis): Omit<StatusCommentInput, "updatedAt"> {
-    const settled = w.final && isSettled(w.outcome ?? "cancelled");
-    return {
-      key: w.key,
-      context: w.context,
-      release: w.request.release,
-      health,
-      diagnosis,
-      startedAt: w.request.startedAt,
-      degradedSettleMs: this.degradedSettleMs,
-      maxWatchMs: this.maxWatchMs,
-      ...(w.degradedSince ? { degradedSince: w.degradedSince } : {}),
-      ...(w.outcome && w.outcome !== "cancelled" ? { outcome: w.outcome } : {}),
-      ...(settled && w.final ? { settledAt: w.final.settledAt } : {}),
-      ...(w.outcome === "healthy" && w.final ? { healthySince: w.final.since } : {}),
-      ...(w.supersededBy ? { supersededBy: w.supersededBy } : {}),
-    };
-  }
-
-  /** Writes the comment (when its content changed) and the deployment status (when its signal changed). False when a write failed. */
-  private async write(w: Watch, health: ComponentHealth, diagnosis: Diagnosis, now: Date, what: { comment: boolean } = { comment: true }): Promise<boolean> {
-    let ok = true;
-    if (w.comment && what.comment) {
-      try {
-        await w.comment.write(this.commentInput(w, health, diagnosis), now);
-      } catch (error) {
-        ok = false;
-        this.onErrorCb({ watch: w.id, step: "comment", error });
-      }
-    }
-    const signal = rolloutSignal(w.outcome);
-    if (w.deployment && signal) {
-      try {
-        const text = rolloutSignalText(signal, { release: w.request.release, environment: w.key.environment, supersededBy: w.supersededBy }, health);
-        await w.deployment.write(signal, text, { logUrl: w.comment?.url, environmentUrl: this.environmentUrl(w.request) });
-      } catch (error) {
-        ok = false;
-        this.onErrorCb({ watch: w.id, step: "deployment", error });
-      }
-    }
-    return ok;
   }
 }

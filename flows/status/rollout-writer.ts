@@ -1,0 +1,121 @@
+/**
+ * Writes one rollout's report on GitHub: the status comment on its pull request, or on its commit
+ * when it has none (status-comment-writer.ts), and the deployment statuses on the app repository
+ * (deployment-status-writer.ts). Each write is made from the watch's state and the latest reading;
+ * a failed write is told to `onError` and answered with false, for the caller to retry.
+ */
+import type { GitHub } from "../../adapters/github/types.js";
+import type { ComponentKey } from "../../core/status/components.js";
+import type { Diagnosis } from "../../core/status/diagnose.js";
+import type { ComponentHealth } from "../../core/status/health.js";
+import { isSettled, rolloutSignal, rolloutSignalText, type RolloutLimits, type WatchOutcome } from "../../core/status/rollout-decision.js";
+import type { StatusCommentInput } from "../../presentation/markdown/status-comment.js";
+import { DeploymentStatusWriter } from "./deployment-status-writer.js";
+import { StatusCommentWriter } from "./status-comment-writer.js";
+import type { WatchRequest } from "./watch-request.js";
+
+/** Which write failed. */
+export type WriteStep = "comment" | "deployment";
+
+/** Where the watch stands, as the report shows it (beside the latest health and diagnosis). */
+export interface RolloutState {
+  /** How the watch ended, once decided. */
+  readonly outcome?: WatchOutcome | undefined;
+  /** Since when the rollout has been Degraded. */
+  readonly degradedSince?: Date | undefined;
+  /** When the outcome was decided, and since when (Healthy, Degraded or watched); set for settled watches. */
+  readonly final?: { readonly settledAt: Date; readonly since: Date } | undefined;
+  /** The release that took the watch over. */
+  readonly supersededBy?: string | undefined;
+}
+
+/** Options of {@link RolloutWriter}. */
+export interface RolloutWriterOptions extends RolloutLimits {
+  /** The rollout's component and environment. */
+  readonly key: ComponentKey;
+  /** The kubeconfig context of the environment (shown in the comment). */
+  readonly context: string;
+  /** Whether the environment is a production one (the deployment's `production_environment`). */
+  readonly production: boolean;
+  /** `environment_url` of the deployment statuses. */
+  readonly environmentUrl: (request: WatchRequest) => string | undefined;
+  /** Told of every failed write. */
+  readonly onError: (step: WriteStep, error: unknown) => void;
+}
+
+/** Keeps the status comment and the deployment status of one watched rollout up to date. */
+export class RolloutWriter {
+  private readonly comment: StatusCommentWriter | undefined;
+  private readonly deployment: DeploymentStatusWriter | undefined;
+
+  constructor(
+    github: GitHub,
+    private readonly request: WatchRequest,
+    private readonly options: RolloutWriterOptions,
+  ) {
+    this.comment = request.pr ? new StatusCommentWriter(github, request.pr) : request.commit ? new StatusCommentWriter(github, request.commit) : undefined;
+    this.deployment = request.appRepo
+      ? new DeploymentStatusWriter(github, request.appRepo, { ...options.key, release: request.release, production: options.production })
+      : undefined;
+  }
+
+  /** Whether the rollout gets a status comment (the request names a pull request or a commit). */
+  get hasComment(): boolean {
+    return this.comment !== undefined;
+  }
+
+  /** The status comment's URL, once written. */
+  get commentUrl(): string | undefined {
+    return this.comment?.url;
+  }
+
+  /**
+   * Writes the comment (when its content changed; not at all with `what.comment` false) and the
+   * deployment status (when the signal of `state.outcome` changed). False when a write failed.
+   */
+  async write(state: RolloutState, health: ComponentHealth, diagnosis: Diagnosis, now: Date, what: { comment: boolean } = { comment: true }): Promise<boolean> {
+    let ok = true;
+    if (this.comment && what.comment) {
+      try {
+        await this.comment.write(this.commentInput(state, health, diagnosis), now);
+      } catch (error) {
+        ok = false;
+        this.options.onError("comment", error);
+      }
+    }
+    const signal = rolloutSignal(state.outcome);
+    if (this.deployment && signal) {
+      try {
+        const text = rolloutSignalText(
+          signal,
+          { release: this.request.release, environment: this.options.key.environment, supersededBy: state.supersededBy },
+          health,
+        );
+        await this.deployment.write(signal, text, { logUrl: this.comment?.url, environmentUrl: this.options.environmentUrl(this.request) });
+      } catch (error) {
+        ok = false;
+        this.options.onError("deployment", error);
+      }
+    }
+    return ok;
+  }
+
+  private commentInput(state: RolloutState, health: ComponentHealth, diagnosis: Diagnosis): Omit<StatusCommentInput, "updatedAt"> {
+    const settled = state.final && isSettled(state.outcome ?? "cancelled");
+    return {
+      key: this.options.key,
+      context: this.options.context,
+      release: this.request.release,
+      health,
+      diagnosis,
+      startedAt: this.request.startedAt,
+      degradedSettleMs: this.options.degradedSettleMs,
+      maxWatchMs: this.options.maxWatchMs,
+      ...(state.degradedSince ? { degradedSince: state.degradedSince } : {}),
+      ...(state.outcome && state.outcome !== "cancelled" ? { outcome: state.outcome } : {}),
+      ...(settled && state.final ? { settledAt: state.final.settledAt } : {}),
+      ...(state.outcome === "healthy" && state.final ? { healthySince: state.final.since } : {}),
+      ...(state.supersededBy ? { supersededBy: state.supersededBy } : {}),
+    };
+  }
+}
