@@ -4,7 +4,7 @@
  * not the release the source environment runs, not rendered as Ferry renders it, foreign
  * changes, a step the pipeline does not have), the gates' input (parsed once, here), the gates
  * (as data: presentation/markdown/gates-check.ts writes the check's text), and whether Ferry merges. Pure: the reads happen before
- * (flows/promotion/promote.ts gathers them) and the writes after.
+ * (flows/promotion/judging.ts gathers them) and the writes after.
  */
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { hasErrors } from "../../renderers/diagnostics.js";

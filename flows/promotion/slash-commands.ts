@@ -47,7 +47,8 @@ import type { FerryPull, IdentifiedPromotion } from "../../core/promotion/pr.js"
 import { ferryPullOf, parseFerryBranch, promotionBranch } from "../../core/promotion/pr.js";
 import type { PromotionResult } from "./promote.js";
 import { resultLine } from "./result-line.js";
-import { branchIdentity, ensurePromotion } from "./promote.js";
+import { ensurePromotion } from "./promote.js";
+import { branchIdentity } from "./judging.js";
 import { appRepositoryOf, requestPromotion } from "./requests.js";
 
 /** The comment a command came in. */

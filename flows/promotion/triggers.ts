@@ -20,7 +20,8 @@ import { promotionContext } from "./context.js";
 import { errorText, PlatformUnavailable } from "../errors.js";
 import { ferryPullOf, PROMOTE_PREFIX } from "../../core/promotion/pr.js";
 import type { GatesOutcome, NextPromotion, PromotionResult } from "./promote.js";
-import { branchIdentity, ensurePromotion, evaluatePromotion, releaseLanded } from "./promote.js";
+import { ensurePromotion, evaluatePromotion, releaseLanded } from "./promote.js";
+import { branchIdentity } from "./judging.js";
 
 /**
  * After a release run: every release committed straight to an environment has landed there, so

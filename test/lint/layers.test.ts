@@ -83,7 +83,7 @@ describe("layer boundaries (eslint.layers.js)", () => {
       expect.stringMatching(/presentation\/ is pure/),
     ]);
     // The front ends render with it.
-    for (const file of ["flows/promotion/promote.ts", "operations/workspace.ts", "cli/commands/schema.ts", "mcp/server.ts"]) {
+    for (const file of ["flows/promotion/judging.ts", "operations/workspace.ts", "cli/commands/schema.ts", "mcp/server.ts"]) {
       const depth = file.split("/").length - 1;
       expect(await layerProblems(file, `import { x } from "${"../".repeat(depth)}presentation/markdown/gates-check.js";\nexport const y = x;\n`)).toEqual([]);
     }
@@ -172,7 +172,7 @@ const PULLS_GET = 'return octokit.rest.pulls.get({ owner: "o", repo: "r", pull_n
 
 describe("GitHub calls only in adapters/github (eslint.layers.js githubCalls)", () => {
   it("refuses octokit.rest.pulls.get in app/ and in operations/, and lets adapters/github make it", async () => {
-    for (const file of ["flows/promotion/promote.ts", "operations/reconcile.ts"]) {
+    for (const file of ["flows/promotion/judging.ts", "operations/reconcile.ts"]) {
       expect(await githubCallProblems(file, withClient(file, PULLS_GET))).toEqual([expect.stringMatching(/GitHub API calls live in adapters\/github/)]);
     }
     expect(await githubCallProblems("adapters/github/pulls.ts", withClient("adapters/github/pulls.ts", PULLS_GET))).toEqual([]);
@@ -211,9 +211,9 @@ describe("GitHub calls only in adapters/github (eslint.layers.js githubCalls)", 
       'import { request } from "node:http";\nimport * as https from "node:https";\nexport const get = [request, () => https.request("https://example.invalid/")];\n';
     expect(await githubCallProblems("app/portal-mount.ts", http)).toEqual([]);
     const type = withClient(
-      "flows/promotion/promote.ts",
+      "flows/promotion/judging.ts",
       'type Pull = Awaited<ReturnType<GitHub["rest"]["pulls"]["get"]>>["data"];\n  const none: Pull[] = [];\n  return none;',
     );
-    expect(await githubCallProblems("flows/promotion/promote.ts", type)).toEqual([]);
+    expect(await githubCallProblems("flows/promotion/judging.ts", type)).toEqual([]);
   });
 });

@@ -1,0 +1,242 @@
+/**
+ * Judging a promotion pull request at one head commit: gather what the gates need at that sha
+ * (reads.ts), decide (core/promotion/decision.ts, pure) and write the `Ferry / gates` check on
+ * that sha. The merge a judgement allows is landing.ts's; promote.ts runs the two in turn.
+ *
+ * Who asked and which release come from Ferry's own sealed commits on the branch
+ * ({@link branchIdentity}), never from the pull request's body, which anyone may edit.
+ */
+import { hasErrors } from "../../renderers/diagnostics.js";
+import { catalogKey } from "../../renderers/apps.js";
+import type { Environment } from "../../renderers/model/index.js";
+import { renderRelease } from "../../core/render.js";
+import type { RenderedComponent } from "../../core/render.js";
+import { releaseId } from "../../renderers/release.js";
+import type { Release } from "../../renderers/release.js";
+import { pullRequestFiles } from "../../adapters/github/files.js";
+import { getPullRequest } from "../../adapters/github/pulls.js";
+import type { PullRequest } from "../../adapters/github/pulls.js";
+import type { RepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
+import { readEnvironment, type EnvironmentSnapshot } from "../../adapters/git/environment.js";
+import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
+import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
+import { GitopsError } from "../../adapters/git/errors.js";
+import { projectOwner, releaseChanges } from "../../core/release/plan.js";
+import { catalogFromReleases, parseReleaseFile } from "../../core/release/state.js";
+import { approversToCheck, reviewersToCheck } from "../../core/promotion/gates/approvers.js";
+import { decidePromotion } from "../../core/promotion/decision.js";
+import type { PromotionDecision, PromotionFacts, RenderedRelease } from "../../core/promotion/decision.js";
+import type { SourceCommit } from "../../core/history.js";
+import type { BranchCommit, PromotionPaths, PullFacts, VerifiedPromotion } from "../../core/promotion/pr.js";
+import { promotionPaths, verifyPromotion } from "../../core/promotion/pr.js";
+import type { DirectoryChange } from "../../core/gitops/request.js";
+import { gatesCheckReport } from "../../presentation/markdown/gates-check.js";
+import { writeGatesCheck } from "./gates-check.js";
+import type { PromotionContext } from "./context.js";
+import { branchCommits, permissionsOf, readComponentHistory, readLandedAt, readRelease, releaseFilePath, reviewsOf, sourceHealth, teamsOf } from "./reads.js";
+
+/**
+ * What the caller that just opened or updated the pull request knows already, so that the
+ * evaluation reads and renders nothing twice.
+ */
+export interface KnownPromotion {
+  /** The pull request as GitHub answered its creation (its head is the branch just written). @default read */
+  readonly pull?: PullRequest;
+  /** The release and target environment the branch was just written for. */
+  readonly release: string;
+  readonly env: string;
+  /** The target environment as it was read, the release (as its source environment holds it) rendered for it, and the app commit it was cut from. */
+  readonly snapshot: EnvironmentSnapshot<ResolvedTarget>;
+  readonly frozen: Release;
+  readonly rendered: RenderedRelease;
+  readonly source: SourceCommit;
+}
+
+/** What a judgement read, for the decision and the writes after it. */
+export interface GatheredPromotion {
+  readonly pr: PullRequest;
+  readonly facts: PromotionFacts;
+  readonly target: ResolvedTarget;
+  readonly snapshot: EnvironmentSnapshot<ResolvedTarget>;
+  readonly paths: PromotionPaths;
+  /** What the caller knew, when it is about this pull request's release and target. */
+  readonly known: KnownPromotion | undefined;
+}
+
+/** Why a judgement stopped: `moved` when the head moved while it read (then it starts again). */
+export type NotJudged = { readonly skipped: string; readonly moved?: true };
+
+/** A pull request judged at one head commit: what was read, what was decided, and whether the check changed. */
+export interface JudgedPromotion {
+  readonly gathered: GatheredPromotion;
+  readonly decision: PromotionDecision;
+  /** False when the `Ferry / gates` check on that commit already said exactly this. */
+  readonly checkChanged: boolean;
+}
+
+/** Renders a release for an environment against the components that environment runs. */
+export function renderFor(ctx: PromotionContext, release: Release, env: Environment, snapshot: EnvironmentSnapshot<ResolvedTarget>): RenderedComponent {
+  const catalog = new Map(catalogFromReleases([snapshot.releaseFiles]));
+  catalog.set(catalogKey(release.metadata.project, release.metadata.component), release.spec.component);
+  return renderRelease(release, env, ctx.bundle, catalog, ctx.cel);
+}
+
+function factsOf(
+  repo: RepoRef,
+  pr: {
+    readonly head: { readonly ref: string; readonly repo: { readonly full_name: string } | null };
+    readonly base: { readonly ref: string };
+    readonly user: { readonly login: string; readonly type?: string } | null;
+    readonly body: string | null;
+  },
+): PullFacts {
+  return { repo: fullName(repo), headRef: pr.head.ref, headRepo: pr.head.repo?.full_name, baseRef: pr.base.ref, author: pr.user, body: pr.body };
+}
+
+/** A pull request identified by {@link verifyPromotion}: what GitHub says about it, and its branch's commits. */
+export async function branchIdentity(
+  ctx: PromotionContext,
+  repo: RepoRef,
+  pr: Parameters<typeof factsOf>[1] & { readonly number: number },
+  commits?: readonly BranchCommit[],
+): Promise<VerifiedPromotion | { readonly reason: string }> {
+  const read = commits ?? (await branchCommits(ctx, repo, pr.number));
+  return verifyPromotion(factsOf(repo, pr), read, ctx.bundle.platform, await ctx.deps.botLogin());
+}
+
+/** Every file `changes` write, by repository path (the component's folder, which a change replaces as a whole, is compared as a whole by the gates). */
+function changedFilesOf(changes: readonly DirectoryChange[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of changes) for (const [name, text] of c.files) out.set(`${c.dir}/${name}`, typeof text === "string" ? text : new TextDecoder().decode(text));
+  return out;
+}
+
+/**
+ * The reads of a judgement, all at the head commit it starts from: the pull request and its
+ * commits (who asked, which release: Ferry's own commits), the frozen release and files on the
+ * branch at that commit, the release as the source environment holds it and which it runs, the
+ * reviews and each reviewer's permission and teams, the source's health and when the release
+ * landed there.
+ */
+async function gatherPromotion(
+  ctx: PromotionContext,
+  repo: RepoRef,
+  number: number,
+  given: KnownPromotion | undefined,
+): Promise<GatheredPromotion | NotJudged> {
+  const { octokit, deps } = ctx;
+  const pr = given?.pull ?? (await getPullRequest(octokit, repo, number));
+  if (pr.state !== "open") return { skipped: `#${number} is ${pr.merged_at ? "merged" : "closed"}` };
+  const headSha = pr.head.sha;
+  const commits = await branchCommits(ctx, repo, number);
+  const moved = (what: string): NotJudged => ({ skipped: `the head of #${number} moved from ${headSha.slice(0, 7)} while Ferry read ${what}`, moved: true });
+  if (commits.at(-1)?.sha !== headSha) return moved("its commits");
+  const who = await branchIdentity(ctx, repo, pr, commits);
+  if ("reason" in who) return { skipped: who.reason };
+  const { project, component, release, to, from, rollback } = who;
+  const known = given && given.release === release && given.env === to.name ? given : undefined;
+  const target = await ctx.resolver.resolve(to);
+  const paths = promotionPaths(to, project, component);
+  const releaseFile = releaseFilePath(project, component, release);
+  const snapshot = known?.snapshot ?? (await readEnvironment(deps.gitops, target, deps.cacheDir));
+
+  // The release as the environment it comes from holds it (its own branch, not the pull request's),
+  // and which release that environment runs (a promotion) or ran (a rollback).
+  const key = catalogKey(project, component);
+  const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
+  let allowedReleases: string[];
+  if (rollback) {
+    const history = await readComponentHistory(ctx, project, component);
+    allowedReleases = [...new Set((history.environments.get(to.name) ?? []).flatMap((e) => (e.release ? [e.release] : [])))];
+  } else {
+    const runs = (await readEnvironment(deps.gitops, sourceTarget, deps.cacheDir)).state.components.get(key)?.release;
+    allowedReleases = runs ? [runs] : [];
+  }
+  const frozen = known?.frozen ?? (await readRelease(ctx, sourceTarget, project, component, release));
+  const rendered: RenderedRelease | undefined = known?.rendered ?? (frozen ? renderFor(ctx, frozen, to, snapshot) : undefined);
+  const source = known?.source ?? who.source;
+  const expected =
+    frozen && rendered && !hasErrors(rendered.diagnostics)
+      ? changedFilesOf(
+          releaseChanges(to, frozen, rendered.files, undefined, {
+            owner: projectOwner(ctx.bundle.platform, project),
+            ...(source ? { source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) } } : {}),
+          }),
+        )
+      : undefined;
+
+  // The branch at the head commit this judgement judges (not at whatever the branch name points to later).
+  let atHead: ReadonlyMap<string, string>;
+  try {
+    atHead = await deps.gitops.readFiles({
+      target: { ...target.git, branch: pr.head.ref },
+      paths: [...new Set([paths.componentDir, releaseFile, ...(expected ? [...expected.keys()].filter((p) => !p.startsWith(`${paths.componentDir}/`)) : [])])],
+      commit: headSha,
+      cacheDir: deps.cacheDir,
+    });
+  } catch (e) {
+    if (e instanceof GitopsError && e.code === "not-found") return moved("its files");
+    throw e;
+  }
+  const releaseText = atHead.get(releaseFile);
+  const onBranchRelease = releaseText === undefined ? undefined : parseReleaseFile(releaseText);
+  const onBranch = new Map([...atHead].filter(([p]) => p.startsWith(`${paths.componentDir}/`) || expected?.has(p)));
+
+  const changedFiles = await pullRequestFiles(octokit, repo, number);
+  const reviews = await reviewsOf(octokit, repo, number);
+  const teams = to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, to.approvals.teams, approversToCheck(reviews, headSha)) : {};
+  const permissions = await permissionsOf(octokit, repo, reviewersToCheck(reviews, headSha));
+  const health = rollback ? undefined : await sourceHealth(deps, { environment: from.name, project, component });
+  const landed = rollback ? undefined : await readLandedAt(ctx, from, project, component, release);
+  const facts: PromotionFacts = {
+    promotion: who,
+    platform: ctx.bundle.platform,
+    platformSource: ctx.platformSource ?? fullName(deps.platformRepo),
+    headRef: pr.head.ref,
+    headSha,
+    author: pr.user?.login ?? "ghost",
+    releaseFile,
+    branchRelease: onBranchRelease ? { hash: releaseId(onBranchRelease.spec) } : undefined,
+    allowedReleases,
+    rendered,
+    expected,
+    onBranch: rendered && !hasErrors(rendered.diagnostics) ? onBranch : undefined,
+    changedFiles,
+    reviews,
+    teams,
+    permissions,
+    health,
+    landedAt: landed,
+    now: deps.clock(),
+  };
+  return { pr, facts, target, snapshot, paths, known };
+}
+
+/**
+ * Judges a promotion pull request on its head commit and reports it as the `Ferry / gates` check
+ * on that commit. Inputs, all at that head commit: who asked and which release (Ferry's own
+ * sealed commits on the branch, never the body), the release as the source environment holds and
+ * runs it (its content hash must be the id, and the branch must hold exactly Ferry's rendering of
+ * it for the target with policies as they are now, and no commit Ferry did not make), reviews with
+ * each reviewer's permission and teams, the source environment's health (the injected health
+ * source), the pipeline step's soak and the target's change window. `moved` when the head moved
+ * while it read: nothing was written then.
+ */
+export async function judgePromotion(
+  ctx: PromotionContext,
+  repo: RepoRef,
+  number: number,
+  known: KnownPromotion | undefined,
+): Promise<JudgedPromotion | NotJudged> {
+  const gathered = await gatherPromotion(ctx, repo, number, known);
+  if ("skipped" in gathered) return gathered;
+  const { octokit, deps } = ctx;
+  const { pr, facts } = gathered;
+  const decision = decidePromotion(facts);
+  const written = await writeGatesCheck(octokit, repo, facts.headSha, gatesCheckReport(decision), pr.html_url, deps.clock(), await deps.appId());
+  deps.logger
+    .child({ repo: fullName(repo), pull: number })
+    .info({ conclusion: decision.gates.conclusion, gates: decision.gates.gates.map((g) => `${g.name}:${g.state}`) }, "gates evaluated");
+  return { gathered, decision, checkChanged: written.changed };
+}

@@ -1,0 +1,199 @@
+/**
+ * Opening a promotion: the pull request that carries a release (or a rollback) into an
+ * environment, opened or updated on its branch `ferry/promote/<project>/<component>/<target>` (at
+ * most one open per component and target; a newer release or a rollback updates it and says so).
+ *
+ * A release is never re-read from the app repository: the frozen inputs in
+ * `releases/<project>/<component>/<id>.yaml` of the source environment's GitOps repository are
+ * rendered for the target environment, once per promotion: the opening hands its rendering to
+ * the judgement that follows (promote.ts `ensurePromotion` runs the two in turn).
+ */
+import { formatDiagnostic, hasErrors } from "../../renderers/diagnostics.js";
+import { catalogKey } from "../../renderers/apps.js";
+import { createPullRequest, findOpenPullRequest, updatePullRequest } from "../../adapters/github/pulls.js";
+import type { PullRequest } from "../../adapters/github/pulls.js";
+import { createIssueComment } from "../../adapters/github/comments.js";
+import type { RepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
+import { readEnvironment } from "../../adapters/git/environment.js";
+import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
+import { deleteBranch } from "../../adapters/github/branches.js";
+import { projectOwner, releaseChanges } from "../../core/release/plan.js";
+import { deployedFiles } from "../../core/release/state.js";
+import { PR_BODY_LIMIT } from "../../core/promotion/body.js";
+import { asRollback, promotionPullRequest, withRequester } from "../../presentation/markdown/promotion-body.js";
+import type { ComponentHistory } from "../../core/history.js";
+import { pipelineOrder, planPromotion } from "../../core/promotion/pipeline.js";
+import { promotionBranch, promotionCommits, updatedFrom } from "../../core/promotion/pr.js";
+import { commitSeal } from "../../core/gitops/seal.js";
+import type { SealedCommit } from "../../core/gitops/seal.js";
+import { TRAILERS } from "../../core/gitops/trailers.js";
+import type { PromotionContext } from "./context.js";
+import { environmentNamed } from "./context.js";
+import { readComponentHistory, readRelease, releaseFilePath, sourceOf } from "./reads.js";
+import { branchIdentity, renderFor } from "./judging.js";
+import type { KnownPromotion } from "./judging.js";
+
+/** One promotion (or rollback) to open or update. */
+export interface PromotionRequest {
+  readonly project: string;
+  readonly component: string;
+  /** The release id to carry. */
+  readonly release: string;
+  /** The source environment; the target itself for a rollback. */
+  readonly from: string;
+  readonly to: string;
+  /** Who asked with a `/ferry` command (they cannot approve it). @default nobody: Ferry promotes on its own */
+  readonly requestedBy?: { readonly login: string; readonly url?: string };
+  /** The component's history, when the caller read it already. @default read from the GitOps repositories */
+  readonly history?: ComponentHistory;
+  /** Whether to evaluate the gates once the pull request is open (only a GitHub App may write the check; promote.ts reads it). @default true */
+  readonly evaluateGates?: boolean;
+}
+
+/** A promotion pull request {@link openPromotion} opened or updated. */
+export interface OpenedPull {
+  /** `opened` a new pull request; `updated` it to another release; `refreshed` its branch or body for the same release; `unchanged`. */
+  readonly status: "opened" | "updated" | "refreshed" | "unchanged";
+  readonly number: number;
+  readonly url: string;
+  readonly release: string;
+  /** The release the pull request carried before, when it was open already. */
+  readonly previous: string | undefined;
+}
+
+/** `in-place`: the target runs the release already; `refused`: it cannot be promoted (why). Nothing was changed. */
+export interface NotOpened {
+  readonly status: "in-place" | "refused";
+  readonly reason: string;
+}
+
+/** What {@link openPromotion} did: the pull request, its repository, and what judging it needs without reading again. */
+export type Opening = { readonly opened: OpenedPull; readonly repo: RepoRef; readonly known: KnownPromotion } | NotOpened;
+
+const refused = (reason: string): NotOpened => ({ status: "refused", reason });
+
+function listed(items: readonly string[], max = 3): string {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+/**
+ * Opens the promotion pull request of `req.release` into `req.to`, or updates the open one (to
+ * another release, or its branch and body for the same). Refuses (and changes nothing) a
+ * promotion the pipeline does not allow, a release whose frozen inputs are missing, and one that
+ * does not render for the target without errors.
+ */
+export async function openPromotion(ctx: PromotionContext, req: PromotionRequest): Promise<Opening> {
+  const { octokit, deps } = ctx;
+  const { project, component, release: id, to: toName } = req;
+  const name = `${project}/${component}`;
+  const rollback = req.from === toName;
+  const to = environmentNamed(ctx, toName);
+  const from = environmentNamed(ctx, req.from);
+  if (!to || !from) return refused(`the platform has no environment ${JSON.stringify(to ? req.from : toName)}`);
+  if (!rollback) {
+    const plan = planPromotion(ctx.bundle.platform, { from: from.name, to: to.name });
+    if (!plan.ok) return refused(plan.reason);
+  }
+  const target = await ctx.resolver.resolve(to);
+  const snapshot = await readEnvironment(deps.gitops, target, deps.cacheDir);
+  const current = snapshot.state.components.get(catalogKey(project, component))?.release;
+  if (current === id) return { status: "in-place", reason: `${to.name} already runs release ${id} of ${name}` };
+  const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
+  const release = await readRelease(ctx, sourceTarget, project, component, id);
+  if (!release)
+    return refused(`release ${id} of ${name} is not in ${fullName(sourceTarget.repo)} (${releaseFilePath(project, component, id)} is missing or unreadable)`);
+  const history = req.history ?? (await readComponentHistory(ctx, project, component));
+  const source = sourceOf(history, id);
+  if (!source) return refused(`no environment's history says which app commit release ${id} of ${name} was cut from`);
+  const rendered = renderFor(ctx, release, to, snapshot);
+  if (hasErrors(rendered.diagnostics)) {
+    const errors = rendered.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
+    return refused(`release ${id} of ${name} does not render for ${to.name} without errors: ${listed(errors)}`);
+  }
+
+  const branch = promotionBranch(project, component, to.name);
+  const existing = await findOpenPullRequest(octokit, target.repo, branch, target.git.branch);
+  // A branch left from a closed pull request would carry its old commits into the new one.
+  if (!existing) await deleteBranch(octokit, target.repo, branch);
+  // What the open pull request carries, as its branch's commits say (its body is anyone's to edit).
+  const before = existing ? await branchIdentity(ctx, target.repo, existing) : undefined;
+  const previousRelease = before && !("reason" in before) ? before.release : undefined;
+  const was = updatedFrom(existing ? { release: previousRelease, body: existing.body } : undefined, id);
+  const subject = {
+    project,
+    component,
+    release: id,
+    source,
+    from: from.name,
+    to: to.name,
+    ...(current ? { current } : {}),
+    ...(was ? { updatedFrom: was } : {}),
+  };
+  let pr = promotionPullRequest({
+    subject,
+    before: deployedFiles(snapshot.state, project, component),
+    after: rendered.files,
+    pricing: ctx.bundle.platform.spec.pricing,
+    diagnostics: rendered.diagnostics,
+    history,
+    historyOrder: pipelineOrder(ctx.bundle.platform),
+    serverUrl: serverUrlOf(target),
+    maxLength: PR_BODY_LIMIT - 1024,
+  });
+  if (rollback) pr = asRollback(pr, { project, component, env: to.name, release: id });
+  // Who asked stays on the pull request while it carries the release they asked for.
+  const asked = before && !("reason" in before) && previousRelease === id ? before.requesters : [];
+  const requester = req.requestedBy ?? (asked[0] ? { login: asked[0] } : undefined);
+  const body = requester ? withRequester(pr.body, requester.login, requester.url) : pr.body;
+
+  // Who asked is kept where only Ferry writes: a sealed trailer of Ferry's commit on the branch (a
+  // new requester of the same release gets a commit of its own, even with nothing else to change).
+  const commit = promotionCommits(subject);
+  const key = await deps.sealKey?.();
+  const newRequester = req.requestedBy !== undefined && !asked.some((l) => l.toLowerCase() === req.requestedBy!.login.toLowerCase());
+  const published = await deps.gitops.publish({
+    target: target.git,
+    changes: releaseChanges(to, release, rendered.files, undefined, {
+      owner: projectOwner(ctx.bundle.platform, project),
+      source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) },
+    }),
+    message: commit.message,
+    trailers: requester ? { ...commit.trailers, [TRAILERS.requestedBy]: requester.login } : commit.trailers,
+    ...(key ? { seal: (c: SealedCommit) => commitSeal(key, c) } : {}),
+    ...(existing && newRequester ? { always: true } : {}),
+    branch: { name: branch, from: target.git.branch },
+    cacheDir: deps.cacheDir,
+  });
+  let number: number;
+  let url: string;
+  let status: "opened" | "updated" | "refreshed" | "unchanged";
+  let created: PullRequest | undefined;
+  if (existing) {
+    number = existing.number;
+    url = existing.html_url;
+    const edited = existing.title !== pr.title || (existing.body ?? "") !== body;
+    if (edited) await updatePullRequest(octokit, target.repo, number, { title: pr.title, body });
+    status = previousRelease !== id ? "updated" : published.changed || edited ? "refreshed" : "unchanged";
+    if (status === "updated") {
+      await createIssueComment(
+        octokit,
+        { ...target.repo, issue_number: number },
+        `Ferry updated this pull request from release \`${previousRelease ?? "(unknown)"}\` to \`${id}\` (${rollback ? `a rollback of ${to.name}` : `now in ${from.name}`}, cut from ${source.repo}@${source.sha.slice(0, 7)}). Approvals given before this update no longer count.`,
+      );
+    }
+  } else {
+    const data = await createPullRequest(octokit, target.repo, { head: branch, base: target.git.branch, title: pr.title, body });
+    number = data.number;
+    url = data.html_url;
+    status = "opened";
+    created = data;
+  }
+  deps.logger.info({ component: name, release: id, from: from.name, to: to.name, pull: number, status }, "promotion pull request");
+  return {
+    opened: { status, number, url, release: id, previous: previousRelease },
+    repo: target.repo,
+    known: { ...(created ? { pull: created } : {}), release: id, env: to.name, snapshot, frozen: release, rendered, source },
+  };
+}
