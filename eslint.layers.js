@@ -97,6 +97,13 @@ export const githubCalls = {
   },
 };
 
+const APP_MAY_NOT = others("app", "portal", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp");
+const NO_MCP = { regex: "^(\\.\\./)+mcp/", message: "app/ may not import mcp/ (only the entry point app/main.ts mounts mcp/http.ts at /mcp)." };
+const NO_COMPOSITION_ROOT = {
+  regex: "^(\\./|\\.\\./)+deps\\.js$",
+  message: "only app/index.ts (createFerryApp) imports the composition root app/deps.ts: take the services you use from flows/services.ts.",
+};
+
 export const layers = [
   // Pure: the rendering core and the policy engine. Policies read rendered objects, so they may
   // import renderers; nothing in renderers calls policies (core/render.ts does both).
@@ -121,20 +128,12 @@ export const layers = [
   // The portal: a front end of its own (the app mounts it at /ferry/ through app/portal-mount.ts).
   restrict("portal", others("portal", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates")),
   // The GitHub App: webhook handlers, the composition root (app/deps.ts) and the process (queue,
-  // replicas, metrics, endpoints); it mounts the portal.
-  // The entry point (app/main.ts) may mount the MCP server's HTTP handler; nothing else in app/ uses mcp/.
-  restrict("app", others("app", "portal", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
-    extra: [
-      {
-        regex: "^(\\.\\./)+mcp/",
-        message: "app/ may not import mcp/ (only the entry point app/main.ts mounts mcp/http.ts at /mcp).",
-      },
-    ],
-  }),
-  {
-    files: ["app/main.ts"],
-    rules: restrict("app", others("app", "portal", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp")).rules,
-  },
+  // replicas, metrics, endpoints); it mounts the portal. Only the entry point createFerryApp
+  // (app/index.ts) imports the composition root: handlers and flows take the services they declare.
+  // The process entry (app/main.ts) may mount the MCP server's HTTP handler; nothing else in app/ uses mcp/.
+  restrict("app", APP_MAY_NOT, { extra: [NO_MCP, NO_COMPOSITION_ROOT] }),
+  { files: ["app/index.ts"], rules: restrict("app", APP_MAY_NOT, { extra: [NO_MCP] }).rules },
+  { files: ["app/main.ts", "app/deps.ts"], rules: restrict("app", APP_MAY_NOT).rules },
   // The CLI may start the MCP server (mcp/server.ts over stdio, mcp/http.ts over HTTP) but uses none of its tool modules.
   restrict("cli", others("cli", "operations", "flows", "presentation", "adapters", "core", "renderers", "policies", "templates", "mcp"), {
     extra: [

@@ -3,7 +3,7 @@
  * FERRY_CLUSTER_STATUS / KUBECONFIG when the configuration comes from the environment) wired into
  * the dependencies (`health`, `watchRollout`, `runtimeStatus`, `platformChanged`) and started.
  */
-import type { Deps } from "./deps.js";
+import type { FlowServices } from "../flows/services.js";
 import type { GitHub } from "../adapters/github/types.js";
 import { RunContext } from "../flows/run-context.js";
 import { promotionContext } from "../flows/promotion/context.js";
@@ -21,7 +21,7 @@ export interface ClusterStatusApp {
 /** Options of {@link withClusterStatus}. */
 export interface WithClusterStatusOptions {
   /** The dependencies the caller gave (a given `health` or `runtimeStatus` is kept). */
-  readonly given: Partial<Deps>;
+  readonly given: Partial<FlowServices>;
   /** Build a runtime from the process environment when none is given. @default false */
   readonly fromEnv?: boolean;
   /** @default process.env */
@@ -32,7 +32,7 @@ export interface WithClusterStatusOptions {
  * The runtime configured by the environment, or undefined when cluster status is off; throws a
  * ConfigError on bad variables and an Error on an unreadable kubeconfig.
  */
-export function clusterRuntimeFromEnv(deps: Pick<Deps, "clock" | "logger">, env: NodeJS.ProcessEnv = process.env): ClusterRuntime | undefined {
+export function clusterRuntimeFromEnv(deps: Pick<FlowServices, "clock" | "logger">, env: NodeJS.ProcessEnv = process.env): ClusterRuntime | undefined {
   const settings = clusterStatusSettings(env);
   const log = deps.logger.child({ area: "cluster-status" });
   if (!settings.enabled) {
@@ -48,10 +48,14 @@ export function clusterRuntimeFromEnv(deps: Pick<Deps, "clock" | "logger">, env:
  * starts at once: it reads the platform (as the installation of the platform repository) and
  * observes the contexts its environments name. Returns the wiring too, for stopping.
  */
-export function withClusterStatus(deps: Deps, app: ClusterStatusApp, options: WithClusterStatusOptions): { deps: Deps; wiring?: ClusterWiring } {
+export function withClusterStatus<D extends FlowServices>(
+  deps: D,
+  app: ClusterStatusApp,
+  options: WithClusterStatusOptions,
+): { deps: D; wiring?: ClusterWiring } {
   const runtime = deps.clusterRuntime ?? (options.fromEnv ? clusterRuntimeFromEnv(deps, options.env) : undefined);
   if (!runtime) return { deps };
-  let full: Deps = deps;
+  let full: D = deps;
   const wiring = wireClusterRuntime({
     runtime,
     deps: () => full,

@@ -1,6 +1,9 @@
 /**
- * What the app's handlers depend on, passed in (tests give their own) with defaults built from
- * the environment configuration.
+ * The app's composition root: every service the flows use (flows/services.ts) and what only the
+ * app process runs (queue, delivery ledger, leases, metrics, schedules, portal, MCP), passed in
+ * (tests give their own) with defaults built from the environment configuration. Only the app's
+ * entry point (`createFerryApp` in app/index.ts) imports it; the handlers and flows take the narrow
+ * `FlowServices` picks they declare.
  */
 import type { McpHandler } from "./mcp-endpoint.js";
 import type { FlowServices } from "../flows/services.js";

@@ -6,7 +6,7 @@ import type { ApplicationFunctionOptions } from "probot";
 import { repoInstallationId } from "../adapters/github/apps.js";
 import type { GitHub } from "../adapters/github/types.js";
 import type { AppConfig } from "./config.js";
-import type { Deps } from "./deps.js";
+import type { FlowServices } from "../flows/services.js";
 import { ferryPortalActions } from "../portal/actions.js";
 import { ferryPortalData } from "../portal/data.js";
 import type { PortalSettings } from "../portal/ports.js";
@@ -32,7 +32,12 @@ export interface PortalApp {
 }
 
 /** Serves the portal under /ferry/ when `settings` are given; logs why not otherwise. */
-export function servePortal(app: PortalApp, options: Partial<ApplicationFunctionOptions> | undefined, settings: PortalSettings | undefined, deps: Deps): void {
+export function servePortal(
+  app: PortalApp,
+  options: Partial<ApplicationFunctionOptions> | undefined,
+  settings: PortalSettings | undefined,
+  deps: FlowServices,
+): void {
   if (!settings) {
     deps.logger.debug("no GITHUB_CLIENT_ID/GITHUB_CLIENT_SECRET: the portal at /ferry/ is not served");
     return;

@@ -3,12 +3,19 @@
  * FERRY_RECONCILE_INTERVAL seconds (`Deps.reconcile`). Errors are logged, never thrown; repairs
  * done are counted in the metrics and each report goes to `Deps.onReconciled`.
  */
-import type { Deps } from "./deps.js";
+import type { ReconcileReport } from "../core/reconcile/report.js";
+import type { FerryMetrics } from "./metrics.js";
 import type { AppAuth } from "../adapters/github/apps.js";
 import type { ReconcileDeps } from "../flows/reconcile/pass.js";
 import { reconcilePass } from "../flows/reconcile/pass.js";
 
-export function scheduledReconcile(auth: AppAuth, deps: ReconcileDeps & Pick<Deps, "onReconciled" | "metrics">): () => Promise<void> {
+/** What the scheduled pass needs besides the pass's own services: where repairs are counted and reports told. */
+export interface ScheduledReconcileDeps extends ReconcileDeps {
+  readonly metrics: Pick<FerryMetrics, "reconcileRepair">;
+  readonly onReconciled?: (report: ReconcileReport) => void;
+}
+
+export function scheduledReconcile(auth: AppAuth, deps: ScheduledReconcileDeps): () => Promise<void> {
   return async () => {
     try {
       const report = await reconcilePass(auth, deps);

@@ -1,14 +1,14 @@
 /** `check_run` completed: a successful build check may release components waiting for it. */
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
-import type { Deps } from "../deps.js";
+import type { FlowServices } from "../../flows/services.js";
 import { sameRepo } from "../../adapters/github/types.js";
 import { RunContext } from "../../flows/run-context.js";
 import { promoteReleased } from "../../flows/promotion/triggers.js";
 import { releaseOnCheck } from "../../flows/release/on-check.js";
 import { isFerryCheck } from "../../flows/release/triggers.js";
 
-export async function onCheckRun(context: Context<"check_run">, deps: Deps): Promise<void> {
+export async function onCheckRun(context: Context<"check_run">, deps: FlowServices): Promise<void> {
   const p = context.payload;
   const run = p.check_run;
   const log = deps.logger.child({ delivery: context.id, event: `check_run.${p.action}`, repo: p.repository.full_name, check: run.name });

@@ -1,11 +1,11 @@
 /** `issue_comment` created on a pull request: a `/ferry` command (promote, rollback, status, retry). */
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
-import type { Deps } from "../deps.js";
+import type { FlowServices } from "../../flows/services.js";
 import { findCommandLine } from "../../core/promotion/commands.js";
 import { runCommand } from "../../flows/promotion/slash-commands.js";
 
-export async function onIssueComment(context: Context<"issue_comment">, deps: Deps): Promise<void> {
+export async function onIssueComment(context: Context<"issue_comment">, deps: FlowServices): Promise<void> {
   const p = context.payload;
   const log = deps.logger.child({ delivery: context.id, event: `issue_comment.${p.action}`, repo: p.repository.full_name, issue: p.issue.number });
   if (p.action !== "created") return log.debug("only new comments carry commands");

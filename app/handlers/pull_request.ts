@@ -6,7 +6,7 @@
  */
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
-import type { Deps } from "../deps.js";
+import type { FlowServices } from "../../flows/services.js";
 import { isFerryPath, pullRequestFiles } from "../../adapters/github/files.js";
 import { sameRepo } from "../../adapters/github/types.js";
 import { runPreview } from "../../flows/preview/run.js";
@@ -16,7 +16,7 @@ import { parseFerryBranch } from "../../core/promotion/pr.js";
 
 const ACTIONS = new Set(["opened", "synchronize", "reopened"]);
 
-export async function onPullRequest(context: Context<"pull_request">, deps: Deps): Promise<void> {
+export async function onPullRequest(context: Context<"pull_request">, deps: FlowServices): Promise<void> {
   const p = context.payload;
   const log = deps.logger.child({ delivery: context.id, event: `pull_request.${p.action}`, repo: p.repository.full_name, pull: p.number });
   const repo = parseRepoRef(p.repository.full_name);

@@ -1,14 +1,14 @@
 /** `push`: a push to an app repository's default branch that touches `.ferry/` cuts a release. */
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
-import type { Deps } from "../deps.js";
+import type { FlowServices } from "../../flows/services.js";
 import { sameRepo } from "../../adapters/github/types.js";
 import { RunContext } from "../../flows/run-context.js";
 import { promoteReleased } from "../../flows/promotion/triggers.js";
 import { runRelease } from "../../flows/release/run.js";
 import { commitsTouchFerry, compareTouchesFerry } from "../../flows/release/triggers.js";
 
-export async function onPush(context: Context<"push">, deps: Deps): Promise<void> {
+export async function onPush(context: Context<"push">, deps: FlowServices): Promise<void> {
   const p = context.payload;
   const repo = parseRepoRef(p.repository.full_name);
   const log = deps.logger.child({ delivery: context.id, event: "push", repo: p.repository.full_name });

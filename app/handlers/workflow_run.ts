@@ -1,13 +1,13 @@
 /** `workflow_run` completed: a successful build workflow may release components waiting for it. */
 import type { Context } from "probot";
 import { parseRepoRef } from "../config.js";
-import type { Deps } from "../deps.js";
+import type { FlowServices } from "../../flows/services.js";
 import { sameRepo } from "../../adapters/github/types.js";
 import { RunContext } from "../../flows/run-context.js";
 import { promoteReleased } from "../../flows/promotion/triggers.js";
 import { releaseOnCheck } from "../../flows/release/on-check.js";
 
-export async function onWorkflowRun(context: Context<"workflow_run">, deps: Deps): Promise<void> {
+export async function onWorkflowRun(context: Context<"workflow_run">, deps: FlowServices): Promise<void> {
   const p = context.payload;
   const run = p.workflow_run;
   const log = deps.logger.child({ delivery: context.id, event: `workflow_run.${p.action}`, repo: p.repository.full_name, workflow: run.name });

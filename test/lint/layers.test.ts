@@ -148,6 +148,17 @@ describe("layer boundaries (eslint.layers.js)", () => {
     ]);
   });
 
+  it("lets only the app's entry point import the composition root (app/deps.ts)", async () => {
+    const root = (file: string) => `import type { Deps } from "${file.split("/").length > 2 ? "../" : "./"}deps.js";\nexport type X = Deps;\n`;
+    for (const file of ["app/handlers/push.ts", "app/portal-mount.ts", "app/reconcile-schedule.ts", "app/cluster-status.ts"]) {
+      expect(await layerProblems(file, root(file))).toEqual([expect.stringMatching(/only app\/index\.ts \(createFerryApp\) imports the composition root/)]);
+    }
+    expect(await layerProblems("app/index.ts", root("app/index.ts"))).toEqual([]);
+    // The handlers take the services the flows declare instead.
+    const services = 'import type { FlowServices } from "../../flows/services.js";\nexport type X = FlowServices;\n';
+    expect(await layerProblems("app/handlers/push.ts", services)).toEqual([]);
+  });
+
   it("keeps the GitHub App out of the CLI and the MCP server", async () => {
     expect(await layerProblems("app/index.ts", 'import { main } from "../cli/main.js";\nexport const x = main;\n')).toEqual([
       expect.stringMatching(/app\/ may not import cli\//),
