@@ -1,12 +1,21 @@
 /**
  * The deployment statuses Ferry posts for a rollout, as health signals (pure): which signal each
  * status carries (`Rolling out:` in_progress, `Healthy:` success, `Degraded:` / `Not healthy:`
- * failure, `Superseded:` inactive, recognised by their description prefix), and since when a run of signals says a
- * component has been Healthy on a release (the durable record that survives an app restart).
+ * failure, `Superseded:` inactive; where the step into the environment has `verify`: `Verifying:`
+ * in_progress once Healthy, then `Verified:` success or `Verification failed:` failure; recognised
+ * by their description prefix), since when a run of signals says a component has been Healthy on
+ * a release, and what the newest verification signal of a release says (the durable record that
+ * survives an app restart).
  */
 
 /** What a health status says (`superseded`: a newer release took the environment over before this one settled). */
-export type HealthSignal = "rolling-out" | "healthy" | "degraded" | "not-healthy" | "superseded";
+export type HealthSignal = RolloutSignal | VerificationSignal;
+
+/** What a rollout's status says while watched and once settled. */
+export type RolloutSignal = "rolling-out" | "healthy" | "degraded" | "not-healthy" | "superseded";
+
+/** What a verification status says: observing the signals, verified, or failed (which signal, value, bound). */
+export type VerificationSignal = "verifying" | "verified" | "verify-failed";
 
 /** The description prefix of each signal (GitHub shows the description next to the state). */
 export const SIGNAL_PREFIX: Readonly<Record<HealthSignal, string>> = {
@@ -15,6 +24,9 @@ export const SIGNAL_PREFIX: Readonly<Record<HealthSignal, string>> = {
   degraded: "Degraded",
   "not-healthy": "Not healthy",
   superseded: "Superseded",
+  verifying: "Verifying",
+  verified: "Verified",
+  "verify-failed": "Verification failed",
 };
 
 /** The deployment state each signal is posted with. */
@@ -24,6 +36,9 @@ export const SIGNAL_STATE: Readonly<Record<HealthSignal, "in_progress" | "succes
   degraded: "failure",
   "not-healthy": "failure",
   superseded: "inactive",
+  verifying: "in_progress",
+  verified: "success",
+  "verify-failed": "failure",
 };
 
 /** GitHub's limit on a deployment status description. */
@@ -66,4 +81,25 @@ export function healthySinceFromSignals(signals: readonly SignalRecord[], releas
     since = s.at;
   }
   return since;
+}
+
+/** The newest verification signal of `release` and when it was posted; undefined when it has none. */
+export interface VerificationRecord {
+  readonly signal: VerificationSignal;
+  readonly at: Date;
+}
+
+const VERIFICATION_SIGNALS: readonly HealthSignal[] = ["verifying", "verified", "verify-failed"];
+
+/**
+ * What the records say of `release`'s verification: its newest verification signal (a failure
+ * stays a failure: a release that failed verification in an environment is never verified there
+ * again by a later `Verified`), or undefined when none was posted.
+ */
+export function verificationFromSignals(signals: readonly SignalRecord[], release: string): VerificationRecord | undefined {
+  const ofRelease = signals.filter((s) => s.release === release && VERIFICATION_SIGNALS.includes(s.signal));
+  const failed = ofRelease.filter((s) => s.signal === "verify-failed").sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id)[0];
+  if (failed) return { signal: "verify-failed", at: failed.at };
+  const newest = [...ofRelease].sort((a, b) => b.at.getTime() - a.at.getTime() || b.id - a.id)[0];
+  return newest ? { signal: newest.signal as VerificationSignal, at: newest.at } : undefined;
 }

@@ -5,7 +5,7 @@
  * goes with it. flows/status/rollout-watches.ts runs the watch, flows/status/rollout-evaluation.ts
  * applies this to each look and flows/status/rollout-writer.ts writes the result.
  */
-import type { HealthSignal } from "./deployment-signals.js";
+import type { RolloutSignal } from "./deployment-signals.js";
 import type { ComponentHealth } from "./health.js";
 
 /** How a watch ended. */
@@ -86,7 +86,7 @@ export function judgeRollout(observation: RolloutObservation, limits: RolloutLim
 }
 
 /** The deployment status signal of a rollout: rolling out while watched, then how it settled or that a newer release superseded it; none once cancelled. */
-export function rolloutSignal(outcome: WatchOutcome | undefined): HealthSignal | undefined {
+export function rolloutSignal(outcome: WatchOutcome | undefined): RolloutSignal | undefined {
   switch (outcome) {
     case undefined:
       return "rolling-out";
@@ -111,7 +111,7 @@ export interface SignalledRollout {
 }
 
 /** The text of a rollout's deployment status (after the signal's prefix). */
-export function rolloutSignalText(signal: HealthSignal, rollout: SignalledRollout, health: ComponentHealth): string {
+export function rolloutSignalText(signal: RolloutSignal, rollout: SignalledRollout, health: ComponentHealth): string {
   const where = `${rollout.release} in ${rollout.environment}`;
   const ready = `${health.readyReplicas}/${health.desiredReplicas} ready`;
   switch (signal) {
