@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { COMMANDS } from "../../cli/main.js";
-import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../support/workspace.js";
+import { COMMANDS } from "../../../cli/main.js";
+import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../../support/workspace.js";
 
 let s: Scratch;
 beforeEach(() => {

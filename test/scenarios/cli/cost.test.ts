@@ -1,7 +1,7 @@
 /** `ferry cost` on the bundled example against hand-computed figures, and `--usage` against the fake Kubernetes API with PodMetrics. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeKube, generateCerts, podMetrics, succeedingRollout, writeKubeconfig } from "../support/fake-kube/index.js";
-import { Scratch, runCli } from "../support/workspace.js";
+import { FakeKube, generateCerts, podMetrics, succeedingRollout, writeKubeconfig } from "../../support/fake-kube/index.js";
+import { Scratch, runCli } from "../../support/workspace.js";
 
 // The example platform's prices (examples/platform/.ferry/platform.yaml): per vCPU-month, GiB-month of memory, GiB-month of storage.
 const CPU = 23;

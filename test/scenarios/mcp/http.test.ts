@@ -8,11 +8,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { serveMcpHttp, type McpHttpServer } from "../../mcp/http.js";
-import { remoteInput } from "../../mcp/server.js";
-import { TOOLS } from "../../mcp/tools/index.js";
-import { callEvery, structured, textOf } from "./check.js";
-import { everyRemoteCall, startMcpWorld, type McpWorld } from "./world.js";
+import { serveMcpHttp, type McpHttpServer } from "../../../mcp/http.js";
+import { remoteInput } from "../../../mcp/server.js";
+import { TOOLS } from "../../../mcp/tools/index.js";
+import { callEvery, structured, textOf } from "../../mcp/check.js";
+import { everyRemoteCall, startMcpWorld, type McpWorld } from "../../mcp/world.js";
 
 let w: McpWorld;
 let server: McpHttpServer;

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../support/workspace.js";
+import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../../support/workspace.js";
 
 /**
  * Every bad input gets a message naming file, line, column and field, exit code 1, and

@@ -7,9 +7,9 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { TOOLS } from "../../mcp/tools/index.js";
-import { callEvery, structured, textOf } from "./check.js";
-import { everyCall, startMcpWorld, type McpWorld } from "./world.js";
+import { TOOLS } from "../../../mcp/tools/index.js";
+import { callEvery, structured, textOf } from "../../mcp/check.js";
+import { everyCall, startMcpWorld, type McpWorld } from "../../mcp/world.js";
 
 let w: McpWorld;
 const clients: Client[] = [];

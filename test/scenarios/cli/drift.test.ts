@@ -3,14 +3,14 @@
  * fake Kubernetes API (HTTPS, its own CA, a kubeconfig file): an object edited by hand in the
  * cluster and a release that differs between staging and prod show in the text and the JSON.
  */
-import { PLATFORM } from "./platform.js";
+import { PLATFORM } from "../../drift/platform.js";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFiles } from "../../adapters/git/read.js";
-import { objectsOfFiles } from "../../core/drift/inputs.js";
-import type { K8sObject } from "../../renderers/types.js";
-import { FakeKube, generateCerts, writeKubeconfig, type KubeObject } from "../support/fake-kube/index.js";
-import { API_YAML, Scratch, runCli } from "../support/workspace.js";
+import { readFiles } from "../../../adapters/git/read.js";
+import { objectsOfFiles } from "../../../core/drift/inputs.js";
+import type { K8sObject } from "../../../renderers/types.js";
+import { FakeKube, generateCerts, writeKubeconfig, type KubeObject } from "../../support/fake-kube/index.js";
+import { API_YAML, Scratch, runCli } from "../../support/workspace.js";
 
 /** A second component at one release in both environments: prod declares 2 replicas. */
 const WEB_YAML = API_YAML.replace("name: api", "name: web");

@@ -7,10 +7,10 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { mcpTokenTtlMs, serveMcpHttp, type McpHttpOptions, type McpHttpServer } from "../../mcp/http.js";
-import { ContractIndex, FakeGitHub } from "../support/fake-github/index.js";
-import { runCli } from "../support/workspace.js";
-import { structured } from "./check.js";
+import { mcpTokenTtlMs, serveMcpHttp, type McpHttpOptions, type McpHttpServer } from "../../../mcp/http.js";
+import { ContractIndex, FakeGitHub } from "../../support/fake-github/index.js";
+import { runCli } from "../../support/workspace.js";
+import { structured } from "../../mcp/check.js";
 
 let github: FakeGitHub;
 const servers: McpHttpServer[] = [];

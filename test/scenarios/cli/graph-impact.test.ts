@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { Scratch, runCli } from "../support/workspace.js";
+import { Scratch, runCli } from "../../support/workspace.js";
 
 interface ExampleComponent {
   metadata: { name: string; project: string };

@@ -6,11 +6,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { describe, expect, it } from "vitest";
-import { mcpHttpHandler } from "../../mcp/http.js";
-import { remoteInput } from "../../mcp/server.js";
-import { TOOLS } from "../../mcp/tools/index.js";
-import { sceneTeardown, startScene } from "../app/harness.js";
-import { structured, textOf } from "./check.js";
+import { mcpHttpHandler } from "../../../mcp/http.js";
+import { remoteInput } from "../../../mcp/server.js";
+import { TOOLS } from "../../../mcp/tools/index.js";
+import { sceneTeardown, startScene } from "../../app/harness.js";
+import { structured, textOf } from "../../mcp/check.js";
 
 const scenes = sceneTeardown();
 

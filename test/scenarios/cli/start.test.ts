@@ -11,7 +11,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const RECORDER = join(ROOT, "test/support/record-imports.mjs");
 const HEAVY = ["probot", "@kubernetes/client-node", "cdk8s"];
 const FROM_SOURCES = 'const { main } = await import("./cli/main.ts"); process.exitCode = await main(process.argv.slice(1));';

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
-import { startGitServer } from "../support/git-server.js";
-import type { GitServer } from "../support/git-server.js";
-import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../support/workspace.js";
+import { startGitServer } from "../../support/git-server.js";
+import type { GitServer } from "../../support/git-server.js";
+import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../../support/workspace.js";
 
 /** `ferry publish`, `history` and `bootstrap` against a real git server (git http-backend). */
 let server: GitServer;

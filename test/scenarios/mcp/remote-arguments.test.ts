@@ -14,13 +14,13 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { serveMcpHttp, type McpHttpServer } from "../../mcp/http.js";
-import { remoteInput, serverSideArgs } from "../../mcp/server.js";
-import { TOOLS } from "../../mcp/tools/index.js";
-import type { AnyTool } from "../../mcp/tools/tool.js";
-import { startGitServer } from "../support/git-server.js";
-import { structured, textOf, type ToolCallResult } from "./check.js";
-import { everyRemoteCall, git, startMcpWorld, type McpWorld } from "./world.js";
+import { serveMcpHttp, type McpHttpServer } from "../../../mcp/http.js";
+import { remoteInput, serverSideArgs } from "../../../mcp/server.js";
+import { TOOLS } from "../../../mcp/tools/index.js";
+import type { AnyTool } from "../../../mcp/tools/tool.js";
+import { startGitServer } from "../../support/git-server.js";
+import { structured, textOf, type ToolCallResult } from "../../mcp/check.js";
+import { everyRemoteCall, git, startMcpWorld, type McpWorld } from "../../mcp/world.js";
 
 /** A line no answer may ever show: it sits in files on the server that a call names. */
 const SECRET = "ferry-test-secret-7c1f9e2a";

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { readTree } from "../../adapters/fs/files.js";
-import { schemaErrors } from "../support/k8s-schemas.js";
-import { Scratch, runCli } from "../support/workspace.js";
+import { readTree } from "../../../adapters/fs/files.js";
+import { schemaErrors } from "../../support/k8s-schemas.js";
+import { Scratch, runCli } from "../../support/workspace.js";
 
 /** The README's first command, on the bundled examples. */
 const s = new Scratch();

@@ -1,12 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
-import { EVERYTHING } from "../../mcp/access.js";
-import { createFerryMcpServer } from "../../mcp/server.js";
+import { EVERYTHING } from "../../../mcp/access.js";
+import { createFerryMcpServer } from "../../../mcp/server.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGitServer, type GitServer } from "../support/git-server.js";
-import { freePort, startPrometheus, type PrometheusServer } from "../support/prometheus-server.js";
-import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../support/workspace.js";
+import { startGitServer, type GitServer } from "../../support/git-server.js";
+import { freePort, startPrometheus, type PrometheusServer } from "../../support/prometheus-server.js";
+import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../../support/workspace.js";
 
 /**
  * `ferry signals` and the MCP tool `ferry_signals` end to end: releases published into a real GitOps repository (git http-backend),

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { jsonSchema } from "../../operations/schema.js";
-import { API_YAML, Scratch, runCli } from "../support/workspace.js";
+import { jsonSchema } from "../../../operations/schema.js";
+import { API_YAML, Scratch, runCli } from "../../support/workspace.js";
 
 /**
  * The platform's observability settings: the signals' PromQL checked with Prometheus's grammar,
