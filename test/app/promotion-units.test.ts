@@ -26,7 +26,7 @@ import { asRollback, withRequester } from "../../presentation/markdown/promotion
 import type { BranchCommit, PullFacts } from "../../core/promotion/pr.js";
 import { intervalScheduler } from "../../app/scheduler.js";
 import type { IntervalTimers } from "../../app/scheduler.js";
-import { acme, envOf, R1, R2 } from "../promotion/fixtures.js";
+import { acme, envOf, R1, R2 } from "../support/promotion-fixtures.js";
 
 const HEAD = "a".repeat(40);
 const SOURCE = { repo: "acme/checkout-api", sha: "b".repeat(40) };
