@@ -1,6 +1,6 @@
+/** A component's release history read from Ferry's trailers (core/history.ts). */
 import { describe, expect, it } from "vitest";
 import { componentHistory, currentRelease, formatHistoryText, historyTrailers, releasesSeen } from "../../core/history.js";
-import { formatHistoryMarkdown } from "../../presentation/markdown/history.js";
 import { COMPONENT, ferryCommit, pathCommits, R1, R2, R3, sha } from "../support/promotion-fixtures.js";
 
 describe("componentHistory", () => {
@@ -96,16 +96,6 @@ describe("componentHistory", () => {
 describe("history tables", () => {
   const h = componentHistory(pathCommits(), COMPONENT);
 
-  it("formats markdown in pipeline order with links", () => {
-    const md = formatHistoryMarkdown(h, { order: ["dev", "staging", "prod"], limit: 2 });
-    const lines = md.split("\n");
-    expect(lines[0]).toBe("| environment | release | since | commit | source | approved by |");
-    expect(lines.slice(2).map((l) => l.split(" | ")[0])).toEqual(["| dev", "| dev", "| staging", "| staging", "| prod"]);
-    expect(lines[6]).toBe(
-      `| prod | \`${R1}\` | 2025-03-10 10:00 UTC | [acme/gitops-prod@${sha("prod-111111111111-2025-03-10T10:00:00Z").slice(0, 7)}](https://github.com/acme/gitops-prod/commit/${sha("prod-111111111111-2025-03-10T10:00:00Z")}) | [acme/checkout-api@${sha("src-111111111111").slice(0, 7)}](https://github.com/acme/checkout-api/commit/${sha("src-111111111111")}) | @sam, @sasha |`,
-    );
-  });
-
   it("formats an aligned plain table for the CLI", () => {
     const text = formatHistoryText(h, { order: ["dev", "staging", "prod"] });
     const lines = text.trimEnd().split("\n");
@@ -116,9 +106,5 @@ describe("history tables", () => {
     const col = lines[0]!.indexOf("RELEASE");
     expect(lines.every((l) => l.slice(col, col + 1) !== " ")).toBe(true);
     expect(formatHistoryText(componentHistory([], COMPONENT))).toBe(`No environment has run ${COMPONENT} yet.\n`);
-  });
-
-  it("gives the same bytes on every run", () => {
-    expect(formatHistoryMarkdown(componentHistory(pathCommits(), COMPONENT))).toBe(formatHistoryMarkdown(h));
   });
 });

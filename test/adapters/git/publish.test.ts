@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publish } from "../../../adapters/git/publish.js";
 import type { PushRetry } from "../../../adapters/git/gitops-deps.js";
-import { readFiles, readHistory } from "../../../adapters/git/read.js";
+import { readFiles } from "../../../adapters/git/read.js";
 import { commitSeal, sealHolds } from "../../../core/gitops/seal.js";
 import { parseCommitMessage } from "../../../core/gitops/trailers.js";
 import { EMPTY_TREE } from "../../../adapters/git/objects.js";
@@ -204,48 +204,6 @@ describe("publish to an HTTP remote", () => {
     );
     // The first pack is the clone (README commit); the second holds only the other writer's commit.
     expect(Math.min(...sizes)).toBeLessThanOrEqual(6);
-  });
-});
-
-describe("reading an HTTP remote", () => {
-  it("lists the commits that changed an environment path, newest first, with parsed trailers", async () => {
-    const { name, repo, cacheDir, target } = await fresh();
-    const r1 = await publish(componentPublish(target, cacheDir, { tag: "1.0.0" }), deps);
-    await server.commit(name, { files: { "README.md": "edited elsewhere\n" }, message: "docs" });
-    await publish(componentPublish(target, cacheDir, { env: "staging" }), deps);
-    const req = componentPublish(target, cacheDir, { tag: "2.0.0" });
-    const r2 = await publish({ ...req, trailers: { ...req.trailers, "Ferry-Approved-By": ["alice", "bob"] } }, deps);
-
-    const history = await readHistory({ target, cacheDir, path: "environments/dev" }, deps);
-    expect(history.map((h) => h.commit)).toEqual([r2.commit, r1.commit]);
-    expect(history[0]).toMatchObject({
-      subject: "dev: shop/api 2.0.0",
-      trailers: {
-        "Ferry-Approved-By": ["alice", "bob"],
-        "Ferry-Environment": ["dev"],
-        "Ferry-Release": ["r-2.0.0"],
-        "Ferry-Source": [`acme/api@${"a".repeat(40)}`],
-      },
-      committer: { name: "Ferry", date: "2025-03-04T05:06:07.000Z" },
-    });
-    expect(history.map((h) => h.commit)).toEqual((await server.git(name, ["log", "--format=%H", "--", "environments/dev"])).trim().split("\n"));
-    expect((await readHistory({ target, cacheDir }, deps)).map((h) => h.subject)).toEqual([
-      "dev: shop/api 2.0.0",
-      "staging: shop/api 1.0.0",
-      "docs",
-      "dev: shop/api 1.0.0",
-      "initial",
-    ]);
-    expect(repo.head).toBe(history.at(-1)?.parents[0]);
-  });
-
-  it("reads nothing from an empty repository or a missing branch", async () => {
-    const name = `empty-${++counter}`;
-    const repo = await server.createRepo(name);
-    const cacheDir = await dirs.make("ferry-cache-");
-
-    expect(await readFiles({ target: { url: repo.url, branch: "main" }, cacheDir, paths: ["environments"] }, deps)).toEqual({ commit: null, files: new Map() });
-    expect(await readHistory({ target: { url: repo.url, branch: "nope" }, cacheDir }, deps)).toEqual([]);
   });
 });
 

@@ -5,8 +5,6 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { diagnose } from "../../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../../core/status/health.js";
 import { renderStatusSection } from "../../../presentation/markdown/status-section.js";
-import { backoffDelay } from "../../../adapters/kube/backoff.js";
-import { labelSelectorFor } from "../../../adapters/kube/collections.js";
 import { ClusterObserver, type ObserverChange } from "../../../adapters/kube/observer.js";
 import { snapshotCluster } from "../../../adapters/kube/snapshot.js";
 import { keyString, type ComponentKey } from "../../../core/status/components.js";
@@ -362,18 +360,5 @@ describe("ClusterObserver: contexts and one-shot snapshots", () => {
     expect(new Set(requests.filter((r) => r.verb === "list" && r.resource !== "events").map((r) => r.query.labelSelector))).toEqual(
       new Set(["ferry.dev/component=checkout-api,ferry.dev/environment=dev"]),
     );
-  });
-});
-
-describe("observer helpers", () => {
-  it("computes exponential backoff with bounded jitter", () => {
-    const o = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.5 };
-    expect([1, 2, 3, 7, 8, 20].map((n) => backoffDelay(n, o, () => 0))).toEqual([500, 1000, 2000, 30_000, 30_000, 30_000]);
-    expect(backoffDelay(3, o, () => 0.999)).toBe(2999);
-  });
-
-  it("builds label selectors from component selectors", () => {
-    expect(labelSelectorFor()).toBe("ferry.dev/component");
-    expect(labelSelectorFor({ project: "p", environment: "prod" })).toBe("ferry.dev/component,ferry.dev/environment=prod,ferry.dev/project=p");
   });
 });

@@ -1,10 +1,9 @@
-/** The reconcile planner (core/reconcile/plan.ts) and its report, on plain data. */
+/** The reconcile planner (core/reconcile/plan.ts) on plain data. */
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { Platform } from "../../../renderers/model/index.js";
 import type { AppHead, CandidateFacts, EnvironmentReleases, ReconcileFacts } from "../../../core/reconcile/plan.js";
 import { planReconcile, promotionCandidates, redeliveries, releaseCandidates } from "../../../core/reconcile/plan.js";
-import { countRepairs, formatReconcileReport } from "../../../core/reconcile/report.js";
 import { platformYaml } from "../../app/harness.js";
 
 const platform = Platform.parse(parse(platformYaml()));
@@ -143,25 +142,5 @@ describe("redeliveries", () => {
       NOW,
     );
     expect(repairs).toEqual([expect.objectContaining({ kind: "redelivery", delivery: 2, guid: "lost", event: "push" })]);
-  });
-});
-
-describe("the report", () => {
-  it("counts repairs by kind and outcome and prints one line each", () => {
-    const [candidate] = releaseCandidates(platform, [app(R2)], envs({}));
-    const plan = planReconcile(facts({ candidates: fresh([candidate!]) }));
-    const report = {
-      startedAt: NOW,
-      dryRun: true,
-      repairs: plan.repairs.map((repair) => ({ repair, outcome: "planned" as const, detail: repair.reason })),
-      deferred: [],
-      problems: ["x: not installed"],
-    };
-    expect(countRepairs(report).release).toEqual({ planned: 1, done: 0, skipped: 0, failed: 0 });
-    expect(countRepairs(report).redelivery).toEqual({ planned: 0, done: 0, skipped: 0, failed: 0 });
-    expect(formatReconcileReport(report)).toBe(
-      `would release shop/api ${R2} to dev from acme/shop-api@111111111111\n    acme/shop-api@111111111111 declares release ${R2}; dev does not run it\nproblem: x: not installed\n`,
-    );
-    expect(formatReconcileReport({ ...report, repairs: [], problems: [] })).toBe("nothing to repair\n");
   });
 });

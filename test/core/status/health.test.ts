@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeHealth, cronJobHealth, deploymentHealth, hpaHealth, jobHealth, statefulSetHealth, worse } from "../../../core/status/health.js";
 import { CronJob, Deployment, HorizontalPodAutoscaler, Job, StatefulSet, emptyObjects } from "../../../core/status/cluster-objects.js";
-import { selectComponent } from "../../../core/status/components.js";
 import {
   crashLoopRollout,
   cronJob,
@@ -327,15 +326,6 @@ describe("computeHealth", () => {
     const forward = computeHealth(objectsOf(objs), { now: NOW.getTime() });
     const backward = computeHealth(objectsOf([...objs].reverse()), { now: NOW.getTime() });
     expect({ ...backward, workloads: [] }).toEqual({ ...forward, workloads: [] });
-  });
-
-  it("selects a component's objects and the events about them from a whole cluster", () => {
-    const other: WorkloadSpec = { ...W, component: "web" };
-    const all = objectsOf([...(crashLoopRollout(W).steps[1]?.apply ?? []), ...(crashLoopRollout(other).steps[1]?.apply ?? [])]);
-    const mine = selectComponent(all, { project: "storefront", component: "checkout-api", environment: "dev" });
-    expect(mine.pods.map((p) => p.metadata.name)).toEqual([podName(W, 0), podName(W, 1)].sort());
-    expect(mine.events.map((e) => e.involvedObject.name)).toEqual([podName(W, 0), podName(W, 1)].sort());
-    expect(mine.deployments.map((d) => d.metadata.name)).toEqual(["checkout-api"]);
   });
 });
 

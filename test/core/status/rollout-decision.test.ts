@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { computeHealth, type ComponentHealth } from "../../../core/status/health.js";
 import { emptyObjects } from "../../../core/status/cluster-objects.js";
-import { judgeRollout, rolloutSignal, rolloutSignalText } from "../../../core/status/rollout-decision.js";
+import { releaseHealth, judgeRollout, rolloutSignal, rolloutSignalText } from "../../../core/status/rollout-decision.js";
+import { RELEASE_1, RELEASE_2 } from "../../status/helpers.js";
 
 const T0 = new Date("2026-03-02T10:00:00Z");
 const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
@@ -59,5 +60,21 @@ describe("rollout deployment status", () => {
     expect(rolloutSignalText("healthy", rollout, health)).toBe("r2 in dev, 1/2 ready");
     expect(rolloutSignalText("degraded", rollout, health)).toBe("r2 in dev: CrashLoopBackOff in 1 pod");
     expect(rolloutSignalText("not-healthy", rollout, { ...health, message: "" })).toBe("r2 in dev: Degraded");
+  });
+});
+
+describe("status comment", () => {
+  it("is Progressing while the cluster's workloads do not carry the expected release", () => {
+    const old = healthOf({ status: "Healthy", message: "", release: RELEASE_1, desiredRelease: RELEASE_1, readyReplicas: 2, desiredReplicas: 2 });
+    expect(releaseHealth(old, RELEASE_2)).toMatchObject({
+      status: "Progressing",
+      message: `waiting for the cluster to apply release ${RELEASE_2}; it runs ${RELEASE_1}`,
+    });
+    expect(releaseHealth(healthOf({}), RELEASE_2)).toMatchObject({
+      status: "Progressing",
+      message: `waiting for the cluster to run release ${RELEASE_2}: no workload found yet`,
+    });
+    const current = healthOf({ status: "Degraded", message: "CrashLoopBackOff in 1 pod", desiredRelease: RELEASE_2 });
+    expect(releaseHealth(current, RELEASE_2)).toBe(current);
   });
 });

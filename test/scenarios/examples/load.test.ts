@@ -1,7 +1,7 @@
 /**
  * The bundled examples load cleanly and cover what they promise: every built-in type and trait,
  * the platform's own type, trait and policy, dependencies across projects, and inputs that pass
- * the policies checkable before rendering. (Rendering them is tested in test/render.)
+ * the policies checkable before rendering. (Rendering them is tested in test/scenarios/examples/render.test.ts.)
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";

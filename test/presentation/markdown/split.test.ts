@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { commentMarker, markerPart } from "../../core/comments/markers.js";
-import { GITHUB_COMMENT_LIMIT, shortenLine, splitMarkdown } from "../../presentation/markdown/split.js";
+import { commentMarker, markerPart } from "../../../core/comments/markers.js";
+import { GITHUB_COMMENT_LIMIT, shortenLine, splitMarkdown } from "../../../presentation/markdown/split.js";
 
 /** Open fences and details blocks at the end of a part (a tiny independent checker). */
 function openBlocks(part: string): string[] {
@@ -148,23 +148,5 @@ describe("shortenLine", () => {
     const s = shortenLine("a".repeat(500), 100);
     expect(s.length).toBeLessThanOrEqual(100);
     expect(s).toMatch(/more characters\]$/);
-  });
-});
-
-describe("comment markers", () => {
-  it("names the first part plainly and later parts by number", () => {
-    expect(commentMarker("preview")).toBe("<!-- ferry:preview -->");
-    expect(commentMarker("preview", 3)).toBe("<!-- ferry:preview:3 -->");
-    expect(markerPart("<!-- ferry:preview -->\nbody", "preview")).toBe(1);
-    expect(markerPart("<!-- ferry:preview:2 -->\nbody", "preview")).toBe(2);
-  });
-
-  it("does not mistake other comments or other keys for a part", () => {
-    expect(markerPart("hello <!-- ferry:preview -->", "preview")).toBeUndefined();
-    expect(markerPart("<!-- ferry:status:dev -->", "preview")).toBeUndefined();
-    expect(markerPart("<!-- ferry:preview:0 -->", "preview")).toBeUndefined();
-    expect(markerPart("<!-- ferry:preview:x -->", "preview")).toBeUndefined();
-    expect(markerPart(null, "preview")).toBeUndefined();
-    expect(() => commentMarker("bad key")).toThrow(/invalid comment key/);
   });
 });
