@@ -1,6 +1,6 @@
-/** The monthly cost per component, project and environment and its text and JSON report, against figures computed by hand. */
+/** The cost totals per project and environment and their text and JSON report (core/cost-report.ts), against figures computed by hand. */
 import { describe, expect, it } from "vitest";
-import { costByEnvironment, estimateCost } from "../../core/cost.js";
+import { costByEnvironment } from "../../core/cost.js";
 import type { RenderedObjects } from "../../core/cost.js";
 import { costJson, formatCostText } from "../../core/cost-report.js";
 import { Pricing } from "../../renderers/model/index.js";
@@ -29,25 +29,6 @@ function claim(name: string, size: string): K8sObject {
 }
 
 describe("the monthly cost of a component", () => {
-  it("is requests x replicas x price; an autoscaled workload counts minReplicas and shows the range to maxReplicas", () => {
-    const plain = estimateCost([deployment("worker", 2, "250m", "256Mi")], pricing);
-    expect(plain.monthly).toBeCloseTo(2 * (0.25 * 23 + 0.25 * 3.1));
-    expect(plain.maxMonthly).toBe(plain.monthly);
-
-    const scaled = estimateCost([deployment("api", 1, "500m", "512Mi"), hpa("api", 3, 20)], pricing);
-    const perPod = 0.5 * 23 + 0.5 * 3.1; // 13.05
-    expect(scaled.monthly).toBeCloseTo(3 * perPod); // 39.15
-    expect(scaled.maxMonthly).toBeCloseTo(20 * perPod); // 261
-    expect(scaled.lines[0]).toMatchObject({ resource: "Deployment/api", replicas: 3, scaling: { maxReplicas: 20 } });
-  });
-
-  it("prices a claim's size per GiB-month, the same at min and max", () => {
-    const c = estimateCost([claim("data", "200Gi"), deployment("db", 1, "1", "1Gi"), hpa("db", 1, 3)], pricing);
-    expect(c.storageGiB).toBe(200);
-    expect(c.monthly).toBeCloseTo(200 * 0.1 + 23 + 3.1);
-    expect(c.maxMonthly).toBeCloseTo(200 * 0.1 + 3 * (23 + 3.1));
-  });
-
   it("totals components per project and environment, sorted by project and component", () => {
     const rendered: RenderedObjects[] = [
       { environment: "prod", project: "shop", component: "web", objects: [deployment("web", 2, "100m", "128Mi")] },

@@ -155,3 +155,45 @@ describe("estimateCost", () => {
     expect(estimateCost(objects, pricing).cpu).toBe(2);
   });
 });
+
+/** A one-container Deployment with these requests, as the cost report's tests build them. */
+function sizedDeployment(name: string, replicas: number, cpu: string, memory: string, namespace = "shop-prod"): K8sObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace },
+    spec: { replicas, template: { spec: { containers: [{ name: "main", resources: { requests: { cpu, memory } } }] } } },
+  };
+}
+function hpa(name: string, minReplicas: number, maxReplicas: number, namespace = "shop-prod"): K8sObject {
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: { name, namespace },
+    spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas, maxReplicas },
+  };
+}
+function claim(name: string, size: string): K8sObject {
+  return { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, namespace: "shop-prod" }, spec: { resources: { requests: { storage: size } } } };
+}
+
+describe("the monthly cost of a component", () => {
+  it("is requests x replicas x price; an autoscaled workload counts minReplicas and shows the range to maxReplicas", () => {
+    const plain = estimateCost([sizedDeployment("worker", 2, "250m", "256Mi")], pricing);
+    expect(plain.monthly).toBeCloseTo(2 * (0.25 * 23 + 0.25 * 3.1));
+    expect(plain.maxMonthly).toBe(plain.monthly);
+
+    const scaled = estimateCost([sizedDeployment("api", 1, "500m", "512Mi"), hpa("api", 3, 20)], pricing);
+    const perPod = 0.5 * 23 + 0.5 * 3.1; // 13.05
+    expect(scaled.monthly).toBeCloseTo(3 * perPod); // 39.15
+    expect(scaled.maxMonthly).toBeCloseTo(20 * perPod); // 261
+    expect(scaled.lines[0]).toMatchObject({ resource: "Deployment/api", replicas: 3, scaling: { maxReplicas: 20 } });
+  });
+
+  it("prices a claim's size per GiB-month, the same at min and max", () => {
+    const c = estimateCost([claim("data", "200Gi"), sizedDeployment("db", 1, "1", "1Gi"), hpa("db", 1, 3)], pricing);
+    expect(c.storageGiB).toBe(200);
+    expect(c.monthly).toBeCloseTo(200 * 0.1 + 23 + 3.1);
+    expect(c.maxMonthly).toBeCloseTo(200 * 0.1 + 3 * (23 + 3.1));
+  });
+});

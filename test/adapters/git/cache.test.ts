@@ -1,9 +1,9 @@
-/** The clone cache's lock (adapters/git/cache.ts): one holder at a time, a dead holder's lock taken over. */
+/** The clone cache (adapters/git/cache.ts): its lock, one holder at a time, and its default directory. */
 import { stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { withLock } from "../../../adapters/git/cache.js";
+import { defaultCacheDir, withLock } from "../../../adapters/git/cache.js";
 import { tempDirs } from "../../support/gitops.js";
 
 const dirs = tempDirs();
@@ -36,5 +36,13 @@ describe("the clone cache lock", () => {
     const live = path.join(dir, "live.lock");
     await writeFile(live, `${process.pid} ${hostname()} now\n`);
     await expect(withLock(live, { ...clock, timeoutMs: 50 }, async () => "ran")).rejects.toThrow(/the clone cache is locked by another Ferry process/);
+  });
+});
+
+describe("paths, branches and targets", () => {
+  it("picks the default cache directory from FERRY_CACHE_DIR, XDG_CACHE_HOME, then ~/.cache/ferry", () => {
+    expect(defaultCacheDir({ FERRY_CACHE_DIR: "/c/ferry", XDG_CACHE_HOME: "/x" }, "/home/u")).toBe("/c/ferry");
+    expect(defaultCacheDir({ XDG_CACHE_HOME: "/x" }, "/home/u")).toBe("/x/ferry");
+    expect(defaultCacheDir({}, "/home/u")).toBe("/home/u/.cache/ferry");
   });
 });

@@ -2,10 +2,11 @@
  * publish() against a real git server (git http-backend behind test/support/git-server.ts),
  * checked afterwards with the git CLI on the server's bare repositories.
  */
+import fc from "fast-check";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publish } from "../../../adapters/git/publish.js";
+import { publish, retryDelay } from "../../../adapters/git/publish.js";
 import type { PushRetry } from "../../../adapters/git/gitops-deps.js";
 import { readFiles } from "../../../adapters/git/read.js";
 import { commitSeal, sealHolds } from "../../../core/gitops/seal.js";
@@ -520,5 +521,20 @@ describe("publish with token authentication", () => {
 
     expect(err.code).toBe("auth");
     expect(err.message).toContain("authentication required: the server wants a token (set GITHUB_TOKEN or target.token)");
+  });
+});
+
+describe("edits and retries", () => {
+  it("keeps retry delays bounded and jittered", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.double({ min: 0, max: 0.999_999, noNaN: true }), (n, r) => {
+        const d = retryDelay(n, () => r);
+        expect(d).toBeGreaterThanOrEqual(12);
+        expect(d).toBeLessThanOrEqual(1500);
+      }),
+    );
+    expect(retryDelay(1, () => 0.5)).toBe(25);
+    expect(retryDelay(3, () => 0.5)).toBe(100);
+    expect(retryDelay(20, () => 0.5)).toBe(1000);
   });
 });
