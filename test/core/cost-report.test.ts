@@ -3,30 +3,7 @@ import { describe, expect, it } from "vitest";
 import { costByEnvironment } from "../../core/cost.js";
 import type { RenderedObjects } from "../../core/cost.js";
 import { costJson, formatCostText } from "../../core/cost-report.js";
-import { Pricing } from "../../renderers/model/index.js";
-import type { K8sObject } from "../../renderers/types.js";
-
-const pricing = Pricing.parse({ cpu: 23, memory: 3.1, storage: 0.1, currency: "EUR" });
-
-function deployment(name: string, replicas: number, cpu: string, memory: string, namespace = "shop-prod"): K8sObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace },
-    spec: { replicas, template: { spec: { containers: [{ name: "main", resources: { requests: { cpu, memory } } }] } } },
-  };
-}
-function hpa(name: string, minReplicas: number, maxReplicas: number, namespace = "shop-prod"): K8sObject {
-  return {
-    apiVersion: "autoscaling/v2",
-    kind: "HorizontalPodAutoscaler",
-    metadata: { name, namespace },
-    spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas, maxReplicas },
-  };
-}
-function claim(name: string, size: string): K8sObject {
-  return { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, namespace: "shop-prod" }, spec: { resources: { requests: { storage: size } } } };
-}
+import { claim, deployment, hpa, pricing } from "../support/cost-objects.js";
 
 describe("the monthly cost of a component", () => {
   it("totals components per project and environment, sorted by project and component", () => {

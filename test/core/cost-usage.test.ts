@@ -3,28 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { RenderedObjects } from "../../core/cost.js";
 import { formatAmount, formatUsageText } from "../../core/cost-report.js";
 import { podUsage, suggestRequest, suggestRequests } from "../../core/cost-usage.js";
-import { Pricing } from "../../renderers/model/index.js";
-import type { K8sObject } from "../../renderers/types.js";
+import { deployment, hpa, pricing } from "../support/cost-objects.js";
 
-const pricing = Pricing.parse({ cpu: 23, memory: 3.1, storage: 0.1, currency: "EUR" });
 const MiB = 2 ** 20;
-
-function deployment(name: string, replicas: number, cpu: string, memory: string, namespace = "shop-prod"): K8sObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace },
-    spec: { replicas, template: { spec: { containers: [{ name: "main", resources: { requests: { cpu, memory } } }] } } },
-  };
-}
-function hpa(name: string, minReplicas: number, maxReplicas: number, namespace = "shop-prod"): K8sObject {
-  return {
-    apiVersion: "autoscaling/v2",
-    kind: "HorizontalPodAutoscaler",
-    metadata: { name, namespace },
-    spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas, maxReplicas },
-  };
-}
 
 describe("requests suggested from usage", () => {
   const labels = (component: string) => ({ "ferry.dev/project": "shop", "ferry.dev/component": component, "ferry.dev/environment": "prod" });

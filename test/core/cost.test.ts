@@ -3,6 +3,7 @@ import { compareCost, estimateCost, formatMoney, formatMoneyDelta, formatNumber,
 import { Pricing } from "../../renderers/model/index.js";
 import type { K8sObject } from "../../renderers/types.js";
 import { toYaml } from "../../renderers/canonical.js";
+import { claim, hpa, deployment as sizedDeployment } from "../support/cost-objects.js";
 
 const pricing = Pricing.parse({ cpu: 23, memory: 3.1, storage: 0.1, currency: "EUR" });
 const GiB = 2 ** 30;
@@ -155,27 +156,6 @@ describe("estimateCost", () => {
     expect(estimateCost(objects, pricing).cpu).toBe(2);
   });
 });
-
-/** A one-container Deployment with these requests, as the cost report's tests build them. */
-function sizedDeployment(name: string, replicas: number, cpu: string, memory: string, namespace = "shop-prod"): K8sObject {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace },
-    spec: { replicas, template: { spec: { containers: [{ name: "main", resources: { requests: { cpu, memory } } }] } } },
-  };
-}
-function hpa(name: string, minReplicas: number, maxReplicas: number, namespace = "shop-prod"): K8sObject {
-  return {
-    apiVersion: "autoscaling/v2",
-    kind: "HorizontalPodAutoscaler",
-    metadata: { name, namespace },
-    spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name }, minReplicas, maxReplicas },
-  };
-}
-function claim(name: string, size: string): K8sObject {
-  return { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name, namespace: "shop-prod" }, spec: { resources: { requests: { storage: size } } } };
-}
 
 describe("the monthly cost of a component", () => {
   it("is requests x replicas x price; an autoscaled workload counts minReplicas and shows the range to maxReplicas", () => {

@@ -1,38 +1,8 @@
 /** The reconcile planner (core/reconcile/plan.ts) on plain data. */
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
-import { Platform } from "../../../renderers/model/index.js";
-import type { AppHead, CandidateFacts, EnvironmentReleases, ReconcileFacts } from "../../../core/reconcile/plan.js";
+import type { CandidateFacts } from "../../../core/reconcile/plan.js";
 import { planReconcile, promotionCandidates, redeliveries, releaseCandidates } from "../../../core/reconcile/plan.js";
-import { platformYaml } from "../../app/harness.js";
-
-const platform = Platform.parse(parse(platformYaml()));
-const NOW = new Date("2026-03-02T10:00:00Z");
-const R1 = "aaaaaaaaaaaa";
-const R2 = "bbbbbbbbbbbb";
-
-function envs(dev: Record<string, string>, staging: Record<string, string> = {}): Map<string, EnvironmentReleases> {
-  return new Map([
-    ["dev", new Map(Object.entries(dev))],
-    ["staging", new Map(Object.entries(staging))],
-  ]);
-}
-
-function app(release: string, waitForCheck?: string, succeeded: string[] = []): AppHead {
-  return {
-    repo: "acme/shop-api",
-    sha: "1".repeat(40),
-    components: [{ project: "shop", component: "api", release, ...(waitForCheck ? { waitForCheck } : {}) }],
-    succeededChecks: succeeded,
-  };
-}
-
-function facts(over: Partial<ReconcileFacts>): ReconcileFacts {
-  return { platform, environments: envs({}), candidates: [], openPromotions: [], deployments: [], deliveries: [], now: NOW, ...over };
-}
-
-const fresh = (candidates: ReturnType<typeof releaseCandidates>): CandidateFacts[] =>
-  candidates.map((candidate) => ({ candidate, ranBefore: false, pulls: [] }));
+import { NOW, R1, R2, app, envs, facts, fresh, platform } from "../../support/reconcile-facts.js";
 
 describe("release candidates", () => {
   it("names a component whose head release the first environment does not run, and nothing when it does", () => {
@@ -54,7 +24,6 @@ describe("release candidates", () => {
     expect(plan.deferred).toEqual([expect.objectContaining({ reason: expect.stringContaining('waits for the build check "build"') })]);
   });
 });
-
 describe("planReconcile", () => {
   const [candidate] = releaseCandidates(platform, [app(R2)], envs({ "shop/api": R1 }));
 
@@ -127,7 +96,6 @@ describe("planReconcile", () => {
     ]);
   });
 });
-
 describe("redeliveries", () => {
   const at = (iso: string) => new Date(iso);
   it("asks once per failed guid of the last 24 hours that was not delivered since", () => {

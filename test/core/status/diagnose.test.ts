@@ -1,36 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../../core/status/diagnose.js";
-import type { ComponentHealth, HealthReason } from "../../../core/status/health.js";
-import type { ComponentKey } from "../../../core/status/components.js";
-
-const KEY: ComponentKey = { project: "storefront", component: "checkout-api", environment: "dev" };
-const PAYMENTS: ComponentKey = { project: "payments", component: "payments-api", environment: "dev" };
-
-function health(status: ComponentHealth["status"], reasons: HealthReason[], extra: Partial<ComponentHealth> = {}): ComponentHealth {
-  return {
-    status,
-    message: status === "Healthy" ? "2 of 2 replicas available" : "something is wrong",
-    release: "r1",
-    desiredRelease: "r2",
-    releases: [{ release: "r1", ready: 2 }],
-    readyReplicas: 2,
-    desiredReplicas: 2,
-    workloads: [],
-    reasons,
-    warnings: [],
-    ...extra,
-  };
-}
-
-const crash = (pod: string, extra: Partial<HealthReason> = {}): HealthReason => ({
-  kind: "CrashLoopBackOff",
-  pod,
-  container: "main",
-  message: "back-off 5m0s restarting failed container",
-  restartCount: 7,
-  exitCode: 1,
-  ...extra,
-});
+import { KEY, PAYMENTS, crash, health } from "../../support/component-health.js";
 
 describe("diagnose", () => {
   it("has nothing to say about Healthy, Suspended or Unknown components", () => {

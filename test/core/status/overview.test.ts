@@ -1,14 +1,9 @@
 /** The status overview's selection and problems (core/status/overview.ts). */
 import { describe, expect, it } from "vitest";
-import { computeHealth, type ComponentHealth } from "../../../core/status/health.js";
 import { diagnose } from "../../../core/status/diagnose.js";
 import { problems, selects } from "../../../core/status/overview.js";
-import { emptyObjects } from "../../../core/status/cluster-objects.js";
 import { KEY } from "../../status/helpers.js";
-
-function healthOf(over: Partial<ComponentHealth>): ComponentHealth {
-  return { ...computeHealth(emptyObjects()), ...over };
-}
+import { healthOf } from "../../support/component-health.js";
 
 describe("overview helpers", () => {
   it("selects by name or project/name and lists every problem", () => {

@@ -1,17 +1,12 @@
 /** What to report for a rollout, decided without a cluster or GitHub. */
 import { describe, expect, it } from "vitest";
-import { computeHealth, type ComponentHealth } from "../../../core/status/health.js";
-import { emptyObjects } from "../../../core/status/cluster-objects.js";
 import { releaseHealth, judgeRollout, rolloutSignal, rolloutSignalText } from "../../../core/status/rollout-decision.js";
 import { RELEASE_1, RELEASE_2 } from "../../status/helpers.js";
+import { healthOf } from "../../support/component-health.js";
 
 const T0 = new Date("2026-03-02T10:00:00Z");
 const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
 const LIMITS = { degradedSettleMs: 5 * 60_000, maxWatchMs: 60 * 60_000 };
-
-function healthOf(over: Partial<ComponentHealth>): ComponentHealth {
-  return { ...computeHealth(emptyObjects()), ...over };
-}
 
 describe("judgeRollout", () => {
   it("settles Healthy at once, since the healthy period's start (or now)", () => {

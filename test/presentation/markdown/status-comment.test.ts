@@ -1,19 +1,14 @@
 /** The status comment (presentation/markdown/status-comment.ts). */
 import { describe, expect, it } from "vitest";
-import { computeHealth, type ComponentHealth } from "../../../core/status/health.js";
 import { diagnose } from "../../../core/status/diagnose.js";
 import { renderStatusComment, statusCommentKey } from "../../../presentation/markdown/status-comment.js";
 import { releaseHealth } from "../../../core/status/rollout-decision.js";
 import { commentMarker } from "../../../core/comments/markers.js";
-import { emptyObjects } from "../../../core/status/cluster-objects.js";
 import { KEY, RELEASE_2 } from "../../status/helpers.js";
+import { healthOf } from "../../support/component-health.js";
 
 const T0 = new Date("2026-03-02T10:00:00Z");
 const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);
-
-function healthOf(over: Partial<ComponentHealth>): ComponentHealth {
-  return { ...computeHealth(emptyObjects()), ...over };
-}
 
 describe("status comment", () => {
   it("renders deterministically, with the marker key the upsert finds", () => {

@@ -1,37 +1,8 @@
 /** The status section in Markdown (presentation/markdown/status-section.ts). */
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../../core/status/diagnose.js";
-import type { ComponentHealth, HealthReason } from "../../../core/status/health.js";
 import { cell, codeBlock, renderStatusSection } from "../../../presentation/markdown/status-section.js";
-import type { ComponentKey } from "../../../core/status/components.js";
-
-const KEY: ComponentKey = { project: "storefront", component: "checkout-api", environment: "dev" };
-
-function health(status: ComponentHealth["status"], reasons: HealthReason[], extra: Partial<ComponentHealth> = {}): ComponentHealth {
-  return {
-    status,
-    message: status === "Healthy" ? "2 of 2 replicas available" : "something is wrong",
-    release: "r1",
-    desiredRelease: "r2",
-    releases: [{ release: "r1", ready: 2 }],
-    readyReplicas: 2,
-    desiredReplicas: 2,
-    workloads: [],
-    reasons,
-    warnings: [],
-    ...extra,
-  };
-}
-
-const crash = (pod: string, extra: Partial<HealthReason> = {}): HealthReason => ({
-  kind: "CrashLoopBackOff",
-  pod,
-  container: "main",
-  message: "back-off 5m0s restarting failed container",
-  restartCount: 7,
-  exitCode: 1,
-  ...extra,
-});
+import { KEY, crash, health } from "../../support/component-health.js";
 
 describe("status markdown", () => {
   it("renders a degraded component with reasons, diagnosis, log lines and warnings", () => {
