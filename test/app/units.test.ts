@@ -1,14 +1,10 @@
-/** Unit tests of the app's pure parts: config, delivery cache, annotations, triggers, GitOps state. */
+/** Unit tests of the app's pure parts: config, Octokit options, delivery cache, triggers. */
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../app/config.js";
 import { DeliveryCache } from "../../app/seen-deliveries.js";
-import { batches, planAnnotations, toAnnotation } from "../../core/checks/annotations.js";
-import { clipCheckText } from "../../adapters/github/checks.js";
 import { burstGroup, ferryOctokitOptions } from "../../app/octokit.js";
 import { commitsTouchFerry, componentsWaitingFor, isFerryCheck } from "../../flows/release/triggers.js";
-import { catalogFromReleases, parseEnvironmentState, releaseLabels } from "../../core/release/state.js";
-import type { Diagnostic } from "../../renderers/diagnostics.js";
 
 const PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
 
@@ -149,86 +145,6 @@ describe("DeliveryCache", () => {
   });
 });
 
-const diag = (over: Partial<Diagnostic>): Diagnostic => ({
-  severity: "error",
-  file: ".ferry/api.yaml",
-  line: 3,
-  column: 5,
-  field: "spec.type",
-  message: "bad",
-  code: "schema",
-  ...over,
-});
-
-describe("annotations", () => {
-  it("puts a diagnostic at its file, line and column", () => {
-    expect(toAnnotation(diag({}))).toEqual({
-      path: ".ferry/api.yaml",
-      start_line: 3,
-      end_line: 3,
-      start_column: 5,
-      end_column: 5,
-      annotation_level: "failure",
-      message: "bad",
-      title: "Error (schema) at spec.type",
-    });
-    expect(toAnnotation(diag({ line: 0, column: 0, severity: "warning", environment: "dev" }))).toMatchObject({
-      start_line: 1,
-      annotation_level: "warning",
-      message: "[dev] bad",
-    });
-    expect(toAnnotation(diag({ line: 0, column: 0 }))).not.toHaveProperty("start_column");
-  });
-
-  it("names the policy a finding comes from in the title and the message", () => {
-    const custom = diag({
-      code: "policy/team-label",
-      policy: "team-label",
-      field: "metadata.name",
-      message: "workloads need a team label",
-      component: "shop/api",
-      environment: "dev",
-      resource: "Deployment/api",
-    });
-    expect(toAnnotation(custom)).toMatchObject({
-      title: 'Error from policy "team-label" at metadata.name',
-      message: '[shop/api dev Deployment/api] policy "team-label": workloads need a team label',
-    });
-    const builtin = diag({ severity: "warning", code: "policy/readiness-probe", policy: "readiness-probe", field: "", message: "no probe" });
-    expect(toAnnotation(builtin)).toMatchObject({ title: 'Warning from policy "readiness-probe"', message: 'policy "readiness-probe": no probe' });
-    // A settings finding about one policy keeps its code beside the policy's name.
-    const settings = diag({ code: "policy/settings", policy: "typo", field: "spec.environments[0]", message: "unknown environment" });
-    expect(toAnnotation(settings).title).toBe('Error (policy/settings) from policy "typo" at spec.environments[0]');
-    // Findings that go to the check's text name it too.
-    const plan = planAnnotations([{ ...custom, file: "acme/platform/.ferry/policies/team-label.yaml" }], new Set());
-    expect(plan.unlocated).toEqual([
-      'acme/platform/.ferry/policies/team-label.yaml:3:5: error: [shop/api dev Deployment/api] policy "team-label": metadata.name: workloads need a team label',
-    ]);
-  });
-
-  it("annotates files of the repository and lists the rest", () => {
-    const plan = planAnnotations(
-      [diag({}), diag({}), diag({ file: "acme/platform/.ferry/platform.yaml", message: "platform broken" })],
-      new Set([".ferry/api.yaml"]),
-    );
-    expect(plan.annotations).toHaveLength(1);
-    expect(plan.unlocated).toEqual(["acme/platform/.ferry/platform.yaml:3:5: error: spec.type: platform broken"]);
-  });
-
-  it("batches 50 per request", () => {
-    const sizes = batches(Array.from({ length: 121 }, (_, i) => i)).map((b) => b.length);
-    expect(sizes).toEqual([50, 50, 21]);
-    expect(batches([])).toEqual([]);
-  });
-
-  it("clips long check text on a line boundary", () => {
-    const text = Array.from({ length: 10_000 }, (_, i) => `line ${i}`).join("\n");
-    const clipped = clipCheckText(text, 1000);
-    expect(clipped.length).toBeLessThanOrEqual(1000);
-    expect(clipped).toMatch(/line \d+\n\n… \(shortened/);
-  });
-});
-
 describe("triggers", () => {
   it("sees .ferry/ in added, modified or removed files", () => {
     expect(commitsTouchFerry([{ added: ["src/a.ts"], modified: [], removed: [] }], {})).toBe(false);
@@ -259,36 +175,5 @@ describe("triggers", () => {
     expect(componentsWaitingFor(files, "test")).toEqual([]);
     expect(isFerryCheck("Ferry / release")).toBe(true);
     expect(isFerryCheck("build")).toBe(false);
-  });
-});
-
-const deployment = (release: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels:\n    ferry.dev/release: ${release}\n  name: api\n`;
-
-describe("environment state", () => {
-  it("groups files by component and reads the release label", () => {
-    const state = parseEnvironmentState(
-      new Map([
-        ["shop/namespace.yaml", "kind: Namespace\n"],
-        ["shop/api/deployment-api.yaml", deployment("0123456789ab")],
-        ["shop/api/service-api.yaml", deployment("0123456789ab")],
-        ["shop/web/deployment-web.yaml", deployment("0123456789ab")],
-        ["shop/web/service-web.yaml", deployment("ba9876543210")],
-        ["shop/evil/deployment-x.yaml", deployment("../../etc/passwd")],
-      ]),
-    );
-    expect([...state.components.keys()]).toEqual(["shop/api", "shop/evil", "shop/web"]);
-    expect(state.components.get("shop/api")).toMatchObject({ release: "0123456789ab" });
-    expect(state.components.get("shop/api")!.files.size).toBe(2);
-    expect(state.components.get("shop/web")!.release).toBeUndefined();
-    expect(state.components.get("shop/evil")!.release).toBeUndefined();
-  });
-
-  it("reads labels of multi-document files and ignores broken YAML", () => {
-    expect(releaseLabels(`${deployment("aaaaaaaaaaaa")}---\n${deployment("bbbbbbbbbbbb")}`)).toEqual(["aaaaaaaaaaaa", "bbbbbbbbbbbb"]);
-    expect(releaseLabels("a: [unclosed")).toEqual([]);
-  });
-
-  it("builds no catalog entry from an invalid release file", () => {
-    expect(catalogFromReleases([new Map([["releases/shop/api/0123456789ab.yaml", "kind: Release\n"]])]).size).toBe(0);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { checkPolicies } from "../../policies/index.js";
-import { parseImage } from "../../policies/pods.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import type { K8sObject } from "../../renderers/types.js";
 import { component, configMap, cronJob, deployment, goodContainer, hpa, input, platform, release, service, statefulSet } from "./fixtures.js";
@@ -81,12 +80,6 @@ describe("no-latest-tag", () => {
       deployment({ podSpec: { ephemeralContainers: [{ name: "debug", image: "busybox" }] } }),
     ];
     expect(findings(objects, "no-latest-tag").map((d) => d.resource)).toEqual(["CronJob/nightly-report", "Deployment/checkout-api"]);
-  });
-
-  it("parses registry ports, tags and digests apart", () => {
-    expect(parseImage("localhost:5000/app")).toEqual({ name: "localhost:5000/app" });
-    expect(parseImage("localhost:5000/app:1.0")).toEqual({ name: "localhost:5000/app", tag: "1.0" });
-    expect(parseImage("app@sha256:ab")).toEqual({ name: "app", digest: "sha256:ab" });
   });
 });
 

@@ -9,7 +9,7 @@ import type { ClusterObserver } from "../../adapters/kube/observer.js";
 import type { ComponentKey } from "../../core/status/components.js";
 import type { Timers } from "../../flows/status/timers.js";
 import { Environment } from "../../renderers/model/index.js";
-import { observe, waitFor } from "../cluster/helpers.js";
+import { observe, waitFor } from "../support/kube-helpers.js";
 import { ContractIndex, FakeGitHub } from "../support/fake-github/index.js";
 import { createTestProbot } from "../support/fake-github/probot.js";
 import { FakeKube, type FakeKubeCerts, type WorkloadSpec } from "../support/fake-kube/index.js";

@@ -8,7 +8,7 @@ import type { GatesResult } from "../../../core/promotion/gates/index.js";
 import type { ListedPull } from "../../../core/promotion/listing.js";
 import { listedPromotion } from "../../../core/promotion/listing.js";
 import { gatesCheckOutput } from "../../../presentation/markdown/gates-check.js";
-import { acme, R1 } from "../../promotion/fixtures.js";
+import { acme, R1 } from "../../support/promotion-fixtures.js";
 
 const pull: ListedPull = {
   repo: "acme/gitops-prod",

@@ -1,0 +1,149 @@
+/**
+ * Bootstrap objects for Argo CD and Flux, validated against the CRD schemas shipped in
+ * @kubernetes-models/argo-cd and @kubernetes-models/flux-cd.
+ */
+import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
+import { GitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1";
+import { describe, expect, it } from "vitest";
+import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../../../core/gitops/bootstrap.js";
+import { toYaml } from "../../../renderers/canonical.js";
+
+const environments = [
+  { name: "staging", gitops: { repo: "acme/gitops", branch: "main", path: "environments/staging" } },
+  { name: "dev", gitops: { repo: "acme/gitops", branch: "main" } },
+  { name: "prod", gitops: { repo: "https://git.example.com/acme/gitops-prod.git", branch: "release", path: "clusters/prod" } },
+];
+
+describe("Argo CD ApplicationSet", () => {
+  it("lists one element per environment and validates against the ApplicationSet schema", () => {
+    const appSet = argoApplicationSet(environments);
+    expect(() => new ApplicationSet(appSet).validate()).not.toThrow();
+
+    expect(appSet.spec.generators[0]?.list.elements).toEqual([
+      {
+        environment: "dev",
+        namespace: "ferry-dev",
+        path: "environments/dev",
+        repoURL: "https://github.com/acme/gitops.git",
+        revision: "main",
+        server: "https://kubernetes.default.svc",
+      },
+      {
+        environment: "prod",
+        namespace: "ferry-prod",
+        path: "clusters/prod",
+        repoURL: "https://git.example.com/acme/gitops-prod.git",
+        revision: "release",
+        server: "https://kubernetes.default.svc",
+      },
+      {
+        environment: "staging",
+        namespace: "ferry-staging",
+        path: "environments/staging",
+        repoURL: "https://github.com/acme/gitops.git",
+        revision: "main",
+        server: "https://kubernetes.default.svc",
+      },
+    ]);
+    expect(appSet.spec.template.spec).toEqual({
+      project: "default",
+      source: { repoURL: "{{.repoURL}}", targetRevision: "{{.revision}}", path: "{{.path}}", directory: { recurse: true } },
+      destination: { server: "{{.server}}", namespace: "{{.namespace}}" },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ["CreateNamespace=true"],
+        managedNamespaceMetadata: { labels: { "ferry.dev/managed": "true" } },
+      },
+    });
+    expect(appSet.spec.goTemplate).toBe(true);
+    expect(appSet.metadata).toEqual({ name: "ferry", namespace: "argocd", labels: { "ferry.dev/managed": "true" } });
+  });
+
+  it("uses every template key the elements define, and nothing else", () => {
+    const appSet = argoApplicationSet(environments);
+    const used = new Set([...JSON.stringify(appSet.spec.template).matchAll(/\{\{\.(\w+)\}\}/g)].map((m) => m[1]));
+    for (const element of appSet.spec.generators[0]?.list.elements ?? []) expect(new Set(Object.keys(element))).toEqual(used);
+  });
+
+  it("targets named clusters and custom names when asked, still valid", () => {
+    const appSet = argoApplicationSet(environments, {
+      name: "platform",
+      namespace: "gitops",
+      project: "ferry",
+      destination: (env) => ({ name: env.name === "prod" ? "prod-eu" : "nonprod", namespace: `apps-${env.name}` }),
+      resolveRepo: (repo) => githubRepoUrl(repo, "https://ghe.example.com/"),
+    });
+    expect(() => new ApplicationSet(appSet).validate()).not.toThrow();
+
+    expect(appSet.spec.template.spec.destination).toEqual({ name: "{{.clusterName}}", namespace: "{{.namespace}}" });
+    expect(appSet.spec.generators[0]?.list.elements[0]).toMatchObject({
+      clusterName: "nonprod",
+      namespace: "apps-dev",
+      repoURL: "https://ghe.example.com/acme/gitops.git",
+    });
+    expect(appSet.spec.template.spec.project).toBe("ferry");
+    expect(() => argoApplicationSet(environments, { destination: (env) => (env.name === "prod" ? { name: "prod" } : {}) })).toThrow(
+      /give every environment's destination a cluster name, or none/,
+    );
+  });
+
+  it("is deterministic whatever the order of the environments", () => {
+    expect(toYaml(argoApplicationSet([...environments].reverse()))).toBe(toYaml(argoApplicationSet(environments)));
+  });
+
+  it("refuses bad environments, listing every problem", () => {
+    expect(() =>
+      argoApplicationSet([
+        { name: "Dev_1", gitops: { repo: "acme/gitops", branch: "main" } },
+        { name: "qa", gitops: { repo: "", branch: "a..b", path: "../x" } },
+        { name: "qa", gitops: { repo: "acme/gitops", branch: "main" } },
+      ]),
+    ).toThrow(
+      /environments\[0\]\.name: .*; environments\[1\]\.gitops\.repo: .*; environments\[1\]\.gitops\.branch: must not contain '\.\.'; environments\[1\]\.gitops\.path: must not contain a '\.\.' segment/,
+    );
+    expect(() => argoApplicationSet([])).toThrow("cannot bootstrap: no environments given");
+    expect(() => argoApplicationSet([environments[1], environments[1]].filter((e) => e !== undefined))).toThrow("environment dev is listed twice");
+  });
+});
+
+describe("Flux GitRepository and Kustomization", () => {
+  it("points a GitRepository at the environment's branch and a pruning Kustomization at its path, both valid", () => {
+    const [repo, kustomization] = fluxObjects(
+      { name: "prod", gitops: { repo: "acme/gitops-prod", branch: "release", path: "clusters/prod" } },
+      { secretName: "gitops-token" },
+    );
+    expect(() => new GitRepository(repo).validate()).not.toThrow();
+    expect(() => new Kustomization(kustomization).validate()).not.toThrow();
+
+    expect(repo).toEqual({
+      apiVersion: "source.toolkit.fluxcd.io/v1",
+      kind: "GitRepository",
+      metadata: { name: "ferry-prod", namespace: "flux-system", labels: { "ferry.dev/managed": "true", "ferry.dev/environment": "prod" } },
+      spec: { interval: "1m", url: "https://github.com/acme/gitops-prod.git", ref: { branch: "release" }, secretRef: { name: "gitops-token" } },
+    });
+    expect(kustomization.spec).toEqual({
+      interval: "10m",
+      path: "./clusters/prod",
+      prune: true,
+      sourceRef: { kind: "GitRepository", name: "ferry-prod" },
+      timeout: "5m",
+      wait: true,
+    });
+  });
+
+  it("defaults the path to environments/<env> and leaves the secret out for public repositories", () => {
+    const [repo, kustomization] = fluxObjects({ name: "dev", gitops: { repo: "acme/gitops", branch: "main" } }, { namespace: "flux", interval: "30s" });
+    expect(() => new GitRepository(repo).validate()).not.toThrow();
+
+    expect(kustomization.spec.path).toBe("./environments/dev");
+    expect(repo.spec).toEqual({ interval: "30s", url: "https://github.com/acme/gitops.git", ref: { branch: "main" } });
+    expect(kustomization.metadata.namespace).toBe("flux");
+  });
+
+  it("fails the schema check when a required field is missing (the validation is real)", () => {
+    const [, kustomization] = fluxObjects({ name: "dev", gitops: { repo: "acme/gitops", branch: "main" } });
+    const broken = { ...kustomization, spec: { ...kustomization.spec, sourceRef: { name: "x" } } };
+    expect(() => new Kustomization(broken as unknown as ConstructorParameters<typeof Kustomization>[0]).validate()).toThrow();
+  });
+});

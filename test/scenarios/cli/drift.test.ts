@@ -1,0 +1,149 @@
+/**
+ * `ferry drift` run in-process against a GitOps repository written by `ferry publish` and the
+ * fake Kubernetes API (HTTPS, its own CA, a kubeconfig file): an object edited by hand in the
+ * cluster and a release that differs between staging and prod show in the text and the JSON.
+ */
+import { PLATFORM } from "../../drift/platform.js";
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFiles } from "../../../adapters/git/read.js";
+import { objectsOfFiles } from "../../../core/drift/inputs.js";
+import type { K8sObject } from "../../../renderers/types.js";
+import { FakeKube, generateCerts, writeKubeconfig, type KubeObject } from "../../support/fake-kube/index.js";
+import { API_YAML, Scratch, runCli } from "../../support/workspace.js";
+
+/** A second component at one release in both environments: prod declares 2 replicas. */
+const WEB_YAML = API_YAML.replace("name: api", "name: web");
+
+const s = new Scratch();
+let kube: FakeKube;
+let gitops: string;
+let kubeconfig: string;
+let stagingRelease: string;
+let prodRelease: string;
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, {
+    cwd,
+    env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@x", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@x" },
+  }).toString();
+}
+
+async function publish(env: string): Promise<void> {
+  const run = await runCli(["publish", s.path("apps/acme/shop-api"), "--platform", s.path("platform"), "--env", env, "--gitops", gitops]);
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+}
+
+async function gitObjects(env: string): Promise<K8sObject[]> {
+  const { files } = await readFiles({ target: { url: gitops, branch: "main" }, paths: [`environments/${env}`] });
+  return objectsOfFiles(files);
+}
+
+/** What an API server adds to an applied object: status and defaults git does not set. */
+function asLive(o: K8sObject): KubeObject {
+  const live = structuredClone(o) as unknown as KubeObject & { spec?: Record<string, unknown>; status?: unknown };
+  live.metadata.annotations = { ...(live.metadata.annotations ?? {}), "deployment.kubernetes.io/revision": "1" };
+  if (o.kind === "Deployment") {
+    live.spec = { ...live.spec, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 };
+    live.status = { observedGeneration: 1, replicas: 2, readyReplicas: 2 };
+  }
+  return live;
+}
+
+const drift = (args: string[] = []) => runCli(["drift", "--platform", s.path("platform"), "--gitops", gitops, "--kubeconfig", kubeconfig, ...args], {});
+
+beforeAll(async () => {
+  kube = await FakeKube.start({ certs: generateCerts(), rendered: true });
+  s.write("platform", { ".ferry/platform.yaml": PLATFORM });
+  const app = s.write("apps/acme/shop-api", { ".ferry/api.yaml": API_YAML, ".ferry/web.yaml": WEB_YAML });
+  git(app, "init", "-q", "-b", "main");
+  git(app, "remote", "add", "origin", "https://github.com/acme/shop-api.git");
+  git(app, "add", "-A");
+  git(app, "commit", "-qm", "components");
+  gitops = s.path("gitops");
+  git(s.root, "init", "-q", "--bare", "-b", "main", gitops);
+  await publish("staging");
+  await publish("prod");
+  // A new image of api reaches staging only.
+  s.write("apps/acme/shop-api", { ".ferry/api.yaml": API_YAML.replace("api:1.0.0", "api:1.1.0") });
+  git(app, "commit", "-qam", "api 1.1.0");
+  await publish("staging");
+
+  kubeconfig = writeKubeconfig(
+    s.path("kubeconfig.yaml"),
+    ["kind-staging", "kind-prod"].map((context) => ({ context, server: kube.url, caPem: kube.caPem, token: kube.token })),
+  );
+  for (const env of ["staging", "prod"]) for (const o of await gitObjects(env)) kube.apply(asLive(o));
+  const releaseOf = async (env: string) =>
+    (await gitObjects(env)).find((o) => o.kind === "Deployment" && o.metadata.name === "api")?.metadata.labels?.["ferry.dev/release"] ?? "";
+  stagingRelease = await releaseOf("staging");
+  prodRelease = await releaseOf("prod");
+});
+
+afterAll(async () => {
+  await kube.close();
+  s.cleanup();
+});
+
+describe("ferry drift", () => {
+  it("exits 0 with no drift when the cluster runs what git holds, defaults and status aside", async () => {
+    const run = await drift(["--env", "prod"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^shop/api\\s+${prodRelease}$`, "m"));
+    expect(run.stdout).toContain("No drift.");
+  });
+
+  it("shows an object edited by hand in the cluster and the release that differs between staging and prod", async () => {
+    expect(stagingRelease).not.toBe(prodRelease);
+    const deployment = kube.get({ apiVersion: "apps/v1", kind: "Deployment", namespace: "shop-prod", name: "api" }) as KubeObject & {
+      spec: { replicas: number };
+    };
+    deployment.spec.replicas = 5;
+    kube.apply(deployment);
+    kube.apply({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "legacy", namespace: "shop-prod", labels: { "app.kubernetes.io/managed-by": "ferry", "ferry.dev/environment": "prod" } },
+    });
+    kube.delete({ apiVersion: "v1", kind: "Service", namespace: "shop-staging", name: "web" });
+
+    const run = await drift();
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^shop/api\\s+${stagingRelease}\\s+${prodRelease}$`, "m"));
+    expect(run.stdout).toContain(`  release differs: shop/api: staging ${stagingRelease}, prod ${prodRelease}\n`);
+    expect(run.stdout).toContain("  prod Deployment shop-prod/api: edited in the cluster\n    spec.replicas: git 2, live 5\n");
+    expect(run.stdout).toContain("  staging Service shop-staging/web: in git, missing in the cluster\n");
+    expect(run.stdout).toContain("  prod ConfigMap shop-prod/legacy: in the cluster, labelled as Ferry's, not in git\n");
+    expect(run.stdout).toMatch(/^Drift \(4 findings\):$/m);
+    expect(run.stdout).not.toContain("revisionHistoryLimit");
+
+    const json = await drift(["--json"]);
+    expect(json.code).toBe(1);
+    const out = JSON.parse(json.stdout) as { drift: boolean; releases: unknown[]; findings: Record<string, unknown>[] };
+    expect(out.drift).toBe(true);
+    expect(out.releases).toContainEqual({ component: "shop/api", releases: { staging: stagingRelease, prod: prodRelease } });
+    expect(out.findings).toEqual([
+      { kind: "release", component: "shop/api", releases: { staging: stagingRelease, prod: prodRelease } },
+      { kind: "missing", environment: "staging", object: { apiVersion: "v1", kind: "Service", namespace: "shop-staging", name: "web" } },
+      {
+        kind: "modified",
+        environment: "prod",
+        object: { apiVersion: "apps/v1", kind: "Deployment", namespace: "shop-prod", name: "api" },
+        fields: [{ path: "spec.replicas", git: 2, live: 5 }],
+      },
+      { kind: "orphan", environment: "prod", object: { apiVersion: "v1", kind: "ConfigMap", namespace: "shop-prod", name: "legacy" } },
+    ]);
+  });
+
+  it("reports an unreadable cluster on stderr and exits 1, and a bad flag exits 2", async () => {
+    const bad = writeKubeconfig(s.path("other.yaml"), [{ context: "elsewhere", server: kube.url, caPem: kube.caPem, token: kube.token }]);
+    const run = await runCli(["drift", "--platform", s.path("platform"), "--gitops", gitops, "--kubeconfig", bad, "--env", "prod"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^ferry drift: 1 problem:\n {2}prod: unreachable \(kubeconfig has no context "kind-prod"/);
+    expect((await runCli(["drift", "--platform", s.path("platform"), "--nope"])).code).toBe(2);
+    expect((await runCli(["drift", "--platform", s.path("platform"), "--env", "qa"])).code).toBe(2);
+  });
+});

@@ -1,0 +1,90 @@
+import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { readTree } from "../../../adapters/fs/files.js";
+import { schemaErrors } from "../../support/k8s-schemas.js";
+import { Scratch, runCli } from "../../support/workspace.js";
+
+/** The README's first command, on the bundled examples. */
+const s = new Scratch();
+afterAll(() => s.cleanup());
+
+const render = (out: string) => runCli(["render", "examples/apps", "--platform", "examples/platform", "--out", out]);
+
+describe("the bundled examples", () => {
+  it("render and print a summary line per environment", async () => {
+    const run = await render(s.path("a"));
+    expect(run.stderr).not.toMatch(/: error:/);
+    expect(run.code).toBe(0);
+    for (const env of ["dev", "staging", "prod"]) {
+      expect(run.stdout).toMatch(new RegExp(`^${env}\\s+\\d+ components\\s+\\d+ objects`, "m"));
+    }
+  });
+
+  it("validate every rendered object, in every environment, against Kubernetes' schemas", () => {
+    const tree = readTree(s.path("a"));
+    const manifests = [...tree].filter(([p]) => p.startsWith("environments/"));
+    expect(manifests.length).toBeGreaterThan(50);
+    const kinds = new Set<string>();
+    const errors: string[] = [];
+    for (const [path, text] of manifests) {
+      const obj = parse(text) as { kind: string };
+      kinds.add(obj.kind);
+      errors.push(...schemaErrors(obj).map((e) => `${path}: ${e}`));
+    }
+    expect(errors).toEqual([]);
+    for (const kind of [
+      "Deployment",
+      "StatefulSet",
+      "CronJob",
+      "Service",
+      "ServiceAccount",
+      "ConfigMap",
+      "NetworkPolicy",
+      "HorizontalPodAutoscaler",
+      "HTTPRoute",
+      "PersistentVolumeClaim",
+      "PodDisruptionBudget",
+      "Namespace",
+    ]) {
+      expect(kinds, `a rendered ${kind}`).toContain(kind);
+    }
+  });
+
+  it("render byte-identically twice", async () => {
+    const run = await render(s.path("b"));
+    expect(run.code).toBe(0);
+    const a = readTree(s.path("a"));
+    const b = readTree(s.path("b"));
+    expect([...b.keys()]).toEqual([...a.keys()]);
+    for (const [path, text] of a) expect(b.get(path), path).toBe(text);
+  });
+
+  it("write manifests with sorted keys and no timestamps", () => {
+    const tree = readTree(s.path("a"));
+    for (const [path, text] of tree) {
+      expect(text, path).not.toMatch(/creationTimestamp|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+      const obj = parse(text) as Record<string, unknown>;
+      const keys = Object.keys(obj);
+      expect(keys, path).toEqual([...keys].sort());
+    }
+  });
+
+  it("label every object with the release it belongs to", () => {
+    const tree = readTree(s.path("a"));
+    const releases = new Set([...tree.keys()].filter((p) => p.startsWith("releases/")).map((p) => p.split("/").pop()!.replace(".yaml", "")));
+    for (const [path, text] of tree) {
+      if (!path.startsWith("environments/") || path.endsWith("/namespace.yaml")) continue;
+      const obj = parse(text) as { metadata: { labels?: Record<string, string> } };
+      const release = obj.metadata.labels?.["ferry.dev/release"];
+      expect(release, path).toBeDefined();
+      expect(releases.has(release!), `${path} names a release that was written`).toBe(true);
+    }
+  });
+
+  it("keep the README's first command true", () => {
+    const readme = readFileSync("README.md", "utf8").split("\n").slice(0, 6).join("\n");
+    expect(readme).toContain("npx ferry render examples/apps --platform examples/platform --out rendered");
+    expect(readme).toContain("npm ci && npm test");
+  });
+});
