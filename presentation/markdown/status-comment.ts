@@ -6,6 +6,9 @@
 import type { Diagnosis } from "../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../core/status/health.js";
 import { renderStatusSection } from "./status-section.js";
+import { renderSignalsSection } from "./status-signals.js";
+import type { ObservabilityLinks } from "../../core/signals/links.js";
+import type { SignalsReport } from "../../core/signals/report.js";
 import type { ComponentKey } from "../../core/status/components.js";
 import type { WatchOutcome } from "../../core/status/rollout-decision.js";
 import { formatDuration } from "../../core/time.js";
@@ -43,6 +46,10 @@ export interface StatusCommentInput {
   readonly supersededBy?: string;
   /** How long the watch lasts at most, in ms (shown for timed-out). */
   readonly maxWatchMs: number;
+  /** The release's signals in this environment (core/signals/report.ts). @default no Signals section */
+  readonly signals?: SignalsReport;
+  /** `observability.links`, shown in the Signals section. @default no links */
+  readonly links?: ObservabilityLinks;
 }
 
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
@@ -87,6 +94,7 @@ export function renderStatusComment(input: StatusCommentInput): string {
     "",
     renderStatusSection({ key, health, diagnosis: input.diagnosis, context: input.context, headingLevel: 3 }).trimEnd(),
     "",
+    ...(input.signals ? [renderSignalsSection({ report: input.signals, ...(input.links ? { links: input.links } : {}), headingLevel: 3 }).trimEnd(), ""] : []),
   ];
   return lines.join("\n");
 }
