@@ -54,7 +54,7 @@ export function servePortal(
       oauth: settings.oauth,
       apiBaseUrl: settings.apiBaseUrl,
       sessions: new SessionStore({ secret: settings.sessionSecret }),
-      data: settings.data ?? ferryPortalData({ installation, deps: () => deps }),
+      data: settings.data ?? ferryPortalData({ installation, deps: () => deps, ...(settings.signals ? { signals: settings.signals } : {}) }),
       actions: settings.actions ?? ferryPortalActions({ installation, deps: () => deps }),
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
       ...(settings.fetch ? { fetch: settings.fetch } : {}),

@@ -17,8 +17,9 @@ import { estimateCost, formatMoney, objectsFromFiles } from "../core/cost.js";
 import { environmentView } from "../core/environments.js";
 import { pipelineOrder } from "../core/promotion/pipeline.js";
 import { parseReleaseFile } from "../core/release/state.js";
-import type { ComponentView, HealthView, PromotionView } from "../presentation/portal/view.js";
-import type { PortalData, PortalPerson } from "./ports.js";
+import { linkValues, observabilityLinks } from "../core/signals/links.js";
+import type { ComponentView, HealthView, PromotionView, SignalsView } from "../presentation/portal/view.js";
+import type { PortalData, PortalPerson, PortalSignalsRequest, SignalsReader } from "./ports.js";
 import { roleOn } from "../adapters/github/people.js";
 import type { GitHub } from "../adapters/github/types.js";
 import { parseRepoRef } from "../adapters/github/types.js";
@@ -31,13 +32,38 @@ import { readComponentHistory } from "../flows/promotion/reads.js";
 import { readEnvironment, type EnvironmentSnapshot } from "../adapters/git/environment.js";
 import type { ResolvedTarget } from "../adapters/github/gitops-targets.js";
 import { findEnvironment } from "../renderers/platform.js";
+import { namespaceFor, type Environment, type Platform } from "../renderers/model/index.js";
 
 /** What the implementation needs of the app. */
 export interface PortalDataDeps {
   /** The app's installation client for the platform repository's organization. */
   readonly installation: () => Promise<GitHub>;
   readonly deps: () => PromotionDeps & Pick<FlowServices, "clusterRuntime">;
+  /** The signals reader. @default none: signals show "not observed" */
+  readonly signals?: SignalsReader;
 }
+
+/** Why an environment's signals show nothing, when no reader is given. */
+export const NO_SIGNALS_READER = "the portal reads no signals (no signals reader is configured)";
+
+/** The release's signals in `env` with the platform's links, or why they were not observed. */
+async function signalsOf(read: SignalsReader, platform: Platform, env: Environment, req: PortalSignalsRequest): Promise<SignalsView> {
+  let report;
+  try {
+    report = await read(req);
+  } catch {
+    return { observed: false, reason: NOT_READ };
+  }
+  if (!report) return { observed: false, reason: NOT_READ };
+  return {
+    observed: true,
+    report,
+    ...(req.landedAt ? { landedAt: Math.floor(req.landedAt.getTime() / 1000) } : {}),
+    links: observabilityLinks(platform.spec.observability?.links ?? {}, linkValues(report, namespaceFor(env, req.project))),
+  };
+}
+
+const NOT_READ = "the signals could not be read";
 
 function healthOf(statuses: readonly EnvironmentStatus[], env: string): HealthView | undefined {
   const e = statuses.find((s) => s.environment === env);
@@ -135,12 +161,13 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
           const cost = deployed ? estimateCost(objectsFromFiles(deployed.files).objects, platform.spec.pricing) : undefined;
           const health = release ? healthOf(statuses, env.name) : undefined;
           const promotion = promotions.find((p) => p.project === project && p.component === component && p.environment === env.name);
+          const since = release && current?.release === release ? current.date : undefined;
           const drift =
             release && current?.release && current.release !== release ? `the manifests carry ${release}, the last commit says ${current.release}` : undefined;
           cells.push({
             environment: env.name,
             ...(release ? { release } : {}),
-            ...(release && current?.release === release ? { since: current.date } : {}),
+            ...(since ? { since } : {}),
             ...(health ? { health } : {}),
             ...(promotion ? { promotion } : {}),
             ...(drift ? { drift } : {}),
@@ -176,6 +203,14 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
         components,
         promotions,
       };
+    },
+    async signals(_person, req) {
+      if (!input.signals) return { observed: false, reason: NO_SIGNALS_READER };
+      const deps = input.deps();
+      const ctx = await promotionContext(new RunContext(await input.installation(), deps), deps);
+      const env = findEnvironment(ctx.bundle.platform, req.environment);
+      if (!env) return { observed: false, reason: NOT_READ };
+      return signalsOf(input.signals, ctx.bundle.platform, env, req);
     },
   };
 }

@@ -5,7 +5,8 @@
  * without an import loop through the portal's implementations (data.ts, actions.ts, mount.ts).
  */
 import type { GitHub } from "../adapters/github/types.js";
-import type { PortalSnapshot } from "../presentation/portal/view.js";
+import type { SignalsReport } from "../core/signals/report.js";
+import type { PortalSnapshot, SignalsView } from "../presentation/portal/view.js";
 import type { OAuthSettings } from "./oauth.js";
 
 /** A signed-in person as the portal knows them. */
@@ -19,7 +20,29 @@ export interface PortalPerson {
 export interface PortalData {
   /** Everything `person` may see. */
   snapshot(person: PortalPerson): Promise<PortalSnapshot>;
+  /**
+   * A release's signals in one environment, for the component page only (the overview reads none);
+   * asked only for a component and environment `snapshot` gave the person. @default not observed
+   */
+  signals?(person: PortalPerson, req: PortalSignalsRequest): Promise<SignalsView>;
 }
+
+/** Which release's signals the component page asks for. */
+export interface PortalSignalsRequest {
+  readonly project: string;
+  readonly component: string;
+  readonly environment: string;
+  /** The release the environment runs. */
+  readonly release: string;
+  /** When it landed there (the boundary its charts mark). @default not known */
+  readonly landedAt?: Date;
+}
+
+/**
+ * Reads a release's signals in one environment (the verify window's, judged), or undefined when
+ * none can be read: the source behind {@link PortalData.signals}.
+ */
+export type SignalsReader = (req: PortalSignalsRequest) => Promise<SignalsReport | undefined>;
 
 /** What a button asks for. */
 export interface PortalActionRequest {
@@ -46,6 +69,8 @@ export interface PortalSettings {
   readonly publicUrl?: string;
   /** @default read through the app (portal/data.ts) */
   readonly data?: PortalData;
+  /** The signals the component page charts. @default none: every environment's signals show "not observed" */
+  readonly signals?: SignalsReader;
   /** @default the promotion flow (portal/actions.ts) */
   readonly actions?: PortalActions;
   /** @default fetch */

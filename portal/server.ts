@@ -10,7 +10,7 @@ import { PORTAL_CSS } from "../presentation/portal/html.js";
 import { PORTAL_BASE } from "../presentation/portal/routes.js";
 import { componentPage, environmentsPage, notFoundPage, overviewPage, promotionsPage, signInPage } from "../presentation/portal/pages.js";
 import type { PageContext } from "../presentation/portal/pages.js";
-import type { OverviewFilter } from "../presentation/portal/view.js";
+import type { ComponentView, OverviewFilter, SignalsView } from "../presentation/portal/view.js";
 import { personOf, RejectedToken } from "../adapters/github/people.js";
 import { tokenClient } from "../adapters/github/client.js";
 import type { GitHub } from "../adapters/github/types.js";
@@ -115,6 +115,29 @@ export function portalHandler(input: PortalInput): PortalHandler {
     return { login: s.login, octokit };
   };
 
+  /** The component's cells with their release's signals (read for the component page only). */
+  const withSignals = async (p: PortalPerson, c: ComponentView): Promise<ComponentView> => {
+    const read = input.data.signals?.bind(input.data);
+    if (!read) return c;
+    const cells = [];
+    for (const cell of c.cells) {
+      if (!cell.release) {
+        cells.push(cell);
+        continue;
+      }
+      const req = {
+        project: c.project,
+        component: c.component,
+        environment: cell.environment,
+        release: cell.release,
+        ...(cell.since ? { landedAt: cell.since } : {}),
+      };
+      const signals = await read(p, req).catch((): SignalsView => ({ observed: false, reason: "the signals could not be read" }));
+      cells.push({ ...cell, signals });
+    }
+    return { ...c, cells };
+  };
+
   const page = async (
     res: ServerResponse,
     s: Session,
@@ -139,7 +162,7 @@ export function portalHandler(input: PortalInput): PortalHandler {
     if (m) {
       const [project, component] = [decoded(m[1]!), decoded(m[2]!)];
       const c = snapshot.components.find((x) => x.project === project && x.component === component);
-      if (c) return html(res, 200, componentPage(snapshot, c, ctx));
+      if (c) return html(res, 200, componentPage(snapshot, await withSignals(person(s, rejected), c), ctx));
     }
     return html(res, 404, notFoundPage(s.login, s.csrf));
   };

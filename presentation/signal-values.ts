@@ -47,11 +47,22 @@ export function verdictWord(v: Verdict): string {
   return v === "not-observed" ? "not observed" : v;
 }
 
-/** Why a signal has its verdict, in units: the broken bound with its numbers, else the judgement's own reason. */
+/** Why a signal has its verdict, with its numbers in their unit (the judgement's own reason when it was not observed). */
 export function signalReason(s: SignalJudgement): string {
   const now = formatSignalValue(s.value, s.unit);
-  if (s.verdict === "failed" && s.broken?.bound === "max") return `${s.name} ${now} is above the bound ${formatSignalValue(s.broken.limit, s.unit)}`;
-  if (s.verdict === "failed" && s.broken?.bound === "maxIncrease")
-    return `${s.name} ${now} is above ${digits(s.maxIncrease ?? 0)}× the previous release's ${formatSignalValue(s.baseline, s.unit)} (${formatSignalValue(s.broken.limit, s.unit)})`;
-  return s.reason;
+  const noBaseline = s.maxIncrease !== undefined && s.baseline === null ? "; no previous release to compare with" : "";
+  switch (s.verdict) {
+    case "not-observed":
+      return s.reason;
+    case "failed":
+      if (s.broken?.bound === "max") return `${s.name} ${now} is above the bound ${formatSignalValue(s.broken.limit, s.unit)}`;
+      if (s.broken?.bound === "maxIncrease")
+        return `${s.name} ${now} is above ${digits(s.maxIncrease ?? 0)}× the previous release's ${formatSignalValue(s.baseline, s.unit)} (${formatSignalValue(s.broken.limit, s.unit)})`;
+      return s.reason;
+    case "verifying":
+      return `${s.name} ${now} is within its bounds so far${noBaseline}`;
+    case "verified":
+      if (s.max === undefined && s.maxIncrease === undefined) return `${s.name} ${now} was read; no bound applies`;
+      return `${s.name} ${now} stayed within its bounds${noBaseline}`;
+  }
 }

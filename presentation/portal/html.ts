@@ -74,6 +74,7 @@ button.secondary{background:#fff;color:#12304a}
 form.inline{display:inline}.filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:end}
 label{display:flex;flex-direction:column;font-weight:600}select,input{font:inherit;padding:.3rem}
 .notice{border-left:4px solid #12304a;background:#eef2f6;padding:.5rem 1rem}.refused{border-left-color:#a30000;background:#fdeeee}
-svg{max-width:100%;height:auto}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:700}
+svg{max-width:100%;height:auto}.signals{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}figcaption{max-width:30rem}
+.verdict.verified{color:#0b6b1f}.verdict.failed{color:#a30000}.verdict.verifying{color:#7a4a00}.verdict.not-observed{color:#444}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:700}
 @media (max-width:40rem){th,td{padding:.3rem}header{flex-direction:column;align-items:flex-start}}
 `;

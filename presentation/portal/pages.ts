@@ -4,10 +4,13 @@
  * {@link PortalSnapshot}.
  */
 import { HealthStatus } from "../../core/status/health.js";
+import { formatUtc } from "../../core/time.js";
+import { signalReason, verdictWord } from "../signal-values.js";
 import { neighbourhoodSvg } from "./diagram.js";
 import { esc, frame } from "./html.js";
 import { componentHref, PORTAL_BASE } from "./routes.js";
-import type { CellView, ComponentView, HealthView, OverviewFilter, PortalSnapshot, PromotionView } from "./view.js";
+import { signalChartSvg } from "./signal-chart.js";
+import type { CellView, ComponentView, HealthView, OverviewFilter, PortalSnapshot, PromotionView, SignalsView } from "./view.js";
 
 /** What a page needs beyond the snapshot. */
 export interface PageContext {
@@ -42,6 +45,33 @@ function cellHtml(c: CellView): string {
     c.promotion ? `<br>open promotion: ${gatesText(c.promotion)}` : "",
   ];
   return parts.join("");
+}
+
+/** The verdict line and links of an environment's signals (the `Signals` entry), and one chart per signal. */
+function signalsHtml(env: string, release: string | undefined, v: SignalsView | undefined): { summary: string; charts: string } {
+  if (!release) return { summary: "n/a", charts: "" };
+  if (!v) return { summary: `<span class="NotObserved">not observed</span>`, charts: "" };
+  if (!v.observed) return { summary: `<span class="NotObserved">not observed</span>: ${esc(v.reason)}`, charts: "" };
+  const r = v.report;
+  const at = (t: number) => formatUtc(new Date(t * 1000));
+  const links =
+    v.links.length > 0
+      ? `<br>Links: ${v.links.map((l) => ("url" in l ? `<a href="${esc(l.url)}" rel="noreferrer">${esc(l.name)}</a>` : `${esc(l.name)} (not shown: the template ${esc(l.problem)})`)).join(", ")}`
+      : "";
+  const notes = r.notes.length > 0 ? `<ul>${r.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>` : "";
+  const summary = `<strong class="verdict ${esc(r.verdict)}">${esc(verdictWord(r.verdict))}</strong> for <code>${esc(r.release)}</code>${r.cluster ? ` in ${esc(r.cluster)}` : ""}, window ${esc(at(r.window.from))} to ${esc(at(r.window.to))}${links}${notes}`;
+  const where = `${env}${r.cluster ? ` (${r.cluster})` : ""}`;
+  const figures = r.signals.map(
+    (s) =>
+      `<figure><figcaption><strong>${esc(s.name)}</strong>: ${esc(verdictWord(s.verdict))}. ${esc(signalReason(s))}</figcaption>${signalChartSvg({
+        id: `sig-${env}-${s.name}`,
+        where,
+        signal: s,
+        window: r.window,
+        ...(v.landedAt !== undefined ? { boundary: v.landedAt } : {}),
+      })}</figure>`,
+  );
+  return { summary, charts: figures.length > 0 ? `<div class="signals">${figures.join("\n")}</div>` : "<p>No signal is defined for this component.</p>" };
 }
 
 function notice(ctx: PageContext): string {
@@ -119,13 +149,15 @@ ${
               )
               .join("")}</tbody></table></div>`
           : "<p>No history.</p>";
+      const signals = signalsHtml(e.name, cell.release, cell.signals);
       const diagnosis = cell.health && cell.health.diagnosis.length > 0 ? `<ul>${cell.health.diagnosis.map((d) => `<li>${esc(d)}</li>`).join("")}</ul>` : "";
       return `<section aria-labelledby="env-${esc(e.name)}"><h3 id="env-${esc(e.name)}">${esc(e.name)}</h3>
 <dl><dt>Release</dt><dd>${cell.release ? `<code>${esc(cell.release)}</code>` : "not deployed"}${cell.since ? `, since ${when(cell.since)}` : ""}</dd>
 <dt>Health</dt><dd>${cell.release ? healthText(cell.health) : "n/a"}${cell.health?.message ? ` ${esc(cell.health.message)}` : ""}${diagnosis}</dd>
 <dt>Cost</dt><dd>${esc(cell.cost ?? "n/a")}</dd>
-<dt>Promotion</dt><dd>${cell.promotion ? gatesText(cell.promotion) : "none open"}</dd></dl>
-<p>${actionForm("promote", c, e.name, ctx.csrf)} ${actionForm("rollback", c, e.name, ctx.csrf)}</p>
+<dt>Promotion</dt><dd>${cell.promotion ? gatesText(cell.promotion) : "none open"}</dd>
+<dt>Signals</dt><dd>${signals.summary}</dd></dl>
+${signals.charts}<p>${actionForm("promote", c, e.name, ctx.csrf)} ${actionForm("rollback", c, e.name, ctx.csrf)}</p>
 ${history}</section>`;
     })
     .join("\n");

@@ -3,6 +3,8 @@
  * Pure data: no I/O.
  */
 import type { EnvironmentView } from "../../core/environments.js";
+import type { ObservabilityLink } from "../../core/signals/links.js";
+import type { SignalsReport } from "../../core/signals/report.js";
 import type { HealthStatus } from "../../core/status/health.js";
 
 /** Health of one component in one environment, from the cluster (core/status). */
@@ -14,6 +16,20 @@ export interface HealthView {
   /** The diagnosis's findings, one line each. */
   readonly diagnosis: readonly string[];
 }
+
+/**
+ * A release's signals in one environment: the report (core/signals/report.ts) with when the release
+ * landed (the boundary the charts mark) and the platform's links, or why nothing was observed.
+ */
+export type SignalsView =
+  | {
+      readonly observed: true;
+      readonly report: SignalsReport;
+      /** Unix seconds. @default not marked */
+      readonly landedAt?: number;
+      readonly links: readonly ObservabilityLink[];
+    }
+  | { readonly observed: false; readonly reason: string };
 
 /** One gate of an open promotion. */
 export interface GateView {
@@ -61,6 +77,8 @@ export interface CellView {
   readonly drift?: string;
   /** Monthly estimate, formatted. */
   readonly cost?: string;
+  /** The running release's signals. @default not shown (nothing deployed) */
+  readonly signals?: SignalsView;
   readonly history: readonly HistoryRowView[];
 }
 

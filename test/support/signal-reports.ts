@@ -13,12 +13,12 @@ export const TO = FROM + 300;
 /** The release landed a minute into the window. */
 export const LANDED = FROM + 60;
 
-/** A series over the window: `values` spread evenly from FROM to TO. */
-export function seriesOf(values: readonly number[]): SeriesPoint[] {
-  return values.map((v, i) => [FROM + Math.round((i * (TO - FROM)) / Math.max(1, values.length - 1)), v] as const);
+/** A series over the five minutes from `from`: `values` spread evenly. */
+export function seriesOf(values: readonly number[], from = FROM): SeriesPoint[] {
+  return values.map((v, i) => [from + Math.round((i * 300) / Math.max(1, values.length - 1)), v] as const);
 }
 
-const read = (values: readonly number[]): Reading => ({ ok: true, value: values[values.length - 1], series: seriesOf(values) });
+const read = (values: readonly number[], from = FROM): Reading => ({ ok: true, value: values[values.length - 1], series: seriesOf(values, from) });
 const reading = (name: string, unit: SignalUnit, current: Reading, baseline?: Reading): SignalReadings => ({
   name,
   signal: { query: `${name}_query`, unit },
@@ -30,22 +30,22 @@ const reading = (name: string, unit: SignalUnit, current: Reading, baseline?: Re
  * A release whose error ratio jumps from 0.5% to 20% after it landed (bound 1%): failed; latency
  * within 1.5x of the previous release; restarts without a bound; cpu unreadable (Prometheus down).
  */
-export function failingReport(overrides: Partial<SignalsReport> = {}): SignalsReport {
-  const report = signalsReport({
-    component: "shop/api",
-    environment: "prod",
-    release: "89004479966f",
-    window: { from: FROM, to: TO },
+export function failingReport(at: { from?: number; component?: string; environment?: string; release?: string } = {}): SignalsReport {
+  const from = at.from ?? FROM;
+  return signalsReport({
+    component: at.component ?? "shop/api",
+    environment: at.environment ?? "prod",
+    release: at.release ?? "89004479966f",
+    window: { from, to: from + 300 },
     verify: { duration: "4m", signals: { errorRate: { max: 0.01 }, latencyP95: { max: 0.3, maxIncrease: 1.5 }, cpu: { max: 0.9 } } },
-    landedAt: LANDED,
+    landedAt: from + 60,
     readings: [
-      reading("errorRate", "ratio", read([0.005, 0.005, 0.05, 0.2, 0.2]), { ok: true, value: 0.005, series: [] }),
-      reading("latencyP95", "seconds", read([0.048, 0.05, 0.061, 0.0612]), { ok: true, value: 0.04875, series: [] }),
-      reading("restarts", "count", read([0, 0, 1, 2])),
+      reading("errorRate", "ratio", read([0.005, 0.005, 0.05, 0.2, 0.2], from), { ok: true, value: 0.005, series: [] }),
+      reading("latencyP95", "seconds", read([0.048, 0.05, 0.061, 0.0612], from), { ok: true, value: 0.04875, series: [] }),
+      reading("restarts", "count", read([0, 0, 1, 2], from)),
       reading("cpu", "ratio", { ok: false, error: "the endpoint could not be reached: connect ECONNREFUSED" }),
     ],
   });
-  return { ...report, ...overrides };
 }
 
 /** The same release with every bounded signal within its bounds. */
