@@ -8,12 +8,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium, screenshot, seriousViolations } from "../support/browser/chromium.js";
 import { HealthStatus } from "../../core/status/health.js";
 import { startPortalScene, type PortalScene } from "./scene.js";
+import type { PortalSignalsRequest } from "../../portal/ports.js";
+import { failingReport } from "../support/signal-reports.js";
 
 let scene: PortalScene;
 let browser: Browser;
+/** What the portal asked its signals reader for. */
+const signalRequests: PortalSignalsRequest[] = [];
 
 beforeAll(async () => {
-  scene = await startPortalScene();
+  // The signals reader: checkout-api's error ratio jumped after its release landed; the rest cannot be read.
+  scene = await startPortalScene({
+    signals: async (req) => {
+      signalRequests.push(req);
+      if (req.component !== "checkout-api" || !req.landedAt) return undefined;
+      const from = Math.floor(req.landedAt.getTime() / 1000) - 60;
+      return failingReport({ from, component: `${req.project}/${req.component}`, environment: req.environment, release: req.release });
+    },
+  });
   browser = await launchChromium();
 }, 240_000);
 
@@ -93,6 +105,12 @@ describe("what a person sees", () => {
     expect(await hidden.text()).not.toContain("checkout-api");
     const promotions = await (await fetch(`${scene.origin}/ferry/environments`, { headers: { cookie } })).text();
     expect(promotions).not.toContain("storefront/");
+    // Signals are read for the component page only, and only for a component the person sees.
+    const asked = signalRequests.length;
+    const own = await (await fetch(`${scene.origin}/ferry/components/payments/payments-api`, { headers: { cookie } })).text();
+    expect(own).toContain('<dt>Signals</dt><dd><span class="NotObserved">not observed</span>: the signals could not be read</dd>');
+    expect(signalRequests.slice(asked).map((r) => `${r.project}/${r.component}`)).toEqual(["payments/payments-api"]);
+    expect(signalRequests.filter((r) => r.project === "storefront")).toEqual([]);
   });
 
   it("refuses a form without the session's token or from another origin", async () => {
@@ -140,7 +158,12 @@ describe("the portal in Chromium", () => {
     expect(body).toContain("service");
     expect(body).toMatch(/http\s+HTTP\s+8080/);
     expect(body).toMatch(/per month/);
-    expect(await page.locator("svg[role=img] title").textContent()).toBe("Dependencies of storefront/checkout-api");
+    expect(await page.locator("svg[role=img] title").first().textContent()).toBe("Dependencies of storefront/checkout-api");
+    // dev's signals: the verdict in words and a chart per signal, the release boundary at its landing.
+    expect(body).toMatch(/Signals\s+failed for \w+, window/);
+    const chart = page.getByRole("img", { name: "errorRate in dev: failed" });
+    expect(await chart.count()).toBe(1);
+    expect(await chart.locator("line.release-boundary").count()).toBe(1);
     await checked(page, "component");
 
     await page.getByRole("link", { name: "Environments" }).click();

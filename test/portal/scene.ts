@@ -25,6 +25,7 @@ import { FakeKube, generateCerts, succeedingRollout } from "../support/fake-kube
 import { startGitServer, type GitServer } from "../support/git-server.js";
 import { deliver, payload } from "../support/webhooks.js";
 import { waitFor } from "../status/helpers.js";
+import type { SignalsReader } from "../../portal/ports.js";
 
 const SECRET = "portal-scenario-secret";
 export const CLIENT = { clientId: "Iv1.portal-test", clientSecret: "portal-client-secret" };
@@ -65,8 +66,14 @@ export interface PortalScene {
   close(): Promise<void>;
 }
 
+/** What a scene may be given. */
+export interface PortalSceneOptions {
+  /** The portal's signals reader (`Deps.portal.signals`). @default none */
+  readonly signals?: SignalsReader;
+}
+
 /** Starts the app on the example, releases every app to dev and rolls checkout-api out healthy in the fake cluster. */
-export async function startPortalScene(): Promise<PortalScene> {
+export async function startPortalScene(options: PortalSceneOptions = {}): Promise<PortalScene> {
   const dir = await mkdtemp(join(tmpdir(), "ferry-portal-"));
   const closers: (() => Promise<unknown>)[] = [async () => rm(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -107,7 +114,12 @@ export async function startPortalScene(): Promise<PortalScene> {
       deliveries: new DeliveryCache(100),
       queue,
       clusterRuntime: runtime,
-      portal: { oauth: { ...CLIENT, webUrl: fake.url }, apiBaseUrl: fake.url, sessionSecret: "portal-scene-session-secret-0123456789" },
+      portal: {
+        oauth: { ...CLIENT, webUrl: fake.url },
+        apiBaseUrl: fake.url,
+        sessionSecret: "portal-scene-session-secret-0123456789",
+        ...(options.signals ? { signals: options.signals } : {}),
+      },
     });
     const appFn: ApplicationFunction = (app, options) => ferry(app, { ...options, addHandler: (h: Handler) => void handlers.push(h) });
     const middleware = await createNodeMiddleware(appFn, { probot, webhooksPath: "/api/github/webhooks" });
