@@ -94,9 +94,11 @@ describe("planRollbackOnFailure", () => {
       rec(R2, "verify-failed", "2025-03-12T10:05:00Z"),
     ];
     const plan = planRollbackOnFailure(verifyingPlatform(), history, failed(R1), records);
-    expect(plan.kind).toBe("none");
-    expect(plan).toMatchObject({ tell: true });
-    if (plan.kind === "none") expect(plan.reason).toContain(`release ${R1} ran in prod before and was put back`);
+    expect(plan).toEqual({
+      kind: "none",
+      reason: `release ${R1} ran in prod before and was put back; it failed verification now, and Ferry rolls back only once: choose a release to put back with /ferry rollback prod <release>`,
+      tell: true,
+    });
   });
 
   it("does nothing without onFailure: rollback, or when the environment no longer runs the failed release", () => {
