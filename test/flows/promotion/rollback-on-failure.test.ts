@@ -17,6 +17,7 @@ import type { SignalsReport } from "../../../core/signals/report.js";
 import type { HealthSignal } from "../../../core/status/deployment-signals.js";
 import { promotionContext, type PromotionContext, type PromotionDeps } from "../../../flows/promotion/context.js";
 import { rollbackOnFailure, type FailedVerification } from "../../../flows/promotion/rollback-on-failure.js";
+import { requestPromotion } from "../../../flows/promotion/requests.js";
 import { RunContext } from "../../../flows/run-context.js";
 import { ensureDeployment, postSignal } from "../../../flows/status/deployments.js";
 import { loadBuiltins } from "../../../templates/index.js";
@@ -180,6 +181,25 @@ describe("rollbackOnFailure", () => {
     // Its verified gate passed on R1's record in staging.
     const gates = gatesRun(p.s, GITOPS_REPO, rollback!.head.sha);
     expect(JSON.stringify(gates.output)).toContain(`release ${r1.release} has not failed verification in staging`);
+
+    // A person cannot put R2 back either: the plan reads the record and refuses, changing nothing.
+    const before = await footprint(p.s);
+    const asked = await requestPromotion(
+      ctx,
+      { verb: "rollback", project: "shop", component: "api", env: "staging", release: r2.release },
+      { login: "alice", permission: "admin" },
+      { requestedBy: { login: "alice" } },
+    );
+    expect(asked).toEqual({
+      kind: "refused",
+      stage: "plan",
+      reason: expect.stringMatching(
+        new RegExp(
+          `^release ${r2.release} failed verification in staging at .* \\(Verification failed: errorRate 0\\.2 > max 0\\.01 \\(baseline 0\\.001\\)\\); a release that failed verification is never rolled back to again: cut a new release$`,
+        ),
+      ) as unknown,
+    });
+    expect(await footprint(p.s)).toBe(before);
 
     // Told again (a redelivery), nothing loops: staging no longer runs R2.
     expect(await rollbackOnFailure(ctx, failedReport(r2.release))).toEqual({
