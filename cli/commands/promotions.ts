@@ -12,7 +12,7 @@ export const promotions: Command = {
 
 Lists the open promotion and rollback pull requests in the platform's GitOps repositories:
 component, release, source and target environment, who opened and who asked for it, and each
-gate's state (policies, approvals, source-health, soak, window) as the latest Ferry / gates
+gate's state (policies, approvals, source-health, verified, soak, window) as the latest Ferry / gates
 check Ferry's own app (--app-id) made on the pull request's head commit reports it; a check
 run of that name by another app is never read. Reads only, with your token.
 

@@ -11,10 +11,11 @@ import { hasErrors } from "../../renderers/diagnostics.js";
 import type { Environment, PipelineStep, Platform } from "../../renderers/model/index.js";
 import { environmentPath } from "../gitops/layout.js";
 import { countedApprovers } from "./gates/approvers.js";
-import type { GatesResult, Review } from "./gates/index.js";
+import type { GatesResult, Review, SourceVerification } from "./gates/index.js";
 import { autoMergeAllowed, evaluateGates, GatesInput } from "./gates/index.js";
 import type { HealthReport } from "./health.js";
 import { planPromotion } from "./pipeline.js";
+import { verifyInto } from "../signals/report.js";
 import type { VerifiedPromotion } from "./pr.js";
 import type { UserPermission } from "./commands.js";
 import { differingPaths, foreignChanges, promotionPaths } from "./pr.js";
@@ -69,6 +70,12 @@ export interface PromotionFacts {
   readonly teams: Readonly<Record<string, string[]>>;
   /** The source environment's health; not read for a rollback (there is no source to be healthy). */
   readonly health: HealthReport | undefined;
+  /**
+   * The release's verification records in the source environment (the target for a rollback), read
+   * where the pipeline step into it has `verify`; undefined when not read (the gate then blocks
+   * where `verify` applies).
+   */
+  readonly verification?: Pick<SourceVerification, "record" | "unreadable"> | undefined;
   /** When the release landed in the source environment (its GitOps commit there); undefined when not known or a rollback. */
   readonly landedAt?: Date | undefined;
   readonly now: Date;
@@ -162,6 +169,15 @@ function branchProblems(facts: PromotionFacts): { diagnostics: Diagnostic[]; ste
   return { diagnostics, step };
 }
 
+/** The gates' `verification`, where the pipeline step into the environment it is read in has `verify` (unread: blocks). */
+function verificationOf(facts: PromotionFacts): { verification?: SourceVerification } {
+  const { to, from, rollback } = facts.promotion;
+  const environment = rollback ? to.name : from.name;
+  const verify = verifyInto(facts.platform, environment);
+  if (!verify) return {};
+  return { verification: { environment, verify, ...(facts.verification ?? { unreadable: "the verification records were not read" }) } };
+}
+
 /**
  * Decides a promotion pull request's gates (see the module comment); throws a zod error naming
  * the fields when the gates' input is malformed.
@@ -185,6 +201,7 @@ export function decidePromotion(facts: PromotionFacts): PromotionDecision {
     permissions: facts.permissions,
     pushers: [...facts.promotion.pushers],
     health: facts.health ?? rollbackHealth(to.name),
+    ...verificationOf(facts),
     rollback,
     ...(facts.landedAt && !rollback ? { landedAt: facts.landedAt } : {}),
     now: facts.now,

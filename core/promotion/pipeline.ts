@@ -12,6 +12,35 @@ import { currentRelease } from "../history.js";
 import { formatUtc } from "../time.js";
 import { findEnvironment } from "../../renderers/platform.js";
 
+/**
+ * A release that failed verification in an environment (the `Verification failed:` deployment
+ * status there): never promoted or rolled back to again.
+ */
+export interface FailedRelease {
+  readonly release: string;
+  readonly environment: string;
+  readonly at: Date;
+  /** The status's description, naming the signal and its numbers. @default none */
+  readonly description?: string;
+}
+
+/** What the plans know of verification. */
+export interface VerificationFacts {
+  /** Releases that failed verification, in any environment. @default none */
+  readonly failed?: readonly FailedRelease[];
+}
+
+/** Why a failed release is refused, naming where, when and what failed. */
+function failedVerification(f: FailedRelease, what: string): string {
+  const why = f.description ? ` (${f.description})` : "";
+  return `release ${f.release} failed verification in ${f.environment} at ${formatUtc(f.at)}${why}; a release that failed verification is never ${what} again: cut a new release`;
+}
+
+/** The first record of `release` failing, if any. */
+function failureOf(facts: VerificationFacts, release: string): FailedRelease | undefined {
+  return facts.failed?.find((f) => f.release === release);
+}
+
 /** A refused plan. */
 export interface Refusal {
   readonly ok: false;
@@ -141,6 +170,7 @@ export function planPromote(
   platform: Platform,
   history: ComponentHistory,
   request: { readonly to: string; readonly release?: string },
+  verification: VerificationFacts = {},
 ): PromoteCommandPlan | Refusal {
   const { to, release } = request;
   if (!envByName(platform, to)) return refuse(unknownEnv(platform, to));
@@ -187,6 +217,8 @@ export function planPromote(
   if (!plan.ok) return plan;
   const promoted = chosen!.entry.release!;
   if (current === promoted) return refuse(`${to} already runs release ${promoted}`);
+  const failure = failureOf(verification, promoted);
+  if (failure) return refuse(failedVerification(failure, "promoted"));
   return { ...plan, release: promoted, sourceEntry: chosen!.entry, current };
 }
 
@@ -206,12 +238,14 @@ export interface RollbackPlan {
 export interface RollbackOptions {
   /** Release ids that were cut for the component (the `releases/` directory); checked when given. @default not checked */
   readonly cut?: ReadonlySet<string>;
+  /** Releases that failed verification: never rolled back to; without a release, the rollback skips them. @default none */
+  readonly failed?: readonly FailedRelease[];
 }
 
 /**
  * Resolves `/ferry rollback <env> [release]`. Without a release: the release `env` ran before
- * the one it runs now (refused when there is none). With one: refused when it was never cut,
- * never ran in `env`, or is what `env` runs now.
+ * the one it runs now that did not fail verification (refused when there is none). With one:
+ * refused when it was never cut, never ran in `env`, is what `env` runs now, or failed verification.
  */
 export function planRollback(history: ComponentHistory, env: string, release?: string, options: RollbackOptions = {}): RollbackPlan | Refusal {
   const entries = history.environments.get(env) ?? [];
@@ -220,12 +254,21 @@ export function planRollback(history: ComponentHistory, env: string, release?: s
   if (entries.length === 0) return refuse(`${env} has never run ${history.component}; there is nothing to roll back`);
   const current = entries[0]!.release;
   if (release === undefined) {
-    const previous = entries.find((e) => e.release !== undefined && e.release !== current);
-    if (!previous)
-      return refuse(`${env} has only ever run release ${current ?? "(none)"} of ${history.component}; there is no earlier release to roll back to`);
+    const earlier = entries.filter((e) => e.release !== undefined && e.release !== current);
+    const previous = earlier.find((e) => !failureOf(options, e.release!));
+    if (!previous) {
+      if (earlier.length === 0)
+        return refuse(`${env} has only ever run release ${current ?? "(none)"} of ${history.component}; there is no earlier release to roll back to`);
+      const failed = [...new Set(earlier.map((e) => e.release!))];
+      return refuse(
+        `every earlier release ${env} ran (${failed.join(", ")}) failed verification; a release that failed verification is never rolled back to again`,
+      );
+    }
     return { ok: true, environment: env, release: previous.release!, current, entry: previous };
   }
   if (release === current) return refuse(`${env} already runs release ${release}`);
+  const failure = failureOf(options, release);
+  if (failure) return refuse(failedVerification(failure, "rolled back to"));
   const entry = entries.find((e) => e.release === release);
   if (!entry) {
     const ran = [...new Set(entries.flatMap((e) => (e.release ? [e.release] : [])))];

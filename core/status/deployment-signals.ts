@@ -66,6 +66,8 @@ export interface SignalRecord {
   readonly at: Date;
   /** Status id (GitHub's ids grow over time: the tie-breaker for equal timestamps). */
   readonly id: number;
+  /** The status's description as posted (`Verification failed: errorRate 0.2 > max 0.01 ...`), shown, never parsed. @default not read */
+  readonly description?: string;
 }
 
 /**
@@ -87,9 +89,17 @@ export function healthySinceFromSignals(signals: readonly SignalRecord[], releas
 export interface VerificationRecord {
   readonly signal: VerificationSignal;
   readonly at: Date;
+  /** The status's description, when the record carried it (names the failed signal with its numbers). */
+  readonly description?: string;
 }
 
-const VERIFICATION_SIGNALS: readonly HealthSignal[] = ["verifying", "verified", "verify-failed"];
+/** Every verification signal (a tuple, for schemas). */
+export const VERIFICATION_SIGNALS = ["verifying", "verified", "verify-failed"] as const satisfies readonly VerificationSignal[];
+
+/** Whether a health signal is one of the verification signals. */
+export function isVerificationSignal(signal: HealthSignal): signal is VerificationSignal {
+  return (VERIFICATION_SIGNALS as readonly HealthSignal[]).includes(signal);
+}
 
 /**
  * What the records say of `release`'s verification: its newest verification signal (a failure
@@ -97,9 +107,9 @@ const VERIFICATION_SIGNALS: readonly HealthSignal[] = ["verifying", "verified", 
  * again by a later `Verified`), or undefined when none was posted.
  */
 export function verificationFromSignals(signals: readonly SignalRecord[], release: string): VerificationRecord | undefined {
-  const ofRelease = signals.filter((s) => s.release === release && VERIFICATION_SIGNALS.includes(s.signal));
+  const ofRelease = signals.filter((s) => s.release === release && isVerificationSignal(s.signal));
   const failed = ofRelease.filter((s) => s.signal === "verify-failed").sort((a, b) => a.at.getTime() - b.at.getTime() || a.id - b.id)[0];
-  if (failed) return { signal: "verify-failed", at: failed.at };
-  const newest = [...ofRelease].sort((a, b) => b.at.getTime() - a.at.getTime() || b.id - a.id)[0];
-  return newest ? { signal: newest.signal as VerificationSignal, at: newest.at } : undefined;
+  const chosen = failed ?? [...ofRelease].sort((a, b) => b.at.getTime() - a.at.getTime() || b.id - a.id)[0];
+  if (!chosen) return undefined;
+  return { signal: chosen.signal as VerificationSignal, at: chosen.at, ...(chosen.description !== undefined ? { description: chosen.description } : {}) };
 }

@@ -17,7 +17,9 @@ import { pullRequestFiles } from "../../adapters/github/files.js";
 import { getPullRequest } from "../../adapters/github/pulls.js";
 import type { PullRequest } from "../../adapters/github/pulls.js";
 import type { RepoRef } from "../../adapters/github/types.js";
-import { fullName } from "../../adapters/github/types.js";
+import { fullName, parseRepoRef } from "../../adapters/github/types.js";
+import { verifyInto } from "../../core/signals/report.js";
+import { releaseVerification } from "./verification-records.js";
 import { readEnvironment, type EnvironmentSnapshot } from "../../adapters/git/environment.js";
 import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
@@ -116,8 +118,8 @@ function changedFilesOf(changes: readonly DirectoryChange[]): Map<string, string
  * The reads of a judgement, all at the head commit it starts from: the pull request and its
  * commits (who asked, which release: Ferry's own commits), the frozen release and files on the
  * branch at that commit, the release as the source environment holds it and which it runs, the
- * reviews and each reviewer's permission and teams, the source's health and when the release
- * landed there.
+ * reviews and each reviewer's permission and teams, the source's health, its verification there
+ * (where the step into it has `verify`) and when the release landed there.
  */
 async function gatherPromotion(
   ctx: PromotionContext,
@@ -189,6 +191,11 @@ async function gatherPromotion(
   const permissions = await permissionsOf(octokit, repo, reviewersToCheck(reviews, headSha));
   const health = rollback ? undefined : await sourceHealth(deps, { environment: from.name, project, component });
   const landed = rollback ? undefined : await readLandedAt(ctx, from, project, component, release);
+  // Where the pipeline step into the source (the target, for a rollback) verifies: the release's record there.
+  const verifiedIn = rollback ? to : from;
+  const verification = verifyInto(ctx.bundle.platform, verifiedIn.name)
+    ? await releaseVerification(octokit, source ? parseRepoRef(source.repo) : undefined, { environment: verifiedIn.name, project, component }, release)
+    : undefined;
   const facts: PromotionFacts = {
     promotion: who,
     platform: ctx.bundle.platform,
@@ -207,6 +214,7 @@ async function gatherPromotion(
     teams,
     permissions,
     health,
+    verification,
     landedAt: landed,
     now: deps.clock(),
   };

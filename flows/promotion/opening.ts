@@ -23,6 +23,7 @@ import { deployedFiles } from "../../core/release/state.js";
 import { PR_BODY_LIMIT } from "../../core/promotion/body.js";
 import { asRollback, promotionPullRequest, withRequester } from "../../presentation/markdown/promotion-body.js";
 import type { ComponentHistory } from "../../core/history.js";
+import type { RollbackReason } from "../../core/promotion/rollback-on-failure.js";
 import { pipelineOrder, planPromotion } from "../../core/promotion/pipeline.js";
 import { promotionBranch, promotionCommits, updatedFrom } from "../../core/promotion/pr.js";
 import { commitSeal } from "../../core/gitops/seal.js";
@@ -49,6 +50,8 @@ export interface PromotionRequest {
   readonly history?: ComponentHistory;
   /** Whether to evaluate the gates once the pull request is open (only a GitHub App may write the check; promote.ts reads it). @default true */
   readonly evaluateGates?: boolean;
+  /** Why Ferry opens it (a rollback on a failed verification), shown in the body. @default none */
+  readonly why?: RollbackReason;
 }
 
 /** A promotion pull request {@link openPromotion} opened or updated. */
@@ -141,6 +144,7 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
     historyOrder: pipelineOrder(ctx.bundle.platform),
     serverUrl: serverUrlOf(target),
     maxLength: PR_BODY_LIMIT - 1024,
+    ...(req.why ? { why: req.why } : {}),
   });
   if (rollback) pr = asRollback(pr, { project, component, env: to.name, release: id });
   // Who asked stays on the pull request while it carries the release they asked for.

@@ -6,8 +6,10 @@
  * The caller establishes who acts and their role (the app from its installation with
  * `permissionOf`, the CLI and the MCP server from the person's own token with `roleOn`); this
  * module refuses what the commands refuse, with the same messages (core/promotion/commands.ts
- * `authorize`, core/promotion/pipeline.ts `planPromote` / `planRollback`), and otherwise opens or
- * updates the same pull request (`ensurePromotion`: same branch, title, body, files).
+ * `authorize`, core/promotion/pipeline.ts `planPromote` / `planRollback`, never to a release that
+ * failed verification), and otherwise opens or updates the same pull request (`ensurePromotion`:
+ * same branch, title, body, files). Ferry's own rollback on a failed verification
+ * (rollback-on-failure.ts) takes the same path after the permission check ({@link carryOutPromotion}).
  */
 import { z } from "zod";
 import { DnsLabel } from "../../renderers/model/index.js";
@@ -18,9 +20,10 @@ import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { Actor } from "../../core/promotion/commands.js";
 import { authorize } from "../../core/promotion/commands.js";
 import { notObservedHealth } from "../../core/promotion/health.js";
-import { planPromote, planRollback } from "../../core/promotion/pipeline.js";
+import { planPromote, planRollback, type VerificationFacts } from "../../core/promotion/pipeline.js";
+import type { ComponentHistory } from "../../core/history.js";
 import { loadBuiltins } from "../../templates/index.js";
-import { parseRepoRef } from "../../adapters/github/types.js";
+import { fullName, parseRepoRef } from "../../adapters/github/types.js";
 import { RunContext } from "../run-context.js";
 import { PlatformCache } from "../../adapters/github/platform-loader.js";
 import type { CommitAuthor } from "../../core/gitops/request.js";
@@ -29,7 +32,10 @@ import type { PromotionContext, PromotionDeps } from "./context.js";
 import { environmentNamed, promotionContext } from "./context.js";
 import type { PromotionResult } from "./promote.js";
 import { ensurePromotion } from "./promote.js";
+import type { PromotionRequest } from "./opening.js";
 import { readComponentHistory } from "./reads.js";
+import { failedReleases } from "./verification-records.js";
+import { errorText } from "../errors.js";
 
 export { PlatformUnavailable } from "../errors.js";
 
@@ -74,12 +80,34 @@ export async function requestPromotion(ctx: PromotionContext, ask: PromotionAsk,
   const command = { verb: ask.verb, env: ask.env, ...(ask.release ? { release: ask.release } : {}) };
   const auth = authorize(command, environmentNamed(ctx, ask.env), actor);
   if (!auth.allowed) return { kind: "refused", stage: "permission", reason: auth.reason };
+  return carryOutPromotion(ctx, ask, opts);
+}
+
+/** Options of {@link carryOutPromotion}. */
+export interface CarryOutOptions extends Omit<AskOptions, "requestedBy"> {
+  /** Who asked. @default nobody: Ferry acts on its own (the rollback on a failed verification) */
+  readonly requestedBy?: Requester;
+  /** Why the pull request is opened, shown in its body (a failed verification). @default none */
+  readonly why?: PromotionRequest["why"];
+  /** The releases that failed verification, when the caller read them already. @default read where the platform verifies */
+  readonly verification?: VerificationFacts;
+}
+
+/**
+ * Plans a promotion or rollback the pipeline and the history allow (`planPromote` /
+ * `planRollback`, never to a release that failed verification) and opens or updates its pull
+ * request (`ensurePromotion`). The caller has authorized it: {@link requestPromotion} for a
+ * person, Ferry itself for a rollback on a failed verification.
+ */
+export async function carryOutPromotion(ctx: PromotionContext, ask: PromotionAsk, opts: CarryOutOptions): Promise<AskOutcome> {
   const { project, component } = ask;
   const history = await readComponentHistory(ctx, project, component);
+  const verification = opts.verification ?? (await verificationFacts(ctx, project, component, history));
+  if ("unreadable" in verification) return { kind: "refused", stage: "plan", reason: verification.unreadable };
   const plan =
     ask.verb === "promote"
-      ? planPromote(ctx.bundle.platform, history, { to: ask.env, ...(ask.release ? { release: ask.release } : {}) })
-      : planRollback(history, ask.env, ask.release);
+      ? planPromote(ctx.bundle.platform, history, { to: ask.env, ...(ask.release ? { release: ask.release } : {}) }, verification)
+      : planRollback(history, ask.env, ask.release, verification);
   if (!plan.ok) return { kind: "refused", stage: "plan", reason: plan.reason };
   const result = await ensurePromotion(ctx, {
     project,
@@ -87,11 +115,38 @@ export async function requestPromotion(ctx: PromotionContext, ask: PromotionAsk,
     release: plan.release,
     from: "from" in plan ? plan.from.name : ask.env,
     to: ask.env,
-    requestedBy: opts.requestedBy,
+    ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}),
+    ...(opts.why ? { why: opts.why } : {}),
     history,
     ...(opts.evaluateGates === false ? { evaluateGates: false } : {}),
   });
   return { kind: "done", result };
+}
+
+/**
+ * The releases of the component that failed verification, for the plans: read only where the
+ * platform verifies (a step with `verify`), from the component's app repository. A plan that
+ * cannot see them is refused (`unreadable`).
+ */
+async function verificationFacts(
+  ctx: PromotionContext,
+  project: string,
+  component: string,
+  history: ComponentHistory,
+): Promise<VerificationFacts | { readonly unreadable: string }> {
+  if (!ctx.bundle.platform.spec.pipeline.some((s) => s.verify)) return {};
+  const repo = await appRepositoryOf(ctx, project, component);
+  if (!repo)
+    return {
+      unreadable: `which app repository ${project}/${component} is deployed from is not known, so whether a release failed verification cannot be read`,
+    };
+  try {
+    return { failed: await failedReleases(ctx.octokit, repo, ctx.bundle.platform, history) };
+  } catch (e) {
+    return {
+      unreadable: `whether a release of ${project}/${component} failed verification cannot be read (${fullName(repo)}'s deployment statuses: ${errorText(e)})`,
+    };
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ export const promotionsTool = defineTool({
   title: "List open promotions",
   description:
     "The open promotion and rollback pull requests in the platform's GitOps repositories, read with the caller's GitHub token: component, release, " +
-    "source and target environment, who opened and who asked for it, and each gate's state (policies, approvals, source-health, soak, window) " +
+    "source and target environment, who opened and who asked for it, and each gate's state (policies, approvals, source-health, verified, soak, window) " +
     "as the latest Ferry / gates check the Ferry app itself made on its head commit reports it (null: not evaluated yet; " +
     "with gatesUnknown: the server has no FERRY_APP_ID, so no check run can be trusted as Ferry's).",
   input: { env: z.array(DnsLabel).optional().describe("only pull requests into these environments; default: all"), ...PlatformRepoArg },

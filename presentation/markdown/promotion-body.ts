@@ -24,6 +24,8 @@ import {
 } from "../../core/promotion/body.js";
 import { requestedByMarker, rollbackTitle } from "../../core/promotion/pr.js";
 import { formatHistoryMarkdown } from "./history.js";
+import type { RollbackReason } from "../../core/promotion/rollback-on-failure.js";
+import { formatUtc } from "../../core/time.js";
 
 /** Everything the body shows. */
 export interface PromotionBodyInput {
@@ -42,6 +44,8 @@ export interface PromotionBodyInput {
   readonly serverUrl?: string;
   /** Body length limit; diffs that do not fit are listed without their text. @default PR_BODY_LIMIT */
   readonly maxLength?: number;
+  /** Why Ferry opens it: a failed verification (the rollback on failure), shown after the summary. @default none */
+  readonly why?: RollbackReason;
 }
 
 const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -144,6 +148,39 @@ export function policySection(to: string, diagnostics: readonly Diagnostic[]): s
   return `### Policies\n\n${head}\n\n| severity | rule | resource | message |\n| --- | --- | --- | --- |\n${rows.join("\n")}${more}`;
 }
 
+function num(v: number | null | undefined): string {
+  if (v === null || v === undefined) return "-";
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+}
+
+/** The "why" section: the failed verification's signals with their numbers, and the links to look at. */
+export function whySection(why: RollbackReason): string {
+  const { failed, links } = why;
+  const r = failed.report;
+  const window = `${formatUtc(new Date(r.window.from * 1000))} .. ${formatUtc(new Date(r.window.to * 1000))}`;
+  const rows = r.signals.map((sig) => {
+    const bound =
+      [sig.max !== undefined ? `≤ ${num(sig.max)}` : "", sig.maxIncrease !== undefined ? `≤ ${num(sig.maxIncrease)}× baseline` : ""]
+        .filter(Boolean)
+        .join(", ") || "-";
+    const mark = sig.verdict === "failed" ? "❌ failed" : sig.verdict;
+    return `| ${cell(sig.name)} | ${sig.unit} | ${num(sig.baseline)} | ${num(sig.value)} | ${cell(bound)} | ${mark} |`;
+  });
+  const reasons = r.signals.filter((sig) => sig.verdict === "failed").map((sig) => `- **${cell(sig.name)}**: ${cell(sig.reason)}`);
+  const linkLine = [...links.map((l) => `[${l.name}](${l.url})`), ...(failed.commentUrl ? [`[rollout status](${failed.commentUrl})`] : [])].join(" · ");
+  return [
+    `### Why: release \`${failed.release}\` failed verification in ${failed.environment}`,
+    "",
+    `Ferry rolls back on its own (\`onFailure: rollback\`): its signals over ${window}${r.cluster ? ` in ${r.cluster}` : ""} broke their bounds.`,
+    "",
+    "| signal | unit | baseline | now | bound | verdict |",
+    "| --- | --- | ---: | ---: | --- | --- |",
+    ...rows,
+    ...(reasons.length > 0 ? ["", ...reasons] : []),
+    ...(linkLine ? ["", `Look at: ${linkLine}`] : []),
+  ].join("\n");
+}
+
 /** Branch, title and body of the promotion pull request. */
 export function promotionPullRequest(input: PromotionBodyInput): PromotionPullRequest {
   const s = PromotionSubject.parse(input.subject);
@@ -171,10 +208,11 @@ export function promotionPullRequest(input: PromotionBodyInput): PromotionPullRe
   const costText = costSection({ ...cost, after: { ...cost.after, notes: [...cost.after.notes, ...after.notes].sort() } }, input.pricing);
   const history = `### Promotion history\n\n${formatHistoryMarkdown(input.history, { order: input.historyOrder, serverUrl: server })}`;
   const footer = `---\n<sub>Ferry keeps this pull request up to date: a newer release of ${name} updates it. The \`Ferry / gates\` check says whether every gate holds. Commands: \`/ferry status\`, \`/ferry retry\`, \`/ferry promote ${s.to} [release]\`.</sub>`;
-  const fixed = [header, costText, policySection(s.to, input.diagnostics), history, footer];
-  const fixedLength = fixed.reduce((n, p) => n + p.length + 2, 0);
+  const top = input.why ? [header, whySection(input.why)] : [header];
+  const rest = [costText, policySection(s.to, input.diagnostics), history, footer];
+  const fixedLength = [...top, ...rest].reduce((n, p) => n + p.length + 2, 0);
   const changes = changeSection(s.to, input.before, input.after, limit - fixedLength);
-  const body = `${[header, changes, ...fixed.slice(1)].join("\n\n")}\n`;
+  const body = `${[...top, changes, ...rest].join("\n\n")}\n`;
   return { branch: promotionBranch(s.project, s.component, s.to), title: promotionTitle(s), body };
 }
 

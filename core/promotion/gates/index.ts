@@ -1,6 +1,6 @@
 /**
  * The gates of a promotion pull request (`Ferry / gates`): policies, approvals, source health,
- * soak time and change window, one module each (gates/<name>.ts) registered in {@link GATES}.
+ * verified (where the step into the source has `verify`), soak time and change window, one module each (gates/<name>.ts) registered in {@link GATES}.
  * Pure: reviews, team membership, health and the clock are inputs, parsed once by the caller
  * (`GatesInput.parse`).
  *
@@ -17,8 +17,9 @@
  * Health fails closed: an unobserved source blocks (`pending`) a promotion into a
  * `production: true` environment or along a pipeline step with `soak`, unless that step says
  * `requireHealth: false`; an environment's `requireHealth: true` demands it whatever the step says.
- * Soak counts from when the release became Healthy in the source environment when that is seen,
- * else from when it landed there (its GitOps commit), so an unobserved cluster never skips it.
+ * Soak counts from when the release was verified in the source environment where the step into
+ * it has `verify`; elsewhere from when it became Healthy there when that is seen, else from when
+ * it landed there (its GitOps commit), so an unobserved cluster never skips it.
  *
  * Conclusion of the check run: `failure` when a gate fails, else `action_required` when one is
  * pending, else `neutral` when one is not observed, else `success`. Branch protection treats
@@ -49,16 +50,17 @@ import { GATE_NAMES } from "./model.js";
 import { policiesGate } from "./policies.js";
 import { soakGate } from "./soak.js";
 import { sourceHealthGate } from "./source-health.js";
+import { verifiedGate } from "./verified.js";
 import { windowGate } from "./window.js";
 
-export { GATE_NAMES, GatesInput, Review } from "./model.js";
+export { GATE_NAMES, GatesInput, Review, SourceVerification } from "./model.js";
 export type { Gate, GateConclusion, GateDefinition, GateName, GateState } from "./model.js";
 
 /** The check run on promotion pull requests that reports the gates; branch protection requires it. */
 export const GATES_CHECK = "Ferry / gates";
 
 /** Every gate's module; each names its gate (a name of {@link GATE_NAMES}, which gives their order). */
-const DEFINITIONS: readonly GateDefinition[] = [policiesGate, approvalsGate, sourceHealthGate, soakGate, windowGate];
+const DEFINITIONS: readonly GateDefinition[] = [policiesGate, approvalsGate, sourceHealthGate, verifiedGate, soakGate, windowGate];
 
 /** Every gate, by its own name: a new gate is a module of gates/ listed in DEFINITIONS, its name added to {@link GATE_NAMES}. */
 export const GATES: { readonly [N in GateName]: GateDefinition } = gatesByName(DEFINITIONS);

@@ -4,12 +4,13 @@
  */
 import { z } from "zod";
 import type { Diagnostic } from "../../../renderers/diagnostics.js";
-import { Environment, PipelineStep } from "../../../renderers/model/index.js";
+import { DnsLabel, Environment, PipelineStep, Verify } from "../../../renderers/model/index.js";
 import { ReleaseId } from "../../../renderers/release.js";
 import { HealthReport } from "../health.js";
 import { UserPermission } from "../commands.js";
+import { VERIFICATION_SIGNALS } from "../../status/deployment-signals.js";
 
-export const GATE_NAMES = ["policies", "approvals", "source-health", "soak", "window"] as const;
+export const GATE_NAMES = ["policies", "approvals", "source-health", "verified", "soak", "window"] as const;
 export type GateName = (typeof GATE_NAMES)[number];
 export type GateState = "pass" | "fail" | "pending" | "not-observed";
 export type GateConclusion = "success" | "failure" | "action_required" | "neutral";
@@ -35,6 +36,30 @@ const Finding = z.custom<Diagnostic>(
   (v) => typeof v === "object" && v !== null && ["error", "warning"].includes((v as Diagnostic).severity) && typeof (v as Diagnostic).message === "string",
   { error: "not a diagnostic (severity error|warning and a message)" },
 );
+
+/**
+ * The release's verification in the environment whose incoming pipeline step has `verify`: the
+ * source environment of a promotion, the environment itself for a rollback. Read from the
+ * deployment statuses Ferry posted there (core/status/deployment-signals.ts).
+ */
+export const SourceVerification = z.strictObject({
+  /** The environment the records are of. */
+  environment: DnsLabel,
+  /** The `verify` of the pipeline step into that environment. */
+  verify: Verify,
+  /** The release's verification record there (a failure sticks); none: nothing was posted yet. */
+  record: z
+    .strictObject({
+      signal: z.enum(VERIFICATION_SIGNALS),
+      at: z.date(),
+      /** The status's description (`Verification failed: errorRate 0.2 > max 0.01 (baseline 0.001)`). @default none */
+      description: z.string().optional(),
+    })
+    .optional(),
+  /** Why the records could not be read: the gate cannot see, so it blocks. @default read */
+  unreadable: z.string().min(1).optional(),
+});
+export type SourceVerification = z.infer<typeof SourceVerification>;
 
 /** Everything the gates are evaluated from. */
 export const GatesInput = z.strictObject({
@@ -70,6 +95,12 @@ export const GatesInput = z.strictObject({
   health: HealthReport,
   /** A rollback puts back what the target ran before: the source's health and soak are never demanded. @default false */
   rollback: z.boolean().default(false),
+  /**
+   * The release's verification where the pipeline step into the source environment (the target,
+   * for a rollback) has `verify`; the `verified` gate demands it and the soak counts from it.
+   * @default none: that step has no `verify`
+   */
+  verification: SourceVerification.optional(),
   /** When the release landed in the source environment (its GitOps commit); soak counts from it when health is not observed. @default unknown */
   landedAt: z.date().optional(),
   now: z.date(),

@@ -1,11 +1,13 @@
 /**
  * The soak gate: the release has been in the source environment for the pipeline step's soak time,
- * counted from when it became Healthy there when cluster status says so, else from when it landed
- * there (its GitOps commit), whether or not clusters are observed.
+ * counted from when it was verified there where the step into it has `verify` (the durable
+ * `Verified:` record; not before), elsewhere from when it became Healthy there when cluster
+ * status says so, else from when it landed there (its GitOps commit), whether or not clusters are
+ * observed.
  */
 import { durationSeconds } from "../../../renderers/model/index.js";
 import { formatDuration, formatUtc } from "../../time.js";
-import type { Gate, GateDefinition, GatesInput } from "./model.js";
+import type { Gate, GateDefinition, GatesInput, SourceVerification } from "./model.js";
 import { gate } from "./model.js";
 import { observe, unseen } from "./observed-health.js";
 
@@ -37,13 +39,26 @@ function sinceLanded(input: Pick<GatesInput, "source" | "now">, landedAt: Date, 
   );
 }
 
-export const soakGate: GateDefinition<"step" | "health" | "source" | "target" | "release" | "landedAt" | "rollback" | "now"> = {
+/** The soak counted from when the release was verified in the source environment (where the step into it has `verify`). */
+function sinceVerified(input: Pick<GatesInput, "source" | "release" | "now">, v: SourceVerification, soak: string): Gate {
+  const env = input.source.name;
+  const r = v.record;
+  if (v.unreadable || !r)
+    return gate("soak", "pending", `soak ${soak} counts from when ${input.release} is verified in ${env}; no verification is recorded yet`);
+  if (r.signal !== "verified") return gate("soak", "pending", `soak ${soak} counts from when ${input.release} is verified in ${env}; it is ${r.signal}`);
+  const { have, need, holdsFrom } = elapsed(input, r.at, soak);
+  if (have >= need) return gate("soak", "pass", `verified in ${env} for ${formatDuration(have)} (soak ${soak})`);
+  return gate("soak", "pending", `verified in ${env} for ${formatDuration(have)} of ${soak}; holds from ${holdsFrom}`);
+}
+
+export const soakGate: GateDefinition<"step" | "health" | "source" | "target" | "release" | "landedAt" | "rollback" | "verification" | "now"> = {
   name: "soak",
-  reads: ["step", "health", "source", "target", "release", "landedAt", "rollback", "now"],
+  reads: ["step", "health", "source", "target", "release", "landedAt", "rollback", "verification", "now"],
   evaluate(input) {
     const env = input.source.name;
     const soak = input.step?.soak;
     if (!soak) return gate("soak", "pass", `no soak time for ${env} → ${input.target.name}`);
+    if (input.verification && !input.rollback) return sinceVerified(input, input.verification, soak);
     const seen = observe(input);
     if (seen.kind === "unseen") {
       if (input.landedAt) return sinceLanded(input, input.landedAt, soak, seen.why);

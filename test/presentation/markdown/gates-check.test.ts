@@ -14,10 +14,11 @@ describe("outcome", () => {
     const lines = out.summary.split("\n");
     expect(lines[0]).toBe(`Promotion of release \`${R2}\` from **staging** to **prod**.`);
     expect(lines[2]).toBe("| Gate | State | Why |");
-    expect(lines.slice(4, 9).map((l) => l.split(" | ").slice(0, 2).join(" | "))).toEqual([
+    expect(lines.slice(4, 10).map((l) => l.split(" | ").slice(0, 2).join(" | "))).toEqual([
       "| policies | ✅ pass",
       "| approvals | ⏳ pending",
       "| source-health | ✅ pass",
+      "| verified | ✅ pass",
       "| soak | ⏳ pending",
       "| window | ⏳ pending",
     ]);
