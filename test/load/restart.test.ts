@@ -8,7 +8,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateCerts, succeedingRollout, type FakeKubeCerts, type WorkloadSpec } from "../support/fake-kube/index.js";
-import { componentYaml } from "../runtime/app-scene.js";
+import { componentYaml } from "../support/app-scene.js";
 import { deliver, payload } from "../support/webhooks.js";
 import { reconcileDone, startAppProcess, type AppProcess } from "./app-process.js";
 import { GITOPS_REPO, SECRET, startWorld, type World } from "./world.js";

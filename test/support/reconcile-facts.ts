@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import { Platform } from "../../renderers/model/index.js";
 import type { AppHead, CandidateFacts, EnvironmentReleases, ReconcileFacts } from "../../core/reconcile/plan.js";
 import type { releaseCandidates } from "../../core/reconcile/plan.js";
-import { platformYaml } from "../app/harness.js";
+import { platformYaml } from "./harness.js";
 
 export const platform = Platform.parse(parse(platformYaml()));
 export const NOW = new Date("2026-03-02T10:00:00Z");

@@ -7,7 +7,7 @@ import type { Diagnostic } from "../../renderers/diagnostics.js";
 import { loadPlatformSources } from "../../renderers/load.js";
 import { buildPlatformBundle } from "../../core/platform-bundle.js";
 import { loadBuiltins } from "../../templates/index.js";
-import { platformYaml } from "../app/harness.js";
+import { platformYaml } from "./harness.js";
 
 export function setup(components: Record<string, string>, platform = platformYaml(), platformFiles: Record<string, string> = {}) {
   const diagnostics: Diagnostic[] = [];

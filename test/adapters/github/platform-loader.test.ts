@@ -5,7 +5,7 @@ import { PlatformCache } from "../../../adapters/github/platform-loader.js";
 import type { GitHub } from "../../../adapters/github/types.js";
 import { loadBuiltins } from "../../../templates/index.js";
 import { FakeGitHub } from "../../support/fake-github/index.js";
-import { platformYaml } from "../../app/harness.js";
+import { platformYaml } from "../../support/harness.js";
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const PLATFORM = { owner: "acme", repo: "platform" };

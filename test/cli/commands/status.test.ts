@@ -11,7 +11,7 @@ import { status } from "../../../cli/commands/status.js";
 import { EXIT, UsageError, type CliIo } from "../../../cli/io.js";
 import { crashLoopRollout, FakeKube, generateCerts, succeedingRollout, writeKubeconfig, type FakeKubeCerts } from "../../support/fake-kube/index.js";
 import { Scratch } from "../../support/workspace.js";
-import { RELEASE_1, RELEASE_2 } from "../../status/helpers.js";
+import { RELEASE_1, RELEASE_2 } from "../../support/status-scene.js";
 
 const PLATFORM = `apiVersion: ferry.dev/v1alpha1
 kind: Platform

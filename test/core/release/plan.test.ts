@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { commitContent, planRelease, publishMode } from "../../../core/release/plan.js";
 import { parseEnvironmentState } from "../../../core/release/state.js";
 import { firstEnvironments } from "../../../renderers/platform.js";
-import { componentYaml, platformYaml } from "../../app/harness.js";
+import { componentYaml, platformYaml } from "../../support/harness.js";
 import { EMPTY, setup } from "../../support/release-setup.js";
 
 describe("planRelease", () => {

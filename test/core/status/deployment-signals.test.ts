@@ -1,7 +1,7 @@
 /** Health signals on deployment statuses (core/status/deployment-signals.ts). */
 import { describe, expect, it } from "vitest";
 import { healthySinceFromSignals, signalDescription, signalOf, type SignalRecord } from "../../../core/status/deployment-signals.js";
-import { RELEASE_1, RELEASE_2 } from "../../status/helpers.js";
+import { RELEASE_1, RELEASE_2 } from "../../support/status-scene.js";
 
 const T0 = new Date("2026-03-02T10:00:00Z");
 const at = (minutes: number): Date => new Date(T0.getTime() + minutes * 60_000);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { diagnose } from "../../../core/status/diagnose.js";
 import { problems, selects } from "../../../core/status/overview.js";
-import { KEY } from "../../status/helpers.js";
+import { KEY } from "../../support/status-scene.js";
 import { healthOf } from "../../support/component-health.js";
 
 describe("overview helpers", () => {

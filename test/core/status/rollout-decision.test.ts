@@ -1,7 +1,7 @@
 /** What to report for a rollout, decided without a cluster or GitHub. */
 import { describe, expect, it } from "vitest";
 import { releaseHealth, judgeRollout, rolloutSignal, rolloutSignalText } from "../../../core/status/rollout-decision.js";
-import { RELEASE_1, RELEASE_2 } from "../../status/helpers.js";
+import { RELEASE_1, RELEASE_2 } from "../../support/status-scene.js";
 import { healthOf } from "../../support/component-health.js";
 
 const T0 = new Date("2026-03-02T10:00:00Z");

@@ -23,8 +23,8 @@ import { ensureDeployment, postSignal } from "../../../flows/status/deployments.
 import { loadBuiltins } from "../../../templates/index.js";
 import { SEAL_KEY_LABEL } from "../../../app/deps.js";
 import { evaluatePromotion } from "../../../flows/promotion/promote.js";
-import { APP_REPO, GITOPS_REPO } from "../../app/harness.js";
-import { footprint, gatesRun, releaseImage, releaseIn, startPromotionScene, type PromotionScene } from "../../app/promotion-scene.js";
+import { APP_REPO, GITOPS_REPO } from "../../support/harness.js";
+import { footprint, gatesRun, releaseImage, releaseIn, startPromotionScene, type PromotionScene } from "../../support/promotion-scene.js";
 
 /** dev → staging (verified: errorRate, onFailure: rollback; auto-merge, no approvals) → prod (two approvals). */
 const PLATFORM = `apiVersion: ferry.dev/v1alpha1

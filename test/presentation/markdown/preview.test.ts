@@ -4,7 +4,7 @@ import { previewMarkdown, fenceFor } from "../../../presentation/markdown/previe
 import { buildPreview } from "../../../core/preview/model.js";
 import { parseEnvironmentState } from "../../../core/release/state.js";
 import type { Diagnostic } from "../../../renderers/diagnostics.js";
-import { componentYaml, platformYaml } from "../../app/harness.js";
+import { componentYaml, platformYaml } from "../../support/harness.js";
 import { EMPTY, setup } from "../../support/release-setup.js";
 
 describe("preview comment", () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { planRelease } from "../../../core/release/plan.js";
 import { releaseReport, resultsTable } from "../../../presentation/markdown/release-check.js";
-import { componentYaml } from "../../app/harness.js";
+import { componentYaml } from "../../support/harness.js";
 import { EMPTY, setup } from "../../support/release-setup.js";
 
 describe("release report", () => {

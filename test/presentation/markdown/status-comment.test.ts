@@ -4,7 +4,7 @@ import { diagnose } from "../../../core/status/diagnose.js";
 import { renderStatusComment, statusCommentKey } from "../../../presentation/markdown/status-comment.js";
 import { releaseHealth } from "../../../core/status/rollout-decision.js";
 import { commentMarker } from "../../../core/comments/markers.js";
-import { KEY, RELEASE_2 } from "../../status/helpers.js";
+import { KEY, RELEASE_2 } from "../../support/status-scene.js";
 import { healthOf } from "../../support/component-health.js";
 
 const T0 = new Date("2026-03-02T10:00:00Z");

@@ -5,7 +5,7 @@ import { releaseHealth } from "../../../core/status/rollout-decision.js";
 import { renderSignalsSection } from "../../../presentation/markdown/status-signals.js";
 import { renderStatusComment } from "../../../presentation/markdown/status-comment.js";
 import { signalsReport } from "../../../core/signals/report.js";
-import { KEY, RELEASE_2 } from "../../status/helpers.js";
+import { KEY, RELEASE_2 } from "../../support/status-scene.js";
 import { healthOf } from "../../support/component-health.js";
 import { failingReport, FROM, LANDED, seriesOf, TO, verifiedReport } from "../../support/signal-reports.js";
 

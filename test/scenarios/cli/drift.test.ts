@@ -3,7 +3,7 @@
  * fake Kubernetes API (HTTPS, its own CA, a kubeconfig file): an object edited by hand in the
  * cluster and a release that differs between staging and prod show in the text and the JSON.
  */
-import { PLATFORM } from "../../drift/platform.js";
+import { PLATFORM } from "../../support/drift-platform.js";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFiles } from "../../../adapters/git/read.js";

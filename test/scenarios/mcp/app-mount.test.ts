@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { mcpHttpHandler } from "../../../mcp/http.js";
 import { remoteInput } from "../../../mcp/server.js";
 import { TOOLS } from "../../../mcp/tools/index.js";
-import { sceneTeardown, startScene } from "../../app/harness.js";
+import { sceneTeardown, startScene } from "../../support/harness.js";
 import { structured, textOf } from "../../mcp/check.js";
 
 const scenes = sceneTeardown();

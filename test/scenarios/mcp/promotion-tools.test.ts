@@ -12,9 +12,19 @@ import { tokenClient } from "../../../adapters/github/client.js";
 import { personContext } from "../../../mcp/context.js";
 import { createFerryMcpServer } from "../../../mcp/server.js";
 import type { PullRequestRecord } from "../../support/fake-github/model.js";
-import { APP_REPO, GITOPS_REPO, PLATFORM_REPO, sceneTeardown } from "../../app/harness.js";
-import type { Scene } from "../../app/harness.js";
-import { appPullRequest, comment, footprint, git, githubApi, mustPromotion, PROD_REPO, releaseImage, startPromotionScene } from "../../app/promotion-scene.js";
+import { APP_REPO, GITOPS_REPO, PLATFORM_REPO, sceneTeardown } from "../../support/harness.js";
+import type { Scene } from "../../support/harness.js";
+import {
+  appPullRequest,
+  comment,
+  footprint,
+  git,
+  githubApi,
+  mustPromotion,
+  PROD_REPO,
+  releaseImage,
+  startPromotionScene,
+} from "../../support/promotion-scene.js";
 
 const scenes = sceneTeardown();
 

@@ -1,0 +1,223 @@
+/**
+ * The scene of the cluster status scenario tests: the Ferry app (Probot, signed webhook
+ * deliveries of real payloads) against a contract-checked fake GitHub and a real git server for
+ * the GitOps repository, with a cluster runtime observing a fake Kubernetes API over HTTPS through
+ * a kubeconfig file named by KUBECONFIG. One hand-driven clock is the app's clock, the fake
+ * GitHub's and the fake cluster's, and the timers of the status reporting; the periodic gates pass
+ * runs when the test says so.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ProbotOctokit } from "probot";
+import { DeliveryCache } from "../../app/seen-deliveries.js";
+import { JobQueue } from "../../app/jobs/queue.js";
+import { createFerryApp } from "../../app/index.js";
+import { createFerryOctokit } from "../../app/octokit.js";
+import { defaultGitopsPort } from "../../adapters/git/port.js";
+import { ClusterRuntime } from "../../flows/status/cluster-runtime.js";
+import { ContractIndex, FakeGitHub } from "./fake-github/index.js";
+import { createTestProbot, startWebhookServer, type WebhookServer } from "./fake-github/probot.js";
+import { FakeKube, type FakeKubeCerts } from "./fake-kube/index.js";
+import { startGitServer, type GitServer } from "./git-server.js";
+import { deliver, payload } from "./webhooks.js";
+import { ManualClock, waitFor } from "./status-scene.js";
+
+export const SECRET = "status-scenario-secret";
+export const APP_REPO = "acme/shop-api";
+export const GITOPS_REPO = "acme/gitops";
+export const CONTEXTS = ["kind-dev", "kind-staging"];
+/** Reporter debounce in the scene, in ms. */
+export const DEBOUNCE = 2_000;
+/** Degraded this long settles a rollout as failed, in ms. */
+export const DEGRADED_SETTLE = 300_000;
+
+/** A valid service component of shop/api. */
+export function componentYaml(image = "ghcr.io/acme/api:1.0.0"): string {
+  return `apiVersion: ferry.dev/v1alpha1
+kind: Component
+metadata:
+  name: api
+  project: shop
+spec:
+  type: service
+  container:
+    image: ${image}
+    resources: {cpu: 100m, memory: 128Mi}
+    probes:
+      readiness: {httpGet: {path: /healthz, port: http}}
+  endpoints:
+    http: {type: HTTP, port: 8080}
+`;
+}
+
+/**
+ * dev (cluster kind-dev) → staging (cluster kind-staging, health required) → prod (no cluster),
+ * with a soak of 10m out of dev. `devDirect`: dev takes releases as direct commits (auto-merge,
+ * no approval); otherwise through a release pull request.
+ */
+export function platformYaml(opts: { devDirect: boolean }): string {
+  return `apiVersion: ferry.dev/v1alpha1
+kind: Platform
+metadata: {name: acme}
+spec:
+  projects:
+    - name: shop
+      repos: [acme/shop-api]
+  environments:
+    - name: dev
+      cluster: {context: kind-dev}
+      gitops: {repo: acme/gitops, branch: main, path: environments/dev}
+      autoMerge: ${opts.devDirect}
+    - name: staging
+      cluster: {context: kind-staging}
+      gitops: {repo: acme/gitops, branch: main, path: environments/staging}
+      requireHealth: true
+    - name: prod
+      gitops: {repo: acme/gitops, branch: main, path: environments/prod}
+  pipeline:
+    - from: dev
+      to: [staging]
+      soak: 10m
+    - from: staging
+      to: [prod]
+`;
+}
+
+/** The running scene. */
+export interface AppScene {
+  readonly clock: ManualClock;
+  readonly kube: FakeKube;
+  readonly runtime: ClusterRuntime;
+  readonly fake: FakeGitHub;
+  readonly git: GitServer;
+  readonly installationId: number;
+  /** An installation client (what a person's merge button stands for). */
+  readonly gh: ProbotOctokit;
+  /** Posts a signed delivery and waits until the app's job queue and the status reporting are idle. */
+  post(event: string, body: object): Promise<{ status: number; body: string }>;
+  /** Runs the periodic pass the app scheduled (the `Ferry / gates` re-evaluation). */
+  sweep(): Promise<void>;
+  /** Lets `ms` pass on the clock, then waits until the status reporting is idle. */
+  advance(ms: number): Promise<void>;
+  /** Commits `.ferry/api.yaml` to the app repository and delivers the push. */
+  pushComponent(image: string): Promise<string>;
+  /** The release id of shop/api the GitOps repository holds (newest release file). */
+  releaseId(): Promise<string>;
+  close(): Promise<void>;
+}
+
+const contract = ContractIndex.load();
+
+/** Starts everything (the runtime has read the platform and observes both contexts). Always `close()`. */
+export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { devDirect: boolean }): Promise<AppScene> {
+  const clock = new ManualClock(start);
+  const dir = await mkdtemp(join(tmpdir(), "ferry-status-app-"));
+  const closers: (() => Promise<unknown>)[] = [async () => rm(dir, { recursive: true, force: true })];
+  const close = async () => {
+    for (const c of closers.reverse()) await c();
+  };
+  try {
+    const kube = await FakeKube.start({ certs, now: clock.now });
+    closers.push(() => kube.close());
+    const kubeconfig = join(dir, "kubeconfig");
+    await writeFile(kubeconfig, kube.kubeconfig(CONTEXTS), { mode: 0o600 });
+    const runtime = new ClusterRuntime({
+      env: { KUBECONFIG: kubeconfig },
+      clock: clock.date,
+      timers: clock,
+      debounceMs: DEBOUNCE,
+      degradedSettleMs: DEGRADED_SETTLE,
+      retryMs: 10_000,
+    });
+    closers.push(() => runtime.stop());
+    const git = await startGitServer();
+    closers.push(() => git.close());
+    const fake = await FakeGitHub.start({ contract, now: clock.date });
+    closers.push(() => fake.close());
+    const installation = fake.addInstallation({ account: "acme" });
+    await fake.addRepo({ owner: "acme", name: "platform", files: { ".ferry/platform.yaml": platformYaml(opts) } });
+    const gitops = await git.createRepo(GITOPS_REPO, { files: { "README.md": "GitOps repository\n" } });
+    await fake.addRepo({ owner: "acme", name: "gitops", gitDir: gitops.path, cloneUrl: gitops.url });
+    await fake.addRepo({ owner: "acme", name: "shop-api", files: { ".ferry/api.yaml": componentYaml(), "README.md": "shop api\n" } });
+    const probot = createTestProbot(fake, { secret: SECRET, Octokit: createFerryOctokit({ throttle: false, retries: 0 }) });
+    const deliveries = new DeliveryCache(100);
+    const queue = new JobQueue({}, { logger: probot.log });
+    closers.push(() => queue.stop());
+    let sweepTask: (() => Promise<void>) | undefined;
+    const app = createFerryApp({
+      gitops: defaultGitopsPort(),
+      cacheDir: join(dir, "cache"),
+      platformRepo: { owner: "acme", repo: "platform" },
+      logger: probot.log,
+      clock: clock.date,
+      deliveries,
+      queue,
+      clusterRuntime: runtime,
+      scheduler: {
+        start(task) {
+          sweepTask = task;
+          return () => undefined;
+        },
+      },
+    });
+    const server: WebhookServer = await startWebhookServer(probot, app);
+    closers.push(() => server.close());
+    // The app reads the platform at start and observes the contexts its environments name.
+    await waitFor("the runtime observes both contexts", () => runtime.observes("dev") && runtime.observes("staging"));
+    await waitFor("both contexts listed", () => runtime.observer.isSynced());
+    const gh = await probot.auth(installation.id);
+    const scene: AppScene = {
+      clock,
+      kube,
+      runtime,
+      fake,
+      git,
+      installationId: installation.id,
+      gh,
+      async post(event, body) {
+        const id = randomUUID();
+        const res = await deliver(server.url, event, body, { secret: SECRET, id });
+        await queue.idle();
+        await runtime.watches.idle();
+        return res;
+      },
+      async sweep() {
+        if (!sweepTask) throw new Error("the app scheduled no periodic task");
+        await sweepTask();
+      },
+      async advance(ms) {
+        clock.advance(ms);
+        await runtime.watches.idle();
+      },
+      async pushComponent(image) {
+        const before = (await fake.branchSha(APP_REPO))!;
+        const sha = await fake.commit(APP_REPO, { files: { ".ferry/api.yaml": componentYaml(image) }, message: "change .ferry" });
+        const body = payload("push", undefined, {
+          repo: APP_REPO,
+          sha,
+          before,
+          branch: "main",
+          installationId: installation.id,
+          files: { modified: [".ferry/api.yaml"] },
+        });
+        const res = await scene.post("push", body);
+        if (res.status !== 200) throw new Error(`push delivery answered ${res.status}: ${res.body}`);
+        return sha;
+      },
+      async releaseId() {
+        const files = (await git.git(GITOPS_REPO, ["ls-tree", "-r", "--name-only", "main"])).split("\n").filter((f) => f.startsWith("releases/shop/api/"));
+        const log = await git.git(GITOPS_REPO, ["log", "-1", "--format=%B", "main"]);
+        const id = /Ferry-Release: ([0-9a-f]+)/.exec(log)?.[1] ?? files.at(-1)?.slice("releases/shop/api/".length, -".yaml".length);
+        if (!id) throw new Error(`no release of shop/api in ${GITOPS_REPO}`);
+        return id;
+      },
+      close,
+    };
+    return scene;
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
