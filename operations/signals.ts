@@ -3,7 +3,8 @@
  * ferry_signals). The release comes from the environment's GitOps history (or is given), the
  * signals from the built-in type's defaults, the platform and the release's ComponentType, the
  * values from the environment's Prometheus over `since`, the baseline from the previous release
- * over an equal window before the release landed; `core/signals/` judges them.
+ * over an equal window before the release landed (read by `flows/signals/read.ts`, the reader the
+ * app's verification shares); `core/signals/` judges them.
  */
 import { readFiles, readHistory } from "../adapters/git/read.js";
 import { prometheusFor, type PrometheusPort } from "../adapters/prometheus/client.js";
