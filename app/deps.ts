@@ -166,6 +166,11 @@ export function resolveDeps(
     ...(given.clusterRuntime ? { clusterRuntime: given.clusterRuntime } : {}),
     ...(given.watchRollout ? { watchRollout: given.watchRollout } : {}),
     ...(given.platformChanged ? { platformChanged: given.platformChanged } : {}),
+    ...(given.onVerificationFailed ? { onVerificationFailed: given.onVerificationFailed } : {}),
+    observeSignals: given.observeSignals ?? {
+      verification: (result) => metrics.verification(result),
+      query: (seconds, error) => metrics.prometheusQuery(seconds, error),
+    },
     ...(given.portal ? { portal: given.portal } : {}),
     ...(given.mcp ? { mcp: given.mcp } : {}),
   };

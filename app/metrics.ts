@@ -31,6 +31,9 @@ export interface FerryMetricsOptions {
 /** Job duration buckets, in seconds: from a quick check update to a promotion with a dozen writes. */
 const JOB_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 
+/** Prometheus query buckets, in seconds: from a local Prometheus to the adapter's 5 s timeout. */
+const QUERY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
 /** Sums the registered sources under their label value. */
 function sumByLabel(sources: ReadonlyMap<() => number, string>): Map<string, number> {
   const out = new Map<string, number>();
@@ -47,6 +50,9 @@ export class FerryMetrics {
   readonly #rateLimitRemaining: Gauge<"installation" | "resource">;
   readonly #pushRetries: Counter;
   readonly #reconcileRepairs: Counter<"kind">;
+  readonly #verifications: Counter<"result">;
+  readonly #prometheusQueries: Histogram;
+  readonly #prometheusErrors: Counter<"kind">;
   readonly #queues = new Map<() => number, string>();
   readonly #watches = new Set<() => number>();
 
@@ -85,6 +91,24 @@ export class FerryMetrics {
     this.#reconcileRepairs = new Counter({
       name: "ferry_reconcile_repairs_total",
       help: "Repairs the reconcile pass made, by kind.",
+      labelNames: ["kind"],
+      registers,
+    });
+    this.#verifications = new Counter({
+      name: "ferry_verifications_total",
+      help: "Verifications of a release's signals after its rollout, by result (verified, failed, not-observed).",
+      labelNames: ["result"],
+      registers,
+    });
+    this.#prometheusQueries = new Histogram({
+      name: "ferry_prometheus_query_seconds",
+      help: "How long a Prometheus query (instant or range) took, answered or not.",
+      buckets: QUERY_BUCKETS,
+      registers,
+    });
+    this.#prometheusErrors = new Counter({
+      name: "ferry_prometheus_query_errors_total",
+      help: "Prometheus queries that gave no answer, by kind (unreachable, timeout, http, query, answer, no-token).",
       labelNames: ["kind"],
       registers,
     });
@@ -147,6 +171,17 @@ export class FerryMetrics {
   /** Counts a GitOps push tried again after a compare-and-swap lost to another writer. */
   pushRetry(): void {
     this.#pushRetries.inc();
+  }
+
+  /** Counts a verification's result. */
+  verification(result: string): void {
+    this.#verifications.inc({ result });
+  }
+
+  /** Records a Prometheus query's latency and, when it gave no answer, its error kind. */
+  prometheusQuery(seconds: number, error?: string): void {
+    this.#prometheusQueries.observe(seconds);
+    if (error !== undefined) this.#prometheusErrors.inc({ kind: error });
   }
 
   /** Counts a repair of the reconcile pass (a missed release, a missing promotion PR, ...). */

@@ -13,7 +13,8 @@ import type { PlatformCache } from "../adapters/github/platform-loader.js";
 import type { GitopsPort } from "../adapters/git/port.js";
 import type { HealthSource } from "../core/promotion/health.js";
 import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
-import type { PlatformChanged, RolloutWatch } from "./status/runtime-hooks.js";
+import type { PlatformChanged, RolloutWatch, VerificationFailed } from "./status/runtime-hooks.js";
+import type { SignalsObserver } from "./signals/observed.js";
 import type { ClusterRuntime } from "./status/cluster-runtime.js";
 
 /** What the flows may be given; see the module comment. */
@@ -72,4 +73,8 @@ export interface FlowServices {
   readonly watchRollout?: RolloutWatch;
   /** Told after a push to the platform repository's default branch. @default nobody */
   readonly platformChanged?: PlatformChanged;
+  /** Told when a watched release fails verification (its next promotions never open). @default nobody */
+  readonly onVerificationFailed?: VerificationFailed;
+  /** Told of each verification's result and each Prometheus query (Ferry's own metrics). @default nobody */
+  readonly observeSignals?: SignalsObserver;
 }

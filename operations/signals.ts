@@ -3,18 +3,17 @@
  * ferry_signals). The release comes from the environment's GitOps history (or is given), the
  * signals from the built-in type's defaults, the platform and the release's ComponentType, the
  * values from the environment's Prometheus over `since`, the baseline from the previous release
- * over an equal window before the release landed; `core/signals/` judges them.
+ * over an equal window before the release landed (read by `flows/signals/read.ts`, the reader the
+ * app's verification shares); `core/signals/` judges them.
  */
 import { readFiles, readHistory } from "../adapters/git/read.js";
 import { prometheusFor, type PrometheusPort } from "../adapters/prometheus/client.js";
 import { componentDir } from "../core/gitops/layout.js";
 import { componentHistory, type HistoryEntry } from "../core/history.js";
 import { parseReleaseFile } from "../core/release/state.js";
-import { signalsReport, verifyInto, type SignalReadings, type SignalsReport } from "../core/signals/report.js";
-import { signalsFor } from "../core/signals/resolve.js";
-import { promqlString, substitute } from "../core/signals/template.js";
-import type { Reading } from "../core/signals/verify.js";
-import { durationSeconds, namespaceFor, type PrometheusEndpoint } from "../renderers/model/index.js";
+import { signalsReport, verifyInto, type SignalsReport } from "../core/signals/report.js";
+import { prometheusOfEnvironment, readSignalReadings } from "../flows/signals/read.js";
+import { durationSeconds, type PrometheusEndpoint } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { ReleaseId, releasePath } from "../renderers/release.js";
 import { UsageError } from "./errors.js";
@@ -92,47 +91,31 @@ export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps
   const text = files.get(releaseFile);
   const frozen = text === undefined ? undefined : parseReleaseFile(text);
   if (!frozen) notes.push(`${releaseFile} could not be read: only the platform's signals apply`);
-  const signals = signalsFor(platform, frozen?.spec.component.spec.type ?? "", frozen?.spec.componentType);
 
   const to = Math.floor(d.now() / 1000);
   const from = to - window;
-  const endpoint = platform.spec.observability?.prometheus.find((p) => p.name === env.cluster?.prometheus);
   const landedAt = landing ? Math.floor(landing.date.getTime() / 1000) : undefined;
-  const values = (r: string) => ({
-    namespace: promqlString(namespaceFor(env, input.project)),
-    component: promqlString(input.component),
-    project: promqlString(input.project),
-    release: promqlString(r),
-    window: since,
-  });
-
-  let readings: SignalReadings[];
-  if (!endpoint) {
-    const error = env.cluster?.prometheus
-      ? `prometheus endpoint ${JSON.stringify(env.cluster.prometheus)} is not declared`
-      : `environment ${env.name} names no cluster.prometheus`;
-    notes.push(`${error}: nothing is observed`);
-    readings = signals.map(([name, signal]) => ({ name, signal, current: { ok: false, error } }));
-  } else {
-    const prom = d.prometheus(endpoint, input.variables);
-    const step = Math.max(1, Math.ceil(window / POINTS));
-    readings = await Promise.all(
-      signals.map(async ([name, signal]): Promise<SignalReadings> => {
-        const now = substitute(signal.query, values(release)).text;
-        const [value, series, baseline] = await Promise.all([
-          prom.query(now, to),
-          prom.queryRange(now, from, to, step),
-          previous?.release !== undefined && landedAt !== undefined ? prom.query(substitute(signal.query, values(previous.release)).text, landedAt) : undefined,
-        ]);
-        const current: Reading = !value.ok
-          ? { ok: false, error: value.error.message }
-          : { ok: true, value: value.value, series: series.ok ? series.value.filter(([, v]) => Number.isFinite(v)) : [] };
-        const base: Reading | undefined =
-          baseline === undefined ? undefined : baseline.ok ? { ok: true, value: baseline.value, series: [] } : { ok: false, error: baseline.error.message };
-        return { name, signal, current, ...(base ? { baseline: base } : {}) };
-      }),
-    );
-  }
+  const subject = {
+    platform,
+    environment: env,
+    project: input.project,
+    component: input.component,
+    release,
+    type: frozen?.spec.component.spec.type ?? "",
+    componentType: frozen?.spec.componentType,
+  };
+  const prometheus = prometheusOfEnvironment(platform, env, input.variables, d.prometheus);
+  if (!prometheus.ok) notes.push(`${prometheus.error}: nothing is observed`);
+  const readings = await readSignalReadings(
+    subject,
+    prometheus,
+    { from, to },
+    {
+      window: since,
+      seriesStep: Math.max(1, Math.ceil(window / POINTS)),
+      ...(previous?.release !== undefined && landedAt !== undefined ? { previous: { release: previous.release, at: landedAt } } : {}),
+    },
+  );
   return signalsReport({
     component: `${input.project}/${input.component}`,
     environment: env.name,

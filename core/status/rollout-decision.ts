@@ -126,3 +126,8 @@ export function rolloutSignalText(signal: RolloutSignal, rollout: SignalledRollo
       return `${where}: release ${rollout.supersededBy ?? "a newer release"} replaced it before it settled`;
   }
 }
+
+/** The text of the `Verifying:` status a Healthy rollout gets where the step into its environment has `verify`. */
+export function verifyingSignalText(rollout: SignalledRollout, health: ComponentHealth, duration: string): string {
+  return `${rolloutSignalText("healthy", rollout, health)}; observing its signals for ${duration}`;
+}

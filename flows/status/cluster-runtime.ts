@@ -13,7 +13,11 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterObserver } from "../../adapters/kube/observer.js";
 import { loadKubeConfig, type KubeConfigSource } from "../../adapters/kube/kubeconfig.js";
-import type { Platform } from "../../renderers/model/index.js";
+import type { Environment, Platform } from "../../renderers/model/index.js";
+import { verifyInto } from "../../core/signals/report.js";
+import { observedPrometheus, type SignalsObserver } from "../signals/observed.js";
+import { prometheusOfEnvironment, type EnvironmentPrometheus, type PrometheusFactory } from "../signals/read.js";
+import { prometheusFor } from "../../adapters/prometheus/client.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../../adapters/github/types.js";
 import { componentStatuses, type EnvironmentStatus } from "../../core/status/overview.js";
@@ -54,6 +58,19 @@ export interface ClusterRuntimeOptions extends Pick<RolloutWatchesOptions, "debo
   readonly trackDebounceMs?: number;
   /** @default silent */
   readonly logger?: RuntimeLogger;
+  /** Makes the client of a Prometheus endpoint (verification); its bearer token comes from `env`. @default prometheusFor */
+  readonly prometheus?: PrometheusFactory;
+  /** The shortest interval between a verification's looks, in ms (at least the Prometheus scrape interval). @default 15000 */
+  readonly verifyMinIntervalMs?: number;
+}
+
+/** What a verification of a rollout runs on (flows/status/verification.ts), as the runtime was given it. */
+export interface VerificationSetup {
+  /** The environment's Prometheus, its queries told to `observer`. */
+  prometheusOf(platform: Platform, environment: Environment, observer?: SignalsObserver): EnvironmentPrometheus;
+  readonly clock: () => Date;
+  readonly timers: Timers;
+  readonly minIntervalMs: number;
 }
 
 /** What {@link ClusterRuntime.usePlatform} did. */
@@ -89,6 +106,8 @@ export class ClusterRuntime {
   readonly watches: RolloutWatches;
   /** The observer everything reads through. */
   readonly observer = new ObserverSwitch();
+  /** What verifications run on. */
+  readonly verification: VerificationSetup;
   /** The kubeconfig the clusters are read with (drift compares git with them through it). */
   readonly kubeConfig: KubeConfigSource;
   private readonly clock: () => Date;
@@ -150,8 +169,17 @@ export class ClusterRuntime {
       ...(options.degradedSettleMs !== undefined ? { degradedSettleMs: options.degradedSettleMs } : {}),
       ...(options.maxWatchMs !== undefined ? { maxWatchMs: options.maxWatchMs } : {}),
       ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
+      verifyDuration: (environment) => (this.platform ? verifyInto(this.platform, environment)?.duration : undefined),
       onError: (e) => this.log.warn({ watch: e.watch, step: e.step, err: e.error }, "status report: retrying"),
     });
+    const makePrometheus = options.prometheus ?? ((endpoint, variables) => prometheusFor(endpoint, variables));
+    this.verification = {
+      prometheusOf: (platform, environment, observer) =>
+        prometheusOfEnvironment(platform, environment, this.env, (endpoint, variables) => observedPrometheus(makePrometheus(endpoint, variables), observer)),
+      clock: this.clock,
+      timers,
+      minIntervalMs: options.verifyMinIntervalMs ?? 15_000,
+    };
   }
 
   /**
@@ -163,6 +191,11 @@ export class ClusterRuntime {
     if (github) this.github = github;
     if (!this.stopped) this.stopTracking ??= this.health.track();
     return this;
+  }
+
+  /** The platform as last given. */
+  currentPlatform(): Platform | undefined {
+    return this.platform;
   }
 
   /** The platform's environments as last given. */

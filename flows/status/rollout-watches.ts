@@ -63,6 +63,8 @@ export interface RolloutWatchesOptions {
   readonly finalAttempts?: number;
   /** `environment_url` of the deployment statuses. @default none */
   readonly environmentUrl?: (request: WatchRequest) => string | undefined;
+  /** The `verify.duration` of the pipeline step into an environment, when it has `verify` (a Healthy settle is then posted as `Verifying:`). @default none */
+  readonly verifyDuration?: (environment: string) => string | undefined;
   /** The components a component depends on (for "dependency not ready" diagnoses). @default none */
   readonly dependencies?: DependenciesOf;
   /** @default ignore */
@@ -114,6 +116,7 @@ export class RolloutWatches {
   private readonly maxFinalAttempts: number;
   private readonly environmentUrl: (request: WatchRequest) => string | undefined;
   private readonly dependencies: DependenciesOf;
+  private readonly verifyDuration: (environment: string) => string | undefined;
   private readonly onErrorCb: (error: WatchError) => void;
   private readonly watches = new Map<string, Watch>();
   private readonly settledListeners = new Set<SettledListener>();
@@ -133,6 +136,7 @@ export class RolloutWatches {
     this.maxFinalAttempts = Math.max(1, options.finalAttempts ?? 3);
     this.environmentUrl = options.environmentUrl ?? (() => undefined);
     this.dependencies = options.dependencies ?? (() => []);
+    this.verifyDuration = options.verifyDuration ?? (() => undefined);
     this.onErrorCb = options.onError ?? (() => undefined);
   }
 
@@ -203,6 +207,7 @@ export class RolloutWatches {
         degradedSettleMs: this.degradedSettleMs,
         maxWatchMs: this.maxWatchMs,
         environmentUrl: this.environmentUrl,
+        verifyDuration: this.verifyDuration(request.environment),
         onError: (step, error) => this.onErrorCb({ watch: id, step, error }),
       }),
     };

@@ -5,7 +5,10 @@
  * - `watchRollout`: a release that landed in an observed environment (a Ferry commit, or a merged
  *   release or promotion pull request) is watched: one status comment on the pull request (when
  *   there is one), deployment statuses on the app repository; the next promotions open when it
- *   settles Healthy, and never when it settles Degraded or not at all;
+ *   settles Healthy, and never when it settles Degraded or not at all; where the pipeline step
+ *   into the environment has `verify`, a Healthy settle starts the verification
+ *   (verification-run.ts) and the next promotions open only once it is verified; a failed
+ *   verification opens none and is told to `onVerificationFailed`;
  * - `runtimeStatus`: `/ferry status` shows what the clusters run;
  * - `platformChanged`: the observed contexts follow the platform's environments.
  *
@@ -23,13 +26,13 @@ import { parseRepoRef } from "../../adapters/github/types.js";
 import type { LandedRelease, RuntimeStatus } from "../promotion/events.js";
 import { RunContext } from "../run-context.js";
 import { promotionContext } from "../promotion/context.js";
-import type { PromotionDeps } from "../promotion/context.js";
 import { errorText } from "../errors.js";
 import { readComponentHistory, sourceOf } from "../promotion/reads.js";
 import { loadPlatform } from "../../adapters/github/platform-loader.js";
 import { formatStatusMarkdown } from "../../presentation/markdown/status-overview.js";
 import type { SettledEvent } from "./watch-request.js";
 import type { PlatformChanged, RolloutWatch } from "./runtime-hooks.js";
+import { startVerification, type RunningVerification, type VerificationDeps } from "./verification-run.js";
 import type { ClusterRuntime } from "./cluster-runtime.js";
 
 /** Opens (or updates) the promotions of a landed release into the pipeline's next environments. */
@@ -39,7 +42,7 @@ export type PromoteNext = (octokit: GitHub, landed: LandedRelease) => Promise<vo
 export interface ClusterWiringOptions {
   readonly runtime: ClusterRuntime;
   /** The app's dependencies (read when needed: they may be completed after wiring). */
-  readonly deps: () => PromotionDeps;
+  readonly deps: () => VerificationDeps & Pick<FlowServices, "onVerificationFailed">;
   /** The promotion path run when a watched release settles Healthy. */
   readonly promoteNext: PromoteNext;
   /** The app's authentication, for reading the platform at start and deployment statuses after a restart. @default none: the platform is first read on the first landing */
@@ -54,6 +57,8 @@ export interface ClusterWiring {
   readonly platformChanged: PlatformChanged;
   /** Reads the platform (when `auth` was given) and starts the runtime; never rejects (failures are logged). */
   start(): Promise<void>;
+  /** Resolves when no verification (nor what follows it: promotions, the failure hook) is running. */
+  idle(): Promise<void>;
   /** Stops the runtime. */
   stop(): Promise<void>;
 }
@@ -75,6 +80,9 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
   const log = () => deps().logger.child({ area: "cluster-status" });
   // Landed releases waiting to be Healthy, by component and environment: the newest landing wins.
   const pending = new Map<string, PendingPromotion>();
+  // Verifications running, by component and environment (a newer landing cancels the older one), and their follow-ups.
+  const verifications = new Map<string, RunningVerification>();
+  const following = new Set<Promise<void>>();
 
   const usePlatform = (platform: Platform): void => {
     runtime.usePlatform(platform);
@@ -97,7 +105,39 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
       l.info({ outcome: event.outcome }, "release settled not healthy: no next promotion");
       return;
     }
+    const platform = runtime.currentPlatform();
+    const verification = platform
+      ? startVerification(event, waiting.octokit, platform, deps(), runtime.verification, (e) => l.warn({ err: e }, `verification: ${errorText(e)}`))
+      : undefined;
+    if (verification) {
+      verifications.get(id)?.cancel();
+      verifications.set(id, verification);
+      l.info({ since: event.since.toISOString() }, "release settled Healthy: verifying its signals before its next promotions open");
+      const follow = verification.done.then(async (outcome) => {
+        if (verifications.get(id) === verification) verifications.delete(id);
+        const ended = l.child({ verification: outcome.result });
+        if (outcome.result === "verified") {
+          ended.info({}, "release verified: opening its next promotions");
+          await promote(waiting, ended);
+        } else if (outcome.result === "failed" && outcome.report) {
+          ended.warn({ signals: outcome.signals.map((s) => s.name) }, "release failed verification: no next promotion");
+          const failed = { project: event.key.project, component: event.key.component, environment: event.environment, release: event.release };
+          await deps()
+            .onVerificationFailed?.({ ...failed, report: outcome.report, ...(event.commentUrl ? { commentUrl: event.commentUrl } : {}) }, waiting.octokit)
+            .catch((e: unknown) => ended.error({ err: e }, `the verification failure hook failed: ${errorText(e)}`));
+        } else if (outcome.result === "not-observed") {
+          ended.warn({ signals: outcome.signals.map((s) => s.reason) }, "release not verified: its signals were not observed; no next promotion");
+        }
+      });
+      following.add(follow);
+      void follow.finally(() => following.delete(follow));
+      return;
+    }
     l.info({ since: event.since.toISOString() }, "release settled Healthy: opening its next promotions");
+    await promote(waiting, l);
+  };
+
+  const promote = async (waiting: PendingPromotion, l: ReturnType<typeof log>): Promise<void> => {
     try {
       await promoteNext(waiting.octokit, waiting.landed);
     } catch (e) {
@@ -146,6 +186,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
       },
       octokit,
     );
+    verifications.get(keyString(key))?.cancel();
     pending.set(keyString(key), { landed, octokit });
     log().info(
       { component: `${landed.project}/${landed.component}`, env: landed.environment, release: landed.release },
@@ -175,9 +216,14 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
         log().warn({ err: e }, `cannot read the platform at start (${errorText(e)}); the clusters are observed from the first landing on`);
       }
     },
+    async idle() {
+      while (following.size > 0) await Promise.allSettled([...following]);
+    },
     async stop() {
       unsubscribe?.();
       pending.clear();
+      for (const v of verifications.values()) v.cancel();
+      await Promise.allSettled([...following]);
       await runtime.stop();
     },
   };

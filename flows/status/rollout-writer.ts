@@ -8,7 +8,7 @@ import type { GitHub } from "../../adapters/github/types.js";
 import type { ComponentKey } from "../../core/status/components.js";
 import type { Diagnosis } from "../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../core/status/health.js";
-import { isSettled, rolloutSignal, rolloutSignalText, type RolloutLimits, type WatchOutcome } from "../../core/status/rollout-decision.js";
+import { isSettled, rolloutSignal, rolloutSignalText, verifyingSignalText, type RolloutLimits, type WatchOutcome } from "../../core/status/rollout-decision.js";
 import type { StatusCommentInput } from "../../presentation/markdown/status-comment.js";
 import { DeploymentStatusWriter } from "./deployment-status-writer.js";
 import { StatusCommentWriter } from "./status-comment-writer.js";
@@ -39,6 +39,12 @@ export interface RolloutWriterOptions extends RolloutLimits {
   readonly production: boolean;
   /** `environment_url` of the deployment statuses. */
   readonly environmentUrl: (request: WatchRequest) => string | undefined;
+  /**
+   * The `verify.duration` of the pipeline step into the environment, when it has `verify`: a Healthy
+   * settle is then posted as `Verifying:` (in_progress), the verification posts the verdict.
+   * @default none: Healthy is posted as `Healthy:` (success)
+   */
+  readonly verifyDuration?: string | undefined;
   /** Told of every failed write. */
   readonly onError: (step: WriteStep, error: unknown) => void;
 }
@@ -83,14 +89,13 @@ export class RolloutWriter {
         this.options.onError("comment", error);
       }
     }
-    const signal = rolloutSignal(state.outcome);
-    if (this.deployment && signal) {
+    const rollout = rolloutSignal(state.outcome);
+    const verifyDuration = rollout === "healthy" ? this.options.verifyDuration : undefined;
+    if (this.deployment && rollout) {
       try {
-        const text = rolloutSignalText(
-          signal,
-          { release: this.request.release, environment: this.options.key.environment, supersededBy: state.supersededBy },
-          health,
-        );
+        const what = { release: this.request.release, environment: this.options.key.environment, supersededBy: state.supersededBy };
+        const signal = verifyDuration !== undefined ? "verifying" : rollout;
+        const text = verifyDuration !== undefined ? verifyingSignalText(what, health, verifyDuration) : rolloutSignalText(rollout, what, health);
         await this.deployment.write(signal, text, { logUrl: this.comment?.url, environmentUrl: this.options.environmentUrl(this.request) });
       } catch (error) {
         ok = false;
