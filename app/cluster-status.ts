@@ -7,6 +7,7 @@ import type { FlowServices } from "../flows/services.js";
 import type { GitHub } from "../adapters/github/types.js";
 import { RunContext } from "../flows/run-context.js";
 import { promotionContext } from "../flows/promotion/context.js";
+import { verificationFailedHandler } from "../flows/promotion/rollback-on-failure.js";
 import { releaseLanded } from "../flows/promotion/promote.js";
 import { ClusterRuntime } from "../flows/status/cluster-runtime.js";
 import { clusterStatusSettings } from "./cluster-settings.js";
@@ -71,6 +72,8 @@ export function withClusterStatus<D extends FlowServices>(
     runtimeStatus: options.given.runtimeStatus ?? wiring.runtimeStatus,
     watchRollout: options.given.watchRollout ?? wiring.watchRollout,
     platformChanged: options.given.platformChanged ?? wiring.platformChanged,
+    // A failed verification opens the rollback where the step says `onFailure: rollback`.
+    onVerificationFailed: options.given.onVerificationFailed ?? ((failed, octokit) => verificationFailedHandler(full)(failed, octokit)),
   };
   void wiring.start();
   return { deps: full, wiring };

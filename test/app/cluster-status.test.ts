@@ -86,16 +86,20 @@ describe("withClusterStatus", () => {
     expect(deps.health).not.toBe(notObservedHealth);
     expect(typeof deps.watchRollout).toBe("function");
     expect(typeof deps.platformChanged).toBe("function");
+    // A failed verification is handed to the rollback on failure.
+    expect(typeof deps.onVerificationFailed).toBe("function");
     // No platform read yet: /ferry status adds nothing.
     expect(await deps.runtimeStatus?.({ project: "shop", component: "api", environments: ["dev"] })).toBeUndefined();
     await wiring?.stop();
 
     const runtimeStatus = async () => "given";
+    const onVerificationFailed = async () => undefined;
     const kept = withClusterStatus({ ...baseDeps(), clusterRuntime: runtime, health: notObservedHealth, runtimeStatus }, noApp, {
-      given: { health: notObservedHealth, runtimeStatus },
+      given: { health: notObservedHealth, runtimeStatus, onVerificationFailed },
     });
     expect(kept.deps.health).toBe(notObservedHealth);
     expect(kept.deps.runtimeStatus).toBe(runtimeStatus);
+    expect(kept.deps.onVerificationFailed).toBe(onVerificationFailed);
     await kept.wiring?.stop();
   });
 });
