@@ -20,7 +20,8 @@ component's is named the likely cause ahead of the release; a rise right after t
 with nothing upstream before it, blames the release. What could not be read is listed as a note,
 never taken as quiet.
 
-Exit codes: 0 no likely cause (nothing moved, the pods are fine); 1 likely causes found; 2 bad usage.
+Exit codes: 0 no likely cause (signals read, nothing moved, the pods are fine); 1 likely causes found,
+or none of the component's signals could be read; 2 bad usage.
 
 Options:
   --platform, -p DIR   platform repository checkout
@@ -77,6 +78,6 @@ Examples:
       throw e;
     }
     io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatDiagnosisText(report));
-    return report.causes.length === 0 ? EXIT.ok : EXIT.failed;
+    return report.causes.length === 0 && report.observed ? EXIT.ok : EXIT.failed;
   },
 };

@@ -84,6 +84,8 @@ export interface CausesDiagnosis extends Diagnosis {
   readonly release?: string;
   readonly landedAt?: number;
   readonly causes: readonly Cause[];
+  /** Whether any of the component's signals was read: without it, no cause is no all-clear. */
+  readonly observed: boolean;
   /** What limits the diagnosis: signals not observed, a cluster not read. */
   readonly notes: readonly string[];
 }

@@ -178,6 +178,7 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
     ...(release !== undefined ? { release } : {}),
     ...(landedAt !== undefined ? { landedAt } : {}),
     causes,
+    observed,
     notes,
   };
 }

@@ -7,7 +7,13 @@ export function formatDiagnosisText(d: CausesDiagnosis): string {
     d.landedAt !== undefined ? ` (landed ${clock(d.landedAt)})` : ""
   }`;
   const out = [head];
-  if (d.causes.length === 0) out.push("", "No likely cause: no signal moved and the pods show no problem.");
+  if (d.causes.length === 0)
+    out.push(
+      "",
+      d.observed
+        ? "No likely cause: no signal moved and the pods show no problem."
+        : "No likely cause in what could be read: none of its signals was observed (see the notes).",
+    );
   else out.push("", "Likely causes:");
   for (const c of d.causes) {
     out.push(`  ${c.rank}. [${c.confidence}] ${c.kind} ${c.subject}: ${c.summary}`);

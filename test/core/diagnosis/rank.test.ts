@@ -111,12 +111,14 @@ describe("diagnoseCauses", () => {
     ]);
     const fine = diagnoseCauses({ key: KEY, health: health("Healthy", []), signals: [quiet()], dependencies: [{ key: PAYMENTS, health: undefined }] });
     expect(fine.causes).toEqual([]);
+    expect(fine.observed).toBe(true);
   });
 
   it("signals that could not be read are named in the notes, never taken as quiet", () => {
     const unread: SignalTrace = { name: "errorRate", unit: "ratio", value: null, baseline: null, verdict: "not-observed", series: [] };
     const d = diagnoseCauses({ key: KEY, health: health("Healthy", []), signals: [unread], dependencies: [{ key: PAYMENTS, health: health("Degraded", []) }] });
     expect(d.notes).toEqual(["not observed for storefront/checkout-api: errorRate"]);
+    expect(d.observed).toBe(false);
     expect(d.causes.map((c) => c.subject)).toEqual(["payments/payments-api"]);
   });
 

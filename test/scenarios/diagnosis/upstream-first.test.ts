@@ -1,5 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadPlatform } from "../../../operations/workspace.js";
+import { diagnoseComponent } from "../../../operations/diagnose.js";
 import { FakeKube, generateCerts, succeedingRollout, writeKubeconfig } from "../../support/fake-kube/index.js";
 import { startGitServer, type GitServer } from "../../support/git-server.js";
 import { startPrometheus, type PrometheusServer } from "../../support/prometheus-server.js";
@@ -114,5 +116,22 @@ describe("ferry diagnose", () => {
     const text = await runCli([...args, ...target], env);
     expect(text.stdout).toMatch(/^ {2}1\. \[high\] dependency shop\/payments: Upstream shop\/payments: its errorRate rose/m);
     expect(text.stdout).toMatch(/^ {7}signal: errorRate of shop\/payments rose from 0\.01 \(window start\)/m);
+  });
+
+  it("leaves out a dependency the caller may not see, naming it nowhere: the release is then the top cause", async () => {
+    const report = await diagnoseComponent({
+      platform: loadPlatform(s.path("platform")).bundle!,
+      project: "shop",
+      component: "api",
+      env: "prod",
+      since: "30s",
+      kubeconfig: s.path("kubeconfig.yaml"),
+      target: { gitops: server.repoUrl("acme/gitops-prod") },
+      cacheDir: s.path("cache"),
+      variables: env,
+      sees: (project, component) => !(project === "shop" && component === "payments"),
+    });
+    expect(report.causes.map((c) => [c.rank, c.kind, c.confidence])).toEqual([[1, "release", "high"]]);
+    expect(JSON.stringify(report)).not.toContain("payments");
   });
 });
