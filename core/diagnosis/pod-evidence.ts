@@ -3,7 +3,7 @@
  * about them, and each pod's first error line in its log. Pure.
  */
 import type { Finding } from "../status/diagnose.js";
-import type { ComponentHealth, HealthReason } from "../status/health.js";
+import type { ComponentHealth, HealthReason, WarningSummary } from "../status/health.js";
 import type { Evidence } from "./model.js";
 
 const ERROR_LINE = /\b(error|err|exception|fatal|panic|fail(ed|ure|s)?|refused|denied|timed? ?out|traceback|unable|cannot)\b/i;
@@ -13,10 +13,22 @@ export function firstErrorLine(lines: readonly string[]): string | undefined {
   return (lines.find((l) => ERROR_LINE.test(l)) ?? lines[lines.length - 1])?.trim() || undefined;
 }
 
-function unixSeconds(iso: string | undefined): number | undefined {
+/** Unix seconds of an ISO time, when it is one. */
+export function unixSeconds(iso: string | undefined): number | undefined {
   if (iso === undefined) return undefined;
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+/** A warning event as evidence: reason, object, how often, the message, when it was last seen. */
+export function eventEvidence(w: WarningSummary): Evidence {
+  const at = unixSeconds(w.lastSeen);
+  return {
+    kind: "event",
+    text: `${w.reason} on ${w.object}${w.count > 1 ? ` (x${w.count})` : ""}: ${w.message}`,
+    value: w.count,
+    ...(at !== undefined ? { at } : {}),
+  };
 }
 
 function compare(a: string, b: string): number {
@@ -43,15 +55,7 @@ export function podEvidence(finding: Finding, health: ComponentHealth): Evidence
   const events: Evidence[] = health.warnings
     .filter((w) => about.has(w.object))
     .sort((a, b) => compare(`${a.object}/${a.reason}/${a.message}`, `${b.object}/${b.reason}/${b.message}`))
-    .map((w) => {
-      const at = unixSeconds(w.lastSeen);
-      return {
-        kind: "event",
-        text: `${w.reason} on ${w.object}${w.count > 1 ? ` (x${w.count})` : ""}: ${w.message}`,
-        value: w.count,
-        ...(at !== undefined ? { at } : {}),
-      };
-    });
+    .map(eventEvidence);
   const logs: Evidence[] = [];
   const seen = new Set<string>();
   for (const r of reasons) {

@@ -7,11 +7,11 @@
  */
 import { diagnose } from "../status/diagnose.js";
 import { keyString } from "../status/components.js";
-import { HARD_FAILURES, type ReasonKind } from "../status/health.js";
+import { HARD_FAILURES, type ReasonKind, type WarningSummary } from "../status/health.js";
 import { FINE } from "../status/overview.js";
 import { earliest, firstMovement, type Movement } from "./movement.js";
 import { CAUSE_KINDS, CausesInput, type Cause, type CauseKind, type CausesDiagnosis, type Confidence, type Evidence } from "./model.js";
-import { podEvidence } from "./pod-evidence.js";
+import { eventEvidence, podEvidence, unixSeconds } from "./pod-evidence.js";
 
 /** A rise this many seconds before the landing still counts as the release's (clocks and scrape steps). */
 export const AROUND_SECONDS = 5;
@@ -48,6 +48,15 @@ function movementEvidence(m: Movement, whose: string, landedAt: number | undefin
     value: m.value,
     at: m.at,
   };
+}
+
+/** The component's warning events last seen since `from` (unix seconds): what its objects reported after the release landed. */
+function eventsSince(warnings: readonly WarningSummary[], from: number): Evidence[] {
+  return warnings
+    .map((w) => ({ w, at: unixSeconds(w.lastSeen) }))
+    .filter((x): x is { w: WarningSummary; at: number } => x.at !== undefined && x.at >= from)
+    .sort((a, b) => a.at - b.at || compare(`${a.w.object}/${a.w.reason}`, `${b.w.object}/${b.w.reason}`))
+    .map(({ w }) => eventEvidence(w));
 }
 
 function confidence(score: number): Confidence {
@@ -134,7 +143,7 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
           upstreamFirst ? ", but a dependency rose first" : ", and no dependency rose before it"
         }.`,
         score: upstreamFirst ? 50 : 80,
-        evidence: after.map((m) => movementEvidence(m, self, landedAt, release)),
+        evidence: [...after.map((m) => movementEvidence(m, self, landedAt, release)), ...eventsSince(health.warnings, landedAt - AROUND_SECONDS)],
       });
     } else {
       const why =

@@ -50,7 +50,18 @@ describe("diagnoseCauses", () => {
   it("blames the release when this component's errors rose right after it landed and nothing upstream moved", () => {
     const d = diagnoseCauses({
       key: KEY,
-      health: health("Healthy", []),
+      health: health("Healthy", [], {
+        warnings: [
+          {
+            reason: "Unhealthy",
+            message: "Readiness probe failed: HTTP probe failed with statuscode: 503",
+            object: "Pod/api-1",
+            count: 4,
+            lastSeen: "2027-01-15T08:00:30Z",
+          },
+          { reason: "Unhealthy", message: "an hour before", object: "Pod/api-0", count: 1, lastSeen: "2027-01-15T07:00:00Z" },
+        ],
+      }),
       release: "r2",
       landedAt: LANDED,
       signals: [errors(LANDED + 20)],
@@ -63,6 +74,7 @@ describe("diagnoseCauses", () => {
     );
     expect(d.causes[0]?.evidence).toEqual([
       expect.objectContaining({ kind: "signal", value: 0.2, at: LANDED + 20, text: expect.stringContaining("20s after release r2 landed") }),
+      { kind: "event", text: "Unhealthy on Pod/api-1 (x4): Readiness probe failed: HTTP probe failed with statuscode: 503", value: 4, at: LANDED + 30 },
     ]);
   });
 
