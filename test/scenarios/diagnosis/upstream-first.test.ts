@@ -1,5 +1,9 @@
 import { execFileSync } from "node:child_process";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EVERYTHING } from "../../../mcp/access.js";
+import { createFerryMcpServer } from "../../../mcp/server.js";
 import { loadPlatform } from "../../../operations/workspace.js";
 import { diagnoseComponent } from "../../../operations/diagnose.js";
 import { FakeKube, generateCerts, succeedingRollout, writeKubeconfig } from "../../support/fake-kube/index.js";
@@ -133,5 +137,29 @@ describe("ferry diagnose", () => {
     });
     expect(report.causes.map((c) => [c.rank, c.kind, c.confidence])).toEqual([[1, "release", "high"]]);
     expect(JSON.stringify(report)).not.toContain("payments");
+  });
+
+  it("the MCP tool ferry_diagnose gives the same ranked causes beside the cluster's findings", async () => {
+    const context = {
+      transport: "stdio" as const,
+      defaults: { apps: [], platform: s.path("platform") },
+      variables: { ...env, GITHUB_SERVER_URL: server.url, KUBECONFIG: s.path("kubeconfig.yaml"), FERRY_CACHE_DIR: s.path("cache") },
+      access: EVERYTHING,
+    };
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await createFerryMcpServer({ context }).connect(a);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(b);
+    const result = await client.callTool({ name: "ferry_diagnose", arguments: { component: "shop/api", env: ["prod"], since: "30s" } });
+    await client.close();
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    const out = result.structuredContent as {
+      environments: { environment: string; status: string; findings: unknown[]; causes: { kind: string; subject: string; rank: number }[] }[];
+    };
+    expect(out.environments.map((e) => [e.environment, e.status, e.findings])).toEqual([["prod", "Healthy", []]]);
+    expect(out.environments[0]!.causes.map((c) => [c.rank, c.kind, c.subject])).toEqual([
+      [1, "dependency", "shop/payments"],
+      [2, "release", expect.any(String)],
+    ]);
   });
 });
