@@ -39,6 +39,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show a component's golden signals in an environment from Prometheus, judged against the pipeline's verify bounds",
     load: async () => (await import("./commands/signals.js")).signals,
   },
+  diagnose: {
+    summary: "rank the likely causes of a component's trouble in an environment, with the evidence (signals, pods, events, logs, dependencies)",
+    load: async () => (await import("./commands/diagnose.js")).diagnose,
+  },
   status: {
     summary: "show what the clusters run: health, release and diagnosis per component",
     load: async () => (await import("./commands/status.js")).status,

@@ -230,3 +230,14 @@ export function formatHistoryText(history: ComponentHistory, opts: HistoryTableO
       .join("\n") + "\n"
   );
 }
+
+/** The entry where `release` (default: the newest one) landed in one environment's history (newest first): the oldest of the newest run of entries with it. */
+export function releaseLanding(entries: readonly HistoryEntry[], release?: string): HistoryEntry | undefined {
+  const want = release ?? entries[0]?.release;
+  if (want === undefined) return undefined;
+  const start = entries.findIndex((h) => h.release === want);
+  if (start < 0) return undefined;
+  let i = start;
+  while (i + 1 < entries.length && entries[i + 1]!.release === want) i++;
+  return entries[i];
+}

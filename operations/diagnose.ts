@@ -1,0 +1,186 @@
+/**
+ * Diagnose: the likely causes of one component's trouble in one environment, with their evidence
+ * (`ferry diagnose`, ferry_diagnose). Gathers what `core/diagnosis/` ranks: the component's and each
+ * dependency's signals (`readSignals` over `since`, which spans the release landing when it landed
+ * within it), the release and its landing time from the environment's GitOps history, the
+ * dependencies the release declares (its frozen Component), and one read of the environment's
+ * cluster (pods, warning events, the logs of failing containers).
+ */
+import { readFiles, readHistory } from "../adapters/git/read.js";
+import { loadKubeConfig, type KubeConfigSource } from "../adapters/kube/kubeconfig.js";
+import { snapshotCluster } from "../adapters/kube/snapshot.js";
+import type { CausesDiagnosis, DependencyEvidence, SignalTrace } from "../core/diagnosis/model.js";
+import { diagnoseCauses } from "../core/diagnosis/rank.js";
+import { componentDir } from "../core/gitops/layout.js";
+import { componentHistory, releaseLanding } from "../core/history.js";
+import { parseReleaseFile } from "../core/release/state.js";
+import type { SignalsReport } from "../core/signals/report.js";
+import type { ClusterSnapshot } from "../core/status/cluster-objects.js";
+import { componentKeys, keyString, selectComponent, type ComponentKey } from "../core/status/components.js";
+import { computeHealth, unknownHealth, type ComponentHealth } from "../core/status/health.js";
+import type { Dependency } from "../renderers/model/index.js";
+import type { PlatformBundle } from "../renderers/platform.js";
+import { releasePath } from "../renderers/release.js";
+import { UsageError } from "./errors.js";
+import { cliTarget } from "./gitops-target.js";
+import { readSignals } from "./signals.js";
+import type { EnvironmentVariables } from "./variables.js";
+
+export interface DiagnoseInput {
+  readonly platform: PlatformBundle;
+  readonly project: string;
+  readonly component: string;
+  readonly env: string;
+  /** The window each signal is read over and the span of its series; make it reach back before the release landed. @default 30m */
+  readonly since?: string;
+  /** Overrides of the environment's GitOps target (`--gitops`, `--branch`, `--path`; the CLI only). */
+  readonly target?: { readonly gitops?: string; readonly branch?: string; readonly path?: string };
+  /** Clone cache. @default FERRY_CACHE_DIR, else ~/.cache/ferry */
+  readonly cacheDir?: string;
+  /** A kubeconfig file. @default $KUBECONFIG, else ~/.kube/config, else in-cluster */
+  readonly kubeconfig?: string;
+  /** GITHUB_TOKEN, KUBECONFIG and the Prometheus endpoints' token variables. */
+  readonly variables: EnvironmentVariables;
+  /** Whether the caller may see a dependency (the MCP server's access); one they may not is left out, unnamed. @default every one */
+  readonly sees?: (project: string, component: string) => boolean | Promise<boolean>;
+}
+
+export interface DiagnoseDeps {
+  readonly readSignals: typeof readSignals;
+  readonly readHistory: typeof readHistory;
+  readonly readFiles: typeof readFiles;
+  readonly loadKubeConfig: typeof loadKubeConfig;
+  readonly snapshotCluster: typeof snapshotCluster;
+  /** Milliseconds since the epoch. */
+  readonly now: () => number;
+}
+
+const DEFAULT_DEPS: DiagnoseDeps = { readSignals, readHistory, readFiles, loadKubeConfig, snapshotCluster, now: () => Date.now() };
+
+/** The diagnosis as `ferry diagnose --json` and ferry_diagnose give it. */
+export interface DiagnoseReport extends CausesDiagnosis {
+  /** `<project>/<component>` */
+  readonly component: string;
+  readonly environment: string;
+  /** The span the signals were read over (unix seconds). */
+  readonly window: { readonly from: number; readonly to: number };
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function traces(report: SignalsReport): SignalTrace[] {
+  return report.signals.map((s) => ({
+    name: s.name,
+    unit: s.unit,
+    value: s.value,
+    baseline: s.baseline,
+    ...(s.max !== undefined ? { max: s.max } : {}),
+    verdict: s.verdict,
+    series: s.series,
+  }));
+}
+
+/** The cluster's snapshot of the environment, or why it was not read. */
+async function readCluster(input: DiagnoseInput, context: string | undefined, d: DiagnoseDeps): Promise<{ snapshot: ClusterSnapshot } | { note: string }> {
+  if (context === undefined) return { note: `${input.env} has no cluster context (environments[].cluster.context): pods, events and logs not observed` };
+  try {
+    const source: KubeConfigSource = input.kubeconfig ? { kind: "file", path: input.kubeconfig } : { kind: "default" };
+    const kubeConfig: KubeConfigSource = { kind: "config", config: d.loadKubeConfig(source, { ...input.variables }) };
+    return { snapshot: await d.snapshotCluster(context, { environment: input.env }, { kubeConfig, env: { ...input.variables } }) };
+  } catch (e) {
+    return { note: `cluster context ${JSON.stringify(context)} not read (${message(e)}): pods, events and logs not observed` };
+  }
+}
+
+/** Reads the evidence and ranks the causes; throws UsageError on an unknown environment or project, a bad `since` or no release. */
+export async function diagnoseComponent(input: DiagnoseInput, deps: Partial<DiagnoseDeps> = {}): Promise<DiagnoseReport> {
+  const d = { ...DEFAULT_DEPS, ...deps };
+  const { platform } = input.platform;
+  const env = platform.spec.environments.find((e) => e.name === input.env);
+  if (!env)
+    throw new UsageError(`env: unknown environment ${JSON.stringify(input.env)}; the platform has ${platform.spec.environments.map((e) => e.name).join(", ")}`);
+  const since = input.since ?? "30m";
+  const signalsOf = (project: string, component: string) =>
+    d.readSignals({
+      platform: input.platform,
+      project,
+      component,
+      env: env.name,
+      since,
+      ...(input.target ? { target: input.target } : {}),
+      ...(input.cacheDir !== undefined ? { cacheDir: input.cacheDir } : {}),
+      variables: input.variables,
+    });
+  const own = await signalsOf(input.project, input.component);
+  const notes: string[] = [];
+
+  // The landing time and the dependencies, from the environment's GitOps history and the frozen release.
+  const target = cliTarget(env, input.target ?? {}, { env: input.variables });
+  const cacheDir = input.cacheDir || undefined;
+  let landedAt: number | undefined;
+  let dependencies: Dependency[] = [];
+  try {
+    const entries = await d.readHistory({ target, path: `${target.path}/${componentDir(input.project, input.component)}`, limit: 50, cacheDir });
+    const history =
+      componentHistory(
+        entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo })),
+        `${input.project}/${input.component}`,
+      ).environments.get(env.name) ?? [];
+    const landing = releaseLanding(history, own.release);
+    if (landing) landedAt = Math.floor(landing.date.getTime() / 1000);
+    else notes.push(`release ${own.release} was not found in ${env.name}'s GitOps history: no landing time`);
+    const file = releasePath({ metadata: { project: input.project, component: input.component, name: own.release } });
+    const frozen = parseReleaseFile((await d.readFiles({ target, paths: [file], cacheDir })).files.get(file) ?? "");
+    if (frozen) dependencies = frozen.spec.component.spec.dependencies;
+    else notes.push(`${file} could not be read: dependencies unknown`);
+  } catch (e) {
+    notes.push(`the GitOps history could not be read (${message(e)}): no landing time, dependencies unknown`);
+  }
+
+  const keys: (ComponentKey & { endpoint: string })[] = [];
+  for (const dep of dependencies) {
+    const project = dep.project ?? input.project;
+    if (input.sees && !(await input.sees(project, dep.component))) continue;
+    if (!keys.some((k) => k.project === project && k.component === dep.component))
+      keys.push({ project, component: dep.component, environment: env.name, endpoint: dep.endpoint });
+  }
+  keys.sort((a, b) => (keyString(a) < keyString(b) ? -1 : keyString(a) > keyString(b) ? 1 : 0));
+
+  const [cluster, depSignals] = await Promise.all([
+    readCluster(input, env.cluster?.context, d),
+    Promise.all(
+      keys.map((k) =>
+        signalsOf(k.project, k.component).then(
+          (r) => traces(r),
+          (e: unknown) => {
+            notes.push(`signals of ${k.project}/${k.component} not read: ${message(e)}`);
+            return [];
+          },
+        ),
+      ),
+    ),
+  ]);
+  const key: ComponentKey = { project: input.project, component: input.component, environment: env.name };
+  const running = "snapshot" in cluster ? componentKeys(cluster.snapshot).map(keyString) : [];
+  const healthOf = (k: ComponentKey): ComponentHealth | undefined =>
+    "snapshot" in cluster && running.includes(keyString(k)) ? computeHealth(selectComponent(cluster.snapshot, k), { now: d.now() }) : undefined;
+  if ("note" in cluster) notes.push(cluster.note);
+
+  const evidence: DependencyEvidence[] = keys.map(({ endpoint, ...k }, i) => {
+    const health = healthOf(k);
+    return { key: k, endpoint, healthObserved: "snapshot" in cluster, ...(health ? { health } : {}), signals: depSignals[i] ?? [] };
+  });
+  const ownHealth = healthOf(key) ?? unknownHealth("snapshot" in cluster ? `not running in ${env.name}'s cluster` : "the cluster was not read");
+  const diagnosis = diagnoseCauses({
+    key,
+    health: ownHealth,
+    release: own.release,
+    ...(landedAt !== undefined ? { landedAt } : {}),
+    signals: traces(own),
+    dependencies: evidence,
+    notes: [...own.notes, ...notes].sort(),
+  });
+  return { component: `${input.project}/${input.component}`, environment: env.name, window: own.window, ...diagnosis };
+}
