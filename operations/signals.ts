@@ -3,8 +3,10 @@
  * ferry_signals). The release comes from the environment's GitOps history (or is given), the
  * signals from the built-in type's defaults, the platform and the release's ComponentType, the
  * values from the environment's Prometheus over `since`, the baseline from the previous release
- * over an equal window before the release landed (read by `flows/signals/read.ts`, the reader the
- * app's verification shares); `core/signals/` judges them.
+ * over an equal window before the release landed (`flows/signals/release-report.ts`, the report the
+ * portal shares, over `flows/signals/read.ts`, the reader the app's verification shares);
+ * `core/signals/` judges them. What is CLI-specific stays here: the arguments, the GitOps target
+ * overrides, the clone cache.
  */
 import { readFiles, readHistory } from "../adapters/git/read.js";
 import { prometheusFor, type PrometheusPort } from "../adapters/prometheus/client.js";
