@@ -3,16 +3,19 @@
  * ferry_signals). The release comes from the environment's GitOps history (or is given), the
  * signals from the built-in type's defaults, the platform and the release's ComponentType, the
  * values from the environment's Prometheus over `since`, the baseline from the previous release
- * over an equal window before the release landed (read by `flows/signals/read.ts`, the reader the
- * app's verification shares); `core/signals/` judges them.
+ * over an equal window before the release landed (`flows/signals/release-report.ts`, the report the
+ * portal shares, over `flows/signals/read.ts`, the reader the app's verification shares);
+ * `core/signals/` judges them. What is CLI-specific stays here: the arguments, the GitOps target
+ * overrides, the clone cache.
  */
 import { readFiles, readHistory } from "../adapters/git/read.js";
 import { prometheusFor, type PrometheusPort } from "../adapters/prometheus/client.js";
 import { componentDir } from "../core/gitops/layout.js";
-import { componentHistory, type HistoryEntry } from "../core/history.js";
+import { componentHistory } from "../core/history.js";
 import { parseReleaseFile } from "../core/release/state.js";
-import { signalsReport, verifyInto, type SignalsReport } from "../core/signals/report.js";
-import { prometheusOfEnvironment, readSignalReadings } from "../flows/signals/read.js";
+import type { SignalsReport } from "../core/signals/report.js";
+import { prometheusOfEnvironment } from "../flows/signals/read.js";
+import { landingOf, readReleaseSignals } from "../flows/signals/release-report.js";
 import { durationSeconds, type PrometheusEndpoint } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { ReleaseId, releasePath } from "../renderers/release.js";
@@ -47,9 +50,6 @@ export interface SignalsDeps {
 
 const DEFAULT_DEPS: SignalsDeps = { readHistory, readFiles, prometheus: (e, v) => prometheusFor(e, v), now: () => Date.now() };
 
-/** Points in a series: the step is the window / 60, at least 1 s. */
-const POINTS = 60;
-
 /** Reads and judges the component's signals; throws UsageError on an unknown environment, a bad `since` or no release, GitopsError when the history cannot be read. */
 export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps> = {}): Promise<SignalsReport> {
   const d = { ...DEFAULT_DEPS, ...deps };
@@ -77,10 +77,6 @@ export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps
   if (release === undefined) {
     throw new UsageError(`component: ${input.project}/${input.component} runs no release in ${env.name} (its GitOps history says none); name one with release`);
   }
-  const previous = landing ? history.slice(history.indexOf(landing) + 1).find((h) => h.release !== undefined && h.release !== release) : undefined;
-  const notes: string[] = [];
-  if (!landing) notes.push(`release ${release} was not found in ${env.name}'s GitOps history: no landing time, no previous release`);
-  else if (!previous) notes.push(`no previous release in ${env.name}: no baseline`);
 
   // The release's own ComponentType (with its signals), frozen in the release file.
   const releaseFile = releasePath({ metadata: { project: input.project, component: input.component, name: release } });
@@ -90,51 +86,17 @@ export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps
   );
   const text = files.get(releaseFile);
   const frozen = text === undefined ? undefined : parseReleaseFile(text);
-  if (!frozen) notes.push(`${releaseFile} could not be read: only the platform's signals apply`);
-
-  const to = Math.floor(d.now() / 1000);
-  const from = to - window;
-  const landedAt = landing ? Math.floor(landing.date.getTime() / 1000) : undefined;
-  const subject = {
+  return readReleaseSignals({
     platform,
     environment: env,
     project: input.project,
     component: input.component,
     release,
-    type: frozen?.spec.component.spec.type ?? "",
-    componentType: frozen?.spec.componentType,
-  };
-  const prometheus = prometheusOfEnvironment(platform, env, input.variables, d.prometheus);
-  if (!prometheus.ok) notes.push(`${prometheus.error}: nothing is observed`);
-  const readings = await readSignalReadings(
-    subject,
-    prometheus,
-    { from, to },
-    {
-      window: since,
-      seriesStep: Math.max(1, Math.ceil(window / POINTS)),
-      ...(previous?.release !== undefined && landedAt !== undefined ? { previous: { release: previous.release, at: landedAt } } : {}),
-    },
-  );
-  return signalsReport({
-    component: `${input.project}/${input.component}`,
-    environment: env.name,
-    release,
-    window: { from, to },
-    verify: verifyInto(platform, env.name),
-    ...(landedAt !== undefined ? { landedAt } : {}),
-    readings,
-    notes,
+    history,
+    ...(frozen ? { frozen: { type: frozen.spec.component.spec.type, componentType: frozen.spec.componentType } } : {}),
+    since,
+    now: d.now() / 1000,
+    prometheus: prometheusOfEnvironment(platform, env, input.variables, d.prometheus),
+    notes: frozen ? [] : [`${releaseFile} could not be read: only the platform's signals apply`],
   });
-}
-
-/** The history entry where `release` (default: the current one) landed: the oldest of the newest run of entries with it. */
-function landingOf(history: readonly HistoryEntry[], release: string | undefined): HistoryEntry | undefined {
-  const want = release ?? history[0]?.release;
-  if (want === undefined) return undefined;
-  const start = history.findIndex((h) => h.release === want);
-  if (start < 0) return undefined;
-  let i = start;
-  while (i + 1 < history.length && history[i + 1]!.release === want) i++;
-  return history[i];
 }

@@ -29,6 +29,8 @@ import { promotionContext } from "../flows/promotion/context.js";
 import { serverUrlOf } from "../adapters/github/gitops-targets.js";
 import type { PromotionContext, PromotionDeps } from "../flows/promotion/context.js";
 import { readComponentHistory } from "../flows/promotion/reads.js";
+import { prometheusOfEnvironment } from "../flows/signals/read.js";
+import { readEnvironmentSignals, type EnvironmentSignalsDeps } from "../flows/signals/release-reader.js";
 import { readEnvironment, type EnvironmentSnapshot } from "../adapters/git/environment.js";
 import type { ResolvedTarget } from "../adapters/github/gitops-targets.js";
 import { findEnvironment } from "../renderers/platform.js";
@@ -38,13 +40,14 @@ import { namespaceFor, type Environment, type Platform } from "../renderers/mode
 export interface PortalDataDeps {
   /** The app's installation client for the platform repository's organization. */
   readonly installation: () => Promise<GitHub>;
-  readonly deps: () => PromotionDeps & Pick<FlowServices, "clusterRuntime">;
-  /** The signals reader. @default none: signals show "not observed" */
+  readonly deps: () => PromotionDeps & Pick<FlowServices, "clusterRuntime" | "observeSignals">;
+  /** The signals reader. @default the release's signals from its environment's GitOps history and Prometheus (flows/signals/release-reader.ts) */
   readonly signals?: SignalsReader;
+  /** The environment's Prometheus for the default reader. @default the cluster runtime's (bearer tokens from its environment), else the endpoint without a token */
+  readonly prometheusOf?: EnvironmentSignalsDeps["prometheusOf"];
+  /** Milliseconds since the epoch, for the default reader. @default Date.now */
+  readonly now?: () => number;
 }
-
-/** Why an environment's signals show nothing, when no reader is given. */
-export const NO_SIGNALS_READER = "the portal reads no signals (no signals reader is configured)";
 
 /** The release's signals in `env` with the platform's links, or why they were not observed. */
 async function signalsOf(read: SignalsReader, platform: Platform, env: Environment, req: PortalSignalsRequest): Promise<SignalsView> {
@@ -205,12 +208,16 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
       };
     },
     async signals(_person, req) {
-      if (!input.signals) return { observed: false, reason: NO_SIGNALS_READER };
       const deps = input.deps();
       const ctx = await promotionContext(new RunContext(await input.installation(), deps), deps);
       const env = findEnvironment(ctx.bundle.platform, req.environment);
       if (!env) return { observed: false, reason: NOT_READ };
-      return signalsOf(input.signals, ctx.bundle.platform, env, req);
+      const prometheusOf: EnvironmentSignalsDeps["prometheusOf"] =
+        input.prometheusOf ??
+        ((platform, environment) =>
+          deps.clusterRuntime?.verification.prometheusOf(platform, environment, deps.observeSignals) ?? prometheusOfEnvironment(platform, environment, {}));
+      const read = input.signals ?? ((r: PortalSignalsRequest) => readEnvironmentSignals(ctx, r, { prometheusOf, now: input.now ?? Date.now }));
+      return signalsOf(read, ctx.bundle.platform, env, req);
     },
   };
 }

@@ -69,7 +69,7 @@ export interface PortalSettings {
   readonly publicUrl?: string;
   /** @default read through the app (portal/data.ts) */
   readonly data?: PortalData;
-  /** The signals the component page charts. @default none: every environment's signals show "not observed" */
+  /** The signals the component page charts. @default the release's signals from its environment's GitOps history and Prometheus (portal/data.ts) */
   readonly signals?: SignalsReader;
   /** @default the promotion flow (portal/actions.ts) */
   readonly actions?: PortalActions;

@@ -21,6 +21,8 @@ import type { GitHub } from "../../adapters/github/types.js";
 import { keyString, type ComponentKey } from "../../core/status/components.js";
 import type { Diagnosis } from "../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../core/status/health.js";
+import type { ObservabilityLinks } from "../../core/signals/links.js";
+import type { SignalsReport } from "../../core/signals/report.js";
 import { isSettled, type SettledOutcome, type WatchOutcome } from "../../core/status/rollout-decision.js";
 import { environmentNamed, type EnvironmentsSource } from "./environment-contexts.js";
 import type { ObservedCluster } from "./health-source.js";
@@ -122,6 +124,8 @@ export class RolloutWatches {
   private readonly settledListeners = new Set<SettledListener>();
   private readonly healthyListeners = new Set<SettledListener>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The writer of each component's last settled watch, by component key: its comment gets the verification's signals. */
+  private readonly settledWriters = new Map<string, { readonly release: string; readonly writer: RolloutWriter }>();
 
   constructor(options: RolloutWatchesOptions) {
     this.observer = options.observer;
@@ -215,6 +219,7 @@ export class RolloutWatches {
       w.after = this.supersede(existing, request);
     }
     this.watches.set(id, w);
+    this.settledWriters.delete(id);
     w.unsubscribe = this.observer.onChange((change) => {
       if (change.context !== w.context || keyString(change.key) !== id || w.outcome) return;
       w.debounce ??= this.timers.setTimeout(() => {
@@ -226,6 +231,17 @@ export class RolloutWatches {
     w.giveUp = this.timers.setTimeout(() => this.trigger(w), Math.max(0, untilGiveUp));
     this.trigger(w);
     return w.handle;
+  }
+
+  /**
+   * Shows a verification's `report` (with `links`) in the status comment of the settled watch of
+   * `key` and `report.release`: the same comment, rewritten only when its content changed. False
+   * when no such watch is known (a newer one took over, or it never settled) or the write failed.
+   */
+  async showSignals(key: ComponentKey, report: SignalsReport, links?: ObservabilityLinks): Promise<boolean> {
+    const settled = this.settledWriters.get(keyString(key));
+    if (!settled || settled.release !== report.release) return false;
+    return this.track(settled.writer.writeSignals(report, links, this.clock()));
   }
 
   /** Re-evaluates every running watch now (e.g. on `/ferry status`). */
@@ -284,8 +300,11 @@ export class RolloutWatches {
     w.finished = true;
     w.unsubscribe();
     for (const t of [w.debounce, w.timer, w.giveUp]) if (t !== undefined) this.timers.clearTimeout(t);
-    if (this.watches.get(w.id) === w) this.watches.delete(w.id);
     const outcome = w.outcome ?? "cancelled";
+    if (this.watches.get(w.id) === w) {
+      this.watches.delete(w.id);
+      if (isSettled(outcome)) this.settledWriters.set(w.id, { release: w.request.release, writer: w.writer });
+    }
     w.resolve({ outcome, ...(w.final && isSettled(outcome) ? { event: this.event(w, outcome) } : {}) });
   }
 

@@ -8,14 +8,18 @@
  *   settles Healthy, and never when it settles Degraded or not at all; where the pipeline step
  *   into the environment has `verify`, a Healthy settle starts the verification
  *   (verification-run.ts) and the next promotions open only once it is verified; a failed
- *   verification opens none and is told to `onVerificationFailed`;
+ *   verification opens none and is told to `onVerificationFailed`; the rollout's status comment
+ *   shows the verification's Signals section at its first look (verifying) and when it ends;
  * - `runtimeStatus`: `/ferry status` shows what the clusters run;
  * - `platformChanged`: the observed contexts follow the platform's environments.
  *
  * The platform is read once at start (as the installation of the platform repository), on every
  * landing and after every push to the platform repository.
  */
-import type { Platform } from "../../renderers/model/index.js";
+import { namespaceFor, type Platform } from "../../renderers/model/index.js";
+import { findEnvironment } from "../../renderers/platform.js";
+import type { ObservabilityLinks } from "../../core/signals/links.js";
+import type { SignalsReport } from "../../core/signals/report.js";
 import { keyString, type ComponentKey } from "../../core/status/components.js";
 import type { FlowServices } from "../services.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
@@ -68,6 +72,14 @@ interface PendingPromotion {
   readonly octokit: GitHub;
 }
 
+/** The platform's `observability.links` for `project`'s namespace in `environment`; none when it declares none. */
+function linksOf(platform: Platform, environment: string, project: string): ObservabilityLinks | undefined {
+  const templates = platform.spec.observability?.links;
+  const env = findEnvironment(platform, environment);
+  if (!templates || Object.keys(templates).length === 0 || !env) return undefined;
+  return { templates, namespace: namespaceFor(env, project) };
+}
+
 /** An installation client for `repo` through the app's JWT. */
 async function installationFor(auth: AppAuth, repo: RepoRef): Promise<GitHub> {
   const app = await auth();
@@ -106,8 +118,21 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
       return;
     }
     const platform = runtime.currentPlatform();
+    // The comment shows the first look's report (verifying) and the last one; writes in order.
+    const links = platform ? linksOf(platform, event.environment, event.key.project) : undefined;
+    let shown: Promise<unknown> = Promise.resolve();
+    let looked = false;
+    const show = (report: SignalsReport): Promise<unknown> =>
+      (shown = shown.then(() =>
+        runtime.watches.showSignals(event.key, report, links).catch((e: unknown) => l.warn({ err: e }, `showing the signals failed: ${errorText(e)}`)),
+      ));
+    const onLook = (report: SignalsReport): void => {
+      if (looked) return;
+      looked = true;
+      void show(report);
+    };
     const verification = platform
-      ? startVerification(event, waiting.octokit, platform, deps(), runtime.verification, (e) => l.warn({ err: e }, `verification: ${errorText(e)}`))
+      ? startVerification(event, waiting.octokit, platform, deps(), runtime.verification, (e) => l.warn({ err: e }, `verification: ${errorText(e)}`), onLook)
       : undefined;
     if (verification) {
       verifications.get(id)?.cancel();
@@ -115,6 +140,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
       l.info({ since: event.since.toISOString() }, "release settled Healthy: verifying its signals before its next promotions open");
       const follow = verification.done.then(async (outcome) => {
         if (verifications.get(id) === verification) verifications.delete(id);
+        if (outcome.result !== "cancelled" && outcome.report) await show(outcome.report);
         const ended = l.child({ verification: outcome.result });
         if (outcome.result === "verified") {
           ended.info({}, "release verified: opening its next promotions");

@@ -9,6 +9,8 @@ import type { ComponentKey } from "../../core/status/components.js";
 import type { Diagnosis } from "../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../core/status/health.js";
 import { isSettled, rolloutSignal, rolloutSignalText, verifyingSignalText, type RolloutLimits, type WatchOutcome } from "../../core/status/rollout-decision.js";
+import type { ObservabilityLinks } from "../../core/signals/links.js";
+import type { SignalsReport } from "../../core/signals/report.js";
 import type { StatusCommentInput } from "../../presentation/markdown/status-comment.js";
 import { DeploymentStatusWriter } from "./deployment-status-writer.js";
 import { StatusCommentWriter } from "./status-comment-writer.js";
@@ -53,6 +55,10 @@ export interface RolloutWriterOptions extends RolloutLimits {
 export class RolloutWriter {
   private readonly comment: StatusCommentWriter | undefined;
   private readonly deployment: DeploymentStatusWriter | undefined;
+  /** The comment last written (without signals), for {@link writeSignals}. */
+  private lastComment: Omit<StatusCommentInput, "updatedAt"> | undefined;
+  /** The verification's report shown in the comment, kept in every later write. */
+  private signals: Pick<StatusCommentInput, "signals" | "links"> = {};
 
   constructor(
     github: GitHub,
@@ -83,7 +89,8 @@ export class RolloutWriter {
     let ok = true;
     if (this.comment && what.comment) {
       try {
-        await this.comment.write(this.commentInput(state, health, diagnosis), now);
+        this.lastComment = this.commentInput(state, health, diagnosis);
+        await this.comment.write({ ...this.lastComment, ...this.signals }, now);
       } catch (error) {
         ok = false;
         this.options.onError("comment", error);
@@ -103,6 +110,23 @@ export class RolloutWriter {
       }
     }
     return ok;
+  }
+
+  /**
+   * Rewrites the last comment with the verification's `report` (and the platform's `links`) as its
+   * Signals section: same comment, edited only when its content changed. Nothing when the rollout
+   * has no comment or none was written yet. False when the write failed.
+   */
+  async writeSignals(report: SignalsReport, links: ObservabilityLinks | undefined, now: Date): Promise<boolean> {
+    this.signals = { signals: report, ...(links ? { links } : {}) };
+    if (!this.comment || !this.lastComment) return true;
+    try {
+      await this.comment.write({ ...this.lastComment, ...this.signals }, now);
+      return true;
+    } catch (error) {
+      this.options.onError("comment", error);
+      return false;
+    }
   }
 
   private commentInput(state: RolloutState, health: ComponentHealth, diagnosis: Diagnosis): Omit<StatusCommentInput, "updatedAt"> {

@@ -11,7 +11,7 @@
  */
 import type { GitHub } from "../../adapters/github/types.js";
 import type { HistoryEntry } from "../../core/history.js";
-import { verifyInto } from "../../core/signals/report.js";
+import { verifyInto, type SignalsReport } from "../../core/signals/report.js";
 import type { Environment, Platform } from "../../renderers/model/index.js";
 import { findEnvironment } from "../../renderers/platform.js";
 import { errorText } from "../errors.js";
@@ -88,7 +88,8 @@ export interface RunningVerification {
 }
 
 /**
- * Verifies the release of a Healthy settle and posts its verdict on the rollout's deployment;
+ * Verifies the release of a Healthy settle and posts its verdict on the rollout's deployment
+ * (each look's report is told to `onLook`);
  * undefined when the step into the environment has no `verify`. `done` never rejects (a failed
  * status write is logged by the caller through `onError`).
  */
@@ -99,6 +100,7 @@ export function startVerification(
   deps: VerificationDeps,
   setup: VerificationSetup,
   onError: (error: unknown) => void,
+  onLook?: (report: SignalsReport) => void,
 ): RunningVerification | undefined {
   const verify = verifyInto(platform, event.environment);
   const environment = findEnvironment(platform, event.environment);
@@ -114,6 +116,7 @@ export function startVerification(
       clock: setup.clock,
       timers: setup.timers,
       minIntervalMs: setup.minIntervalMs,
+      ...(onLook ? { onLook } : {}),
     });
     const outcome = await handle.done;
     if (outcome.result !== "cancelled") deps.observeSignals?.verification(outcome.result);

@@ -42,6 +42,8 @@ export interface VerifierOptions {
   readonly timers: Timers;
   /** The shortest interval between looks, in ms: at least the Prometheus scrape interval. @default 15000 */
   readonly minIntervalMs?: number;
+  /** Told of each look's report (the last one is also the outcome's). @default none */
+  readonly onLook?: (report: SignalsReport) => void;
 }
 
 /** How a verification ended. */
@@ -161,6 +163,7 @@ export function verifyRelease(request: VerificationRequest, options: VerifierOpt
     if (wait > 0) await sleep(wait);
     while (!cancelled) {
       const report = await look();
+      if (!cancelled) options.onLook?.(report);
       if (cancelled) return { result: "cancelled", report, signals: [] };
       const complete = report.window.to >= end - 0.001;
       if (report.verdict === "failed") return { result: "failed", report, signals: report.signals.filter((s) => s.verdict === "failed") };

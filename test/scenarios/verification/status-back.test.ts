@@ -7,7 +7,8 @@
  * A release whose pods all get Ready but whose error ratio jumps to 20% is posted `Verifying:`
  * instead of `Healthy:`, then `Verification failed:` naming errorRate with its value and bound; no
  * promotion opens, the failure hook is told with the report, and Ferry's own metrics count it. A
- * release without errors is `Verified:` once the window has run out, and only then promoted.
+ * release without errors is `Verified:` once the window has run out, and only then promoted. The
+ * rollout's status comment (on the commit) shows the Signals table with the numbers and the links.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -61,7 +62,7 @@ function platform(): Platform {
     metadata: { name: "acme" },
     spec: {
       projects: [{ name: "shop", repos: [APP_REPO] }],
-      observability: { prometheus: [{ name: "local", url: prom.url }] },
+      observability: { prometheus: [{ name: "local", url: prom.url }], links: { logs: "https://logs.example/search?ns=${namespace}&release=${release}" } },
       // The scene has no GitOps history to read the release's ComponentType from: the platform declares the signal.
       signals: { errorRate: { query: HTTP_SIGNALS.errorRate!.query, unit: "ratio" } },
       environments: [
@@ -86,6 +87,8 @@ interface Run {
   readonly promoted: LandedRelease[];
   readonly failures: FailedVerification[];
   readonly metrics: string;
+  /** The rollout's status comment on the commit (the last version). */
+  readonly comment: string | undefined;
 }
 
 /** Serves `errorRatio` from the landing on, lands r2 of `component` in dev, lets its pods get Ready and waits until the verification has ended. */
@@ -129,7 +132,9 @@ async function rollout(component: string, errorRatio: number): Promise<Run> {
     const promotedWhileVerifying = promoted.length > 0;
     await waitFor("the verification ended", () => statuses().some((s) => /^(failure|success):/.test(s)), 2000, 10);
     await wiring.idle();
-    return { statuses: statuses(), promotedWhileVerifying, promoted, failures, metrics: await deps.metrics.text() };
+    await runtime.watches.idle();
+    const comment = github.commitCommentsOn(APP_REPO, sha).find((c) => c.body.startsWith(`<!-- ferry:status:dev:shop/${component} -->`))?.body;
+    return { statuses: statuses(), promotedWhileVerifying, promoted, failures, metrics: await deps.metrics.text(), comment };
   } finally {
     await wiring.stop();
     await github.settled();
@@ -155,6 +160,13 @@ describe("verification through the cluster runtime", () => {
     // What /metrics serves (app/endpoints.ts answers with FerryMetrics.text()).
     expect(run.metrics).toMatch(/^ferry_verifications_total\{result="failed"\} 1$/m);
     expect(run.metrics).toMatch(/^ferry_prometheus_query_seconds_count [1-9]\d*$/m);
+
+    // The status comment shows the verdict with the failing numbers, the bound and the links.
+    expect(run.comment).toContain("### Signals");
+    expect(run.comment).toMatch(/\*\*Verification: ❌ failed\*\* for release `r2` in dev \(kind-dev\)/);
+    const row = run.comment?.split("\n").find((line) => line.startsWith("| `errorRate` |"));
+    expect(row).toMatch(/^\| `errorRate` \| [^|]+ \| (19(\.\d+)?|20(\.0+)?) ?% \| ≤ 5 ?% \| ❌ failed \|/);
+    expect(run.comment).toContain("Links: [logs](https://logs.example/search?ns=shop-dev&release=r2)");
   }, 60_000);
 
   it("a release without errors is Verified once the window has run out, and only then are its next promotions opened", async () => {
@@ -167,5 +179,7 @@ describe("verification through the cluster runtime", () => {
     expect(run.promoted.map((l) => `${l.project}/${l.component} ${l.release} from ${l.environment}`)).toEqual(["shop/web r2 from dev"]);
     expect(run.failures).toEqual([]);
     expect(run.metrics).toMatch(/^ferry_verifications_total\{result="verified"\} 1$/m);
+    expect(run.comment).toMatch(/\*\*Verification: ✅ verified\*\*/);
+    expect(run.comment).toMatch(/^\| `errorRate` \| [^|]+ \| 0 ?% \| ≤ 5 ?% \| ✅ verified \|/m);
   }, 60_000);
 });
