@@ -13,11 +13,12 @@
 import type { KubeConfig } from "@kubernetes/client-node";
 import { ClusterObserver } from "../../adapters/kube/observer.js";
 import { loadKubeConfig, type KubeConfigSource } from "../../adapters/kube/kubeconfig.js";
-import type { Environment, Platform } from "../../renderers/model/index.js";
+import type { Environment, Platform, PrometheusEndpoint } from "../../renderers/model/index.js";
 import { verifyInto } from "../../core/signals/report.js";
 import { observedPrometheus, type SignalsObserver } from "../signals/observed.js";
 import { prometheusOfEnvironment, type EnvironmentPrometheus, type PrometheusFactory } from "../signals/read.js";
 import { prometheusFor } from "../../adapters/prometheus/client.js";
+import { inFlightLimit, type InFlightLimit } from "../../adapters/prometheus/limit.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../../adapters/github/types.js";
 import { componentStatuses, type EnvironmentStatus } from "../../core/status/overview.js";
@@ -62,6 +63,8 @@ export interface ClusterRuntimeOptions extends Pick<RolloutWatchesOptions, "debo
   readonly prometheus?: PrometheusFactory;
   /** The shortest interval between a verification's looks, in ms (at least the Prometheus scrape interval). @default 15000 */
   readonly verifyMinIntervalMs?: number;
+  /** Queries in flight to one Prometheus endpoint at most, over all verifications (adapters/prometheus/limit.ts). @default 16 */
+  readonly prometheusMaxInFlight?: number;
 }
 
 /** What a verification of a rollout runs on (flows/status/verification.ts), as the runtime was given it. */
@@ -173,9 +176,19 @@ export class ClusterRuntime {
       onError: (e) => this.log.warn({ watch: e.watch, step: e.step, err: e.error }, "status report: retrying"),
     });
     const makePrometheus = options.prometheus ?? ((endpoint, variables) => prometheusFor(endpoint, variables));
+    // One in-flight limit per endpoint, shared by every verification reading it (releases landing together queue, not flood).
+    const limits = new Map<string, InFlightLimit>();
+    const limitOf = (endpoint: PrometheusEndpoint): InFlightLimit => {
+      const key = JSON.stringify([endpoint.name, endpoint.url]);
+      const limit = limits.get(key) ?? inFlightLimit(options.prometheusMaxInFlight);
+      limits.set(key, limit);
+      return limit;
+    };
     this.verification = {
       prometheusOf: (platform, environment, observer) =>
-        prometheusOfEnvironment(platform, environment, this.env, (endpoint, variables) => observedPrometheus(makePrometheus(endpoint, variables), observer)),
+        prometheusOfEnvironment(platform, environment, this.env, (endpoint, variables) =>
+          limitOf(endpoint)(observedPrometheus(makePrometheus(endpoint, variables), observer)),
+        ),
       clock: this.clock,
       timers,
       minIntervalMs: options.verifyMinIntervalMs ?? 15_000,

@@ -113,7 +113,8 @@ export function verifyRelease(request: VerificationRequest, options: VerifierOpt
       timer = options.timers.setTimeout(resolve, Math.max(0, ms));
     });
 
-  const look = async (): Promise<SignalsReport> => {
+  /** One look: the report, and the moment it looked at (unix seconds, not rounded). */
+  const look = async (): Promise<{ report: SignalsReport; to: number }> => {
     const to = Math.max(start, options.clock().getTime() / 1000);
     const windowSeconds = Math.max(1, to - start);
     const read = await readSignalReadings(subject, options.prometheus, { from: start, to }, { window: windowText(windowSeconds) }, observed);
@@ -145,34 +146,37 @@ export function verifyRelease(request: VerificationRequest, options: VerifierOpt
         current: { ok: false, error: `verify names signal ${name}, which ${subject.project}/${subject.component} does not have` },
       });
     }
-    return signalsReport({
+    const report = signalsReport({
       component: `${subject.project}/${subject.component}`,
       environment: subject.environment.name,
       ...(subject.environment.cluster ? { cluster: subject.environment.cluster.context } : {}),
       release: subject.release,
       window: { from: Math.floor(start), to: Math.round(to) },
       verify,
-      landedAt: start,
+      // Whole seconds like `window.from`, so the rounded `window.to` of the last look completes the window.
+      landedAt: Math.floor(start),
       readings,
       notes: [...(request.notes ?? []), ...(request.previousRelease === undefined ? [`no previous release in ${subject.environment.name}: no baseline`] : [])],
     });
+    return { report, to };
   };
 
   const run = async (): Promise<VerificationOutcome> => {
     const wait = start * 1000 + intervalMs - options.clock().getTime();
     if (wait > 0) await sleep(wait);
     while (!cancelled) {
-      const report = await look();
+      const { report, to } = await look();
       if (!cancelled) options.onLook?.(report);
       if (cancelled) return { result: "cancelled", report, signals: [] };
-      const complete = report.window.to >= end - 0.001;
+      // The look's own moment, not the report's rounded `window.to`: rounded down, a window never completes and the looks would spin.
+      const complete = to >= end - 0.001;
       if (report.verdict === "failed") return { result: "failed", report, signals: report.signals.filter((s) => s.verdict === "failed") };
       if (complete) {
         if (report.verdict === "verified") return { result: "verified", report, signals: [] };
         return { result: "not-observed", report, signals: report.signals.filter((s) => s.verdict === "not-observed" || s.verdict === "verifying") };
       }
       const now = options.clock().getTime();
-      await sleep(Math.min(intervalMs, end * 1000 - now));
+      await sleep(Math.ceil(Math.min(intervalMs, end * 1000 - now)));
     }
     return { result: "cancelled", signals: [] };
   };
