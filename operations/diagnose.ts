@@ -11,8 +11,7 @@ import { loadKubeConfig, type KubeConfigSource } from "../adapters/kube/kubeconf
 import { snapshotCluster } from "../adapters/kube/snapshot.js";
 import type { CausesDiagnosis, DependencyEvidence, SignalTrace } from "../core/diagnosis/model.js";
 import { diagnoseCauses } from "../core/diagnosis/rank.js";
-import { componentDir } from "../core/gitops/layout.js";
-import { componentHistory, releaseLanding } from "../core/history.js";
+import { releaseLanding } from "../core/history.js";
 import { parseReleaseFile } from "../core/release/state.js";
 import type { SignalsReport } from "../core/signals/report.js";
 import type { ClusterSnapshot } from "../core/status/cluster-objects.js";
@@ -23,7 +22,7 @@ import type { PlatformBundle } from "../renderers/platform.js";
 import { releasePath } from "../renderers/release.js";
 import { UsageError } from "./errors.js";
 import { cliTarget } from "./gitops-target.js";
-import { readSignals } from "./signals.js";
+import { environmentHistory, readSignals } from "./signals.js";
 import type { EnvironmentVariables } from "./variables.js";
 
 export interface DiagnoseInput {
@@ -122,12 +121,7 @@ export async function diagnoseComponent(input: DiagnoseInput, deps: Partial<Diag
   let landedAt: number | undefined;
   let dependencies: Dependency[] = [];
   try {
-    const entries = await d.readHistory({ target, path: `${target.path}/${componentDir(input.project, input.component)}`, limit: 50, cacheDir });
-    const history =
-      componentHistory(
-        entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo })),
-        `${input.project}/${input.component}`,
-      ).environments.get(env.name) ?? [];
+    const history = await environmentHistory(d.readHistory, target, env, input.project, input.component, cacheDir);
     const landing = releaseLanding(history, own.release);
     if (landing) landedAt = Math.floor(landing.date.getTime() / 1000);
     else notes.push(`release ${own.release} was not found in ${env.name}'s GitOps history: no landing time`);

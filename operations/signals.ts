@@ -9,18 +9,19 @@
  * overrides, the clone cache.
  */
 import { readFiles, readHistory } from "../adapters/git/read.js";
+import { HISTORY_LIMIT } from "../adapters/git/environment.js";
 import { prometheusFor, type PrometheusPort } from "../adapters/prometheus/client.js";
 import { componentDir } from "../core/gitops/layout.js";
-import { componentHistory } from "../core/history.js";
+import { componentHistory, releaseLanding, type HistoryEntry } from "../core/history.js";
 import { parseReleaseFile } from "../core/release/state.js";
 import type { SignalsReport } from "../core/signals/report.js";
 import { prometheusOfEnvironment } from "../flows/signals/read.js";
-import { landingOf, readReleaseSignals } from "../flows/signals/release-report.js";
-import { durationSeconds, type PrometheusEndpoint } from "../renderers/model/index.js";
+import { readReleaseSignals } from "../flows/signals/release-report.js";
+import { durationSeconds, type Environment, type PrometheusEndpoint } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { ReleaseId, releasePath } from "../renderers/release.js";
 import { UsageError } from "./errors.js";
-import { cliTarget } from "./gitops-target.js";
+import { cliTarget, type CliTarget } from "./gitops-target.js";
 import type { EnvironmentVariables } from "./variables.js";
 
 export interface SignalsInput {
@@ -66,13 +67,8 @@ export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps
     throw new UsageError(`release: ${JSON.stringify(input.release)} is not a release id`);
   const target = cliTarget(env, input.target ?? {}, { env: input.variables });
   const cacheDir = input.cacheDir || undefined;
-  const entries = await d.readHistory({ target, path: `${target.path}/${componentDir(input.project, input.component)}`, limit: 50, cacheDir });
-  const history =
-    componentHistory(
-      entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo })),
-      `${input.project}/${input.component}`,
-    ).environments.get(env.name) ?? [];
-  const landing = landingOf(history, input.release);
+  const history = await environmentHistory(d.readHistory, target, env, input.project, input.component, cacheDir);
+  const landing = releaseLanding(history, input.release);
   const release = input.release ?? landing?.release;
   if (release === undefined) {
     throw new UsageError(`component: ${input.project}/${input.component} runs no release in ${env.name} (its GitOps history says none); name one with release`);
@@ -99,4 +95,18 @@ export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps
     prometheus: prometheusOfEnvironment(platform, env, input.variables, d.prometheus),
     notes: frozen ? [] : [`${releaseFile} could not be read: only the platform's signals apply`],
   });
+}
+
+/** Which releases `project/component` ran in `env` and when (newest first), from the commits that changed its directory in the CLI's GitOps target. */
+export async function environmentHistory(
+  read: typeof readHistory,
+  target: CliTarget,
+  env: Environment,
+  project: string,
+  component: string,
+  cacheDir: string | undefined,
+): Promise<readonly HistoryEntry[]> {
+  const entries = await read({ target, path: `${target.path}/${componentDir(project, component)}`, limit: HISTORY_LIMIT, cacheDir });
+  const commits = entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo }));
+  return componentHistory(commits, `${project}/${component}`).environments.get(env.name) ?? [];
 }

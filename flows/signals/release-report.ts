@@ -5,24 +5,13 @@
  * values from its Prometheus over `since` before `now`, the baseline from the previous release
  * over an equal window before the landing (read.ts); core/signals/ judges them.
  */
-import type { HistoryEntry } from "../../core/history.js";
+import { releaseLanding, type HistoryEntry } from "../../core/history.js";
 import { signalsReport, verifyInto, type SignalsReport } from "../../core/signals/report.js";
 import { durationSeconds, type ComponentType, type Environment, type Platform } from "../../renderers/model/index.js";
 import { readSignalReadings, type EnvironmentPrometheus } from "./read.js";
 
 /** Points in a series: the step is the window / 60, at least 1 s. */
 const POINTS = 60;
-
-/** The history entry where `release` (default: the current one) landed: the oldest of the newest run of entries with it (entries newest first). */
-export function landingOf(history: readonly HistoryEntry[], release: string | undefined): HistoryEntry | undefined {
-  const want = release ?? history[0]?.release;
-  if (want === undefined) return undefined;
-  const start = history.findIndex((h) => h.release === want);
-  if (start < 0) return undefined;
-  let i = start;
-  while (i + 1 < history.length && history[i + 1]!.release === want) i++;
-  return history[i];
-}
 
 /** What {@link readReleaseSignals} reads. */
 export interface ReleaseSignalsInput {
@@ -48,7 +37,7 @@ export interface ReleaseSignalsInput {
 export async function readReleaseSignals(input: ReleaseSignalsInput): Promise<SignalsReport> {
   const { platform, environment: env, release, history } = input;
   const window = durationSeconds(input.since);
-  const landing = landingOf(history, release);
+  const landing = releaseLanding(history, release);
   const previous = landing ? history.slice(history.indexOf(landing) + 1).find((h) => h.release !== undefined && h.release !== release) : undefined;
   const notes: string[] = [];
   if (!landing) notes.push(`release ${release} was not found in ${env.name}'s GitOps history: no landing time, no previous release`);

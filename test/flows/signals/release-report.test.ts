@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { HistoryEntry } from "../../../core/history.js";
 import { prometheusOfEnvironment } from "../../../flows/signals/read.js";
-import { landingOf, readReleaseSignals } from "../../../flows/signals/release-report.js";
+import { readReleaseSignals } from "../../../flows/signals/release-report.js";
+import { releaseLanding } from "../../../core/history.js";
 import { Platform } from "../../../renderers/model/index.js";
 import { startPrometheus, type PrometheusServer } from "../../support/prometheus-server.js";
 
@@ -71,7 +72,7 @@ afterAll(async () => {
 
 describe("readReleaseSignals", () => {
   it("takes the landing and the previous release from the history: 20% errors now against a clean baseline fail errorRate", async () => {
-    expect(landingOf(history(), "r2")?.commit).toBe("c2");
+    expect(releaseLanding(history(), "r2")?.commit).toBe("c2");
     const report = await read("r2", history());
     expect(report).toMatchObject({ component: "shop/api", environment: "prod", release: "r2", verdict: "failed" });
     const errorRate = report.signals.find((s) => s.name === "errorRate");

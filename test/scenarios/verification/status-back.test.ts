@@ -19,7 +19,7 @@ import { resolveDeps } from "../../../app/deps.js";
 import type { LandedRelease } from "../../../flows/promotion/events.js";
 import { ClusterRuntime } from "../../../flows/status/cluster-runtime.js";
 import { wireClusterRuntime, type ClusterWiring } from "../../../flows/status/rollout-wiring.js";
-import type { FailedVerification } from "../../../flows/status/runtime-hooks.js";
+import type { FailedVerification } from "../../../core/promotion/rollback-on-failure.js";
 import { HTTP_SIGNALS } from "../../../core/signals/defaults.js";
 import { Platform } from "../../../renderers/model/index.js";
 import { ContractIndex, FakeGitHub } from "../../support/fake-github/index.js";
