@@ -9,11 +9,11 @@
 import { readFiles, readHistory } from "../adapters/git/read.js";
 import { loadKubeConfig, type KubeConfigSource } from "../adapters/kube/kubeconfig.js";
 import { snapshotCluster } from "../adapters/kube/snapshot.js";
-import type { CausesDiagnosis, DependencyEvidence, SignalTrace } from "../core/diagnosis/model.js";
+import type { CausesDiagnosis, DependencyEvidence } from "../core/diagnosis/model.js";
 import { diagnoseCauses } from "../core/diagnosis/rank.js";
+import { signalTraces } from "../core/diagnosis/verification.js";
 import { releaseLanding } from "../core/history.js";
 import { parseReleaseFile } from "../core/release/state.js";
-import type { SignalsReport } from "../core/signals/report.js";
 import type { ClusterSnapshot } from "../core/status/cluster-objects.js";
 import { componentKeys, keyString, selectComponent, type ComponentKey } from "../core/status/components.js";
 import { computeHealth, unknownHealth, type ComponentHealth } from "../core/status/health.js";
@@ -67,18 +67,6 @@ export interface DiagnoseReport extends CausesDiagnosis {
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
-}
-
-function traces(report: SignalsReport): SignalTrace[] {
-  return report.signals.map((s) => ({
-    name: s.name,
-    unit: s.unit,
-    value: s.value,
-    baseline: s.baseline,
-    ...(s.max !== undefined ? { max: s.max } : {}),
-    verdict: s.verdict,
-    series: s.series,
-  }));
 }
 
 /** The cluster's snapshot of the environment, or why it was not read. */
@@ -147,7 +135,7 @@ export async function diagnoseComponent(input: DiagnoseInput, deps: Partial<Diag
     Promise.all(
       keys.map((k) =>
         signalsOf(k.project, k.component).then(
-          (r) => traces(r),
+          (r) => signalTraces(r),
           (e: unknown) => {
             notes.push(`signals of ${k.project}/${k.component} not read: ${message(e)}`);
             return [];
@@ -172,7 +160,7 @@ export async function diagnoseComponent(input: DiagnoseInput, deps: Partial<Diag
     health: ownHealth,
     release: own.release,
     ...(landedAt !== undefined ? { landedAt } : {}),
-    signals: traces(own),
+    signals: signalTraces(own),
     dependencies: evidence,
     notes: [...own.notes, ...notes].sort(),
   });

@@ -12,6 +12,7 @@ import { isSettled, rolloutSignal, rolloutSignalText, verifyingSignalText, type 
 import type { ObservabilityLinks } from "../../core/signals/links.js";
 import type { SignalsReport } from "../../core/signals/report.js";
 import type { StatusCommentInput } from "../../presentation/markdown/status-comment.js";
+import { failedVerificationCauses } from "../../core/diagnosis/verification.js";
 import { DeploymentStatusWriter } from "./deployment-status-writer.js";
 import { StatusCommentWriter } from "./status-comment-writer.js";
 import type { WatchRequest } from "./watch-request.js";
@@ -58,7 +59,7 @@ export class RolloutWriter {
   /** The comment last written (without signals), for {@link writeSignals}. */
   private lastComment: Omit<StatusCommentInput, "updatedAt"> | undefined;
   /** The verification's report shown in the comment, kept in every later write. */
-  private signals: Pick<StatusCommentInput, "signals" | "links"> = {};
+  private signals: Pick<StatusCommentInput, "signals" | "links" | "causes"> = {};
 
   constructor(
     github: GitHub,
@@ -115,11 +116,22 @@ export class RolloutWriter {
   /**
    * Rewrites the last comment with the verification's `report` (and the platform's `links`) as its
    * Signals section: same comment, edited only when its content changed. Nothing when the rollout
-   * has no comment or none was written yet. False when the write failed.
+   * has no comment or none was written yet. A failed verification also shows its likely causes
+   * (core/diagnosis), from the report's series, the landing (when the watch started, as the
+   * verification counts it) and the last health read. False when the write failed.
    */
   async writeSignals(report: SignalsReport, links: ObservabilityLinks | undefined, now: Date): Promise<boolean> {
-    this.signals = { signals: report, ...(links ? { links } : {}) };
-    if (!this.comment || !this.lastComment) return true;
+    if (!this.comment || !this.lastComment) {
+      this.signals = { signals: report, ...(links ? { links } : {}) };
+      return true;
+    }
+    const causes = failedVerificationCauses({
+      key: this.options.key,
+      report,
+      health: this.lastComment.health,
+      landedAt: Math.floor(this.request.startedAt.getTime() / 1000),
+    });
+    this.signals = { signals: report, ...(links ? { links } : {}), ...(causes ? { causes } : {}) };
     try {
       await this.comment.write({ ...this.lastComment, ...this.signals }, now);
       return true;

@@ -7,6 +7,8 @@ import type { Diagnosis } from "../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../core/status/health.js";
 import { renderStatusSection } from "./status-section.js";
 import { renderSignalsSection } from "./status-signals.js";
+import { renderCausesSection } from "./status-causes.js";
+import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
 import type { ObservabilityLinks } from "../../core/signals/links.js";
 import type { SignalsReport } from "../../core/signals/report.js";
 import type { ComponentKey } from "../../core/status/components.js";
@@ -50,6 +52,8 @@ export interface StatusCommentInput {
   readonly signals?: SignalsReport;
   /** `observability.links`, shown in the Signals section. @default no links */
   readonly links?: ObservabilityLinks;
+  /** The likely causes of a failed verification (core/diagnosis), shown after the Signals section. @default no Likely causes section */
+  readonly causes?: CausesDiagnosis;
 }
 
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
@@ -95,6 +99,7 @@ export function renderStatusComment(input: StatusCommentInput): string {
     renderStatusSection({ key, health, diagnosis: input.diagnosis, context: input.context, headingLevel: 3 }).trimEnd(),
     "",
     ...(input.signals ? [renderSignalsSection({ report: input.signals, ...(input.links ? { links: input.links } : {}), headingLevel: 3 }).trimEnd(), ""] : []),
+    ...(input.causes ? [renderCausesSection({ diagnosis: input.causes, headingLevel: 3 }).trimEnd(), ""] : []),
   ];
   return lines.join("\n");
 }
