@@ -167,6 +167,14 @@ describe("verification through the cluster runtime", () => {
     const row = run.comment?.split("\n").find((line) => line.startsWith("| `errorRate` |"));
     expect(row).toMatch(/^\| `errorRate` \| [^|]+ \| (19(\.\d+)?|20(\.0+)?) ?% \| ≤ 5 ?% \| ❌ failed \|/);
     expect(run.comment).toContain("Links: [logs](https://logs.example/search?ns=shop-dev&release=r2)");
+    // ... and, after the Signals, the likely causes: the release, with errorRate's numbers as evidence.
+    const causes = run.comment?.slice(run.comment.indexOf("### Likely causes")) ?? "";
+    expect(run.comment?.indexOf("### Likely causes")).toBeGreaterThan(run.comment?.indexOf("### Signals") ?? Infinity);
+    expect(causes).toMatch(/^1\. \*\*(high|medium)\*\* \(release r2\): Release r2, landed at [^:]+:\d\d:\d\d UTC: errorRate rose from [\d.]+ to 0\.(19|2)\d*/m);
+    expect(causes).toMatch(
+      /^ {3}- signal: errorRate of shop\/[\w-]+ rose from [\d.]+ \((baseline|window start)\) to 0\.(19|2)\d* at .+, above its bound 0\.05; now 0\.(19|2)\d*$/m,
+    );
+    expect(causes).toContain("_Note: dependencies' health and signals not read here");
   }, 60_000);
 
   it("a release without errors is Verified once the window has run out, and only then are its next promotions opened", async () => {
@@ -181,5 +189,6 @@ describe("verification through the cluster runtime", () => {
     expect(run.metrics).toMatch(/^ferry_verifications_total\{result="verified"\} 1$/m);
     expect(run.comment).toMatch(/\*\*Verification: ✅ verified\*\*/);
     expect(run.comment).toMatch(/^\| `errorRate` \| [^|]+ \| 0 ?% \| ≤ 5 ?% \| ✅ verified \|/m);
+    expect(run.comment).not.toContain("Likely causes");
   }, 60_000);
 });
