@@ -13,6 +13,8 @@
  */
 import { listOpenPromotions } from "../adapters/github/promotions.js";
 import type { EnvironmentStatus } from "../core/status/overview.js";
+import { unknownHealth, type ComponentHealth } from "../core/status/health.js";
+import { failedVerificationCauses } from "../core/diagnosis/verification.js";
 import { estimateCost, formatMoney, objectsFromFiles } from "../core/cost.js";
 import { environmentView } from "../core/environments.js";
 import { pipelineOrder } from "../core/promotion/pipeline.js";
@@ -50,7 +52,13 @@ export interface PortalDataDeps {
 }
 
 /** The release's signals in `env` with the platform's links, or why they were not observed. */
-async function signalsOf(read: SignalsReader, platform: Platform, env: Environment, req: PortalSignalsRequest): Promise<SignalsView> {
+async function signalsOf(
+  read: SignalsReader,
+  platform: Platform,
+  env: Environment,
+  req: PortalSignalsRequest,
+  health: () => ComponentHealth,
+): Promise<SignalsView> {
   let report;
   try {
     report = await read(req);
@@ -58,10 +66,22 @@ async function signalsOf(read: SignalsReader, platform: Platform, env: Environme
     return { observed: false, reason: NOT_READ };
   }
   if (!report) return { observed: false, reason: NOT_READ };
+  const landedAt = req.landedAt ? Math.floor(req.landedAt.getTime() / 1000) : undefined;
+  // A failed verification shows its likely causes, from the report's series, the landing and the cluster's health when observed.
+  const causes =
+    report.verdict === "failed"
+      ? failedVerificationCauses({
+          key: { project: req.project, component: req.component, environment: env.name },
+          report,
+          health: health(),
+          ...(landedAt !== undefined ? { landedAt } : {}),
+        })
+      : undefined;
   return {
     observed: true,
     report,
-    ...(req.landedAt ? { landedAt: Math.floor(req.landedAt.getTime() / 1000) } : {}),
+    ...(landedAt !== undefined ? { landedAt } : {}),
+    ...(causes ? { causes } : {}),
     links: observabilityLinks(platform.spec.observability?.links ?? {}, linkValues(report, namespaceFor(env, req.project))),
   };
 }
@@ -217,7 +237,12 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
         ((platform, environment) =>
           deps.clusterRuntime?.verification.prometheusOf(platform, environment, deps.observeSignals) ?? prometheusOfEnvironment(platform, environment, {}));
       const read = input.signals ?? ((r: PortalSignalsRequest) => readEnvironmentSignals(ctx, r, { prometheusOf, now: input.now ?? Date.now }));
-      return signalsOf(read, ctx.bundle.platform, env, req);
+      const health = (): ComponentHealth => {
+        const e = deps.clusterRuntime?.overview({ project: req.project, component: req.component, environments: [env.name] })[0];
+        const c = e && !e.skipped && !e.unreachable ? e.components[0] : undefined;
+        return c?.health ?? unknownHealth("the cluster is not observed: pods, events and logs not read");
+      };
+      return signalsOf(read, ctx.bundle.platform, env, req, health);
     },
   };
 }

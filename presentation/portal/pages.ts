@@ -10,6 +10,7 @@ import { neighbourhoodSvg } from "./diagram.js";
 import { esc, frame } from "./html.js";
 import { componentHref, PORTAL_BASE } from "./routes.js";
 import { signalChartSvg } from "./signal-chart.js";
+import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
 import type { CellView, ComponentView, HealthView, OverviewFilter, PortalSnapshot, PromotionView, SignalsView } from "./view.js";
 
 /** What a page needs beyond the snapshot. */
@@ -71,7 +72,23 @@ function signalsHtml(env: string, release: string | undefined, v: SignalsView | 
         ...(v.landedAt !== undefined ? { boundary: v.landedAt } : {}),
       })}</figure>`,
   );
-  return { summary, charts: figures.length > 0 ? `<div class="signals">${figures.join("\n")}</div>` : "<p>No signal is defined for this component.</p>" };
+  const charts = figures.length > 0 ? `<div class="signals">${figures.join("\n")}</div>` : "<p>No signal is defined for this component.</p>";
+  return { summary, charts: `${charts}${v.causes ? causesHtml(v.causes) : ""}` };
+}
+
+/** The likely causes of a failed verification, in rank order, each with its evidence. */
+function causesHtml(d: CausesDiagnosis): string {
+  const items = [...d.causes]
+    .sort((a, b) => a.rank - b.rank)
+    .map(
+      (c) =>
+        `<li><strong>${esc(c.confidence)}</strong> (${esc(c.kind)} ${esc(c.subject)}): ${esc(c.summary)}${
+          c.evidence.length > 0 ? `<ul>${c.evidence.map((e) => `<li>${esc(e.kind)}: ${esc(e.text)}</li>`).join("")}</ul>` : ""
+        }</li>`,
+    );
+  const body = items.length > 0 ? `<ol>${items.join("")}</ol>` : "<p>No likely cause in what could be read.</p>";
+  const notes = d.notes.length > 0 ? `<ul class="notes">${d.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul>` : "";
+  return `<div class="causes"><h4>Likely causes</h4>${body}${notes}</div>`;
 }
 
 function notice(ctx: PageContext): string {

@@ -2,6 +2,7 @@
  * What the portal's pages show (the view model), gathered by the app (portal/data.ts) and drawn by pages.ts.
  * Pure data: no I/O.
  */
+import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
 import type { EnvironmentView } from "../../core/environments.js";
 import type { ObservabilityLink } from "../../core/signals/links.js";
 import type { SignalsReport } from "../../core/signals/report.js";
@@ -28,6 +29,8 @@ export type SignalsView =
       /** Unix seconds. @default not marked */
       readonly landedAt?: number;
       readonly links: readonly ObservabilityLink[];
+      /** The likely causes when the verification failed (core/diagnosis). @default none shown */
+      readonly causes?: CausesDiagnosis;
     }
   | { readonly observed: false; readonly reason: string };
 
