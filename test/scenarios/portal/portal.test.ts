@@ -164,6 +164,11 @@ describe("the portal in Chromium", () => {
     const chart = page.getByRole("img", { name: "errorRate in dev: failed" });
     expect(await chart.count()).toBe(1);
     expect(await chart.locator("line.release-boundary").count()).toBe(1);
+    // ... and, the verification having failed, its likely causes: the release, with errorRate's numbers.
+    expect(body).toMatch(/Likely causes\s+(high|medium) \(release (\w+)\): Release \2, landed at [^:]+:\d\d:\d\d UTC: errorRate rose from [\d.]+ to 0\.\d+/);
+    expect(body).toMatch(
+      /signal: errorRate of storefront\/checkout-api rose from [\d.]+ \(baseline\) to 0\.\d+ at .+ after release \w+ landed, above its bound/,
+    );
     await checked(page, "component");
 
     await page.getByRole("link", { name: "Environments" }).click();
