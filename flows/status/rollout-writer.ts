@@ -59,7 +59,7 @@ export class RolloutWriter {
   /** The comment last written (without signals), for {@link writeSignals}. */
   private lastComment: Omit<StatusCommentInput, "updatedAt"> | undefined;
   /** The verification's report shown in the comment, kept in every later write. */
-  private signals: Pick<StatusCommentInput, "signals" | "links" | "causes"> = {};
+  private verification: { readonly report: SignalsReport; readonly links: ObservabilityLinks | undefined } | undefined;
 
   constructor(
     github: GitHub,
@@ -91,7 +91,7 @@ export class RolloutWriter {
     if (this.comment && what.comment) {
       try {
         this.lastComment = this.commentInput(state, health, diagnosis);
-        await this.comment.write({ ...this.lastComment, ...this.signals }, now);
+        await this.comment.write({ ...this.lastComment, ...this.signalsOf(this.lastComment) }, now);
       } catch (error) {
         ok = false;
         this.options.onError("comment", error);
@@ -121,24 +121,28 @@ export class RolloutWriter {
    * verification counts it) and the last health read. False when the write failed.
    */
   async writeSignals(report: SignalsReport, links: ObservabilityLinks | undefined, now: Date): Promise<boolean> {
-    if (!this.comment || !this.lastComment) {
-      this.signals = { signals: report, ...(links ? { links } : {}) };
-      return true;
-    }
-    const causes = failedVerificationCauses({
-      key: this.options.key,
-      report,
-      health: this.lastComment.health,
-      landedAt: Math.floor(this.request.startedAt.getTime() / 1000),
-    });
-    this.signals = { signals: report, ...(links ? { links } : {}), ...(causes ? { causes } : {}) };
+    this.verification = { report, links };
+    if (!this.comment || !this.lastComment) return true;
     try {
-      await this.comment.write({ ...this.lastComment, ...this.signals }, now);
+      await this.comment.write({ ...this.lastComment, ...this.signalsOf(this.lastComment) }, now);
       return true;
     } catch (error) {
       this.options.onError("comment", error);
       return false;
     }
+  }
+
+  /** The verification's Signals section and, when it failed, its likely causes from the last health read. */
+  private signalsOf(last: Omit<StatusCommentInput, "updatedAt">): Pick<StatusCommentInput, "signals" | "links" | "causes"> {
+    if (!this.verification) return {};
+    const { report, links } = this.verification;
+    const causes = failedVerificationCauses({
+      key: this.options.key,
+      report,
+      health: last.health,
+      landedAt: Math.floor(this.request.startedAt.getTime() / 1000),
+    });
+    return { signals: report, ...(links ? { links } : {}), ...(causes ? { causes } : {}) };
   }
 
   private commentInput(state: RolloutState, health: ComponentHealth, diagnosis: Diagnosis): Omit<StatusCommentInput, "updatedAt"> {
