@@ -12,6 +12,7 @@
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { quantile } from "./stats.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const TARGET_P50_MS = 1000;
@@ -23,12 +24,6 @@ export interface LatencyBenchResult {
   readonly callsMedian: number;
   readonly callsMax: number;
   readonly held: boolean;
-}
-
-/** The `q` quantile (0..1) of `xs`, nearest rank. */
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? 0;
 }
 
 /** Runs test/load/latency.ts in a child process; its last stdout line is the samples as JSON. */

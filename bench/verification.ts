@@ -15,6 +15,7 @@
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { quantile } from "./stats.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const TARGET_P95_MS = 50;
@@ -50,12 +51,6 @@ export interface VerificationBenchResult {
   readonly signals: number;
   readonly peakRssMiB: number;
   readonly held: boolean;
-}
-
-/** The `q` quantile (0..1) of `xs`, nearest rank. */
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? 0;
 }
 
 /** Runs test/load/verification.ts in a child process; its last stdout line is the sample as JSON. */

@@ -23,8 +23,9 @@ import { inFlightLimit, type InFlightLimit } from "../../adapters/prometheus/lim
 import { prometheusOfEnvironment, signalQuery, signalsOf, windowText, type EnvironmentPrometheus, type SignalSubject } from "../../flows/signals/read.js";
 import { systemTimers } from "../../flows/status/timers.js";
 import { verifyRelease } from "../../flows/status/verification.js";
-import { Platform } from "../../renderers/model/index.js";
+import type { Platform } from "../../renderers/model/index.js";
 import { startPrometheus, TestExporter } from "../support/prometheus-server.js";
+import { verifyPlatform } from "../support/verify-platform.js";
 
 const NAMESPACE = "shop-prod";
 const MiB = 1024 * 1024;
@@ -58,28 +59,9 @@ class PodExporter extends TestExporter {
 }
 
 function platform(url: string, duration: string): Platform {
-  return Platform.parse({
-    apiVersion: "ferry.dev/v1alpha1",
-    kind: "Platform",
-    metadata: { name: "acme" },
-    spec: {
-      projects: [{ name: "shop", repos: ["acme/shop-api"] }],
-      observability: { prometheus: [{ name: "local", url }] },
-      environments: [
-        { name: "dev", gitops: { repo: "acme/gitops", branch: "main", path: "environments/dev" } },
-        { name: "prod", cluster: { context: "prod", prometheus: "local" }, gitops: { repo: "acme/gitops", branch: "main", path: "environments/prod" } },
-      ],
-      pipeline: [
-        {
-          from: "dev",
-          to: ["prod"],
-          verify: {
-            duration,
-            signals: { errorRate: { max: 0.05 }, latencyP95: { maxIncrease: 1.5 }, restarts: { max: 0 }, cpu: { max: 0.9 }, memory: { max: 0.9 } },
-          },
-        },
-      ],
-    },
+  return verifyPlatform(url, {
+    duration,
+    signals: { errorRate: { max: 0.05 }, latencyP95: { maxIncrease: 1.5 }, restarts: { max: 0 }, cpu: { max: 0.9 }, memory: { max: 0.9 } },
   });
 }
 

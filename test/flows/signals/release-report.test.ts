@@ -9,27 +9,15 @@ import type { HistoryEntry } from "../../../core/history.js";
 import { prometheusOfEnvironment } from "../../../flows/signals/read.js";
 import { readReleaseSignals } from "../../../flows/signals/release-report.js";
 import { releaseLanding } from "../../../core/history.js";
-import { Platform } from "../../../renderers/model/index.js";
+import type { Platform } from "../../../renderers/model/index.js";
 import { startPrometheus, type PrometheusServer } from "../../support/prometheus-server.js";
+import { verifyPlatform } from "../../support/verify-platform.js";
 
 let prom: PrometheusServer;
 let landedAt: Date;
 
 function platform(url: string): Platform {
-  return Platform.parse({
-    apiVersion: "ferry.dev/v1alpha1",
-    kind: "Platform",
-    metadata: { name: "acme" },
-    spec: {
-      projects: [{ name: "shop", repos: ["acme/shop-api"] }],
-      observability: { prometheus: [{ name: "local", url }] },
-      environments: [
-        { name: "dev", gitops: { repo: "acme/gitops", branch: "main", path: "environments/dev" } },
-        { name: "prod", cluster: { context: "prod", prometheus: "local" }, gitops: { repo: "acme/gitops", branch: "main", path: "environments/prod" } },
-      ],
-      pipeline: [{ from: "dev", to: ["prod"], verify: { duration: "2s", signals: { errorRate: { max: 0.05 } } } }],
-    },
-  });
+  return verifyPlatform(url, { duration: "2s", signals: { errorRate: { max: 0.05 } } });
 }
 
 function entry(release: string | undefined, date: Date, commit: string): HistoryEntry {

@@ -6,27 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemTimers } from "../../../flows/status/timers.js";
 import { prometheusOfEnvironment } from "../../../flows/signals/read.js";
 import { brokenBoundText, verificationInterval, verifyRelease, type VerificationRequest } from "../../../flows/status/verification.js";
-import { Platform } from "../../../renderers/model/index.js";
+import type { Platform } from "../../../renderers/model/index.js";
 import { freePort, startPrometheus, type PrometheusServer } from "../../support/prometheus-server.js";
+import { verifyPlatform } from "../../support/verify-platform.js";
 
 let prom: PrometheusServer;
 let landedAt: Date;
 
 function platform(url: string): Platform {
-  return Platform.parse({
-    apiVersion: "ferry.dev/v1alpha1",
-    kind: "Platform",
-    metadata: { name: "acme" },
-    spec: {
-      projects: [{ name: "shop", repos: ["acme/shop-api"] }],
-      observability: { prometheus: [{ name: "local", url }] },
-      environments: [
-        { name: "dev", gitops: { repo: "acme/gitops", branch: "main", path: "environments/dev" } },
-        { name: "prod", cluster: { context: "prod", prometheus: "local" }, gitops: { repo: "acme/gitops", branch: "main", path: "environments/prod" } },
-      ],
-      pipeline: [{ from: "dev", to: ["prod"], verify: { duration: "4s", signals: { errorRate: { max: 0.05 }, latencyP95: { maxIncrease: 1.5 } } } }],
-    },
-  });
+  return verifyPlatform(url, { duration: "4s", signals: { errorRate: { max: 0.05 }, latencyP95: { maxIncrease: 1.5 } } });
 }
 
 /** Verifies `component` (a built-in `service`) in prod from now on, against the Prometheus at `url`. */
