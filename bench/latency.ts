@@ -9,12 +9,11 @@
  * and runs in its own process; the first push includes the app's cold start (installation token,
  * first clone of the GitOps repository).
  */
-import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { runScene } from "./scene.js";
 import { quantile } from "./stats.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const TARGET_P50_MS = 1000;
 const TARGET_CALLS = 20;
 
@@ -26,31 +25,14 @@ export interface LatencyBenchResult {
   readonly held: boolean;
 }
 
-/** Runs test/load/latency.ts in a child process; its last stdout line is the samples as JSON. */
-function runScene(pushes: number): Promise<{ commitMs: number; apiCalls: number }[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "test/load/latency.ts", `--pushes=${pushes}`], {
-      cwd: ROOT,
-      env: { ...process.env, TZ: "UTC" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`test/load/latency.ts exited ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "[]") as { commitMs: number; apiCalls: number }[]);
-      } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    });
-  });
+/** Runs test/load/latency.ts; its result is the samples. */
+function latencyScene(pushes: number): Promise<{ commitMs: number; apiCalls: number }[]> {
+  return runScene("test/load/latency.ts", [`--pushes=${pushes}`]);
 }
 
 export async function runLatencyBench(log: (line: string) => void = console.log, pushes = 15): Promise<LatencyBenchResult> {
   log(`push-to-commit latency: ${pushes} signed push deliveries through the app, fake GitHub on loopback (no added latency), ${availableParallelism()} cores`);
-  const samples = await runScene(pushes);
+  const samples = await latencyScene(pushes);
   const times = samples.map((s) => s.commitMs);
   const calls = samples.map((s) => s.apiCalls);
   const p50Ms = quantile(times, 0.5);

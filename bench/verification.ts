@@ -12,12 +12,11 @@
  * The scene lives in test/load/verification.ts (it needs test/support, which benchmarks do not
  * import) and runs in its own process.
  */
-import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
+import { runScene } from "./scene.js";
 import { quantile } from "./stats.js";
 
-const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const TARGET_P95_MS = 50;
 const TARGET_PEAK_MIB = 200;
 
@@ -53,26 +52,9 @@ export interface VerificationBenchResult {
   readonly held: boolean;
 }
 
-/** Runs test/load/verification.ts in a child process; its last stdout line is the sample as JSON. */
-function runScene(quick: boolean): Promise<Sample> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "test/load/verification.ts", ...(quick ? ["--quick"] : [])], {
-      cwd: ROOT,
-      env: { ...process.env, TZ: "UTC" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`test/load/verification.ts exited ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Sample);
-      } catch (e) {
-        reject(e instanceof Error ? e : new Error(String(e)));
-      }
-    });
-  });
+/** Runs test/load/verification.ts; its result is the sample. */
+function verificationScene(quick: boolean): Promise<Sample> {
+  return runScene("test/load/verification.ts", quick ? ["--quick"] : []);
 }
 
 const counts = (r: Readonly<Record<string, number>>) =>
@@ -82,7 +64,7 @@ const counts = (r: Readonly<Record<string, number>>) =>
 
 export async function runVerificationBench(log: (line: string) => void = console.log, quick = false): Promise<VerificationBenchResult> {
   log(`verification: local Prometheus (1 s scrapes) with 500 components' series, ${availableParallelism()} cores`);
-  const s = await runScene(quick);
+  const s = await verificationScene(quick);
   const p50Ms = quantile(s.passMs, 0.5);
   const p95Ms = quantile(s.passMs, 0.95);
   const floorP50 = quantile(s.floorMs, 0.5);
