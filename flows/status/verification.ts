@@ -10,6 +10,10 @@
  * - not observed when the window is complete and a signal could not be read or had no data at the
  *   last look: never a pass, and not a failure of the release either.
  *
+ * The window is the request's: resumed after a restart (verification-run.ts reads where it stood
+ * back from the deployment statuses, core/status/verification-window.ts), a window still open is
+ * observed until its original end, and one already over is judged by one look at its end.
+ *
  * The clock and the timers are passed in (flows/status/timers.ts); nothing here writes to GitHub.
  */
 import { signalsReport, type SignalReadings, type SignalsReport } from "../../core/signals/report.js";
@@ -24,7 +28,7 @@ export interface VerificationRequest {
   readonly subject: SignalSubject;
   /** The `verify` of the pipeline step into the environment. */
   readonly verify: Verify;
-  /** When the rollout became Healthy: the verify window starts here. */
+  /** Where the verify window starts: when the rollout became Healthy (as first recorded, see verification-run.ts). */
   readonly healthyAt: Date;
   /** When the release landed (the rollout started): the baseline window ends here. */
   readonly landedAt: Date;
@@ -115,7 +119,8 @@ export function verifyRelease(request: VerificationRequest, options: VerifierOpt
 
   /** One look: the report, and the moment it looked at (unix seconds, not rounded). */
   const look = async (): Promise<{ report: SignalsReport; to: number }> => {
-    const to = Math.max(start, options.clock().getTime() / 1000);
+    // Never past the window's end: a verification resumed after its window ran out looks once, at the end (Prometheus `time=`).
+    const to = Math.min(end, Math.max(start, options.clock().getTime() / 1000));
     const windowSeconds = Math.max(1, to - start);
     const read = await readSignalReadings(subject, options.prometheus, { from: start, to }, { window: windowText(windowSeconds) }, observed);
     const previous = request.previousRelease;

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemTimers } from "../../../flows/status/timers.js";
+import { prometheusFor } from "../../../adapters/prometheus/client.js";
 import { prometheusOfEnvironment } from "../../../flows/signals/read.js";
 import { brokenBoundText, verificationInterval, verifyRelease, type VerificationRequest } from "../../../flows/status/verification.js";
 import type { Platform } from "../../../renderers/model/index.js";
@@ -81,6 +82,33 @@ describe("verifyRelease against a real Prometheus", () => {
     expect(outcome.report?.verdict).toBe("not-observed");
     expect(outcome.signals.map((s) => s.name)).toEqual(["errorRate", "latencyP95"]);
     expect(outcome.signals.every((s) => /could not be reached/.test(s.reason))).toBe(true);
+  }, 20_000);
+
+  it("resumed after its window ran out, judges at once from one look at the window's end (every query at time = the end)", async () => {
+    const p = platform(prom.url);
+    const environment = p.spec.environments[1]!;
+    // The window was recorded 4 s long starting 6 s ago: it ended 2 s ago.
+    const from = Math.floor(Date.now() / 1000) - 6;
+    const times: number[] = [];
+    const prometheus = prometheusOfEnvironment(p, environment, {}, (endpoint, variables) => {
+      const port = prometheusFor(endpoint, variables);
+      return { ...port, query: (expr, time) => (times.push(time), port.query(expr, time)) };
+    });
+    const request: VerificationRequest = {
+      subject: { platform: p, environment, project: "shop", component: "good", release: "r2", type: "service" },
+      verify: p.spec.pipeline[0]!.verify!,
+      healthyAt: new Date(from * 1000),
+      landedAt,
+      previousRelease: "r1",
+    };
+    const started = Date.now();
+    const outcome = await verifyRelease(request, { prometheus, clock: () => new Date(), timers: systemTimers, minIntervalMs: 1000 }).done;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(outcome.result).toBe("verified");
+    expect(outcome.report?.window).toEqual({ from, to: from + 4 });
+    // One look: the release's two signals at the end, and the previous release's two baselines at the landing.
+    expect(times.filter((t) => t === from + 4)).toHaveLength(2);
+    expect(times.filter((t) => t !== from + 4)).toEqual([landedAt.getTime() / 1000, landedAt.getTime() / 1000]);
   }, 20_000);
 });
 
