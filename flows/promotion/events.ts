@@ -18,6 +18,12 @@ export interface LandedRelease {
   readonly pull?: { readonly repo: RepoRef; readonly number: number; readonly url: string };
   /** The app commit the release was cut from, when known (`owner/name` and sha). */
   readonly source?: { readonly repo: string; readonly sha: string };
+  /**
+   * Set when the reconcile pass watches the rollout again because this deployment (on `source`'s
+   * repository) was still `in_progress` (flows/reconcile/pass.ts): nothing is watched when it has
+   * settled meanwhile (e.g. another run posted the verification's verdict). @default a landing
+   */
+  readonly inProgressDeployment?: number;
 }
 
 /** Told after a release landed (and the next promotions were opened); e.g. to start watching its rollout. */

@@ -158,6 +158,7 @@ class Executor {
         release: r.release,
         gitops: parseRepoRef(gitops),
         source: { repo: r.repo, sha: r.sha },
+        inProgressDeployment: r.deployment,
         // The status comment the watch kept before the restart goes on being updated.
         ...(r.pull ? { pull: { repo: parseRepoRef(r.pull.repo), number: r.pull.number, url: r.pull.url } } : {}),
       },

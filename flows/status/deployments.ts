@@ -77,6 +77,8 @@ export async function postSignal(
 export interface ReadSignalsOptions {
   /** Look at the newest this many deployments of the component. @default 10 */
   readonly maxDeployments?: number;
+  /** Only the deployments of these releases. @default every release */
+  readonly releases?: ReadonlySet<string>;
 }
 
 /** The health statuses of a component's newest deployments to an environment, newest first. */
@@ -85,6 +87,7 @@ export async function readSignals(octokit: GitHub, repo: RepoRef, query: HealthQ
   const mine = data
     .map((d) => ({ id: d.id, payload: deploymentPayload(d.payload) }))
     .filter((d) => d.payload.project === query.project && d.payload.component === query.component && typeof d.payload.release === "string")
+    .filter((d) => !opts.releases || opts.releases.has(d.payload.release as string))
     .sort((a, b) => b.id - a.id)
     .slice(0, opts.maxDeployments ?? 10);
   const out: SignalRecord[] = [];

@@ -9,7 +9,10 @@
  *   into the environment has `verify`, a Healthy settle starts the verification
  *   (verification-run.ts) and the next promotions open only once it is verified; a failed
  *   verification opens none and is told to `onVerificationFailed`; the rollout's status comment
- *   shows the verification's Signals section at its first look (verifying) and when it ends;
+ *   shows the verification's Signals section at its first look (verifying) and when it ends; a
+ *   verification survives a restart (verification-run.ts: its window is read back from the
+ *   deployment statuses), and a rollout watched again while its release is being verified here
+ *   (the reconcile pass repairing the `in_progress` deployment) leaves that verification running;
  * - `runtimeStatus`: `/ferry status` shows what the clusters run;
  * - `platformChanged`: the observed contexts follow the platform's environments.
  *
@@ -25,6 +28,7 @@ import type { FlowServices } from "../services.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { mergedPullRequestOf } from "../../adapters/github/pulls.js";
+import { listDeploymentStatuses } from "../../adapters/github/deployments.js";
 import { repoInstallationId, type AppAuth } from "../../adapters/github/apps.js";
 import { parseRepoRef } from "../../adapters/github/types.js";
 import type { LandedRelease, RuntimeStatus } from "../promotion/events.js";
@@ -142,7 +146,9 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
         if (verifications.get(id) === verification) verifications.delete(id);
         if (outcome.result !== "cancelled" && outcome.report) await show(outcome.report);
         const ended = l.child({ verification: outcome.result });
-        if (outcome.result === "verified") {
+        if (outcome.alreadyPosted && outcome.result === "failed") {
+          ended.info({ at: outcome.alreadyPosted.at.toISOString() }, "the failed verification's verdict was already posted: nothing more to do");
+        } else if (outcome.result === "verified") {
           ended.info({}, "release verified: opening its next promotions");
           await promote(waiting, ended);
         } else if (outcome.result === "failed" && outcome.report) {
@@ -194,12 +200,36 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
     }
   };
 
+  /** Whether the deployment's newest status is still `in_progress` (unreadable: assumed so, and watched again). */
+  const stillInProgress = async (repo: string, deployment: number, octokit: GitHub): Promise<boolean> => {
+    try {
+      const [newest] = await listDeploymentStatuses(octokit, parseRepoRef(repo), deployment);
+      return newest === undefined || newest.state === "in_progress";
+    } catch (e) {
+      log().warn({ err: e }, `cannot read the statuses of deployment ${deployment}: watching it again`);
+      return true;
+    }
+  };
+
   const watchRollout: RolloutWatch = async (landed, octokit, platform) => {
     usePlatform(platform);
     if (!runtime.observes(landed.environment)) return false;
+    const key: ComponentKey = { project: landed.project, component: landed.component, environment: landed.environment };
+    const running = verifications.get(keyString(key));
+    if (running?.release === landed.release) {
+      // The same release, still being verified here (e.g. the reconcile pass found its deployment `Verifying:`): that verification goes on.
+      log().info({ component: `${landed.project}/${landed.component}`, env: landed.environment, release: landed.release }, "already verifying this release");
+      return true;
+    }
+    if (landed.inProgressDeployment !== undefined && landed.source && !(await stillInProgress(landed.source.repo, landed.inProgressDeployment, octokit))) {
+      log().info(
+        { component: `${landed.project}/${landed.component}`, env: landed.environment, release: landed.release },
+        "its deployment has settled meanwhile: not watched again",
+      );
+      return true;
+    }
     const source = await sourceFor(landed, octokit);
     const pr = landed.pull ? { repo: fullName(landed.pull.repo), number: landed.pull.number } : source ? await appPullRequest(source, octokit) : undefined;
-    const key: ComponentKey = { project: landed.project, component: landed.component, environment: landed.environment };
     runtime.watch(
       {
         environment: landed.environment,
@@ -212,7 +242,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
       },
       octokit,
     );
-    verifications.get(keyString(key))?.cancel();
+    running?.cancel();
     pending.set(keyString(key), { landed, octokit });
     log().info(
       { component: `${landed.project}/${landed.component}`, env: landed.environment, release: landed.release },

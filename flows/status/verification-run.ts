@@ -8,11 +8,22 @@
  * - failed: `Verification failed:` (failure) naming each broken signal with value, bound and baseline;
  * - not observed: `Verifying:` (in_progress) again, saying what could not be read: not a failure of
  *   the release, not a pass either (the `verified` gate stays pending).
+ *
+ * Its window is read back from those statuses (core/status/verification-window.ts), so a restart of
+ * Ferry never restarts it: after a restart the reconcile pass watches the `in_progress` rollout
+ * again, it settles Healthy again, and the verification resumes with the window its first
+ * `Verifying:` recorded (observed until the original end, or judged at once by one look at the end
+ * when that has passed); a verdict already posted for the release's landing is never run again,
+ * and one another run posted meanwhile is not posted twice (`alreadyPosted`: the caller then runs no
+ * failure hook).
  */
 import type { GitHub } from "../../adapters/github/types.js";
-import type { HistoryEntry } from "../../core/history.js";
+import { releaseLanding, type HistoryEntry } from "../../core/history.js";
+import { planVerification, recordedVerification, type PostedVerdict, type RecordedVerification } from "../../core/status/verification-window.js";
+import { parseRepoRef } from "../../adapters/github/types.js";
+import { readSignals } from "./deployments.js";
 import { verifyInto, type SignalsReport } from "../../core/signals/report.js";
-import type { Environment, Platform } from "../../renderers/model/index.js";
+import { durationSeconds, type Environment, type Platform } from "../../renderers/model/index.js";
 import { findEnvironment } from "../../renderers/platform.js";
 import { errorText } from "../errors.js";
 import { promotionContext, type PromotionDeps } from "../promotion/context.js";
@@ -43,7 +54,7 @@ async function verificationSubject(
   platform: Platform,
   environment: Environment,
   event: SettledEvent,
-): Promise<{ subject: SignalSubject; previousRelease?: string | undefined; notes: string[] }> {
+): Promise<{ subject: SignalSubject; previousRelease?: string | undefined; landedAt?: Date | undefined; notes: string[] }> {
   const { project, component } = event.key;
   const base: SignalSubject = { platform, environment, project, component, release: event.release, type: "" };
   try {
@@ -52,11 +63,13 @@ async function verificationSubject(
       readComponentHistory(ctx, project, component),
       ctx.resolver.resolve(environment).then((target) => readRelease(ctx, target, project, component, event.release)),
     ]);
-    const previousRelease = releaseBefore(history.environments.get(environment.name) ?? [], event.release);
+    const entries = history.environments.get(environment.name) ?? [];
+    const previousRelease = releaseBefore(entries, event.release);
     const notes = frozen ? [] : [`the release file of ${event.release} could not be read: only the platform's signals apply`];
     return {
       subject: { ...base, type: frozen?.spec.component.spec.type ?? "", componentType: frozen?.spec.componentType },
       previousRelease,
+      landedAt: releaseLanding(entries, event.release)?.date,
       notes,
     };
   } catch (e) {
@@ -81,11 +94,30 @@ export function verificationStatus(
   }
 }
 
+/** How a run ended: the verification's outcome, and the verdict found already posted (by an earlier run, or another meanwhile) when there was one. */
+export interface RunOutcome extends VerificationOutcome {
+  /** Set when the verdict was posted by another run: nothing was posted, and the failure hook is not run again. */
+  readonly alreadyPosted?: PostedVerdict;
+}
+
 /** A running verification of a settled rollout. */
 export interface RunningVerification {
-  readonly done: Promise<VerificationOutcome>;
+  /** The release verified. */
+  readonly release: string;
+  readonly done: Promise<RunOutcome>;
   cancel(): void;
 }
+
+/** What the deployment statuses recorded of the release's verification (its landing, when known, bounds the attempt). */
+async function recorded(octokit: GitHub, event: SettledEvent, landedAt: Date | undefined): Promise<RecordedVerification> {
+  const appRepo = event.request.appRepo;
+  if (!appRepo) return {};
+  const query = { environment: event.environment, project: event.key.project, component: event.key.component };
+  const records = await readSignals(octokit, parseRepoRef(appRepo.repo), query, { releases: new Set([event.release]) });
+  return recordedVerification(records, event.release, landedAt);
+}
+
+const resultOf = (verdict: PostedVerdict): "verified" | "failed" => (verdict.signal === "verified" ? "verified" : "failed");
 
 /**
  * Verifies the release of a Healthy settle and posts its verdict on the rollout's deployment
@@ -107,10 +139,33 @@ export function startVerification(
   if (!verify || !environment) return undefined;
   let handle: VerificationHandle | undefined;
   let cancelled = false;
-  const run = async (): Promise<VerificationOutcome> => {
-    const { subject, previousRelease, notes } = await verificationSubject(octokit, deps, platform, environment, event);
+  const run = async (): Promise<RunOutcome> => {
+    const { subject, previousRelease, landedAt, notes } = await verificationSubject(octokit, deps, platform, environment, event);
     if (cancelled) return { result: "cancelled", signals: [] };
-    const request: VerificationRequest = { subject, verify, healthyAt: event.since, landedAt: event.request.startedAt, previousRelease, notes };
+    let before: RecordedVerification = {};
+    try {
+      before = await recorded(octokit, event, landedAt);
+    } catch (e) {
+      // Unread, the window starts at the Healthy moment as this process saw it: a verification still runs.
+      onError(new Error(`reading the deployment statuses back failed (${errorText(e)}): the window starts at the Healthy moment seen now`));
+    }
+    const plan = planVerification({
+      recorded: before,
+      durationSeconds: durationSeconds(verify.duration),
+      healthySince: event.since,
+      watchedSince: event.request.startedAt,
+      now: setup.clock(),
+    });
+    if (plan.kind === "posted") return { result: resultOf(plan.verdict), signals: [], alreadyPosted: plan.verdict };
+    if (cancelled) return { result: "cancelled", signals: [] };
+    const request: VerificationRequest = {
+      subject,
+      verify,
+      healthyAt: new Date(plan.window.from * 1000),
+      landedAt: new Date(plan.baselineEnd * 1000),
+      previousRelease,
+      notes,
+    };
     handle = verifyRelease(request, {
       prometheus: setup.prometheusOf(platform, environment, deps.observeSignals),
       clock: setup.clock,
@@ -119,9 +174,14 @@ export function startVerification(
       ...(onLook ? { onLook } : {}),
     });
     const outcome = await handle.done;
-    if (outcome.result !== "cancelled") deps.observeSignals?.verification(outcome.result);
     const status = verificationStatus(outcome, `${event.release} in ${event.environment}`);
     const appRepo = event.request.appRepo;
+    if (status && status.signal !== "verifying" && appRepo) {
+      // Another run (a second replica, an overlapping pass) may have posted the verdict meanwhile: never twice.
+      const now = await recorded(octokit, event, landedAt).catch(() => undefined);
+      if (now?.verdict) return { ...outcome, result: resultOf(now.verdict), alreadyPosted: now.verdict };
+    }
+    if (outcome.result !== "cancelled") deps.observeSignals?.verification(outcome.result);
     if (status && appRepo) {
       const writer = new DeploymentStatusWriter(octokit, appRepo, {
         environment: event.environment,
@@ -139,7 +199,8 @@ export function startVerification(
     return outcome;
   };
   return {
-    done: run().catch((e: unknown): VerificationOutcome => {
+    release: event.release,
+    done: run().catch((e: unknown): RunOutcome => {
       onError(e);
       return { result: "not-observed", signals: [] };
     }),
