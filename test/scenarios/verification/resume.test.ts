@@ -15,6 +15,8 @@ import { resolveDeps } from "../../../app/deps.js";
 import type { LandedRelease } from "../../../flows/promotion/events.js";
 import { ClusterRuntime } from "../../../flows/status/cluster-runtime.js";
 import { wireClusterRuntime, type ClusterWiring } from "../../../flows/status/rollout-wiring.js";
+import { startVerification, type VerificationDeps } from "../../../flows/status/verification-run.js";
+import type { SettledEvent } from "../../../flows/status/watch-request.js";
 import type { FailedVerification } from "../../../core/promotion/rollback-on-failure.js";
 import { HTTP_SIGNALS } from "../../../core/signals/defaults.js";
 import { Platform } from "../../../renderers/model/index.js";
@@ -80,6 +82,7 @@ interface Ferry {
   readonly runtime: ClusterRuntime;
   readonly promoted: LandedRelease[];
   readonly failures: FailedVerification[];
+  readonly deps: VerificationDeps;
 }
 
 async function startFerry(): Promise<Ferry> {
@@ -95,7 +98,7 @@ async function startFerry(): Promise<Ferry> {
   const runtime = new ClusterRuntime({ env: { KUBECONFIG: join(dir, "kubeconfig") }, debounceMs: 100, verifyMinIntervalMs: 1000, retryMs: 300 });
   const wiring = wireClusterRuntime({ runtime, deps: () => deps, promoteNext: async (_o, landed) => void promoted.push(landed) });
   await wiring.start();
-  return { wiring, runtime, promoted, failures };
+  return { wiring, runtime, promoted, failures, deps };
 }
 
 /** The landed release as a landing gives it (`deployment`: as the reconcile pass rebuilds it from the `in_progress` deployment, flows/reconcile/pass.ts `watch`). */
@@ -205,6 +208,26 @@ describe("a verification resumed after a restart keeps its original window", () 
     await github.settled();
     expect(lines("api")).toEqual(before);
     expect(replica.failures).toEqual([]);
+
+    // A replica whose re-watch raced the verdict settles Healthy again: its verification finds the verdict recorded, runs no look, posts nothing.
+    const now = new Date();
+    const event: SettledEvent = {
+      key: { project: "shop", component: "api", environment: "dev" },
+      environment: "dev",
+      release: "r2",
+      status: "Healthy",
+      outcome: "healthy",
+      since: now,
+      request: { environment: "dev", project: "shop", component: "api", release: "r2", appRepo: { repo: APP_REPO, sha }, startedAt: now },
+    };
+    const errors: unknown[] = [];
+    const raced = startVerification(event, gh, platform(), replica.deps, replica.runtime.verification, (e) => errors.push(e));
+    const outcome = await raced!.done;
+    expect(outcome).toMatchObject({ result: "failed", alreadyPosted: { signal: "verify-failed", at: new Date(verdict!.at * 1000) } });
+    expect(outcome.report).toBeUndefined();
+    expect(errors).toEqual([]);
+    await github.settled();
+    expect(lines("api")).toEqual(before);
     await Promise.all([stop(again), stop(replica)]);
     github.assertNoViolations();
   }, 60_000);
