@@ -156,8 +156,14 @@ describe("a verification resumed after a restart keeps its original window", () 
 
     const again = await startFerry();
     expect(await again.wiring.watchRollout(landed("web", deploymentOf("web")), gh, platform())).toBe(true);
+    await waitFor("Verifying again", () => lines("web").filter((l) => l.includes("Verifying:")).length === 2 || undefined, 1000, 10);
+    await sleep(200);
+    // The next reconcile pass while it is being verified here: that verification goes on, nothing is watched or posted anew.
+    expect(await again.wiring.watchRollout(landed("web", deploymentOf("web")), gh, platform())).toBe(true);
     const [verdict] = await waitFor("the verdict", () => (verdicts("web").length > 0 ? verdicts("web") : undefined), 3000, 10);
     await again.wiring.idle();
+    expect(lines("web").filter((l) => l.startsWith("in_progress: Rolling out:"))).toHaveLength(2);
+    expect(verdicts("web")).toHaveLength(1);
     expect(`${verdict!.state}: ${verdict!.description}`).toBe("success: Verified: r2 in dev: every signal within its bounds");
     // The original window ends DURATION_S after the first Verifying:; a window restarted by the restart would end DURATION_S after it.
     expect(verdict!.at).toBeLessThanOrEqual(start + DURATION_S + 1);
