@@ -164,7 +164,7 @@ export function startVerification(
       healthyAt: new Date(plan.window.from * 1000),
       landedAt: new Date(plan.baselineEnd * 1000),
       previousRelease,
-      notes,
+      notes: plan.resumed ? [...notes, "resumed after a restart of Ferry: the window its first Verifying: status recorded is kept"] : notes,
     };
     handle = verifyRelease(request, {
       prometheus: setup.prometheusOf(platform, environment, deps.observeSignals),

@@ -205,6 +205,7 @@ describe("a verification resumed after a restart keeps its original window", () 
     expect(verdict!.at).toBeLessThanOrEqual(resumed.at + 2);
     expect(again.failures).toHaveLength(1);
     expect(again.failures[0]!.report.window).toEqual({ from: start, to: start + DURATION_S });
+    expect(again.failures[0]!.report.notes).toContain("resumed after a restart of Ferry: the window its first Verifying: status recorded is kept");
     expect(again.failures[0]!.report.signals).toEqual([expect.objectContaining({ name: "errorRate", verdict: "failed" })]);
 
     // Another replica resumes the same verification: the verdict already posted stands; nothing is posted, the hook is not run again.
