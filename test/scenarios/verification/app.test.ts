@@ -142,18 +142,29 @@ describe("verification through the app", () => {
     scene = await startVerifyAppScene(certs, {
       prometheusUrl: prom.url,
       verify: "{duration: 3s, signals: {errorRate: {max: 0.05}, latencyP95: {maxIncrease: 1.5}}}",
-      soak: "6s",
+      soak: "4s",
     });
     const s = scene;
     const v1 = await releaseToDev(s, prom, "ghcr.io/acme/api:1.1.0", CLEAN);
     await statusesUntil(s, v1, /^success: Verified: /);
 
-    // v2 is slower (80 ms a request): its p95 stays within 1.5x of v1's.
-    const v2 = await releaseToDev(s, prom, "ghcr.io/acme/api:1.2.0", { ...CLEAN, latencySeconds: 0.08 }, v1);
+    // v2 is slower: 80 ms a request, and 7% of them take 200 ms. Its p95 rises from 97.5 ms to about 143 ms: within 1.5x (146 ms).
+    const slower: Traffic = { ...CLEAN, latencySeconds: 0.08, slow: { share: 0.07, latencySeconds: 0.2 } };
+    const v2 = await releaseToDev(s, prom, "ghcr.io/acme/api:1.2.0", slower, v1);
     await waitFor("v2 verifying", () => devStatuses(s, v2).some((x) => x.startsWith("in_progress: Verifying:")), 1500, 20);
     expect(prodPromotions(s, v2)).toEqual([]);
     const statuses = await statusesUntil(s, v2, /^(success|failure): /);
     expect(statuses.at(-1)).toBe(`success: Verified: ${v2} in dev: every signal within its bounds`);
+    // The rollout's status comment (on the pull request that brought v2 into dev) shows the numbers it was judged on.
+    const intoDev = s.fake.pullsIn(GITOPS_REPO).find((p) => p.title === `ferry: promote shop/api ${v2} from build to dev`)!;
+    const signals = await waitFor(
+      "the status comment shows the verdict",
+      () => s.fake.commentsOn(GITOPS_REPO, intoDev.number).find((c) => c.body.startsWith("<!-- ferry:status:dev:shop/api -->") && c.body.includes("✅ verified**"))?.body,
+      1500,
+      20,
+    );
+    expect(signals).toMatch(/^\| `latencyP95` \| 97\.5 ms \| 14\d(\.\d+)? ms \| ≤ 1\.5× previous \(146 ms\) \| ✅ verified \|/m);
+    expect(signals).toMatch(/^\| `errorRate` \| 0% \| 0% \| ≤ 5% \| ✅ verified \|/m);
 
     // Verified: the promotion to prod opens, and its gates wait for the soak from the verified moment.
     const pr = await waitFor(
@@ -169,12 +180,12 @@ describe("verification through the app", () => {
     expect(waiting.output.summary).toMatch(
       new RegExp(`\\| verified \\| ✅ pass \\| release ${v2} verified in dev at .+ \\(errorRate, latencyP95 for 3s\\) \\|`),
     );
-    expect(waiting.output.summary).toMatch(/\| soak \| ⏳ pending \| verified in dev for \d+s of 6s; holds from .+ UTC \|/);
+    expect(waiting.output.summary).toMatch(/\| soak \| ⏳ pending \| verified in dev for \d+s of 4s; holds from .+ UTC \|/);
 
-    await s.clock.advance(6_000);
+    await s.clock.advance(4_000);
     await s.sweep();
     expect(gates(s, pr.head.sha).conclusion).toBe("success");
-    expect(gates(s, pr.head.sha).output.summary).toMatch(/\| soak \| ✅ pass \| verified in dev for \d+s \(soak 6s\) \|/);
+    expect(gates(s, pr.head.sha).output.summary).toMatch(/\| soak \| ✅ pass \| verified in dev for \d+s \(soak 4s\) \|/);
     await merged(s, pr.title);
     expect(await releaseIn(s, "prod")).toBe(v2);
   }, 60_000);
