@@ -118,7 +118,9 @@ export async function releaseToDev(s: AppScene<RealClock>, prom: PrometheusServe
   if (!release) throw new Error("build holds no release of shop/api after the push");
   await waitFor(`${release} watched in dev`, () => s.runtime.watches.active().some((w) => w.environment === "dev" && w.release === release), 1500, 20);
   prom.exporter.set(DEV_NAMESPACE, "api", traffic);
-  // The new pods serve for a couple of scrapes before all are Ready.
+  // The new pods serve for two scrapes before all are Ready: the verify window (from the Healthy
+  // moment, its `${window}` rounded up to whole seconds) then holds no sample of what was served
+  // before, and the baseline window (up to the landing) none of the release's.
   await prom.scrapes(2);
   const w = { project: "shop", component: "api", environment: "dev", release, generation: 2 };
   for (const step of succeedingRollout(w, previous ? { previousRelease: previous } : {}).steps) s.kube.applyStep(step);
