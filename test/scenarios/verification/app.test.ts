@@ -184,7 +184,7 @@ describe("verification through the app", () => {
     );
 
     // The periodic pass, run every half second, judges it again until it lands: pending on the soak until it has passed.
-    const soakRow = () => /^\| soak \|.*$/m.exec(gates(s, pr.head.sha).output.summary)?.[0];
+    const soakRow = () => /^\| soak \|.*$/m.exec(gates(s, pr.head.sha).output.summary ?? "")?.[0];
     const seen = [soakRow()];
     const landed = () => s.fake.pullsIn(GITOPS_REPO).find((p) => p.number === pr.number && p.mergedAt !== null);
     for (let i = 0; i < 40 && !landed(); i++) {
