@@ -2,9 +2,10 @@
  * The scene of the cluster status scenario tests: the Ferry app (Probot, signed webhook
  * deliveries of real payloads) against a contract-checked fake GitHub and a real git server for
  * the GitOps repository, with a cluster runtime observing a fake Kubernetes API over HTTPS through
- * a kubeconfig file named by KUBECONFIG. One hand-driven clock is the app's clock, the fake
- * GitHub's and the fake cluster's, and the timers of the status reporting; the periodic gates pass
- * runs when the test says so.
+ * a kubeconfig file named by KUBECONFIG. One clock is the app's clock, the fake GitHub's and the
+ * fake cluster's, and the timers of the status reporting: a hand-driven one in `startAppScene`, any
+ * in `startSceneOn` (real time in test/support/verify-app-scene.ts, beside a real Prometheus);
+ * the periodic gates pass runs when the test says so.
  */
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -16,7 +17,8 @@ import { JobQueue } from "../../app/jobs/queue.js";
 import { createFerryApp } from "../../app/index.js";
 import { createFerryOctokit } from "../../app/octokit.js";
 import { defaultGitopsPort } from "../../adapters/git/port.js";
-import { ClusterRuntime } from "../../flows/status/cluster-runtime.js";
+import { ClusterRuntime, type ClusterRuntimeOptions } from "../../flows/status/cluster-runtime.js";
+import type { Timers } from "../../flows/status/timers.js";
 import { ContractIndex, FakeGitHub } from "./fake-github/index.js";
 import { createTestProbot, startWebhookServer, type WebhookServer } from "./fake-github/probot.js";
 import { FakeKube, type FakeKubeCerts } from "./fake-kube/index.js";
@@ -85,9 +87,17 @@ spec:
 `;
 }
 
+/** The scene's clock: the app's, the fake GitHub's, the fake cluster's and the timers of the status reporting. */
+export interface SceneClock extends Timers {
+  readonly now: () => number;
+  readonly date: () => Date;
+  /** Lets `ms` pass (a hand-driven clock moves; a real one waits). */
+  advance(ms: number): void | Promise<void>;
+}
+
 /** The running scene. */
-export interface AppScene {
-  readonly clock: ManualClock;
+export interface AppScene<C extends SceneClock = ManualClock> {
+  readonly clock: C;
   readonly kube: FakeKube;
   readonly runtime: ClusterRuntime;
   readonly fake: FakeGitHub;
@@ -112,7 +122,25 @@ const contract = ContractIndex.load();
 
 /** Starts everything (the runtime has read the platform and observes both contexts). Always `close()`. */
 export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { devDirect: boolean }): Promise<AppScene> {
-  const clock = new ManualClock(start);
+  return startSceneOn(certs, new ManualClock(start), {
+    platform: platformYaml(opts),
+    contexts: CONTEXTS,
+    runtime: { debounceMs: DEBOUNCE, degradedSettleMs: DEGRADED_SETTLE, retryMs: 10_000 },
+  });
+}
+
+/** What {@link startSceneOn} sets up besides the clock. */
+export interface SceneOptions {
+  /** `.ferry/platform.yaml` of acme/platform. */
+  readonly platform: string;
+  /** The kubeconfig contexts of the fake cluster; the app must observe all of them before the scene starts. */
+  readonly contexts: readonly string[];
+  /** The cluster runtime's timing options (its clock and timers are the scene's). */
+  readonly runtime: Omit<ClusterRuntimeOptions, "env" | "clock" | "timers">;
+}
+
+/** {@link startAppScene} on any clock (a hand-driven one, or real time), platform and runtime timings. Always `close()`. */
+export async function startSceneOn<C extends SceneClock>(certs: FakeKubeCerts, clock: C, options: SceneOptions): Promise<AppScene<C>> {
   const dir = await mkdtemp(join(tmpdir(), "ferry-status-app-"));
   const closers: (() => Promise<unknown>)[] = [async () => rm(dir, { recursive: true, force: true })];
   const close = async () => {
@@ -122,22 +150,15 @@ export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { d
     const kube = await FakeKube.start({ certs, now: clock.now });
     closers.push(() => kube.close());
     const kubeconfig = join(dir, "kubeconfig");
-    await writeFile(kubeconfig, kube.kubeconfig(CONTEXTS), { mode: 0o600 });
-    const runtime = new ClusterRuntime({
-      env: { KUBECONFIG: kubeconfig },
-      clock: clock.date,
-      timers: clock,
-      debounceMs: DEBOUNCE,
-      degradedSettleMs: DEGRADED_SETTLE,
-      retryMs: 10_000,
-    });
+    await writeFile(kubeconfig, kube.kubeconfig([...options.contexts]), { mode: 0o600 });
+    const runtime = new ClusterRuntime({ ...options.runtime, env: { KUBECONFIG: kubeconfig }, clock: clock.date, timers: clock });
     closers.push(() => runtime.stop());
     const git = await startGitServer();
     closers.push(() => git.close());
     const fake = await FakeGitHub.start({ contract, now: clock.date });
     closers.push(() => fake.close());
     const installation = fake.addInstallation({ account: "acme" });
-    await fake.addRepo({ owner: "acme", name: "platform", files: { ".ferry/platform.yaml": platformYaml(opts) } });
+    await fake.addRepo({ owner: "acme", name: "platform", files: { ".ferry/platform.yaml": options.platform } });
     const gitops = await git.createRepo(GITOPS_REPO, { files: { "README.md": "GitOps repository\n" } });
     await fake.addRepo({ owner: "acme", name: "gitops", gitDir: gitops.path, cloneUrl: gitops.url });
     await fake.addRepo({ owner: "acme", name: "shop-api", files: { ".ferry/api.yaml": componentYaml(), "README.md": "shop api\n" } });
@@ -165,10 +186,10 @@ export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { d
     const server: WebhookServer = await startWebhookServer(probot, app);
     closers.push(() => server.close());
     // The app reads the platform at start and observes the contexts its environments name.
-    await waitFor("the runtime observes both contexts", () => runtime.observes("dev") && runtime.observes("staging"));
-    await waitFor("both contexts listed", () => runtime.observer.isSynced());
+    await waitFor("the runtime observes every context", () => options.contexts.every((c) => runtime.observer.contexts().includes(c)));
+    await waitFor("every context listed", () => runtime.observer.isSynced());
     const gh = await probot.auth(installation.id);
-    const scene: AppScene = {
+    const scene: AppScene<C> = {
       clock,
       kube,
       runtime,
@@ -188,7 +209,7 @@ export async function startAppScene(certs: FakeKubeCerts, start: Date, opts: { d
         await sweepTask();
       },
       async advance(ms) {
-        clock.advance(ms);
+        await clock.advance(ms);
         await runtime.watches.idle();
       },
       async pushComponent(image) {

@@ -16,6 +16,8 @@ export interface Traffic {
   readonly rps: number;
   readonly errorRatio: number;
   readonly latencySeconds: number;
+  /** A share of the requests (0..1) that take `latencySeconds` instead. @default none: every request takes `latencySeconds` */
+  readonly slow?: { readonly share: number; readonly latencySeconds: number };
 }
 
 /** The histogram's bucket bounds (seconds), as the usual HTTP server metrics have them. */
@@ -44,10 +46,17 @@ export class TestExporter {
       const n = c.traffic.rps * (t - c.at);
       c.errors += n * c.traffic.errorRatio;
       c.ok += n * (1 - c.traffic.errorRatio);
-      c.sum += n * c.traffic.latencySeconds;
-      BUCKETS.forEach((le, i) => {
-        if (c.traffic.latencySeconds <= le) c.buckets[i]! += n;
-      });
+      const slow = c.traffic.slow ?? { share: 0, latencySeconds: 0 };
+      const groups = [
+        { n: n * (1 - slow.share), latency: c.traffic.latencySeconds },
+        { n: n * slow.share, latency: slow.latencySeconds },
+      ];
+      for (const g of groups) {
+        c.sum += g.n * g.latency;
+        BUCKETS.forEach((le, i) => {
+          if (g.latency <= le) c.buckets[i]! += g.n;
+        });
+      }
       c.at = t;
     }
   }

@@ -1,6 +1,6 @@
 /**
- * Verification in status back, driven through the cluster runtime and its wiring (not the whole
- * app: the app scene's hand-driven clock cannot share time with a real Prometheus): a fake
+ * Verification in status back, driven through the cluster runtime and its wiring (the whole app
+ * on real time: app-failure-rollback, app-soak and app-unobserved.test.ts beside this one): a fake
  * Kubernetes API over HTTPS watched through a kubeconfig, a contract-checked fake GitHub for the
  * deployment statuses, a real Prometheus scraping the test exporter every second, real time.
  *
