@@ -130,10 +130,11 @@ export async function releaseToDev(s: VerifyScene, image: string, opts: { servin
   await waitFor(`${release} watched in dev`, () => s.runtime.watches.active().some((w) => w.environment === "dev" && w.release === release), 1500, 20);
   if (opts.serving) {
     opts.serving.prom.exporter.set(DEV_NAMESPACE, "api", opts.serving.traffic);
-    // The new pods serve for two scrapes before all are Ready: the verify window (from the Healthy
-    // moment, its `${window}` rounded up to whole seconds) then holds no sample of what was served
-    // before, and the baseline window (up to the landing) none of the release's.
-    await opts.serving.prom.scrapes(2);
+    // The new pods serve for four scrapes before all are Ready: the verify window (from the first
+    // `Verifying:` status, in whole seconds, its `${window}` rounded up) then holds no sample of what
+    // was served before even on a loaded machine, and the baseline window (up to the landing) none
+    // of the release's.
+    await opts.serving.prom.scrapes(4);
   }
   const w = { project: "shop", component: "api", environment: "dev", release, generation: 2 };
   for (const step of succeedingRollout(w, opts.previous ? { previousRelease: opts.previous } : {}).steps) s.kube.applyStep(step);
