@@ -11,7 +11,7 @@ import { HARD_FAILURES, type ReasonKind, type WarningSummary } from "../status/h
 import { FINE } from "../status/overview.js";
 import { earliest, firstMovement, type Movement } from "./movement.js";
 import { CAUSE_KINDS, CausesInput, type Cause, type CauseKind, type CausesDiagnosis, type Confidence, type Evidence } from "./model.js";
-import { eventEvidence, podEvidence, unixSeconds } from "./pod-evidence.js";
+import { errorLogEvidence, eventEvidence, podEvidence, unixSeconds } from "./pod-evidence.js";
 
 /** A rise this many seconds before the landing still counts as the release's (clocks and scrape steps). */
 export const AROUND_SECONDS = 5;
@@ -69,7 +69,8 @@ function compare(a: string, b: string): number {
 
 /** The findings of `diagnose` plus the ranked causes with their evidence. */
 export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
-  const { key, health, release, landedAt, signals, dependencies, notes: given } = CausesInput.parse(input);
+  const { key, health, release, landedAt, signals, dependencies, logs, notes: given } = CausesInput.parse(input);
+  const ownLogs = errorLogEvidence(logs);
   const deps = [...dependencies].sort((a, b) => compare(keyString(a.key), keyString(b.key)));
   const base = diagnose({
     key,
@@ -104,6 +105,7 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
     const unhealthy = d.healthObserved && (d.health === undefined || !FINE.includes(d.health.status));
     if (!first && !unhealthy) continue;
     const evidence: Evidence[] = moves.map((m) => movementEvidence(m, name, landedAt, release));
+    evidence.push(...errorLogEvidence(d.logs));
     if (d.healthObserved) {
       evidence.push({
         kind: "dependency",
@@ -143,7 +145,7 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
           upstreamFirst ? ", but a dependency rose first" : ", and no dependency rose before it"
         }.`,
         score: upstreamFirst ? 50 : 80,
-        evidence: [...after.map((m) => movementEvidence(m, self, landedAt, release)), ...eventsSince(health.warnings, landedAt - AROUND_SECONDS)],
+        evidence: [...after.map((m) => movementEvidence(m, self, landedAt, release)), ...eventsSince(health.warnings, landedAt - AROUND_SECONDS), ...ownLogs],
       });
     } else {
       const why =
@@ -155,7 +157,7 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
         subject: own.signal,
         summary: `${own.signal} of ${self} rose from ${num(own.reference)} to ${num(own.value)} at ${clock(own.at)}, ${why}.`,
         score: upstreamFirst ? 30 : 40,
-        evidence: ownMoves.map((m) => movementEvidence(m, self, landedAt, release)),
+        evidence: [...ownMoves.map((m) => movementEvidence(m, self, landedAt, release)), ...ownLogs],
       });
     }
   }
