@@ -22,6 +22,8 @@ interface Candidate {
   summary: string;
   score: number;
   evidence: Evidence[];
+  /** When what it blames first moved (unix seconds): of two equally likely causes, the earlier one ranks first. */
+  at?: number;
 }
 
 /** `2026-03-10 09:30:05 UTC` */
@@ -120,7 +122,7 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
     if (first && (own === undefined || first.at <= own.at)) {
       upstreamFirst = true;
       const lead = own ? `, ${own.at - first.at}s before ${own.signal} of ${self} rose` : "";
-      candidates.push({ kind: "dependency", subject: name, summary: `Upstream ${name}: ${rose}${lead}.`, score: 90, evidence });
+      candidates.push({ kind: "dependency", subject: name, summary: `Upstream ${name}: ${rose}${lead}.`, score: 90, evidence, at: first.at });
     } else if (unhealthy) {
       const state = d.health ? `is ${d.health.status}` : `is not running in ${d.key.environment}`;
       candidates.push({ kind: "dependency", subject: name, summary: `Dependency ${name} ${state}${first ? `; ${rose}` : ""}.`, score: 70, evidence });
@@ -173,7 +175,13 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
   }
 
   const ranked = symptoms
-    ? candidates.sort((a, b) => b.score - a.score || CAUSE_KINDS.indexOf(a.kind) - CAUSE_KINDS.indexOf(b.kind) || compare(a.subject, b.subject))
+    ? candidates.sort(
+        (a, b) =>
+          b.score - a.score ||
+          (a.at ?? Infinity) - (b.at ?? Infinity) ||
+          CAUSE_KINDS.indexOf(a.kind) - CAUSE_KINDS.indexOf(b.kind) ||
+          compare(a.subject, b.subject),
+      )
     : [];
   const causes: Cause[] = ranked.map((c, i) => ({
     kind: c.kind,
