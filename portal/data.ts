@@ -250,6 +250,12 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
               release: req.release,
               span: dependencySpan(report.window, landedAt),
               sees,
+              // The dependencies' signals through the page's own reader: the same window, the same source.
+              dependencySignals: async (dep) => {
+                const r = await read({ project: dep.project, component: dep.component, environment: env.name, release: dep.release, landedAt: dep.landedAt });
+                if (!r) throw new Error(NOT_READ);
+                return r;
+              },
               now: input.now ?? Date.now,
             },
             { observer: runtime?.observer, prometheusOf, kubeConfig: runtime?.kubeConfig },

@@ -9,6 +9,7 @@
 import { podLogReader, type PodLogReader } from "../../adapters/kube/pod-logs.js";
 import type { KubeConfigSource } from "../../adapters/kube/kubeconfig.js";
 import { releaseLanding } from "../../core/history.js";
+import type { SignalsReport } from "../../core/signals/report.js";
 import type { ClusterSnapshot } from "../../core/status/cluster-objects.js";
 import type { ComponentKey } from "../../core/status/components.js";
 import type { Environment, Platform } from "../../renderers/model/index.js";
@@ -42,6 +43,11 @@ export interface AppEvidenceInput {
   readonly span: SignalWindow;
   /** Whether the viewer may see a dependency. */
   readonly sees: EvidencePorts["sees"];
+  /**
+   * Reads a dependency's signals for the release its GitOps history says runs in the environment
+   * (the front end's own reader, e.g. the portal's). @default over `span` from the runtime's Prometheus
+   */
+  readonly dependencySignals?: (dependency: { project: string; component: string; release: string; landedAt: Date }) => Promise<SignalsReport>;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
 }
@@ -90,8 +96,10 @@ export function appEvidencePorts(input: AppEvidenceInput, runtime: EvidenceRunti
     async signalsOf(project, component) {
       const c = await ctx();
       const history = (await readComponentHistory(c, project, component)).environments.get(env.name) ?? [];
-      const release = releaseLanding(history)?.release;
-      if (release === undefined) throw new Error(`its GitOps history in ${env.name} names no release`);
+      const landing = releaseLanding(history);
+      const release = landing?.release;
+      if (!landing || release === undefined) throw new Error(`its GitOps history in ${env.name} names no release`);
+      if (input.dependencySignals) return input.dependencySignals({ project, component, release, landedAt: landing.date });
       const frozen = await readRelease(c, await target(), project, component, release);
       return readReleaseSignals({
         platform,

@@ -30,9 +30,9 @@ let now: number;
 
 const KEY: ComponentKey = { project: "shop", component: "api", environment: "dev" };
 const DEPENDENCIES: Dependency[] = [
-  { component: "payments", endpoint: "http" },
-  { project: "vault", component: "secrets", endpoint: "grpc" },
-  { component: "payments", endpoint: "admin" },
+  { component: "payments", endpoint: "http", env: {} },
+  { project: "vault", component: "secrets", endpoint: "grpc", env: {} },
+  { component: "payments", endpoint: "admin", env: {} },
 ];
 const workload = (project: string, component: string) => ({ project, component, environment: "dev", release: "r2" });
 
