@@ -142,15 +142,18 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
       l.info({ since: event.since.toISOString() }, "release settled Healthy: verifying its signals before its next promotions open");
       const follow = verification.done.then(async (outcome) => {
         if (verifications.get(id) === verification) verifications.delete(id);
-        // A failed verification's likely causes: the evidence (dependencies, pods, logs) is read once, here.
+        // A failed verification's likely causes: the evidence (dependencies, pods, logs) is read once, here,
+        // beside the failure hook (a rollback does not wait for it); the comment shows the verdict with them.
         const causes =
           outcome.result === "failed" && outcome.report && platform
-            ? await failedVerificationCauses(event, outcome.report, waiting.octokit, platform, deps(), runtime).catch((e: unknown) => {
+            ? failedVerificationCauses(event, outcome.report, waiting.octokit, platform, deps(), runtime).catch((e: unknown) => {
                 l.warn({ err: e }, `diagnosing the failed verification failed: ${errorText(e)}`);
                 return undefined;
               })
-            : undefined;
-        if (outcome.result !== "cancelled" && outcome.report) await show(outcome.report, causes);
+            : Promise.resolve(undefined);
+        const report = outcome.result !== "cancelled" ? outcome.report : undefined;
+        const shownLast = report ? causes.then((c) => show(report, c)) : Promise.resolve();
+        if (outcome.result !== "failed") await shownLast;
         const ended = l.child({ verification: outcome.result });
         if (outcome.result === "verified") {
           ended.info({}, "release verified: opening its next promotions");
@@ -164,6 +167,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
         } else if (outcome.result === "not-observed") {
           ended.warn({ signals: outcome.signals.map((s) => s.reason) }, "release not verified: its signals were not observed; no next promotion");
         }
+        await shownLast;
       });
       following.add(follow);
       void follow.finally(() => following.delete(follow));
