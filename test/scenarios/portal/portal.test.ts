@@ -119,6 +119,17 @@ describe("what a person sees", () => {
     expect(signalRequests.filter((r) => r.project === "storefront")).toEqual([]);
   });
 
+  it("names no upstream the person cannot see in the likely causes, and reads nothing of it", async () => {
+    scene.fake.setPermission("acme/checkout-api", "erin", "read");
+    const cookie = await signInWithoutBrowser("erin");
+    const asked = signalRequests.length;
+    const page = await (await fetch(`${scene.origin}/ferry/components/storefront/checkout-api`, { headers: { cookie } })).text();
+    const causes = page.slice(page.indexOf('<div class="causes">'));
+    expect(causes).toMatch(/^<div class="causes"><h4>Likely causes<\/h4><ol><li><strong>high<\/strong> \(release \w+\)/);
+    expect(causes).not.toContain("payments");
+    expect(signalRequests.slice(asked).filter((r) => r.project === "payments")).toEqual([]);
+  });
+
   it("refuses a form without the session's token or from another origin", async () => {
     scene.fake.setPermission("acme/payments", "dave", "admin");
     scene.fake.setPermission("acme/gitops", "dave", "admin");
