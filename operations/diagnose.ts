@@ -1,22 +1,19 @@
 /**
  * Diagnose: the likely causes of one component's trouble in one environment, with their evidence
- * (`ferry diagnose`, ferry_diagnose). Gathers what `core/diagnosis/` ranks: the component's and each
+ * (`ferry diagnose`, ferry_diagnose). What is CLI-specific stays here: the component's and each
  * dependency's signals (`readSignals` over `since`, which spans the release landing when it landed
- * within it), the release and its landing time from the environment's GitOps history, the
- * dependencies the release declares (its frozen Component), and one read of the environment's
- * cluster (pods, warning events, the logs of failing containers).
+ * within it), the release and its landing time from the environment's GitOps history (the CLI's
+ * target), the dependencies the release declares (its frozen Component), the kubeconfig; the
+ * gathering and ranking is flows/diagnosis/evidence.ts, which the status comment and the portal share.
  */
 import { readFiles, readHistory } from "../adapters/git/read.js";
 import { loadKubeConfig, type KubeConfigSource } from "../adapters/kube/kubeconfig.js";
 import { snapshotCluster } from "../adapters/kube/snapshot.js";
-import type { CausesDiagnosis, DependencyEvidence } from "../core/diagnosis/model.js";
-import { diagnoseCauses } from "../core/diagnosis/rank.js";
-import { signalTraces } from "../core/diagnosis/verification.js";
+import { podLogReader, type PodLogReader } from "../adapters/kube/pod-logs.js";
+import type { CausesDiagnosis } from "../core/diagnosis/model.js";
 import { releaseLanding } from "../core/history.js";
 import { parseReleaseFile } from "../core/release/state.js";
-import type { ClusterSnapshot } from "../core/status/cluster-objects.js";
-import { componentKeys, keyString, selectComponent, type ComponentKey } from "../core/status/components.js";
-import { computeHealth, unknownHealth, type ComponentHealth } from "../core/status/health.js";
+import { gatherEvidence, type ClusterRead } from "../flows/diagnosis/evidence.js";
 import type { Dependency } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { releasePath } from "../renderers/release.js";
@@ -50,11 +47,13 @@ export interface DiagnoseDeps {
   readonly readFiles: typeof readFiles;
   readonly loadKubeConfig: typeof loadKubeConfig;
   readonly snapshotCluster: typeof snapshotCluster;
+  /** The reader of a context's pod logs. */
+  readonly podLogReader: typeof podLogReader;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
 }
 
-const DEFAULT_DEPS: DiagnoseDeps = { readSignals, readHistory, readFiles, loadKubeConfig, snapshotCluster, now: () => Date.now() };
+const DEFAULT_DEPS: DiagnoseDeps = { readSignals, readHistory, readFiles, loadKubeConfig, snapshotCluster, podLogReader, now: () => Date.now() };
 
 /** The diagnosis as `ferry diagnose --json` and ferry_diagnose give it. */
 export interface DiagnoseReport extends CausesDiagnosis {
@@ -70,12 +69,10 @@ function message(e: unknown): string {
 }
 
 /** The cluster's snapshot of the environment, or why it was not read. */
-async function readCluster(input: DiagnoseInput, context: string | undefined, d: DiagnoseDeps): Promise<{ snapshot: ClusterSnapshot } | { note: string }> {
+async function readCluster(input: DiagnoseInput, context: string | undefined, kubeConfig: () => KubeConfigSource, d: DiagnoseDeps): Promise<ClusterRead> {
   if (context === undefined) return { note: `${input.env} has no cluster context (environments[].cluster.context): pods, events and logs not observed` };
   try {
-    const source: KubeConfigSource = input.kubeconfig ? { kind: "file", path: input.kubeconfig } : { kind: "default" };
-    const kubeConfig: KubeConfigSource = { kind: "config", config: d.loadKubeConfig(source, { ...input.variables }) };
-    return { snapshot: await d.snapshotCluster(context, { environment: input.env }, { kubeConfig, env: { ...input.variables } }) };
+    return { snapshot: await d.snapshotCluster(context, { environment: input.env }, { kubeConfig: kubeConfig(), env: { ...input.variables } }) };
   } catch (e) {
     return { note: `cluster context ${JSON.stringify(context)} not read (${message(e)}): pods, events and logs not observed` };
   }
@@ -107,7 +104,8 @@ export async function diagnoseComponent(input: DiagnoseInput, deps: Partial<Diag
   const target = cliTarget(env, input.target ?? {}, { env: input.variables });
   const cacheDir = input.cacheDir || undefined;
   let landedAt: number | undefined;
-  let dependencies: Dependency[] = [];
+  let dependencies: Dependency[] | undefined;
+  let dependenciesUnknown: string | undefined;
   try {
     const history = await environmentHistory(d.readHistory, target, env, input.project, input.component, cacheDir);
     const landing = releaseLanding(history, own.release);
@@ -116,53 +114,41 @@ export async function diagnoseComponent(input: DiagnoseInput, deps: Partial<Diag
     const file = releasePath({ metadata: { project: input.project, component: input.component, name: own.release } });
     const frozen = parseReleaseFile((await d.readFiles({ target, paths: [file], cacheDir })).files.get(file) ?? "");
     if (frozen) dependencies = frozen.spec.component.spec.dependencies;
-    else notes.push(`${file} could not be read: dependencies unknown`);
+    else dependenciesUnknown = `${file} could not be read`;
   } catch (e) {
-    notes.push(`the GitOps history could not be read (${message(e)}): no landing time, dependencies unknown`);
+    notes.push(`the GitOps history could not be read (${message(e)}): no landing time`);
+    dependenciesUnknown = `the GitOps history could not be read`;
   }
 
-  const keys: (ComponentKey & { endpoint: string })[] = [];
-  for (const dep of dependencies) {
-    const project = dep.project ?? input.project;
-    if (input.sees && !(await input.sees(project, dep.component))) continue;
-    if (!keys.some((k) => k.project === project && k.component === dep.component))
-      keys.push({ project, component: dep.component, environment: env.name, endpoint: dep.endpoint });
+  const kubeConfig = (): KubeConfigSource => ({
+    kind: "config",
+    config: d.loadKubeConfig(input.kubeconfig ? { kind: "file", path: input.kubeconfig } : { kind: "default" }, { ...input.variables }),
+  });
+  const context = env.cluster?.context;
+  let podLogs: PodLogReader | undefined;
+  try {
+    podLogs = context !== undefined ? d.podLogReader(context, kubeConfig(), { ...input.variables }) : undefined;
+  } catch {
+    podLogs = undefined; // the cluster read says why
   }
-  keys.sort((a, b) => (keyString(a) < keyString(b) ? -1 : keyString(a) > keyString(b) ? 1 : 0));
-
-  const [cluster, depSignals] = await Promise.all([
-    readCluster(input, env.cluster?.context, d),
-    Promise.all(
-      keys.map((k) =>
-        signalsOf(k.project, k.component).then(
-          (r) => signalTraces(r),
-          (e: unknown) => {
-            notes.push(`signals of ${k.project}/${k.component} not read: ${message(e)}`);
-            return [];
-          },
-        ),
-      ),
-    ),
-  ]);
-  const key: ComponentKey = { project: input.project, component: input.component, environment: env.name };
-  const running = "snapshot" in cluster ? componentKeys(cluster.snapshot).map(keyString) : [];
-  const healthOf = (k: ComponentKey): ComponentHealth | undefined =>
-    "snapshot" in cluster && running.includes(keyString(k)) ? computeHealth(selectComponent(cluster.snapshot, k), { now: d.now() }) : undefined;
-  if ("note" in cluster) notes.push(cluster.note);
-
-  const evidence: DependencyEvidence[] = keys.map(({ endpoint, ...k }, i) => {
-    const health = healthOf(k);
-    return { key: k, endpoint, healthObserved: "snapshot" in cluster, ...(health ? { health } : {}), signals: depSignals[i] ?? [] };
-  });
-  const ownHealth = healthOf(key) ?? unknownHealth("snapshot" in cluster ? `not running in ${env.name}'s cluster` : "the cluster was not read");
-  const diagnosis = diagnoseCauses({
-    key,
-    health: ownHealth,
-    release: own.release,
-    ...(landedAt !== undefined ? { landedAt } : {}),
-    signals: signalTraces(own),
-    dependencies: evidence,
-    notes: [...own.notes, ...notes].sort(),
-  });
+  const diagnosis = await gatherEvidence(
+    {
+      key: { project: input.project, component: input.component, environment: env.name },
+      report: own,
+      ...(landedAt !== undefined ? { landedAt } : {}),
+      notes: [...own.notes, ...notes],
+    },
+    {
+      dependencies: async () => {
+        if (dependencies === undefined) throw new Error(dependenciesUnknown ?? "not read");
+        return dependencies;
+      },
+      signalsOf,
+      cluster: () => readCluster(input, context, kubeConfig, d),
+      podLogs,
+      sees: input.sees ?? (() => true),
+      now: d.now,
+    },
+  );
   return { component: `${input.project}/${input.component}`, environment: env.name, window: own.window, ...diagnosis };
 }

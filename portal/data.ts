@@ -13,8 +13,8 @@
  */
 import { listOpenPromotions } from "../adapters/github/promotions.js";
 import type { EnvironmentStatus } from "../core/status/overview.js";
-import { unknownHealth, type ComponentHealth } from "../core/status/health.js";
-import { failedVerificationCauses } from "../core/diagnosis/verification.js";
+import type { CausesDiagnosis } from "../core/diagnosis/model.js";
+import type { SignalsReport } from "../core/signals/report.js";
 import { estimateCost, formatMoney, objectsFromFiles } from "../core/cost.js";
 import { environmentView } from "../core/environments.js";
 import { pipelineOrder } from "../core/promotion/pipeline.js";
@@ -32,6 +32,8 @@ import { serverUrlOf } from "../adapters/github/gitops-targets.js";
 import type { PromotionContext, PromotionDeps } from "../flows/promotion/context.js";
 import { readComponentHistory } from "../flows/promotion/reads.js";
 import { prometheusOfEnvironment } from "../flows/signals/read.js";
+import { appEvidencePorts, dependencySpan } from "../flows/diagnosis/app-evidence.js";
+import { gatherEvidence } from "../flows/diagnosis/evidence.js";
 import { readEnvironmentSignals, type EnvironmentSignalsDeps } from "../flows/signals/release-reader.js";
 import { readEnvironment, type EnvironmentSnapshot } from "../adapters/git/environment.js";
 import type { ResolvedTarget } from "../adapters/github/gitops-targets.js";
@@ -57,7 +59,7 @@ async function signalsOf(
   platform: Platform,
   env: Environment,
   req: PortalSignalsRequest,
-  health: () => ComponentHealth,
+  diagnose: (report: SignalsReport, landedAt: number | undefined) => Promise<CausesDiagnosis>,
 ): Promise<SignalsView> {
   let report;
   try {
@@ -67,16 +69,8 @@ async function signalsOf(
   }
   if (!report) return { observed: false, reason: NOT_READ };
   const landedAt = req.landedAt ? Math.floor(req.landedAt.getTime() / 1000) : undefined;
-  // A failed verification shows its likely causes, from the report's series, the landing and the cluster's health when observed.
-  const causes =
-    report.verdict === "failed"
-      ? failedVerificationCauses({
-          key: { project: req.project, component: req.component, environment: env.name },
-          report,
-          health: health(),
-          ...(landedAt !== undefined ? { landedAt } : {}),
-        })
-      : undefined;
+  // A failed verification shows its likely causes, with the evidence (flows/diagnosis): dependencies, pods, logs.
+  const causes = report.verdict === "failed" ? await diagnose(report, landedAt).catch(() => undefined) : undefined;
   return {
     observed: true,
     report,
@@ -227,7 +221,7 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
         promotions,
       };
     },
-    async signals(_person, req) {
+    async signals(person, req) {
       const deps = input.deps();
       const ctx = await promotionContext(new RunContext(await input.installation(), deps), deps);
       const env = findEnvironment(ctx.bundle.platform, req.environment);
@@ -237,12 +231,37 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
         ((platform, environment) =>
           deps.clusterRuntime?.verification.prometheusOf(platform, environment, deps.observeSignals) ?? prometheusOfEnvironment(platform, environment, {}));
       const read = input.signals ?? ((r: PortalSignalsRequest) => readEnvironmentSignals(ctx, r, { prometheusOf, now: input.now ?? Date.now }));
-      const health = (): ComponentHealth => {
-        const e = deps.clusterRuntime?.overview({ project: req.project, component: req.component, environments: [env.name] })[0];
-        const c = e && !e.skipped && !e.unreachable ? e.components[0] : undefined;
-        return c?.health ?? unknownHealth("the cluster is not observed: pods, events and logs not read");
+      // A dependency is named only when the person sees its project (one of its repositories), as on the overview.
+      const reads = readsWith(person);
+      const sees = async (project: string): Promise<boolean> => {
+        for (const repo of ctx.bundle.platform.spec.projects.find((p) => p.name === project)?.repos ?? []) if (await reads(repo)) return true;
+        return false;
       };
-      return signalsOf(read, ctx.bundle.platform, env, req, health);
+      const runtime = deps.clusterRuntime;
+      const diagnose = (report: SignalsReport, landedAt: number | undefined): Promise<CausesDiagnosis> =>
+        gatherEvidence(
+          { key: { project: req.project, component: req.component, environment: env.name }, report, landedAt },
+          appEvidencePorts(
+            {
+              ctx: async () => ctx,
+              platform: ctx.bundle.platform,
+              environment: env,
+              key: { project: req.project, component: req.component, environment: env.name },
+              release: req.release,
+              span: dependencySpan(report.window, landedAt),
+              sees,
+              // The dependencies' signals through the page's own reader: the same window, the same source.
+              dependencySignals: async (dep) => {
+                const r = await read({ project: dep.project, component: dep.component, environment: env.name, release: dep.release, landedAt: dep.landedAt });
+                if (!r) throw new Error(NOT_READ);
+                return r;
+              },
+              now: input.now ?? Date.now,
+            },
+            { observer: runtime?.observer, prometheusOf, kubeConfig: runtime?.kubeConfig },
+          ),
+        );
+      return signalsOf(read, ctx.bundle.platform, env, req, diagnose);
     },
   };
 }

@@ -23,6 +23,14 @@ export const SignalTrace = z.object({
 });
 export type SignalTrace = z.input<typeof SignalTrace>;
 
+/** The last lines of one container's current log (read for the diagnosis: the pods may be Ready and still failing requests). */
+export const PodLog = z.object({
+  pod: z.string(),
+  container: z.string(),
+  lines: z.array(z.string()).readonly(),
+});
+export type PodLog = z.input<typeof PodLog>;
+
 /** A dependency of the component: its health in the cluster (undefined: not running there, or not looked at) and its signals. */
 export const DependencyEvidence = z.object({
   key: ComponentKey,
@@ -31,6 +39,8 @@ export const DependencyEvidence = z.object({
   healthObserved: z.boolean().default(true),
   health: Health.optional(),
   signals: z.array(SignalTrace).readonly().default([]),
+  /** Its pods' log tails: their first error lines are the dependency cause's evidence. */
+  logs: z.array(PodLog).readonly().default([]),
 });
 export type DependencyEvidence = z.input<typeof DependencyEvidence>;
 
@@ -44,6 +54,8 @@ export const CausesInput = z.object({
   landedAt: z.number().optional(),
   signals: z.array(SignalTrace).readonly().default([]),
   dependencies: z.array(DependencyEvidence).readonly().default([]),
+  /** The component's pods' log tails: their first error lines are the evidence of the causes about this component. */
+  logs: z.array(PodLog).readonly().default([]),
   /** What could not be read (carried into the output's notes). */
   notes: z.array(z.string()).readonly().default([]),
 });

@@ -4,13 +4,32 @@
  */
 import type { Finding } from "../status/diagnose.js";
 import type { ComponentHealth, HealthReason, WarningSummary } from "../status/health.js";
-import type { Evidence } from "./model.js";
+import type { Evidence, PodLog } from "./model.js";
 
 const ERROR_LINE = /\b(error|err|exception|fatal|panic|fail(ed|ure|s)?|refused|denied|timed? ?out|traceback|unable|cannot)\b/i;
 
 /** The first line that reads as an error, else the last line (what the process said before it stopped). */
 export function firstErrorLine(lines: readonly string[]): string | undefined {
   return (lines.find((l) => ERROR_LINE.test(l)) ?? lines[lines.length - 1])?.trim() || undefined;
+}
+
+/** The first line that reads as an error; none when no line does (a working pod's log quotes nothing). */
+export function errorLine(lines: readonly string[]): string | undefined {
+  return lines.find((l) => ERROR_LINE.test(l))?.trim() || undefined;
+}
+
+/** The first error line of each pod's log (one per pod, its containers in order), sorted by pod: `pod/container: line`. */
+export function errorLogEvidence(logs: readonly PodLog[]): Evidence[] {
+  const out: Evidence[] = [];
+  const seen = new Set<string>();
+  const sorted = [...logs].sort((a, b) => compare(`${a.pod}/${a.container}`, `${b.pod}/${b.container}`));
+  for (const log of sorted) {
+    const line = errorLine(log.lines);
+    if (line === undefined || seen.has(log.pod)) continue;
+    seen.add(log.pod);
+    out.push({ kind: "log", text: `${log.pod}/${log.container}: ${line}` });
+  }
+  return out;
 }
 
 /** Unix seconds of an ISO time, when it is one. */

@@ -11,7 +11,7 @@ import { HARD_FAILURES, type ReasonKind, type WarningSummary } from "../status/h
 import { FINE } from "../status/overview.js";
 import { earliest, firstMovement, type Movement } from "./movement.js";
 import { CAUSE_KINDS, CausesInput, type Cause, type CauseKind, type CausesDiagnosis, type Confidence, type Evidence } from "./model.js";
-import { eventEvidence, podEvidence, unixSeconds } from "./pod-evidence.js";
+import { errorLogEvidence, eventEvidence, podEvidence, unixSeconds } from "./pod-evidence.js";
 
 /** A rise this many seconds before the landing still counts as the release's (clocks and scrape steps). */
 export const AROUND_SECONDS = 5;
@@ -22,6 +22,8 @@ interface Candidate {
   summary: string;
   score: number;
   evidence: Evidence[];
+  /** When what it blames first moved (unix seconds): of two equally likely causes, the earlier one ranks first. */
+  at?: number;
 }
 
 /** `2026-03-10 09:30:05 UTC` */
@@ -69,7 +71,8 @@ function compare(a: string, b: string): number {
 
 /** The findings of `diagnose` plus the ranked causes with their evidence. */
 export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
-  const { key, health, release, landedAt, signals, dependencies, notes: given } = CausesInput.parse(input);
+  const { key, health, release, landedAt, signals, dependencies, logs, notes: given } = CausesInput.parse(input);
+  const ownLogs = errorLogEvidence(logs);
   const deps = [...dependencies].sort((a, b) => compare(keyString(a.key), keyString(b.key)));
   const base = diagnose({
     key,
@@ -104,6 +107,7 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
     const unhealthy = d.healthObserved && (d.health === undefined || !FINE.includes(d.health.status));
     if (!first && !unhealthy) continue;
     const evidence: Evidence[] = moves.map((m) => movementEvidence(m, name, landedAt, release));
+    evidence.push(...errorLogEvidence(d.logs));
     if (d.healthObserved) {
       evidence.push({
         kind: "dependency",
@@ -118,7 +122,7 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
     if (first && (own === undefined || first.at <= own.at)) {
       upstreamFirst = true;
       const lead = own ? `, ${own.at - first.at}s before ${own.signal} of ${self} rose` : "";
-      candidates.push({ kind: "dependency", subject: name, summary: `Upstream ${name}: ${rose}${lead}.`, score: 90, evidence });
+      candidates.push({ kind: "dependency", subject: name, summary: `Upstream ${name}: ${rose}${lead}.`, score: 90, evidence, at: first.at });
     } else if (unhealthy) {
       const state = d.health ? `is ${d.health.status}` : `is not running in ${d.key.environment}`;
       candidates.push({ kind: "dependency", subject: name, summary: `Dependency ${name} ${state}${first ? `; ${rose}` : ""}.`, score: 70, evidence });
@@ -143,7 +147,7 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
           upstreamFirst ? ", but a dependency rose first" : ", and no dependency rose before it"
         }.`,
         score: upstreamFirst ? 50 : 80,
-        evidence: [...after.map((m) => movementEvidence(m, self, landedAt, release)), ...eventsSince(health.warnings, landedAt - AROUND_SECONDS)],
+        evidence: [...after.map((m) => movementEvidence(m, self, landedAt, release)), ...eventsSince(health.warnings, landedAt - AROUND_SECONDS), ...ownLogs],
       });
     } else {
       const why =
@@ -155,7 +159,7 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
         subject: own.signal,
         summary: `${own.signal} of ${self} rose from ${num(own.reference)} to ${num(own.value)} at ${clock(own.at)}, ${why}.`,
         score: upstreamFirst ? 30 : 40,
-        evidence: ownMoves.map((m) => movementEvidence(m, self, landedAt, release)),
+        evidence: [...ownMoves.map((m) => movementEvidence(m, self, landedAt, release)), ...ownLogs],
       });
     }
   }
@@ -171,7 +175,13 @@ export function diagnoseCauses(input: CausesInput): CausesDiagnosis {
   }
 
   const ranked = symptoms
-    ? candidates.sort((a, b) => b.score - a.score || CAUSE_KINDS.indexOf(a.kind) - CAUSE_KINDS.indexOf(b.kind) || compare(a.subject, b.subject))
+    ? candidates.sort(
+        (a, b) =>
+          b.score - a.score ||
+          (a.at ?? Infinity) - (b.at ?? Infinity) ||
+          CAUSE_KINDS.indexOf(a.kind) - CAUSE_KINDS.indexOf(b.kind) ||
+          compare(a.subject, b.subject),
+      )
     : [];
   const causes: Cause[] = ranked.map((c, i) => ({
     kind: c.kind,

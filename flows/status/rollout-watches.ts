@@ -23,6 +23,7 @@ import type { Diagnosis } from "../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../core/status/health.js";
 import type { ObservabilityLinks } from "../../core/signals/links.js";
 import type { SignalsReport } from "../../core/signals/report.js";
+import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
 import { isSettled, type SettledOutcome, type WatchOutcome } from "../../core/status/rollout-decision.js";
 import { environmentNamed, type EnvironmentsSource } from "./environment-contexts.js";
 import type { ObservedCluster } from "./health-source.js";
@@ -234,14 +235,14 @@ export class RolloutWatches {
   }
 
   /**
-   * Shows a verification's `report` (with `links`) in the status comment of the settled watch of
+   * Shows a verification's `report` (with `links`, and a failed one's likely `causes`) in the status comment of the settled watch of
    * `key` and `report.release`: the same comment, rewritten only when its content changed. False
    * when no such watch is known (a newer one took over, or it never settled) or the write failed.
    */
-  async showSignals(key: ComponentKey, report: SignalsReport, links?: ObservabilityLinks): Promise<boolean> {
+  async showSignals(key: ComponentKey, report: SignalsReport, links?: ObservabilityLinks, causes?: CausesDiagnosis): Promise<boolean> {
     const settled = this.settledWriters.get(keyString(key));
     if (!settled || settled.release !== report.release) return false;
-    return this.track(settled.writer.writeSignals(report, links, this.clock()));
+    return this.track(settled.writer.writeSignals(report, links, this.clock(), causes));
   }
 
   /** Re-evaluates every running watch now (e.g. on `/ferry status`). */

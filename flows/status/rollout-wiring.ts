@@ -42,6 +42,8 @@ import type { SettledEvent } from "./watch-request.js";
 import type { PlatformChanged, RolloutWatch } from "./runtime-hooks.js";
 import { startVerification, type RunningVerification, type VerificationDeps } from "./verification-run.js";
 import type { ClusterRuntime } from "./cluster-runtime.js";
+import { failedVerificationCauses } from "./verification-causes.js";
+import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
 
 /** Opens (or updates) the promotions of a landed release into the pipeline's next environments. */
 export type PromoteNext = (octokit: GitHub, landed: LandedRelease) => Promise<void>;
@@ -126,9 +128,9 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
     const links = platform ? linksOf(platform, event.environment, event.key.project) : undefined;
     let shown: Promise<unknown> = Promise.resolve();
     let looked = false;
-    const show = (report: SignalsReport): Promise<unknown> =>
+    const show = (report: SignalsReport, causes?: CausesDiagnosis): Promise<unknown> =>
       (shown = shown.then(() =>
-        runtime.watches.showSignals(event.key, report, links).catch((e: unknown) => l.warn({ err: e }, `showing the signals failed: ${errorText(e)}`)),
+        runtime.watches.showSignals(event.key, report, links, causes).catch((e: unknown) => l.warn({ err: e }, `showing the signals failed: ${errorText(e)}`)),
       ));
     const onLook = (report: SignalsReport): void => {
       if (looked) return;
@@ -144,7 +146,18 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
       l.info({ since: event.since.toISOString() }, "release settled Healthy: verifying its signals before its next promotions open");
       const follow = verification.done.then(async (outcome) => {
         if (verifications.get(id) === verification) verifications.delete(id);
-        if (outcome.result !== "cancelled" && outcome.report) await show(outcome.report);
+        // A failed verification's likely causes: the evidence (dependencies, pods, logs) is read once, here,
+        // beside the failure hook (a rollback does not wait for it); the comment shows the verdict with them.
+        const causes =
+          outcome.result === "failed" && outcome.report && platform
+            ? failedVerificationCauses(event, outcome.report, waiting.octokit, platform, deps(), runtime).catch((e: unknown) => {
+                l.warn({ err: e }, `diagnosing the failed verification failed: ${errorText(e)}`);
+                return undefined;
+              })
+            : Promise.resolve(undefined);
+        const report = outcome.result !== "cancelled" ? outcome.report : undefined;
+        const shownLast = report ? causes.then((c) => show(report, c)) : Promise.resolve();
+        if (outcome.result !== "failed") await shownLast;
         const ended = l.child({ verification: outcome.result });
         if (outcome.alreadyPosted && outcome.result === "failed") {
           ended.info({ at: outcome.alreadyPosted.at.toISOString() }, "the failed verification's verdict was already posted: nothing more to do");
@@ -160,6 +173,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
         } else if (outcome.result === "not-observed") {
           ended.warn({ signals: outcome.signals.map((s) => s.reason) }, "release not verified: its signals were not observed; no next promotion");
         }
+        await shownLast;
       });
       following.add(follow);
       void follow.finally(() => following.delete(follow));

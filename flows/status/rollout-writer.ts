@@ -12,7 +12,7 @@ import { isSettled, rolloutSignal, rolloutSignalText, verifyingSignalText, type 
 import type { ObservabilityLinks } from "../../core/signals/links.js";
 import type { SignalsReport } from "../../core/signals/report.js";
 import type { StatusCommentInput } from "../../presentation/markdown/status-comment.js";
-import { failedVerificationCauses } from "../../core/diagnosis/verification.js";
+import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
 import { DeploymentStatusWriter } from "./deployment-status-writer.js";
 import { StatusCommentWriter } from "./status-comment-writer.js";
 import type { WatchRequest } from "./watch-request.js";
@@ -59,7 +59,8 @@ export class RolloutWriter {
   /** The comment last written (without signals), for {@link writeSignals}. */
   private lastComment: Omit<StatusCommentInput, "updatedAt"> | undefined;
   /** The verification's report shown in the comment, kept in every later write. */
-  private verification: { readonly report: SignalsReport; readonly links: ObservabilityLinks | undefined } | undefined;
+  private verification:
+    { readonly report: SignalsReport; readonly links: ObservabilityLinks | undefined; readonly causes: CausesDiagnosis | undefined } | undefined;
 
   constructor(
     github: GitHub,
@@ -91,7 +92,7 @@ export class RolloutWriter {
     if (this.comment && what.comment) {
       try {
         this.lastComment = this.commentInput(state, health, diagnosis);
-        await this.comment.write({ ...this.lastComment, ...this.signalsOf(this.lastComment) }, now);
+        await this.comment.write({ ...this.lastComment, ...this.signalsOf() }, now);
       } catch (error) {
         ok = false;
         this.options.onError("comment", error);
@@ -117,14 +118,13 @@ export class RolloutWriter {
    * Rewrites the last comment with the verification's `report` (and the platform's `links`) as its
    * Signals section: same comment, edited only when its content changed. Nothing when the rollout
    * has no comment or none was written yet. A failed verification also shows its likely causes
-   * (core/diagnosis), from the report's series, the landing (when the watch started, as the
-   * verification counts it) and the last health read. False when the write failed.
+   * (`causes`, gathered once by flows/diagnosis), in this and every later write. False when the write failed.
    */
-  async writeSignals(report: SignalsReport, links: ObservabilityLinks | undefined, now: Date): Promise<boolean> {
-    this.verification = { report, links };
+  async writeSignals(report: SignalsReport, links: ObservabilityLinks | undefined, now: Date, causes?: CausesDiagnosis): Promise<boolean> {
+    this.verification = { report, links, causes };
     if (!this.comment || !this.lastComment) return true;
     try {
-      await this.comment.write({ ...this.lastComment, ...this.signalsOf(this.lastComment) }, now);
+      await this.comment.write({ ...this.lastComment, ...this.signalsOf() }, now);
       return true;
     } catch (error) {
       this.options.onError("comment", error);
@@ -132,16 +132,11 @@ export class RolloutWriter {
     }
   }
 
-  /** The verification's Signals section and, when it failed, its likely causes from the last health read. */
-  private signalsOf(last: Omit<StatusCommentInput, "updatedAt">): Pick<StatusCommentInput, "signals" | "links" | "causes"> {
+  /** The verification's Signals section and, when it failed, its likely causes. */
+  private signalsOf(): Pick<StatusCommentInput, "signals" | "links" | "causes"> {
     if (!this.verification) return {};
     const { report, links } = this.verification;
-    const causes = failedVerificationCauses({
-      key: this.options.key,
-      report,
-      health: last.health,
-      landedAt: Math.floor(this.request.startedAt.getTime() / 1000),
-    });
+    const causes = report.verdict === "failed" ? this.verification.causes : undefined;
     return { signals: report, ...(links ? { links } : {}), ...(causes ? { causes } : {}) };
   }
 

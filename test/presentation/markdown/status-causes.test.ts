@@ -1,7 +1,7 @@
 /** The status comment's Likely causes section (presentation/markdown/status-causes.ts) and the causes of a failed verification. */
 import { describe, expect, it } from "vitest";
 import { diagnoseCauses } from "../../../core/diagnosis/rank.js";
-import { failedVerificationCauses, NO_DEPENDENCIES_NOTE } from "../../../core/diagnosis/verification.js";
+import { signalTraces } from "../../../core/diagnosis/verification.js";
 import type { SignalsReport } from "../../../core/signals/report.js";
 import { diagnose } from "../../../core/status/diagnose.js";
 import { renderCausesSection } from "../../../presentation/markdown/status-causes.js";
@@ -27,9 +27,17 @@ function report(verdict: SignalsReport["verdict"]): SignalsReport {
   };
 }
 
+/** The causes of a failed `report` as flows/diagnosis ranks them, with `notes`. */
+function causesOf(r: SignalsReport, h = health("Healthy", []), notes: string[] = []) {
+  return diagnoseCauses({ key: KEY, health: h, release: r.release, landedAt: LANDED, signals: signalTraces(r), notes });
+}
+
+/** What the evidence could not read, as the notes say it. */
+const UNREAD = "signals of payments/payments-api not read: timeout | after 5s";
+
 describe("Likely causes section", () => {
-  it("a failed verification blames the release with the signal's numbers and the time after the landing, and says the dependencies were not read", () => {
-    const causes = failedVerificationCauses({ key: KEY, report: report("failed"), health: health("Healthy", []), landedAt: LANDED });
+  it("a failed verification blames the release with the signal's numbers and the time after the landing, and says what was not read", () => {
+    const causes = causesOf(report("failed"), health("Healthy", []), [UNREAD]);
     expect(causes).toBeDefined();
     const md = renderCausesSection({ diagnosis: causes! });
     const lines = md.split("\n");
@@ -41,7 +49,7 @@ describe("Likely causes section", () => {
       /^ {3}- signal: errorRate of storefront\/checkout-api rose from 0\.01 \(baseline\) to 0\.2 at 2027-01-15 08:00:10 UTC, 10s after release r2 landed, above its bound 0\.05; now 0\.2$/m,
     );
     expect(md).not.toContain("latencyP95");
-    expect(md).toContain(`_Note: ${NO_DEPENDENCIES_NOTE.replace(/\|/g, "\\|")}_`);
+    expect(md).toContain(`_Note: ${UNREAD.replace(/\|/g, "\\|")}_`);
     expect(md.endsWith("\n")).toBe(true);
   });
 
@@ -72,8 +80,7 @@ describe("Likely causes section", () => {
     expect(md).toContain("No likely cause in what could be read: none of the signals was observed.");
   });
 
-  it("no causes for a report that did not fail; the status comment shows the section after Signals only when given", () => {
-    expect(failedVerificationCauses({ key: KEY, report: report("verified"), health: health("Healthy", []), landedAt: LANDED })).toBeUndefined();
+  it("the status comment shows the section after Signals only when given", () => {
     const h = health("Healthy", []);
     const input = {
       key: KEY,
@@ -88,7 +95,7 @@ describe("Likely causes section", () => {
     };
     const without = renderStatusComment(input);
     expect(without).not.toContain("Likely causes");
-    const causes = failedVerificationCauses({ key: KEY, report: report("failed"), health: h, landedAt: LANDED })!;
+    const causes = causesOf(report("failed"), h);
     const withCauses = renderStatusComment({ ...input, causes });
     expect(withCauses.startsWith(without.trimEnd())).toBe(true);
     expect(withCauses.indexOf("### Likely causes")).toBeGreaterThan(withCauses.indexOf("### Signals"));

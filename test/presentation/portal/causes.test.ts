@@ -1,6 +1,7 @@
 /** The component page's likely causes of a failed verification (presentation/portal/pages.ts, computed as portal/data.ts does). */
 import { describe, expect, it } from "vitest";
-import { failedVerificationCauses } from "../../../core/diagnosis/verification.js";
+import { diagnoseCauses } from "../../../core/diagnosis/rank.js";
+import { signalTraces } from "../../../core/diagnosis/verification.js";
 import { unknownHealth } from "../../../core/status/health.js";
 import { componentPage } from "../../../presentation/portal/pages.js";
 import type { ComponentView, PortalSnapshot, SignalsView } from "../../../presentation/portal/view.js";
@@ -26,12 +27,15 @@ function pageWith(signals: SignalsView): string {
 describe("the component page's likely causes", () => {
   it("a failed verification shows the causes in rank order with their evidence, after the charts", () => {
     const report = failingReport();
-    const causes = failedVerificationCauses({
+    const causes = diagnoseCauses({
       key: { project: "shop", component: "api", environment: "prod" },
-      report,
       health: unknownHealth("the cluster is not observed"),
+      release: report.release,
       landedAt: LANDED,
-    })!;
+      signals: signalTraces(report),
+      logs: [{ pod: "api-7d9f-1", container: "main", lines: ["listening on :8080", "ERROR upstream payments: 503 <timeout>"] }],
+      notes: ["the cluster was not read: pods, events and logs not observed"],
+    });
     expect(causes.causes[0]).toMatchObject({ kind: "release", subject: report.release, rank: 1 });
     const html = pageWith({ observed: true, report, landedAt: LANDED, links: [], causes });
     const section = html.slice(html.indexOf('<div class="causes">'));
@@ -44,7 +48,8 @@ describe("the component page's likely causes", () => {
     expect(section).toMatch(
       /<ul><li>signal: errorRate of shop\/api rose from [\d.]+ \(baseline\) to 0\.\d+ at [^<]+after release \w+ landed, above its bound 0\.01; now 0\.2<\/li>/,
     );
-    expect(section).toContain("<li>dependencies&#39; health and signals not read here: `ferry diagnose` reads them</li>");
+    expect(section).toContain("<li>log: api-7d9f-1/main: ERROR upstream payments: 503 &lt;timeout&gt;</li>");
+    expect(section).toContain("<li>the cluster was not read: pods, events and logs not observed</li>");
   });
 
   it("shows no causes when none were computed (a verdict other than failed)", () => {

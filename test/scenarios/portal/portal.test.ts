@@ -10,20 +10,26 @@ import { HealthStatus } from "../../../core/status/health.js";
 import { startPortalScene, type PortalScene } from "./scene.js";
 import type { PortalSignalsRequest } from "../../../portal/ports.js";
 import { failingReport } from "../../support/signal-reports.js";
+import { podName } from "../../support/fake-kube/index.js";
 
 let scene: PortalScene;
 let browser: Browser;
 /** What the portal asked its signals reader for. */
 const signalRequests: PortalSignalsRequest[] = [];
+/** Where checkout-api's report window starts, once its page was read: payments-api's errors rose two minutes before its own. */
+let checkoutFrom: number | undefined;
 
 beforeAll(async () => {
-  // The signals reader: checkout-api's error ratio jumped after its release landed; the rest cannot be read.
+  // The signals reader: checkout-api's error ratio jumped after its release landed, and that of
+  // payments-api (its upstream) two minutes earlier, read for checkout-api's diagnosis; the rest cannot be read.
   scene = await startPortalScene({
     signals: async (req) => {
       signalRequests.push(req);
+      const at = { component: `${req.project}/${req.component}`, environment: req.environment, release: req.release };
+      if (req.component === "payments-api" && checkoutFrom !== undefined) return failingReport({ ...at, from: checkoutFrom - 120 });
       if (req.component !== "checkout-api" || !req.landedAt) return undefined;
-      const from = Math.floor(req.landedAt.getTime() / 1000) - 60;
-      return failingReport({ from, component: `${req.project}/${req.component}`, environment: req.environment, release: req.release });
+      checkoutFrom = Math.floor(req.landedAt.getTime() / 1000) - 60;
+      return failingReport({ ...at, from: checkoutFrom });
     },
   });
   browser = await launchChromium();
@@ -113,6 +119,17 @@ describe("what a person sees", () => {
     expect(signalRequests.filter((r) => r.project === "storefront")).toEqual([]);
   });
 
+  it("names no upstream the person cannot see in the likely causes, and reads nothing of it", async () => {
+    scene.fake.setPermission("acme/checkout-api", "erin", "read");
+    const cookie = await signInWithoutBrowser("erin");
+    const asked = signalRequests.length;
+    const page = await (await fetch(`${scene.origin}/ferry/components/storefront/checkout-api`, { headers: { cookie } })).text();
+    const causes = page.slice(page.indexOf('<div class="causes">'));
+    expect(causes).toMatch(/^<div class="causes"><h4>Likely causes<\/h4><ol><li><strong>high<\/strong> \(release \w+\)/);
+    expect(causes).not.toContain("payments");
+    expect(signalRequests.slice(asked).filter((r) => r.project === "payments")).toEqual([]);
+  });
+
   it("refuses a form without the session's token or from another origin", async () => {
     scene.fake.setPermission("acme/payments", "dave", "admin");
     scene.fake.setPermission("acme/gitops", "dave", "admin");
@@ -133,6 +150,15 @@ describe("the portal in Chromium", () => {
   it("signs in, shows the example's overview with health from the cluster, and a component page", async () => {
     for (const repo of ["acme/checkout-api", "acme/storefront-web", "acme/jobs", "acme/payments", "acme/gitops"])
       scene.fake.setPermission(repo, "alice", "write");
+    // checkout-api's first pod logs its upstream's failures (it is Ready: the log is read for the diagnosis).
+    const release = scene.devReleases.get("storefront/checkout-api")!;
+    const pod = podName({ project: "storefront", component: "checkout-api", environment: "dev", release }, 0);
+    scene.kube.setLogs({
+      namespace: "storefront-dev",
+      pod,
+      container: "main",
+      lines: ["listening on :8080", "POST /checkout 502: payments-api refused the charge"],
+    });
     const page = await signInInBrowser("alice");
     expect(await page.getByRole("heading", { level: 1 }).innerText()).toBe("Overview");
     const row = page.getByRole("row", { name: /storefront\/checkout-api/ });
@@ -164,11 +190,21 @@ describe("the portal in Chromium", () => {
     const chart = page.getByRole("img", { name: "errorRate in dev: failed" });
     expect(await chart.count()).toBe(1);
     expect(await chart.locator("line.release-boundary").count()).toBe(1);
-    // ... and, the verification having failed, its likely causes: the release, with errorRate's numbers.
-    expect(body).toMatch(/Likely causes\s+(high|medium) \(release (\w+)\): Release \2, landed at [^:]+:\d\d:\d\d UTC: errorRate rose from [\d.]+ to 0\.\d+/);
+    // ... and, the verification having failed, its likely causes: the upstream whose errors rose first, then the release,
+    // with errorRate's numbers and the first error line of checkout-api's pod.
+    expect(body).toMatch(
+      /Likely causes\s+high \(dependency payments\/payments-api\): Upstream payments\/payments-api: its errorRate rose from [\d.]+ to 0\.\d+ at .+, 120s before errorRate of storefront\/checkout-api rose\./,
+    );
+    expect(body).toMatch(
+      /signal: errorRate of payments\/payments-api rose from [\d.]+ \(baseline\) to 0\.\d+ at .+ before release \w+ landed, above its bound/,
+    );
+    expect(body).toMatch(
+      /medium \(release (\w+)\): Release \1, landed at [^:]+:\d\d:\d\d UTC: errorRate rose from [\d.]+ to 0\.\d+ \d+s later, but a dependency rose first/,
+    );
     expect(body).toMatch(
       /signal: errorRate of storefront\/checkout-api rose from [\d.]+ \(baseline\) to 0\.\d+ at .+ after release \w+ landed, above its bound/,
     );
+    expect(body).toContain(`log: ${pod}/main: POST /checkout 502: payments-api refused the charge`);
     await checked(page, "component");
 
     await page.getByRole("link", { name: "Environments" }).click();
