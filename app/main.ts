@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { parseEnv } from "node:util";
 import { run } from "probot";
-import { mcpHttpHandler, mcpTokenTtlMs } from "../mcp/http.js";
+import type { mcpHttpHandler } from "../mcp/http.js";
 import { ConfigError, githubWriteInterval, loadConfig } from "./config.js";
 import { createFerryApp } from "./index.js";
 import { ferryLog } from "./log.js";
@@ -38,8 +38,12 @@ applyDotEnv();
 const shutdown = new Shutdown();
 const metrics = new FerryMetrics({ processMetrics: true });
 onSignals(shutdown, (code) => process.exit(code));
-/** The MCP server at /mcp when FERRY_MCP_PLATFORM names a platform checkout (tokens checked at the app's GitHub). */
-function mcpEndpoint(): ReturnType<typeof mcpHttpHandler> | undefined {
+/**
+ * The MCP server at /mcp when FERRY_MCP_PLATFORM names a platform checkout (tokens checked at the
+ * app's GitHub). mcp/ and the MCP SDK are loaded only then: an app that serves no MCP does not
+ * carry them (about 8 MiB of RSS).
+ */
+async function mcpEndpoint(): Promise<ReturnType<typeof mcpHttpHandler> | undefined> {
   let config;
   try {
     config = loadConfig();
@@ -47,6 +51,7 @@ function mcpEndpoint(): ReturnType<typeof mcpHttpHandler> | undefined {
     return undefined; // Probot's setup flow, or a configuration error createFerryApp reports.
   }
   if (!config.mcp) return undefined;
+  const { mcpHttpHandler, mcpTokenTtlMs } = await import("../mcp/http.js");
   let ttlMs: number;
   try {
     ttlMs = mcpTokenTtlMs(process.env);
@@ -65,7 +70,7 @@ function mcpEndpoint(): ReturnType<typeof mcpHttpHandler> | undefined {
 }
 
 try {
-  const mcp = mcpEndpoint();
+  const mcp = await mcpEndpoint();
   await run(createFerryApp({ scheduler: intervalScheduler(GATES_INTERVAL_MS), shutdown, metrics, ...(mcp ? { mcp } : {}) }), {
     Octokit: createFerryOctokit({
       observe: (response) => metrics.githubResponse(response),

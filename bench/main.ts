@@ -35,7 +35,7 @@ console.log(
     `publish 10,000 vs 30 ${publish.ratio.toFixed(2)}x (<= 1.5); ` +
     `push-to-commit p50 ${latency.p50Ms.toFixed(0)} ms (< 1000), p95 ${latency.p95Ms.toFixed(0)} ms, API calls per release max ${latency.callsMax} (<= 20); ` +
     `verification pass p95 ${verification.p95Ms.toFixed(0)} ms (< 50), ${verification.ratioP95.toFixed(2)}x floor, ${verification.queriesPerPass} queries for ${verification.signals} signals, ` +
-    `500 at once peak ${verification.peakRssMiB.toFixed(0)} MiB (< 200); ` +
+    `500 at once peak ${verification.peakRssMiB.toFixed(0)} MiB (< 200; node from dist/ with the app's modules, ${verification.idleRssMiB.toFixed(0)} MiB before); ` +
     `cli ${Object.entries(cli.ratios)
       .map(([label, ratio]) => `${label} ${ratio.toFixed(1)}x`)
       .join(", ")} node -e 0 (<= 4, <= 8)`,

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { PrometheusEndpoint } from "../../renderers/model/index.js";
 import type { SeriesPoint } from "../../core/signals/verify.js";
+import { httpGet, type Get } from "./transport.js";
 
 export type PrometheusErrorKind = "unreachable" | "timeout" | "http" | "query" | "answer" | "no-token";
 
@@ -35,8 +36,8 @@ export interface PrometheusClientOptions {
    * @default 5000
    */
   readonly timeoutMs?: number;
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
+  /** How a request is sent. @default httpGet() (transport.ts: one keep-alive agent per protocol, shared) */
+  readonly get?: Get;
 }
 
 const Sample = z.tuple([z.number(), z.string()]);
@@ -59,7 +60,7 @@ const fail = (kind: PrometheusErrorKind, message: string) => ({ ok: false as con
 /** A client of one Prometheus. */
 export function prometheusClient(opts: PrometheusClientOptions): PrometheusPort {
   const timeoutMs = opts.timeoutMs ?? 5000;
-  const doFetch = opts.fetch ?? globalThis.fetch;
+  const get = opts.get ?? httpGet();
   const base = opts.url.endsWith("/") ? opts.url : `${opts.url}/`;
   const where = (() => {
     try {
@@ -77,28 +78,21 @@ export function prometheusClient(opts: PrometheusClientOptions): PrometheusPort 
       return fail("unreachable", `${JSON.stringify(opts.url)} is not a URL`);
     }
     for (const [k, v] of Object.entries({ ...params, timeout: `${Math.max(1, Math.floor(timeoutMs / 1000))}s` })) url.searchParams.set(k, v);
-    let response: Response;
-    try {
-      response = await doFetch(url, {
-        method: "GET",
-        headers: { accept: "application/json", ...(opts.bearerToken ? { authorization: `Bearer ${opts.bearerToken}` } : {}) },
-        signal: AbortSignal.timeout(timeoutMs),
-        redirect: "error",
-      });
-    } catch (e) {
-      const name = e instanceof Error ? e.name : "";
-      if (name === "TimeoutError" || name === "AbortError") return fail("timeout", `${where} did not answer within ${timeoutMs} ms`);
-      const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
-      return fail("unreachable", `${where} could not be reached: ${cause}`);
+    const response = await get(url, { accept: "application/json", ...(opts.bearerToken ? { authorization: `Bearer ${opts.bearerToken}` } : {}) }, timeoutMs);
+    if (!response.ok) {
+      if (response.error === "timeout") return fail("timeout", `${where} did not answer within ${timeoutMs} ms`);
+      if (response.error === "too-large") return fail("answer", `${where} answered ${response.message}: a signal must give one series`);
+      return fail("unreachable", `${where} could not be reached: ${response.message}`);
     }
+    const ok = response.status >= 200 && response.status < 300;
     let body: unknown;
     try {
-      body = await response.json();
+      body = JSON.parse(response.body);
     } catch {
-      return fail(response.ok ? "answer" : "http", `${where} answered ${response.status} without a Prometheus JSON body`);
+      return fail(ok ? "answer" : "http", `${where} answered ${response.status} without a Prometheus JSON body`);
     }
     const parsed = Answer.safeParse(body);
-    if (!parsed.success) return fail(response.ok ? "answer" : "http", `${where} answered ${response.status} with a body that is not a Prometheus API answer`);
+    if (!parsed.success) return fail(ok ? "answer" : "http", `${where} answered ${response.status} with a body that is not a Prometheus API answer`);
     if (parsed.data.status === "error") {
       const kind = response.status === 400 || response.status === 422 ? "query" : "http";
       return fail(kind, `${where} answered ${response.status}: ${parsed.data.errorType ?? "error"}: ${parsed.data.error ?? "no message"}`);

@@ -6,27 +6,34 @@
  *
  * - Passes: one verification pass (all five signals of one component in one environment) is
  *   `verifyRelease` over a window already complete, so it makes exactly one look; timed against
- *   the floor, the same instant queries sent with Node's fetch to `/api/v1/query` (no Ferry code),
+ *   the floor, the same instant queries sent to `/api/v1/query` with Node's http.get over a
+ *   keep-alive agent and parsed with JSON.parse (no Ferry code; Ferry's client sends them the same
+ *   way, so the floor is as fast as a client can be, where fetch would be slower than Ferry),
  *   each Ferry pass followed by one floor pass. Queries are counted at the port and by Prometheus
  *   itself (`prometheus_http_requests_total{handler="/api/v1/query"}` on its `/metrics`, less the
  *   floor's own fetches).
  * - Concurrent: `components` verifications started at once (2 s windows, a look every second, the
- *   previous release as baseline), with the process's RSS and heap sampled every 50 ms.
+ *   previous release as baseline) in a fresh process each time (test/load/verification-concurrent.ts),
+ *   with its memory sampled every 50 ms, three ways: under tsx from the sources; under plain node
+ *   against dist/ (test/load/from-dist.ts), the verification's modules loaded; and under plain node
+ *   against dist/ with everything `npm start` loads (dist/app/main.js's imports) loaded first: the
+ *   app's memory, on which the budget is judged.
  *
  * Run by `bench/verification.ts` in its own process (`tsx test/load/verification.ts`, printing one
- * JSON line last), as benchmarks do not import test/. `--quick`: fewer passes.
+ * JSON line last), as benchmarks do not import test/. dist/ must be built and current
+ * (`npm run build`). `--quick`: fewer passes.
  */
 import { spawn } from "node:child_process";
+import { Agent, get } from "node:http";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { PrometheusPort } from "../../adapters/prometheus/client.js";
-import { inFlightLimit, type InFlightLimit } from "../../adapters/prometheus/limit.js";
-import { prometheusOfEnvironment, signalQuery, signalsOf, windowText, type EnvironmentPrometheus, type SignalSubject } from "../../flows/signals/read.js";
+import { prometheusOfEnvironment, signalQuery, signalsOf, windowText, type SignalSubject } from "../../flows/signals/read.js";
 import { systemTimers } from "../../flows/status/timers.js";
 import { verifyRelease } from "../../flows/status/verification.js";
-import type { Platform } from "../../renderers/model/index.js";
 import { startPrometheus, TestExporter } from "../support/prometheus-server.js";
-import { verifyPlatform } from "../support/verify-platform.js";
+import { compileAgainstDist } from "./from-dist.js";
+import { componentNames, counted, scenePlatform as platform, tally, type ConcurrentSample } from "./verification-concurrent.js";
 
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const NAMESPACE = "shop-prod";
 const MiB = 1024 * 1024;
 
@@ -58,23 +65,19 @@ class PodExporter extends TestExporter {
   }
 }
 
-function platform(url: string, duration: string): Platform {
-  return verifyPlatform(url, {
-    duration,
-    signals: { errorRate: { max: 0.05 }, latencyP95: { maxIncrease: 1.5 }, restarts: { max: 0 }, cpu: { max: 0.9 }, memory: { max: 0.9 } },
-  });
-}
+const floorAgent = new Agent({ keepAlive: true });
 
-/** A port that counts its calls. */
-function counted(prometheus: EnvironmentPrometheus, limit: InFlightLimit = (p) => p): { prometheus: EnvironmentPrometheus; calls: () => number } {
-  if (!prometheus.ok) throw new Error(prometheus.error);
-  let n = 0;
-  const inner = limit(prometheus.port);
-  const port: PrometheusPort = {
-    query: (expr, time) => (n++, inner.query(expr, time)),
-    queryRange: (expr, start, end, step) => (n++, inner.queryRange(expr, start, end, step)),
-  };
-  return { prometheus: { ...prometheus, port }, calls: () => n };
+/** One GET with Node's http over a keep-alive agent, its body parsed as JSON: the floor's client. */
+function floorGet(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: floorAgent, headers: { accept: "application/json" } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`floor query answered ${res.statusCode}`))));
+      res.on("error", reject);
+    }).on("error", reject);
+  });
 }
 
 /** Prometheus's own count of answered `/api/v1/query` requests. */
@@ -96,90 +99,26 @@ export interface VerificationSample {
   readonly portQueriesPerPass: readonly [number, number];
   readonly prometheusQueriesPerPass: number;
   readonly passVerdicts: Readonly<Record<string, number>>;
-  readonly concurrent: ConcurrentSample & { readonly prometheusQueries: number };
+  /** The same 500 verifications under tsx, under node from dist/, and under node from dist/ with the app's modules loaded; Prometheus's own count of their queries. */
+  readonly concurrent: readonly (ConcurrentSample & { readonly prometheusQueries: number })[];
 }
 
-/** What the concurrent verifications' process measured. */
-export interface ConcurrentSample {
-  readonly seconds: number;
-  readonly idleRssMiB: number;
-  readonly peakRssMiB: number;
-  readonly peakHeapMiB: number;
-  /** Port calls of each verification (min, max), Prometheus's own total. */
-  readonly queriesPerVerification: readonly [number, number];
-  readonly outcomes: Readonly<Record<string, number>>;
-  /** Why verifications were not observed: each first reason, counted. */
-  readonly notObserved: Readonly<Record<string, number>>;
-}
+/** How a fresh process of concurrent verifications runs: tsx from the sources, or node from dist/ (with the app's modules loaded or not). */
+type Way = { runtime: "tsx" } | { runtime: "node"; app: boolean };
 
-function tally(rs: readonly string[]): Record<string, number> {
-  return Object.fromEntries([...new Set(rs)].sort().map((r) => [r, rs.filter((x) => x === r).length]));
-}
-
-/**
- * Verifies `components` components at once against the Prometheus at `url` (2 s windows, a look a
- * second, the previous release as baseline), sampling this process's RSS and heap every 50 ms.
- */
-async function verifyAtOnce(url: string, components: number): Promise<ConcurrentSample> {
-  const c = platform(url, "2s");
-  const environment = c.spec.environments[1]!;
-  const verify = c.spec.pipeline[0]!.verify!;
-  const idle = process.memoryUsage();
-  let peakRss = idle.rss;
-  let peakHeap = idle.heapUsed;
-  const sample = () => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
-  const sampler = setInterval(sample, 50);
-  const started = performance.now();
-  const healthyAt = new Date();
-  const landedAt = new Date(healthyAt.getTime() - 3000);
-  // One limit for the endpoint, shared by every verification, as the app's ClusterRuntime has it.
-  const limit = inFlightLimit();
-  const results = await Promise.all(
-    componentNames(components).map(async (component) => {
-      const port = counted(prometheusOfEnvironment(c, environment, {}), limit);
-      const outcome = await verifyRelease(
-        {
-          subject: { platform: c, environment, project: "shop", component, release: "r2", type: "service" },
-          verify,
-          healthyAt,
-          landedAt,
-          previousRelease: "r1",
-        },
-        { prometheus: port.prometheus, clock: () => new Date(), timers: systemTimers, minIntervalMs: 1000 },
-      ).done;
-      return { outcome, calls: port.calls() };
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  sample();
-  const calls = results.map((r) => r.calls);
-  return {
-    seconds,
-    idleRssMiB: idle.rss / MiB,
-    peakRssMiB: Math.max(peakRss / MiB, process.resourceUsage().maxRSS / 1024),
-    peakHeapMiB: peakHeap / MiB,
-    queriesPerVerification: [Math.min(...calls), Math.max(...calls)],
-    outcomes: tally(results.map((r) => r.outcome.result)),
-    notObserved: tally(
-      results
-        .filter((r) => r.outcome.result === "not-observed")
-        .map((r) => `${r.outcome.signals[0]?.name}: ${r.outcome.signals[0]?.reason.replace(/[0-9.]+/g, "N")}`),
-    ),
-  };
-}
-
-/** Runs {@link verifyAtOnce} in a fresh process (this file with `--concurrent=<url>`); its last stdout line is the JSON. */
-function runChild(url: string, components: number): Promise<ConcurrentSample> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), `--concurrent=${url}`, `--components=${components}`], {
-      env: { ...process.env, TZ: "UTC" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+/** Runs test/load/verification-concurrent.ts in a fresh process (see {@link Way}); its last stdout line is the JSON. */
+function runChild(url: string, components: number, way: Way): Promise<ConcurrentSample> {
+  const source = fileURLToPath(new URL("./verification-concurrent.ts", import.meta.url));
+  const compiled = way.runtime === "node" ? compileAgainstDist(ROOT, source) : undefined;
+  const args = [
+    "--expose-gc",
+    ...(compiled ? [compiled.file] : ["--import", "tsx", source]),
+    `--concurrent=${url}`,
+    `--components=${components}`,
+    ...(way.runtime === "node" && way.app ? [`--preload=${ROOT}dist/app/main.js`] : []),
+  ];
+  return new Promise<ConcurrentSample>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, TZ: "UTC" }, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
     child.on("error", reject);
@@ -191,11 +130,7 @@ function runChild(url: string, components: number): Promise<ConcurrentSample> {
         reject(e instanceof Error ? e : new Error(String(e)));
       }
     });
-  });
-}
-
-function componentNames(n: number): string[] {
-  return Array.from({ length: n }, (_, i) => `c${String(i).padStart(4, "0")}`);
+  }).finally(() => compiled?.cleanup());
 }
 
 export async function runVerificationScene(opts: { passes: number; components: number }): Promise<VerificationSample> {
@@ -232,15 +167,13 @@ export async function runVerificationScene(opts: { passes: number; components: n
         { prometheus: port.prometheus, clock: () => new Date(), timers: systemTimers, minIntervalMs: 1000 },
       ).done;
       const ferry = performance.now() - t;
-      // The floor: the same instant queries (same parameters as Ferry's client sends), fetched and parsed as JSON.
+      // The floor: the same instant queries (same parameters as Ferry's client sends), got and parsed as JSON.
       t = performance.now();
       const time = String(Date.now() / 1000);
       await Promise.all(
         signals.map(async ([, signal]) => {
           const q = new URLSearchParams({ query: signalQuery(subject(component), signal, "r2", windowText(5)), time, timeout: "5s" });
-          const r = await fetch(`${prom.url}/api/v1/query?${q}`, { headers: { accept: "application/json" } });
-          if (!r.ok) throw new Error(`floor query answered ${r.status}`);
-          await r.json();
+          await floorGet(`${prom.url}/api/v1/query?${q}`);
         }),
       );
       const floor = performance.now() - t;
@@ -253,10 +186,13 @@ export async function runVerificationScene(opts: { passes: number; components: n
     }
     const ferryQueries = (await promQueries(prom.url)) - before - floorFetches;
 
-    // Concurrent: every component verified at once, in a fresh process for its own peak RSS.
-    const cBefore = await promQueries(prom.url);
-    const concurrent = await runChild(prom.url, opts.components);
-    const prometheusQueries = (await promQueries(prom.url)) - cBefore;
+    // Concurrent: every component verified at once, in a fresh process for its own peak RSS, each way.
+    const concurrent: (ConcurrentSample & { prometheusQueries: number })[] = [];
+    for (const way of [{ runtime: "tsx" }, { runtime: "node", app: false }, { runtime: "node", app: true }] as const) {
+      const cBefore = await promQueries(prom.url);
+      const sample = await runChild(prom.url, opts.components, way);
+      concurrent.push({ ...sample, prometheusQueries: (await promQueries(prom.url)) - cBefore });
+    }
 
     return {
       components: opts.components,
@@ -266,7 +202,7 @@ export async function runVerificationScene(opts: { passes: number; components: n
       portQueriesPerPass: [Math.min(...perPass), Math.max(...perPass)],
       prometheusQueriesPerPass: ferryQueries / (opts.passes + warmup),
       passVerdicts: tally(verdicts),
-      concurrent: { ...concurrent, prometheusQueries },
+      concurrent,
     };
   } finally {
     await prom.close();
@@ -276,7 +212,5 @@ export async function runVerificationScene(opts: { passes: number; components: n
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   const components = Number(arg("components") ?? 500);
-  const url = arg("concurrent");
-  if (url !== undefined) console.log(JSON.stringify(await verifyAtOnce(url, components)));
-  else console.log(JSON.stringify(await runVerificationScene({ passes: process.argv.includes("--quick") ? 40 : 200, components })));
+  console.log(JSON.stringify(await runVerificationScene({ passes: process.argv.includes("--quick") ? 40 : 200, components })));
 }
