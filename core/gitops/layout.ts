@@ -83,6 +83,16 @@ export function componentTargets(env: EnvironmentLocation, project: string, comp
   }));
 }
 
+/**
+ * The folder whose commits are a component's history in an environment: its directory, or for an
+ * environment on several clusters the first cluster's (every release and promotion commit writes
+ * all of them; waves will make this the first wave's).
+ */
+export function historyDir(env: EnvironmentLocation, project: string, component: string): string {
+  const [first] = componentTargets(env, project, component);
+  return first ? first.dir : componentDir(project, component);
+}
+
 /** `environments/<env>`: an environment's directory unless its `gitops.path` says otherwise, and in `ferry render --out`. */
 export function defaultEnvironmentPath(name: string): string {
   return `environments/${name}`;
