@@ -256,13 +256,14 @@ export function fluxObjects(environment: BootstrapEnvironment, opts: FluxOptions
       ...(opts.secretName ? { secretRef: { name: opts.secretName } } : {}),
     },
   };
+  const clusterLabels = (cluster?: string): Record<string, string> => (cluster === undefined ? labels : { ...labels, [CLUSTER_LABEL]: cluster });
   const kustomization = (path: string, cluster?: string) => ({
     apiVersion: "kustomize.toolkit.fluxcd.io/v1" as const,
     kind: "Kustomization" as const,
     metadata: {
       name: cluster === undefined ? name : `${name}-${cluster}`,
       namespace,
-      labels: cluster === undefined ? labels : { ...labels, [CLUSTER_LABEL]: cluster },
+      labels: clusterLabels(cluster),
     },
     spec: {
       interval: opts.reconcileInterval ?? "10m",
