@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { buildPlatformBundle } from "../../core/platform-bundle.js";
+import { bootstrapObjects } from "../../operations/bootstrap.js";
 import { promotionPaths, foreignChanges } from "../../core/promotion/pr.js";
 import { releaseChanges } from "../../core/release/plan.js";
 import { parseEnvironmentState } from "../../core/release/state.js";
@@ -350,6 +351,35 @@ describe("rendering an environment on several clusters", () => {
     expect(foreignChanges(["environments/prod/shop/api/deployment-api.yaml", "environments/prod/ap-1/shop/api/x.yaml"], paths)).toEqual([
       "environments/prod/ap-1/shop/api/x.yaml",
       "environments/prod/shop/api/deployment-api.yaml",
+    ]);
+  });
+});
+
+describe("ferry bootstrap for a platform with an environment on several clusters", () => {
+  const { bundle } = bundleOf(platformYaml(TWO_CLUSTERS));
+
+  it("gives Argo CD the single-cluster environments' ApplicationSet and one Application per cluster of prod", () => {
+    const [single, clusters] = bootstrapObjects({ platform: bundle!, applier: "argocd", envs: [], server: "https://github.com" }) as {
+      metadata: { name: string };
+      spec: { generators: { list: { elements: { environment: string; path: string; clusterName?: string }[] } }[] };
+    }[];
+    expect(single?.spec.generators[0]?.list.elements.map((e) => [e.environment, e.path])).toEqual([["dev", "environments/dev"]]);
+    expect(clusters?.metadata.name).toBe("ferry-clusters");
+    expect(clusters?.spec.generators[0]?.list.elements.map((e) => [e.environment, e.path, e.clusterName])).toEqual([
+      ["prod", "environments/prod/eu-1", "prod-eu-1"],
+      ["prod", "environments/prod/us-1", "prod-us-1"],
+    ]);
+  });
+
+  it("gives Flux one Kustomization per cluster of the environment asked for", () => {
+    const objects = bootstrapObjects({ platform: bundle!, applier: "flux", envs: ["prod"], server: "https://github.com" }) as {
+      kind: string;
+      spec: { path?: string };
+    }[];
+    expect(objects.map((o) => [o.kind, o.spec.path])).toEqual([
+      ["GitRepository", undefined],
+      ["Kustomization", "./environments/prod/eu-1"],
+      ["Kustomization", "./environments/prod/us-1"],
     ]);
   });
 });
