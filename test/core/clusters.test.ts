@@ -8,7 +8,7 @@ import { parse } from "yaml";
 import { buildPlatformBundle } from "../../core/platform-bundle.js";
 import { bootstrapObjects } from "../../operations/bootstrap.js";
 import { promotionPaths, foreignChanges } from "../../core/promotion/pr.js";
-import { releaseChanges } from "../../core/release/plan.js";
+import { commitContent, releaseChanges } from "../../core/release/plan.js";
 import { parseEnvironmentState } from "../../core/release/state.js";
 import { renderApps } from "../../core/render.js";
 import { catalogKey, loadApps } from "../../renderers/apps.js";
@@ -320,7 +320,7 @@ describe("rendering an environment on several clusters", () => {
     expect([...parseEnvironmentState(files).components.keys()]).toEqual(["eu-1/shop", "us-1/shop"]);
   });
 
-  it("publishes and promotes into every cluster's folder, and finds nothing else foreign", () => {
+  it("publishes, removes and promotes in every cluster's folder, and finds nothing else foreign", () => {
     const prod = prodOf(bundle!);
     const rendered = result.rendered.find((r) => r.environment === "prod" && r.release.metadata.component === "api")!;
     const changes = releaseChanges(prod, rendered.release, rendered.files);
@@ -343,6 +343,14 @@ describe("rendering an environment on several clusters", () => {
         true,
       ],
       ["environments/prod/us-1/shop", ["namespace.yaml"], false],
+    ]);
+    const removal = commitContent(
+      { kind: "remove", project: "shop", component: "api", env: prod, current: undefined, mode: "commit" },
+      { repo: "acme/shop-api", sha: "b".repeat(40) },
+    );
+    expect(removal.changes.filter((c) => c.dir.startsWith("environments/")).map((c) => [c.dir, c.files.size, c.prune])).toEqual([
+      ["environments/prod/eu-1/shop/api", 0, true],
+      ["environments/prod/us-1/shop/api", 0, true],
     ]);
     const paths = promotionPaths(prod, "shop", "api");
     expect(paths.componentDirs).toEqual(["environments/prod/eu-1/shop/api", "environments/prod/us-1/shop/api"]);
