@@ -17,18 +17,31 @@ import { releasePath } from "../renderers/release.js";
 import type { Release } from "../renderers/release.js";
 import type { K8sObject, Locator } from "../renderers/types.js";
 import { checkPolicies } from "../policies/index.js";
-import { componentDir, defaultEnvironmentPath, namespaceFile, namespaceObject, objectFileName } from "./gitops/layout.js";
+import { componentTargets, environmentFolders, defaultEnvironmentPath, namespaceFile, namespaceObject, objectFileName } from "./gitops/layout.js";
 
 /** One release rendered for one environment. */
 export interface RenderedComponent {
   readonly release: Release;
   readonly environment: string;
   readonly namespace: string;
+  /** The rendered objects; for an environment on several clusters, every cluster's in turn (see `clusters`). */
   readonly objects: readonly K8sObject[];
-  /** Files relative to the environment's directory: `<project>/<component>/<kind>-<name>.yaml`. */
+  /** For an environment on several clusters: each cluster's objects, by cluster name. Absent for one on a single cluster. */
+  readonly clusters?: readonly RenderedCluster[];
+  /**
+   * Files relative to the environment's directory: `<project>/<component>/<kind>-<name>.yaml`, or
+   * `<cluster>/<project>/<component>/<kind>-<name>.yaml` for an environment on several clusters
+   * (core/gitops/layout.ts `componentTargets`).
+   */
   readonly files: ReadonlyMap<string, string>;
   /** Compile errors and policy findings (errors and warnings). */
   readonly diagnostics: readonly Diagnostic[];
+}
+
+/** One cluster's share of a release rendered for an environment on several clusters. */
+export interface RenderedCluster {
+  readonly cluster: string;
+  readonly objects: readonly K8sObject[];
 }
 
 /** How a render runs. */
@@ -41,7 +54,11 @@ export interface RenderOptions {
   readonly serialize?: boolean;
 }
 
-/** Renders one release for one environment and checks the platform's policies on the result. */
+/**
+ * Renders one release for one environment and checks the platform's policies on the result: once,
+ * or for an environment on several clusters once per cluster with that cluster's overrides, into
+ * the folders core/gitops/layout.ts `componentTargets` names.
+ */
 export function renderRelease(
   release: Release,
   env: Environment,
@@ -56,44 +73,71 @@ export function renderRelease(
   const { project, component } = release.metadata;
   const namespace = namespaceFor(env, project);
   const dependencies = resolveDependencies(release.spec.component, env, catalog);
-  const compiled = compileComponent({ release, platform: bundle.platform, environment: env, namespace, dependencies, cel, locate, cache });
-  const diagnostics: Diagnostic[] = [...compiled.diagnostics];
-  const dir = componentDir(project, component);
-  const outputPath = (obj: K8sObject) => `${dir}/${objectFileName(obj)}`;
-  if (!hasErrors(compiled.diagnostics)) {
-    diagnostics.push(
-      ...checkPolicies({
-        objects: compiled.objects,
-        release,
-        environment: env,
-        platform: bundle.platform,
-        platformSource: bundle.platformSource,
-        policies: bundle.policies,
-        cel,
-        namespace,
-        locate,
-        outputPath,
-        checkSettings: false,
-      }),
-    );
-  }
+  const diagnostics: Diagnostic[] = [];
+  const objects: K8sObject[] = [];
+  const clusters: RenderedCluster[] = [];
   const files = new Map<string, string>();
-  if (!hasErrors(diagnostics)) {
-    for (const obj of compiled.objects) {
-      const path = outputPath(obj);
-      if (files.has(path)) {
-        diagnostics.push(
-          fileError(path, "render/duplicate", `two rendered objects share the file name ${path} (${obj.kind}/${obj.metadata.name})`, {
-            component: `${project}/${component}`,
-            environment: env.name,
-          }),
-        );
-      }
-      files.set(path, serialize ? toYaml(obj) : "");
+  const targets = componentTargets(env, project, component);
+  for (const target of targets) {
+    const compiled = compileComponent({
+      release,
+      platform: bundle.platform,
+      environment: env,
+      ...(target.cluster !== undefined ? { cluster: target.cluster } : {}),
+      namespace,
+      dependencies,
+      cel,
+      locate,
+      cache,
+    });
+    const found: Diagnostic[] = [...compiled.diagnostics];
+    const outputPath = (obj: K8sObject) => `${target.dir}/${objectFileName(obj)}`;
+    if (!hasErrors(compiled.diagnostics)) {
+      found.push(
+        ...checkPolicies({
+          objects: compiled.objects,
+          release,
+          environment: env,
+          platform: bundle.platform,
+          platformSource: bundle.platformSource,
+          policies: bundle.policies,
+          cel,
+          namespace,
+          locate,
+          outputPath,
+          checkSettings: false,
+        }),
+      );
     }
+    if (!hasErrors(found)) {
+      for (const obj of compiled.objects) {
+        const path = outputPath(obj);
+        if (files.has(path)) {
+          found.push(
+            fileError(path, "render/duplicate", `two rendered objects share the file name ${path} (${obj.kind}/${obj.metadata.name})`, {
+              component: `${project}/${component}`,
+              environment: env.name,
+            }),
+          );
+        }
+        files.set(path, serialize ? toYaml(obj) : "");
+      }
+    }
+    diagnostics.push(...found);
+    objects.push(...compiled.objects);
+    if (target.cluster !== undefined) clusters.push({ cluster: target.cluster, objects: compiled.objects });
   }
   if (!serialize) files.clear();
-  return { release, environment: env.name, namespace, objects: compiled.objects, files: hasErrors(diagnostics) ? new Map() : files, diagnostics };
+  return {
+    release,
+    environment: env.name,
+    namespace,
+    objects,
+    ...(clusters.length > 0 ? { clusters } : {}),
+    files: hasErrors(diagnostics) ? new Map() : files,
+    // Each cluster's render finds the same problems of the component once more: say each once.
+    diagnostics: targets.length > 1 ? mergeAcrossEnvironments(diagnostics) : diagnostics,
+  };
 }
 
 /** Everything a render of several apps over several environments produced. */
@@ -135,7 +179,9 @@ export function renderApps(
       for (const [path, content] of r.files) files.set(`${defaultEnvironmentPath(env.name)}/${path}`, content);
     }
     for (const project of serialize ? [...projects].sort() : []) {
-      files.set(`${defaultEnvironmentPath(env.name)}/${namespaceFile(project)}`, toYaml(namespaceObject(env, project)));
+      for (const { prefix } of environmentFolders(env)) {
+        files.set(`${defaultEnvironmentPath(env.name)}/${prefix}${namespaceFile(project)}`, toYaml(namespaceObject(env, project)));
+      }
     }
   }
   const ok = !hasErrors(diagnostics);

@@ -1,6 +1,6 @@
 /** Bootstrap: the Argo CD ApplicationSet or Flux objects that apply each environment's GitOps path. */
 import { z } from "zod";
-import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../core/gitops/bootstrap.js";
+import { argoObjects, fluxObjects, githubRepoUrl } from "../core/gitops/bootstrap.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { selectEnvironments } from "./workspace.js";
 
@@ -16,9 +16,13 @@ export interface BootstrapInput {
   readonly server: string;
 }
 
-/** The objects to apply once: one ApplicationSet for Argo CD, or a GitRepository and a Kustomization per environment for Flux. */
+/**
+ * The objects to apply once: for Argo CD one ApplicationSet for the environments on one cluster and
+ * one for the clusters of those on several; for Flux a GitRepository per environment and a
+ * Kustomization per environment (on several clusters: per cluster).
+ */
 export function bootstrapObjects(input: BootstrapInput): unknown[] {
   const envs = selectEnvironments(input.platform.platform.spec.environments, input.envs);
   const resolveRepo = (repo: string) => githubRepoUrl(repo, input.server);
-  return input.applier === "argocd" ? [argoApplicationSet(envs, { resolveRepo })] : envs.flatMap((e): unknown[] => [...fluxObjects(e, { resolveRepo })]);
+  return input.applier === "argocd" ? argoObjects(envs, { resolveRepo }) : envs.flatMap((e): unknown[] => [...fluxObjects(e, { resolveRepo })]);
 }

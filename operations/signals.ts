@@ -11,7 +11,7 @@
 import { readFiles, readHistory } from "../adapters/git/read.js";
 import { HISTORY_LIMIT } from "../adapters/git/environment.js";
 import { prometheusFor, type PrometheusPort } from "../adapters/prometheus/client.js";
-import { componentDir } from "../core/gitops/layout.js";
+import { historyDir } from "../core/gitops/layout.js";
 import { componentHistory, releaseLanding, type HistoryEntry } from "../core/history.js";
 import { parseReleaseFile } from "../core/release/state.js";
 import type { SignalsReport } from "../core/signals/report.js";
@@ -106,7 +106,7 @@ export async function environmentHistory(
   component: string,
   cacheDir: string | undefined,
 ): Promise<readonly HistoryEntry[]> {
-  const entries = await read({ target, path: `${target.path}/${componentDir(project, component)}`, limit: HISTORY_LIMIT, cacheDir });
+  const entries = await read({ target, path: `${target.path}/${historyDir(env, project, component)}`, limit: HISTORY_LIMIT, cacheDir });
   const commits = entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo }));
   return componentHistory(commits, `${project}/${component}`).environments.get(env.name) ?? [];
 }

@@ -47,6 +47,11 @@ export interface CompileInput {
   readonly release: Release;
   readonly platform: Platform;
   readonly environment: Environment;
+  /**
+   * The cluster rendered, for an environment on several clusters (`environments[].clusters`): its
+   * per-cluster overrides apply. @default none: an environment on one cluster
+   */
+  readonly cluster?: string;
   /** Namespace the component lands in for this environment (the environment's template, resolved). */
   readonly namespace: string;
   readonly dependencies: readonly ResolvedDependency[];

@@ -7,7 +7,7 @@
 import type { Environment } from "../../renderers/model/index.js";
 import { releasePath } from "../../renderers/release.js";
 import type { GitTarget } from "../../core/gitops/request.js";
-import { componentDir } from "../../core/gitops/layout.js";
+import { historyDir } from "../../core/gitops/layout.js";
 import { componentHistory, type ComponentHistory, type GitOpsCommitInput } from "../../core/history.js";
 import { parseEnvironmentState, type EnvironmentState } from "../../core/release/state.js";
 import type { ReconcileReads } from "../../core/reconcile/survey.js";
@@ -42,7 +42,7 @@ export async function readEnvironment<T extends EnvironmentTarget>(
   const prefix = `${target.path}/`;
   const files = new Map<string, string>();
   for (const [path, text] of all) if (path.startsWith(prefix)) files.set(path.slice(prefix.length), text);
-  const state = parseEnvironmentState(files);
+  const state = parseEnvironmentState(files, target.env);
   const wanted = [...state.components.values()].flatMap((c) =>
     c.release === undefined ? [] : [releasePath({ metadata: { project: c.project, component: c.component, name: c.release } })],
   );
@@ -63,7 +63,7 @@ export async function readEnvironmentCommits(
 ): Promise<GitOpsCommitInput[]> {
   const entries = await reader.readHistory({
     target: target.git,
-    path: `${target.path}/${componentDir(project, component)}`,
+    path: `${target.path}/${historyDir(target.env, project, component)}`,
     limit: opts.limit ?? HISTORY_LIMIT,
     cacheDir: opts.cacheDir,
   });

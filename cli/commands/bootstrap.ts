@@ -14,6 +14,11 @@ ApplicationSet with an Application per environment (automated sync, prune, self-
 for Flux a GitRepository and a Kustomization per environment (prune). Repositories are
 https://github.com/<owner>/<name>.git, or under $GITHUB_SERVER_URL.
 
+An environment on several clusters (environments[].clusters) gets one Application per
+cluster (a second ApplicationSet, <name>-clusters, whose destination is the Argo CD cluster
+named like the cluster's kubeconfig context) or one Kustomization per cluster (its kubeconfig
+from the Secret <cluster>-kubeconfig, key value), each applying <path>/<cluster>.
+
 Options:
   --platform, -p DIR   platform repository checkout
   --env, -e ENV        only these environments (default: all)

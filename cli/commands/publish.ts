@@ -4,7 +4,9 @@ import { GitopsError } from "../../adapters/git/errors.js";
 import { hasErrors } from "../../renderers/diagnostics.js";
 import { renderRelease } from "../../core/render.js";
 import { CompileCache } from "../../renderers/compile/cache.js";
-import { componentDir } from "../../core/gitops/layout.js";
+import { componentTargets } from "../../core/gitops/layout.js";
+import { parseEnvironmentState } from "../../core/release/state.js";
+import { catalogKey } from "../../renderers/apps.js";
 import type { DirectoryChange } from "../../core/gitops/request.js";
 import { TRAILERS } from "../../core/gitops/trailers.js";
 import { projectOwner, releaseChanges } from "../../core/release/plan.js";
@@ -87,17 +89,15 @@ Examples:
     try {
       if (values["prune-components"]) {
         const held = await readFiles({ target, paths: [target.path], cacheDir });
-        const keep = new Set(rendered.map((r) => componentDir(r.release.metadata.project, r.release.metadata.component)));
-        const present = new Set(
-          [...held.files.keys()]
-            .map((p) => p.slice(target.path.length + 1).split("/"))
-            .filter((s) => s.length === 3 && projects.has(s[0]!))
-            .map((s) => `${s[0]}/${s[1]}`),
-        );
-        for (const dir of [...present].sort()) {
-          if (keep.has(dir)) continue;
-          removed.push(dir);
-          changes.push({ dir: `${target.path}/${dir}`, files: new Map(), prune: true });
+        const keep = new Set(rendered.map((r) => catalogKey(r.release.metadata.project, r.release.metadata.component)));
+        const prefix = `${target.path}/`;
+        const state = parseEnvironmentState(new Map([...held.files].filter(([p]) => p.startsWith(prefix)).map(([p, t]) => [p.slice(prefix.length), t])), env);
+        for (const deployed of state.components.values()) {
+          const key = catalogKey(deployed.project, deployed.component);
+          if (keep.has(key) || !projects.has(deployed.project)) continue;
+          removed.push(key);
+          for (const t of componentTargets(env, deployed.project, deployed.component))
+            changes.push({ dir: `${target.path}/${t.dir}`, files: new Map(), prune: true });
         }
       }
       // Ferry-Source pairs with Ferry-Component: each component's repository at its checkout's HEAD.

@@ -8,11 +8,19 @@
  *   with prune and self-heal, namespaces created and labelled `ferry.dev/managed: "true"`.
  * - Flux: for one environment, a GitRepository (source.toolkit.fluxcd.io/v1) and a Kustomization
  *   (kustomize.toolkit.fluxcd.io/v1) with prune on.
+ *
+ * An environment on several clusters (`clusters`) gets one Application (Argo CD: a second
+ * ApplicationSet, {@link argoClusterApplicationSet}, whose elements are the clusters) or one Flux
+ * Kustomization per cluster, each applying its cluster's folder `<path>/<cluster>` to that cluster:
+ * Argo CD's destination is the cluster registered under its kubeconfig context's name (as
+ * `argocd cluster add <context>` names it), Flux's the kubeconfig in the Secret `<cluster>-kubeconfig`
+ * (key `value`, as Cluster API writes it) beside the Kustomization. An environment on one cluster
+ * comes out as it always did.
  */
 import { z } from "zod";
 import { formatPath } from "../../renderers/diagnostics.js";
 import { DnsLabel } from "../../renderers/model/common.js";
-import { environmentPath, LABELS } from "./layout.js";
+import { environmentFolders, environmentPath, LABELS } from "./layout.js";
 import { BranchName, RepoPath } from "./names.js";
 
 /** The part of a Platform environment bootstrap needs (a renderers Environment fits). */
@@ -25,6 +33,8 @@ export const BootstrapEnvironment = z.object({
     /** @default environments/<name> */
     path: RepoPath.optional(),
   }),
+  /** An environment on several clusters: one Application or Kustomization per cluster. */
+  clusters: z.array(z.object({ name: DnsLabel, context: z.string().min(1) })).optional(),
 });
 export type BootstrapEnvironment = z.infer<typeof BootstrapEnvironment>;
 
@@ -92,24 +102,105 @@ function parseEnvironments(envs: readonly unknown[]): BootstrapEnvironment[] {
   return out;
 }
 
-/** An Argo CD ApplicationSet (argoproj.io/v1alpha1) with one Application per environment. */
+/** The label naming the cluster on the bootstrap objects of an environment on several clusters. */
+export const CLUSTER_LABEL = "ferry.dev/cluster";
+
+function byName(a: { readonly name: string }, b: { readonly name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Whether an environment spans several clusters (and so gets one Application or Kustomization per cluster). */
+export function onSeveralClusters(env: Pick<BootstrapEnvironment, "clusters">): boolean {
+  return (env.clusters?.length ?? 0) > 0;
+}
+
+/** One cluster of an environment on several: its folder (`<path>/<cluster>`) and kubeconfig context. */
+function clusterTargets(env: BootstrapEnvironment): { cluster: string; context: string; path: string }[] {
+  const contexts = new Map((env.clusters ?? []).map((c) => [c.name, c.context]));
+  return environmentFolders(env).flatMap(({ cluster, prefix }) =>
+    cluster === undefined ? [] : [{ cluster, context: contexts.get(cluster) ?? cluster, path: `${environmentPath(env)}/${prefix.slice(0, -1)}` }],
+  );
+}
+
+/**
+ * Argo CD's objects for `environments`: {@link argoApplicationSet} for the environments on one
+ * cluster, {@link argoClusterApplicationSet} for those on several, each when there is any.
+ */
+export function argoObjects(environments: readonly BootstrapEnvironment[], opts: ArgoOptions = {}) {
+  const envs = parseEnvironments(environments);
+  const single = envs.filter((e) => !onSeveralClusters(e));
+  const several = envs.filter(onSeveralClusters);
+  return [...(single.length > 0 ? [argoApplicationSet(single, opts)] : []), ...(several.length > 0 ? [argoClusterApplicationSet(several, opts)] : [])];
+}
+
+/**
+ * An Argo CD ApplicationSet with one Application per cluster of environments on several clusters
+ * (`ferry-<env>-<cluster>`, named `<name>-clusters`): each applies `<path>/<cluster>` to the cluster Argo CD
+ * knows by the cluster's kubeconfig context.
+ */
+export function argoClusterApplicationSet(environments: readonly BootstrapEnvironment[], opts: Omit<ArgoOptions, "destination"> = {}) {
+  const envs = parseEnvironments(environments);
+  const flat = envs.filter((e) => !onSeveralClusters(e)).map((e) => e.name);
+  if (flat.length > 0) throw new Error(`cannot bootstrap: ${flat.join(", ")} run on one cluster: argoApplicationSet serves them`);
+  const resolve = opts.resolveRepo ?? ((r: string) => githubRepoUrl(r));
+  const elements = [...envs].sort(byName).flatMap((env) =>
+    clusterTargets(env).map((t) => ({
+      cluster: t.cluster,
+      clusterName: t.context,
+      environment: env.name,
+      namespace: `ferry-${env.name}`,
+      path: t.path,
+      repoURL: resolve(env.gitops.repo),
+      revision: env.gitops.branch,
+    })),
+  );
+  return {
+    apiVersion: "argoproj.io/v1alpha1" as const,
+    kind: "ApplicationSet" as const,
+    metadata: { name: `${opts.name ?? "ferry"}-clusters`, namespace: opts.namespace ?? "argocd", labels: { [LABELS.managed]: "true" } },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ["missingkey=error"],
+      generators: [{ list: { elements } }],
+      template: {
+        metadata: {
+          name: "ferry-{{.environment}}-{{.cluster}}",
+          labels: { [LABELS.managed]: "true", [LABELS.environment]: "{{.environment}}", [CLUSTER_LABEL]: "{{.cluster}}" },
+        },
+        spec: {
+          project: opts.project ?? "default",
+          source: { repoURL: "{{.repoURL}}", targetRevision: "{{.revision}}", path: "{{.path}}", directory: { recurse: true } },
+          destination: { name: "{{.clusterName}}", namespace: "{{.namespace}}" },
+          syncPolicy: {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ["CreateNamespace=true"],
+            managedNamespaceMetadata: { labels: { [LABELS.managed]: "true" } },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** An Argo CD ApplicationSet (argoproj.io/v1alpha1) with one Application per environment (on one cluster each). */
 export function argoApplicationSet(environments: readonly BootstrapEnvironment[], opts: ArgoOptions = {}) {
   const envs = parseEnvironments(environments);
+  const several = envs.filter(onSeveralClusters).map((e) => e.name);
+  if (several.length > 0)
+    throw new Error(`cannot bootstrap: ${several.join(", ")} run on several clusters: argoClusterApplicationSet (or argoObjects) serves them`);
   const resolve = opts.resolveRepo ?? ((r: string) => githubRepoUrl(r));
   const destination: (env: BootstrapEnvironment) => ArgoDestination = opts.destination ?? (() => ({}));
-  const elements = [...envs]
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .map((env) => {
-      const d = destination(env);
-      return {
-        environment: env.name,
-        namespace: d.namespace ?? `ferry-${env.name}`,
-        path: environmentPath(env),
-        repoURL: resolve(env.gitops.repo),
-        revision: env.gitops.branch,
-        ...(d.name ? { clusterName: d.name } : { server: d.server ?? "https://kubernetes.default.svc" }),
-      };
-    });
+  const elements = [...envs].sort(byName).map((env) => {
+    const d = destination(env);
+    return {
+      environment: env.name,
+      namespace: d.namespace ?? `ferry-${env.name}`,
+      path: environmentPath(env),
+      repoURL: resolve(env.gitops.repo),
+      revision: env.gitops.branch,
+      ...(d.name ? { clusterName: d.name } : { server: d.server ?? "https://kubernetes.default.svc" }),
+    };
+  });
   const clusterByName = elements.some((e) => "clusterName" in e);
   if (clusterByName && !elements.every((e) => "clusterName" in e)) {
     throw new Error("cannot bootstrap: give every environment's destination a cluster name, or none (one ApplicationSet template serves all)");
@@ -142,7 +233,11 @@ export function argoApplicationSet(environments: readonly BootstrapEnvironment[]
   };
 }
 
-/** A Flux GitRepository and Kustomization (prune on) applying one environment's path. */
+/**
+ * A Flux GitRepository and Kustomization (prune on) applying one environment's path; for an environment
+ * on several clusters, one Kustomization per cluster (`ferry-<env>-<cluster>`) applying its folder
+ * with the kubeconfig of the Secret `<cluster>-kubeconfig`.
+ */
 export function fluxObjects(environment: BootstrapEnvironment, opts: FluxOptions = {}) {
   const [env] = parseEnvironments([environment]);
   if (!env) throw new Error("cannot bootstrap: no environment");
@@ -161,19 +256,28 @@ export function fluxObjects(environment: BootstrapEnvironment, opts: FluxOptions
       ...(opts.secretName ? { secretRef: { name: opts.secretName } } : {}),
     },
   };
-  const kustomization = {
+  const clusterLabels = (cluster?: string): Record<string, string> => (cluster === undefined ? labels : { ...labels, [CLUSTER_LABEL]: cluster });
+  const kustomization = (path: string, cluster?: string) => ({
     apiVersion: "kustomize.toolkit.fluxcd.io/v1" as const,
     kind: "Kustomization" as const,
-    metadata: { name, namespace, labels },
+    metadata: {
+      name: cluster === undefined ? name : `${name}-${cluster}`,
+      namespace,
+      labels: clusterLabels(cluster),
+    },
     spec: {
       interval: opts.reconcileInterval ?? "10m",
-      path: `./${environmentPath(env)}`,
+      ...(cluster === undefined ? {} : { kubeConfig: { secretRef: { name: `${cluster}-kubeconfig`, key: "value" } } }),
+      path: `./${path}`,
       prune: true,
       sourceRef: { kind: "GitRepository" as const, name },
       timeout: "5m",
       wait: true,
     },
-  };
-  const objects: [typeof gitRepository, typeof kustomization] = [gitRepository, kustomization];
+  });
+  const kustomizations = onSeveralClusters(env) ? clusterTargets(env).map((t) => kustomization(t.path, t.cluster)) : [kustomization(environmentPath(env))];
+  const [first, ...more] = kustomizations;
+  if (!first) throw new Error(`cannot bootstrap: environment ${env.name} lists no cluster`);
+  const objects: [typeof gitRepository, typeof first, ...(typeof first)[]] = [gitRepository, first, ...more];
   return objects;
 }

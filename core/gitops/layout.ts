@@ -6,7 +6,11 @@
  * <environment path>/                           `gitops.path`, default `environments/<env>`
  *   <project>/namespace.yaml                    the project's Namespace in the environment
  *   <project>/<component>/<kind>-<name>.yaml    one file per rendered object
+ * <environment path>/<cluster>/...              an environment on several clusters (`clusters`):
+ *                                               the same, once per cluster
  * ```
+ *
+ * {@link componentTargets} is the one place that decides which folders a component is rendered into.
  *
  * A release or removal that waits for approval is committed to the branch
  * `ferry/release/<env>/<project>/<component>`. Objects carry the `ferry.dev/*` labels below; the
@@ -38,6 +42,55 @@ export const LABELS = {
 export interface EnvironmentLocation {
   readonly name: string;
   readonly gitops: { readonly path?: string };
+  /** An environment on several clusters: one folder per cluster. */
+  readonly clusters?: readonly { readonly name: string }[];
+}
+
+/** One folder a component is rendered into in its environment, paths relative to the environment's directory. */
+export interface ComponentTarget {
+  /** The cluster, for an environment on several clusters; absent for one on a single cluster. */
+  readonly cluster?: string;
+  /** `<project>/<component>`, or `<cluster>/<project>/<component>`. */
+  readonly dir: string;
+  /** `<project>/namespace.yaml`, or `<cluster>/<project>/namespace.yaml`. */
+  readonly namespaceFile: string;
+}
+
+/** One folder of an environment's directory that holds a whole rendering of it: the directory itself, or one cluster's folder. */
+export interface EnvironmentFolder {
+  /** The cluster, for an environment on several clusters. */
+  readonly cluster?: string;
+  /** `""`, or `<cluster>/`: what paths inside this folder start with, relative to the environment's directory. */
+  readonly prefix: string;
+}
+
+/** The directory itself for an environment on one cluster; one folder per cluster (sorted by name) for an environment on several. */
+export function environmentFolders(env: EnvironmentLocation): EnvironmentFolder[] {
+  const clusters = [...new Set((env.clusters ?? []).map((c) => c.name))].sort();
+  return clusters.length === 0 ? [{ prefix: "" }] : clusters.map((cluster) => ({ cluster, prefix: `${cluster}/` }));
+}
+
+/**
+ * The folders of an environment one component is rendered into: one, `<project>/<component>`, for an
+ * environment on one cluster (as it always was); one per cluster, `<cluster>/<project>/<component>`,
+ * for an environment on several.
+ */
+export function componentTargets(env: EnvironmentLocation, project: string, component: string): ComponentTarget[] {
+  return environmentFolders(env).map(({ cluster, prefix }) => ({
+    ...(cluster !== undefined ? { cluster } : {}),
+    dir: `${prefix}${componentDir(project, component)}`,
+    namespaceFile: `${prefix}${namespaceFile(project)}`,
+  }));
+}
+
+/**
+ * The folder whose commits are a component's history in an environment: its directory, or for an
+ * environment on several clusters the first cluster's (every release and promotion commit writes
+ * all of them; waves will make this the first wave's).
+ */
+export function historyDir(env: EnvironmentLocation, project: string, component: string): string {
+  const [first] = componentTargets(env, project, component);
+  return first ? first.dir : componentDir(project, component);
 }
 
 /** `environments/<env>`: an environment's directory unless its `gitops.path` says otherwise, and in `ferry render --out`. */

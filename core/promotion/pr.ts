@@ -15,7 +15,7 @@ import { CATALOG_DIR, componentCatalogDir, projectCatalogFile } from "../catalog
 import { formatCommitMessage } from "../gitops/trailers.js";
 import { DnsLabel } from "../../renderers/model/index.js";
 import type { Environment } from "../../renderers/model/index.js";
-import { environmentPath } from "../gitops/layout.js";
+import { componentTargets, environmentPath } from "../gitops/layout.js";
 import type { z } from "zod";
 import type { PromotionSubject } from "./body.js";
 import { parsePromotionBody, parseUpdatedFrom, promotionBranch, promotionCommit, promotionTitle } from "./body.js";
@@ -87,10 +87,13 @@ export function rollbackTitle(project: string, component: string, env: string, r
 
 /** The repository paths a promotion of one component into `env` writes. */
 export interface PromotionPaths {
-  /** `<env path>/<project>/<component>`: replaced as a whole. */
-  readonly componentDir: string;
-  /** `<env path>/<project>/namespace.yaml` */
-  readonly namespaceFile: string;
+  /**
+   * `<env path>/<project>/<component>`, each replaced as a whole; for an environment on several
+   * clusters one per cluster, `<env path>/<cluster>/<project>/<component>` (core/gitops/layout.ts `componentTargets`).
+   */
+  readonly componentDirs: readonly string[];
+  /** `<env path>/<project>/namespace.yaml` (one per cluster likewise). */
+  readonly namespaceFiles: readonly string[];
   /** `releases/<project>/<component>`: frozen releases, only added to. */
   readonly releaseDir: string;
   /** `catalog/<project>/<component>`: the component's Backstage catalog file (core/catalog.ts). */
@@ -102,9 +105,10 @@ export interface PromotionPaths {
 /** Where a promotion of `project/component` into `env` writes. */
 export function promotionPaths(env: Environment, project: string, component: string): PromotionPaths {
   const root = environmentPath(env);
+  const targets = componentTargets(env, project, component);
   return {
-    componentDir: `${root}/${project}/${component}`,
-    namespaceFile: `${root}/${project}/namespace.yaml`,
+    componentDirs: targets.map((t) => `${root}/${t.dir}`),
+    namespaceFiles: targets.map((t) => `${root}/${t.namespaceFile}`),
     releaseDir: `releases/${project}/${component}`,
     catalogDir: `${CATALOG_DIR}/${componentCatalogDir(project, component)}`,
     catalogFile: `${CATALOG_DIR}/${projectCatalogFile(project)}`,
@@ -115,7 +119,11 @@ export function promotionPaths(env: Environment, project: string, component: str
 export function foreignChanges(changed: readonly string[], paths: PromotionPaths): string[] {
   const inside = (p: string, dir: string) => p.startsWith(`${dir}/`);
   const ours = (p: string) =>
-    inside(p, paths.componentDir) || inside(p, paths.releaseDir) || inside(p, paths.catalogDir) || p === paths.namespaceFile || p === paths.catalogFile;
+    paths.componentDirs.some((d) => inside(p, d)) ||
+    inside(p, paths.releaseDir) ||
+    inside(p, paths.catalogDir) ||
+    paths.namespaceFiles.includes(p) ||
+    p === paths.catalogFile;
   return [...new Set(changed.filter((p) => !ours(p)))].sort();
 }
 

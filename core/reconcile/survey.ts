@@ -14,7 +14,7 @@ import type { FileMap } from "../../renderers/load.js";
 import type { Environment } from "../../renderers/model/index.js";
 import type { PlatformBundle } from "../../renderers/platform.js";
 import { releasePath } from "../../renderers/release.js";
-import { environmentPath } from "../gitops/layout.js";
+import { environmentPath, historyDir } from "../gitops/layout.js";
 import { TRAILERS } from "../gitops/trailers.js";
 import { catalogFromReleases, parseEnvironmentState } from "../release/state.js";
 import type {
@@ -75,7 +75,7 @@ async function readEnvironment(reads: ReconcileReads, env: Environment): Promise
   const path = environmentPath(env);
   const files = new Map<string, string>();
   for (const [p, text] of await reads.environmentFiles(env, [path])) if (p.startsWith(`${path}/`)) files.set(p.slice(path.length + 1), text);
-  const state = parseEnvironmentState(files);
+  const state = parseEnvironmentState(files, env);
   const releases = new Map([...state.components].map(([key, c]) => [key, c.release]));
   const wanted = [...state.components.values()].flatMap((c) =>
     c.release === undefined ? [] : [releasePath({ metadata: { project: c.project, component: c.component, name: c.release } })],
@@ -100,7 +100,7 @@ async function readAppHead(reads: ReconcileReads, bundle: PlatformBundle, repo: 
 
 /** Whether the environment's history of the component names the release. */
 async function ranBefore(reads: ReconcileReads, env: Environment, c: Candidate): Promise<boolean> {
-  const history = await reads.environmentHistory(env, `${environmentPath(env)}/${c.project}/${c.component}`);
+  const history = await reads.environmentHistory(env, `${environmentPath(env)}/${historyDir(env, c.project, c.component)}`);
   return history.some((h) =>
     Object.entries(h.trailers).some(([k, values]) => k.toLowerCase() === TRAILERS.release.toLowerCase() && values.includes(c.release)),
   );

@@ -19,7 +19,7 @@ import { renderRelease } from "../render.js";
 import type { RenderedComponent } from "../render.js";
 import { releasePath } from "../../renderers/release.js";
 import type { Release } from "../../renderers/release.js";
-import { componentDir, environmentPath, namespaceFile, namespaceObject, releaseBranch } from "../gitops/layout.js";
+import { componentTargets, environmentPath, namespaceObject, releaseBranch } from "../gitops/layout.js";
 import type { DirectoryChange, PublishRequest } from "../gitops/request.js";
 import { NO_RELEASE, TRAILERS } from "../gitops/trailers.js";
 import type { EnvironmentState } from "./state.js";
@@ -133,7 +133,8 @@ function stripDir(files: ReadonlyMap<string, string>, dir: string): Map<string, 
 
 /**
  * The directories a release rendered for `env` replaces or adds to in the GitOps repository: the
- * component's directory (pruned), the project's Namespace file, the frozen release file, and the
+ * component's directory (pruned) and the project's Namespace file (for an environment on several
+ * clusters: in each cluster's folder, core/gitops/layout.ts `componentTargets`), the frozen release file, and the
  * component's Backstage catalog files (core/catalog.ts). Release and promotion commits, and
  * `ferry publish`, write exactly these. `envDir` is the environment's directory in the repository
  * (the CLI may override it); `catalog` names the project's owner and the component's source.
@@ -146,12 +147,17 @@ export function releaseChanges(
   catalog: ReleaseCatalog = {},
 ): DirectoryChange[] {
   const { project, component } = release.metadata;
-  const dir = componentDir(project, component);
   const releaseFile = releasePath(release);
   const releaseDir = releaseFile.slice(0, releaseFile.lastIndexOf("/"));
+  const namespace = toYaml(namespaceObject(env, project));
   return [
-    { dir: `${envDir}/${dir}`, files: stripDir(rendered, dir), prune: true },
-    { dir: `${envDir}/${project}`, files: new Map([[namespaceFile(project).slice(project.length + 1), toYaml(namespaceObject(env, project))]]), prune: false },
+    ...componentTargets(env, project, component).flatMap((t): DirectoryChange[] => {
+      const projectDir = t.namespaceFile.slice(0, t.namespaceFile.lastIndexOf("/"));
+      return [
+        { dir: `${envDir}/${t.dir}`, files: stripDir(rendered, t.dir), prune: true },
+        { dir: `${envDir}/${projectDir}`, files: new Map([[t.namespaceFile.slice(projectDir.length + 1), namespace]]), prune: false },
+      ];
+    }),
     { dir: releaseDir, files: new Map([[releaseFile.slice(releaseDir.length + 1), toYaml(release)]]), prune: false },
     ...catalogChanges({ name: project, owner: catalog.owner }, { component: release.spec.component, ...(catalog.source ? { source: catalog.source } : {}) }),
   ];
@@ -177,10 +183,14 @@ export function commitContent(item: Extract<PlanItem, { kind: "publish" | "remov
   const envDir = environmentPath(item.env);
   const sourceTrailer = `${source.repo}@${source.sha}`;
   if (item.kind === "remove") {
-    const dir = componentDir(item.project, item.component);
     const title = `ferry: remove ${item.project}/${item.component} from ${item.env.name}`;
+    const dirs = componentTargets(item.env, item.project, item.component).map((t): DirectoryChange => ({
+      dir: `${envDir}/${t.dir}`,
+      files: new Map(),
+      prune: true,
+    }));
     return {
-      changes: [{ dir: `${envDir}/${dir}`, files: new Map(), prune: true }, catalogRemoval(item.project, item.component)],
+      changes: [...dirs, catalogRemoval(item.project, item.component)],
       title,
       message: `${title}\n\n${source.repo} no longer declares this component (as of ${source.sha.slice(0, 12)}).`,
       trailers: {

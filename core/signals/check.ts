@@ -28,17 +28,19 @@ export function checkObservability(platform: Loaded<Platform>, componentTypes: r
     endpoints.add(p.name);
   });
   const known = [...endpoints].sort();
+  const unknownEndpoint = (name: string | undefined, path: (string | number)[]) => {
+    if (name === undefined || endpoints.has(name)) return;
+    out.push(
+      diagnosticAt(
+        doc,
+        path,
+        `unknown prometheus endpoint ${JSON.stringify(name)}; ${known.length ? `known: ${known.join(", ")}` : "spec.observability.prometheus declares none"}`,
+      ),
+    );
+  };
   spec.environments.forEach((env, i) => {
-    const name = env.cluster?.prometheus;
-    if (name !== undefined && !endpoints.has(name)) {
-      out.push(
-        diagnosticAt(
-          doc,
-          ["spec", "environments", i, "cluster", "prometheus"],
-          `unknown prometheus endpoint ${JSON.stringify(name)}; ${known.length ? `known: ${known.join(", ")}` : "spec.observability.prometheus declares none"}`,
-        ),
-      );
-    }
+    unknownEndpoint(env.cluster?.prometheus, ["spec", "environments", i, "cluster", "prometheus"]);
+    (env.clusters ?? []).forEach((c, j) => unknownEndpoint(c.prometheus, ["spec", "environments", i, "clusters", j, "prometheus"]));
   });
 
   const defined = new Set<string>([

@@ -168,12 +168,13 @@ async function gatherPromotion(
         )
       : undefined;
 
+  const inComponentDirs = (p: string) => paths.componentDirs.some((d) => p.startsWith(`${d}/`));
   // The branch at the head commit this judgement judges (not at whatever the branch name points to later).
   let atHead: ReadonlyMap<string, string>;
   try {
     atHead = await deps.gitops.readFiles({
       target: { ...target.git, branch: pr.head.ref },
-      paths: [...new Set([paths.componentDir, releaseFile, ...(expected ? [...expected.keys()].filter((p) => !p.startsWith(`${paths.componentDir}/`)) : [])])],
+      paths: [...new Set([...paths.componentDirs, releaseFile, ...(expected ? [...expected.keys()].filter((p) => !inComponentDirs(p)) : [])])],
       commit: headSha,
       cacheDir: deps.cacheDir,
     });
@@ -183,7 +184,7 @@ async function gatherPromotion(
   }
   const releaseText = atHead.get(releaseFile);
   const onBranchRelease = releaseText === undefined ? undefined : parseReleaseFile(releaseText);
-  const onBranch = new Map([...atHead].filter(([p]) => p.startsWith(`${paths.componentDir}/`) || expected?.has(p)));
+  const onBranch = new Map([...atHead].filter(([p]) => inComponentDirs(p) || expected?.has(p)));
 
   const changedFiles = await pullRequestFiles(octokit, repo, number);
   const reviews = await reviewsOf(octokit, repo, number);

@@ -45,7 +45,7 @@ export async function mergeJudged(
   const source =
     known?.source ??
     facts.promotion.source ??
-    (await branchSource(ctx, target, pr.head.ref, paths.componentDir)) ??
+    (await branchSource(ctx, target, pr.head.ref, paths.componentDirs[0] ?? paths.releaseDir)) ??
     sourceOf(await readComponentHistory(ctx, project, component), release);
   if (!source) return { mergeError: `cannot tell which app commit release ${release} was cut from` };
   const current = snapshot.state.components.get(catalogKey(project, component))?.release;

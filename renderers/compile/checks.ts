@@ -37,6 +37,14 @@ export interface CheckedComponent {
 
 const TRAITS_KEY = "traits";
 
+/** Where a field of some input sits in the component document, given its path inside that input. */
+type At = (rel: FieldPath) => FieldPath;
+
+/** Fields of an input found under `base`. */
+function under(base: FieldPath): At {
+  return (rel) => [...base, ...rel];
+}
+
 function list(names: Iterable<string>): string {
   const all = [...names].sort();
   return all.length > 0 ? all.join(", ") : "none";
@@ -51,26 +59,26 @@ function checkAgainst(
   report: Report,
   schema: OpenApiSchema | undefined,
   data: Record<string, unknown>,
-  base: FieldPath,
+  at: At,
   what: string,
   owner: string,
 ): Record<string, unknown> {
   if (!schema) {
     for (const key of Object.keys(data)) {
-      report.add([...base, key], `${owner} declares no ${what}, so ${JSON.stringify(key)} cannot be set`, "compile/parameters", { key: true });
+      report.add(at([key]), `${owner} declares no ${what}, so ${JSON.stringify(key)} cannot be set`, "compile/parameters", { key: true });
     }
     return { ...data };
   }
   try {
     const result = cache.validate(schema.openAPIV3Schema, data);
     for (const issue of result.issues) {
-      const path = [...base, ...issue.path];
-      const at = issue.missing ? { locateAt: path.slice(0, -1), key: true } : { key: issue.key };
-      report.add(path, `${issue.message} (${what} of ${owner})`, "compile/parameters", at);
+      const path = at(issue.path);
+      const where = issue.missing ? { locateAt: path.slice(0, -1), key: true } : { key: issue.key };
+      report.add(path, `${issue.message} (${what} of ${owner})`, "compile/parameters", where);
     }
     return result.value;
   } catch (e) {
-    report.add(base, `${owner} has an invalid ${what} schema: ${e instanceof Error ? e.message : String(e)}`, "compile/schema");
+    report.add(at([]), `${owner} has an invalid ${what} schema: ${e instanceof Error ? e.message : String(e)}`, "compile/schema");
     return { ...data };
   }
 }
@@ -84,7 +92,7 @@ function checkOverride(
   report: Report,
   schema: OpenApiSchema | undefined,
   override: Record<string, unknown>,
-  base: FieldPath,
+  at: At,
   owner: string,
 ): Record<string, unknown> {
   const properties = schema?.openAPIV3Schema.properties;
@@ -94,7 +102,7 @@ function checkOverride(
     if (declared.has(key)) allowed[key] = value;
     else {
       report.add(
-        [...base, key],
+        at([key]),
         `${JSON.stringify(key)} cannot be set per environment: ${owner} does not declare it in environmentConfigs; overridable: ${list(declared)}`,
         "compile/override",
         { key: true },
@@ -102,7 +110,7 @@ function checkOverride(
     }
   }
   if (!schema) return allowed;
-  return checkAgainst(cache, report, schema, allowed, base, "environmentConfigs", owner);
+  return checkAgainst(cache, report, schema, allowed, at, "environmentConfigs", owner);
 }
 
 function runValidations(cel: CelEngine, cache: CompileCache, report: Report, validations: readonly Validation[], scope: Scope): void {
@@ -121,8 +129,8 @@ export function checkComponent(input: CompileInput, cache: CompileCache, report:
   const { component, componentType } = input.release.spec;
   const spec = component.spec;
   const envName = input.environment.name;
-  const override = (spec.environments[envName] ?? {}) as Record<string, unknown>;
   const envBase: FieldPath = ["spec", "environments", envName];
+  const { override, at } = effectiveOverride(input, report, envBase);
 
   const typeLabel = `component type ${JSON.stringify(componentType.metadata.name)}`;
   if (spec.type !== componentType.metadata.name) {
@@ -131,9 +139,9 @@ export function checkComponent(input: CompileInput, cache: CompileCache, report:
 
   // The type's parameters and environment values.
   const before = report.errorCount;
-  const typeParams = checkAgainst(cache, report, componentType.spec.parameters, spec.parameters, ["spec", "parameters"], "parameters", typeLabel);
+  const typeParams = checkAgainst(cache, report, componentType.spec.parameters, spec.parameters, under(["spec", "parameters"]), "parameters", typeLabel);
   const { [TRAITS_KEY]: traitOverrides, ...typeOverride } = override;
-  const typeEnv = checkOverride(cache, report, componentType.spec.environmentConfigs, typeOverride, envBase, typeLabel);
+  const typeEnv = checkOverride(cache, report, componentType.spec.environmentConfigs, typeOverride, at, typeLabel);
   const type: Scope = {
     label: typeLabel,
     where: ["spec", "type"],
@@ -145,10 +153,64 @@ export function checkComponent(input: CompileInput, cache: CompileCache, report:
   const typeOk = report.errorCount === before;
 
   // Trait instances.
-  const traits = checkTraits(input, cache, report, base, componentType, (traitOverrides ?? {}) as Record<string, unknown>, envBase);
+  const traits = checkTraits(input, cache, report, base, componentType, (traitOverrides ?? {}) as Record<string, unknown>, at);
 
   if (typeOk) runValidations(input.cel, cache, report, componentType.spec.validations, type);
   return { type, traits };
+}
+
+const CLUSTERS_KEY = "clusters";
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** `over` merged over `base`: plain objects field by field, anything else (scalars, lists) replaced. */
+export function mergeOverride(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const was = out[key];
+    out[key] = isPlainObject(was) && isPlainObject(value) ? mergeOverride(was, value) : value;
+  }
+  return out;
+}
+
+/**
+ * The overrides of the environment (and, rendering one cluster of an environment on several, that
+ * cluster's `clusters.<name>` merged over them). Per-cluster overrides for a cluster the environment
+ * does not span are errors, found at their key.
+ */
+function effectiveOverride(input: CompileInput, report: Report, envBase: FieldPath): { override: Record<string, unknown>; at: At } {
+  const env = input.environment;
+  const { [CLUSTERS_KEY]: perCluster, ...override } = (input.release.spec.component.spec.environments[env.name] ?? {}) as Record<string, unknown>;
+  if (!isPlainObject(perCluster)) return { override, at: under(envBase) };
+  const spanned = (env.clusters ?? []).map((c) => c.name);
+  for (const name of Object.keys(perCluster)) {
+    if (spanned.includes(name)) continue;
+    const why =
+      spanned.length === 0
+        ? `environment ${JSON.stringify(env.name)} runs on one cluster, so it has no per-cluster overrides (the platform lists no environments[].clusters for it)`
+        : `environment ${JSON.stringify(env.name)} has no cluster ${JSON.stringify(name)}; its clusters: ${list(spanned)}`;
+    report.add([...envBase, CLUSTERS_KEY, name], why, "compile/override", { key: true });
+  }
+  const cluster = input.cluster;
+  const mine = cluster === undefined ? undefined : perCluster[cluster];
+  if (cluster === undefined || !isPlainObject(mine)) return { override, at: under(envBase) };
+  const clusterBase: FieldPath = [...envBase, CLUSTERS_KEY, cluster];
+  // A finding points at the cluster's override where it sets the field, else at the environment's.
+  const at: At = (rel) => (has(mine, rel) ? [...clusterBase, ...rel] : [...envBase, ...rel]);
+  return { override: mergeOverride(override, mine), at };
+}
+
+/** Whether `value` has a field at `path` (through plain objects). */
+function has(value: unknown, path: FieldPath): boolean {
+  if (path.length === 0) return false;
+  let v = value;
+  for (const seg of path) {
+    if (!isPlainObject(v) || !Object.prototype.hasOwnProperty.call(v, seg)) return false;
+    v = v[seg];
+  }
+  return true;
 }
 
 function checkTraits(
@@ -158,7 +220,7 @@ function checkTraits(
   base: BaseContext,
   componentType: ComponentType,
   overrides: Record<string, unknown>,
-  envBase: FieldPath,
+  envAt: At,
 ): TraitScope[] {
   const spec = input.release.spec.component.spec;
   const definitions = new Map(input.release.spec.traits.map((t) => [t.metadata.name, t]));
@@ -167,14 +229,14 @@ function checkTraits(
   const scopes: TraitScope[] = [];
 
   spec.traits.forEach((instance, index) => {
-    const at = (...rest: (string | number)[]): FieldPath => ["spec", "traits", index, ...rest];
+    const field = (...rest: (string | number)[]): FieldPath => ["spec", "traits", index, ...rest];
     const label = `trait ${JSON.stringify(instance.name)} (${instance.type})`;
     const before = report.errorCount;
 
     const first = firstByName.get(instance.name);
     if (first !== undefined) {
       report.add(
-        at("name"),
+        field("name"),
         `trait instance name ${JSON.stringify(instance.name)} is already used by spec.traits[${first}]; instance names must be unique`,
         "compile/trait-name",
       );
@@ -183,7 +245,7 @@ function checkTraits(
     }
     if (!allowed.includes(instance.type)) {
       report.add(
-        at("type"),
+        field("type"),
         `trait ${JSON.stringify(instance.type)} is not allowed for component type ${JSON.stringify(componentType.metadata.name)}; allowed: ${list(allowed)}`,
         "compile/trait-not-allowed",
       );
@@ -191,16 +253,16 @@ function checkTraits(
     }
     const trait = definitions.get(instance.type);
     if (!trait) {
-      report.add(at("type"), `unknown trait ${JSON.stringify(instance.type)}; the release holds: ${list(definitions.keys())}`, "compile/unknown-trait");
+      report.add(field("type"), `unknown trait ${JSON.stringify(instance.type)}; the release holds: ${list(definitions.keys())}`, "compile/unknown-trait");
       return;
     }
-    const parameters = checkAgainst(cache, report, trait.spec.parameters, instance.parameters, at("parameters"), "parameters", label);
+    const parameters = checkAgainst(cache, report, trait.spec.parameters, instance.parameters, under(field("parameters")), "parameters", label);
     const raw = overrides[instance.name];
     const override = raw !== null && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-    const environment = checkOverride(cache, report, trait.spec.environmentConfigs, override, [...envBase, TRAITS_KEY, instance.name], label);
+    const environment = checkOverride(cache, report, trait.spec.environmentConfigs, override, (rel) => envAt([TRAITS_KEY, instance.name, ...rel]), label);
     const scope: TraitScope = {
       label,
-      where: at(),
+      where: field(),
       parameters,
       environment,
       context: scopeContext(base, parameters, environment, instance.name),
@@ -215,7 +277,7 @@ function checkTraits(
   const instances = new Set(spec.traits.map((t) => t.name));
   for (const name of Object.keys(overrides)) {
     if (!instances.has(name)) {
-      report.add([...envBase, TRAITS_KEY, name], `no trait instance is named ${JSON.stringify(name)}; instances: ${list(instances)}`, "compile/override", {
+      report.add(envAt([TRAITS_KEY, name]), `no trait instance is named ${JSON.stringify(name)}; instances: ${list(instances)}`, "compile/override", {
         key: true,
       });
     }

@@ -32,7 +32,7 @@ export class Report {
       message,
       code,
       component: this.component,
-      environment: this.input.environment.name,
+      environment: this.input.cluster === undefined ? this.input.environment.name : `${this.input.environment.name}/${this.input.cluster}`,
       ...(opts.resource ? { resource: opts.resource } : {}),
     });
   }

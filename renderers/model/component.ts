@@ -103,7 +103,24 @@ export type TraitInstance = z.infer<typeof TraitInstance>;
  * Per-environment overrides: only fields the type's environmentConfigs declare (checked against
  * that schema when the component is compiled), plus `traits` keyed by trait instance name.
  */
-export const EnvironmentOverride = z.object({ traits: z.record(DnsLabel, z.record(z.string(), z.unknown())).optional() }).catchall(z.unknown());
+const TraitOverrides = z.record(DnsLabel, z.record(z.string(), z.unknown()));
+
+/**
+ * Overrides for one cluster of an environment on several clusters (`environments.<env>.clusters.<cluster>`):
+ * the same fields as the environment's, merged over them (objects field by field, anything else replaced).
+ */
+export const ClusterOverride = z
+  .object({ traits: TraitOverrides.optional(), clusters: z.never({ error: "clusters cannot be nested inside a cluster's overrides" }).optional() })
+  .catchall(z.unknown());
+export type ClusterOverride = z.infer<typeof ClusterOverride>;
+
+export const EnvironmentOverride = z
+  .object({
+    traits: TraitOverrides.optional(),
+    /** Per-cluster overrides, keyed by the names of the environment's `clusters`. */
+    clusters: z.record(DnsLabel, ClusterOverride).optional(),
+  })
+  .catchall(z.unknown());
 export type EnvironmentOverride = z.infer<typeof EnvironmentOverride>;
 
 export const ComponentSpec = z.strictObject({

@@ -89,39 +89,74 @@ export const Cluster = z.strictObject({
 });
 export type Cluster = z.infer<typeof Cluster>;
 
-export const Environment = z.strictObject({
+/**
+ * One of several clusters an environment spans (`environments[].clusters`): its name (the folder
+ * `<gitops path>/<name>/` its manifests go to, and the key of a component's per-cluster overrides),
+ * kubeconfig context, Prometheus endpoint and the wave a promotion reaches it in (1 first).
+ */
+export const NamedCluster = Cluster.extend({
   name: DnsLabel,
-  /** Production environments get the stricter built-in policies (no latest tag, replicas >= 2). */
-  production: z.boolean().default(false),
-  cluster: Cluster.optional(),
-  gitops: z.strictObject({
-    repo: RepoName,
-    branch: z
-      .string()
-      .regex(/^[A-Za-z0-9._/-]+$/)
-      .refine((b) => !b.includes("..") && !b.startsWith("/") && !b.endsWith("/"), {
-        error: "not a valid branch name",
-      })
-      .default("main"),
-    path: RelativePath.optional(),
-  }),
-  /** Namespace template; `${metadata.project}` and `${metadata.environment}` are replaced. */
-  namespace: z.string().default("${metadata.project}-${metadata.environment}"),
-  autoMerge: z.boolean().default(false),
-  approvals: z
-    .strictObject({ required: z.number().int().min(0).default(0), teams: z.array(z.string().min(1)).default([]) })
-    .default({ required: 0, teams: [] }),
-  commandPermission: Permission.default("write"),
-  window: ChangeWindow.optional(),
-  /** How the `route` trait exposes endpoints: Gateway API HTTPRoute (default) or Ingress. */
-  routes: z.enum(["gateway", "ingress"]).default("gateway"),
-  /** The Gateway HTTPRoutes attach to, and the namespace public traffic arrives from. */
-  gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel }).default({ name: "ferry", namespace: "gateway-system" }),
-  /** IngressClass used when `routes: ingress`. */
-  ingressClassName: DnsLabel.optional(),
-  /** Whether the source environment must be observed healthy before promoting out of it. */
-  requireHealth: z.boolean().default(false),
+  /** The wave a promotion into the environment reaches this cluster in: 1 first. @default 1 */
+  wave: z.number().int().min(1).default(1),
 });
+export type NamedCluster = z.infer<typeof NamedCluster>;
+
+export const Environment = z
+  .strictObject({
+    name: DnsLabel,
+    /** Production environments get the stricter built-in policies (no latest tag, replicas >= 2). */
+    production: z.boolean().default(false),
+    cluster: Cluster.optional(),
+    /** Several clusters instead of one `cluster`: the environment is rendered once per cluster, into `<gitops path>/<cluster>/`. */
+    clusters: z.array(NamedCluster).min(1, { error: "clusters lists no cluster; give at least one, or one cluster instead" }).optional(),
+    gitops: z.strictObject({
+      repo: RepoName,
+      branch: z
+        .string()
+        .regex(/^[A-Za-z0-9._/-]+$/)
+        .refine((b) => !b.includes("..") && !b.startsWith("/") && !b.endsWith("/"), {
+          error: "not a valid branch name",
+        })
+        .default("main"),
+      path: RelativePath.optional(),
+    }),
+    /** Namespace template; `${metadata.project}` and `${metadata.environment}` are replaced. */
+    namespace: z.string().default("${metadata.project}-${metadata.environment}"),
+    autoMerge: z.boolean().default(false),
+    approvals: z
+      .strictObject({ required: z.number().int().min(0).default(0), teams: z.array(z.string().min(1)).default([]) })
+      .default({ required: 0, teams: [] }),
+    commandPermission: Permission.default("write"),
+    window: ChangeWindow.optional(),
+    /** How the `route` trait exposes endpoints: Gateway API HTTPRoute (default) or Ingress. */
+    routes: z.enum(["gateway", "ingress"]).default("gateway"),
+    /** The Gateway HTTPRoutes attach to, and the namespace public traffic arrives from. */
+    gateway: z.strictObject({ name: DnsLabel, namespace: DnsLabel }).default({ name: "ferry", namespace: "gateway-system" }),
+    /** IngressClass used when `routes: ingress`. */
+    ingressClassName: DnsLabel.optional(),
+    /** Whether the source environment must be observed healthy before promoting out of it. */
+    requireHealth: z.boolean().default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.cluster !== undefined && env.clusters !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["clusters"],
+        message: "set cluster or clusters, not both: clusters replaces cluster for an environment on several clusters",
+      });
+    }
+    const first = new Map<string, number>();
+    (env.clusters ?? []).forEach((c, i) => {
+      const earlier = first.get(c.name);
+      if (earlier !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["clusters", i, "name"],
+          message: `cluster ${JSON.stringify(c.name)} is already listed as clusters[${earlier}]; cluster names must be unique`,
+        });
+      else first.set(c.name, i);
+    });
+  });
 export type Environment = z.infer<typeof Environment>;
 
 /** A bound on one signal during verification: an absolute `max` and/or at most `maxIncrease` times the previous release's value. */
@@ -160,6 +195,11 @@ export const PipelineStep = z.strictObject({
   verify: Verify.optional(),
   /** What a failed verification does: `rollback` opens the rollback pull request; `none` (the default) only reports. */
   onFailure: z.enum(["rollback", "none"]).optional(),
+  /**
+   * For a target on several clusters (`environments[].clusters`): the next wave's promotion opens only
+   * after every cluster of the previous wave is Healthy (and verified, with `verify`) for `soak`.
+   */
+  waves: z.strictObject({ soak: Duration.optional() }).optional(),
 });
 export type PipelineStep = z.infer<typeof PipelineStep>;
 
@@ -208,4 +248,9 @@ export const NAMESPACE_TOKEN = /\$\{\s*metadata\.(project|environment)\s*\}/g;
 /** The namespace a project's components use in an environment. */
 export function namespaceFor(env: Environment, project: string): string {
   return env.namespace.replace(NAMESPACE_TOKEN, (_m, what: string) => (what === "project" ? project : env.name));
+}
+
+/** The clusters an environment spans, in wave order then name; empty for an environment on one `cluster` (or none). */
+export function clustersOf(env: Pick<Environment, "clusters">): readonly NamedCluster[] {
+  return [...(env.clusters ?? [])].sort((a, b) => a.wave - b.wave || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

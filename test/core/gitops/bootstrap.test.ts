@@ -6,7 +6,7 @@ import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1"
 import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
 import { GitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1";
 import { describe, expect, it } from "vitest";
-import { argoApplicationSet, fluxObjects, githubRepoUrl } from "../../../core/gitops/bootstrap.js";
+import { argoApplicationSet, argoClusterApplicationSet, argoObjects, fluxObjects, githubRepoUrl } from "../../../core/gitops/bootstrap.js";
 import { toYaml } from "../../../renderers/canonical.js";
 
 const environments = [
@@ -145,5 +145,72 @@ describe("Flux GitRepository and Kustomization", () => {
     const [, kustomization] = fluxObjects({ name: "dev", gitops: { repo: "acme/gitops", branch: "main" } });
     const broken = { ...kustomization, spec: { ...kustomization.spec, sourceRef: { name: "x" } } };
     expect(() => new Kustomization(broken as unknown as ConstructorParameters<typeof Kustomization>[0]).validate()).toThrow();
+  });
+});
+
+describe("an environment on several clusters", () => {
+  const prod = {
+    name: "prod",
+    gitops: { repo: "acme/gitops-prod", branch: "main", path: "environments/prod" },
+    clusters: [
+      { name: "us-1", context: "prod-us-1" },
+      { name: "eu-1", context: "prod-eu-1" },
+    ],
+  };
+  const dev = { name: "dev", gitops: { repo: "acme/gitops", branch: "main" } };
+
+  it("gets one Argo CD Application per cluster, at its folder, on the cluster its context names; the others stay as they were", () => {
+    const objects = argoObjects([prod, dev]);
+    expect(objects).toHaveLength(2);
+    const [single, clusters] = objects;
+    expect(single).toEqual(argoApplicationSet([dev]));
+    for (const o of objects) expect(() => new ApplicationSet(o).validate()).not.toThrow();
+    expect(clusters?.metadata.name).toBe("ferry-clusters");
+    expect(clusters?.spec.generators[0]?.list.elements).toEqual([
+      {
+        cluster: "eu-1",
+        clusterName: "prod-eu-1",
+        environment: "prod",
+        namespace: "ferry-prod",
+        path: "environments/prod/eu-1",
+        repoURL: "https://github.com/acme/gitops-prod.git",
+        revision: "main",
+      },
+      {
+        cluster: "us-1",
+        clusterName: "prod-us-1",
+        environment: "prod",
+        namespace: "ferry-prod",
+        path: "environments/prod/us-1",
+        repoURL: "https://github.com/acme/gitops-prod.git",
+        revision: "main",
+      },
+    ]);
+    expect(clusters?.spec.template.metadata.name).toBe("ferry-{{.environment}}-{{.cluster}}");
+    expect(clusters?.spec.template.spec.destination).toEqual({ name: "{{.clusterName}}", namespace: "{{.namespace}}" });
+    const used = new Set([...JSON.stringify(clusters?.spec.template).matchAll(/\{\{\.(\w+)\}\}/g)].map((m) => m[1]));
+    for (const element of clusters?.spec.generators[0]?.list.elements ?? []) expect(new Set(Object.keys(element))).toEqual(used);
+    expect(argoObjects([prod]).map((o) => o.metadata.name)).toEqual(["ferry-clusters"]);
+  });
+
+  it("keeps each ApplicationSet to its kind of environment", () => {
+    expect(() => argoApplicationSet([prod, dev])).toThrow(/prod run on several clusters/);
+    expect(() => argoClusterApplicationSet([prod, dev])).toThrow(/dev run on one cluster/);
+  });
+
+  it("gets one Flux Kustomization per cluster, applying its folder with that cluster's kubeconfig, all valid", () => {
+    const [repo, ...kustomizations] = fluxObjects(prod);
+    expect(() => new GitRepository(repo).validate()).not.toThrow();
+    expect(repo.metadata.name).toBe("ferry-prod");
+    expect(kustomizations).toHaveLength(2);
+    for (const k of kustomizations) expect(() => new Kustomization(k).validate()).not.toThrow();
+    expect(kustomizations.map((k) => [k.metadata.name, k.metadata.labels["ferry.dev/cluster"], k.spec.path, k.spec.kubeConfig])).toEqual([
+      ["ferry-prod-eu-1", "eu-1", "./environments/prod/eu-1", { secretRef: { name: "eu-1-kubeconfig", key: "value" } }],
+      ["ferry-prod-us-1", "us-1", "./environments/prod/us-1", { secretRef: { name: "us-1-kubeconfig", key: "value" } }],
+    ]);
+    expect(kustomizations.every((k) => k.spec.sourceRef.name === "ferry-prod" && k.spec.prune)).toBe(true);
+    const [, single] = fluxObjects(dev);
+    expect(single.spec).not.toHaveProperty("kubeConfig");
+    expect(single.metadata.labels).not.toHaveProperty("ferry.dev/cluster");
   });
 });

@@ -66,8 +66,8 @@ describe("Ferry's branches and markers", () => {
   it("knows what a promotion writes, and finds anything else", () => {
     const paths = promotionPaths(envOf(acme(), "staging"), "storefront", "checkout-api");
     expect(paths).toEqual({
-      componentDir: "environments/staging/storefront/checkout-api",
-      namespaceFile: "environments/staging/storefront/namespace.yaml",
+      componentDirs: ["environments/staging/storefront/checkout-api"],
+      namespaceFiles: ["environments/staging/storefront/namespace.yaml"],
       releaseDir: "releases/storefront/checkout-api",
       catalogDir: "catalog/storefront/checkout-api",
       catalogFile: "catalog/storefront.yaml",

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -58,6 +59,17 @@ describe("the bundled examples", () => {
     const b = readTree(s.path("b"));
     expect([...b.keys()]).toEqual([...a.keys()]);
     for (const [path, text] of a) expect(b.get(path), path).toBe(text);
+  });
+
+  it("render byte for byte what the recorded digests say (render.sha256: one `sha256  path` line per file)", () => {
+    // Changes to the renderer must leave existing platforms' output alone. An intended change of the
+    // output records the new digests: `(cd rendered && find . -type f ! -name .ferry-output | sed 's#^./##' | LC_ALL=C sort | xargs sha256sum)`.
+    const recorded = readFileSync(new URL("./render.sha256", import.meta.url), "utf8").trim().split("\n");
+    const tree = readTree(s.path("a"));
+    const actual = [...tree.keys()]
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map((path) => `${createHash("sha256").update(tree.get(path) ?? "").digest("hex")}  ${path}`);
+    expect(actual).toEqual(recorded);
   });
 
   it("write manifests with sorted keys and no timestamps", () => {
