@@ -58,7 +58,8 @@ export interface DoraDeps {
 
 const DEFAULT_DEPS: DoraDeps = {
   readHistory,
-  github: (v) => (v.GITHUB_TOKEN ? tokenClient({ token: v.GITHUB_TOKEN, baseUrl: (v.GITHUB_API_URL || "https://api.github.com").replace(/\/$/, "") }) : undefined),
+  github: (v) =>
+    v.GITHUB_TOKEN ? tokenClient({ token: v.GITHUB_TOKEN, baseUrl: (v.GITHUB_API_URL || "https://api.github.com").replace(/\/$/, "") }) : undefined,
   readSignals,
   commitTime,
   now: () => Date.now(),
@@ -111,9 +112,14 @@ export async function readDora(input: DoraInput, deps: Partial<DoraDeps> = {}): 
   const since = new Date(until.getTime() - window * 1000);
   const target = cliTarget(env, input.target ?? {}, { env: input.variables });
   const entries = await d.readHistory({ target, path: target.path, limit: DORA_HISTORY_LIMIT, cacheDir: input.cacheDir || undefined });
-  const commits: GitOpsCommitInput[] = entries.map((e) => ({ sha: e.commit, date: e.committer.date, trailers: e.trailers, message: e.subject, repo: env.gitops.repo }));
-  const wanted = (c: string) =>
-    (input.component === undefined || c === input.component) && (input.project === undefined || c.startsWith(`${input.project}/`));
+  const commits: GitOpsCommitInput[] = entries.map((e) => ({
+    sha: e.commit,
+    date: e.committer.date,
+    trailers: e.trailers,
+    message: e.subject,
+    repo: env.gitops.repo,
+  }));
+  const wanted = (c: string) => (input.component === undefined || c === input.component) && (input.project === undefined || c.startsWith(`${input.project}/`));
   const names = [
     ...new Set(
       entries.flatMap((e) =>

@@ -139,7 +139,9 @@ export function componentDeployments(facts: DoraComponentFacts, until: Date): Do
     return { component: facts.component, release, at: l.entry.date, commit: l.entry.commit, rollback: l.rollback, readyAt, leadTimeSeconds, failure };
   });
   return base.map((d, i) => {
-    const restoredAt = d.failure ? base.slice(i + 1).find((n) => n.readyAt !== undefined && n.readyAt.getTime() >= d.failure!.at.getTime())?.readyAt : undefined;
+    const restoredAt = d.failure
+      ? base.slice(i + 1).find((n) => n.readyAt !== undefined && n.readyAt.getTime() >= d.failure!.at.getTime())?.readyAt
+      : undefined;
     return { ...d, restoredAt };
   });
 }
