@@ -38,6 +38,8 @@ export interface DoraInput {
   readonly cacheDir?: string;
   /** GITHUB_TOKEN, GITHUB_API_URL, GITHUB_SERVER_URL. */
   readonly variables: EnvironmentVariables;
+  /** Whether the caller may see a component (MCP over HTTP: the caller's GitHub identity). @default every component */
+  readonly visible?: (project: string, component: string) => Promise<boolean>;
 }
 
 /** The figures and what could not be observed. */
@@ -139,9 +141,10 @@ export async function readDora(input: DoraInput, deps: Partial<DoraDeps> = {}): 
   const verify = verifyInto(platform, env.name) !== undefined;
   const components: DoraComponentFacts[] = [];
   for (const name of names) {
+    const [project, component] = name.split("/") as [string, string];
+    if (input.visible && !(await input.visible(project, component))) continue;
     const history = componentHistory(commits, name).environments.get(env.name) ?? [];
     if (history.length === 0) continue;
-    const [project, component] = name.split("/") as [string, string];
     const appRepo = history.find((h) => h.source)?.source?.repo;
     let signals: SignalRecord[] | undefined;
     const times = new Map<string, Date>();
