@@ -1,8 +1,12 @@
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { Octokit } from "@octokit/rest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDeployment, postDeploymentStatus } from "../../../adapters/github/deployments.js";
 import type { GitHub } from "../../../adapters/github/types.js";
 import { formatCommitMessage } from "../../../core/gitops/trailers.js";
+import { EVERYTHING } from "../../../mcp/access.js";
+import { createFerryMcpServer } from "../../../mcp/server.js";
 import { SIGNAL_STATE, signalDescription, type HealthSignal } from "../../../core/status/deployment-signals.js";
 import { ContractIndex, FakeGitHub } from "../../support/fake-github/index.js";
 import { fastImportCommit, startGitServer, type GitServer } from "../../support/git-server.js";
@@ -190,5 +194,36 @@ describe("ferry dora", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/unknown environment "qa"/);
     expect(run.stderr).toMatch(/"soon" is not a duration/);
+  });
+});
+
+describe("the MCP tool ferry_dora", () => {
+  it("is listed read-only without URL or path arguments and answers the same figures as the CLI", async () => {
+    // The environment's gitops.repo (acme/gitops-prod) is found on the git server as on a GitHub Enterprise host.
+    const context = {
+      transport: "stdio" as const,
+      defaults: { apps: [], platform: s.path("platform") },
+      variables: { FERRY_CACHE_DIR: s.path("cache"), GITHUB_TOKEN: token, GITHUB_API_URL: fake.url, GITHUB_SERVER_URL: git.url },
+      access: EVERYTHING,
+    };
+    const [a, b] = InMemoryTransport.createLinkedPair();
+    await createFerryMcpServer({ context }).connect(a);
+    const client = new Client({ name: "test", version: "1.0.0" });
+    await client.connect(b);
+    try {
+      const tool = (await client.listTools()).tools.find((x) => x.name === "ferry_dora")!;
+      expect(tool.annotations?.readOnlyHint).toBe(true);
+      expect(Object.keys(tool.inputSchema.properties ?? {}).sort()).toEqual(["component", "env", "platform", "project", "since"]);
+      const result = await client.callTool({ name: "ferry_dora", arguments: { env: "prod", since: "3d", project: "shop" } });
+      expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+      const out = result.structuredContent as unknown as Out;
+      const cli = JSON.parse((await dora({ GITHUB_TOKEN: token, GITHUB_API_URL: fake.url }, ["--since", "3d", "--project", "shop"])).stdout) as Out;
+      // The same hand-computed figures (the windows end at each call's own now).
+      expect({ ...out, since: "", until: "" }).toEqual({ ...cli, since: "", until: "" });
+      expect(out.leadTimeSeconds).toEqual({ p50: 5400, p90: 12600, count: 4 });
+      expect(out.changeFailureRate).toBe(0.2);
+    } finally {
+      await client.close();
+    }
   });
 });
