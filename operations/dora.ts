@@ -156,7 +156,9 @@ export async function readDora(input: DoraInput, deps: Partial<DoraDeps> = {}): 
       } catch (e) {
         notes.push(`${name}: the deployment statuses of ${appRepo} could not be read (${errorText(e)}): not observed`);
       }
-      const shas = [...new Set(history.filter((h) => h.date.getTime() >= since.getTime() && h.source).map((h) => h.source!.sha))].sort();
+      // Lead time needs the statuses too: without them the commits' times are not asked for.
+      const shas =
+        signals === undefined ? [] : [...new Set(history.filter((h) => h.date.getTime() >= since.getTime() && h.source).map((h) => h.source!.sha))].sort();
       for (const sha of shas) {
         try {
           times.set(sha, await d.commitTime(octokit, repo, sha));

@@ -28,7 +28,7 @@ let fake: FakeGitHub;
 let git: GitServer;
 let token = "";
 const s = new Scratch();
-const R = { r1: "aaaaaaaaaaa1", r2: "aaaaaaaaaaa2", r3: "aaaaaaaaaaa3", w1: "bbbbbbbbbbb1" };
+const R = { r1: "aaaaaaaaaaa1", r2: "aaaaaaaaaaa2", r3: "aaaaaaaaaaa3", w1: "bbbbbbbbbbb1", p1: "ccccccccccc1" };
 
 async function land(gitdir: string, at: number, component: string, release: string, source: string, promotedFrom?: string): Promise<void> {
   const trailers: Record<string, string> = {
@@ -67,6 +67,8 @@ beforeAll(async () => {
   const api = (sha: string) => `acme/shop-api@${sha}`;
   await land(gitops.path, t(1), "shop/api", R.r1, api(app.a1!), "dev");
   await land(gitops.path, t(5), "shop/web", R.w1, `acme/shop-web@${app.b1!}`, "dev");
+  // pay/pay's app repository is not on GitHub (deleted, or the token cannot see it): its statuses cannot be read.
+  await land(gitops.path, t(6), "pay/pay", R.p1, `acme/pay@${"c".repeat(40)}`, "dev");
   await land(gitops.path, t(10), "shop/api", R.r2, api(app.a2!), "dev");
   await land(gitops.path, t(12), "shop/api", R.r1, api(app.a1!)); // Ferry's rollback commit: no Promoted-From
   await land(gitops.path, t(20), "shop/api", R.r3, api(app.a3!), "dev");
@@ -138,10 +140,12 @@ describe("ferry dora", () => {
     const out = JSON.parse(run.stdout) as Out;
     expect(out.environment).toBe("prod");
     expect(Date.parse(out.until) - Date.parse(out.since)).toBe(3 * 24 * H);
-    expect(out.notes).toEqual([]);
-    // api: r1 (1 h), r2 (10 h), rollback to r1 (12 h), r3 (20 h); web: w1 (5 h). 5 deployments over 3 days.
-    expect(out.deployments).toBe(5);
-    expect(out.deploymentFrequencyPerDay).toBe(5 / 3);
+    expect(out.notes).toHaveLength(1);
+    expect(out.notes[0]).toMatch(/^pay\/pay: the deployment statuses of acme\/pay could not be read .*: not observed$/);
+    // api: r1 (1 h), r2 (10 h), rollback to r1 (12 h), r3 (20 h); web: w1 (5 h); pay: p1 (6 h). 6 deployments over 3 days.
+    expect(out.deployments).toBe(6);
+    expect(out.deploymentFrequencyPerDay).toBe(2);
+    // The figures below stand on shop/api and shop/web only: pay/pay's statuses were not observed.
     expect(out.rollbacks).toBe(1);
     // Lead times, app commit -> first Healthy: r1 0 h -> 1.5 h = 5400 s; w1 4 h -> 5 h 10 min = 4200 s;
     // r2 8 h -> 10.5 h = 9000 s; r3 17 h -> 20.5 h = 12600 s; the rollback has none.
@@ -153,8 +157,10 @@ describe("ferry dora", () => {
     // Failure at 11 h, the rollback Healthy at 12.25 h: 4500 s.
     expect(out.timeToRestoreSeconds).toEqual({ p50: 4500, p90: 4500, count: 1, unrestored: 0 });
 
-    expect(out.components.map((c) => c.component)).toEqual(["shop/api", "shop/web"]);
-    const [api, web] = out.components;
+    expect(out.components.map((c) => c.component)).toEqual(["pay/pay", "shop/api", "shop/web"]);
+    const [pay, api, web] = out.components;
+    expect(pay).toMatchObject({ deployments: 1, statusesObserved: false, changeFailureRate: null, changeFailures: { failed: 0, count: 0 } });
+    expect(pay!.leadTimeSeconds).toEqual({ p50: null, p90: null, count: 0 });
     expect(api).toMatchObject({ deployments: 4, rollbacks: 1, statusesObserved: true, changeFailureRate: 0.25, changeFailures: { failed: 1, count: 4 } });
     // api alone: 5400, 9000, 12600 -> p50 = rank 2 = 9000, p90 = rank 3 = 12600.
     expect(api!.leadTimeSeconds).toEqual({ p50: 9000, p90: 12600, count: 3 });
@@ -179,8 +185,8 @@ describe("ferry dora", () => {
     const run = await dora({});
     expect(run.code, run.stderr).toBe(0);
     const out = JSON.parse(run.stdout) as Out;
-    expect(out.deployments).toBe(5);
-    expect(out.deploymentFrequencyPerDay).toBe(5 / 30);
+    expect(out.deployments).toBe(6);
+    expect(out.deploymentFrequencyPerDay).toBe(6 / 30);
     expect(out.changeFailureRate).toBeNull();
     expect(out.changeFailures).toEqual({ failed: 0, count: 0 });
     expect(out.leadTimeSeconds).toEqual({ p50: null, p90: null, count: 0 });
