@@ -131,7 +131,7 @@ export async function readDora(input: DoraInput, deps: Partial<DoraDeps> = {}): 
       ),
     ),
   ]
-    .filter(wanted)
+    .filter((c) => /^[a-z0-9-]+\/[a-z0-9-]+$/.test(c) && wanted(c))
     .sort();
 
   const notes: string[] = [];
@@ -143,7 +143,9 @@ export async function readDora(input: DoraInput, deps: Partial<DoraDeps> = {}): 
   for (const name of names) {
     const [project, component] = name.split("/") as [string, string];
     if (input.visible && !(await input.visible(project, component))) continue;
-    const history = componentHistory(commits, name).environments.get(env.name) ?? [];
+    const read = componentHistory(commits, name);
+    for (const i of read.ignored) notes.push(`${name}: commit ${i.commit.slice(0, 12)} was skipped: ${i.reason}`);
+    const history = read.environments.get(env.name) ?? [];
     if (history.length === 0) continue;
     const appRepo = history.find((h) => h.source)?.source?.repo;
     let signals: SignalRecord[] | undefined;

@@ -69,6 +69,8 @@ beforeAll(async () => {
   await land(gitops.path, t(5), "shop/web", R.w1, `acme/shop-web@${app.b1!}`, "dev");
   // pay/pay's app repository is not on GitHub (deleted, or the token cannot see it): its statuses cannot be read.
   await land(gitops.path, t(6), "pay/pay", R.p1, `acme/pay@${"c".repeat(40)}`, "dev");
+  // A commit naming shop/web whose release trailer is no release id: skipped, and said so.
+  await land(gitops.path, t(7), "shop/web", "not-a-release", `acme/shop-web@${app.b1!}`, "dev");
   await land(gitops.path, t(10), "shop/api", R.r2, api(app.a2!), "dev");
   await land(gitops.path, t(12), "shop/api", R.r1, api(app.a1!)); // Ferry's rollback commit: no Promoted-From
   await land(gitops.path, t(20), "shop/api", R.r3, api(app.a3!), "dev");
@@ -140,8 +142,9 @@ describe("ferry dora", () => {
     const out = JSON.parse(run.stdout) as Out;
     expect(out.environment).toBe("prod");
     expect(Date.parse(out.until) - Date.parse(out.since)).toBe(3 * 24 * H);
-    expect(out.notes).toHaveLength(1);
+    expect(out.notes).toHaveLength(2);
     expect(out.notes[0]).toMatch(/^pay\/pay: the deployment statuses of acme\/pay could not be read .*: not observed$/);
+    expect(out.notes[1]).toMatch(/^shop\/web: commit [0-9a-f]{12} was skipped: Ferry-Release "not-a-release" is not a release id$/);
     // api: r1 (1 h), r2 (10 h), rollback to r1 (12 h), r3 (20 h); web: w1 (5 h); pay: p1 (6 h). 6 deployments over 3 days.
     expect(out.deployments).toBe(6);
     expect(out.deploymentFrequencyPerDay).toBe(2);
