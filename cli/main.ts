@@ -35,6 +35,11 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show which release each environment ran, and when, from the GitOps commits",
     load: async () => (await import("./commands/history.js")).history,
   },
+  dora: {
+    summary:
+      "show an environment's DORA figures (deployment frequency, lead time, change failure rate, time to restore) from the GitOps history and deployments",
+    load: async () => (await import("./commands/dora.js")).dora,
+  },
   signals: {
     summary: "show a component's golden signals in an environment from Prometheus, judged against the pipeline's verify bounds",
     load: async () => (await import("./commands/signals.js")).signals,

@@ -203,7 +203,7 @@ export function fastImportStream(opts: {
 /** Commits into a bare repository with fast-import; returns the new tip of `branch`. */
 export async function fastImportCommit(
   gitdir: string,
-  opts: { branch: string; message: string; files: Record<string, string>; deletes?: string[] },
+  opts: { branch: string; message: string; files: Record<string, string>; deletes?: string[]; timestamp?: number },
 ): Promise<string> {
   const parent = await revParse(gitdir, `refs/heads/${opts.branch}`);
   const stream = fastImportStream({ ...opts, parent });

@@ -24,3 +24,9 @@ export async function comparedFiles(octokit: GitHub, repo: RepoRef, before: stri
   const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: `${before}...${after}`, per_page: 100 });
   return data.files ?? [];
 }
+
+/** `GET /repos/{owner}/{repo}/git/commits/{sha}`: when the commit was committed (its committer date). */
+export async function commitTime(octokit: GitHub, repo: RepoRef, sha: string): Promise<Date> {
+  const { data } = await octokit.rest.git.getCommit({ ...repo, commit_sha: sha });
+  return new Date(data.committer.date);
+}

@@ -5,6 +5,7 @@
 import { costTool } from "./cost.js";
 import { diagnoseTool } from "./diagnose.js";
 import { diffTool } from "./diff.js";
+import { doraTool } from "./dora.js";
 import { driftTool } from "./drift.js";
 import { getComponentTool } from "./get-component.js";
 import { graphTool } from "./graph.js";
@@ -35,6 +36,7 @@ export const TOOLS: Readonly<Record<string, AnyTool>> = {
   [signalsTool.name]: signalsTool,
   [diagnoseTool.name]: diagnoseTool,
   [driftTool.name]: driftTool,
+  [doraTool.name]: doraTool,
   [costTool.name]: costTool,
   [graphTool.name]: graphTool,
   [impactTool.name]: impactTool,

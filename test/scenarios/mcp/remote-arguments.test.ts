@@ -139,6 +139,7 @@ function baseCall(tool: AnyTool): Record<string, unknown> {
     ferry_promote: { component: "storefront/checkout-api", env: "staging" },
     ferry_rollback: { component: "storefront/checkout-api", env: "staging" },
     ferry_signals: { component: "storefront/checkout-api", env: "staging" },
+    ferry_dora: { env: "staging" },
   };
   const call = calls[tool.name];
   if (!call) throw new Error(`no call of ${tool.name}: add one here`);
