@@ -39,6 +39,12 @@ export interface RenderOptions {
    * @default true
    */
   readonly serialize?: boolean;
+  /**
+   * The namespace each dependency (`project`, `component`) runs in; a preview points its unchanged
+   * dependencies at the environment it comes from.
+   * @default the environment's namespace of the dependency's project
+   */
+  readonly dependencyNamespace?: (project: string, component: string) => string;
 }
 
 /** Renders one release for one environment and checks the platform's policies on the result. */
@@ -55,7 +61,7 @@ export function renderRelease(
   const serialize = opts.serialize ?? true;
   const { project, component } = release.metadata;
   const namespace = namespaceFor(env, project);
-  const dependencies = resolveDependencies(release.spec.component, env, catalog);
+  const dependencies = resolveDependencies(release.spec.component, env, catalog, opts.dependencyNamespace);
   const compiled = compileComponent({ release, platform: bundle.platform, environment: env, namespace, dependencies, cel, locate, cache });
   const diagnostics: Diagnostic[] = [...compiled.diagnostics];
   const dir = componentDir(project, component);
