@@ -18,7 +18,7 @@ import { durationSeconds, namespaceFor, PREVIEW_LABEL } from "../../renderers/mo
 import type { PlatformBundle } from "../../renderers/platform.js";
 import type { Release } from "../../renderers/release.js";
 import type { K8sObject } from "../../renderers/types.js";
-import { estimateCost } from "../cost.js";
+import { estimateCost, formatMoney } from "../cost.js";
 import type { CostEstimate } from "../cost.js";
 import { namespaceFile, namespaceObject } from "../gitops/layout.js";
 import { renderRelease } from "../render.js";
@@ -177,7 +177,7 @@ export function decidePreview(input: PreviewEnvInput): PreviewDecision {
   if (previews.maxMonthlyCost !== undefined && cost.monthly > previews.maxMonthlyCost) {
     return refused(
       "cost",
-      `the preview's estimated monthly cost, ${cost.monthly.toFixed(2)} ${cost.currency}, is above previews.maxMonthlyCost (${previews.maxMonthlyCost.toFixed(2)} ${cost.currency})`,
+      `the preview's estimated monthly cost, ${formatMoney(cost.monthly, cost.currency)}, is above previews.maxMonthlyCost (${formatMoney(previews.maxMonthlyCost, cost.currency)})`,
       diagnostics,
     );
   }

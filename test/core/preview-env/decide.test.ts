@@ -162,7 +162,7 @@ describe("decidePreview", () => {
     expect(preview(decide({}, "    from: dev\n    maxMonthlyCost: 12\n")).cost.monthly).toBe(12);
     const over = refusal(decide({}, "    from: dev\n    maxMonthlyCost: 11.5\n"));
     expect(over.code).toBe("cost");
-    expect(over.reason).toContain("12.00 EUR, is above previews.maxMonthlyCost (11.50 EUR)");
+    expect(over.reason).toContain("EUR 12.00, is above previews.maxMonthlyCost (EUR 11.50)");
   });
 
   it("refuses past maxPerProject, naming the oldest; the pull request's own preview does not count", () => {
