@@ -100,8 +100,8 @@ export function previewRecords(
       projects,
       namespaces,
       urls: [...new Set(hosts)].sort().map((h) => `https://${h}`),
-      createdAt: created.date,
-      updatedAt: latest.date,
+      createdAt: isoTime(created.date),
+      updatedAt: isoTime(latest.date),
       headSha,
       monthlyCost: cost.monthly,
       currency: cost.currency,
@@ -110,7 +110,12 @@ export function previewRecords(
   return out;
 }
 
+/** An ISO 8601 UTC time to the second, as `2026-03-02T10:00:00Z`. */
+export function isoTime(time: string | Date): string {
+  return new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 /** When a preview expires: its last push plus the ttl. */
 export function expiresAt(record: Pick<PreviewRecord, "updatedAt">, ttlSeconds: number): string {
-  return new Date(Date.parse(record.updatedAt) + ttlSeconds * 1000).toISOString().replace(/\.000Z$/, "Z");
+  return isoTime(new Date(Date.parse(record.updatedAt) + ttlSeconds * 1000));
 }

@@ -13,12 +13,13 @@ import { decidePreview } from "../../core/preview-env/decide.js";
 import type { PreviewPull } from "../../core/preview-env/decide.js";
 import { previewCommitContent, previewRemovalContent } from "../../core/preview-env/commit.js";
 import type { PreviewCommitContent } from "../../core/preview-env/commit.js";
-import { expiresAt } from "../../core/preview-env/records.js";
+import { expiresAt, isoTime } from "../../core/preview-env/records.js";
 import type { PreviewRecord } from "../../core/preview-env/records.js";
 import type { PreviewEnvironmentStatus } from "../../core/preview-env/status.js";
 import { readPreviews } from "../../adapters/git/previews.js";
 import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 import type { FlowServices } from "../services.js";
+import type { GitTarget } from "../../core/gitops/request.js";
 
 export type PreviewEnvDeps = Pick<FlowServices, "clock" | "gitops" | "cacheDir" | "logger">;
 
@@ -89,7 +90,7 @@ export async function syncPreviewEnvironment(req: PreviewEnvRequest, deps: Previ
 
   // A push with the same manifests still commits, recording the new head: the ttl counts from the last push.
   const out = await publish(target, previewCommitContent(decision, pull), own !== undefined && own.headSha !== pull.headSha, deps);
-  const updatedAt = out.changed || !own ? deps.clock().toISOString() : own.updatedAt;
+  const updatedAt = out.changed || !own ? isoTime(deps.clock()) : own.updatedAt;
   log.info({ commit: out.commit, changed: out.changed }, "preview environment published");
   return {
     kind: "live",
@@ -106,7 +107,7 @@ export async function syncPreviewEnvironment(req: PreviewEnvRequest, deps: Previ
 
 /** Removes one preview (the reconcile pass, `ferry preview remove`): a commit deleting its folder. */
 export async function removePreviewRecord(
-  target: ResolvedTarget,
+  target: { readonly git: GitTarget },
   from: string,
   record: Pick<PreviewRecord, "repo" | "pr">,
   why: string,
@@ -115,7 +116,7 @@ export async function removePreviewRecord(
   return publish(target, previewRemovalContent(record.repo, record.pr, from, why), false, deps);
 }
 
-async function publish(target: ResolvedTarget, content: PreviewCommitContent, always: boolean, deps: Pick<FlowServices, "gitops" | "cacheDir">) {
+async function publish(target: { readonly git: GitTarget }, content: PreviewCommitContent, always: boolean, deps: Pick<FlowServices, "gitops" | "cacheDir">) {
   return deps.gitops.publish({
     target: target.git,
     changes: content.changes,

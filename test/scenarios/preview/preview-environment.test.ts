@@ -9,10 +9,12 @@ import { payload } from "../../support/webhooks.js";
 import type { WebhookPayload } from "../../support/webhooks.js";
 import { APP_REPO, commitApp, componentYaml, GITOPS_REPO, pushPayload, sceneTeardown, startScene } from "../../support/harness.js";
 import type { Scene } from "../../support/harness.js";
+import type { Scheduler } from "../../../app/scheduler.js";
+import type { ReconcileReport } from "../../../core/reconcile/report.js";
 
 const scenes = sceneTeardown();
 
-export const PREVIEW_PLATFORM = `apiVersion: ferry.dev/v1alpha1
+const PREVIEW_PLATFORM = `apiVersion: ferry.dev/v1alpha1
 kind: Platform
 metadata: {name: acme}
 spec:
@@ -34,7 +36,7 @@ spec:
 `;
 
 /** The harness's service with a public route. */
-export const routed = (image: string, resources = "{cpu: 100m, memory: 128Mi}") =>
+const routed = (image: string, resources = "{cpu: 100m, memory: 128Mi}") =>
   componentYaml({ image, extra: "" })
     .replace("resources: {cpu: 100m, memory: 128Mi}", `resources: ${resources}`)
     .replace("http: {type: HTTP, port: 8080}", "http: {type: HTTP, port: 8080, visibility: [project, public]}")
@@ -50,7 +52,7 @@ const LABEL = {
   description: "Ferry preview environment",
 };
 
-export async function openPull(s: Scene, branch: string, image: string, resources?: string) {
+async function openPull(s: Scene, branch: string, image: string, resources?: string) {
   await s.fake.setBranch(APP_REPO, branch);
   await s.fake.commit(APP_REPO, { files: { ".ferry/api.yaml": routed(image, resources) }, branch });
   const pr = await s.fake.openPullRequest(APP_REPO, { head: branch, title: "change .ferry" });
@@ -77,12 +79,12 @@ export async function openPull(s: Scene, branch: string, image: string, resource
   return { pr, body };
 }
 
-export async function releaseToDev(s: Scene) {
+async function releaseToDev(s: Scene) {
   const { sha, before } = await commitApp(s, { ".ferry/api.yaml": routed("ghcr.io/acme/api:1.0.0") });
   await s.post("push", pushPayload(s, sha, before, { modified: [".ferry/api.yaml"] }));
 }
 
-export const previewComment = (s: Scene, n: number) =>
+const previewComment = (s: Scene, n: number) =>
   s.fake
     .commentsOn(APP_REPO, n)
     .filter((c) => markerPart(c.body, "preview") !== undefined)
@@ -208,5 +210,73 @@ describe("a preview environment per app pull request", () => {
     expect(previewComment(s, pr.number)).toContain(
       "No preview environment: the preview's estimated monthly cost, EUR 24.00, is above previews.maxMonthlyCost (EUR 10.00).",
     );
+  });
+});
+
+describe("the reconcile pass and previews", () => {
+  it("removes a preview without a push for previews.ttl, and one whose pull request was closed while Ferry missed the event", async () => {
+    let now = new Date("2026-03-02T10:00:00Z");
+    const clock = () => now;
+    let task: (() => Promise<void>) | undefined;
+    const reports: ReconcileReport[] = [];
+    const manual: Scheduler = {
+      start(t) {
+        task = t;
+        return () => undefined;
+      },
+    };
+    const s = scenes.track(
+      await startScene({
+        platform: PREVIEW_PLATFORM,
+        appFiles: { "README.md": "shop api\n" },
+        clock,
+        deps: { reconcile: manual, onReconciled: (r) => reports.push(r) },
+      }),
+    );
+    const pass = async () => {
+      await task!();
+      await s.fake.settled();
+      return reports.at(-1)!;
+    };
+    const removals = (r: ReconcileReport) => r.repairs.filter((x) => x.repair.kind === "preview-removal");
+    await releaseToDev(s);
+    const first = await openPull(s, "one", "ghcr.io/acme/api:2.0.0");
+    await s.post("pull_request", first.body("opened"));
+    now = new Date("2026-03-02T12:00:00Z");
+    const second = await openPull(s, "two", "ghcr.io/acme/api:3.0.0");
+    await s.post("pull_request", second.body("opened"));
+    expect(previewComment(s, first.pr.number)).toContain("at 2026-03-04T10:00:00Z without a push");
+    expect((await previewFiles(s, first.pr.number)).length).toBeGreaterThan(0);
+
+    // 47 hours on: neither has expired, both pull requests are open.
+    now = new Date("2026-03-04T09:00:00Z");
+    expect(removals(await pass())).toEqual([]);
+
+    // 48 hours after its last push the first expires; the second is still within its ttl.
+    now = new Date("2026-03-04T10:00:00Z");
+    const expired = removals(await pass());
+    expect(expired.map((x) => [x.repair, x.outcome])).toEqual([
+      [
+        {
+          kind: "preview-removal",
+          repo: APP_REPO,
+          pull: first.pr.number,
+          environment: "dev",
+          reason: `no push to ${APP_REPO}#${first.pr.number} since 2026-03-02T10:00:00Z: expired at 2026-03-04T10:00:00Z (previews.ttl 48h)`,
+        },
+        "done",
+      ],
+    ]);
+    expect(await previewFiles(s, first.pr.number)).toEqual([]);
+    expect((await previewFiles(s, second.pr.number)).length).toBeGreaterThan(0);
+    expect((await s.gitopsLog()).at(-1)).toBe(`preview ${APP_REPO}#${first.pr.number} removed`);
+
+    // The second pull request is closed without Ferry hearing of it: the next pass removes its preview.
+    s.fake.pull(APP_REPO, second.pr.number)!.state = "closed";
+    const closed = removals(await pass());
+    expect(closed.map((x) => [x.repair.reason, x.outcome])).toEqual([[`pull request ${APP_REPO}#${second.pr.number} is closed`, "done"]]);
+    expect((await s.gitopsFiles()).some((f) => f.startsWith("previews/"))).toBe(false);
+    // Nothing is left to remove.
+    expect(removals(await pass())).toEqual([]);
   });
 });
