@@ -35,6 +35,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "show which release each environment ran, and when, from the GitOps commits",
     load: async () => (await import("./commands/history.js")).history,
   },
+  preview: {
+    summary: "list the preview environments of app pull requests, or remove one",
+    load: async () => (await import("./commands/preview.js")).preview,
+  },
   signals: {
     summary: "show a component's golden signals in an environment from Prometheus, judged against the pipeline's verify bounds",
     load: async () => (await import("./commands/signals.js")).signals,
