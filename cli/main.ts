@@ -40,6 +40,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
       "show an environment's DORA figures (deployment frequency, lead time, change failure rate, time to restore) from the GitOps history and deployments",
     load: async () => (await import("./commands/dora.js")).dora,
   },
+  preview: {
+    summary: "list the preview environments of app pull requests, or remove one",
+    load: async () => (await import("./commands/preview.js")).preview,
+  },
   signals: {
     summary: "show a component's golden signals in an environment from Prometheus, judged against the pipeline's verify bounds",
     load: async () => (await import("./commands/signals.js")).signals,

@@ -52,6 +52,12 @@ export interface RenderOptions {
    * @default true
    */
   readonly serialize?: boolean;
+  /**
+   * The namespace each dependency (`project`, `component`) runs in; a preview points its unchanged
+   * dependencies at the environment it comes from.
+   * @default the environment's namespace of the dependency's project
+   */
+  readonly dependencyNamespace?: (project: string, component: string) => string;
 }
 
 /**
@@ -72,7 +78,7 @@ export function renderRelease(
   const serialize = opts.serialize ?? true;
   const { project, component } = release.metadata;
   const namespace = namespaceFor(env, project);
-  const dependencies = resolveDependencies(release.spec.component, env, catalog);
+  const dependencies = resolveDependencies(release.spec.component, env, catalog, opts.dependencyNamespace);
   const diagnostics: Diagnostic[] = [];
   const objects: K8sObject[] = [];
   const clusters: RenderedCluster[] = [];

@@ -207,14 +207,19 @@ function checkComponent(bundle: PlatformBundle, repo: string, item: Loaded<Compo
 const SCHEMES: Record<string, string> = { HTTP: "http", GraphQL: "http", Websocket: "ws", gRPC: "grpc" };
 
 /** Resolves a component's dependencies for one environment into literal addresses. */
-export function resolveDependencies(component: Component, env: Environment, catalog: Catalog): ResolvedDependency[] {
+export function resolveDependencies(
+  component: Component,
+  env: Environment,
+  catalog: Catalog,
+  namespaceOf: (project: string, component: string) => string = (project) => namespaceFor(env, project),
+): ResolvedDependency[] {
   const out: ResolvedDependency[] = [];
   for (const dep of component.spec.dependencies) {
     const project = dep.project ?? component.metadata.project;
     const target = catalog.get(catalogKey(project, dep.component));
     const endpoint = target?.spec.endpoints[dep.endpoint];
     if (!endpoint) continue; // reported by checkComponent
-    const namespace = namespaceFor(env, project);
+    const namespace = namespaceOf(project, dep.component);
     const host = `${dep.component}.${namespace}.svc.cluster.local`;
     const scheme = SCHEMES[endpoint.type] ?? "tcp";
     out.push({

@@ -4,6 +4,7 @@
  * MCP server and the reconcile survey; each supplies its own resolver from environment to target
  * (the app asks GitHub for the clone URL, the CLI takes the platform's or the command line's).
  */
+import { readPreviews } from "./previews.js";
 import type { Environment } from "../../renderers/model/index.js";
 import { releasePath } from "../../renderers/release.js";
 import type { GitTarget } from "../../core/gitops/request.js";
@@ -88,13 +89,14 @@ export async function readComponentHistory(
   return componentHistory(commits, `${project}/${component}`);
 }
 
-/** The GitOps half of the reconcile survey's reads (core/reconcile/survey.ts): an environment's files and history. */
+/** The GitOps half of the reconcile survey's reads (core/reconcile/survey.ts): an environment's files and history, the previews. */
 export function gitopsEnvironmentReads(
   reader: GitopsReader,
   resolve: ResolveTarget,
   cacheDir: string | undefined,
-): Pick<ReconcileReads, "environmentFiles" | "environmentHistory"> {
+): Pick<ReconcileReads, "environmentFiles" | "environmentHistory" | "previews"> {
   return {
+    previews: async (env, pricing) => readPreviews(reader, (await resolve(env)).git, pricing, cacheDir),
     environmentFiles: async (env, paths) => reader.readFiles({ target: (await resolve(env)).git, paths, cacheDir }),
     environmentHistory: async (env, path) => reader.readHistory({ target: (await resolve(env)).git, path, limit: HISTORY_LIMIT, cacheDir }),
   };

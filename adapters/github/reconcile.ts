@@ -4,6 +4,7 @@
  * Ferry pull requests, deployments in progress, the App's webhook deliveries, the rate limit and
  * the platform (adapters/github/platform-loader.ts).
  */
+import { getPullRequest } from "./pulls.js";
 import { GATES_CHECK } from "../../core/promotion/gates/index.js";
 import { deploymentPayload } from "./deployments.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
@@ -128,7 +129,7 @@ export interface GitHubReconcileSources {
 }
 
 /** The GitHub half of {@link ReconcileReads}. */
-export function githubReconcileReads(sources: GitHubReconcileSources): Omit<ReconcileReads, "environmentFiles" | "environmentHistory"> {
+export function githubReconcileReads(sources: GitHubReconcileSources): Omit<ReconcileReads, "environmentFiles" | "environmentHistory" | "previews"> {
   const client = async (full: string): Promise<GitHub> => {
     const octokit = await sources.clientFor(repoRef(full));
     if (!octokit) throw new Error(`listed by the platform but the app cannot read it (not installed there)`);
@@ -153,6 +154,14 @@ export function githubReconcileReads(sources: GitHubReconcileSources): Omit<Reco
       return runs.filter((r) => r.status === "completed" && r.conclusion === "success" && trusted(r)).map((r) => r.name);
     },
     ferryPulls: (repo, branch) => pullsOf(sources.octokit, repoRef(repo), branch),
+    async pullState(full, number) {
+      try {
+        return (await getPullRequest(await client(full), repoRef(full), number)).state === "open" ? "open" : "closed";
+      } catch (e) {
+        if ((e as { status?: unknown }).status === 404) return "gone";
+        throw e;
+      }
+    },
     openPromotions: async (repo) => (appId === undefined ? [] : readOpenPromotions(sources.octokit, repoRef(repo), appId)),
     ...(sources.deployments === false ? {} : { runningDeployments: async (full: string) => readRunningDeployments(await client(full), repoRef(full)) }),
     ...(app

@@ -1,6 +1,7 @@
 /**
  * `pull_request`: a pull request touching an app repository's `.ferry/` gets a preview (opened,
- * synchronize, reopened); Ferry's promotion pull requests get their gates evaluated (same
+ * synchronize, reopened), and where the platform has previews its preview environment (also on
+ * `ferry:preview` labeled / unlabeled; removed on closed); Ferry's promotion pull requests get their gates evaluated (same
  * actions) and, when a person edits one, Ferry's own title and body back; a merged Ferry pull
  * request lands its release and promotes it onwards.
  */
@@ -13,8 +14,11 @@ import { runPreview } from "../../flows/preview/run.js";
 import { RunContext } from "../../flows/run-context.js";
 import { gatesForPull, landedFromMergedPull, restorePromotion } from "../../flows/promotion/triggers.js";
 import { parseFerryBranch } from "../../core/promotion/pr.js";
+import { PREVIEW_LABEL } from "../../renderers/model/index.js";
 
 const ACTIONS = new Set(["opened", "synchronize", "reopened"]);
+/** Actions that only concern the preview environment: the label added or removed, the pull request closed. */
+const PREVIEW_ENV_ACTIONS = new Set(["labeled", "unlabeled", "closed"]);
 
 export async function onPullRequest(context: Context<"pull_request">, deps: FlowServices): Promise<void> {
   const p = context.payload;
@@ -41,7 +45,9 @@ export async function onPullRequest(context: Context<"pull_request">, deps: Flow
     if (gates.kind === "skipped") log.debug(gates.reason);
     return;
   }
-  if (!ACTIONS.has(p.action)) return log.debug("action not previewed");
+  if (!ACTIONS.has(p.action) && !PREVIEW_ENV_ACTIONS.has(p.action)) return log.debug("action not previewed");
+  if ((p.action === "labeled" || p.action === "unlabeled") && ("label" in p ? p.label?.name : undefined) !== PREVIEW_LABEL)
+    return log.debug(`label other than ${PREVIEW_LABEL}`);
   if (sameRepo(repo, deps.platformRepo)) return log.debug("the platform repository is not an app repository");
   const files = await pullRequestFiles(context.octokit, repo, p.number);
   if (!files.some(isFerryPath)) return log.debug("pull request does not touch .ferry/");
@@ -56,6 +62,8 @@ export async function onPullRequest(context: Context<"pull_request">, deps: Flow
       number: p.number,
       headSha: p.pull_request.head.sha,
       baseSha: p.pull_request.base.sha,
+      labels: (p.pull_request.labels ?? []).map((l) => l.name),
+      ...(p.action === "closed" ? { removePreview: p.pull_request.merged ? "the pull request was merged" : "the pull request was closed" } : {}),
     },
     deps,
   );

@@ -13,6 +13,7 @@
  * | `Ferry-Promoted-From` | optional: the environment the release was promoted from |
  * | `Ferry-Approved-By` | optional, repeatable (or comma-separated): logins whose approvals let it in |
  * | `Ferry-Requested-By` | optional, on a promotion branch's commit: the login who asked for the promotion |
+ * | `Ferry-Preview` | on a preview environment's commit: `<owner>/<repo>#<number>`, the pull request it previews |
  * | `Ferry-Seal` | on a promotion branch's commit the Ferry app made: `v1 <HMAC>` over its tree, parents and other trailers (core/gitops/seal.ts) |
  *
  * A commit about several components repeats `Ferry-Component`, and pairs it by position with
@@ -30,6 +31,7 @@ export const TRAILERS = {
   approvedBy: "Ferry-Approved-By",
   requestedBy: "Ferry-Requested-By",
   seal: "Ferry-Seal",
+  preview: "Ferry-Preview",
 } as const;
 
 /** `Ferry-Release: none`: the component was removed from the environment. */

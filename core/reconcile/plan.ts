@@ -12,7 +12,9 @@
  * - gates-check: an open promotion pull request has no `Ferry / gates` check on its head;
  * - rollout-watch: a Ferry deployment still `in_progress` whose environment runs its release;
  * - redelivery: a webhook delivery GitHub recorded as failed in the last 24 hours and not
- *   delivered successfully since (same guid).
+ *   delivered successfully since (same guid);
+ * - preview-removal: a preview environment whose pull request is closed or gone, or that had no
+ *   push for the platform's `previews.ttl`.
  *
  * The gathering (operations/reconcile.ts) reads only what the candidates need; the app executes
  * the plan with its flows, `ferry reconcile --dry-run` prints it.
@@ -23,12 +25,15 @@ import { findEnvironment, firstEnvironments } from "../../renderers/platform.js"
 import { nextEnvironments } from "../promotion/pipeline.js";
 import { publishMode } from "../release/plan.js";
 import type { PublishMode } from "../release/plan.js";
+import { durationSeconds } from "../../renderers/model/index.js";
+import { expiresAt } from "../preview-env/records.js";
+import type { PreviewRecord } from "../preview-env/records.js";
 
 /** How far back failed deliveries are redelivered. */
 export const REDELIVERY_WINDOW_MS = 24 * 3600_000;
 
 /** The kinds of repair a pass makes, in the order it makes them. */
-export const REPAIR_KINDS = ["release", "promotion", "gates-check", "rollout-watch", "redelivery"] as const;
+export const REPAIR_KINDS = ["release", "promotion", "gates-check", "rollout-watch", "redelivery", "preview-removal"] as const;
 export type RepairKind = (typeof REPAIR_KINDS)[number];
 
 /** Which release each component runs in one environment (`project/component` → release id, undefined when unlabelled). */
@@ -137,6 +142,15 @@ export interface RecordedDelivery {
   readonly status: string;
 }
 
+/** A preview environment the `from` environment's GitOps target holds, and its pull request's state. */
+export interface PreviewFacts {
+  /** The `from` environment. */
+  readonly environment: string;
+  readonly record: PreviewRecord;
+  /** The pull request: open, closed (or merged), gone (404); undefined when it could not be read. */
+  readonly pull: "open" | "closed" | "gone" | undefined;
+}
+
 /** Everything a pass knows. */
 export interface ReconcileFacts {
   readonly platform: Platform;
@@ -146,6 +160,8 @@ export interface ReconcileFacts {
   readonly openPromotions: readonly OpenPromotion[];
   readonly deployments: readonly RunningDeployment[];
   readonly deliveries: readonly RecordedDelivery[];
+  /** The preview environments, where the platform has previews. @default none */
+  readonly previews?: readonly PreviewFacts[];
   readonly now: Date;
 }
 
@@ -193,7 +209,16 @@ export type Repair =
       readonly pull?: RunningDeployment["pull"];
       readonly reason: string;
     }
-  | { readonly kind: "redelivery"; readonly delivery: number; readonly guid: string; readonly event: string; readonly reason: string };
+  | { readonly kind: "redelivery"; readonly delivery: number; readonly guid: string; readonly event: string; readonly reason: string }
+  | {
+      readonly kind: "preview-removal";
+      /** The app repository of the pull request. */
+      readonly repo: string;
+      readonly pull: number;
+      /** The `from` environment whose GitOps target holds the preview. */
+      readonly environment: string;
+      readonly reason: string;
+    };
 
 /** Something the pass saw and left alone on purpose, with why. */
 export interface Deferred {
@@ -341,6 +366,7 @@ export function planReconcile(facts: ReconcileFacts): ReconcilePlan {
     });
   }
   repairs.push(...redeliveries(facts.deliveries, facts.now));
+  repairs.push(...previewRemovals(facts));
   return { repairs, deferred };
 }
 
@@ -367,6 +393,27 @@ export function redeliveries(deliveries: readonly RecordedDelivery[], now: Date)
   }));
 }
 
+/** Previews whose pull request is closed or gone, or without a push for `previews.ttl`. */
+export function previewRemovals(facts: Pick<ReconcileFacts, "platform" | "previews" | "now">): Repair[] {
+  const ttl = facts.platform.spec.previews?.ttl;
+  const out: Repair[] = [];
+  for (const p of [...(facts.previews ?? [])].sort((a, b) => a.record.pr - b.record.pr)) {
+    const { record } = p;
+    const name = `${record.repo}#${record.pr}`;
+    const expiry = ttl === undefined ? undefined : expiresAt(record, durationSeconds(ttl));
+    const reason =
+      p.pull === "closed"
+        ? `pull request ${name} is closed`
+        : p.pull === "gone"
+          ? `pull request ${name} is gone`
+          : expiry !== undefined && Date.parse(expiry) <= facts.now.getTime()
+            ? `no push to ${name} since ${record.updatedAt}: expired at ${expiry} (previews.ttl ${ttl})`
+            : undefined;
+    if (reason) out.push({ kind: "preview-removal", repo: record.repo, pull: record.pr, environment: p.environment, reason });
+  }
+  return out;
+}
+
 /** One line per repair, for logs and `ferry reconcile --dry-run`. */
 export function describeRepair(r: Repair): string {
   switch (r.kind) {
@@ -380,5 +427,7 @@ export function describeRepair(r: Repair): string {
       return `watch the rollout of ${r.component} ${r.release} in ${r.environment} again (deployment ${r.deployment} on ${r.repo})`;
     case "redelivery":
       return `redeliver webhook delivery ${r.delivery} (${r.event}, guid ${r.guid})`;
+    case "preview-removal":
+      return `remove the preview environment of ${r.repo}#${r.pull} from ${r.environment}`;
   }
 }

@@ -11,7 +11,8 @@ import { catalogKey, checkApps, parseApp } from "../../renderers/apps.js";
 import type { Catalog } from "../../renderers/apps.js";
 import type { Diagnostic } from "../../renderers/diagnostics.js";
 import type { FileMap } from "../../renderers/load.js";
-import type { Environment } from "../../renderers/model/index.js";
+import type { Environment, Pricing } from "../../renderers/model/index.js";
+import type { PreviewRecord } from "../preview-env/records.js";
 import type { PlatformBundle } from "../../renderers/platform.js";
 import { releasePath } from "../../renderers/release.js";
 import { environmentPath, historyDir } from "../gitops/layout.js";
@@ -24,6 +25,7 @@ import type {
   EnvironmentReleases,
   FerryPull,
   OpenPromotion,
+  PreviewFacts,
   RecordedDelivery,
   ReconcileFacts,
   ReconcilePlan,
@@ -49,6 +51,10 @@ export interface ReconcileReads {
   runningDeployments?(repo: string): Promise<readonly RunningDeployment[]>;
   /** The App's webhook deliveries since a time. @default not read */
   deliveries?(since: Date): Promise<readonly RecordedDelivery[]>;
+  /** The preview environments an environment's GitOps target holds. @default not read */
+  previews?(env: Environment, pricing: Pricing): Promise<readonly PreviewRecord[]>;
+  /** Whether an app pull request is open, closed or gone. @default not read */
+  pullState?(repo: string, number: number): Promise<"open" | "closed" | "gone">;
 }
 
 /** A gathered pass: the facts, the plan, and what could not be read. */
@@ -173,6 +179,30 @@ export async function surveyReconcile(bundle: PlatformBundle, reads: ReconcileRe
     }
   }
 
-  const facts: ReconcileFacts = { platform, environments, candidates, openPromotions, deployments, deliveries, now };
+  const previews = await surveyPreviews(platform, reads, problems);
+  const facts: ReconcileFacts = { platform, environments, candidates, openPromotions, deployments, deliveries, now, ...(previews ? { previews } : {}) };
   return { facts, plan: planReconcile(facts), problems };
+}
+
+async function surveyPreviews(platform: PlatformBundle["platform"], reads: ReconcileReads, problems: string[]): Promise<PreviewFacts[] | undefined> {
+  const from = platform.spec.previews && platform.spec.environments.find((e) => e.name === platform.spec.previews?.from);
+  if (!from || !reads.previews) return undefined;
+  let records: readonly PreviewRecord[];
+  try {
+    records = await reads.previews(from, platform.spec.pricing);
+  } catch (e) {
+    problems.push(`previews in ${from.name}: cannot read ${from.gitops.repo}: ${errorText(e)}`);
+    return undefined;
+  }
+  const out: PreviewFacts[] = [];
+  for (const record of records) {
+    let pull: PreviewFacts["pull"];
+    try {
+      pull = reads.pullState ? await reads.pullState(record.repo, record.pr) : undefined;
+    } catch (e) {
+      problems.push(`preview of ${record.repo}#${record.pr}: ${errorText(e)}`);
+    }
+    out.push({ environment: from.name, record, pull });
+  }
+  return out;
 }

@@ -30,6 +30,8 @@ import { buildPreview } from "../../core/preview/model.js";
 import { impactErrors, withImpact } from "../../core/preview/impact.js";
 import { locatorFor } from "../../renderers/apps.js";
 import type { Preview } from "../../core/preview/model.js";
+import type { PreviewEnvironmentStatus } from "../../core/preview-env/status.js";
+import { syncPreviewEnvironment } from "../preview-env/run.js";
 
 /** The comment key: `<!-- ferry:preview -->`, `<!-- ferry:preview:2 -->`, ... */
 export const PREVIEW_KEY = "preview";
@@ -47,6 +49,10 @@ export interface PreviewRequest {
   readonly number: number;
   readonly headSha: string;
   readonly baseSha: string;
+  /** The pull request's labels (`ferry:preview` asks for a preview environment). @default none */
+  readonly labels?: readonly string[];
+  /** Remove the pull request's preview environment, saying why (closed, merged). @default keep it up to date */
+  readonly removePreview?: string;
 }
 
 /** What a preview run did. */
@@ -56,6 +62,8 @@ export interface PreviewOutcome {
   readonly preview: Preview | undefined;
   readonly parts: readonly string[];
   readonly comment: UpsertResult;
+  /** What happened to the preview environment; undefined when the platform has none. */
+  readonly environment: PreviewEnvironmentStatus | undefined;
 }
 
 type PreviewDeps = Pick<FlowServices, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "botLogin" | "appId">;
@@ -102,6 +110,7 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
     const diagnostics: Diagnostic[] = [...platform.diagnostics];
     const headFiles = await readHeadFiles(req, diagnostics);
     let preview: Preview | undefined;
+    let environment: PreviewEnvironmentStatus | undefined;
     let files: ReadonlySet<string> = new Set(headFiles.keys());
     if (platform.bundle) {
       const bundle = platform.bundle;
@@ -137,8 +146,28 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
       });
       for (const env of preview.environments) for (const c of env.components) diagnostics.push(...c.diagnostics);
       diagnostics.push(...impactErrors(preview));
+      try {
+        environment = await syncPreviewEnvironment(
+          {
+            bundle,
+            pull: { repo: fullName(repo), number: req.number, headSha: req.headSha, fork: fromFork(req), labels: req.labels ?? [] },
+            components: app.components,
+            catalog: app.catalog,
+            cel: new CelEngine(),
+            preview,
+            failed: hasErrors(diagnostics),
+            ...(req.removePreview !== undefined ? { remove: req.removePreview } : {}),
+            resolve: (env) => resolver.resolve(env),
+          },
+          deps,
+        );
+      } catch (e) {
+        deps.logger.error({ err: e, pull: req.number }, "preview environment failed");
+        // The comment is public: the error (which may name a repository URL) stays in the log.
+        environment = { kind: "failed", error: "publishing to the GitOps repository failed; Ferry's log has the details" };
+      }
     }
-    const header = { source, platform: platform.source, fork: fromFork(req), diagnostics };
+    const header = { source, platform: platform.source, fork: fromFork(req), diagnostics, ...(environment ? { environment } : {}) };
     const parts = previewParts((detail) => previewMarkdown(preview ?? { environments: [] }, header, detail));
     const login = await deps.botLogin();
     const isOurs = login ? (c: ListedComment) => c.user?.login === login : writtenByBot;
@@ -166,6 +195,6 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
       });
     }
     deps.logger.child({ repo: fullName(repo), pull: req.number }).info({ failed, parts: parts.length }, "preview posted");
-    return { conclusion: failed ? "failure" : "success", diagnostics, preview, parts, comment };
+    return { conclusion: failed ? "failure" : "success", diagnostics, preview, parts, comment, environment };
   });
 }

@@ -13,6 +13,7 @@
  * The pass reads `GET /rate_limit` first and stops when too little is left; with `dryRun` it
  * only reports. Every repair is logged and listed in the report with its outcome.
  */
+import { removePreviewRecord } from "../preview-env/run.js";
 import { catalogKey } from "../../renderers/apps.js";
 import { redeliverHookDelivery } from "../../adapters/github/hook-deliveries.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
@@ -168,6 +169,15 @@ class Executor {
     return watched ? { outcome: "done", detail: "watching the rollout again" } : { outcome: "skipped", detail: `${r.environment}'s cluster is not observed` };
   }
 
+  async removePreview(r: Extract<Repair, { kind: "preview-removal" }>): Promise<Outcome> {
+    const ctx = await this.#promotionContext();
+    const env = findEnvironment(ctx.bundle.platform, r.environment);
+    if (!env) return { outcome: "skipped", detail: `the platform has no environment ${r.environment}` };
+    const target = await ctx.resolver.resolve(env);
+    const out = await removePreviewRecord(target, env.name, { repo: r.repo, pr: r.pull }, `removed by the reconcile pass: ${r.reason}`, this.#deps.deps);
+    return out.changed ? { outcome: "done", detail: `removed in ${out.commit.slice(0, 12)}` } : { outcome: "skipped", detail: "already removed" };
+  }
+
   async redeliver(r: Extract<Repair, { kind: "redelivery" }>): Promise<Outcome> {
     await redeliverHookDelivery(await this.#auth(), r.delivery);
     return { outcome: "done", detail: "redelivery requested" };
@@ -250,7 +260,9 @@ export async function reconcilePass(auth: AppAuth, deps: ReconcileDeps, opts: Re
             ? await executor.gates(repair)
             : repair.kind === "rollout-watch"
               ? await executor.watch(repair)
-              : await executor.redeliver(repair),
+              : repair.kind === "preview-removal"
+                ? await executor.removePreview(repair)
+                : await executor.redeliver(repair),
       );
     } catch (e) {
       outcomes.set(repair, { outcome: "failed", detail: errorText(e) });

@@ -14,6 +14,7 @@ import { impactTool } from "./impact.js";
 import { listComponentsTool } from "./list-components.js";
 import { listEnvironmentsTool } from "./list-environments.js";
 import { promoteTool } from "./promote.js";
+import { previewsTool } from "./previews.js";
 import { promotionsTool } from "./promotions.js";
 import { rollbackTool } from "./rollback.js";
 import { renderTool } from "./render.js";
@@ -40,6 +41,7 @@ export const TOOLS: Readonly<Record<string, AnyTool>> = {
   [costTool.name]: costTool,
   [graphTool.name]: graphTool,
   [impactTool.name]: impactTool,
+  [previewsTool.name]: previewsTool,
   [promotionsTool.name]: promotionsTool,
   [promoteTool.name]: promoteTool,
   [rollbackTool.name]: rollbackTool,

@@ -15,6 +15,8 @@ import { changeDiff } from "../../renderers/diff.js";
 import { previewCostSection } from "./preview-cost.js";
 import type { ComponentPreview, EnvironmentPreview, Preview } from "../../core/preview/model.js";
 import { impactSection } from "./preview-impact.js";
+import { previewEnvironmentSection } from "./preview-environment.js";
+import type { PreviewEnvironmentStatus } from "../../core/preview-env/status.js";
 
 /** Context shown in the comment's header. */
 export interface PreviewHeader {
@@ -26,6 +28,8 @@ export interface PreviewHeader {
   readonly fork: boolean;
   /** Every diagnostic of the run (input, render and policy). */
   readonly diagnostics: readonly Diagnostic[];
+  /** The pull request's preview environment, where the platform has previews. @default none */
+  readonly environment?: PreviewEnvironmentStatus;
 }
 
 /** How much the comment shows. */
@@ -139,6 +143,7 @@ export function previewMarkdown(preview: Preview, header: PreviewHeader, detail:
   } else {
     out.push(`✅ Valid${warnings.length ? `, with ${warnings.length} warning(s)` : ""}. Merging releases it to the pipeline's first environment(s).`, "");
   }
+  out.push(...previewEnvironmentSection(header.environment));
   const unscoped = header.diagnostics.filter((d) => !d.environment);
   if (unscoped.length > 0) out.push("#### Findings", "", ...findings(unscoped), "");
   if (detail === "summary") out.push("> The full diff is too long for comments; changed files are listed instead. `ferry diff` shows it locally.", "");

@@ -25,5 +25,6 @@ export * from "./component.js";
 export * from "./component-type.js";
 export * from "./platform.js";
 export * from "./policy.js";
+export * from "./preview.js";
 export * from "./signal.js";
 export * from "./trait.js";

@@ -1,6 +1,7 @@
 /** `kind: Platform`: projects, environments, promotion pipeline, prices and policy settings. */
 import { z } from "zod";
 import { ApiVersion, DnsLabel, Duration, NamedMetadata, RelativePath, RepoName } from "./common.js";
+import { Previews } from "./preview.js";
 import { SignalName, Signals } from "./signal.js";
 
 export const Project = z.strictObject({
@@ -231,6 +232,8 @@ export const PlatformSpec = z.strictObject({
   observability: Observability.optional(),
   /** Golden signals for every component (beside the built-in types' defaults); a ComponentType adds or replaces its own. */
   signals: Signals.optional(),
+  /** A preview environment per app pull request; unset: none. */
+  previews: Previews.optional(),
 });
 export type PlatformSpec = z.infer<typeof PlatformSpec>;
 

@@ -135,6 +135,7 @@ function baseCall(tool: AnyTool): Record<string, unknown> {
     ...everyRemoteCall(),
     ferry_diff: {},
     ferry_impact: {},
+    ferry_previews: {},
     ferry_promotions: {},
     ferry_promote: { component: "storefront/checkout-api", env: "staging" },
     ferry_rollback: { component: "storefront/checkout-api", env: "staging" },

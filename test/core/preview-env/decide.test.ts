@@ -1,0 +1,189 @@
+import { describe, expect, it } from "vitest";
+import { buildPlatformBundle } from "../../../core/platform-bundle.js";
+import { decidePreview } from "../../../core/preview-env/decide.js";
+import type { PresentPreview, PreviewEnvInput, PreviewPull } from "../../../core/preview-env/decide.js";
+import { catalogKey, loadApps } from "../../../renderers/apps.js";
+import { CelEngine } from "../../../renderers/cel.js";
+import type { Diagnostic } from "../../../renderers/diagnostics.js";
+import { loadPlatformSources } from "../../../renderers/load.js";
+import { parse } from "yaml";
+import { loadBuiltins } from "../../../templates/index.js";
+
+const platformYaml = (previews: string) => `apiVersion: ferry.dev/v1alpha1
+kind: Platform
+metadata:
+  name: acme
+spec:
+  projects:
+    - name: shop
+      repos: [acme/shop-api]
+  pricing: {cpu: 20, memory: 4, currency: EUR}
+  environments:
+    - name: dev
+      cluster: {context: dev}
+      gitops: {repo: acme/gitops, branch: main, path: environments/dev}
+    - name: prod
+      production: true
+      cluster: {context: prod}
+      gitops: {repo: acme/gitops-prod, branch: main, path: environments/prod}
+  previews:
+${previews}`;
+
+const API = `apiVersion: ferry.dev/v1alpha1
+kind: Component
+metadata:
+  name: api
+  project: shop
+spec:
+  type: service
+  container:
+    image: ghcr.io/acme/api:1.0.0
+    resources: {cpu: 500m, memory: 512Mi}
+    probes:
+      readiness: {httpGet: {path: /healthz, port: http}}
+    env:
+      - name: DB_PASSWORD
+        secretRef: {name: db, key: password}
+  endpoints:
+    http: {type: HTTP, port: 8080, visibility: [project, public]}
+  dependencies:
+    - component: stock
+      endpoint: http
+      env: {url: STOCK_URL}
+  traits:
+    - type: route
+      name: web
+      parameters: {endpoint: http, host: api.dev.example.com}
+`;
+
+const STOCK = `apiVersion: ferry.dev/v1alpha1
+kind: Component
+metadata:
+  name: stock
+  project: shop
+spec:
+  type: service
+  container:
+    image: ghcr.io/acme/stock:1.0.0
+    resources: {cpu: 100m, memory: 128Mi}
+    probes:
+      readiness: {httpGet: {path: /healthz, port: http}}
+  endpoints:
+    http: {type: HTTP, port: 8080}
+`;
+
+const SETTINGS = `    from: dev\n    trigger: label\n    maxMonthlyCost: 50\n    host: "pr-\${pr}-\${component}.preview.example.com"\n`;
+
+function setup(previews = SETTINGS) {
+  const diagnostics: Diagnostic[] = [];
+  const bundle = buildPlatformBundle(
+    loadPlatformSources("platform", new Map([[".ferry/platform.yaml", platformYaml(previews)]]), diagnostics),
+    loadBuiltins(),
+    diagnostics,
+  );
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const components = loadApps(
+    bundle!,
+    [
+      {
+        repo: "acme/shop-api",
+        root: "",
+        files: new Map([
+          [".ferry/api.yaml", API],
+          [".ferry/stock.yaml", STOCK],
+        ]),
+      },
+    ],
+    diagnostics,
+  );
+  expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const catalog = new Map(components.map((c) => [catalogKey(c.release.metadata.project, c.release.metadata.component), c.component]));
+  return { bundle: bundle!, components, catalog };
+}
+
+const PULL: PreviewPull = { repo: "acme/shop-api", number: 7, headSha: "a".repeat(40), fork: false, labels: ["ferry:preview"] };
+
+function decide(over: Partial<PreviewEnvInput> = {}, previews?: string) {
+  const s = setup(previews);
+  return decidePreview({ ...s, pull: PULL, changed: ["shop/api"], cel: new CelEngine(), present: [], ...over });
+}
+
+type Decision = ReturnType<typeof decide>;
+function preview(d: Decision): Extract<Decision, { kind: "preview" }> {
+  if (d.kind !== "preview") throw new Error(`refused (${d.code}): ${d.reason}`);
+  return d;
+}
+function refusal(d: Decision): Extract<Decision, { kind: "refused" }> {
+  if (d.kind !== "refused") throw new Error(`not refused: ${d.dir}`);
+  return d;
+}
+
+describe("decidePreview", () => {
+  it("renders only the changed components into <project>-pr-<n> under previews/pr-<n>/, with the preview host as URL", () => {
+    const d = preview(decide());
+    expect(d.dir).toBe("previews/pr-7");
+    expect(d.namespaces).toEqual(["shop-pr-7"]);
+    expect(d.components).toEqual([{ key: "shop/api", release: expect.any(String), namespace: "shop-pr-7", urls: ["https://pr-7-api.preview.example.com"] }]);
+    expect([...d.files.keys()].every((p) => p === "shop/namespace.yaml" || p.startsWith("shop/api/"))).toBe(true);
+    const objects = [...d.files.values()].map((t) => parse(t) as unknown) as { kind: string; metadata: { name: string; namespace?: string } }[];
+    expect(objects.find((o) => o.kind === "Namespace")?.metadata).toMatchObject({ name: "shop-pr-7", labels: { "ferry.dev/preview": "7" } });
+    // Every namespaced object lives in the preview's namespace: its secretKeyRefs resolve there only.
+    expect(objects.filter((o) => o.kind !== "Namespace").every((o) => o.metadata.namespace === "shop-pr-7")).toBe(true);
+    const route = [...d.files].find(([p]) => p.startsWith("shop/api/httproute-"))?.[1] ?? "";
+    expect(route).toContain("pr-7-api.preview.example.com");
+    expect(route).not.toContain("api.dev.example.com");
+  });
+
+  it("points an unchanged dependency at the from environment's namespace, a changed one at the preview's", () => {
+    const unchanged = decide();
+    const text = (d: ReturnType<typeof decide>) => (d.kind === "preview" ? [...d.files.values()].join("\n") : "");
+    expect(text(unchanged)).toContain("http://stock.shop-dev.svc.cluster.local:8080");
+    const both = decide({ changed: ["shop/api", "shop/stock"] });
+    expect(text(both)).toContain("http://stock.shop-pr-7.svc.cluster.local:8080");
+    expect(text(both)).not.toContain("shop-dev.svc");
+  });
+
+  it("never previews a fork, even labelled", () => {
+    const d = decide({ pull: { ...PULL, fork: true } });
+    expect(d).toMatchObject({ kind: "refused", code: "fork" });
+  });
+
+  it("needs the ferry:preview label with trigger: label, not with trigger: always", () => {
+    expect(decide({ pull: { ...PULL, labels: ["bug"] } })).toMatchObject({ kind: "refused", code: "label" });
+    const always = preview(decide({ pull: { ...PULL, labels: [] } }, "    from: dev\n    trigger: always\n"));
+    // Without previews.host the preview has no route: it never answers on the from environment's host.
+    expect(always.components[0]?.urls).toEqual([]);
+    expect([...always.files.keys()].some((p) => p.includes("httproute"))).toBe(false);
+    expect([...always.files.values()].join("\n")).not.toContain("api.dev.example.com");
+  });
+
+  it("refuses above maxMonthlyCost, quoting the estimate and the cap", () => {
+    // api: 0.5 cpu * 20 + 0.5 GiB * 4 = 12 EUR a month (one replica in dev).
+    expect(preview(decide({}, "    from: dev\n    maxMonthlyCost: 12\n")).cost.monthly).toBe(12);
+    const over = refusal(decide({}, "    from: dev\n    maxMonthlyCost: 11.5\n"));
+    expect(over.code).toBe("cost");
+    expect(over.reason).toContain("EUR 12.00, is above previews.maxMonthlyCost (EUR 11.50)");
+  });
+
+  it("refuses past maxPerProject, naming the oldest; the pull request's own preview does not count", () => {
+    const present: PresentPreview[] = [
+      { repo: "acme/shop-api", pr: 3, projects: ["shop"], createdAt: "2026-12-02T10:00:00Z" },
+      { repo: "acme/shop-api", pr: 2, projects: ["shop"], createdAt: "2026-12-01T09:00:00Z" },
+      { repo: "acme/shop-api", pr: 7, projects: ["shop"], createdAt: "2026-11-01T09:00:00Z" },
+    ];
+    const refusedOne = refusal(decide({ present }, "    from: dev\n    maxPerProject: 2\n"));
+    expect(refusedOne.code).toBe("limit");
+    expect(refusedOne.reason).toContain("the oldest is acme/shop-api#2, created 2026-12-01T09:00:00Z");
+    expect(decide({ present }, "    from: dev\n    maxPerProject: 3\n").kind).toBe("preview");
+  });
+
+  it("gives no preview when the pull request changes nothing the from environment runs differently", () => {
+    expect(decide({ changed: [] })).toMatchObject({ kind: "refused", code: "unchanged" });
+  });
+
+  it("is deterministic: the same inputs give byte-identical files", () => {
+    const a = decide();
+    const b = decide();
+    expect([...preview(a).files]).toEqual([...preview(b).files]);
+  });
+});
