@@ -133,6 +133,14 @@ export function argoObjects(environments: readonly BootstrapEnvironment[], opts:
   return [...(single.length > 0 ? [argoApplicationSet(single, opts)] : []), ...(several.length > 0 ? [argoClusterApplicationSet(several, opts)] : [])];
 }
 
+/** What every Application Ferry bootstraps syncs by: automated, pruning, self-healing, its namespace created and labelled. */
+function argoSyncPolicy() {
+  return {
+    automated: { prune: true, selfHeal: true },
+    syncOptions: ["CreateNamespace=true"],
+    managedNamespaceMetadata: { labels: { [LABELS.managed]: "true" } },
+  };
+}
 /**
  * An Argo CD ApplicationSet with one Application per cluster of environments on several clusters
  * (`ferry-<env>-<cluster>`, named `<name>-clusters`): each applies `<path>/<cluster>` to the cluster Argo CD
@@ -171,11 +179,7 @@ export function argoClusterApplicationSet(environments: readonly BootstrapEnviro
           project: opts.project ?? "default",
           source: { repoURL: "{{.repoURL}}", targetRevision: "{{.revision}}", path: "{{.path}}", directory: { recurse: true } },
           destination: { name: "{{.clusterName}}", namespace: "{{.namespace}}" },
-          syncPolicy: {
-            automated: { prune: true, selfHeal: true },
-            syncOptions: ["CreateNamespace=true"],
-            managedNamespaceMetadata: { labels: { [LABELS.managed]: "true" } },
-          },
+          syncPolicy: argoSyncPolicy(),
         },
       },
     },
@@ -222,11 +226,7 @@ export function argoApplicationSet(environments: readonly BootstrapEnvironment[]
           project: opts.project ?? "default",
           source: { repoURL: "{{.repoURL}}", targetRevision: "{{.revision}}", path: "{{.path}}", directory: { recurse: true } },
           destination: clusterByName ? { name: "{{.clusterName}}", namespace: "{{.namespace}}" } : { server: "{{.server}}", namespace: "{{.namespace}}" },
-          syncPolicy: {
-            automated: { prune: true, selfHeal: true },
-            syncOptions: ["CreateNamespace=true"],
-            managedNamespaceMetadata: { labels: { [LABELS.managed]: "true" } },
-          },
+          syncPolicy: argoSyncPolicy(),
         },
       },
     },
