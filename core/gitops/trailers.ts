@@ -30,6 +30,10 @@ export const TRAILERS = {
   approvedBy: "Ferry-Approved-By",
   requestedBy: "Ferry-Requested-By",
   seal: "Ferry-Seal",
+  /** A promotion into an environment on several clusters landed wave by wave: the wave's number. */
+  wave: "Ferry-Wave",
+  /** ...and its clusters, one value each. */
+  clusters: "Ferry-Clusters",
 } as const;
 
 /** `Ferry-Release: none`: the component was removed from the environment. */

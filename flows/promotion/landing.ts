@@ -90,6 +90,9 @@ export async function mergeJudged(
       commit,
       pull: { repo, number, url: pr.html_url },
       source,
+      ...(facts.promotion.wave && !facts.promotion.rollback
+        ? { wave: { wave: facts.promotion.wave.wave, clusters: facts.promotion.wave.clusters, from: from.name } }
+        : {}),
     },
   };
 }
