@@ -15,7 +15,7 @@ import type { PullRequest } from "../../adapters/github/pulls.js";
 import { createIssueComment, upsertComment } from "../../adapters/github/comments.js";
 import { commentMarker } from "../../core/comments/markers.js";
 import type { RepoRef } from "../../adapters/github/types.js";
-import { fullName } from "../../adapters/github/types.js";
+import { fullName, parseRepoRef } from "../../adapters/github/types.js";
 import { readEnvironment } from "../../adapters/git/environment.js";
 import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
 import { deleteBranch } from "../../adapters/github/branches.js";
@@ -36,7 +36,9 @@ import { readComponentHistory, readRelease, releaseFilePath, sourceHealth, sourc
 import { clustersOf } from "../../renderers/model/index.js";
 import type { Environment, PipelineStep } from "../../renderers/model/index.js";
 import { planWaves, wavesOf } from "../../core/promotion/waves.js";
-import type { Wave, WaveDecision } from "../../core/promotion/waves.js";
+import type { ClusterVerification, Wave, WaveDecision } from "../../core/promotion/waves.js";
+import { clusterEnvironmentName } from "../../core/status/cluster-environment.js";
+import { releaseVerification } from "./verification-records.js";
 import type { HealthReport } from "../../core/promotion/health.js";
 import { branchIdentity, renderFor } from "./judging.js";
 import type { KnownPromotion } from "./judging.js";
@@ -118,12 +120,19 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   const deployed = snapshot.state.components.get(catalogKey(project, component));
   const current = deployed?.release;
   if (current === id) return { status: "in-place", reason: `${to.name} already runs release ${id} of ${name}` };
+  const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
+  const release = await readRelease(ctx, sourceTarget, project, component, id);
+  if (!release)
+    return refused(`release ${id} of ${name} is not in ${fullName(sourceTarget.repo)} (${releaseFilePath(project, component, id)} is missing or unreadable)`);
+  const history = req.history ?? (await readComponentHistory(ctx, project, component));
+  const source = sourceOf(history, id);
+  if (!source) return refused(`no environment's history says which app commit release ${id} of ${name} was cut from`);
   // A target on several clusters in several waves: one pull request per wave, the next only once the
   // previous is through. A rollback renders every cluster's folder: the clusters that never took the
   // release hold the release it goes back to already, so it changes only those that took it.
   let wave: Wave | undefined;
   if (!rollback && wavesOf(clustersOf(to)).length > 1) {
-    const next = await nextWave(ctx, { project, component, release: id, env: to, step, deployed: deployed?.clusters ?? new Map() });
+    const next = await nextWave(ctx, { project, component, release: id, env: to, step, deployed: deployed?.clusters ?? new Map(), appRepo: source.repo });
     if (next.kind === "done") return { status: "in-place", reason: `every cluster of ${to.name} holds release ${id} of ${name}` };
     if (next.kind === "wait") return { status: "waiting", reason: next.reason, cluster: next.cluster };
     if (next.kind === "stop") {
@@ -132,13 +141,6 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
     }
     wave = next.wave;
   }
-  const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
-  const release = await readRelease(ctx, sourceTarget, project, component, id);
-  if (!release)
-    return refused(`release ${id} of ${name} is not in ${fullName(sourceTarget.repo)} (${releaseFilePath(project, component, id)} is missing or unreadable)`);
-  const history = req.history ?? (await readComponentHistory(ctx, project, component));
-  const source = sourceOf(history, id);
-  if (!source) return refused(`no environment's history says which app commit release ${id} of ${name} was cut from`);
   const rendered = renderFor(ctx, release, to, snapshot);
   if (hasErrors(rendered.diagnostics)) {
     const errors = rendered.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
@@ -254,6 +256,15 @@ function inWave(files: ReadonlyMap<string, string>, wave: Wave | undefined): Rea
   return new Map([...files].filter(([p]) => wave.clusters.some((c) => p.startsWith(`${c}/`))));
 }
 
+/** A cluster's verification of the release as planWaves reads it, from its record (none, or unreadable: not verified). */
+function clusterVerification(read: Awaited<ReturnType<typeof releaseVerification>>): ClusterVerification {
+  const r = read.record;
+  if (read.unreadable || !r) return { signal: "none", ...(read.unreadable ? { detail: read.unreadable } : {}) };
+  if (r.signal === "verified") return { signal: "verified", at: r.at };
+  if (r.signal === "verify-failed") return { signal: "failed", ...(r.description ? { detail: r.description } : {}) };
+  return { signal: "verifying" };
+}
+
 /** The comment that says a wave-by-wave rollout stopped (one per component and environment, kept up to date). */
 function stoppedKey(env: string, project: string, component: string): string {
   return `waves-stopped/${env}/${project}/${component}`;
@@ -302,19 +313,28 @@ async function nextWave(
     readonly env: Environment;
     readonly step: PipelineStep | undefined;
     readonly deployed: ReadonlyMap<string, string | undefined>;
+    /** `owner/name` of the app repository the release was cut from (its deployments hold the verification records). */
+    readonly appRepo: string;
   },
 ): Promise<WaveDecision> {
   const clusters = clustersOf(q.env);
   const health = new Map<string, HealthReport>();
+  const verification = q.step?.verify ? new Map<string, ClusterVerification>() : undefined;
   for (const c of clusters) {
     if (q.deployed.get(c.name) !== q.release) continue;
     health.set(c.name, await sourceHealth(ctx.deps, { environment: q.env.name, cluster: c.name, project: q.project, component: q.component }));
+    if (!verification) continue;
+    // The cluster's own deployment environment (`<env>/<cluster>`) holds its verification records.
+    const environment = clusterEnvironmentName(q.env.name, c.name);
+    const read = await releaseVerification(ctx.octokit, parseRepoRef(q.appRepo), { environment, project: q.project, component: q.component }, q.release);
+    verification.set(c.name, clusterVerification(read));
   }
   return planWaves({
     clusters,
     release: q.release,
     deployed: q.deployed,
     health,
+    ...(verification ? { verification } : {}),
     ...(q.step?.waves?.soak ? { soak: q.step.waves.soak } : {}),
     now: ctx.deps.clock(),
   });
