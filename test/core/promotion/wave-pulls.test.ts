@@ -9,6 +9,7 @@ import { promotionBranch, promotionCommit, promotionMarker, promotionTitle, rele
 import { parseFerryBranch, promotionPaths, verifyPromotion } from "../../../core/promotion/pr.js";
 import type { BranchCommit, PullFacts } from "../../../core/promotion/pr.js";
 import { promotionCandidates } from "../../../core/reconcile/plan.js";
+import { historyDir } from "../../../core/gitops/layout.js";
 import { acme, envOf, R1 } from "../../support/promotion-fixtures.js";
 
 const CLUSTERS = {
@@ -101,7 +102,7 @@ describe("what a wave may write", () => {
 
 describe("the reconcile pass's promotion candidate into an environment in waves", () => {
   it("is the first wave whose clusters do not all hold the release, marked partial once a wave took it", () => {
-    const envs = new Map([
+    const envs = new Map<string, Map<string, string | undefined>>([
       ["staging", new Map([["storefront/checkout-api", R1]])],
       ["prod", new Map([["storefront/checkout-api", undefined]])],
     ]);
@@ -127,5 +128,21 @@ describe("the reconcile pass's promotion candidate into an environment in waves"
     ]);
     // A single-cluster target keeps its one branch.
     expect(promotionCandidates(acme(), envs)).toMatchObject([{ branch: "ferry/promote/storefront/checkout-api/prod" }]);
+  });
+});
+
+describe("the history of an environment in waves", () => {
+  it("is read from the first wave's first cluster, which a promotion reaches first", () => {
+    const env = {
+      name: "prod",
+      gitops: {},
+      clusters: [
+        { name: "ap-1", wave: 2 },
+        { name: "eu-1", wave: 1 },
+        { name: "us-1", wave: 2 },
+      ],
+    };
+    expect(historyDir(env, "shop", "api")).toBe("eu-1/shop/api");
+    expect(historyDir({ name: "prod", gitops: {} }, "shop", "api")).toBe("shop/api");
   });
 });
