@@ -29,5 +29,6 @@ export function personAskText(r: PersonAskResult): string {
   const what = r.verb === "promote" ? `promote ${r.component} to ${r.env}` : `roll back ${r.component} in ${r.env}`;
   if (r.status === "refused") return `Ferry did not ${what}: ${r.reason ?? "refused"}. Nothing was changed.`;
   if (r.status === "in-place") return `Nothing to do: ${r.reason ?? ""}`;
+  if (r.status === "waiting" || r.status === "stopped") return `Ferry did not ${what} yet: ${r.reason ?? r.status}. Nothing was changed.`;
   return `${what} as @${r.person}: ${r.status} ${r.pull?.url ?? ""} with release ${r.release ?? ""}; gates: ${r.gates ?? "not evaluated"}`;
 }

@@ -61,8 +61,11 @@ export const PersonAskResult = z.strictObject({
   verb: z.enum(["promote", "rollback"]),
   component: z.string(),
   env: z.string(),
-  /** `refused` and `in-place` changed nothing; the others name the pull request. */
-  status: z.enum(["refused", "in-place", "opened", "updated", "refreshed", "unchanged"]),
+  /**
+   * `refused`, `in-place`, `waiting` (a target's next wave waits on a cluster of the previous one) and
+   * `stopped` (a wave-by-wave rollout stopped at a cluster) changed nothing; the others name the pull request.
+   */
+  status: z.enum(["refused", "in-place", "waiting", "stopped", "opened", "updated", "refreshed", "unchanged"]),
   reason: z.string().optional(),
   pull: z.strictObject({ number: z.number().int(), url: z.string() }).optional(),
   release: z.string().optional(),

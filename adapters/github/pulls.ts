@@ -35,6 +35,12 @@ export async function findOpenPullRequest(octokit: GitHub, repo: RepoRef, head: 
   return open.find((p) => p.head.ref === head && p.base.ref === base);
 }
 
+/** The newest merged pull request from `head` (a branch of `repo` itself) into `base`, if any. */
+export async function lastMergedPullRequest(octokit: GitHub, repo: RepoRef, head: string, base: string): Promise<ListedPullRequest | undefined> {
+  const { data: closed } = await octokit.rest.pulls.list({ ...repo, state: "closed", head: `${repo.owner}:${head}`, base, per_page: 100 });
+  return closed.find((p) => p.head.ref === head && p.base.ref === base && p.merged_at !== null);
+}
+
 /** Opens the pull request, or updates the open one from the same branch (title and body). */
 export async function ensurePullRequest(octokit: GitHub, repo: RepoRef, spec: PullRequestSpec): Promise<OpenPullRequest> {
   const existing = await findOpenPullRequest(octokit, repo, spec.head, spec.base);

@@ -16,6 +16,7 @@ export function formatAskResult(r: PersonAskResult): string {
   const what = r.verb === "promote" ? `promote ${r.component} to ${r.env}` : `roll back ${r.component} in ${r.env}`;
   if (r.status === "refused") return `Ferry did not ${what}: ${r.reason ?? "refused"}\nNothing was changed.\n`;
   if (r.status === "in-place") return `Nothing to do: ${r.reason ?? ""}\n`;
+  if (r.status === "waiting" || r.status === "stopped") return `Ferry did not ${what} yet: ${r.reason ?? r.status}\nNothing was changed.\n`;
   const pull = r.pull ? `${r.pull.url}` : "";
   const how =
     r.status === "opened"

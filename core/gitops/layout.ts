@@ -42,8 +42,8 @@ export const LABELS = {
 export interface EnvironmentLocation {
   readonly name: string;
   readonly gitops: { readonly path?: string };
-  /** An environment on several clusters: one folder per cluster. */
-  readonly clusters?: readonly { readonly name: string }[];
+  /** An environment on several clusters: one folder per cluster (`wave`: the wave a promotion reaches it in). */
+  readonly clusters?: readonly { readonly name: string; readonly wave?: number }[];
 }
 
 /** One folder a component is rendered into in its environment, paths relative to the environment's directory. */
@@ -85,11 +85,12 @@ export function componentTargets(env: EnvironmentLocation, project: string, comp
 
 /**
  * The folder whose commits are a component's history in an environment: its directory, or for an
- * environment on several clusters the first cluster's (every release and promotion commit writes
- * all of them; waves will make this the first wave's).
+ * environment on several clusters the first cluster of its first wave (by name within the wave):
+ * a promotion in waves reaches it first, and every release commit writes all of them.
  */
 export function historyDir(env: EnvironmentLocation, project: string, component: string): string {
-  const [first] = componentTargets(env, project, component);
+  const wave = (name: string | undefined) => env.clusters?.find((c) => c.name === name)?.wave ?? 1;
+  const [first] = componentTargets(env, project, component).sort((a, b) => wave(a.cluster) - wave(b.cluster));
   return first ? first.dir : componentDir(project, component);
 }
 

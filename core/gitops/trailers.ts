@@ -32,6 +32,10 @@ export const TRAILERS = {
   requestedBy: "Ferry-Requested-By",
   seal: "Ferry-Seal",
   preview: "Ferry-Preview",
+  /** A promotion into an environment on several clusters landed wave by wave: the wave's number. */
+  wave: "Ferry-Wave",
+  /** ...and its clusters, one value each. */
+  clusters: "Ferry-Clusters",
 } as const;
 
 /** `Ferry-Release: none`: the component was removed from the environment. */

@@ -8,6 +8,11 @@
  *     <!-- ferry:promotion <project>/<component> -> <env> -->
  *     <!-- ferry:release <release-id> from <source-env> -->
  *
+ * A promotion into an environment on several clusters lands one pull request per wave
+ * (core/promotion/waves.ts): its branch ends in `/wave-<n>`, its title names the wave and its
+ * clusters, and its body carries `<!-- ferry:wave <n> <cluster>,... -->` (`waveMarker`) to find
+ * it by; which wave a pull request is comes from its branch, never from the body.
+ *
  * The first identifies the pull request (at most one open per component and target), the second
  * what it carries now; `parsePromotionBody` reads both back. A pull request Ferry moved to another
  * release also carries `<!-- ferry:updated-from <old> to <new> -->` (`updatedFromMarker`), which
@@ -17,6 +22,7 @@ import { z } from "zod";
 import { DnsLabel } from "../../renderers/model/index.js";
 import { ReleaseId } from "../../renderers/release.js";
 import { historyTrailers } from "../history.js";
+import { TRAILERS } from "../gitops/trailers.js";
 
 /** GitHub's limit on a pull request body. */
 export const PR_BODY_LIMIT = 65_536;
@@ -36,6 +42,8 @@ export const PromotionSubject = z.strictObject({
   current: ReleaseId.optional(),
   /** The release this pull request carried before this update. @default none (a new pull request) */
   updatedFrom: ReleaseId.optional(),
+  /** For a target on several clusters: the wave this pull request lands and its clusters. @default every cluster at once */
+  wave: z.strictObject({ wave: z.number().int().min(0), clusters: z.array(DnsLabel).min(1) }).optional(),
 });
 export type PromotionSubject = z.infer<typeof PromotionSubject>;
 
@@ -46,9 +54,17 @@ export interface PromotionPullRequest {
   readonly body: string;
 }
 
-/** `ferry/promote/<project>/<component>/<env>`: one branch (and open PR) per component and target. */
-export function promotionBranch(project: string, component: string, env: string): string {
-  return `ferry/promote/${project}/${component}/${env}`;
+/**
+ * `ferry/promote/<project>/<component>/<env>`: one branch (and open PR) per component and target;
+ * `.../<env>/wave-<n>` for wave `n` of a target on several clusters.
+ */
+export function promotionBranch(project: string, component: string, env: string, wave?: number): string {
+  return `ferry/promote/${project}/${component}/${env}${wave === undefined ? "" : `/wave-${wave}`}`;
+}
+
+/** `<!-- ferry:wave <n> <cluster>,<cluster> -->`: which wave a promotion pull request lands (to find it by; the branch says which wave it is). */
+export function waveMarker(wave: { readonly wave: number; readonly clusters: readonly string[] }): string {
+  return `<!-- ferry:wave ${wave.wave} ${wave.clusters.join(",")} -->`;
 }
 
 /** `<!-- ferry:promotion <project>/<component> -> <env> -->` */
@@ -101,8 +117,9 @@ export function parsePromotionBody(body: string | null | undefined): PromotionMa
 }
 
 /** Title of the promotion pull request. */
-export function promotionTitle(s: Pick<PromotionSubject, "project" | "component" | "release" | "from" | "to">): string {
-  return `ferry: promote ${s.project}/${s.component} ${s.release} from ${s.from} to ${s.to}`;
+export function promotionTitle(s: Pick<z.input<typeof PromotionSubject>, "project" | "component" | "release" | "from" | "to" | "wave">): string {
+  const wave = s.wave ? ` (wave ${s.wave.wave}: ${s.wave.clusters.join(", ")})` : "";
+  return `ferry: promote ${s.project}/${s.component} ${s.release} from ${s.from} to ${s.to}${wave}`;
 }
 
 /** Commit message and trailers of the commit on the promotion branch (see history.ts for the trailers). */
@@ -112,15 +129,20 @@ export function promotionCommit(
 ): { message: string; trailers: Record<string, string[]> } {
   const subject = PromotionSubject.parse(s);
   const replaces = subject.current ? `replaces ${subject.current}` : `first release in ${subject.to}`;
+  const trailers = historyTrailers({
+    component: `${subject.project}/${subject.component}`,
+    environment: subject.to,
+    release: subject.release,
+    source: subject.source,
+    promotedFrom: subject.from,
+    approvedBy,
+  });
+  if (subject.wave) {
+    trailers[TRAILERS.wave] = [String(subject.wave.wave)];
+    trailers[TRAILERS.clusters] = [...subject.wave.clusters];
+  }
   return {
     message: `${promotionTitle(subject)}\n\nRelease ${subject.release} of ${subject.source.repo}@${subject.source.sha.slice(0, 12)} (${replaces}).`,
-    trailers: historyTrailers({
-      component: `${subject.project}/${subject.component}`,
-      environment: subject.to,
-      release: subject.release,
-      source: subject.source,
-      promotedFrom: subject.from,
-      approvedBy,
-    }),
+    trailers,
   };
 }

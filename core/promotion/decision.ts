@@ -105,7 +105,7 @@ function rollbackHealth(env: string): HealthReport {
 /** The problems of the pull request's branch and of the step it promotes along. */
 function branchProblems(facts: PromotionFacts): { diagnostics: Diagnostic[]; step: PipelineStep | undefined } {
   const { project, component, release, to, from, rollback } = facts.promotion;
-  const paths = promotionPaths(to, project, component);
+  const paths = promotionPaths(to, project, component, facts.promotion.wave?.clusters);
   const diagnostics: Diagnostic[] = [];
   const problem = (code: string, file: string, message: string) => diagnostics.push({ severity: "error", file, line: 0, column: 0, field: "", code, message });
   for (const c of facts.promotion.foreign) {

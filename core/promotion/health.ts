@@ -24,6 +24,12 @@ export interface HealthQuery {
   readonly environment: string;
   readonly project: string;
   readonly component: string;
+  /**
+   * For an environment on several clusters: that cluster's report; without it, the environment's
+   * aggregate (Healthy only when every cluster is Healthy on the same release). Ignored for an
+   * environment on one cluster. @default the environment's aggregate
+   */
+  readonly cluster?: string;
 }
 
 /** Reads health from somewhere (a cluster, Argo CD, a cache). */

@@ -4,7 +4,8 @@
  * the squash-merge commit. Pure.
  *
  * Branches:
- * - `ferry/promote/<project>/<component>/<env>`: a promotion (or rollback) into `<env>`; the
+ * - `ferry/promote/<project>/<component>/<env>[/wave-<n>]`: a promotion (or rollback) into `<env>`
+ *   (wave `n` of it, for an environment on several clusters: core/promotion/waves.ts); the
  *   body's markers (body.ts) say which release from which environment. A rollback is written as a
  *   promotion from the environment into itself (`<!-- ferry:release <id> from <env> -->` with the
  *   target's own name).
@@ -23,15 +24,19 @@ import { TRAILERS } from "../gitops/trailers.js";
 import { parseSource } from "../history.js";
 import type { SourceCommit } from "../history.js";
 import { findEnvironment } from "../../renderers/platform.js";
+import { clustersOf } from "../../renderers/model/index.js";
+import type { Wave } from "./waves.js";
+import { wavesOf } from "./waves.js";
 
 export const PROMOTE_PREFIX = "ferry/promote/";
 export const RELEASE_PREFIX = "ferry/release/";
 
 /** A Ferry branch, read from its name. */
 export type FerryBranch =
-  | { readonly kind: "promotion"; readonly project: string; readonly component: string; readonly env: string }
+  | { readonly kind: "promotion"; readonly project: string; readonly component: string; readonly env: string; readonly wave?: number }
   | { readonly kind: "release"; readonly project: string; readonly component: string; readonly env: string };
 
+const WAVE_RE = /^wave-(0|[1-9][0-9]{0,5})$/;
 const label = (s: string | undefined): s is string => s !== undefined && DnsLabel.safeParse(s).success;
 
 /** Reads a Ferry branch name; undefined for any other branch (or a malformed Ferry one). */
@@ -39,9 +44,12 @@ export function parseFerryBranch(ref: string): FerryBranch | undefined {
   const kind = ref.startsWith(PROMOTE_PREFIX) ? "promotion" : ref.startsWith(RELEASE_PREFIX) ? "release" : undefined;
   if (!kind) return undefined;
   const parts = ref.slice(kind === "promotion" ? PROMOTE_PREFIX.length : RELEASE_PREFIX.length).split("/");
+  const waveMatch = kind === "promotion" && parts.length === 4 ? WAVE_RE.exec(parts[3]!) : null;
+  if (waveMatch) parts.pop();
   if (parts.length !== 3 || !parts.every(label)) return undefined;
   const [a, b, c] = parts as [string, string, string];
-  return kind === "promotion" ? { kind, project: a, component: b, env: c } : { kind, env: a, project: b, component: c };
+  if (kind === "release") return { kind, env: a, project: b, component: c };
+  return { kind, project: a, component: b, env: c, ...(waveMatch ? { wave: Number(waveMatch[1]) } : {}) };
 }
 
 // ---- markers Ferry adds to the body (written by presentation/markdown/promotion-body.ts) ----
@@ -102,10 +110,13 @@ export interface PromotionPaths {
   readonly catalogFile: string;
 }
 
-/** Where a promotion of `project/component` into `env` writes. */
-export function promotionPaths(env: Environment, project: string, component: string): PromotionPaths {
+/**
+ * Where a promotion of `project/component` into `env` writes: for one wave of an environment on
+ * several clusters (`clusters`: the wave's), only those clusters' folders.
+ */
+export function promotionPaths(env: Environment, project: string, component: string, clusters?: readonly string[]): PromotionPaths {
   const root = environmentPath(env);
-  const targets = componentTargets(env, project, component);
+  const targets = componentTargets(env, project, component).filter((t) => !clusters || (t.cluster !== undefined && clusters.includes(t.cluster)));
   return {
     componentDirs: targets.map((t) => `${root}/${t.dir}`),
     namespaceFiles: targets.map((t) => `${root}/${t.namespaceFile}`),
@@ -198,6 +209,15 @@ export interface IdentifiedPromotion {
   readonly rollback: boolean;
   /** Who asked for it with a `/ferry` command. */
   readonly requestedBy: string | undefined;
+  /** The wave it lands, for a target on several clusters promoted wave by wave (its branch says which). @default every cluster */
+  readonly wave?: Wave;
+}
+
+/** The wave a promotion branch names, checked against the target; undefined for a branch naming none; the reason when the target has no such wave. */
+function branchWave(branch: FerryBranch, env: Environment): Wave | { readonly reason: string } | undefined {
+  if (branch.kind !== "promotion" || branch.wave === undefined) return undefined;
+  const wave = wavesOf(clustersOf(env)).find((w) => w.wave === branch.wave);
+  return wave ?? { reason: `${env.name} has no wave ${branch.wave} of clusters` };
 }
 
 const same = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
@@ -251,6 +271,8 @@ export function identifyPromotion(
   if (markers.release === undefined || markers.from === undefined) return { reason: "the body has no readable release marker" };
   const from = findEnvironment(platform, markers.from);
   if (!from) return { reason: `the platform has no environment ${JSON.stringify(markers.from)} to promote from` };
+  const wave = branchWave(branch, env);
+  if (wave && "reason" in wave) return wave;
   return {
     project: branch.project,
     component: branch.component,
@@ -259,6 +281,7 @@ export function identifyPromotion(
     from,
     rollback: from.name === env.name,
     requestedBy: parseRequestedBy(pr.body),
+    ...(wave ? { wave } : {}),
   };
 }
 
@@ -317,6 +340,8 @@ export function verifyPromotion(
   if ("reason" in ferry) return ferry;
   const { branch, env } = ferry;
   if (branch.kind !== "promotion") return { reason: `${pr.headRef} is a release branch, not a promotion` };
+  const wave = branchWave(branch, env);
+  if (wave && "reason" in wave) return wave;
   const opener = pr.author?.login ?? "";
   const byPerson = !(botLogin !== undefined ? same(opener, botLogin) : pr.author?.type === "Bot");
   const name = `${branch.project}/${branch.component}`;
@@ -367,5 +392,6 @@ export function verifyPromotion(
     source: sourceText === undefined ? undefined : parseSource(sourceText),
     foreign,
     pushers: sorted(pushers),
+    ...(wave ? { wave } : {}),
   };
 }

@@ -23,6 +23,9 @@ import { catalogKey } from "../../renderers/apps.js";
 import type { Platform } from "../../renderers/model/index.js";
 import { findEnvironment, firstEnvironments } from "../../renderers/platform.js";
 import { nextEnvironments } from "../promotion/pipeline.js";
+import { wavesOf } from "../promotion/waves.js";
+import { promotionBranch } from "../promotion/body.js";
+import { clustersOf } from "../../renderers/model/index.js";
 import { publishMode } from "../release/plan.js";
 import type { PublishMode } from "../release/plan.js";
 import { durationSeconds } from "../../renderers/model/index.js";
@@ -88,9 +91,14 @@ export interface Candidate {
   readonly waitingFor?: string;
   /** Release: the build check to release with, when it waited for one that succeeded. */
   readonly check?: string;
-  /** The branch of its Ferry pull request (release or promotion branch). */
+  /** The branch of its Ferry pull request (release or promotion branch; a wave's, for a target promoted wave by wave). */
   readonly branch: string;
+  /** Promotion into an environment on several clusters: some of its clusters hold the release already (a wave-by-wave rollout under way). */
+  readonly partial?: boolean;
 }
+
+/** What each cluster's folder of an environment on several clusters holds, by `project/component`. */
+export type ClusterReleases = ReadonlyMap<string, ReadonlyMap<string, string | undefined>>;
 
 /** What the gathering found about a candidate. */
 export interface CandidateFacts {
@@ -264,7 +272,11 @@ export function releaseCandidates(platform: Platform, apps: readonly AppHead[], 
 }
 
 /** Candidates for the promotion repair: releases an environment runs that a next environment lacks. */
-export function promotionCandidates(platform: Platform, environments: ReadonlyMap<string, EnvironmentReleases>): Candidate[] {
+export function promotionCandidates(
+  platform: Platform,
+  environments: ReadonlyMap<string, EnvironmentReleases>,
+  clusterReleases: ReadonlyMap<string, ClusterReleases> = new Map(),
+): Candidate[] {
   const out: Candidate[] = [];
   for (const source of platform.spec.environments) {
     const held = environments.get(source.name);
@@ -274,6 +286,11 @@ export function promotionCandidates(platform: Platform, environments: ReadonlyMa
       for (const [key, release] of held) {
         if (release === undefined || there.get(key) === release) continue;
         const [project = "", component = ""] = key.split("/");
+        // A target in several waves: the candidate is the first wave whose clusters do not all hold the release.
+        const waves = wavesOf(clustersOf(target));
+        const held = clusterReleases.get(target.name)?.get(key) ?? new Map<string, string | undefined>();
+        const next = waves.length > 1 ? waves.find((w) => !w.clusters.every((c) => held.get(c) === release)) : undefined;
+        const partial = waves.length > 1 && [...held.values()].includes(release);
         out.push({
           kind: "promotion",
           project,
@@ -282,7 +299,8 @@ export function promotionCandidates(platform: Platform, environments: ReadonlyMa
           environment: target.name,
           repo: target.gitops.repo,
           from: source.name,
-          branch: `ferry/promote/${project}/${component}/${target.name}`,
+          branch: promotionBranch(project, component, target.name, next?.wave),
+          ...(partial ? { partial } : {}),
         });
       }
     }

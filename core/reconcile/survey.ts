@@ -22,6 +22,7 @@ import type {
   AppHead,
   Candidate,
   CandidateFacts,
+  ClusterReleases,
   EnvironmentReleases,
   FerryPull,
   OpenPromotion,
@@ -77,16 +78,20 @@ export function listedAppRepos(bundle: PlatformBundle): string[] {
 }
 
 /** What one environment runs, and the release files of what it runs (the catalog of dependencies). */
-async function readEnvironment(reads: ReconcileReads, env: Environment): Promise<{ releases: EnvironmentReleases; releaseFiles: ReadonlyMap<string, string> }> {
+async function readEnvironment(
+  reads: ReconcileReads,
+  env: Environment,
+): Promise<{ releases: EnvironmentReleases; clusters: ClusterReleases; releaseFiles: ReadonlyMap<string, string> }> {
   const path = environmentPath(env);
   const files = new Map<string, string>();
   for (const [p, text] of await reads.environmentFiles(env, [path])) if (p.startsWith(`${path}/`)) files.set(p.slice(path.length + 1), text);
   const state = parseEnvironmentState(files, env);
   const releases = new Map([...state.components].map(([key, c]) => [key, c.release]));
+  const clusters = new Map([...state.components].flatMap(([key, c]) => (c.clusters ? [[key, c.clusters] as const] : [])));
   const wanted = [...state.components.values()].flatMap((c) =>
     c.release === undefined ? [] : [releasePath({ metadata: { project: c.project, component: c.component, name: c.release } })],
   );
-  return { releases, releaseFiles: wanted.length > 0 ? await reads.environmentFiles(env, wanted) : new Map<string, string>() };
+  return { releases, clusters, releaseFiles: wanted.length > 0 ? await reads.environmentFiles(env, wanted) : new Map<string, string>() };
 }
 
 /** An app repository's head: its components checked against the platform, and the checks that succeeded when one waits for a build. */
@@ -117,11 +122,13 @@ export async function surveyReconcile(bundle: PlatformBundle, reads: ReconcileRe
   const platform = bundle.platform;
   const problems: string[] = [];
   const environments = new Map<string, EnvironmentReleases>();
+  const clusterReleases = new Map<string, ClusterReleases>();
   const releaseFiles: ReadonlyMap<string, string>[] = [];
   for (const env of platform.spec.environments) {
     try {
       const read = await readEnvironment(reads, env);
       environments.set(env.name, read.releases);
+      clusterReleases.set(env.name, read.clusters);
       releaseFiles.push(read.releaseFiles);
     } catch (e) {
       problems.push(`environment ${env.name}: cannot read ${env.gitops.repo}: ${errorText(e)}`);
@@ -142,7 +149,7 @@ export async function surveyReconcile(bundle: PlatformBundle, reads: ReconcileRe
 
   const byName = new Map(platform.spec.environments.map((e) => [e.name, e]));
   const candidates: CandidateFacts[] = [];
-  const reachable = [...releaseCandidates(platform, apps, environments), ...promotionCandidates(platform, environments)].filter((c) =>
+  const reachable = [...releaseCandidates(platform, apps, environments), ...promotionCandidates(platform, environments, clusterReleases)].filter((c) =>
     environments.has(c.environment),
   );
   for (const candidate of reachable) {
@@ -152,7 +159,8 @@ export async function surveyReconcile(bundle: PlatformBundle, reads: ReconcileRe
       const direct = candidate.kind === "release" && candidate.mode === "commit";
       candidates.push({
         candidate,
-        ranBefore: waiting ? false : await ranBefore(reads, env, candidate),
+        // A wave-by-wave rollout under way: some clusters hold the release, the next wave does not yet; not a release it was moved off.
+        ranBefore: waiting || candidate.partial ? false : await ranBefore(reads, env, candidate),
         pulls: waiting || direct ? [] : await reads.ferryPulls(env.gitops.repo, candidate.branch),
       });
     } catch (e) {

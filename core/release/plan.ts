@@ -137,7 +137,9 @@ function stripDir(files: ReadonlyMap<string, string>, dir: string): Map<string, 
  * clusters: in each cluster's folder, core/gitops/layout.ts `componentTargets`), the frozen release file, and the
  * component's Backstage catalog files (core/catalog.ts). Release and promotion commits, and
  * `ferry publish`, write exactly these. `envDir` is the environment's directory in the repository
- * (the CLI may override it); `catalog` names the project's owner and the component's source.
+ * (the CLI may override it); `catalog` names the project's owner and the component's source;
+ * `clusters`, for one wave of a promotion into an environment on several clusters, limits the
+ * cluster folders written to that wave's (core/promotion/waves.ts). @default every cluster
  */
 export function releaseChanges(
   env: Environment,
@@ -145,19 +147,22 @@ export function releaseChanges(
   rendered: ReadonlyMap<string, string>,
   envDir: string = environmentPath(env),
   catalog: ReleaseCatalog = {},
+  clusters?: readonly string[],
 ): DirectoryChange[] {
   const { project, component } = release.metadata;
   const releaseFile = releasePath(release);
   const releaseDir = releaseFile.slice(0, releaseFile.lastIndexOf("/"));
   const namespace = toYaml(namespaceObject(env, project));
   return [
-    ...componentTargets(env, project, component).flatMap((t): DirectoryChange[] => {
-      const projectDir = t.namespaceFile.slice(0, t.namespaceFile.lastIndexOf("/"));
-      return [
-        { dir: `${envDir}/${t.dir}`, files: stripDir(rendered, t.dir), prune: true },
-        { dir: `${envDir}/${projectDir}`, files: new Map([[t.namespaceFile.slice(projectDir.length + 1), namespace]]), prune: false },
-      ];
-    }),
+    ...componentTargets(env, project, component)
+      .filter((t) => !clusters || (t.cluster !== undefined && clusters.includes(t.cluster)))
+      .flatMap((t): DirectoryChange[] => {
+        const projectDir = t.namespaceFile.slice(0, t.namespaceFile.lastIndexOf("/"));
+        return [
+          { dir: `${envDir}/${t.dir}`, files: stripDir(rendered, t.dir), prune: true },
+          { dir: `${envDir}/${projectDir}`, files: new Map([[t.namespaceFile.slice(projectDir.length + 1), namespace]]), prune: false },
+        ];
+      }),
     { dir: releaseDir, files: new Map([[releaseFile.slice(releaseDir.length + 1), toYaml(release)]]), prune: false },
     ...catalogChanges({ name: project, owner: catalog.owner }, { component: release.spec.component, ...(catalog.source ? { source: catalog.source } : {}) }),
   ];

@@ -24,6 +24,11 @@ export interface LandedRelease {
    * settled meanwhile (e.g. another run posted the verification's verdict). @default a landing
    */
   readonly inProgressDeployment?: number;
+  /**
+   * A wave of a promotion into an environment on several clusters (core/promotion/waves.ts): which
+   * wave landed and the environment it was promoted from, so the next wave follows. @default every cluster at once
+   */
+  readonly wave?: { readonly wave: number; readonly clusters: readonly string[]; readonly from: string };
 }
 
 /** Told after a release landed (and the next promotions were opened); e.g. to start watching its rollout. */

@@ -48,6 +48,8 @@ export interface KnownPromotion {
   /** The release and target environment the branch was just written for. */
   readonly release: string;
   readonly env: string;
+  /** The wave the branch was just written for, for a target promoted wave by wave. @default none */
+  readonly wave?: number;
   /** The target environment as it was read, the release (as its source environment holds it) rendered for it, and the app commit it was cut from. */
   readonly snapshot: EnvironmentSnapshot<ResolvedTarget>;
   readonly frozen: Release;
@@ -137,9 +139,11 @@ async function gatherPromotion(
   const who = await branchIdentity(ctx, repo, pr, commits);
   if ("reason" in who) return { skipped: who.reason };
   const { project, component, release, to, from, rollback } = who;
-  const known = given && given.release === release && given.env === to.name ? given : undefined;
+  const known = given && given.release === release && given.env === to.name && given.wave === who.wave?.wave ? given : undefined;
   const target = await ctx.resolver.resolve(to);
-  const paths = promotionPaths(to, project, component);
+  // One wave of a target on several clusters writes only its clusters' folders (its branch names the wave).
+  const waveClusters = who.wave?.clusters;
+  const paths = promotionPaths(to, project, component, waveClusters);
   const releaseFile = releaseFilePath(project, component, release);
   const snapshot = known?.snapshot ?? (await readEnvironment(deps.gitops, target, deps.cacheDir));
 
@@ -161,10 +165,17 @@ async function gatherPromotion(
   const expected =
     frozen && rendered && !hasErrors(rendered.diagnostics)
       ? changedFilesOf(
-          releaseChanges(to, frozen, rendered.files, undefined, {
-            owner: projectOwner(ctx.bundle.platform, project),
-            ...(source ? { source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) } } : {}),
-          }),
+          releaseChanges(
+            to,
+            frozen,
+            rendered.files,
+            undefined,
+            {
+              owner: projectOwner(ctx.bundle.platform, project),
+              ...(source ? { source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) } } : {}),
+            },
+            waveClusters,
+          ),
         )
       : undefined;
 

@@ -49,7 +49,17 @@ export async function mergeJudged(
     sourceOf(await readComponentHistory(ctx, project, component), release);
   if (!source) return { mergeError: `cannot tell which app commit release ${release} was cut from` };
   const current = snapshot.state.components.get(catalogKey(project, component))?.release;
-  const subject = { project, component, release, source, from: from.name, to: to.name, ...(current ? { current } : {}) };
+  const wave = facts.promotion.wave;
+  const subject = {
+    project,
+    component,
+    release,
+    source,
+    from: from.name,
+    to: to.name,
+    ...(current ? { current } : {}),
+    ...(wave ? { wave: { wave: wave.wave, clusters: [...wave.clusters] } } : {}),
+  };
   let commit: string;
   try {
     // Only the commit judged: GitHub refuses (409) when the head is another one by now.
@@ -90,6 +100,9 @@ export async function mergeJudged(
       commit,
       pull: { repo, number, url: pr.html_url },
       source,
+      ...(facts.promotion.wave && !facts.promotion.rollback
+        ? { wave: { wave: facts.promotion.wave.wave, clusters: facts.promotion.wave.clusters, from: from.name } }
+        : {}),
     },
   };
 }

@@ -10,11 +10,12 @@
  */
 import { formatDiagnostic, hasErrors } from "../../renderers/diagnostics.js";
 import { catalogKey } from "../../renderers/apps.js";
-import { createPullRequest, findOpenPullRequest, updatePullRequest } from "../../adapters/github/pulls.js";
+import { createPullRequest, findOpenPullRequest, lastMergedPullRequest, updatePullRequest } from "../../adapters/github/pulls.js";
 import type { PullRequest } from "../../adapters/github/pulls.js";
-import { createIssueComment } from "../../adapters/github/comments.js";
+import { createIssueComment, upsertComment } from "../../adapters/github/comments.js";
+import { commentMarker } from "../../core/comments/markers.js";
 import type { RepoRef } from "../../adapters/github/types.js";
-import { fullName } from "../../adapters/github/types.js";
+import { fullName, parseRepoRef } from "../../adapters/github/types.js";
 import { readEnvironment } from "../../adapters/git/environment.js";
 import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
 import { deleteBranch } from "../../adapters/github/branches.js";
@@ -31,7 +32,14 @@ import type { SealedCommit } from "../../core/gitops/seal.js";
 import { TRAILERS } from "../../core/gitops/trailers.js";
 import type { PromotionContext } from "./context.js";
 import { environmentNamed } from "./context.js";
-import { readComponentHistory, readRelease, releaseFilePath, sourceOf } from "./reads.js";
+import { readComponentHistory, readRelease, releaseFilePath, sourceHealth, sourceOf } from "./reads.js";
+import { clustersOf } from "../../renderers/model/index.js";
+import type { Environment, PipelineStep } from "../../renderers/model/index.js";
+import { planWaves, wavesOf } from "../../core/promotion/waves.js";
+import type { ClusterVerification, Wave, WaveDecision } from "../../core/promotion/waves.js";
+import { clusterEnvironmentName } from "../../core/status/cluster-environment.js";
+import { releaseVerification } from "./verification-records.js";
+import type { HealthReport } from "../../core/promotion/health.js";
 import { branchIdentity, renderFor } from "./judging.js";
 import type { KnownPromotion } from "./judging.js";
 
@@ -65,10 +73,16 @@ export interface OpenedPull {
   readonly previous: string | undefined;
 }
 
-/** `in-place`: the target runs the release already; `refused`: it cannot be promoted (why). Nothing was changed. */
+/**
+ * `in-place`: the target runs the release already; `refused`: it cannot be promoted (why);
+ * `waiting`: the target's next wave waits on a cluster of the previous one (core/promotion/waves.ts);
+ * `stopped`: the wave-by-wave rollout stopped at `cluster`. Nothing was changed.
+ */
 export interface NotOpened {
-  readonly status: "in-place" | "refused";
+  readonly status: "in-place" | "refused" | "waiting" | "stopped";
   readonly reason: string;
+  /** The cluster a `waiting` or `stopped` rollout names. */
+  readonly cluster?: string;
 }
 
 /** What {@link openPromotion} did: the pull request, its repository, and what judging it needs without reading again. */
@@ -95,13 +109,16 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   const to = environmentNamed(ctx, toName);
   const from = environmentNamed(ctx, req.from);
   if (!to || !from) return refused(`the platform has no environment ${JSON.stringify(to ? req.from : toName)}`);
+  let step: PipelineStep | undefined;
   if (!rollback) {
     const plan = planPromotion(ctx.bundle.platform, { from: from.name, to: to.name });
     if (!plan.ok) return refused(plan.reason);
+    step = plan.step;
   }
   const target = await ctx.resolver.resolve(to);
   const snapshot = await readEnvironment(deps.gitops, target, deps.cacheDir);
-  const current = snapshot.state.components.get(catalogKey(project, component))?.release;
+  const deployed = snapshot.state.components.get(catalogKey(project, component));
+  const current = deployed?.release;
   if (current === id) return { status: "in-place", reason: `${to.name} already runs release ${id} of ${name}` };
   const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
   const release = await readRelease(ctx, sourceTarget, project, component, id);
@@ -110,13 +127,27 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   const history = req.history ?? (await readComponentHistory(ctx, project, component));
   const source = sourceOf(history, id);
   if (!source) return refused(`no environment's history says which app commit release ${id} of ${name} was cut from`);
+  // A target on several clusters in several waves: one pull request per wave, the next only once the
+  // previous is through. A rollback renders every cluster's folder: the clusters that never took the
+  // release hold the release it goes back to already, so it changes only those that took it.
+  let wave: Wave | undefined;
+  if (!rollback && wavesOf(clustersOf(to)).length > 1) {
+    const next = await nextWave(ctx, { project, component, release: id, env: to, step, deployed: deployed?.clusters ?? new Map(), appRepo: source.repo });
+    if (next.kind === "done") return { status: "in-place", reason: `every cluster of ${to.name} holds release ${id} of ${name}` };
+    if (next.kind === "wait") return { status: "waiting", reason: next.reason, cluster: next.cluster };
+    if (next.kind === "stop") {
+      await reportStoppedRollout(ctx, target.repo, target.git.branch, { project, component, env: to.name, release: id, stop: next });
+      return { status: "stopped", reason: next.reason, cluster: next.cluster };
+    }
+    wave = next.wave;
+  }
   const rendered = renderFor(ctx, release, to, snapshot);
   if (hasErrors(rendered.diagnostics)) {
     const errors = rendered.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
     return refused(`release ${id} of ${name} does not render for ${to.name} without errors: ${listed(errors)}`);
   }
 
-  const branch = promotionBranch(project, component, to.name);
+  const branch = promotionBranch(project, component, to.name, wave?.wave);
   const existing = await findOpenPullRequest(octokit, target.repo, branch, target.git.branch);
   // A branch left from a closed pull request would carry its old commits into the new one.
   if (!existing) await deleteBranch(octokit, target.repo, branch);
@@ -133,11 +164,12 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
     to: to.name,
     ...(current ? { current } : {}),
     ...(was ? { updatedFrom: was } : {}),
+    ...(wave ? { wave: { wave: wave.wave, clusters: [...wave.clusters] } } : {}),
   };
   let pr = promotionPullRequest({
     subject,
-    before: deployedFiles(snapshot.state, project, component),
-    after: rendered.files,
+    before: inWave(deployedFiles(snapshot.state, project, component), wave),
+    after: inWave(rendered.files, wave),
     pricing: ctx.bundle.platform.spec.pricing,
     diagnostics: rendered.diagnostics,
     history,
@@ -159,10 +191,17 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   const newRequester = req.requestedBy !== undefined && !asked.some((l) => l.toLowerCase() === req.requestedBy!.login.toLowerCase());
   const published = await deps.gitops.publish({
     target: target.git,
-    changes: releaseChanges(to, release, rendered.files, undefined, {
-      owner: projectOwner(ctx.bundle.platform, project),
-      source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) },
-    }),
+    changes: releaseChanges(
+      to,
+      release,
+      rendered.files,
+      undefined,
+      {
+        owner: projectOwner(ctx.bundle.platform, project),
+        source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) },
+      },
+      wave?.clusters,
+    ),
     message: commit.message,
     trailers: requester ? { ...commit.trailers, [TRAILERS.requestedBy]: requester.login } : commit.trailers,
     ...(key ? { seal: (c: SealedCommit) => commitSeal(key, c) } : {}),
@@ -198,6 +237,105 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   return {
     opened: { status, number, url, release: id, previous: previousRelease },
     repo: target.repo,
-    known: { ...(created ? { pull: created } : {}), release: id, env: to.name, snapshot, frozen: release, rendered, source },
+    known: {
+      ...(created ? { pull: created } : {}),
+      release: id,
+      env: to.name,
+      ...(wave ? { wave: wave.wave } : {}),
+      snapshot,
+      frozen: release,
+      rendered,
+      source,
+    },
   };
+}
+
+/** The files of a rendering (`<cluster>/<project>/...`) in one wave's clusters; all of them without a wave. */
+function inWave(files: ReadonlyMap<string, string>, wave: Wave | undefined): ReadonlyMap<string, string> {
+  if (!wave) return files;
+  return new Map([...files].filter(([p]) => wave.clusters.some((c) => p.startsWith(`${c}/`))));
+}
+
+/** A cluster's verification of the release as planWaves reads it, from its record (none, or unreadable: not verified). */
+function clusterVerification(read: Awaited<ReturnType<typeof releaseVerification>>): ClusterVerification {
+  const r = read.record;
+  if (read.unreadable || !r) return { signal: "none", ...(read.unreadable ? { detail: read.unreadable } : {}) };
+  if (r.signal === "verified") return { signal: "verified", at: r.at };
+  if (r.signal === "verify-failed") return { signal: "failed", ...(r.description ? { detail: r.description } : {}) };
+  return { signal: "verifying" };
+}
+
+/** The comment that says a wave-by-wave rollout stopped (one per component and environment, kept up to date). */
+function stoppedKey(env: string, project: string, component: string): string {
+  return `waves-stopped/${env}/${project}/${component}`;
+}
+
+/**
+ * Says on the pull request of the wave the rollout stopped at (its last merged one) which cluster
+ * stopped it and why; the same comment is kept, so every periodic pass that finds it stopped
+ * changes nothing more.
+ */
+async function reportStoppedRollout(
+  ctx: PromotionContext,
+  repo: RepoRef,
+  base: string,
+  s: {
+    readonly project: string;
+    readonly component: string;
+    readonly env: string;
+    readonly release: string;
+    readonly stop: Extract<WaveDecision, { kind: "stop" }>;
+  },
+): Promise<void> {
+  const pull = await lastMergedPullRequest(ctx.octokit, repo, promotionBranch(s.project, s.component, s.env, s.stop.wave.wave), base);
+  const key = stoppedKey(s.env, s.project, s.component);
+  const text = [
+    commentMarker(key),
+    `### ⛔ The rollout of \`${s.release}\` into ${s.env} stopped at wave ${s.stop.wave.wave}: ${s.stop.cluster}`,
+    "",
+    `\`${s.project}/${s.component}\`: ${s.stop.reason}. No further wave opens while it does; fix ${s.stop.cluster}, or roll back with \`/ferry rollback ${s.env}\`.`,
+  ].join("\n");
+  if (pull) await upsertComment(ctx.octokit, { ...repo, issue_number: pull.number }, key, [text]);
+  ctx.deps.logger.warn({ component: `${s.project}/${s.component}`, env: s.env, cluster: s.stop.cluster, pull: pull?.number }, s.stop.reason);
+}
+
+/**
+ * The next wave of a promotion into an environment on several clusters (core/promotion/waves.ts
+ * `planWaves`): what each cluster's folder holds, each cluster's health (`HealthQuery.cluster`),
+ * and the step's `waves.soak`.
+ */
+async function nextWave(
+  ctx: PromotionContext,
+  q: {
+    readonly project: string;
+    readonly component: string;
+    readonly release: string;
+    readonly env: Environment;
+    readonly step: PipelineStep | undefined;
+    readonly deployed: ReadonlyMap<string, string | undefined>;
+    /** `owner/name` of the app repository the release was cut from (its deployments hold the verification records). */
+    readonly appRepo: string;
+  },
+): Promise<WaveDecision> {
+  const clusters = clustersOf(q.env);
+  const health = new Map<string, HealthReport>();
+  const verification = q.step?.verify ? new Map<string, ClusterVerification>() : undefined;
+  for (const c of clusters) {
+    if (q.deployed.get(c.name) !== q.release) continue;
+    health.set(c.name, await sourceHealth(ctx.deps, { environment: q.env.name, cluster: c.name, project: q.project, component: q.component }));
+    if (!verification) continue;
+    // The cluster's own deployment environment (`<env>/<cluster>`) holds its verification records.
+    const environment = clusterEnvironmentName(q.env.name, c.name);
+    const read = await releaseVerification(ctx.octokit, parseRepoRef(q.appRepo), { environment, project: q.project, component: q.component }, q.release);
+    verification.set(c.name, clusterVerification(read));
+  }
+  return planWaves({
+    clusters,
+    release: q.release,
+    deployed: q.deployed,
+    health,
+    ...(verification ? { verification } : {}),
+    ...(q.step?.waves?.soak ? { soak: q.step.waves.soak } : {}),
+    now: ctx.deps.clock(),
+  });
 }

@@ -111,7 +111,24 @@ export async function releaseLanded(ctx: PromotionContext, landed: LandedRelease
           return false;
         })
       : false;
-  for (const to of watched ? [] : nextEnvironments(ctx.bundle.platform, landed.environment)) {
+  // A wave of a promotion into an environment on several clusters landed: the next wave of the same
+  // environment follows (once the one that landed is through its soak: opening.ts), and the
+  // environments after it only once every wave holds the release.
+  let onwards = !watched;
+  if (landed.wave && !watched) {
+    const to = landed.environment;
+    try {
+      const result = await ensurePromotion(ctx, { project: landed.project, component: landed.component, release: landed.release, from: landed.wave.from, to });
+      out.push({ to, result });
+      onwards = result.status === "in-place";
+      if (!onwards) log.info({ status: result.status, wave: landed.wave.wave }, "the next wave of the rollout");
+    } catch (e) {
+      log.error({ err: e, to }, "opening the next wave failed");
+      failures.push(`${to}: ${errorText(e)}`);
+      onwards = false;
+    }
+  }
+  for (const to of onwards ? nextEnvironments(ctx.bundle.platform, landed.environment) : []) {
     try {
       const result = await ensurePromotion(ctx, {
         project: landed.project,

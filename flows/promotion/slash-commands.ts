@@ -45,6 +45,8 @@ import { permissionOf, readComponentHistory } from "./reads.js";
 import { pipelineOrder, previousEnvironments } from "../../core/promotion/pipeline.js";
 import type { FerryPull, IdentifiedPromotion } from "../../core/promotion/pr.js";
 import { ferryPullOf, parseFerryBranch, promotionBranch } from "../../core/promotion/pr.js";
+import { wavesOf } from "../../core/promotion/waves.js";
+import { clustersOf } from "../../renderers/model/index.js";
 import type { PromotionResult } from "./promote.js";
 import { resultLine } from "./result-line.js";
 import { ensurePromotion } from "./promote.js";
@@ -191,8 +193,14 @@ async function status(ctx: PromotionContext, shown: readonly JudgedComponent[], 
     for (const env of ctx.bundle.platform.spec.environments) {
       if (previousEnvironments(ctx.bundle.platform, env.name).length === 0) continue;
       const target = await ctx.resolver.resolve(env);
-      const pr = await findOpenPullRequest(ctx.octokit, target.repo, promotionBranch(project, component, env.name), target.git.branch);
-      if (pr) open.set(env.name, `[#${pr.number}](${pr.html_url})`);
+      // An environment in waves: its open promotion is one wave's.
+      const waves = wavesOf(clustersOf(env));
+      const branches =
+        waves.length > 1 ? waves.map((w) => promotionBranch(project, component, env.name, w.wave)) : [promotionBranch(project, component, env.name)];
+      for (const branch of branches) {
+        const pr = await findOpenPullRequest(ctx.octokit, target.repo, branch, target.git.branch);
+        if (pr) open.set(env.name, `[#${pr.number}](${pr.html_url})`);
+      }
     }
     const order = pipelineOrder(ctx.bundle.platform);
     const extra = runtime

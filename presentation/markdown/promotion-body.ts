@@ -20,6 +20,7 @@ import {
   promotionMarker,
   promotionTitle,
   releaseMarker,
+  waveMarker,
   updatedFromMarker,
 } from "../../core/promotion/body.js";
 import { requestedByMarker, rollbackTitle } from "../../core/promotion/pr.js";
@@ -190,7 +191,8 @@ export function promotionPullRequest(input: PromotionBodyInput): PromotionPullRe
   const header = [
     promotionMarker(s.project, s.component, s.to),
     releaseMarker(s.release, s.from),
-    `## Promote \`${name}\` to ${s.to}`,
+    ...(s.wave ? [waveMarker(s.wave)] : []),
+    `## Promote \`${name}\` to ${s.to}${s.wave ? `, wave ${s.wave.wave}` : ""}`,
     ...(s.updatedFrom && s.updatedFrom !== s.release
       ? ["", `${updatedFromMarker(s.updatedFrom, s.release)}\n> [!NOTE]\n> Updated from release \`${s.updatedFrom}\` to \`${s.release}\`.`]
       : []),
@@ -200,6 +202,11 @@ export function promotionPullRequest(input: PromotionBodyInput): PromotionPullRe
     `| Release | \`${s.release}\` |`,
     `| Source commit | [${s.source.repo}@${s.source.sha.slice(0, 7)}](${server}/${s.source.repo}/commit/${s.source.sha}) |`,
     `| Promotion | ${s.from} → ${s.to} |`,
+    ...(s.wave
+      ? [
+          `| Wave | ${s.wave.wave}: ${s.wave.clusters.join(", ")} (this pull request writes only their folders; the next wave opens once they are through \`waves.soak\`) |`,
+        ]
+      : []),
     `| ${s.to} runs now | ${s.current ? `\`${s.current}\`` : "nothing (first release there)"} |`,
   ].join("\n");
   const before = objectsFromFiles(input.before);
@@ -213,7 +220,7 @@ export function promotionPullRequest(input: PromotionBodyInput): PromotionPullRe
   const fixedLength = [...top, ...rest].reduce((n, p) => n + p.length + 2, 0);
   const changes = changeSection(s.to, input.before, input.after, limit - fixedLength);
   const body = `${[...top, changes, ...rest].join("\n\n")}\n`;
-  return { branch: promotionBranch(s.project, s.component, s.to), title: promotionTitle(s), body };
+  return { branch: promotionBranch(s.project, s.component, s.to, s.wave?.wave), title: promotionTitle(s), body };
 }
 
 const FOOTER = "\n\n---\n<sub>";
