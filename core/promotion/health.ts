@@ -24,6 +24,11 @@ export interface HealthQuery {
   readonly environment: string;
   readonly project: string;
   readonly component: string;
+  /**
+   * One cluster of an environment on several clusters (`environments[].clusters`): that cluster's
+   * report. @default the environment's aggregate (core/status/cluster-environment.ts); ignored for an environment on one cluster
+   */
+  readonly cluster?: string;
 }
 
 /** Reads health from somewhere (a cluster, Argo CD, a cache). */
