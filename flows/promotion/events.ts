@@ -24,6 +24,11 @@ export interface LandedRelease {
    * settled meanwhile (e.g. another run posted the verification's verdict). @default a landing
    */
   readonly inProgressDeployment?: number;
+  /**
+   * For an environment on several clusters: the clusters whose folder the landing wrote (a wave);
+   * the rollout is watched in each of them. @default every cluster of the environment
+   */
+  readonly clusters?: readonly string[];
 }
 
 /** Told after a release landed (and the next promotions were opened); e.g. to start watching its rollout. */
