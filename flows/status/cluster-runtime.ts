@@ -21,9 +21,9 @@ import { prometheusFor } from "../../adapters/prometheus/client.js";
 import { inFlightLimit, type InFlightLimit } from "../../adapters/prometheus/limit.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../../adapters/github/types.js";
-import { componentStatuses, type EnvironmentStatus } from "../../core/status/overview.js";
+import { clusterComponentStatuses, componentStatuses, type ClusterRead, type EnvironmentStatus } from "../../core/status/overview.js";
 import { ClusterHealthSource, deploymentHealthySince } from "./health-source.js";
-import { clusterTargets, type ClusterTarget, type EnvironmentInfo } from "./environment-contexts.js";
+import { clusterTargets, isMultiCluster, type ClusterTarget, type EnvironmentInfo } from "./environment-contexts.js";
 import { RolloutWatches, type RolloutWatchesOptions } from "./rollout-watches.js";
 import type { WatchHandle, WatchRequest } from "./watch-request.js";
 import { systemTimers, type Timers } from "./timers.js";
@@ -285,7 +285,24 @@ export class ClusterRuntime {
   overview(query: OverviewQuery): EnvironmentStatus[] {
     const filter = { components: [`${query.project}/${query.component}`] };
     return query.environments.map((name): EnvironmentStatus => {
-      const context = findEnvironment(this.environments(), name)?.cluster?.context;
+      const env = findEnvironment(this.environments(), name);
+      if (env && isMultiCluster(env)) {
+        const reads = clusterTargets(env).map((t): ClusterRead => {
+          const c = { name: t.cluster ?? "", wave: env.clusters?.find((x) => x.name === t.cluster)?.wave ?? 1, context: t.context };
+          if (!this.observer.contexts().includes(t.context))
+            return { ...c, unreachable: `context ${t.context} is not observed (not in the kubeconfig)`, components: [] };
+          const snapshot = this.observer.isSynced(t.context) ? this.observer.snapshot(t.context) : undefined;
+          if (!snapshot) return { ...c, unreachable: `context ${t.context} is not read yet`, components: [] };
+          return { ...c, components: componentStatuses(snapshot, name, filter, this.clock().getTime()) };
+        });
+        const unreachable = reads.filter((r) => r.unreachable !== undefined);
+        return {
+          environment: name,
+          ...(unreachable.length === reads.length ? { unreachable: unreachable.map((r) => `${r.name}: ${r.unreachable ?? ""}`).join("; ") } : {}),
+          components: clusterComponentStatuses(name, reads),
+        };
+      }
+      const context = env?.cluster?.context;
       if (context === undefined) return { environment: name, skipped: "no cluster context", components: [] };
       const snapshot = this.observer.isSynced(context) ? this.observer.snapshot(context) : undefined;
       if (!this.observer.contexts().includes(context))

@@ -7,6 +7,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ClusterRuntime } from "../../../flows/status/cluster-runtime.js";
 import type { SettledEvent } from "../../../flows/status/watch-request.js";
+import { formatStatusMarkdown } from "../../../presentation/markdown/status-overview.js";
 import { Platform } from "../../../renderers/model/index.js";
 import { crashLoopRollout, FakeKube, generateCerts, kubeconfigYaml, succeedingRollout, type FakeKubeCerts } from "../../support/fake-kube/index.js";
 import { APP_REPO, RELEASE_2, startStatusScene, waitFor, type StatusScene } from "../../support/status-scene.js";
@@ -139,5 +140,21 @@ describe("status back across an environment's clusters", () => {
     expect(aggregate.detail).toMatch(/^us-1: Degraded \(.*CrashLoopBackOff/);
     expect(aggregate.detail).not.toContain("eu-1");
     expect(aggregate.healthySince).toBeUndefined();
+
+    // `/ferry status`: the aggregate row, then one row per cluster in wave order.
+    const [prod] = runtime.overview({ project: "shop", component: "api", environments: ["prod"] });
+    expect(prod?.components.map((c) => [c.health.status, c.clusters?.map((k) => [k.name, k.health.status])])).toEqual([
+      [
+        "Degraded",
+        [
+          ["eu-1", "Healthy"],
+          ["us-1", "Degraded"],
+        ],
+      ],
+    ]);
+    const markdown = formatStatusMarkdown(prod ? [prod] : []);
+    expect(markdown).toMatch(/\| prod \| `shop\/api` \| .* Degraded \| .*us-1: Degraded/);
+    expect(markdown).toMatch(new RegExp(`\\| prod/eu-1 \\| \`shop/api\` \\| .* Healthy \\| \`${RELEASE_2}\` \\| 2/2 \\|`));
+    expect(markdown).toContain("| prod/us-1 | `shop/api` |");
   });
 });
