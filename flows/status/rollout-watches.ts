@@ -25,7 +25,8 @@ import type { ObservabilityLinks } from "../../core/signals/links.js";
 import type { SignalsReport } from "../../core/signals/report.js";
 import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
 import { isSettled, type SettledOutcome, type WatchOutcome } from "../../core/status/rollout-decision.js";
-import { clusterTargets, environmentNamed, isMultiCluster, type EnvironmentsSource } from "./environment-contexts.js";
+import { clusterTargets, environmentNamed, isMultiCluster, type ClusterTarget, type EnvironmentsSource } from "./environment-contexts.js";
+import { ClusterStatusComment } from "./cluster-status-comment.js";
 import type { ObservedCluster } from "./health-source.js";
 import { HealthyTracker } from "./healthy-tracker.js";
 import { evaluateRollout, readRollout, type DependenciesOf } from "./rollout-evaluation.js";
@@ -129,6 +130,8 @@ export class RolloutWatches {
   private readonly settledListeners = new Set<SettledListener>();
   private readonly healthyListeners = new Set<SettledListener>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The status comments of rollouts in environments on several clusters, by pull request (or commit) and component: one per rollout, shared by its clusters' watches. */
+  private readonly clusterComments = new Map<string, ClusterStatusComment>();
   /** The writer of each component's last settled watch, by component key: its comment gets the verification's signals. */
   private readonly settledWriters = new Map<string, { readonly release: string; readonly writer: RolloutWriter }>();
 
@@ -227,6 +230,7 @@ export class RolloutWatches {
         maxWatchMs: this.maxWatchMs,
         environmentUrl: this.environmentUrl,
         verifyDuration: this.verifyDuration(request.environment),
+        comment: target.cluster !== undefined ? this.clusterComment(github, request, labels, targets)?.sink(target.cluster) : undefined,
         onError: (step, error) => this.onErrorCb({ watch: id, step, error }),
       }),
     };
@@ -257,6 +261,23 @@ export class RolloutWatches {
     const settled = this.settledWriters.get(keyString(key));
     if (!settled || settled.release !== report.release) return false;
     return this.track(settled.writer.writeSignals(report, links, this.clock(), causes));
+  }
+
+  /** The one status comment of a rollout of `labels` in an environment on several clusters, on the request's pull request or commit. */
+  private clusterComment(github: GitHub, request: WatchRequest, labels: ComponentKey, targets: readonly ClusterTarget[]): ClusterStatusComment | undefined {
+    const target = request.pr ?? request.commit;
+    if (!target) return undefined;
+    const id = `${target.repo.toLowerCase()}#${"number" in target ? target.number : target.sha}#${keyString(labels)}`;
+    const existing = this.clusterComments.get(id);
+    if (existing) return existing;
+    const made = new ClusterStatusComment(
+      github,
+      target,
+      labels,
+      targets.map((t) => t.cluster ?? ""),
+    );
+    this.clusterComments.set(id, made);
+    return made;
   }
 
   /** Re-evaluates every running watch now (e.g. on `/ferry status`). */

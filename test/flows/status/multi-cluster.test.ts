@@ -102,7 +102,7 @@ describe("status back across an environment's clusters", () => {
     runtime.usePlatform(platform);
     await waitFor("both clusters read", () => runtime.observer.isSynced("kind-eu") && runtime.observer.isSynced("kind-us"));
     const appRepo = { repo: APP_REPO, sha: scene.appSha };
-    for (const cluster of ["eu-1", "us-1"]) runtime.watch({ ...PROD, cluster, release: RELEASE_2, appRepo, startedAt: START }, scene.gh);
+    for (const cluster of ["eu-1", "us-1"]) runtime.watch({ ...PROD, cluster, release: RELEASE_2, pr: scene.pr, appRepo, startedAt: START }, scene.gh);
     await runtime.watches.idle();
     expect(statuses("prod/eu-1").map((s) => s.state)).toEqual(["in_progress"]);
     expect(statuses("prod/us-1").map((s) => s.state)).toEqual(["in_progress"]);
@@ -129,6 +129,19 @@ describe("status back across an environment's clusters", () => {
       ["us-1", "degraded"],
     ]);
     expect(statuses("prod/us-1").map((s) => s.state)).toEqual(["in_progress", "failure"]);
+    // One status comment for the rollout: the aggregate line, a row and a section per cluster.
+    const comments = scene.github.commentsOn(scene.pr.repo, scene.pr.number);
+    expect(comments).toHaveLength(1);
+    const body = comments[0]!.body;
+    expect(body.split("\n")[0]).toBe("<!-- ferry:status:prod:shop/api -->");
+    expect(body).toContain("## Ferry status: `shop/api` in prod");
+    expect(body).toMatch(/\*\*prod\*\* \(2 of 2 clusters in this rollout\): Degraded \(us-1: Degraded \(CrashLoopBackOff/);
+    expect(body).toMatch(new RegExp(`\\| eu-1 \\| .* Healthy \\| \`${RELEASE_2}\` \\|`));
+    expect(body).toMatch(new RegExp(`\\| us-1 \\| .* Degraded \\| \`${RELEASE_2}\` \\|`));
+    expect(body.indexOf("### Cluster eu-1")).toBeGreaterThan(0);
+    expect(body.indexOf("### Cluster us-1")).toBeGreaterThan(body.indexOf("### Cluster eu-1"));
+    expect(body).toContain("### ❌ shop/api in prod/us-1 (`kind-us`): Degraded");
+    expect(body).toContain("### ✅ shop/api in prod/eu-1 (`kind-eu`): Healthy");
     expect(statuses("prod/us-1")[1]!.description).toContain(`Degraded: ${RELEASE_2} in prod/us-1`);
 
     const eu1 = await runtime.health.health({ ...PROD, cluster: "eu-1" });
