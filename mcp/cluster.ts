@@ -36,6 +36,26 @@ export const ComponentStatusOut = z.object({
   reasons: z.array(z.record(z.string(), z.unknown())),
   warnings: z.array(z.record(z.string(), z.unknown())),
   diagnosis: z.object({ summary: z.string(), findings: z.array(FindingOut) }),
+  clusters: z
+    .array(
+      z.object({
+        name: z.string(),
+        wave: z.number().int(),
+        context: z.string(),
+        unreachable: z.string().optional(),
+        status: HealthStatus,
+        message: z.string(),
+        release: z.string().nullable(),
+        desiredRelease: z.string().nullable(),
+        readyReplicas: z.number().int(),
+        desiredReplicas: z.number().int(),
+        reasons: z.array(z.record(z.string(), z.unknown())),
+        warnings: z.array(z.record(z.string(), z.unknown())),
+        diagnosis: z.object({ summary: z.string(), findings: z.array(FindingOut) }),
+      }),
+    )
+    .optional()
+    .describe("for an environment on several clusters: the component in each cluster (wave order); status and message above are the aggregate"),
 });
 
 export const StatusOut = {

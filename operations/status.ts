@@ -1,13 +1,21 @@
 /**
  * Status: what the clusters run, per environment and component, read once (list only) from each
  * environment's kubeconfig context, with health, release, ready/desired, the reason and a
- * diagnosis for anything not healthy.
+ * diagnosis for anything not healthy. An environment on several clusters is read in each cluster:
+ * per component the aggregate, and each cluster's beside it (`clusters`).
  */
 import { loadKubeConfig, type KubeConfigSource } from "../adapters/kube/kubeconfig.js";
 import type { ComponentSelector } from "../adapters/kube/collections.js";
 import { snapshotCluster } from "../adapters/kube/snapshot.js";
-import { componentStatuses, problems, type ComponentFilter, type EnvironmentStatus } from "../core/status/overview.js";
-import type { Environment } from "../renderers/model/index.js";
+import {
+  clusterComponentStatuses,
+  componentStatuses,
+  problems,
+  type ClusterRead,
+  type ComponentFilter,
+  type EnvironmentStatus,
+} from "../core/status/overview.js";
+import { clustersOf, type Environment } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { UsageError } from "./errors.js";
 import type { EnvironmentVariables } from "./variables.js";
@@ -77,6 +85,25 @@ async function environmentStatus(
   now: number,
   snapshot: StatusDeps["snapshotCluster"],
 ): Promise<EnvironmentStatus> {
+  const clusters = clustersOf(env);
+  if (clusters.length > 0) {
+    const reads = await Promise.all(
+      clusters.map(async (c): Promise<ClusterRead> => {
+        try {
+          const objects = await snapshot(c.context, selectorFor(env.name, filter.components ?? []), { kubeConfig });
+          return { name: c.name, wave: c.wave, context: c.context, components: componentStatuses(objects, env.name, filter, now) };
+        } catch (e) {
+          return { name: c.name, wave: c.wave, context: c.context, unreachable: message(e), components: [] };
+        }
+      }),
+    );
+    const unreachable = reads.filter((r) => r.unreachable !== undefined);
+    return {
+      environment: env.name,
+      ...(unreachable.length === reads.length ? { unreachable: unreachable.map((r) => `${r.name}: ${r.unreachable ?? ""}`).join("; ") } : {}),
+      components: clusterComponentStatuses(env.name, reads),
+    };
+  }
   const context = env.cluster?.context;
   if (context === undefined) return { environment: env.name, skipped: "no cluster context in the platform (environments[].cluster.context)", components: [] };
   try {
@@ -94,7 +121,7 @@ export async function clusterStatus(input: StatusInput, deps: StatusDeps = DEFAU
     input.components,
     input.platform.platform.spec.projects.map((p) => p.name),
   );
-  if (!envs.some((e) => e.cluster?.context !== undefined)) {
+  if (!envs.some((e) => e.cluster?.context !== undefined || clustersOf(e).length > 0)) {
     throw new UsageError(`no selected environment has a cluster context (environments[].cluster.context): ${envs.map((e) => e.name).join(", ")}`);
   }
 

@@ -25,9 +25,8 @@ export interface HealthQuery {
   readonly project: string;
   readonly component: string;
   /**
-   * For an environment on several clusters: that cluster's report; without it, the environment's
-   * aggregate (Healthy only when every cluster is Healthy on the same release). Ignored for an
-   * environment on one cluster. @default the environment's aggregate
+   * One cluster of an environment on several clusters (`environments[].clusters`): that cluster's
+   * report. @default the environment's aggregate (core/status/cluster-environment.ts); ignored for an environment on one cluster
    */
   readonly cluster?: string;
 }

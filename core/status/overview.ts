@@ -5,7 +5,8 @@
  * presentation/markdown/status-overview.ts).
  */
 import { diagnose, type Diagnosis } from "./diagnose.js";
-import { computeHealth, type ComponentHealth, type HealthStatus } from "./health.js";
+import { computeHealth, unknownHealth, type ComponentHealth, type HealthStatus } from "./health.js";
+import { aggregateClusterHealth } from "./cluster-environment.js";
 import type { ClusterObjects } from "./cluster-objects.js";
 import { componentKeys, selectComponent, type ComponentKey } from "./components.js";
 
@@ -18,8 +19,80 @@ export interface ComponentFilter {
 /** One component in one environment. */
 export interface ComponentStatus {
   readonly key: ComponentKey;
+  /** For an environment on several clusters: the aggregate (core/status/cluster-environment.ts), its message naming the clusters not Healthy. */
   readonly health: ComponentHealth;
   readonly diagnosis: Diagnosis;
+  /** For an environment on several clusters: the component in each cluster, in wave order. @default on one cluster */
+  readonly clusters?: readonly ClusterComponentStatus[];
+}
+
+/** One component in one cluster of an environment on several clusters. */
+export interface ClusterComponentStatus {
+  readonly name: string;
+  readonly wave: number;
+  readonly context: string;
+  /** Why the cluster could not be read (the component is then NotObserved there). */
+  readonly unreachable?: string;
+  readonly health: ComponentHealth;
+  readonly diagnosis: Diagnosis;
+}
+
+/** One cluster of an environment on several clusters as read: its components, or why it could not be read. */
+export interface ClusterRead {
+  readonly name: string;
+  readonly wave: number;
+  readonly context: string;
+  readonly unreachable?: string;
+  readonly components: readonly ComponentStatus[];
+}
+
+/**
+ * The components of an environment on several clusters from each cluster's read (wave order): per
+ * component the aggregate health (Healthy only when every cluster is, on one release; NotObserved
+ * when a cluster is unreachable or lacks it) with each cluster's own beside it.
+ */
+export function clusterComponentStatuses(environment: string, reads: readonly ClusterRead[]): ComponentStatus[] {
+  const keys = new Map<string, ComponentKey>();
+  for (const r of reads) for (const c of r.components) keys.set(`${c.key.project}/${c.key.component}`, c.key);
+  return [...keys.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, key]) => {
+      const clusters = reads.map((r): ClusterComponentStatus => {
+        const found = r.components.find((c) => c.key.project === key.project && c.key.component === key.component);
+        const health: ComponentHealth = found
+          ? found.health
+          : { ...unknownHealth(r.unreachable !== undefined ? `unreachable: ${r.unreachable}` : "not found in this cluster"), status: "NotObserved" };
+        return {
+          name: r.name,
+          wave: r.wave,
+          context: r.context,
+          ...(r.unreachable !== undefined ? { unreachable: r.unreachable } : {}),
+          health,
+          diagnosis: found ? found.diagnosis : diagnose({ key, health }),
+        };
+      });
+      const aggregate = aggregateClusterHealth(
+        clusters.map((c) => ({
+          cluster: c.name,
+          report: {
+            status: c.health.status,
+            ...(c.health.release !== undefined ? { release: c.health.release } : {}),
+            detail: reasonText(c.health) || c.health.message,
+          },
+        })),
+      );
+      const releases = [...new Set(clusters.map((c) => c.health.release))];
+      const health: ComponentHealth = {
+        ...unknownHealth(aggregate.status === "Healthy" ? "" : (aggregate.detail ?? "")),
+        status: aggregate.status,
+        ...(aggregate.release !== undefined ? { release: aggregate.release } : {}),
+        ...(releases.length === 1 && releases[0] !== undefined ? { release: releases[0] } : {}),
+        readyReplicas: clusters.reduce((n, c) => n + c.health.readyReplicas, 0),
+        desiredReplicas: clusters.reduce((n, c) => n + c.health.desiredReplicas, 0),
+      };
+      const envKey = { ...key, environment };
+      return { key: envKey, health, diagnosis: { ...diagnose({ key: envKey, health }), findings: [] }, clusters };
+    });
 }
 
 /** One environment: its components, or why they could not be read. */
@@ -117,14 +190,28 @@ export function formatStatusText(envs: readonly EnvironmentStatus[]): string {
         `${c.health.readyReplicas}/${c.health.desiredReplicas}`,
         reasonText(c.health),
       ]);
+      for (const k of c.clusters ?? []) {
+        rows.push([
+          `${e.environment}/${k.name}`,
+          `${c.key.project}/${c.key.component}`,
+          k.health.status,
+          releaseText(k.health),
+          `${k.health.readyReplicas}/${k.health.desiredReplicas}`,
+          reasonText(k.health),
+        ]);
+      }
     }
   }
   const out = table(rows);
   if (notes.length > 0) out.push("", ...notes);
   for (const e of envs) {
-    for (const c of e.components) {
+    const looks = e.components.flatMap((c) => [
+      { where: e.environment, c },
+      ...(c.clusters ?? []).map((k) => ({ where: `${e.environment}/${k.name}`, c: { key: c.key, health: k.health, diagnosis: k.diagnosis } })),
+    ]);
+    for (const { where, c } of looks) {
       if (FINE.includes(c.health.status) || c.diagnosis.findings.length === 0) continue;
-      out.push("", `${e.environment} ${c.key.project}/${c.key.component}: ${c.health.status}`);
+      out.push("", `${where} ${c.key.project}/${c.key.component}: ${c.health.status}`);
       for (const f of c.diagnosis.findings) {
         out.push(`  ${f.kind}: ${f.cause}`, `    suggestion: ${f.suggestion}`);
         if (f.logTail && f.logTail.length > 0) {
@@ -159,6 +246,25 @@ export function statusJson(envs: readonly EnvironmentStatus[], filter: Component
         reasons: c.health.reasons,
         warnings: c.health.warnings,
         diagnosis: { summary: c.diagnosis.summary, findings: c.diagnosis.findings },
+        ...(c.clusters
+          ? {
+              clusters: c.clusters.map((k) => ({
+                name: k.name,
+                wave: k.wave,
+                context: k.context,
+                ...(k.unreachable !== undefined ? { unreachable: k.unreachable } : {}),
+                status: k.health.status,
+                message: k.health.message,
+                release: k.health.release ?? null,
+                desiredRelease: k.health.desiredRelease ?? null,
+                readyReplicas: k.health.readyReplicas,
+                desiredReplicas: k.health.desiredReplicas,
+                reasons: k.health.reasons,
+                warnings: k.health.warnings,
+                diagnosis: { summary: k.diagnosis.summary, findings: k.diagnosis.findings },
+              })),
+            }
+          : {}),
       })),
     })),
   };

@@ -21,9 +21,9 @@ import { prometheusFor } from "../../adapters/prometheus/client.js";
 import { inFlightLimit, type InFlightLimit } from "../../adapters/prometheus/limit.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import { parseRepoRef } from "../../adapters/github/types.js";
-import { componentStatuses, type EnvironmentStatus } from "../../core/status/overview.js";
+import { clusterComponentStatuses, componentStatuses, type ClusterRead, type EnvironmentStatus } from "../../core/status/overview.js";
 import { ClusterHealthSource, deploymentHealthySince } from "./health-source.js";
-import type { EnvironmentInfo } from "./environment-contexts.js";
+import { clusterTargets, isMultiCluster, type ClusterTarget, type EnvironmentInfo } from "./environment-contexts.js";
 import { RolloutWatches, type RolloutWatchesOptions } from "./rollout-watches.js";
 import type { WatchHandle, WatchRequest } from "./watch-request.js";
 import { systemTimers, type Timers } from "./timers.js";
@@ -221,10 +221,22 @@ export class ClusterRuntime {
     return (this.platform?.spec.projects.find((p) => p.name === project)?.repos ?? []).map(parseRepoRef);
   }
 
-  /** Whether `environment` has a cluster context that is observed now. */
-  observes(environment: string): boolean {
-    const context = findEnvironment(this.environments(), environment)?.cluster?.context;
-    return context !== undefined && this.observer.contexts().includes(context);
+  /**
+   * Whether `environment` has a cluster context that is observed now. For an environment on several
+   * clusters: whether `cluster`'s is, or without `cluster` whether any of its clusters' is.
+   */
+  observes(environment: string, cluster?: string): boolean {
+    const env = findEnvironment(this.environments(), environment);
+    const targets = env ? clusterTargets(env).filter((t) => cluster === undefined || t.cluster === cluster) : [];
+    const observed = this.observer.contexts();
+    return targets.some((t) => observed.includes(t.context));
+  }
+
+  /** The clusters of `environment` whose context is observed now (one unnamed target for an environment on one cluster). */
+  observedTargets(environment: string): ClusterTarget[] {
+    const env = findEnvironment(this.environments(), environment);
+    const observed = this.observer.contexts();
+    return env ? clusterTargets(env).filter((t) => observed.includes(t.context)) : [];
   }
 
   /**
@@ -233,7 +245,7 @@ export class ClusterRuntime {
    */
   usePlatform(platform: Platform): ContextsUpdate {
     this.platform = platform;
-    const wanted = sortedUnique(platform.spec.environments.flatMap((e) => (e.cluster ? [e.cluster.context] : [])));
+    const wanted = sortedUnique(platform.spec.environments.flatMap((e) => clusterTargets(e).map((t) => t.context)));
     if (this.stopped) return { observed: [], missing: [], changed: false };
     let kubeConfig: KubeConfig;
     try {
@@ -249,7 +261,7 @@ export class ClusterRuntime {
       .map(
         (c) =>
           `kubeconfig has no context ${JSON.stringify(c)} (named by ${platform.spec.environments
-            .filter((e) => e.cluster?.context === c)
+            .filter((e) => clusterTargets(e).some((t) => t.context === c))
             .map((e) => e.name)
             .join(", ")})`,
       );
@@ -273,7 +285,24 @@ export class ClusterRuntime {
   overview(query: OverviewQuery): EnvironmentStatus[] {
     const filter = { components: [`${query.project}/${query.component}`] };
     return query.environments.map((name): EnvironmentStatus => {
-      const context = findEnvironment(this.environments(), name)?.cluster?.context;
+      const env = findEnvironment(this.environments(), name);
+      if (env && isMultiCluster(env)) {
+        const reads = clusterTargets(env).map((t): ClusterRead => {
+          const c = { name: t.cluster ?? "", wave: env.clusters?.find((x) => x.name === t.cluster)?.wave ?? 1, context: t.context };
+          if (!this.observer.contexts().includes(t.context))
+            return { ...c, unreachable: `context ${t.context} is not observed (not in the kubeconfig)`, components: [] };
+          const snapshot = this.observer.isSynced(t.context) ? this.observer.snapshot(t.context) : undefined;
+          if (!snapshot) return { ...c, unreachable: `context ${t.context} is not read yet`, components: [] };
+          return { ...c, components: componentStatuses(snapshot, name, filter, this.clock().getTime()) };
+        });
+        const unreachable = reads.filter((r) => r.unreachable !== undefined);
+        return {
+          environment: name,
+          ...(unreachable.length === reads.length ? { unreachable: unreachable.map((r) => `${r.name}: ${r.unreachable ?? ""}`).join("; ") } : {}),
+          components: clusterComponentStatuses(name, reads),
+        };
+      }
+      const context = env?.cluster?.context;
       if (context === undefined) return { environment: name, skipped: "no cluster context", components: [] };
       const snapshot = this.observer.isSynced(context) ? this.observer.snapshot(context) : undefined;
       if (!this.observer.contexts().includes(context))

@@ -12,7 +12,8 @@ import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { HealthQuery, HealthReport, HealthSource } from "../../core/promotion/health.js";
 import { healthySinceFromSignals } from "../../core/status/deployment-signals.js";
 import { readSignals, type ReadSignalsOptions } from "./deployments.js";
-import { contextOf, type EnvironmentsSource } from "./environment-contexts.js";
+import { aggregateClusterHealth } from "../../core/status/cluster-environment.js";
+import { clusterTargets, contextOf, environmentNamed, isMultiCluster, type ClusterTarget, type EnvironmentsSource } from "./environment-contexts.js";
 import { systemTimers, type Timers } from "./timers.js";
 import { HealthyTracker } from "./healthy-tracker.js";
 
@@ -71,19 +72,44 @@ export class ClusterHealthSource implements HealthSource {
     this.debounceMs = options.trackDebounceMs ?? 1000;
   }
 
-  /** Health of one component in one environment (never rejects: failures become NotObserved/Unknown). */
+  /**
+   * Health of one component in one environment (never rejects: failures become NotObserved/Unknown).
+   * For an environment on several clusters: the cluster's report with `query.cluster`, else the
+   * aggregate of every cluster's (core/status/cluster-environment.ts).
+   */
   async health(query: HealthQuery): Promise<HealthReport> {
-    const context = contextOf(this.environments, query.environment);
-    if (context === undefined) return { status: "NotObserved", detail: `environment ${query.environment} has no cluster context` };
+    const env = environmentNamed(this.environments, query.environment);
+    if (!isMultiCluster(env) || !env) {
+      const context = contextOf(this.environments, query.environment);
+      if (context === undefined) return { status: "NotObserved", detail: `environment ${query.environment} has no cluster context` };
+      return this.healthIn({ cluster: undefined, context, tracked: query.environment }, query);
+    }
+    const targets = clusterTargets(env);
+    if (query.cluster !== undefined) {
+      const target = targets.find((t) => t.cluster === query.cluster);
+      if (!target) return { status: "NotObserved", detail: `environment ${query.environment} has no cluster ${query.cluster}` };
+      return this.healthIn(target, query);
+    }
+    const reports = await Promise.all(
+      targets.map(async (t) => ({ cluster: t.cluster ?? "", report: await this.healthIn(t, { ...query, cluster: t.cluster }) })),
+    );
+    return aggregateClusterHealth(reports);
+  }
+
+  /** Health of one component in one cluster: observed under the environment's labels, tracked under `target.tracked`. */
+  private async healthIn(target: ClusterTarget, query: HealthQuery): Promise<HealthReport> {
+    const { context } = target;
     if (!this.observer.contexts().includes(context)) return { status: "NotObserved", detail: `cluster context ${context} is not observed` };
     if (!this.observer.isSynced(context)) return { status: "Unknown", detail: `cluster context ${context} is not read yet` };
-    const key: ComponentKey = { project: query.project, component: query.component, environment: query.environment };
-    const h = this.observer.health(context, key);
+    const labels: ComponentKey = { project: query.project, component: query.component, environment: query.environment };
+    const key: ComponentKey = { ...labels, environment: target.tracked };
+    const h = this.observer.health(context, labels);
     let period = this.tracker.observe(key, h.status, h.release);
     if (period?.unconfirmed && this.lookup) {
       let since: Date | undefined;
       try {
-        since = await this.lookup(query, period.release);
+        // Read back from the deployment statuses of the cluster's own deployment environment (`<env>/<cluster>`).
+        since = await this.lookup({ project: query.project, component: query.component, environment: target.tracked }, period.release);
       } catch (error) {
         this.onError(error, query);
       }
@@ -103,22 +129,26 @@ export class ClusterHealthSource implements HealthSource {
    * dips out of Healthy between two gate evaluations restarts its soak. Returns a stop function.
    */
   track(): () => void {
-    const pending = new Map<string, { context: string; key: ComponentKey }>();
+    const pending = new Map<string, { context: string; key: ComponentKey; tracked: ComponentKey }>();
     let timer: unknown;
     let stopped = false;
     const flush = (): void => {
       timer = undefined;
-      for (const { context, key } of pending.values()) {
+      for (const { context, key, tracked } of pending.values()) {
         if (this.observer.isSynced(context)) {
           const h = this.observer.health(context, key);
-          this.tracker.observe(key, h.status, h.release);
+          this.tracker.observe(tracked, h.status, h.release);
         }
       }
       pending.clear();
     };
     const unsubscribe = this.observer.onChange(({ context, key }) => {
-      if (stopped || contextOf(this.environments, key.environment) !== context) return;
-      pending.set(keyString(key), { context, key });
+      if (stopped) return;
+      const env = environmentNamed(this.environments, key.environment);
+      const target = env ? clusterTargets(env).find((t) => t.context === context) : undefined;
+      if (!target) return;
+      const tracked = { ...key, environment: target.tracked };
+      pending.set(keyString(tracked), { context, key, tracked });
       timer ??= this.timers.setTimeout(flush, this.debounceMs);
     });
     return () => {

@@ -17,7 +17,10 @@ export type DependenciesOf = (key: ComponentKey) => readonly { key: ComponentKey
 
 /** The rollout looked at: one release of one component in the cluster context of its environment. */
 export interface WatchedRollout {
+  /** The component as its objects are labelled. */
   readonly key: ComponentKey;
+  /** The key its Healthy periods are tracked under (`<env>/<cluster>` for a cluster of an environment on several clusters). @default key */
+  readonly tracked?: ComponentKey;
   readonly context: string;
   /** The release expected to run. */
   readonly release: string;
@@ -84,9 +87,10 @@ export function evaluateRollout(
   settings: EvaluationSettings,
 ): RolloutEvaluation {
   const reading = readRollout(observer, rollout, settings.dependencies);
-  if (reading.raw) tracker.observe(rollout.key, reading.raw.status, reading.raw.release);
+  const tracked = rollout.tracked ?? rollout.key;
+  if (reading.raw) tracker.observe(tracked, reading.raw.status, reading.raw.release);
   const judgement = judgeRollout(
-    { health: reading.health, startedAt: rollout.startedAt, now, degradedSince: rollout.degradedSince, healthySince: tracker.current(rollout.key)?.since },
+    { health: reading.health, startedAt: rollout.startedAt, now, degradedSince: rollout.degradedSince, healthySince: tracker.current(tracked)?.since },
     { degradedSettleMs: settings.degradedSettleMs, maxWatchMs: settings.maxWatchMs },
   );
   return { ...reading, judgement };

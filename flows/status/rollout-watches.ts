@@ -25,7 +25,8 @@ import type { ObservabilityLinks } from "../../core/signals/links.js";
 import type { SignalsReport } from "../../core/signals/report.js";
 import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
 import { isSettled, type SettledOutcome, type WatchOutcome } from "../../core/status/rollout-decision.js";
-import { environmentNamed, type EnvironmentsSource } from "./environment-contexts.js";
+import { clusterTargets, environmentNamed, isMultiCluster, type ClusterTarget, type EnvironmentsSource } from "./environment-contexts.js";
+import { ClusterStatusComment } from "./cluster-status-comment.js";
 import type { ObservedCluster } from "./health-source.js";
 import { HealthyTracker } from "./healthy-tracker.js";
 import { evaluateRollout, readRollout, type DependenciesOf } from "./rollout-evaluation.js";
@@ -77,7 +78,11 @@ export interface RolloutWatchesOptions {
 interface Watch {
   readonly id: string;
   readonly request: WatchRequest;
+  /** Where it is tracked and reported (`environment` is `<env>/<cluster>` for a cluster of an environment on several clusters). */
   readonly key: ComponentKey;
+  /** The component as its objects are labelled in the cluster. */
+  readonly labels: ComponentKey;
+  readonly labelsId: string;
   readonly context: string;
   readonly handle: WatchHandle;
   readonly resolve: (r: WatchResult) => void;
@@ -125,6 +130,8 @@ export class RolloutWatches {
   private readonly settledListeners = new Set<SettledListener>();
   private readonly healthyListeners = new Set<SettledListener>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The status comments of rollouts in environments on several clusters, by pull request (or commit) and component: one per rollout, shared by its clusters' watches. */
+  private readonly clusterComments = new Map<string, ClusterStatusComment>();
   /** The writer of each component's last settled watch, by component key: its comment gets the verification's signals. */
   private readonly settledWriters = new Map<string, { readonly release: string; readonly writer: RolloutWriter }>();
 
@@ -170,13 +177,21 @@ export class RolloutWatches {
     const envName: unknown = (input as { environment?: unknown }).environment;
     const env = typeof envName === "string" && envName !== "" ? environmentNamed(this.environments, envName) : undefined;
     if (typeof envName === "string" && envName !== "" && !env) problems.push(`environment: unknown environment ${JSON.stringify(envName)}`);
-    const context = env?.cluster?.context;
-    if (env && context === undefined) problems.push(`environment: ${env.name} has no cluster context (environments[].cluster.context)`);
+    const multi = isMultiCluster(env);
+    const targets = env ? clusterTargets(env) : [];
+    const target = multi ? targets.find((t) => t.cluster === request?.cluster) : targets[0];
+    if (env && multi && request && request.cluster === undefined)
+      problems.push(`cluster: ${env.name} is on several clusters (${targets.map((t) => t.cluster ?? "").join(", ")}); name the one to watch`);
+    else if (env && multi && request?.cluster !== undefined && !target) problems.push(`cluster: ${env.name} has no cluster ${JSON.stringify(request.cluster)}`);
+    if (env && !multi && request?.cluster !== undefined) problems.push(`cluster: ${env.name} is on one cluster; watch it without a cluster`);
+    const context = target?.context;
+    if (env && !multi && context === undefined) problems.push(`environment: ${env.name} has no cluster context (environments[].cluster.context)`);
     if (context !== undefined && !this.observer.contexts().includes(context))
       problems.push(`environment: cluster context ${JSON.stringify(context)} of ${env?.name ?? ""} is not observed`);
-    if (!request || !env || context === undefined || problems.length > 0) throw new Error(`cannot watch: ${problems.join("; ")}`);
+    if (!request || !env || !target || context === undefined || problems.length > 0) throw new Error(`cannot watch: ${problems.join("; ")}`);
 
-    const key: ComponentKey = { project: request.project, component: request.component, environment: request.environment };
+    const labels: ComponentKey = { project: request.project, component: request.component, environment: request.environment };
+    const key: ComponentKey = { ...labels, environment: target.tracked };
     const id = keyString(key);
     const existing = this.watches.get(id);
     if (
@@ -196,6 +211,8 @@ export class RolloutWatches {
       id,
       request,
       key,
+      labels,
+      labelsId: keyString(labels),
       context,
       handle: { id, request, done, cancel: () => this.cancel(w) },
       resolve,
@@ -213,6 +230,7 @@ export class RolloutWatches {
         maxWatchMs: this.maxWatchMs,
         environmentUrl: this.environmentUrl,
         verifyDuration: this.verifyDuration(request.environment),
+        comment: target.cluster !== undefined ? this.clusterComment(github, request, labels, targets)?.sink(target.cluster) : undefined,
         onError: (step, error) => this.onErrorCb({ watch: id, step, error }),
       }),
     };
@@ -222,7 +240,7 @@ export class RolloutWatches {
     this.watches.set(id, w);
     this.settledWriters.delete(id);
     w.unsubscribe = this.observer.onChange((change) => {
-      if (change.context !== w.context || keyString(change.key) !== id || w.outcome) return;
+      if (change.context !== w.context || keyString(change.key) !== w.labelsId || w.outcome) return;
       w.debounce ??= this.timers.setTimeout(() => {
         w.debounce = undefined;
         this.trigger(w);
@@ -243,6 +261,23 @@ export class RolloutWatches {
     const settled = this.settledWriters.get(keyString(key));
     if (!settled || settled.release !== report.release) return false;
     return this.track(settled.writer.writeSignals(report, links, this.clock(), causes));
+  }
+
+  /** The one status comment of a rollout of `labels` in an environment on several clusters, on the request's pull request or commit. */
+  private clusterComment(github: GitHub, request: WatchRequest, labels: ComponentKey, targets: readonly ClusterTarget[]): ClusterStatusComment | undefined {
+    const target = request.pr ?? request.commit;
+    if (!target) return undefined;
+    const id = `${target.repo.toLowerCase()}#${"number" in target ? target.number : target.sha}#${keyString(labels)}`;
+    const existing = this.clusterComments.get(id);
+    if (existing) return existing;
+    const made = new ClusterStatusComment(
+      github,
+      target,
+      labels,
+      targets.map((t) => t.cluster ?? ""),
+    );
+    this.clusterComments.set(id, made);
+    return made;
   }
 
   /** Re-evaluates every running watch now (e.g. on `/ferry status`). */
@@ -348,7 +383,7 @@ export class RolloutWatches {
 
   /** What the observer shows of `w` now. */
   private read(w: Watch): { health: ComponentHealth; diagnosis: Diagnosis } {
-    return readRollout(this.observer, { key: w.key, context: w.context, release: w.request.release }, this.dependencies);
+    return readRollout(this.observer, { key: w.labels, context: w.context, release: w.request.release }, this.dependencies);
   }
 
   private async evaluate(w: Watch): Promise<void> {
@@ -358,7 +393,7 @@ export class RolloutWatches {
       const { health, diagnosis, judgement } = evaluateRollout(
         this.observer,
         this.tracker,
-        { key: w.key, context: w.context, release: w.request.release, startedAt: w.request.startedAt, degradedSince: w.degradedSince },
+        { key: w.labels, tracked: w.key, context: w.context, release: w.request.release, startedAt: w.request.startedAt, degradedSince: w.degradedSince },
         now,
         { degradedSettleMs: this.degradedSettleMs, maxWatchMs: this.maxWatchMs, dependencies: this.dependencies },
       );
@@ -403,7 +438,8 @@ export class RolloutWatches {
     const final = w.final;
     return {
       key: w.key,
-      environment: w.key.environment,
+      environment: w.request.environment,
+      ...(w.request.cluster !== undefined ? { cluster: w.request.cluster } : {}),
       release: w.request.release,
       status: final?.health.status ?? "Unknown",
       outcome,

@@ -19,7 +19,7 @@
  * The platform is read once at start (as the installation of the platform repository), on every
  * landing and after every push to the platform repository.
  */
-import { namespaceFor, type Platform } from "../../renderers/model/index.js";
+import { clustersOf, namespaceFor, type Platform } from "../../renderers/model/index.js";
 import { findEnvironment } from "../../renderers/platform.js";
 import type { ObservabilityLinks } from "../../core/signals/links.js";
 import type { SignalsReport } from "../../core/signals/report.js";
@@ -76,6 +76,16 @@ export interface ClusterWiring {
 interface PendingPromotion {
   readonly landed: LandedRelease;
   readonly octokit: GitHub;
+  /** For an environment on several clusters: the landing's clusters, shared by their watches (the next promotions open once every one is Healthy, and verified where the step has `verify`). */
+  readonly clusters?: ClusterGroup;
+}
+
+/** The clusters a landing in an environment on several clusters is watched in. */
+interface ClusterGroup {
+  /** Clusters not settled (or verified) yet. */
+  readonly waiting: Set<string>;
+  /** Clusters that settled not Healthy, or failed (or could not have) their verification. */
+  readonly failed: string[];
 }
 
 /** The platform's `observability.links` for `project`'s namespace in `environment`; none when it declares none. */
@@ -120,7 +130,8 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
     pending.delete(id);
     const l = log().child({ component: `${event.key.project}/${event.key.component}`, env: event.environment, release: event.release });
     if (event.outcome !== "healthy") {
-      l.info({ outcome: event.outcome }, "release settled not healthy: no next promotion");
+      l.info({ outcome: event.outcome, ...(event.cluster !== undefined ? { cluster: event.cluster } : {}) }, "release settled not healthy: no next promotion");
+      clusterEnded(waiting, event.cluster, false);
       return;
     }
     const platform = runtime.currentPlatform();
@@ -163,15 +174,19 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
           ended.info({ at: outcome.alreadyPosted.at.toISOString() }, "the failed verification's verdict was already posted: nothing more to do");
         } else if (outcome.result === "verified") {
           ended.info({}, "release verified: opening its next promotions");
-          await promote(waiting, ended);
+          await proceed(waiting, event.cluster, ended);
         } else if (outcome.result === "failed" && outcome.report) {
           ended.warn({ signals: outcome.signals.map((s) => s.name) }, "release failed verification: no next promotion");
+          clusterEnded(waiting, event.cluster, false);
           const failed = { project: event.key.project, component: event.key.component, environment: event.environment, release: event.release };
           await deps()
             .onVerificationFailed?.({ ...failed, report: outcome.report, ...(event.commentUrl ? { commentUrl: event.commentUrl } : {}) }, waiting.octokit)
             .catch((e: unknown) => ended.error({ err: e }, `the verification failure hook failed: ${errorText(e)}`));
         } else if (outcome.result === "not-observed") {
           ended.warn({ signals: outcome.signals.map((s) => s.reason) }, "release not verified: its signals were not observed; no next promotion");
+          clusterEnded(waiting, event.cluster, false);
+        } else {
+          clusterEnded(waiting, event.cluster, false);
         }
         await shownLast;
       });
@@ -180,6 +195,25 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
       return;
     }
     l.info({ since: event.since.toISOString() }, "release settled Healthy: opening its next promotions");
+    await proceed(waiting, event.cluster, l);
+  };
+
+  /** Records how one cluster of a landing ended; true when it was the last and every cluster is Healthy (and verified). */
+  const clusterEnded = (waiting: PendingPromotion, cluster: string | undefined, ok: boolean): boolean => {
+    const group = waiting.clusters;
+    if (!group) return ok;
+    if (cluster !== undefined) group.waiting.delete(cluster);
+    if (!ok && cluster !== undefined) group.failed.push(cluster);
+    return group.waiting.size === 0 && group.failed.length === 0;
+  };
+
+  /** Opens the next promotions once the landing is Healthy (and verified) in every cluster it was watched in. */
+  const proceed = async (waiting: PendingPromotion, cluster: string | undefined, l: ReturnType<typeof log>): Promise<void> => {
+    if (!clusterEnded(waiting, cluster, true)) {
+      if (waiting.clusters)
+        l.info({ waiting: [...waiting.clusters.waiting], failed: waiting.clusters.failed }, "cluster ready: waiting for the environment's other clusters");
+      return;
+    }
     await promote(waiting, l);
   };
 
@@ -225,8 +259,44 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
     }
   };
 
+  /** A landing in an environment on several clusters: one watch per cluster it landed in (each observed one). */
+  const watchClusters = async (landed: LandedRelease, octokit: GitHub): Promise<boolean> => {
+    const targets = runtime
+      .observedTargets(landed.environment)
+      .filter((t) => t.cluster !== undefined && (landed.wave === undefined || landed.wave.clusters.includes(t.cluster)));
+    if (targets.length === 0) return false;
+    const source = await sourceFor(landed, octokit);
+    const pr = landed.pull ? { repo: fullName(landed.pull.repo), number: landed.pull.number } : source ? await appPullRequest(source, octokit) : undefined;
+    const group: ClusterGroup = { waiting: new Set(targets.map((t) => t.cluster ?? "")), failed: [] };
+    for (const t of targets) {
+      const key: ComponentKey = { project: landed.project, component: landed.component, environment: t.tracked };
+      runtime.watch(
+        {
+          environment: landed.environment,
+          cluster: t.cluster,
+          project: landed.project,
+          component: landed.component,
+          release: landed.release,
+          ...(pr ? { pr } : source ? { commit: { repo: source.repo, sha: source.sha } } : {}),
+          ...(source ? { appRepo: { repo: source.repo, sha: source.sha } } : {}),
+          startedAt: deps().clock(),
+        },
+        octokit,
+      );
+      verifications.get(keyString(key))?.cancel();
+      pending.set(keyString(key), { landed, octokit, clusters: group });
+    }
+    log().info(
+      { component: `${landed.project}/${landed.component}`, env: landed.environment, release: landed.release, clusters: [...group.waiting] },
+      "watching the rollout in each cluster; the next promotions open once every one is Healthy",
+    );
+    return true;
+  };
+
   const watchRollout: RolloutWatch = async (landed, octokit, platform) => {
     usePlatform(platform);
+    const env = findEnvironment(platform, landed.environment);
+    if (env && clustersOf(env).length > 0) return watchClusters(landed, octokit);
     if (!runtime.observes(landed.environment)) return false;
     const key: ComponentKey = { project: landed.project, component: landed.component, environment: landed.environment };
     const running = verifications.get(keyString(key));

@@ -15,6 +15,7 @@ import type { StatusCommentInput } from "../../presentation/markdown/status-comm
 import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
 import { DeploymentStatusWriter } from "./deployment-status-writer.js";
 import { StatusCommentWriter } from "./status-comment-writer.js";
+import type { CommentSink } from "./cluster-status-comment.js";
 import type { WatchRequest } from "./watch-request.js";
 
 /** Which write failed. */
@@ -50,11 +51,13 @@ export interface RolloutWriterOptions extends RolloutLimits {
   readonly verifyDuration?: string | undefined;
   /** Told of every failed write. */
   readonly onError: (step: WriteStep, error: unknown) => void;
+  /** Where the status comment goes. @default its own comment on the request's pull request or commit */
+  readonly comment?: CommentSink | undefined;
 }
 
 /** Keeps the status comment and the deployment status of one watched rollout up to date. */
 export class RolloutWriter {
-  private readonly comment: StatusCommentWriter | undefined;
+  private readonly comment: CommentSink | undefined;
   private readonly deployment: DeploymentStatusWriter | undefined;
   /** The comment last written (without signals), for {@link writeSignals}. */
   private lastComment: Omit<StatusCommentInput, "updatedAt"> | undefined;
@@ -67,7 +70,13 @@ export class RolloutWriter {
     private readonly request: WatchRequest,
     private readonly options: RolloutWriterOptions,
   ) {
-    this.comment = request.pr ? new StatusCommentWriter(github, request.pr) : request.commit ? new StatusCommentWriter(github, request.commit) : undefined;
+    this.comment = options.comment
+      ? options.comment
+      : request.pr
+        ? new StatusCommentWriter(github, request.pr)
+        : request.commit
+          ? new StatusCommentWriter(github, request.commit)
+          : undefined;
     this.deployment = request.appRepo
       ? new DeploymentStatusWriter(github, request.appRepo, { ...options.key, release: request.release, production: options.production })
       : undefined;

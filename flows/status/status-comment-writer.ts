@@ -30,10 +30,13 @@ export class StatusCommentWriter {
 
   /** Writes the comment for `input` (stamped `now`) unless its content is what was last written. Throws when GitHub fails (the next call tries again). */
   async write(input: Omit<StatusCommentInput, "updatedAt">, now: Date): Promise<void> {
-    const content = renderStatusComment(input);
+    await this.writeRendered(statusCommentKey(input.key), renderStatusComment(input), () => renderStatusComment({ ...input, updatedAt: now }));
+  }
+
+  /** Writes the comment of marker `key` as `stamped()` renders it, unless `content` (the same without the time) is what was last written. */
+  async writeRendered(key: string, content: string, stamped: () => string): Promise<void> {
     if (content === this.written) return;
-    const key = statusCommentKey(input.key);
-    const parts = splitMarkdown(renderStatusComment({ ...input, updatedAt: now }), { header: (n) => commentMarker(key, n) });
+    const parts = splitMarkdown(stamped(), { header: (n) => commentMarker(key, n) });
     const repo = parseRepoRef(this.target.repo);
     const result =
       "number" in this.target

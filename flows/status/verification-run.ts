@@ -108,11 +108,22 @@ export interface RunningVerification {
   cancel(): void;
 }
 
+/**
+ * The environment as one of its clusters sees it (its `prometheus` the cluster's own), for a
+ * verification in that cluster; the environment itself for an environment on one cluster.
+ */
+function clusterAsEnvironment(environment: Environment, cluster: string | undefined): Environment {
+  const c = cluster === undefined ? undefined : environment.clusters?.find((x) => x.name === cluster);
+  if (!c) return environment;
+  return { ...environment, cluster: { context: c.context, ...(c.prometheus !== undefined ? { prometheus: c.prometheus } : {}) } };
+}
+
 /** What the deployment statuses recorded of the release's verification (its landing, when known, bounds the attempt). */
 async function recorded(octokit: GitHub, event: SettledEvent, landedAt: Date | undefined): Promise<RecordedVerification> {
   const appRepo = event.request.appRepo;
   if (!appRepo) return {};
-  const query = { environment: event.environment, project: event.key.project, component: event.key.component };
+  // The deployment environment the rollout's statuses went to: `<env>/<cluster>` for a cluster of an environment on several clusters.
+  const query = { environment: event.key.environment, project: event.key.project, component: event.key.component };
   const records = await readSignals(octokit, parseRepoRef(appRepo.repo), query, { releases: new Set([event.release]) });
   return recordedVerification(records, event.release, landedAt);
 }
@@ -167,14 +178,14 @@ export function startVerification(
       notes: plan.resumed ? [...notes, "resumed after a restart of Ferry: the window its first Verifying: status recorded is kept"] : notes,
     };
     handle = verifyRelease(request, {
-      prometheus: setup.prometheusOf(platform, environment, deps.observeSignals),
+      prometheus: setup.prometheusOf(platform, clusterAsEnvironment(environment, event.cluster), deps.observeSignals),
       clock: setup.clock,
       timers: setup.timers,
       minIntervalMs: setup.minIntervalMs,
       ...(onLook ? { onLook } : {}),
     });
     const outcome = await handle.done;
-    const status = verificationStatus(outcome, `${event.release} in ${event.environment}`);
+    const status = verificationStatus(outcome, `${event.release} in ${event.key.environment}`);
     const appRepo = event.request.appRepo;
     if (status && status.signal !== "verifying" && appRepo) {
       // Another run (a second replica, an overlapping pass) may have posted the verdict meanwhile: never twice.
@@ -184,7 +195,7 @@ export function startVerification(
     if (outcome.result !== "cancelled") deps.observeSignals?.verification(outcome.result);
     if (status && appRepo) {
       const writer = new DeploymentStatusWriter(octokit, appRepo, {
-        environment: event.environment,
+        environment: event.key.environment,
         production: environment.production ?? false,
         project: event.key.project,
         component: event.key.component,

@@ -14,6 +14,12 @@ export const WatchRequest = z.object({
   environment: z.string().min(1),
   project: z.string().min(1),
   component: z.string().min(1),
+  /**
+   * The cluster watched, for an environment on several clusters (`environments[].clusters[].name`):
+   * required there, refused elsewhere. Its status comment and deployment statuses are `<env>/<cluster>`'s.
+   * @default the environment's one cluster
+   */
+  cluster: z.string().min(1).optional(),
   /** The release expected to run (its `ferry.dev/release` label). */
   release: z.string().min(1),
   /** The pull request that gets the status comment (`owner/name` and number). @default no comment on a pull request */
@@ -36,8 +42,12 @@ export type WatchRequest = z.infer<typeof WatchRequest>;
 
 /** Told when a watch settles. */
 export interface SettledEvent {
+  /** The component and where it is tracked: `environment` is `<env>/<cluster>` for a cluster of an environment on several clusters. */
   readonly key: ComponentKey;
+  /** The environment (without the cluster). */
   readonly environment: string;
+  /** The cluster, for an environment on several clusters. */
+  readonly cluster?: string;
   readonly release: string;
   /** The component's health when it settled. */
   readonly status: HealthStatus;
@@ -58,7 +68,7 @@ export interface WatchResult {
 
 /** A running watch. */
 export interface WatchHandle {
-  /** `project/component/environment`. */
+  /** `project/component/environment` (`environment` being `<env>/<cluster>` for a cluster of an environment on several clusters). */
   readonly id: string;
   readonly request: WatchRequest;
   /** Resolves when the watch ends (settled, superseded or cancelled). */

@@ -5,7 +5,7 @@
  */
 import type { Diagnosis } from "../../core/status/diagnose.js";
 import type { ComponentHealth } from "../../core/status/health.js";
-import { renderStatusSection } from "./status-section.js";
+import { renderStatusSection, STATUS_ICON } from "./status-section.js";
 import { renderSignalsSection } from "./status-signals.js";
 import { renderCausesSection } from "./status-causes.js";
 import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
@@ -101,5 +101,40 @@ export function renderStatusComment(input: StatusCommentInput): string {
     ...(input.signals ? [renderSignalsSection({ report: input.signals, ...(input.links ? { links: input.links } : {}), headingLevel: 3 }).trimEnd(), ""] : []),
     ...(input.causes ? [renderCausesSection({ diagnosis: input.causes, headingLevel: 3 }).trimEnd(), ""] : []),
   ];
+  return lines.join("\n");
+}
+
+/** The status comment of a rollout in an environment on several clusters: one section per cluster under the environment's aggregate line. */
+export interface ClusterStatusCommentInput {
+  /** The component in the environment (without a cluster). */
+  readonly key: ComponentKey;
+  /** The rollout's clusters in wave order: each one's latest report, or none while it is not part of this rollout. */
+  readonly clusters: readonly { readonly name: string; readonly input?: StatusCommentInput | undefined }[];
+  /** The aggregate over the clusters of this rollout (core/status/cluster-environment.ts). */
+  readonly aggregate: { readonly status: ComponentHealth["status"]; readonly detail?: string | undefined };
+}
+
+/** The comment body of a rollout in an environment on several clusters (without its marker line). Deterministic for the same input. */
+export function renderClusterStatusComment(input: ClusterStatusCommentInput): string {
+  const { key, aggregate } = input;
+  const watched = input.clusters.filter((c) => c.input !== undefined);
+  const lines = [
+    `## Ferry status: ${code(`${key.project}/${key.component}`)} in ${key.environment}`,
+    "",
+    `${STATUS_ICON[aggregate.status]} **${key.environment}** (${watched.length} of ${input.clusters.length} clusters in this rollout): ${aggregate.status}${aggregate.detail && aggregate.status !== "Healthy" ? ` (${aggregate.detail})` : ""}.`,
+    "",
+    "| Cluster | Status | Expected release |",
+    "| --- | --- | --- |",
+    ...input.clusters.map((c) =>
+      c.input
+        ? `| ${c.name} | ${STATUS_ICON[c.input.health.status]} ${c.input.health.status} | ${code(c.input.release)} |`
+        : `| ${c.name} | – | not in this rollout |`,
+    ),
+    "",
+  ];
+  for (const c of watched) {
+    if (!c.input) continue;
+    lines.push(`### Cluster ${c.name}`, "", ...renderStatusComment(c.input).split("\n").slice(2));
+  }
   return lines.join("\n");
 }

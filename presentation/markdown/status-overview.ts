@@ -24,11 +24,29 @@ export function formatStatusMarkdown(envs: readonly EnvironmentStatus[]): string
       out.push(
         `| ${e.environment} | \`${c.key.project}/${c.key.component}\` | ${STATUS_ICON[c.health.status]} ${c.health.status} | ${releaseMarkdown(c.health)} | ${c.health.readyReplicas}/${c.health.desiredReplicas} | ${cell(reasonText(c.health))} |`,
       );
+      // An environment on several clusters: the row above is the aggregate, one row per cluster follows.
+      for (const k of c.clusters ?? []) {
+        out.push(
+          `| ${e.environment}/${k.name} | \`${c.key.project}/${c.key.component}\` | ${STATUS_ICON[k.health.status]} ${k.health.status} | ${releaseMarkdown(k.health)} | ${k.health.readyReplicas}/${k.health.desiredReplicas} | ${cell(reasonText(k.health))} |`,
+        );
+      }
     }
   }
   for (const e of envs) {
     for (const c of e.components) {
-      if (!FINE.includes(c.health.status))
+      if (c.clusters) {
+        for (const k of c.clusters)
+          if (!FINE.includes(k.health.status))
+            out.push(
+              "",
+              renderStatusSection({
+                key: { ...c.key, environment: `${e.environment}/${k.name}` },
+                health: k.health,
+                diagnosis: k.diagnosis,
+                context: k.context,
+              }).trimEnd(),
+            );
+      } else if (!FINE.includes(c.health.status))
         out.push("", renderStatusSection({ key: c.key, health: c.health, diagnosis: c.diagnosis, ...(e.context ? { context: e.context } : {}) }).trimEnd());
     }
   }
