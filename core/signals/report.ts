@@ -5,7 +5,7 @@
 import type { SignalBound, Signal, Verify, Platform } from "../../renderers/model/index.js";
 import { durationSeconds } from "../../renderers/model/index.js";
 import { formatUtc } from "../time.js";
-import { judgeSignal, overallVerdict, verifyPhase } from "./verify.js";
+import { figure, judgeSignal, overallVerdict, verifyPhase } from "./verify.js";
 import type { Reading, SignalJudgement, Verdict } from "./verify.js";
 
 export interface SignalsReport {
@@ -88,8 +88,7 @@ export function sparkline(series: readonly (readonly [number, number])[]): strin
 }
 
 function show(v: number | null | undefined): string {
-  if (v === null || v === undefined) return "-";
-  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+  return v === null || v === undefined ? "-" : figure(v);
 }
 
 /** The report as text: a header, one row per signal, then the notes. */

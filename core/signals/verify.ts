@@ -90,7 +90,12 @@ export function judgeSignal(input: SignalInput, phase: VerifyPhase): SignalJudge
   };
   if (value === undefined) return { ...base, verdict: "not-observed", reason: unobserved(input.current, input.name) };
   if (bound?.max !== undefined && value > bound.max) {
-    return { ...base, verdict: "failed", broken: { bound: "max", limit: bound.max }, reason: `${input.name} ${value} is above the bound ${bound.max}` };
+    return {
+      ...base,
+      verdict: "failed",
+      broken: { bound: "max", limit: bound.max },
+      reason: `${input.name} ${figure(value)} is above the bound ${figure(bound.max)}`,
+    };
   }
   if (bound?.maxIncrease !== undefined) {
     if (input.baseline !== undefined && baseline === undefined) {
@@ -108,15 +113,15 @@ export function judgeSignal(input: SignalInput, phase: VerifyPhase): SignalJudge
           ...base,
           verdict: "failed",
           broken: { bound: "maxIncrease", limit },
-          reason: `${input.name} ${value} is above ${bound.maxIncrease} x the previous release's ${baseline} (${limit})`,
+          reason: `${input.name} ${figure(value)} is above ${figure(bound.maxIncrease)} x the previous release's ${figure(baseline)} (${figure(limit)})`,
         };
       }
     }
   }
   if (!bound) return { ...base, verdict: "verified", reason: `${input.name} was read; no bound applies` };
   const noBaseline = bound.maxIncrease !== undefined && input.baseline === undefined ? "; no previous release to compare with" : "";
-  if (phase === "open") return { ...base, verdict: "verifying", reason: `${input.name} ${value} is within its bounds so far${noBaseline}` };
-  return { ...base, verdict: "verified", reason: `${input.name} ${value} stayed within its bounds${noBaseline}` };
+  if (phase === "open") return { ...base, verdict: "verifying", reason: `${input.name} ${figure(value)} is within its bounds so far${noBaseline}` };
+  return { ...base, verdict: "verified", reason: `${input.name} ${figure(value)} stayed within its bounds${noBaseline}` };
 }
 
 /**
@@ -130,4 +135,9 @@ export function overallVerdict(signals: readonly SignalJudgement[]): Verdict {
   if (judged.length === 0) return "not-observed";
   for (const v of ["failed", "not-observed", "verifying"] as const) if (judged.some((s) => s.verdict === v)) return v;
   return "verified";
+}
+
+/** A signal's number as its reasons and the text report say it: whole, or to 4 significant digits (0.19999999999999998 is 0.2). */
+export function figure(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
 }

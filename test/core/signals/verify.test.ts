@@ -17,6 +17,17 @@ describe("judgeSignal", () => {
     expect(j.reason).toBe("errorRate 0.2 is above the bound 0.05");
   });
 
+  it("says its numbers to 4 significant digits: Prometheus' 0.19999999999999998 is 0.2, while the value kept is exact", () => {
+    const j = judgeSignal(errorRate(read(0.19999999999999998), { max: 0.05 }), "complete");
+    expect(j.value).toBe(0.19999999999999998);
+    expect(j.reason).toBe("errorRate 0.2 is above the bound 0.05");
+    const p95 = judgeSignal(
+      { name: "latencyP95", unit: "seconds", current: read(0.123456), bound: { maxIncrease: 1.5 }, baseline: read(0.0333333) },
+      "complete",
+    );
+    expect(p95.reason).toBe("latencyP95 0.1235 is above 1.5 x the previous release's 0.03333 (0.05)");
+  });
+
   it("fails at once while the window is still open", () => {
     expect(judgeSignal(errorRate(read(0.2), { max: 0.05 }), "open").verdict).toBe("failed");
   });
