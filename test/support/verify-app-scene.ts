@@ -10,9 +10,10 @@
  * through the Prometheus "local"; promotions auto-merge; the step into it verifies) → prod (no
  * cluster; promotions auto-merge). A pushed release is promoted into dev and merged by Ferry.
  */
-import { succeedingRollout, type FakeKubeCerts } from "./fake-kube/index.js";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { generateCerts, succeedingRollout, type FakeKubeCerts } from "./fake-kube/index.js";
 import { APP_REPO, GITOPS_REPO, startSceneOn, type AppScene, type SceneClock } from "./app-scene.js";
-import type { PrometheusServer, Traffic } from "./prometheus-server.js";
+import { startPrometheus, type PrometheusServer, type Traffic } from "./prometheus-server.js";
 import { waitFor } from "./kube-helpers.js";
 import { payload } from "./webhooks.js";
 import { GATES_CHECK } from "../../flows/promotion/gates-check.js";
@@ -208,4 +209,45 @@ export async function comment(s: VerifyScene, number: number, user: string, text
   });
   const res = await s.post("issue_comment", body);
   if (res.status !== 200) throw new Error(`comment delivery answered ${res.status}: ${res.body}`);
+}
+
+/** What {@link verifyScenes} gives a scenario file. */
+export interface VerifyScenes {
+  /** The file's Prometheus (only with `prometheus: true`). */
+  readonly prom: PrometheusServer;
+  /** Starts a scene on the file's certificates; it is closed (its contract checked) after the test. */
+  start(opts: VerifyPlatformOptions): Promise<VerifyScene>;
+}
+
+/**
+ * Registers the lifecycle every verify scenario file shares: the fake Kubernetes API's certificates
+ * and, with `prometheus`, one Prometheus for the file; each scene started is closed after its test.
+ */
+export function verifyScenes(opts: { readonly prometheus: boolean }): VerifyScenes {
+  let certs: FakeKubeCerts | undefined;
+  let prom: PrometheusServer | undefined;
+  let scene: VerifyScene | undefined;
+  beforeAll(async () => {
+    certs = generateCerts();
+    if (opts.prometheus) prom = await startPrometheus();
+  }, 60_000);
+  afterAll(async () => {
+    await prom?.close();
+  });
+  afterEach(async () => {
+    const s = scene;
+    scene = undefined;
+    if (s) await closeVerifyScene(s);
+  });
+  return {
+    get prom() {
+      if (!prom) throw new Error("verifyScenes: no Prometheus (started with prometheus: false, or before beforeAll)");
+      return prom;
+    },
+    async start(platform) {
+      if (!certs) throw new Error("verifyScenes: start() before beforeAll");
+      scene = await startVerifyAppScene(certs, platform);
+      return scene;
+    },
+  };
 }

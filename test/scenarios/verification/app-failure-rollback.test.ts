@@ -10,47 +10,20 @@
  * not promoted to prod; with `onFailure: rollback` Ferry opens (and, dev auto-merging, merges) the
  * rollback to the last verified release, its body quoting the signal's numbers.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generateCerts, type FakeKubeCerts } from "../../support/fake-kube/index.js";
-import { startPrometheus, type PrometheusServer } from "../../support/prometheus-server.js";
+import { describe, expect, it } from "vitest";
 import { GITOPS_REPO } from "../../support/app-scene.js";
-import {
-  CLEAN,
-  closeVerifyScene,
-  merged,
-  prodPromotions,
-  releaseIn,
-  releaseToDev,
-  startVerifyAppScene,
-  statusesUntil,
-  type VerifyScene,
-} from "../../support/verify-app-scene.js";
+import { CLEAN, merged, prodPromotions, releaseIn, releaseToDev, statusesUntil, verifyScenes } from "../../support/verify-app-scene.js";
 
-let certs: FakeKubeCerts;
-let prom: PrometheusServer;
-let scene: VerifyScene | undefined;
-
-beforeAll(async () => {
-  certs = generateCerts();
-  prom = await startPrometheus();
-}, 60_000);
-afterAll(async () => {
-  await prom?.close();
-});
-afterEach(async () => {
-  const s = scene;
-  scene = undefined;
-  if (s) await closeVerifyScene(s);
-});
+const scenes = verifyScenes({ prometheus: true });
 
 describe("verification through the app: a failing release", () => {
   it("a Ready release serving 20% errors fails verification (failure status with the numbers), is not promoted, and is rolled back to the last verified release", async () => {
-    scene = await startVerifyAppScene(certs, {
+    const prom = scenes.prom;
+    const s = await scenes.start({
       prometheusUrl: prom.url,
       verify: "{duration: 3s, signals: {errorRate: {max: 0.05}}}",
       onFailure: "rollback",
     });
-    const s = scene;
     const v1 = await releaseToDev(s, "ghcr.io/acme/api:1.1.0", { serving: { prom, traffic: CLEAN } });
     expect(await statusesUntil(s, v1, /^success: /)).toEqual([
       `in_progress: Rolling out: ${v1} in dev`,

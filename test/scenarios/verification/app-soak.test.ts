@@ -7,50 +7,23 @@
  * It is verified (the status comment shows the baseline it was judged against), and its promotion
  * to prod, which auto-merges, lands only once the soak, counted from the verified moment, has passed.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generateCerts, type FakeKubeCerts } from "../../support/fake-kube/index.js";
-import { startPrometheus, type PrometheusServer, type Traffic } from "../../support/prometheus-server.js";
+import { describe, expect, it } from "vitest";
+import type { Traffic } from "../../support/prometheus-server.js";
 import { waitFor } from "../../support/kube-helpers.js";
 import { APP_REPO, GITOPS_REPO } from "../../support/app-scene.js";
 import { GATES_CHECK } from "../../../flows/promotion/gates-check.js";
-import {
-  CLEAN,
-  closeVerifyScene,
-  devStatuses,
-  gates,
-  prodPromotions,
-  releaseIn,
-  releaseToDev,
-  startVerifyAppScene,
-  statusesUntil,
-  type VerifyScene,
-} from "../../support/verify-app-scene.js";
+import { CLEAN, devStatuses, gates, prodPromotions, releaseIn, releaseToDev, statusesUntil, verifyScenes } from "../../support/verify-app-scene.js";
 
-let certs: FakeKubeCerts;
-let prom: PrometheusServer;
-let scene: VerifyScene | undefined;
-
-beforeAll(async () => {
-  certs = generateCerts();
-  prom = await startPrometheus();
-}, 60_000);
-afterAll(async () => {
-  await prom?.close();
-});
-afterEach(async () => {
-  const s = scene;
-  scene = undefined;
-  if (s) await closeVerifyScene(s);
-});
+const scenes = verifyScenes({ prometheus: true });
 
 describe("verification through the app: a release within its bounds", () => {
   it("a release whose p95 latency stays within 1.5x of the previous release's is verified, and promoted to prod only after the soak counted from then", async () => {
-    scene = await startVerifyAppScene(certs, {
+    const prom = scenes.prom;
+    const s = await scenes.start({
       prometheusUrl: prom.url,
       verify: "{duration: 3s, signals: {errorRate: {max: 0.05}, latencyP95: {maxIncrease: 1.5}}}",
       soak: "6s",
     });
-    const s = scene;
     const v1 = await releaseToDev(s, "ghcr.io/acme/api:1.1.0", { serving: { prom, traffic: CLEAN } });
     await statusesUntil(s, v1, /^success: Verified: /);
 

@@ -7,43 +7,21 @@
  * The release stays `Verifying:` (not observed, never a pass), no promotion opens on its own, and
  * one a maintainer asks for waits on the `verified` gate: nothing is promoted.
  */
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { generateCerts, type FakeKubeCerts } from "../../support/fake-kube/index.js";
+import { describe, expect, it } from "vitest";
 import { freePort } from "../../support/prometheus-server.js";
 import { waitFor } from "../../support/kube-helpers.js";
 import { APP_REPO, GITOPS_REPO } from "../../support/app-scene.js";
 import { GATES_CHECK } from "../../../flows/promotion/gates-check.js";
-import {
-  closeVerifyScene,
-  comment,
-  gates,
-  prodPromotions,
-  releaseIn,
-  releaseToDev,
-  startVerifyAppScene,
-  statusesUntil,
-  type VerifyScene,
-} from "../../support/verify-app-scene.js";
+import { comment, gates, prodPromotions, releaseIn, releaseToDev, statusesUntil, verifyScenes } from "../../support/verify-app-scene.js";
 
-let certs: FakeKubeCerts;
-let scene: VerifyScene | undefined;
-
-beforeAll(async () => {
-  certs = generateCerts();
-}, 60_000);
-afterEach(async () => {
-  const s = scene;
-  scene = undefined;
-  if (s) await closeVerifyScene(s);
-});
+const scenes = verifyScenes({ prometheus: false });
 
 describe("verification through the app: signals not observed", () => {
   it("with Prometheus unreachable the release stays Verifying (not observed): nothing opens on its own, and a promotion asked for waits on the verified gate", async () => {
-    scene = await startVerifyAppScene(certs, {
+    const s = await scenes.start({
       prometheusUrl: `http://127.0.0.1:${await freePort()}`,
       verify: "{duration: 2s, signals: {errorRate: {max: 0.05}}}",
     });
-    const s = scene;
     const v1 = await releaseToDev(s, "ghcr.io/acme/api:1.1.0");
     const statuses = await statusesUntil(s, v1, /not observed/);
     expect(statuses.at(-1)).toMatch(new RegExp(`^in_progress: Verifying: ${v1} in dev: not observed, not verified: errorRate could not be read: `));
