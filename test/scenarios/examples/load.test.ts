@@ -10,6 +10,7 @@ import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { checkPolicies } from "../../../policies/index.js";
 import { CelEngine } from "../../../renderers/cel.js";
+import { mergeOverride } from "../../../renderers/compile/checks.js";
 import type { Diagnostic } from "../../../renderers/diagnostics.js";
 import { loadAppComponents, loadPlatformSources } from "../../../renderers/load.js";
 import type { FileMap, Loaded } from "../../../renderers/load.js";
@@ -76,7 +77,7 @@ describe("the bundled examples", () => {
     expect(loaded).toHaveLength(all.length);
   });
 
-  it("have two projects, three environments with prod in its own GitOps repo, and at least six components in four repos", () => {
+  it("have two projects, three environments with prod on two clusters in its own GitOps repo, previews, and at least six components in four repos", () => {
     expect(platform.spec.projects.map((p) => p.name)).toEqual(["storefront", "payments"]);
     expect(platform.spec.environments.map((e) => [e.name, e.production, e.gitops.repo])).toEqual([
       ["dev", false, "acme/gitops"],
@@ -84,6 +85,14 @@ describe("the bundled examples", () => {
       ["prod", true, "acme/gitops-prod"],
     ]);
     expect(platform.spec.pipeline.find((s) => s.from === "staging")?.soak).toBe("30m");
+    // prod runs in two regions, promoted into in two waves; previews borrow dev's cluster.
+    expect(platform.spec.environments.find((e) => e.name === "prod")?.clusters?.map((c) => [c.name, c.context, c.wave])).toEqual([
+      ["eu-1", "acme-prod-eu", 1],
+      ["us-1", "acme-prod-us", 2],
+    ]);
+    expect(platform.spec.pipeline.find((s) => s.from === "staging")?.waves?.soak).toBe("1h");
+    expect(platform.spec.previews).toMatchObject({ from: "dev", trigger: "label", ttl: "72h", maxMonthlyCost: 40 });
+    expect(all.some((c) => Object.keys(c.spec.environments.prod?.clusters ?? {}).length > 0)).toBe(true);
     expect(platform.spec.policies.allowedRegistries).toEqual(["ghcr.io/acme/"]);
     expect(Object.keys(platform.spec.policies.configure).length + platform.spec.policies.disable.length).toBeGreaterThan(0);
     expect(all.length).toBeGreaterThanOrEqual(6);
@@ -154,14 +163,23 @@ describe("the bundled examples", () => {
         expect(type.spec.allowedTraits, `${c.metadata.name} trait ${t.type}`).toContain(t.type);
         check(`${c.metadata.name} trait ${t.name}`, traits.get(t.type)!.spec.parameters, t.parameters);
       }
-      for (const [env, { traits: traitEnv, ...rest }] of Object.entries(c.spec.environments)) {
+      const settings = (where: string, { traits: traitEnv, ...rest }: Record<string, unknown> & { traits?: Record<string, unknown> }) => {
         const declared = Object.keys((type.spec.environmentConfigs?.openAPIV3Schema.properties ?? {}) as object);
-        for (const key of Object.keys(rest)) expect(declared, `${c.metadata.name} environments.${env}.${key}`).toContain(key);
-        check(`${c.metadata.name} environments.${env}`, type.spec.environmentConfigs, rest);
+        for (const key of Object.keys(rest)) expect(declared, `${c.metadata.name} ${where}.${key}`).toContain(key);
+        check(`${c.metadata.name} ${where}`, type.spec.environmentConfigs, rest);
         for (const [instance, config] of Object.entries(traitEnv ?? {})) {
           const t = c.spec.traits.find((x) => x.name === instance);
-          expect(t, `${c.metadata.name} environments.${env}.traits.${instance}`).toBeDefined();
-          check(`${c.metadata.name} environments.${env}.traits.${instance}`, traits.get(t!.type)!.spec.environmentConfigs, config);
+          expect(t, `${c.metadata.name} ${where}.traits.${instance}`).toBeDefined();
+          check(`${c.metadata.name} ${where}.traits.${instance}`, traits.get(t!.type)!.spec.environmentConfigs, config);
+        }
+      };
+      for (const [env, { clusters, ...own }] of Object.entries(c.spec.environments)) {
+        settings(`environments.${env}`, own);
+        // A cluster's overrides are merged over its environment's: the merged settings must pass the same schemas.
+        const spanned = platform.spec.environments.find((e) => e.name === env)?.clusters?.map((x) => x.name) ?? [];
+        for (const [cluster, over] of Object.entries(clusters ?? {})) {
+          expect(spanned, `${c.metadata.name} environments.${env}.clusters.${cluster}`).toContain(cluster);
+          settings(`environments.${env}.clusters.${cluster}`, mergeOverride(own, over));
         }
       }
     }

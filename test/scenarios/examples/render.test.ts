@@ -37,6 +37,9 @@ describe("the bundled examples", () => {
       errors.push(...schemaErrors(obj).map((e) => `${path}: ${e}`));
     }
     expect(errors).toEqual([]);
+    const validated = new Set(manifests.map(([p]) => p.split("/").slice(0, 3).join("/")));
+    for (const folder of ["environments/dev/storefront", "environments/staging/payments", "environments/prod/eu-1", "environments/prod/us-1"])
+      expect(validated, `validated manifests in ${folder}`).toContain(folder);
     for (const kind of [
       "Deployment",
       "StatefulSet",
@@ -53,6 +56,36 @@ describe("the bundled examples", () => {
     ]) {
       expect(kinds, `a rendered ${kind}`).toContain(kind);
     }
+  });
+
+  it("render prod once per cluster, into environments/prod/<cluster>/, with the component's per-cluster overrides", () => {
+    const tree = readTree(s.path("a"));
+    const prod = [...tree.keys()].filter((p) => p.startsWith("environments/prod/"));
+    expect(new Set(prod.map((p) => p.split("/")[2]))).toEqual(new Set(["eu-1", "us-1"]));
+    const under = (cluster: string) =>
+      prod
+        .filter((p) => p.startsWith(`environments/prod/${cluster}/`))
+        .map((p) => p.slice(`environments/prod/${cluster}/`.length))
+        .sort();
+    expect(under("us-1")).toEqual(under("eu-1"));
+    expect(under("eu-1").length).toBeGreaterThan(50);
+    // checkout-api's `environments.prod.clusters.us-1` is merged over its prod settings: us-1 alone differs.
+    const hpa = (cluster: string) =>
+      parse(tree.get(`environments/prod/${cluster}/storefront/checkout-api/horizontalpodautoscaler-checkout-api.yaml`)!) as {
+        spec: { minReplicas: number; maxReplicas: number };
+      };
+    expect([hpa("eu-1").spec.minReplicas, hpa("eu-1").spec.maxReplicas]).toEqual([3, 20]);
+    expect([hpa("us-1").spec.minReplicas, hpa("us-1").spec.maxReplicas]).toEqual([4, 30]);
+    const memory = (cluster: string) =>
+      (
+        parse(tree.get(`environments/prod/${cluster}/storefront/checkout-api/deployment-checkout-api.yaml`)!) as {
+          spec: { template: { spec: { containers: { resources: { requests: { memory: string }; limits: { cpu?: string } } }[] } } };
+        }
+      ).spec.template.spec.containers[0]!.resources;
+    expect(memory("eu-1").requests.memory).toBe("512Mi");
+    expect(memory("us-1").requests.memory).toBe("768Mi");
+    const differing = under("eu-1").filter((p) => tree.get(`environments/prod/eu-1/${p}`) !== tree.get(`environments/prod/us-1/${p}`));
+    expect(differing).toEqual(["storefront/checkout-api/deployment-checkout-api.yaml", "storefront/checkout-api/horizontalpodautoscaler-checkout-api.yaml"]);
   });
 
   it("render byte-identically twice", async () => {
