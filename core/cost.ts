@@ -158,7 +158,18 @@ const key = (kind: string, ns: unknown, name: string) => `${kind}/${typeof ns ==
 export function estimateCost(objects: readonly K8sObject[], pricing: Pricing): CostEstimate {
   const notes: string[] = [];
   const lines: CostLine[] = [];
-  const hpa = new Map<string, { min: number; max: number }>();
+  // Autoscalers by the workload they scale. The objects of an environment on several clusters come
+  // cluster by cluster, each with the same workload names: the n-th workload of a name is scaled by
+  // the n-th autoscaler naming it (its own cluster's), never by another cluster's.
+  const hpa = new Map<string, { min: number; max: number }[]>();
+  const taken = new Map<string, number>();
+  const scaling = (k: string): { min: number; max: number } | undefined => {
+    const list = hpa.get(k);
+    if (!list) return undefined;
+    const i = taken.get(k) ?? 0;
+    taken.set(k, i + 1);
+    return list[Math.min(i, list.length - 1)];
+  };
   for (const o of objects) {
     if (o.kind !== "HorizontalPodAutoscaler") continue;
     const ref = at(o, "spec", "scaleTargetRef");
@@ -168,14 +179,15 @@ export function estimateCost(objects: readonly K8sObject[], pricing: Pricing): C
     const maxSet = at(o, "spec", "maxReplicas");
     if (typeof kind === "string" && typeof name === "string") {
       const min = typeof minSet === "number" ? minSet : 1;
-      hpa.set(key(kind, o.metadata.namespace, name), { min, max: typeof maxSet === "number" ? Math.max(min, maxSet) : min });
+      const k = key(kind, o.metadata.namespace, name);
+      hpa.set(k, [...(hpa.get(k) ?? []), { min, max: typeof maxSet === "number" ? Math.max(min, maxSet) : min }]);
     }
   }
   const price = (cpu: number, memoryGiB: number, storageGiB: number) => cpu * pricing.cpu + memoryGiB * pricing.memory + storageGiB * pricing.storage;
   for (const o of objects) {
     const resource = `${o.kind}/${o.metadata.name}`;
     if (WORKLOADS.has(o.kind) || o.kind === "Pod") {
-      const scaled = o.kind === "Pod" ? undefined : hpa.get(key(o.kind, o.metadata.namespace, o.metadata.name));
+      const scaled = o.kind === "Pod" ? undefined : scaling(key(o.kind, o.metadata.namespace, o.metadata.name));
       const specReplicas = at(o, "spec", "replicas");
       const replicas = o.kind === "Pod" ? 1 : (scaled?.min ?? (typeof specReplicas === "number" ? specReplicas : 1));
       const pod = podRequests(o.kind === "Pod" ? at(o, "spec") : at(o, "spec", "template", "spec"), resource, notes);

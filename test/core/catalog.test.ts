@@ -101,7 +101,8 @@ describe("the Backstage catalog of the bundled example", () => {
     const objects = [...r.result.files].filter(([p]) => p.startsWith("environments/") && !p.endsWith("namespace.yaml") && !p.includes("/releases/"));
     expect(objects.length).toBeGreaterThan(0);
     for (const [path, text] of objects) {
-      const [, , project, component] = path.split("/");
+      // environments/<env>/[<cluster>/]<project>/<component>/<file>: prod's clusters add a folder.
+      const [project, component] = path.split("/").slice(-3, -1);
       const labels = (parse(text) as { metadata: { labels?: Record<string, string> } }).metadata.labels ?? {};
       const selects = (p: string, c: string) =>
         kubernetesSelector(p, c)

@@ -84,6 +84,20 @@ describe("estimateCost", () => {
     expect(c.cpu).toBe(5);
   });
 
+  it("scales each cluster's workload by its own cluster's autoscaler when an environment's clusters come in turn", () => {
+    // environments/prod/eu-1/... then environments/prod/us-1/...: the same names, us-1 overriding the autoscaler.
+    const c = estimateCost(
+      [sizedDeployment("api", 1, "500m", "512Mi"), hpa("api", 3, 20), sizedDeployment("api", 1, "500m", "768Mi"), hpa("api", 4, 30)],
+      pricing,
+    );
+    expect(c.lines.map((l) => [l.resource, l.replicas, l.scaling?.maxReplicas])).toEqual([
+      ["Deployment/api", 3, 20],
+      ["Deployment/api", 4, 30],
+    ]);
+    expect(c.cpu).toBeCloseTo(3.5);
+    expect(c.memoryGiB).toBeCloseTo(3 * 0.5 + 4 * 0.75);
+  });
+
   it("adds sidecars, takes the larger of init containers and the sum, and counts limits when requests are missing", () => {
     const c = estimateCost(
       [

@@ -46,7 +46,9 @@ describe("ferry cost on the bundled example", () => {
     expect(out.environments.map((e) => e.name)).toEqual(["prod"]);
     const prod = out.environments[0]!;
     // prod resources and replicas from examples/apps: autoscaled services count minReplicas, show maxReplicas as max.
-    const checkout = pod(0.5, 0.5); // 500m, 512Mi; 3-20
+    // prod runs on two clusters (eu-1, us-1): every component counts twice, checkout-api with us-1's own overrides.
+    const checkout = pod(0.5, 0.5); // 500m, 512Mi; 3-20 (eu-1)
+    const checkoutUs = pod(0.5, 0.75); // us-1: 500m, 768Mi; 4-30
     const web = pod(0.5, 0.75); // 500m, 768Mi; 4-30
     const orders = pod(0.25, 0.25); // 250m, 256Mi x 2
     const paymentsApi = pod(1, 1); // 1, 1Gi; 3-12
@@ -54,31 +56,31 @@ describe("ferry cost on the bundled example", () => {
     const payout = 10 * STORAGE; // a CronJob (not costed) with a 10Gi claim
     const settlement = pod(0.5, 0.5); // x 2
     const expected = [
-      ["payments", "payments-api", 3 * paymentsApi, 12 * paymentsApi],
-      ["payments", "payments-db", db, db],
-      ["payments", "payout-reconciliation", payout, payout],
-      ["payments", "settlement-worker", 2 * settlement, 2 * settlement],
-      ["storefront", "checkout-api", 3 * checkout, 20 * checkout],
+      ["payments", "payments-api", 2 * 3 * paymentsApi, 2 * 12 * paymentsApi],
+      ["payments", "payments-db", 2 * db, 2 * db],
+      ["payments", "payout-reconciliation", 2 * payout, 2 * payout],
+      ["payments", "settlement-worker", 2 * 2 * settlement, 2 * 2 * settlement],
+      ["storefront", "checkout-api", 3 * checkout + 4 * checkoutUs, 20 * checkout + 30 * checkoutUs],
       ["storefront", "nightly-sales-report", 0, 0],
-      ["storefront", "order-events", 2 * orders, 2 * orders],
-      ["storefront", "storefront-web", 4 * web, 30 * web],
+      ["storefront", "order-events", 2 * 2 * orders, 2 * 2 * orders],
+      ["storefront", "storefront-web", 2 * 4 * web, 2 * 30 * web],
     ] as const;
     expect(prod.components.map((c) => [c.project, c.component, c.monthly, c.min, c.max])).toEqual(
       expected.map(([p, c, min, max]) => [p, c, cents(min), cents(min), cents(max)]),
     );
-    expect(prod.components.find((c) => c.component === "checkout-api")?.monthly).toBe(39.15);
-    const payments = 3 * paymentsApi + db + payout + 2 * settlement;
-    const storefront = 3 * checkout + 2 * orders + 4 * web;
+    expect(prod.components.find((c) => c.component === "checkout-api")?.monthly).toBe(94.45);
+    const payments = 2 * (3 * paymentsApi + db + payout + 2 * settlement);
+    const storefront = 3 * checkout + 4 * checkoutUs + 2 * (2 * orders + 4 * web);
     expect(prod.projects).toEqual([
-      { project: "payments", monthly: cents(payments), max: cents(12 * paymentsApi + db + payout + 2 * settlement) },
-      { project: "storefront", monthly: cents(storefront), max: cents(20 * checkout + 2 * orders + 30 * web) },
+      { project: "payments", monthly: cents(payments), max: cents(2 * (12 * paymentsApi + db + payout + 2 * settlement)) },
+      { project: "storefront", monthly: cents(storefront), max: cents(20 * checkout + 30 * checkoutUs + 2 * (2 * orders + 30 * web)) },
     ]);
     expect(prod.monthly).toBe(cents(payments + storefront));
 
     const text = await runCli(["cost", "examples/apps", "--platform", "examples/platform"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^ENVIRONMENT\s+COMPONENT\s+REPLICAS\s+CPU\s+MEMORY GiB\s+STORAGE GiB\s+MONTHLY\s+MAX$/m);
-    expect(text.stdout).toMatch(/^prod\s+storefront\/checkout-api\s+3-20\s+1\.5\s+1\.5\s+0\s+EUR 39\.15\s+EUR 261\.00$/m);
+    expect(text.stdout).toMatch(/^prod\s+storefront\/checkout-api\s+7-50\s+3\.5\s+4\.5\s+0\s+EUR 94\.45\s+EUR 675\.75$/m);
     expect(text.stdout).toMatch(new RegExp(`^prod\\s+total\\s+EUR ${cents(payments + storefront).toFixed(2)}\\s+`, "m"));
     expect(text.stdout).toMatch(/^\s+prod storefront\/nightly-sales-report: CronJob\/nightly-sales-report is not costed/m);
     expect(text.stdout.indexOf("\ndev ")).toBeLessThan(text.stdout.indexOf("\nstaging "));
