@@ -1,4 +1,8 @@
-/** The promotion body's input: checkout-api rendered for prod from the bundled examples (the real compiler, real policies), and what prod ran before. */
+/**
+ * The promotion body's input: checkout-api rendered for prod from the bundled example as it was with
+ * prod on one cluster (test/fixtures/single-cluster-platform; the real compiler, real policies), and
+ * what prod ran before.
+ */
 import { componentHistory } from "../../core/history.js";
 import { renderApps } from "../../core/render.js";
 import type { RenderedComponent } from "../../core/render.js";
@@ -14,10 +18,12 @@ export interface CheckoutApiProd {
 
 let rendered: CheckoutApiProd | undefined;
 
-/** checkout-api rendered for prod from the bundled examples, once per test file. */
+/** checkout-api rendered for prod from the single-cluster example, once per test file. */
 export function checkoutApiProd(): CheckoutApiProd {
   if (!rendered) {
-    const ws = loadWorkspace({ apps: ["examples/apps/acme/checkout-api", "examples/apps/acme/payments"], platform: "examples/platform", envs: ["prod"] });
+    // The single-cluster example (prod on one cluster): the body of a promotion into an environment on one cluster.
+    const root = "test/fixtures/single-cluster-platform";
+    const ws = loadWorkspace({ apps: [`${root}/apps/acme/checkout-api`, `${root}/apps/acme/payments`], platform: `${root}/platform`, envs: ["prod"] });
     if (!("bundle" in ws)) throw new Error(`examples do not load: ${JSON.stringify(ws.diagnostics)}`);
     const r = renderApps(ws.bundle, ws.components, ws.catalog, ws.environments, ws.cel);
     rendered = { prod: r.rendered.find((c) => c.release.metadata.component === "checkout-api")!, pricing: ws.bundle.platform.spec.pricing };

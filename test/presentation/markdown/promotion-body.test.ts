@@ -7,7 +7,7 @@ import { R1 } from "../../support/promotion-fixtures.js";
 import { bodyInput, checkoutApiProd } from "../../support/promotion-body-input.js";
 import { rollbackGatesSummary } from "../../../presentation/markdown/gates-check.js";
 
-/** checkout-api rendered for prod from the bundled examples (the real compiler, real policies). */
+/** checkout-api rendered for prod from the single-cluster example (the real compiler, real policies). */
 let prod: RenderedComponent;
 
 beforeAll(() => {
