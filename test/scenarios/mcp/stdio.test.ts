@@ -52,10 +52,11 @@ describe("ferry mcp over stdio", () => {
     expect(results.ferry_validate).toMatchObject({ ok: true, components: 8 });
     expect(results.ferry_get_component).toMatchObject({ repo: "acme/checkout-api", dependencies: ["payments/payments-api:http"] });
     expect(results.ferry_diff).toMatchObject({ added: 0, changed: 0, removed: 0 });
-    // checkout-api in prod: 3 replicas (the autoscaler's minimum) x (0.5 cores x EUR 23 + 0.5 GiB x EUR 3.1) = EUR 39.15, up to 20 replicas.
+    // checkout-api in prod, on two clusters: eu-1 3 replicas (the autoscaler's minimum) x (0.5 cores x EUR 23 + 0.5 GiB x EUR 3.1) = EUR 39.15,
+    // up to 20 (EUR 261); us-1 (its own overrides) 4 x (0.5 x 23 + 0.75 x 3.1) = EUR 55.30, up to 30 (EUR 414.75).
     const prod = (results.ferry_cost!.environments as { name: string; components: { component: string; monthly: number; max: number }[] }[])[0];
     expect(prod?.name).toBe("prod");
-    expect(prod?.components.find((c) => c.component === "checkout-api")).toMatchObject({ monthly: 39.15, max: 261 });
+    expect(prod?.components.find((c) => c.component === "checkout-api")).toMatchObject({ monthly: 94.45, max: 675.75 });
     expect(results.ferry_graph!.edges).toContainEqual(
       expect.objectContaining({ from: "storefront/checkout-api", to: "payments/payments-api", endpoint: "http" }),
     );
