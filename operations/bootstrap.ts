@@ -1,6 +1,7 @@
 /** Bootstrap: the Argo CD ApplicationSet or Flux objects that apply each environment's GitOps path. */
 import { z } from "zod";
-import { argoObjects, fluxObjects, githubRepoUrl } from "../core/gitops/bootstrap.js";
+import { argoObjects, argoPreviewApplicationSet, fluxObjects, fluxPreviewObjects, githubRepoUrl } from "../core/gitops/bootstrap.js";
+import { clustersOf } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { selectEnvironments } from "./workspace.js";
 
@@ -19,10 +20,22 @@ export interface BootstrapInput {
 /**
  * The objects to apply once: for Argo CD one ApplicationSet for the environments on one cluster and
  * one for the clusters of those on several; for Flux a GitRepository per environment and a
- * Kustomization per environment (on several clusters: per cluster).
+ * Kustomization per environment (on several clusters: per cluster). With `spec.previews`, the
+ * `from` environment (when selected) also gets what applies its `previews/` folder: an
+ * ApplicationSet with one Application per preview, or a GitRepository and Kustomization over it.
  */
 export function bootstrapObjects(input: BootstrapInput): unknown[] {
-  const envs = selectEnvironments(input.platform.platform.spec.environments, input.envs);
+  const spec = input.platform.platform.spec;
+  const envs = selectEnvironments(spec.environments, input.envs);
   const resolveRepo = (repo: string) => githubRepoUrl(repo, input.server);
-  return input.applier === "argocd" ? argoObjects(envs, { resolveRepo }) : envs.flatMap((e): unknown[] => [...fluxObjects(e, { resolveRepo })]);
+  const from = spec.previews ? envs.find((e) => e.name === spec.previews?.from) : undefined;
+  // Previews of an environment on several clusters run on its first cluster of its first wave.
+  const previews = from ? { env: from, cluster: clustersOf(from)[0]?.name } : undefined;
+  if (input.applier === "argocd") {
+    return [...argoObjects(envs, { resolveRepo }), ...(previews ? [argoPreviewApplicationSet(previews.env, { resolveRepo, cluster: previews.cluster })] : [])];
+  }
+  return envs.flatMap((e): unknown[] => [
+    ...fluxObjects(e, { resolveRepo }),
+    ...(previews?.env === e ? fluxPreviewObjects(e, { resolveRepo, cluster: previews.cluster }) : []),
+  ]);
 }

@@ -19,6 +19,12 @@ cluster (a second ApplicationSet, <name>-clusters, whose destination is the Argo
 named like the cluster's kubeconfig context) or one Kustomization per cluster (its kubeconfig
 from the Secret <cluster>-kubeconfig, key value), each applying <path>/<cluster>.
 
+With previews (spec.previews), the environment they come from also gets what applies
+previews/pr-<number>/ of its branch: for Argo CD an ApplicationSet <name>-previews with one
+Application per preview folder (git directory generator; a removed folder's Application and
+its objects are deleted); for Flux a GitRepository and a pruning Kustomization
+ferry-<env>-previews over an artifact holding only previews/.
+
 Options:
   --platform, -p DIR   platform repository checkout
   --env, -e ENV        only these environments (default: all)

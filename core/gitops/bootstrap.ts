@@ -16,10 +16,25 @@
  * `argocd cluster add <context>` names it), Flux's the kubeconfig in the Secret `<cluster>-kubeconfig`
  * (key `value`, as Cluster API writes it) beside the Kustomization. An environment on one cluster
  * comes out as it always did.
+ *
+ * Previews (`spec.previews`) live in `previews/pr-<number>/` at the root of the `from` environment's
+ * GitOps branch, outside every environment's path, so the objects above never apply them; they get
+ * their own, on the cluster that runs the previews:
+ * - Argo CD: an ApplicationSet `<name>-previews` whose git directory generator lists `previews/pr-*`,
+ *   one Application per preview (`ferry-<env>-pr-<number>`), {@link argoPreviewApplicationSet}. One
+ *   Application per preview keeps each pull request's sync and health its own (one broken preview
+ *   fails only its own sync), and when Ferry deletes a preview's folder the generator drops its
+ *   Application, whose resources finalizer deletes what it applied, namespace included.
+ * - Flux: a GitRepository `ferry-<env>-previews` whose artifact holds only `previews/` (`spec.ignore`)
+ *   and one pruning Kustomization over the artifact's root, {@link fluxPreviewObjects}. Flux cannot
+ *   grow one Kustomization per preview from a directory, and a Kustomization whose `path` is gone
+ *   fails without pruning: applying the artifact's root, which always exists, prunes the last
+ *   preview's objects when its folder is deleted.
  */
 import { z } from "zod";
 import { formatPath } from "../../renderers/diagnostics.js";
 import { DnsLabel } from "../../renderers/model/common.js";
+import { PREVIEW_LABEL_KEY, PREVIEWS_ROOT } from "../preview-env/layout.js";
 import { environmentFolders, environmentPath, LABELS } from "./layout.js";
 import { BranchName, RepoPath } from "./names.js";
 
@@ -280,4 +295,118 @@ export function fluxObjects(environment: BootstrapEnvironment, opts: FluxOptions
   if (!first) throw new Error(`cannot bootstrap: environment ${env.name} lists no cluster`);
   const objects: [typeof gitRepository, typeof first, ...(typeof first)[]] = [gitRepository, first, ...more];
   return objects;
+}
+
+/** Options of {@link argoPreviewApplicationSet} and {@link fluxPreviewObjects}. */
+export interface PreviewBootstrapOptions {
+  /**
+   * For a `from` environment on several clusters: the one cluster that runs the previews (its
+   * kubeconfig context names Argo CD's destination; Flux reads `<cluster>-kubeconfig`). Ignored for
+   * an environment on one cluster, whose previews run where it does.
+   */
+  readonly cluster?: string;
+}
+
+/** The cluster of a `from` environment on several clusters that runs its previews, checked. */
+function previewClusterOf(env: BootstrapEnvironment, cluster: string | undefined): { name: string; context: string } | undefined {
+  if (!onSeveralClusters(env)) return undefined;
+  const found = (env.clusters ?? []).find((c) => c.name === cluster);
+  if (!found) {
+    const known = (env.clusters ?? []).map((c) => c.name).join(", ");
+    throw new Error(
+      `cannot bootstrap previews: environment ${env.name} runs on several clusters (${known}); name the one that runs the previews${cluster === undefined ? "" : `, not ${cluster}`}`,
+    );
+  }
+  return found;
+}
+
+/**
+ * An Argo CD ApplicationSet (`<name>-previews`) applying each preview folder of `env`'s GitOps
+ * branch, `previews/pr-<number>/`, as one Application `ferry-<env>-pr-<number>` (labelled with the
+ * pull request's number), to the cluster the previews run on: in-cluster like `env`'s own
+ * Application, or for an environment on several clusters the Argo CD cluster named like the
+ * preview cluster's kubeconfig context.
+ */
+export function argoPreviewApplicationSet(environment: BootstrapEnvironment, opts: Omit<ArgoOptions, "destination"> & PreviewBootstrapOptions = {}) {
+  const [env] = parseEnvironments([environment]);
+  if (!env) throw new Error("cannot bootstrap: no environment");
+  const cluster = previewClusterOf(env, opts.cluster);
+  const resolve = opts.resolveRepo ?? ((r: string) => githubRepoUrl(r));
+  const destination = cluster ? { name: cluster.context } : { server: "https://kubernetes.default.svc" };
+  return {
+    apiVersion: "argoproj.io/v1alpha1" as const,
+    kind: "ApplicationSet" as const,
+    metadata: {
+      name: `${opts.name ?? "ferry"}-previews`,
+      namespace: opts.namespace ?? "argocd",
+      labels: { [LABELS.managed]: "true", [LABELS.environment]: env.name },
+    },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ["missingkey=error"],
+      generators: [{ git: { repoURL: resolve(env.gitops.repo), revision: env.gitops.branch, directories: [{ path: `${PREVIEWS_ROOT}/pr-*` }] } }],
+      template: {
+        metadata: {
+          name: `ferry-${env.name}-{{.path.basename}}`,
+          labels: {
+            [LABELS.managed]: "true",
+            [LABELS.environment]: env.name,
+            [PREVIEW_LABEL_KEY]: '{{trimPrefix "pr-" .path.basename}}',
+            ...(cluster ? { [CLUSTER_LABEL]: cluster.name } : {}),
+          },
+          // Deleting the Application (its folder is gone) deletes what it applied.
+          finalizers: ["resources-finalizer.argocd.argoproj.io"],
+        },
+        spec: {
+          project: opts.project ?? "default",
+          source: { repoURL: resolve(env.gitops.repo), targetRevision: env.gitops.branch, path: "{{.path.path}}", directory: { recurse: true } },
+          destination: { ...destination, namespace: `ferry-${env.name}` },
+          syncPolicy: argoSyncPolicy(),
+        },
+      },
+    },
+  };
+}
+
+/**
+ * Flux's objects applying `env`'s previews: a GitRepository `ferry-<env>-previews` on `env`'s branch
+ * whose artifact keeps only `previews/`, and a pruning Kustomization of the same name over the
+ * artifact's root (with the preview cluster's kubeconfig for an environment on several clusters).
+ */
+export function fluxPreviewObjects(environment: BootstrapEnvironment, opts: FluxOptions & PreviewBootstrapOptions = {}) {
+  const [env] = parseEnvironments([environment]);
+  if (!env) throw new Error("cannot bootstrap: no environment");
+  const cluster = previewClusterOf(env, opts.cluster);
+  const resolve = opts.resolveRepo ?? ((r: string) => githubRepoUrl(r));
+  const name = `ferry-${env.name}-previews`;
+  const namespace = opts.namespace ?? "flux-system";
+  const labels = { [LABELS.managed]: "true", [LABELS.environment]: env.name, ...(cluster ? { [CLUSTER_LABEL]: cluster.name } : {}) };
+  const gitRepository = {
+    apiVersion: "source.toolkit.fluxcd.io/v1" as const,
+    kind: "GitRepository" as const,
+    metadata: { name, namespace, labels },
+    spec: {
+      interval: opts.interval ?? "1m",
+      url: resolve(env.gitops.repo),
+      ref: { branch: env.gitops.branch },
+      // Everything but previews/: the artifact's root always exists, even with no preview left.
+      ignore: `/*\n!/${PREVIEWS_ROOT}/\n`,
+      ...(opts.secretName ? { secretRef: { name: opts.secretName } } : {}),
+    },
+  };
+  const kustomization = {
+    apiVersion: "kustomize.toolkit.fluxcd.io/v1" as const,
+    kind: "Kustomization" as const,
+    metadata: { name, namespace, labels },
+    spec: {
+      interval: opts.reconcileInterval ?? "10m",
+      ...(cluster ? { kubeConfig: { secretRef: { name: `${cluster.name}-kubeconfig`, key: "value" } } } : {}),
+      path: "./",
+      prune: true,
+      sourceRef: { kind: "GitRepository" as const, name },
+      timeout: "5m",
+      wait: true,
+    },
+  };
+  return [gitRepository, kustomization] as const;
 }

@@ -379,6 +379,35 @@ describe("ferry bootstrap for a platform with an environment on several clusters
     ]);
   });
 
+  it("gives the previews' `from` environment, when selected, what applies its previews/ folder (Argo CD and Flux)", () => {
+    const { bundle: withPreviews, diagnostics } = bundleOf(platformYaml(TWO_CLUSTERS, "  previews: {from: dev, trigger: label}\n"));
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    type Obj = {
+      kind: string;
+      metadata: { name: string };
+      spec: { path?: string; generators?: { git?: { repoURL: string; directories: { path: string }[] } }[] };
+    };
+    const objects = (applier: "argocd" | "flux", envs: string[]) =>
+      bootstrapObjects({ platform: withPreviews!, applier, envs, server: "https://github.com" }) as Obj[];
+    const argo = objects("argocd", []);
+    expect(argo.map((o) => o.metadata.name)).toEqual(["ferry", "ferry-clusters", "ferry-previews"]);
+    expect(argo[2]?.spec.generators?.[0]?.git).toEqual({
+      repoURL: "https://github.com/acme/gitops.git",
+      revision: "main",
+      directories: [{ path: "previews/pr-*" }],
+    });
+    expect(objects("argocd", ["prod"]).map((o) => o.metadata.name)).toEqual(["ferry-clusters"]);
+    expect(objects("flux", ["dev"]).map((o) => [o.kind, o.metadata.name, o.spec.path])).toEqual([
+      ["GitRepository", "ferry-dev", undefined],
+      ["Kustomization", "ferry-dev", "./environments/dev"],
+      ["GitRepository", "ferry-dev-previews", undefined],
+      ["Kustomization", "ferry-dev-previews", "./"],
+    ]);
+    expect(objects("flux", ["prod"]).map((o) => o.metadata.name)).not.toContain("ferry-dev-previews");
+    // Without previews, nothing for them.
+    expect(bootstrapObjects({ platform: bundle!, applier: "argocd", envs: [], server: "https://github.com" })).toHaveLength(2);
+  });
+
   it("gives Flux one Kustomization per cluster of the environment asked for", () => {
     const objects = bootstrapObjects({ platform: bundle!, applier: "flux", envs: ["prod"], server: "https://github.com" }) as {
       kind: string;

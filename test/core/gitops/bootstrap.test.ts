@@ -6,7 +6,15 @@ import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1"
 import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
 import { GitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1";
 import { describe, expect, it } from "vitest";
-import { argoApplicationSet, argoClusterApplicationSet, argoObjects, fluxObjects, githubRepoUrl } from "../../../core/gitops/bootstrap.js";
+import {
+  argoApplicationSet,
+  argoClusterApplicationSet,
+  argoObjects,
+  argoPreviewApplicationSet,
+  fluxObjects,
+  fluxPreviewObjects,
+  githubRepoUrl,
+} from "../../../core/gitops/bootstrap.js";
 import { toYaml } from "../../../renderers/canonical.js";
 
 const environments = [
@@ -212,5 +220,83 @@ describe("an environment on several clusters", () => {
     const [, single] = fluxObjects(dev);
     expect(single.spec).not.toHaveProperty("kubeConfig");
     expect(single.metadata.labels).not.toHaveProperty("ferry.dev/cluster");
+  });
+});
+
+describe("previews (previews/pr-<number>/ of the `from` environment's branch)", () => {
+  const dev = { name: "dev", gitops: { repo: "acme/gitops", branch: "main", path: "environments/dev" } };
+  const multi = {
+    name: "dev",
+    gitops: { repo: "acme/gitops", branch: "main" },
+    clusters: [
+      { name: "dev-b", context: "acme-dev-b" },
+      { name: "dev-a", context: "acme-dev-a" },
+    ],
+  };
+
+  it("gets an Argo CD ApplicationSet whose git directory generator makes one Application per preview folder, valid", () => {
+    const set = argoPreviewApplicationSet(dev, { resolveRepo: (r) => githubRepoUrl(r, "https://ghe.example.com") });
+    expect(() => new ApplicationSet(set).validate()).not.toThrow();
+    expect(set.metadata).toEqual({ name: "ferry-previews", namespace: "argocd", labels: { "ferry.dev/managed": "true", "ferry.dev/environment": "dev" } });
+    expect(set.spec.generators).toEqual([
+      { git: { repoURL: "https://ghe.example.com/acme/gitops.git", revision: "main", directories: [{ path: "previews/pr-*" }] } },
+    ]);
+    // Not under the environment's path (environments/dev), which dev's own Application applies.
+    expect(set.spec.template.metadata.name).toBe("ferry-dev-{{.path.basename}}");
+    expect(set.spec.template.metadata.labels["ferry.dev/preview"]).toBe('{{trimPrefix "pr-" .path.basename}}');
+    expect(set.spec.template.metadata.finalizers).toEqual(["resources-finalizer.argocd.argoproj.io"]);
+    expect(set.spec.template.spec.source).toEqual({
+      repoURL: "https://ghe.example.com/acme/gitops.git",
+      targetRevision: "main",
+      path: "{{.path.path}}",
+      directory: { recurse: true },
+    });
+    // Where dev's own Application deploys (in-cluster), with the same sync policy.
+    expect(set.spec.template.spec.destination).toEqual({ server: "https://kubernetes.default.svc", namespace: "ferry-dev" });
+    expect(set.spec.template.spec.syncPolicy).toEqual(argoApplicationSet([dev]).spec.template.spec.syncPolicy);
+    // The git directory generator gives path.path and path.basename; the template uses nothing else.
+    const used = new Set([...JSON.stringify(set.spec.template).matchAll(/\{\{[^}]*?\.([\w.]+)\}\}/g)].map((m) => m[1]));
+    expect([...used].sort()).toEqual(["path.basename", "path.path"]);
+  });
+
+  it("gets a Flux GitRepository holding only previews/ and one pruning Kustomization over its root, both valid", () => {
+    const [repo, kustomization] = fluxPreviewObjects(dev, { secretName: "gitops-token" });
+    expect(() => new GitRepository(repo).validate()).not.toThrow();
+    expect(() => new Kustomization(kustomization).validate()).not.toThrow();
+    expect(repo.metadata.name).toBe("ferry-dev-previews");
+    expect(repo.spec).toEqual({
+      interval: "1m",
+      url: "https://github.com/acme/gitops.git",
+      ref: { branch: "main" },
+      ignore: "/*\n!/previews/\n",
+      secretRef: { name: "gitops-token" },
+    });
+    // The artifact's root always exists: deleting the last preview's folder prunes its objects
+    // (a Kustomization whose path is gone fails without pruning).
+    expect(kustomization.spec).toEqual({
+      interval: "10m",
+      path: "./",
+      prune: true,
+      sourceRef: { kind: "GitRepository", name: "ferry-dev-previews" },
+      timeout: "5m",
+      wait: true,
+    });
+    // Beside dev's own objects, never clashing with them.
+    const names = fluxObjects(dev).map((o) => `${o.kind}/${o.metadata.name}`);
+    for (const o of [repo, kustomization]) expect(names).not.toContain(`${o.kind}/${o.metadata.name}`);
+  });
+
+  it("run on the cluster named for a `from` environment on several clusters, and refuse when none or an unknown one is named", () => {
+    const set = argoPreviewApplicationSet(multi, { cluster: "dev-a" });
+    expect(() => new ApplicationSet(set).validate()).not.toThrow();
+    expect(set.spec.template.spec.destination).toEqual({ name: "acme-dev-a", namespace: "ferry-dev" });
+    expect(set.spec.template.metadata.labels["ferry.dev/cluster"]).toBe("dev-a");
+    const [, kustomization] = fluxPreviewObjects(multi, { cluster: "dev-a" });
+    expect(() => new Kustomization(kustomization).validate()).not.toThrow();
+    expect(kustomization.spec.kubeConfig).toEqual({ secretRef: { name: "dev-a-kubeconfig", key: "value" } });
+    expect(() => argoPreviewApplicationSet(multi)).toThrow(/dev runs on several clusters \(dev-b, dev-a\); name the one that runs the previews$/);
+    expect(() => fluxPreviewObjects(multi, { cluster: "dev-c" })).toThrow(/name the one that runs the previews, not dev-c/);
+    // An environment on one cluster has no cluster to name: its previews run where it does.
+    expect(fluxPreviewObjects(dev, { cluster: "dev-a" })[1].spec).not.toHaveProperty("kubeConfig");
   });
 });
