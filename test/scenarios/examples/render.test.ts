@@ -13,6 +13,9 @@ afterAll(() => s.cleanup());
 /** The bundled example as it was with every environment on one cluster, frozen. */
 const SINGLE_CLUSTER = "test/fixtures/single-cluster-platform";
 
+/** What the first render printed, its output directory written as `rendered`. */
+let summary = "";
+
 const render = (out: string) => runCli(["render", "examples/apps", "--platform", "examples/platform", "--out", out]);
 
 describe("the bundled examples", () => {
@@ -20,6 +23,7 @@ describe("the bundled examples", () => {
     const run = await render(s.path("a"));
     expect(run.stderr).not.toMatch(/: error:/);
     expect(run.code).toBe(0);
+    summary = run.stdout.replaceAll(s.path("a"), "rendered");
     for (const env of ["dev", "staging", "prod"]) {
       expect(run.stdout).toMatch(new RegExp(`^${env}\\s+\\d+ components\\s+\\d+ objects`, "m"));
     }
@@ -139,5 +143,18 @@ describe("the bundled examples", () => {
     const readme = readFileSync("README.md", "utf8").split("\n").slice(0, 6).join("\n");
     expect(readme).toContain("npx ferry render examples/apps --platform examples/platform --out rendered");
     expect(readme).toContain("npm ci && npm test");
+  });
+
+  it("link the worked example of both topologies from the README", () => {
+    const readme = readFileSync("README.md", "utf8");
+    expect(readme).toContain("[docs/topologies.md](docs/topologies.md)");
+    expect(readme).toContain("(docs/topologies.md#a-preview-environment-per-pull-request)");
+    const doc = readFileSync("docs/topologies.md", "utf8");
+    const headings = doc.split("\n").filter((l) => l.startsWith("#"));
+    for (const h of ["## An environment on several clusters", "## Promotion in waves", "## A preview environment per pull request", "### Bootstrap for previews"])
+      expect(headings).toContain(h);
+    // The worked example quotes what the README's first command prints on the bundled example.
+    expect(summary.trim().split("\n")).toHaveLength(4);
+    for (const line of summary.trim().split("\n")) expect(doc).toContain(`${line}\n`);
   });
 });
