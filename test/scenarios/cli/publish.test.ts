@@ -2,6 +2,8 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { ApplicationSet } from "@kubernetes-models/argo-cd/argoproj.io/v1alpha1";
+import { Kustomization } from "@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1";
+import { GitRepository } from "@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1";
 import { startGitServer } from "../../support/git-server.js";
 import type { GitServer } from "../../support/git-server.js";
 import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../../support/workspace.js";
@@ -124,6 +126,35 @@ describe("ferry bootstrap", () => {
     const set = new ApplicationSet(docs[0] as never);
     expect(() => set.validate()).not.toThrow();
     expect(JSON.stringify(docs[0])).toContain("https://github.com/acme/gitops-prod.git");
+  });
+
+  it("bootstraps the bundled example: prod per cluster and dev's previews, every object valid", async () => {
+    type Doc = { kind: string; metadata: { name: string }; spec: Record<string, unknown> };
+    const argo = await runCli(["bootstrap", "argocd", "--platform", "examples/platform"]);
+    expect(argo.code).toBe(0);
+    const sets = parseAllDocuments(argo.stdout).map((d) => d.toJS() as Doc);
+    for (const set of sets) expect(() => new ApplicationSet(set as never).validate(), set.metadata.name).not.toThrow();
+    expect(sets.map((d) => d.metadata.name)).toEqual(["ferry", "ferry-clusters", "ferry-previews"]);
+    expect(JSON.stringify(sets[1])).toContain('"path":"environments/prod/us-1"');
+    expect(JSON.stringify(sets[2]?.spec.generators)).toBe(
+      JSON.stringify([{ git: { directories: [{ path: "previews/pr-*" }], repoURL: "https://github.com/acme/gitops.git", revision: "main" } }]),
+    );
+    const flux = await runCli(["bootstrap", "flux", "--platform", "examples/platform", "--env", "dev", "--env", "prod"]);
+    expect(flux.code).toBe(0);
+    const objects = parseAllDocuments(flux.stdout).map((d) => d.toJS() as Doc);
+    for (const o of objects) {
+      const model = o.kind === "GitRepository" ? new GitRepository(o as never) : new Kustomization(o as never);
+      expect(() => model.validate(), `${o.kind}/${o.metadata.name}`).not.toThrow();
+    }
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      "GitRepository/ferry-dev",
+      "Kustomization/ferry-dev",
+      "GitRepository/ferry-dev-previews",
+      "Kustomization/ferry-dev-previews",
+      "GitRepository/ferry-prod",
+      "Kustomization/ferry-prod-eu-1",
+      "Kustomization/ferry-prod-us-1",
+    ]);
   });
 
   it("prints Flux objects per environment", async () => {
