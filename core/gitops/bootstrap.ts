@@ -405,7 +405,9 @@ export function fluxPreviewObjects(environment: BootstrapEnvironment, opts: Flux
       prune: true,
       sourceRef: { kind: "GitRepository" as const, name },
       timeout: "5m",
-      wait: true,
+      // Applied, not awaited: a preview is there to be tried and may well be broken; Ferry reports
+      // each one's health on its pull request, and one broken preview must not fail the rest.
+      wait: false,
     },
   };
   return [gitRepository, kustomization] as const;

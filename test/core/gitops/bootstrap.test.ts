@@ -279,7 +279,7 @@ describe("previews (previews/pr-<number>/ of the `from` environment's branch)", 
       prune: true,
       sourceRef: { kind: "GitRepository", name: "ferry-dev-previews" },
       timeout: "5m",
-      wait: true,
+      wait: false,
     });
     // Beside dev's own objects, never clashing with them.
     const names = fluxObjects(dev).map((o) => `${o.kind}/${o.metadata.name}`);
