@@ -100,13 +100,32 @@ function issueMessages(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message));
 }
 
-/** The words of a command line; a "double-" or 'single-quoted' run is one word. Undefined when a quote is not closed. */
+/** Closing quote of each opening quote a command line may use (GitHub's editor keeps straight ones; phones type curly ones). */
+const QUOTES: Readonly<Record<string, string>> = { '"': '"', "'": "'", "\u201c": "\u201d" };
+
+/**
+ * The words of a command line, split at white space as a shell does: a "double-", 'single-' or
+ * \u201ccurly-\u201d quoted run is part of one word (`--break-glass="why"` is one). Undefined when a
+ * quote is not closed.
+ */
 export function commandWords(line: string): string[] | undefined {
   const words: string[] = [];
-  const re = /\s*(?:"([^"]*)"|'([^']*)'|\u201c([^\u201d]*)\u201d|([^\s"'\u201c]+))/gy;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(line)) !== null) words.push(m[1] ?? m[2] ?? m[3] ?? m[4]!);
-  return line.slice(re.lastIndex).trim() === "" ? words : undefined;
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    const close = QUOTES[c];
+    if (close !== undefined) {
+      const end = line.indexOf(close, i + 1);
+      if (end < 0) return undefined;
+      word = (word ?? "") + line.slice(i + 1, end);
+      i = end;
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? "") + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
 }
 
 const BREAK_GLASS_FLAG = "--break-glass";
@@ -153,6 +172,9 @@ export function parseCommand(body: string): ParsedComment {
   }
   const parsed = Command.safeParse(raw);
   if (!parsed.success) errors.push(...issueMessages(parsed.error.issues));
+  // `--break-glass payments down`: the words after the first one were read as a release.
+  if (breakGlass !== undefined && args.length > 1 && !ReleaseId.safeParse(args[1]).success)
+    errors.push(`quote a reason of several words: ${BREAK_GLASS_FLAG} "${[breakGlass, ...args.slice(1)].join(" ")}"`);
   if (errors.length > 0 || !parsed.success) return failed(line, errors);
   return { kind: "command", command: parsed.data, line };
 }
