@@ -22,5 +22,5 @@ export const Freeze = z
       .min(1, { error: "a freeze needs a reason" })
       .refine((s) => !/[\r\n]/.test(s), { error: "reason must be a single line" }),
   })
-  .refine((f) => Date.parse(f.until) > Date.parse(f.from), { error: "until must be after from", path: ["until"] });
+  .refine((f) => !(Date.parse(f.until) <= Date.parse(f.from)), { error: "until must be after from", path: ["until"] });
 export type Freeze = z.infer<typeof Freeze>;

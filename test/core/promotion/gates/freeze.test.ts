@@ -5,6 +5,10 @@ import { brokenFreeze } from "../../../../core/promotion/gates/freeze.js";
 import { breakGlassTrailer, parseBreakGlass } from "../../../../core/promotion/freezes.js";
 import { evaluate, HEAD, healthy, input, OLD, review, state, TUESDAY } from "../../../support/gates-input.js";
 import type { Input } from "../../../support/gates-input.js";
+import { buildPlatformBundle } from "../../../../core/platform-bundle.js";
+import type { Diagnostic } from "../../../../renderers/diagnostics.js";
+import { loadPlatformSources } from "../../../../renderers/load.js";
+import { loadBuiltins } from "../../../../templates/index.js";
 
 const FREEZE = { environments: ["prod"], from: "2025-03-10T00:00:00Z", until: "2025-03-12T06:00:00Z", reason: "quarter close" };
 const ready = { reviews: [review("sam", "APPROVED", 1), review("sasha", "APPROVED", 2)], health: healthy(60) };
@@ -75,7 +79,10 @@ describe("freeze gate", () => {
     const thawed = GatesInput.parse(prod({ ...glass(), now: new Date("2025-03-13T10:00:00Z"), health: healthy(60, new Date("2025-03-13T10:00:00Z")) }));
     expect(brokenFreeze(thawed)).toBeUndefined();
     const rollback = evaluate(prod({ rollback: true, now: TUESDAY }));
-    expect(state(rollback, "freeze")).toMatchObject({ state: "pass", summary: "prod is frozen (quarter close, until 2025-03-12 06:00 UTC); a rollback is not held" });
+    expect(state(rollback, "freeze")).toMatchObject({
+      state: "pass",
+      summary: "prod is frozen (quarter close, until 2025-03-12 06:00 UTC); a rollback is not held",
+    });
   });
 
   it("writes and reads the Ferry-Break-Glass trailer value <login>: <reason>", () => {
@@ -84,5 +91,67 @@ describe("freeze gate", () => {
     expect(parseBreakGlass("not a login!: why")).toBeUndefined();
     expect(parseBreakGlass("mia:")).toBeUndefined();
     expect(() => breakGlassTrailer({ login: "mia", reason: "two\nlines" })).toThrow("break-glass: the reason must be a single line");
+  });
+});
+
+describe("spec.freezes of the platform", () => {
+  const FILE = ".ferry/platform.yaml";
+  const platform = (freezes: string) => `apiVersion: ferry.dev/v1alpha1
+kind: Platform
+metadata: {name: acme}
+spec:
+  projects:
+    - {name: shop, repos: [acme/shop-api]}
+  environments:
+    - {name: staging, gitops: {repo: acme/gitops, path: environments/staging}}
+    - {name: prod, production: true, gitops: {repo: acme/gitops-prod, path: environments/prod}}
+  pipeline:
+    - {from: staging, to: [prod]}
+  freezes:
+${freezes}`;
+  const load = (freezes: string) => {
+    const yaml = platform(freezes);
+    const diagnostics: Diagnostic[] = [];
+    const bundle = buildPlatformBundle(loadPlatformSources("", new Map([[FILE, yaml]]), diagnostics), loadBuiltins(), diagnostics);
+    return { bundle, errors: diagnostics.filter((d) => d.severity === "error").map(({ file, line, field, message }) => ({ file, line, field, message })) };
+  };
+
+  it("loads a freeze as formats.md writes it", () => {
+    const { bundle, errors } = load(`    - environments: [prod]
+      from: 2026-12-20T00:00:00Z
+      until: 2027-01-04T00:00:00Z
+      reason: year-end freeze
+`);
+    expect(errors).toEqual([]);
+    expect(bundle?.platform.spec.freezes).toEqual([
+      { environments: ["prod"], from: "2026-12-20T00:00:00Z", until: "2027-01-04T00:00:00Z", reason: "year-end freeze" },
+    ]);
+  });
+
+  it("names the file, line and field of every bad freeze, all at once", () => {
+    const { bundle, errors } = load(`    - environments: [prod, qa]
+      from: 2026-12-20T00:00:00Z
+      until: 2026-12-19T00:00:00Z
+      reason: year-end freeze
+    - environments: [prod]
+      from: next monday
+      until: 2027-01-04T00:00:00Z
+      reason: ""
+`);
+    expect(bundle).toBeUndefined();
+    expect(errors).toEqual([
+      { file: FILE, line: 15, field: "spec.freezes[0].until", message: "until must be after from" },
+      { file: FILE, line: 18, field: "spec.freezes[1].from", message: '"next monday" is not a time like 2026-12-20T00:00:00Z' },
+      { file: FILE, line: 20, field: "spec.freezes[1].reason", message: "a freeze needs a reason" },
+    ]);
+    // A second pass, once the shapes hold: the unknown environment, at its item.
+    const unknown = load(`    - environments: [prod, qa]
+      from: 2026-12-20T00:00:00Z
+      until: 2027-01-04T00:00:00Z
+      reason: year-end freeze
+`);
+    expect(unknown.errors).toEqual([
+      { file: FILE, line: 13, field: "spec.freezes[0].environments[1]", message: 'unknown environment "qa"; the platform has staging, prod' },
+    ]);
   });
 });
