@@ -57,7 +57,11 @@ export function buildPlatformBundle(
     freeze.environments.forEach((name, j) => {
       if (!envNames.has(name))
         diagnostics.push(
-          diagnosticAt(doc, ["spec", "freezes", i, "environments", j], `unknown environment ${JSON.stringify(name)}; the platform has ${[...envNames].join(", ")}`),
+          diagnosticAt(
+            doc,
+            ["spec", "freezes", i, "environments", j],
+            `unknown environment ${JSON.stringify(name)}; the platform has ${[...envNames].join(", ")}`,
+          ),
         );
     });
   });

@@ -210,7 +210,8 @@ export type Authorization =
 export function requiredPermission(command: Command, env: Environment | undefined): Permission {
   if (command.verb === "status") return "read";
   const needed = env?.commandPermission ?? "write";
-  if (command.verb === "promote" && command.breakGlass !== undefined && PERMISSION_RANK[needed] < PERMISSION_RANK[BREAK_GLASS_PERMISSION]) return BREAK_GLASS_PERMISSION;
+  if (command.verb === "promote" && command.breakGlass !== undefined && PERMISSION_RANK[needed] < PERMISSION_RANK[BREAK_GLASS_PERMISSION])
+    return BREAK_GLASS_PERMISSION;
   return needed;
 }
 

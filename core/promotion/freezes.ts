@@ -55,7 +55,7 @@ export function parseBreakGlass(value: string): BreakGlass | undefined {
 /** Why a break-glass reason is unusable (empty, several lines, over 200 characters), or undefined. */
 export function breakGlassReasonProblem(reason: string): string | undefined {
   const r = reason.trim();
-  if (r.length === 0) return "the reason is empty: say why (--break-glass \"why\")";
+  if (r.length === 0) return 'the reason is empty: say why (--break-glass "why")';
   if (/[\r\n]/.test(r)) return "the reason must be a single line";
   if (r.length > 200) return `the reason is ${r.length} characters long; at most 200`;
   return undefined;

@@ -165,11 +165,7 @@ export function promotionCommits(s: CommitSubject, approvedBy: readonly string[]
 }
 
 /** `commit_title` and `commit_message` of the squash merge Ferry makes: its trailers carry the approvers, and who broke glass on a freeze to land it. */
-export function mergeCommitFields(
-  s: CommitSubject,
-  approvedBy: readonly string[],
-  breakGlass?: BreakGlass,
-): { commit_title: string; commit_message: string } {
+export function mergeCommitFields(s: CommitSubject, approvedBy: readonly string[], breakGlass?: BreakGlass): { commit_title: string; commit_message: string } {
   const { title, message, trailers } = promotionCommits(s, approvedBy);
   const full = formatCommitMessage(message, breakGlass ? { ...trailers, [TRAILERS.breakGlass]: [breakGlassTrailer(breakGlass)] } : trailers);
   return {

@@ -36,7 +36,18 @@ import type { DirectoryChange } from "../../core/gitops/request.js";
 import { gatesCheckReport } from "../../presentation/markdown/gates-check.js";
 import { writeGatesCheck } from "./gates-check.js";
 import type { PromotionContext } from "./context.js";
-import { branchCommits, permissionOf, permissionsOf, readComponentHistory, readLandedAt, readRelease, releaseFilePath, reviewsOf, sourceHealth, teamsOf } from "./reads.js";
+import {
+  branchCommits,
+  permissionOf,
+  permissionsOf,
+  readComponentHistory,
+  readLandedAt,
+  readRelease,
+  releaseFilePath,
+  reviewsOf,
+  sourceHealth,
+  teamsOf,
+} from "./reads.js";
 
 /**
  * What the caller that just opened or updated the pull request knows already, so that the

@@ -18,7 +18,9 @@ export const promoteTool = defineTool({
     breakGlass: z
       .string()
       .optional()
-      .describe('why to break glass on a freeze of env (`/ferry promote <env> --break-glass "why"`): needs maintain on the app repository; recorded on the landing commit'),
+      .describe(
+        'why to break glass on a freeze of env (`/ferry promote <env> --break-glass "why"`): needs maintain on the app repository; recorded on the landing commit',
+      ),
   },
   output: PersonAskResult.shape,
   annotations: PROMOTION_WRITE,

@@ -110,9 +110,7 @@ export const GatesInput = z.strictObject({
    * commit it is on, and the breaker's role on the component's app repository, read live.
    * @default none
    */
-  breakGlass: z
-    .strictObject({ login: z.string().min(1), reason: z.string().min(1), commit: z.string().min(1), permission: UserPermission })
-    .optional(),
+  breakGlass: z.strictObject({ login: z.string().min(1), reason: z.string().min(1), commit: z.string().min(1), permission: UserPermission }).optional(),
   now: z.date(),
 });
 export type GatesInput = z.infer<typeof GatesInput>;
