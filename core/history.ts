@@ -12,6 +12,8 @@ import { z } from "zod";
 import { DnsLabel } from "../renderers/model/index.js";
 import { ReleaseId } from "../renderers/release.js";
 import { NO_RELEASE, TRAILERS } from "./gitops/trailers.js";
+import { parseBreakGlass } from "./promotion/freezes.js";
+import type { BreakGlass } from "./promotion/freezes.js";
 
 /** One commit of a GitOps repository with its parsed trailers (keys as written; matched case-insensitively). */
 export const GitOpsCommit = z.strictObject({
@@ -44,6 +46,8 @@ export interface HistoryEntry {
   readonly source: SourceCommit | undefined;
   readonly promotedFrom: string | undefined;
   readonly approvedBy: readonly string[];
+  /** Who broke glass on a freeze to land it, and why (`Ferry-Break-Glass`). @default none */
+  readonly breakGlass?: BreakGlass | undefined;
 }
 
 /** Per environment, newest first. */
@@ -143,8 +147,11 @@ export function componentHistory(commits: readonly GitOpsCommitInput[], componen
           .filter((v) => v !== ""),
       ),
     ].sort();
+    const glass = trailer(c, TRAILERS.breakGlass);
+    const breakGlass = glass.length === 1 ? parseBreakGlass(glass[0]!) : undefined;
     const list = envs.get(environment) ?? [];
     list.push({
+      ...(breakGlass ? { breakGlass } : {}),
       environment,
       release: release === NO_RELEASE ? undefined : release,
       date: c.date,

@@ -1,6 +1,6 @@
 /**
  * Checking the platform as a whole and merging built-ins into a {@link PlatformBundle}: the
- * pipeline, GitOps targets, namespaces, allowed traits and the policy settings. Lives above
+ * pipeline, freezes, GitOps targets, namespaces, allowed traits and the policy settings. Lives above
  * `renderers/` and `policies/` because it needs both.
  */
 import { checkPolicySettings } from "../policies/index.js";
@@ -51,6 +51,18 @@ export function buildPlatformBundle(
     step.to.forEach((to, j) => {
       if (!envNames.has(to)) diagnostics.push(diagnosticAt(doc, ["spec", "pipeline", i, "to", j], `unknown environment ${JSON.stringify(to)}`));
       if (to === step.from) diagnostics.push(diagnosticAt(doc, ["spec", "pipeline", i, "to", j], `environment ${JSON.stringify(to)} cannot promote to itself`));
+    });
+  });
+  spec.freezes.forEach((freeze, i) => {
+    freeze.environments.forEach((name, j) => {
+      if (!envNames.has(name))
+        diagnostics.push(
+          diagnosticAt(
+            doc,
+            ["spec", "freezes", i, "environments", j],
+            `unknown environment ${JSON.stringify(name)}; the platform has ${[...envNames].join(", ")}`,
+          ),
+        );
     });
   });
   const cycle = findCycle(spec.pipeline);

@@ -49,6 +49,8 @@ export const PersonAsk = z.strictObject({
   env: DnsLabel,
   /** The release to carry. @default promote: the release the source environment runs; rollback: the one `env` ran before */
   release: ReleaseId.optional(),
+  /** Break glass on a freeze of `env` (promote only; needs maintain on the app repository): why. @default none */
+  breakGlass: z.string().optional(),
 });
 export type PersonAsk = z.input<typeof PersonAsk>;
 
@@ -109,7 +111,14 @@ export async function askAsPerson(octokit: GitHub, raw: PersonAsk, access: Platf
   const known = { role, appRepo: fullName(appRepo) };
   const outcome = await requestPromotion(
     ctx,
-    { verb: ask.verb, project, component, env: ask.env, ...(ask.release ? { release: ask.release } : {}) },
+    {
+      verb: ask.verb,
+      project,
+      component,
+      env: ask.env,
+      ...(ask.release ? { release: ask.release } : {}),
+      ...(ask.breakGlass !== undefined ? { breakGlass: ask.breakGlass } : {}),
+    },
     { login: person.login, permission: role },
     { requestedBy: { login: person.login }, evaluateGates: false },
   );

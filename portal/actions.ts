@@ -32,7 +32,13 @@ export function ferryPortalActions(input: PortalActionsDeps): PortalActions {
       if (e instanceof PlatformUnavailable) return { ok: false, reason: `Ferry cannot read the platform: ${e.message}` };
       throw e;
     }
-    const ask = PromotionAsk.safeParse({ verb, project: req.project, component: req.component, env: req.environment });
+    const ask = PromotionAsk.safeParse({
+      verb,
+      project: req.project,
+      component: req.component,
+      env: req.environment,
+      ...(verb === "promote" && req.breakGlass !== undefined ? { breakGlass: req.breakGlass } : {}),
+    });
     if (!ask.success) return { ok: false, reason: `${req.project}/${req.component} into ${req.environment}: not a component and environment name` };
     if (!ctx.bundle.platform.spec.projects.some((p) => p.name === req.project)) {
       return { ok: false, reason: `there is no project ${JSON.stringify(req.project)} in the platform` };

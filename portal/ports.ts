@@ -49,6 +49,8 @@ export interface PortalActionRequest {
   readonly project: string;
   readonly component: string;
   readonly environment: string;
+  /** Promote only: break glass on a freeze of the environment, why (needs maintain on the app repository). @default none */
+  readonly breakGlass?: string;
 }
 
 /** What became of it: done (with the pull request line) or refused with the reason. */

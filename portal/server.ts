@@ -224,7 +224,13 @@ export function portalHandler(input: PortalInput): PortalHandler {
         }
         const action = /^\/actions\/(promote|rollback)$/.exec(path)?.[1] as "promote" | "rollback" | undefined;
         if (action) {
-          const target = { project: form.get("project") ?? "", component: form.get("component") ?? "", environment: form.get("environment") ?? "" };
+          const breakGlass = action === "promote" ? form.get("breakGlass")?.trim() : undefined;
+          const target = {
+            project: form.get("project") ?? "",
+            component: form.get("component") ?? "",
+            environment: form.get("environment") ?? "",
+            ...(breakGlass ? { breakGlass } : {}),
+          };
           const outcome = await input.actions[action](person(session, rejected), target);
           if (rejected.value) throw new RejectedToken();
           const notice = outcome.ok ? { ok: true, text: outcome.text } : { ok: false, text: `Refused: ${outcome.reason}` };

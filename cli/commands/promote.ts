@@ -35,6 +35,7 @@ function personCommand(verb: "promote" | "rollback", envFlag: "to" | "env", help
         to: { type: "string" },
         env: { type: "string" },
         release: { type: "string" },
+        ...(verb === "promote" ? { "break-glass": { type: "string" as const } } : {}),
         json: { type: "boolean" },
         ...GITHUB_OPTIONS,
       });
@@ -54,11 +55,12 @@ function personCommand(verb: "promote" | "rollback", envFlag: "to" | "env", help
       const access = githubAccess(values, io, problems);
       if (problems.length > 0 || !access) throw new UsageError(problems.join("\n"));
       const release = values.release;
+      const breakGlass = (values as { "break-glass"?: string })["break-glass"];
       let result: PersonAskResult;
       try {
         result = await askAsPerson(
           access.octokit,
-          { verb, component: component!, env: env!, ...(release ? { release } : {}) },
+          { verb, component: component!, env: env!, ...(release ? { release } : {}), ...(breakGlass !== undefined ? { breakGlass } : {}) },
           { platformRepo: access.platformRepo, cacheDir: access.cacheDir, ...(access.appId === undefined ? {} : { appId: access.appId }) },
         );
       } catch (e) {
@@ -79,7 +81,7 @@ function personCommand(verb: "promote" | "rollback", envFlag: "to" | "env", help
 export const promote = personCommand(
   "promote",
   "to",
-  `ferry promote PROJECT/COMPONENT --to ENV [--release ID] [--platform-repo OWNER/NAME] [--json]
+  `ferry promote PROJECT/COMPONENT --to ENV [--release ID] [--break-glass "WHY"] [--platform-repo OWNER/NAME] [--json]
 
 Opens (or updates) the promotion pull request of the component into ENV in its GitOps
 repository, as you: the person of GITHUB_TOKEN. It is the pull request \`/ferry promote ENV
@@ -94,11 +96,14 @@ GitHub could not be read; 2 bad usage.
 Options:
   --to ENV               the environment to promote into (required)
   --release ID           the release to promote (default: what the previous environment runs)
+  --break-glass WHY      let it through a freeze of ENV (you need maintain on the app repository);
+                         the commit that lands it carries Ferry-Break-Glass: <you>: WHY
 ${GITHUB_OPTIONS_HELP}
   --json                 machine-readable output
 
 Examples:
   GITHUB_TOKEN=ghp_... ferry promote shop/api --to staging --platform-repo acme/platform
+  ferry promote shop/api --to prod --break-glass "payments down: hotfix 1.4.2"
   ferry promote shop/api --to prod --release 3f2a9c1b7e4d --json`,
 );
 

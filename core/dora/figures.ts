@@ -18,11 +18,15 @@
  * - **Time to restore** of a failed deployment: from its failure to the moment the next
  *   deployment that became ready did.
  *
+ * - A **break-glass** promotion is a deployment whose commit carries `Ferry-Break-Glass` (a person
+ *   with maintain let it through a freeze); the report lists those in the window.
+ *
  * Only facts up to `until` count. What was not observed is null with a count of 0, never 0.
  */
 import type { HistoryEntry } from "../history.js";
 import type { SignalRecord } from "../status/deployment-signals.js";
 import { quantiles, type Quantiles } from "./quantile.js";
+import type { BreakGlass } from "../promotion/freezes.js";
 
 /** What the figures of one component are computed from. */
 export interface DoraComponentFacts {
@@ -62,6 +66,19 @@ export interface DoraDeployment {
   readonly failure: { readonly kind: FailureKind; readonly at: Date } | undefined;
   /** When the next deployment that became ready did, for a failed one. */
   readonly restoredAt: Date | undefined;
+  /** Who broke glass on a freeze to land it, and why (its commit's `Ferry-Break-Glass`). @default none */
+  readonly breakGlass?: BreakGlass;
+}
+
+/** A deployment that broke glass on a freeze, as the reports list it. */
+export interface BreakGlassPromotion {
+  readonly component: string;
+  readonly release: string;
+  /** ISO 8601, UTC: when it landed. */
+  readonly at: string;
+  readonly commit: string;
+  readonly login: string;
+  readonly reason: string;
 }
 
 /** The figures over a set of deployments. */
@@ -94,6 +111,8 @@ export interface DoraReport extends DoraFigures {
   readonly environment: string;
   /** By component name. */
   readonly components: readonly DoraComponentRow[];
+  /** The deployments in the window that broke glass on a freeze, oldest first. */
+  readonly breakGlass: { readonly count: number; readonly promotions: readonly BreakGlassPromotion[] };
 }
 
 const READY_SIGNALS = (verify: boolean) => (verify ? new Set(["verified"]) : new Set(["healthy"]));
@@ -136,7 +155,18 @@ export function componentDeployments(facts: DoraComponentFacts, until: Date): Do
     if (bad) candidates.push({ kind: bad.signal as FailureKind, at: bad.at });
     if (next?.rollback) candidates.push({ kind: "rollback", at: next.entry.date });
     const failure = candidates.sort((a, b) => a.at.getTime() - b.at.getTime())[0];
-    return { component: facts.component, release, at: l.entry.date, commit: l.entry.commit, rollback: l.rollback, readyAt, leadTimeSeconds, failure };
+    const breakGlass = l.entry.breakGlass;
+    return {
+      component: facts.component,
+      release,
+      at: l.entry.date,
+      commit: l.entry.commit,
+      rollback: l.rollback,
+      readyAt,
+      leadTimeSeconds,
+      failure,
+      ...(breakGlass ? { breakGlass } : {}),
+    };
   });
   return base.map((d, i) => {
     const restoredAt = d.failure
@@ -184,5 +214,16 @@ export function doraFigures(input: DoraInput): DoraReport {
     environment: input.environment,
     ...figures(all, observed, days),
     components: rows.map((r) => r.row),
+    breakGlass: breakGlassOf(all),
   };
+}
+
+/** The deployments of `all` that broke glass, oldest first. */
+function breakGlassOf(all: readonly DoraDeployment[]): DoraReport["breakGlass"] {
+  const promotions = all.flatMap((d) =>
+    d.breakGlass
+      ? [{ component: d.component, release: d.release, at: d.at.toISOString(), commit: d.commit, login: d.breakGlass.login, reason: d.breakGlass.reason }]
+      : [],
+  );
+  return { count: promotions.length, promotions };
 }

@@ -54,6 +54,10 @@ export function formatDoraText(report: DoraReport, notes: readonly string[] = []
       ),
     );
   } else lines.push("", `No component landed in ${report.environment}.`);
+  if (report.breakGlass.count > 0) {
+    lines.push("", `Break-glass promotions through a freeze: ${report.breakGlass.count}`);
+    for (const b of report.breakGlass.promotions) lines.push(`  ${b.at}  ${b.component} ${b.release}  @${b.login}: ${b.reason}  (${b.commit.slice(0, 12)})`);
+  }
   for (const n of notes) lines.push(`note: ${n}`);
   return `${lines.join("\n")}\n`;
 }

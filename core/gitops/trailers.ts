@@ -14,6 +14,7 @@
  * | `Ferry-Approved-By` | optional, repeatable (or comma-separated): logins whose approvals let it in |
  * | `Ferry-Requested-By` | optional, on a promotion branch's commit: the login who asked for the promotion |
  * | `Ferry-Preview` | on a preview environment's commit: `<owner>/<repo>#<number>`, the pull request it previews |
+ * | `Ferry-Break-Glass` | optional: `<login>: <reason>`, a person who broke glass on a freeze (core/promotion/freezes.ts): on a promotion branch's commit, and on the commit that lands it |
  * | `Ferry-Seal` | on a promotion branch's commit the Ferry app made: `v1 <HMAC>` over its tree, parents and other trailers (core/gitops/seal.ts) |
  *
  * A commit about several components repeats `Ferry-Component`, and pairs it by position with
@@ -31,6 +32,8 @@ export const TRAILERS = {
   approvedBy: "Ferry-Approved-By",
   requestedBy: "Ferry-Requested-By",
   seal: "Ferry-Seal",
+  /** `<login>: <reason>`: who broke glass on a freeze to land this promotion, and why. */
+  breakGlass: "Ferry-Break-Glass",
   preview: "Ferry-Preview",
   /** A promotion into an environment on several clusters landed wave by wave: the wave's number. */
   wave: "Ferry-Wave",

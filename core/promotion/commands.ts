@@ -10,13 +10,14 @@ import { z } from "zod";
 import { DnsLabel, Permission } from "../../renderers/model/index.js";
 import type { Environment } from "../../renderers/model/index.js";
 import { ReleaseId } from "../../renderers/release.js";
+import { BREAK_GLASS_PERMISSION, breakGlassReasonProblem } from "./freezes.js";
 
 /** The verbs Ferry understands, with their usage and what they do (the help text). */
 export const COMMANDS = [
   {
     verb: "promote",
-    usage: "/ferry promote <env> [release]",
-    help: "open or update the promotion pull request to <env> (default: the release its source environment runs)",
+    usage: '/ferry promote <env> [release] [--break-glass "why"]',
+    help: 'open or update the promotion pull request to <env> (default: the release its source environment runs); `--break-glass "why"` lets it through a freeze of <env> (needs maintain on the app repository)',
   },
   {
     verb: "rollback",
@@ -33,8 +34,17 @@ export type CommandVerb = (typeof COMMANDS)[number]["verb"];
 const Targeted = { env: DnsLabel, release: ReleaseId.optional() };
 
 /** A command Ferry read from a comment. */
+/** A break-glass reason: one line, at most 200 characters (core/promotion/freezes.ts). */
+const BreakGlassReason = z
+  .string()
+  .superRefine((r, ctx) => {
+    const problem = breakGlassReasonProblem(r);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  })
+  .transform((r) => r.trim());
+
 export const Command = z.discriminatedUnion("verb", [
-  z.strictObject({ verb: z.literal("promote"), ...Targeted }),
+  z.strictObject({ verb: z.literal("promote"), ...Targeted, breakGlass: BreakGlassReason.optional() }),
   z.strictObject({ verb: z.literal("rollback"), ...Targeted }),
   z.strictObject({ verb: z.literal("status") }),
   z.strictObject({ verb: z.literal("retry") }),
@@ -90,27 +100,81 @@ function issueMessages(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message));
 }
 
+/** Closing quote of each opening quote a command line may use (GitHub's editor keeps straight ones; phones type curly ones). */
+const QUOTES: Readonly<Record<string, string>> = { '"': '"', "'": "'", "\u201c": "\u201d" };
+
+/**
+ * The words of a command line, split at white space as a shell does: a "double-", 'single-' or
+ * \u201ccurly-\u201d quoted run is part of one word (`--break-glass="why"` is one). Undefined when a
+ * quote is not closed.
+ */
+export function commandWords(line: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    const close = QUOTES[c];
+    if (close !== undefined) {
+      const end = line.indexOf(close, i + 1);
+      if (end < 0) return undefined;
+      word = (word ?? "") + line.slice(i + 1, end);
+      i = end;
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else word = (word ?? "") + c;
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+const BREAK_GLASS_FLAG = "--break-glass";
+
 /** Reads the command of a comment body. */
 export function parseCommand(body: string): ParsedComment {
   const line = findCommandLine(body);
   if (line === undefined) return { kind: "none" };
-  const [, verbRaw, ...args] = line.split(/\s+/).filter((t) => t !== "");
+  const words = commandWords(line);
+  if (words === undefined) return failed(line, ["a quote is not closed"]);
+  const [, verbRaw, ...rest] = words;
   if (verbRaw === undefined) return failed(line, ["a command is missing after /ferry"]);
   const verb = verbRaw.toLowerCase();
   const spec = COMMANDS.find((c) => c.verb === verb);
   if (!spec) return failed(line, [`unknown command ${JSON.stringify(verbRaw)}`]);
   const errors: string[] = [];
+  // `--break-glass "why"` (or `--break-glass="why"`), anywhere after the verb.
+  let breakGlass: string | undefined;
+  const args: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const word = rest[i]!;
+    if (word === BREAK_GLASS_FLAG || word.startsWith(`${BREAK_GLASS_FLAG}=`)) {
+      const value = word === BREAK_GLASS_FLAG ? rest[++i] : word.slice(BREAK_GLASS_FLAG.length + 1);
+      if (value === undefined) errors.push(`${BREAK_GLASS_FLAG} needs a reason: ${BREAK_GLASS_FLAG} "why"`);
+      else breakGlass = value;
+    } else args.push(word);
+  }
+  if (rest.includes(BREAK_GLASS_FLAG) || rest.some((w) => w.startsWith(`${BREAK_GLASS_FLAG}=`))) {
+    if (spec.verb !== "promote") errors.push(`${BREAK_GLASS_FLAG} is for promote only (a freeze never holds a rollback)`);
+  }
   let raw: Record<string, unknown>;
   if (spec.verb === "promote" || spec.verb === "rollback") {
     if (args.length === 0) return failed(line, [`${spec.verb} needs an environment: \`${spec.usage}\``]);
     if (args.length > 2) errors.push(`${spec.verb} takes at most an environment and a release: \`${spec.usage}\` (extra: ${args.slice(2).join(" ")})`);
-    raw = { verb: spec.verb, env: args[0], ...(args[1] !== undefined ? { release: args[1] } : {}) };
+    raw = {
+      verb: spec.verb,
+      env: args[0],
+      ...(args[1] !== undefined ? { release: args[1] } : {}),
+      ...(spec.verb === "promote" && breakGlass !== undefined ? { breakGlass } : {}),
+    };
   } else {
     if (args.length > 0) errors.push(`${spec.verb} takes no arguments: \`${spec.usage}\` (extra: ${args.join(" ")})`);
     raw = { verb: spec.verb };
   }
   const parsed = Command.safeParse(raw);
   if (!parsed.success) errors.push(...issueMessages(parsed.error.issues));
+  // `--break-glass payments down`: the words after the first one were read as a release.
+  if (breakGlass !== undefined && args.length > 1 && !ReleaseId.safeParse(args[1]).success)
+    errors.push(`quote a reason of several words: ${BREAK_GLASS_FLAG} "${[breakGlass, ...args.slice(1)].join(" ")}"`);
   if (errors.length > 0 || !parsed.success) return failed(line, errors);
   return { kind: "command", command: parsed.data, line };
 }
@@ -142,10 +206,13 @@ export type Actor = z.infer<typeof Actor>;
 export type Authorization =
   { readonly allowed: true; readonly required: Permission } | { readonly allowed: false; readonly required: Permission; readonly reason: string };
 
-/** The role a command needs. */
+/** The role a command needs; breaking glass on a freeze needs maintain at least. */
 export function requiredPermission(command: Command, env: Environment | undefined): Permission {
   if (command.verb === "status") return "read";
-  return env?.commandPermission ?? "write";
+  const needed = env?.commandPermission ?? "write";
+  if (command.verb === "promote" && command.breakGlass !== undefined && PERMISSION_RANK[needed] < PERMISSION_RANK[BREAK_GLASS_PERMISSION])
+    return BREAK_GLASS_PERMISSION;
+  return needed;
 }
 
 /**
@@ -161,7 +228,11 @@ export function authorize(command: Command, env: Environment | undefined, actor:
   }
   if (permits(actor.permission, required)) return { allowed: true, required };
   const what =
-    command.verb === "promote" || command.verb === "rollback" ? `${command.verb} to ${command.env}` : env ? `${command.verb} in ${env.name}` : command.verb;
+    command.verb === "promote" || command.verb === "rollback"
+      ? `${command.verb} to ${command.env}${command.verb === "promote" && command.breakGlass !== undefined ? ` breaking glass on its freeze` : ""}`
+      : env
+        ? `${command.verb} in ${env.name}`
+        : command.verb;
   const has =
     actor.permission === "none"
       ? actor.repo

@@ -19,6 +19,8 @@ import { verifyInto } from "../signals/report.js";
 import type { VerifiedPromotion } from "./pr.js";
 import type { UserPermission } from "./commands.js";
 import { differingPaths, foreignChanges, promotionPaths } from "./pr.js";
+import type { BreakGlass } from "./freezes.js";
+import { brokenFreeze } from "./gates/freeze.js";
 
 /** A release rendered for an environment: its findings and files (relative to the environment's folder). */
 export interface RenderedRelease {
@@ -78,6 +80,8 @@ export interface PromotionFacts {
   readonly verification?: Pick<SourceVerification, "record" | "unreadable"> | undefined;
   /** When the release landed in the source environment (its GitOps commit there); undefined when not known or a rollback. */
   readonly landedAt?: Date | undefined;
+  /** The role on the component's app repository of who broke glass on the head commit (`promotion.breakGlass`), read live; undefined when nobody did. */
+  readonly breakGlassPermission?: UserPermission | undefined;
   readonly now: Date;
 }
 
@@ -86,8 +90,11 @@ export interface PromotionDecision {
   readonly gates: GatesResult;
   /** Whether the pull request is a rollback (the check words its first line so; presentation/markdown/gates-check.ts). */
   readonly rollback: boolean;
-  /** Set when Ferry merges (every gate holds and the target auto-merges): whose approvals the merge commit names. */
-  readonly merge: { readonly approvedBy: readonly string[] } | undefined;
+  /**
+   * Set when Ferry merges (every gate holds and the target auto-merges): whose approvals the merge
+   * commit names, and who broke glass on a freeze covering the target (its `Ferry-Break-Glass`).
+   */
+  readonly merge: { readonly approvedBy: readonly string[]; readonly breakGlass?: BreakGlass } | undefined;
   /** The pipeline step promoted along (its soak); undefined for a rollback or a step the pipeline does not have. */
   readonly step: PipelineStep | undefined;
 }
@@ -178,6 +185,12 @@ function verificationOf(facts: PromotionFacts): { verification?: SourceVerificat
   return { verification: { environment, verify, ...(facts.verification ?? { unreadable: "the verification records were not read" }) } };
 }
 
+/** The gates' `breakGlass`: the branch's, with the breaker's role as read (none read: `none`). */
+function breakGlassOf(facts: PromotionFacts): Pick<GatesInput, "breakGlass"> {
+  const b = facts.promotion.breakGlass;
+  return b ? { breakGlass: { login: b.login, reason: b.reason, commit: b.commit, permission: facts.breakGlassPermission ?? "none" } } : {};
+}
+
 /**
  * Decides a promotion pull request's gates (see the module comment); throws a zod error naming
  * the fields when the gates' input is malformed.
@@ -204,13 +217,16 @@ export function decidePromotion(facts: PromotionFacts): PromotionDecision {
     ...verificationOf(facts),
     rollback,
     ...(facts.landedAt && !rollback ? { landedAt: facts.landedAt } : {}),
+    freezes: facts.platform.spec.freezes,
+    ...breakGlassOf(facts),
     now: facts.now,
   });
   const gates = evaluateGates(input);
+  const broken = brokenFreeze(input);
   return {
     gates,
     rollback,
-    merge: autoMergeAllowed(to, gates) ? { approvedBy: countedApprovers(input) } : undefined,
+    merge: autoMergeAllowed(to, gates) ? { approvedBy: countedApprovers(input), ...(broken ? { breakGlass: broken } : {}) } : undefined,
     step,
   };
 }

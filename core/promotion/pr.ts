@@ -27,6 +27,8 @@ import { findEnvironment } from "../../renderers/platform.js";
 import { clustersOf } from "../../renderers/model/index.js";
 import type { Wave } from "./waves.js";
 import { wavesOf } from "./waves.js";
+import type { BreakGlass } from "./freezes.js";
+import { breakGlassTrailer, parseBreakGlass } from "./freezes.js";
 
 export const PROMOTE_PREFIX = "ferry/promote/";
 export const RELEASE_PREFIX = "ferry/release/";
@@ -162,10 +164,10 @@ export function promotionCommits(s: CommitSubject, approvedBy: readonly string[]
   return { title, message, trailers };
 }
 
-/** `commit_title` and `commit_message` of the squash merge Ferry makes: its trailers carry the approvers. */
-export function mergeCommitFields(s: CommitSubject, approvedBy: readonly string[]): { commit_title: string; commit_message: string } {
+/** `commit_title` and `commit_message` of the squash merge Ferry makes: its trailers carry the approvers, and who broke glass on a freeze to land it. */
+export function mergeCommitFields(s: CommitSubject, approvedBy: readonly string[], breakGlass?: BreakGlass): { commit_title: string; commit_message: string } {
   const { title, message, trailers } = promotionCommits(s, approvedBy);
-  const full = formatCommitMessage(message, trailers);
+  const full = formatCommitMessage(message, breakGlass ? { ...trailers, [TRAILERS.breakGlass]: [breakGlassTrailer(breakGlass)] } : trailers);
   return {
     commit_title: title,
     commit_message: full
@@ -314,6 +316,12 @@ export interface VerifiedPromotion extends IdentifiedPromotion {
   readonly foreign: readonly BranchCommit[];
   /** Logins GitHub names as author or committer of a commit Ferry did not seal: they cannot approve. */
   readonly pushers: readonly string[];
+  /**
+   * The break-glass on a freeze that the newest of Ferry's commits carries (`Ferry-Break-Glass`),
+   * and that commit: Ferry's sealed commit, or one a person made with their own token naming
+   * themselves. @default none
+   */
+  readonly breakGlass?: BreakGlass & { readonly commit: string };
 }
 
 const trailer = (c: BranchCommit, key: string): readonly string[] => Object.entries(c.trailers).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1] ?? [];
@@ -377,6 +385,9 @@ export function verifyPromotion(
     for (const login of [c.authorLogin, c.committerLogin]) if (login !== undefined && !(botLogin !== undefined && same(login, botLogin))) pushers.add(login);
   }
   const sourceText = trailer(latest, TRAILERS.source)[0];
+  const glass = trailer(latest, TRAILERS.breakGlass).length === 1 ? parseBreakGlass(trailer(latest, TRAILERS.breakGlass)[0]!) : undefined;
+  // Ferry's seal vouches for who broke glass; a person's own commit may only name that person.
+  const breakGlass = glass && (latest.sealed || same(latest.authorLogin, glass.login)) ? { ...glass, commit: latest.sha } : undefined;
   const sorted = (set: Set<string>) => [...set].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
   return {
     project: branch.project,
@@ -393,5 +404,6 @@ export function verifyPromotion(
     foreign,
     pushers: sorted(pushers),
     ...(wave ? { wave } : {}),
+    ...(breakGlass ? { breakGlass } : {}),
   };
 }

@@ -36,7 +36,18 @@ import type { DirectoryChange } from "../../core/gitops/request.js";
 import { gatesCheckReport } from "../../presentation/markdown/gates-check.js";
 import { writeGatesCheck } from "./gates-check.js";
 import type { PromotionContext } from "./context.js";
-import { branchCommits, permissionsOf, readComponentHistory, readLandedAt, readRelease, releaseFilePath, reviewsOf, sourceHealth, teamsOf } from "./reads.js";
+import {
+  branchCommits,
+  permissionOf,
+  permissionsOf,
+  readComponentHistory,
+  readLandedAt,
+  readRelease,
+  releaseFilePath,
+  reviewsOf,
+  sourceHealth,
+  teamsOf,
+} from "./reads.js";
 
 /**
  * What the caller that just opened or updated the pull request knows already, so that the
@@ -121,7 +132,8 @@ function changedFilesOf(changes: readonly DirectoryChange[]): Map<string, string
  * commits (who asked, which release: Ferry's own commits), the frozen release and files on the
  * branch at that commit, the release as the source environment holds it and which it runs, the
  * reviews and each reviewer's permission and teams, the source's health, its verification there
- * (where the step into it has `verify`) and when the release landed there.
+ * (where the step into it has `verify`), when the release landed there, and the role of whoever
+ * broke glass on the head commit on the component's app repository.
  */
 async function gatherPromotion(
   ctx: PromotionContext,
@@ -208,6 +220,9 @@ async function gatherPromotion(
   const verification = verifyInto(ctx.bundle.platform, verifiedIn.name)
     ? await releaseVerification(octokit, source ? parseRepoRef(source.repo) : undefined, { environment: verifiedIn.name, project, component }, release)
     : undefined;
+  // Who broke glass on the head commit: their role on the component's app repository (the one the
+  // release was cut from), read now, as every command's permission is.
+  const breakGlassPermission = who.breakGlass && source ? await permissionOf(octokit, parseRepoRef(source.repo), who.breakGlass.login) : undefined;
   const facts: PromotionFacts = {
     promotion: who,
     platform: ctx.bundle.platform,
@@ -228,6 +243,7 @@ async function gatherPromotion(
     health,
     verification,
     landedAt: landed,
+    ...(who.breakGlass ? { breakGlassPermission: breakGlassPermission ?? "none" } : {}),
     now: deps.clock(),
   };
   return { pr, facts, target, snapshot, paths, known };

@@ -66,7 +66,7 @@ export async function mergeJudged(
     const data = await mergePullRequest(octokit, repo, number, {
       sha: facts.headSha,
       merge_method: "squash",
-      ...mergeCommitFields(subject, merge.approvedBy),
+      ...mergeCommitFields(subject, merge.approvedBy, merge.breakGlass),
     });
     commit = data.sha;
   } catch (e) {

@@ -30,6 +30,9 @@ import { promotionBranch, promotionCommits, updatedFrom } from "../../core/promo
 import { commitSeal } from "../../core/gitops/seal.js";
 import type { SealedCommit } from "../../core/gitops/seal.js";
 import { TRAILERS } from "../../core/gitops/trailers.js";
+import { breakGlassTrailer } from "../../core/promotion/freezes.js";
+import type { BreakGlass } from "../../core/promotion/freezes.js";
+import { breakGlassNote } from "../../presentation/markdown/break-glass.js";
 import type { PromotionContext } from "./context.js";
 import { environmentNamed } from "./context.js";
 import { readComponentHistory, readRelease, releaseFilePath, sourceHealth, sourceOf } from "./reads.js";
@@ -60,6 +63,12 @@ export interface PromotionRequest {
   readonly evaluateGates?: boolean;
   /** Why Ferry opens it (a rollback on a failed verification), shown in the body. @default none */
   readonly why?: RollbackReason;
+  /**
+   * A person (authorized: flows/promotion/requests.ts) breaks glass on a freeze of the target: Ferry's
+   * commit on the branch carries `Ferry-Break-Glass` (a new commit even with nothing else to change),
+   * and a comment on the pull request records it. @default none
+   */
+  readonly breakGlass?: BreakGlass;
 }
 
 /** A promotion pull request {@link openPromotion} opened or updated. */
@@ -203,9 +212,13 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
       wave?.clusters,
     ),
     message: commit.message,
-    trailers: requester ? { ...commit.trailers, [TRAILERS.requestedBy]: requester.login } : commit.trailers,
+    trailers: {
+      ...commit.trailers,
+      ...(requester ? { [TRAILERS.requestedBy]: requester.login } : {}),
+      ...(req.breakGlass ? { [TRAILERS.breakGlass]: breakGlassTrailer(req.breakGlass) } : {}),
+    },
     ...(key ? { seal: (c: SealedCommit) => commitSeal(key, c) } : {}),
-    ...(existing && newRequester ? { always: true } : {}),
+    ...(existing && (newRequester || req.breakGlass) ? { always: true } : {}),
     branch: { name: branch, from: target.git.branch },
     cacheDir: deps.cacheDir,
   });
@@ -232,6 +245,10 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
     url = data.html_url;
     status = "opened";
     created = data;
+  }
+  if (req.breakGlass) {
+    await createIssueComment(octokit, { ...target.repo, issue_number: number }, breakGlassNote(req.breakGlass, to.name, published.commit));
+    if (status === "unchanged") status = "refreshed";
   }
   deps.logger.info({ component: name, release: id, from: from.name, to: to.name, pull: number, status }, "promotion pull request");
   return {

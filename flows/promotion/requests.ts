@@ -8,7 +8,9 @@
  * module refuses what the commands refuse, with the same messages (core/promotion/commands.ts
  * `authorize`, core/promotion/pipeline.ts `planPromote` / `planRollback`, never to a release that
  * failed verification), and otherwise opens or updates the same pull request (`ensurePromotion`:
- * same branch, title, body, files). Ferry's own rollback on a failed verification
+ * same branch, title, body, files). A promotion that breaks glass on a freeze needs maintain on the
+ * app repository and a freeze covering the target now; Ferry's commit on the branch then carries
+ * `Ferry-Break-Glass` (the `freeze` gate reads it there). Ferry's own rollback on a failed verification
  * (rollback-on-failure.ts) takes the same path after the permission check ({@link carryOutPromotion}).
  */
 import { z } from "zod";
@@ -18,7 +20,9 @@ import type { Builtins } from "../../renderers/platform.js";
 import type { Logger } from "probot";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
 import type { Actor } from "../../core/promotion/commands.js";
-import { authorize } from "../../core/promotion/commands.js";
+import { authorize, Command } from "../../core/promotion/commands.js";
+import { freezesCovering } from "../../core/promotion/freezes.js";
+import type { BreakGlass } from "../../core/promotion/freezes.js";
 import { notObservedHealth } from "../../core/promotion/health.js";
 import { planPromote, planRollback, type VerificationFacts } from "../../core/promotion/pipeline.js";
 import type { ComponentHistory } from "../../core/history.js";
@@ -46,6 +50,8 @@ export const PromotionAsk = z.strictObject({
   component: DnsLabel,
   env: DnsLabel,
   release: ReleaseId.optional(),
+  /** Break glass on a freeze of `env` (a promotion only; needs maintain on the app repository): why. @default none */
+  breakGlass: z.string().optional(),
 });
 export type PromotionAsk = z.infer<typeof PromotionAsk>;
 
@@ -77,10 +83,25 @@ export type AskOutcome =
  * the permission check passes.
  */
 export async function requestPromotion(ctx: PromotionContext, ask: PromotionAsk, actor: Actor, opts: AskOptions): Promise<AskOutcome> {
-  const command = { verb: ask.verb, env: ask.env, ...(ask.release ? { release: ask.release } : {}) };
-  const auth = authorize(command, environmentNamed(ctx, ask.env), actor);
+  const parsed = Command.safeParse({
+    verb: ask.verb,
+    env: ask.env,
+    ...(ask.release ? { release: ask.release } : {}),
+    ...(ask.breakGlass !== undefined ? { breakGlass: ask.breakGlass } : {}),
+  });
+  if (!parsed.success) {
+    const reason = parsed.error.issues.map((i) => `${i.path.join(".") || "request"}: ${i.message}`).join("; ");
+    return { kind: "refused", stage: "plan", reason };
+  }
+  const command = parsed.data;
+  const env = environmentNamed(ctx, ask.env);
+  const auth = authorize(command, env, actor);
   if (!auth.allowed) return { kind: "refused", stage: "permission", reason: auth.reason };
-  return carryOutPromotion(ctx, ask, opts);
+  if (command.verb !== "promote" || command.breakGlass === undefined) return carryOutPromotion(ctx, { ...ask, breakGlass: undefined }, opts);
+  // Glass is broken only on a freeze there is: a break-glass outside one would record nothing true.
+  if (freezesCovering(ctx.bundle.platform.spec.freezes, ask.env, ctx.deps.clock()).length === 0)
+    return { kind: "refused", stage: "plan", reason: `no freeze covers ${ask.env} now: promote without --break-glass` };
+  return carryOutPromotion(ctx, ask, { ...opts, breakGlass: { login: actor.login, reason: command.breakGlass } });
 }
 
 /** Options of {@link carryOutPromotion}. */
@@ -91,6 +112,8 @@ export interface CarryOutOptions extends Omit<AskOptions, "requestedBy"> {
   readonly why?: PromotionRequest["why"];
   /** The releases that failed verification, when the caller read them already. @default read where the platform verifies */
   readonly verification?: VerificationFacts;
+  /** Who breaks glass on a freeze of the target, and why (authorized by {@link requestPromotion}). @default none */
+  readonly breakGlass?: BreakGlass;
 }
 
 /**
@@ -117,6 +140,7 @@ export async function carryOutPromotion(ctx: PromotionContext, ask: PromotionAsk
     to: ask.env,
     ...(opts.requestedBy ? { requestedBy: opts.requestedBy } : {}),
     ...(opts.why ? { why: opts.why } : {}),
+    ...(opts.breakGlass && ask.verb === "promote" ? { breakGlass: opts.breakGlass } : {}),
     history,
     ...(opts.evaluateGates === false ? { evaluateGates: false } : {}),
   });

@@ -159,7 +159,14 @@ async function promoteOrRollback(
   let ok = false;
   for (const { project, component, actor } of judged) {
     const name = `${project}/${component}`;
-    const ask = { verb: command.verb, project, component, env: command.env, ...(command.release ? { release: command.release } : {}) };
+    const ask = {
+      verb: command.verb,
+      project,
+      component,
+      env: command.env,
+      ...(command.release ? { release: command.release } : {}),
+      ...(command.verb === "promote" && command.breakGlass !== undefined ? { breakGlass: command.breakGlass } : {}),
+    };
     const outcome = await requestPromotion(ctx, ask, actor, { requestedBy: { login: comment.login, url: comment.url } });
     if (outcome.kind === "refused") {
       lines.push(`\`${name}\`: refused: ${outcome.reason}`);

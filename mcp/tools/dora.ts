@@ -52,6 +52,14 @@ export const doraTool = defineTool({
     environment: z.string(),
     ...Figures,
     components: z.array(z.object({ component: z.string(), statusesObserved: z.boolean(), ...Figures })),
+    breakGlass: z
+      .object({
+        count: z.number().int(),
+        promotions: z.array(
+          z.object({ component: z.string(), release: z.string(), at: z.string(), commit: z.string(), login: z.string(), reason: z.string() }),
+        ),
+      })
+      .describe("deployments in the window that broke glass on a freeze (their commit's Ferry-Break-Glass trailer), oldest first"),
     notes: z.array(z.string()).describe("what was not observed, and why"),
   },
   annotations: REMOTE_READ,
@@ -76,6 +84,14 @@ export const doraTool = defineTool({
       throw e;
     }
     const { notes, ...figures } = report;
-    return { structured: { ...figures, components: [...figures.components], notes: [...notes] }, text: formatDoraText(figures, notes) };
+    return {
+      structured: {
+        ...figures,
+        components: [...figures.components],
+        breakGlass: { count: figures.breakGlass.count, promotions: [...figures.breakGlass.promotions] },
+        notes: [...notes],
+      },
+      text: formatDoraText(figures, notes),
+    };
   },
 });

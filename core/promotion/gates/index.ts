@@ -1,6 +1,6 @@
 /**
  * The gates of a promotion pull request (`Ferry / gates`): policies, approvals, source health,
- * verified (where the step into the source has `verify`), soak time and change window, one module each (gates/<name>.ts) registered in {@link GATES}.
+ * verified (where the step into the source has `verify`), soak time, change window and freeze, one module each (gates/<name>.ts) registered in {@link GATES}.
  * Pure: reviews, team membership, health and the clock are inputs, parsed once by the caller
  * (`GatesInput.parse`).
  *
@@ -45,6 +45,7 @@
  */
 import type { Environment } from "../../../renderers/model/index.js";
 import { approvalsGate } from "./approvals.js";
+import { freezeGate } from "./freeze.js";
 import type { Gate, GateConclusion, GateDefinition, GateName, GatesInput } from "./model.js";
 import { GATE_NAMES } from "./model.js";
 import { policiesGate } from "./policies.js";
@@ -60,7 +61,7 @@ export type { Gate, GateConclusion, GateDefinition, GateName, GateState } from "
 export const GATES_CHECK = "Ferry / gates";
 
 /** Every gate's module; each names its gate (a name of {@link GATE_NAMES}, which gives their order). */
-const DEFINITIONS: readonly GateDefinition[] = [policiesGate, approvalsGate, sourceHealthGate, verifiedGate, soakGate, windowGate];
+const DEFINITIONS: readonly GateDefinition[] = [policiesGate, approvalsGate, sourceHealthGate, verifiedGate, soakGate, windowGate, freezeGate];
 
 /** Every gate, by its own name: a new gate is a module of gates/ listed in DEFINITIONS, its name added to {@link GATE_NAMES}. */
 export const GATES: { readonly [N in GateName]: GateDefinition } = gatesByName(DEFINITIONS);

@@ -4,13 +4,13 @@
  */
 import { z } from "zod";
 import type { Diagnostic } from "../../../renderers/diagnostics.js";
-import { DnsLabel, Environment, PipelineStep, Verify } from "../../../renderers/model/index.js";
+import { DnsLabel, Environment, Freeze, PipelineStep, Verify } from "../../../renderers/model/index.js";
 import { ReleaseId } from "../../../renderers/release.js";
 import { HealthReport } from "../health.js";
 import { UserPermission } from "../commands.js";
 import { VERIFICATION_SIGNALS } from "../../status/deployment-signals.js";
 
-export const GATE_NAMES = ["policies", "approvals", "source-health", "verified", "soak", "window"] as const;
+export const GATE_NAMES = ["policies", "approvals", "source-health", "verified", "soak", "window", "freeze"] as const;
 export type GateName = (typeof GATE_NAMES)[number];
 export type GateState = "pass" | "fail" | "pending" | "not-observed";
 export type GateConclusion = "success" | "failure" | "action_required" | "neutral";
@@ -103,6 +103,14 @@ export const GatesInput = z.strictObject({
   verification: SourceVerification.optional(),
   /** When the release landed in the source environment (its GitOps commit); soak counts from it when health is not observed. @default unknown */
   landedAt: z.date().optional(),
+  /** The platform's freezes (`spec.freezes`); the gate picks those covering the target now. @default none */
+  freezes: z.array(Freeze).default([]),
+  /**
+   * The break-glass of the branch's newest Ferry commit (its `Ferry-Break-Glass` trailer), the
+   * commit it is on, and the breaker's role on the component's app repository, read live.
+   * @default none
+   */
+  breakGlass: z.strictObject({ login: z.string().min(1), reason: z.string().min(1), commit: z.string().min(1), permission: UserPermission }).optional(),
   now: z.date(),
 });
 export type GatesInput = z.infer<typeof GatesInput>;

@@ -104,6 +104,35 @@ describe("doraFigures", () => {
     expect(out.since).toBe("2026-11-01T00:00:00.000Z");
   });
 
+  it("lists the deployments in the window whose commit carries Ferry-Break-Glass, with who and why", () => {
+    const commits = [
+      { at: 1, release: r1, glass: undefined },
+      { at: 10, release: r2, glass: "mia: payments down: hotfix" },
+      { at: 30, release: r3, glass: "not a login!: x" },
+    ].map((l) => ({
+      sha: sha(),
+      date: t(l.at),
+      message: "x",
+      trailers: {
+        ...historyTrailers({ component: "shop/api", environment: "prod", release: l.release, promotedFrom: "staging" }),
+        ...(l.glass ? { "Ferry-Break-Glass": [l.glass] } : {}),
+      },
+    }));
+    const facts: DoraComponentFacts = {
+      component: "shop/api",
+      history: componentHistory(commits, "shop/api").environments.get("prod") ?? [],
+      signals: undefined,
+      appCommitTimes: new Map(),
+      verify: false,
+    };
+    const report = doraFigures({ environment: "prod", since: t(0), until: t(48), components: [facts] });
+    expect(report.breakGlass).toEqual({
+      count: 1,
+      promotions: [{ component: "shop/api", release: r2, at: t(10).toISOString(), commit: commits[1]!.sha, login: "mia", reason: "payments down: hotfix" }],
+    });
+    expect(doraFigures({ environment: "prod", since: t(11), until: t(48), components: [facts] }).breakGlass).toEqual({ count: 0, promotions: [] });
+  });
+
   it("a rollback alone marks the deployment before it failed, at the rollback's landing", () => {
     const facts = api();
     const noDegraded = { ...facts, signals: facts.signals!.filter((s) => s.signal !== "degraded") };

@@ -16,6 +16,7 @@ function report(over: Partial<DoraReport> = {}): DoraReport {
     changeFailures: { failed: 1, count: 2 },
     rollbacks: 0,
     components: [],
+    breakGlass: { count: 0, promotions: [] },
     ...over,
   };
 }
@@ -32,6 +33,17 @@ describe("formatDoraText", () => {
     const unobserved = formatDoraText(report({ changeFailureRate: null, changeFailures: { failed: 0, count: 0 }, leadTimeSeconds: none }));
     expect(unobserved).toContain("change failure rate  not observed");
     expect(unobserved).toContain("lead time            not observed");
+  });
+
+  it("lists break-glass promotions after the figures, and says nothing of them when there were none", () => {
+    expect(formatDoraText(report())).not.toContain("Break-glass");
+    const promotions = [
+      { component: "shop/api", release: "0123456789ab", at: "2026-11-20T10:00:00.000Z", commit: "c".repeat(40), login: "mia", reason: "payments down" },
+    ];
+    const text = formatDoraText(report({ breakGlass: { count: 1, promotions } }));
+    expect(text).toContain(
+      "Break-glass promotions through a freeze: 1\n  2026-11-20T10:00:00.000Z  shop/api 0123456789ab  @mia: payments down  (cccccccccccc)",
+    );
   });
 
   it("formats seconds in whole units", () => {

@@ -49,7 +49,7 @@ describe("parseCommand", () => {
   });
 
   it("refuses a missing environment, bad names and extra arguments, reporting every problem", () => {
-    expect(errorOf("/ferry promote").errors).toEqual(["promote needs an environment: `/ferry promote <env> [release]`"]);
+    expect(errorOf("/ferry promote").errors).toEqual(['promote needs an environment: `/ferry promote <env> [release] [--break-glass "why"]`']);
     const bad = errorOf("/ferry rollback Prod v1.2");
     expect(bad.errors).toHaveLength(2);
     expect(bad.errors[0]).toMatch(/^env: "Prod" is not a DNS-1123 label/);
@@ -58,6 +58,29 @@ describe("parseCommand", () => {
     expect(errorOf("/ferry promote prod 0123456789ab extra").errors[0]).toMatch(/takes at most an environment and a release.*extra: extra/);
     expect(errorOf("/ferry status now").errors).toEqual(["status takes no arguments: `/ferry status` (extra: now)"]);
     expect(errorOf("/ferry promote ../etc").errors[0]).toMatch(/^env: "..\/etc" is not a DNS-1123 label/);
+  });
+
+  it("reads --break-glass with its quoted reason on promote only, and refuses it empty, unquoted past its word or on rollback", () => {
+    expect(command('/ferry promote prod --break-glass "payments down: hotfix 1.4.2"')).toEqual({
+      verb: "promote",
+      env: "prod",
+      breakGlass: "payments down: hotfix 1.4.2",
+    });
+    expect(command("/ferry promote prod 0123456789ab --break-glass='it is on fire'")).toEqual({
+      verb: "promote",
+      env: "prod",
+      release: "0123456789ab",
+      breakGlass: "it is on fire",
+    });
+    expect(command("/ferry promote --break-glass \u201coutage\u201d prod")).toEqual({ verb: "promote", env: "prod", breakGlass: "outage" });
+    expect(errorOf('/ferry promote prod --break-glass ""').errors).toEqual(['breakGlass: the reason is empty: say why (--break-glass "why")']);
+    expect(errorOf("/ferry promote prod --break-glass").errors).toEqual(['--break-glass needs a reason: --break-glass "why"']);
+    expect(errorOf("/ferry promote prod --break-glass payments down").errors).toEqual([
+      'release: "down" is not a release id (12 hex digits)',
+      'quote a reason of several words: --break-glass "payments down"',
+    ]);
+    expect(errorOf('/ferry promote prod --break-glass "not closed').errors).toEqual(["a quote is not closed"]);
+    expect(errorOf('/ferry rollback prod --break-glass "why"').errors).toEqual(["--break-glass is for promote only (a freeze never holds a rollback)"]);
   });
 });
 
@@ -111,6 +134,17 @@ describe("authorize", () => {
     const hidden = authorize({ verb: "status" }, undefined, { login: "eve", permission: "none", repo: "acme/secret-api" });
     expect(hidden).toMatchObject({ allowed: false, reason: "@eve has no access to the component's app repository; status needs read" });
     expect(hidden.allowed === false && hidden.reason).not.toContain("acme/secret-api");
+  });
+
+  it("asks maintain at least for breaking glass, above a lower commandPermission, and says so", () => {
+    const glass = { verb: "promote", env: "staging", breakGlass: "outage" } as const;
+    expect(authorize(glass, staging, { login: "wes", permission: "write", repo: "acme/shop-api" })).toEqual({
+      allowed: false,
+      required: "maintain",
+      reason: "@wes has write permission on acme/shop-api; promote to staging breaking glass on its freeze needs maintain",
+    });
+    expect(authorize(glass, staging, { login: "max", permission: "maintain" })).toEqual({ allowed: true, required: "maintain" });
+    expect(authorize({ ...glass, env: "prod" }, prod, { login: "ada", permission: "admin" })).toEqual({ allowed: true, required: "maintain" });
   });
 
   it("refuses an environment the platform does not have", () => {

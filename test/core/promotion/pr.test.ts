@@ -188,6 +188,20 @@ describe("recognising Ferry's pull requests", () => {
     expect(verifyPromotion(pr, [ferry, selfAsked], platform, "ferry[bot]")).toMatchObject({ requesters: ["lee", "maya"], foreign: [], pushers: ["lee"] });
     const forName = commit("g", { sealed: false, authorLogin: "mallory", trailers: trailers({ "Ferry-Requested-By": ["lee"] }) });
     expect(verifyPromotion(pr, [ferry, forName], platform, "ferry[bot]")).toMatchObject({ requesters: ["maya"], foreign: [forName] });
+    // A break-glass counts from Ferry's sealed commit, or from a person's own commit naming that person; never one naming someone else.
+    const glass = (login: string) => ({ "Ferry-Break-Glass": [`${login}: payments down`] });
+    const sealedGlass = commit("h", { trailers: trailers({ "Ferry-Requested-By": ["mia"], ...glass("mia") }) });
+    expect(verifyPromotion(pr, [ferry, sealedGlass], platform, "ferry[bot]")).toMatchObject({
+      breakGlass: { login: "mia", reason: "payments down", commit: sealedGlass.sha },
+    });
+    expect(verifyPromotion(pr, [ferry], platform, "ferry[bot]")).not.toHaveProperty("breakGlass");
+    const ownGlass = commit("i", { sealed: false, authorLogin: "maya", trailers: trailers(glass("maya")) });
+    expect(verifyPromotion(byMaya, [ownGlass], platform, "ferry[bot]")).toMatchObject({ breakGlass: { login: "maya", commit: ownGlass.sha } });
+    const otherGlass = commit("j", { sealed: false, authorLogin: "maya", trailers: trailers(glass("mia")) });
+    expect(verifyPromotion(byMaya, [otherGlass], platform, "ferry[bot]")).not.toHaveProperty("breakGlass");
+    // A forged commit pushed on top carries nothing: the break-glass stays on Ferry's commit, which is no longer the head.
+    const pushedGlass = commit("k", { sealed: false, authorLogin: "mallory", committerLogin: "mallory", trailers: trailers(glass("mallory")) });
+    expect(verifyPromotion(pr, [sealedGlass, pushedGlass], platform, "ferry[bot]")).toMatchObject({ breakGlass: { login: "mia", commit: sealedGlass.sha } });
     // Commits about another component never identify it.
     expect(
       verifyPromotion(byMaya, [commit("e", { sealed: false, trailers: trailers({ "Ferry-Component": ["storefront/other"] }) })], platform, "ferry[bot]"),
@@ -239,6 +253,13 @@ describe("merge commits", () => {
       "Ferry-Release": [R2],
       "Ferry-Source": [`acme/checkout-api@${SOURCE.sha}`],
     });
+  });
+
+  it("carry who broke glass on a freeze, when the decision says so", () => {
+    const subject = { project: "storefront", component: "checkout-api", release: R2, source: SOURCE, from: "staging", to: "prod", current: R1 };
+    const fields = mergeCommitFields(subject, ["sam"], { login: "mia", reason: "payments down: hotfix" });
+    expect(parseCommitMessage(`${fields.commit_title}\n\n${fields.commit_message}`).trailers["Ferry-Break-Glass"]).toEqual(["mia: payments down: hotfix"]);
+    expect(parseCommitMessage(`x\n\n${mergeCommitFields(subject, ["sam"]).commit_message}`).trailers["Ferry-Break-Glass"]).toBeUndefined();
   });
 
   it("of a rollback say so and name no source environment", () => {

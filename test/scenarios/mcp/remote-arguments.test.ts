@@ -156,6 +156,7 @@ const REVIEWED_STRINGS: Readonly<Record<string, string>> = {
   components: "component names, matched against the clusters' objects",
   project: "a project name, matched against the loaded components",
   "ferry_render.path": "a key of the render in memory, never a file",
+  "ferry_promote.breakGlass": "a reason, written into a commit trailer and a pull request comment, never opened",
 };
 
 describe("remote MCP arguments never name Ferry's files or network", () => {
