@@ -11,7 +11,7 @@ import { hasErrors } from "../../renderers/diagnostics.js";
 import type { Environment, PipelineStep, Platform } from "../../renderers/model/index.js";
 import { environmentPath } from "../gitops/layout.js";
 import { countedApprovers } from "./gates/approvers.js";
-import type { GatesResult, Review, SourceVerification } from "./gates/index.js";
+import type { EarlierWaves, GatesResult, Review, SourceVerification } from "./gates/index.js";
 import { autoMergeAllowed, evaluateGates, GatesInput } from "./gates/index.js";
 import type { HealthReport } from "./health.js";
 import { planPromotion } from "./pipeline.js";
@@ -78,6 +78,8 @@ export interface PromotionFacts {
   readonly verification?: Pick<SourceVerification, "record" | "unreadable"> | undefined;
   /** When the release landed in the source environment (its GitOps commit there); undefined when not known or a rollback. */
   readonly landedAt?: Date | undefined;
+  /** For a pull request landing one wave of a target on several clusters: its earlier waves as read (the `wave` gate). @default not a wave */
+  readonly waves?: EarlierWaves | undefined;
   readonly now: Date;
 }
 
@@ -204,6 +206,7 @@ export function decidePromotion(facts: PromotionFacts): PromotionDecision {
     ...verificationOf(facts),
     rollback,
     ...(facts.landedAt && !rollback ? { landedAt: facts.landedAt } : {}),
+    ...(facts.waves && !rollback ? { waves: facts.waves } : {}),
     now: facts.now,
   });
   const gates = evaluateGates(input);

@@ -12,6 +12,7 @@
  * only after every cluster of wave N-1 runs the release Healthy (and verified, with `verify`) for
  * `waves.soak`. Nothing not observed counts as Healthy: an unobserved cluster makes the plan wait.
  */
+import { z } from "zod";
 import type { NamedCluster } from "../../renderers/model/index.js";
 import { durationSeconds } from "../../renderers/model/index.js";
 import { formatDuration, formatUtc } from "../time.js";
@@ -36,8 +37,11 @@ export function waveOfCluster(clusters: readonly Pick<NamedCluster, "name" | "wa
 }
 
 /** A cluster's verification of the release, where the step has `verify`. */
-export type ClusterVerification =
-  { readonly signal: "verified"; readonly at: Date } | { readonly signal: "verifying" | "failed" | "none"; readonly detail?: string };
+export const ClusterVerification = z.union([
+  z.strictObject({ signal: z.literal("verified"), at: z.date() }),
+  z.strictObject({ signal: z.enum(["verifying", "failed", "none"]), detail: z.string().optional() }),
+]);
+export type ClusterVerification = z.infer<typeof ClusterVerification>;
 
 /** What {@link planWaves} reads. */
 export interface WavesInput {

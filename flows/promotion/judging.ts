@@ -36,7 +36,22 @@ import type { DirectoryChange } from "../../core/gitops/request.js";
 import { gatesCheckReport } from "../../presentation/markdown/gates-check.js";
 import { writeGatesCheck } from "./gates-check.js";
 import type { PromotionContext } from "./context.js";
-import { branchCommits, permissionsOf, readComponentHistory, readLandedAt, readRelease, releaseFilePath, reviewsOf, sourceHealth, teamsOf } from "./reads.js";
+import {
+  branchCommits,
+  clusterProgress,
+  permissionsOf,
+  readComponentHistory,
+  readLandedAt,
+  readRelease,
+  releaseFilePath,
+  reviewsOf,
+  sourceHealth,
+  teamsOf,
+} from "./reads.js";
+import { clustersOf } from "../../renderers/model/index.js";
+import { planPromotion } from "../../core/promotion/pipeline.js";
+import { wavesOf } from "../../core/promotion/waves.js";
+import type { EarlierWaves } from "../../core/promotion/gates/index.js";
 
 /**
  * What the caller that just opened or updated the pull request knows already, so that the
@@ -208,6 +223,8 @@ async function gatherPromotion(
   const verification = verifyInto(ctx.bundle.platform, verifiedIn.name)
     ? await releaseVerification(octokit, source ? parseRepoRef(source.repo) : undefined, { environment: verifiedIn.name, project, component }, release)
     : undefined;
+  const waves =
+    rollback || !who.wave ? undefined : await earlierWaves(ctx, { project, component, release, to, from: from.name, wave: who.wave.wave, snapshot, source });
   const facts: PromotionFacts = {
     promotion: who,
     platform: ctx.bundle.platform,
@@ -228,9 +245,53 @@ async function gatherPromotion(
     health,
     verification,
     landedAt: landed,
+    ...(waves ? { waves } : {}),
     now: deps.clock(),
   };
   return { pr, facts, target, snapshot, paths, known };
+}
+
+/**
+ * The earlier waves of a pull request landing wave `wave` of `to` (the `wave` gate), read at the
+ * judgement: what each cluster's folder holds on the target's branch, and the health (and
+ * verification, where the step has `verify`) of each cluster of an earlier wave that holds the
+ * release. Nothing is read for the first wave.
+ */
+async function earlierWaves(
+  ctx: PromotionContext,
+  q: {
+    readonly project: string;
+    readonly component: string;
+    readonly release: string;
+    readonly to: Environment;
+    readonly from: string;
+    readonly wave: number;
+    readonly snapshot: EnvironmentSnapshot<ResolvedTarget>;
+    readonly source: SourceCommit | undefined;
+  },
+): Promise<EarlierWaves> {
+  const first = wavesOf(clustersOf(q.to))[0]?.wave ?? q.wave;
+  if (q.wave <= first) return { wave: q.wave, deployed: {}, health: {} };
+  const held = q.snapshot.state.components.get(catalogKey(q.project, q.component))?.clusters ?? new Map<string, string | undefined>();
+  const plan = planPromotion(ctx.bundle.platform, { from: q.from, to: q.to.name });
+  const { health, verification } = await clusterProgress(ctx, {
+    project: q.project,
+    component: q.component,
+    release: q.release,
+    env: q.to.name,
+    clusters: clustersOf(q.to)
+      .filter((c) => c.wave < q.wave)
+      .map((c) => c.name),
+    deployed: held,
+    verify: plan.ok && plan.step.verify !== undefined,
+    appRepo: q.source?.repo,
+  });
+  return {
+    wave: q.wave,
+    deployed: Object.fromEntries([...held].filter((e): e is [string, string] => e[1] !== undefined)),
+    health: Object.fromEntries(health),
+    ...(verification ? { verification: Object.fromEntries(verification) } : {}),
+  };
 }
 
 /**

@@ -15,7 +15,7 @@ import type { PullRequest } from "../../adapters/github/pulls.js";
 import { createIssueComment, upsertComment } from "../../adapters/github/comments.js";
 import { commentMarker } from "../../core/comments/markers.js";
 import type { RepoRef } from "../../adapters/github/types.js";
-import { fullName, parseRepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../../adapters/git/environment.js";
 import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
 import { deleteBranch } from "../../adapters/github/branches.js";
@@ -32,14 +32,11 @@ import type { SealedCommit } from "../../core/gitops/seal.js";
 import { TRAILERS } from "../../core/gitops/trailers.js";
 import type { PromotionContext } from "./context.js";
 import { environmentNamed } from "./context.js";
-import { readComponentHistory, readRelease, releaseFilePath, sourceHealth, sourceOf } from "./reads.js";
+import { clusterProgress, readComponentHistory, readRelease, releaseFilePath, sourceOf } from "./reads.js";
 import { clustersOf } from "../../renderers/model/index.js";
 import type { Environment, PipelineStep } from "../../renderers/model/index.js";
 import { planWaves, wavesOf } from "../../core/promotion/waves.js";
-import type { ClusterVerification, Wave, WaveDecision } from "../../core/promotion/waves.js";
-import { clusterEnvironmentName } from "../../core/status/cluster-environment.js";
-import { releaseVerification } from "./verification-records.js";
-import type { HealthReport } from "../../core/promotion/health.js";
+import type { Wave, WaveDecision } from "../../core/promotion/waves.js";
 import { branchIdentity, renderFor } from "./judging.js";
 import type { KnownPromotion } from "./judging.js";
 
@@ -256,15 +253,6 @@ function inWave(files: ReadonlyMap<string, string>, wave: Wave | undefined): Rea
   return new Map([...files].filter(([p]) => wave.clusters.some((c) => p.startsWith(`${c}/`))));
 }
 
-/** A cluster's verification of the release as planWaves reads it, from its record (none, or unreadable: not verified). */
-function clusterVerification(read: Awaited<ReturnType<typeof releaseVerification>>): ClusterVerification {
-  const r = read.record;
-  if (read.unreadable || !r) return { signal: "none", ...(read.unreadable ? { detail: read.unreadable } : {}) };
-  if (r.signal === "verified") return { signal: "verified", at: r.at };
-  if (r.signal === "verify-failed") return { signal: "failed", ...(r.description ? { detail: r.description } : {}) };
-  return { signal: "verifying" };
-}
-
 /** The comment that says a wave-by-wave rollout stopped (one per component and environment, kept up to date). */
 function stoppedKey(env: string, project: string, component: string): string {
   return `waves-stopped/${env}/${project}/${component}`;
@@ -318,17 +306,12 @@ async function nextWave(
   },
 ): Promise<WaveDecision> {
   const clusters = clustersOf(q.env);
-  const health = new Map<string, HealthReport>();
-  const verification = q.step?.verify ? new Map<string, ClusterVerification>() : undefined;
-  for (const c of clusters) {
-    if (q.deployed.get(c.name) !== q.release) continue;
-    health.set(c.name, await sourceHealth(ctx.deps, { environment: q.env.name, cluster: c.name, project: q.project, component: q.component }));
-    if (!verification) continue;
-    // The cluster's own deployment environment (`<env>/<cluster>`) holds its verification records.
-    const environment = clusterEnvironmentName(q.env.name, c.name);
-    const read = await releaseVerification(ctx.octokit, parseRepoRef(q.appRepo), { environment, project: q.project, component: q.component }, q.release);
-    verification.set(c.name, clusterVerification(read));
-  }
+  const { health, verification } = await clusterProgress(ctx, {
+    ...q,
+    env: q.env.name,
+    clusters: clusters.map((c) => c.name),
+    verify: q.step?.verify !== undefined,
+  });
   return planWaves({
     clusters,
     release: q.release,
