@@ -78,6 +78,11 @@ export interface PromotionFacts {
   readonly verification?: Pick<SourceVerification, "record" | "unreadable"> | undefined;
   /** When the release landed in the source environment (its GitOps commit there); undefined when not known or a rollback. */
   readonly landedAt?: Date | undefined;
+  /**
+   * The clusters the pull request writes, for a target on several clusters: a wave's, or those a
+   * rollback writes (core/promotion/waves.ts `rollbackClusters`). @default every cluster
+   */
+  readonly clusters?: readonly string[] | undefined;
   /** For a pull request landing one wave of a target on several clusters: its earlier waves as read (the `wave` gate). @default not a wave */
   readonly waves?: EarlierWaves | undefined;
   readonly now: Date;
@@ -107,7 +112,7 @@ function rollbackHealth(env: string): HealthReport {
 /** The problems of the pull request's branch and of the step it promotes along. */
 function branchProblems(facts: PromotionFacts): { diagnostics: Diagnostic[]; step: PipelineStep | undefined } {
   const { project, component, release, to, from, rollback } = facts.promotion;
-  const paths = promotionPaths(to, project, component, facts.promotion.wave?.clusters);
+  const paths = promotionPaths(to, project, component, facts.clusters ?? facts.promotion.wave?.clusters);
   const diagnostics: Diagnostic[] = [];
   const problem = (code: string, file: string, message: string) => diagnostics.push({ severity: "error", file, line: 0, column: 0, field: "", code, message });
   for (const c of facts.promotion.foreign) {

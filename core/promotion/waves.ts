@@ -36,6 +36,24 @@ export function waveOfCluster(clusters: readonly Pick<NamedCluster, "name" | "wa
   return wavesOf(clusters).find((w) => w.clusters.includes(cluster));
 }
 
+/**
+ * The clusters a rollback of an environment in several waves writes: those that took the release
+ * it replaces, i.e. whose folder holds what the first wave's first cluster holds (a rollout reaches
+ * it first, and the environment's history is kept there). The clusters of waves the rollout never
+ * reached keep their folders. Undefined (every cluster) for an environment in one wave, or when the
+ * first cluster holds no release.
+ */
+export function rollbackClusters(
+  clusters: readonly Pick<NamedCluster, "name" | "wave">[],
+  deployed: ReadonlyMap<string, string | undefined>,
+): string[] | undefined {
+  const waves = wavesOf(clusters);
+  const lead = waves[0]?.clusters[0];
+  const replaced = lead === undefined ? undefined : deployed.get(lead);
+  if (waves.length < 2 || replaced === undefined) return undefined;
+  return waves.flatMap((w) => w.clusters.filter((c) => deployed.get(c) === replaced));
+}
+
 /** A cluster's verification of the release, where the step has `verify`. */
 export const ClusterVerification = z.union([
   z.strictObject({ signal: z.literal("verified"), at: z.date() }),

@@ -50,7 +50,7 @@ import {
 } from "./reads.js";
 import { clustersOf } from "../../renderers/model/index.js";
 import { planPromotion } from "../../core/promotion/pipeline.js";
-import { wavesOf } from "../../core/promotion/waves.js";
+import { rollbackClusters, wavesOf } from "../../core/promotion/waves.js";
 import type { EarlierWaves } from "../../core/promotion/gates/index.js";
 
 /**
@@ -156,15 +156,17 @@ async function gatherPromotion(
   const { project, component, release, to, from, rollback } = who;
   const known = given && given.release === release && given.env === to.name && given.wave === who.wave?.wave ? given : undefined;
   const target = await ctx.resolver.resolve(to);
-  // One wave of a target on several clusters writes only its clusters' folders (its branch names the wave).
-  const waveClusters = who.wave?.clusters;
-  const paths = promotionPaths(to, project, component, waveClusters);
   const releaseFile = releaseFilePath(project, component, release);
   const snapshot = known?.snapshot ?? (await readEnvironment(deps.gitops, target, deps.cacheDir));
+  // One wave of a target on several clusters writes only its clusters' folders (its branch names the
+  // wave); a rollback of a target in waves only the clusters that took the release it replaces.
+  const key = catalogKey(project, component);
+  const held = snapshot.state.components.get(key)?.clusters ?? new Map<string, string | undefined>();
+  const waveClusters = who.wave?.clusters ?? (rollback ? rollbackClusters(clustersOf(to), held) : undefined);
+  const paths = promotionPaths(to, project, component, waveClusters);
 
   // The release as the environment it comes from holds it (its own branch, not the pull request's),
   // and which release that environment runs (a promotion) or ran (a rollback).
-  const key = catalogKey(project, component);
   const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
   let allowedReleases: string[];
   if (rollback) {
@@ -224,7 +226,7 @@ async function gatherPromotion(
     ? await releaseVerification(octokit, source ? parseRepoRef(source.repo) : undefined, { environment: verifiedIn.name, project, component }, release)
     : undefined;
   const waves =
-    rollback || !who.wave ? undefined : await earlierWaves(ctx, { project, component, release, to, from: from.name, wave: who.wave.wave, snapshot, source });
+    rollback || !who.wave ? undefined : await earlierWaves(ctx, { project, component, release, to, from: from.name, wave: who.wave.wave, held, source });
   const facts: PromotionFacts = {
     promotion: who,
     platform: ctx.bundle.platform,
@@ -246,6 +248,7 @@ async function gatherPromotion(
     verification,
     landedAt: landed,
     ...(waves ? { waves } : {}),
+    ...(waveClusters ? { clusters: waveClusters } : {}),
     now: deps.clock(),
   };
   return { pr, facts, target, snapshot, paths, known };
@@ -266,13 +269,13 @@ async function earlierWaves(
     readonly to: Environment;
     readonly from: string;
     readonly wave: number;
-    readonly snapshot: EnvironmentSnapshot<ResolvedTarget>;
+    /** The release each cluster's folder holds on the target's branch. */
+    readonly held: ReadonlyMap<string, string | undefined>;
     readonly source: SourceCommit | undefined;
   },
 ): Promise<EarlierWaves> {
   const first = wavesOf(clustersOf(q.to))[0]?.wave ?? q.wave;
   if (q.wave <= first) return { wave: q.wave, deployed: {}, health: {} };
-  const held = q.snapshot.state.components.get(catalogKey(q.project, q.component))?.clusters ?? new Map<string, string | undefined>();
   const plan = planPromotion(ctx.bundle.platform, { from: q.from, to: q.to.name });
   const { health, verification } = await clusterProgress(ctx, {
     project: q.project,
@@ -282,13 +285,13 @@ async function earlierWaves(
     clusters: clustersOf(q.to)
       .filter((c) => c.wave < q.wave)
       .map((c) => c.name),
-    deployed: held,
+    deployed: q.held,
     verify: plan.ok && plan.step.verify !== undefined,
     appRepo: q.source?.repo,
   });
   return {
     wave: q.wave,
-    deployed: Object.fromEntries([...held].filter((e): e is [string, string] => e[1] !== undefined)),
+    deployed: Object.fromEntries([...q.held].filter((e): e is [string, string] => e[1] !== undefined)),
     health: Object.fromEntries(health),
     ...(verification ? { verification: Object.fromEntries(verification) } : {}),
   };

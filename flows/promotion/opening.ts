@@ -35,7 +35,7 @@ import { environmentNamed } from "./context.js";
 import { clusterProgress, readComponentHistory, readRelease, releaseFilePath, sourceOf } from "./reads.js";
 import { clustersOf } from "../../renderers/model/index.js";
 import type { Environment, PipelineStep } from "../../renderers/model/index.js";
-import { planWaves, wavesOf } from "../../core/promotion/waves.js";
+import { planWaves, rollbackClusters, wavesOf } from "../../core/promotion/waves.js";
 import type { Wave, WaveDecision } from "../../core/promotion/waves.js";
 import { branchIdentity, renderFor } from "./judging.js";
 import type { KnownPromotion } from "./judging.js";
@@ -125,9 +125,10 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   const source = sourceOf(history, id);
   if (!source) return refused(`no environment's history says which app commit release ${id} of ${name} was cut from`);
   // A target on several clusters in several waves: one pull request per wave, the next only once the
-  // previous is through. A rollback renders every cluster's folder: the clusters that never took the
-  // release hold the release it goes back to already, so it changes only those that took it.
+  // previous is through. A rollback writes only the clusters that took the release it replaces
+  // (rollbackClusters): the folders of the waves the rollout never reached are left as they are.
   let wave: Wave | undefined;
+  const written = rollback ? rollbackClusters(clustersOf(to), deployed?.clusters ?? new Map()) : undefined;
   if (!rollback && wavesOf(clustersOf(to)).length > 1) {
     const next = await nextWave(ctx, { project, component, release: id, env: to, step, deployed: deployed?.clusters ?? new Map(), appRepo: source.repo });
     if (next.kind === "done") return { status: "in-place", reason: `every cluster of ${to.name} holds release ${id} of ${name}` };
@@ -138,6 +139,7 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
     }
     wave = next.wave;
   }
+  const clusters = wave?.clusters ?? written;
   const rendered = renderFor(ctx, release, to, snapshot);
   if (hasErrors(rendered.diagnostics)) {
     const errors = rendered.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
@@ -165,8 +167,8 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   };
   let pr = promotionPullRequest({
     subject,
-    before: inWave(deployedFiles(snapshot.state, project, component), wave),
-    after: inWave(rendered.files, wave),
+    before: inClusters(deployedFiles(snapshot.state, project, component), clusters),
+    after: inClusters(rendered.files, clusters),
     pricing: ctx.bundle.platform.spec.pricing,
     diagnostics: rendered.diagnostics,
     history,
@@ -197,7 +199,7 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
         owner: projectOwner(ctx.bundle.platform, project),
         source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) },
       },
-      wave?.clusters,
+      clusters,
     ),
     message: commit.message,
     trailers: requester ? { ...commit.trailers, [TRAILERS.requestedBy]: requester.login } : commit.trailers,
@@ -247,10 +249,10 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   };
 }
 
-/** The files of a rendering (`<cluster>/<project>/...`) in one wave's clusters; all of them without a wave. */
-function inWave(files: ReadonlyMap<string, string>, wave: Wave | undefined): ReadonlyMap<string, string> {
-  if (!wave) return files;
-  return new Map([...files].filter(([p]) => wave.clusters.some((c) => p.startsWith(`${c}/`))));
+/** The files of a rendering (`<cluster>/<project>/...`) in some clusters (one wave's, or a rollback's); all of them without. */
+function inClusters(files: ReadonlyMap<string, string>, clusters: readonly string[] | undefined): ReadonlyMap<string, string> {
+  if (!clusters) return files;
+  return new Map([...files].filter(([p]) => clusters.some((c) => p.startsWith(`${c}/`))));
 }
 
 /** The comment that says a wave-by-wave rollout stopped (one per component and environment, kept up to date). */
