@@ -17,12 +17,16 @@ import type { ComponentKey } from "../../../core/status/components.js";
 import { crashLoopRollout, generateCerts, succeedingRollout, type FakeKubeCerts, type ScenarioStep } from "../../support/fake-kube/index.js";
 import { APP_REPO, DEBOUNCE, DEGRADED_SETTLE, GITOPS_REPO, startSceneOn, type AppScene } from "../../support/app-scene.js";
 import { ManualClock, waitFor } from "../../support/status-scene.js";
+import { comment } from "../../support/verify-app-scene.js";
+import { payload } from "../../support/webhooks.js";
+import { GATES_CHECK } from "../../../flows/promotion/gates-check.js";
 
 const START = new Date("2026-03-02T10:00:00Z");
 const CONTEXT = { "eu-1": "kind-eu", "us-1": "kind-us" } as const;
 type Cluster = keyof typeof CONTEXT;
 
-const PLATFORM = `apiVersion: ferry.dev/v1alpha1
+/** Prod on eu-1 (wave 1) and us-1 (wave 2), auto-merged once `approvals` approvals count. */
+const platform = (approvals = 0) => `apiVersion: ferry.dev/v1alpha1
 kind: Platform
 metadata: {name: acme}
 spec:
@@ -38,7 +42,7 @@ spec:
         - {name: us-1, context: kind-us, wave: 2}
         - {name: eu-1, context: kind-eu, wave: 1}
       gitops: {repo: acme/gitops, branch: main, path: environments/prod}
-      approvals: {required: 0}
+      approvals: {required: ${approvals}}
       autoMerge: true
   pipeline:
     - from: dev
@@ -66,9 +70,9 @@ afterEach(async () => {
   }
 });
 
-async function start(): Promise<AppScene> {
+async function start(approvals = 0): Promise<AppScene> {
   scene = await startSceneOn(certs, new ManualClock(START), {
-    platform: PLATFORM,
+    platform: platform(approvals),
     contexts: [CONTEXT["eu-1"], CONTEXT["us-1"]],
     clusterPerContext: true,
     runtime: { debounceMs: DEBOUNCE, trackDebounceMs: DEBOUNCE, degradedSettleMs: DEGRADED_SETTLE, retryMs: 10_000 },
@@ -109,12 +113,36 @@ function statuses(s: AppScene, environment: string): string[] {
   return s.fake.deploymentsIn(APP_REPO, environment).flatMap((d) => d.statuses.map((st) => `${st.state}: ${st.description}`));
 }
 
-/** Pushes shop/api 1.1.0: the release is committed to dev and wave 1 into prod is opened and merged by Ferry. */
-async function throughWaveOne(s: AppScene): Promise<string> {
-  await s.pushComponent("ghcr.io/acme/api:1.1.0");
+/** Pushes shop/api at `image` (1.1.0): the release is committed to dev and wave 1 into prod is opened (and merged by Ferry, without approvals). */
+async function throughWaveOne(s: AppScene, image = "ghcr.io/acme/api:1.1.0"): Promise<string> {
+  await s.pushComponent(image);
   const release = await releaseIn(s, "dev");
   if (!release) throw new Error("dev runs no release after the push");
   return release;
+}
+
+/** `user` approves a pull request of the GitOps repository (GitHub records it, then delivers `pull_request_review` submitted). */
+async function approve(s: AppScene, number: number, user: string): Promise<void> {
+  const pr = s.fake.mustPull(GITOPS_REPO, number);
+  const r = await s.fake.addReview(GITOPS_REPO, number, { user, state: "APPROVED" });
+  const body = payload("pull_request_review", "submitted", {
+    repo: GITOPS_REPO,
+    number,
+    branch: pr.head.ref,
+    sha: pr.head.sha,
+    sender: user,
+    installationId: s.installationId,
+    overrides: { review: { id: r.id, state: "approved", user: { login: user } } },
+  });
+  const res = await s.post("pull_request_review", body);
+  if (res.status !== 200) throw new Error(`review delivery answered ${res.status}: ${res.body}`);
+}
+
+/** The latest `Ferry / gates` run on a pull request's head. */
+function gatesOf(s: AppScene, number: number) {
+  const run = s.fake.latestCheckRun(GITOPS_REPO, GATES_CHECK, s.fake.mustPull(GITOPS_REPO, number).head.sha);
+  if (!run) throw new Error(`no ${GATES_CHECK} run on #${number}`);
+  return run;
 }
 
 describe("a promotion into prod on two clusters in two waves, read from two fake Kubernetes APIs", () => {
@@ -197,5 +225,79 @@ describe("a promotion into prod on two clusters in two waves, read from two fake
     expect(stopped).toHaveLength(1);
     expect(stopped[0]!.body).toContain(`The rollout of \`${release}\` into prod stopped at wave 1: eu-1`);
     expect(stopped[0]!.body).toMatch(/eu-1 is Degraded \(.*CrashLoopBackOff/);
+  });
+
+  it("a wave 1 that degrades while wave 2 waits for approvals holds wave 2: its wave gate fails naming eu-1", async () => {
+    const s = await start(1);
+    s.fake.setPermission(GITOPS_REPO, "alice", "write");
+    const release = await throughWaveOne(s);
+    const [one] = wavePulls(s, 1);
+    expect(gatesOf(s, one!.number).output.summary).toContain("| wave | ✅ pass | wave 1 (eu-1) is the first of prod |");
+    await approve(s, one!.number, "alice");
+    expect(s.fake.mustPull(GITOPS_REPO, one!.number).mergedAt).not.toBeNull();
+
+    const w = { ...PROD, release, now: s.clock.date(), generation: 2 };
+    const rollout = succeedingRollout(w).steps;
+    await inCluster(s, "eu-1", rollout[0], () => observed(s, "eu-1").status === "Progressing");
+    await inCluster(s, "eu-1", rollout[1], () => observed(s, "eu-1").status === "Healthy");
+    await s.advance(31 * 60_000);
+    await s.reconcile();
+    const [two] = wavePulls(s, 2);
+    expect(two?.state).toBe("open");
+    const waiting = gatesOf(s, two!.number);
+    expect(waiting.conclusion).toBe("action_required");
+    expect(waiting.output.title).toBe("Waiting: approvals");
+    expect(waiting.output.summary).toMatch(new RegExp(`\\| wave \\| ✅ pass \\| wave 1 \\(eu-1\\) runs ${release} Healthy for 30m`));
+
+    // eu-1 crash-loops on the release; the periodic gates pass reads it from kind-eu and wave 2 is held.
+    const crash = crashLoopRollout({ ...w, now: s.clock.date(), generation: 3 }).steps;
+    await inCluster(s, "eu-1", crash[1], () => observed(s, "eu-1").status === "Degraded");
+    await s.sweep();
+    const held = gatesOf(s, two!.number);
+    expect(held.conclusion).toBe("failure");
+    expect(held.output.title).toBe("Blocked: wave");
+    expect(held.output.summary).toMatch(
+      new RegExp(`\\| wave \\| ❌ fail \\| the rollout of ${release} stops at wave 1: eu-1 is Degraded \\(.*CrashLoopBackOff`),
+    );
+
+    // An approval now does not land it: us-1 keeps its folder empty.
+    await approve(s, two!.number, "alice");
+    expect(s.fake.mustPull(GITOPS_REPO, two!.number).state).toBe("open");
+    expect(gatesOf(s, two!.number).conclusion).toBe("failure");
+    expect(await releaseIn(s, "prod/us-1")).toBeUndefined();
+  });
+
+  it("a rollback after a crash in wave 1 writes only the clusters that took the release, never wave 2's folders", async () => {
+    const s = await start();
+    // 1.1.0 reaches eu-1 (wave 1) and runs there; before its wave 2 opens, 1.2.0 comes and its wave 1 lands in eu-1 too.
+    const r1 = await throughWaveOne(s);
+    const w1 = { ...PROD, release: r1, now: s.clock.date(), generation: 2 };
+    const ok = succeedingRollout(w1).steps;
+    await inCluster(s, "eu-1", ok[0], () => observed(s, "eu-1").status === "Progressing");
+    await inCluster(s, "eu-1", ok[1], () => observed(s, "eu-1").status === "Healthy");
+    const r2 = await throughWaveOne(s, "ghcr.io/acme/api:1.2.0");
+    expect(r2).not.toBe(r1);
+    expect(await releaseIn(s, "prod/eu-1")).toBe(r2);
+    expect(await releaseIn(s, "prod/us-1")).toBeUndefined();
+    const crash = crashLoopRollout({ ...w1, release: r2, now: s.clock.date(), generation: 3 }, { previousRelease: r1 }).steps;
+    await inCluster(s, "eu-1", crash[0], () => observed(s, "eu-1").status === "Progressing");
+    await inCluster(s, "eu-1", crash[1], () => observed(s, "eu-1").status === "Degraded");
+    const before = (await s.git.git(GITOPS_REPO, ["rev-parse", "main"])).trim();
+
+    const [landed] = wavePulls(s, 1).filter((pr) => pr.title.includes(r2));
+    s.fake.setPermission(GITOPS_REPO, "maya", "maintain");
+    s.fake.setPermission(APP_REPO, "maya", "maintain");
+    await comment(s, landed!.number, "maya", "/ferry rollback prod");
+    const rollback = s.fake.pullsIn(GITOPS_REPO).find((pr) => pr.head.ref === "ferry/promote/shop/api/prod");
+    expect(rollback?.title).toBe(`ferry: roll back shop/api in prod to ${r1}`);
+    expect(s.fake.mustPull(GITOPS_REPO, rollback!.number).mergedAt).not.toBeNull();
+    expect(gatesOf(s, rollback!.number).output.summary).toContain(
+      "| wave | ✅ pass | a rollback of prod writes only the clusters that took the release it replaces |",
+    );
+    const changed = (await s.git.git(GITOPS_REPO, ["diff", "--name-only", before, "main"])).split("\n").filter(Boolean);
+    expect(changed).toContain("environments/prod/eu-1/shop/api/deployment-api.yaml");
+    expect(changed.filter((f) => f.startsWith("environments/prod/") && !f.startsWith("environments/prod/eu-1/"))).toEqual([]);
+    expect(await releaseIn(s, "prod/eu-1")).toBe(r1);
+    expect(await releaseIn(s, "prod/us-1")).toBeUndefined();
   });
 });
