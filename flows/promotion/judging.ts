@@ -136,7 +136,8 @@ function changedFilesOf(changes: readonly DirectoryChange[]): Map<string, string
  * commits (who asked, which release: Ferry's own commits), the frozen release and files on the
  * branch at that commit, the release as the source environment holds it and which it runs, the
  * reviews and each reviewer's permission and teams, the source's health, its verification there
- * (where the step into it has `verify`) and when the release landed there.
+ * (where the step into it has `verify`) and when the release landed there; for a pull request
+ * landing wave N > 1, the earlier waves' clusters (the `wave` gate).
  */
 async function gatherPromotion(
   ctx: PromotionContext,
