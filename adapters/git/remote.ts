@@ -60,7 +60,7 @@ export function remoteBackend(o: RemoteOptions): Backend {
         await git.deleteRef({ fs: o.fs, gitdir: o.gitdir, ref: `refs/heads/${h}` });
       }
       // The folder the branch's ref goes in (its mirrors under it dropped above) is empty now.
-      await (o.fs.promises.rmdir as (path: string) => Promise<void>)(`${o.gitdir}/refs/heads/${branch}`).catch(() => undefined);
+      await removeEmptyFolder(o.fs, `${o.gitdir}/refs/heads/${branch}`);
       await writeMirror(branch, oid);
     }
   };
@@ -135,4 +135,14 @@ function fetchError(ep: RemoteEndpoint, branch: string, err: unknown): GitopsErr
   if (e.code === "HttpError" && typeof e.data?.statusCode === "number") return httpStatusError({ ...ep, branch }, e.data.statusCode, "read");
   if (networkCode(err)) return networkError({ ...ep, branch }, err);
   return new GitopsError("protocol", ep.url, branch, `fetch failed: ${errorText(err)}`, { cause: err });
+}
+
+/** Removes an empty folder through isomorphic-git's file system client (either kind); a failure (not there, not empty) is ignored. */
+async function removeEmptyFolder(fs: FsClient, path: string): Promise<void> {
+  try {
+    if ("promises" in fs) await (fs.promises.rmdir as (p: string) => Promise<void>)(path);
+    else await new Promise<void>((resolve) => (fs.rmdir as (p: string, cb: () => void) => void)(path, () => resolve()));
+  } catch {
+    // not there, or not empty: writing the ref says what is wrong
+  }
 }
