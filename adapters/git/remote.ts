@@ -45,7 +45,25 @@ export function remoteBackend(o: RemoteOptions): Backend {
       return null;
     }
   };
-  const setMirror = (branch: string, oid: string) => git.writeRef({ fs: o.fs, gitdir: o.gitdir, ref: `refs/heads/${branch}`, value: oid, force: true });
+  const writeMirror = (branch: string, oid: string) => git.writeRef({ fs: o.fs, gitdir: o.gitdir, ref: `refs/heads/${branch}`, value: oid, force: true });
+  // The cache mirrors the server's branches; a mirror of a branch deleted there since can stand in the
+  // way of a new one (`…/prod/wave-1` and `…/prod`: a ref cannot be both a file and a folder). The
+  // mirror is only a cache: those refs (and their empty folders) are dropped, then it is written.
+  const setMirror = async (branch: string, oid: string): Promise<void> => {
+    try {
+      await writeMirror(branch, oid);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code !== "EISDIR" && code !== "ENOTDIR" && code !== "EEXIST") throw err;
+      const heads = await git.listBranches({ fs: o.fs, gitdir: o.gitdir });
+      for (const h of heads.filter((h) => h.startsWith(`${branch}/`) || branch.startsWith(`${h}/`))) {
+        await git.deleteRef({ fs: o.fs, gitdir: o.gitdir, ref: `refs/heads/${h}` });
+      }
+      // The folder the branch's ref goes in (its mirrors under it dropped above) is empty now.
+      await removeEmptyFolder(o.fs, `${o.gitdir}/refs/heads/${branch}`);
+      await writeMirror(branch, oid);
+    }
+  };
 
   /** A local ref whose objects the server surely has: the branch itself, or else any mirrored one. */
   const haveRef = async (branch: string, others: readonly string[]): Promise<string> => {
@@ -117,4 +135,14 @@ function fetchError(ep: RemoteEndpoint, branch: string, err: unknown): GitopsErr
   if (e.code === "HttpError" && typeof e.data?.statusCode === "number") return httpStatusError({ ...ep, branch }, e.data.statusCode, "read");
   if (networkCode(err)) return networkError({ ...ep, branch }, err);
   return new GitopsError("protocol", ep.url, branch, `fetch failed: ${errorText(err)}`, { cause: err });
+}
+
+/** Removes an empty folder through isomorphic-git's file system client (either kind); a failure (not there, not empty) is ignored. */
+async function removeEmptyFolder(fs: FsClient, path: string): Promise<void> {
+  try {
+    if ("promises" in fs) await (fs.promises.rmdir as (p: string) => Promise<void>)(path);
+    else await new Promise<void>((resolve) => (fs.rmdir as (p: string, cb: () => void) => void)(path, () => resolve()));
+  } catch {
+    // not there, or not empty: writing the ref says what is wrong
+  }
 }

@@ -11,7 +11,7 @@ import { hasErrors } from "../../renderers/diagnostics.js";
 import type { Environment, PipelineStep, Platform } from "../../renderers/model/index.js";
 import { environmentPath } from "../gitops/layout.js";
 import { countedApprovers } from "./gates/approvers.js";
-import type { GatesResult, Review, SourceVerification } from "./gates/index.js";
+import type { EarlierWaves, GatesResult, Review, SourceVerification } from "./gates/index.js";
 import { autoMergeAllowed, evaluateGates, GatesInput } from "./gates/index.js";
 import type { HealthReport } from "./health.js";
 import { planPromotion } from "./pipeline.js";
@@ -82,6 +82,13 @@ export interface PromotionFacts {
   readonly landedAt?: Date | undefined;
   /** The role on the component's app repository of who broke glass on the head commit (`promotion.breakGlass`), read live; undefined when nobody did. */
   readonly breakGlassPermission?: UserPermission | undefined;
+  /**
+   * The clusters the pull request writes, for a target on several clusters: a wave's, or those a
+   * rollback writes (core/promotion/waves.ts `rollbackClusters`). @default every cluster
+   */
+  readonly clusters?: readonly string[] | undefined;
+  /** For a pull request landing one wave of a target on several clusters: its earlier waves as read (the `wave` gate). @default not a wave */
+  readonly waves?: EarlierWaves | undefined;
   readonly now: Date;
 }
 
@@ -112,7 +119,7 @@ function rollbackHealth(env: string): HealthReport {
 /** The problems of the pull request's branch and of the step it promotes along. */
 function branchProblems(facts: PromotionFacts): { diagnostics: Diagnostic[]; step: PipelineStep | undefined } {
   const { project, component, release, to, from, rollback } = facts.promotion;
-  const paths = promotionPaths(to, project, component, facts.promotion.wave?.clusters);
+  const paths = promotionPaths(to, project, component, facts.clusters ?? facts.promotion.wave?.clusters);
   const diagnostics: Diagnostic[] = [];
   const problem = (code: string, file: string, message: string) => diagnostics.push({ severity: "error", file, line: 0, column: 0, field: "", code, message });
   for (const c of facts.promotion.foreign) {
@@ -219,6 +226,7 @@ export function decidePromotion(facts: PromotionFacts): PromotionDecision {
     ...(facts.landedAt && !rollback ? { landedAt: facts.landedAt } : {}),
     freezes: facts.platform.spec.freezes,
     ...breakGlassOf(facts),
+    ...(facts.waves && !rollback ? { waves: facts.waves } : {}),
     now: facts.now,
   });
   const gates = evaluateGates(input);

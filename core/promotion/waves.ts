@@ -12,6 +12,7 @@
  * only after every cluster of wave N-1 runs the release Healthy (and verified, with `verify`) for
  * `waves.soak`. Nothing not observed counts as Healthy: an unobserved cluster makes the plan wait.
  */
+import { z } from "zod";
 import type { NamedCluster } from "../../renderers/model/index.js";
 import { durationSeconds } from "../../renderers/model/index.js";
 import { formatDuration, formatUtc } from "../time.js";
@@ -35,9 +36,30 @@ export function waveOfCluster(clusters: readonly Pick<NamedCluster, "name" | "wa
   return wavesOf(clusters).find((w) => w.clusters.includes(cluster));
 }
 
+/**
+ * The clusters a rollback of an environment in several waves writes: those that took the release
+ * it replaces, i.e. whose folder holds what the first wave's first cluster holds (a rollout reaches
+ * it first, and the environment's history is kept there). The clusters of waves the rollout never
+ * reached keep their folders. Undefined (every cluster) for an environment in one wave, or when the
+ * first cluster holds no release.
+ */
+export function rollbackClusters(
+  clusters: readonly Pick<NamedCluster, "name" | "wave">[],
+  deployed: ReadonlyMap<string, string | undefined>,
+): string[] | undefined {
+  const waves = wavesOf(clusters);
+  const lead = waves[0]?.clusters[0];
+  const replaced = lead === undefined ? undefined : deployed.get(lead);
+  if (waves.length < 2 || replaced === undefined) return undefined;
+  return waves.flatMap((w) => w.clusters.filter((c) => deployed.get(c) === replaced));
+}
+
 /** A cluster's verification of the release, where the step has `verify`. */
-export type ClusterVerification =
-  { readonly signal: "verified"; readonly at: Date } | { readonly signal: "verifying" | "failed" | "none"; readonly detail?: string };
+export const ClusterVerification = z.union([
+  z.strictObject({ signal: z.literal("verified"), at: z.date() }),
+  z.strictObject({ signal: z.enum(["verifying", "failed", "none"]), detail: z.string().optional() }),
+]);
+export type ClusterVerification = z.infer<typeof ClusterVerification>;
 
 /** What {@link planWaves} reads. */
 export interface WavesInput {

@@ -39,6 +39,7 @@ import type { PromotionContext } from "./context.js";
 import {
   branchCommits,
   permissionOf,
+  clusterProgress,
   permissionsOf,
   readComponentHistory,
   readLandedAt,
@@ -48,6 +49,10 @@ import {
   sourceHealth,
   teamsOf,
 } from "./reads.js";
+import { clustersOf } from "../../renderers/model/index.js";
+import { planPromotion } from "../../core/promotion/pipeline.js";
+import { rollbackClusters, wavesOf } from "../../core/promotion/waves.js";
+import type { EarlierWaves } from "../../core/promotion/gates/index.js";
 
 /**
  * What the caller that just opened or updated the pull request knows already, so that the
@@ -132,8 +137,9 @@ function changedFilesOf(changes: readonly DirectoryChange[]): Map<string, string
  * commits (who asked, which release: Ferry's own commits), the frozen release and files on the
  * branch at that commit, the release as the source environment holds it and which it runs, the
  * reviews and each reviewer's permission and teams, the source's health, its verification there
- * (where the step into it has `verify`), when the release landed there, and the role of whoever
- * broke glass on the head commit on the component's app repository.
+ * (where the step into it has `verify`), when the release landed there, the role of whoever
+ * broke glass on the head commit on the component's app repository, and for a pull request
+ * landing wave N > 1, the earlier waves' clusters (the `wave` gate).
  */
 async function gatherPromotion(
   ctx: PromotionContext,
@@ -153,15 +159,17 @@ async function gatherPromotion(
   const { project, component, release, to, from, rollback } = who;
   const known = given && given.release === release && given.env === to.name && given.wave === who.wave?.wave ? given : undefined;
   const target = await ctx.resolver.resolve(to);
-  // One wave of a target on several clusters writes only its clusters' folders (its branch names the wave).
-  const waveClusters = who.wave?.clusters;
-  const paths = promotionPaths(to, project, component, waveClusters);
   const releaseFile = releaseFilePath(project, component, release);
   const snapshot = known?.snapshot ?? (await readEnvironment(deps.gitops, target, deps.cacheDir));
+  // One wave of a target on several clusters writes only its clusters' folders (its branch names the
+  // wave); a rollback of a target in waves only the clusters that took the release it replaces.
+  const key = catalogKey(project, component);
+  const held = snapshot.state.components.get(key)?.clusters ?? new Map<string, string | undefined>();
+  const waveClusters = who.wave?.clusters ?? (rollback ? rollbackClusters(clustersOf(to), held) : undefined);
+  const paths = promotionPaths(to, project, component, waveClusters);
 
   // The release as the environment it comes from holds it (its own branch, not the pull request's),
   // and which release that environment runs (a promotion) or ran (a rollback).
-  const key = catalogKey(project, component);
   const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
   let allowedReleases: string[];
   if (rollback) {
@@ -223,6 +231,8 @@ async function gatherPromotion(
   // Who broke glass on the head commit: their role on the component's app repository (the one the
   // release was cut from), read now, as every command's permission is.
   const breakGlassPermission = who.breakGlass && source ? await permissionOf(octokit, parseRepoRef(source.repo), who.breakGlass.login) : undefined;
+  const waves =
+    rollback || !who.wave ? undefined : await earlierWaves(ctx, { project, component, release, to, from: from.name, wave: who.wave.wave, held, source });
   const facts: PromotionFacts = {
     promotion: who,
     platform: ctx.bundle.platform,
@@ -244,9 +254,54 @@ async function gatherPromotion(
     verification,
     landedAt: landed,
     ...(who.breakGlass ? { breakGlassPermission: breakGlassPermission ?? "none" } : {}),
+    ...(waves ? { waves } : {}),
+    ...(waveClusters ? { clusters: waveClusters } : {}),
     now: deps.clock(),
   };
   return { pr, facts, target, snapshot, paths, known };
+}
+
+/**
+ * The earlier waves of a pull request landing wave `wave` of `to` (the `wave` gate), read at the
+ * judgement: what each cluster's folder holds on the target's branch, and the health (and
+ * verification, where the step has `verify`) of each cluster of an earlier wave that holds the
+ * release. Nothing is read for the first wave.
+ */
+async function earlierWaves(
+  ctx: PromotionContext,
+  q: {
+    readonly project: string;
+    readonly component: string;
+    readonly release: string;
+    readonly to: Environment;
+    readonly from: string;
+    readonly wave: number;
+    /** The release each cluster's folder holds on the target's branch. */
+    readonly held: ReadonlyMap<string, string | undefined>;
+    readonly source: SourceCommit | undefined;
+  },
+): Promise<EarlierWaves> {
+  const first = wavesOf(clustersOf(q.to))[0]?.wave ?? q.wave;
+  if (q.wave <= first) return { wave: q.wave, deployed: {}, health: {} };
+  const plan = planPromotion(ctx.bundle.platform, { from: q.from, to: q.to.name });
+  const { health, verification } = await clusterProgress(ctx, {
+    project: q.project,
+    component: q.component,
+    release: q.release,
+    env: q.to.name,
+    clusters: clustersOf(q.to)
+      .filter((c) => c.wave < q.wave)
+      .map((c) => c.name),
+    deployed: q.held,
+    verify: plan.ok && plan.step.verify !== undefined,
+    appRepo: q.source?.repo,
+  });
+  return {
+    wave: q.wave,
+    deployed: Object.fromEntries([...q.held].filter((e): e is [string, string] => e[1] !== undefined)),
+    health: Object.fromEntries(health),
+    ...(verification ? { verification: Object.fromEntries(verification) } : {}),
+  };
 }
 
 /**

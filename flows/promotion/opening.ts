@@ -15,7 +15,7 @@ import type { PullRequest } from "../../adapters/github/pulls.js";
 import { createIssueComment, upsertComment } from "../../adapters/github/comments.js";
 import { commentMarker } from "../../core/comments/markers.js";
 import type { RepoRef } from "../../adapters/github/types.js";
-import { fullName, parseRepoRef } from "../../adapters/github/types.js";
+import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../../adapters/git/environment.js";
 import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
 import { deleteBranch } from "../../adapters/github/branches.js";
@@ -35,14 +35,11 @@ import type { BreakGlass } from "../../core/promotion/freezes.js";
 import { breakGlassNote } from "../../presentation/markdown/break-glass.js";
 import type { PromotionContext } from "./context.js";
 import { environmentNamed } from "./context.js";
-import { readComponentHistory, readRelease, releaseFilePath, sourceHealth, sourceOf } from "./reads.js";
+import { clusterProgress, readComponentHistory, readRelease, releaseFilePath, sourceOf } from "./reads.js";
 import { clustersOf } from "../../renderers/model/index.js";
 import type { Environment, PipelineStep } from "../../renderers/model/index.js";
-import { planWaves, wavesOf } from "../../core/promotion/waves.js";
-import type { ClusterVerification, Wave, WaveDecision } from "../../core/promotion/waves.js";
-import { clusterEnvironmentName } from "../../core/status/cluster-environment.js";
-import { releaseVerification } from "./verification-records.js";
-import type { HealthReport } from "../../core/promotion/health.js";
+import { planWaves, rollbackClusters, wavesOf } from "../../core/promotion/waves.js";
+import type { Wave, WaveDecision } from "../../core/promotion/waves.js";
 import { branchIdentity, renderFor } from "./judging.js";
 import type { KnownPromotion } from "./judging.js";
 
@@ -137,9 +134,10 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   const source = sourceOf(history, id);
   if (!source) return refused(`no environment's history says which app commit release ${id} of ${name} was cut from`);
   // A target on several clusters in several waves: one pull request per wave, the next only once the
-  // previous is through. A rollback renders every cluster's folder: the clusters that never took the
-  // release hold the release it goes back to already, so it changes only those that took it.
+  // previous is through. A rollback writes only the clusters that took the release it replaces
+  // (rollbackClusters): the folders of the waves the rollout never reached are left as they are.
   let wave: Wave | undefined;
+  const written = rollback ? rollbackClusters(clustersOf(to), deployed?.clusters ?? new Map()) : undefined;
   if (!rollback && wavesOf(clustersOf(to)).length > 1) {
     const next = await nextWave(ctx, { project, component, release: id, env: to, step, deployed: deployed?.clusters ?? new Map(), appRepo: source.repo });
     if (next.kind === "done") return { status: "in-place", reason: `every cluster of ${to.name} holds release ${id} of ${name}` };
@@ -150,6 +148,7 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
     }
     wave = next.wave;
   }
+  const clusters = wave?.clusters ?? written;
   const rendered = renderFor(ctx, release, to, snapshot);
   if (hasErrors(rendered.diagnostics)) {
     const errors = rendered.diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
@@ -177,8 +176,8 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   };
   let pr = promotionPullRequest({
     subject,
-    before: inWave(deployedFiles(snapshot.state, project, component), wave),
-    after: inWave(rendered.files, wave),
+    before: inClusters(deployedFiles(snapshot.state, project, component), clusters),
+    after: inClusters(rendered.files, clusters),
     pricing: ctx.bundle.platform.spec.pricing,
     diagnostics: rendered.diagnostics,
     history,
@@ -209,7 +208,7 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
         owner: projectOwner(ctx.bundle.platform, project),
         source: { repo: source.repo, ref: source.sha, serverUrl: serverUrlOf(target) },
       },
-      wave?.clusters,
+      clusters,
     ),
     message: commit.message,
     trailers: {
@@ -267,19 +266,10 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
   };
 }
 
-/** The files of a rendering (`<cluster>/<project>/...`) in one wave's clusters; all of them without a wave. */
-function inWave(files: ReadonlyMap<string, string>, wave: Wave | undefined): ReadonlyMap<string, string> {
-  if (!wave) return files;
-  return new Map([...files].filter(([p]) => wave.clusters.some((c) => p.startsWith(`${c}/`))));
-}
-
-/** A cluster's verification of the release as planWaves reads it, from its record (none, or unreadable: not verified). */
-function clusterVerification(read: Awaited<ReturnType<typeof releaseVerification>>): ClusterVerification {
-  const r = read.record;
-  if (read.unreadable || !r) return { signal: "none", ...(read.unreadable ? { detail: read.unreadable } : {}) };
-  if (r.signal === "verified") return { signal: "verified", at: r.at };
-  if (r.signal === "verify-failed") return { signal: "failed", ...(r.description ? { detail: r.description } : {}) };
-  return { signal: "verifying" };
+/** The files of a rendering (`<cluster>/<project>/...`) in some clusters (one wave's, or a rollback's); all of them without. */
+function inClusters(files: ReadonlyMap<string, string>, clusters: readonly string[] | undefined): ReadonlyMap<string, string> {
+  if (!clusters) return files;
+  return new Map([...files].filter(([p]) => clusters.some((c) => p.startsWith(`${c}/`))));
 }
 
 /** The comment that says a wave-by-wave rollout stopped (one per component and environment, kept up to date). */
@@ -335,17 +325,12 @@ async function nextWave(
   },
 ): Promise<WaveDecision> {
   const clusters = clustersOf(q.env);
-  const health = new Map<string, HealthReport>();
-  const verification = q.step?.verify ? new Map<string, ClusterVerification>() : undefined;
-  for (const c of clusters) {
-    if (q.deployed.get(c.name) !== q.release) continue;
-    health.set(c.name, await sourceHealth(ctx.deps, { environment: q.env.name, cluster: c.name, project: q.project, component: q.component }));
-    if (!verification) continue;
-    // The cluster's own deployment environment (`<env>/<cluster>`) holds its verification records.
-    const environment = clusterEnvironmentName(q.env.name, c.name);
-    const read = await releaseVerification(ctx.octokit, parseRepoRef(q.appRepo), { environment, project: q.project, component: q.component }, q.release);
-    verification.set(c.name, clusterVerification(read));
-  }
+  const { health, verification } = await clusterProgress(ctx, {
+    ...q,
+    env: q.env.name,
+    clusters: clusters.map((c) => c.name),
+    verify: q.step?.verify !== undefined,
+  });
   return planWaves({
     clusters,
     release: q.release,

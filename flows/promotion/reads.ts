@@ -24,6 +24,10 @@ import { sealHolds } from "../../core/gitops/seal.js";
 import type { BranchCommit } from "../../core/promotion/pr.js";
 import type { PromotionContext, PromotionDeps } from "./context.js";
 import { errorText, httpStatus } from "../errors.js";
+import type { ClusterVerification } from "../../core/promotion/waves.js";
+import { clusterEnvironmentName } from "../../core/status/cluster-environment.js";
+import { parseRepoRef } from "../../adapters/github/types.js";
+import { releaseVerification } from "./verification-records.js";
 
 /** `releases/<project>/<component>/<id>.yaml` */
 export function releaseFilePath(project: string, component: string, id: string): string {
@@ -146,6 +150,52 @@ export async function sourceHealth(deps: Pick<PromotionDeps, "health">, query: H
   } catch (e) {
     return { status: "Unknown", detail: `the health source failed: ${errorText(e)}` };
   }
+}
+
+/** A cluster's verification of the release as the waves read it, from its record (none, or unreadable: not verified). */
+function clusterVerification(read: Awaited<ReturnType<typeof releaseVerification>>): ClusterVerification {
+  const r = read.record;
+  if (read.unreadable || !r) return { signal: "none", ...(read.unreadable ? { detail: read.unreadable } : {}) };
+  if (r.signal === "verified") return { signal: "verified", at: r.at };
+  if (r.signal === "verify-failed") return { signal: "failed", ...(r.description ? { detail: r.description } : {}) };
+  return { signal: "verifying" };
+}
+
+/**
+ * How far a release got in the clusters of an environment on several clusters, for its waves
+ * (core/promotion/waves.ts): each cluster of `clusters` whose folder holds the release, its health
+ * (`HealthQuery.cluster`) and, with `verify`, its verification (the records of its own deployment
+ * environment `<env>/<cluster>` on the app repository the release was cut from).
+ */
+export async function clusterProgress(
+  ctx: PromotionContext,
+  q: {
+    readonly project: string;
+    readonly component: string;
+    readonly release: string;
+    readonly env: string;
+    readonly clusters: readonly string[];
+    /** The release each cluster's folder holds. */
+    readonly deployed: ReadonlyMap<string, string | undefined>;
+    readonly verify: boolean;
+    /** `owner/name` of the app repository the release was cut from; unknown: not verified. */
+    readonly appRepo: string | undefined;
+  },
+): Promise<{ health: Map<string, HealthReport>; verification?: Map<string, ClusterVerification> }> {
+  const health = new Map<string, HealthReport>();
+  const verification = q.verify ? new Map<string, ClusterVerification>() : undefined;
+  for (const cluster of q.clusters) {
+    if (q.deployed.get(cluster) !== q.release) continue;
+    health.set(cluster, await sourceHealth(ctx.deps, { environment: q.env, cluster, project: q.project, component: q.component }));
+    if (!verification) continue;
+    const environment = clusterEnvironmentName(q.env, cluster);
+    const repo = q.appRepo ? parseRepoRef(q.appRepo) : undefined;
+    verification.set(
+      cluster,
+      clusterVerification(await releaseVerification(ctx.octokit, repo, { environment, project: q.project, component: q.component }, q.release)),
+    );
+  }
+  return { health, ...(verification ? { verification } : {}) };
 }
 
 /**

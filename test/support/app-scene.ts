@@ -21,7 +21,7 @@ import { ClusterRuntime, type ClusterRuntimeOptions } from "../../flows/status/c
 import type { Timers } from "../../flows/status/timers.js";
 import { ContractIndex, FakeGitHub } from "./fake-github/index.js";
 import { createTestProbot, startWebhookServer, type WebhookServer } from "./fake-github/probot.js";
-import { FakeKube, type FakeKubeCerts } from "./fake-kube/index.js";
+import { FakeKube, kubeconfigYaml, type FakeKubeCerts } from "./fake-kube/index.js";
 import { startGitServer, type GitServer } from "./git-server.js";
 import { deliver, payload } from "./webhooks.js";
 import { ManualClock, waitFor } from "./status-scene.js";
@@ -98,7 +98,10 @@ export interface SceneClock extends Timers {
 /** The running scene. */
 export interface AppScene<C extends SceneClock = ManualClock> {
   readonly clock: C;
+  /** The fake Kubernetes API (the first context's, with `clusterPerContext`). */
   readonly kube: FakeKube;
+  /** The fake Kubernetes API of each context: one for all of them, or one each with `clusterPerContext`. */
+  readonly kubes: ReadonlyMap<string, FakeKube>;
   readonly runtime: ClusterRuntime;
   readonly fake: FakeGitHub;
   readonly git: GitServer;
@@ -109,6 +112,8 @@ export interface AppScene<C extends SceneClock = ManualClock> {
   post(event: string, body: object): Promise<{ status: number; body: string }>;
   /** Runs the periodic pass the app scheduled (the `Ferry / gates` re-evaluation). */
   sweep(): Promise<void>;
+  /** Runs the app's reconcile pass (app/reconcile), then waits until the status reporting is idle. */
+  reconcile(): Promise<void>;
   /** Lets `ms` pass on the clock, then waits until the status reporting is idle. */
   advance(ms: number): Promise<void>;
   /** Commits `.ferry/api.yaml` to the app repository and delivers the push. */
@@ -137,6 +142,8 @@ export interface SceneOptions {
   readonly contexts: readonly string[];
   /** The cluster runtime's timing options (its clock and timers are the scene's). */
   readonly runtime: Omit<ClusterRuntimeOptions, "env" | "clock" | "timers">;
+  /** One fake Kubernetes API per context (separate clusters), instead of one serving every context. @default false */
+  readonly clusterPerContext?: boolean;
 }
 
 /** {@link startAppScene} on any clock (a hand-driven one, or real time), platform and runtime timings. Always `close()`. */
@@ -149,8 +156,18 @@ export async function startSceneOn<C extends SceneClock>(certs: FakeKubeCerts, c
   try {
     const kube = await FakeKube.start({ certs, now: clock.now });
     closers.push(() => kube.close());
+    const kubes = new Map<string, FakeKube>();
+    for (const [i, context] of options.contexts.entries()) {
+      const k = options.clusterPerContext && i > 0 ? await FakeKube.start({ certs, now: clock.now }) : kube;
+      if (k !== kube) closers.push(() => k.close());
+      kubes.set(context, k);
+    }
     const kubeconfig = join(dir, "kubeconfig");
-    await writeFile(kubeconfig, kube.kubeconfig([...options.contexts]), { mode: 0o600 });
+    const entries = options.contexts.map((context) => {
+      const k = kubes.get(context)!;
+      return { context, server: k.url, caPem: k.caPem, token: k.token };
+    });
+    await writeFile(kubeconfig, kubeconfigYaml(entries), { mode: 0o600 });
     const runtime = new ClusterRuntime({ ...options.runtime, env: { KUBECONFIG: kubeconfig }, clock: clock.date, timers: clock });
     closers.push(() => runtime.stop());
     const git = await startGitServer();
@@ -167,6 +184,7 @@ export async function startSceneOn<C extends SceneClock>(certs: FakeKubeCerts, c
     const queue = new JobQueue({}, { logger: probot.log });
     closers.push(() => queue.stop());
     let sweepTask: (() => Promise<void>) | undefined;
+    let reconcileTask: (() => Promise<void>) | undefined;
     const app = createFerryApp({
       gitops: defaultGitopsPort(),
       cacheDir: join(dir, "cache"),
@@ -182,6 +200,12 @@ export async function startSceneOn<C extends SceneClock>(certs: FakeKubeCerts, c
           return () => undefined;
         },
       },
+      reconcile: {
+        start(task) {
+          reconcileTask = task;
+          return () => undefined;
+        },
+      },
     });
     const server: WebhookServer = await startWebhookServer(probot, app);
     closers.push(() => server.close());
@@ -192,6 +216,7 @@ export async function startSceneOn<C extends SceneClock>(certs: FakeKubeCerts, c
     const scene: AppScene<C> = {
       clock,
       kube,
+      kubes,
       runtime,
       fake,
       git,
@@ -207,6 +232,12 @@ export async function startSceneOn<C extends SceneClock>(certs: FakeKubeCerts, c
       async sweep() {
         if (!sweepTask) throw new Error("the app scheduled no periodic task");
         await sweepTask();
+      },
+      async reconcile() {
+        if (!reconcileTask) throw new Error("the app scheduled no reconcile pass");
+        await reconcileTask();
+        await queue.idle();
+        await runtime.watches.idle();
       },
       async advance(ms) {
         await clock.advance(ms);

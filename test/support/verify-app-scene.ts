@@ -184,8 +184,8 @@ export function gates(s: VerifyScene, sha: string) {
   return run;
 }
 
-/** `user` comments `text` on the pull request `number` of the GitOps repository; delivered as `issue_comment`. */
-export async function comment(s: VerifyScene, number: number, user: string, text: string): Promise<void> {
+/** `user` comments `text` on the pull request `number` of the GitOps repository; delivered as `issue_comment` (any app scene). */
+export async function comment(s: AppScene<SceneClock>, number: number, user: string, text: string): Promise<void> {
   const c = s.fake.addComment(GITOPS_REPO, number, { user, body: text });
   const url = `http://github.localhost/${GITOPS_REPO}/pull/${number}`;
   const body = payload("issue_comment", "created", {

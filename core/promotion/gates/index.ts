@@ -1,6 +1,7 @@
 /**
  * The gates of a promotion pull request (`Ferry / gates`): policies, approvals, source health,
- * verified (where the step into the source has `verify`), soak time, change window and freeze, one module each (gates/<name>.ts) registered in {@link GATES}.
+ * verified (where the step into the source has `verify`), soak time, change window, freeze and the earlier waves of a
+ * target on several clusters (`wave`), one module each (gates/<name>.ts) registered in {@link GATES}.
  * Pure: reviews, team membership, health and the clock are inputs, parsed once by the caller
  * (`GatesInput.parse`).
  *
@@ -52,16 +53,17 @@ import { policiesGate } from "./policies.js";
 import { soakGate } from "./soak.js";
 import { sourceHealthGate } from "./source-health.js";
 import { verifiedGate } from "./verified.js";
+import { waveGate } from "./wave.js";
 import { windowGate } from "./window.js";
 
-export { GATE_NAMES, GatesInput, Review, SourceVerification } from "./model.js";
+export { EarlierWaves, GATE_NAMES, GatesInput, Review, SourceVerification } from "./model.js";
 export type { Gate, GateConclusion, GateDefinition, GateName, GateState } from "./model.js";
 
 /** The check run on promotion pull requests that reports the gates; branch protection requires it. */
 export const GATES_CHECK = "Ferry / gates";
 
 /** Every gate's module; each names its gate (a name of {@link GATE_NAMES}, which gives their order). */
-const DEFINITIONS: readonly GateDefinition[] = [policiesGate, approvalsGate, sourceHealthGate, verifiedGate, soakGate, windowGate, freezeGate];
+const DEFINITIONS: readonly GateDefinition[] = [policiesGate, approvalsGate, sourceHealthGate, verifiedGate, soakGate, windowGate, freezeGate, waveGate];
 
 /** Every gate, by its own name: a new gate is a module of gates/ listed in DEFINITIONS, its name added to {@link GATE_NAMES}. */
 export const GATES: { readonly [N in GateName]: GateDefinition } = gatesByName(DEFINITIONS);

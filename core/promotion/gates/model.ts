@@ -7,10 +7,11 @@ import type { Diagnostic } from "../../../renderers/diagnostics.js";
 import { DnsLabel, Environment, Freeze, PipelineStep, Verify } from "../../../renderers/model/index.js";
 import { ReleaseId } from "../../../renderers/release.js";
 import { HealthReport } from "../health.js";
+import { ClusterVerification } from "../waves.js";
 import { UserPermission } from "../commands.js";
 import { VERIFICATION_SIGNALS } from "../../status/deployment-signals.js";
 
-export const GATE_NAMES = ["policies", "approvals", "source-health", "verified", "soak", "window", "freeze"] as const;
+export const GATE_NAMES = ["policies", "approvals", "source-health", "verified", "soak", "window", "freeze", "wave"] as const;
 export type GateName = (typeof GATE_NAMES)[number];
 export type GateState = "pass" | "fail" | "pending" | "not-observed";
 export type GateConclusion = "success" | "failure" | "action_required" | "neutral";
@@ -60,6 +61,24 @@ export const SourceVerification = z.strictObject({
   unreadable: z.string().min(1).optional(),
 });
 export type SourceVerification = z.infer<typeof SourceVerification>;
+
+/**
+ * The earlier waves of a promotion that lands one wave of a target on several clusters
+ * (core/promotion/waves.ts), as read when the gates are judged: what each cluster's folder holds
+ * on the target's branch, and the health (and verification, where the step has `verify`) of each
+ * cluster of an earlier wave that holds the release.
+ */
+export const EarlierWaves = z.strictObject({
+  /** The wave the pull request lands (its branch names it). */
+  wave: z.number().int().min(1),
+  /** The release each cluster's folder holds on the target's branch, by cluster; a cluster missing holds none. */
+  deployed: z.record(z.string(), z.string()),
+  /** Each such cluster's health (`HealthQuery.cluster`); a cluster missing is not observed. */
+  health: z.record(z.string(), HealthReport),
+  /** Each such cluster's verification where the step has `verify`. @default not read: the gate then holds */
+  verification: z.record(z.string(), ClusterVerification).optional(),
+});
+export type EarlierWaves = z.infer<typeof EarlierWaves>;
 
 /** Everything the gates are evaluated from. */
 export const GatesInput = z.strictObject({
@@ -111,6 +130,8 @@ export const GatesInput = z.strictObject({
    * @default none
    */
   breakGlass: z.strictObject({ login: z.string().min(1), reason: z.string().min(1), commit: z.string().min(1), permission: UserPermission }).optional(),
+  /** For a pull request landing one wave of a target on several clusters: its earlier waves (the `wave` gate). @default none: not a wave */
+  waves: EarlierWaves.optional(),
   now: z.date(),
 });
 export type GatesInput = z.infer<typeof GatesInput>;

@@ -417,6 +417,22 @@ describe("publish to another branch (promotion pull requests)", () => {
     expect(await lsTree(name, "ferry/release/dev/shop/api", "environments")).toHaveLength(2);
   });
 
+  it("creates a branch whose name was a folder of a branch deleted on the server since (a wave's branch, then the rollback's)", async () => {
+    const { name, cacheDir, target } = await fresh();
+    const wave = await publish({ ...componentPublish(target, cacheDir, { tag: "1" }), branch: { name: "ferry/promote/shop/api/prod/wave-1" } }, deps);
+    expect(await server.head(name, "ferry/promote/shop/api/prod/wave-1")).toBe(wave.commit);
+    await server.git(name, ["branch", "-D", "ferry/promote/shop/api/prod/wave-1"]);
+
+    // The cache still mirrors …/prod/wave-1: …/prod cannot be a ref beside it until that mirror goes.
+    const rollback = await publish({ ...componentPublish(target, cacheDir, { tag: "0" }), branch: { name: "ferry/promote/shop/api/prod" } }, deps);
+    expect(rollback.changed).toBe(true);
+    expect(await server.head(name, "ferry/promote/shop/api/prod")).toBe(rollback.commit);
+    // And back: a wave's branch once the rollback's is gone.
+    await server.git(name, ["branch", "-D", "ferry/promote/shop/api/prod"]);
+    const again = await publish({ ...componentPublish(target, cacheDir, { tag: "2" }), branch: { name: "ferry/promote/shop/api/prod/wave-1" } }, deps);
+    expect(await server.head(name, "ferry/promote/shop/api/prod/wave-1")).toBe(again.commit);
+  });
+
   it("adds to an existing branch on top of its tip, and creates nothing when nothing changed", async () => {
     const { name, repo, cacheDir, target } = await fresh();
     const branch = { name: "ferry/release/staging/shop/api", from: "main" };

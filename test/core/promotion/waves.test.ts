@@ -1,6 +1,6 @@
 /** Waves (core/promotion/waves.ts): what comes next in a wave-by-wave promotion into an environment on several clusters. */
 import { describe, expect, it } from "vitest";
-import { planWaves, waveOfCluster, wavesOf } from "../../../core/promotion/waves.js";
+import { planWaves, rollbackClusters, waveOfCluster, wavesOf } from "../../../core/promotion/waves.js";
 import type { ClusterVerification, WavesInput } from "../../../core/promotion/waves.js";
 import type { HealthReport } from "../../../core/promotion/health.js";
 
@@ -155,5 +155,36 @@ describe("planWaves", () => {
       ["ap-1", healthy("r2", 1)],
     ]);
     expect(planWaves(input({ deployed: all, health }))).toEqual({ kind: "done", reason: "every cluster holds r2" });
+  });
+});
+
+describe("rollbackClusters", () => {
+  const held = (eu: string | undefined, ap: string | undefined, us: string | undefined) =>
+    new Map([
+      ["eu-1", eu],
+      ["ap-1", ap],
+      ["us-1", us],
+    ]);
+  it("writes only the clusters holding what the first wave's first cluster holds (the release the rollout brought)", () => {
+    expect(rollbackClusters(CLUSTERS, held("r3", "r1", "r1"))).toEqual(["eu-1"]);
+    expect(rollbackClusters(CLUSTERS, held("r3", "r3", "r1"))).toEqual(["eu-1", "ap-1"]);
+    expect(rollbackClusters(CLUSTERS, held("r3", "r3", "r3"))).toEqual(["eu-1", "ap-1", "us-1"]);
+    // A wave that never got the release keeps its folder even when it runs neither release (nor none at all).
+    expect(rollbackClusters(CLUSTERS, held("r3", undefined, "r0"))).toEqual(["eu-1"]);
+  });
+  it("is every cluster for an environment in one wave, or when the first cluster holds no release", () => {
+    expect(rollbackClusters(CLUSTERS, held(undefined, "r1", "r1"))).toBeUndefined();
+    expect(
+      rollbackClusters(
+        [
+          { name: "eu-1", wave: 1 },
+          { name: "us-1", wave: 1 },
+        ],
+        new Map([
+          ["eu-1", "r2"],
+          ["us-1", "r1"],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 });
