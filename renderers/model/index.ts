@@ -23,6 +23,7 @@ export function isKindName(kind: unknown): kind is KindName {
 export * from "./common.js";
 export * from "./component.js";
 export * from "./component-type.js";
+export * from "./notification.js";
 export * from "./platform.js";
 export * from "./policy.js";
 export * from "./preview.js";
