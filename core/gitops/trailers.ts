@@ -14,6 +14,7 @@
  * | `Ferry-Approved-By` | optional, repeatable (or comma-separated): logins whose approvals let it in |
  * | `Ferry-Requested-By` | optional, on a promotion branch's commit: the login who asked for the promotion |
  * | `Ferry-Preview` | on a preview environment's commit: `<owner>/<repo>#<number>`, the pull request it previews |
+ * | `Ferry-Break-Glass` | optional, on a promotion's merge commit: `<login>: <reason>`, who promoted through a freeze and why |
  * | `Ferry-Seal` | on a promotion branch's commit the Ferry app made: `v1 <HMAC>` over its tree, parents and other trailers (core/gitops/seal.ts) |
  *
  * A commit about several components repeats `Ferry-Component`, and pairs it by position with
@@ -36,7 +37,15 @@ export const TRAILERS = {
   wave: "Ferry-Wave",
   /** ...and its clusters, one value each. */
   clusters: "Ferry-Clusters",
+  /** A promotion merged through a freeze: `<login>: <reason>`. */
+  breakGlass: "Ferry-Break-Glass",
 } as const;
+
+/** Who broke glass and why, from a `Ferry-Break-Glass: <login>: <reason>` value; undefined when it is not one. */
+export function parseBreakGlass(value: string | undefined): { readonly login: string; readonly reason: string } | undefined {
+  const m = value === undefined ? null : /^([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?):\s*(.+)$/.exec(value.trim());
+  return m ? { login: m[1]!, reason: m[2]!.trim() } : undefined;
+}
 
 /** `Ferry-Release: none`: the component was removed from the environment. */
 export const NO_RELEASE = "none";
