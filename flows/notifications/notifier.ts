@@ -35,6 +35,8 @@ export interface NotifierProps {
   readonly attempts?: number;
   /** The wait before the second try, in ms, doubled before each next one. @default 2000 */
   readonly backoffMs?: number;
+  /** The longest wait between two tries, in ms. @default 60000 */
+  readonly maxBackoffMs?: number;
   /** Posts waiting at most; more are dropped (and counted). @default 1000 */
   readonly maxQueue?: number;
   /** Posts in flight at once. @default 2 */
@@ -159,7 +161,7 @@ export class Notifier {
       tries = attempt;
       if (attempt > 1) {
         observe?.(notification.type, "retried");
-        await sleep(this.#backoff * 2 ** (attempt - 2));
+        await sleep(Math.min(this.#backoff * 2 ** (attempt - 2), this.#props.maxBackoffMs ?? 60_000));
       }
       last = await this.#sender.post(url, post.body, post.headers);
       if ("status" in last && last.status >= 200 && last.status < 300) {

@@ -5,9 +5,6 @@
  * event once, Slack and Teams shapes with their links, and a receiver that never answers 2xx given
  * up on with a log line holding neither the URL nor the secret.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import pino from "pino";
@@ -23,38 +20,9 @@ import { loadPlatformSources } from "../../../renderers/load.js";
 import type { Platform } from "../../../renderers/model/index.js";
 import { loadBuiltins } from "../../../templates/index.js";
 import { startRedis, type RedisServer } from "../../support/redis.js";
+import { SECRET_PATH, startReceiver, verifies } from "../../support/notification-receiver.js";
 
 const SECRET = "hook-secret-that-must-not-leak";
-
-/** A local HTTP receiver answering each POST with the next status of `statuses` (then 200). */
-interface Receiver {
-  readonly url: string;
-  readonly posts: { readonly headers: Record<string, string | string[] | undefined>; readonly body: string }[];
-  close(): Promise<void>;
-}
-
-async function startReceiver(statuses: number[] = []): Promise<Receiver> {
-  const posts: Receiver["posts"] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      posts.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
-      res.statusCode = statuses.shift() ?? 200;
-      res.end("ok");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hooks/T000/secret-path`, posts, close: () => new Promise((r) => server.close(() => r())) };
-}
-
-/** What the receiver does with `X-Ferry-Signature-256`: recompute it over the raw body with the shared secret. */
-function verifies(post: Receiver["posts"][number], secret: string): boolean {
-  const given = String(post.headers["x-ferry-signature-256"] ?? "");
-  const expected = `sha256=${createHmac("sha256", secret).update(post.body).digest("hex")}`;
-  return given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
-}
 
 function capturedLogger(): { logger: Logger; text: () => string } {
   const chunks: string[] = [];
@@ -364,7 +332,7 @@ describe("the platform's notifications", () => {
         status: 500,
         attempts: 3,
       });
-      expect(text()).not.toContain("secret-path");
+      expect(text()).not.toContain(SECRET_PATH);
       expect(text()).not.toContain(SECRET);
       // A variable not set: nothing is sent, the variable is named, its value never.
       const unset = notifier({ HOOK_SECRET: SECRET }, { logger });
