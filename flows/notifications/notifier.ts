@@ -37,6 +37,8 @@ export interface NotifierProps {
   readonly backoffMs?: number;
   /** The longest wait between two tries, in ms. @default 60000 */
   readonly maxBackoffMs?: number;
+  /** How long {@link Notifier.stop} waits for the posts in flight, in ms. @default 5000 */
+  readonly stopTimeoutMs?: number;
   /** Posts waiting at most; more are dropped (and counted). @default 1000 */
   readonly maxQueue?: number;
   /** Posts in flight at once. @default 2 */
@@ -104,10 +106,16 @@ export class Notifier {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** Takes no new events and resolves once the queued ones are sent (or given up). */
+  /** Takes no new events, starts no more retries, and resolves once the posts queued are tried (or after `stopTimeoutMs`). */
   async stop(): Promise<void> {
     this.#stopped = true;
-    await this.idle();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.#props.stopTimeoutMs ?? 5000);
+      timer.unref();
+    });
+    await Promise.race([this.idle(), deadline]);
+    clearTimeout(timer);
   }
 
   #pump(): void {
@@ -159,6 +167,8 @@ export class Notifier {
     let tries = 0;
     for (let attempt = 1; attempt <= this.#attempts; attempt++) {
       tries = attempt;
+      // Stopping: the try in flight ends, no new one starts (shutdown does not wait out the backoff).
+      if (attempt > 1 && this.#stopped) break;
       if (attempt > 1) {
         observe?.(notification.type, "retried");
         await sleep(Math.min(this.#backoff * 2 ** (attempt - 2), this.#props.maxBackoffMs ?? 60_000));

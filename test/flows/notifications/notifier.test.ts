@@ -313,6 +313,21 @@ describe("the platform's notifications", () => {
     }
   });
 
+  it("stops without waiting out the retries: the post in flight ends, no retry starts, new events are dropped", async () => {
+    const hook = await startReceiver([500, 500, 500]);
+    try {
+      const { n, outcomes } = notifier({ HOOK_URL: hook.url, HOOK_SECRET: SECRET }, { attempts: 3 });
+      n.notify({ ...landed, project: "pay" }, platform);
+      await n.stop();
+      n.notify({ ...landed, project: "pay", release: "111111111111" }, platform);
+      await n.idle();
+      expect(hook.posts).toHaveLength(1);
+      expect(outcomes).toEqual(["failed", "dropped"]);
+    } finally {
+      await hook.close();
+    }
+  });
+
   it("gives up on a receiver that keeps failing, logging the notification and status but neither its URL nor its secret", async () => {
     const hook = await startReceiver([500, 500, 500]);
     const { logger, text } = capturedLogger();
