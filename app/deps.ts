@@ -23,6 +23,8 @@ import type { Scheduler } from "./scheduler.js";
 import { intervalScheduler } from "./scheduler.js";
 import type { ReconcileReport } from "../core/reconcile/report.js";
 import type { Shutdown } from "./shutdown.js";
+import { Notifier, type NotifierProps } from "../flows/notifications/notifier.js";
+import { webUrlOf } from "../portal/oauth.js";
 
 /** Everything the app needs from the outside world: what the flows use (flows/services.ts) and what only the app process runs. */
 export interface Deps extends FlowServices {
@@ -53,6 +55,12 @@ export interface Deps extends FlowServices {
   readonly shutdown?: Shutdown;
   /** The portal under /ferry/ (portal/ports.ts; mounted by app/portal-mount.ts). @default from GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET when set, else none */
   readonly portal?: PortalSettings;
+  /**
+   * How the platform's notifications are sent (flows/notifications/notifier.ts), when `notify` is
+   * not given: the app's logger, its metrics and the shared once-ledger are added.
+   * @default Node's http/https, 5 tries from 2 s apart doubling, URLs and secrets from process.env, GitHub's web URL and FERRY_PORTAL_URL from the configuration
+   */
+  readonly notifications?: Omit<NotifierProps, "logger" | "observe">;
   /** The MCP server served at /mcp (app/main.ts builds it from FERRY_MCP_PLATFORM); undefined: not served. */
   readonly mcp?: McpHandler;
 }
@@ -94,7 +102,8 @@ function authored(port: GitopsPort, author: (() => Promise<CommitAuthor | undefi
 }
 
 /** The part of the configuration the dependencies are built from. */
-export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> & Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl" | "appId">>;
+export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> &
+  Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl" | "appId" | "baseUrl" | "portal">>;
 
 /** The reconcile schedule a configuration asks for: at start-up, then every `reconcileInterval` seconds; none for 0. */
 function reconcileSchedule(config: DepsConfig | undefined): Scheduler | undefined {
@@ -141,6 +150,18 @@ export function resolveDeps(
   const shared = given.deliveries && given.leases ? undefined : sharedState(fallback.config?.redisUrl, fallback.config?.appId, () => new DeliveryCache());
   if (shared) given.shutdown?.add("the Redis connection", () => shared.close());
   const reconcile = given.reconcile ?? reconcileSchedule(fallback.config);
+  const logger = given.logger ?? fallback.logger;
+  const notifier = given.notify
+    ? undefined
+    : new Notifier({
+        logger: logger.child({ area: "notifications" }),
+        ...(shared ? { once: shared.notifications } : {}),
+        ...(fallback.config?.baseUrl ? { webUrl: webUrlOf(fallback.config.baseUrl) } : {}),
+        ...(fallback.config?.portal?.publicUrl ? { portalUrl: fallback.config.portal.publicUrl } : {}),
+        ...given.notifications,
+        observe: (type, outcome) => metrics.notification(type, outcome),
+      });
+  if (notifier) given.shutdown?.add("the notifications", () => notifier.stop());
   return {
     clock: given.clock ?? (() => new Date()),
     gitops: authored(given.gitops ?? defaultGitopsPort({ onPushRetry: () => metrics.pushRetry() }), fallback.commitAuthor),
@@ -167,6 +188,7 @@ export function resolveDeps(
     ...(given.watchRollout ? { watchRollout: given.watchRollout } : {}),
     ...(given.platformChanged ? { platformChanged: given.platformChanged } : {}),
     ...(given.onVerificationFailed ? { onVerificationFailed: given.onVerificationFailed } : {}),
+    notify: given.notify ?? notifier!.notify,
     observeSignals: given.observeSignals ?? {
       verification: (result) => metrics.verification(result),
       query: (seconds, error) => metrics.prometheusQuery(seconds, error),

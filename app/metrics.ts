@@ -53,6 +53,7 @@ export class FerryMetrics {
   readonly #verifications: Counter<"result">;
   readonly #prometheusQueries: Histogram;
   readonly #prometheusErrors: Counter<"kind">;
+  readonly #notifications: Counter<"type" | "outcome">;
   readonly #queues = new Map<() => number, string>();
   readonly #watches = new Set<() => number>();
 
@@ -110,6 +111,12 @@ export class FerryMetrics {
       name: "ferry_prometheus_query_errors_total",
       help: "Prometheus queries that gave no answer, by kind (unreachable, timeout, http, query, answer, no-token).",
       labelNames: ["kind"],
+      registers,
+    });
+    this.#notifications = new Counter({
+      name: "ferry_notifications_total",
+      help: "Notifications by type (slack, teams, webhook) and outcome (delivered, failed, retried, duplicate, not-configured, dropped).",
+      labelNames: ["type", "outcome"],
       registers,
     });
     const queues = this.#queues;
@@ -182,6 +189,11 @@ export class FerryMetrics {
   prometheusQuery(seconds: number, error?: string): void {
     this.#prometheusQueries.observe(seconds);
     if (error !== undefined) this.#prometheusErrors.inc({ kind: error });
+  }
+
+  /** Counts what became of a notification (a retry counts once per try again). */
+  notification(type: string, outcome: string): void {
+    this.#notifications.inc({ type, outcome });
   }
 
   /** Counts a repair of the reconcile pass (a missed release, a missing promotion PR, ...). */

@@ -11,6 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
+import { LocalOnce, type OnceLedger } from "../flows/notifications/once.js";
 
 /**
  * Which deliveries were seen: `claim` is true for the one caller that must do the work, which
@@ -95,6 +96,28 @@ export class RedisDeliveryLedger implements DeliveryLedger {
   }
 }
 
+/**
+ * {@link OnceLedger} shared through Redis: `SET key 1 NX EX ttl` is true for one replica only, so a
+ * notification two replicas both tell about is sent once.
+ */
+export class RedisOnce implements OnceLedger {
+  readonly #redis: RedisCommands;
+  readonly #prefix: string;
+  readonly #ttl: number;
+
+  /** @param prefix key prefix @param ttlSeconds how long a claimed key is remembered @default 86400 */
+  constructor(redis: RedisCommands, prefix = "ferry:notification:", ttlSeconds = 86_400) {
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new Error(`RedisOnce ttlSeconds must be a positive integer of seconds, got ${ttlSeconds}`);
+    this.#redis = redis;
+    this.#prefix = prefix;
+    this.#ttl = ttlSeconds;
+  }
+
+  async claim(key: string): Promise<boolean> {
+    return (await this.#redis.set(this.#prefix + key, "1", "EX", this.#ttl, "NX")) === "OK";
+  }
+}
+
 /** Deletes the lease only when this replica still holds it. */
 const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
 /** Extends the lease only when this replica still holds it. */
@@ -145,6 +168,8 @@ export function leasedTask(leases: Leases, name: string, ttlMs: number, task: ()
 export interface SharedState {
   readonly deliveries: DeliveryLedger;
   readonly leases: Leases;
+  /** Which notifications were sent (`ferry:<app id>:notification:<event id>:<name>`). */
+  readonly notifications: OnceLedger;
   /** Closes the Redis connection, if any. */
   close(): Promise<void>;
 }
@@ -161,13 +186,14 @@ export function keyPrefix(appId: number): string {
  * another Ferry app on the same Redis neither skips this app's deliveries nor holds its leases.
  */
 export function sharedState<L extends DeliveryLedger>(redisUrl: string | undefined, appId: number | undefined, local: () => L): SharedState {
-  if (!redisUrl) return { deliveries: local(), leases: localLeases, close: async () => undefined };
+  if (!redisUrl) return { deliveries: local(), leases: localLeases, notifications: new LocalOnce(), close: async () => undefined };
   if (appId === undefined) throw new Error("sharedState: REDIS_URL needs the app id (APP_ID), which every Redis key carries");
   const prefix = keyPrefix(appId);
   const redis = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   return {
     deliveries: new RedisDeliveryLedger(redis, { prefix: `${prefix}delivery:` }),
     leases: new RedisLeases(redis, `${prefix}lease:`),
+    notifications: new RedisOnce(redis, `${prefix}notification:`),
     close: async () => void (await redis.quit()),
   };
 }

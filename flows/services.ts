@@ -16,6 +16,7 @@ import type { LandedListener, RuntimeStatus } from "./promotion/events.js";
 import type { PlatformChanged, RolloutWatch, VerificationFailed } from "./status/runtime-hooks.js";
 import type { SignalsObserver } from "./signals/observed.js";
 import type { ClusterRuntime } from "./status/cluster-runtime.js";
+import type { Notify } from "../core/notifications/event.js";
 
 /** What the flows may be given; see the module comment. */
 export interface FlowServices {
@@ -77,4 +78,9 @@ export interface FlowServices {
   readonly onVerificationFailed?: VerificationFailed;
   /** Told of each verification's result and each Prometheus query (Ferry's own metrics). @default nobody */
   readonly observeSignals?: SignalsObserver;
+  /**
+   * Tells the platform's notifications (`spec.notifications`) what happened; returns at once (a
+   * delivery never delays nor fails a flow). @default nobody is told
+   */
+  readonly notify?: Notify;
 }

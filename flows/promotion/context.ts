@@ -28,6 +28,7 @@ export type PromotionDeps = Pick<
   | "appId"
   | "onReleaseLanded"
   | "watchRollout"
+  | "notify"
 >;
 
 /** One promotion run's shared state: the client, the platform as read for the delivery, resolved targets. */

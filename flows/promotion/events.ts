@@ -16,6 +16,8 @@ export interface LandedRelease {
   readonly commit?: string;
   /** The pull request that put it there, when it was one. */
   readonly pull?: { readonly repo: RepoRef; readonly number: number; readonly url: string };
+  /** Set when a promotion (or rollback) pull request put it there, not a release commit or release pull request. @default false */
+  readonly promotion?: boolean;
   /** The app commit the release was cut from, when known (`owner/name` and sha). */
   readonly source?: { readonly repo: string; readonly sha: string };
   /**

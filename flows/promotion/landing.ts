@@ -99,6 +99,7 @@ export async function mergeJudged(
       gitops: repo,
       commit,
       pull: { repo, number, url: pr.html_url },
+      promotion: true,
       source,
       ...(facts.promotion.wave && !facts.promotion.rollback
         ? { wave: { wave: facts.promotion.wave.wave, clusters: facts.promotion.wave.clusters, from: from.name } }

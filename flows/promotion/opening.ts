@@ -42,6 +42,7 @@ import { planWaves, rollbackClusters, wavesOf } from "../../core/promotion/waves
 import type { Wave, WaveDecision } from "../../core/promotion/waves.js";
 import { branchIdentity, renderFor } from "./judging.js";
 import type { KnownPromotion } from "./judging.js";
+import { tellOpened } from "./notifications.js";
 
 /** One promotion (or rollback) to open or update. */
 export interface PromotionRequest {
@@ -250,6 +251,10 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
     if (status === "unchanged") status = "refreshed";
   }
   deps.logger.info({ component: name, release: id, from: from.name, to: to.name, pull: number, status }, "promotion pull request");
+  if (status === "opened" || status === "updated") {
+    const why = rollback ? `from release ${current ?? "(none)"}${req.why ? ` after release ${req.why.failed.release} failed verification` : ""}` : undefined;
+    tellOpened(ctx, { project, component, to: to.name, release: id, rollback }, { repo: fullName(target.repo), number, url, commit: published.commit }, why);
+  }
   return {
     opened: { status, number, url, release: id, previous: previousRelease },
     repo: target.repo,

@@ -18,6 +18,7 @@ import type { NotOpened, OpenedPull, PromotionRequest } from "./opening.js";
 import { judgePromotion } from "./judging.js";
 import type { KnownPromotion } from "./judging.js";
 import { mergeJudged, reportRefusal } from "./landing.js";
+import { tellLanded } from "./notifications.js";
 
 /** What {@link evaluatePromotion} did. */
 export type GatesOutcome =
@@ -104,6 +105,8 @@ export async function releaseLanded(ctx: PromotionContext, landed: LandedRelease
   const log = deps.logger.child({ component: `${landed.project}/${landed.component}`, release: landed.release, env: landed.environment });
   const out: NextPromotion[] = [];
   const failures: string[] = [];
+  // Told first, beside everything else: a notification never waits for (nor delays) the promotions.
+  if (!opts.healthy) tellLanded(ctx, landed);
   const watched =
     !opts.healthy && deps.watchRollout
       ? await deps.watchRollout(landed, ctx.octokit, ctx.bundle.platform).catch((e: unknown) => {

@@ -93,6 +93,7 @@ export async function landedFromMergedPull(delivery: RunContext, repo: RepoRef, 
     gitops: repo,
     ...(pr.merge_commit_sha ? { commit: pr.merge_commit_sha } : {}),
     pull: { repo, number, url: pr.html_url },
+    ...(ours.branch.kind === "promotion" ? { promotion: true } : {}),
   });
   return { environment: ours.env.name, release, next };
 }

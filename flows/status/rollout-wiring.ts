@@ -131,6 +131,12 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
     const l = log().child({ component: `${event.key.project}/${event.key.component}`, env: event.environment, release: event.release });
     if (event.outcome !== "healthy") {
       l.info({ outcome: event.outcome, ...(event.cluster !== undefined ? { cluster: event.cluster } : {}) }, "release settled not healthy: no next promotion");
+      tell(
+        "release.failed",
+        waiting.landed,
+        event.cluster,
+        event.outcome === "degraded" ? "the rollout settled Degraded" : "the rollout did not settle in time",
+      );
       clusterEnded(waiting, event.cluster, false);
       return;
     }
@@ -178,6 +184,7 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
         } else if (outcome.result === "failed" && outcome.report) {
           ended.warn({ signals: outcome.signals.map((s) => s.name) }, "release failed verification: no next promotion");
           clusterEnded(waiting, event.cluster, false);
+          tell("verify.failed", waiting.landed, event.cluster, `${outcome.signals.map((s) => s.name).join(", ")} out of bounds`);
           const failed = { project: event.key.project, component: event.key.component, environment: event.environment, release: event.release };
           await deps()
             .onVerificationFailed?.({ ...failed, report: outcome.report, ...(event.commentUrl ? { commentUrl: event.commentUrl } : {}) }, waiting.octokit)
@@ -196,6 +203,29 @@ export function wireClusterRuntime(options: ClusterWiringOptions): ClusterWiring
     }
     l.info({ since: event.since.toISOString() }, "release settled Healthy: opening its next promotions");
     await proceed(waiting, event.cluster, l);
+  };
+
+  /** Tells the platform's notifications about a landing's rollout (returns at once). */
+  const tell = (type: "release.failed" | "verify.failed", landed: LandedRelease, cluster: string | undefined, reason: string): void => {
+    const platform = runtime.currentPlatform();
+    const notify = deps().notify;
+    if (!platform || !notify) return;
+    notify(
+      {
+        type,
+        project: landed.project,
+        component: landed.component,
+        environment: landed.environment,
+        release: landed.release,
+        ...(cluster !== undefined ? { cluster } : {}),
+        gitops: fullName(landed.gitops),
+        ...(landed.commit ? { commit: landed.commit } : {}),
+        ...(landed.pull ? { pull: { number: landed.pull.number, url: landed.pull.url } } : {}),
+        ...(landed.source ? { source: landed.source } : {}),
+        reason,
+      },
+      platform,
+    );
   };
 
   /** Records how one cluster of a landing ended; true when it was the last and every cluster is Healthy (and verified). */

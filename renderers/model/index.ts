@@ -24,6 +24,7 @@ export * from "./common.js";
 export * from "./component.js";
 export * from "./component-type.js";
 export * from "./freeze.js";
+export * from "./notification.js";
 export * from "./platform.js";
 export * from "./policy.js";
 export * from "./preview.js";

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ApiVersion, DnsLabel, Duration, NamedMetadata, RelativePath, RepoName } from "./common.js";
 import { Freeze } from "./freeze.js";
+import { Notification } from "./notification.js";
 import { Previews } from "./preview.js";
 import { SignalName, Signals } from "./signal.js";
 
@@ -237,6 +238,8 @@ export const PlatformSpec = z.strictObject({
   previews: Previews.optional(),
   /** Times when nothing is promoted into some environments (a maintainer may break glass); none by default. */
   freezes: z.array(Freeze).default([]),
+  /** Where Ferry tells people what happened (chat, webhooks); none by default. */
+  notifications: z.array(Notification).optional(),
 });
 export type PlatformSpec = z.infer<typeof PlatformSpec>;
 
