@@ -21,6 +21,8 @@ interface CostJson {
   }[];
   usage?: {
     environment: string;
+    cluster?: string;
+    context?: string;
     skipped?: string;
     suggestions: {
       project: string;
@@ -266,8 +268,8 @@ describe("ferry cost for an environment on several clusters", () => {
     const run = await runCli(["cost", s.path("apps"), "--platform", s.path("platform"), "--usage", "--json"], { KUBECONFIG: kubeconfig });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    const out = JSON.parse(run.stdout) as CostJson & { usage: { cluster?: string; context?: string }[] };
-    expect(out.usage.map((u) => [u.environment, u.cluster, u.context])).toEqual([
+    const out = JSON.parse(run.stdout) as CostJson;
+    expect(out.usage?.map((u) => [u.environment, u.cluster, u.context])).toEqual([
       ["prod", "eu-1", "kind-eu"],
       ["prod", "us-1", "kind-us"],
     ]);

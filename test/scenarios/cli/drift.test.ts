@@ -5,6 +5,7 @@
  */
 import { PLATFORM } from "../../support/drift-platform.js";
 import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFiles } from "../../../adapters/git/read.js";
 import { objectsOfFiles } from "../../../core/drift/inputs.js";
@@ -256,5 +257,38 @@ describe("ferry drift for an environment on several clusters", () => {
     expect(half.code).toBe(1);
     expect(half.stderr).toMatch(/^ {2}prod\/us-1: unreachable \(kubeconfig has no context "kind-us"/m);
     expect(half.stdout).toMatch(/^ {2}prod {7}not read\n {2}prod\/eu-1 {2}clean\n {2}prod\/us-1 {2}not read\n/m);
+  });
+
+  it("ferry history reads each cluster's folder: which cluster ran which release since when (a wave's commit in eu-1 only)", async () => {
+    const first = (await folder("eu-1")).find((o) => o.kind === "Deployment")?.metadata.labels?.["ferry.dev/release"] ?? "";
+    // A wave-1 landing: a commit that moves only eu-1's folder to a second release.
+    const work = c.path("work");
+    git(c.root, "clone", "-q", repo, work);
+    const second = `${first.slice(0, -1)}${first.endsWith("0") ? "1" : "0"}`;
+    const file = `${work}/environments/prod/eu-1/shop/api/deployment-api.yaml`;
+    writeFileSync(file, readFileSync(file, "utf8").split(first).join(second));
+    git(
+      work,
+      "commit",
+      "-qam",
+      `release shop/api ${second} to prod (wave 1)\n\nFerry-Component: shop/api\nFerry-Environment: prod\nFerry-Release: ${second}\nFerry-Clusters: eu-1`,
+    );
+    git(work, "push", "-q", "origin", "main");
+    const text = await runCli(["history", "shop/api", "--platform", c.path("platform"), "--gitops", repo]);
+    expect(text.code).toBe(0);
+    const rows = text.stdout.split("\n").filter((l) => l.startsWith("prod"));
+    expect(rows.map((l) => l.split(/\s+/).slice(0, 2))).toEqual([
+      ["prod/eu-1", second],
+      ["prod/eu-1", first],
+      ["prod/us-1", first],
+    ]);
+    const json = JSON.parse((await runCli(["history", "shop/api", "--platform", c.path("platform"), "--gitops", repo, "--json"])).stdout) as {
+      environments: { prod: { cluster?: string; release: string }[] };
+    };
+    expect(json.environments.prod.map((e) => [e.cluster, e.release])).toEqual([
+      ["eu-1", second],
+      ["eu-1", first],
+      ["us-1", first],
+    ]);
   });
 });
