@@ -4,12 +4,15 @@
  * rounded to cents and quantities to three decimals, so the output is byte-identical on re-runs.
  */
 import type { CostEstimate, EnvironmentCost } from "./cost.js";
+import { clusterEnvironmentName } from "./status/cluster-environment.js";
 import { formatMoney, formatMoneyDelta, formatNumber, round } from "./cost.js";
 import type { UsageSuggestion } from "./cost-usage.js";
 
 /** One environment's usage read: its suggestions, or why it was not read. */
 export interface EnvironmentUsage {
   readonly environment: string;
+  /** The cluster, for an environment on several clusters: each is read through its own context. */
+  readonly cluster?: string;
   readonly context?: string;
   /** Why no usage was read (no cluster context, unreachable, no metrics API). */
   readonly skipped?: string;
@@ -36,6 +39,20 @@ function replicasOf(e: CostEstimate): { min: number; max: number } | undefined {
 
 const money = (n: number) => round(n, 2);
 
+/** One estimate's figures as JSON. */
+function estimateJson(e: CostEstimate): object {
+  const replicas = replicasOf(e);
+  return {
+    monthly: money(e.monthly),
+    min: money(e.monthly),
+    max: money(e.maxMonthly),
+    ...(replicas ? { replicas: replicas.min, maxReplicas: replicas.max } : {}),
+    cpu: round(e.cpu, 3),
+    memoryGiB: round(e.memoryGiB, 3),
+    storageGiB: round(e.storageGiB, 3),
+  };
+}
+
 /** The JSON document: `{currency, environments: [{name, monthly, max, projects, components: [{project, component, monthly, min, max, ...}]}], usage?}`. */
 export function costJson(report: CostReport): object {
   return {
@@ -45,26 +62,20 @@ export function costJson(report: CostReport): object {
       monthly: money(env.monthly),
       max: money(env.maxMonthly),
       projects: env.projects.map((p) => ({ project: p.project, monthly: money(p.monthly), max: money(p.maxMonthly) })),
-      components: env.components.map((c) => {
-        const replicas = replicasOf(c.estimate);
-        return {
-          project: c.project,
-          component: c.component,
-          monthly: money(c.estimate.monthly),
-          min: money(c.estimate.monthly),
-          max: money(c.estimate.maxMonthly),
-          ...(replicas ? { replicas: replicas.min, maxReplicas: replicas.max } : {}),
-          cpu: round(c.estimate.cpu, 3),
-          memoryGiB: round(c.estimate.memoryGiB, 3),
-          storageGiB: round(c.estimate.storageGiB, 3),
-          ...(c.estimate.notes.length > 0 ? { notes: c.estimate.notes } : {}),
-        };
-      }),
+      components: env.components.map((c) => ({
+        project: c.project,
+        component: c.component,
+        ...estimateJson(c.estimate),
+        ...(c.estimate.notes.length > 0 ? { notes: c.estimate.notes } : {}),
+        ...(c.clusters ? { clusters: c.clusters.map((x) => ({ name: x.cluster, ...estimateJson(x.estimate) })) } : {}),
+      })),
+      ...(env.clusters ? { clusters: env.clusters.map((x) => ({ name: x.cluster, monthly: money(x.monthly), max: money(x.maxMonthly) })) } : {}),
     })),
     ...(report.usage
       ? {
           usage: report.usage.map((u) => ({
             environment: u.environment,
+            ...(u.cluster !== undefined ? { cluster: u.cluster } : {}),
             ...(u.context ? { context: u.context } : {}),
             ...(u.skipped ? { skipped: u.skipped } : {}),
             suggestions: u.suggestions.map((s) => ({
@@ -112,22 +123,26 @@ export function formatCostText(report: CostReport): string {
   const rows: string[][] = [["ENVIRONMENT", "COMPONENT", "REPLICAS", "CPU", "MEMORY GiB", "STORAGE GiB", "MONTHLY", "MAX"]];
   const notes: string[] = [];
   for (const env of report.environments) {
+    const row = (where: string, name: string, e: CostEstimate) => [
+      where,
+      name,
+      replicasText(e),
+      formatNumber(e.cpu),
+      formatNumber(e.memoryGiB),
+      formatNumber(e.storageGiB),
+      formatMoney(e.monthly, c),
+      formatMoney(e.maxMonthly, c),
+    ];
     for (const x of env.components) {
-      const e = x.estimate;
-      rows.push([
-        env.environment,
-        `${x.project}/${x.component}`,
-        replicasText(e),
-        formatNumber(e.cpu),
-        formatNumber(e.memoryGiB),
-        formatNumber(e.storageGiB),
-        formatMoney(e.monthly, c),
-        formatMoney(e.maxMonthly, c),
-      ]);
-      notes.push(...e.notes.map((n) => `${env.environment} ${x.project}/${x.component}: ${n}`));
+      rows.push(row(env.environment, `${x.project}/${x.component}`, x.estimate));
+      // On several clusters: the component's row is the sum, then a row per cluster it runs in.
+      for (const k of x.clusters ?? []) rows.push(row(clusterEnvironmentName(env.environment, k.cluster), `${x.project}/${x.component}`, k.estimate));
+      notes.push(...x.estimate.notes.map((n) => `${env.environment} ${x.project}/${x.component}: ${n}`));
     }
     for (const p of env.projects)
       rows.push([env.environment, `${p.project} (project)`, "", "", "", "", formatMoney(p.monthly, c), formatMoney(p.maxMonthly, c)]);
+    for (const k of env.clusters ?? [])
+      rows.push([clusterEnvironmentName(env.environment, k.cluster), "total", "", "", "", "", formatMoney(k.monthly, c), formatMoney(k.maxMonthly, c)]);
     rows.push([env.environment, "total", "", "", "", "", formatMoney(env.monthly, c), formatMoney(env.maxMonthly, c)]);
   }
   const text = table(rows, new Set([2, 3, 4, 5, 6, 7]));
@@ -146,7 +161,7 @@ export function formatAmount(resource: "cpu" | "memory", n: number): string {
 export function formatUsageText(usage: readonly EnvironmentUsage[], currency: string): string {
   const out: string[] = [];
   for (const u of usage) {
-    const title = `Usage in ${u.environment}${u.context ? ` (context ${u.context})` : ""}`;
+    const title = `Usage in ${clusterEnvironmentName(u.environment, u.cluster)}${u.context ? ` (context ${u.context})` : ""}`;
     if (u.skipped) {
       out.push(`${title}: not read, ${u.skipped}`);
       continue;

@@ -248,13 +248,25 @@ export interface RenderedObjects {
   readonly project: string;
   readonly component: string;
   readonly objects: readonly K8sObject[];
+  /** For an environment on several clusters: each cluster's objects (core/render.ts `RenderedCluster`). */
+  readonly clusters?: readonly { readonly cluster: string; readonly objects: readonly K8sObject[] }[];
 }
 
 /** One component's estimate in one environment. */
 export interface ComponentCost {
   readonly project: string;
   readonly component: string;
+  /** For an environment on several clusters: the sum of its clusters' (the component runs once per cluster). */
   readonly estimate: CostEstimate;
+  /** For an environment on several clusters: each cluster's estimate, in the order rendered. */
+  readonly clusters?: readonly { readonly cluster: string; readonly estimate: CostEstimate }[];
+}
+
+/** A cluster's total in an environment on several clusters. */
+export interface ClusterCost {
+  readonly cluster: string;
+  readonly monthly: number;
+  readonly maxMonthly: number;
 }
 
 /** A project's total in one environment. */
@@ -272,6 +284,8 @@ export interface EnvironmentCost {
   readonly maxMonthly: number;
   readonly projects: readonly ProjectCost[];
   readonly components: readonly ComponentCost[];
+  /** For an environment on several clusters: each cluster's total (they add up to the environment's). */
+  readonly clusters?: readonly ClusterCost[];
 }
 
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -283,6 +297,11 @@ export function environmentCost(environment: string, components: readonly Compon
     const own = sorted.filter((c) => c.project === project);
     return { project, monthly: own.reduce((s, c) => s + c.estimate.monthly, 0), maxMonthly: own.reduce((s, c) => s + c.estimate.maxMonthly, 0) };
   });
+  const clusterNames = [...new Set(sorted.flatMap((c) => (c.clusters ?? []).map((x) => x.cluster)))];
+  const clusters = clusterNames.map((cluster): ClusterCost => {
+    const own = sorted.flatMap((c) => (c.clusters ?? []).filter((x) => x.cluster === cluster));
+    return { cluster, monthly: own.reduce((s, x) => s + x.estimate.monthly, 0), maxMonthly: own.reduce((s, x) => s + x.estimate.maxMonthly, 0) };
+  });
   return {
     environment,
     currency,
@@ -290,6 +309,37 @@ export function environmentCost(environment: string, components: readonly Compon
     maxMonthly: projects.reduce((s, p) => s + p.maxMonthly, 0),
     projects,
     components: sorted,
+    ...(clusters.length > 0 ? { clusters } : {}),
+  };
+}
+
+/** Several estimates as one (a component on several clusters): figures and lines added, notes once each. */
+export function sumEstimates(estimates: readonly CostEstimate[], currency: string): CostEstimate {
+  const add = (f: (e: CostEstimate) => number) => estimates.reduce((s, e) => s + f(e), 0);
+  return {
+    currency,
+    cpu: add((e) => e.cpu),
+    memoryGiB: add((e) => e.memoryGiB),
+    storageGiB: add((e) => e.storageGiB),
+    monthly: add((e) => e.monthly),
+    maxMonthly: add((e) => e.maxMonthly),
+    lines: estimates.flatMap((e) => e.lines),
+    notes: [...new Set(estimates.flatMap((e) => e.notes))].sort(),
+  };
+}
+
+/** One component's estimate: of its objects, or on several clusters, each cluster's and their sum. */
+function componentCost(r: RenderedObjects, pricing: Pricing): ComponentCost {
+  if (r.clusters === undefined || r.clusters.length === 0) return { project: r.project, component: r.component, estimate: estimateCost(r.objects, pricing) };
+  const clusters = r.clusters.map((c) => ({ cluster: c.cluster, estimate: estimateCost(c.objects, pricing) }));
+  return {
+    project: r.project,
+    component: r.component,
+    estimate: sumEstimates(
+      clusters.map((c) => c.estimate),
+      pricing.currency,
+    ),
+    clusters,
   };
 }
 
@@ -298,7 +348,7 @@ export function costByEnvironment(rendered: readonly RenderedObjects[], environm
   return environments.map((env) =>
     environmentCost(
       env,
-      rendered.filter((r) => r.environment === env).map((r) => ({ project: r.project, component: r.component, estimate: estimateCost(r.objects, pricing) })),
+      rendered.filter((r) => r.environment === env).map((r) => componentCost(r, pricing)),
       pricing.currency,
     ),
   );

@@ -14,6 +14,7 @@ import { ReleaseId } from "../renderers/release.js";
 import { NO_RELEASE, TRAILERS } from "./gitops/trailers.js";
 import { parseBreakGlass } from "./promotion/freezes.js";
 import type { BreakGlass } from "./promotion/freezes.js";
+import { clusterEnvironmentName } from "./status/cluster-environment.js";
 
 /** One commit of a GitOps repository with its parsed trailers (keys as written; matched case-insensitively). */
 export const GitOpsCommit = z.strictObject({
@@ -23,6 +24,8 @@ export const GitOpsCommit = z.strictObject({
   message: z.string(),
   /** `owner/name` of the repository the commit is in, for links. @default unknown */
   repo: z.string().optional(),
+  /** The cluster whose folder the commit was read from, for an environment on several clusters read per cluster. */
+  cluster: DnsLabel.optional(),
 });
 export type GitOpsCommit = z.infer<typeof GitOpsCommit>;
 export type GitOpsCommitInput = z.input<typeof GitOpsCommit>;
@@ -36,6 +39,8 @@ export interface SourceCommit {
 /** One change of one environment: a release landing there (or the component leaving). */
 export interface HistoryEntry {
   readonly environment: string;
+  /** For an environment on several clusters read per cluster (`ferry history`): the cluster that ran the release from this commit on. */
+  readonly cluster?: string;
   /** The release the environment ran from this commit on; undefined when the component was removed. */
   readonly release: string | undefined;
   readonly date: Date;
@@ -153,6 +158,7 @@ export function componentHistory(commits: readonly GitOpsCommitInput[], componen
     list.push({
       ...(breakGlass ? { breakGlass } : {}),
       environment,
+      ...(c.cluster !== undefined ? { cluster: c.cluster } : {}),
       release: release === NO_RELEASE ? undefined : release,
       date: c.date,
       commit: c.sha,
@@ -217,7 +223,7 @@ export function formatHistoryText(history: ComponentHistory, opts: HistoryTableO
   const table = [
     ["ENVIRONMENT", "RELEASE", "SINCE", "COMMIT", "SOURCE", "APPROVED BY"],
     ...all.map(({ env, entry }) => [
-      env,
+      clusterEnvironmentName(env, entry.cluster),
       entry.release ?? "(removed)",
       formatUtc(entry.date),
       entry.repo ? `${entry.repo}@${short(entry.commit)}` : short(entry.commit),

@@ -6,7 +6,8 @@
 import { z } from "zod";
 import type { Diagnostic } from "../renderers/diagnostics.js";
 import type { Environment, Pricing } from "../renderers/model/index.js";
-import { namespaceFor } from "../renderers/model/index.js";
+import { clustersOf, namespaceFor } from "../renderers/model/index.js";
+import { clusterEnvironmentName } from "../core/status/cluster-environment.js";
 import { costByEnvironment } from "../core/cost.js";
 import type { RenderedObjects } from "../core/cost.js";
 import { suggestRequests } from "../core/cost-usage.js";
@@ -41,22 +42,52 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+async function clusterUsage(
+  env: Environment,
+  cluster: string | undefined,
+  context: string,
+  components: readonly RenderedObjects[],
+  kubeConfig: KubeConfigSource,
+  pricing: Pricing,
+  deps: CostDeps,
+): Promise<EnvironmentUsage> {
+  const where = { environment: env.name, ...(cluster !== undefined ? { cluster } : {}), context };
+  const namespaces = [...new Set(components.map((c) => namespaceFor(env, c.project)))].sort();
+  try {
+    const pods = await deps.readPodUsage(context, namespaces, { environment: env.name }, { kubeConfig });
+    return { ...where, suggestions: suggestRequests(env.name, components, pods, pricing) };
+  } catch (e) {
+    return { ...where, skipped: `unreachable: ${message(e)}`, suggestions: [] };
+  }
+}
+
+/** An environment's usage: of its one cluster, or of each of its clusters (wave order) with that cluster's objects. */
 async function environmentUsage(
   env: Environment,
   components: readonly RenderedObjects[],
   kubeConfig: KubeConfigSource,
   pricing: Pricing,
   deps: CostDeps,
-): Promise<EnvironmentUsage> {
+): Promise<EnvironmentUsage[]> {
+  const clusters = clustersOf(env);
+  if (clusters.length > 0)
+    return Promise.all(
+      clusters.map((c) =>
+        clusterUsage(
+          env,
+          c.name,
+          c.context,
+          components.map((x) => ({ ...x, objects: x.clusters?.find((o) => o.cluster === c.name)?.objects ?? [] })),
+          kubeConfig,
+          pricing,
+          deps,
+        ),
+      ),
+    );
   const context = env.cluster?.context;
-  if (context === undefined) return { environment: env.name, skipped: "no cluster context in the platform (environments[].cluster.context)", suggestions: [] };
-  const namespaces = [...new Set(components.map((c) => namespaceFor(env, c.project)))].sort();
-  try {
-    const pods = await deps.readPodUsage(context, namespaces, { environment: env.name }, { kubeConfig });
-    return { environment: env.name, context, suggestions: suggestRequests(env.name, components, pods, pricing) };
-  } catch (e) {
-    return { environment: env.name, context, skipped: `unreachable: ${message(e)}`, suggestions: [] };
-  }
+  if (context === undefined)
+    return [{ environment: env.name, skipped: "no cluster context in the platform (environments[].cluster.context)", suggestions: [] }];
+  return [await clusterUsage(env, undefined, context, components, kubeConfig, pricing, deps)];
 }
 
 /** Renders and costs the workspace; with `usage`, reads each selected environment's cluster once. */
@@ -65,11 +96,16 @@ export async function costWorkspace(raw: CostInput, variables: EnvironmentVariab
   const r = renderWorkspace(input);
   if (!("result" in r) || !r.ok) return { ok: false, diagnostics: r.diagnostics };
   const pricing = r.ws.bundle.platform.spec.pricing;
+  const waveOrder = (env: string, cluster: string) => {
+    const order = clustersOf(r.ws.environments.find((e) => e.name === env) ?? {}).map((c) => c.name);
+    return order.indexOf(cluster);
+  };
   const rendered: RenderedObjects[] = r.result.rendered.map((x) => ({
     environment: x.environment,
     project: x.release.metadata.project,
     component: x.release.metadata.component,
     objects: x.objects,
+    ...(x.clusters ? { clusters: [...x.clusters].sort((a, b) => waveOrder(x.environment, a.cluster) - waveOrder(x.environment, b.cluster)) } : {}),
   }));
   const environments = costByEnvironment(
     rendered,
@@ -87,17 +123,19 @@ export async function costWorkspace(raw: CostInput, variables: EnvironmentVariab
     const usage = r.ws.environments.map((env): EnvironmentUsage => ({ environment: env.name, skipped: problem, suggestions: [] }));
     return { ok: true, report: { currency: pricing.currency, environments, usage }, diagnostics: r.diagnostics, problems: [problem] };
   }
-  const usage = await Promise.all(
-    r.ws.environments.map((env) =>
-      environmentUsage(
-        env,
-        rendered.filter((x) => x.environment === env.name),
-        kubeConfig,
-        pricing,
-        deps,
+  const usage = (
+    await Promise.all(
+      r.ws.environments.map((env) =>
+        environmentUsage(
+          env,
+          rendered.filter((x) => x.environment === env.name),
+          kubeConfig,
+          pricing,
+          deps,
+        ),
       ),
-    ),
-  );
-  const problems = usage.flatMap((u) => (u.context !== undefined && u.skipped ? [`${u.environment}: ${u.skipped}`] : []));
+    )
+  ).flat();
+  const problems = usage.flatMap((u) => (u.context !== undefined && u.skipped ? [`${clusterEnvironmentName(u.environment, u.cluster)}: ${u.skipped}`] : []));
   return { ok: true, report: { currency: pricing.currency, environments, usage }, diagnostics: r.diagnostics, problems };
 }

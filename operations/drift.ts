@@ -9,8 +9,9 @@ import { GitopsError } from "../adapters/git/errors.js";
 import { loadKubeConfig, type KubeConfigSource } from "../adapters/kube/kubeconfig.js";
 import { readClusterDrift, readLiveObjects } from "../adapters/kube/live.js";
 import { environmentsDrift } from "../core/drift/environments.js";
-import { environmentManifests, objectsOfFiles, type EnvironmentFiles } from "../core/drift/inputs.js";
-import type { DriftFinding, DriftNote, DriftReport } from "../core/drift/model.js";
+import { clusterComparisons, clusterReadParts, type ClusterComparison, type ClusterRead } from "../core/drift/clusters.js";
+import { environmentManifests, type EnvironmentFiles } from "../core/drift/inputs.js";
+import type { DriftReport } from "../core/drift/model.js";
 import { driftReport } from "../core/drift/report.js";
 import { catalogFromReleases } from "../core/release/state.js";
 import { CelEngine } from "../renderers/cel.js";
@@ -59,16 +60,12 @@ async function readEnvironmentFiles(envs: readonly Environment[], input: DriftIn
   return snapshots.map((s) => ({ env: s.target.env, state: s.state, releaseFiles: s.releaseFiles }));
 }
 
-async function environmentClusterDrift(
-  files: EnvironmentFiles,
-  kubeConfig: KubeConfigSource,
-  deps: DriftDeps,
-): Promise<{ findings: DriftFinding[] } | { problem: string }> {
-  const context = files.env.cluster?.context as string;
+async function readComparison(c: ClusterComparison, kubeConfig: KubeConfigSource, deps: DriftDeps): Promise<ClusterRead> {
   try {
-    return { findings: await readClusterDrift(files.env.name, context, objectsOfFiles(files.state.files), { kubeConfig, read: deps.readLiveObjects }) };
+    const options = { kubeConfig, read: deps.readLiveObjects, ...(c.cluster !== undefined ? { cluster: c.cluster } : {}) };
+    return { comparison: c, findings: await readClusterDrift(c.environment, c.context as string, c.objects, options) };
   } catch (e) {
-    return { problem: `${files.env.name}: unreachable (${message(e)})` };
+    return { comparison: c, problem: `unreachable (${message(e)})` };
   }
 }
 
@@ -85,28 +82,45 @@ export async function driftOfEnvironments(input: DriftInput, deps: DriftDeps = d
   const catalog = catalogFromReleases(held.map((h) => h.releaseFiles));
   const between = environmentsDrift(environmentManifests(held, { bundle: input.platform, catalog, cel: new CelEngine() }));
 
-  const notes: DriftNote[] = [];
+  const comparisons = held.flatMap(clusterComparisons);
+  const observed = comparisons.filter((c) => c.context !== undefined);
   const problems: string[] = [];
-  const clusters: { environment: string; findings: DriftFinding[] }[] = [];
-  const observed = held.filter((h) => h.env.cluster?.context !== undefined);
-  for (const h of held)
-    if (h.env.cluster?.context === undefined)
-      notes.push({ environment: h.env.name, message: "no cluster context (environments[].cluster.context): git not compared with a cluster" });
+  let kubeConfig: KubeConfigSource | undefined;
   if (observed.length > 0) {
-    let kubeConfig: KubeConfigSource | undefined;
     try {
       const source: KubeConfigSource = input.kubeconfig ? { kind: "file", path: input.kubeconfig } : { kind: "default" };
       kubeConfig = { kind: "config", config: deps.loadKubeConfig(source, { ...input.variables }) };
     } catch (e) {
       problems.push(`cannot load the kubeconfig${input.kubeconfig ? ` ${input.kubeconfig}` : ""}: ${message(e)}`);
     }
-    if (kubeConfig) {
-      const results = await Promise.all(observed.map((h) => environmentClusterDrift(h, kubeConfig, deps)));
-      results.forEach((r, i) => {
-        if ("problem" in r) problems.push(r.problem);
-        else clusters.push({ environment: observed[i]?.env.name ?? "", findings: r.findings });
-      });
-    }
   }
-  return { ok: true, report: driftReport({ environments: envs.map((e) => e.name), between, clusters, notes, problems }) };
+  const config = kubeConfig;
+  // In the platform's order, each environment's clusters in wave order; none for a cluster when the kubeconfig did not load (a problem above).
+  const reads = (
+    await Promise.all(
+      comparisons.map(async (c): Promise<ClusterRead | undefined> => {
+        if (c.context === undefined)
+          return {
+            comparison: c,
+            note:
+              c.cluster === undefined
+                ? "no cluster context (environments[].cluster.context): git not compared with a cluster"
+                : "no cluster context (environments[].clusters[].context): git not compared with the cluster",
+          };
+        return config ? readComparison(c, config, deps) : undefined;
+      }),
+    )
+  ).filter((r): r is ClusterRead => r !== undefined);
+  const parts = clusterReadParts(reads);
+  return {
+    ok: true,
+    report: driftReport({
+      environments: envs.map((e) => e.name),
+      between,
+      clusters: parts.clusters,
+      notes: parts.notes,
+      problems: [...problems, ...parts.problems],
+      clusterStates: parts.clusterStates,
+    }),
+  };
 }

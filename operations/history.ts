@@ -37,6 +37,11 @@ export interface HistoryReport {
 export async function readComponentHistory(input: HistoryInput, reader: GitopsReader = defaultGitopsPort()): Promise<HistoryReport> {
   const envs = selectEnvironments(input.platform.platform.spec.environments, input.envs);
   const resolve = cliResolver(input.target, { env: input.variables });
-  const history = await readHistoryOf(reader, resolve, envs, input.project, input.component, { cacheDir: input.cacheDir, limit: input.limit });
+  const history = await readHistoryOf(reader, resolve, envs, input.project, input.component, {
+    cacheDir: input.cacheDir,
+    limit: input.limit,
+    // An environment on several clusters: which cluster ran which release since when, from each cluster's folder.
+    perCluster: true,
+  });
   return { environments: envs, history };
 }

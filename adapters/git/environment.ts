@@ -5,10 +5,10 @@
  * (the app asks GitHub for the clone URL, the CLI takes the platform's or the command line's).
  */
 import { readPreviews } from "./previews.js";
-import type { Environment } from "../../renderers/model/index.js";
+import { clustersOf, type Environment } from "../../renderers/model/index.js";
 import { releasePath } from "../../renderers/release.js";
 import type { GitTarget } from "../../core/gitops/request.js";
-import { historyDir } from "../../core/gitops/layout.js";
+import { componentTargets, historyDir } from "../../core/gitops/layout.js";
 import { componentHistory, type ComponentHistory, type GitOpsCommitInput } from "../../core/history.js";
 import { parseEnvironmentState, type EnvironmentState } from "../../core/release/state.js";
 import type { ReconcileReads } from "../../core/reconcile/survey.js";
@@ -60,8 +60,25 @@ export async function readEnvironmentCommits(
   target: EnvironmentTarget,
   project: string,
   component: string,
-  opts: { readonly cacheDir: string | undefined; readonly limit?: number },
+  opts: { readonly cacheDir: string | undefined; readonly limit?: number; readonly perCluster?: boolean },
 ): Promise<GitOpsCommitInput[]> {
+  if (opts.perCluster && clustersOf(target.env).length > 0) {
+    // Each cluster's folder in wave order: its commits, tagged with the cluster (a commit writing several folders is each one's).
+    const out: GitOpsCommitInput[] = [];
+    for (const c of clustersOf(target.env)) {
+      const dir = componentTargets(target.env, project, component).find((t) => t.cluster === c.name)?.dir ?? "";
+      const entries = await reader.readHistory({
+        target: target.git,
+        path: `${target.path}/${dir}`,
+        limit: opts.limit ?? HISTORY_LIMIT,
+        cacheDir: opts.cacheDir,
+      });
+      out.push(
+        ...entries.map((e) => ({ sha: e.commit, date: e.date, trailers: e.trailers, message: e.subject, repo: target.env.gitops.repo, cluster: c.name })),
+      );
+    }
+    return out;
+  }
   const entries = await reader.readHistory({
     target: target.git,
     path: `${target.path}/${historyDir(target.env, project, component)}`,
@@ -81,7 +98,7 @@ export async function readComponentHistory(
   envs: readonly Environment[],
   project: string,
   component: string,
-  opts: { readonly cacheDir: string | undefined; readonly limit?: number },
+  opts: { readonly cacheDir: string | undefined; readonly limit?: number; readonly perCluster?: boolean },
 ): Promise<ComponentHistory> {
   const commits: GitOpsCommitInput[] = [];
   // One at a time: environments often share a repository, and so its cached clone.

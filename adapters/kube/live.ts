@@ -133,9 +133,9 @@ export async function readClusterDrift(
   environment: string,
   context: string,
   git: readonly K8sObject[],
-  options: LiveReadOptions & { readonly read?: typeof readLiveObjects } = {},
+  options: LiveReadOptions & { readonly read?: typeof readLiveObjects; readonly cluster?: string } = {},
 ): Promise<DriftFinding[]> {
   const read = options.read ?? readLiveObjects;
   const live = await read(context, { objects: git.map(refOf), kinds: kindsToScan(git), labelSelector: ferryObjectsSelector(environment) }, options);
-  return clusterDrift(environment, git, live);
+  return clusterDrift(environment, git, live, options.cluster);
 }

@@ -74,8 +74,9 @@ function byRef(a: { object: ObjectRef }, b: { object: ObjectRef }): number {
  * The drift of one environment: per git object missing or modified, then orphans (labelled live
  * objects git does not have; objects a controller owns, such as a CronJob's Jobs, are not orphans).
  */
-export function clusterDrift(environment: string, git: readonly K8sObject[], live: LiveObjects): DriftFinding[] {
+export function clusterDrift(environment: string, git: readonly K8sObject[], live: LiveObjects, cluster?: string): DriftFinding[] {
   const out: DriftFinding[] = [];
+  const where = cluster === undefined ? { environment } : { environment, cluster };
   const known = new Set<string>();
   for (const obj of git) {
     const ref = refOf(obj);
@@ -83,18 +84,18 @@ export function clusterDrift(environment: string, git: readonly K8sObject[], liv
     known.add(key);
     const found = live.objects.get(key);
     if (!found) {
-      out.push({ kind: "missing", environment, object: ref });
+      out.push({ kind: "missing", ...where, object: ref });
       continue;
     }
     const fields = liveFieldDiffs(obj, found);
-    if (fields.length > 0) out.push({ kind: "modified", environment, object: ref, fields });
+    if (fields.length > 0) out.push({ kind: "modified", ...where, object: ref, fields });
   }
   const orphans = new Map<string, ObjectRef>();
   for (const obj of live.labelled) {
     const ref = refOf(obj);
     if (!known.has(refKey(ref)) && !controlled(obj)) orphans.set(refKey(ref), ref);
   }
-  for (const ref of orphans.values()) out.push({ kind: "orphan", environment, object: ref });
+  for (const ref of orphans.values()) out.push({ kind: "orphan", ...where, object: ref });
   const order = { missing: 0, modified: 1, orphan: 2 } as Record<string, number>;
   return out.sort((a, b) => (order[a.kind] ?? 0) - (order[b.kind] ?? 0) || byRef(a as { object: ObjectRef }, b as { object: ObjectRef }));
 }

@@ -82,6 +82,8 @@ export interface EnvironmentDrift {
 export interface MissingDrift {
   readonly kind: "missing";
   readonly environment: string;
+  /** The cluster, for an environment on several clusters (`environments[].clusters`). */
+  readonly cluster?: string;
   readonly object: ObjectRef;
 }
 
@@ -89,6 +91,8 @@ export interface MissingDrift {
 export interface ModifiedDrift {
   readonly kind: "modified";
   readonly environment: string;
+  /** The cluster, for an environment on several clusters (`environments[].clusters`). */
+  readonly cluster?: string;
   readonly object: ObjectRef;
   readonly fields: readonly LiveFieldDiff[];
 }
@@ -97,6 +101,8 @@ export interface ModifiedDrift {
 export interface OrphanDrift {
   readonly kind: "orphan";
   readonly environment: string;
+  /** The cluster, for an environment on several clusters (`environments[].clusters`). */
+  readonly cluster?: string;
   readonly object: ObjectRef;
 }
 
@@ -119,4 +125,17 @@ export interface DriftReport {
   readonly notes: readonly DriftNote[];
   /** What could not be read (an unreachable cluster, a kubeconfig that does not load): drift unknown there. */
   readonly problems: readonly string[];
+  /** Each environment on several clusters: each cluster's state and the environment's aggregate (absent when none is). */
+  readonly clusters?: readonly EnvironmentClustersDrift[];
+}
+
+/** How one cluster compared with its folder: clean, drifted, not read (unreachable) or not compared (no context, no kubeconfig). */
+export type ClusterDriftState = "clean" | "drift" | "not read" | "not compared";
+
+/** An environment on several clusters: its aggregate (clean only when every cluster is) and each cluster's state. */
+export interface EnvironmentClustersDrift {
+  readonly environment: string;
+  readonly state: ClusterDriftState;
+  /** In wave order. */
+  readonly clusters: readonly { readonly name: string; readonly state: ClusterDriftState; readonly findings: number }[];
 }

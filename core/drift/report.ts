@@ -3,8 +3,9 @@
  * (`ferry drift`) and JSON (`ferry drift --json`); the check run's conclusion here, its Markdown in
  * presentation/markdown/drift-check.ts. Pure.
  */
-import type { DriftFinding, DriftNote, DriftReport, LiveFieldDiff, ObjectRef, ReleaseRow } from "./model.js";
+import type { DriftFinding, DriftNote, DriftReport, EnvironmentClustersDrift, LiveFieldDiff, ObjectRef, ReleaseRow } from "./model.js";
 import { refText } from "./model.js";
+import { clusterEnvironmentName } from "../status/cluster-environment.js";
 import type { EnvironmentsDrift } from "./environments.js";
 
 /** The name of the check run on a GitOps branch head. */
@@ -19,6 +20,8 @@ export interface DriftParts {
   readonly clusters: readonly { readonly environment: string; readonly findings: readonly DriftFinding[] }[];
   readonly notes?: readonly DriftNote[];
   readonly problems?: readonly string[];
+  /** Each environment on several clusters: each cluster's state and the aggregate (core/drift/clusters.ts). */
+  readonly clusterStates?: readonly EnvironmentClustersDrift[];
 }
 
 const KIND_ORDER: Record<DriftFinding["kind"], number> = { release: 0, environments: 1, missing: 2, modified: 3, orphan: 4 };
@@ -40,7 +43,11 @@ function sortKey(f: DriftFinding, order: readonly string[]): [number, number, st
         `${f.component} ${String(idx(f.environments[0])).padStart(4, "0")} ${String(idx(f.environments[1])).padStart(4, "0")} ${f.object}`,
       ];
     default:
-      return [KIND_ORDER[f.kind] + 10 * idx(f.environment), idx(f.environment), `${f.object.kind}/${f.object.namespace ?? ""}/${f.object.name}`];
+      return [
+        KIND_ORDER[f.kind] + 10 * idx(f.environment),
+        idx(f.environment),
+        `${f.cluster === undefined ? "" : `${f.cluster} `}${f.object.kind}/${f.object.namespace ?? ""}/${f.object.name}`,
+      ];
   }
 }
 
@@ -55,7 +62,15 @@ export function driftReport(parts: DriftParts): DriftReport {
   const notes = [...parts.between.notes, ...(parts.notes ?? [])].sort(
     (a, b) => compareText(a.environment ?? "", b.environment ?? "") || compareText(a.component ?? "", b.component ?? "") || compareText(a.message, b.message),
   );
-  return { environments: order, releases: parts.between.releases, findings, notes, problems: [...(parts.problems ?? [])].sort() };
+  const clusters = parts.clusterStates ?? [];
+  return {
+    environments: order,
+    releases: parts.between.releases,
+    findings,
+    notes,
+    problems: [...(parts.problems ?? [])].sort(),
+    ...(clusters.length > 0 ? { clusters } : {}),
+  };
 }
 
 /** True when the report found drift or could not look everywhere. */
@@ -103,11 +118,11 @@ function headline(f: DriftFinding, envs: readonly string[]): string {
         ? `${f.component} ${f.object}: only in ${f.onlyIn}'s files (${f.environments.join(" and ")} run the same release)`
         : `${f.component} ${f.object}: ${f.environments.join(" and ")} differ beyond their declared overrides`;
     case "missing":
-      return `${f.environment} ${refText(f.object)}: in git, missing in the cluster`;
+      return `${clusterEnvironmentName(f.environment, f.cluster)} ${refText(f.object)}: in git, missing in the cluster`;
     case "modified":
-      return `${f.environment} ${refText(f.object)}: edited in the cluster`;
+      return `${clusterEnvironmentName(f.environment, f.cluster)} ${refText(f.object)}: edited in the cluster`;
     case "orphan":
-      return `${f.environment} ${refText(f.object)}: in the cluster, labelled as Ferry's, not in git`;
+      return `${clusterEnvironmentName(f.environment, f.cluster)} ${refText(f.object)}: in the cluster, labelled as Ferry's, not in git`;
   }
 }
 
@@ -130,6 +145,20 @@ export function formatDriftText(report: DriftReport): string {
         out.push(
           `    ${pathText(d.path)}: ${f.environments.map((e) => `${e} ${valueText(d.git[e])}`).join(", ")} (the release renders ${f.environments.map((e) => `${e} ${valueText(d.expected[e])}`).join(", ")})`,
         );
+  }
+  if (report.clusters !== undefined) {
+    out.push("", "Clusters (an environment is clean only when every cluster is):");
+    out.push(
+      ...table(
+        report.clusters.flatMap((e) => [
+          [e.environment, e.state],
+          ...e.clusters.map((c) => [
+            clusterEnvironmentName(e.environment, c.name),
+            c.state === "drift" ? `drift (${c.findings} finding${c.findings === 1 ? "" : "s"})` : c.state,
+          ]),
+        ]),
+      ).map((l) => `  ${l}`),
+    );
   }
   if (report.notes.length > 0) {
     out.push("", "Not compared:");
@@ -168,11 +197,12 @@ function findingJson(f: DriftFinding): object {
       return {
         kind: f.kind,
         environment: f.environment,
+        ...(f.cluster !== undefined ? { cluster: f.cluster } : {}),
         object: refJson(f.object),
         fields: f.fields.map((d) => ({ path: d.path, git: orNull(d.git), live: orNull(d.live) })),
       };
     default:
-      return { kind: f.kind, environment: f.environment, object: refJson(f.object) };
+      return { kind: f.kind, environment: f.environment, ...(f.cluster !== undefined ? { cluster: f.cluster } : {}), object: refJson(f.object) };
   }
 }
 
@@ -185,6 +215,7 @@ export function driftJson(report: DriftReport): object {
     findings: report.findings.map(findingJson),
     notes: report.notes,
     problems: report.problems,
+    ...(report.clusters !== undefined ? { clusters: report.clusters } : {}),
   };
 }
 
@@ -203,5 +234,6 @@ export function reportFor(report: DriftReport, environments: readonly string[]):
       f.kind === "release" ? true : f.kind === "environments" ? f.environments.some((e) => environments.includes(e)) : environments.includes(f.environment),
     ),
     notes: report.notes.filter((n) => mine(n.environment)),
+    ...(report.clusters !== undefined ? { clusters: report.clusters.filter((c) => environments.includes(c.environment)) } : {}),
   };
 }

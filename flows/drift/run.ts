@@ -7,8 +7,9 @@ import type { KubeConfigSource } from "../../adapters/kube/kubeconfig.js";
 import { readClusterDrift, type readLiveObjects } from "../../adapters/kube/live.js";
 import type { GitHub } from "../../adapters/github/types.js";
 import { environmentsDrift } from "../../core/drift/environments.js";
-import { environmentManifests, objectsOfFiles, type EnvironmentFiles } from "../../core/drift/inputs.js";
-import type { DriftFinding, DriftNote, DriftReport } from "../../core/drift/model.js";
+import { clusterComparisons, clusterReadParts, type ClusterRead } from "../../core/drift/clusters.js";
+import { environmentManifests, type EnvironmentFiles } from "../../core/drift/inputs.js";
+import type { DriftReport } from "../../core/drift/model.js";
 import { driftReport, reportFor } from "../../core/drift/report.js";
 import { catalogFromReleases } from "../../core/release/state.js";
 import { CelEngine } from "../../renderers/cel.js";
@@ -43,26 +44,34 @@ export async function driftOfPlatform(input: DriftPassInput): Promise<{ report: 
   const held: EnvironmentFiles[] = snapshots.map((s) => ({ env: s.target.env, state: s.state, releaseFiles: s.releaseFiles }));
   const catalog = catalogFromReleases(held.map((h) => h.releaseFiles));
   const between = environmentsDrift(environmentManifests(held, { bundle: input.bundle, catalog, cel: new CelEngine() }));
-  const notes: DriftNote[] = [];
-  const problems: string[] = [];
-  const clusters: { environment: string; findings: DriftFinding[] }[] = [];
-  for (const h of held) {
-    const context = h.env.cluster?.context;
-    if (context === undefined || input.kubeConfig === undefined) {
-      notes.push({
-        environment: h.env.name,
-        message: context === undefined ? "no cluster context: git not compared with a cluster" : "no kubeconfig: git not compared with a cluster",
+  const reads: ClusterRead[] = [];
+  for (const c of held.flatMap(clusterComparisons)) {
+    if (c.context === undefined || input.kubeConfig === undefined) {
+      reads.push({
+        comparison: c,
+        note: c.context === undefined ? "no cluster context: git not compared with a cluster" : "no kubeconfig: git not compared with a cluster",
       });
       continue;
     }
     try {
-      const findings = await readClusterDrift(h.env.name, context, objectsOfFiles(h.state.files), { kubeConfig: input.kubeConfig, read: input.readLive });
-      clusters.push({ environment: h.env.name, findings });
+      const options = { kubeConfig: input.kubeConfig, read: input.readLive, ...(c.cluster !== undefined ? { cluster: c.cluster } : {}) };
+      reads.push({ comparison: c, findings: await readClusterDrift(c.environment, c.context, c.objects, options) });
     } catch (e) {
-      problems.push(`${h.env.name}: unreachable (${message(e)})`);
+      reads.push({ comparison: c, problem: `unreachable (${message(e)})` });
     }
   }
-  return { report: driftReport({ environments: envs.map((e) => e.name), between, clusters, notes, problems }), targets };
+  const parts = clusterReadParts(reads);
+  return {
+    report: driftReport({
+      environments: envs.map((e) => e.name),
+      between,
+      clusters: parts.clusters,
+      notes: parts.notes,
+      problems: parts.problems,
+      clusterStates: parts.clusterStates,
+    }),
+    targets,
+  };
 }
 
 /** One drift check per GitOps repository and branch, written as Ferry's app `appId`; call after each Reconcile pass. */

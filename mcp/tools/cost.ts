@@ -18,6 +18,22 @@ const ComponentCostOut = z.object({
   memoryGiB: z.number(),
   storageGiB: z.number(),
   notes: z.array(z.string()).optional().describe("what was not costed and why"),
+  clusters: z
+    .array(
+      z.object({
+        name: z.string(),
+        monthly: z.number(),
+        min: z.number(),
+        max: z.number(),
+        replicas: z.number().int().optional(),
+        maxReplicas: z.number().int().optional(),
+        cpu: z.number(),
+        memoryGiB: z.number(),
+        storageGiB: z.number(),
+      }),
+    )
+    .optional()
+    .describe("an environment on several clusters: the component's estimate in each (the figures above are their sum)"),
 });
 
 const SuggestionOut = z.object({
@@ -40,7 +56,7 @@ export const costTool = defineTool({
   name: "ferry_cost",
   title: "Estimate monthly cost",
   description:
-    "Monthly cost per component, project and environment from the rendered manifests (requests x replicas, autoscaler range, volume claims) at the platform's prices. " +
+    "Monthly cost per component, project and environment (and per cluster of an environment on several, each counted) from the rendered manifests (requests x replicas, autoscaler range, volume claims) at the platform's prices. " +
     "With usage: true, reads observed usage (metrics.k8s.io PodMetrics) from each environment's cluster and suggests requests where usage stays under 50% or over 90% of them, " +
     "with the saving or the risk in money and every number used.",
   input: {
@@ -57,10 +73,22 @@ export const costTool = defineTool({
         max: z.number(),
         projects: z.array(z.object({ project: z.string(), monthly: z.number(), max: z.number() })),
         components: z.array(ComponentCostOut),
+        clusters: z
+          .array(z.object({ name: z.string(), monthly: z.number(), max: z.number() }))
+          .optional()
+          .describe("an environment on several clusters: each cluster's total"),
       }),
     ),
     usage: z
-      .array(z.object({ environment: z.string(), context: z.string().optional(), skipped: z.string().optional(), suggestions: z.array(SuggestionOut) }))
+      .array(
+        z.object({
+          environment: z.string(),
+          cluster: z.string().optional().describe("an environment on several clusters: each cluster is read through its own context"),
+          context: z.string().optional(),
+          skipped: z.string().optional(),
+          suggestions: z.array(SuggestionOut),
+        }),
+      )
       .optional(),
     diagnostics: z.array(DiagnosticOut),
   },

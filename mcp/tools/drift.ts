@@ -19,6 +19,16 @@ const DriftOut = {
     .describe("release: environments run different releases; environments: same release, manifests differ; missing/modified/orphan: git against the cluster"),
   notes: z.array(z.object({ environment: z.string().optional(), component: z.string().optional(), message: z.string() })),
   problems: z.array(z.string()),
+  clusters: z
+    .array(
+      z.object({
+        environment: z.string(),
+        state: z.enum(["clean", "drift", "not read", "not compared"]),
+        clusters: z.array(z.object({ name: z.string(), state: z.enum(["clean", "drift", "not read", "not compared"]), findings: z.number() })),
+      }),
+    )
+    .optional()
+    .describe("each environment on several clusters: each cluster against its own folder, and the aggregate (clean only when every cluster is)"),
 };
 type DriftJson = z.infer<z.ZodObject<typeof DriftOut>>;
 
@@ -29,7 +39,8 @@ export const driftTool = defineTool({
   title: "Drift",
   description:
     "Reads each environment's GitOps repository and, where it has a cluster context, its cluster: which release each environment runs per component, " +
-    "differences between environments on one release beyond their declared overrides, and objects missing, modified or orphaned in the clusters (as `ferry drift`).",
+    "differences between environments on one release beyond their declared overrides, and objects missing, modified or orphaned in the clusters (as `ferry drift`; " +
+    "an environment on several clusters: each cluster against its own folder, findings naming their cluster, and the aggregate).",
   input: { ...PlatformArg, ...EnvArg, ...GitopsArgs, ...KubeconfigArg },
   output: DriftOut,
   annotations: REMOTE_READ,
@@ -63,9 +74,12 @@ export const driftTool = defineTool({
         message: "cluster findings (missing, modified, orphan objects) are shown only to people who can read every repository the platform's projects list",
       });
     const findings = json.findings.filter((f) => (CLUSTER_KINDS.has(f.kind) ? seesEveryRepo : visibleNames.has(f.component)));
+    const { clusters, ...rest } = json;
     return {
       structured: {
-        ...json,
+        ...rest,
+        // The clusters' states count cluster findings: only for those who see them.
+        ...(clusters !== undefined && seesEveryRepo ? { clusters } : {}),
         drift: findings.length > 0,
         releases: json.releases.filter((r) => visibleNames.has(r.component)),
         findings,

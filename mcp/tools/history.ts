@@ -49,6 +49,10 @@ function sameOrigin(url: string, server: string): boolean {
 
 const EntryOut = z.object({
   environment: z.string(),
+  cluster: z
+    .string()
+    .optional()
+    .describe("an environment on several clusters: the cluster that ran the release from this commit on (read from its own folder)"),
   release: z.string().nullable().describe("null: the component was removed"),
   date: z.string().describe("ISO 8601"),
   commit: z.string(),
@@ -61,6 +65,7 @@ const EntryOut = z.object({
 function entry(e: HistoryEntry) {
   return {
     environment: e.environment,
+    ...(e.cluster !== undefined ? { cluster: e.cluster } : {}),
     release: e.release ?? null,
     date: e.date.toISOString(),
     commit: e.commit,

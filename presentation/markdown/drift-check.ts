@@ -5,6 +5,7 @@
 import type { DriftReport } from "../../core/drift/model.js";
 import { refText } from "../../core/drift/model.js";
 import { pathText, releaseText, valueText } from "../../core/drift/report.js";
+import { clusterEnvironmentName } from "../../core/status/cluster-environment.js";
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
@@ -50,18 +51,27 @@ export function formatDriftMarkdown(report: DriftReport): string {
         case "modified":
           for (const d of f.fields)
             out.push(
-              `| ${f.environment} | ${code(refText(f.object))} | edited in the cluster | ${code(pathText(d.path))} | ${cell(valueText(d.git, 60))} | ${cell(valueText(d.live, 60))} |`,
+              `| ${clusterEnvironmentName(f.environment, f.cluster)} | ${code(refText(f.object))} | edited in the cluster | ${code(pathText(d.path))} | ${cell(valueText(d.git, 60))} | ${cell(valueText(d.live, 60))} |`,
             );
           break;
         case "missing":
-          out.push(`| ${f.environment} | ${code(refText(f.object))} | missing in the cluster | – | present | absent |`);
+          out.push(`| ${clusterEnvironmentName(f.environment, f.cluster)} | ${code(refText(f.object))} | missing in the cluster | – | present | absent |`);
           break;
         case "orphan":
-          out.push(`| ${f.environment} | ${code(refText(f.object))} | not in git | – | absent | present |`);
+          out.push(`| ${clusterEnvironmentName(f.environment, f.cluster)} | ${code(refText(f.object))} | not in git | – | absent | present |`);
           break;
       }
     }
   }
+  if (report.clusters !== undefined)
+    out.push(
+      "",
+      "**Clusters** (an environment is clean only when every cluster is):",
+      ...report.clusters.map(
+        (e) =>
+          `- ${code(e.environment)}: ${e.state} (${e.clusters.map((c) => `${c.name}: ${c.state === "drift" ? `${c.findings} finding${c.findings === 1 ? "" : "s"}` : c.state}`).join(", ")})`,
+      ),
+    );
   if (report.problems.length > 0) out.push("", "**Not read:**", ...report.problems.map((p) => `- ${cell(p)}`));
   if (report.notes.length > 0)
     out.push(

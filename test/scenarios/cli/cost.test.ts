@@ -21,6 +21,8 @@ interface CostJson {
   }[];
   usage?: {
     environment: string;
+    cluster?: string;
+    context?: string;
     skipped?: string;
     suggestions: {
       project: string;
@@ -184,5 +186,107 @@ describe("ferry cost --usage", () => {
     const run = await runCli(["cost", s.path("apps"), "--platform", s.path("platform"), "--env", "prod", "--usage", "--kubeconfig", other]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^ {2}prod: unreachable: cannot read usage from context "kind-prod": .*401/m);
+  });
+});
+
+const CLUSTERS_PLATFORM = `apiVersion: ferry.dev/v1alpha1
+kind: Platform
+metadata: {name: acme}
+spec:
+  projects:
+    - name: shop
+      repos: [acme/shop-api]
+  environments:
+    - name: prod
+      production: true
+      gitops: {repo: acme/gitops, branch: main, path: environments/prod}
+      clusters:
+        - {name: us-1, context: kind-us, wave: 2}
+        - {name: eu-1, context: kind-eu, wave: 1}
+  pricing: {cpu: 20, memory: 4, storage: 0.1, currency: EUR}
+`;
+
+describe("ferry cost for an environment on several clusters", () => {
+  const s = new Scratch();
+  let eu: FakeKube;
+  let us: FakeKube;
+  let kubeconfig: string;
+
+  beforeAll(async () => {
+    const certs = generateCerts();
+    eu = await FakeKube.start({ certs, metrics: true });
+    us = await FakeKube.start({ certs, metrics: true });
+    s.write("platform", { ".ferry/platform.yaml": CLUSTERS_PLATFORM });
+    // api: 1 CPU and 1Gi a pod (EUR 24 a month); 2 pods in eu-1, 3 in us-1 (its own override).
+    s.write("apps/acme/shop-api", {
+      ".ferry/api.yaml": component("api", '"1"', "1Gi", 2).replace("      resources:", "      clusters: {us-1: {replicas: 3}}\n      resources:"),
+    });
+    kubeconfig = writeKubeconfig(s.path("kubeconfig.yaml"), [
+      { context: "kind-eu", server: eu.url, caPem: eu.caPem, token: eu.token },
+      { context: "kind-us", server: us.url, caPem: us.caPem, token: us.token },
+    ]);
+    const api = (replicas: number) => ({ project: "shop", component: "api", environment: "prod", release: "r1", replicas });
+    eu.applyStep(succeedingRollout(api(2)).steps.at(-1)!);
+    us.applyStep(succeedingRollout(api(3)).steps.at(-1)!);
+    // eu-1 runs hot (950m of 1 CPU), us-1 idles (200m).
+    for (const i of [0, 1]) eu.apply(podMetrics(api(2), i, { main: { cpu: "950m", memory: "600Mi" } }));
+    for (const i of [0, 1, 2]) us.apply(podMetrics(api(3), i, { main: { cpu: "200m", memory: "600Mi" } }));
+  });
+
+  afterAll(async () => {
+    await eu.close();
+    await us.close();
+    s.cleanup();
+  });
+
+  it("counts the component once per cluster: a row per cluster, each cluster's total and the environment's", async () => {
+    const run = await runCli(["cost", s.path("apps"), "--platform", s.path("platform"), "--json"]);
+    expect(run.code).toBe(0);
+    const [prod] = (JSON.parse(run.stdout) as { environments: { monthly: number; clusters?: unknown; components: Record<string, unknown>[] }[] }).environments;
+    expect(prod?.monthly).toBe(120);
+    expect(prod?.clusters).toEqual([
+      { name: "eu-1", monthly: 48, max: 48 },
+      { name: "us-1", monthly: 72, max: 72 },
+    ]);
+    expect(prod?.components[0]).toMatchObject({ component: "api", monthly: 120, replicas: 5, cpu: 5 });
+    expect((prod?.components[0]?.clusters as { name: string; monthly: number; replicas: number }[]).map((c) => [c.name, c.monthly, c.replicas])).toEqual([
+      ["eu-1", 48, 2],
+      ["us-1", 72, 3],
+    ]);
+    const text = await runCli(["cost", s.path("apps"), "--platform", s.path("platform")]);
+    const rows = text.stdout.split("\n").filter((l) => l.startsWith("prod"));
+    expect(rows.map((l) => l.split(/\s{2,}/))).toEqual([
+      ["prod", "shop/api", "5", "5", "5", "0", "EUR 120.00", "EUR 120.00"],
+      ["prod/eu-1", "shop/api", "2", "2", "2", "0", "EUR 48.00", "EUR 48.00"],
+      ["prod/us-1", "shop/api", "3", "3", "3", "0", "EUR 72.00", "EUR 72.00"],
+      ["prod", "shop (project)", "EUR 120.00", "EUR 120.00"],
+      ["prod/eu-1", "total", "EUR 48.00", "EUR 48.00"],
+      ["prod/us-1", "total", "EUR 72.00", "EUR 72.00"],
+      ["prod", "total", "EUR 120.00", "EUR 120.00"],
+    ]);
+  });
+
+  it("reads usage in each cluster through its own context and suggests per cluster", async () => {
+    const run = await runCli(["cost", s.path("apps"), "--platform", s.path("platform"), "--usage", "--json"], { KUBECONFIG: kubeconfig });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout) as CostJson;
+    expect(out.usage?.map((u) => [u.environment, u.cluster, u.context])).toEqual([
+      ["prod", "eu-1", "kind-eu"],
+      ["prod", "us-1", "kind-us"],
+    ]);
+    const cpu = out.usage!.map((u) =>
+      u.suggestions.filter((x) => x.resource === "cpu").map((x) => [x.verdict, x.usage, x.suggested, x.replicas, x.monthlyDelta]),
+    );
+    // eu-1: 950m / 0.7 -> 1.36 cores x 2 pods; us-1: 200m / 0.7 -> 290m x 3 pods.
+    expect(cpu).toEqual([[["under-provisioned", 0.95, 1.36, 2, cents(0.36 * 2 * 20)]], [["over-provisioned", 0.2, 0.29, 3, cents(-0.71 * 3 * 20)]]]);
+    const text = await runCli(["cost", s.path("apps"), "--platform", s.path("platform"), "--usage"], { KUBECONFIG: kubeconfig });
+    expect(text.stdout).toMatch(/^Usage in prod\/eu-1 \(context kind-eu\):$/m);
+    expect(text.stdout).toMatch(/^Usage in prod\/us-1 \(context kind-us\):$/m);
+
+    const onlyEu = writeKubeconfig(s.path("eu.yaml"), [{ context: "kind-eu", server: eu.url, caPem: eu.caPem, token: eu.token }]);
+    const half = await runCli(["cost", s.path("apps"), "--platform", s.path("platform"), "--usage", "--kubeconfig", onlyEu]);
+    expect(half.code).toBe(1);
+    expect(half.stderr).toMatch(/^ {2}prod\/us-1: unreachable: /m);
   });
 });
