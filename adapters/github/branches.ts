@@ -1,4 +1,4 @@
-/** Branches (git refs) on GitHub: a branch's head, whether one exists, and deleting one. */
+/** Branches (git refs) on GitHub: a branch's head, whether one exists, the ones under a prefix, and deleting one. */
 import { httpStatus } from "./errors.js";
 import type { GitHub, RepoRef } from "./types.js";
 
@@ -28,4 +28,14 @@ export async function branchExists(octokit: GitHub, repo: RepoRef, branch: strin
 export async function branchHead(octokit: GitHub, repo: RepoRef, branch: string): Promise<string> {
   const { data } = await octokit.rest.repos.getBranch({ ...repo, branch });
   return data.commit.sha;
+}
+
+/** The branches whose name starts with `prefix` (`GET /repos/{owner}/{repo}/git/matching-refs/heads/<prefix>`), sorted. */
+export async function branchesStartingWith(octokit: GitHub, repo: RepoRef, prefix: string): Promise<string[]> {
+  const { data } = await octokit.rest.git.listMatchingRefs({ ...repo, ref: `heads/${prefix}` });
+  return data
+    .map((r) => r.ref)
+    .filter((r) => r.startsWith("refs/heads/"))
+    .map((r) => r.slice("refs/heads/".length))
+    .sort();
 }

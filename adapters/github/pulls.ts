@@ -95,6 +95,11 @@ export async function updatePullRequest(
   await octokit.rest.pulls.update({ ...repo, pull_number, title: text.title, body: text.body });
 }
 
+/** Closes a pull request without merging it (`PATCH /repos/{owner}/{repo}/pulls/{pull_number}` with `state: closed`). */
+export async function closePullRequest(octokit: GitHub, repo: RepoRef, pull_number: number): Promise<void> {
+  await octokit.rest.pulls.update({ ...repo, pull_number, state: "closed" });
+}
+
 /** How a pull request is merged. */
 export interface MergeSpec {
   /** The head commit judged: GitHub refuses (409) when the head is another one by now. */

@@ -180,6 +180,32 @@ export function mergeCommitFields(s: CommitSubject, approvedBy: readonly string[
 /** The promotion branch of a component and target (re-exported for the I/O side). */
 export { promotionBranch };
 
+/** The prefix every wave branch of a component's promotion into `env` starts with (`…/<env>/wave-`), to list them by. */
+export function waveBranchPrefix(project: string, component: string, env: string): string {
+  return `${promotionBranch(project, component, env)}/wave-`;
+}
+
+/**
+ * What a rollback of `env` supersedes: the wave branches of the component's rollout into it
+ * (`…/<env>/wave-<n>`, read from the branch names; sorted by wave). The rollback closes the open
+ * pull request of each and deletes the branch, which git requires anyway: it refuses the rollback's
+ * branch `…/<env>` while a `…/<env>/wave-<n>` exists. Other components', environments' and
+ * malformed branches are never among them.
+ */
+export function rollbackSupersedes(
+  target: { readonly project: string; readonly component: string; readonly env: string },
+  branches: readonly string[],
+): { readonly branch: string; readonly wave: number }[] {
+  const out: { branch: string; wave: number }[] = [];
+  for (const ref of new Set(branches)) {
+    const b = parseFerryBranch(ref);
+    if (b?.kind !== "promotion" || b.wave === undefined) continue;
+    if (b.project !== target.project || b.component !== target.component || b.env !== target.env) continue;
+    out.push({ branch: ref, wave: b.wave });
+  }
+  return out.sort((a, b) => a.wave - b.wave);
+}
+
 // ---- recognising Ferry's pull requests -------------------------------------------------------
 
 /** What Ferry needs to know about a pull request to trust it as its own. */

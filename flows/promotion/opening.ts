@@ -10,7 +10,7 @@
  */
 import { formatDiagnostic, hasErrors } from "../../renderers/diagnostics.js";
 import { catalogKey } from "../../renderers/apps.js";
-import { createPullRequest, findOpenPullRequest, lastMergedPullRequest, updatePullRequest } from "../../adapters/github/pulls.js";
+import { closePullRequest, createPullRequest, findOpenPullRequest, lastMergedPullRequest, updatePullRequest } from "../../adapters/github/pulls.js";
 import type { PullRequest } from "../../adapters/github/pulls.js";
 import { createIssueComment, upsertComment } from "../../adapters/github/comments.js";
 import { commentMarker } from "../../core/comments/markers.js";
@@ -18,7 +18,7 @@ import type { RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { readEnvironment } from "../../adapters/git/environment.js";
 import { serverUrlOf } from "../../adapters/github/gitops-targets.js";
-import { deleteBranch } from "../../adapters/github/branches.js";
+import { branchesStartingWith, deleteBranch } from "../../adapters/github/branches.js";
 import { projectOwner, releaseChanges } from "../../core/release/plan.js";
 import { deployedFiles } from "../../core/release/state.js";
 import { PR_BODY_LIMIT } from "../../core/promotion/body.js";
@@ -26,7 +26,7 @@ import { asRollback, promotionPullRequest, withRequester } from "../../presentat
 import type { ComponentHistory } from "../../core/history.js";
 import type { RollbackReason } from "../../core/promotion/rollback-on-failure.js";
 import { pipelineOrder, planPromotion } from "../../core/promotion/pipeline.js";
-import { promotionBranch, promotionCommits, updatedFrom } from "../../core/promotion/pr.js";
+import { promotionBranch, promotionCommits, rollbackSupersedes, updatedFrom, waveBranchPrefix } from "../../core/promotion/pr.js";
 import { commitSeal } from "../../core/gitops/seal.js";
 import type { SealedCommit } from "../../core/gitops/seal.js";
 import { TRAILERS } from "../../core/gitops/trailers.js";
@@ -156,6 +156,11 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
     return refused(`release ${id} of ${name} does not render for ${to.name} without errors: ${listed(errors)}`);
   }
 
+  // A rollback supersedes the wave-by-wave rollout it stops: its open wave pull requests are closed
+  // and their branches deleted (git refuses `…/<env>` while a `…/<env>/wave-<n>` exists).
+  if (rollback && wavesOf(clustersOf(to)).length > 1) {
+    await supersedeWaves(ctx, target.repo, target.git.branch, { project, component, env: to.name, release: id, requestedBy: req.requestedBy?.login });
+  }
   const branch = promotionBranch(project, component, to.name, wave?.wave);
   const existing = await findOpenPullRequest(octokit, target.repo, branch, target.git.branch);
   // A branch left from a closed pull request would carry its old commits into the new one.
@@ -275,6 +280,38 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
 function inClusters(files: ReadonlyMap<string, string>, clusters: readonly string[] | undefined): ReadonlyMap<string, string> {
   if (!clusters) return files;
   return new Map([...files].filter(([p]) => clusters.some((c) => p.startsWith(`${c}/`))));
+}
+
+/**
+ * Stops the wave-by-wave rollout of a component into `env` for its rollback: every wave branch
+ * there (core/promotion/pr.ts `rollbackSupersedes`) has its open pull request told why and closed,
+ * and is deleted. Redoing it finds nothing: the branches are gone.
+ */
+async function supersedeWaves(
+  ctx: PromotionContext,
+  repo: RepoRef,
+  base: string,
+  r: { readonly project: string; readonly component: string; readonly env: string; readonly release: string; readonly requestedBy: string | undefined },
+): Promise<void> {
+  const listed = await branchesStartingWith(ctx.octokit, repo, waveBranchPrefix(r.project, r.component, r.env));
+  for (const { branch, wave } of rollbackSupersedes(r, listed)) {
+    const open = await findOpenPullRequest(ctx.octokit, repo, branch, base);
+    if (open) {
+      const asked = r.requestedBy ? `, as @${r.requestedBy} asked` : "";
+      const key = `waves-superseded/${r.env}/${r.project}/${r.component}`;
+      const text = [
+        commentMarker(key),
+        `### ⏹️ Stopped: rolling back to \`${r.release}\``,
+        "",
+        `Ferry rolls \`${r.project}/${r.component}\` in ${r.env} back to \`${r.release}\`${asked}. The rollback supersedes the wave-by-wave rollout: this pull request (wave ${wave}) is closed and its branch deleted; the rollback's pull request comes from \`${promotionBranch(r.project, r.component, r.env)}\`.`,
+      ].join("\n");
+      // One comment, kept: a redo after a failure between telling and closing says it once.
+      await upsertComment(ctx.octokit, { ...repo, issue_number: open.number }, key, [text]);
+      await closePullRequest(ctx.octokit, repo, open.number);
+    }
+    await deleteBranch(ctx.octokit, repo, branch);
+    ctx.deps.logger.info({ component: `${r.project}/${r.component}`, env: r.env, wave, pull: open?.number, to: r.release }, "rollback supersedes a wave");
+  }
 }
 
 /** The comment that says a wave-by-wave rollout stopped (one per component and environment, kept up to date). */

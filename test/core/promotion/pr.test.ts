@@ -13,7 +13,9 @@ import {
   parseRequestedBy,
   promotionPaths,
   requestedByMarker,
+  rollbackSupersedes,
   updatedFrom,
+  waveBranchPrefix,
 } from "../../../core/promotion/pr.js";
 import { withRequester } from "../../../presentation/markdown/promotion-body.js";
 import type { BranchCommit, PullFacts } from "../../../core/promotion/pr.js";
@@ -38,6 +40,29 @@ describe("Ferry's branches and markers", () => {
     for (const other of ["main", "ferry/promote/a/b", "ferry/promote/a/b/c/d", "ferry/promote/A/b/c", "ferry/promote/a/../c", "feature/ferry/promote/a/b/c"]) {
       expect(parseFerryBranch(other)).toBeUndefined();
     }
+  });
+
+  it("a rollback supersedes only its component's wave branches in its environment, by wave", () => {
+    const key = { project: "shop", component: "api", env: "prod" };
+    expect(waveBranchPrefix("shop", "api", "prod")).toBe("ferry/promote/shop/api/prod/wave-");
+    const listed = [
+      "ferry/promote/shop/api/prod/wave-2",
+      "ferry/promote/shop/api/prod/wave-10",
+      "ferry/promote/shop/api/prod/wave-2",
+      "ferry/promote/shop/api/prod", // the rollback's own branch
+      "ferry/promote/shop/api/prod/wave-02", // not a wave Ferry writes
+      "ferry/promote/shop/api/prod/wave-3/x",
+      "ferry/promote/shop/api/production/wave-1",
+      "ferry/promote/shop/web/prod/wave-1",
+      "ferry/promote/other/api/prod/wave-1",
+      "ferry/release/prod/shop/api",
+      "main",
+    ];
+    expect(rollbackSupersedes(key, listed)).toEqual([
+      { branch: "ferry/promote/shop/api/prod/wave-2", wave: 2 },
+      { branch: "ferry/promote/shop/api/prod/wave-10", wave: 10 },
+    ]);
+    expect(rollbackSupersedes(key, [])).toEqual([]);
   });
 
   it("keeps who asked and what the pull request was updated from", () => {

@@ -9,7 +9,9 @@
  * - wave 1 writes only eu-1's folder; wave 2 opens (by the reconcile pass) only once eu-1 is
  *   Healthy on the release for the soak, and writes only us-1's;
  * - a crash in eu-1 stops the rollout there: no wave 2, wave 1's pull request and deployment
- *   status on `prod/eu-1` name the cluster.
+ *   status on `prod/eu-1` name the cluster;
+ * - a rollback supersedes the rollout: wave 2's open pull request is closed with a comment and its
+ *   branch deleted, and the rollback writes only the clusters that took the release.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseCommitMessage } from "../../../core/gitops/trailers.js";
@@ -299,5 +301,60 @@ describe("a promotion into prod on two clusters in two waves, read from two fake
     expect(changed.filter((f) => f.startsWith("environments/prod/") && !f.startsWith("environments/prod/eu-1/"))).toEqual([]);
     expect(await releaseIn(s, "prod/eu-1")).toBe(r1);
     expect(await releaseIn(s, "prod/us-1")).toBeUndefined();
+  });
+
+  it("a rollback while wave 2's pull request waits for approvals supersedes it: closed with a comment, its branch gone, only eu-1 written", async () => {
+    const s = await start(1);
+    s.fake.setPermission(GITOPS_REPO, "alice", "write");
+    // 1.1.0 lands in eu-1 (wave 1) and runs there.
+    const r1 = await throughWaveOne(s);
+    await approve(s, wavePulls(s, 1)[0]!.number, "alice");
+    const w1 = { ...PROD, release: r1, now: s.clock.date(), generation: 2 };
+    const ok = succeedingRollout(w1).steps;
+    await inCluster(s, "eu-1", ok[0], () => observed(s, "eu-1").status === "Progressing");
+    await inCluster(s, "eu-1", ok[1], () => observed(s, "eu-1").status === "Healthy");
+    // 1.2.0 lands in eu-1 too, runs there Healthy past the soak, and its wave 2 opens, waiting for approvals.
+    const r2 = await throughWaveOne(s, "ghcr.io/acme/api:1.2.0");
+    const [landed] = wavePulls(s, 1).filter((pr) => pr.title.includes(r2));
+    await approve(s, landed!.number, "alice");
+    expect(await releaseIn(s, "prod/eu-1")).toBe(r2);
+    const ok2 = succeedingRollout({ ...w1, release: r2, now: s.clock.date(), generation: 3 }, { previousRelease: r1 }).steps;
+    await inCluster(s, "eu-1", ok2[0], () => observed(s, "eu-1").status === "Progressing");
+    await inCluster(s, "eu-1", ok2[1], () => observed(s, "eu-1").status === "Healthy" && observed(s, "eu-1").release === r2);
+    await s.advance(31 * 60_000);
+    await s.reconcile();
+    const [two] = wavePulls(s, 2);
+    expect(two?.title).toBe(`ferry: promote shop/api ${r2} from dev to prod (wave 2: us-1)`);
+    expect(two?.state).toBe("open");
+    const waveBranch = "refs/heads/ferry/promote/shop/api/prod/wave-2";
+    expect((await s.git.git(GITOPS_REPO, ["for-each-ref", "--format=%(refname)", waveBranch])).trim()).toBe(waveBranch);
+    const before = (await s.git.git(GITOPS_REPO, ["rev-parse", "main"])).trim();
+
+    // Someone rolls prod back while wave 2 waits: the rollback opens (git would refuse its branch
+    // `…/prod` beside `…/prod/wave-2`), and wave 2's pull request is closed, saying why.
+    s.fake.setPermission(GITOPS_REPO, "maya", "maintain");
+    s.fake.setPermission(APP_REPO, "maya", "maintain");
+    await comment(s, two!.number, "maya", "/ferry rollback prod");
+    const rollback = s.fake.pullsIn(GITOPS_REPO).find((pr) => pr.head.ref === "ferry/promote/shop/api/prod");
+    expect(rollback?.title).toBe(`ferry: roll back shop/api in prod to ${r1}`);
+    const closed = s.fake.mustPull(GITOPS_REPO, two!.number);
+    expect(closed.state).toBe("closed");
+    expect(closed.mergedAt).toBeNull();
+    const told = s.fake.commentsOn(GITOPS_REPO, two!.number).filter((c) => c.body.includes("Stopped: rolling back"));
+    expect(told).toHaveLength(1);
+    expect(told[0]!.body).toContain(`### ⏹️ Stopped: rolling back to \`${r1}\``);
+    expect(told[0]!.body).toContain("as @maya asked");
+    expect(told[0]!.body).toContain("this pull request (wave 2) is closed and its branch deleted");
+    expect((await s.git.git(GITOPS_REPO, ["for-each-ref", "--format=%(refname)", waveBranch])).trim()).toBe("");
+
+    // The rollback lands with an approval and writes only eu-1, the cluster that took 1.2.0; us-1 never had it.
+    await approve(s, rollback!.number, "alice");
+    expect(s.fake.mustPull(GITOPS_REPO, rollback!.number).mergedAt).not.toBeNull();
+    const changed = (await s.git.git(GITOPS_REPO, ["diff", "--name-only", before, "main"])).split("\n").filter(Boolean);
+    expect(changed).toContain("environments/prod/eu-1/shop/api/deployment-api.yaml");
+    expect(changed.filter((f) => f.startsWith("environments/prod/") && !f.startsWith("environments/prod/eu-1/"))).toEqual([]);
+    expect(await releaseIn(s, "prod/eu-1")).toBe(r1);
+    expect(await releaseIn(s, "prod/us-1")).toBeUndefined();
+    expect(s.fake.pullsIn(GITOPS_REPO, "open")).toEqual([]);
   });
 });
