@@ -1,12 +1,28 @@
 /** What the preview comment says about a pull request's preview environment (data; text in presentation/). */
+import type { HealthReport } from "../promotion/health.js";
+import type { HealthStatus } from "../status/health.js";
 import type { PreviewComponent, RefusalCode } from "./decide.js";
+
+/** What was observed of one preview component's rollout in its namespace. */
+export interface PreviewRollout {
+  /** `project/component`. */
+  readonly key: string;
+  /** NotObserved when the cluster could not be read; Progressing while the pods run another release. */
+  readonly status: HealthStatus;
+  /** One line: ready replicas and what is wrong, or why nothing was observed. */
+  readonly detail: string;
+}
 
 export type PreviewEnvironmentStatus =
   | {
       readonly kind: "live";
       readonly from: string;
+      /** The cluster of an environment on several that runs the preview (core/gitops/layout.ts `previewCluster`). */
+      readonly cluster?: string;
       readonly namespaces: readonly string[];
       readonly components: readonly PreviewComponent[];
+      /** Each component's rollout as the health port saw it, by key (sorted as `components`). */
+      readonly rollout: readonly PreviewRollout[];
       readonly monthlyCost: number;
       readonly currency: string;
       /** ISO time after which, without a push, the reconcile pass removes it. */
@@ -18,3 +34,21 @@ export type PreviewEnvironmentStatus =
   | { readonly kind: "refused"; readonly code: RefusalCode; readonly reason: string; readonly removed: boolean }
   | { readonly kind: "removed"; readonly reason: string }
   | { readonly kind: "failed"; readonly error: string };
+
+/**
+ * One component's rollout from the health of its preview namespace: Healthy only when the ready
+ * pods run the preview's release (an earlier push's pods still serving are Progressing), and never
+ * more than was observed.
+ */
+export function previewRollout(component: Pick<PreviewComponent, "key" | "release">, report: HealthReport): PreviewRollout {
+  const detail = report.detail ?? "";
+  if (report.status === "NotObserved") return { key: component.key, status: "NotObserved", detail: detail || "the cluster is not observed" };
+  if (report.status === "Healthy" && report.release !== undefined && report.release !== component.release)
+    return { key: component.key, status: "Progressing", detail: `${detail ? `${detail}; ` : ""}the ready pods run ${report.release}, not ${component.release} yet` };
+  return { key: component.key, status: report.status, detail };
+}
+
+/** Whether every component of a live preview is Healthy on its release: the rollout has settled. */
+export function previewSettled(rollout: readonly PreviewRollout[]): boolean {
+  return rollout.length > 0 && rollout.every((r) => r.status === "Healthy");
+}

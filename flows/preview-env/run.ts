@@ -10,18 +10,19 @@ import type { PlatformBundle } from "../../renderers/platform.js";
 import { durationSeconds } from "../../renderers/model/index.js";
 import type { Preview } from "../../core/preview/model.js";
 import { decidePreview } from "../../core/preview-env/decide.js";
-import type { PreviewPull } from "../../core/preview-env/decide.js";
+import type { PreviewComponent, PreviewPull } from "../../core/preview-env/decide.js";
 import { previewCommitContent, previewRemovalContent } from "../../core/preview-env/commit.js";
 import type { PreviewCommitContent } from "../../core/preview-env/commit.js";
 import { expiresAt, isoTime } from "../../core/preview-env/records.js";
 import type { PreviewRecord } from "../../core/preview-env/records.js";
-import type { PreviewEnvironmentStatus } from "../../core/preview-env/status.js";
+import { previewRollout } from "../../core/preview-env/status.js";
+import type { PreviewEnvironmentStatus, PreviewRollout } from "../../core/preview-env/status.js";
 import { readPreviews } from "../../adapters/git/previews.js";
 import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 import type { FlowServices } from "../services.js";
 import type { GitTarget } from "../../core/gitops/request.js";
 
-export type PreviewEnvDeps = Pick<FlowServices, "clock" | "gitops" | "cacheDir" | "logger">;
+export type PreviewEnvDeps = Pick<FlowServices, "clock" | "gitops" | "cacheDir" | "logger" | "health">;
 
 /** One preview environment run. */
 export interface PreviewEnvRequest {
@@ -95,14 +96,37 @@ export async function syncPreviewEnvironment(req: PreviewEnvRequest, deps: Previ
   return {
     kind: "live",
     from: from.name,
+    ...(decision.cluster !== undefined ? { cluster: decision.cluster } : {}),
     namespaces: decision.namespaces,
     components: decision.components,
+    rollout: await readRollout(from.name, decision.cluster, decision.components, deps),
     monthlyCost: decision.cost.monthly,
     currency: decision.cost.currency,
     expiresAt: expiresAt({ updatedAt }, durationSeconds(previews.ttl)),
     commit: out.commit,
     changed: out.changed,
   };
+}
+
+/**
+ * Each component's rollout in its preview namespace, through the health port status back uses
+ * (the `from` environment's cluster, or its preview cluster); NotObserved when it cannot be read.
+ */
+export async function readRollout(
+  from: string,
+  cluster: string | undefined,
+  components: readonly PreviewComponent[],
+  deps: Pick<FlowServices, "health">,
+): Promise<PreviewRollout[]> {
+  return Promise.all(
+    components.map(async (c) => {
+      const [project = "", component = ""] = c.key.split("/");
+      const report = await deps.health
+        .health({ environment: from, project, component, namespace: c.namespace, ...(cluster !== undefined ? { cluster } : {}) })
+        .catch((e: unknown) => ({ status: "NotObserved" as const, detail: `the cluster could not be read: ${e instanceof Error ? e.message : String(e)}` }));
+      return previewRollout(c, report);
+    }),
+  );
 }
 
 /** Removes one preview (the reconcile pass, `ferry preview remove`): a commit deleting its folder. */

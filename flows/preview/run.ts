@@ -66,7 +66,7 @@ export interface PreviewOutcome {
   readonly environment: PreviewEnvironmentStatus | undefined;
 }
 
-type PreviewDeps = Pick<FlowServices, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "botLogin" | "appId">;
+type PreviewDeps = Pick<FlowServices, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "botLogin" | "appId" | "health">;
 
 /** The comment's parts: full diffs when they fit in a few comments, else the summary. */
 export function previewParts(build: (detail: Detail) => string, maxParts = MAX_PREVIEW_PARTS, limit?: number): string[] {
