@@ -44,7 +44,11 @@ export function previewRollout(component: Pick<PreviewComponent, "key" | "releas
   const detail = report.detail ?? "";
   if (report.status === "NotObserved") return { key: component.key, status: "NotObserved", detail: detail || "the cluster is not observed" };
   if (report.status === "Healthy" && report.release !== undefined && report.release !== component.release)
-    return { key: component.key, status: "Progressing", detail: `${detail ? `${detail}; ` : ""}the ready pods run ${report.release}, not ${component.release} yet` };
+    return {
+      key: component.key,
+      status: "Progressing",
+      detail: `${detail ? `${detail}; ` : ""}the ready pods run ${report.release}, not ${component.release} yet`,
+    };
   return { key: component.key, status: report.status, detail };
 }
 

@@ -33,7 +33,9 @@ export function previewEnvironmentSection(status: PreviewEnvironmentStatus | und
         "",
         "| component | release | rollout | URL |",
         "| --- | --- | --- | --- |",
-        ...status.components.map((c) => `| \`${c.key}\` | \`${c.release}\` | ${rolloutCell(rollout.get(c.key))} | ${c.urls.length ? c.urls.join(" ") : "no route"} |`),
+        ...status.components.map(
+          (c) => `| \`${c.key}\` | \`${c.release}\` | ${rolloutCell(rollout.get(c.key))} | ${c.urls.length ? c.urls.join(" ") : "no route"} |`,
+        ),
         "",
         `Estimated cost: **${formatMoney(status.monthlyCost, status.currency)}** a month. Removed on close or merge, or at ${status.expiresAt} without a push.`,
       );
