@@ -51,8 +51,3 @@ export function previewRollout(component: Pick<PreviewComponent, "key" | "releas
     };
   return { key: component.key, status: report.status, detail };
 }
-
-/** Whether every component of a live preview is Healthy on its release: the rollout has settled. */
-export function previewSettled(rollout: readonly PreviewRollout[]): boolean {
-  return rollout.length > 0 && rollout.every((r) => r.status === "Healthy");
-}

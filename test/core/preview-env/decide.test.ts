@@ -9,7 +9,9 @@ import { loadPlatformSources } from "../../../renderers/load.js";
 import { parse } from "yaml";
 import { loadBuiltins } from "../../../templates/index.js";
 
-const platformYaml = (previews: string) => `apiVersion: ferry.dev/v1alpha1
+const DEV_CLUSTER = "cluster: {context: dev}";
+
+const platformYaml = (previews: string, dev = DEV_CLUSTER) => `apiVersion: ferry.dev/v1alpha1
 kind: Platform
 metadata:
   name: acme
@@ -20,7 +22,7 @@ spec:
   pricing: {cpu: 20, memory: 4, currency: EUR}
   environments:
     - name: dev
-      cluster: {context: dev}
+      ${dev}
       gitops: {repo: acme/gitops, branch: main, path: environments/dev}
     - name: prod
       production: true
@@ -74,10 +76,10 @@ spec:
 
 const SETTINGS = `    from: dev\n    trigger: label\n    maxMonthlyCost: 50\n    host: "pr-\${pr}-\${component}.preview.example.com"\n`;
 
-function setup(previews = SETTINGS) {
+function setup(previews = SETTINGS, dev = DEV_CLUSTER, api = API) {
   const diagnostics: Diagnostic[] = [];
   const bundle = buildPlatformBundle(
-    loadPlatformSources("platform", new Map([[".ferry/platform.yaml", platformYaml(previews)]]), diagnostics),
+    loadPlatformSources("platform", new Map([[".ferry/platform.yaml", platformYaml(previews, dev)]]), diagnostics),
     loadBuiltins(),
     diagnostics,
   );
@@ -89,7 +91,7 @@ function setup(previews = SETTINGS) {
         repo: "acme/shop-api",
         root: "",
         files: new Map([
-          [".ferry/api.yaml", API],
+          [".ferry/api.yaml", api],
           [".ferry/stock.yaml", STOCK],
         ]),
       },
@@ -103,8 +105,8 @@ function setup(previews = SETTINGS) {
 
 const PULL: PreviewPull = { repo: "acme/shop-api", number: 7, headSha: "a".repeat(40), fork: false, labels: ["ferry:preview"] };
 
-function decide(over: Partial<PreviewEnvInput> = {}, previews?: string) {
-  const s = setup(previews);
+function decide(over: Partial<PreviewEnvInput> = {}, previews?: string, dev?: string, api?: string) {
+  const s = setup(previews, dev, api);
   return decidePreview({ ...s, pull: PULL, changed: ["shop/api"], cel: new CelEngine(), present: [], ...over });
 }
 
@@ -132,6 +134,23 @@ describe("decidePreview", () => {
     const route = [...d.files].find(([p]) => p.startsWith("shop/api/httproute-"))?.[1] ?? "";
     expect(route).toContain("pr-7-api.preview.example.com");
     expect(route).not.toContain("api.dev.example.com");
+  });
+
+  it("runs a preview of an environment on several clusters on its first wave's first cluster, with that cluster's overrides, in one folder", () => {
+    // Wave beats name: b-1 (wave 1) before a-1 (wave 2); c-1 is in wave 1 too but after b-1 by name.
+    const dev = "clusters: [{name: a-1, context: dev-a, wave: 2}, {name: c-1, context: dev-c, wave: 1}, {name: b-1, context: dev-b, wave: 1}]";
+    const api = API.replace(
+      "  traits:\n",
+      "  environments:\n    dev:\n      replicas: 2\n      clusters: {a-1: {replicas: 5}, b-1: {replicas: 3}}\n  traits:\n",
+    );
+    const d = preview(decide({}, undefined, dev, api));
+    expect(d.cluster).toBe("b-1");
+    expect(d.dir).toBe("previews/pr-7");
+    // No cluster folder: all of previews/ goes to the one cluster.
+    expect([...d.files.keys()].every((p) => p === "shop/namespace.yaml" || p.startsWith("shop/api/"))).toBe(true);
+    const deployment = parse(d.files.get("shop/api/deployment-api.yaml") ?? "") as { spec: { replicas: number }; metadata: { namespace: string } };
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.metadata.namespace).toBe("shop-pr-7");
   });
 
   it("points an unchanged dependency at the from environment's namespace, a changed one at the preview's", () => {
