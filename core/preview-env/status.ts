@@ -1,6 +1,7 @@
 /** What the preview comment says about a pull request's preview environment (data; text in presentation/). */
 import type { HealthReport } from "../promotion/health.js";
 import type { HealthStatus } from "../status/health.js";
+import type { SignalUnit } from "../../renderers/model/index.js";
 import type { PreviewComponent, RefusalCode } from "./decide.js";
 
 /** What was observed of one preview component's rollout in its namespace. */
@@ -13,6 +14,20 @@ export interface PreviewRollout {
   readonly detail: string;
 }
 
+/** One signal of one preview component, read from the `from` environment's Prometheus over the last {@link PREVIEW_SIGNAL_WINDOW_SECONDS}. */
+export interface PreviewSignal {
+  /** `project/component`. */
+  readonly key: string;
+  readonly name: string;
+  readonly unit: SignalUnit;
+  /** The value; undefined when it could not be read (`error` says why) or there is no data. */
+  readonly value: number | undefined;
+  readonly error?: string;
+}
+
+/** The window a preview's signals are read over (`${window}`). */
+export const PREVIEW_SIGNAL_WINDOW_SECONDS = 300;
+
 export type PreviewEnvironmentStatus =
   | {
       readonly kind: "live";
@@ -23,6 +38,8 @@ export type PreviewEnvironmentStatus =
       readonly components: readonly PreviewComponent[];
       /** Each component's rollout as the health port saw it, by key (sorted as `components`). */
       readonly rollout: readonly PreviewRollout[];
+      /** Each component's signals, where it has them and the environment (or its preview cluster) has a Prometheus; none read otherwise. */
+      readonly signals: readonly PreviewSignal[];
       readonly monthlyCost: number;
       readonly currency: string;
       /** ISO time after which, without a push, the reconcile pass removes it. */

@@ -1,6 +1,8 @@
 /** The "Preview environment" section of the preview comment. */
 import { formatMoney } from "../../core/cost.js";
-import type { PreviewEnvironmentStatus, PreviewRollout } from "../../core/preview-env/status.js";
+import { PREVIEW_SIGNAL_WINDOW_SECONDS } from "../../core/preview-env/status.js";
+import type { PreviewEnvironmentStatus, PreviewRollout, PreviewSignal } from "../../core/preview-env/status.js";
+import { formatSignalValue } from "../signal-values.js";
 
 const ICON: Record<PreviewRollout["status"], string> = {
   Healthy: "✅",
@@ -15,6 +17,25 @@ const ICON: Record<PreviewRollout["status"], string> = {
 function rolloutCell(r: PreviewRollout | undefined): string {
   if (!r || r.status === "NotObserved") return `👁️ not observed${r?.detail ? ` (${cell(r.detail)})` : ""}`;
   return `${ICON[r.status]} ${r.status}${r.detail ? ` (${cell(r.detail)})` : ""}`;
+}
+
+/** The signals read, one line per component; not observed where a value could not be read. */
+function signalLines(signals: readonly PreviewSignal[]): string[] {
+  if (signals.length === 0) return [];
+  const keys = [...new Set(signals.map((x) => x.key))];
+  const value = (x: PreviewSignal) =>
+    x.error !== undefined ? `not observed (${cell(x.error)})` : x.value === undefined ? "no data" : formatSignalValue(x.value, x.unit);
+  return [
+    `Signals over the last ${PREVIEW_SIGNAL_WINDOW_SECONDS / 60} minutes:`,
+    ...keys.map(
+      (k) =>
+        `- \`${k}\`: ${signals
+          .filter((x) => x.key === k)
+          .map((x) => `${x.name} ${value(x)}`)
+          .join(", ")}`,
+    ),
+    "",
+  ];
 }
 
 /** Text safe inside a table cell. */
@@ -37,6 +58,7 @@ export function previewEnvironmentSection(status: PreviewEnvironmentStatus | und
           (c) => `| \`${c.key}\` | \`${c.release}\` | ${rolloutCell(rollout.get(c.key))} | ${c.urls.length ? c.urls.join(" ") : "no route"} |`,
         ),
         "",
+        ...signalLines(status.signals),
         `Estimated cost: **${formatMoney(status.monthlyCost, status.currency)}** a month. Removed on close or merge, or at ${status.expiresAt} without a push.`,
       );
       break;

@@ -46,7 +46,8 @@ describe("previewCluster", () => {
 });
 
 describe("the preview comment's rollout column", () => {
-  const live = (rollout: Extract<PreviewEnvironmentStatus, { kind: "live" }>["rollout"]): string =>
+  type Live = Extract<PreviewEnvironmentStatus, { kind: "live" }>;
+  const live = (rollout: Live["rollout"], signals: Live["signals"] = []): string =>
     previewEnvironmentSection({
       kind: "live",
       from: "prod",
@@ -54,6 +55,7 @@ describe("the preview comment's rollout column", () => {
       namespaces: ["shop-pr-7"],
       components: [{ key: "shop/api", release: "r2", namespace: "shop-pr-7", urls: ["https://pr-7-api.preview.example.com"] }],
       rollout,
+      signals,
       monthlyCost: 2.5,
       currency: "EUR",
       expiresAt: "2026-03-04T10:00:00Z",
@@ -65,6 +67,19 @@ describe("the preview comment's rollout column", () => {
     const text = live([{ key: "shop/api", status: "Progressing", detail: "1/2 ready | waiting" }]);
     expect(text).toContain("on `prod`'s cluster `eu-1`");
     expect(text).toContain("| `shop/api` | `r2` | ⏳ Progressing (1/2 ready \\| waiting) | https://pr-7-api.preview.example.com |");
+  });
+
+  it("lists the signals read in their units, and says not observed for one Prometheus did not answer", () => {
+    const text = live(
+      [{ key: "shop/api", status: "Healthy", detail: "2/2 ready" }],
+      [
+        { key: "shop/api", name: "errorRate", unit: "ratio", value: 0.002 },
+        { key: "shop/api", name: "latencyP95", unit: "seconds", value: undefined, error: "connection refused" },
+        { key: "shop/api", name: "restarts", unit: "count", value: undefined },
+      ],
+    );
+    expect(text).toContain("Signals over the last 5 minutes:\n- `shop/api`: errorRate 0.2%, latencyP95 not observed (connection refused), restarts no data");
+    expect(live([{ key: "shop/api", status: "Healthy", detail: "" }])).not.toContain("Signals");
   });
 
   it("says not observed when the cluster could not be read, or when no rollout was read", () => {
