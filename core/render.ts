@@ -17,7 +17,7 @@ import { releasePath } from "../renderers/release.js";
 import type { Release } from "../renderers/release.js";
 import type { K8sObject, Locator } from "../renderers/types.js";
 import { checkPolicies } from "../policies/index.js";
-import { componentTargets, environmentFolders, defaultEnvironmentPath, namespaceFile, namespaceObject, objectFileName } from "./gitops/layout.js";
+import { componentDir, componentTargets, environmentFolders, defaultEnvironmentPath, namespaceFile, namespaceObject, objectFileName } from "./gitops/layout.js";
 
 /** One release rendered for one environment. */
 export interface RenderedComponent {
@@ -58,6 +58,12 @@ export interface RenderOptions {
    * @default the environment's namespace of the dependency's project
    */
   readonly dependencyNamespace?: (project: string, component: string) => string;
+  /**
+   * Render once, into `<project>/<component>/` without a cluster folder (a preview environment):
+   * for an environment on several clusters, as `cluster` (with its per-cluster overrides).
+   * @default once per folder of the environment (core/gitops/layout.ts `componentTargets`)
+   */
+  readonly single?: { readonly cluster?: string };
 }
 
 /**
@@ -83,7 +89,10 @@ export function renderRelease(
   const objects: K8sObject[] = [];
   const clusters: RenderedCluster[] = [];
   const files = new Map<string, string>();
-  const targets = componentTargets(env, project, component);
+  const single = opts.single;
+  const targets = single
+    ? [{ ...(single.cluster !== undefined ? { cluster: single.cluster } : {}), dir: componentDir(project, component), namespaceFile: namespaceFile(project) }]
+    : componentTargets(env, project, component);
   for (const target of targets) {
     const compiled = compileComponent({
       release,

@@ -14,7 +14,7 @@ import { CoreV1Api, Watch } from "@kubernetes/client-node";
 import { z } from "zod";
 import { computeHealth, type ComponentHealth, type HealthOptions } from "../../core/status/health.js";
 import { emptyObjects, sortedObjects, type ClusterObjects, type ClusterSnapshot, type KubeEvent, type Pod } from "../../core/status/cluster-objects.js";
-import { componentKeys, keyOfLabels, keyString, selectComponent, type ComponentKey } from "../../core/status/components.js";
+import { componentKeys, inNamespace, keyOfLabels, keyString, selectComponent, type ComponentKey } from "../../core/status/components.js";
 import { BackoffOptions, sleepFor } from "./backoff.js";
 import { ComponentSelector, OBSERVED, labelSelectorFor, type ObservedObject } from "./collections.js";
 import { configForContext, loadKubeConfig, missingContexts, type KubeConfigSource } from "./kubeconfig.js";
@@ -39,6 +39,9 @@ export const ObserverSettings = z.object({
   backoff: BackoffOptions.default({ initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.5 }),
 });
 export type ObserverSettings = z.infer<typeof ObserverSettings>;
+
+/** Options of {@link ClusterObserver.health}: computeHealth's, and the one namespace to judge (a preview's). @default every namespace */
+export type ObservedHealthOptions = Omit<HealthOptions, "now"> & { readonly namespace?: string };
 
 /** Something changed for this component in this context. */
 export interface ObserverChange {
@@ -236,14 +239,16 @@ export class ClusterObserver {
     return componentKeys(this.objectsOf(this.state(context)));
   }
 
-  /** The objects (and logs) of one component in `context`. */
-  component(context: string, key: ComponentKey): ClusterObjects {
-    return structuredClone(selectComponent(this.objectsOf(this.state(context)), key));
+  /** The objects (and logs) of one component in `context`; with `namespace`, only those in it (a preview's). */
+  component(context: string, key: ComponentKey, namespace?: string): ClusterObjects {
+    const all = selectComponent(this.objectsOf(this.state(context)), key);
+    return structuredClone(namespace === undefined ? all : inNamespace(all, namespace));
   }
 
-  /** Health of one component in `context`, evaluated at the observer's clock. */
-  health(context: string, key: ComponentKey, options: Omit<HealthOptions, "now"> = {}): ComponentHealth {
-    return computeHealth(this.component(context, key), { ...options, now: this.now() });
+  /** Health of one component in `context`, evaluated at the observer's clock; with `namespace`, of its objects there only. */
+  health(context: string, key: ComponentKey, options: ObservedHealthOptions = {}): ComponentHealth {
+    const { namespace, ...rest } = options;
+    return computeHealth(this.component(context, key, namespace), { ...rest, now: this.now() });
   }
 
   /** Counters of `context`. */

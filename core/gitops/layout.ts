@@ -8,6 +8,9 @@
  *   <project>/<component>/<kind>-<name>.yaml    one file per rendered object
  * <environment path>/<cluster>/...              an environment on several clusters (`clusters`):
  *                                               the same, once per cluster
+ * previews/pr-<number>/<project>/...            the preview environments (`previews`), at the root of the
+ *                                               `from` environment's branch, never per cluster: all of
+ *                                               `previews/` runs on one cluster, {@link previewCluster}
  * ```
  *
  * {@link componentTargets} is the one place that decides which folders a component is rendered into.
@@ -92,6 +95,20 @@ export function historyDir(env: EnvironmentLocation, project: string, component:
   const wave = (name: string | undefined) => env.clusters?.find((c) => c.name === name)?.wave ?? 1;
   const [first] = componentTargets(env, project, component).sort((a, b) => wave(a.cluster) - wave(b.cluster));
   return first ? first.dir : componentDir(project, component);
+}
+
+/**
+ * The cluster of an environment on several that runs its previews (when it is a `previews.from`):
+ * the first cluster of its first wave (by name within the wave), where a change reaches first;
+ * undefined for an environment on one cluster (its cluster runs them). A preview is rendered once,
+ * with this cluster's per-cluster overrides, into `previews/pr-<number>/` without a cluster folder,
+ * and the appliers (`ferry bootstrap`) apply `previews/` to this cluster only.
+ */
+export function previewCluster(env: EnvironmentLocation): string | undefined {
+  const clusters = [...(env.clusters ?? [])];
+  if (clusters.length === 0) return undefined;
+  const wave = (c: { readonly wave?: number }) => c.wave ?? 1;
+  return clusters.sort((a, b) => wave(a) - wave(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0]!.name;
 }
 
 /** `environments/<env>`: an environment's directory unless its `gitops.path` says otherwise, and in `ferry render --out`. */

@@ -1,5 +1,6 @@
 /**
- * Checking the platform's `spec.previews`: `from` names an environment with a cluster, and the host
+ * Checking the platform's `spec.previews`: `from` names an environment with a cluster (or several:
+ * the preview runs on one, core/gitops/layout.ts `previewCluster`), and the host
  * template uses only `${pr}`, `${component}` and `${project}` and makes a DNS name. Each finding
  * at its file, line and column.
  */
@@ -21,7 +22,7 @@ export function checkPreviews(platform: Loaded<Platform>): Diagnostic[] {
   const env = platform.value.spec.environments.find((e) => e.name === previews.from);
   const known = platform.value.spec.environments.map((e) => e.name).join(", ");
   if (!env) out.push(diagnosticAt(doc, ["spec", "previews", "from"], `unknown environment ${JSON.stringify(previews.from)}; known: ${known}`));
-  else if (!env.cluster)
+  else if (!env.cluster && (env.clusters ?? []).length === 0)
     out.push(
       diagnosticAt(
         doc,

@@ -21,7 +21,7 @@ export function previewCommitContent(decision: Extract<PreviewDecision, { kind: 
   const keys = decision.components.map((c) => c.key);
   return {
     changes: [{ dir: decision.dir, files: decision.files, prune: true }],
-    message: `preview ${previewTrailer(pull.repo, pull.number)}: ${keys.join(", ")}\n\nThe pull request's changed components in ${decision.namespaces.join(", ")}, on ${decision.from}'s cluster.`,
+    message: `preview ${previewTrailer(pull.repo, pull.number)}: ${keys.join(", ")}\n\nThe pull request's changed components in ${decision.namespaces.join(", ")}, on ${decision.cluster !== undefined ? `${decision.from}'s cluster ${decision.cluster}` : `${decision.from}'s cluster`}.`,
     trailers: {
       [TRAILERS.preview]: previewTrailer(pull.repo, pull.number),
       [TRAILERS.component]: keys,

@@ -20,7 +20,7 @@ import type { Release } from "../../renderers/release.js";
 import type { K8sObject } from "../../renderers/types.js";
 import { estimateCost, formatMoney } from "../cost.js";
 import type { CostEstimate } from "../cost.js";
-import { namespaceFile, namespaceObject } from "../gitops/layout.js";
+import { namespaceFile, namespaceObject, previewCluster } from "../gitops/layout.js";
 import { renderRelease } from "../render.js";
 import { previewHost } from "./check.js";
 import { PREVIEW_LABEL_KEY, previewDir, previewNamespace } from "./layout.js";
@@ -76,6 +76,8 @@ export type PreviewDecision =
   | {
       readonly kind: "preview";
       readonly from: string;
+      /** For a `from` environment on several clusters: the one cluster the preview runs on (layout.ts `previewCluster`). */
+      readonly cluster?: string;
       /** `previews/pr-<number>`. */
       readonly dir: string;
       /** Files relative to `dir`, sorted. */
@@ -144,6 +146,8 @@ export function decidePreview(input: PreviewEnvInput): PreviewDecision {
   if (components.length === 0) return refused("unchanged", "the pull request changes no component the preview environment would run");
 
   const env = previewEnvironment(from, pull.number);
+  // An environment on several clusters: the preview runs on one, with that cluster's overrides.
+  const cluster = previewCluster(from);
   const inPreview = (project: string, component: string) => changed.has(catalogKey(project, component));
   // Unchanged dependencies are the `from` environment's; changed ones run in the preview.
   const dependencyNamespace = (project: string, component: string) =>
@@ -155,7 +159,10 @@ export function decidePreview(input: PreviewEnvInput): PreviewDecision {
   const projects = new Set<string>();
   for (const app of components) {
     const { release, hosts } = previewRelease(app.release, previews, from.name, pull.number);
-    const rendered = renderRelease(release, env, bundle, input.catalog, input.cel, app.locate, undefined, { dependencyNamespace });
+    const rendered = renderRelease(release, env, bundle, input.catalog, input.cel, app.locate, undefined, {
+      dependencyNamespace,
+      single: cluster !== undefined ? { cluster } : {},
+    });
     diagnostics.push(...rendered.diagnostics);
     if (hasErrors(rendered.diagnostics)) continue;
     const { project, component } = release.metadata;
@@ -197,6 +204,7 @@ export function decidePreview(input: PreviewEnvInput): PreviewDecision {
   return {
     kind: "preview",
     from: from.name,
+    ...(cluster !== undefined ? { cluster } : {}),
     dir: previewDir(pull.number),
     files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     components: out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),

@@ -29,6 +29,13 @@ export interface HealthQuery {
    * report. @default the environment's aggregate (core/status/cluster-environment.ts); ignored for an environment on one cluster
    */
   readonly cluster?: string;
+  /**
+   * A preview environment (`previews`): only the component's objects in this namespace
+   * (`<project>-pr-<number>`), which carry the environment's labels. Its health is not tracked
+   * (no `healthySince`): the environment's own soak never counts a preview's pods.
+   * @default every namespace of the environment's cluster
+   */
+  readonly namespace?: string;
 }
 
 /** Reads health from somewhere (a cluster, Argo CD, a cache). */

@@ -15,6 +15,8 @@
  *   delivered successfully since (same guid);
  * - preview-removal: a preview environment whose pull request is closed or gone, or that had no
  *   push for the platform's `previews.ttl`.
+ * - preview-status: a live preview environment of an open pull request, whose rollout the preview
+ *   comment shows (read again each pass).
  *
  * The gathering (operations/reconcile.ts) reads only what the candidates need; the app executes
  * the plan with its flows, `ferry reconcile --dry-run` prints it.
@@ -36,7 +38,7 @@ import type { PreviewRecord } from "../preview-env/records.js";
 export const REDELIVERY_WINDOW_MS = 24 * 3600_000;
 
 /** The kinds of repair a pass makes, in the order it makes them. */
-export const REPAIR_KINDS = ["release", "promotion", "gates-check", "rollout-watch", "redelivery", "preview-removal"] as const;
+export const REPAIR_KINDS = ["release", "promotion", "gates-check", "rollout-watch", "redelivery", "preview-removal", "preview-status"] as const;
 export type RepairKind = (typeof REPAIR_KINDS)[number];
 
 /** Which release each component runs in one environment (`project/component` → release id, undefined when unlabelled). */
@@ -226,6 +228,14 @@ export type Repair =
       /** The `from` environment whose GitOps target holds the preview. */
       readonly environment: string;
       readonly reason: string;
+    }
+  | {
+      /** A live preview of an open pull request: its rollout read again into the preview comment (edited only when it changes). */
+      readonly kind: "preview-status";
+      readonly repo: string;
+      readonly pull: number;
+      readonly environment: string;
+      readonly reason: string;
     };
 
 /** Something the pass saw and left alone on purpose, with why. */
@@ -385,6 +395,7 @@ export function planReconcile(facts: ReconcileFacts): ReconcilePlan {
   }
   repairs.push(...redeliveries(facts.deliveries, facts.now));
   repairs.push(...previewRemovals(facts));
+  repairs.push(...previewRefreshes(facts));
   return { repairs, deferred };
 }
 
@@ -432,6 +443,24 @@ export function previewRemovals(facts: Pick<ReconcileFacts, "platform" | "previe
   return out;
 }
 
+/**
+ * The live previews of open pull requests that stay: their comment's rollout column is read again
+ * each pass (a preview's rollout settles after the commit that made it; nothing else watches it).
+ */
+export function previewRefreshes(facts: Pick<ReconcileFacts, "platform" | "previews" | "now">): Repair[] {
+  const removed = new Set(previewRemovals(facts).flatMap((r) => (r.kind === "preview-removal" ? [`${r.repo}#${r.pull}`] : [])));
+  return [...(facts.previews ?? [])]
+    .filter((p) => p.pull === "open" && !removed.has(`${p.record.repo}#${p.record.pr}`))
+    .sort((a, b) => a.record.pr - b.record.pr)
+    .map((p) => ({
+      kind: "preview-status" as const,
+      repo: p.record.repo,
+      pull: p.record.pr,
+      environment: p.environment,
+      reason: `the preview environment of ${p.record.repo}#${p.record.pr} is live: its rollout is read again`,
+    }));
+}
+
 /** One line per repair, for logs and `ferry reconcile --dry-run`. */
 export function describeRepair(r: Repair): string {
   switch (r.kind) {
@@ -447,5 +476,7 @@ export function describeRepair(r: Repair): string {
       return `redeliver webhook delivery ${r.delivery} (${r.event}, guid ${r.guid})`;
     case "preview-removal":
       return `remove the preview environment of ${r.repo}#${r.pull} from ${r.environment}`;
+    case "preview-status":
+      return `read the rollout of the preview environment of ${r.repo}#${r.pull} into its comment`;
   }
 }

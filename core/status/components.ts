@@ -71,6 +71,20 @@ export function selectComponent(all: ClusterObjects, key: ComponentKey): Cluster
   return out;
 }
 
+/**
+ * Only the objects of `objects` in `namespace` (and the logs of its pods): a preview environment's
+ * share of a component whose objects carry the `from` environment's labels in another namespace.
+ */
+export function inNamespace(objects: ClusterObjects, namespace: string): ClusterObjects {
+  const out = emptyObjects();
+  for (const kind of Object.keys(out) as (keyof ClusterObjects)[]) {
+    if (kind === "logs") continue;
+    (out[kind] as { metadata: ObjectMeta }[]) = (objects[kind] as { metadata: ObjectMeta }[]).filter((o) => o.metadata.namespace === namespace);
+  }
+  for (const [k, lines] of Object.entries(objects.logs)) if (k.startsWith(`${namespace}/`)) out.logs[k] = lines;
+  return out;
+}
+
 /** Every component key present on a labelled object of the snapshot, sorted. */
 export function componentKeys(all: ClusterObjects): ComponentKey[] {
   const seen = new Map<string, ComponentKey>();

@@ -9,19 +9,25 @@ import type { CelEngine } from "../../renderers/cel.js";
 import type { PlatformBundle } from "../../renderers/platform.js";
 import { durationSeconds } from "../../renderers/model/index.js";
 import type { Preview } from "../../core/preview/model.js";
-import { decidePreview } from "../../core/preview-env/decide.js";
-import type { PreviewPull } from "../../core/preview-env/decide.js";
+import type { PreviewComponent, PreviewPull } from "../../core/preview-env/decide.js";
 import { previewCommitContent, previewRemovalContent } from "../../core/preview-env/commit.js";
 import type { PreviewCommitContent } from "../../core/preview-env/commit.js";
 import { expiresAt, isoTime } from "../../core/preview-env/records.js";
 import type { PreviewRecord } from "../../core/preview-env/records.js";
-import type { PreviewEnvironmentStatus } from "../../core/preview-env/status.js";
+import { PREVIEW_SIGNAL_WINDOW_SECONDS, previewRollout } from "../../core/preview-env/status.js";
+import type { PreviewEnvironmentStatus, PreviewRollout, PreviewSignal } from "../../core/preview-env/status.js";
+import { decidePreview, previewEnvironment } from "../../core/preview-env/decide.js";
+import { catalogKey } from "../../renderers/apps.js";
+import type { Environment, Platform } from "../../renderers/model/index.js";
+import type { Release } from "../../renderers/release.js";
+import { readSignalReadings } from "../signals/read.js";
+import type { EnvironmentPrometheus } from "../signals/read.js";
 import { readPreviews } from "../../adapters/git/previews.js";
 import type { ResolvedTarget } from "../../adapters/github/gitops-targets.js";
 import type { FlowServices } from "../services.js";
 import type { GitTarget } from "../../core/gitops/request.js";
 
-export type PreviewEnvDeps = Pick<FlowServices, "clock" | "gitops" | "cacheDir" | "logger">;
+export type PreviewEnvDeps = Pick<FlowServices, "clock" | "gitops" | "cacheDir" | "logger" | "health"> & Partial<Pick<FlowServices, "clusterRuntime">>;
 
 /** One preview environment run. */
 export interface PreviewEnvRequest {
@@ -95,14 +101,98 @@ export async function syncPreviewEnvironment(req: PreviewEnvRequest, deps: Previ
   return {
     kind: "live",
     from: from.name,
+    ...(decision.cluster !== undefined ? { cluster: decision.cluster } : {}),
     namespaces: decision.namespaces,
     components: decision.components,
+    rollout: await readRollout(from.name, decision.cluster, decision.components, deps),
+    signals: await readPreviewSignals(
+      req.bundle.platform,
+      previewSignalEnvironment(from, decision.cluster, pull.number),
+      decision.components.flatMap((c) => {
+        const app = req.components.find((a) => catalogKey(a.release.metadata.project, a.release.metadata.component) === c.key);
+        return app ? [{ key: c.key, release: app.release }] : [];
+      }),
+      deps.clusterRuntime?.verification.prometheusOf.bind(deps.clusterRuntime.verification),
+      deps.clock(),
+    ),
     monthlyCost: decision.cost.monthly,
     currency: decision.cost.currency,
     expiresAt: expiresAt({ updatedAt }, durationSeconds(previews.ttl)),
     commit: out.commit,
     changed: out.changed,
   };
+}
+
+/**
+ * Each component's rollout in its preview namespace, through the health port status back uses
+ * (the `from` environment's cluster, or its preview cluster); NotObserved when it cannot be read.
+ */
+export async function readRollout(
+  from: string,
+  cluster: string | undefined,
+  components: readonly PreviewComponent[],
+  deps: Pick<FlowServices, "health">,
+): Promise<PreviewRollout[]> {
+  return Promise.all(
+    components.map(async (c) => {
+      const [project = "", component = ""] = c.key.split("/");
+      const report = await deps.health
+        .health({ environment: from, project, component, namespace: c.namespace, ...(cluster !== undefined ? { cluster } : {}) })
+        .catch((e: unknown) => ({ status: "NotObserved" as const, detail: `the cluster could not be read: ${e instanceof Error ? e.message : String(e)}` }));
+      return previewRollout(c, report);
+    }),
+  );
+}
+
+/**
+ * The environment a preview's signals are read in: the preview's namespace and, for a `from` on
+ * several clusters, the preview cluster as its one cluster (its `prometheus`).
+ */
+export function previewSignalEnvironment(from: Environment, cluster: string | undefined, pr: number): Environment {
+  const env = previewEnvironment(from, pr);
+  const named = cluster === undefined ? undefined : from.clusters?.find((c) => c.name === cluster);
+  if (!named) return env;
+  const { clusters: _clusters, ...rest } = env;
+  return { ...rest, cluster: { context: named.context, ...(named.prometheus !== undefined ? { prometheus: named.prometheus } : {}) } };
+}
+
+/**
+ * Each preview component's signals over the last {@link PREVIEW_SIGNAL_WINDOW_SECONDS}, from the
+ * environment's Prometheus (`prometheusOf`: the cluster runtime's); none without a Prometheus or
+ * signals, unread ones with why.
+ */
+export async function readPreviewSignals(
+  platform: Platform,
+  env: Environment,
+  components: readonly { readonly key: string; readonly release: Release }[],
+  prometheusOf: ((platform: Platform, env: Environment) => EnvironmentPrometheus) | undefined,
+  now: Date,
+): Promise<PreviewSignal[]> {
+  if (!prometheusOf || env.cluster?.prometheus === undefined) return [];
+  const prometheus = prometheusOf(platform, env);
+  const to = Math.floor(now.getTime() / 1000);
+  const out: PreviewSignal[] = [];
+  for (const { key, release } of components) {
+    const subject = {
+      platform,
+      environment: env,
+      project: release.metadata.project,
+      component: release.metadata.component,
+      release: release.metadata.name,
+      type: release.spec.component.spec.type,
+      componentType: release.spec.componentType,
+    };
+    const readings = await readSignalReadings(subject, prometheus, { from: to - PREVIEW_SIGNAL_WINDOW_SECONDS, to });
+    for (const r of readings)
+      out.push({
+        key,
+        name: r.name,
+        unit: r.signal.unit,
+        value: r.current.ok ? r.current.value : undefined,
+        ...(r.current.ok ? {} : { error: r.current.error }),
+      });
+  }
+  return out;
 }
 
 /** Removes one preview (the reconcile pass, `ferry preview remove`): a commit deleting its folder. */

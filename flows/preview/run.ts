@@ -53,6 +53,11 @@ export interface PreviewRequest {
   readonly labels?: readonly string[];
   /** Remove the pull request's preview environment, saying why (closed, merged). @default keep it up to date */
   readonly removePreview?: string;
+  /**
+   * Only bring the comment (and the preview environment) up to date, leaving the `Ferry / validate`
+   * check alone: the reconcile pass reading a preview's rollout again, or removing it. @default false
+   */
+  readonly refresh?: boolean;
 }
 
 /** What a preview run did. */
@@ -66,7 +71,7 @@ export interface PreviewOutcome {
   readonly environment: PreviewEnvironmentStatus | undefined;
 }
 
-type PreviewDeps = Pick<FlowServices, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "botLogin" | "appId">;
+type PreviewDeps = Pick<FlowServices, "clock" | "gitops" | "cacheDir" | "logger" | "platformRepo" | "platforms" | "builtins" | "botLogin" | "appId" | "health">;
 
 /** The comment's parts: full diffs when they fit in a few comments, else the summary. */
 export function previewParts(build: (detail: Detail) => string, maxParts = MAX_PREVIEW_PARTS, limit?: number): string[] {
@@ -93,11 +98,11 @@ const fromFork = (req: PreviewRequest) => !req.headRepo || !sameRepo(req.headRep
 
 /** Runs a preview; see the module comment. */
 export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promise<PreviewOutcome> {
-  const { octokit, repo } = req;
   const source = `${req.headRepo ? fullName(req.headRepo) : "(deleted fork)"}@${req.headSha}`;
+  if (req.refresh) return previewRun(req, deps, source, undefined);
   const checkRunId = await startCheckRun(
-    octokit,
-    { ...repo, head_sha: req.headSha, name: VALIDATE_CHECK, appId: await deps.appId() },
+    req.octokit,
+    { ...req.repo, head_sha: req.headSha, name: VALIDATE_CHECK, appId: await deps.appId() },
     deps.clock(),
     {
       title: "Validating",
@@ -105,96 +110,102 @@ export async function runPreview(req: PreviewRequest, deps: PreviewDeps): Promis
     },
     { reuse: true },
   );
-  return failCheckOnError(octokit, repo, checkRunId, deps.clock, async (): Promise<PreviewOutcome> => {
-    const platform = await deps.platforms.read(octokit, deps.platformRepo, deps.builtins);
-    const diagnostics: Diagnostic[] = [...platform.diagnostics];
-    const headFiles = await readHeadFiles(req, diagnostics);
-    let preview: Preview | undefined;
-    let environment: PreviewEnvironmentStatus | undefined;
-    let files: ReadonlySet<string> = new Set(headFiles.keys());
-    if (platform.bundle) {
-      const bundle = platform.bundle;
-      const resolver = new TargetResolver(octokit);
-      const snapshots = await Promise.all(
-        bundle.platform.spec.environments.map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
-      );
-      const known = catalogFromReleases(snapshots.map((s) => s.releaseFiles));
-      const head = parseApp({ repo: fullName(repo), root: "", files: headFiles, sha: req.headSha }, diagnostics);
-      const app = checkAppInputs(bundle, head, known, diagnostics);
-      files = app.files;
-      const baseFiles = await readAppFiles(octokit, repo, req.baseSha, []);
-      const now = new Set(app.components.map((c) => `${c.release.metadata.project}/${c.release.metadata.component}`));
-      const declaredNow = declaredKeys(bundle.platform, head);
-      // A component that is still declared but invalid is not "removed".
-      const removed = [...declaredComponents(bundle, repo, baseFiles)].filter((k) => !now.has(k) && !declaredNow.has(k));
-      preview = buildPreview({
-        bundle,
-        components: app.components,
-        removed,
-        environments: snapshots.map((s) => ({ env: s.target.env, state: s.state })),
-        catalog: app.catalog,
-        cel: new CelEngine(),
-      });
-      // Dependency impact: the environments' release snapshots hold the other repositories' consumers.
-      preview = withImpact(preview, {
-        releaseFiles: new Map(snapshots.map((s) => [s.target.env.name, s.releaseFiles])),
-        repo: fullName(repo),
-        ours: new Set([...declaredNow, ...declaredComponents(bundle, repo, baseFiles)]),
-        head: head.components
-          .filter((c) => declaredNow.has(`${c.value.metadata.project}/${c.value.metadata.name}`))
-          .map((c) => ({ component: c.value, repo: fullName(repo), locate: locatorFor(c.source) })),
-      });
-      for (const env of preview.environments) for (const c of env.components) diagnostics.push(...c.diagnostics);
-      diagnostics.push(...impactErrors(preview));
-      try {
-        environment = await syncPreviewEnvironment(
-          {
-            bundle,
-            pull: { repo: fullName(repo), number: req.number, headSha: req.headSha, fork: fromFork(req), labels: req.labels ?? [] },
-            components: app.components,
-            catalog: app.catalog,
-            cel: new CelEngine(),
-            preview,
-            failed: hasErrors(diagnostics),
-            ...(req.removePreview !== undefined ? { remove: req.removePreview } : {}),
-            resolve: (env) => resolver.resolve(env),
-          },
-          deps,
-        );
-      } catch (e) {
-        deps.logger.error({ err: e, pull: req.number }, "preview environment failed");
-        // The comment is public: the error (which may name a repository URL) stays in the log.
-        environment = { kind: "failed", error: "publishing to the GitOps repository failed; Ferry's log has the details" };
-      }
-    }
-    const header = { source, platform: platform.source, fork: fromFork(req), diagnostics, ...(environment ? { environment } : {}) };
-    const parts = previewParts((detail) => previewMarkdown(preview ?? { environments: [] }, header, detail));
-    const login = await deps.botLogin();
-    const isOurs = login ? (c: ListedComment) => c.user?.login === login : writtenByBot;
-    const comment = await upsertComment(octokit, { ...repo, issue_number: req.number }, PREVIEW_KEY, parts, { isOurs });
+  return failCheckOnError(req.octokit, req.repo, checkRunId, deps.clock, () => previewRun(req, deps, source, checkRunId));
+}
 
-    const annotations = planAnnotations(diagnostics, files);
-    const failed = hasErrors(diagnostics);
-    if (failed) {
-      const report = failureReport(diagnostics, annotations.unlocated, source, "Validation");
-      await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
-        conclusion: "failure",
-        title: report.title,
-        summary: `${report.summary}${comment.url ? `\n\nPreview: ${comment.url}` : ""}`,
-        text: report.text,
-        annotations: annotations.annotations,
-      });
-    } else {
-      const warnings = diagnostics.length;
-      await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
-        conclusion: "success",
-        title: warnings ? `Valid, ${warnings} warning(s)` : "Valid",
-        summary: `\`.ferry/\` of \`${source}\` is valid for every environment.${comment.url ? ` The preview comment shows what changes: ${comment.url}` : ""}`,
-        ...(annotations.unlocated.length ? { text: ["```", ...annotations.unlocated, "```"].join("\n") } : {}),
-        annotations: annotations.annotations,
-      });
+/** The preview itself; the check run `checkRunId` completed with its result, when there is one. */
+async function previewRun(req: PreviewRequest, deps: PreviewDeps, source: string, checkRunId: number | undefined): Promise<PreviewOutcome> {
+  const { octokit, repo } = req;
+  const platform = await deps.platforms.read(octokit, deps.platformRepo, deps.builtins);
+  const diagnostics: Diagnostic[] = [...platform.diagnostics];
+  const headFiles = await readHeadFiles(req, diagnostics);
+  let preview: Preview | undefined;
+  let environment: PreviewEnvironmentStatus | undefined;
+  let files: ReadonlySet<string> = new Set(headFiles.keys());
+  if (platform.bundle) {
+    const bundle = platform.bundle;
+    const resolver = new TargetResolver(octokit);
+    const snapshots = await Promise.all(
+      bundle.platform.spec.environments.map(async (env) => readEnvironment(deps.gitops, await resolver.resolve(env), deps.cacheDir)),
+    );
+    const known = catalogFromReleases(snapshots.map((s) => s.releaseFiles));
+    const head = parseApp({ repo: fullName(repo), root: "", files: headFiles, sha: req.headSha }, diagnostics);
+    const app = checkAppInputs(bundle, head, known, diagnostics);
+    files = app.files;
+    const baseFiles = await readAppFiles(octokit, repo, req.baseSha, []);
+    const now = new Set(app.components.map((c) => `${c.release.metadata.project}/${c.release.metadata.component}`));
+    const declaredNow = declaredKeys(bundle.platform, head);
+    // A component that is still declared but invalid is not "removed".
+    const removed = [...declaredComponents(bundle, repo, baseFiles)].filter((k) => !now.has(k) && !declaredNow.has(k));
+    preview = buildPreview({
+      bundle,
+      components: app.components,
+      removed,
+      environments: snapshots.map((s) => ({ env: s.target.env, state: s.state })),
+      catalog: app.catalog,
+      cel: new CelEngine(),
+    });
+    // Dependency impact: the environments' release snapshots hold the other repositories' consumers.
+    preview = withImpact(preview, {
+      releaseFiles: new Map(snapshots.map((s) => [s.target.env.name, s.releaseFiles])),
+      repo: fullName(repo),
+      ours: new Set([...declaredNow, ...declaredComponents(bundle, repo, baseFiles)]),
+      head: head.components
+        .filter((c) => declaredNow.has(`${c.value.metadata.project}/${c.value.metadata.name}`))
+        .map((c) => ({ component: c.value, repo: fullName(repo), locate: locatorFor(c.source) })),
+    });
+    for (const env of preview.environments) for (const c of env.components) diagnostics.push(...c.diagnostics);
+    diagnostics.push(...impactErrors(preview));
+    try {
+      environment = await syncPreviewEnvironment(
+        {
+          bundle,
+          pull: { repo: fullName(repo), number: req.number, headSha: req.headSha, fork: fromFork(req), labels: req.labels ?? [] },
+          components: app.components,
+          catalog: app.catalog,
+          cel: new CelEngine(),
+          preview,
+          failed: hasErrors(diagnostics),
+          ...(req.removePreview !== undefined ? { remove: req.removePreview } : {}),
+          resolve: (env) => resolver.resolve(env),
+        },
+        deps,
+      );
+    } catch (e) {
+      deps.logger.error({ err: e, pull: req.number }, "preview environment failed");
+      // The comment is public: the error (which may name a repository URL) stays in the log.
+      environment = { kind: "failed", error: "publishing to the GitOps repository failed; Ferry's log has the details" };
     }
-    deps.logger.child({ repo: fullName(repo), pull: req.number }).info({ failed, parts: parts.length }, "preview posted");
-    return { conclusion: failed ? "failure" : "success", diagnostics, preview, parts, comment, environment };
-  });
+  }
+  const header = { source, platform: platform.source, fork: fromFork(req), diagnostics, ...(environment ? { environment } : {}) };
+  const parts = previewParts((detail) => previewMarkdown(preview ?? { environments: [] }, header, detail));
+  const login = await deps.botLogin();
+  const isOurs = login ? (c: ListedComment) => c.user?.login === login : writtenByBot;
+  const comment = await upsertComment(octokit, { ...repo, issue_number: req.number }, PREVIEW_KEY, parts, { isOurs });
+
+  const annotations = planAnnotations(diagnostics, files);
+  const failed = hasErrors(diagnostics);
+  if (checkRunId === undefined) {
+    // A refresh: the check keeps what the last delivery judged.
+  } else if (failed) {
+    const report = failureReport(diagnostics, annotations.unlocated, source, "Validation");
+    await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
+      conclusion: "failure",
+      title: report.title,
+      summary: `${report.summary}${comment.url ? `\n\nPreview: ${comment.url}` : ""}`,
+      text: report.text,
+      annotations: annotations.annotations,
+    });
+  } else {
+    const warnings = diagnostics.length;
+    await completeCheckRun(octokit, repo, checkRunId, deps.clock(), {
+      conclusion: "success",
+      title: warnings ? `Valid, ${warnings} warning(s)` : "Valid",
+      summary: `\`.ferry/\` of \`${source}\` is valid for every environment.${comment.url ? ` The preview comment shows what changes: ${comment.url}` : ""}`,
+      ...(annotations.unlocated.length ? { text: ["```", ...annotations.unlocated, "```"].join("\n") } : {}),
+      annotations: annotations.annotations,
+    });
+  }
+  deps.logger.child({ repo: fullName(repo), pull: req.number }).info({ failed, parts: parts.length }, "preview posted");
+  return { conclusion: failed ? "failure" : "success", diagnostics, preview, parts, comment, environment };
 }

@@ -8,12 +8,21 @@
  * - promotion → `ensurePromotion`, once the source environment is Healthy (or not observed);
  * - gates-check → `gatesForPull`, the entry every other gates evaluation uses;
  * - rollout-watch → `Deps.watchRollout` with the release rebuilt from the deployment's payload;
- * - redelivery → GitHub's redelivery API, as the App.
+ * - redelivery → GitHub's redelivery API, as the App;
+ * - preview-removal → `runPreview` removing it (the preview comment says why), or only the commit
+ *   deleting its folder when the pull request is gone;
+ * - preview-status → `runPreview` without its check run: the live preview's rollout read again
+ *   into its comment (edited only when the text changes).
  *
  * The pass reads `GET /rate_limit` first and stops when too little is left; with `dryRun` it
  * only reports. Every repair is logged and listed in the report with its outcome.
  */
 import { removePreviewRecord } from "../preview-env/run.js";
+import { runPreview } from "../preview/run.js";
+import type { PreviewOutcome } from "../preview/run.js";
+import { getPullRequest } from "../../adapters/github/pulls.js";
+import type { PullRequest } from "../../adapters/github/pulls.js";
+import { httpStatus } from "../../adapters/github/errors.js";
 import { catalogKey } from "../../renderers/apps.js";
 import { redeliverHookDelivery } from "../../adapters/github/hook-deliveries.js";
 import type { GitHub, RepoRef } from "../../adapters/github/types.js";
@@ -169,13 +178,59 @@ class Executor {
     return watched ? { outcome: "done", detail: "watching the rollout again" } : { outcome: "skipped", detail: `${r.environment}'s cluster is not observed` };
   }
 
+  /**
+   * Removes a preview: through the preview flow while its pull request can be read (the one
+   * preview comment then says it was removed and why), else a commit deleting its folder.
+   */
   async removePreview(r: Extract<Repair, { kind: "preview-removal" }>): Promise<Outcome> {
+    const why = `${r.reason} (the reconcile pass)`;
+    const rerun = await this.#preview(r.repo, r.pull, why);
+    if (rerun !== "gone" && rerun.environment?.kind === "removed") return { outcome: "done", detail: "removed; the preview comment says why" };
     const ctx = await this.#promotionContext();
     const env = findEnvironment(ctx.bundle.platform, r.environment);
     if (!env) return { outcome: "skipped", detail: `the platform has no environment ${r.environment}` };
     const target = await ctx.resolver.resolve(env);
-    const out = await removePreviewRecord(target, env.name, { repo: r.repo, pr: r.pull }, `removed by the reconcile pass: ${r.reason}`, this.#deps.deps);
+    const out = await removePreviewRecord(target, env.name, { repo: r.repo, pr: r.pull }, why, this.#deps.deps);
     return out.changed ? { outcome: "done", detail: `removed in ${out.commit.slice(0, 12)}` } : { outcome: "skipped", detail: "already removed" };
+  }
+
+  /** Reads a live preview's rollout again into its pull request's preview comment. */
+  async previewStatus(r: Extract<Repair, { kind: "preview-status" }>): Promise<Outcome> {
+    const rerun = await this.#preview(r.repo, r.pull, undefined);
+    if (rerun === "gone") return { outcome: "skipped", detail: `pull request ${r.repo}#${r.pull} is gone` };
+    const env = rerun.environment;
+    if (env?.kind === "failed") return { outcome: "failed", detail: env.error };
+    const rollout = env?.kind === "live" ? env.rollout.map((x) => `${x.key} ${x.status}`).join(", ") : (env?.kind ?? "no preview environment");
+    const edited = rerun.comment.updated + rerun.comment.created > 0;
+    return { outcome: edited ? "done" : "skipped", detail: `${rollout}${edited ? "" : " (comment unchanged)"}` };
+  }
+
+  /** The pull request's preview run again without its check run (`runPreview` `refresh`); "gone" when the pull request is. */
+  async #preview(full: string, number: number, remove: string | undefined): Promise<PreviewOutcome | "gone"> {
+    const repo = parseRepoRef(full);
+    const octokit = await this.#client(repo);
+    let pull: PullRequest;
+    try {
+      pull = await getPullRequest(octokit, repo, number);
+    } catch (e) {
+      if (httpStatus(e) === 404) return "gone";
+      throw e;
+    }
+    const head = pull.head.repo;
+    return runPreview(
+      {
+        octokit,
+        repo,
+        headRepo: head ? parseRepoRef(head.full_name) : undefined,
+        number,
+        headSha: pull.head.sha,
+        baseSha: pull.base.sha,
+        labels: pull.labels.map((l) => l.name),
+        refresh: true,
+        ...(remove !== undefined ? { removePreview: remove } : {}),
+      },
+      this.#deps.deps,
+    );
   }
 
   async redeliver(r: Extract<Repair, { kind: "redelivery" }>): Promise<Outcome> {
@@ -262,7 +317,9 @@ export async function reconcilePass(auth: AppAuth, deps: ReconcileDeps, opts: Re
               ? await executor.watch(repair)
               : repair.kind === "preview-removal"
                 ? await executor.removePreview(repair)
-                : await executor.redeliver(repair),
+                : repair.kind === "preview-status"
+                  ? await executor.previewStatus(repair)
+                  : await executor.redeliver(repair),
       );
     } catch (e) {
       outcomes.set(repair, { outcome: "failed", detail: errorText(e) });

@@ -102,6 +102,11 @@ export class ClusterHealthSource implements HealthSource {
     if (!this.observer.contexts().includes(context)) return { status: "NotObserved", detail: `cluster context ${context} is not observed` };
     if (!this.observer.isSynced(context)) return { status: "Unknown", detail: `cluster context ${context} is not read yet` };
     const labels: ComponentKey = { project: query.project, component: query.component, environment: query.environment };
+    if (query.namespace !== undefined) {
+      // A preview: judged in its own namespace, never tracked (its pods carry the environment's labels).
+      const h = this.observer.health(context, labels, { namespace: query.namespace });
+      return { status: h.status, ...(h.release !== undefined ? { release: h.release } : {}), detail: healthDetail(h) };
+    }
     const key: ComponentKey = { ...labels, environment: target.tracked };
     const h = this.observer.health(context, labels);
     let period = this.tracker.observe(key, h.status, h.release);

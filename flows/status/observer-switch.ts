@@ -3,7 +3,7 @@
  * change underneath (the platform gained or lost an environment's cluster): it forwards to the
  * current {@link ClusterObserver} and keeps its listeners across swaps.
  */
-import type { ClusterObserver } from "../../adapters/kube/observer.js";
+import type { ClusterObserver, ObservedHealthOptions } from "../../adapters/kube/observer.js";
 import { type ComponentHealth, unknownHealth } from "../../core/status/health.js";
 import type { ClusterSnapshot } from "../../core/status/cluster-objects.js";
 import type { ComponentKey } from "../../core/status/components.js";
@@ -54,9 +54,9 @@ export class ObserverSwitch implements ObservedCluster {
     return this.current.isSynced(context);
   }
 
-  health(context: string, key: ComponentKey): ComponentHealth {
+  health(context: string, key: ComponentKey, options: ObservedHealthOptions = {}): ComponentHealth {
     if (!this.current?.contexts().includes(context)) return unread(context);
-    return this.current.health(context, key);
+    return this.current.health(context, key, options);
   }
 
   /** Everything held for `context`; undefined when it is not observed. */

@@ -8,8 +8,12 @@ import type { Diagnostic } from "../../../renderers/diagnostics.js";
 import { loadPlatformSources } from "../../../renderers/load.js";
 import { parse } from "yaml";
 import { loadBuiltins } from "../../../templates/index.js";
+import { previewSignalEnvironment, readPreviewSignals } from "../../../flows/preview-env/run.js";
+import type { PrometheusPort } from "../../../adapters/prometheus/client.js";
 
-const platformYaml = (previews: string) => `apiVersion: ferry.dev/v1alpha1
+const DEV_CLUSTER = "cluster: {context: dev}";
+
+const platformYaml = (previews: string, dev = DEV_CLUSTER, extra = "") => `apiVersion: ferry.dev/v1alpha1
 kind: Platform
 metadata:
   name: acme
@@ -18,9 +22,9 @@ spec:
     - name: shop
       repos: [acme/shop-api]
   pricing: {cpu: 20, memory: 4, currency: EUR}
-  environments:
+${extra}  environments:
     - name: dev
-      cluster: {context: dev}
+      ${dev}
       gitops: {repo: acme/gitops, branch: main, path: environments/dev}
     - name: prod
       production: true
@@ -74,10 +78,10 @@ spec:
 
 const SETTINGS = `    from: dev\n    trigger: label\n    maxMonthlyCost: 50\n    host: "pr-\${pr}-\${component}.preview.example.com"\n`;
 
-function setup(previews = SETTINGS) {
+function setup(previews = SETTINGS, dev = DEV_CLUSTER, api = API, extra = "") {
   const diagnostics: Diagnostic[] = [];
   const bundle = buildPlatformBundle(
-    loadPlatformSources("platform", new Map([[".ferry/platform.yaml", platformYaml(previews)]]), diagnostics),
+    loadPlatformSources("platform", new Map([[".ferry/platform.yaml", platformYaml(previews, dev, extra)]]), diagnostics),
     loadBuiltins(),
     diagnostics,
   );
@@ -89,7 +93,7 @@ function setup(previews = SETTINGS) {
         repo: "acme/shop-api",
         root: "",
         files: new Map([
-          [".ferry/api.yaml", API],
+          [".ferry/api.yaml", api],
           [".ferry/stock.yaml", STOCK],
         ]),
       },
@@ -103,8 +107,8 @@ function setup(previews = SETTINGS) {
 
 const PULL: PreviewPull = { repo: "acme/shop-api", number: 7, headSha: "a".repeat(40), fork: false, labels: ["ferry:preview"] };
 
-function decide(over: Partial<PreviewEnvInput> = {}, previews?: string) {
-  const s = setup(previews);
+function decide(over: Partial<PreviewEnvInput> = {}, previews?: string, dev?: string, api?: string) {
+  const s = setup(previews, dev, api);
   return decidePreview({ ...s, pull: PULL, changed: ["shop/api"], cel: new CelEngine(), present: [], ...over });
 }
 
@@ -132,6 +136,23 @@ describe("decidePreview", () => {
     const route = [...d.files].find(([p]) => p.startsWith("shop/api/httproute-"))?.[1] ?? "";
     expect(route).toContain("pr-7-api.preview.example.com");
     expect(route).not.toContain("api.dev.example.com");
+  });
+
+  it("runs a preview of an environment on several clusters on its first wave's first cluster, with that cluster's overrides, in one folder", () => {
+    // Wave beats name: b-1 (wave 1) before a-1 (wave 2); c-1 is in wave 1 too but after b-1 by name.
+    const dev = "clusters: [{name: a-1, context: dev-a, wave: 2}, {name: c-1, context: dev-c, wave: 1}, {name: b-1, context: dev-b, wave: 1}]";
+    const api = API.replace(
+      "  traits:\n",
+      "  environments:\n    dev:\n      replicas: 2\n      clusters: {a-1: {replicas: 5}, b-1: {replicas: 3}}\n  traits:\n",
+    );
+    const d = preview(decide({}, undefined, dev, api));
+    expect(d.cluster).toBe("b-1");
+    expect(d.dir).toBe("previews/pr-7");
+    // No cluster folder: all of previews/ goes to the one cluster.
+    expect([...d.files.keys()].every((p) => p === "shop/namespace.yaml" || p.startsWith("shop/api/"))).toBe(true);
+    const deployment = parse(d.files.get("shop/api/deployment-api.yaml") ?? "") as { spec: { replicas: number }; metadata: { namespace: string } };
+    expect(deployment.spec.replicas).toBe(3);
+    expect(deployment.metadata.namespace).toBe("shop-pr-7");
   });
 
   it("points an unchanged dependency at the from environment's namespace, a changed one at the preview's", () => {
@@ -185,5 +206,52 @@ describe("decidePreview", () => {
     const a = decide();
     const b = decide();
     expect([...preview(a).files]).toEqual([...preview(b).files]);
+  });
+
+  it("reads a preview's signals in its namespace from the preview cluster's Prometheus, unread ones with why", async () => {
+    const dev = "clusters: [{name: b-1, context: dev-b, prometheus: prom-b, wave: 2}, {name: a-1, context: dev-a, prometheus: prom-a, wave: 1}]";
+    const observability =
+      "  observability:\n    prometheus:\n      - {name: prom-a, url: http://prom-a:9090}\n      - {name: prom-b, url: http://prom-b:9090}\n";
+    const s = setup(SETTINGS, dev, API, observability);
+    const from = s.bundle.platform.spec.environments.find((e) => e.name === "dev")!;
+    const env = previewSignalEnvironment(from, "a-1", 7);
+    expect(env.cluster).toEqual({ context: "dev-a", prometheus: "prom-a" });
+    expect(env.clusters).toBeUndefined();
+    const asked: string[] = [];
+    const port: PrometheusPort = {
+      query: (expr) => {
+        asked.push(expr);
+        return Promise.resolve(asked.length === 1 ? { ok: true, value: 0.25 } : { ok: false, error: { kind: "unreachable", message: "connection refused" } });
+      },
+      queryRange: () => Promise.resolve({ ok: true, value: [] }),
+    };
+    const endpoints: string[] = [];
+    const api = s.components.find((c) => c.release.metadata.component === "api")!;
+    const signals = await readPreviewSignals(
+      s.bundle.platform,
+      env,
+      [{ key: "shop/api", release: api.release }],
+      (platform, e) => {
+        endpoints.push(e.cluster?.prometheus ?? "");
+        const endpoint = platform.spec.observability!.prometheus.find((p) => p.name === e.cluster?.prometheus)!;
+        return { ok: true, endpoint, port };
+      },
+      new Date("2026-03-02T10:00:00Z"),
+    );
+    expect(endpoints).toEqual(["prom-a"]);
+    expect(asked.length).toBeGreaterThan(1);
+    expect(asked.every((q) => q.includes('"shop-pr-7"') && !q.includes("shop-dev"))).toBe(true);
+    expect(signals[0]).toMatchObject({ key: "shop/api", value: 0.25 });
+    expect(signals.slice(1).every((x) => x.value === undefined && x.error === "connection refused")).toBe(true);
+    // Without a Prometheus for the environment: nothing is read, nothing is shown.
+    expect(
+      await readPreviewSignals(
+        s.bundle.platform,
+        previewSignalEnvironment(from, undefined, 7),
+        [{ key: "shop/api", release: api.release }],
+        () => ({ ok: false, error: "none" }),
+        new Date(),
+      ),
+    ).toEqual([]);
   });
 });

@@ -3,7 +3,14 @@
  * gets its changed components committed under previews/pr-<n>/ of dev's GitOps target, a push
  * updates them, closing removes them; a fork gets none; a preview above the cost cap is refused.
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ClusterRuntime } from "../../../flows/status/cluster-runtime.js";
+import { FakeKube, generateCerts, rolloutStep } from "../../support/fake-kube/index.js";
+import type { WorkloadSpec } from "../../support/fake-kube/index.js";
+import { waitFor } from "../../support/kube-helpers.js";
 import { markerPart } from "../../../core/comments/markers.js";
 import { payload } from "../../support/webhooks.js";
 import type { WebhookPayload } from "../../support/webhooks.js";
@@ -56,6 +63,9 @@ async function openPull(s: Scene, branch: string, image: string, resources?: str
   await s.fake.setBranch(APP_REPO, branch);
   await s.fake.commit(APP_REPO, { files: { ".ferry/api.yaml": routed(image, resources) }, branch });
   const pr = await s.fake.openPullRequest(APP_REPO, { head: branch, title: "change .ferry" });
+  // The label on GitHub too: the reconcile pass reads the pull request from there.
+  const gh = await s.probot.auth(s.installationId);
+  await gh.rest.issues.addLabels({ owner: "acme", repo: "shop-api", issue_number: pr.number, labels: [LABEL.name] });
   const body = (
     action: "opened" | "synchronize" | "closed" | "labeled" | "unlabeled",
     over: { sha?: string; labels?: (typeof LABEL)[]; merged?: boolean } = {},
@@ -129,6 +139,8 @@ describe("a preview environment per app pull request", () => {
     expect(comment).toContain(`\`shop-pr-${n}\``);
     expect(comment).toContain(`https://pr-${n}-api.preview.example.com`);
     expect(comment).toContain("EUR 2.50");
+    // No cluster status in this scene: the rollout is not observed, never guessed.
+    expect(comment).toContain("| 👁️ not observed (");
 
     // The same delivery again (a redelivery): nothing new to commit.
     await s.post("pull_request", body("opened"));
@@ -278,5 +290,91 @@ describe("the reconcile pass and previews", () => {
     expect((await s.gitopsFiles()).some((f) => f.startsWith("previews/"))).toBe(false);
     // Nothing is left to remove.
     expect(removals(await pass())).toEqual([]);
+  });
+});
+
+describe("the preview comment's rollout, on the fake Kubernetes API", () => {
+  it("shows the rollout in the preview namespace, then Healthy with the URL; a TTL removal edits the same comment", async () => {
+    let now = new Date("2026-03-02T10:00:00Z");
+    const clock = () => now;
+    const dir = await mkdtemp(join(tmpdir(), "ferry-preview-kube-"));
+    const kube = await FakeKube.start({ certs: generateCerts(), now: () => now.getTime() });
+    await writeFile(join(dir, "kubeconfig"), kube.kubeconfig(["kind-dev"]), { mode: 0o600 });
+    const runtime = new ClusterRuntime({ env: { KUBECONFIG: join(dir, "kubeconfig") }, clock });
+    try {
+      let task: (() => Promise<void>) | undefined;
+      const reports: ReconcileReport[] = [];
+      const s = scenes.track(
+        await startScene({
+          platform: PREVIEW_PLATFORM,
+          appFiles: { "README.md": "shop api\n" },
+          clock,
+          deps: {
+            clusterRuntime: runtime,
+            reconcile: {
+              start(t) {
+                task = t;
+                return () => undefined;
+              },
+            },
+            onReconciled: (r) => reports.push(r),
+          },
+        }),
+      );
+      await waitFor("kind-dev observed", () => runtime.observer.contexts().includes("kind-dev") && runtime.observer.isSynced("kind-dev"));
+      const pass = async () => {
+        await task!();
+        await s.fake.settled();
+        return reports.at(-1)!;
+      };
+      await releaseToDev(s);
+      const { pr, body } = await openPull(s, "feature", "ghcr.io/acme/api:2.0.0");
+      await s.post("pull_request", body("opened"));
+      const n = pr.number;
+      const namespace = `shop-pr-${n}`;
+      const deployment = await s.git.git(GITOPS_REPO, ["show", `main:previews/pr-${n}/shop/api/deployment-api.yaml`]);
+      const release = /ferry\.dev\/release: (\S+)/.exec(deployment)![1]!;
+      // The Preview environment table's row (the only one with the preview's URL).
+      const row = (comment: string) => comment.split("\n").find((l) => l.startsWith("| `shop/api` |") && l.includes(".preview.example.com"))!;
+      // Committed, not applied yet: the cluster holds nothing of it in its namespace.
+      expect(row(previewComment(s, n))).toContain("❔ Unknown (0/0 ready; no Deployment, StatefulSet, CronJob or Job found)");
+
+      // The applier creates it: one of two pods ready. dev's own pods elsewhere do not count.
+      const preview: WorkloadSpec = { project: "shop", component: "api", environment: "dev", release, namespace, replicas: 2, now };
+      const devPods: WorkloadSpec = { project: "shop", component: "api", environment: "dev", release: "0123456789ab", replicas: 2, now };
+      kube.applyStep(rolloutStep(devPods, 2, { countersDone: true }));
+      kube.applyStep(rolloutStep(preview, 1));
+      const key = { project: "shop", component: "api", environment: "dev" };
+      await waitFor("the preview progressing", () => runtime.observer.health("kind-dev", key, { namespace }).status === "Progressing");
+      const progressing = (await pass()).repairs.filter((r) => r.repair.kind === "preview-status");
+      expect(progressing.map((r) => [r.repair.kind, r.outcome])).toEqual([["preview-status", "done"]]);
+      const comment = previewComment(s, n);
+      expect(row(comment)).toContain("⏳ Progressing (1/2 ready");
+      expect(row(comment)).toContain(`https://pr-${n}-api.preview.example.com`);
+
+      // Every pod ready on the preview's release: Healthy, and the comment is edited once more.
+      kube.applyStep(rolloutStep(preview, 2, { countersDone: true }));
+      await waitFor("the preview healthy", () => runtime.observer.health("kind-dev", key, { namespace }).status === "Healthy");
+      await pass();
+      expect(row(previewComment(s, n))).toBe(`| \`shop/api\` | \`${release}\` | ✅ Healthy (2/2 ready) | https://pr-${n}-api.preview.example.com |`);
+      // Nothing changed: the next pass leaves the comment alone.
+      expect((await pass()).repairs.filter((r) => r.repair.kind === "preview-status").map((r) => r.outcome)).toEqual(["skipped"]);
+
+      // 48 hours without a push: removed by the pass, and the one preview comment says so and why.
+      now = new Date("2026-03-04T10:00:00Z");
+      const removed = (await pass()).repairs.filter((r) => r.repair.kind.startsWith("preview-"));
+      expect(removed.map((r) => [r.repair.kind, r.outcome])).toEqual([["preview-removal", "done"]]);
+      expect(await previewFiles(s, n)).toEqual([]);
+      const comments = s.fake.commentsOn(APP_REPO, n).filter((c) => markerPart(c.body, "preview") !== undefined);
+      expect(comments).toHaveLength(1);
+      expect(comments[0]!.body).toContain(
+        `🧹 The preview environment was removed: no push to ${APP_REPO}#${n} since 2026-03-02T10:00:00Z: expired at 2026-03-04T10:00:00Z (previews.ttl 48h) (the reconcile pass).`,
+      );
+      expect(comments[0]!.body).not.toContain(".preview.example.com");
+    } finally {
+      await runtime.stop();
+      await kube.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
