@@ -1,7 +1,7 @@
 /** Bootstrap: the Argo CD ApplicationSet or Flux objects that apply each environment's GitOps path. */
 import { z } from "zod";
 import { argoObjects, argoPreviewApplicationSet, fluxObjects, fluxPreviewObjects, githubRepoUrl } from "../core/gitops/bootstrap.js";
-import { clustersOf } from "../renderers/model/index.js";
+import { previewCluster } from "../core/gitops/layout.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { selectEnvironments } from "./workspace.js";
 
@@ -29,8 +29,7 @@ export function bootstrapObjects(input: BootstrapInput): unknown[] {
   const envs = selectEnvironments(spec.environments, input.envs);
   const resolveRepo = (repo: string) => githubRepoUrl(repo, input.server);
   const from = spec.previews ? envs.find((e) => e.name === spec.previews?.from) : undefined;
-  // Previews of an environment on several clusters run on its first cluster of its first wave.
-  const previews = from ? { env: from, cluster: clustersOf(from)[0]?.name } : undefined;
+  const previews = from ? { env: from, cluster: previewCluster(from) } : undefined;
   if (input.applier === "argocd") {
     return [...argoObjects(envs, { resolveRepo }), ...(previews ? [argoPreviewApplicationSet(previews.env, { resolveRepo, cluster: previews.cluster })] : [])];
   }
