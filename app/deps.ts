@@ -13,6 +13,7 @@ import type { AppConfig } from "./config.js";
 import { DeliveryCache } from "./seen-deliveries.js";
 import { JobQueue } from "./jobs/queue.js";
 import { FerryMetrics } from "./metrics.js";
+import type { DoraMetricsSettings } from "./dora-metrics.js";
 import { localLeases, sharedState, type DeliveryLedger, type Leases } from "./replicas.js";
 import { PlatformCache } from "../adapters/github/platform-loader.js";
 import { notObservedHealth } from "../core/promotion/health.js";
@@ -53,6 +54,11 @@ export interface Deps extends FlowServices {
   readonly shutdown?: Shutdown;
   /** The portal under /ferry/ (portal/ports.ts; mounted by app/portal-mount.ts). @default from GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET when set, else none */
   readonly portal?: PortalSettings;
+  /**
+   * The DORA gauges on /metrics (app/dora-metrics.ts), computed on scrape at most once per TTL.
+   * @default with the configuration from the environment, FERRY_DORA_METRICS_TTL (300 s, 0: off) and FERRY_DORA_METRICS_WINDOW_DAYS (30); else none
+   */
+  readonly doraMetrics?: DoraMetricsSettings;
   /** The MCP server served at /mcp (app/main.ts builds it from FERRY_MCP_PLATFORM); undefined: not served. */
   readonly mcp?: McpHandler;
 }
@@ -94,7 +100,17 @@ function authored(port: GitopsPort, author: (() => Promise<CommitAuthor | undefi
 }
 
 /** The part of the configuration the dependencies are built from. */
-export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> & Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl" | "appId">>;
+export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> &
+  Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl" | "appId" | "doraMetricsTtl" | "doraMetricsWindowDays">>;
+
+/** The DORA gauges a configuration asks for: on unless FERRY_DORA_METRICS_TTL is 0; none without a configuration. */
+function doraMetricsOf(config: DepsConfig | undefined): DoraMetricsSettings | undefined {
+  if (!config || config.doraMetricsTtl === 0) return undefined;
+  return {
+    ...(config.doraMetricsTtl !== undefined ? { ttlSeconds: config.doraMetricsTtl } : {}),
+    ...(config.doraMetricsWindowDays !== undefined ? { windowSeconds: config.doraMetricsWindowDays * 86_400 } : {}),
+  };
+}
 
 /** The reconcile schedule a configuration asks for: at start-up, then every `reconcileInterval` seconds; none for 0. */
 function reconcileSchedule(config: DepsConfig | undefined): Scheduler | undefined {
@@ -141,6 +157,7 @@ export function resolveDeps(
   const shared = given.deliveries && given.leases ? undefined : sharedState(fallback.config?.redisUrl, fallback.config?.appId, () => new DeliveryCache());
   if (shared) given.shutdown?.add("the Redis connection", () => shared.close());
   const reconcile = given.reconcile ?? reconcileSchedule(fallback.config);
+  const doraMetrics = given.doraMetrics ?? doraMetricsOf(fallback.config);
   return {
     clock: given.clock ?? (() => new Date()),
     gitops: authored(given.gitops ?? defaultGitopsPort({ onPushRetry: () => metrics.pushRetry() }), fallback.commitAuthor),
@@ -160,6 +177,7 @@ export function resolveDeps(
     ...(given.scheduler ? { scheduler: given.scheduler } : {}),
     ...(given.shutdown ? { shutdown: given.shutdown } : {}),
     ...(reconcile ? { reconcile } : {}),
+    ...(doraMetrics ? { doraMetrics } : {}),
     ...(given.onReconciled ? { onReconciled: given.onReconciled } : {}),
     ...(given.onReleaseLanded ? { onReleaseLanded: given.onReleaseLanded } : {}),
     ...(given.runtimeStatus ? { runtimeStatus: given.runtimeStatus } : {}),
