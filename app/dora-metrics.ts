@@ -1,14 +1,14 @@
 /**
  * The DORA gauges of `/metrics` (app/metrics.ts `doraSource`): every environment's figures over the
  * last `windowSeconds`, and each project's in it (flows/dora/read.ts `doraGaugeRows`, the reader
- * `ferry dora` and the portal share), read with the platform repository's installation client.
+ * `ferry dora` and the portal share), read with the platform repository's installation client
+ * (`installation`).
  *
  * Computed on scrape, at most once per `ttlSeconds`: a scrape within that time of the last
  * computation is answered from it; the first scrape after it computes again (concurrent scrapes
  * share one computation). A computation that fails leaves the gauges absent (never 0, never
  * stale) and is logged; an environment whose history cannot be read is left out and logged.
  */
-import { repoInstallationId } from "../adapters/github/apps.js";
 import type { GitHub } from "../adapters/github/types.js";
 import { doraGaugeRows, type DoraGaugeRow } from "../flows/dora/read.js";
 import { errorText } from "../flows/errors.js";
@@ -58,13 +58,13 @@ export type DoraMetricsDeps = Pick<FlowServices, "gitops" | "cacheDir" | "logger
 
 /** The rows source the app registers on its metrics. */
 export function doraMetricsSource(
-  auth: (installationId?: number) => Promise<GitHub>,
+  installation: () => Promise<GitHub>,
   deps: DoraMetricsDeps,
   settings: DoraMetricsSettings,
 ): () => Promise<readonly DoraGaugeRow[]> {
   const window = settings.windowSeconds ?? DORA_METRICS_WINDOW_SECONDS;
   const compute = async (): Promise<DoraGaugeRow[]> => {
-    const octokit = await auth(await repoInstallationId(await auth(), deps.platformRepo));
+    const octokit = await installation();
     const run = new RunContext(octokit, deps);
     const platform = (await run.platform()).bundle?.platform;
     if (!platform) throw new Error("the platform could not be read");

@@ -138,7 +138,10 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     if (runtime) deps.shutdown?.add("the cluster runtime", () => runtime.stop());
     if (runtime) deps.metrics.watchedRollouts(() => runtime.watches.active().length);
     deps.metrics.queueDepth(() => deps.queue.stats().depth);
-    if (deps.doraMetrics) deps.metrics.doraSource(doraMetricsSource(auth, deps, deps.doraMetrics));
+    if (deps.doraMetrics) {
+      const installation = async () => app.auth(await repoInstallationId(await app.auth(), deps.platformRepo));
+      deps.metrics.doraSource(doraMetricsSource(installation, deps, deps.doraMetrics));
+    }
     serveEndpoints(app, options, deps);
     servePortal(app, options, deps.portal ?? portalFromConfig(config), deps);
     serveMcp(options, deps.mcp, deps.logger);
