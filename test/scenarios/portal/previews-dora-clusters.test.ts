@@ -52,7 +52,7 @@ beforeAll(async () => {
     installationId: scene.installationId,
   } as never) as WebhookPayload<"pull_request">;
   const res = await deliver(`${scene.origin}/api/github/webhooks`, "pull_request", body, { secret: scene.secret });
-  expect(res.status).toBe(200);
+  if (res.status !== 200) throw new Error(`the pull_request delivery answered ${res.status}`);
   await waitFor("the preview is committed", async () =>
     (await scene.git.git("acme/gitops", ["ls-tree", "-r", "--name-only", "main"])).includes(`previews/pr-${pr}/`),
   );
