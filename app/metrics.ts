@@ -169,12 +169,28 @@ export class FerryMetrics {
           }
         },
       });
-    doraGauge("ferry_dora_deployments", "DORA: deployments into the environment over the window (FERRY_DORA_METRICS_WINDOW_DAYS, 30), by environment and project (none: the whole environment).", (f) => f.deployments);
+    doraGauge(
+      "ferry_dora_deployments",
+      "DORA: deployments into the environment over the window (FERRY_DORA_METRICS_WINDOW_DAYS, 30), by environment and project (none: the whole environment).",
+      (f) => f.deployments,
+    );
     doraGauge("ferry_dora_deployment_frequency_per_day", "DORA: deployments per day over the window.", (f) => f.deploymentFrequencyPerDay);
-    doraQuantiles("ferry_dora_lead_time_seconds", "DORA: lead time for changes (app commit to Healthy), p50 and p90; absent when none was observed.", (f) => f.leadTimeSeconds);
-    doraGauge("ferry_dora_change_failure_rate", "DORA: failed deployments over those whose statuses were observed (0..1); absent when none was.", (f) => f.changeFailureRate);
+    doraQuantiles(
+      "ferry_dora_lead_time_seconds",
+      "DORA: lead time for changes (app commit to Healthy), p50 and p90; absent when none was observed.",
+      (f) => f.leadTimeSeconds,
+    );
+    doraGauge(
+      "ferry_dora_change_failure_rate",
+      "DORA: failed deployments over those whose statuses were observed (0..1); absent when none was.",
+      (f) => f.changeFailureRate,
+    );
     doraGauge("ferry_dora_change_failure_observed", "DORA: deployments the change failure rate stands on.", (f) => f.changeFailures.count);
-    doraQuantiles("ferry_dora_time_to_restore_seconds", "DORA: failure to the next Healthy deployment, p50 and p90; absent when nothing was restored.", (f) => f.timeToRestoreSeconds);
+    doraQuantiles(
+      "ferry_dora_time_to_restore_seconds",
+      "DORA: failure to the next Healthy deployment, p50 and p90; absent when nothing was restored.",
+      (f) => f.timeToRestoreSeconds,
+    );
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: "ferry_" });
   }
 

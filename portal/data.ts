@@ -295,7 +295,10 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
         return {
           observed: false,
           environments,
-          reason: projects.length === 0 ? "You cannot read a repository of any project, so there is nothing to show." : `There is no environment ${name ?? ""} to show.`,
+          reason:
+            projects.length === 0
+              ? "You cannot read a repository of any project, so there is nothing to show."
+              : `There is no environment ${name ?? ""} to show.`,
         };
       const now = (input.now ?? Date.now)();
       const until = new Date(Math.floor(now / 1000) * 1000);

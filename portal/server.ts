@@ -159,7 +159,9 @@ export function portalHandler(input: PortalInput): PortalHandler {
     }
     if (path === "/dora") {
       const env = query.get("env");
-      const v = input.data.dora ? await input.data.dora(person(s, rejected), env ? { environment: env } : {}) : { observed: false as const, reason: NOT_READ, environments: [] };
+      const v = input.data.dora
+        ? await input.data.dora(person(s, rejected), env ? { environment: env } : {})
+        : { observed: false as const, reason: NOT_READ, environments: [] };
       if (rejected.value) throw new RejectedToken();
       return html(res, 200, doraPage(s.login, v, ctx));
     }

@@ -87,7 +87,9 @@ function projectSection(environment: string, p: DoraProjectView): string {
     .join("");
   const figures = `<div class="scroll"><table><caption>DORA figures of ${esc(p.project)} in ${esc(environment)}</caption><thead><tr><th scope="col">Component</th>${HEAD}</tr></thead><tbody>${row(`<th scope="row">${esc(p.project)} (all components)</th>`, p.report)}${components}</tbody></table></div>`;
   const trend = `<div class="scroll"><table><caption>Weekly trend of ${esc(p.project)} in ${esc(environment)}</caption><thead><tr><th scope="col">Week from</th><th scope="col">Deployments</th><th scope="col">Change failure rate</th><th scope="col">Lead time</th></tr></thead><tbody>${p.weeks
-    .map((w) => `<tr><th scope="row">${esc(day(w.since))}</th><td>${w.deployments}</td><td>${rateText(w)}</td><td>${quantilesText(w.leadTimeSeconds)}</td></tr>`)
+    .map(
+      (w) => `<tr><th scope="row">${esc(day(w.since))}</th><td>${w.deployments}</td><td>${rateText(w)}</td><td>${quantilesText(w.leadTimeSeconds)}</td></tr>`,
+    )
     .join("")}</tbody></table></div>`;
   const chart = `<figure>${weeklyChartSvg(id, `Deployments per week of ${p.project} in ${environment}`, p.weeks)}<figcaption>Deployments per week; the darker part failed.</figcaption></figure>`;
   return `<section aria-labelledby="${esc(id)}"><h2 id="${esc(id)}">${esc(p.project)}</h2>${figures}${chart}${trend}</section>`;
@@ -105,7 +107,10 @@ export function doraPage(login: string, v: DoraView, ctx: PageContext): string {
   const notice = ctx.notice ? `<p role="status" class="notice${ctx.notice.ok ? "" : " refused"}">${esc(ctx.notice.text)}</p>` : "";
   if (!v.observed) return frame({ title: "DORA", login, csrf: ctx.csrf, current: "dora", body: `${notice}${form}<p>${esc(v.reason)}</p>` });
   const intro = `<p>Deployments into ${esc(v.environment)} from ${esc(day(v.since))} to ${esc(day(v.until))} (UTC), from the GitOps history and the deployment statuses Ferry posted.</p>`;
-  const notes = v.notes.length > 0 ? `<details><summary>What could not be read (${v.notes.length})</summary><ul>${v.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></details>` : "";
+  const notes =
+    v.notes.length > 0
+      ? `<details><summary>What could not be read (${v.notes.length})</summary><ul>${v.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></details>`
+      : "";
   const sections = v.projects.map((p) => projectSection(v.environment, p)).join("\n");
   return frame({ title: "DORA", login, csrf: ctx.csrf, current: "dora", body: `${notice}${form}${intro}${notes}${sections}` });
 }

@@ -156,8 +156,7 @@ export interface PreviewView {
 
 /** The previews the person may see (of app repositories they can read), or why there are none to list. */
 export type PreviewsView =
-  | { readonly configured: true; readonly from: string; readonly previews: readonly PreviewView[] }
-  | { readonly configured: false; readonly reason: string };
+  { readonly configured: true; readonly from: string; readonly previews: readonly PreviewView[] } | { readonly configured: false; readonly reason: string };
 
 /** One project's DORA figures in an environment: the project's, each component's, and the weekly trend. */
 export interface DoraProjectView {
