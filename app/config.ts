@@ -46,6 +46,18 @@ export const FerryEnv = z.object({
     .int({ error: (iss) => `must be a whole number of seconds, got ${JSON.stringify(iss.input)}` })
     .refine((n) => n === 0 || n >= 10, { error: (iss) => `must be 0 (off) or at least 10 seconds, got ${JSON.stringify(iss.input)}` })
     .default(300),
+  /** Seconds one computation of the DORA gauges on /metrics answers scrapes for (app/dora-metrics.ts); 0 turns the gauges off. */
+  FERRY_DORA_METRICS_TTL: z.coerce
+    .number({ error: (iss) => `must be a whole number of seconds, got ${JSON.stringify(iss.input)}` })
+    .int({ error: (iss) => `must be a whole number of seconds, got ${JSON.stringify(iss.input)}` })
+    .refine((n) => n === 0 || n >= 10, { error: (iss) => `must be 0 (off) or at least 10 seconds, got ${JSON.stringify(iss.input)}` })
+    .default(300),
+  /** Days the DORA gauges on /metrics look back. */
+  FERRY_DORA_METRICS_WINDOW_DAYS: z.coerce
+    .number({ error: (iss) => `must be a whole number of days, got ${JSON.stringify(iss.input)}` })
+    .int({ error: (iss) => `must be a whole number of days, got ${JSON.stringify(iss.input)}` })
+    .refine((n) => n >= 1 && n <= 365, { error: (iss) => `must be 1 to 365 days, got ${JSON.stringify(iss.input)}` })
+    .default(30),
   /** Replicas share delivery de-duplication, Probot's throttling and the passes' leases through this Redis (`redis://host:port/db`); unset: one replica, in memory. */
   REDIS_URL: z
     .string()
@@ -89,6 +101,10 @@ export interface AppConfig {
   readonly logLevel: z.infer<typeof LogLevel>;
   /** Seconds between reconcile passes; 0: no pass runs. */
   readonly reconcileInterval: number;
+  /** Seconds a computation of the DORA gauges answers scrapes for; 0: no gauges. */
+  readonly doraMetricsTtl: number;
+  /** Days the DORA gauges look back. */
+  readonly doraMetricsWindowDays: number;
   /** The Redis replicas share; undefined: one replica, in memory. */
   readonly redisUrl?: string;
   /** The portal's sign-in (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET); undefined: no portal. */
@@ -177,6 +193,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     cacheDir: path.resolve(cwd, e.FERRY_CACHE_DIR),
     logLevel: e.LOG_LEVEL,
     reconcileInterval: e.FERRY_RECONCILE_INTERVAL,
+    doraMetricsTtl: e.FERRY_DORA_METRICS_TTL,
+    doraMetricsWindowDays: e.FERRY_DORA_METRICS_WINDOW_DAYS,
     ...(e.REDIS_URL ? { redisUrl: e.REDIS_URL } : {}),
     ...(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET
       ? {

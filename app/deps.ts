@@ -13,6 +13,7 @@ import type { AppConfig } from "./config.js";
 import { DeliveryCache } from "./seen-deliveries.js";
 import { JobQueue } from "./jobs/queue.js";
 import { FerryMetrics } from "./metrics.js";
+import type { DoraMetricsSettings } from "./dora-metrics.js";
 import { localLeases, sharedState, type DeliveryLedger, type Leases } from "./replicas.js";
 import { PlatformCache } from "../adapters/github/platform-loader.js";
 import { notObservedHealth } from "../core/promotion/health.js";
@@ -61,6 +62,10 @@ export interface Deps extends FlowServices {
    * @default Node's http/https, 5 tries from 2 s apart doubling, URLs and secrets from process.env, GitHub's web URL and FERRY_PORTAL_URL from the configuration
    */
   readonly notifications?: Omit<NotifierProps, "logger" | "observe">;
+   * The DORA gauges on /metrics (app/dora-metrics.ts), computed on scrape at most once per TTL.
+   * @default with the configuration from the environment, FERRY_DORA_METRICS_TTL (300 s, 0: off) and FERRY_DORA_METRICS_WINDOW_DAYS (30); else none
+   */
+  readonly doraMetrics?: DoraMetricsSettings;
   /** The MCP server served at /mcp (app/main.ts builds it from FERRY_MCP_PLATFORM); undefined: not served. */
   readonly mcp?: McpHandler;
 }
@@ -103,7 +108,16 @@ function authored(port: GitopsPort, author: (() => Promise<CommitAuthor | undefi
 
 /** The part of the configuration the dependencies are built from. */
 export type DepsConfig = Pick<AppConfig, "platformRepo" | "cacheDir"> &
-  Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl" | "appId" | "baseUrl" | "portal">>;
+  Partial<Pick<AppConfig, "reconcileInterval" | "redisUrl" | "appId" | "baseUrl" | "portal" | "doraMetricsTtl" | "doraMetricsWindowDays">>;
+
+/** The DORA gauges a configuration asks for: on unless FERRY_DORA_METRICS_TTL is 0; none without a configuration. */
+function doraMetricsOf(config: DepsConfig | undefined): DoraMetricsSettings | undefined {
+  if (!config || config.doraMetricsTtl === 0) return undefined;
+  return {
+    ...(config.doraMetricsTtl !== undefined ? { ttlSeconds: config.doraMetricsTtl } : {}),
+    ...(config.doraMetricsWindowDays !== undefined ? { windowSeconds: config.doraMetricsWindowDays * 86_400 } : {}),
+  };
+}
 
 /** The reconcile schedule a configuration asks for: at start-up, then every `reconcileInterval` seconds; none for 0. */
 function reconcileSchedule(config: DepsConfig | undefined): Scheduler | undefined {
@@ -162,6 +176,7 @@ export function resolveDeps(
         observe: (type, outcome) => metrics.notification(type, outcome),
       });
   if (notifier) given.shutdown?.add("the notifications", () => notifier.stop());
+  const doraMetrics = given.doraMetrics ?? doraMetricsOf(fallback.config);
   return {
     clock: given.clock ?? (() => new Date()),
     gitops: authored(given.gitops ?? defaultGitopsPort({ onPushRetry: () => metrics.pushRetry() }), fallback.commitAuthor),
@@ -181,6 +196,7 @@ export function resolveDeps(
     ...(given.scheduler ? { scheduler: given.scheduler } : {}),
     ...(given.shutdown ? { shutdown: given.shutdown } : {}),
     ...(reconcile ? { reconcile } : {}),
+    ...(doraMetrics ? { doraMetrics } : {}),
     ...(given.onReconciled ? { onReconciled: given.onReconciled } : {}),
     ...(given.onReleaseLanded ? { onReleaseLanded: given.onReleaseLanded } : {}),
     ...(given.runtimeStatus ? { runtimeStatus: given.runtimeStatus } : {}),

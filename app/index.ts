@@ -16,6 +16,7 @@ import { onPullRequestReview } from "./handlers/pull_request_review.js";
 import { onPush } from "./handlers/push.js";
 import { onWorkflowRun } from "./handlers/workflow_run.js";
 import { serveEndpoints } from "./endpoints.js";
+import { doraMetricsSource } from "./dora-metrics.js";
 import { portalFromConfig, servePortal } from "./portal-mount.js";
 import { serveMcp } from "./mcp-endpoint.js";
 import { scheduledGates } from "../flows/promotion/triggers.js";
@@ -137,6 +138,10 @@ export function createFerryApp(given: Partial<Deps> = {}): ApplicationFunction {
     if (runtime) deps.shutdown?.add("the cluster runtime", () => runtime.stop());
     if (runtime) deps.metrics.watchedRollouts(() => runtime.watches.active().length);
     deps.metrics.queueDepth(() => deps.queue.stats().depth);
+    if (deps.doraMetrics) {
+      const installation = async () => app.auth(await repoInstallationId(await app.auth(), deps.platformRepo));
+      deps.metrics.doraSource(doraMetricsSource(installation, deps, deps.doraMetrics));
+    }
     serveEndpoints(app, options, deps);
     servePortal(app, options, deps.portal ?? portalFromConfig(config), deps);
     serveMcp(options, deps.mcp, deps.logger);

@@ -7,6 +7,8 @@
  * a function they register (the job queue's depth, the status reporter's watches).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { DoraFigures } from "../core/dora/figures.js";
+import type { DoraGaugeRow } from "../flows/dora/read.js";
 
 /** What became of a webhook delivery. */
 export type DeliveryOutcome = "handled" | "failed" | "duplicate";
@@ -56,6 +58,7 @@ export class FerryMetrics {
   readonly #notifications: Counter<"type" | "outcome">;
   readonly #queues = new Map<() => number, string>();
   readonly #watches = new Set<() => number>();
+  readonly #dora = new Set<() => Promise<readonly DoraGaugeRow[]>>();
 
   constructor(options: FerryMetricsOptions = {}) {
     const registers = [this.registry];
@@ -139,6 +142,62 @@ export class FerryMetrics {
         this.set([...watches].reduce((sum, read) => sum + read(), 0));
       },
     });
+    // DORA figures per environment (no project label) and per project in it (app/dora-metrics.ts);
+    // a figure that was not observed (null) is absent, never 0.
+    const dora = this.#dora;
+    const doraRows = async (): Promise<DoraGaugeRow[]> => (await Promise.all([...dora].map((read) => read()))).flat();
+    const labels = (r: DoraGaugeRow) => ({ environment: r.environment, ...(r.project !== undefined ? { project: r.project } : {}) });
+    const doraGauge = (name: string, help: string, value: (f: DoraFigures) => number | null) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["environment", "project"],
+        registers,
+        async collect() {
+          this.reset();
+          for (const r of await doraRows()) {
+            const v = value(r.figures);
+            if (v !== null) this.set(labels(r), v);
+          }
+        },
+      });
+    const doraQuantiles = (name: string, help: string, value: (f: DoraFigures) => { p50: number | null; p90: number | null }) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["environment", "project", "quantile"],
+        registers,
+        async collect() {
+          this.reset();
+          for (const r of await doraRows()) {
+            const q = value(r.figures);
+            if (q.p50 !== null) this.set({ ...labels(r), quantile: "0.5" }, q.p50);
+            if (q.p90 !== null) this.set({ ...labels(r), quantile: "0.9" }, q.p90);
+          }
+        },
+      });
+    doraGauge(
+      "ferry_dora_deployments",
+      "DORA: deployments into the environment over the window (FERRY_DORA_METRICS_WINDOW_DAYS, 30), by environment and project (none: the whole environment).",
+      (f) => f.deployments,
+    );
+    doraGauge("ferry_dora_deployment_frequency_per_day", "DORA: deployments per day over the window.", (f) => f.deploymentFrequencyPerDay);
+    doraQuantiles(
+      "ferry_dora_lead_time_seconds",
+      "DORA: lead time for changes (app commit to Healthy), p50 and p90; absent when none was observed.",
+      (f) => f.leadTimeSeconds,
+    );
+    doraGauge(
+      "ferry_dora_change_failure_rate",
+      "DORA: failed deployments over those whose statuses were observed (0..1); absent when none was.",
+      (f) => f.changeFailureRate,
+    );
+    doraGauge("ferry_dora_change_failure_observed", "DORA: deployments the change failure rate stands on.", (f) => f.changeFailures.count);
+    doraQuantiles(
+      "ferry_dora_time_to_restore_seconds",
+      "DORA: failure to the next Healthy deployment, p50 and p90; absent when nothing was restored.",
+      (f) => f.timeToRestoreSeconds,
+    );
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: "ferry_" });
   }
 
@@ -214,6 +273,12 @@ export class FerryMetrics {
   watchedRollouts(count: () => number): () => void {
     this.#watches.add(count);
     return () => this.#watches.delete(count);
+  }
+
+  /** Registers a source of the DORA gauges' rows, read at every scrape (app/dora-metrics.ts caches). Returns the function that unregisters it. */
+  doraSource(rows: () => Promise<readonly DoraGaugeRow[]>): () => void {
+    this.#dora.add(rows);
+    return () => this.#dora.delete(rows);
   }
 
   /** The Prometheus text exposition of every metric. */

@@ -53,6 +53,11 @@ export interface HistoryEntry {
   readonly approvedBy: readonly string[];
   /** Who broke glass on a freeze to land it, and why (`Ferry-Break-Glass`). @default none */
   readonly breakGlass?: BreakGlass | undefined;
+  /**
+   * The clusters the commit wrote (`Ferry-Clusters`: one wave of an environment on several
+   * clusters), sorted. @default every cluster of the environment
+   */
+  readonly clusters?: readonly string[];
 }
 
 /** Per environment, newest first. */
@@ -154,6 +159,7 @@ export function componentHistory(commits: readonly GitOpsCommitInput[], componen
     ].sort();
     const glass = trailer(c, TRAILERS.breakGlass);
     const breakGlass = glass.length === 1 ? parseBreakGlass(glass[0]!) : undefined;
+    const clusters = [...new Set(trailer(c, TRAILERS.clusters).filter((v) => v !== ""))].sort();
     const list = envs.get(environment) ?? [];
     list.push({
       ...(breakGlass ? { breakGlass } : {}),
@@ -166,6 +172,7 @@ export function componentHistory(commits: readonly GitOpsCommitInput[], componen
       source: sourceCommit,
       promotedFrom,
       approvedBy,
+      ...(clusters.length > 0 ? { clusters } : {}),
     });
     envs.set(environment, list);
   }
@@ -176,6 +183,22 @@ export function componentHistory(commits: readonly GitOpsCommitInput[], componen
 export function currentRelease(history: ComponentHistory, env: string): HistoryEntry | undefined {
   const latest = history.environments.get(env)?.[0];
   return latest?.release === undefined ? undefined : latest;
+}
+
+/**
+ * Since when `cluster` of an environment runs `release`, from the environment's history (newest
+ * first): the oldest entry of the newest unbroken run of `release` among the entries that wrote
+ * that cluster (an entry without `clusters` wrote every cluster). Undefined when the history
+ * does not say the cluster runs `release` now.
+ */
+export function clusterSince(entries: readonly HistoryEntry[], cluster: string, release: string): Date | undefined {
+  const mine = entries.filter((e) => e.clusters === undefined || e.clusters.includes(cluster));
+  let since: Date | undefined;
+  for (const e of mine) {
+    if (e.release !== release) break;
+    since = e.date;
+  }
+  return since;
 }
 
 /** Every release id that ever ran in any environment. */

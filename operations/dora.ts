@@ -9,13 +9,10 @@
 import { readHistory } from "../adapters/git/read.js";
 import { tokenClient } from "../adapters/github/client.js";
 import { commitTime } from "../adapters/github/repos.js";
-import { parseRepoRef, type GitHub, type RepoRef } from "../adapters/github/types.js";
-import { doraFigures, type DoraComponentFacts, type DoraReport } from "../core/dora/figures.js";
-import { componentHistory, type GitOpsCommitInput } from "../core/history.js";
-import { TRAILERS } from "../core/gitops/trailers.js";
-import { verifyInto } from "../core/signals/report.js";
-import type { SignalRecord } from "../core/status/deployment-signals.js";
-import { errorText } from "../flows/errors.js";
+import type { GitHub } from "../adapters/github/types.js";
+import { doraFigures, type DoraReport } from "../core/dora/figures.js";
+import type { GitOpsCommitInput } from "../core/history.js";
+import { DORA_DEPLOYMENTS_LIMIT, DORA_HISTORY_LIMIT, doraFacts } from "../flows/dora/read.js";
 import { readSignals } from "../flows/status/deployments.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { UsageError } from "./errors.js";
@@ -67,10 +64,7 @@ const DEFAULT_DEPS: DoraDeps = {
   now: () => Date.now(),
 };
 
-/** Commits of the environment's history read at most. */
-export const DORA_HISTORY_LIMIT = 5000;
-/** Deployments per component read at most (GitHub's first page). */
-export const DORA_DEPLOYMENTS_LIMIT = 100;
+export { DORA_DEPLOYMENTS_LIMIT, DORA_HISTORY_LIMIT };
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { m: 60, h: 3600, d: 86_400, w: 604_800 };
 
@@ -122,54 +116,14 @@ export async function readDora(input: DoraInput, deps: Partial<DoraDeps> = {}): 
     repo: env.gitops.repo,
   }));
   const wanted = (c: string) => (input.component === undefined || c === input.component) && (input.project === undefined || c.startsWith(`${input.project}/`));
-  const names = [
-    ...new Set(
-      entries.flatMap((e) =>
-        Object.entries(e.trailers)
-          .filter(([k]) => k.toLowerCase() === TRAILERS.component.toLowerCase())
-          .flatMap(([, v]) => v.map((x) => x.trim())),
-      ),
-    ),
-  ]
-    .filter((c) => /^[a-z0-9-]+\/[a-z0-9-]+$/.test(c) && wanted(c))
-    .sort();
-
-  const notes: string[] = [];
   const octokit = d.github(input.variables);
+  const facts = await doraFacts(
+    { platform, env, commits, since, wanted, octokit, ...(input.visible ? { visible: input.visible } : {}) },
+    { readSignals: d.readSignals, commitTime: d.commitTime },
+  );
+  const notes = [...facts.notes];
   if (!octokit)
     notes.push("no GitHub token (GITHUB_TOKEN): the deployment statuses were not read, so lead time, change failure rate and time to restore are not observed");
-  const verify = verifyInto(platform, env.name) !== undefined;
-  const components: DoraComponentFacts[] = [];
-  for (const name of names) {
-    const [project, component] = name.split("/") as [string, string];
-    if (input.visible && !(await input.visible(project, component))) continue;
-    const read = componentHistory(commits, name);
-    for (const i of read.ignored) notes.push(`${name}: commit ${i.commit.slice(0, 12)} was skipped: ${i.reason}`);
-    const history = read.environments.get(env.name) ?? [];
-    if (history.length === 0) continue;
-    const appRepo = history.find((h) => h.source)?.source?.repo;
-    let signals: SignalRecord[] | undefined;
-    const times = new Map<string, Date>();
-    if (octokit && !appRepo) notes.push(`${name}: no Ferry-Source trailer names its app repository: its deployment statuses were not read`);
-    if (octokit && appRepo) {
-      const repo: RepoRef = parseRepoRef(appRepo);
-      try {
-        signals = await d.readSignals(octokit, repo, { environment: env.name, project, component }, { maxDeployments: DORA_DEPLOYMENTS_LIMIT });
-      } catch (e) {
-        notes.push(`${name}: the deployment statuses of ${appRepo} could not be read (${errorText(e)}): not observed`);
-      }
-      // Lead time needs the statuses too: without them the commits' times are not asked for.
-      const shas =
-        signals === undefined ? [] : [...new Set(history.filter((h) => h.date.getTime() >= since.getTime() && h.source).map((h) => h.source!.sha))].sort();
-      for (const sha of shas) {
-        try {
-          times.set(sha, await d.commitTime(octokit, repo, sha));
-        } catch (e) {
-          notes.push(`${name}: the time of app commit ${appRepo}@${sha.slice(0, 12)} could not be read (${errorText(e)}): no lead time for it`);
-        }
-      }
-    }
-    components.push({ component: name, history, signals, appCommitTimes: times, verify });
-  }
+  const components = facts.components;
   return { ...doraFigures({ environment: env.name, since, until, components }), notes: notes.sort() };
 }

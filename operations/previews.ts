@@ -9,7 +9,7 @@ import { defaultGitopsPort, type GitopsPort, type GitopsReader } from "../adapte
 import { readPreviews } from "../adapters/git/previews.js";
 import { durationSeconds } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
-import { expiresAt } from "../core/preview-env/records.js";
+import { listedPreview, type ListedPreview } from "../core/preview-env/records.js";
 import { removePreviewRecord } from "../flows/preview-env/run.js";
 import { UsageError } from "./errors.js";
 import { cliResolver } from "./gitops-target.js";
@@ -25,20 +25,8 @@ export interface PreviewsInput {
   readonly variables: EnvironmentVariables;
 }
 
-/** One preview as `--json` and ferry_previews give it. */
-export interface ListedPreview {
-  readonly repo: string;
-  readonly pr: number;
-  readonly components: readonly string[];
-  /** The preview's namespace (`<project>-pr-<number>`; the first, when it spans several projects). */
-  readonly namespace: string;
-  readonly namespaces: readonly string[];
-  readonly urls: readonly string[];
-  readonly createdAt: string;
-  readonly expiresAt: string;
-  readonly monthlyCost: number;
-  readonly currency: string;
-}
+/** One preview as `--json` and ferry_previews give it (core/preview-env/records.ts, shared with the portal). */
+export type { ListedPreview };
 
 function fromEnvironment(platform: PlatformBundle) {
   const previews = platform.platform.spec.previews;
@@ -54,18 +42,7 @@ export async function listPreviews(input: PreviewsInput, reader: GitopsReader = 
   const target = await cliResolver(input.target, { env: input.variables })(env);
   const records = await readPreviews(reader, target.git, input.platform.platform.spec.pricing, input.cacheDir);
   const ttl = durationSeconds(previews.ttl);
-  return records.map((r) => ({
-    repo: r.repo,
-    pr: r.pr,
-    components: r.components,
-    namespace: r.namespaces[0] ?? "",
-    namespaces: r.namespaces,
-    urls: r.urls,
-    createdAt: r.createdAt,
-    expiresAt: expiresAt(r, ttl),
-    monthlyCost: r.monthlyCost,
-    currency: r.currency,
-  }));
+  return records.map((r) => listedPreview(r, ttl));
 }
 
 /** Removes pull request `pr`'s preview: one commit deleting its folder; `removed: false` when there is none. */

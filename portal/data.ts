@@ -20,7 +20,16 @@ import { environmentView } from "../core/environments.js";
 import { pipelineOrder } from "../core/promotion/pipeline.js";
 import { parseReleaseFile } from "../core/release/state.js";
 import { linkValues, observabilityLinks } from "../core/signals/links.js";
-import type { ComponentView, HealthView, PromotionView, SignalsView } from "../presentation/portal/view.js";
+import type { ClusterCellView, ComponentView, HealthView, PreviewView, PromotionView, SignalsView } from "../presentation/portal/view.js";
+import { readPreviews } from "../adapters/git/previews.js";
+import { listedPreview } from "../core/preview-env/records.js";
+import { doraFigures } from "../core/dora/figures.js";
+import { weeklyDora } from "../core/dora/trend.js";
+import { readEnvironmentFacts } from "../flows/dora/read.js";
+import { errorText } from "../flows/errors.js";
+import type { ComponentHealth } from "../core/status/health.js";
+import type { Diagnosis } from "../core/status/diagnose.js";
+import { clusterSince, type HistoryEntry } from "../core/history.js";
 import type { PortalData, PortalPerson, PortalSignalsRequest, SignalsReader } from "./ports.js";
 import { roleOn } from "../adapters/github/people.js";
 import type { GitHub } from "../adapters/github/types.js";
@@ -38,7 +47,10 @@ import { readEnvironmentSignals, type EnvironmentSignalsDeps } from "../flows/si
 import { readEnvironment, type EnvironmentSnapshot } from "../adapters/git/environment.js";
 import type { ResolvedTarget } from "../adapters/github/gitops-targets.js";
 import { findEnvironment } from "../renderers/platform.js";
-import { namespaceFor, type Environment, type Platform } from "../renderers/model/index.js";
+import { durationSeconds, namespaceFor, type Environment, type Platform } from "../renderers/model/index.js";
+
+/** Weeks the DORA page covers (its window and its trend chart). */
+export const DORA_WEEKS = 8;
 
 /** What the implementation needs of the app. */
 export interface PortalDataDeps {
@@ -82,17 +94,31 @@ async function signalsOf(
 
 const NOT_READ = "the signals could not be read";
 
-function healthOf(statuses: readonly EnvironmentStatus[], env: string): HealthView | undefined {
+function healthView(h: ComponentHealth, d: Diagnosis): HealthView {
+  return {
+    status: h.status,
+    ready: h.readyReplicas,
+    desired: h.desiredReplicas,
+    message: h.message,
+    diagnosis: d.findings.map((f) => `${f.cause}: ${f.suggestion}`),
+  };
+}
+
+/** The component's health in `env` (on several clusters: the aggregate) and, on several clusters, each cluster's with the release it carries and since when. */
+function healthOf(
+  statuses: readonly EnvironmentStatus[],
+  env: string,
+  entries: readonly HistoryEntry[],
+): { health?: HealthView; clusters?: ClusterCellView[] } {
   const e = statuses.find((s) => s.environment === env);
   const c = e?.components[0];
-  if (!e || e.skipped || e.unreachable || !c) return undefined;
-  return {
-    status: c.health.status,
-    ready: c.health.readyReplicas,
-    desired: c.health.desiredReplicas,
-    message: c.health.message,
-    diagnosis: c.diagnosis.findings.map((f) => `${f.cause}: ${f.suggestion}`),
-  };
+  if (!e || e.skipped || e.unreachable || !c) return {};
+  const clusters = c.clusters?.map((k): ClusterCellView => {
+    const release = k.health.release ?? k.health.desiredRelease;
+    const since = release ? clusterSince(entries, k.name, release) : undefined;
+    return { cluster: k.name, wave: k.wave, ...(release ? { release } : {}), ...(since ? { since } : {}), health: healthView(k.health, k.diagnosis) };
+  });
+  return { health: healthView(c.health, c.diagnosis), ...(clusters ? { clusters } : {}) };
 }
 
 /** Whether the person can read a repository (`owner/name`), asked once per repository. */
@@ -176,7 +202,7 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
           if (release && !spec) spec = parseReleaseFile(snap.releaseFiles.get(`releases/${project}/${component}/${release}.yaml`) ?? "");
           const server = serverUrlOf(snap.target);
           const cost = deployed ? estimateCost(objectsFromFiles(deployed.files).objects, platform.spec.pricing) : undefined;
-          const health = release ? healthOf(statuses, env.name) : undefined;
+          const { health, clusters } = release ? healthOf(statuses, env.name, entries) : {};
           const promotion = promotions.find((p) => p.project === project && p.component === component && p.environment === env.name);
           const since = release && current?.release === release ? current.date : undefined;
           const drift =
@@ -186,6 +212,7 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
             ...(release ? { release } : {}),
             ...(since ? { since } : {}),
             ...(health ? { health } : {}),
+            ...(clusters ? { clusters } : {}),
             ...(promotion ? { promotion } : {}),
             ...(drift ? { drift } : {}),
             ...(cost ? { cost: `${formatMoney(cost.monthly, cost.currency)} per month` } : {}),
@@ -219,6 +246,87 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
         projects,
         components,
         promotions,
+      };
+    },
+    async previews(person) {
+      const deps = input.deps();
+      const ctx = await promotionContext(new RunContext(await input.installation(), deps), deps);
+      const platform = ctx.bundle.platform;
+      const settings = platform.spec.previews;
+      if (!settings) return { configured: false, reason: "The platform has no preview environments (spec.previews)." };
+      const env = findEnvironment(platform, settings.from);
+      if (!env) return { configured: false, reason: `The previews' environment ${settings.from} is not declared.` };
+      const target = await ctx.resolver.resolve(env);
+      // `ferry preview list`'s records (adapters/git/previews.ts, core/preview-env/records.ts), only those of repositories the person reads.
+      const records = await readPreviews(deps.gitops, target.git, platform.spec.pricing, deps.cacheDir);
+      const reads = readsWith(person);
+      const server = serverUrlOf(target);
+      const ttl = durationSeconds(settings.ttl);
+      const now = (input.now ?? Date.now)();
+      const previews: PreviewView[] = [];
+      for (const r of records) {
+        if (!(await reads(r.repo))) continue;
+        const l = listedPreview(r, ttl);
+        const createdAt = new Date(l.createdAt);
+        previews.push({
+          repo: l.repo,
+          pr: l.pr,
+          prUrl: `${server}/${l.repo}/pull/${l.pr}`,
+          components: l.components,
+          namespaces: l.namespaces,
+          urls: l.urls,
+          createdAt,
+          expiresAt: new Date(l.expiresAt),
+          ageSeconds: Math.max(0, Math.floor((now - createdAt.getTime()) / 1000)),
+          cost: `${formatMoney(l.monthlyCost, l.currency)} per month`,
+        });
+      }
+      return { configured: true, from: env.name, previews };
+    },
+    async dora(person, req) {
+      const deps = input.deps();
+      const ctx = await promotionContext(new RunContext(await input.installation(), deps), deps);
+      const platform = ctx.bundle.platform;
+      const projects = await visibleProjects(ctx, readsWith(person));
+      const environments = projects.length > 0 ? pipelineOrder(platform) : [];
+      const name = req.environment ?? platform.spec.environments.find((e) => e.production)?.name ?? environments[environments.length - 1];
+      const env = name !== undefined && environments.includes(name) ? findEnvironment(platform, name) : undefined;
+      if (!env)
+        return {
+          observed: false,
+          environments,
+          reason:
+            projects.length === 0
+              ? "You cannot read a repository of any project, so there is nothing to show."
+              : `There is no environment ${name ?? ""} to show.`,
+        };
+      const now = (input.now ?? Date.now)();
+      const until = new Date(Math.floor(now / 1000) * 1000);
+      const since = new Date(until.getTime() - DORA_WEEKS * 7 * 86_400_000);
+      const shown = new Set(projects);
+      let facts;
+      try {
+        facts = await readEnvironmentFacts(
+          { octokit: ctx.octokit, resolve: (e) => ctx.resolver.resolve(e), gitops: deps.gitops, cacheDir: deps.cacheDir },
+          platform,
+          env,
+          since,
+          async (project) => shown.has(project),
+        );
+      } catch (e) {
+        return { observed: false, environments, reason: `The history of ${env.name} could not be read: ${errorText(e)}` };
+      }
+      return {
+        observed: true,
+        environment: env.name,
+        environments,
+        since: since.toISOString(),
+        until: until.toISOString(),
+        notes: facts.notes,
+        projects: projects.map((project) => {
+          const components = facts.components.filter((c) => c.component.startsWith(`${project}/`));
+          return { project, report: doraFigures({ environment: env.name, since, until, components }), weeks: weeklyDora(components, until, DORA_WEEKS) };
+        }),
       };
     },
     async signals(person, req) {

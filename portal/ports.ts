@@ -6,7 +6,7 @@
  */
 import type { GitHub } from "../adapters/github/types.js";
 import type { SignalsReport } from "../core/signals/report.js";
-import type { PortalSnapshot, SignalsView } from "../presentation/portal/view.js";
+import type { DoraView, PortalSnapshot, PreviewsView, SignalsView } from "../presentation/portal/view.js";
 import type { OAuthSettings } from "./oauth.js";
 
 /** A signed-in person as the portal knows them. */
@@ -25,6 +25,13 @@ export interface PortalData {
    * asked only for a component and environment `snapshot` gave the person. @default not observed
    */
   signals?(person: PortalPerson, req: PortalSignalsRequest): Promise<SignalsView>;
+  /** The previews of the app repositories the person can read, for the previews page only. @default the page says they are not read */
+  previews?(person: PortalPerson): Promise<PreviewsView>;
+  /**
+   * DORA figures of one environment (@default the first production one) per project the person
+   * sees, with the weekly trend, for the DORA page only. @default the page says they are not read
+   */
+  dora?(person: PortalPerson, req: { readonly environment?: string }): Promise<DoraView>;
 }
 
 /** Which release's signals the component page asks for. */

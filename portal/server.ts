@@ -8,7 +8,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { PORTAL_CSS } from "../presentation/portal/html.js";
 import { PORTAL_BASE } from "../presentation/portal/routes.js";
-import { componentPage, environmentsPage, notFoundPage, overviewPage, promotionsPage, signInPage } from "../presentation/portal/pages.js";
+import { componentPage, environmentsPage, notFoundPage, overviewPage, previewsPage, promotionsPage, signInPage } from "../presentation/portal/pages.js";
+import { doraPage } from "../presentation/portal/dora.js";
 import type { PageContext } from "../presentation/portal/pages.js";
 import type { ComponentView, OverviewFilter, SignalsView } from "../presentation/portal/view.js";
 import { personOf, RejectedToken } from "../adapters/github/people.js";
@@ -76,6 +77,9 @@ function redirect(res: ServerResponse, location: string, headers: Record<string,
   res.writeHead(303, { location, ...SECURITY_HEADERS, ...headers }).end();
   return true;
 }
+
+/** What the previews and DORA pages say when the portal has no reader for them. */
+const NOT_READ = "This portal does not read them.";
 
 /** Why a session ended before its time. */
 const SESSION_ENDED = "GitHub no longer accepts your sign-in (it was revoked or expired). Please sign in again.";
@@ -146,9 +150,23 @@ export function portalHandler(input: PortalInput): PortalHandler {
     rejected: { value: boolean },
     notice?: PageContext["notice"],
   ): Promise<true> => {
+    const ctx: PageContext = { csrf: s.csrf, ...(notice ? { notice } : {}) };
+    // The previews and DORA pages read only what they show (never the whole snapshot).
+    if (path === "/previews") {
+      const v = input.data.previews ? await input.data.previews(person(s, rejected)) : { configured: false as const, reason: NOT_READ };
+      if (rejected.value) throw new RejectedToken();
+      return html(res, 200, previewsPage(s.login, v, ctx));
+    }
+    if (path === "/dora") {
+      const env = query.get("env");
+      const v = input.data.dora
+        ? await input.data.dora(person(s, rejected), env ? { environment: env } : {})
+        : { observed: false as const, reason: NOT_READ, environments: [] };
+      if (rejected.value) throw new RejectedToken();
+      return html(res, 200, doraPage(s.login, v, ctx));
+    }
     const snapshot = await input.data.snapshot(person(s, rejected));
     if (rejected.value) throw new RejectedToken();
-    const ctx: PageContext = { csrf: s.csrf, ...(notice ? { notice } : {}) };
     if (path === "/" || path === "") {
       const filter: OverviewFilter = {
         ...(query.get("project") ? { project: query.get("project")! } : {}),

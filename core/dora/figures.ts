@@ -176,8 +176,8 @@ export function componentDeployments(facts: DoraComponentFacts, until: Date): Do
   });
 }
 
-/** The figures over `deployments` (those in the window), where `observed` says whether the statuses were seen. */
-function figures(deployments: readonly DoraDeployment[], observed: (d: DoraDeployment) => boolean, days: number): DoraFigures {
+/** The figures over `deployments` (those in the window, `days` long), where `observed` says whether the statuses were seen (core/dora/trend.ts buckets with it). */
+export function figures(deployments: readonly DoraDeployment[], observed: (d: DoraDeployment) => boolean, days: number): DoraFigures {
   const seen = deployments.filter(observed);
   const failed = seen.filter((d) => d.failure !== undefined);
   const restores = failed.flatMap((d) => (d.restoredAt ? [seconds(d.failure!.at, d.restoredAt)] : []));

@@ -119,3 +119,34 @@ export function isoTime(time: string | Date): string {
 export function expiresAt(record: Pick<PreviewRecord, "updatedAt">, ttlSeconds: number): string {
   return isoTime(new Date(Date.parse(record.updatedAt) + ttlSeconds * 1000));
 }
+
+/** One preview as `ferry preview list --json`, ferry_previews and the portal give it. */
+export interface ListedPreview {
+  readonly repo: string;
+  readonly pr: number;
+  readonly components: readonly string[];
+  /** The preview's namespace (`<project>-pr-<number>`; the first, when it spans several projects). */
+  readonly namespace: string;
+  readonly namespaces: readonly string[];
+  readonly urls: readonly string[];
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly monthlyCost: number;
+  readonly currency: string;
+}
+
+/** A record as listed, expiring `ttlSeconds` after its last push. */
+export function listedPreview(r: PreviewRecord, ttlSeconds: number): ListedPreview {
+  return {
+    repo: r.repo,
+    pr: r.pr,
+    components: r.components,
+    namespace: r.namespaces[0] ?? "",
+    namespaces: r.namespaces,
+    urls: r.urls,
+    createdAt: r.createdAt,
+    expiresAt: expiresAt(r, ttlSeconds),
+    monthlyCost: r.monthlyCost,
+    currency: r.currency,
+  };
+}

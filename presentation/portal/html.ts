@@ -14,7 +14,7 @@ export interface FrameInput {
   /** The CSRF token for the sign-out form. */
   readonly csrf?: string;
   /** Which navigation entry is current. */
-  readonly current?: "overview" | "promotions" | "environments";
+  readonly current?: "overview" | "promotions" | "environments" | "previews" | "dora";
   readonly body: string;
 }
 
@@ -27,6 +27,8 @@ ${(
     ["overview", `${PORTAL_BASE}/`, "Overview"],
     ["environments", `${PORTAL_BASE}/environments`, "Environments"],
     ["promotions", `${PORTAL_BASE}/promotions`, "Promotions"],
+    ["previews", `${PORTAL_BASE}/previews`, "Previews"],
+    ["dora", `${PORTAL_BASE}/dora`, "DORA"],
   ] as const
 )
   .map(([key, href, label]) => `<li><a href="${href}"${input.current === key ? ' aria-current="page"' : ""}>${label}</a></li>`)
@@ -76,5 +78,6 @@ label{display:flex;flex-direction:column;font-weight:600}select,input{font:inher
 .notice{border-left:4px solid #12304a;background:#eef2f6;padding:.5rem 1rem}.refused{border-left-color:#a30000;background:#fdeeee}
 svg{max-width:100%;height:auto}.signals{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}figcaption{max-width:30rem}
 .verdict.verified{color:#0b6b1f}.verdict.failed{color:#a30000}.verdict.verifying{color:#7a4a00}.verdict.not-observed{color:#444}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:700}
+ul.clusters{margin:.25rem 0;padding-left:1.2rem}.bar{fill:#7da7cf}.bar-failed{fill:#a30000}.axis{stroke:#444}.chart-label{font-size:12px;fill:#1a1a1a}
 @media (max-width:40rem){th,td{padding:.3rem}header{flex-direction:column;align-items:flex-start}}
 `;

@@ -11,7 +11,7 @@ import { esc, frame } from "./html.js";
 import { componentHref, PORTAL_BASE } from "./routes.js";
 import { signalChartSvg } from "./signal-chart.js";
 import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
-import type { CellView, ComponentView, HealthView, OverviewFilter, PortalSnapshot, PromotionView, SignalsView } from "./view.js";
+import type { CellView, ComponentView, HealthView, OverviewFilter, PortalSnapshot, PreviewsView, PromotionView, SignalsView } from "./view.js";
 
 /** What a page needs beyond the snapshot. */
 export interface PageContext {
@@ -37,10 +37,21 @@ function gatesText(p: PromotionView): string {
   return `<a href="${esc(p.url)}">${esc(p.repo)}#${p.number}</a> gates: ${esc(p.gatesState)}${gates}`;
 }
 
+/** Each cluster of an environment on several clusters: its health, and its release (and since when) where `full`, else only a release other than the environment's. */
+function clustersList(c: CellView, full: boolean): string {
+  if (!c.clusters || c.clusters.length === 0) return "";
+  const items = c.clusters.map((k) => {
+    const release = k.release && (full || k.release !== c.release) ? ` <code>${esc(k.release)}</code>` : "";
+    const since = full && k.since ? ` since ${when(k.since)}` : "";
+    return `<li>${esc(k.cluster)}: ${healthText(k.health)}${release}${since}</li>`;
+  });
+  return `<ul class="clusters" aria-label="Clusters">${items.join("")}</ul>`;
+}
+
 function cellHtml(c: CellView): string {
   const parts = [
     c.release ? `<code>${esc(c.release)}</code>` : "not deployed",
-    c.release ? `<br>${healthText(c.health)}` : "",
+    c.release ? `<br>${c.clusters ? "all clusters: " : ""}${healthText(c.health)}${clustersList(c, false)}` : "",
     c.since ? `<br>since ${when(c.since)}` : "",
     c.drift ? `<br><span class="drift">drift: ${esc(c.drift)}</span>` : "",
     c.promotion ? `<br>open promotion: ${gatesText(c.promotion)}` : "",
@@ -168,13 +179,22 @@ ${
           : "<p>No history.</p>";
       const signals = signalsHtml(e.name, cell.release, cell.signals);
       const diagnosis = cell.health && cell.health.diagnosis.length > 0 ? `<ul>${cell.health.diagnosis.map((d) => `<li>${esc(d)}</li>`).join("")}</ul>` : "";
+      const clusters =
+        cell.release && cell.clusters && cell.clusters.length > 0
+          ? `<div class="scroll"><table><caption>Clusters of ${esc(e.name)}</caption><thead><tr><th scope="col">Cluster</th><th scope="col">Wave</th><th scope="col">Release</th><th scope="col">Health</th><th scope="col">Since</th></tr></thead><tbody>${cell.clusters
+              .map(
+                (k) =>
+                  `<tr><th scope="row">${esc(k.cluster)}</th><td>${k.wave}</td><td>${k.release ? `<code>${esc(k.release)}</code>` : "not observed"}</td><td>${healthText(k.health)}${k.health.message ? ` ${esc(k.health.message)}` : ""}</td><td>${when(k.since)}</td></tr>`,
+              )
+              .join("")}</tbody></table></div>`
+          : "";
       return `<section aria-labelledby="env-${esc(e.name)}"><h3 id="env-${esc(e.name)}">${esc(e.name)}</h3>
 <dl><dt>Release</dt><dd>${cell.release ? `<code>${esc(cell.release)}</code>` : "not deployed"}${cell.since ? `, since ${when(cell.since)}` : ""}</dd>
-<dt>Health</dt><dd>${cell.release ? healthText(cell.health) : "n/a"}${cell.health?.message ? ` ${esc(cell.health.message)}` : ""}${diagnosis}</dd>
+<dt>Health</dt><dd>${cell.release ? `${cell.clusters ? "all clusters: " : ""}${healthText(cell.health)}` : "n/a"}${cell.health?.message ? ` ${esc(cell.health.message)}` : ""}${diagnosis}</dd>
 <dt>Cost</dt><dd>${esc(cell.cost ?? "n/a")}</dd>
 <dt>Promotion</dt><dd>${cell.promotion ? gatesText(cell.promotion) : "none open"}</dd>
 <dt>Signals</dt><dd>${signals.summary}</dd></dl>
-${signals.charts}<p>${actionForm("promote", c, e.name, ctx.csrf)} ${actionForm("rollback", c, e.name, ctx.csrf)}</p>
+${clusters}${signals.charts}<p>${actionForm("promote", c, e.name, ctx.csrf)} ${actionForm("rollback", c, e.name, ctx.csrf)}</p>
 ${history}</section>`;
     })
     .join("\n");
@@ -195,7 +215,7 @@ export function environmentsPage(s: PortalSnapshot, ctx: PageContext): string {
         .filter((r) => r.cell?.release)
         .map(
           ({ c, cell }) =>
-            `<tr><th scope="row"><a href="${componentHref(c.project, c.component)}">${esc(c.project)}/${esc(c.component)}</a></th><td><code>${esc(cell!.release)}</code></td><td>${healthText(cell!.health)}</td><td>${when(cell!.since)}</td><td>${esc(cell!.cost ?? "n/a")}</td></tr>`,
+            `<tr><th scope="row"><a href="${componentHref(c.project, c.component)}">${esc(c.project)}/${esc(c.component)}</a></th><td><code>${esc(cell!.release)}</code></td><td>${cell!.clusters ? "all clusters: " : ""}${healthText(cell!.health)}${clustersList(cell!, true)}</td><td>${when(cell!.since)}</td><td>${esc(cell!.cost ?? "n/a")}</td></tr>`,
         )
         .join("");
       return `<section aria-labelledby="e-${esc(e.name)}"><h2 id="e-${esc(e.name)}">${esc(e.name)}${e.production ? " (production)" : ""}</h2>
@@ -219,6 +239,33 @@ export function promotionsPage(s: PortalSnapshot, ctx: PageContext): string {
     ? `<div class="scroll"><table><caption>Open promotion pull requests</caption><thead><tr><th scope="col">Component</th><th scope="col">Into</th><th scope="col">Release</th><th scope="col">Pull request and gates</th></tr></thead><tbody>${rows}</tbody></table></div>`
     : "<p>No promotion is open.</p>";
   return frame({ title: "Promotions", login: s.login, csrf: ctx.csrf, current: "promotions", body: `${notice(ctx)}${body}` });
+}
+
+/** `45 min`, `5 h`, `3 d 2 h`: how old a preview is. */
+export function ageText(seconds: number): string {
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h`;
+  const h = Math.floor((seconds % 86_400) / 3600);
+  return `${Math.floor(seconds / 86_400)} d${h > 0 ? ` ${h} h` : ""}`;
+}
+
+/** The preview environments of the app repositories the person can read: pull request, components, age, cost, URLs. */
+export function previewsPage(login: string, v: PreviewsView, ctx: PageContext): string {
+  let body: string;
+  if (!v.configured) body = `<p>${esc(v.reason)}</p>`;
+  else if (v.previews.length === 0) body = `<p>No preview environment is running in ${esc(v.from)} for a pull request you can see.</p>`;
+  else {
+    const rows = v.previews
+      .map(
+        (p) =>
+          `<tr><th scope="row"><a href="${esc(p.prUrl)}">${esc(p.repo)}#${p.pr}</a></th><td>${esc(p.components.join(", "))}</td><td>${esc(p.namespaces.join(", "))}</td><td>${esc(ageText(p.ageSeconds))} (since ${when(p.createdAt)})</td><td>${when(p.expiresAt)}</td><td>${esc(p.cost)}</td><td>${
+            p.urls.length > 0 ? p.urls.map((u) => `<a href="${esc(u)}" rel="noreferrer">${esc(u)}</a>`).join("<br>") : "none (no route)"
+          }</td></tr>`,
+      )
+      .join("");
+    body = `<div class="scroll"><table><caption>Preview environments in ${esc(v.from)}</caption><thead><tr><th scope="col">Pull request</th><th scope="col">Components</th><th scope="col">Namespace</th><th scope="col">Age</th><th scope="col">Expires without a push</th><th scope="col">Cost</th><th scope="col">URL</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  }
+  return frame({ title: "Previews", login, csrf: ctx.csrf, current: "previews", body: `${notice(ctx)}${body}` });
 }
 
 /** The sign-in page (nothing of the organization on it). */

@@ -3,6 +3,8 @@
  * Pure data: no I/O.
  */
 import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
+import type { DoraReport } from "../../core/dora/figures.js";
+import type { DoraWeek } from "../../core/dora/trend.js";
 import type { EnvironmentView } from "../../core/environments.js";
 import type { ObservabilityLink } from "../../core/signals/links.js";
 import type { SignalsReport } from "../../core/signals/report.js";
@@ -67,14 +69,27 @@ export interface HistoryRowView {
   readonly promotedFrom?: string;
 }
 
+/** A component in one cluster of an environment on several clusters. */
+export interface ClusterCellView {
+  readonly cluster: string;
+  readonly wave: number;
+  /** The release the cluster's objects carry. @default not known (not observed there) */
+  readonly release?: string;
+  /** Since when the cluster runs it, from the environment's history (`Ferry-Clusters` of each wave's commit). @default not known */
+  readonly since?: Date;
+  readonly health: HealthView;
+}
+
 /** A component in one environment. */
 export interface CellView {
   readonly environment: string;
   readonly release?: string;
   /** Since when it runs that release. */
   readonly since?: Date;
-  /** Undefined: the environment has no cluster Ferry observes. */
+  /** Undefined: the environment has no cluster Ferry observes. On several clusters, the aggregate: Healthy only when every cluster is. */
   readonly health?: HealthView;
+  /** An environment on several clusters: the component in each, in wave order. @default one cluster */
+  readonly clusters?: readonly ClusterCellView[];
   readonly promotion?: PromotionView;
   /** Why this environment's files differ from what Ferry would write (drift marks). */
   readonly drift?: string;
@@ -120,3 +135,49 @@ export interface OverviewFilter {
   readonly project?: string;
   readonly health?: string;
 }
+
+/** A preview environment (`ferry preview list`'s record) as the previews page lists it. */
+export interface PreviewView {
+  /** `owner/name` of the app repository. */
+  readonly repo: string;
+  readonly pr: number;
+  /** The pull request on GitHub. */
+  readonly prUrl: string;
+  readonly components: readonly string[];
+  readonly namespaces: readonly string[];
+  readonly urls: readonly string[];
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+  /** Seconds since it was created, when the page was read. */
+  readonly ageSeconds: number;
+  /** Monthly estimate, formatted. */
+  readonly cost: string;
+}
+
+/** The previews the person may see (of app repositories they can read), or why there are none to list. */
+export type PreviewsView =
+  { readonly configured: true; readonly from: string; readonly previews: readonly PreviewView[] } | { readonly configured: false; readonly reason: string };
+
+/** One project's DORA figures in an environment: the project's, each component's, and the weekly trend. */
+export interface DoraProjectView {
+  readonly project: string;
+  /** core/dora/figures.ts: the project's figures with a row per component. */
+  readonly report: DoraReport;
+  /** Oldest first. */
+  readonly weeks: readonly DoraWeek[];
+}
+
+/** The DORA page: one environment's figures per project the person sees, or why none were read. */
+export type DoraView =
+  | {
+      readonly observed: true;
+      readonly environment: string;
+      /** The environments the page offers, in pipeline order. */
+      readonly environments: readonly string[];
+      readonly since: string;
+      readonly until: string;
+      /** What could not be read (statuses, commit times), sorted. */
+      readonly notes: readonly string[];
+      readonly projects: readonly DoraProjectView[];
+    }
+  | { readonly observed: false; readonly reason: string; readonly environments: readonly string[] };

@@ -11,6 +11,14 @@ import { SIGNAL_STATE, signalDescription, type HealthSignal } from "../../../cor
 import { ContractIndex, FakeGitHub } from "../../support/fake-github/index.js";
 import { fastImportCommit, startGitServer, type GitServer } from "../../support/git-server.js";
 import { PLATFORM_YAML, Scratch, runCli } from "../../support/workspace.js";
+import { pino } from "pino";
+import type { Logger } from "probot";
+import { doraMetricsSource } from "../../../app/dora-metrics.js";
+import { FerryMetrics } from "../../../app/metrics.js";
+import { defaultGitopsPort } from "../../../adapters/git/port.js";
+import { PlatformCache } from "../../../adapters/github/platform-loader.js";
+import { loadBuiltins } from "../../../templates/index.js";
+import { parseMetrics, samples, value } from "../../support/prometheus.js";
 
 /**
  * `ferry dora --json` on a history built here: a real GitOps repository (git http-backend) whose
@@ -234,5 +242,71 @@ describe("the MCP tool ferry_dora", () => {
     } finally {
       await client.close();
     }
+  });
+});
+
+describe("the app's /metrics DORA gauges", () => {
+  it("show the hand-computed figures per environment and project, absent where not observed, computed again only after the TTL", async () => {
+    // The app reads the platform from its repository and the GitOps repositories through GitHub (clone URLs on the git server).
+    await fake.addRepo({ owner: "acme", name: "platform", private: true, files: { ".ferry/platform.yaml": PLATFORM_YAML } });
+    const prod = git.repoPath("acme/gitops-prod");
+    await fake.addRepo({ owner: "acme", name: "gitops-prod", private: true, gitDir: prod, cloneUrl: git.repoUrl("acme/gitops-prod") });
+    const dev = await git.createRepo("acme/gitops", { files: { "README.md": "GitOps\n" } });
+    await fake.addRepo({ owner: "acme", name: "gitops", private: true, gitDir: dev.path, cloneUrl: dev.url });
+    const warnings: string[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(line) }) as unknown as Logger;
+    let now = Date.now();
+    const metrics = new FerryMetrics();
+    const installation = async () => new Octokit({ baseUrl: fake.url, auth: token }) as unknown as GitHub;
+    metrics.doraSource(
+      doraMetricsSource(
+        installation,
+        {
+          gitops: defaultGitopsPort(),
+          cacheDir: s.path("metrics-cache"),
+          logger,
+          platformRepo: { owner: "acme", repo: "platform" },
+          platforms: new PlatformCache(),
+          builtins: loadBuiltins(),
+          clock: () => new Date(now),
+        },
+        { ttlSeconds: 300 },
+      ),
+    );
+    const scrape = async () => parseMetrics(await metrics.text());
+    const whole = (families: ReturnType<typeof parseMetrics>, name: string, labels: Record<string, string> = {}) =>
+      samples(families, name, labels)
+        .filter((m) => m.labels?.project === undefined)
+        .map((m) => Number(m.value));
+
+    const first = await scrape();
+    expect(warnings).toEqual([]);
+    // prod over 30 days, as `ferry dora` without --since: 6 deployments, 0.2 a day; shop/api's and shop/web's statuses
+    // give lead times 4200, 5400, 9000, 12600 s (p50 5400, p90 12600), 1 failure of 5, restored in 4500 s.
+    expect(whole(first, "ferry_dora_deployments", { environment: "prod" })).toEqual([6]);
+    expect(whole(first, "ferry_dora_deployment_frequency_per_day", { environment: "prod" })).toEqual([0.2]);
+    expect(whole(first, "ferry_dora_lead_time_seconds", { environment: "prod", quantile: "0.5" })).toEqual([5400]);
+    expect(whole(first, "ferry_dora_lead_time_seconds", { environment: "prod", quantile: "0.9" })).toEqual([12600]);
+    expect(whole(first, "ferry_dora_change_failure_rate", { environment: "prod" })).toEqual([0.2]);
+    expect(whole(first, "ferry_dora_change_failure_observed", { environment: "prod" })).toEqual([5]);
+    expect(whole(first, "ferry_dora_time_to_restore_seconds", { environment: "prod", quantile: "0.5" })).toEqual([4500]);
+    // Per project: shop has 5 deployments and every status; pay's statuses were not read, so its rate and lead time are absent, never 0.
+    expect(value(first, "ferry_dora_deployments", { environment: "prod", project: "shop" })).toBe(5);
+    expect(value(first, "ferry_dora_change_failure_rate", { environment: "prod", project: "shop" })).toBe(0.2);
+    expect(value(first, "ferry_dora_deployments", { environment: "prod", project: "pay" })).toBe(1);
+    expect(samples(first, "ferry_dora_change_failure_rate", { project: "pay" })).toEqual([]);
+    expect(samples(first, "ferry_dora_lead_time_seconds", { project: "pay" })).toEqual([]);
+    // dev has no deployment: 0 deployments (observed from its history); no rate, no lead time (nothing observed).
+    expect(whole(first, "ferry_dora_deployments", { environment: "dev" })).toEqual([0]);
+    expect(whole(first, "ferry_dora_change_failure_rate", { environment: "dev" })).toEqual([]);
+
+    // A fourth shop/api release lands; within the TTL a scrape answers from the last computation, after it the figures move.
+    await land(prod, t(30), "shop/api", "aaaaaaaaaaa4", `acme/shop-api@${"d".repeat(40)}`, "dev");
+    now += 299_000;
+    expect(whole(await scrape(), "ferry_dora_deployments", { environment: "prod" })).toEqual([6]);
+    now += 2_000;
+    const later = await scrape();
+    expect(whole(later, "ferry_dora_deployments", { environment: "prod" })).toEqual([7]);
+    expect(value(later, "ferry_dora_deployments", { environment: "prod", project: "shop" })).toBe(6);
   });
 });

@@ -42,7 +42,7 @@ function exampleApps(): Map<string, Record<string, string>> {
   );
 }
 
-function platformFiles(): Record<string, string> {
+function platformFiles(edit: (platformYaml: string) => string = (y) => y): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (dir: string, rel: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -51,6 +51,7 @@ function platformFiles(): Record<string, string> {
     }
   };
   walk("examples/platform/.ferry", ".ferry/");
+  out[".ferry/platform.yaml"] = edit(out[".ferry/platform.yaml"]!);
   return out;
 }
 
@@ -63,6 +64,9 @@ export interface PortalScene {
   readonly origin: string;
   /** `project/component` → the release dev runs. */
   readonly devReleases: ReadonlyMap<string, string>;
+  /** The installation the app acts as, and the webhook secret deliveries are signed with. */
+  readonly installationId: number;
+  readonly secret: string;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,8 @@ export interface PortalScene {
 export interface PortalSceneOptions {
   /** The portal's signals reader (`Deps.portal.signals`). @default none */
   readonly signals?: SignalsReader;
+  /** Changes the example's platform.yaml (e.g. adds `previews`). @default as bundled */
+  readonly platformYaml?: (text: string) => string;
 }
 
 /** Starts the app on the example, releases every app to dev and rolls checkout-api out healthy in the fake cluster. */
@@ -92,7 +98,7 @@ export async function startPortalScene(options: PortalSceneOptions = {}): Promis
     closers.push(() => fake.close());
     fake.oauth.addClient(CLIENT);
     const installation = fake.addInstallation({ account: "acme" });
-    await fake.addRepo({ owner: "acme", name: "platform", private: true, files: platformFiles() });
+    await fake.addRepo({ owner: "acme", name: "platform", private: true, files: platformFiles(options.platformYaml) });
     for (const name of ["gitops", "gitops-prod"]) {
       const repo = await git.createRepo(`acme/${name}`, { files: { "README.md": "GitOps repository\n" } });
       await fake.addRepo({ owner: "acme", name, private: true, gitDir: repo.path, cloneUrl: repo.url });
@@ -200,7 +206,7 @@ export async function startPortalScene(options: PortalSceneOptions = {}): Promis
     const gh = tokenClient({ token: fake.issueToken(installation.id).token, baseUrl: fake.url });
     for (const pr of fake.pullsIn("acme/gitops", "open"))
       await gh.rest.pulls.update({ owner: "acme", repo: "gitops", pull_number: pr.number, state: "closed" });
-    return { fake, kube, git, origin, devReleases, close };
+    return { fake, kube, git, origin, devReleases, installationId: installation.id, secret: SECRET, close };
   } catch (e) {
     await close();
     throw e;
