@@ -39,6 +39,7 @@ import { planWaves, wavesOf } from "../../core/promotion/waves.js";
 import type { ClusterVerification, Wave, WaveDecision } from "../../core/promotion/waves.js";
 import { clusterEnvironmentName } from "../../core/status/cluster-environment.js";
 import { releaseVerification } from "./verification-records.js";
+import { bundleRefusal, governingBundle } from "../../core/bundles/bundles.js";
 import type { HealthReport } from "../../core/promotion/health.js";
 import { branchIdentity, renderFor } from "./judging.js";
 import type { KnownPromotion } from "./judging.js";
@@ -114,6 +115,9 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
     const plan = planPromotion(ctx.bundle.platform, { from: from.name, to: to.name });
     if (!plan.ok) return refused(plan.reason);
     step = plan.step;
+    // From its bundle's `from` on, a component moves only with its bundle (bundle-opening.ts).
+    const bundle = governingBundle(ctx.bundle.platform, project, component, from.name);
+    if (bundle) return refused(bundleRefusal(bundle, name, to.name));
   }
   const target = await ctx.resolver.resolve(to);
   const snapshot = await readEnvironment(deps.gitops, target, deps.cacheDir);

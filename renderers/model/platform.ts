@@ -1,6 +1,7 @@
 /** `kind: Platform`: projects, environments, promotion pipeline, prices and policy settings. */
 import { z } from "zod";
 import { ApiVersion, DnsLabel, Duration, NamedMetadata, RelativePath, RepoName } from "./common.js";
+import { Bundle } from "./bundle.js";
 import { Previews } from "./preview.js";
 import { SignalName, Signals } from "./signal.js";
 
@@ -234,6 +235,8 @@ export const PlatformSpec = z.strictObject({
   signals: Signals.optional(),
   /** A preview environment per app pull request; unset: none. */
   previews: Previews.optional(),
+  /** Components promoted together, as one pull request, from an environment on (core/bundles/). */
+  bundles: z.array(Bundle).optional(),
 });
 export type PlatformSpec = z.infer<typeof PlatformSpec>;
 
