@@ -112,7 +112,8 @@ export function bundleTitle(s: Pick<BundleSubject, "bundle" | "from" | "to">): s
 export function bundleCommit(s: BundleSubject, approvedBy: readonly string[] = []): { title: string; message: string; trailers: Record<string, string[]> } {
   const title = bundleTitle(s);
   const lines = s.items.map(
-    (i) => `- ${i.project}/${i.component}: ${i.release} of ${i.source.repo}@${i.source.sha.slice(0, 12)} (${i.current ? `replaces ${i.current}` : `first release in ${s.to}`})`,
+    (i) =>
+      `- ${i.project}/${i.component}: ${i.release} of ${i.source.repo}@${i.source.sha.slice(0, 12)} (${i.current ? `replaces ${i.current}` : `first release in ${s.to}`})`,
   );
   const trailers: Record<string, string[]> = {
     [TRAILERS.bundle]: [s.bundle],
@@ -173,7 +174,8 @@ export function verifyBundle(
   if (!bundle) return { reason: `the platform has no bundle ${JSON.stringify(branch.bundle)}` };
   const env = findEnvironment(platform, branch.env);
   if (!env) return { reason: `the platform has no environment ${JSON.stringify(branch.env)}` };
-  if (!same(env.gitops.repo, pr.repo) || env.gitops.branch !== pr.baseRef) return { reason: `${env.name} lives in ${env.gitops.repo} on ${env.gitops.branch}, not ${pr.repo} on ${pr.baseRef}` };
+  if (!same(env.gitops.repo, pr.repo) || env.gitops.branch !== pr.baseRef)
+    return { reason: `${env.name} lives in ${env.gitops.repo} on ${env.gitops.branch}, not ${pr.repo} on ${pr.baseRef}` };
   const opener = pr.author?.login ?? "";
   const byFerry = botLogin !== undefined ? same(opener, botLogin) : pr.author?.type === "Bot";
   const byPerson = !byFerry && pr.author?.type !== "Bot" && opener !== "";

@@ -28,20 +28,29 @@ export function checkBundles(platform: Loaded<Platform>): Diagnostic[] {
     if (b.project !== undefined) {
       if (!projects.has(b.project)) out.push(diagnosticAt(doc, at("project"), `unknown project ${q(b.project)}; known: ${[...projects].join(", ")}`));
       const clash = [...holders].find(([k]) => k.startsWith(`${b.project}/`));
-      if (clash) out.push(diagnosticAt(doc, at("project"), `project ${q(b.project)} is in bundle ${q(b.name)} and ${q(clash[0])} in bundle ${q(clash[1])}: a component belongs to one bundle`));
+      if (clash)
+        out.push(
+          diagnosticAt(
+            doc,
+            at("project"),
+            `project ${q(b.project)} is in bundle ${q(b.name)} and ${q(clash[0])} in bundle ${q(clash[1])}: a component belongs to one bundle`,
+          ),
+        );
       holders.set(`${b.project}/*`, b.name);
     }
     const seen = new Set<string>();
     (b.components ?? []).forEach((member, j) => {
       const project = member.split("/")[0]!;
-      if (!projects.has(project)) out.push(diagnosticAt(doc, at("components", j), `unknown project ${q(project)} in ${q(member)}; known: ${[...projects].join(", ")}`));
+      if (!projects.has(project))
+        out.push(diagnosticAt(doc, at("components", j), `unknown project ${q(project)} in ${q(member)}; known: ${[...projects].join(", ")}`));
       if (seen.has(member)) {
         out.push(diagnosticAt(doc, at("components", j), `${q(member)} is listed twice in bundle ${q(b.name)}`));
         return;
       }
       seen.add(member);
       const other = holders.get(member) ?? holders.get(`${project}/*`);
-      if (other !== undefined) out.push(diagnosticAt(doc, at("components", j), `${q(member)} is in bundle ${q(b.name)} and in bundle ${q(other)}: a component belongs to one bundle`));
+      if (other !== undefined)
+        out.push(diagnosticAt(doc, at("components", j), `${q(member)} is in bundle ${q(b.name)} and in bundle ${q(other)}: a component belongs to one bundle`));
       else holders.set(member, b.name);
     });
   });

@@ -72,7 +72,18 @@ export async function judgeBundle(ctx: PromotionContext, repo: RepoRef, number: 
     // What the other members write is theirs: each member is judged on the rest of the pull request's files.
     const others = pathsOf.filter((_, j) => j !== i);
     const changedFiles = others.reduce<readonly string[]>((files, paths) => files.filter((f) => foreignChanges([f], paths).length > 0), changed);
-    const pull: PullReads = { number, headRef: pr.head.ref, headSha, author: pr.user?.login ?? "ghost", target, snapshot, changedFiles, reviews, teams, permissions };
+    const pull: PullReads = {
+      number,
+      headRef: pr.head.ref,
+      headSha,
+      author: pr.user?.login ?? "ghost",
+      target,
+      snapshot,
+      changedFiles,
+      reviews,
+      teams,
+      permissions,
+    };
     const member = await gatherMember(ctx, who, pull);
     if ("skipped" in member) return member;
     decisions.push(decidePromotion(member.facts));
@@ -92,7 +103,8 @@ export async function judgeBundle(ctx: PromotionContext, repo: RepoRef, number: 
 }
 
 /** What {@link mergeBundle} did: every member `landed` in one commit, or why not (`moved`: judge the new head). */
-export type BundleMergeOutcome = { readonly landed: readonly (LandedRelease & { readonly commit: string })[] } | { readonly mergeError: string } | { readonly moved: string };
+export type BundleMergeOutcome =
+  { readonly landed: readonly (LandedRelease & { readonly commit: string })[] } | { readonly mergeError: string } | { readonly moved: string };
 
 /** Squash-merges exactly the judged commit of a bundle's pull request: one commit naming every member's release and the approvers. */
 export async function mergeBundle(ctx: PromotionContext, repo: RepoRef, judged: JudgedBundle): Promise<BundleMergeOutcome> {
@@ -122,7 +134,11 @@ export async function mergeBundle(ctx: PromotionContext, repo: RepoRef, judged: 
     }
     log.warn({ err: e }, "auto-merge of the bundle refused");
     if (judged.checkChanged)
-      await createIssueComment(octokit, { ...repo, issue_number: pr.number }, `Every gate of every component holds, but GitHub refused Ferry's merge: ${errorText(e)}`);
+      await createIssueComment(
+        octokit,
+        { ...repo, issue_number: pr.number },
+        `Every gate of every component holds, but GitHub refused Ferry's merge: ${errorText(e)}`,
+      );
     return { mergeError: errorText(e) };
   }
   log.info({ commit, bundle: bundle.bundle.name }, "bundle merged");

@@ -70,7 +70,8 @@ export async function openBundle(ctx: PromotionContext, req: BundleRequest): Pro
     const plan = planPromotion(platform, { from: from.name, to: to.name });
     if (!plan.ok) return refused(plan.reason);
   }
-  if (wavesOf(clustersOf(to)).length > 1) return refused(`bundle ${bundle.name} cannot move into ${to.name} wave by wave: bundles into an environment in waves are not supported yet`);
+  if (wavesOf(clustersOf(to)).length > 1)
+    return refused(`bundle ${bundle.name} cannot move into ${to.name} wave by wave: bundles into an environment in waves are not supported yet`);
   const target = await ctx.resolver.resolve(to);
   const snapshot = await readEnvironment(deps.gitops, target, deps.cacheDir);
   const sourceTarget = rollback ? target : await ctx.resolver.resolve(from);
@@ -94,7 +95,10 @@ export async function openBundle(ctx: PromotionContext, req: BundleRequest): Pro
       if (UNREADY.has(health.status)) waiting.push(`${name} is ${health.status} in ${from.name}`);
     }
     const release = await readRelease(ctx, sourceTarget, m.project, m.component, id);
-    if (!release) return refused(`release ${id} of ${name} is not in ${fullName(sourceTarget.repo)} (${releaseFilePath(m.project, m.component, id)} is missing or unreadable)`);
+    if (!release)
+      return refused(
+        `release ${id} of ${name} is not in ${fullName(sourceTarget.repo)} (${releaseFilePath(m.project, m.component, id)} is missing or unreadable)`,
+      );
     const cut = sourceOf(await readComponentHistory(ctx, m.project, m.component), id);
     if (!cut) return refused(`no environment's history says which app commit release ${id} of ${name} was cut from`);
     const rendered = renderFor(ctx, release, to, snapshot);
@@ -120,7 +124,14 @@ export async function openBundle(ctx: PromotionContext, req: BundleRequest): Pro
   if (!existing) await deleteBranch(octokit, target.repo, branch);
   const before = existing
     ? verifyBundle(
-        { repo: fullName(target.repo), headRef: existing.head.ref, headRepo: existing.head.repo?.full_name, baseRef: existing.base.ref, author: existing.user, body: existing.body },
+        {
+          repo: fullName(target.repo),
+          headRef: existing.head.ref,
+          headRepo: existing.head.repo?.full_name,
+          baseRef: existing.base.ref,
+          author: existing.user,
+          body: existing.body,
+        },
         await branchCommits(ctx, target.repo, existing.number),
         platform,
         await deps.botLogin(),
@@ -129,7 +140,7 @@ export async function openBundle(ctx: PromotionContext, req: BundleRequest): Pro
   const carried = new Map(before && !("reason" in before) ? before.members.map((m) => [`${m.project}/${m.component}`, m.release]) : []);
   const updatedFrom = new Map([...carried].filter(([k, r]) => items.some((i) => `${i.project}/${i.component}` === k && i.release !== r)));
   const subject = { bundle: bundle.name, from: from.name, to: to.name, items };
-  const asked = before && !("reason" in before) && updatedFrom.size === 0 ? before.members[0]?.requesters ?? [] : [];
+  const asked = before && !("reason" in before) && updatedFrom.size === 0 ? (before.members[0]?.requesters ?? []) : [];
   const requester = req.requestedBy?.login ?? asked[0];
   const pr = bundlePullRequest(subject, { serverUrl: serverUrlOf(target), ...(requester ? { requestedBy: requester } : {}), updatedFrom });
   const commit = bundleCommit(subject);
@@ -150,7 +161,9 @@ export async function openBundle(ctx: PromotionContext, req: BundleRequest): Pro
     if (edited) await updatePullRequest(octokit, target.repo, existing.number, { title: pr.title, body: pr.body });
     const status = updatedFrom.size > 0 ? "updated" : published.changed || edited ? "refreshed" : "unchanged";
     if (status === "updated") {
-      const what = [...updatedFrom].map(([k, was]) => `\`${k}\` from \`${was}\` to \`${items.find((i) => `${i.project}/${i.component}` === k)?.release ?? "?"}\``);
+      const what = [...updatedFrom].map(
+        ([k, was]) => `\`${k}\` from \`${was}\` to \`${items.find((i) => `${i.project}/${i.component}` === k)?.release ?? "?"}\``,
+      );
       await createIssueComment(
         octokit,
         { ...target.repo, issue_number: existing.number },

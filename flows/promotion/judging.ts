@@ -145,7 +145,18 @@ async function gatherPromotion(
   const reviews = await reviewsOf(octokit, repo, number);
   const teams = who.to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, who.to.approvals.teams, approversToCheck(reviews, headSha)) : {};
   const permissions = await permissionsOf(octokit, repo, reviewersToCheck(reviews, headSha));
-  const pull: PullReads = { number, headRef: pr.head.ref, headSha, author: pr.user?.login ?? "ghost", target, snapshot, changedFiles, reviews, teams, permissions };
+  const pull: PullReads = {
+    number,
+    headRef: pr.head.ref,
+    headSha,
+    author: pr.user?.login ?? "ghost",
+    target,
+    snapshot,
+    changedFiles,
+    reviews,
+    teams,
+    permissions,
+  };
   const member = await gatherMember(ctx, who, pull, known);
   if ("skipped" in member) return member;
   return { pr, facts: member.facts, target, snapshot, paths: member.paths, known };

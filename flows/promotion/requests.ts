@@ -177,7 +177,6 @@ export async function rollBackBundle(
   return { kind: "done", result };
 }
 
-
 /**
  * The releases of the component that failed verification, for the plans: read only where the
  * platform verifies (a step with `verify`), from the component's app repository. A plan that

@@ -19,7 +19,10 @@ export function bundleMarker(name: string, env: string): string {
 }
 
 /** Title and body of a bundle's pull request. */
-export function bundlePullRequest(s: BundleSubject, opts: { readonly serverUrl: string; readonly requestedBy?: string; readonly updatedFrom?: ReadonlyMap<string, string> }): { title: string; body: string } {
+export function bundlePullRequest(
+  s: BundleSubject,
+  opts: { readonly serverUrl: string; readonly requestedBy?: string; readonly updatedFrom?: ReadonlyMap<string, string> },
+): { title: string; body: string } {
   const rollback = s.from === s.to;
   const lines = [
     bundleMarker(s.bundle, s.to),
