@@ -62,6 +62,7 @@ export interface Deps extends FlowServices {
    * @default Node's http/https, 5 tries from 2 s apart doubling, URLs and secrets from process.env, GitHub's web URL and FERRY_PORTAL_URL from the configuration
    */
   readonly notifications?: Omit<NotifierProps, "logger" | "observe">;
+  /**
    * The DORA gauges on /metrics (app/dora-metrics.ts), computed on scrape at most once per TTL.
    * @default with the configuration from the environment, FERRY_DORA_METRICS_TTL (300 s, 0: off) and FERRY_DORA_METRICS_WINDOW_DAYS (30); else none
    */

@@ -12,6 +12,7 @@ import { DnsLabel, NAMESPACE_TOKEN } from "../renderers/model/index.js";
 import type { Builtins, PlatformBundle } from "../renderers/platform.js";
 import { diagnosticAt } from "../renderers/yaml.js";
 import { checkNotifications } from "./notifications/check.js";
+import { checkBundles } from "./bundles/check.js";
 import { checkPreviews } from "./preview-env/check.js";
 import { checkObservability } from "./signals/check.js";
 
@@ -109,6 +110,7 @@ export function buildPlatformBundle(
   diagnostics.push(...checkObservability(loaded, sources.componentTypes));
   diagnostics.push(...checkPreviews(loaded));
   diagnostics.push(...checkNotifications(loaded));
+  diagnostics.push(...checkBundles(loaded));
   if (diagnostics.filter((d) => d.severity === "error").length > before) return undefined;
   return { platform: loaded.value, platformSource: doc, componentTypes, traits, policies: sources.policies };
 }

@@ -15,11 +15,15 @@ import { fullName } from "../adapters/github/types.js";
 import { commitAuthorOf, personOf, roleOn } from "../adapters/github/people.js";
 import { listOpenPromotions } from "../adapters/github/promotions.js";
 import { loadPlatform } from "../adapters/github/platform-loader.js";
-import { UserPermission } from "../core/promotion/commands.js";
+import { authorize, PERMISSION_RANK, UserPermission } from "../core/promotion/commands.js";
+import { bundleNamed } from "../core/bundles/bundles.js";
+import { readEnvironment } from "../adapters/git/environment.js";
+import { environmentNamed } from "../flows/promotion/context.js";
+import { membersIn } from "../flows/promotion/bundle-opening.js";
 import type { ListedPromotion } from "../core/promotion/listing.js";
 import { loadBuiltins } from "../templates/index.js";
 import type { GitopsPort } from "../adapters/git/port.js";
-import { appRepositoryOf, personPromotionContext, PlatformUnavailable, requestPromotion } from "../flows/promotion/requests.js";
+import { appRepositoryOf, personPromotionContext, PlatformUnavailable, requestPromotion, rollBackBundle } from "../flows/promotion/requests.js";
 import { UsageError } from "./errors.js";
 
 /** Where the platform is and where clones are kept. */
@@ -132,6 +136,63 @@ export async function askAsPerson(octokit: GitHub, raw: PersonAsk, access: Platf
     pull: { number: r.number, url: r.url },
     release: r.release,
     ...(r.previous && r.previous !== r.release ? { previous: r.previous } : {}),
+    gates: r.gates.kind === "skipped" ? `not evaluated: ${r.gates.reason}` : r.gates.conclusion,
+  };
+}
+
+/** What a person asks of a bundle: `ferry rollback --bundle NAME --env ENV`. */
+export const BundleAsk = z.strictObject({
+  verb: z.literal("rollback"),
+  bundle: DnsLabel,
+  env: DnsLabel,
+});
+export type BundleAsk = z.input<typeof BundleAsk>;
+
+/**
+ * Rolls a bundle back as the person `octokit`'s token belongs to (`ferry rollback --bundle`, and for
+ * the portal's Roll back of a bundle): every member goes back to what it ran before, as one pull
+ * request (flows/promotion/requests.ts `rollBackBundle`). The person's role must reach the
+ * environment's `commandPermission` on the app repository of every member (the lowest counts).
+ * The result names the bundle where a component's would be.
+ */
+export async function askBundleAsPerson(octokit: GitHub, raw: BundleAsk, access: PlatformAccess, deps: PersonAskDeps = {}): Promise<PersonAskResult> {
+  const ask = BundleAsk.parse(raw);
+  const { platformRepo, cacheDir } = PlatformAccess.parse(access);
+  const person = await personOf(octokit);
+  const base = { person: person.login, verb: ask.verb, component: `bundle ${ask.bundle}`, env: ask.env };
+  const refused = (reason: string, extra: Partial<PersonAskResult> = {}): PersonAskResult => ({ ...base, ...extra, status: "refused", reason });
+  const [owner = "", repo = ""] = platformRepo.split("/");
+  let ctx;
+  try {
+    ctx = await personPromotionContext(octokit, { platformRepo: { owner, repo }, cacheDir, ...deps, author: commitAuthorOf(octokit, person) });
+  } catch (e) {
+    if (e instanceof PlatformUnavailable) return refused(`Ferry cannot read the platform: ${e.message}`);
+    throw e;
+  }
+  const bundle = bundleNamed(ctx.bundle.platform, ask.bundle);
+  if (!bundle) return refused(`the platform has no bundle ${JSON.stringify(ask.bundle)}`);
+  const envDef = environmentNamed(ctx, ask.env);
+  if (!envDef) return refused(`the platform has no environment ${JSON.stringify(ask.env)}`);
+  const snapshot = await readEnvironment(ctx.deps.gitops, await ctx.resolver.resolve(envDef), ctx.deps.cacheDir);
+  const members = membersIn(bundle, snapshot.state.components.keys());
+  let role: UserPermission | undefined;
+  for (const m of members) {
+    const appRepo = await appRepositoryOf(ctx, m.project, m.component);
+    const r = appRepo ? await roleOn(octokit, appRepo) : "none";
+    if (role === undefined || PERMISSION_RANK[r] < PERMISSION_RANK[role]) role = r;
+  }
+  const auth = authorize({ verb: "rollback", env: ask.env }, envDef, { login: person.login, permission: role ?? "none" });
+  if (!auth.allowed) return refused(auth.reason, role ? { role } : {});
+  const outcome = await rollBackBundle(ctx, bundle.name, ask.env, { requestedBy: { login: person.login }, evaluateGates: false });
+  if (outcome.kind === "refused") return refused(outcome.reason, role ? { role } : {});
+  const r = outcome.result;
+  if ("reason" in r) return { ...base, ...(role ? { role } : {}), status: r.status, reason: r.reason };
+  return {
+    ...base,
+    ...(role ? { role } : {}),
+    status: r.status,
+    pull: { number: r.number, url: r.url },
+    release: r.release,
     gates: r.gates.kind === "skipped" ? `not evaluated: ${r.gates.reason}` : r.gates.conclusion,
   };
 }

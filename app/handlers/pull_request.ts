@@ -14,6 +14,7 @@ import { runPreview } from "../../flows/preview/run.js";
 import { RunContext } from "../../flows/run-context.js";
 import { gatesForPull, landedFromMergedPull, restorePromotion } from "../../flows/promotion/triggers.js";
 import { parseFerryBranch } from "../../core/promotion/pr.js";
+import { parseBundleBranch } from "../../core/bundles/bundles.js";
 import { PREVIEW_LABEL } from "../../renderers/model/index.js";
 
 const ACTIONS = new Set(["opened", "synchronize", "reopened"]);
@@ -25,6 +26,19 @@ export async function onPullRequest(context: Context<"pull_request">, deps: Flow
   const log = deps.logger.child({ delivery: context.id, event: `pull_request.${p.action}`, repo: p.repository.full_name, pull: p.number });
   const repo = parseRepoRef(p.repository.full_name);
   const ferry = parseFerryBranch(p.pull_request.head.ref);
+  if (parseBundleBranch(p.pull_request.head.ref)) {
+    // A bundle's pull request: merged, its members landed; otherwise its gates as a whole (a person's edit of its body decides nothing).
+    if (p.action === "closed") {
+      if (!p.pull_request.merged) return log.debug("bundle pull request closed without merging");
+      const merged = await landedFromMergedPull(new RunContext(context.octokit, deps), repo, p.number, deps);
+      if ("skipped" in merged) log.debug(merged.skipped);
+      return;
+    }
+    if (!ACTIONS.has(p.action)) return log.debug("nothing to evaluate");
+    const gates = await gatesForPull(new RunContext(context.octokit, deps), repo, p.number, deps);
+    if (gates.kind === "skipped") log.debug(gates.reason);
+    return;
+  }
   if (ferry) {
     if (p.action === "closed") {
       if (!p.pull_request.merged) return log.debug("Ferry pull request closed without merging");

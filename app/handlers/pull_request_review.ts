@@ -5,6 +5,7 @@ import type { FlowServices } from "../../flows/services.js";
 import { RunContext } from "../../flows/run-context.js";
 import { gatesForPull } from "../../flows/promotion/triggers.js";
 import { parseFerryBranch } from "../../core/promotion/pr.js";
+import { parseBundleBranch } from "../../core/bundles/bundles.js";
 
 const ACTIONS = new Set(["submitted", "dismissed"]);
 
@@ -12,7 +13,8 @@ export async function onPullRequestReview(context: Context<"pull_request_review"
   const p = context.payload;
   const log = deps.logger.child({ delivery: context.id, event: `pull_request_review.${p.action}`, repo: p.repository.full_name, pull: p.pull_request.number });
   if (!ACTIONS.has(p.action)) return log.debug("review action does not change the gates");
-  if (parseFerryBranch(p.pull_request.head.ref)?.kind !== "promotion") return log.debug("not a promotion pull request");
+  const ref = p.pull_request.head.ref;
+  if (parseFerryBranch(ref)?.kind !== "promotion" && !parseBundleBranch(ref)) return log.debug("not a promotion pull request");
   const outcome = await gatesForPull(new RunContext(context.octokit, deps), parseRepoRef(p.repository.full_name), p.pull_request.number, deps);
   if (outcome.kind === "skipped") log.debug(outcome.reason);
 }

@@ -5,6 +5,7 @@
  * whose pull request is only known once read) by the repository it happened in.
  */
 import { parseFerryBranch } from "../../core/promotion/pr.js";
+import { parseBundleBranch } from "../../core/bundles/bundles.js";
 
 /** The parts of a webhook payload the key is read from. */
 export interface KeyedPayload {
@@ -27,5 +28,7 @@ export function deliveryKey(payload: KeyedPayload): string {
   const head = payload.pull_request?.head.ref;
   const ferry = head === undefined ? undefined : parseFerryBranch(head);
   if (ferry) return targetKey(ferry.project, ferry.component, ferry.env);
+  const bundle = head === undefined ? undefined : parseBundleBranch(head);
+  if (bundle) return `bundle:${bundle.bundle}/${bundle.env}`;
   return repositoryKey(payload.repository?.full_name ?? "(no repository)");
 }

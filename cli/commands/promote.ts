@@ -5,7 +5,7 @@
  */
 import { RejectedToken } from "../../adapters/github/people.js";
 import type { PersonAskResult } from "../../operations/promotions.js";
-import { askAsPerson, ComponentName } from "../../operations/promotions.js";
+import { askAsPerson, askBundleAsPerson, ComponentName } from "../../operations/promotions.js";
 import { parse } from "../args.js";
 import { GITHUB_OPTIONS, GITHUB_OPTIONS_HELP, githubAccess } from "../github-access.js";
 import type { CliIo, Command } from "../io.js";
@@ -36,6 +36,7 @@ function personCommand(verb: "promote" | "rollback", envFlag: "to" | "env", help
         env: { type: "string" },
         release: { type: "string" },
         ...(verb === "promote" ? { "break-glass": { type: "string" as const } } : {}),
+        ...(verb === "rollback" ? { bundle: { type: "string" as const } } : {}),
         json: { type: "boolean" },
         ...GITHUB_OPTIONS,
       });
@@ -45,7 +46,10 @@ function personCommand(verb: "promote" | "rollback", envFlag: "to" | "env", help
       }
       const problems: string[] = [];
       const component = positionals[0];
-      if (!component) problems.push(`ferry ${verb} needs PROJECT/COMPONENT`);
+      const bundle = (values as { bundle?: string }).bundle;
+      if (bundle !== undefined && component) problems.push(`ferry ${verb} takes PROJECT/COMPONENT or --bundle NAME, not both`);
+      if (bundle !== undefined && values.release !== undefined) problems.push("a bundle rolls back as a set: --release does not apply to --bundle");
+      if (!component && bundle === undefined) problems.push(`ferry ${verb} needs PROJECT/COMPONENT${verb === "rollback" ? " or --bundle NAME" : ""}`);
       else if (!ComponentName.safeParse(component).success) problems.push(`PROJECT/COMPONENT must be two DNS labels, got ${JSON.stringify(component)}`);
       if (positionals.length > 1) problems.push(`unexpected argument ${JSON.stringify(positionals[1])}`);
       const other = envFlag === "to" ? "env" : "to";
@@ -58,11 +62,15 @@ function personCommand(verb: "promote" | "rollback", envFlag: "to" | "env", help
       const breakGlass = (values as { "break-glass"?: string })["break-glass"];
       let result: PersonAskResult;
       try {
-        result = await askAsPerson(
-          access.octokit,
-          { verb, component: component!, env: env!, ...(release ? { release } : {}), ...(breakGlass !== undefined ? { breakGlass } : {}) },
-          { platformRepo: access.platformRepo, cacheDir: access.cacheDir, ...(access.appId === undefined ? {} : { appId: access.appId }) },
-        );
+        const platform = { platformRepo: access.platformRepo, cacheDir: access.cacheDir, ...(access.appId === undefined ? {} : { appId: access.appId }) };
+        result =
+          bundle !== undefined
+            ? await askBundleAsPerson(access.octokit, { verb: "rollback", bundle, env: env! }, platform)
+            : await askAsPerson(
+                access.octokit,
+                { verb, component: component!, env: env!, ...(release ? { release } : {}), ...(breakGlass !== undefined ? { breakGlass } : {}) },
+                platform,
+              );
       } catch (e) {
         if (e instanceof RejectedToken) {
           io.stderr(`ferry ${verb}: ${e.message}\n`);
@@ -111,18 +119,22 @@ export const rollback = personCommand(
   "rollback",
   "env",
   `ferry rollback PROJECT/COMPONENT --env ENV [--release ID] [--platform-repo OWNER/NAME] [--json]
+ferry rollback --bundle NAME --env ENV [--platform-repo OWNER/NAME] [--json]
 
 Opens (or updates) the pull request that puts an earlier release of the component back in ENV,
 as you: the person of GITHUB_TOKEN. It is the pull request \`/ferry rollback ENV [ID]\` opens
 (same branch, title, body and files) and is refused for the same reasons: your role on the
 component's app repository must reach ENV's commandPermission (default write), and ENV must
-have run the release before.
+have run the release before. A component of a bundle (docs/bundles.md) rolls back with its
+bundle from the bundle's \`from\` on; --bundle NAME rolls the bundle back as one pull request,
+every component to the release it ran before (your role must reach it on every app repository).
 
 Exit codes: 0 the pull request is open; 1 refused, or GitHub could not be read; 2 bad usage.
 
 Options:
   --env ENV              the environment to roll back (required)
   --release ID           the release to put back (default: the one ENV ran before its current one)
+  --bundle NAME          roll back this bundle's components together, instead of one component
 ${GITHUB_OPTIONS_HELP}
   --json                 machine-readable output
 

@@ -13,6 +13,7 @@
  * | `Ferry-Promoted-From` | optional: the environment the release was promoted from |
  * | `Ferry-Approved-By` | optional, repeatable (or comma-separated): logins whose approvals let it in |
  * | `Ferry-Requested-By` | optional, on a promotion branch's commit: the login who asked for the promotion |
+ * | `Ferry-Bundle` | on a bundle's commit: the bundle's name (its `Ferry-Component`s pair with their `Ferry-Release`s and `Ferry-Source`s) |
  * | `Ferry-Preview` | on a preview environment's commit: `<owner>/<repo>#<number>`, the pull request it previews |
  * | `Ferry-Break-Glass` | optional: `<login>: <reason>`, a person who broke glass on a freeze (core/promotion/freezes.ts): on a promotion branch's commit, and on the commit that lands it |
  * | `Ferry-Seal` | on a promotion branch's commit the Ferry app made: `v1 <HMAC>` over its tree, parents and other trailers (core/gitops/seal.ts) |
@@ -39,6 +40,8 @@ export const TRAILERS = {
   wave: "Ferry-Wave",
   /** ...and its clusters, one value each. */
   clusters: "Ferry-Clusters",
+  /** A bundle's commit (core/bundles/): the bundle's name; its components pair with their releases by position. */
+  bundle: "Ferry-Bundle",
 } as const;
 
 /** `Ferry-Release: none`: the component was removed from the environment. */

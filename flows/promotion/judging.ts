@@ -33,6 +33,7 @@ import type { SourceCommit } from "../../core/history.js";
 import type { BranchCommit, PromotionPaths, PullFacts, VerifiedPromotion } from "../../core/promotion/pr.js";
 import { promotionPaths, verifyPromotion } from "../../core/promotion/pr.js";
 import type { DirectoryChange } from "../../core/gitops/request.js";
+import { parseBundleBranch } from "../../core/bundles/bundles.js";
 import { gatesCheckReport } from "../../presentation/markdown/gates-check.js";
 import { writeGatesCheck } from "./gates-check.js";
 import type { PromotionContext } from "./context.js";
@@ -85,7 +86,7 @@ export interface GatheredPromotion {
 }
 
 /** Why a judgement stopped: `moved` when the head moved while it read (then it starts again). */
-export type NotJudged = { readonly skipped: string; readonly moved?: true };
+export type NotJudged = { readonly skipped: string; readonly moved?: true; readonly bundle?: true };
 
 /** A pull request judged at one head commit: what was read, what was decided, and whether the check changed. */
 export interface JudgedPromotion {
@@ -134,12 +135,8 @@ function changedFilesOf(changes: readonly DirectoryChange[]): Map<string, string
 
 /**
  * The reads of a judgement, all at the head commit it starts from: the pull request and its
- * commits (who asked, which release: Ferry's own commits), the frozen release and files on the
- * branch at that commit, the release as the source environment holds it and which it runs, the
- * reviews and each reviewer's permission and teams, the source's health, its verification there
- * (where the step into it has `verify`), when the release landed there, the role of whoever
- * broke glass on the head commit on the component's app repository, and for a pull request
- * landing wave N > 1, the earlier waves' clusters (the `wave` gate).
+ * commits (who asked, which release: Ferry's own commits), the reviews and each reviewer's
+ * permission and teams, then the component's facts ({@link gatherMember}).
  */
 async function gatherPromotion(
   ctx: PromotionContext,
@@ -150,23 +147,81 @@ async function gatherPromotion(
   const { octokit, deps } = ctx;
   const pr = given?.pull ?? (await getPullRequest(octokit, repo, number));
   if (pr.state !== "open") return { skipped: `#${number} is ${pr.merged_at ? "merged" : "closed"}` };
+  // A bundle's pull request is judged as a whole (bundle-judging.ts).
+  if (parseBundleBranch(pr.head.ref)) return { skipped: `#${number} is a bundle's pull request`, bundle: true };
   const headSha = pr.head.sha;
   const commits = await branchCommits(ctx, repo, number);
-  const moved = (what: string): NotJudged => ({ skipped: `the head of #${number} moved from ${headSha.slice(0, 7)} while Ferry read ${what}`, moved: true });
-  if (commits.at(-1)?.sha !== headSha) return moved("its commits");
+  if (commits.at(-1)?.sha !== headSha) return movedWhile(number, headSha, "its commits");
   const who = await branchIdentity(ctx, repo, pr, commits);
   if ("reason" in who) return { skipped: who.reason };
-  const { project, component, release, to, from, rollback } = who;
-  const known = given && given.release === release && given.env === to.name && given.wave === who.wave?.wave ? given : undefined;
-  const target = await ctx.resolver.resolve(to);
-  const releaseFile = releaseFilePath(project, component, release);
+  const known = given && given.release === who.release && given.env === who.to.name && given.wave === who.wave?.wave ? given : undefined;
+  const target = await ctx.resolver.resolve(who.to);
   const snapshot = known?.snapshot ?? (await readEnvironment(deps.gitops, target, deps.cacheDir));
+  const changedFiles = await pullRequestFiles(octokit, repo, number);
+  const reviews = await reviewsOf(octokit, repo, number);
+  const teams = who.to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, who.to.approvals.teams, approversToCheck(reviews, headSha)) : {};
+  const permissions = await permissionsOf(octokit, repo, reviewersToCheck(reviews, headSha));
+  const pull: PullReads = {
+    number,
+    headRef: pr.head.ref,
+    headSha,
+    author: pr.user?.login ?? "ghost",
+    target,
+    snapshot,
+    changedFiles,
+    reviews,
+    teams,
+    permissions,
+  };
+  const member = await gatherMember(ctx, who, pull, known);
+  if ("skipped" in member) return member;
+  return { pr, facts: member.facts, target, snapshot, paths: member.paths, known };
+}
+
+const movedWhile = (number: number, headSha: string, what: string): NotJudged => ({
+  skipped: `the head of #${number} moved from ${headSha.slice(0, 7)} while Ferry read ${what}`,
+  moved: true,
+});
+
+/** What a judgement reads of the pull request once, at its head commit (a bundle's members share it). */
+export interface PullReads {
+  readonly number: number;
+  readonly headRef: string;
+  readonly headSha: string;
+  readonly author: string;
+  readonly target: ResolvedTarget;
+  readonly snapshot: EnvironmentSnapshot<ResolvedTarget>;
+  /** Every path the pull request changes (for a bundle member: without the other members' paths). */
+  readonly changedFiles: readonly string[];
+  readonly reviews: PromotionFacts["reviews"];
+  readonly teams: PromotionFacts["teams"];
+  readonly permissions: PromotionFacts["permissions"];
+}
+
+/**
+ * The facts of one component's promotion on a pull request, at the head commit `pull` was read at:
+ * the frozen release and files on the branch, the release as the source environment holds it and
+ * which it runs (or, for a rollback, ran), the source's health, its verification there (where the
+ * pipeline step into it has `verify`), when the release landed there, the role of whoever broke
+ * glass on the head commit on the component's app repository, and for a pull request landing
+ * wave N > 1, the earlier waves' clusters (the `wave` gate).
+ */
+export async function gatherMember(
+  ctx: PromotionContext,
+  who: VerifiedPromotion,
+  pull: PullReads,
+  known?: KnownPromotion,
+): Promise<{ readonly facts: PromotionFacts; readonly paths: PromotionPaths } | NotJudged> {
+  const { octokit, deps } = ctx;
+  const { project, component, release, to, from, rollback } = who;
+  const { target, snapshot, headSha } = pull;
   // One wave of a target on several clusters writes only its clusters' folders (its branch names the
   // wave); a rollback of a target in waves only the clusters that took the release it replaces.
   const key = catalogKey(project, component);
   const held = snapshot.state.components.get(key)?.clusters ?? new Map<string, string | undefined>();
   const waveClusters = who.wave?.clusters ?? (rollback ? rollbackClusters(clustersOf(to), held) : undefined);
   const paths = promotionPaths(to, project, component, waveClusters);
+  const releaseFile = releaseFilePath(project, component, release);
 
   // The release as the environment it comes from holds it (its own branch, not the pull request's),
   // and which release that environment runs (a promotion) or ran (a rollback).
@@ -204,23 +259,19 @@ async function gatherPromotion(
   let atHead: ReadonlyMap<string, string>;
   try {
     atHead = await deps.gitops.readFiles({
-      target: { ...target.git, branch: pr.head.ref },
+      target: { ...target.git, branch: pull.headRef },
       paths: [...new Set([...paths.componentDirs, releaseFile, ...(expected ? [...expected.keys()].filter((p) => !inComponentDirs(p)) : [])])],
       commit: headSha,
       cacheDir: deps.cacheDir,
     });
   } catch (e) {
-    if (e instanceof GitopsError && e.code === "not-found") return moved("its files");
+    if (e instanceof GitopsError && e.code === "not-found") return movedWhile(pull.number, headSha, "its files");
     throw e;
   }
   const releaseText = atHead.get(releaseFile);
   const onBranchRelease = releaseText === undefined ? undefined : parseReleaseFile(releaseText);
   const onBranch = new Map([...atHead].filter(([p]) => inComponentDirs(p) || expected?.has(p)));
 
-  const changedFiles = await pullRequestFiles(octokit, repo, number);
-  const reviews = await reviewsOf(octokit, repo, number);
-  const teams = to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, to.approvals.teams, approversToCheck(reviews, headSha)) : {};
-  const permissions = await permissionsOf(octokit, repo, reviewersToCheck(reviews, headSha));
   const health = rollback ? undefined : await sourceHealth(deps, { environment: from.name, project, component });
   const landed = rollback ? undefined : await readLandedAt(ctx, from, project, component, release);
   // Where the pipeline step into the source (the target, for a rollback) verifies: the release's record there.
@@ -237,19 +288,19 @@ async function gatherPromotion(
     promotion: who,
     platform: ctx.bundle.platform,
     platformSource: ctx.platformSource ?? fullName(deps.platformRepo),
-    headRef: pr.head.ref,
+    headRef: pull.headRef,
     headSha,
-    author: pr.user?.login ?? "ghost",
+    author: pull.author,
     releaseFile,
     branchRelease: onBranchRelease ? { hash: releaseId(onBranchRelease.spec) } : undefined,
     allowedReleases,
     rendered,
     expected,
     onBranch: rendered && !hasErrors(rendered.diagnostics) ? onBranch : undefined,
-    changedFiles,
-    reviews,
-    teams,
-    permissions,
+    changedFiles: pull.changedFiles,
+    reviews: pull.reviews,
+    teams: pull.teams,
+    permissions: pull.permissions,
     health,
     verification,
     landedAt: landed,
@@ -258,7 +309,7 @@ async function gatherPromotion(
     ...(waveClusters ? { clusters: waveClusters } : {}),
     now: deps.clock(),
   };
-  return { pr, facts, target, snapshot, paths, known };
+  return { facts, paths };
 }
 
 /**

@@ -40,6 +40,7 @@ import { clustersOf } from "../../renderers/model/index.js";
 import type { Environment, PipelineStep } from "../../renderers/model/index.js";
 import { planWaves, rollbackClusters, wavesOf } from "../../core/promotion/waves.js";
 import type { Wave, WaveDecision } from "../../core/promotion/waves.js";
+import { bundleRefusal, governingBundle } from "../../core/bundles/bundles.js";
 import { branchIdentity, renderFor } from "./judging.js";
 import type { KnownPromotion } from "./judging.js";
 import { tellOpened } from "./notifications.js";
@@ -121,6 +122,9 @@ export async function openPromotion(ctx: PromotionContext, req: PromotionRequest
     const plan = planPromotion(ctx.bundle.platform, { from: from.name, to: to.name });
     if (!plan.ok) return refused(plan.reason);
     step = plan.step;
+    // From its bundle's `from` on, a component moves only with its bundle (bundle-opening.ts).
+    const bundle = governingBundle(ctx.bundle.platform, project, component, from.name);
+    if (bundle) return refused(bundleRefusal(bundle, name, to.name));
   }
   const target = await ctx.resolver.resolve(to);
   const snapshot = await readEnvironment(deps.gitops, target, deps.cacheDir);

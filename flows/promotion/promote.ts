@@ -19,6 +19,10 @@ import { judgePromotion } from "./judging.js";
 import type { KnownPromotion } from "./judging.js";
 import { mergeJudged, reportRefusal } from "./landing.js";
 import { tellLanded } from "./notifications.js";
+import { governingBundle } from "../../core/bundles/bundles.js";
+import { openBundle } from "./bundle-opening.js";
+import type { BundleRequest } from "./bundle-opening.js";
+import { judgeBundle, mergeBundle } from "./bundle-judging.js";
 
 /** What {@link evaluatePromotion} did. */
 export type GatesOutcome =
@@ -73,6 +77,7 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
   let reason = "";
   for (let attempt = 1; attempt <= EVALUATION_ATTEMPTS; attempt++) {
     const judged = await judgePromotion(ctx, repo, number, attempt === 1 ? known : undefined);
+    if ("skipped" in judged && judged.bundle) return evaluateBundle(ctx, repo, number);
     if ("skipped" in judged) {
       if (!judged.moved) return { kind: "skipped", reason: judged.skipped };
       reason = judged.skipped;
@@ -89,6 +94,57 @@ export async function evaluatePromotion(ctx: PromotionContext, repo: RepoRef, nu
     if ("mergeError" in merge) return { ...evaluated, mergeError: merge.mergeError };
     const next = await releaseLanded(ctx, merge.landed);
     return { ...evaluated, merged: { commit: merge.landed.commit, next } };
+  }
+  return { kind: "skipped", reason: `${reason} (${EVALUATION_ATTEMPTS} times in a row); its next push or review evaluates it` };
+}
+
+/**
+ * Opens or updates a bundle's pull request into `req.to` (bundle-opening.ts `openBundle`), then
+ * evaluates its gates as a whole ({@link evaluateBundle}).
+ */
+export async function ensureBundlePromotion(ctx: PromotionContext, req: BundleRequest): Promise<PromotionResult> {
+  const opening = await openBundle(ctx, req);
+  if ("reason" in opening) return opening;
+  const gates: GatesOutcome =
+    req.evaluateGates === false
+      ? { kind: "skipped", reason: `the ${GATES_CHECK} check is the Ferry app's to write` }
+      : await evaluateBundle(ctx, opening.repo, opening.opened.number);
+  return { ...opening.opened, gates };
+}
+
+/**
+ * Evaluates a bundle's pull request on its head commit (bundle-judging.ts `judgeBundle`: every
+ * gate of every member), merges exactly that commit when all hold and the target auto-merges, and
+ * then every member has landed ({@link releaseLanded}, which moves the bundle onwards).
+ */
+export async function evaluateBundle(ctx: PromotionContext, repo: RepoRef, number: number): Promise<GatesOutcome> {
+  let reason = "";
+  for (let attempt = 1; attempt <= EVALUATION_ATTEMPTS; attempt++) {
+    const judged = await judgeBundle(ctx, repo, number);
+    if ("skipped" in judged) {
+      if (!judged.moved) return { kind: "skipped", reason: judged.skipped };
+      reason = judged.skipped;
+      continue;
+    }
+    const all = judged.decisions.flatMap((d) => d.gates.gates);
+    const gates: GatesResult = {
+      conclusion: judged.conclusion as GateConclusion,
+      gates: all,
+      release: judged.bundle.members.map((m) => m.release).join(","),
+      from: judged.bundle.from.name,
+      to: judged.bundle.to.name,
+    };
+    const evaluated = { kind: "evaluated" as const, conclusion: gates.conclusion, gates };
+    if (!judged.merge) return evaluated;
+    const merge = await mergeBundle(ctx, repo, judged);
+    if ("moved" in merge) {
+      reason = merge.moved;
+      continue;
+    }
+    if ("mergeError" in merge) return { ...evaluated, mergeError: merge.mergeError };
+    const next: NextPromotion[] = [];
+    for (const landed of merge.landed) next.push(...(await releaseLanded(ctx, landed)));
+    return { ...evaluated, merged: { commit: merge.landed[0]?.commit ?? "", next } };
   }
   return { kind: "skipped", reason: `${reason} (${EVALUATION_ATTEMPTS} times in a row); its next push or review evaluates it` };
 }
@@ -131,7 +187,21 @@ export async function releaseLanded(ctx: PromotionContext, landed: LandedRelease
       onwards = false;
     }
   }
+  // A component of a bundle moves on from the bundle's `from` only with its bundle, as one pull request.
+  const bundle = governingBundle(ctx.bundle.platform, landed.project, landed.component, landed.environment);
   for (const to of onwards ? nextEnvironments(ctx.bundle.platform, landed.environment) : []) {
+    if (bundle) {
+      try {
+        const result = await ensureBundlePromotion(ctx, { bundle: bundle.name, from: landed.environment, to });
+        out.push({ to, result });
+        if (result.status === "refused") await reportRefusal(ctx, landed, to, result.reason);
+        else if (result.status === "waiting") log.info({ to, bundle: bundle.name, reason: result.reason }, "the bundle waits");
+      } catch (e) {
+        log.error({ err: e, to, bundle: bundle.name }, "bundle promotion failed");
+        failures.push(`${to}: ${errorText(e)}`);
+      }
+      continue;
+    }
     try {
       const result = await ensurePromotion(ctx, {
         project: landed.project,

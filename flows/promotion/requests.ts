@@ -35,7 +35,10 @@ import { defaultGitopsPort, withCommitAuthor, type GitopsPort } from "../../adap
 import type { PromotionContext, PromotionDeps } from "./context.js";
 import { environmentNamed, promotionContext } from "./context.js";
 import type { PromotionResult } from "./promote.js";
-import { ensurePromotion } from "./promote.js";
+import { ensureBundlePromotion, ensurePromotion } from "./promote.js";
+import { bundledAt, bundleNamed, bundleRefusal, governingBundle } from "../../core/bundles/bundles.js";
+import { membersIn } from "./bundle-opening.js";
+import { readEnvironment } from "../../adapters/git/environment.js";
 import type { PromotionRequest } from "./opening.js";
 import { readComponentHistory } from "./reads.js";
 import { failedReleases } from "./verification-records.js";
@@ -124,6 +127,9 @@ export interface CarryOutOptions extends Omit<AskOptions, "requestedBy"> {
  */
 export async function carryOutPromotion(ctx: PromotionContext, ask: PromotionAsk, opts: CarryOutOptions): Promise<AskOutcome> {
   const { project, component } = ask;
+  // A rollback in an environment a component's bundle governs puts back the bundle's previous set, as one pull request.
+  const bundle = ask.verb === "rollback" ? governingBundle(ctx.bundle.platform, project, component, ask.env) : undefined;
+  if (bundle) return rollBackBundle(ctx, bundle.name, ask.env, { ...opts, ...(ask.release ? { release: ask.release } : {}) });
   const history = await readComponentHistory(ctx, project, component);
   const verification = opts.verification ?? (await verificationFacts(ctx, project, component, history));
   if ("unreadable" in verification) return { kind: "refused", stage: "plan", reason: verification.unreadable };
@@ -132,6 +138,10 @@ export async function carryOutPromotion(ctx: PromotionContext, ask: PromotionAsk
       ? planPromote(ctx.bundle.platform, history, { to: ask.env, ...(ask.release ? { release: ask.release } : {}) }, verification)
       : planRollback(history, ask.env, ask.release, verification);
   if (!plan.ok) return { kind: "refused", stage: "plan", reason: plan.reason };
+  if ("from" in plan) {
+    const governing = governingBundle(ctx.bundle.platform, project, component, plan.from.name);
+    if (governing) return { kind: "refused", stage: "plan", reason: bundleRefusal(governing, `${project}/${component}`, ask.env) };
+  }
   const result = await ensurePromotion(ctx, {
     project,
     component,
@@ -142,6 +152,50 @@ export async function carryOutPromotion(ctx: PromotionContext, ask: PromotionAsk
     ...(opts.why ? { why: opts.why } : {}),
     ...(opts.breakGlass && ask.verb === "promote" ? { breakGlass: opts.breakGlass } : {}),
     history,
+    ...(opts.evaluateGates === false ? { evaluateGates: false } : {}),
+  });
+  return { kind: "done", result };
+}
+
+/**
+ * Rolls a bundle back in `env`: every member the environment runs goes back to the release it ran
+ * before (`planRollback` of each, never to a release that failed verification), as one pull
+ * request (promote.ts `ensureBundlePromotion`). A bundle rolls back as a set: naming one release is refused.
+ * The caller has authorized it ({@link requestPromotion} on one of its components, or the bundle's operation).
+ */
+export async function rollBackBundle(
+  ctx: PromotionContext,
+  name: string,
+  env: string,
+  opts: CarryOutOptions & { readonly release?: string },
+): Promise<AskOutcome> {
+  const bundle = bundleNamed(ctx.bundle.platform, name);
+  if (!bundle) return { kind: "refused", stage: "plan", reason: `the platform has no bundle ${JSON.stringify(name)}` };
+  if (opts.release !== undefined)
+    return { kind: "refused", stage: "plan", reason: `bundle ${name} rolls back in ${env} as a set, to what each component ran before; name no release` };
+  if (!bundledAt(ctx.bundle.platform, bundle, env))
+    return { kind: "refused", stage: "plan", reason: `bundle ${name} moves together only from ${bundle.from} on; ${env} is before it` };
+  const to = environmentNamed(ctx, env);
+  if (!to) return { kind: "refused", stage: "plan", reason: `the platform has no environment ${JSON.stringify(env)}` };
+  const snapshot = await readEnvironment(ctx.deps.gitops, await ctx.resolver.resolve(to), ctx.deps.cacheDir);
+  const releases = new Map<string, string>();
+  const refusals: string[] = [];
+  for (const m of membersIn(bundle, snapshot.state.components.keys())) {
+    const history = await readComponentHistory(ctx, m.project, m.component);
+    const verification = await verificationFacts(ctx, m.project, m.component, history);
+    if ("unreadable" in verification) return { kind: "refused", stage: "plan", reason: verification.unreadable };
+    const plan = planRollback(history, env, undefined, verification);
+    if (plan.ok) releases.set(`${m.project}/${m.component}`, plan.release);
+    else refusals.push(`${m.project}/${m.component}: ${plan.reason}`);
+  }
+  if (refusals.length > 0) return { kind: "refused", stage: "plan", reason: `bundle ${name} cannot roll back in ${env}: ${refusals.join("; ")}` };
+  if (releases.size === 0) return { kind: "refused", stage: "plan", reason: `${env} runs no component of bundle ${name}; there is nothing to roll back` };
+  const result = await ensureBundlePromotion(ctx, {
+    bundle: name,
+    from: env,
+    to: env,
+    releases,
+    ...(opts.requestedBy ? { requestedBy: { login: opts.requestedBy.login } } : {}),
     ...(opts.evaluateGates === false ? { evaluateGates: false } : {}),
   });
   return { kind: "done", result };

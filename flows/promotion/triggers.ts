@@ -22,6 +22,9 @@ import { ferryPullOf, PROMOTE_PREFIX } from "../../core/promotion/pr.js";
 import type { GatesOutcome, NextPromotion, PromotionResult } from "./promote.js";
 import { ensurePromotion, evaluatePromotion, releaseLanded } from "./promote.js";
 import { branchIdentity } from "./judging.js";
+import { BUNDLE_PREFIX, parseBundleBranch, verifyBundle } from "../../core/bundles/bundles.js";
+import { branchCommits } from "./reads.js";
+import type { PromotionContext } from "./context.js";
 
 /**
  * After a release run: every release committed straight to an environment has landed there, so
@@ -74,6 +77,7 @@ export async function landedFromMergedPull(delivery: RunContext, repo: RepoRef, 
   const pr = await getPullRequest(octokit, repo, number);
   if (!pr.merged) return { skipped: `#${number} was closed without merging` };
   const ctx = await promotionContext(delivery, deps);
+  if (parseBundleBranch(pr.head.ref)) return bundleLanded(ctx, repo, pr);
   const ours = ferryPullOf(
     { repo: fullName(repo), headRef: pr.head.ref, headRepo: pr.head.repo?.full_name, baseRef: pr.base.ref, author: pr.user, body: pr.body },
     ctx.bundle.platform,
@@ -96,6 +100,43 @@ export async function landedFromMergedPull(delivery: RunContext, repo: RepoRef, 
     ...(ours.branch.kind === "promotion" ? { promotion: true } : {}),
   });
   return { environment: ours.env.name, release, next };
+}
+
+/**
+ * A bundle's pull request was merged: each member the environment runs now has landed there (what
+ * it runs comes from the environment itself; which members, from Ferry's commits on the branch).
+ */
+async function bundleLanded(ctx: PromotionContext, repo: RepoRef, pr: Awaited<ReturnType<typeof getPullRequest>>): Promise<MergedOutcome> {
+  const commits = await branchCommits(ctx, repo, pr.number);
+  const bundle = verifyBundle(
+    { repo: fullName(repo), headRef: pr.head.ref, headRepo: pr.head.repo?.full_name, baseRef: pr.base.ref, author: pr.user, body: pr.body },
+    commits,
+    ctx.bundle.platform,
+    await ctx.deps.botLogin(),
+  );
+  if ("reason" in bundle) return { skipped: bundle.reason };
+  const snapshot = await readEnvironment(ctx.deps.gitops, await ctx.resolver.resolve(bundle.to), ctx.deps.cacheDir);
+  await deleteBranch(ctx.octokit, repo, pr.head.ref);
+  const next: NextPromotion[] = [];
+  const releases: string[] = [];
+  for (const m of bundle.members) {
+    const release = snapshot.state.components.get(catalogKey(m.project, m.component))?.release;
+    if (!release) continue;
+    releases.push(release);
+    next.push(
+      ...(await releaseLanded(ctx, {
+        environment: bundle.to.name,
+        project: m.project,
+        component: m.component,
+        release,
+        gitops: repo,
+        ...(pr.merge_commit_sha ? { commit: pr.merge_commit_sha } : {}),
+        pull: { repo, number: pr.number, url: pr.html_url },
+      })),
+    );
+  }
+  if (releases.length === 0) return { skipped: `${bundle.to.name} runs no component of bundle ${bundle.bundle.name} now` };
+  return { environment: bundle.to.name, release: releases.join(","), next };
 }
 
 /**
@@ -164,7 +205,7 @@ export async function reevaluateOpenPromotions(octokit: GitHub, deps: PromotionD
   const pulls = new Map<string, string>();
   for (const repo of repos.values()) {
     const open = await listOpenPullRequests(octokit, repo);
-    for (const pr of open.filter((p) => p.head.ref.startsWith(PROMOTE_PREFIX)).sort((a, b) => a.number - b.number)) {
+    for (const pr of open.filter((p) => p.head.ref.startsWith(PROMOTE_PREFIX) || p.head.ref.startsWith(BUNDLE_PREFIX)).sort((a, b) => a.number - b.number)) {
       const key = `${fullName(repo)}#${pr.number}`;
       try {
         const outcome = await evaluatePromotion(ctx, repo, pr.number);

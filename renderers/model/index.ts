@@ -20,6 +20,7 @@ export function isKindName(kind: unknown): kind is KindName {
   return typeof kind === "string" && Object.prototype.hasOwnProperty.call(KINDS, kind);
 }
 
+export * from "./bundle.js";
 export * from "./common.js";
 export * from "./component.js";
 export * from "./component-type.js";

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ApiVersion, DnsLabel, Duration, NamedMetadata, RelativePath, RepoName } from "./common.js";
 import { Freeze } from "./freeze.js";
 import { Notification } from "./notification.js";
+import { Bundle } from "./bundle.js";
 import { Previews } from "./preview.js";
 import { SignalName, Signals } from "./signal.js";
 
@@ -240,6 +241,8 @@ export const PlatformSpec = z.strictObject({
   freezes: z.array(Freeze).default([]),
   /** Where Ferry tells people what happened (chat, webhooks); none by default. */
   notifications: z.array(Notification).optional(),
+  /** Components promoted together, as one pull request, from an environment on (core/bundles/). */
+  bundles: z.array(Bundle).optional(),
 });
 export type PlatformSpec = z.infer<typeof PlatformSpec>;
 
