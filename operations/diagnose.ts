@@ -19,7 +19,7 @@ import type { PlatformBundle } from "../renderers/platform.js";
 import { releasePath } from "../renderers/release.js";
 import { UsageError } from "./errors.js";
 import { cliTarget } from "./gitops-target.js";
-import { environmentHistory, readSignals } from "./signals.js";
+import { environmentHistory, readClusterSignals } from "./signals.js";
 import type { EnvironmentVariables } from "./variables.js";
 
 export interface DiagnoseInput {
@@ -42,7 +42,7 @@ export interface DiagnoseInput {
 }
 
 export interface DiagnoseDeps {
-  readonly readSignals: typeof readSignals;
+  readonly readSignals: typeof readClusterSignals;
   readonly readHistory: typeof readHistory;
   readonly readFiles: typeof readFiles;
   readonly loadKubeConfig: typeof loadKubeConfig;
@@ -53,7 +53,15 @@ export interface DiagnoseDeps {
   readonly now: () => number;
 }
 
-const DEFAULT_DEPS: DiagnoseDeps = { readSignals, readHistory, readFiles, loadKubeConfig, snapshotCluster, podLogReader, now: () => Date.now() };
+const DEFAULT_DEPS: DiagnoseDeps = {
+  readSignals: readClusterSignals,
+  readHistory,
+  readFiles,
+  loadKubeConfig,
+  snapshotCluster,
+  podLogReader,
+  now: () => Date.now(),
+};
 
 /** The diagnosis as `ferry diagnose --json` and ferry_diagnose give it. */
 export interface DiagnoseReport extends CausesDiagnosis {
