@@ -70,7 +70,7 @@ export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps
     try {
       reports.push(await readClusterSignals({ ...input, cluster: c.name }, fixed));
     } catch (e) {
-      if (!(e instanceof NoRelease)) throw e;
+      if (!(e instanceof NoReleaseError)) throw e;
       unread.push({ cluster: c.name, reason: e.message });
     }
   }
@@ -90,7 +90,7 @@ export async function readSignals(input: SignalsInput, deps: Partial<SignalsDeps
 }
 
 /** No release to judge in the environment (or the cluster): its folder's history names none and none was given. */
-class NoRelease extends UsageError {}
+export class NoReleaseError extends UsageError {}
 
 /** The environment after checking the input (see {@link readSignals}). */
 function checkInput(input: SignalsInput): Environment {
@@ -124,7 +124,7 @@ export async function readClusterSignals(input: SignalsInput, deps: Partial<Sign
   const landing = releaseLanding(history, input.release);
   const release = input.release ?? landing?.release;
   if (release === undefined) {
-    throw new NoRelease(
+    throw new NoReleaseError(
       `component: ${input.project}/${input.component} runs no release in ${clusterEnvironmentName(env.name, input.cluster)} (its GitOps history says none); name one with release`,
     );
   }
