@@ -143,10 +143,10 @@ describe("ferry diagnose", () => {
     const target = ["--gitops", server.repoUrl("acme/gitops-clusters"), "--cache-dir", s.path("cache")];
     const run = await runCli([...args, ...target, "--json"], env);
     expect(run.code, run.stderr).toBe(1);
-    const out = JSON.parse(run.stdout) as Out & {
+    const out = JSON.parse(run.stdout) as Omit<Out, "causes"> & {
       observed: boolean;
       notes: string[];
-      causes: { cluster?: string }[];
+      causes: (Out["causes"][number] & { cluster?: string })[];
       clusters: (Out & { cluster: string; observed: boolean; notes: string[] })[];
     };
     // eu-1 sees what prod on one cluster sees: the upstream first, then the release; both named eu-1.
