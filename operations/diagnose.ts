@@ -14,12 +14,14 @@ import type { CausesDiagnosis } from "../core/diagnosis/model.js";
 import { releaseLanding } from "../core/history.js";
 import { parseReleaseFile } from "../core/release/state.js";
 import { gatherEvidence, type ClusterRead } from "../flows/diagnosis/evidence.js";
-import type { Dependency } from "../renderers/model/index.js";
+import { aggregateClusterDiagnoses } from "../core/diagnosis/clusters.js";
+import { clusterEnvironmentName } from "../core/status/cluster-environment.js";
+import { clusterAsEnvironment, clustersOf, type Dependency, type Environment } from "../renderers/model/index.js";
 import type { PlatformBundle } from "../renderers/platform.js";
 import { releasePath } from "../renderers/release.js";
 import { UsageError } from "./errors.js";
 import { cliTarget } from "./gitops-target.js";
-import { environmentHistory, readSignals } from "./signals.js";
+import { environmentHistory, NoReleaseError, readClusterSignals } from "./signals.js";
 import type { EnvironmentVariables } from "./variables.js";
 
 export interface DiagnoseInput {
@@ -37,12 +39,14 @@ export interface DiagnoseInput {
   readonly kubeconfig?: string;
   /** GITHUB_TOKEN, KUBECONFIG and the Prometheus endpoints' token variables. */
   readonly variables: EnvironmentVariables;
+  /** One cluster of an environment on several clusters. @default each cluster, and the environment's aggregate */
+  readonly cluster?: string;
   /** Whether the caller may see a dependency (the MCP server's access); one they may not is left out, unnamed. @default every one */
   readonly sees?: (project: string, component: string) => boolean | Promise<boolean>;
 }
 
 export interface DiagnoseDeps {
-  readonly readSignals: typeof readSignals;
+  readonly readSignals: typeof readClusterSignals;
   readonly readHistory: typeof readHistory;
   readonly readFiles: typeof readFiles;
   readonly loadKubeConfig: typeof loadKubeConfig;
@@ -53,15 +57,27 @@ export interface DiagnoseDeps {
   readonly now: () => number;
 }
 
-const DEFAULT_DEPS: DiagnoseDeps = { readSignals, readHistory, readFiles, loadKubeConfig, snapshotCluster, podLogReader, now: () => Date.now() };
+const DEFAULT_DEPS: DiagnoseDeps = {
+  readSignals: readClusterSignals,
+  readHistory,
+  readFiles,
+  loadKubeConfig,
+  snapshotCluster,
+  podLogReader,
+  now: () => Date.now(),
+};
 
 /** The diagnosis as `ferry diagnose --json` and ferry_diagnose give it. */
 export interface DiagnoseReport extends CausesDiagnosis {
   /** `<project>/<component>` */
   readonly component: string;
   readonly environment: string;
+  /** One cluster of an environment on several clusters: whose diagnosis this is. */
+  readonly cluster?: string;
   /** The span the signals were read over (unix seconds). */
   readonly window: { readonly from: number; readonly to: number };
+  /** An environment on several clusters: each cluster's diagnosis (wave order); the causes above are theirs, each naming its cluster. */
+  readonly clusters?: readonly DiagnoseReport[];
 }
 
 function message(e: unknown): string {
@@ -69,8 +85,14 @@ function message(e: unknown): string {
 }
 
 /** The cluster's snapshot of the environment, or why it was not read. */
-async function readCluster(input: DiagnoseInput, context: string | undefined, kubeConfig: () => KubeConfigSource, d: DiagnoseDeps): Promise<ClusterRead> {
-  if (context === undefined) return { note: `${input.env} has no cluster context (environments[].cluster.context): pods, events and logs not observed` };
+async function readCluster(
+  input: DiagnoseInput,
+  where: string,
+  context: string | undefined,
+  kubeConfig: () => KubeConfigSource,
+  d: DiagnoseDeps,
+): Promise<ClusterRead> {
+  if (context === undefined) return { note: `${where} has no cluster context (environments[].cluster.context): pods, events and logs not observed` };
   try {
     return { snapshot: await d.snapshotCluster(context, { environment: input.env }, { kubeConfig: kubeConfig(), env: { ...input.variables } }) };
   } catch (e) {
@@ -78,20 +100,57 @@ async function readCluster(input: DiagnoseInput, context: string | undefined, ku
   }
 }
 
-/** Reads the evidence and ranks the causes; throws UsageError on an unknown environment or project, a bad `since` or no release. */
+/**
+ * Reads the evidence and ranks the causes; throws UsageError on an unknown environment, cluster or
+ * project, a bad `since` or no release. An environment on several clusters is diagnosed in each
+ * cluster (its own Prometheus, folder and context), and as a whole: every cluster's causes, each
+ * naming its cluster (core/diagnosis/clusters.ts), with each cluster's own report in `clusters`.
+ */
 export async function diagnoseComponent(input: DiagnoseInput, deps: Partial<DiagnoseDeps> = {}): Promise<DiagnoseReport> {
   const d = { ...DEFAULT_DEPS, ...deps };
   const { platform } = input.platform;
   const env = platform.spec.environments.find((e) => e.name === input.env);
   if (!env)
     throw new UsageError(`env: unknown environment ${JSON.stringify(input.env)}; the platform has ${platform.spec.environments.map((e) => e.name).join(", ")}`);
+  const clusters = clustersOf(env);
+  if (input.cluster !== undefined && !clusters.some((c) => c.name === input.cluster))
+    throw new UsageError(`cluster: ${env.name} has no cluster ${JSON.stringify(input.cluster)}`);
+  if (clusters.length === 0 || input.cluster !== undefined) return diagnoseIn(input, env, input.cluster, d);
+  // One window for every cluster.
+  const now = d.now();
+  const fixed = { ...d, now: () => now };
+  const reports: DiagnoseReport[] = [];
+  const unread: { cluster: string; reason: string }[] = [];
+  let none: unknown;
+  for (const c of clusters) {
+    try {
+      reports.push(await diagnoseIn(input, env, c.name, fixed));
+    } catch (e) {
+      if (!(e instanceof NoReleaseError)) throw e;
+      none ??= e;
+      unread.push({ cluster: c.name, reason: e.message });
+    }
+  }
+  if (reports.length === 0) throw none;
+  const diagnosis = aggregateClusterDiagnoses(
+    env.name,
+    reports.map((r) => ({ cluster: r.cluster ?? "", diagnosis: r })),
+    unread,
+  );
+  return { component: `${input.project}/${input.component}`, environment: env.name, window: reports[0]!.window, ...diagnosis, clusters: reports };
+}
+
+/** The diagnosis in one cluster of the environment (`cluster`), or in the environment on one cluster. */
+async function diagnoseIn(input: DiagnoseInput, env: Environment, cluster: string | undefined, d: DiagnoseDeps): Promise<DiagnoseReport> {
   const since = input.since ?? "30m";
+  const where = clusterEnvironmentName(env.name, cluster);
   const signalsOf = (project: string, component: string) =>
     d.readSignals({
       platform: input.platform,
       project,
       component,
       env: env.name,
+      ...(cluster !== undefined ? { cluster } : {}),
       since,
       ...(input.target ? { target: input.target } : {}),
       ...(input.cacheDir !== undefined ? { cacheDir: input.cacheDir } : {}),
@@ -107,10 +166,10 @@ export async function diagnoseComponent(input: DiagnoseInput, deps: Partial<Diag
   let dependencies: Dependency[] | undefined;
   let dependenciesUnknown: string | undefined;
   try {
-    const history = await environmentHistory(d.readHistory, target, env, input.project, input.component, cacheDir);
+    const history = await environmentHistory(d.readHistory, target, env, input.project, input.component, cacheDir, cluster);
     const landing = releaseLanding(history, own.release);
     if (landing) landedAt = Math.floor(landing.date.getTime() / 1000);
-    else notes.push(`release ${own.release} was not found in ${env.name}'s GitOps history: no landing time`);
+    else notes.push(`release ${own.release} was not found in ${where}'s GitOps history: no landing time`);
     const file = releasePath({ metadata: { project: input.project, component: input.component, name: own.release } });
     const frozen = parseReleaseFile((await d.readFiles({ target, paths: [file], cacheDir })).files.get(file) ?? "");
     if (frozen) dependencies = frozen.spec.component.spec.dependencies;
@@ -124,7 +183,7 @@ export async function diagnoseComponent(input: DiagnoseInput, deps: Partial<Diag
     kind: "config",
     config: d.loadKubeConfig(input.kubeconfig ? { kind: "file", path: input.kubeconfig } : { kind: "default" }, { ...input.variables }),
   });
-  const context = env.cluster?.context;
+  const context = clusterAsEnvironment(env, cluster).cluster?.context;
   let podLogs: PodLogReader | undefined;
   try {
     podLogs = context !== undefined ? d.podLogReader(context, kubeConfig(), { ...input.variables }) : undefined;
@@ -144,11 +203,17 @@ export async function diagnoseComponent(input: DiagnoseInput, deps: Partial<Diag
         return dependencies;
       },
       signalsOf,
-      cluster: () => readCluster(input, context, kubeConfig, d),
+      cluster: () => readCluster(input, where, context, kubeConfig, d),
       podLogs,
       sees: input.sees ?? (() => true),
       now: d.now,
     },
   );
-  return { component: `${input.project}/${input.component}`, environment: env.name, window: own.window, ...diagnosis };
+  return {
+    component: `${input.project}/${input.component}`,
+    environment: env.name,
+    ...(cluster !== undefined ? { cluster } : {}),
+    window: own.window,
+    ...diagnosis,
+  };
 }

@@ -18,7 +18,8 @@ log lines (one read of the environment's cluster, environments[].cluster.context
 and signals of the dependencies its release declares. A dependency whose signals rose before this
 component's is named the likely cause ahead of the release; a rise right after the release landed,
 with nothing upstream before it, blames the release. What could not be read is listed as a note,
-never taken as quiet.
+never taken as quiet. An environment on several clusters is diagnosed in each cluster (its own
+Prometheus, folder and context) and as a whole: each cause names its cluster; the JSON has clusters.
 
 Exit codes: 0 no likely cause (signals read, nothing moved, the pods are fine); 1 likely causes found,
 or none of the component's signals could be read; 2 bad usage.

@@ -1,5 +1,5 @@
 import { GitopsError } from "../../adapters/git/errors.js";
-import { formatSignalsText } from "../../core/signals/report.js";
+import { formatEnvironmentSignalsText } from "../../core/signals/report.js";
 import { TARGET_OPTIONS, TARGET_OPTIONS_HELP } from "../../operations/gitops-target.js";
 import { readSignals } from "../../operations/signals.js";
 import { parse, required } from "../args.js";
@@ -15,6 +15,9 @@ and its type's own) from the environment's Prometheus (cluster.prometheus), each
 beside the previous release's values over an equal window before this release landed, and
 judges them against the bounds of the pipeline step's verify. The release is the one the
 environment's GitOps history says runs there. A signal that cannot be read is "not-observed".
+An environment on several clusters (clusters) is read per cluster, each from its own folder's
+history and its own Prometheus (clusters[].prometheus), and judged as a whole by the worst
+cluster (failed, then not-observed, then verifying, then verified); the JSON then has clusters.
 Exit 0 when verified or verifying, 1 when failed or not observed.
 
 Options:
@@ -68,7 +71,7 @@ Examples:
       }
       throw e;
     }
-    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatSignalsText(report));
+    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatEnvironmentSignalsText(report));
     return report.verdict === "verified" || report.verdict === "verifying" ? EXIT.ok : EXIT.failed;
   },
 };

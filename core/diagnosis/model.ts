@@ -89,6 +89,8 @@ export interface Cause {
   readonly rank: number;
   readonly confidence: Confidence;
   readonly evidence: readonly Evidence[];
+  /** An environment on several clusters: the cluster whose evidence this is. */
+  readonly cluster?: string;
 }
 
 /** The existing diagnosis (findings from pods and dependencies' health) plus the ranked causes. */

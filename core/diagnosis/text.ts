@@ -16,7 +16,7 @@ export function formatDiagnosisText(d: CausesDiagnosis): string {
     );
   else out.push("", "Likely causes:");
   for (const c of d.causes) {
-    out.push(`  ${c.rank}. [${c.confidence}] ${c.kind} ${c.subject}: ${c.summary}`);
+    out.push(`  ${c.rank}. [${c.confidence}] ${c.kind} ${c.subject}${c.cluster !== undefined ? ` in ${c.cluster}` : ""}: ${c.summary}`);
     for (const e of c.evidence) out.push(`       ${e.kind}: ${e.text}`);
   }
   const suggestions = d.findings.map((f) => `  ${f.kind}: ${f.suggestion}`);

@@ -111,3 +111,71 @@ export function formatSignalsText(report: SignalsReport): string {
   const reasons = report.signals.filter((s) => s.verdict === "failed" || s.verdict === "not-observed").map((s) => `  ${s.name}: ${s.reason}`);
   return [head, window, "", ...table, ...(reasons.length ? ["", ...reasons] : []), ...report.notes.map((n) => `note: ${n}`), ""].join("\n");
 }
+
+/**
+ * An environment on several clusters (`environments[].clusters`): each cluster's report, in wave
+ * order, each from its own folder's history and its own Prometheus, and the environment's verdict.
+ */
+export interface ClustersSignalsReport {
+  /** `<project>/<component>` */
+  readonly component: string;
+  readonly environment: string;
+  /** The release every cluster judged; absent when they judged different ones (a rollout in waves under way). */
+  readonly release?: string;
+  /** The worst of the clusters' verdicts: failed, then not-observed, then verifying, then verified. */
+  readonly verdict: Verdict;
+  readonly window: { readonly from: number; readonly to: number };
+  readonly clusters: readonly SignalsReport[];
+  /** Each cluster that is not verified, named with its verdict; a cluster that runs no release. */
+  readonly notes: readonly string[];
+}
+
+/** What `ferry signals` and `ferry_signals` report: one environment on one cluster, or one on several. */
+export type EnvironmentSignalsReport = SignalsReport | ClustersSignalsReport;
+
+/** Whether the report is an environment on several clusters'. */
+export function isClustersReport(report: EnvironmentSignalsReport): report is ClustersSignalsReport {
+  return "clusters" in report;
+}
+
+const WORST_FIRST: readonly Verdict[] = ["failed", "not-observed", "verifying", "verified"];
+
+/**
+ * The environment's report from its clusters' (wave order): the worst verdict, never better than
+ * what any cluster showed; `unread` names clusters with no report at all (no release there), which
+ * make the environment not observed at best.
+ */
+export function aggregateClusterSignals(input: {
+  readonly component: string;
+  readonly environment: string;
+  readonly window: { readonly from: number; readonly to: number };
+  readonly clusters: readonly SignalsReport[];
+  readonly unread?: readonly { readonly cluster: string; readonly reason: string }[];
+}): ClustersSignalsReport {
+  const unread = input.unread ?? [];
+  const verdicts = [...input.clusters.map((c) => c.verdict), ...unread.map((): Verdict => "not-observed")];
+  const verdict = verdicts.length === 0 ? "not-observed" : WORST_FIRST.find((v) => verdicts.includes(v))!;
+  const releases = [...new Set(input.clusters.map((c) => c.release))];
+  const notes = [
+    ...input.clusters.filter((c) => c.verdict !== "verified").map((c) => `${c.cluster ?? "?"}: ${c.verdict}`),
+    ...unread.map((u) => `${u.cluster}: not-observed (${u.reason})`),
+  ];
+  if (releases.length > 1) notes.push(`the clusters judged different releases: ${input.clusters.map((c) => `${c.cluster ?? "?"}: ${c.release}`).join("; ")}`);
+  return {
+    component: input.component,
+    environment: input.environment,
+    ...(releases.length === 1 && unread.length === 0 ? { release: releases[0]! } : {}),
+    verdict,
+    window: input.window,
+    clusters: input.clusters,
+    notes,
+  };
+}
+
+/** The report as text: for an environment on several clusters, its verdict and notes, then each cluster's report. */
+export function formatEnvironmentSignalsText(report: EnvironmentSignalsReport): string {
+  if (!isClustersReport(report)) return formatSignalsText(report);
+  const release = report.release !== undefined ? `release ${report.release}, ` : "";
+  const head = `${report.component} in ${report.environment}: ${release}${report.verdict}`;
+  return [head, ...report.notes.map((n) => `note: ${n}`), "", ...report.clusters.map((c) => formatSignalsText(c))].join("\n");
+}

@@ -12,7 +12,7 @@ export function clusterEnvironmentName(environment: string, cluster?: string): s
 }
 
 /** How bad a status is, for the aggregate (worst wins; NotObserved is handled before). */
-const SEVERITY: Record<HealthStatus, number> = { Healthy: 0, Suspended: 1, Progressing: 2, Unknown: 3, Degraded: 4, NotObserved: 5 };
+export const SEVERITY: Record<HealthStatus, number> = { Healthy: 0, Suspended: 1, Progressing: 2, Unknown: 3, Degraded: 4, NotObserved: 5 };
 
 /** One cluster's report, named. */
 export interface ClusterReport {

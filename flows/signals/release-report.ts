@@ -6,6 +6,7 @@
  * over an equal window before the landing (read.ts); core/signals/ judges them.
  */
 import { releaseLanding, type HistoryEntry } from "../../core/history.js";
+import { clusterEnvironmentName } from "../../core/status/cluster-environment.js";
 import { signalsReport, verifyInto, type SignalsReport } from "../../core/signals/report.js";
 import { durationSeconds, type ComponentType, type Environment, type Platform } from "../../renderers/model/index.js";
 import { readSignalReadings, type EnvironmentPrometheus } from "./read.js";
@@ -17,6 +18,8 @@ const POINTS = 60;
 export interface ReleaseSignalsInput {
   readonly platform: Platform;
   readonly environment: Environment;
+  /** One cluster of an environment on several clusters: its report (`history` and `prometheus` are that cluster's). */
+  readonly cluster?: string;
   readonly project: string;
   readonly component: string;
   readonly release: string;
@@ -40,8 +43,9 @@ export async function readReleaseSignals(input: ReleaseSignalsInput): Promise<Si
   const landing = releaseLanding(history, release);
   const previous = landing ? history.slice(history.indexOf(landing) + 1).find((h) => h.release !== undefined && h.release !== release) : undefined;
   const notes: string[] = [];
-  if (!landing) notes.push(`release ${release} was not found in ${env.name}'s GitOps history: no landing time, no previous release`);
-  else if (!previous) notes.push(`no previous release in ${env.name}: no baseline`);
+  const where = clusterEnvironmentName(env.name, input.cluster);
+  if (!landing) notes.push(`release ${release} was not found in ${where}'s GitOps history: no landing time, no previous release`);
+  else if (!previous) notes.push(`no previous release in ${where}: no baseline`);
   notes.push(...(input.notes ?? []));
 
   const to = Math.floor(input.now);
@@ -70,6 +74,7 @@ export async function readReleaseSignals(input: ReleaseSignalsInput): Promise<Si
   return signalsReport({
     component: `${input.project}/${input.component}`,
     environment: env.name,
+    ...(input.cluster !== undefined ? { cluster: input.cluster } : {}),
     release,
     window: { from, to },
     verify: verifyInto(platform, env.name),

@@ -23,7 +23,7 @@ import { planVerification, recordedVerification, type PostedVerdict, type Record
 import { parseRepoRef } from "../../adapters/github/types.js";
 import { readSignals } from "./deployments.js";
 import { verifyInto, type SignalsReport } from "../../core/signals/report.js";
-import { durationSeconds, type Environment, type Platform } from "../../renderers/model/index.js";
+import { clusterAsEnvironment, durationSeconds, type Environment, type Platform } from "../../renderers/model/index.js";
 import { findEnvironment } from "../../renderers/platform.js";
 import { errorText } from "../errors.js";
 import { promotionContext, type PromotionDeps } from "../promotion/context.js";
@@ -106,16 +106,6 @@ export interface RunningVerification {
   readonly release: string;
   readonly done: Promise<RunOutcome>;
   cancel(): void;
-}
-
-/**
- * The environment as one of its clusters sees it (its `prometheus` the cluster's own), for a
- * verification in that cluster; the environment itself for an environment on one cluster.
- */
-function clusterAsEnvironment(environment: Environment, cluster: string | undefined): Environment {
-  const c = cluster === undefined ? undefined : environment.clusters?.find((x) => x.name === cluster);
-  if (!c) return environment;
-  return { ...environment, cluster: { context: c.context, ...(c.prometheus !== undefined ? { prometheus: c.prometheus } : {}) } };
 }
 
 /** What the deployment statuses recorded of the release's verification (its landing, when known, bounds the attempt). */

@@ -21,6 +21,7 @@ const CauseOut = z.object({
   summary: z.string(),
   rank: z.number().int().describe("1 is the most likely"),
   confidence: z.enum(CONFIDENCES),
+  cluster: z.string().optional().describe("an environment on several clusters: the cluster whose evidence this cause stands on"),
   evidence: z.array(
     z.object({
       kind: z.enum(EVIDENCE_KINDS),

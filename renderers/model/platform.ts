@@ -266,3 +266,14 @@ export function namespaceFor(env: Environment, project: string): string {
 export function clustersOf(env: Pick<Environment, "clusters">): readonly NamedCluster[] {
   return [...(env.clusters ?? [])].sort((a, b) => a.wave - b.wave || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
+
+/**
+ * The environment as one of its clusters sees it (its `cluster` that cluster's context and
+ * `prometheus`), for what is read per cluster (verification, `ferry signals`); the environment
+ * itself for an environment on one cluster, or a cluster it does not list.
+ */
+export function clusterAsEnvironment(environment: Environment, cluster: string | undefined): Environment {
+  const c = cluster === undefined ? undefined : environment.clusters?.find((x) => x.name === cluster);
+  if (!c) return environment;
+  return { ...environment, cluster: { context: c.context, ...(c.prometheus !== undefined ? { prometheus: c.prometheus } : {}) } };
+}

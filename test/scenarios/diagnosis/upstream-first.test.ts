@@ -8,7 +8,7 @@ import { loadPlatform } from "../../../operations/workspace.js";
 import { diagnoseComponent } from "../../../operations/diagnose.js";
 import { FakeKube, generateCerts, succeedingRollout, writeKubeconfig } from "../../support/fake-kube/index.js";
 import { startGitServer, type GitServer } from "../../support/git-server.js";
-import { startPrometheus, type PrometheusServer } from "../../support/prometheus-server.js";
+import { freePort, startPrometheus, type PrometheusServer } from "../../support/prometheus-server.js";
 import { API_YAML, PLATFORM_YAML, Scratch, runCli } from "../../support/workspace.js";
 
 /**
@@ -40,18 +40,34 @@ function commitApp(message: string): void {
   execFileSync("git", ["add", "-A"], { cwd: app() });
   execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@x", "commit", "-qm", message], { cwd: app() });
 }
-async function publish(): Promise<void> {
-  const run = await runCli(
-    ["publish", app(), "--platform", s.path("platform"), "--env", "prod", "--gitops", server.repoUrl("acme/gitops-prod"), "--cache-dir", s.path("cache")],
-    env,
+/** prod on two clusters (in acme/gitops-clusters): eu-1 on the fake Kubernetes API and the real Prometheus; us-1 on a context the kubeconfig lacks and an endpoint nothing listens on. */
+const CLUSTERS = PLATFORM.replace("repo: acme/gitops-prod", "repo: acme/gitops-clusters")
+  .replace('      - {name: local, url: "URL"}\n', '      - {name: local, url: "URL"}\n      - {name: down, url: "DOWN"}\n')
+  .replace(
+    "      cluster: {context: prod, prometheus: local}\n",
+    "      clusters:\n        - {name: us-1, context: prod-us, prometheus: down, wave: 2}\n        - {name: eu-1, context: prod, prometheus: local, wave: 1}\n",
   );
-  if (run.code !== 0) throw new Error(`publish failed: ${run.stderr}`);
+
+async function publish(): Promise<void> {
+  // The same releases land in prod on one cluster and in prod on two (each cluster's folder), at the same moment.
+  for (const [platform, repo] of [
+    ["platform", "acme/gitops-prod"],
+    ["clusters", "acme/gitops-clusters"],
+  ] as const) {
+    const run = await runCli(
+      ["publish", app(), "--platform", s.path(platform), "--env", "prod", "--gitops", server.repoUrl(repo), "--cache-dir", s.path("cache")],
+      env,
+    );
+    if (run.code !== 0) throw new Error(`publish failed: ${run.stderr}`);
+  }
 }
 
 beforeAll(async () => {
   [server, prom, kube] = await Promise.all([startGitServer({ token: TOKEN }), startPrometheus(), FakeKube.start({ certs: generateCerts() })]);
   await server.createRepo("acme/gitops-prod", { files: { "README.md": "GitOps\n" } });
+  await server.createRepo("acme/gitops-clusters", { files: { "README.md": "GitOps\n" } });
   s.write("platform", { ".ferry/platform.yaml": PLATFORM.replace("URL", prom.url) });
+  s.write("clusters", { ".ferry/platform.yaml": CLUSTERS.replace("URL", prom.url).replace("DOWN", `http://127.0.0.1:${await freePort()}`) });
   s.write("apps/acme/shop-api", { ".ferry/api.yaml": API, ".ferry/payments.yaml": PAYMENTS });
   writeKubeconfig(s.path("kubeconfig.yaml"), [{ context: "prod", server: kube.url, caPem: kube.caPem, token: kube.token }]);
   for (const component of ["api", "payments"]) {
@@ -120,6 +136,38 @@ describe("ferry diagnose", () => {
     const text = await runCli([...args, ...target], env);
     expect(text.stdout).toMatch(/^ {2}1\. \[high\] dependency shop\/payments: Upstream shop\/payments: its errorRate rose/m);
     expect(text.stdout).toMatch(/^ {7}signal: errorRate of shop\/payments rose from 0\.01 \(window start\)/m);
+  });
+
+  it("prod on two clusters: each cluster diagnosed from its own Prometheus, folder and context; every cause names its cluster", async () => {
+    const args = ["diagnose", "shop/api", "--env", "prod", "--platform", s.path("clusters"), "--since", "30s", "--kubeconfig", s.path("kubeconfig.yaml")];
+    const target = ["--gitops", server.repoUrl("acme/gitops-clusters"), "--cache-dir", s.path("cache")];
+    const run = await runCli([...args, ...target, "--json"], env);
+    expect(run.code, run.stderr).toBe(1);
+    const out = JSON.parse(run.stdout) as Omit<Out, "causes"> & {
+      observed: boolean;
+      notes: string[];
+      causes: (Out["causes"][number] & { cluster?: string })[];
+      clusters: (Out & { cluster: string; observed: boolean; notes: string[] })[];
+    };
+    // eu-1 sees what prod on one cluster sees: the upstream first, then the release; both named eu-1.
+    expect(out.causes.map((c) => [c.rank, c.kind, c.subject, c.cluster])).toEqual([
+      [1, "dependency", "shop/payments", "eu-1"],
+      [2, "release", out.release, "eu-1"],
+    ]);
+    expect(out.causes[1]!.evidence.some((e) => e.text.startsWith("errorRate of shop/api rose"))).toBe(true);
+    // us-1 read nothing (no context, no Prometheus): no cause there, and so no all-clear for prod.
+    expect(out.clusters.map((c) => [c.cluster, c.causes.length, c.observed])).toEqual([
+      ["eu-1", 2, true],
+      ["us-1", 0, false],
+    ]);
+    expect(out.clusters[1]!.release).toBe(out.release);
+    expect(out.observed).toBe(false);
+    expect(out.notes).toContainEqual(expect.stringMatching(/^us-1: cluster context "prod-us" not read/));
+    expect(out.notes.some((n) => n.startsWith("eu-1: cluster context"))).toBe(false);
+
+    const text = await runCli([...args, ...target], env);
+    expect(text.stdout).toMatch(/^ {2}1\. \[high\] dependency shop\/payments in eu-1: Upstream shop\/payments: its errorRate rose/m);
+    expect(text.stdout).toMatch(/^note: us-1: cluster context "prod-us" not read/m);
   });
 
   it("leaves out a dependency the caller may not see, naming it nowhere: the release is then the top cause", async () => {

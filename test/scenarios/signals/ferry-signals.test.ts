@@ -30,6 +30,17 @@ function platform(url: string): string {
 `;
 }
 
+/** prod on two clusters (in acme/gitops-clusters): eu-1 (wave 1) on the real Prometheus, us-1 (wave 2) on an endpoint nothing listens on. */
+function clustersPlatform(url: string, down: string): string {
+  return platform(url)
+    .replace("repo: acme/gitops-prod", "repo: acme/gitops-clusters")
+    .replace(`      - {name: local, url: "${url}"}\n`, `      - {name: local, url: "${url}"}\n      - {name: down, url: "${down}"}\n`)
+    .replace(
+      "      cluster: {context: prod, prometheus: local}\n",
+      "      clusters:\n        - {name: us-1, context: prod-us, prometheus: down, wave: 2}\n        - {name: eu-1, context: prod-eu, prometheus: local, wave: 1}\n",
+    );
+}
+
 const app = () => s.path("apps/acme/shop-api");
 function commitApp(message: string): void {
   execFileSync("git", ["add", "-A"], { cwd: app() });
@@ -63,8 +74,10 @@ let release1 = "";
 beforeAll(async () => {
   [server, prom] = await Promise.all([startGitServer({ token: TOKEN }), startPrometheus()]);
   await server.createRepo("acme/gitops-prod", { files: { "README.md": "GitOps\n" } });
+  await server.createRepo("acme/gitops-clusters", { files: { "README.md": "GitOps\n" } });
   s.write("platform", { ".ferry/platform.yaml": platform(prom.url) });
   s.write("unreachable", { ".ferry/platform.yaml": platform(`http://127.0.0.1:${await freePort()}`) });
+  s.write("clusters", { ".ferry/platform.yaml": clustersPlatform(prom.url, `http://127.0.0.1:${await freePort()}`) });
   s.write("apps/acme/shop-api", { ".ferry/api.yaml": API_YAML });
   execFileSync("git", ["init", "-q", "-b", "main"], { cwd: app() });
   execFileSync("git", ["remote", "add", "origin", "https://github.com/acme/shop-api.git"], { cwd: app() });
@@ -80,6 +93,12 @@ beforeAll(async () => {
   const second = await publish();
   if (second.code !== 0) throw new Error(`publish failed: ${second.stderr}`);
   prom.exporter.set("shop-prod", "api", { rps: 100, errorRatio: 0.2, latencySeconds: 0.05 });
+  // The same component published into prod on two clusters: one folder per cluster in its own GitOps repository.
+  const clustered = await runCli(
+    ["publish", app(), "--platform", s.path("clusters"), "--env", "prod", "--gitops", server.repoUrl("acme/gitops-clusters"), "--cache-dir", s.path("cache")],
+    env,
+  );
+  if (clustered.code !== 0) throw new Error(`publish failed: ${clustered.stderr}`);
   await prom.scrapes(4);
   const history = await runCli(
     [
@@ -144,6 +163,9 @@ describe("ferry signals", () => {
     // The service type's defaults are all there; kube-state-metrics and cAdvisor series do not exist here: not observed, and not bounded.
     expect(out.signals.map((x) => x.name)).toEqual(["cpu", "errorRate", "latencyP95", "memory", "restarts"]);
     expect(out.signals.find((x) => x.name === "restarts")).toMatchObject({ value: null, verdict: "not-observed" });
+    // One cluster: the report as it always was, no cluster and no clusters.
+    expect(out).not.toHaveProperty("cluster");
+    expect(out).not.toHaveProperty("clusters");
   });
 
   it("prints a table with baseline, now, bound and verdict, and the reason of the failure", async () => {
@@ -174,6 +196,80 @@ describe("ferry signals", () => {
     const run = await runCli(["signals", "shop/api", "--env", "qa", "--platform", s.path("platform")], env);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/unknown environment "qa"/);
+  });
+});
+
+interface ClustersOut {
+  component: string;
+  environment: string;
+  release?: string;
+  verdict: string;
+  signals?: unknown;
+  clusters: (Out & { cluster: string; notes: string[] })[];
+  notes: string[];
+}
+
+const clusterSignals = (extra: string[] = []) =>
+  runCli(
+    [
+      "signals",
+      "shop/api",
+      "--env",
+      "prod",
+      "--platform",
+      s.path("clusters"),
+      "--gitops",
+      server.repoUrl("acme/gitops-clusters"),
+      "--cache-dir",
+      s.path("cache"),
+      "--since",
+      "3s",
+      ...extra,
+    ],
+    env,
+  );
+
+/** The clusters' reports of a two-cluster prod, checked the same way for the CLI and the MCP tool. */
+function expectPerCluster(out: ClustersOut): void {
+  // The worst verdict: eu-1's failed beats us-1's not-observed; neither is hidden behind the other.
+  expect(out).toMatchObject({ component: "shop/api", environment: "prod", verdict: "failed" });
+  expect(out.signals).toBeUndefined();
+  expect(out.clusters.map((c) => [c.cluster, c.verdict])).toEqual([
+    ["eu-1", "failed"],
+    ["us-1", "not-observed"],
+  ]);
+  expect(out.notes).toEqual(["eu-1: failed", "us-1: not-observed"]);
+  const [eu, us] = out.clusters;
+  // Each cluster read its own folder's history: the same release, landed in each, and no previous release there.
+  expect(eu!.release).toMatch(/\S/);
+  expect(us!.release).toBe(eu!.release);
+  expect(out.release).toBe(eu!.release);
+  expect(eu!.notes).toContain("no previous release in prod/eu-1: no baseline");
+  // eu-1 reads the real Prometheus: 20% errors against max 0.05.
+  const errorRate = eu!.signals.find((x) => x.name === "errorRate")!;
+  expect(errorRate).toMatchObject({ verdict: "failed", max: 0.05 });
+  expect(errorRate.value).toBeCloseTo(0.2, 2);
+  // us-1's endpoint is unreachable: every signal not observed, never a pass, never eu-1's values.
+  expect(us!.signals.length).toBeGreaterThan(0);
+  expect(us!.signals.every((x) => x.verdict === "not-observed" && x.value === null)).toBe(true);
+}
+
+describe("ferry signals for an environment on several clusters", () => {
+  it("reads each cluster from its own folder and its own Prometheus; the environment is the worst of them, naming each cluster; exit 1", async () => {
+    const run = await clusterSignals(["--json"]);
+    expect(run.code, run.stderr).toBe(1);
+    expectPerCluster(JSON.parse(run.stdout) as ClustersOut);
+  });
+
+  it("prints the environment's verdict with a note per cluster not verified, then each cluster's table", async () => {
+    const run = await clusterSignals();
+    expect(run.code).toBe(1);
+    const [head, ...rest] = run.stdout.split("\n");
+    expect(head).toMatch(/^shop\/api in prod: release \S+, failed$/);
+    expect(rest.slice(0, 2)).toEqual(["note: eu-1: failed", "note: us-1: not-observed"]);
+    expect(run.stdout).toMatch(/shop\/api in prod \(eu-1\): release \S+, failed\n/);
+    expect(run.stdout).toMatch(/shop\/api in prod \(us-1\): release \S+, not-observed\n/);
+    expect(run.stdout.indexOf("(eu-1)")).toBeLessThan(run.stdout.indexOf("(us-1)"));
   });
 });
 
@@ -214,6 +310,14 @@ describe("the MCP tool ferry_signals", () => {
     const errorRate = out.signals.find((x) => x.name === "errorRate")!;
     expect(errorRate).toMatchObject({ max: 0.05, verdict: "failed" });
     expect(errorRate.value).toBeCloseTo(0.2, 2);
+  });
+
+  it("an environment on several clusters: each cluster's report and the worst verdict, within the tool's output schema", async () => {
+    // The clusters platform's prod is in acme/gitops-clusters, found on the git server as on a GitHub Enterprise host.
+    const result = await call({ component: "shop/api", env: "prod", since: "3s" }, "clusters");
+    expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
+    expectPerCluster(result.structuredContent as unknown as ClustersOut);
+    expect(JSON.stringify(result.content)).toContain("shop/api in prod (us-1)");
   });
 
   it("Prometheus unreachable: not-observed", async () => {
