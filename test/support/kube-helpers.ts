@@ -3,13 +3,19 @@ import { ClusterObserver, type ClusterObserverOptions, type ObserverError } from
 import type { FakeKube } from "./fake-kube/index.js";
 
 /**
- * Polls `check` until it returns a value other than undefined/false, or fails after `attempts`
- * polls with `what` and the last value seen. A bound, not a timing assertion.
+ * Polls `check` (awaited, so an async check waits too) until it gives a value other than
+ * undefined/false, or fails after `attempts` polls with `what` and the last value seen. A bound,
+ * not a timing assertion.
  */
-export async function waitFor<T>(what: string, check: () => T | undefined | false, attempts = 1500, intervalMs = 10): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  attempts = 1500,
+  intervalMs = 10,
+): Promise<T> {
   let last: T | undefined | false = undefined;
   for (let i = 0; i < attempts; i++) {
-    last = check();
+    last = await check();
     if (last !== undefined && last !== false) return last;
     await new Promise((r) => setTimeout(r, intervalMs));
   }

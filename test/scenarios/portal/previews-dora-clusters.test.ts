@@ -24,16 +24,11 @@ let scene: PortalScene;
 let browser: Browser;
 let pr = 0;
 
-const PREVIEWS = `
-  previews:
-    from: dev
-    trigger: always
-    ttl: 48h
-    host: "pr-\${pr}-\${component}.preview.example.com"
-`;
+/** The example's previews (from dev, ttl 72h, its preview host), for every pull request rather than labelled ones. */
+const everyPullRequest = (text: string) => text.replace("\n    trigger: label\n", "\n    trigger: always\n");
 
 beforeAll(async () => {
-  scene = await startPortalScene({ platformYaml: (text) => `${text.trimEnd()}\n${PREVIEWS}` });
+  scene = await startPortalScene({ platformYaml: everyPullRequest });
   // A pull request on acme/storefront-web changing its .ferry/ file: the app commits its preview.
   const repo = "acme/storefront-web";
   const file = ".ferry/storefront-web.yaml";
@@ -91,10 +86,10 @@ describe("the previews page", () => {
     expect(row).toMatch(new RegExp(`<a href="[^"]+/acme/storefront-web/pull/${pr}">acme/storefront-web#${pr}</a>`));
     expect(row).toContain("storefront/storefront-web");
     expect(row).toContain(`storefront-pr-${pr}`);
-    // Created moments ago; expires 48 h after the last push; the estimate of its objects; the route's preview host.
+    // Created moments ago; expires 72 h after the last push; the estimate of its objects; the route's preview host.
     expect(row).toMatch(/<td>0 min \(since <time datetime="[^"]+">/);
     expect(row).toMatch(/EUR \d+\.\d\d per month/);
-    expect(row).toContain(`https://pr-${pr}-storefront-web.preview.example.com`);
+    expect(row).toContain(`https://pr-${pr}-storefront-web.preview.acme.example`);
     await accessible(pia.session, "/previews", "previews");
 
     scene.fake.setPermission("acme/payments", "paul", "read");
