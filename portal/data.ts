@@ -25,6 +25,7 @@ import { readPreviews } from "../adapters/git/previews.js";
 import { listedPreview } from "../core/preview-env/records.js";
 import { doraFigures } from "../core/dora/figures.js";
 import { weeklyDora } from "../core/dora/trend.js";
+import { freezesCovering } from "../core/promotion/freezes.js";
 import { readEnvironmentFacts } from "../flows/dora/read.js";
 import { errorText } from "../flows/errors.js";
 import type { ComponentHealth } from "../core/status/health.js";
@@ -240,12 +241,18 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
           cells,
         });
       }
+      const now = new Date((input.now ?? Date.now)());
+      const freezes = envs.flatMap((e) => {
+        const f = freezesCovering(platform.spec.freezes, e.name, now)[0];
+        return f ? [{ environment: e.name, reason: f.reason, until: new Date(f.until) }] : [];
+      });
       return {
         login: person.login,
         environments: envs.map((e) => environmentView(platform, e)),
         projects,
         components,
         promotions,
+        ...(freezes.length > 0 ? { freezes } : {}),
       };
     },
     async previews(person) {
@@ -305,9 +312,12 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
       const since = new Date(until.getTime() - DORA_WEEKS * 7 * 86_400_000);
       const shown = new Set(projects);
       let facts;
+      let gitopsUrl: string | undefined;
       try {
+        const target = await ctx.resolver.resolve(env);
+        gitopsUrl = target.htmlUrl.replace(/\/+$/, "");
         facts = await readEnvironmentFacts(
-          { octokit: ctx.octokit, resolve: (e) => ctx.resolver.resolve(e), gitops: deps.gitops, cacheDir: deps.cacheDir },
+          { octokit: ctx.octokit, resolve: async () => target, gitops: deps.gitops, cacheDir: deps.cacheDir },
           platform,
           env,
           since,
@@ -323,6 +333,7 @@ export function ferryPortalData(input: PortalDataDeps): PortalData {
         since: since.toISOString(),
         until: until.toISOString(),
         notes: facts.notes,
+        ...(gitopsUrl ? { gitopsUrl } : {}),
         projects: projects.map((project) => {
           const components = facts.components.filter((c) => c.component.startsWith(`${project}/`));
           return { project, report: doraFigures({ environment: env.name, since, until, components }), weeks: weeklyDora(components, until, DORA_WEEKS) };

@@ -66,6 +66,8 @@ export interface CommitOptions {
   branch?: string;
   /** @default "test commit" */
   message?: string;
+  /** The commit's time, Unix seconds. @default 1_700_000_000 (fixed, for deterministic shas) */
+  timestamp?: number;
 }
 
 /** One request the bridge answered. */
@@ -411,6 +413,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
         message: o.message ?? "test commit",
         files: o.files ?? {},
         deletes: o.deletes ?? [],
+        ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : {}),
       }),
     head: (name, branch = "main") => revParse(repoPath(name), `refs/heads/${branch}`),
     git: (name, args) => runGit(repoPath(name), args),

@@ -4,7 +4,7 @@
  * server-rendered SVG with the same numbers in a table beside it. Pure. A figure that was not
  * observed says so with the count it stands on (0), never 0.
  */
-import type { DoraFigures } from "../../core/dora/figures.js";
+import type { BreakGlassPromotion, DoraFigures } from "../../core/dora/figures.js";
 import type { DoraWeek } from "../../core/dora/trend.js";
 import { esc, frame } from "./html.js";
 import type { PageContext } from "./pages.js";
@@ -77,7 +77,26 @@ export function weeklyChartSvg(id: string, label: string, weeks: readonly DoraWe
 
 const HEAD = `<th scope="col">Deployments</th><th scope="col">Per day</th><th scope="col">Lead time</th><th scope="col">Change failure rate</th><th scope="col">Time to restore</th><th scope="col">Rollbacks</th>`;
 
-function projectSection(environment: string, p: DoraProjectView): string {
+/** `2026-12-01 05:00 UTC` in a `<time>`. */
+function at(iso: string): string {
+  return `<time datetime="${esc(iso)}">${esc(iso.slice(0, 16).replace("T", " "))} UTC</time>`;
+}
+
+/** The project's deployments in the window that broke glass on a freeze: when, what, who, why, and the commit that landed it. */
+function breakGlassTable(environment: string, project: string, promotions: readonly BreakGlassPromotion[], gitopsUrl: string | undefined): string {
+  if (promotions.length === 0) return `<p>No promotion of ${esc(project)} broke glass on a freeze of ${esc(environment)} in this window.</p>`;
+  const commit = (sha: string) =>
+    gitopsUrl ? `<a href="${esc(`${gitopsUrl}/commit/${sha}`)}">${esc(sha.slice(0, 7))}</a>` : `<code>${esc(sha.slice(0, 7))}</code>`;
+  const rows = promotions
+    .map((b) => {
+      const [p, c] = b.component.split("/") as [string, string];
+      return `<tr><td>${at(b.at)}</td><th scope="row"><a href="${componentHref(p, c)}">${esc(b.component)}</a></th><td><code>${esc(b.release)}</code></td><td>@${esc(b.login)}</td><td>${esc(b.reason)}</td><td>${commit(b.commit)}</td></tr>`;
+    })
+    .join("");
+  return `<div class="scroll"><table><caption>Break-glass promotions of ${esc(project)} into ${esc(environment)} through a freeze (${promotions.length})</caption><thead><tr><th scope="col">When</th><th scope="col">Component</th><th scope="col">Release</th><th scope="col">Broken by</th><th scope="col">Reason</th><th scope="col">Commit</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+function projectSection(environment: string, p: DoraProjectView, gitopsUrl: string | undefined): string {
   const id = `dora-${p.project}`;
   const components = p.report.components
     .map((c) => {
@@ -92,7 +111,8 @@ function projectSection(environment: string, p: DoraProjectView): string {
     )
     .join("")}</tbody></table></div>`;
   const chart = `<figure>${weeklyChartSvg(id, `Deployments per week of ${p.project} in ${environment}`, p.weeks)}<figcaption>Deployments per week; the darker part failed.</figcaption></figure>`;
-  return `<section aria-labelledby="${esc(id)}"><h2 id="${esc(id)}">${esc(p.project)}</h2>${figures}${chart}${trend}</section>`;
+  const glass = `<h3 id="${esc(id)}-glass">Break glass</h3>${breakGlassTable(environment, p.project, p.report.breakGlass.promotions, gitopsUrl)}`;
+  return `<section aria-labelledby="${esc(id)}"><h2 id="${esc(id)}">${esc(p.project)}</h2>${figures}${chart}${trend}${glass}</section>`;
 }
 
 /** The DORA page. */
@@ -111,6 +131,6 @@ export function doraPage(login: string, v: DoraView, ctx: PageContext): string {
     v.notes.length > 0
       ? `<details><summary>What could not be read (${v.notes.length})</summary><ul>${v.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></details>`
       : "";
-  const sections = v.projects.map((p) => projectSection(v.environment, p)).join("\n");
+  const sections = v.projects.map((p) => projectSection(v.environment, p, v.gitopsUrl)).join("\n");
   return frame({ title: "DORA", login, csrf: ctx.csrf, current: "dora", body: `${notice}${form}${intro}${notes}${sections}` });
 }

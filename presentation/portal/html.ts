@@ -74,7 +74,7 @@ th,td{border:1px solid #bbb;padding:.4rem .5rem;text-align:left;vertical-align:t
 button{font:inherit;padding:.35rem .8rem;border:1px solid #12304a;background:#12304a;color:#fff;border-radius:4px;cursor:pointer}
 button.secondary{background:#fff;color:#12304a}
 form.inline{display:inline}.filters{display:flex;flex-wrap:wrap;gap:1rem;align-items:end}
-label{display:flex;flex-direction:column;font-weight:600}select,input{font:inherit;padding:.3rem}
+label{display:flex;flex-direction:column;font-weight:600}select,input{font:inherit;padding:.3rem}.hint{margin:0;max-width:30rem;color:#1a1a1a;font-size:.9rem}input[name=breakGlass]{min-width:18rem}
 .notice{border-left:4px solid #12304a;background:#eef2f6;padding:.5rem 1rem}.refused{border-left-color:#a30000;background:#fdeeee}
 svg{max-width:100%;height:auto}.signals{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0}figcaption{max-width:30rem}
 .verdict.verified{color:#0b6b1f}.verdict.failed{color:#a30000}.verdict.verifying{color:#7a4a00}.verdict.not-observed{color:#444}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}dt{font-weight:700}

@@ -11,7 +11,7 @@ import { esc, frame } from "./html.js";
 import { componentHref, PORTAL_BASE } from "./routes.js";
 import { signalChartSvg } from "./signal-chart.js";
 import type { CausesDiagnosis } from "../../core/diagnosis/model.js";
-import type { CellView, ComponentView, HealthView, OverviewFilter, PortalSnapshot, PreviewsView, PromotionView, SignalsView } from "./view.js";
+import type { CellView, ComponentView, FreezeView, HealthView, OverviewFilter, PortalSnapshot, PreviewsView, PromotionView, SignalsView } from "./view.js";
 
 /** What a page needs beyond the snapshot. */
 export interface PageContext {
@@ -137,9 +137,20 @@ export function overviewPage(s: PortalSnapshot, filter: OverviewFilter, ctx: Pag
   return frame({ title: "Overview", login: s.login, csrf: ctx.csrf, current: "overview", body: `${notice(ctx)}${form}${empty}${table}` });
 }
 
-function actionForm(kind: "promote" | "rollback", c: ComponentView, env: string, csrf: string): string {
+/**
+ * A Promote or Roll back button. Promote into an environment a freeze covers also offers breaking
+ * glass: a labelled reason field, posted as `breakGlass` (left empty, the promotion waits for the freeze).
+ */
+function actionForm(kind: "promote" | "rollback", c: ComponentView, env: string, csrf: string, freeze?: FreezeView): string {
   const label = kind === "promote" ? `Promote to ${env}` : `Roll back ${env}`;
-  return `<form method="post" action="${PORTAL_BASE}/actions/${kind}" class="inline"><input type="hidden" name="csrf" value="${esc(csrf)}"><input type="hidden" name="project" value="${esc(c.project)}"><input type="hidden" name="component" value="${esc(c.component)}"><input type="hidden" name="environment" value="${esc(env)}"><button type="submit"${kind === "rollback" ? ' class="secondary"' : ""}>${esc(label)}</button></form>`;
+  const glass = kind === "promote" && freeze ? breakGlassField(env) : "";
+  return `<form method="post" action="${PORTAL_BASE}/actions/${kind}" class="${glass ? "filters" : "inline"}"><input type="hidden" name="csrf" value="${esc(csrf)}"><input type="hidden" name="project" value="${esc(c.project)}"><input type="hidden" name="component" value="${esc(c.component)}"><input type="hidden" name="environment" value="${esc(env)}">${glass}<button type="submit"${kind === "rollback" ? ' class="secondary"' : ""}>${esc(label)}</button></form>`;
+}
+
+/** The break-glass reason field of a promotion into a frozen environment, described by what it needs and what it records. */
+function breakGlassField(env: string): string {
+  const id = `break-glass-${env}`;
+  return `<label for="${esc(id)}">Break glass (reason)<input type="text" id="${esc(id)}" name="breakGlass" maxlength="200" autocomplete="off" aria-describedby="${esc(id)}-hint"></label><p id="${esc(id)}-hint" class="hint">Only to promote through the freeze: needs maintain on the component's app repository. Your login and this reason are recorded on the pull request and the commit that lands it, and notified. Leave it empty to wait for the freeze to end.</p>`;
 }
 
 /** One component: its spec in brief, neighbourhood, and each environment's release, health, cost, history and actions. */
@@ -178,6 +189,7 @@ ${
               .join("")}</tbody></table></div>`
           : "<p>No history.</p>";
       const signals = signalsHtml(e.name, cell.release, cell.signals);
+      const freeze = s.freezes?.find((f) => f.environment === e.name);
       const diagnosis = cell.health && cell.health.diagnosis.length > 0 ? `<ul>${cell.health.diagnosis.map((d) => `<li>${esc(d)}</li>`).join("")}</ul>` : "";
       const clusters =
         cell.release && cell.clusters && cell.clusters.length > 0
@@ -193,8 +205,8 @@ ${
 <dt>Health</dt><dd>${cell.release ? `${cell.clusters ? "all clusters: " : ""}${healthText(cell.health)}` : "n/a"}${cell.health?.message ? ` ${esc(cell.health.message)}` : ""}${diagnosis}</dd>
 <dt>Cost</dt><dd>${esc(cell.cost ?? "n/a")}</dd>
 <dt>Promotion</dt><dd>${cell.promotion ? gatesText(cell.promotion) : "none open"}</dd>
-<dt>Signals</dt><dd>${signals.summary}</dd></dl>
-${clusters}${signals.charts}<p>${actionForm("promote", c, e.name, ctx.csrf)} ${actionForm("rollback", c, e.name, ctx.csrf)}</p>
+<dt>Signals</dt><dd>${signals.summary}</dd>${freeze ? `<dt>Freeze</dt><dd>${esc(freeze.reason)}, until ${when(freeze.until)}</dd>` : ""}</dl>
+${clusters}${signals.charts}${freeze ? `${actionForm("promote", c, e.name, ctx.csrf, freeze)}<p>${actionForm("rollback", c, e.name, ctx.csrf)}</p>` : `<p>${actionForm("promote", c, e.name, ctx.csrf)} ${actionForm("rollback", c, e.name, ctx.csrf)}</p>`}
 ${history}</section>`;
     })
     .join("\n");

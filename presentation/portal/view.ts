@@ -128,6 +128,18 @@ export interface PortalSnapshot {
   readonly projects: readonly string[];
   readonly components: readonly ComponentView[];
   readonly promotions: readonly PromotionView[];
+  /**
+   * The freezes covering an environment the person sees when the snapshot was read (`spec.freezes`,
+   * core/promotion/freezes.ts), the one ending last per environment. @default none
+   */
+  readonly freezes?: readonly FreezeView[];
+}
+
+/** A freeze covering an environment now: the component page offers breaking glass on it. */
+export interface FreezeView {
+  readonly environment: string;
+  readonly reason: string;
+  readonly until: Date;
 }
 
 /** The overview's filters, from the query string. */
@@ -179,5 +191,7 @@ export type DoraView =
       /** What could not be read (statuses, commit times), sorted. */
       readonly notes: readonly string[];
       readonly projects: readonly DoraProjectView[];
+      /** The environment's GitOps repository on GitHub (its web URL), for links to its commits. @default no links */
+      readonly gitopsUrl?: string;
     }
   | { readonly observed: false; readonly reason: string; readonly environments: readonly string[] };

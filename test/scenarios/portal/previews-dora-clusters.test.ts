@@ -15,8 +15,8 @@ import { clusterSince, type HistoryEntry } from "../../../core/history.js";
 import { componentPage, environmentsPage, overviewPage } from "../../../presentation/portal/pages.js";
 import type { ComponentView, PortalSnapshot } from "../../../presentation/portal/view.js";
 import { launchChromium, screenshot, seriousViolations } from "../../support/browser/chromium.js";
+import { waitFor } from "../../support/kube-helpers.js";
 import { signIn } from "../../support/signin.js";
-import { waitFor } from "../../support/status-scene.js";
 import { deliver, payload, type WebhookPayload } from "../../support/webhooks.js";
 import { startPortalScene, type PortalScene } from "./scene.js";
 
@@ -27,8 +27,17 @@ let pr = 0;
 /** The example's previews (from dev, ttl 72h, its preview host), for every pull request rather than labelled ones. */
 const everyPullRequest = (text: string) => text.replace("\n    trigger: label\n", "\n    trigger: always\n");
 
+// staging is frozen for the whole run: the component page offers breaking glass there, and only there.
+const FREEZES = `
+  freezes:
+    - environments: [staging]
+      from: 2026-01-01T00:00:00Z
+      until: 2099-01-01T00:00:00Z
+      reason: quarter close
+`;
+
 beforeAll(async () => {
-  scene = await startPortalScene({ platformYaml: everyPullRequest });
+  scene = await startPortalScene({ platformYaml: (text) => `${everyPullRequest(text).trimEnd()}\n${FREEZES}` });
   // A pull request on acme/storefront-web changing its .ferry/ file: the app commits its preview.
   const repo = "acme/storefront-web";
   const file = ".ferry/storefront-web.yaml";
@@ -48,8 +57,11 @@ beforeAll(async () => {
   } as never) as WebhookPayload<"pull_request">;
   const res = await deliver(`${scene.origin}/api/github/webhooks`, "pull_request", body, { secret: scene.secret });
   if (res.status !== 200) throw new Error(`the pull_request delivery answered ${res.status}`);
-  await waitFor("the preview is committed", async () =>
-    (await scene.git.git("acme/gitops", ["ls-tree", "-r", "--name-only", "main"])).includes(`previews/pr-${pr}/`),
+  await waitFor(
+    "the preview is committed",
+    async () => (await scene.git.git("acme/gitops", ["ls-tree", "-r", "--name-only", "main"])).includes(`previews/pr-${pr}/`),
+    600,
+    50,
   );
   browser = await launchChromium();
 }, 300_000);
@@ -127,6 +139,102 @@ describe("the DORA page", () => {
     const empty = await get(nobody.sessionCookie, "/dora");
     expect(empty).toContain("You cannot read a repository of any project");
     expect(empty).not.toContain("<option");
+  });
+});
+
+describe("break glass in the portal", () => {
+  it("lists the window's break-glass promotions on the DORA page: who, why, component, release, when and the landing commit", async () => {
+    // A landing commit in dev's history carrying the trailer, as Ferry writes it when a break-glass promotion merges.
+    const before = scene.devReleases.get("storefront/checkout-api")!;
+    const release = "b".repeat(before.length);
+    const sha = await scene.git.commit("acme/gitops", {
+      files: { "environments/dev/storefront/checkout-api/break-glass.txt": "hotfix\n" },
+      // Now (the server's fixed default time is years outside the window).
+      timestamp: Math.floor(Date.now() / 1000) - 1,
+      message: [
+        "storefront/checkout-api: promote to dev",
+        "",
+        "Ferry-Component: storefront/checkout-api",
+        "Ferry-Environment: dev",
+        `Ferry-Release: ${release}`,
+        "Ferry-Break-Glass: mia: why <not> & how",
+      ].join("\n"),
+    });
+    scene.fake.setPermission("acme/checkout-api", "dana", "read");
+    const dana = await signIn(scene.origin, scene.fake, "dana");
+    const page = await get(dana.sessionCookie, "/dora?env=dev");
+    const table = page.slice(
+      page.indexOf("<caption>Break-glass promotions of storefront into dev"),
+      page.indexOf("</table>", page.indexOf("Break-glass promotions")),
+    );
+    expect(table).toContain("<caption>Break-glass promotions of storefront into dev through a freeze (1)</caption>");
+    const rows = [...table.matchAll(/<tr><td>.*?<\/tr>/g)].map((m) => m[0]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^<tr><td><time datetime="\d{4}-\d\d-\d\dT[^"]+">[^<]+ UTC<\/time><\/td>/);
+    expect(rows[0]).toContain('<th scope="row"><a href="/ferry/components/storefront/checkout-api">storefront/checkout-api</a></th>');
+    expect(rows[0]).toContain(`<td><code>${release}</code></td><td>@mia</td><td>why &lt;not&gt; &amp; how</td>`);
+    // The landing commit, linked on the GitOps repository's GitHub.
+    expect(rows[0]).toMatch(new RegExp(`<td><a href="https?://[^"]+/acme/gitops/commit/${sha}">${sha.slice(0, 7)}</a></td></tr>$`));
+    await accessible(dana.session, "/dora?env=dev", "dora-break-glass");
+
+    // Another environment's page lists none (the trailer is dev's).
+    expect(await get(dana.sessionCookie, "/dora?env=staging")).toContain("No promotion of storefront broke glass on a freeze of staging in this window.");
+  });
+
+  it("offers a labelled break-glass reason on Promote only into a frozen environment, and a maintainer's reaches the promotion", async () => {
+    expect(scene.devReleases.has("storefront/storefront-web")).toBe(true);
+    scene.fake.setPermission("acme/storefront-web", "mia", "maintain");
+    const mia = await signIn(scene.origin, scene.fake, "mia");
+    const html = await get(mia.sessionCookie, "/components/storefront/storefront-web");
+    // staging shows its freeze, and its Promote form carries the field described by its hint; dev and prod carry none.
+    expect(html).toMatch(/<dt>Freeze<\/dt><dd>quarter close, until <time datetime="2099-01-01T00:00:00.000Z">/);
+    expect([...html.matchAll(/name="breakGlass"/g)]).toHaveLength(1);
+    const form = /<form method="post" action="\/ferry\/actions\/promote"[^>]*>((?:(?!<\/form>).)*)<\/form>/g;
+    const forms = [...html.matchAll(form)].map((m) => m[1]!);
+    const staging = forms.filter((f) => f.includes('name="environment" value="staging"'));
+    expect(staging).toHaveLength(1);
+    expect(staging[0]).toContain(
+      '<label for="break-glass-staging">Break glass (reason)<input type="text" id="break-glass-staging" name="breakGlass" maxlength="200" autocomplete="off" aria-describedby="break-glass-staging-hint"></label>',
+    );
+    expect(staging[0]).toMatch(/<p id="break-glass-staging-hint" class="hint">[^<]*needs maintain[^<]*recorded/);
+    expect(staging[0]).toMatch(/name="csrf" value="[^"]+"/);
+    expect(forms.filter((f) => !f.includes('value="staging"')).every((f) => !f.includes("breakGlass"))).toBe(true);
+
+    // In Chromium: the field is found by its label and described by the hint; filled in, Promote opens the pull request breaking glass.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await context.addCookies([{ name: "ferry_session", value: encodeURIComponent(mia.session), url: scene.origin }]);
+    const page = await context.newPage();
+    await page.goto(`${scene.origin}/ferry/components/storefront/storefront-web`);
+    const field = page.getByRole("textbox", { name: "Break glass (reason)" });
+    expect(await field.count()).toBe(1);
+    const hint = await field.getAttribute("aria-describedby");
+    expect(await page.locator(`[id="${hint}"]`).innerText()).toContain("needs maintain");
+    expect(await seriousViolations(page), "component-frozen").toEqual([]);
+    await field.fill("checkout down: hotfix");
+    await page.getByRole("button", { name: "Promote to staging" }).click();
+    expect(await page.getByRole("status").innerText()).toMatch(/storefront\/storefront-web: opened \[#\d+\]/);
+    await screenshot(page, "component-break-glass");
+    await context.close();
+    const pr = scene.fake.pullsIn("acme/gitops", "open").find((p) => p.head.ref === "ferry/promote/storefront/storefront-web/staging");
+    expect(pr?.body).toContain("Requested by @mia");
+    const message = await scene.git.git("acme/gitops", ["log", "-1", "--format=%B", pr!.head.sha]);
+    expect(message).toContain("Ferry-Break-Glass: mia: checkout down: hotfix");
+  });
+
+  it("refuses a writer's break-glass from the portal, says why, and opens nothing", async () => {
+    scene.fake.setPermission("acme/checkout-api", "wes", "write");
+    const wes = await signIn(scene.origin, scene.fake, "wes");
+    const html = await get(wes.sessionCookie, "/components/storefront/checkout-api");
+    const csrf = /name="csrf" value="([^"]+)"/.exec(html)![1]!;
+    const before = scene.fake.pullsIn("acme/gitops").length;
+    const res = await fetch(`${scene.origin}/ferry/actions/promote`, {
+      method: "POST",
+      headers: { cookie: wes.sessionCookie, origin: scene.origin, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ csrf, project: "storefront", component: "checkout-api", environment: "staging", breakGlass: "because" }).toString(),
+    });
+    const page = await res.text();
+    expect(page).toMatch(/<p role="status" class="notice refused">Refused: @wes has write permission; [^<]*breaking glass[^<]*needs maintain<\/p>/);
+    expect(scene.fake.pullsIn("acme/gitops")).toHaveLength(before);
   });
 });
 
