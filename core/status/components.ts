@@ -44,12 +44,20 @@ function sameKey(a: ComponentKey | undefined, b: ComponentKey): boolean {
 }
 
 /**
+ * Whether labels are a preview's (`ferry.dev/preview`): a preview's objects and pods carry the
+ * `from` environment's ferry.dev/* labels too, so whatever counts an environment's own leaves them out.
+ */
+export function isPreview(labels: Readonly<Record<string, string>> | null | undefined): boolean {
+  return labels?.[PREVIEW_LABEL_KEY] !== undefined;
+}
+
+/**
  * Whether `o` belongs to the selection: a preview's (`namespace` given) is every object in its
  * namespace; an environment's (none) leaves out the objects of previews, which carry the `from`
  * environment's labels in their own namespace and are told apart by `ferry.dev/preview`.
  */
 function inScope(o: { metadata: ObjectMeta }, namespace: string | undefined): boolean {
-  return namespace === undefined ? o.metadata.labels?.[PREVIEW_LABEL_KEY] === undefined : o.metadata.namespace === namespace;
+  return namespace === undefined ? !isPreview(o.metadata.labels) : o.metadata.namespace === namespace;
 }
 
 /** Warning events about any of `objects` (by uid, or kind, namespace and name), sorted. */
