@@ -3,7 +3,7 @@
  *
  * Usage comes from `metrics.k8s.io` PodMetrics (metrics-server's last window per pod), matched to
  * components by the `ferry.dev/project`, `ferry.dev/component` and `ferry.dev/environment` labels
- * of the pods. For each container of a component's workload (the Deployment or StatefulSet named
+ * of the pods (a preview's pods, labelled `ferry.dev/preview`, are not the environment's). For each container of a component's workload (the Deployment or StatefulSet named
  * after it) and each of CPU and memory, the usage compared is the highest among the component's
  * pods, the request the one rendered from the app's `.ferry/`.
  *
@@ -19,7 +19,7 @@ import type { Pricing } from "../renderers/model/index.js";
 import type { K8sObject } from "../renderers/types.js";
 import { estimateCost, parseQuantity } from "./cost.js";
 import type { RenderedObjects } from "./cost.js";
-import { LABEL_COMPONENT, LABEL_ENVIRONMENT, LABEL_PROJECT } from "./status/components.js";
+import { isPreview, LABEL_COMPONENT, LABEL_ENVIRONMENT, LABEL_PROJECT } from "./status/components.js";
 
 /** metrics.k8s.io/v1beta1 PodMetrics, as listed (items lack apiVersion and kind). */
 export const PodMetrics = z.looseObject({
@@ -121,7 +121,11 @@ export function suggestRequests(environment: string, components: readonly Render
     const workload = workloadOf(c);
     if (!workload) continue;
     const own = pods.filter(
-      (p) => p.labels[LABEL_PROJECT] === c.project && p.labels[LABEL_COMPONENT] === c.component && p.labels[LABEL_ENVIRONMENT] === environment,
+      (p) =>
+        p.labels[LABEL_PROJECT] === c.project &&
+        p.labels[LABEL_COMPONENT] === c.component &&
+        p.labels[LABEL_ENVIRONMENT] === environment &&
+        !isPreview(p.labels),
     );
     if (own.length === 0) continue;
     const line = estimateCost([workload, ...c.objects.filter((o) => o.kind === "HorizontalPodAutoscaler")], pricing).lines.find(

@@ -64,6 +64,12 @@ export interface RenderOptions {
    * @default once per folder of the environment (core/gitops/layout.ts `componentTargets`)
    */
   readonly single?: { readonly cluster?: string };
+  /**
+   * Render pull request `preview`'s preview environment: every object and pod template carries
+   * `ferry.dev/preview: "<n>"` (renderers/types.ts CompileInput `preview`).
+   * @default an environment's own render: no object carries that label
+   */
+  readonly preview?: number;
 }
 
 /**
@@ -99,6 +105,7 @@ export function renderRelease(
       platform: bundle.platform,
       environment: env,
       ...(target.cluster !== undefined ? { cluster: target.cluster } : {}),
+      ...(opts.preview !== undefined ? { preview: opts.preview } : {}),
       namespace,
       dependencies,
       cel,

@@ -52,6 +52,13 @@ export interface CompileInput {
    * per-cluster overrides apply. @default none: an environment on one cluster
    */
   readonly cluster?: string;
+  /**
+   * The pull request number when rendering its preview environment: every object and pod template
+   * carries `ferry.dev/preview: "<n>"`, which keeps them out of the `from` environment's health.
+   * Without it no object carries that label, whatever the component or a template says.
+   * @default none: an environment's own render
+   */
+  readonly preview?: number;
   /** Namespace the component lands in for this environment (the environment's template, resolved). */
   readonly namespace: string;
   readonly dependencies: readonly ResolvedDependency[];

@@ -14,7 +14,7 @@ import { CoreV1Api, Watch } from "@kubernetes/client-node";
 import { z } from "zod";
 import { computeHealth, type ComponentHealth, type HealthOptions } from "../../core/status/health.js";
 import { emptyObjects, sortedObjects, type ClusterObjects, type ClusterSnapshot, type KubeEvent, type Pod } from "../../core/status/cluster-objects.js";
-import { componentKeys, inNamespace, keyOfLabels, keyString, selectComponent, type ComponentKey } from "../../core/status/components.js";
+import { componentKeys, keyOfLabels, keyString, selectComponent, type ComponentKey } from "../../core/status/components.js";
 import { BackoffOptions, sleepFor } from "./backoff.js";
 import { ComponentSelector, OBSERVED, labelSelectorFor, type ObservedObject } from "./collections.js";
 import { configForContext, loadKubeConfig, missingContexts, type KubeConfigSource } from "./kubeconfig.js";
@@ -239,10 +239,9 @@ export class ClusterObserver {
     return componentKeys(this.objectsOf(this.state(context)));
   }
 
-  /** The objects (and logs) of one component in `context`; with `namespace`, only those in it (a preview's). */
+  /** The objects (and logs) of one component in `context`: the environment's own, or with `namespace` only those in it (a preview's). */
   component(context: string, key: ComponentKey, namespace?: string): ClusterObjects {
-    const all = selectComponent(this.objectsOf(this.state(context)), key);
-    return structuredClone(namespace === undefined ? all : inNamespace(all, namespace));
+    return structuredClone(selectComponent(this.objectsOf(this.state(context)), key, namespace));
   }
 
   /** Health of one component in `context`, evaluated at the observer's clock; with `namespace`, of its objects there only. */

@@ -5,7 +5,7 @@
  */
 import { CoreV1Api } from "@kubernetes/client-node";
 import { emptyObjects, logKey, objectId, sortedObjects, type ClusterObjects, type ClusterSnapshot } from "../../core/status/cluster-objects.js";
-import { componentKeys, selectComponent } from "../../core/status/components.js";
+import { componentEvents } from "../../core/status/components.js";
 import { OBSERVED, labelSelectorFor, listCollection, type ComponentSelector, type ObservedObject } from "./collections.js";
 import { configForContext, loadKubeConfig, type KubeConfigSource } from "./kubeconfig.js";
 import { logsWanted, readContainerLog } from "./logs.js";
@@ -54,8 +54,7 @@ export async function snapshotCluster(context: string, selector: ComponentSelect
   );
   if (failures.length > 0) throw new Error(`cannot read context ${JSON.stringify(context)}: ${failures.sort().join("; ")}`);
   const objects = sortedObjects(listed);
-  const related = componentKeys(objects).map((k) => selectComponent(objects, k).events);
-  const seen = new Set(related.flat().map((e) => objectId(e)));
+  const seen = new Set(componentEvents(objects).map((e) => objectId(e)));
   objects.events = objects.events.filter((e) => seen.has(objectId(e)));
   if (options.fetchLogs ?? true) {
     const core = kc.makeApiClient(CoreV1Api);

@@ -5,6 +5,7 @@
  */
 import type { K8sObject } from "../../renderers/types.js";
 import { LABELS } from "../gitops/layout.js";
+import { PREVIEW_LABEL_KEY } from "../preview-env/layout.js";
 import { liveFieldDiffs } from "./fields.js";
 import type { DriftFinding, ObjectRef } from "./model.js";
 import { refKey, refOf } from "./model.js";
@@ -39,9 +40,12 @@ export const FERRY_KINDS: readonly KindRef[] = [
   { apiVersion: "policy/v1", kind: "PodDisruptionBudget" },
 ];
 
-/** The label selector of an environment's objects that Ferry manages. */
+/**
+ * The label selector of an environment's objects that Ferry manages: not a preview's, which carry
+ * the `from` environment's labels and `ferry.dev/preview` (its folder is not the environment's git).
+ */
 export function ferryObjectsSelector(environment: string): string {
-  return `${MANAGED_BY_LABEL}=ferry,${LABELS.environment}=${environment}`;
+  return `${MANAGED_BY_LABEL}=ferry,${LABELS.environment}=${environment},!${PREVIEW_LABEL_KEY}`;
 }
 
 /** The kinds to look for orphans of: git's kinds and {@link FERRY_KINDS}, each once, sorted. */

@@ -162,6 +162,7 @@ export function decidePreview(input: PreviewEnvInput): PreviewDecision {
     const rendered = renderRelease(release, env, bundle, input.catalog, input.cel, app.locate, undefined, {
       dependencyNamespace,
       single: cluster !== undefined ? { cluster } : {},
+      preview: pull.number,
     });
     diagnostics.push(...rendered.diagnostics);
     if (hasErrors(rendered.diagnostics)) continue;

@@ -8,6 +8,7 @@
  *   <project>/<component>/<kind>-<name>.yaml    so no environment reader takes a preview for a component
  * ```
  */
+import { LABEL } from "../../renderers/compile/context.js";
 
 /** The root of every preview folder in a GitOps repository. */
 export const PREVIEWS_ROOT = "previews";
@@ -28,5 +29,8 @@ export function previewNamespace(project: string, pr: number): string {
   return `${project}-pr-${pr}`;
 }
 
-/** The label every object of a preview carries, valued with its pull request number. */
-export const PREVIEW_LABEL_KEY = "ferry.dev/preview";
+/**
+ * The label every object of a preview (and the pod template of each workload, so its pods) carries,
+ * valued with its pull request number: what keeps them out of the `from` environment's health.
+ */
+export const PREVIEW_LABEL_KEY = LABEL.preview;

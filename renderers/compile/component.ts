@@ -14,13 +14,14 @@
  * 3. The type's `resources` and each trait's `creates`, from `${...}` templates, into the same
  *    chart; then synthesis.
  * 4. Each trait's RFC 6902 `patches` on the synthesized objects, in `spec.traits` order.
+ * 5. `ferry.dev/preview` on every object and pod template of a preview's render, on none otherwise.
  *
  * Objects come out sorted by kind, then name. Any error leaves `objects` empty.
  */
 import { App, Chart } from "cdk8s";
 import { CompileCache } from "./cache.js";
 import { checkComponent } from "./checks.js";
-import { baseContext, objectLabels, selectorLabels } from "./context.js";
+import { baseContext, LABEL, objectLabels, selectorLabels } from "./context.js";
 import { addNetworkPolicies } from "./network.js";
 import { Report } from "./report.js";
 import { addTemplateObject, applyTraitPatches, objectKey } from "./resources.js";
@@ -39,6 +40,32 @@ export function compareObjects(a: K8sObject, b: K8sObject): number {
     if (x !== y) return x < y ? -1 : 1;
   }
   return 0;
+}
+
+type Labelled = { metadata?: { labels?: Record<string, string> } } | undefined;
+
+/** Sets (`pr` given) or removes `ferry.dev/preview` on one metadata, creating `labels` only to set it. */
+function setPreview(holder: Labelled, pr: number | undefined): void {
+  if (!holder || typeof holder !== "object") return;
+  if (pr === undefined) {
+    if (holder.metadata?.labels && LABEL.preview in holder.metadata.labels) delete holder.metadata.labels[LABEL.preview];
+    return;
+  }
+  holder.metadata = { ...(holder.metadata ?? {}), labels: { ...(holder.metadata?.labels ?? {}), [LABEL.preview]: String(pr) } };
+}
+
+/**
+ * The last word on `ferry.dev/preview`, after templates and patches: a preview's object and its pod
+ * templates (`spec.template`, a CronJob's `spec.jobTemplate` and its `spec.template`) carry it, so
+ * its pods do; an environment's own render carries it nowhere (see CompileInput `preview`).
+ */
+function markPreview(obj: K8sObject, pr: number | undefined): void {
+  setPreview(obj as Labelled, pr);
+  const spec = obj.spec as { template?: Labelled; jobTemplate?: Labelled & { spec?: { template?: Labelled } } } | undefined;
+  if (spec === null || typeof spec !== "object") return;
+  setPreview(spec.template, pr);
+  setPreview(spec.jobTemplate, pr);
+  if (spec.jobTemplate && typeof spec.jobTemplate === "object") setPreview(spec.jobTemplate.spec?.template, pr);
 }
 
 function failed(report: Report): CompileResult {
@@ -96,6 +123,7 @@ export function compileComponent(input: CompileInput): CompileResult {
     }
   }
   if (report.errorCount > 0) return failed(report);
+  for (const obj of objects) markPreview(obj, input.preview);
   objects.sort(compareObjects);
   return { objects, diagnostics: report.diagnostics };
 }

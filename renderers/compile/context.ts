@@ -4,7 +4,7 @@
  * | name | value |
  * | --- | --- |
  * | `metadata.name`, `.project`, `.environment`, `.namespace`, `.release` | the component's identity in this render |
- * | `metadata.labels` | the labels Ferry puts on every object (the component's own labels, then Ferry's) |
+ * | `metadata.labels` | the labels Ferry puts on every object (the component's own labels, then Ferry's; in a preview, `ferry.dev/preview` too) |
  * | `metadata.selectorLabels` | Ferry extension: the stable labels selectors use (no release) |
  * | `component` | the component's spec |
  * | `parameters` | the type's (in a trait: the trait's) parameters, schema defaults applied |
@@ -25,6 +25,8 @@ export const LABEL = {
   ferryComponent: "ferry.dev/component",
   environment: "ferry.dev/environment",
   release: "ferry.dev/release",
+  /** A preview's objects and pods only, valued with its pull request number; Ferry's alone to set. */
+  preview: "ferry.dev/preview",
 } as const;
 
 /** The labels selectors use: stable across releases, unique per component in a namespace. */
@@ -32,12 +34,16 @@ export function selectorLabels(project: string, component: string): Record<strin
   return { [LABEL.project]: project, [LABEL.ferryComponent]: component };
 }
 
-/** Recommended Kubernetes labels plus Ferry's; the component's own labels come first and lose. */
+/**
+ * Recommended Kubernetes labels plus Ferry's; the component's own labels come first and lose, and
+ * its own `ferry.dev/preview` is dropped (only a preview's render sets it).
+ */
 export function objectLabels(input: CompileInput): Record<string, string> {
   const { component, componentType } = input.release.spec;
   const { name, project } = component.metadata;
+  const { [LABEL.preview]: _claimed, ...own } = component.metadata.labels ?? {};
   return {
-    ...(component.metadata.labels ?? {}),
+    ...own,
     [LABEL.name]: name,
     [LABEL.instance]: name,
     [LABEL.partOf]: project,
@@ -47,6 +53,7 @@ export function objectLabels(input: CompileInput): Record<string, string> {
     [LABEL.ferryComponent]: name,
     [LABEL.environment]: input.environment.name,
     [LABEL.release]: input.release.metadata.name,
+    ...(input.preview !== undefined ? { [LABEL.preview]: String(input.preview) } : {}),
   };
 }
 

@@ -32,6 +32,8 @@ describe("requests suggested from usage", () => {
       podUsage(metrics("api-2", "250m", "700Mi"), labels("api")),
       podUsage(metrics("web-1", "190m", "250Mi"), labels("web")),
       podUsage(metrics("other", "5", "5Gi"), { ...labels("web"), "ferry.dev/environment": "dev" }),
+      // A preview of prod's web: prod's labels plus ferry.dev/preview, in its own namespace; not prod's usage.
+      podUsage({ ...metrics("web-pr", "5", "5Gi"), metadata: { name: "web-pr", namespace: "shop-pr-7" } }, { ...labels("web"), "ferry.dev/preview": "7" }),
     ];
     const s = suggestRequests("prod", components, pods, pricing);
     expect(s.map((x) => [x.component, x.resource, x.verdict, x.pods, x.replicas])).toEqual([

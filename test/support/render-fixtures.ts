@@ -108,6 +108,8 @@ export interface CompileOptions {
   cache?: CompileCache;
   cel?: CelEngine;
   platform?: Platform;
+  /** Render as pull request `preview`'s preview (CompileInput `preview`). */
+  preview?: number;
 }
 
 /** Compiles a component given as YAML for one environment of the fixture platform. */
@@ -124,6 +126,7 @@ export function compile(yaml: string, opts: CompileOptions = {}): CompileResult 
     cel: opts.cel ?? new CelEngine(),
     cache: opts.cache ?? new CompileCache(),
     locate: f.locate,
+    ...(opts.preview !== undefined ? { preview: opts.preview } : {}),
   });
   return { ...result, fixture: f };
 }

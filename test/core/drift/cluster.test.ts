@@ -76,6 +76,6 @@ describe("git against a cluster", () => {
     expect(kinds).toContain("example.com/v1 Widget");
     expect(kinds).toContain("v1 Service");
     expect(kinds.filter((k) => k === "autoscaling/v2 HorizontalPodAutoscaler")).toHaveLength(1);
-    expect(ferryObjectsSelector("prod")).toBe("app.kubernetes.io/managed-by=ferry,ferry.dev/environment=prod");
+    expect(ferryObjectsSelector("prod")).toBe("app.kubernetes.io/managed-by=ferry,ferry.dev/environment=prod,!ferry.dev/preview");
   });
 });

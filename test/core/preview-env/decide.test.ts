@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildPlatformBundle } from "../../../core/platform-bundle.js";
 import { decidePreview } from "../../../core/preview-env/decide.js";
+import { renderRelease } from "../../../core/render.js";
 import type { PresentPreview, PreviewEnvInput, PreviewPull } from "../../../core/preview-env/decide.js";
 import { catalogKey, loadApps } from "../../../renderers/apps.js";
 import { CelEngine } from "../../../renderers/cel.js";
@@ -136,6 +137,43 @@ describe("decidePreview", () => {
     const route = [...d.files].find(([p]) => p.startsWith("shop/api/httproute-"))?.[1] ?? "";
     expect(route).toContain("pr-7-api.preview.example.com");
     expect(route).not.toContain("api.dev.example.com");
+  });
+
+  it("labels every object of the preview and every pod template ferry.dev/preview: <n>, so its pods stay out of the from environment's health", () => {
+    // A job component too: its pod template is a Job's; the api's a Deployment's.
+    const job = `apiVersion: ferry.dev/v1alpha1
+kind: Component
+metadata:
+  name: migrate
+  project: shop
+  labels: {ferry.dev/preview: "99"}
+spec:
+  type: scheduled-task
+  parameters: {schedule: "0 3 * * *"}
+  container:
+    image: ghcr.io/acme/migrate:1.0.0
+    resources: {cpu: 100m, memory: 128Mi}
+`;
+    const s = setup();
+    const extra = loadApps(s.bundle, [{ repo: "acme/shop-api", root: "", files: new Map([[".ferry/migrate.yaml", job]]) }], []);
+    expect(extra).toHaveLength(1);
+    const components = [...s.components, ...extra];
+    const d = preview(decidePreview({ ...s, components, pull: PULL, changed: ["shop/api", "shop/migrate"], cel: new CelEngine(), present: [] }));
+    type Labelled = { metadata?: { labels?: Record<string, string> } };
+    type Obj = Labelled & { kind: string; spec?: { template?: Labelled; jobTemplate?: Labelled & { spec?: { template?: Labelled } } } };
+    const objects = [...d.files.values()].map((t) => parse(t) as Obj);
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(["Namespace", "Deployment", "CronJob", "Service"]));
+    for (const o of objects) expect(o.metadata?.labels?.["ferry.dev/preview"], o.kind).toBe("7");
+    const templates = objects.flatMap((o) => [o.spec?.template, o.spec?.jobTemplate, o.spec?.jobTemplate?.spec?.template].filter((t) => t !== undefined));
+    expect(templates.length).toBeGreaterThanOrEqual(3);
+    for (const t of templates) expect(t.metadata?.labels?.["ferry.dev/preview"]).toBe("7");
+
+    // The environment's own render carries the label nowhere, even when a component claims it.
+    const dev = s.bundle.platform.spec.environments.find((e) => e.name === "dev")!;
+    const migrate = extra[0]!;
+    const own = renderRelease(migrate.release, dev, s.bundle, s.catalog, new CelEngine(), migrate.locate);
+    expect(own.objects.length).toBeGreaterThan(0);
+    expect([...own.files.values()].join("\n")).not.toContain("ferry.dev/preview");
   });
 
   it("runs a preview of an environment on several clusters on its first wave's first cluster, with that cluster's overrides, in one folder", () => {

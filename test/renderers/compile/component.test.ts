@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { CelEngine } from "../../../renderers/cel.js";
 import { CompileCache } from "../../../renderers/compile/cache.js";
 import { compileComponent } from "../../../renderers/compile/component.js";
+import type { K8sObject } from "../../../renderers/types.js";
 import { schemaErrors } from "../../support/k8s-schemas.js";
 import { compile, compileOk, componentYaml, environment, find, fixture, kinds, platform } from "../../support/render-fixtures.js";
 
@@ -171,6 +172,34 @@ describe("custom component type: database (statefulset + resource templates)", (
     expect(pod.volumes).toEqual([{ name: "data", persistentVolumeClaim: { claimName: "orders-db-data" } }]);
     expect(pod.containers[0].volumeMounts).toEqual([{ name: "data", mountPath: "/var/lib/postgresql/data" }]);
     expect(find(prod, "PersistentVolumeClaim", "orders-db-data").spec.resources.requests.storage).toBe("100Gi");
+  });
+});
+
+describe("a preview's render: ferry.dev/preview", () => {
+  // The type's ConfigMap template claims the label itself; its backup CronJob's pod template names no labels.
+  const claiming = DATABASE.replace("team: data}", 'team: data, ferry.dev/preview: "1"}');
+  type Labelled = { metadata?: { labels?: Record<string, string> } } | undefined;
+  const podTemplates = (objects: K8sObject[]): Labelled[] =>
+    objects.flatMap((o) => {
+      const spec = o.spec as { template?: Labelled; jobTemplate?: Labelled & { spec?: { template?: Labelled } } } | undefined;
+      return [spec?.template, spec?.jobTemplate, spec?.jobTemplate?.spec?.template].filter((t) => t !== undefined);
+    });
+
+  it("is on every object and pod template of a preview, templates' and patched ones included, so every pod carries it", () => {
+    const objects = compileOk(ORDERS_DB, { types: [claiming], traits: [METRICS], env: "prod", preview: 7 });
+    expect(kinds(objects)).toEqual(expect.arrayContaining(["CronJob/orders-db-backup", "StatefulSet/orders-db", "ConfigMap/orders-db-config"]));
+    for (const o of objects) expect(o.metadata.labels?.["ferry.dev/preview"], `${o.kind}/${o.metadata.name}`).toBe("7");
+    const templates = podTemplates(objects);
+    expect(templates).toHaveLength(3); // the StatefulSet's, the CronJob's jobTemplate and its pod template
+    for (const t of templates) expect(t?.metadata?.labels?.["ferry.dev/preview"]).toBe("7");
+  });
+
+  it("is on nothing of an environment's render, even where a template or the component claims it", () => {
+    const db = ORDERS_DB.replace("metadata:\n", 'metadata:\n  labels: {ferry.dev/preview: "2"}\n');
+    expect(db).toContain("ferry.dev/preview");
+    const objects = compileOk(db, { types: [claiming], traits: [METRICS], env: "prod" });
+    expect(find(objects, "ConfigMap", "orders-db-config").metadata.labels.team).toBe("data");
+    expect(JSON.stringify(objects)).not.toContain("ferry.dev/preview");
   });
 });
 

@@ -96,6 +96,26 @@ describe("ferry drift", () => {
     expect(run.stdout).toContain("No drift.");
   });
 
+  it("takes no preview of prod for prod's: its objects carry prod's labels and ferry.dev/preview, and are not orphans", async () => {
+    for (const o of await gitObjects("prod")) {
+      if (o.kind !== "Namespace" && o.kind !== "Deployment") continue;
+      const labels = { ...o.metadata.labels, "ferry.dev/preview": "7" };
+      kube.apply(
+        asLive(
+          o.kind === "Namespace"
+            ? { ...o, metadata: { ...o.metadata, name: "shop-pr-7", labels } }
+            : { ...o, metadata: { ...o.metadata, namespace: "shop-pr-7", labels } },
+        ),
+      );
+    }
+    expect(kube.get({ apiVersion: "apps/v1", kind: "Deployment", namespace: "shop-pr-7", name: "api" })).toBeDefined();
+    const run = await drift(["--env", "prod"]);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).not.toContain("shop-pr-7");
+    expect(run.stdout).toContain("No drift.");
+    expect(run.code).toBe(0);
+  });
+
   it("shows an object edited by hand in the cluster and the release that differs between staging and prod", async () => {
     expect(stagingRelease).not.toBe(prodRelease);
     const deployment = kube.get({ apiVersion: "apps/v1", kind: "Deployment", namespace: "shop-prod", name: "api" }) as KubeObject & {
