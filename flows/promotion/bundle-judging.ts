@@ -9,13 +9,11 @@
 import { getPullRequest, mergePullRequest } from "../../adapters/github/pulls.js";
 import type { PullRequest } from "../../adapters/github/pulls.js";
 import { createIssueComment } from "../../adapters/github/comments.js";
-import { pullRequestFiles } from "../../adapters/github/files.js";
 import type { RepoRef } from "../../adapters/github/types.js";
 import { fullName } from "../../adapters/github/types.js";
 import { deleteBranch } from "../../adapters/github/branches.js";
 import { readEnvironment } from "../../adapters/git/environment.js";
 import { catalogKey } from "../../renderers/apps.js";
-import { approversToCheck, reviewersToCheck } from "../../core/promotion/gates/approvers.js";
 import { autoMergeAllowed } from "../../core/promotion/gates/index.js";
 import { decidePromotion } from "../../core/promotion/decision.js";
 import type { PromotionDecision } from "../../core/promotion/decision.js";
@@ -27,9 +25,9 @@ import { errorText, httpStatus } from "../errors.js";
 import type { PromotionContext } from "./context.js";
 import type { LandedRelease } from "./events.js";
 import { writeGatesCheck } from "./gates-check.js";
-import { gatherMember } from "./judging.js";
-import type { NotJudged, PullReads } from "./judging.js";
-import { branchCommits, permissionsOf, reviewsOf, teamsOf } from "./reads.js";
+import { gatherMember, readPull } from "./judging.js";
+import type { NotJudged } from "./judging.js";
+import { branchCommits } from "./reads.js";
 
 /** A bundle's pull request judged at one head commit. */
 export interface JudgedBundle {
@@ -62,29 +60,14 @@ export async function judgeBundle(ctx: PromotionContext, repo: RepoRef, number: 
   const { to } = bundle;
   const target = await ctx.resolver.resolve(to);
   const snapshot = await readEnvironment(deps.gitops, target, deps.cacheDir);
-  const changed = await pullRequestFiles(octokit, repo, number);
-  const reviews = await reviewsOf(octokit, repo, number);
-  const teams = to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, to.approvals.teams, approversToCheck(reviews, headSha)) : {};
-  const permissions = await permissionsOf(octokit, repo, reviewersToCheck(reviews, headSha));
+  const pull = await readPull(ctx, repo, pr, to, target, snapshot);
   const pathsOf = bundle.members.map((m) => promotionPaths(to, m.project, m.component));
   const decisions: PromotionDecision[] = [];
   for (const [i, who] of bundle.members.entries()) {
     // What the other members write is theirs: each member is judged on the rest of the pull request's files.
     const others = pathsOf.filter((_, j) => j !== i);
-    const changedFiles = others.reduce<readonly string[]>((files, paths) => files.filter((f) => foreignChanges([f], paths).length > 0), changed);
-    const pull: PullReads = {
-      number,
-      headRef: pr.head.ref,
-      headSha,
-      author: pr.user?.login ?? "ghost",
-      target,
-      snapshot,
-      changedFiles,
-      reviews,
-      teams,
-      permissions,
-    };
-    const member = await gatherMember(ctx, who, pull);
+    const changedFiles = others.reduce<readonly string[]>((files, paths) => files.filter((f) => foreignChanges([f], paths).length > 0), pull.changedFiles);
+    const member = await gatherMember(ctx, who, { ...pull, changedFiles });
     if ("skipped" in member) return member;
     decisions.push(decidePromotion(member.facts));
   }

@@ -157,22 +157,7 @@ async function gatherPromotion(
   const known = given && given.release === who.release && given.env === who.to.name && given.wave === who.wave?.wave ? given : undefined;
   const target = await ctx.resolver.resolve(who.to);
   const snapshot = known?.snapshot ?? (await readEnvironment(deps.gitops, target, deps.cacheDir));
-  const changedFiles = await pullRequestFiles(octokit, repo, number);
-  const reviews = await reviewsOf(octokit, repo, number);
-  const teams = who.to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, who.to.approvals.teams, approversToCheck(reviews, headSha)) : {};
-  const permissions = await permissionsOf(octokit, repo, reviewersToCheck(reviews, headSha));
-  const pull: PullReads = {
-    number,
-    headRef: pr.head.ref,
-    headSha,
-    author: pr.user?.login ?? "ghost",
-    target,
-    snapshot,
-    changedFiles,
-    reviews,
-    teams,
-    permissions,
-  };
+  const pull = await readPull(ctx, repo, pr, who.to, target, snapshot);
   const member = await gatherMember(ctx, who, pull, known);
   if ("skipped" in member) return member;
   return { pr, facts: member.facts, target, snapshot, paths: member.paths, known };
@@ -182,6 +167,32 @@ const movedWhile = (number: number, headSha: string, what: string): NotJudged =>
   skipped: `the head of #${number} moved from ${headSha.slice(0, 7)} while Ferry read ${what}`,
   moved: true,
 });
+
+/** Reads {@link PullReads} of pull request `pr` into `to` at its head commit: its files, its reviews, and each reviewer's teams and permission. */
+export async function readPull(
+  ctx: PromotionContext,
+  repo: RepoRef,
+  pr: PullRequest,
+  to: Environment,
+  target: ResolvedTarget,
+  snapshot: EnvironmentSnapshot<ResolvedTarget>,
+): Promise<PullReads> {
+  const { octokit } = ctx;
+  const headSha = pr.head.sha;
+  const reviews = await reviewsOf(octokit, repo, pr.number);
+  return {
+    number: pr.number,
+    headRef: pr.head.ref,
+    headSha,
+    author: pr.user?.login ?? "ghost",
+    target,
+    snapshot,
+    changedFiles: await pullRequestFiles(octokit, repo, pr.number),
+    reviews,
+    teams: to.approvals.teams.length > 0 ? await teamsOf(octokit, repo.owner, to.approvals.teams, approversToCheck(reviews, headSha)) : {},
+    permissions: await permissionsOf(octokit, repo, reviewersToCheck(reviews, headSha)),
+  };
+}
 
 /** What a judgement reads of the pull request once, at its head commit (a bundle's members share it). */
 export interface PullReads {
