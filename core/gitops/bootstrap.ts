@@ -248,6 +248,28 @@ export function argoApplicationSet(environments: readonly BootstrapEnvironment[]
   };
 }
 
+/** The Flux GitRepository of `env`'s GitOps branch, named and labelled by `metadata`; `ignore` keeps only part of the artifact. */
+function fluxGitRepository(
+  env: BootstrapEnvironment,
+  metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> },
+  opts: FluxOptions,
+  ignore?: string,
+) {
+  const resolve = opts.resolveRepo ?? ((r: string) => githubRepoUrl(r));
+  return {
+    apiVersion: "source.toolkit.fluxcd.io/v1" as const,
+    kind: "GitRepository" as const,
+    metadata,
+    spec: {
+      interval: opts.interval ?? "1m",
+      url: resolve(env.gitops.repo),
+      ref: { branch: env.gitops.branch },
+      ...(ignore === undefined ? {} : { ignore }),
+      ...(opts.secretName ? { secretRef: { name: opts.secretName } } : {}),
+    },
+  };
+}
+
 /**
  * A Flux GitRepository and Kustomization (prune on) applying one environment's path; for an environment
  * on several clusters, one Kustomization per cluster (`ferry-<env>-<cluster>`) applying its folder
@@ -256,21 +278,10 @@ export function argoApplicationSet(environments: readonly BootstrapEnvironment[]
 export function fluxObjects(environment: BootstrapEnvironment, opts: FluxOptions = {}) {
   const [env] = parseEnvironments([environment]);
   if (!env) throw new Error("cannot bootstrap: no environment");
-  const resolve = opts.resolveRepo ?? ((r: string) => githubRepoUrl(r));
   const name = `ferry-${env.name}`;
   const namespace = opts.namespace ?? "flux-system";
   const labels = { [LABELS.managed]: "true", [LABELS.environment]: env.name };
-  const gitRepository = {
-    apiVersion: "source.toolkit.fluxcd.io/v1" as const,
-    kind: "GitRepository" as const,
-    metadata: { name, namespace, labels },
-    spec: {
-      interval: opts.interval ?? "1m",
-      url: resolve(env.gitops.repo),
-      ref: { branch: env.gitops.branch },
-      ...(opts.secretName ? { secretRef: { name: opts.secretName } } : {}),
-    },
-  };
+  const gitRepository = fluxGitRepository(env, { name, namespace, labels }, opts);
   const clusterLabels = (cluster?: string): Record<string, string> => (cluster === undefined ? labels : { ...labels, [CLUSTER_LABEL]: cluster });
   const kustomization = (path: string, cluster?: string) => ({
     apiVersion: "kustomize.toolkit.fluxcd.io/v1" as const,
@@ -377,23 +388,11 @@ export function fluxPreviewObjects(environment: BootstrapEnvironment, opts: Flux
   const [env] = parseEnvironments([environment]);
   if (!env) throw new Error("cannot bootstrap: no environment");
   const cluster = previewClusterOf(env, opts.cluster);
-  const resolve = opts.resolveRepo ?? ((r: string) => githubRepoUrl(r));
   const name = `ferry-${env.name}-previews`;
   const namespace = opts.namespace ?? "flux-system";
   const labels = { [LABELS.managed]: "true", [LABELS.environment]: env.name, ...(cluster ? { [CLUSTER_LABEL]: cluster.name } : {}) };
-  const gitRepository = {
-    apiVersion: "source.toolkit.fluxcd.io/v1" as const,
-    kind: "GitRepository" as const,
-    metadata: { name, namespace, labels },
-    spec: {
-      interval: opts.interval ?? "1m",
-      url: resolve(env.gitops.repo),
-      ref: { branch: env.gitops.branch },
-      // Everything but previews/: the artifact's root always exists, even with no preview left.
-      ignore: `/*\n!/${PREVIEWS_ROOT}/\n`,
-      ...(opts.secretName ? { secretRef: { name: opts.secretName } } : {}),
-    },
-  };
+  // Everything but previews/: the artifact's root always exists, even with no preview left.
+  const gitRepository = fluxGitRepository(env, { name, namespace, labels }, opts, `/*\n!/${PREVIEWS_ROOT}/\n`);
   const kustomization = {
     apiVersion: "kustomize.toolkit.fluxcd.io/v1" as const,
     kind: "Kustomization" as const,
